@@ -1,0 +1,2 @@
+"""frontier: analysis workspace for LLM inference economics."""
+__version__ = "0.1.0"

@@ -1,0 +1,432 @@
+"""Physical bounds for LLM serving: decode floor, KV-cache budget, prefill ceiling.
+
+These are first-principles limits computed from public vendor and model-card figures
+(``lib/frontier/data/gpu_specs.csv`` and ``lib/frontier/data/model_specs.csv``, each row with a ``source``).
+They are bounds, not predictions: a measured point can approach them, never beat them (except through
+speculative decoding, which emits several tokens per weight pass; see :func:`decode_floor`).
+
+Units
+-----
+- bandwidth: TB/s (1e12 bytes/s) per GPU; capacity: GB (1e9 bytes) per GPU.
+- compute: dense TFLOP/s per GPU (without 2:4 sparsity).
+- parameters: billions (``*_params_b``); weights: bytes per weight (``bpw_<precision>``).
+- latency: seconds (``seconds_per_token``) or milliseconds where the name says ``ms``.
+- interactivity: tok/s/user (1 / time per output token).
+- prefill: tokens/s per GPU.
+
+Model table columns
+-------------------
+``active_params_b`` parameters touched per token (model card); ``expert_params_b`` all routed-expert parameters
+(MoE); ``n_routed_experts`` / ``experts_per_token`` router fan-out; ``unquantized_params_b`` parameters in the
+active set kept in BF16 in every checkpoint (embeddings / LM head, and for gpt-oss all non-expert weights);
+``attn_params_b`` attention weights (replicated on every GPU under DP-attention); ``attn_dim`` query heads ×
+(qk head dim + v head dim), used for attention FLOPs; ``kv_layers`` layers holding a full-length KV cache;
+``kv_elems_per_token_layer`` KV-cache elements per token per layer (MLA latent 512 + 64 rope = 576, or
+2 × kv heads × head dim for GQA); ``kv_heads`` how many ways the KV cache can be sharded by tensor parallelism
+(1 for MLA: the latent is replicated on every TP rank); ``precisions`` published checkpoints.
+"""
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+from typing import Iterable
+
+import numpy as np
+import polars as pl
+
+from frontier.paths import PACKAGE_DATA
+
+GPU_SPECS_CSV = PACKAGE_DATA / "gpu_specs.csv"
+MODEL_SPECS_CSV = PACKAGE_DATA / "model_specs.csv"
+
+GPU_SPECS_SCHEMA: dict[str, pl.DataType] = {
+    "gpu": pl.String(),
+    "name": pl.String(),
+    "vendor": pl.String(),
+    "hbm_bandwidth_tb_s": pl.Float64(),  # TB/s per GPU
+    "hbm_capacity_gb": pl.Float64(),  # GB per GPU
+    "dense_fp4_tflops": pl.Float64(),  # dense TFLOP/s; null where not supported
+    "dense_fp8_tflops": pl.Float64(),
+    "dense_bf16_tflops": pl.Float64(),
+    "scaleup_domain": pl.Int32(),  # GPUs in one NVLink / Infinity Fabric domain
+    "scaleup_bw_gb_s": pl.Float64(),  # GB/s per GPU, bidirectional
+    "tdp_w": pl.Float64(),  # W per GPU (board power)
+    "source": pl.String(),
+}
+
+MODEL_SPECS_SCHEMA: dict[str, pl.DataType] = {
+    "model": pl.String(),  # display name
+    "model_key": pl.String(),  # InferenceX prefix
+    "hf_id": pl.String(),
+    "arch": pl.String(),
+    "total_params_b": pl.Float64(),
+    "active_params_b": pl.Float64(),
+    "expert_params_b": pl.Float64(),
+    "n_routed_experts": pl.Int32(),
+    "experts_per_token": pl.Int32(),
+    "unquantized_params_b": pl.Float64(),
+    "attn_params_b": pl.Float64(),
+    "n_layers": pl.Int32(),
+    "hidden_size": pl.Int32(),
+    "attn_dim": pl.Int32(),
+    "kv_layers": pl.Int32(),
+    "kv_elems_per_token_layer": pl.Int32(),
+    "kv_heads": pl.Int32(),
+    "bpw_fp4": pl.Float64(),  # bytes per weight, scales included
+    "bpw_fp8": pl.Float64(),
+    "bpw_int4": pl.Float64(),
+    "bpw_bf16": pl.Float64(),
+    "precisions": pl.String(),  # ';'-separated
+    "source": pl.String(),
+}
+
+PRECISIONS = ("fp4", "fp8", "int4", "bf16")
+
+#: KV-cache element size (bytes) a serving config typically uses with each weight precision:
+#: FP8 KV cache with FP4/FP8 weights, BF16 KV cache with INT4 (weight-only) and BF16 weights.
+KV_CACHE_BYTES_PER_ELEMENT: dict[str, float] = {"fp4": 1.0, "fp8": 1.0, "int4": 2.0, "bf16": 2.0}
+
+#: Tensor-core format the GEMMs run in for each weight precision. INT4 is weight-only (W4A16, BF16 math);
+#: FP4 on a GPU without FP4 tensor cores (H100/H200, MI300X/MI325X) also runs as W4A16.
+COMPUTE_PRECISION: dict[str, str] = {"fp4": "fp4", "fp8": "fp8", "int4": "bf16", "bf16": "bf16"}
+
+_MODEL_ALIASES = {"gptoss120b": "gptoss", "gpt-oss": "gptoss", "kimik25": "kimik2.5", "kimi-k2.5": "kimik2.5"}
+
+
+@functools.lru_cache(maxsize=None)
+def _gpu_table() -> pl.DataFrame:
+    return pl.read_csv(GPU_SPECS_CSV, schema=GPU_SPECS_SCHEMA)
+
+
+@functools.lru_cache(maxsize=None)
+def _model_table() -> pl.DataFrame:
+    return pl.read_csv(MODEL_SPECS_CSV, schema=MODEL_SPECS_SCHEMA)
+
+
+def gpu_specs() -> pl.DataFrame:
+    """The GPU table (one row per GPU key, vendor figures per GPU; see module docstring for units)."""
+    return _gpu_table().clone()
+
+
+def model_specs() -> pl.DataFrame:
+    """The model table (one row per model; parameter counts in billions, bytes per weight by precision)."""
+    return _model_table().clone()
+
+
+def _norm(s: str) -> str:
+    return s.strip().lower()
+
+
+def gpu_key(gpu: str) -> str:
+    """Normalise a GPU name or runner label (``b200-trt``, ``mi355x-amd_0``, ``H100``) to a table key."""
+    g = _norm(gpu)
+    keys = set(_gpu_table()["gpu"].to_list())
+    if g in keys:
+        return g
+    for sep in ("-", "_"):
+        head = g.split(sep, 1)[0]
+        if head in keys:
+            return head
+    raise KeyError(f"unknown GPU {gpu!r}; known: {sorted(keys)}")
+
+
+def model_key(model: str) -> str:
+    """Normalise a model key (``dsr1``), display name, HF id or ``synthetic/<display name>`` to a key."""
+    m = _norm(model)
+    if m.startswith("synthetic/"):
+        m = m[len("synthetic/"):]
+    m = _MODEL_ALIASES.get(m, m)
+    t = _model_table()
+    for row in t.select("model", "model_key", "hf_id").iter_rows():
+        names = {_norm(row[0]), _norm(row[1]), _norm(row[2]), _norm(row[2].split("/")[-1])}
+        if m in names:
+            return row[1]
+    # quantised variants such as "nvidia/DeepSeek-R1-0528-FP4" or "Llama-3.3-70B-Instruct-FP8"
+    base = m.split("/")[-1]
+    for row in t.select("model", "model_key").iter_rows():
+        if base.startswith(_norm(row[0])):
+            return row[1]
+    raise KeyError(f"unknown model {model!r}; known: {t['model_key'].to_list()}")
+
+
+def gpu_spec(gpu: str) -> dict:
+    """One GPU row as a dict (see :func:`gpu_specs`)."""
+    k = gpu_key(gpu)
+    return _gpu_table().filter(pl.col("gpu") == k).row(0, named=True)
+
+
+def model_spec(model: str) -> dict:
+    """One model row as a dict (see :func:`model_specs`)."""
+    k = model_key(model)
+    return _model_table().filter(pl.col("model_key") == k).row(0, named=True)
+
+
+def _check_precision(precision: str) -> str:
+    p = _norm(precision)
+    if p not in PRECISIONS:
+        raise ValueError(f"unknown precision {precision!r}; expected one of {PRECISIONS}")
+    return p
+
+
+def bytes_per_weight(model: str, precision: str) -> float:
+    """Bytes per quantised weight (block scales included) for ``model`` at ``precision``."""
+    return float(model_spec(model)[f"bpw_{_check_precision(precision)}"])
+
+
+def weight_bytes(model: str, precision: str, *, active_only: bool = True) -> float:
+    """Weight bytes: streamed per token at batch 1 (``active_only``) or resident in HBM (all parameters).
+
+    Quantised parameters cost ``bpw_<precision>`` bytes, ``unquantized_params_b`` cost 2 bytes (BF16).
+    """
+    m = model_spec(model)
+    bpw = bytes_per_weight(model, precision)
+    n = m["active_params_b"] if active_only else m["total_params_b"]
+    unq = m["unquantized_params_b"]
+    if _check_precision(precision) == "bf16":
+        return n * 1e9 * bpw
+    return ((n - unq) * bpw + unq * 2.0) * 1e9
+
+
+_weight_bytes_fn = weight_bytes  # decode_floor's keyword ``weight_bytes`` shadows the function
+
+
+def kv_bytes_per_token(model: str, precision: str, *, kv_element_bytes: float | None = None) -> float:
+    """KV-cache bytes per token of context (all layers), before any tensor-parallel sharding.
+
+    ``kv_element_bytes`` defaults to :data:`KV_CACHE_BYTES_PER_ELEMENT` for the weight precision.
+    """
+    m = model_spec(model)
+    eb = KV_CACHE_BYTES_PER_ELEMENT[_check_precision(precision)] if kv_element_bytes is None else kv_element_bytes
+    return float(m["kv_layers"] * m["kv_elems_per_token_layer"] * eb)
+
+
+def peak_tflops(gpu: str, precision: str) -> float:
+    """Dense TFLOP/s per GPU for the GEMM format a ``precision`` checkpoint runs in (see COMPUTE_PRECISION)."""
+    g = gpu_spec(gpu)
+    fmt = COMPUTE_PRECISION[_check_precision(precision)]
+    val = g[f"dense_{fmt}_tflops"]
+    if val is None:  # weight-only path: dequantise to BF16
+        val = g["dense_bf16_tflops"]
+    return float(val)
+
+
+@dataclass(frozen=True)
+class DecodeFloor:
+    """Batch-1 decode floor. ``seconds_per_token`` = bytes streamed ÷ aggregate HBM bandwidth."""
+
+    model: str
+    precision: str
+    gpu: str
+    n_gpus: int
+    weight_bytes: float  # bytes streamed per token (weights, plus KV when context_tokens > 0)
+    bandwidth_tb_s: float  # per GPU
+    seconds_per_token: float
+    tok_s_user: float  # max interactivity, tok/s/user
+
+    @property
+    def ms_per_token(self) -> float:
+        """Milliseconds per output token."""
+        return self.seconds_per_token * 1e3
+
+
+def decode_floor(
+    model: str,
+    precision: str,
+    gpu: str,
+    n_gpus: int = 1,
+    *,
+    bandwidth_tb_s: float | None = None,
+    weight_bytes: float | None = None,
+    context_tokens: int = 0,
+    kv_element_bytes: float | None = None,
+) -> DecodeFloor:
+    """Memory-bandwidth floor on time per output token at batch 1.
+
+    Every decode step streams all active weights (and the request's KV cache) from HBM once, split evenly
+    over ``n_gpus`` tensor-parallel GPUs: ``seconds_per_token = bytes / (n_gpus × bandwidth)``; the maximum
+    interactivity is its reciprocal (tok/s/user). Speculative decoding (MTP) can exceed it by accepting
+    several tokens per pass.
+
+    ``bandwidth_tb_s`` overrides the table's per-GPU HBM bandwidth (TB/s); ``weight_bytes`` overrides the
+    streamed weight bytes (bytes); ``context_tokens`` adds the KV-cache read for one request of that length.
+    """
+    p = _check_precision(precision)
+    g = gpu_spec(gpu)
+    bw = float(g["hbm_bandwidth_tb_s"]) if bandwidth_tb_s is None else float(bandwidth_tb_s)
+    if bw <= 0 or n_gpus <= 0:
+        raise ValueError("bandwidth and n_gpus must be positive")
+    wb = _weight_bytes_fn(model, p) if weight_bytes is None else float(weight_bytes)
+    total = wb + context_tokens * kv_bytes_per_token(model, p, kv_element_bytes=kv_element_bytes)
+    sec = total / (n_gpus * bw * 1e12)
+    return DecodeFloor(model_key(model), p, g["gpu"], int(n_gpus), total, bw, sec, 1.0 / sec)
+
+
+@dataclass(frozen=True)
+class KvBudget:
+    """HBM left for KV cache after weights, and the concurrency it allows at a given context length."""
+
+    model: str
+    precision: str
+    gpu: str
+    n_gpus: int
+    weights_gb: float  # resident weights, all GPUs, GB
+    kv_budget_gb: float  # HBM available for KV cache, all GPUs, GB (0 when the weights do not fit)
+    kv_bytes_per_token: float  # bytes per context token, one copy, all layers
+    kv_copies: int  # how many GPUs hold each sequence's KV (tensor-parallel replication of MLA / few KV heads)
+    context_tokens: int  # isl + osl
+    max_concurrency: int  # sequences that fit at full context
+
+    @property
+    def fits(self) -> bool:
+        """True when the weights fit with room for at least one sequence."""
+        return self.max_concurrency >= 1
+
+
+def kv_cache_budget(
+    model: str,
+    precision: str,
+    gpu: str,
+    n_gpus: int = 8,
+    isl: int = 1024,
+    osl: int = 1024,
+    *,
+    memory_fraction: float = 0.90,
+    reserve_gb_per_gpu: float = 2.0,
+    dp_attention: bool = False,
+    kv_element_bytes: float | None = None,
+    capacity_gb: float | None = None,
+) -> KvBudget:
+    """KV-cache budget (GB, all GPUs) after weights, and the concurrency it allows at context ``isl + osl``.
+
+    budget = n_gpus × (capacity × memory_fraction − reserve) − resident weights. Under tensor parallelism a
+    sequence's KV is split over at most ``kv_heads`` ranks (MLA: 1, i.e. replicated on every rank); with
+    DP-attention each GPU holds its own sequences whole. ``capacity_gb`` overrides the per-GPU HBM (GB).
+    """
+    p = _check_precision(precision)
+    g = gpu_spec(gpu)
+    m = model_spec(model)
+    cap = float(g["hbm_capacity_gb"]) if capacity_gb is None else float(capacity_gb)
+    w = weight_bytes(model, p, active_only=False)
+    usable = n_gpus * (cap * memory_fraction - reserve_gb_per_gpu) * 1e9
+    budget = max(0.0, usable - w)
+    kvt = kv_bytes_per_token(model, p, kv_element_bytes=kv_element_bytes)
+    shards = n_gpus if dp_attention else min(n_gpus, int(m["kv_heads"]))
+    copies = n_gpus // shards if n_gpus >= shards else 1
+    ctx = int(isl) + int(osl)
+    per_seq = kvt * ctx * copies
+    maxc = int(math.floor(budget / per_seq)) if per_seq > 0 else 0
+    return KvBudget(m["model_key"], p, g["gpu"], int(n_gpus), w / 1e9, budget / 1e9, kvt, int(copies), ctx, maxc)
+
+
+def prefill_flops_per_token(model: str, isl: int) -> float:
+    """FLOPs per prompt token for a prompt of ``isl`` tokens: 2 × active params + causal attention
+    (``kv_layers × attn_dim × isl``, i.e. QKᵀ and AV over on average isl/2 earlier tokens)."""
+    m = model_spec(model)
+    return 2.0 * m["active_params_b"] * 1e9 + float(m["kv_layers"]) * m["attn_dim"] * float(isl)
+
+
+def prefill_ceiling(
+    model: str, precision: str, gpu: str, n_gpus: int = 1, isl: int = 1024, *, efficiency: float = 1.0
+) -> float:
+    """Compute-bound ceiling on prefill throughput, tokens/s per GPU.
+
+    ``peak dense TFLOP/s × efficiency ÷ FLOPs per prompt token``. Independent of ``n_gpus`` per GPU
+    (parallelism splits the work evenly in the bound); ``n_gpus`` is accepted for symmetry and validated.
+    """
+    if n_gpus <= 0:
+        raise ValueError("n_gpus must be positive")
+    return peak_tflops(gpu, precision) * 1e12 * efficiency / prefill_flops_per_token(model, isl)
+
+
+def percent_of_bound(measured_intvty, floor_intvty):
+    """Measured interactivity as a percentage of the decode-floor interactivity (both tok/s/user).
+
+    Accepts numbers, numpy arrays, polars Series or polars expressions; a non-positive or missing floor
+    gives NaN (null for expressions) rather than a division by zero.
+    """
+    if isinstance(measured_intvty, pl.Expr) or isinstance(floor_intvty, pl.Expr):
+        m = measured_intvty if isinstance(measured_intvty, pl.Expr) else pl.lit(measured_intvty)
+        f = floor_intvty if isinstance(floor_intvty, pl.Expr) else pl.lit(floor_intvty)
+        return pl.when(f > 0).then(100.0 * m / f).otherwise(None)
+    if isinstance(measured_intvty, pl.Series) or isinstance(floor_intvty, pl.Series):
+        name = measured_intvty.name if isinstance(measured_intvty, pl.Series) else "percent_of_bound"
+        m = np.asarray(measured_intvty, dtype=float)
+        f = np.asarray(floor_intvty, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np.where(f > 0, 100.0 * m / f, np.nan)
+        return pl.Series(name, out)
+    m = np.asarray(measured_intvty, dtype=float)
+    f = np.asarray(floor_intvty, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(f > 0, 100.0 * m / f, np.nan)
+    return float(out) if out.ndim == 0 else out
+
+
+FLOOR_TABLE_SCHEMA: dict[str, pl.DataType] = {
+    "model": pl.String(),
+    "model_key": pl.String(),
+    "precision": pl.String(),
+    "gpu": pl.String(),
+    "n_gpus": pl.Int32(),
+    "weight_gb": pl.Float64(),  # streamed per token, GB
+    "bandwidth_tb_s": pl.Float64(),  # per GPU
+    "ms_per_token": pl.Float64(),
+    "floor_intvty": pl.Float64(),  # tok/s/user
+    "fits_in_memory": pl.Boolean(),  # resident weights fit in n_gpus × HBM
+}
+
+
+def decode_floor_table(
+    models: Iterable[str] | None = None,
+    precisions: Iterable[str] | None = None,
+    gpus: Iterable[str] | None = None,
+    n_gpus: Iterable[int] = (1, 2, 4, 8),
+) -> pl.DataFrame:
+    """Batch-1 decode floor for many (model, precision, gpu, n_gpus) combinations, for chart overlays.
+
+    ``precisions`` defaults to each model's published checkpoints (``precisions`` column). Computed
+    vectorised from the tables; ``fits_in_memory`` says whether the resident weights fit in HBM at all.
+    """
+    mt = _model_table()
+    gt = _gpu_table()
+    if models is not None:
+        keys = [model_key(m) for m in models]
+        mt = mt.filter(pl.col("model_key").is_in(keys))
+    if gpus is not None:
+        gt = gt.filter(pl.col("gpu").is_in([gpu_key(g) for g in gpus]))
+    if precisions is None:
+        prec = mt.select("model_key", pl.col("precisions").str.split(";").alias("precision")).explode("precision")
+    else:
+        plist = [_check_precision(p) for p in precisions]
+        prec = mt.select("model_key").join(pl.DataFrame({"precision": plist}), how="cross")
+    ng = pl.DataFrame({"n_gpus": [int(n) for n in n_gpus]}, schema={"n_gpus": pl.Int32()})
+    df = (
+        prec.join(mt, on="model_key")
+        .join(gt.select("gpu", "hbm_bandwidth_tb_s", "hbm_capacity_gb"), how="cross")
+        .join(ng, how="cross")
+    )
+    bpw = (
+        pl.when(pl.col("precision") == "fp4").then(pl.col("bpw_fp4"))
+        .when(pl.col("precision") == "fp8").then(pl.col("bpw_fp8"))
+        .when(pl.col("precision") == "int4").then(pl.col("bpw_int4"))
+        .otherwise(pl.col("bpw_bf16"))
+    )
+    is_bf16 = pl.col("precision") == "bf16"
+    unq = pl.col("unquantized_params_b")
+
+    def _bytes(n: pl.Expr) -> pl.Expr:
+        return pl.when(is_bf16).then(n * bpw).otherwise((n - unq) * bpw + unq * 2.0)
+
+    df = df.with_columns(
+        _bytes(pl.col("active_params_b")).alias("weight_gb"),
+        _bytes(pl.col("total_params_b")).alias("_resident_gb"),
+        pl.col("hbm_bandwidth_tb_s").alias("bandwidth_tb_s"),
+    ).with_columns(
+        (pl.col("weight_gb") / (pl.col("n_gpus") * pl.col("bandwidth_tb_s"))).alias("ms_per_token"),
+        (pl.col("_resident_gb") < pl.col("n_gpus") * pl.col("hbm_capacity_gb")).alias("fits_in_memory"),
+    ).with_columns((1000.0 / pl.col("ms_per_token")).alias("floor_intvty"))
+    return (
+        df.select([pl.col(c).cast(t) for c, t in FLOOR_TABLE_SCHEMA.items()])
+        .sort("model_key", "precision", "gpu", "n_gpus")
+    )

@@ -1,0 +1,98 @@
+"""Parquet cache of loaded tables in ``data/processed/``, keyed by the inputs' content hashes.
+
+A load's key is the SHA-256 of (loader version, options, every input's path and content hash). Content hashes are
+memoised by (size, mtime) in ``data/processed/file-hashes.json`` so an unchanged tree is not re-read to be hashed;
+a file whose size or mtime changed is hashed again. Cache entries are ``load-<key>.parquet`` + ``.json`` (report).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from . import paths
+
+HASH_INDEX = "file-hashes.json"
+
+
+def _dir(cache_dir: Path | None) -> Path:
+    return Path(cache_dir) if cache_dir is not None else paths.DATA_PROCESSED
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def content_hashes(files: list[Path], cache_dir: Path | None = None) -> dict[str, str]:
+    """Path → SHA-256 of content, reusing memoised hashes of files whose size and mtime are unchanged."""
+    index_path = _dir(cache_dir) / HASH_INDEX
+    try:
+        index: dict[str, list[Any]] = json.loads(index_path.read_text())
+    except (OSError, ValueError):
+        index = {}
+    out: dict[str, str] = {}
+    changed = False
+    for f in files:
+        key = str(Path(f).resolve())
+        try:
+            st = os.stat(f)
+        except OSError:
+            out[key] = "unreadable"
+            continue
+        memo = index.get(key)
+        if memo and memo[0] == st.st_size and memo[1] == st.st_mtime_ns:
+            out[key] = memo[2]
+            continue
+        digest = file_sha256(Path(f))
+        index[key] = [st.st_size, st.st_mtime_ns, digest]
+        out[key] = digest
+        changed = True
+    if changed:
+        _atomic_write(index_path, json.dumps(index).encode())
+    return out
+
+
+def load_key(files: list[Path], options: dict[str, Any], cache_dir: Path | None = None) -> str:
+    hashes = content_hashes(files, cache_dir)
+    payload = json.dumps({"options": options, "files": sorted(hashes.items())}, sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
+def get(key: str, cache_dir: Path | None = None) -> tuple[pl.DataFrame, dict[str, Any]] | None:
+    d = _dir(cache_dir)
+    pq, js = d / f"load-{key}.parquet", d / f"load-{key}.json"
+    if not (pq.is_file() and js.is_file()):
+        return None
+    try:
+        return pl.read_parquet(pq), json.loads(js.read_text())
+    except Exception:  # noqa: BLE001 - a corrupt cache entry is a miss, never an error
+        return None
+
+
+def put(key: str, points: pl.DataFrame, report: dict[str, Any], cache_dir: Path | None = None) -> None:
+    d = _dir(cache_dir)
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+        tmp = d / f".load-{key}.parquet.tmp"
+        points.write_parquet(tmp)
+        os.replace(tmp, d / f"load-{key}.parquet")
+        _atomic_write(d / f"load-{key}.json", json.dumps(report, default=str).encode())
+    except OSError:
+        pass  # a read-only cache folder only costs speed
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, path)

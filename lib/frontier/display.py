@@ -1,0 +1,438 @@
+"""HTML pieces for notebooks and reports: tables, provenance, callouts, and a machine-readable summary.
+
+Every string that comes from data (cell values, column names, paths, parameters, reasons) goes through
+``html.escape``: an artifact that contains ``<script>`` shows it as text, it never runs.
+
+The objects returned here have ``_repr_html_``, so a notebook cell can end with ``table_html(df)`` and the table
+is displayed (in JupyterLab and in the nbconvert report). A small stylesheet (light background) is emitted with the
+first piece shown in a kernel; the report template includes it too, so exported reports are always styled.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import html
+import json
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from frontier import paths
+
+CSS = """
+.fx{font-family:-apple-system,"Segoe UI","Liberation Sans",Helvetica,Arial,sans-serif;font-size:13px;color:#1f2328;
+  background:#ffffff;line-height:1.45}
+.fx table.fx-table{border-collapse:collapse;margin:6px 0 14px;font-variant-numeric:tabular-nums;background:#fff}
+.fx table.fx-table caption{caption-side:top;text-align:left;font-weight:600;padding:4px 0 6px;color:#1f2328}
+.fx table.fx-table th,.fx table.fx-table td{border-bottom:1px solid #e6e8eb;padding:4px 10px;text-align:left;
+  vertical-align:top;white-space:nowrap}
+.fx table.fx-table thead th{border-bottom:2px solid #8c959f;font-weight:600;background:#f6f8fa}
+.fx table.fx-table td.num,.fx table.fx-table th.num{text-align:right}
+.fx table.fx-table td.na{color:#8c959f;font-style:italic}
+.fx table.fx-table tbody tr:nth-child(even){background:#fafbfc}
+.fx .fx-more{color:#57606a;font-size:12px;margin:-8px 0 12px}
+.fx .fx-callout{border-left:4px solid #0072B2;background:#f0f6fb;padding:8px 12px;margin:10px 0;border-radius:3px}
+.fx .fx-callout .fx-kind{font-weight:700;margin-right:6px;text-transform:uppercase;font-size:11px;
+  letter-spacing:.04em}
+.fx .fx-callout.warning{border-color:#D55E00;background:#fdf1ea}
+.fx .fx-callout.caveat{border-color:#A08C00;background:#fbf8e6}
+.fx .fx-banner{border:2px solid #D55E00;background:#fdf1ea;color:#7a2e00;font-weight:700;padding:10px 14px;
+  margin:8px 0 14px;border-radius:4px;font-size:14px}
+.fx h3.fx-h{font-size:14px;font-weight:700;margin:16px 0 4px;color:#1f2328}
+.fx code,.fx .fx-mono{font-family:"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:12px}
+.fx details summary{cursor:pointer;font-weight:600;margin:6px 0}
+.fx table.fx-kv{border-collapse:collapse;margin:2px 0 10px}
+.fx table.fx-kv tr,.fx table.fx-kv tr:nth-child(odd){background:transparent}
+.fx table.fx-kv th,.fx table.fx-kv td{border:0;padding:1px 14px 1px 0;text-align:left;vertical-align:top;
+  background:transparent}
+.fx table.fx-kv th{color:#57606a;font-weight:400;white-space:nowrap}
+.fx table.fx-kv td{word-break:break-word}
+""".strip()
+
+_STATE = {"css_emitted": False}
+
+
+def css_html() -> str:
+    """The stylesheet as a <style> element."""
+    return f'<style type="text/css" data-frontier="display-css">\n{CSS}\n</style>\n'
+
+
+def reset_css() -> None:
+    """Emit the stylesheet again with the next piece displayed (e.g. after clearing outputs)."""
+    _STATE["css_emitted"] = False
+
+
+class HTML:
+    """An HTML fragment that notebooks display (``_repr_html_``); ``str()`` gives the bare fragment."""
+
+    def __init__(self, body: str):
+        self.html = body
+
+    def _repr_html_(self) -> str:
+        if not _STATE["css_emitted"]:
+            _STATE["css_emitted"] = True
+            return css_html() + self.html
+        return self.html
+
+    def __str__(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        return f"HTML({len(self.html)} chars)"
+
+    def __add__(self, other: "HTML | str") -> "HTML":
+        return HTML(self.html + str(other))
+
+
+def _e(v: Any) -> str:
+    return html.escape(str(v), quote=True)
+
+
+# ---------------------------------------------------------------------------------------------------------- tables
+def _is_null(v: Any) -> bool:
+    if v is None:
+        return True
+    if isinstance(v, float) and math.isnan(v):
+        return True
+    try:
+        import pandas as pd
+
+        if v is pd.NA or v is pd.NaT:
+            return True
+    except ImportError:  # pragma: no cover
+        pass
+    return False
+
+
+def _default_fmt(v: Any) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, int):
+        return f"{v:,}"
+    if isinstance(v, (float, Decimal)):
+        f = float(v)
+        if math.isinf(f):
+            return "∞" if f > 0 else "−∞"
+        a = abs(f)
+        if a == 0:
+            return "0"
+        if a >= 100:
+            return f"{f:,.1f}"
+        if a >= 1:
+            return f"{f:,.3f}"
+        return f"{f:.4g}"
+    if isinstance(v, (dt.datetime, dt.date)):
+        return v.isoformat()
+    if isinstance(v, (list, tuple)):
+        return ", ".join(_default_fmt(x) for x in v)
+    return str(v)
+
+
+def _apply_fmt(fmt: str | Callable[[Any], Any], v: Any) -> str:
+    if callable(fmt):
+        return str(fmt(v))
+    if "{" in fmt:
+        return fmt.format(v)
+    return format(v, fmt)
+
+
+def _columns_rows(df: Any) -> tuple[list[str], list[bool], list[tuple[Any, ...]], int]:
+    """(columns, numeric flags, rows, total rows) of a polars or pandas frame."""
+    if isinstance(df, pl.LazyFrame):
+        df = df.collect()
+    if isinstance(df, pl.DataFrame):
+        cols = df.columns
+        numeric = [df.schema[c].is_numeric() for c in cols]
+        return cols, numeric, df.rows(), df.height
+    try:
+        import pandas as pd
+
+        if isinstance(df, pd.Series):
+            df = df.to_frame()
+        if isinstance(df, pd.DataFrame):
+            cols = [str(c) for c in df.columns]
+            numeric = [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
+                       for c in df.columns]
+            rows = [tuple(r) for r in df.itertuples(index=False, name=None)]
+            return cols, numeric, rows, len(df)
+    except ImportError:  # pragma: no cover
+        pass
+    raise TypeError(f"table_html needs a polars or pandas DataFrame, got {type(df).__name__}")
+
+
+def table_html(
+    df: Any,
+    *,
+    formats: Mapping[str, str | Callable[[Any], Any]] | None = None,
+    caption: str | None = None,
+    na: str | Mapping[str, str] = "—",
+    max_rows: int | None = 200,
+    columns: Mapping[str, str] | None = None,
+) -> HTML:
+    """A styled HTML table of a polars/pandas frame.
+
+    - ``formats``: per column a format spec (``",.1f"``), a ``str.format`` pattern (``"${:.3f}"``) or a callable.
+    - ``na``: what nulls (and NaN) show: one marker for every column, or a mapping column -> label (e.g.
+      ``{"cost_at_90": "unreachable"}``) with ``"—"`` for the others.
+    - ``max_rows``: rows shown (a note says how many were left out); ``None`` shows all.
+    - ``columns``: optional display names for column headers.
+    Numeric columns are right-aligned. All values and names are HTML-escaped.
+    """
+    cols, numeric, rows, total = _columns_rows(df)
+    formats = dict(formats or {})
+    unknown = [c for c in formats if c not in cols]
+    if unknown:
+        raise KeyError(f"table_html: formats given for unknown column(s) {unknown}; columns: {cols}")
+    names = dict(columns or {})
+    na_map = dict(na) if isinstance(na, Mapping) else {}
+    na_default = "—" if isinstance(na, Mapping) else na
+    shown = rows if max_rows is None else rows[:max_rows]
+
+    out = ['<div class="fx"><table class="fx-table">']
+    if caption:
+        out.append(f"<caption>{_e(caption)}</caption>")
+    out.append("<thead><tr>")
+    for c, is_num in zip(cols, numeric):
+        cls = ' class="num"' if is_num else ""
+        out.append(f'<th{cls} scope="col">{_e(names.get(c, c))}</th>')
+    out.append("</tr></thead><tbody>")
+    for row in shown:
+        out.append("<tr>")
+        for c, is_num, v in zip(cols, numeric, row):
+            if _is_null(v):
+                out.append(f'<td class="na{" num" if is_num else ""}">{_e(na_map.get(c, na_default))}</td>')
+                continue
+            try:
+                text = _apply_fmt(formats[c], v) if c in formats else _default_fmt(v)
+            except (ValueError, TypeError) as exc:
+                raise ValueError(f"table_html: cannot format column {c!r} value {v!r}: {exc}") from exc
+            cls = ' class="num"' if is_num else ""
+            out.append(f"<td{cls}>{_e(text)}</td>")
+        out.append("</tr>")
+    out.append("</tbody></table>")
+    if len(shown) < total:
+        out.append(f'<p class="fx-more">Showing {len(shown):,} of {total:,} rows.</p>')
+    out.append("</div>")
+    return HTML("".join(out))
+
+
+# -------------------------------------------------------------------------------------------------------- callouts
+_KINDS = {"note": "Note", "warning": "Warning", "caveat": "Caveat"}
+
+
+def callout(text: str, kind: str = "note", *, title: str | None = None) -> HTML:
+    """A highlighted note / warning / caveat box; ``text`` is escaped (blank lines start new paragraphs)."""
+    if kind not in _KINDS:
+        raise ValueError(f"callout kind must be one of {list(_KINDS)}, got {kind!r}")
+    paras = [p.strip() for p in str(text).split("\n\n") if p.strip()] or [""]
+    body = "".join(f"<p style=\"margin:2px 0\">{_e(p)}</p>" for p in paras)
+    head = f'<span class="fx-kind">{_e(title or _KINDS[kind])}</span>'
+    return HTML(f'<div class="fx"><div class="fx-callout {kind}" role="note">{head}{body}</div></div>')
+
+
+SYNTHETIC_BANNER = ("Synthetic data: generated by frontier.sample from a first-principles model, "
+                    "not measurements")
+
+
+def synthetic_banner() -> HTML:
+    """The prominent banner shown on anything built from the bundled synthetic sample."""
+    return HTML(f'<div class="fx"><div class="fx-banner" role="alert">{_e(SYNTHETIC_BANNER)}</div></div>')
+
+
+# ------------------------------------------------------------------------------------------------------ provenance
+def _display_path(p: Any) -> str:
+    s = str(p)
+    try:
+        path = Path(s.split("!", 1)[0])
+        if path.is_absolute():
+            rel = path.resolve().relative_to(paths.ROOT)
+            return str(rel) + (("!" + s.split("!", 1)[1]) if "!" in s else "")
+    except (ValueError, OSError):
+        pass
+    return s
+
+
+def _kv(items: Iterable[tuple[str, Any]]) -> str:
+    parts = ['<table class="fx-kv"><tbody>']
+    for k, v in items:
+        parts.append(f'<tr><th scope="row">{_e(k)}</th><td>{_e(v)}</td></tr>')
+    parts.append("</tbody></table>")
+    return "".join(parts)
+
+
+def _param_text(v: Any) -> str:
+    if isinstance(v, str):
+        return v
+    try:
+        return json.dumps(_jsonable(v), ensure_ascii=False)
+    except (TypeError, ValueError):
+        return repr(v)
+
+
+def _versions() -> dict[str, str]:
+    import importlib.metadata as md
+    import sys
+
+    out = {"python": sys.version.split()[0]}
+    for pkg in ("polars", "altair", "vl-convert-python"):
+        try:
+            out[pkg] = md.version(pkg)
+        except md.PackageNotFoundError:
+            pass
+    return out
+
+
+def provenance_html(
+    inputs: Sequence[Mapping[str, Any]] | None = None,
+    load_summary: Mapping[str, Any] | None = None,
+    params: Mapping[str, Any] | None = None,
+    library_version: str | None = None,
+    synthetic: bool = False,
+    *,
+    max_examples: int = 5,
+    max_inputs: int = 50,
+) -> HTML:
+    """Where the numbers came from: inputs, load report, parameters and versions.
+
+    ``inputs``: dicts with ``path``, ``sha256``, ``format``, ``rows_read``, ``rows_loaded`` (missing keys shown as
+    "—"). ``load_summary``: ``rows_read``, ``rows_loaded``, ``skipped`` ({reason: count}), ``duplicates`` (int),
+    ``skip_examples`` ([{file, row, reason}]). ``params``: the notebook parameters. ``synthetic``: adds the
+    synthetic-data banner. Paths under the project root are shown relative to it.
+    """
+    from frontier import __version__
+
+    parts = ['<div class="fx fx-provenance">']
+    if synthetic:
+        parts.append(f'<div class="fx-banner" role="alert">{_e(SYNTHETIC_BANNER)}</div>')
+
+    inputs = list(inputs or [])
+    parts.append('<h3 class="fx-h">Inputs</h3>')
+    if inputs:
+        rows = []
+        for d in inputs[:max_inputs]:
+            sha = d.get("sha256")
+            rows.append({
+                "path": _display_path(d.get("path", "")),
+                "format": d.get("format"),
+                "sha256": (str(sha)[:12] if sha else None),
+                "rows read": d.get("rows_read"),
+                "rows loaded": d.get("rows_loaded"),
+            })
+        frame = pl.DataFrame(rows, schema={"path": pl.String, "format": pl.String, "sha256": pl.String,
+                                           "rows read": pl.Int64, "rows loaded": pl.Int64})
+        parts.append(table_html(frame, max_rows=None, caption=None).html)
+        if len(inputs) > max_inputs:
+            parts.append(f'<p class="fx-more">… and {len(inputs) - max_inputs:,} more input files.</p>')
+        parts.append('<p class="fx-more">sha256: first 12 hex digits of the file content hash.</p>')
+    else:
+        parts.append("<p>No input files recorded.</p>")
+
+    if load_summary is not None:
+        ls = dict(load_summary)
+        skipped = dict(ls.get("skipped") or {})
+        n_skipped = sum(int(v) for v in skipped.values())
+        parts.append('<h3 class="fx-h">Load report</h3>')
+        parts.append(_kv([
+            ("rows read", _default_fmt(ls.get("rows_read")) if ls.get("rows_read") is not None else "—"),
+            ("rows loaded", _default_fmt(ls.get("rows_loaded")) if ls.get("rows_loaded") is not None else "—"),
+            ("rows skipped", _default_fmt(n_skipped)),
+            ("duplicates", _default_fmt(ls.get("duplicates", 0) or 0)),
+        ]))
+        if skipped:
+            sk = pl.DataFrame({"reason": [str(k) for k in skipped], "rows": [int(v) for v in skipped.values()]},
+                              schema={"reason": pl.String, "rows": pl.Int64}).sort("rows", descending=True)
+            parts.append(table_html(sk, caption="Skipped rows by reason", max_rows=None).html)
+        examples = list(ls.get("skip_examples") or [])[:max_examples]
+        if examples:
+            ex = pl.DataFrame(
+                [{"file": _display_path(e.get("file", "")), "row": None if e.get("row") is None else str(e["row"]),
+                  "reason": str(e.get("reason", ""))} for e in examples],
+                schema={"file": pl.String, "row": pl.String, "reason": pl.String})
+            parts.append(table_html(ex, caption="Examples of skipped rows", max_rows=None).html)
+
+    parts.append('<h3 class="fx-h">Parameters</h3>')
+    if params:
+        parts.append(_kv((str(k), _param_text(v)) for k, v in params.items()))
+    else:
+        parts.append("<p>Defaults (no parameters given).</p>")
+
+    parts.append('<h3 class="fx-h">Versions</h3>')
+    parts.append(_kv([("frontier", library_version or __version__), *_versions().items()]))
+    parts.append("</div>")
+    return HTML("".join(parts))
+
+
+# ---------------------------------------------------------------------------------------------------------- summary
+def _jsonable(obj: Any) -> Any:
+    """Convert common analysis objects to JSON-ready values (NaN/inf become null)."""
+    if obj is None or isinstance(obj, (bool, str)):
+        return obj
+    if isinstance(obj, int):
+        return obj
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, Decimal):
+        return _jsonable(float(obj))
+    if isinstance(obj, (dt.datetime, dt.date, dt.time)):
+        return obj.isoformat()
+    if isinstance(obj, dt.timedelta):
+        return obj.total_seconds()
+    if isinstance(obj, Path):
+        return str(obj)
+    if isinstance(obj, Mapping):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, pl.LazyFrame):
+        obj = obj.collect()
+    if isinstance(obj, pl.DataFrame):
+        return [_jsonable(r) for r in obj.to_dicts()]
+    if isinstance(obj, pl.Series):
+        return [_jsonable(v) for v in obj.to_list()]
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return _jsonable(dataclasses.asdict(obj))
+    try:
+        import numpy as np
+
+        if isinstance(obj, np.generic):
+            return _jsonable(obj.item())
+        if isinstance(obj, np.ndarray):
+            return [_jsonable(v) for v in obj.tolist()]
+    except ImportError:  # pragma: no cover
+        pass
+    try:
+        import pandas as pd
+
+        if isinstance(obj, pd.DataFrame):
+            return [_jsonable(r) for r in obj.to_dict(orient="records")]
+        if isinstance(obj, pd.Series):
+            return [_jsonable(v) for v in obj.tolist()]
+        if obj is pd.NA or obj is pd.NaT:
+            return None
+        if isinstance(obj, pd.Timestamp):
+            return obj.isoformat()
+    except ImportError:  # pragma: no cover
+        pass
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        return [_jsonable(v) for v in obj]
+    raise TypeError(f"summary_json: cannot convert {type(obj).__name__} to JSON")
+
+
+def summary_json(obj: Any, path: str | Path) -> Path:
+    """Write ``obj`` as a machine-readable JSON summary and return the file written.
+
+    ``path`` is a file path, or a directory (e.g. the notebook's ``output_dir`` parameter), in which case the file
+    is ``<dir>/summary.json`` (the name the report runner collects). Frames become lists of row objects, dates ISO
+    strings, NaN/inf null.
+    """
+    p = Path(path)
+    if p.suffix.lower() != ".json":
+        p = p / "summary.json"
+    p.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(_jsonable(obj), indent=2, ensure_ascii=False, allow_nan=False, sort_keys=False)
+    tmp = p.with_name(p.name + ".tmp")
+    tmp.write_text(text + "\n", encoding="utf-8")
+    tmp.replace(p)
+    return p

@@ -1,0 +1,160 @@
+"""Prices, power and cost per token.
+
+- ``$/GPU-hour`` prices come from a dated, sourced GPU table (``data/gpu_costs.csv``: the dashboard's TCO views
+  ``costh`` owning at hyperscaler volume, ``costn`` owning as a neocloud giant, ``costr`` 3-year rental) or from a
+  user price table (any columns of $/GPU-hour, e.g. ``on_demand``, ``spot``).
+- cost per million tokens = $/GPU-hour ÷ (tokens/s/GPU × 3600 / 1e6); total, input and output use the matching
+  throughput (on disaggregated configs input/output throughput are per prefill/decode GPU, which flatters them:
+  only total-token figures compare like for like).
+- tokens per provisioned megawatt = tok/s/GPU × 1000 / all-in kW per GPU.
+- A GPU missing from the table has no cost (null, listed in ``unpriced``), never 0.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import polars as pl
+
+from . import paths
+
+GPU_COSTS_CSV = paths.PACKAGE_DATA / "gpu_costs.csv"
+TCO_VIEWS = ("costh", "costn", "costr")
+TCO_VIEW_LABELS = {
+    "costh": "owning, hyperscaler (costh)",
+    "costn": "owning, neocloud giant (costn)",
+    "costr": "renting, 3-year (costr)",
+}
+SECONDS_PER_HOUR = 3600.0
+TOKENS_PER_MILLION = 1e6
+
+GPU_TABLE_SCHEMA = {
+    "gpu": pl.String, "version": pl.String, "effective_from": pl.Date, "effective_to": pl.Date,
+    "kw": pl.Float64, "costh": pl.Float64, "costn": pl.Float64, "costr": pl.Float64, "source": pl.String,
+}
+
+
+def cost_per_million(price_per_gpu_hour: float, tokens_per_s_per_gpu: float) -> float:
+    """$/M tokens from $/GPU-hour and tok/s/GPU."""
+    return price_per_gpu_hour / (tokens_per_s_per_gpu * SECONDS_PER_HOUR / TOKENS_PER_MILLION)
+
+
+def tokens_per_mw(tokens_per_s_per_gpu: float, kw_per_gpu: float) -> float:
+    """tok/s per provisioned MW from tok/s/GPU and all-in kW per GPU."""
+    return tokens_per_s_per_gpu * 1000.0 / kw_per_gpu
+
+
+def gross_margin(cost: float, price: float) -> float:
+    """Gross margin (fraction): 1 − cost/price."""
+    return 1.0 - cost / price
+
+
+def all_gpu_tables() -> pl.DataFrame:
+    """Every version of the dashboard GPU table (kW and $/GPU-hour), with dates and sources."""
+    return pl.read_csv(GPU_COSTS_CSV, schema=GPU_TABLE_SCHEMA)
+
+
+def gpu_table(version: str | None = None, as_of: str | dt.date | None = None) -> pl.DataFrame:
+    """One version of the GPU table: ``version`` ("v0"/"v1"/"v2"), the version in force ``as_of`` a date, or the
+    newest. Columns: gpu, kw, costh, costn, costr, version, effective_from, source."""
+    t = all_gpu_tables()
+    if version:
+        out = t.filter(pl.col("version") == version)
+        if out.height == 0:
+            raise ValueError(f"unknown GPU table version {version!r}; known: {sorted(set(t['version']))}")
+        return out
+    if as_of is not None:
+        day = dt.date.fromisoformat(str(as_of)[:10]) if not isinstance(as_of, dt.date) else as_of
+        out = t.filter((pl.col("effective_from") <= day) & (pl.col("effective_to").is_null()
+                                                             | (pl.col("effective_to") >= day)))
+        if out.height == 0:
+            raise ValueError(f"no GPU table in force on {day}")
+        return out
+    newest = t["effective_from"].max()
+    return t.filter(pl.col("effective_from") == newest)
+
+
+def read_price_table(path: str | Path) -> pl.DataFrame:
+    """A user price table CSV: a ``gpu`` column and one or more $/GPU-hour columns (e.g. ``on_demand``, ``spot``);
+    optional ``kw`` (all-in kW per GPU) and ``source``. Lines starting with ``#`` are comments."""
+    df = pl.read_csv(path, comment_prefix="#", infer_schema_length=0)  # all strings; cast below
+    if "gpu" not in df.columns:
+        raise ValueError(f"{path}: a price table needs a 'gpu' column (found {df.columns})")
+    out = df.with_columns(pl.col("gpu").str.strip_chars().str.to_lowercase())
+    numeric = [c for c in out.columns if c not in ("gpu", "source", "version", "date", "effective_from")]
+    bad = []
+    for c in numeric:
+        cast = out[c].str.strip_chars().cast(pl.Float64, strict=False)
+        if (cast.is_null() & out[c].is_not_null() & (out[c].str.strip_chars() != "")).any():
+            bad.append(c)
+        out = out.with_columns(cast.alias(c))
+    if bad:
+        raise ValueError(f"{path}: non-numeric values in price column(s) {bad}")
+    return out
+
+
+@dataclass
+class Pricing:
+    """What to price with: a GPU table (gpu, kw, <view columns>) and the views (columns) to use."""
+
+    table: pl.DataFrame
+    views: tuple[str, ...]
+    label: str
+
+    @classmethod
+    def dashboard(cls, version: str | None = None, as_of: str | None = None,
+                  views: Iterable[str] = TCO_VIEWS) -> "Pricing":
+        t = gpu_table(version, as_of)
+        views = tuple(v for v in views if t[v].is_not_null().any())  # costn was dropped in v2
+        return cls(t, views, f"dashboard GPU table {t['version'][0]}")
+
+    @classmethod
+    def from_table(cls, table: pl.DataFrame | str | Path, views: Iterable[str] | None = None,
+                   power: pl.DataFrame | None = None, label: str | None = None) -> "Pricing":
+        """A user price table; ``power`` (gpu, kw) fills kW when the table has none (default: newest dashboard)."""
+        t = read_price_table(table) if isinstance(table, (str, Path)) else table
+        if views is None:
+            views = [c for c in t.columns if c not in ("gpu", "kw", "source", "version", "date", "effective_from",
+                                                       "effective_to")]
+        if "kw" not in t.columns:
+            pw = power if power is not None else gpu_table().select("gpu", "kw")
+            t = t.join(pw.select("gpu", "kw"), on="gpu", how="left")
+        return cls(t, tuple(views), label or (str(table) if isinstance(table, (str, Path)) else "user price table"))
+
+
+def add_costs(points: pl.DataFrame, pricing: Pricing | None = None) -> tuple[pl.DataFrame, list[str]]:
+    """Add $/M-token and tok/s/MW columns to points; returns (points, GPUs with no price).
+
+    New columns, per view ``v``: ``price_v`` ($/GPU-hour), ``cost_total_v``, ``cost_input_v``, ``cost_output_v``
+    ($/M tokens); plus ``kw_per_gpu`` and ``tok_s_mw`` (tok/s per provisioned MW). Unknown GPUs get nulls.
+    """
+    pricing = pricing or Pricing.dashboard()
+    t = pricing.table.select(["gpu", "kw", *pricing.views]).rename(
+        {"gpu": "hardware", "kw": "kw_per_gpu", **{v: f"price_{v}" for v in pricing.views}})
+    drop = [c for c in t.columns if c != "hardware" and c in points.columns]
+    out = points.drop(drop).join(t, on="hardware", how="left", maintain_order="left")
+    per_hour = SECONDS_PER_HOUR / TOKENS_PER_MILLION
+    cols = [(pl.col("tput_per_gpu") * 1000.0 / pl.col("kw_per_gpu")).alias("tok_s_mw")]
+    for v in pricing.views:
+        price = pl.col(f"price_{v}")
+        cols += [
+            (price / (pl.col("tput_per_gpu") * per_hour)).alias(f"cost_total_{v}"),
+            (price / (pl.col("input_tput_per_gpu") * per_hour)).alias(f"cost_input_{v}"),
+            (price / (pl.col("output_tput_per_gpu") * per_hour)).alias(f"cost_output_{v}"),
+        ]
+    out = out.with_columns(cols)
+    unpriced = sorted(set(out.filter(pl.col(f"price_{pricing.views[0]}").is_null())["hardware"].drop_nulls())) \
+        if pricing.views else sorted(set(out["hardware"].drop_nulls()))
+    return out, unpriced
+
+
+def cost_columns(views: Iterable[str]) -> dict[str, str]:
+    """Cost column → the throughput column it is the reciprocal of."""
+    out = {}
+    for v in views:
+        out[f"cost_total_{v}"] = "tput_per_gpu"
+        out[f"cost_input_{v}"] = "input_tput_per_gpu"
+        out[f"cost_output_{v}"] = "output_tput_per_gpu"
+    return out

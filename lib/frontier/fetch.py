@@ -1,0 +1,900 @@
+"""Get InferenceX data in one command: public API responses (cached) and GitHub Actions run artifacts.
+
+Public API (``https://inferencex.semianalysis.com/api/v1/``; override with ``base_url=`` or the
+``FRONTIER_API_BASE`` environment variable):
+
+- ``benchmarks?model=<display name>[&date=YYYY-MM-DD]``: the newest row per config (spec §2 item 4);
+- ``benchmarks/history?model=<display name>&isl=<tokens>&osl=<tokens>``: rows over dates;
+- ``availability``: which (model, isl, osl, precision, hardware, framework, spec, disagg) exist on which date;
+- ``evaluations``: accuracy evaluations (see :mod:`frontier.evals`).
+
+Every response is cached under ``data/raw/api/<retrieval date, UTC>/<safe name>.json`` with a sidecar
+``<safe name>.meta.json`` (url, retrieved_at, sha256 and size of the body in bytes, HTTP status, endpoint and
+params). A copy retrieved less than ``max_age`` seconds ago is reused without a request; otherwise the client asks
+the server and, if the server cannot be reached, falls back to the newest cached copy of the same URL and says so
+(``FetchResult.from_cache`` / ``note``). ``refresh=True`` always asks the server.
+
+Requests are polite: a minimum interval between requests (default 1 s), ``Accept-Encoding: gzip``, a
+User-Agent naming the project, a timeout per request (seconds), bounded retries with exponential backoff on
+connection errors, timeouts, HTTP 429 and 5xx, and on truncated or undecodable bodies. Other HTTP errors (404 …)
+are not retried and leave no cache entry.
+
+GitHub Actions runs (``frontier fetch --run <id>``) are downloaded with the GitHub CLI ``gh``; artifacts named
+``results_bmk`` or ``bmk_*`` are copied into ``data/raw/runs/<id>/`` after checking that no entry is a link or
+escapes that folder (:mod:`frontier.safety`), beside a ``run.json`` describing the run.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip
+import hashlib
+import http.client
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import zlib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+from frontier import __version__
+from frontier.paths import DATA_RAW, ROOT
+from frontier.safety import UnsafePathError, check_tree, check_zip, safe_copy_tree
+
+__all__ = [
+    "DEFAULT_API_BASE",
+    "DEFAULT_ISL_OSL",
+    "DEFAULT_REPO",
+    "FetchError",
+    "GhUnavailableError",
+    "FetchResult",
+    "RunFetchResult",
+    "api_base_url",
+    "build_url",
+    "cache_filename",
+    "fetch_endpoint",
+    "fetch_model",
+    "fetch_run",
+    "find_cached",
+    "main_fetch",
+]
+
+DEFAULT_API_BASE = "https://inferencex.semianalysis.com/api/v1/"
+ENV_API_BASE = "FRONTIER_API_BASE"
+ENV_MIN_INTERVAL = "FRONTIER_API_MIN_INTERVAL"
+ENV_GH = "FRONTIER_GH"
+USER_AGENT = f"frontier/{__version__} (InferenceX inference-economics analysis workspace; python-urllib)"
+DEFAULT_ISL_OSL: tuple[tuple[int, int], ...] = ((1024, 1024), (1024, 8192), (8192, 1024))
+DEFAULT_REPO = "SemiAnalysisAI/InferenceX"
+DEFAULT_TIMEOUT_S = 60.0
+DEFAULT_RETRIES = 4
+DEFAULT_BACKOFF_S = 1.0
+MAX_BACKOFF_S = 60.0
+DEFAULT_MIN_INTERVAL_S = 1.0
+DEFAULT_MAX_AGE_S = 6 * 3600.0
+RUN_ARTIFACT_PATTERNS = ("results_bmk", "bmk_*")
+
+_DATE_DIR = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ENDPOINT_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*$")
+_REPO_RE = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+_SHA_RE = re.compile(r"^[0-9a-fA-F]{7,64}$")
+
+
+class FetchError(RuntimeError):
+    """A fetch failed; the message says what, where, and whether a cached copy exists.
+
+    ``results`` holds whatever succeeded before the failure (for :func:`fetch_model`).
+    """
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, results: Sequence[Any] = ()):
+        super().__init__(message)
+        self.results = list(results)
+
+
+class GhUnavailableError(FetchError):
+    """The GitHub CLI is missing or not logged in (exit code 2)."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """One API response on disk.
+
+    ``path``: the cached JSON body; ``sha256``: of those bytes; ``retrieved_at``: UTC ISO time the body was
+    downloaded; ``from_cache``: no request succeeded in this call (``note`` says why the cache was used);
+    ``n_rows``: length of the JSON array (None when the body is not an array).
+    """
+
+    path: Path
+    url: str
+    sha256: str
+    retrieved_at: str
+    from_cache: bool
+    n_rows: int | None
+    endpoint: str = ""
+    params: Mapping[str, str] = field(default_factory=dict)
+    http_status: int | None = None
+    n_bytes: int = 0
+    note: str = ""
+
+    @property
+    def meta_path(self) -> Path:
+        return _meta_path(self.path)
+
+
+@dataclass(frozen=True)
+class RunFetchResult:
+    """A GitHub Actions run's benchmark artifacts on disk (``path`` = ``data/raw/runs/<run id>``)."""
+
+    run_id: int
+    run_attempt: int
+    path: Path
+    files: tuple[Path, ...]
+    run_info: Mapping[str, Any]
+    from_cache: bool = False
+    note: str = ""
+
+
+# --------------------------------------------------------------------------------------------------------------
+# URLs and cache names
+
+
+def api_base_url(base_url: str | None = None) -> str:
+    """The API base: the argument, else ``$FRONTIER_API_BASE``, else :data:`DEFAULT_API_BASE` (ends in ``/``)."""
+    base = base_url or os.environ.get(ENV_API_BASE) or DEFAULT_API_BASE
+    parsed = urllib.parse.urlsplit(base)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise FetchError(f"invalid API base URL {base!r}: expected http(s)://host/path/")
+    return base if base.endswith("/") else base + "/"
+
+
+def _clean_endpoint(endpoint: str) -> str:
+    ep = str(endpoint).strip().strip("/")
+    if not _ENDPOINT_RE.match(ep):
+        raise FetchError(f"invalid endpoint {endpoint!r}: expected e.g. 'benchmarks' or 'benchmarks/history'")
+    return ep
+
+
+def _clean_params(params: Mapping[str, Any] | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for k, v in (params or {}).items():
+        if v is None:
+            continue
+        out[str(k)] = str(v)
+    return out
+
+
+def build_url(endpoint: str, params: Mapping[str, Any] | None = None, base_url: str | None = None) -> str:
+    """Full request URL; parameters are percent-encoded (spaces as ``%20``) in the order given; None dropped."""
+    base = api_base_url(base_url)
+    ep = _clean_endpoint(endpoint)
+    query = urllib.parse.urlencode(_clean_params(params), quote_via=urllib.parse.quote)
+    return base + ep + (f"?{query}" if query else "")
+
+
+def _slug(text: str, limit: int = 48) -> str:
+    s = re.sub(r"[^a-z0-9.]+", "-", text.lower())
+    s = re.sub(r"\.{2,}", ".", s).strip("-.")
+    return s[:limit].strip("-.")
+
+
+def cache_filename(endpoint: str, params: Mapping[str, Any] | None, url: str) -> str:
+    """Safe cache file name: slugs of the endpoint and params plus 12 hex digits of sha256(url).
+
+    Only ``[a-z0-9.-_]`` appear, never ``/`` or a leading dot, so a model name cannot steer the path.
+    """
+    ep = _slug(_clean_endpoint(endpoint).replace("/", "-")) or "endpoint"
+    parts = [f"{_slug(k, 16)}-{_slug(v)}" for k, v in _clean_params(params).items()]
+    ps = "_".join(p.strip("-") for p in parts if p.strip("-"))[:120].strip("-._")
+    digest = hashlib.sha256(url.encode("utf-8")).hexdigest()[:12]
+    return "__".join(x for x in (ep, ps, digest) if x) + ".json"
+
+
+def _meta_path(path: Path) -> Path:
+    return path.with_name(path.name[: -len(".json")] + ".meta.json")
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _iso(t: dt.datetime) -> str:
+    return t.astimezone(dt.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _parse_iso(s: str) -> dt.datetime | None:
+    try:
+        t = dt.datetime.fromisoformat(str(s).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _n_rows(data: Any) -> int | None:
+    return len(data) if isinstance(data, list) else None
+
+
+def _show(path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def find_cached(cache_dir: str | os.PathLike, name: str, url: str) -> FetchResult | None:
+    """Newest intact cached copy of ``url`` named ``name`` under ``cache_dir/<YYYY-MM-DD>/``, else None.
+
+    A copy counts only when its meta file names the same URL and the body's sha256 matches the meta.
+    """
+    root = Path(cache_dir)
+    if not root.is_dir():
+        return None
+    best: tuple[str, FetchResult] | None = None
+    for day in sorted((d for d in root.iterdir() if d.is_dir() and _DATE_DIR.match(d.name)), reverse=True):
+        body_path = day / name
+        meta_path = _meta_path(body_path)
+        if not (body_path.is_file() and meta_path.is_file()):
+            continue
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            body = body_path.read_bytes()
+        except (OSError, ValueError):
+            continue
+        if not isinstance(meta, dict) or meta.get("url") != url or meta.get("sha256") != _sha256(body):
+            continue
+        res = FetchResult(
+            path=body_path,
+            url=url,
+            sha256=meta["sha256"],
+            retrieved_at=str(meta.get("retrieved_at", "")),
+            from_cache=True,
+            n_rows=meta.get("n_rows"),
+            endpoint=str(meta.get("endpoint", "")),
+            params=dict(meta.get("params") or {}),
+            http_status=meta.get("http_status"),
+            n_bytes=len(body),
+        )
+        key = res.retrieved_at
+        if best is None or key > best[0]:
+            best = (key, res)
+    return best[1] if best else None
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+# --------------------------------------------------------------------------------------------------------------
+# HTTP
+
+
+class _Transient(Exception):
+    """A failure worth retrying (network, timeout, 429/5xx, truncated or undecodable body)."""
+
+    def __init__(self, reason: str, retry_after: float | None = None):
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+class _Permanent(Exception):
+    """A failure not worth retrying (HTTP 4xx other than 429, unsupported encoding)."""
+
+    def __init__(self, reason: str, status: int | None = None):
+        super().__init__(reason)
+        self.status = status
+
+
+class _RateLimiter:
+    """Process-wide minimum interval between requests (seconds)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._last = float("-inf")
+
+    def wait(self, min_interval: float) -> None:
+        with self._lock:
+            now = time.monotonic()
+            delay = self._last + min_interval - now
+            if delay > 0:
+                time.sleep(delay)
+            self._last = time.monotonic()
+
+
+_LIMITER = _RateLimiter()
+
+
+def _retry_after(headers: Any) -> float | None:
+    try:
+        value = headers.get("Retry-After") if headers is not None else None
+        return max(0.0, float(value)) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass
+class _Response:
+    status: int
+    body: bytes  # decoded (gzip removed)
+    data: Any  # parsed JSON
+    wire_bytes: int
+    content_encoding: str
+
+
+def _http_get_once(url: str, *, timeout: float, opener: urllib.request.OpenerDirector, user_agent: str) -> _Response:
+    req = urllib.request.Request(
+        url, headers={"Accept-Encoding": "gzip", "Accept": "application/json", "User-Agent": user_agent}
+    )
+    try:
+        resp = opener.open(req, timeout=timeout)
+    except urllib.error.HTTPError as e:
+        try:
+            e.read()
+        except Exception:  # noqa: BLE001 - the error body is not needed
+            pass
+        finally:
+            e.close()
+        if e.code == 429 or 500 <= e.code < 600:
+            raise _Transient(f"HTTP {e.code} {e.reason}", _retry_after(e.headers)) from None
+        raise _Permanent(f"HTTP {e.code} {e.reason}", e.code) from None
+    except urllib.error.URLError as e:
+        raise _Transient(str(e.reason)) from None
+    except (TimeoutError, socket.timeout):
+        raise _Transient(f"timed out after {timeout:g} s") from None
+    except (http.client.HTTPException, OSError) as e:
+        raise _Transient(f"{type(e).__name__}: {e}") from None
+    with resp:
+        status = getattr(resp, "status", 200)
+        try:
+            raw = resp.read()
+        except http.client.IncompleteRead as e:
+            expected = (len(e.partial) + e.expected) if e.expected is not None else "?"
+            raise _Transient(f"truncated body: received {len(e.partial)} of {expected} bytes") from None
+        except (TimeoutError, socket.timeout):
+            raise _Transient(f"timed out after {timeout:g} s while reading the body") from None
+        except (http.client.HTTPException, OSError) as e:
+            raise _Transient(f"body read failed: {type(e).__name__}: {e}") from None
+        length = resp.headers.get("Content-Length")
+        if length is not None:
+            try:
+                n = int(length)
+            except ValueError:
+                n = None
+            if n is not None and n != len(raw):
+                raise _Transient(f"truncated body: received {len(raw)} of {n} bytes")
+        encoding = (resp.headers.get("Content-Encoding") or "").strip().lower()
+    if encoding == "gzip":
+        try:
+            body = gzip.decompress(raw)
+        except (OSError, EOFError, zlib.error) as e:
+            raise _Transient(f"corrupt gzip body ({e})") from None
+    elif encoding in ("", "identity"):
+        body = raw
+    else:
+        raise _Permanent(f"unsupported Content-Encoding {encoding!r}")
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as e:
+        raise _Transient(f"body is not valid JSON, possibly truncated ({e})") from None
+    return _Response(status, body, data, len(raw), encoding or "identity")
+
+
+def _http_get(
+    url: str,
+    *,
+    timeout: float,
+    retries: int,
+    backoff: float,
+    min_interval: float,
+    opener: urllib.request.OpenerDirector,
+    user_agent: str,
+) -> tuple[_Response, int]:
+    """GET with bounded retries; returns (response, attempts used). Raises the last _Transient or a _Permanent."""
+    attempts = max(0, int(retries)) + 1
+    last: _Transient | None = None
+    for i in range(attempts):
+        _LIMITER.wait(min_interval)
+        try:
+            return _http_get_once(url, timeout=timeout, opener=opener, user_agent=user_agent), i + 1
+        except _Transient as e:
+            last = e
+            if i == attempts - 1:
+                break
+            delay = min(MAX_BACKOFF_S, backoff * (2**i))
+            if e.retry_after is not None:
+                delay = max(delay, min(e.retry_after, MAX_BACKOFF_S))
+            time.sleep(delay)
+    assert last is not None
+    raise _Transient(f"{last} (after {attempts} attempt{'s' if attempts > 1 else ''})", last.retry_after)
+
+
+def _default_min_interval() -> float:
+    value = os.environ.get(ENV_MIN_INTERVAL)
+    if value:
+        try:
+            return max(0.0, float(value))
+        except ValueError:
+            pass
+    return DEFAULT_MIN_INTERVAL_S
+
+
+# --------------------------------------------------------------------------------------------------------------
+# API fetch
+
+
+def fetch_endpoint(
+    endpoint: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    base_url: str | None = None,
+    cache_dir: str | os.PathLike | None = None,
+    refresh: bool = False,
+    offline: bool = False,
+    max_age: float | None = DEFAULT_MAX_AGE_S,
+    timeout: float = DEFAULT_TIMEOUT_S,
+    retries: int = DEFAULT_RETRIES,
+    backoff: float = DEFAULT_BACKOFF_S,
+    min_interval: float | None = None,
+    opener: urllib.request.OpenerDirector | None = None,
+    user_agent: str = USER_AGENT,
+) -> FetchResult:
+    """Fetch one API endpoint into the cache and return where it is.
+
+    Parameters
+    ----------
+    endpoint, params:
+        e.g. ``"benchmarks/history", {"model": "DeepSeek-R1-0528", "isl": 1024, "osl": 1024}``.
+    base_url:
+        API base (default ``$FRONTIER_API_BASE`` or :data:`DEFAULT_API_BASE`).
+    cache_dir:
+        cache root (default ``data/raw/api``); files go to ``<cache_dir>/<YYYY-MM-DD>/``.
+    refresh:
+        always request; never fall back to the cache (an error then says a cached copy exists).
+    offline:
+        never request; use the newest cached copy or fail.
+    max_age:
+        reuse a cached copy retrieved less than this many seconds ago without a request (None or 0: always ask).
+    timeout:
+        seconds per request (socket connect/read).
+    retries, backoff:
+        extra attempts after a transient failure; waits ``backoff × 2^k`` seconds (capped at 60 s) between them.
+    min_interval:
+        minimum seconds between requests in this process (default ``$FRONTIER_API_MIN_INTERVAL`` or 1 s).
+    opener:
+        a ``urllib.request`` opener (proxies, test doubles); default ``urllib.request.build_opener()``.
+    """
+    url = build_url(endpoint, params, base_url)
+    ep = _clean_endpoint(endpoint)
+    cparams = _clean_params(params)
+    root = Path(cache_dir) if cache_dir is not None else DATA_RAW / "api"
+    name = cache_filename(ep, cparams, url)
+    where = f"{_show(root)}/<date>/{name}"
+    cached = find_cached(root, name, url)
+
+    if offline:
+        if cached is None:
+            raise FetchError(f"offline and no cached copy of {url} under {where}")
+        return replace(cached, note=f"offline: cached copy retrieved {cached.retrieved_at}")
+    if cached is not None and not refresh and max_age:
+        t = _parse_iso(cached.retrieved_at)
+        if t is not None and (_utcnow() - t).total_seconds() < max_age:
+            return replace(cached, note=f"cached copy retrieved {cached.retrieved_at} (younger than {max_age:g} s)")
+
+    try:
+        resp, attempts = _http_get(
+            url,
+            timeout=timeout,
+            retries=retries,
+            backoff=backoff,
+            min_interval=_default_min_interval() if min_interval is None else max(0.0, float(min_interval)),
+            opener=opener or urllib.request.build_opener(),
+            user_agent=user_agent,
+        )
+    except _Permanent as e:
+        raise FetchError(f"{url}: {e} (not retried; nothing cached)") from None
+    except _Transient as e:
+        if cached is not None and not refresh:
+            return replace(
+                cached,
+                note=f"could not fetch ({e}); using the cached copy retrieved {cached.retrieved_at}",
+            )
+        if cached is not None:
+            raise FetchError(
+                f"cannot reach {url}: {e}; a cached copy exists ({_show(cached.path)}, retrieved "
+                f"{cached.retrieved_at}): run without --refresh to use it"
+            ) from None
+        raise FetchError(f"cannot reach {url}: {e}; no cached copy under {where}") from None
+
+    now = _utcnow()
+    path = root / now.strftime("%Y-%m-%d") / name
+    sha = _sha256(resp.body)
+    meta = {
+        "url": url,
+        "endpoint": ep,
+        "params": cparams,
+        "retrieved_at": _iso(now),
+        "sha256": sha,
+        "bytes": len(resp.body),
+        "http_status": resp.status,
+        "content_encoding": resp.content_encoding,
+        "bytes_on_wire": resp.wire_bytes,
+        "attempts": attempts,
+        "n_rows": _n_rows(resp.data),
+        "user_agent": user_agent,
+    }
+    _atomic_write(path, resp.body)
+    _atomic_write(_meta_path(path), (json.dumps(meta, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+    return FetchResult(
+        path=path,
+        url=url,
+        sha256=sha,
+        retrieved_at=meta["retrieved_at"],
+        from_cache=False,
+        n_rows=meta["n_rows"],
+        endpoint=ep,
+        params=cparams,
+        http_status=resp.status,
+        n_bytes=len(resp.body),
+        note=f"fetched in {attempts} attempt{'s' if attempts > 1 else ''}",
+    )
+
+
+def fetch_model(
+    model_display_name: str,
+    *,
+    date: str | None = None,
+    isl_osl: Iterable[tuple[int, int]] = DEFAULT_ISL_OSL,
+    history: bool = True,
+    evaluations: bool = True,
+    availability: bool = False,
+    **options: Any,
+) -> list[FetchResult]:
+    """Fetch everything about one model: ``benchmarks`` (optionally as of ``date``), ``benchmarks/history`` for
+    each (isl, osl) in tokens, ``evaluations`` and ``availability``. ``options`` go to :func:`fetch_endpoint`.
+
+    Every request is attempted; if any fails, :class:`FetchError` lists the failures and carries the successful
+    results in ``.results``.
+    """
+    if not model_display_name or not str(model_display_name).strip():
+        raise FetchError("a model display name is required, e.g. 'DeepSeek-R1-0528'")
+    if date is not None and not re.match(r"^\d{4}-\d{2}-\d{2}$", str(date)):
+        raise FetchError(f"invalid date {date!r}: expected YYYY-MM-DD")
+    model = str(model_display_name).strip()
+    requests: list[tuple[str, dict[str, Any]]] = [("benchmarks", {"model": model, "date": date})]
+    if history:
+        for isl, osl in isl_osl:
+            requests.append(("benchmarks/history", {"model": model, "isl": int(isl), "osl": int(osl)}))
+    if evaluations:
+        requests.append(("evaluations", {}))
+    if availability:
+        requests.append(("availability", {}))
+    results: list[FetchResult] = []
+    errors: list[str] = []
+    for endpoint, params in requests:
+        try:
+            results.append(fetch_endpoint(endpoint, params, **options))
+        except FetchError as e:
+            errors.append(str(e))
+    if errors:
+        raise FetchError(
+            f"{len(errors)} of {len(requests)} requests failed:\n  " + "\n  ".join(errors), results=results
+        )
+    return results
+
+
+# --------------------------------------------------------------------------------------------------------------
+# GitHub Actions runs
+
+_GH_INSTALL_HELP = (
+    "install the GitHub CLI from https://cli.github.com/ (e.g. `sudo apt install gh`, `brew install gh` or "
+    "`conda install -c conda-forge gh`), then log in with `gh auth login` (or set GH_TOKEN)"
+)
+
+
+def _gh_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({"GH_PROMPT_DISABLED": "1", "NO_COLOR": "1", "GH_NO_UPDATE_NOTIFIER": "1", "GH_PAGER": "cat"})
+    return env
+
+
+def _resolve_gh(gh: str | os.PathLike | None) -> str:
+    candidate = str(gh) if gh else (os.environ.get(ENV_GH) or shutil.which("gh"))
+    if not candidate:
+        raise GhUnavailableError(f"the GitHub CLI `gh` is not installed (not found on PATH): {_GH_INSTALL_HELP}")
+    path = Path(candidate)
+    if not (path.is_file() and os.access(path, os.X_OK)):
+        found = shutil.which(candidate)
+        if not found:
+            raise GhUnavailableError(f"the GitHub CLI `gh` was not found at {candidate}: {_GH_INSTALL_HELP}")
+        return found
+    return str(path)
+
+
+def _run_gh(gh: str, args: Sequence[str], *, timeout: float) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(
+            [gh, *args], capture_output=True, text=True, timeout=timeout, env=_gh_env(), stdin=subprocess.DEVNULL
+        )
+    except FileNotFoundError:
+        raise GhUnavailableError(f"the GitHub CLI `gh` could not be run ({gh}): {_GH_INSTALL_HELP}") from None
+    except subprocess.TimeoutExpired:
+        raise FetchError(f"`gh {' '.join(args[:2])}` did not finish within {timeout:g} s") from None
+    except OSError as e:
+        raise GhUnavailableError(f"the GitHub CLI `gh` could not be run ({gh}: {e}): {_GH_INSTALL_HELP}") from None
+
+
+def _first_lines(text: str, n: int = 3) -> str:
+    lines = [ln.strip() for ln in (text or "").strip().splitlines() if ln.strip()]
+    return " / ".join(lines[:n]) or "no message"
+
+
+def _parse_run_view(out: str, run_id: int, repo: str) -> dict[str, Any]:
+    try:
+        info = json.loads(out)
+    except ValueError:
+        raise FetchError(f"`gh run view {run_id}` printed something that is not JSON: {_first_lines(out)}") from None
+    if not isinstance(info, dict):
+        raise FetchError(f"`gh run view {run_id}` returned {type(info).__name__}, expected an object")
+    db_id, attempt, created, sha, url = (info.get(k) for k in ("databaseId", "attempt", "createdAt", "headSha", "url"))
+    if not isinstance(db_id, int) or isinstance(db_id, bool) or db_id != run_id:
+        raise FetchError(f"`gh run view {run_id}` returned run id {db_id!r}")
+    if not isinstance(attempt, int) or isinstance(attempt, bool) or attempt < 1:
+        raise FetchError(f"`gh run view {run_id}` returned an invalid attempt {attempt!r}")
+    t = _parse_iso(str(created)) if created else None
+    if t is None:
+        raise FetchError(f"`gh run view {run_id}` returned an invalid createdAt {created!r}")
+    if not isinstance(sha, str) or not _SHA_RE.match(sha):
+        raise FetchError(f"`gh run view {run_id}` returned an invalid headSha {sha!r}")
+    if not isinstance(url, str) or not url.startswith("https://"):
+        raise FetchError(f"`gh run view {run_id}` returned an invalid url {url!r}")
+    return {
+        "run_id": run_id,
+        "run_attempt": attempt,
+        "date": t.astimezone(dt.timezone.utc).strftime("%Y-%m-%d"),
+        "head_sha": sha,
+        "repo": repo,
+        "url": url,
+    }
+
+
+def fetch_run(
+    run_id: int | str,
+    *,
+    repo: str = DEFAULT_REPO,
+    attempt: int | None = None,
+    out_dir: str | os.PathLike | None = None,
+    gh: str | os.PathLike | None = None,
+    refresh: bool = False,
+    patterns: Sequence[str] = RUN_ARTIFACT_PATTERNS,
+    timeout: float = 1800.0,
+) -> RunFetchResult:
+    """Download a GitHub Actions run's benchmark artifacts into ``<out_dir>/<run id>/`` (default
+    ``data/raw/runs``) and write ``run.json`` (run_id, run_attempt, date (UTC, of the run's creation), head_sha,
+    repo, url).
+
+    Uses the GitHub CLI (``gh``; path injectable via ``gh=`` or ``$FRONTIER_GH``), which must be logged in.
+    ``attempt`` selects the attempt whose metadata is recorded (``gh run view --attempt``); ``gh run download``
+    itself fetches the run's artifacts. The downloaded tree is checked first (no symlinks or special files, no
+    zip member escaping its folder); if anything is unsafe nothing is imported. An existing complete download is
+    kept unless ``refresh``. ``timeout``: seconds for the download.
+    """
+    try:
+        rid = int(str(run_id).strip())
+    except ValueError:
+        raise FetchError(f"invalid run id {run_id!r}: expected a number such as 20200037154") from None
+    if rid <= 0:
+        raise FetchError(f"invalid run id {run_id!r}")
+    if not _REPO_RE.match(repo or "") or ".." in repo:
+        raise FetchError(f"invalid repository {repo!r}: expected OWNER/NAME")
+    if attempt is not None and (int(attempt) < 1):
+        raise FetchError(f"invalid attempt {attempt!r}: expected 1 or more")
+    root = Path(out_dir) if out_dir is not None else DATA_RAW / "runs"
+    target = root / str(rid)
+    run_json = target / "run.json"
+    if run_json.is_file() and not refresh:
+        try:
+            info = json.loads(run_json.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            info = None
+        if isinstance(info, dict) and (attempt is None or info.get("run_attempt") == int(attempt)):
+            files = tuple(sorted(p for p in target.rglob("*") if p.is_file() and p != run_json))
+            return RunFetchResult(
+                rid, int(info.get("run_attempt") or 0), target, files, info, True,
+                note="already downloaded (use --refresh to download again)",
+            )
+
+    exe = _resolve_gh(gh)
+    auth = _run_gh(exe, ["auth", "status"], timeout=60)
+    if auth.returncode != 0:
+        raise GhUnavailableError(
+            "the GitHub CLI `gh` is not logged in: run `gh auth login` (or set GH_TOKEN); "
+            f"`gh auth status` said: {_first_lines(auth.stderr or auth.stdout)}"
+        )
+    view_args = ["run", "view", str(rid), "--repo", repo, "--json", "databaseId,attempt,createdAt,headSha,url"]
+    if attempt is not None:
+        view_args += ["--attempt", str(int(attempt))]
+    view = _run_gh(exe, view_args, timeout=120)
+    if view.returncode != 0:
+        raise FetchError(f"`gh run view {rid} --repo {repo}` failed: {_first_lines(view.stderr or view.stdout)}")
+    info = _parse_run_view(view.stdout, rid, repo)
+
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f"frontier-run-{rid}-"))
+    staging: Path | None = None
+    try:
+        dl_dir = tmp / "download"
+        dl_dir.mkdir()
+        args = ["run", "download", str(rid), "--repo", repo, "--dir", str(dl_dir)]
+        for p in patterns:
+            args += ["--pattern", p]
+        dl = _run_gh(exe, args, timeout=timeout)
+        if dl.returncode != 0:
+            raise FetchError(
+                f"`gh run download {rid} --repo {repo}` failed (artifacts named {', '.join(patterns)}): "
+                f"{_first_lines(dl.stderr or dl.stdout)}"
+            )
+        try:
+            rels = check_tree(dl_dir)
+            for rel in rels:
+                if rel.suffix.lower() == ".zip":
+                    check_zip(dl_dir.joinpath(*rel.parts))
+        except UnsafePathError as e:
+            raise FetchError(f"refused run {rid}: an artifact holds an unsafe entry ({e}); nothing imported") from None
+        except Exception as e:  # noqa: BLE001 - a corrupt zip is refused too
+            raise FetchError(f"refused run {rid}: cannot check an artifact ({type(e).__name__}: {e}); nothing imported") from None
+        if not rels:
+            raise FetchError(f"run {rid} has no files in artifacts named {', '.join(patterns)}")
+        staging = Path(tempfile.mkdtemp(prefix=f".{rid}.partial-", dir=root))
+        try:
+            safe_copy_tree(dl_dir, staging)
+        except UnsafePathError as e:
+            raise FetchError(f"refused run {rid}: {e}; nothing imported") from None
+        (staging / "run.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+        old: Path | None = None
+        if target.exists() or target.is_symlink():
+            if target.is_symlink() or not target.is_dir():
+                raise FetchError(f"{target} exists and is not a folder; remove it first")
+            old = Path(tempfile.mkdtemp(prefix=f".{rid}.old-", dir=root))
+            os.replace(target, old / "prev")
+        os.replace(staging, target)
+        staging = None
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+    files = tuple(sorted(p for p in target.rglob("*") if p.is_file() and p != target / "run.json"))
+    return RunFetchResult(rid, info["run_attempt"], target, files, info, False, note="downloaded with gh")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# CLI
+
+
+def _parse_isl_osl(text: str) -> tuple[int, int]:
+    m = re.match(r"^\s*(\d+)\s*[/x:,]\s*(\d+)\s*$", text)
+    if not m:
+        raise argparse.ArgumentTypeError(f"expected ISL/OSL such as 1024/8192, got {text!r}")
+    return int(m.group(1)), int(m.group(2))
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="frontier fetch",
+        description="Fetch InferenceX API responses (cached under data/raw/api/) or a GitHub Actions run's "
+        "benchmark artifacts (data/raw/runs/<id>/).",
+    )
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--model", help='model display name, e.g. "DeepSeek-R1-0528"')
+    what.add_argument("--run", help="GitHub Actions run id (downloads results_bmk / bmk_* artifacts with gh)")
+    api = p.add_argument_group("API (--model)")
+    api.add_argument("--date", help="benchmarks as of this date (YYYY-MM-DD)")
+    api.add_argument("--history", action="store_true", help="also benchmarks/history for each ISL/OSL")
+    api.add_argument("--isl-osl", action="append", type=_parse_isl_osl, metavar="ISL/OSL",
+                     help="history sequence lengths in tokens (repeatable; default 1024/1024 1024/8192 8192/1024)")
+    api.add_argument("--evals", action="store_true", help="also the evaluations endpoint")
+    api.add_argument("--availability", action="store_true", help="also the availability endpoint")
+    api.add_argument("--all", action="store_true", help="same as --history --evals --availability")
+    api.add_argument("--base-url", help=f"API base URL (default ${ENV_API_BASE} or {DEFAULT_API_BASE})")
+    api.add_argument("--offline", action="store_true", help="no requests: use cached copies only")
+    api.add_argument("--max-age", type=float, default=DEFAULT_MAX_AGE_S / 3600, metavar="HOURS",
+                     help="reuse a cached copy younger than this without a request (default 6; 0 = always ask)")
+    api.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="seconds per request (default 60)")
+    api.add_argument("--retries", type=int, default=DEFAULT_RETRIES, help="retries after a transient failure")
+    api.add_argument("--min-interval", type=float, default=None,
+                     help=f"seconds between requests (default ${ENV_MIN_INTERVAL} or 1)")
+    run = p.add_argument_group("GitHub Actions (--run)")
+    run.add_argument("--repo", default=DEFAULT_REPO, help=f"OWNER/NAME (default {DEFAULT_REPO})")
+    run.add_argument("--attempt", type=int, help="run attempt to record (default: the latest)")
+    run.add_argument("--gh", help=f"path of the gh executable (default ${ENV_GH} or gh on PATH)")
+    p.add_argument("--refresh", action="store_true", help="download again even if a cached copy exists")
+    p.add_argument("--out", help="output folder (default data/raw/api for --model, data/raw/runs for --run)")
+    return p
+
+
+def main_fetch(argv: Sequence[str] | None = None) -> int:
+    """``frontier fetch …``: print what was fetched or reused; return 0, 1 (fetch failed) or 2 (usage / no gh)."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list and args_list[0] == "fetch":
+        args_list = args_list[1:]
+    parser = _parser()
+    try:
+        args = parser.parse_args(args_list)
+    except SystemExit as e:
+        return int(e.code or 0)
+    try:
+        if args.run is not None:
+            res = fetch_run(args.run, repo=args.repo, attempt=args.attempt, out_dir=args.out, gh=args.gh,
+                            refresh=args.refresh)
+            state = "cached" if res.from_cache else "fresh"
+            print(f"{state}  run {res.run_id} attempt {res.run_attempt}  {len(res.files)} files  {_show(res.path)}")
+            for f in res.files:
+                print(f"  {_show(f)}")
+            if res.note:
+                print(f"  note: {res.note}")
+            return 0
+        options: dict[str, Any] = dict(
+            base_url=args.base_url, cache_dir=args.out, refresh=args.refresh, offline=args.offline,
+            max_age=max(0.0, args.max_age) * 3600, timeout=args.timeout, retries=args.retries,
+            min_interval=args.min_interval,
+        )
+        history = args.history or args.all
+        try:
+            results = fetch_model(
+                args.model, date=args.date, isl_osl=tuple(args.isl_osl or DEFAULT_ISL_OSL), history=history,
+                evaluations=args.evals or args.all, availability=args.availability or args.all, **options,
+            )
+            failed: FetchError | None = None
+        except FetchError as e:
+            results, failed = e.results, e
+        for r in results:
+            _print_result(r)
+        if failed is not None:
+            print(f"frontier fetch: error: {failed}", file=sys.stderr)
+            return failed.exit_code
+        return 0
+    except FetchError as e:
+        print(f"frontier fetch: error: {e}", file=sys.stderr)
+        return e.exit_code
+
+
+def _print_result(r: FetchResult) -> None:
+    state = "cached" if r.from_cache else "fresh "
+    query = urllib.parse.urlsplit(r.url).query
+    rows = "?" if r.n_rows is None else str(r.n_rows)
+    print(f"{state}  {r.endpoint}{'?' + query if query else ''}  rows={rows}  sha256={r.sha256[:16]}  {_show(r.path)}")
+    if r.from_cache and r.note:
+        print(f"        {r.note}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main_fetch())

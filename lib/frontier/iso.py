@@ -1,0 +1,157 @@
+"""Iso-interactivity tables: configs × target interactivities → throughput, $/M tokens, tok/s/MW, concurrency.
+
+Every config (curve, ``schema.CURVE_KEY``) gets its Pareto frontier over all topologies and concurrencies on
+(median interactivity, total throughput per GPU); each metric is read off that frontier at each target with the
+spec §3 interpolation (``frontier.pareto``). Out-of-range targets are unreachable (null), never clamped.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+import polars as pl
+
+from .economics import Pricing, add_costs, cost_columns
+from .pareto import frontier, interpolate_many
+from .schema import CURVE_KEY
+
+X = "median_intvty"
+Y = "tput_per_gpu"
+DIRECT_METRICS = ("tput_per_gpu", "output_tput_per_gpu", "input_tput_per_gpu", "tok_s_mw", "conc",
+                  "median_ttft_s", "p90_ttft_s", "median_e2el_s")
+LABEL_PARTS = ("model", "isl", "osl", "hardware", "framework", "precision", "spec_method", "disagg")
+
+
+def targets_from(spec: Any) -> list[float]:
+    """Targets (tok/s/user) from a list, a "30,50,90" string, or a band dict/tuple (start, stop, step)."""
+    if spec is None:
+        return []
+    if isinstance(spec, str):
+        return [float(t) for t in spec.replace(";", ",").split(",") if t.strip()]
+    if isinstance(spec, dict):
+        spec = (spec["start"], spec["stop"], spec.get("step", 1))
+    if isinstance(spec, tuple) and len(spec) == 3:
+        start, stop, step = (float(v) for v in spec)
+        if step <= 0 or stop < start:
+            raise ValueError("a band needs start ≤ stop and step > 0")
+        n = int(np.floor((stop - start) / step + 1e-9)) + 1
+        return [round(start + i * step, 10) for i in range(n)]
+    out = [float(t) for t in spec]
+    if any(not np.isfinite(t) or t <= 0 for t in out):
+        raise ValueError(f"targets must be positive finite tok/s/user, got {out}")
+    return out
+
+
+def label_expr(configs: pl.DataFrame, parts: Sequence[str] = LABEL_PARTS) -> pl.Expr:
+    """Legend label from the curve-key columns that vary across ``configs`` (e.g. ``b200 · fp4 · mtp``)."""
+    varying = [c for c in parts if c in configs.columns and configs[c].n_unique() > 1]
+    if "isl" in varying or "osl" in varying:
+        varying = [c for c in varying if c not in ("isl", "osl")]
+        seq = pl.format("{}/{}", pl.col("isl"), pl.col("osl"))
+    else:
+        seq = None
+    if not varying and seq is None:
+        varying = ["hardware", "framework", "precision"]
+    pieces: list[pl.Expr] = []
+    for c in varying:
+        if c == "disagg":
+            pieces.append(pl.when(pl.col("disagg")).then(pl.lit("disagg")).otherwise(pl.lit("agg")))
+        elif c == "spec_method":
+            pieces.append(pl.when(pl.col(c) == "none").then(pl.lit("no spec")).otherwise(pl.col(c)))
+        else:
+            pieces.append(pl.col(c).cast(pl.String))
+    if seq is not None:
+        pieces.insert(1 if "model" in varying else 0, seq)
+    return pl.concat_str(pieces, separator=" · ")
+
+
+@dataclass
+class IsoResult:
+    """An iso-interactivity table and everything it was computed from."""
+
+    table: pl.DataFrame  # one row per config × target
+    configs: pl.DataFrame  # one row per config: keys, label, curve_id, points, frontier size, interactivity range
+    frontier: pl.DataFrame  # frontier points (priced), sorted by curve and interactivity
+    points: pl.DataFrame  # every priced point with its label and ``on_frontier``
+    pricing: Pricing
+    unpriced: list[str]
+    targets: list[float]
+    baseline: str | None = None
+    metrics: list[str] = field(default_factory=list)
+
+    def records(self) -> list[dict[str, Any]]:
+        """One JSON-ready record per config and target (nulls where unreachable)."""
+        cols = [*CURVE_KEY, "label", "target", "reachable", *self.metrics, "topology"] + \
+            [c for c in self.table.columns if c.endswith("_vs_baseline")]
+        return self.table.select([c for c in cols if c in self.table.columns]).to_dicts()
+
+
+def iso_table(
+    points: pl.DataFrame,
+    targets: Iterable[float] | str | tuple,
+    *,
+    pricing: Pricing | None = None,
+    baseline: str | dict[str, Any] | None = None,
+    by: Sequence[str] = CURVE_KEY,
+    extra_metrics: Sequence[str] = (),
+) -> IsoResult:
+    """Configs × targets table. ``baseline``: a config label or a dict of curve-key values; adds
+    ``<metric>_vs_baseline`` = value ÷ baseline value at the same target."""
+    tlist = targets_from(targets)
+    if not tlist:
+        raise ValueError("no target interactivities given")
+    pricing = pricing or Pricing.dashboard()
+    priced, unpriced = add_costs(points, pricing)
+    by = list(by)
+    configs = priced.select(by).unique().sort(by, nulls_last=True)
+    lab = label_expr(configs)
+    priced = priced.with_columns(label=lab)
+    fr = frontier(priced, by, X, Y)
+    on = fr.select(*by, X, Y).with_columns(on_frontier=pl.lit(True))
+    priced = priced.join(on, on=[*by, X, Y], how="left", nulls_equal=True, maintain_order="left") \
+        .with_columns(pl.col("on_frontier").fill_null(False))
+    cfg = (fr.group_by("curve_id").agg(
+        *[pl.col(c).first() for c in by], pl.col("label").first(), pl.len().alias("frontier_points"),
+        pl.col(X).min().alias("intvty_min"), pl.col(X).max().alias("intvty_max"))
+        .sort("curve_id"))
+    npts = priced.group_by(by).len().rename({"len": "points"})
+    cfg = cfg.join(npts, on=by, how="left", nulls_equal=True).sort("curve_id")
+    metrics: dict[str, str | None] = {m: None for m in DIRECT_METRICS if m in fr.columns}
+    metrics.update(cost_columns(pricing.views))
+    for m in extra_metrics:
+        metrics.setdefault(m, None)
+    grid = cfg.select("curve_id").join(pl.DataFrame({"target": tlist}, schema={"target": pl.Float64}),
+                                       how="cross")
+    vals = interpolate_many(fr, grid, metrics, x=X)
+    # the topology that wins at the target: the nearer bracketing frontier point
+    topo = fr["topology"].to_list() if "topology" in fr.columns else [None] * fr.height
+    xs = fr[X].to_numpy()
+    lo, hi, t = vals["lo"].to_numpy(), vals["hi"].to_numpy(), vals["target"].to_numpy()
+    nearest = np.where(np.abs(xs[np.maximum(hi, 0)] - t) < np.abs(xs[np.maximum(lo, 0)] - t), hi, lo)
+    vals = vals.with_columns(topology=pl.Series([topo[i] if r else None for i, r in
+                                                 zip(nearest, vals["reachable"].to_list())], dtype=pl.String))
+    table = cfg.select("curve_id", *by, "label").join(vals.drop("lo", "hi"), on="curve_id").sort("curve_id", "target")
+    base_label = None
+    if baseline is not None:
+        base_rows = _pick_baseline(cfg, baseline)
+        base_label = base_rows["label"][0]
+        base = table.filter(pl.col("curve_id") == base_rows["curve_id"][0]).select(
+            "target", *[pl.col(m).alias(f"__b_{m}") for m in metrics])
+        table = table.join(base, on="target", how="left").with_columns(
+            [(pl.col(m) / pl.col(f"__b_{m}")).alias(f"{m}_vs_baseline") for m in metrics]
+        ).drop([f"__b_{m}" for m in metrics]).sort("curve_id", "target")
+    return IsoResult(table=table, configs=cfg, frontier=fr, points=priced, pricing=pricing, unpriced=unpriced,
+                     targets=tlist, baseline=base_label, metrics=list(metrics))
+
+
+def _pick_baseline(cfg: pl.DataFrame, baseline: str | dict[str, Any]) -> pl.DataFrame:
+    if isinstance(baseline, str):
+        rows = cfg.filter(pl.col("label") == baseline)
+    else:
+        rows = cfg
+        for k, v in baseline.items():
+            rows = rows.filter(pl.col(k) == v)
+    if rows.height != 1:
+        raise ValueError(f"baseline {baseline!r} matches {rows.height} configs; labels: {cfg['label'].to_list()}")
+    return rows

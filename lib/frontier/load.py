@@ -1,0 +1,937 @@
+"""Load benchmark artifacts of every format (spec §2) into the canonical point table.
+
+``load(paths)`` takes files, folders (recursive), globs and zip archives, and returns a ``LoadResult`` holding
+``points`` (a polars frame in ``frontier.schema.SCHEMA``) and a ``LoadReport`` that accounts for every input row:
+loaded, skipped by reason (with file and row), or removed as a duplicate. One bad file never stops a batch;
+``strict=True`` turns any skip into a ``LoadError`` naming the file and row.
+
+Formats: per-point ``agg_*.json``; collected ``agg_bmk.json`` arrays; raw benchmark-client JSON (topology from the
+InferenceX file name or ``topology=``); public API rows (nested ``metrics``); dashboard CSV exports (latency
+columns labelled "(ms)" hold seconds); early agg rows (no ISL/OSL fields; taken from their ``source_file``);
+zip archives and downloaded CI artifact trees of any of these.
+
+Dates and run ids come from the artifact (API ``date``/``run_url``, CSV ``Date``, raw ``date``), else from a
+``run.json`` sidecar in an enclosing folder (``{"run_id", "run_attempt", "date"}``), else from a ``run_<id>``
+folder name.
+"""
+from __future__ import annotations
+
+import fnmatch
+import glob as globlib
+import hashlib
+import io
+import json
+import math
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, Iterable, Iterator
+
+import polars as pl
+
+from . import cache as cache_mod
+from .normalise import (
+    MODEL_DISPLAY_NAMES,
+    MODEL_KEYS,
+    bool_expr,
+    framework_expr,
+    gpu_count_expr,
+    hardware_expr,
+    hw_suffix_framework_expr,
+    model_key_expr,
+    spec_method_expr,
+    topology_label_expr,
+)
+from .schema import (
+    INTVTY_COLUMNS,
+    LATENCY_KINDS,
+    POINT_KEY,
+    SCHEMA,
+    STAT_SOURCE_NAMES,
+    conform,
+    empty_points,
+)
+
+LOADER_VERSION = "1"
+DATA_SUFFIXES = (".json", ".csv", ".zip")
+SIDECAR_NAMES = ("run.json",)
+IGNORED_SUFFIXES = (".meta.json",)
+
+# ---------------------------------------------------------------------------------------------------------------
+# Raw (pre-normalisation) schema: the agg field names, with ambiguous fields read as strings.
+
+_INT = pl.Int64()
+_FLT = pl.Float64()
+_STR = pl.String()
+
+RAW_CONFIG: dict[str, pl.DataType] = {
+    "hw": _STR, "conc": _INT, "image": _STR, "model": _STR, "infmax_model_prefix": _STR, "framework": _STR,
+    "precision": _STR, "spec_decoding": _STR, "disagg": _STR, "isl": _INT, "osl": _INT, "is_multinode": _STR,
+    "tp": _INT, "ep": _INT, "pp": _INT, "dcp_size": _INT, "pcp_size": _INT, "dp_attention": _STR,
+    "prefill_tp": _INT, "prefill_ep": _INT, "prefill_dp_attention": _STR, "prefill_num_workers": _INT,
+    "decode_tp": _INT, "decode_ep": _INT, "decode_dp_attention": _STR, "decode_num_workers": _INT,
+    "num_prefill_gpu": _INT, "num_decode_gpu": _INT, "synthetic": _STR, "scenario_type": _STR,
+    "timestamp": _STR, "source_file": _STR, "date": _STR, "run_url": _STR,
+}
+RAW_METRICS: dict[str, pl.DataType] = {
+    "tput_per_gpu": _FLT, "output_tput_per_gpu": _FLT, "input_tput_per_gpu": _FLT,
+    **{f"{s}_{k}": _FLT for k in LATENCY_KINDS + ("intvty",) for s in STAT_SOURCE_NAMES},
+    "avg_power_w": _FLT, "joules_per_total_token": _FLT, "joules_per_output_token": _FLT,
+}
+RAW_SCHEMA: dict[str, pl.DataType] = {**RAW_CONFIG, **RAW_METRICS}
+PROV_COLUMNS: dict[str, pl.DataType] = {
+    "_file": _STR, "_format": _STR, "_row": pl.Int32(), "_run_id": _INT, "_run_attempt": pl.Int32(),
+    "_date": _STR, "_synthetic": pl.Boolean(), "_file_index": pl.Int32(), "_skip": _STR,
+}
+API_SCHEMA: dict[str, pl.DataType] = {
+    "hardware": _STR, "framework": _STR, "model": _STR, "precision": _STR, "spec_method": _STR, "disagg": _STR,
+    "is_multinode": _STR, "prefill_tp": _INT, "prefill_ep": _INT, "prefill_dp_attention": _STR,
+    "prefill_num_workers": _INT, "decode_tp": _INT, "decode_ep": _INT, "decode_dp_attention": _STR,
+    "decode_num_workers": _INT, "num_prefill_gpu": _INT, "num_decode_gpu": _INT, "isl": _INT, "osl": _INT,
+    "conc": _INT, "image": _STR, "date": _STR, "run_url": _STR,
+    "metrics": pl.Struct({k: v for k, v in RAW_METRICS.items()}),
+}
+
+#: dashboard CSV export column → raw field. Latency columns say "(ms)" but hold seconds (spec §2.5).
+CSV_COLUMNS: dict[str, str] = {
+    "Model": "model", "ISL": "isl", "OSL": "osl", "Hardware": "hw", "Framework": "framework",
+    "Precision": "precision", "TP": "tp", "Concurrency": "conc", "Date": "date",
+    "Throughput/GPU (tok/s)": "tput_per_gpu", "Output Throughput/GPU (tok/s)": "output_tput_per_gpu",
+    "Input Throughput/GPU (tok/s)": "input_tput_per_gpu",
+    "Disaggregated": "disagg", "Num Prefill GPUs": "num_prefill_gpu", "Num Decode GPUs": "num_decode_gpu",
+    "Spec Decoding": "spec_decoding", "EP": "ep", "DP Attention": "dp_attention", "Is Multinode": "is_multinode",
+}
+_CSV_LAT_NAMES = {"TTFT": "ttft", "TPOT": "tpot", "ITL": "itl", "E2E Latency": "e2el"}
+_CSV_STAT_NAMES = {"Mean": "mean", "Median": "median", "P90": "p90", "P99": "p99", "P99.9": "p99.9", "Std": "std"}
+for _st, _s in _CSV_STAT_NAMES.items():
+    for _lt, _l in _CSV_LAT_NAMES.items():
+        CSV_COLUMNS[f"{_st} {_lt} (ms)"] = f"{_s}_{_l}"
+    CSV_COLUMNS[f"{_st} Interactivity (tok/s/user)"] = f"{_s}_intvty"
+CSV_REQUIRED = ("Model", "ISL", "OSL", "Hardware", "Framework", "Precision", "Concurrency",
+                "Throughput/GPU (tok/s)", "Median TPOT (ms)")
+
+#: InferenceX result file-name convention (raw benchmark-client results and agg files)
+RESULT_NAME_RE = re.compile(
+    r"^(?:agg_)?(?P<prefix>[a-z0-9.]+?)_(?P<isl>\d+k)(?P<osl>\d+k)_(?P<precision>[a-z0-9]+)_(?P<framework>[a-z0-9.-]+)"
+    r"_tp(?P<tp>\d+)-ep(?P<ep>\d+)-dpa(?P<dpa>true|false)_disagg-(?P<disagg>true|false)_spec-(?P<spec>[a-z0-9-]+)"
+    r"_conc(?P<conc>\d+)_(?P<runner>.+)$",
+    re.IGNORECASE,
+)
+ISL_OSL_RE = re.compile(r"_(\d+)k(\d+)k_", re.IGNORECASE)
+RUN_DIR_RE = re.compile(r"^run[_-](\d+)(?:[_-](\d+))?$")
+RUN_URL_RE = re.compile(r"/runs/(\d+)(?:/attempts?/(\d+))?")
+
+
+class LoadError(ValueError):
+    """Raised when nothing could be read, or on any skip with ``strict=True``."""
+
+
+@dataclass
+class FileEntry:
+    """One input file: its content hash and what became of it."""
+
+    path: str
+    sha256: str | None
+    format: str | None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    status: str = "read"  # read | skipped | ignored
+    reason: str | None = None
+
+
+@dataclass
+class SkipEntry:
+    file: str
+    row: int | None  # None: the whole file
+    reason: str
+
+
+@dataclass
+class LoadReport:
+    """What a load did with every input: rows read, loaded, skipped by reason, duplicates."""
+
+    files: list[FileEntry] = field(default_factory=list)
+    skips: list[SkipEntry] = field(default_factory=list)
+    rows_read: int = 0
+    rows_loaded: int = 0
+    duplicates: int = 0
+    duplicate_examples: list[dict[str, Any]] = field(default_factory=list)
+    from_cache: bool = False
+
+    @property
+    def skipped(self) -> dict[str, int]:
+        """Reason → count. A row counts once; a file that could not be parsed at all counts as one item."""
+        out: dict[str, int] = {}
+        for s in self.skips:
+            out[s.reason] = out.get(s.reason, 0) + 1
+        return dict(sorted(out.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    @property
+    def rows_skipped(self) -> int:
+        return sum(1 for s in self.skips if s.row is not None)
+
+    def to_dict(self, examples: int = 20) -> dict[str, Any]:
+        return {
+            "rows_read": self.rows_read,
+            "rows_loaded": self.rows_loaded,
+            "rows_skipped": self.rows_skipped,
+            "skipped": self.skipped,
+            "duplicates": self.duplicates,
+            "files_read": sum(1 for f in self.files if f.status == "read"),
+            "files_skipped": sum(1 for f in self.files if f.status == "skipped"),
+            "files_ignored": sum(1 for f in self.files if f.status == "ignored"),
+            "from_cache": self.from_cache,
+            "skip_examples": [s.__dict__ for s in self.skips[:examples]],
+            "duplicate_examples": self.duplicate_examples[:examples],
+            "files": [f.__dict__ for f in self.files],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "LoadReport":
+        rep = cls(
+            files=[FileEntry(**f) for f in d["files"]],
+            skips=[SkipEntry(**s) for s in d.get("all_skips", d.get("skip_examples", []))],
+            rows_read=d["rows_read"], rows_loaded=d["rows_loaded"], duplicates=d["duplicates"],
+            duplicate_examples=d.get("duplicate_examples", []),
+        )
+        return rep
+
+    def summary(self) -> str:
+        """One paragraph for people."""
+        lines = [f"{self.rows_loaded:,} of {self.rows_read:,} rows loaded from "
+                 f"{sum(1 for f in self.files if f.status == 'read'):,} files"
+                 f"{' (from cache)' if self.from_cache else ''}; {self.duplicates:,} duplicates removed."]
+        for reason, n in self.skipped.items():
+            lines.append(f"  skipped {n:,}: {reason}")
+        return "\n".join(lines)
+
+    def check_accounting(self) -> None:
+        """Every row read is loaded, skipped or a duplicate (raises AssertionError otherwise)."""
+        assert self.rows_read == self.rows_loaded + self.rows_skipped + self.duplicates, self.to_dict(0)
+
+
+@dataclass
+class LoadResult:
+    points: pl.DataFrame
+    report: LoadReport
+
+    @property
+    def synthetic(self) -> bool:
+        """True when any loaded row is synthetic (generated, not measured)."""
+        return bool(self.points.height and self.points["synthetic"].fill_null(False).any())
+
+    def inputs(self) -> list[dict[str, Any]]:
+        """Inputs for provenance blocks: path, sha256, format, rows read/loaded."""
+        return [{"path": f.path, "sha256": f.sha256, "format": f.format, "rows_read": f.rows_read,
+                 "rows_loaded": f.rows_loaded, "status": f.status, "reason": f.reason} for f in self.report.files]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# discovery
+
+
+@dataclass
+class _Source:
+    label: str  # path shown to users
+    data: bytes
+    root: Path | None  # folder to stop the sidecar search at
+    fs_path: Path | None  # file on disk (None for zip members)
+    run_hint: dict[str, Any] = field(default_factory=dict)
+
+
+def _expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
+    """Files (sorted, unique) for paths, folders and globs; and inputs that matched nothing."""
+    found: list[Path] = []
+    missing: list[str] = []
+    for p in paths:
+        p = Path(p).expanduser()
+        if any(ch in str(p) for ch in "*?["):
+            matches = [Path(m) for m in sorted(globlib.glob(str(p), recursive=True))]
+            if not matches:
+                missing.append(str(p))
+            for m in matches:
+                found.extend(_walk(m))
+        elif p.is_dir():
+            found.extend(_walk(p))
+        elif p.is_file():
+            found.append(p)
+        else:
+            missing.append(str(p))
+    seen: set[Path] = set()
+    out = []
+    for f in found:
+        r = f.resolve()
+        if r not in seen:
+            seen.add(r)
+            out.append(f)
+    return out, missing
+
+
+def _walk(p: Path) -> list[Path]:
+    if p.is_file():
+        return [p]
+    return sorted(x for x in p.rglob("*") if x.is_file() and not any(part.startswith(".") for part in x.parts[-1:]))
+
+
+def _run_info_for(path: Path, stop: Path | None) -> dict[str, Any]:
+    """Run id/attempt/date from the nearest ``run.json`` or ``run_<id>`` folder above ``path``."""
+    info: dict[str, Any] = {}
+    for parent in path.parents:
+        sidecar = parent / "run.json"
+        if "date" not in info and sidecar.is_file():
+            try:
+                meta = json.loads(sidecar.read_text())
+                for k_src, k in (("run_id", "run_id"), ("databaseId", "run_id"), ("run_attempt", "run_attempt"),
+                                 ("attempt", "run_attempt"), ("date", "date"), ("synthetic", "synthetic")):
+                    if k_src in meta and k not in info and meta[k_src] is not None:
+                        info[k] = meta[k_src]
+                if "date" not in info and meta.get("createdAt"):
+                    info["date"] = str(meta["createdAt"])[:10]
+            except (OSError, ValueError):
+                pass
+        m = RUN_DIR_RE.match(parent.name)
+        if m and "run_id" not in info:
+            info["run_id"] = int(m.group(1))
+            if m.group(2) and "run_attempt" not in info:
+                info["run_attempt"] = int(m.group(2))
+        if stop is not None and parent == stop:
+            break
+    return info
+
+
+def _sources(files: list[Path], roots: dict[Path, Path | None], report: LoadReport) -> Iterator[_Source]:
+    for f in files:
+        name = f.name.lower()
+        if name in SIDECAR_NAMES or name.endswith(IGNORED_SUFFIXES):
+            continue
+        if not name.endswith(DATA_SUFFIXES):
+            report.files.append(FileEntry(str(f), None, None, status="ignored",
+                                          reason="not a .json, .csv or .zip file"))
+            continue
+        try:
+            data = f.read_bytes()
+        except OSError as e:
+            report.files.append(FileEntry(str(f), None, None, status="skipped", reason=f"unreadable file: {e}"))
+            report.skips.append(SkipEntry(str(f), None, "unreadable file"))
+            continue
+        root = roots.get(f)
+        hint = _run_info_for(f.resolve(), root.resolve() if root else None)
+        if name.endswith(".zip"):
+            yield from _zip_sources(str(f), data, hint, report)
+        else:
+            yield _Source(str(f), data, root, f, hint)
+
+
+def _safe_member(name: str) -> bool:
+    p = PurePosixPath(name.replace("\\", "/"))
+    return not (p.is_absolute() or ".." in p.parts or re.match(r"^[A-Za-z]:", name))
+
+
+def _zip_sources(label: str, data: bytes, hint: dict[str, Any], report: LoadReport) -> Iterator[_Source]:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as e:
+        report.files.append(FileEntry(label, _sha256(data), "zip", status="skipped", reason=f"bad zip archive: {e}"))
+        report.skips.append(SkipEntry(label, None, "bad zip archive"))
+        return
+    report.files.append(FileEntry(label, _sha256(data), "zip", status="read", reason="archive"))
+    sidecars: dict[str, dict[str, Any]] = {}
+    for info in infos:
+        if PurePosixPath(info.filename).name == "run.json" and _safe_member(info.filename):
+            try:
+                sidecars[str(PurePosixPath(info.filename).parent)] = json.loads(zf.read(info))
+            except (ValueError, zipfile.BadZipFile):
+                pass
+    for info in infos:
+        if info.is_dir():
+            continue
+        member = f"{label}!{info.filename}"
+        lname = info.filename.lower()
+        if not _safe_member(info.filename):
+            report.files.append(FileEntry(member, None, None, status="skipped",
+                                          reason="zip member path escapes the archive folder"))
+            report.skips.append(SkipEntry(member, None, "zip member path escapes the archive folder"))
+            continue
+        if PurePosixPath(lname).name in SIDECAR_NAMES or lname.endswith(IGNORED_SUFFIXES):
+            continue
+        if not lname.endswith(DATA_SUFFIXES):
+            report.files.append(FileEntry(member, None, None, status="ignored", reason="not a .json, .csv or .zip file"))
+            continue
+        try:
+            blob = zf.read(info)
+        except (zipfile.BadZipFile, OSError, ValueError) as e:
+            report.files.append(FileEntry(member, None, None, status="skipped", reason=f"unreadable zip member: {e}"))
+            report.skips.append(SkipEntry(member, None, "unreadable zip member"))
+            continue
+        mhint = dict(hint)
+        parts = PurePosixPath(info.filename).parts
+        for i in range(len(parts) - 1, 0, -1):
+            meta = sidecars.get(str(PurePosixPath(*parts[:i])))
+            if meta:
+                mhint.update({k: meta[k] for k in ("run_id", "run_attempt", "date", "synthetic") if k in meta})
+                break
+        for part in parts[:-1]:
+            m = RUN_DIR_RE.match(part)
+            if m and "run_id" not in mhint:
+                mhint["run_id"] = int(m.group(1))
+        if lname.endswith(".zip"):
+            yield from _zip_sources(member, blob, mhint, report)
+        else:
+            yield _Source(member, blob, None, None, mhint)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# parsing: every format → the raw frame (RAW_SCHEMA + PROV_COLUMNS)
+
+
+def _raw_frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema={**RAW_SCHEMA, **PROV_COLUMNS}, strict=False)
+
+
+def _coerce(value: Any, dtype: pl.DataType) -> tuple[Any, bool]:
+    """Python value → value for ``dtype``; (value, ok)."""
+    if value is None:
+        return None, True
+    if dtype == _STR:
+        if isinstance(value, bool):
+            return ("true" if value else "false"), True
+        if isinstance(value, (str, int, float)):
+            return str(value), True
+        return None, False
+    if isinstance(value, bool):
+        return None, False
+    if dtype == _FLT:
+        try:
+            return float(value), True
+        except (TypeError, ValueError):
+            return None, False
+    try:  # integers: allow 8, 8.0, "8"
+        f = float(value)
+        if math.isfinite(f) and f == int(f):
+            return int(f), True
+    except (TypeError, ValueError, OverflowError):
+        pass
+    return None, False
+
+
+def _coerce_row(row: dict[str, Any], schema: dict[str, pl.DataType]) -> tuple[dict[str, Any], str | None]:
+    out: dict[str, Any] = {}
+    bad: list[str] = []
+    for k, dtype in schema.items():
+        if k in row:
+            v, ok = _coerce(row[k], dtype)
+            out[k] = v
+            if not ok:
+                bad.append(k)
+    return out, (f"bad value for field: {bad[0]}" if bad else None)
+
+
+def _with_prov(df: pl.DataFrame, src: _Source, fmt: str, file_index: int) -> pl.DataFrame:
+    hint = src.run_hint
+    cols = {
+        "_file": pl.lit(src.label, dtype=_STR),
+        "_format": pl.lit(fmt, dtype=_STR),
+        "_row": pl.int_range(0, pl.len(), dtype=pl.Int32),
+        "_run_id": pl.lit(_int_or_none(hint.get("run_id")), dtype=_INT),
+        "_run_attempt": pl.lit(_int_or_none(hint.get("run_attempt")), dtype=pl.Int32),
+        "_date": pl.lit(str(hint["date"])[:10] if hint.get("date") else None, dtype=_STR),
+        "_synthetic": pl.lit(bool(hint.get("synthetic")) if "synthetic" in hint else None, dtype=pl.Boolean),
+        "_file_index": pl.lit(file_index, dtype=pl.Int32),
+    }
+    if "_skip" not in df.columns:
+        cols["_skip"] = pl.lit(None, dtype=_STR)
+    return df.with_columns(**cols)
+
+
+def _int_or_none(v: Any) -> int | None:
+    try:
+        return int(v) if v is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _python_rows(objs: list[Any], schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """Slow path: coerce row by row, recording a skip reason per bad row."""
+    rows = []
+    for obj in objs:
+        if not isinstance(obj, dict):
+            rows.append({"_skip": "row is not a JSON object"})
+            continue
+        out, err = _coerce_row(obj, schema)
+        if err:
+            out["_skip"] = err
+        rows.append(out)
+    return pl.DataFrame(rows, schema={**schema, "_skip": _STR}, strict=False)
+
+
+def _classify_json(obj: Any) -> str:
+    """Format of a parsed JSON document: agg, agg_bmk, early_agg, api, raw_client or a skip reason."""
+    sample = obj[0] if isinstance(obj, list) and obj else obj
+    if isinstance(obj, list) and not obj:
+        return "agg_bmk"  # an empty sweep: zero rows, not an error
+    if not isinstance(sample, dict):
+        return "unknown format: JSON is neither an object nor an array of objects"
+    keys = set(sample)
+    if "scenario_type" in keys or "users" in keys and "offload_mode" in keys:
+        return "unsupported benchmark type: agentic multi-turn"
+    if "hardware" in keys and "metrics" in keys and "task" in keys:
+        return "evaluation rows, not benchmark points (use frontier.evals)"
+    if "hardware" in keys and "metrics" in keys:
+        return "api"
+    if "hw" in keys and ("tput_per_gpu" in keys or "median_tpot" in keys):
+        if "isl" not in keys and ("source_file" in keys or "timestamp" in keys):
+            return "early_agg"
+        return "agg_bmk" if isinstance(obj, list) else "agg"
+    if "max_concurrency" in keys and ("total_token_throughput" in keys or "output_throughput" in keys):
+        return "raw_client"
+    return "unknown format: no benchmark fields (hw/tput_per_gpu, hardware/metrics or model_id/max_concurrency)"
+
+
+def _parse_json_source(src: _Source, topology: dict[str, Any] | None) -> tuple[str, pl.DataFrame | str]:
+    """(format, raw frame) or (format-or-None, skip reason)."""
+    data = src.data
+    head = data[:4096].lstrip()
+    if not head:
+        return "", "empty file"
+    # fast path: polars' own JSON reader with an explicit schema
+    if head[:1] in (b"[", b"{"):
+        try:
+            probe = _probe_keys(head)
+        except ValueError:
+            probe = None
+        if probe in ("agg", "agg_bmk"):
+            try:
+                df = pl.read_json(io.BytesIO(data), schema=RAW_SCHEMA)
+                if head[:1] == b"[" or df.height == 1:
+                    return probe, df
+            except Exception:  # noqa: BLE001 - any parser failure falls back to the checked path
+                pass
+        elif probe == "api":
+            try:
+                df = pl.read_json(io.BytesIO(data), schema=API_SCHEMA)
+                return "api", _api_to_raw(df)
+            except Exception:  # noqa: BLE001
+                pass
+    # checked path: Python's parser (accepts NaN/Infinity), per-row coercion with reasons
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return "", "unreadable: not UTF-8 text (binary or corrupt file)"
+    try:
+        obj = json.loads(text)
+    except ValueError as e:
+        return "", f"unreadable: invalid or truncated JSON ({type(e).__name__})"
+    fmt = _classify_json(obj)
+    if fmt in ("agg", "agg_bmk", "early_agg"):
+        objs = obj if isinstance(obj, list) else [obj]
+        return fmt, _python_rows(objs, RAW_SCHEMA)
+    if fmt == "api":
+        objs = obj if isinstance(obj, list) else [obj]
+        flat = []
+        for o in objs:
+            if isinstance(o, dict):
+                o = {**{k: v for k, v in o.items() if k != "metrics"},
+                     **(o.get("metrics") if isinstance(o.get("metrics"), dict) else {})}
+            flat.append(o)
+        api_flat = {k: v for k, v in API_SCHEMA.items() if k != "metrics"} | RAW_METRICS
+        return fmt, _api_to_raw(_python_rows(flat, api_flat), nested=False)
+    if fmt == "raw_client":
+        return fmt, _raw_client_to_raw(obj, src, topology)
+    return None, fmt
+
+
+def _probe_keys(head: bytes) -> str | None:
+    """Guess the format from the first object's keys without parsing the whole file."""
+    text = head.decode("utf-8", errors="ignore")
+    if text.startswith("[") and re.match(r"^\[\s*\]\s*$", text):
+        return "agg_bmk"
+    first = text[: text.find("}") + 1] if "}" in text else text
+    if '"hw"' in first and '"isl"' in first:
+        return "agg_bmk" if text.startswith("[") else "agg"
+    if '"hardware"' in text and '"metrics"' in text and '"task"' not in text:
+        return "api"
+    return None
+
+
+def _api_to_raw(df: pl.DataFrame, nested: bool = True) -> pl.DataFrame:
+    """API rows → raw agg fields. Single-node rows take the GPU count from decode_tp (spec §2.4 quirk)."""
+    if nested:
+        df = df.unnest("metrics")
+    single = ~bool_expr("is_multinode").fill_null(False)
+    out = df.with_columns(
+        hw=pl.col("hardware"),
+        infmax_model_prefix=pl.col("model"),
+        model=pl.lit(None, dtype=_STR),
+        spec_decoding=pl.col("spec_method"),
+        tp=pl.when(single).then(pl.col("decode_tp")),
+        ep=pl.when(single).then(pl.col("decode_ep")),
+        dp_attention=pl.when(single).then(pl.col("decode_dp_attention")),
+        **{c: pl.when(~single).then(pl.col(c)) for c in (
+            "prefill_tp", "prefill_ep", "prefill_dp_attention", "prefill_num_workers", "decode_tp", "decode_ep",
+            "decode_dp_attention", "decode_num_workers", "num_prefill_gpu", "num_decode_gpu")},
+    )
+    keep = [c for c in RAW_SCHEMA if c in out.columns] + (["_skip"] if "_skip" in out.columns else [])
+    return out.select(keep)
+
+
+def _isl_token(tok: str) -> int:
+    return int(tok[:-1]) * 1024 if tok.lower().endswith("k") else int(tok)
+
+
+def _raw_client_to_raw(obj: dict[str, Any], src: _Source, topology: dict[str, Any] | None) -> pl.DataFrame | str:
+    """A raw benchmark-client result (latencies in ms) → one raw agg row (seconds)."""
+    stem = PurePosixPath(src.label.split("!")[-1]).stem
+    topo: dict[str, Any] = {}
+    m = RESULT_NAME_RE.match(stem)
+    if m:
+        topo = {
+            "infmax_model_prefix": m["prefix"], "isl": _isl_token(m["isl"]), "osl": _isl_token(m["osl"]),
+            "precision": m["precision"], "framework": m["framework"], "tp": int(m["tp"]), "ep": int(m["ep"]),
+            "dp_attention": m["dpa"], "disagg": m["disagg"], "spec_decoding": m["spec"], "conc": int(m["conc"]),
+            "hw": m["runner"],
+        }
+    if topology:
+        topo.update(topology)
+    needed = ("hw", "tp", "isl", "osl", "precision", "framework")
+    if not all(topo.get(k) is not None for k in needed):
+        return ("raw client result without topology: file name not in the InferenceX convention "
+                "(pass topology={hw, tp, isl, osl, precision, framework, ...})")
+    row: dict[str, Any] = {k: v for k, v in topo.items() if k in RAW_SCHEMA}
+    row.setdefault("conc", obj.get("max_concurrency"))
+    row.setdefault("spec_decoding", "none")
+    row.setdefault("disagg", "false")
+    row["model"] = obj.get("model_id")
+    row["is_multinode"] = "false"
+    if obj.get("date"):
+        d = str(obj["date"])
+        row["date"] = f"{d[:4]}-{d[4:6]}-{d[6:8]}" if re.match(r"^\d{8}", d) else d[:10]
+    skip = None
+    gpus = int(topo["tp"]) * int(topo.get("pp") or 1) * int(topo.get("pcp_size") or 1)
+    try:
+        total = float(obj["total_token_throughput"])
+        output = float(obj["output_throughput"])
+        row["tput_per_gpu"] = total / gpus
+        row["output_tput_per_gpu"] = output / gpus
+        row["input_tput_per_gpu"] = (total - output) / gpus
+    except (KeyError, TypeError, ValueError):
+        skip = "missing field: total_token_throughput/output_throughput"
+    if obj.get("completed") is not None and _coerce(obj.get("completed"), _FLT)[0] == 0:
+        skip = "zero successful requests"
+    for stat_src in STAT_SOURCE_NAMES:
+        for kind in LATENCY_KINDS:
+            v = obj.get(f"{stat_src}_{kind}_ms")
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                row[f"{stat_src}_{kind}"] = v / 1000.0
+                if kind == "tpot":
+                    row[f"{stat_src}_intvty"] = 1000.0 / v if v else None
+    df = _python_rows([row], RAW_SCHEMA)
+    if skip:
+        df = df.with_columns(_skip=pl.lit(skip, dtype=_STR))
+    return df
+
+
+def _parse_csv_source(src: _Source) -> tuple[str | None, pl.DataFrame | str]:
+    try:
+        text = src.data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None, "unreadable: not UTF-8 text (binary or corrupt file)"
+    lines = text.splitlines()
+    body_start = 0
+    while body_start < len(lines) and lines[body_start].startswith("#"):
+        body_start += 1
+    if body_start >= len(lines):
+        return None, "unknown format: CSV with no header row"
+    header = next(iter(__import__("csv").reader([lines[body_start]])), [])
+    missing = [c for c in CSV_REQUIRED if c not in header]
+    if missing:
+        return None, f"unknown format: CSV header is not a dashboard export (missing {missing[0]!r})"
+    schema = {c: (_STR if CSV_COLUMNS.get(c) in RAW_CONFIG and RAW_CONFIG[CSV_COLUMNS[c]] == _STR
+                  else RAW_SCHEMA.get(CSV_COLUMNS.get(c, ""), _STR)) for c in header}
+    # read numbers as strings first, so a bad cell skips its row with a reason instead of failing the file
+    try:
+        df = pl.read_csv(io.StringIO("\n".join(lines[body_start:])), schema={c: _STR for c in header},
+                         has_header=True)
+    except Exception as e:  # noqa: BLE001
+        return None, f"unreadable CSV: {type(e).__name__}"
+    bad = pl.lit(None, dtype=_STR)
+    cast_cols = []
+    for c in header:
+        target = CSV_COLUMNS.get(c)
+        if target is None:
+            continue
+        dtype = schema[c]
+        if dtype == _STR:
+            cast_cols.append(pl.col(c).alias(target))
+        else:
+            casted = pl.col(c).str.strip_chars().cast(_FLT, strict=False)
+            bad = pl.when(pl.col(c).is_not_null() & (pl.col(c).str.strip_chars() != "") & casted.is_null()) \
+                .then(pl.lit(f"bad value for field: {target}")).otherwise(bad)
+            cast_cols.append((casted if dtype == _FLT else casted.cast(_INT, strict=False)).alias(target))
+    df = df.select(*cast_cols, bad.alias("_skip"))
+    # the Model column holds display names: keep it as the path and derive the key
+    df = df.with_columns(
+        infmax_model_prefix=pl.col("model").replace_strict(MODEL_KEYS, default=None, return_dtype=_STR),
+    )
+    return "csv", df
+
+
+def _early_agg_fixups(df: pl.DataFrame) -> pl.DataFrame:
+    """Early agg rows: ISL/OSL from ``source_file`` (``…_1k1k_…``), date from ``timestamp``."""
+    m = pl.col("source_file").str.extract_groups(r"_(\d+)k(\d+)k_")
+    return df.with_columns(
+        isl=pl.coalesce(pl.col("isl"), m.struct.field("1").cast(_INT) * 1024),
+        osl=pl.coalesce(pl.col("osl"), m.struct.field("2").cast(_INT) * 1024),
+        date=pl.coalesce(pl.col("date"), pl.col("timestamp").str.slice(0, 10)),
+        run_url=pl.coalesce(pl.col("run_url"),
+                            pl.format("/runs/{}", pl.col("source_file").str.extract(r"run-(\d+)", 1))),
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# normalisation and validation (vectorised over every row of every file)
+
+REQUIRED_FIELDS = ("hw", "model_any", "framework", "precision", "isl", "osl", "conc", "tput_per_gpu", "tpot_any")
+
+
+def _normalise(raw: pl.DataFrame) -> pl.DataFrame:
+    """Raw agg-named rows (+ provenance) → canonical columns plus ``_skip`` reasons for invalid rows."""
+    run_url = pl.col("run_url").str.extract_groups(RUN_URL_RE.pattern)
+    lat = {}
+    for src_stat, stat in STAT_SOURCE_NAMES.items():
+        for kind in LATENCY_KINDS:
+            lat[f"{stat}_{kind}_s"] = pl.col(f"{src_stat}_{kind}")
+        tpot = pl.col(f"{src_stat}_tpot")
+        intv = pl.col(f"{src_stat}_intvty")
+        if stat != "std":  # fill interactivity from TPOT (and back) when one is missing
+            lat[f"{stat}_intvty"] = pl.coalesce(intv, pl.when(tpot > 0).then(1.0 / tpot))
+            lat[f"{stat}_tpot_s"] = pl.coalesce(tpot, pl.when(intv > 0).then(1.0 / intv))
+        else:
+            lat[f"{stat}_intvty"] = intv
+    df = raw.with_columns(
+        hw_raw=pl.col("hw"),
+        model_path=pl.col("model"),
+        synthetic=pl.coalesce(bool_expr("synthetic"), pl.col("_synthetic"),
+                              pl.col("model").str.starts_with("synthetic/")).fill_null(False),
+        model_key=model_key_expr("infmax_model_prefix", "model"),
+        disagg=bool_expr("disagg").fill_null(False),
+        is_multinode=bool_expr("is_multinode").fill_null(False),
+        dp_attention=bool_expr("dp_attention"),
+        prefill_dp_attention=bool_expr("prefill_dp_attention"),
+        decode_dp_attention=bool_expr("decode_dp_attention"),
+        spec_method=spec_method_expr("spec_decoding"),
+        precision=pl.col("precision").str.strip_chars().str.to_lowercase(),
+        run_id=pl.coalesce(run_url.struct.field("1").cast(_INT, strict=False), pl.col("_run_id")),
+        run_attempt=pl.coalesce(run_url.struct.field("2").cast(pl.Int32, strict=False), pl.col("_run_attempt")),
+        date=pl.coalesce(pl.col("date").str.slice(0, 10), pl.col("_date")).str.to_date("%Y-%m-%d", strict=False),
+        source_file=pl.col("_file"),
+        source_format=pl.col("_format"),
+        source_row=pl.col("_row"),
+        **lat,
+    )
+    df = df.with_columns(
+        hardware=hardware_expr("hw_raw"),
+        framework=pl.coalesce(framework_expr("framework"), hw_suffix_framework_expr("hw_raw")),
+        model=pl.when(pl.col("model_key").is_not_null())
+        .then(pl.col("model_key").replace(MODEL_DISPLAY_NAMES)).otherwise(pl.col("model_path")),
+    )
+    df = df.with_columns(
+        model=pl.when(pl.col("synthetic") & pl.col("model").is_not_null())
+        .then(pl.col("model") + " (synthetic)").otherwise(pl.col("model")),
+        num_gpus=gpu_count_expr(),
+        topology=topology_label_expr(),
+    )
+    tput = pl.col("tput_per_gpu")
+    tpot = pl.col("median_tpot_s")
+    checks: list[tuple[pl.Expr, str]] = [
+        (pl.col("hw_raw").is_null() | (pl.col("hw_raw") == ""), "missing field: hw/hardware"),
+        (pl.col("model").is_null(), "missing field: model"),
+        (pl.col("framework").is_null(), "missing field: framework"),
+        (pl.col("precision").is_null(), "missing field: precision"),
+        (pl.col("isl").is_null() | pl.col("osl").is_null(), "missing field: isl/osl"),
+        (pl.col("conc").is_null(), "missing field: conc"),
+        (tput.is_null(), "missing field: tput_per_gpu"),
+        (tpot.is_null(), "missing field: median_tpot (or median_intvty)"),
+        (~tput.is_finite() | ~tpot.is_finite(), "non-finite throughput or TPOT"),
+        (tput <= 0, "non-positive throughput"),
+        (tpot <= 0, "non-positive TPOT"),
+        (pl.col("num_gpus").is_null() | (pl.col("num_gpus") <= 0), "unknown GPU count (no tp or prefill/decode GPUs)"),
+        ((pl.col("isl") <= 0) | (pl.col("osl") <= 0) | (pl.col("conc") <= 0), "non-positive isl, osl or conc"),
+    ]
+    # the first failing check names the reason (one flat when/then chain: first match wins)
+    chain = pl.when(pl.col("_skip").is_not_null()).then(pl.col("_skip"))
+    for cond, text in checks:
+        chain = chain.when(cond.fill_null(False)).then(pl.lit(text))
+    df = df.with_columns(_skip=chain.otherwise(pl.lit(None, dtype=_STR)))
+    return df
+
+
+def _dedupe(points: pl.DataFrame, keep: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Remove duplicate points. Returns (kept, removed-with-reason).
+
+    Identical rows (same point, same throughput and TPOT) are always duplicates. With ``keep="newest"`` a rerun
+    of the same point keeps the newest (highest run id, then attempt, then date, then load order).
+    """
+    if points.height == 0:
+        return points, points.with_columns(dup_reason=pl.lit(None, dtype=_STR)).head(0)
+    order = ["run_id", "run_attempt", "date", "_file_index", "source_row"]
+    pts = points.with_row_index("_i").sort(order, nulls_last=False)
+    ident_key = list(POINT_KEY) + ["tput_per_gpu", "median_tpot_s"]
+    if keep == "all":
+        ident_key += ["date"]
+    last_ident = pts.select(pl.col("_i").last().over(ident_key).alias("_keep_i"))["_keep_i"]
+    pts = pts.with_columns(_ident_keep=last_ident)
+    removed_ident = pts.filter(pl.col("_i") != pl.col("_ident_keep")).with_columns(
+        dup_reason=pl.lit("identical duplicate"))
+    pts = pts.filter(pl.col("_i") == pl.col("_ident_keep"))
+    removed = [removed_ident]
+    if keep == "newest":
+        newest = pts.select(pl.col("_i").last().over(list(POINT_KEY)).alias("_n"))["_n"]
+        pts = pts.with_columns(_newest=newest)
+        removed.append(pts.filter(pl.col("_i") != pl.col("_newest")).with_columns(
+            dup_reason=pl.lit("superseded by a newer run of the same point")))
+        pts = pts.filter(pl.col("_i") == pl.col("_newest"))
+    elif keep != "all":
+        raise ValueError("keep must be 'newest' or 'all'")
+    kept = pts.sort("_i").drop([c for c in pts.columns if c.startswith("_i") or c in ("_newest", "_ident_keep")])
+    rem = pl.concat([r.select(["source_file", "source_row", "dup_reason"]) for r in removed])
+    return kept, rem
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# public entry point
+
+
+def load(
+    paths: str | Path | Iterable[str | Path],
+    *,
+    strict: bool = False,
+    keep: str = "newest",
+    topology: dict[str, Any] | None = None,
+    cache: bool = True,
+    cache_dir: Path | None = None,
+) -> LoadResult:
+    """Load artifacts into the canonical table (``frontier.schema.SCHEMA``).
+
+    paths: files, folders (recursive), globs or zips. keep: "newest" (reruns of a point keep the newest run) or
+    "all" (keep every run; identical copies are still removed). topology: fields for raw client results whose file
+    names do not follow the InferenceX convention (e.g. ``{"hw": "h200", "tp": 8, "isl": 1024, ...}``).
+    cache: reuse a parquet copy in ``data/processed/`` keyed by the inputs' content hashes and these options.
+    """
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    paths = list(paths)
+    report = LoadReport()
+    files, missing = _expand(paths)
+    roots: dict[Path, Path | None] = {}
+    for p in paths:
+        pp = Path(p).expanduser()
+        for f in files:
+            if pp.is_dir() and pp.resolve() in f.resolve().parents:
+                roots.setdefault(f, pp)
+    for m in missing:
+        report.files.append(FileEntry(m, None, None, status="skipped", reason="no such file, folder or glob match"))
+        report.skips.append(SkipEntry(m, None, "no such file, folder or glob match"))
+    if not files and not missing:
+        raise LoadError(f"no input files under {', '.join(map(str, paths)) or '(nothing given)'}")
+
+    options = {"keep": keep, "topology": topology, "version": LOADER_VERSION}
+    key = None
+    if cache:
+        key = cache_mod.load_key(files, options)
+        hit = cache_mod.get(key, cache_dir)
+        if hit is not None:
+            points, rep_dict = hit
+            rep = LoadReport.from_dict(rep_dict)
+            rep.from_cache = True
+            rep.files = report.files + rep.files if missing else rep.files
+            rep.skips = report.skips + rep.skips if missing else rep.skips
+            _finish(rep, strict)
+            return LoadResult(points, rep)
+
+    raws: list[pl.DataFrame] = []
+    for idx, src in enumerate(_sources(files, roots, report)):
+        entry = FileEntry(src.label, _sha256(src.data), None)
+        report.files.append(entry)
+        if src.label.lower().endswith(".csv"):
+            fmt, parsed = _parse_csv_source(src)
+        else:
+            fmt, parsed = _parse_json_source(src, topology)
+        entry.format = fmt or None
+        if isinstance(parsed, str):
+            entry.status, entry.reason = "skipped", parsed
+            report.skips.append(SkipEntry(src.label, None, parsed))
+            continue
+        if fmt == "early_agg":
+            parsed = _early_agg_fixups(parsed)
+        entry.rows_read = parsed.height
+        for c in RAW_SCHEMA:
+            if c not in parsed.columns:
+                parsed = parsed.with_columns(pl.lit(None, dtype=RAW_SCHEMA[c]).alias(c))
+        raws.append(_with_prov(parsed.select(list(RAW_SCHEMA) + (["_skip"] if "_skip" in parsed.columns else [])),
+                               src, fmt, idx).select(list(RAW_SCHEMA) + list(PROV_COLUMNS)))
+
+    if raws:
+        raw = pl.concat(raws, how="vertical")
+        norm = _normalise(raw)
+        report.rows_read = norm.height
+        bad = norm.filter(pl.col("_skip").is_not_null()).select("source_file", "source_row", "_skip")
+        for f, r, reason in bad.iter_rows():
+            report.skips.append(SkipEntry(f, r, reason))
+        good = norm.filter(pl.col("_skip").is_null())
+        keep_cols = list(SCHEMA) + ["_file_index"]
+        good = good.select([c for c in keep_cols if c in good.columns])
+        points, removed = _dedupe(conform_keep(good), keep)
+        report.duplicates = removed.height
+        report.duplicate_examples = [dict(zip(("file", "row", "reason"), r)) for r in removed.head(50).iter_rows()]
+        points = conform(points)
+    else:
+        points = empty_points()
+    report.rows_loaded = points.height
+    loaded_by_file = points.group_by("source_file").len() if points.height else None
+    if loaded_by_file is not None:
+        counts = dict(loaded_by_file.iter_rows())
+        for f in report.files:
+            f.rows_loaded = counts.get(f.path, 0)
+    if not any(f.status == "read" for f in report.files):
+        raise LoadError("nothing could be read: " + "; ".join(f"{f.path}: {f.reason}" for f in report.files[:10]))
+    if cache and key is not None:
+        d = report.to_dict(examples=10**9)
+        d["all_skips"] = [s.__dict__ for s in report.skips]
+        cache_mod.put(key, points, d, cache_dir)
+    _finish(report, strict)
+    return LoadResult(points, report)
+
+
+def conform_keep(df: pl.DataFrame) -> pl.DataFrame:
+    """Conform to the schema but keep the load-order helper column used by de-duplication."""
+    out = conform(df)
+    return out.with_columns(df["_file_index"]) if "_file_index" in df.columns else out
+
+
+def _finish(report: LoadReport, strict: bool) -> None:
+    if strict and report.skips:
+        s = report.skips[0]
+        where = f"{s.file}" + (f", row {s.row}" if s.row is not None else "")
+        raise LoadError(f"strict load: {where}: {s.reason} ({len(report.skips)} skipped in all)")
+
+
+def matches(points: pl.DataFrame, **filters: Any) -> pl.DataFrame:
+    """Filter points: ``model="DeepSeek*"`` (glob), ``isl=1024``, ``hardware=["b200", "h200"]``."""
+    out = points
+    for col, want in filters.items():
+        if want is None:
+            continue
+        if isinstance(want, (list, tuple, set)):
+            out = out.filter(pl.col(col).is_in(list(want)))
+        elif isinstance(want, str) and any(ch in want for ch in "*?["):
+            pattern = fnmatch.translate(want).replace("\\Z", "$")
+            out = out.filter(pl.col(col).str.contains(f"(?i){pattern}"))
+        else:
+            out = out.filter(pl.col(col) == want)
+    return out

@@ -1,0 +1,15 @@
+"""Project paths, resolved from this file (never from the current directory)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+ROOT = PACKAGE_DIR.parent.parent
+PACKAGE_DATA = PACKAGE_DIR / "data"
+DATA_RAW = ROOT / "data" / "raw"
+DATA_PROCESSED = ROOT / "data" / "processed"
+SAMPLE_DIR = DATA_RAW / "sample"
+NOTEBOOKS = ROOT / "notebooks"
+REPORTS = ROOT / "reports"
+PARAMS = ROOT / "params"
+SHARED_DATA = ROOT.parent / "shared" / "data"

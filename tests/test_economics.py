@@ -1,0 +1,93 @@
+"""Economics against the reference figures of spec §5."""
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from frontier import economics as E
+from frontier.compare import ratio_words
+
+
+def test_gpu_table_versions_by_date():
+    v0 = E.gpu_table("v0")
+    assert v0.filter(pl.col("gpu") == "b200").row(0, named=True)["costh"] == 1.95
+    assert E.gpu_table(as_of="2026-08-01")["version"].unique().to_list() == ["v1"]
+    assert E.gpu_table(as_of="2026-05-01")["version"].unique().to_list() == ["v0"]
+    newest = E.gpu_table()
+    assert newest["version"].unique().to_list() == ["v2"]
+    assert newest["costn"].null_count() == newest.height  # costn was dropped in v2
+    assert E.Pricing.dashboard().views == ("costh", "costr")
+    assert E.all_gpu_tables()["source"].null_count() == 0
+    with pytest.raises(ValueError, match="unknown GPU table version"):
+        E.gpu_table("v9")
+
+
+def test_llama_on_demand_and_spot_table():
+    # spec §5: $/GPU-hour on-demand/spot and tok/s/GPU → $/M tokens, as published (2 significant digits)
+    cases = {"h100": (2.64, 1.66, 1500, 0.49, 0.31), "h200": (4.62, 1.92, 2500, 0.51, 0.21),
+             "b200": (6.03, 2.12, 10000, 0.17, 0.059)}
+    prices = pl.DataFrame({"gpu": list(cases), "on_demand": [c[0] for c in cases.values()],
+                           "spot": [c[1] for c in cases.values()]})
+    pts = pl.DataFrame({"hardware": list(cases), "tput_per_gpu": [float(c[2]) for c in cases.values()],
+                        "input_tput_per_gpu": [1.0] * 3, "output_tput_per_gpu": [1.0] * 3})
+    priced, unpriced = E.add_costs(pts, E.Pricing.from_table(prices))
+    assert unpriced == []
+    for row in priced.iter_rows(named=True):
+        od, spot, _, want_od, want_spot = cases[row["hardware"]]
+        digits = 3 if want_spot < 0.1 else 2
+        assert round(row["cost_total_on_demand"], 2) == want_od
+        assert round(row["cost_total_spot"], digits) == want_spot
+
+
+def test_kimi_fp4_vs_int4_formula_and_ratios():
+    # 1057.2 vs 344.4 tok/s/GPU on B200 at $1.95/h (v0 costh), 2.17 kW
+    fp4, int4 = 1057.2, 344.4
+    assert E.cost_per_million(1.95, fp4) == pytest.approx(0.512, abs=5e-4)  # formula; published 0.509
+    published_ratio = 1.569 / 0.509
+    assert E.cost_per_million(1.95, int4) / E.cost_per_million(1.95, fp4) == pytest.approx(published_ratio, rel=0.01)
+    assert E.tokens_per_mw(fp4, 2.17) == pytest.approx(487_171, rel=1e-4)
+    assert E.tokens_per_mw(int4, 2.17) == pytest.approx(158_708, rel=1e-4)
+    # pages before Aug 2026 splined cost independently of throughput (spec §5): ratios agree to ~2 %, not exactly
+    for a, b, ca, cb in ((712.9, 226.6, 0.756, 2.367), (506.6, 157.8, 1.058, 3.449)):
+        assert (a / b) == pytest.approx(cb / ca, rel=0.02)
+        assert E.cost_per_million(1.95, a) == pytest.approx(ca, rel=0.02)
+    # 8k/1k at 32 tok/s/user: B200 NVFP4 $0.140 vs H200 INT4 $0.413 → 2.95×
+    w = ratio_words(0.140, 0.413, "B200 NVFP4", "H200 INT4")
+    assert w["cheaper"] == "B200 NVFP4" and round(w["ratio"], 2) == 2.95
+    assert "2.95× cheaper" in w["text"] and round(w["saved_pct"]) == 66 and round(w["dashboard_pct"]) == 195
+    # DeepSeek-R1 FP4 Dynamo TRT $0.251 vs MTP $0.057
+    assert round(ratio_words(0.251, 0.057)["ratio"], 2) == 4.40
+    assert ratio_words(1.0, 1.005)["text"].startswith("tie")
+
+
+def test_provider_margin_arithmetic():
+    # served at $1.35 in / $5.40 out; benchmark cost ≤ $0.226 / $2.955 → margins up to 83 % / 45 %
+    assert round(E.gross_margin(0.226, 1.35) * 100) == 83
+    assert round(E.gross_margin(2.955, 5.40) * 100) == 45
+
+
+def test_unknown_gpu_has_no_cost_and_is_reported():
+    pts = pl.DataFrame({"hardware": ["b200", "gaudi25"], "tput_per_gpu": [1000.0, 1000.0],
+                        "input_tput_per_gpu": [500.0, 500.0], "output_tput_per_gpu": [500.0, 500.0]})
+    priced, unpriced = E.add_costs(pts, E.Pricing.dashboard("v0"))
+    assert unpriced == ["gaudi25"]
+    g = priced.filter(pl.col("hardware") == "gaudi25").row(0, named=True)
+    assert g["cost_total_costh"] is None and g["tok_s_mw"] is None
+    b = priced.filter(pl.col("hardware") == "b200").row(0, named=True)
+    assert b["cost_total_costh"] == pytest.approx(1.95 / 3.6)
+    assert b["cost_input_costh"] == pytest.approx(1.95 / 1.8) and b["tok_s_mw"] == pytest.approx(1000 * 1000 / 2.17)
+
+
+def test_user_price_table_file(tmp_path):
+    f = tmp_path / "prices.csv"
+    f.write_text("# my contract prices\ngpu,on_demand,spot,source\nB200,6.03,2.12,quote\nh100,2.64,1.66,quote\n")
+    pr = E.Pricing.from_table(f)
+    assert pr.views == ("on_demand", "spot")
+    assert pr.table.filter(pl.col("gpu") == "b200")["kw"][0] == 1.71  # power from the newest dashboard table
+    bad = tmp_path / "bad.csv"
+    bad.write_text("gpu,on_demand\nb200,cheap\n")
+    with pytest.raises(ValueError, match="non-numeric"):
+        E.read_price_table(bad)
+    with pytest.raises(ValueError, match="'gpu' column"):
+        (tmp_path / "nogpu.csv").write_text("name,price\nx,1\n")
+        E.read_price_table(tmp_path / "nogpu.csv")

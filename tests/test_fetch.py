@@ -1,0 +1,592 @@
+"""frontier.fetch and frontier.safety against a real HTTP server on 127.0.0.1 and a fake `gh` executable."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import sys
+import time
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import pytest
+
+try:  # tests/ as a package (tests/__init__.py) or as a plain folder on sys.path
+    from tests.api_server import FixtureAPIServer
+except ImportError:  # pragma: no cover
+    from api_server import FixtureAPIServer
+from frontier import fetch
+from frontier.fetch import FetchError, GhUnavailableError, fetch_endpoint, fetch_model, fetch_run, main_fetch
+from frontier.paths import SHARED_DATA
+from frontier.safety import (
+    UnsafePathError,
+    check_member_name,
+    check_tree,
+    is_within,
+    safe_copy_tree,
+    safe_extract_zip,
+)
+
+API_FIXTURES = (
+    SHARED_DATA / "inferencex" / "SemiAnalysisAI__InferenceX-app" / "packages" / "app" / "cypress" / "fixtures" / "api"
+)
+HAVE_RECORDED = (API_FIXTURES / "benchmarks.json").is_file()
+needs_recorded = pytest.mark.skipif(
+    not HAVE_RECORDED, reason=f"recorded InferenceX API responses not found at {API_FIXTURES} (../shared/data absent)"
+)
+
+# recorded responses when available; small hand-made bodies otherwise (network behaviour tests still run)
+ROUTE_FILES = {
+    "benchmarks": "benchmarks.json",
+    "benchmarks/history": "benchmarks-history.json",
+    "availability": "availability.json",
+    "evaluations": "evaluations.json",
+}
+SMALL_BODIES = {
+    "benchmarks": b'[{"hardware": "b200", "model": "dsr1", "conc": 4, "metrics": {"tput_per_gpu": 100.0}}]\n',
+    "benchmarks/history": b'[{"hardware": "b200", "model": "dsr1", "date": "2026-01-01"}]\n',
+    "availability": b'[{"model": "dsr1", "date": "2026-01-01"}, {"model": "dsr1", "date": "2026-01-02"}]\n',
+    "evaluations": b'[{"model": "dsr1", "task": "gsm8k", "metrics": {"em_strict": 0.9}}]\n',
+}
+
+NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+FAST = dict(min_interval=0.0, backoff=0.01, retries=3, timeout=2.0, opener=NO_PROXY)
+MODEL = "DeepSeek-R1-0528"
+
+
+def route_body(route: str) -> bytes:
+    if HAVE_RECORDED:
+        return (API_FIXTURES / ROUTE_FILES[route]).read_bytes()
+    return SMALL_BODIES[route]
+
+
+@pytest.fixture
+def server():
+    routes = {r: (API_FIXTURES / f if HAVE_RECORDED else SMALL_BODIES[r]) for r, f in ROUTE_FILES.items()}
+    srv = FixtureAPIServer(routes).start()
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+@pytest.fixture
+def dead_url():
+    srv = FixtureAPIServer({}).start()
+    url = srv.base_url
+    srv.stop()
+    return url
+
+
+def files_under(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# API fetch
+
+
+def test_fetch_gzip_cache_and_meta(server, tmp_path):
+    res = fetch_endpoint("benchmarks", {"model": MODEL}, base_url=server.base_url, cache_dir=tmp_path, **FAST)
+    body = route_body("benchmarks")
+    assert not res.from_cache
+    assert res.path.read_bytes() == body
+    assert res.sha256 == hashlib.sha256(body).hexdigest()
+    assert res.n_rows == len(json.loads(body))
+    assert res.path.parent.parent == tmp_path
+    dt.date.fromisoformat(res.path.parent.name)
+    assert res.url == server.base_url + "benchmarks?model=DeepSeek-R1-0528"
+
+    meta = json.loads(res.meta_path.read_text())
+    assert meta["url"] == res.url
+    assert meta["sha256"] == hashlib.sha256(res.path.read_bytes()).hexdigest()
+    assert meta["bytes"] == len(body)
+    assert meta["http_status"] == 200
+    assert meta["endpoint"] == "benchmarks" and meta["params"] == {"model": MODEL}
+    assert meta["content_encoding"] == "gzip" and meta["bytes_on_wire"] > 0
+    if HAVE_RECORDED:
+        assert meta["bytes_on_wire"] < meta["bytes"] / 4  # JSON compresses well
+    assert dt.datetime.fromisoformat(meta["retrieved_at"].replace("Z", "+00:00")).tzinfo is not None
+    assert meta["attempts"] == 1
+
+    (req,) = server.requests
+    assert req["path"] == "benchmarks" and req["query"] == {"model": [MODEL]}
+    assert "gzip" in req["headers"]["Accept-Encoding"]
+    assert req["headers"]["User-Agent"].startswith("frontier/")
+
+
+@needs_recorded
+def test_recorded_row_counts(server, tmp_path):
+    res = fetch_model(MODEL, history=True, evaluations=True, availability=True, base_url=server.base_url,
+                      cache_dir=tmp_path, **FAST)
+    by_ep = {}
+    for r in res:
+        by_ep.setdefault(r.endpoint, []).append(r)
+    assert [r.n_rows for r in by_ep["benchmarks"]] == [435]
+    assert [r.n_rows for r in by_ep["benchmarks/history"]] == [1462] * 3  # the fixture answers every pair alike
+    assert by_ep["availability"][0].n_rows == 689
+    assert by_ep["evaluations"][0].n_rows == 531
+    assert by_ep["evaluations"][0].sha256.startswith("edd2740ddbf1104c")  # PROVENANCE.md
+
+
+def test_fetch_model_requests(server, tmp_path):
+    res = fetch_model(MODEL, date="2026-06-01", availability=True, base_url=server.base_url, cache_dir=tmp_path,
+                      **FAST)
+    assert [r.endpoint for r in res] == ["benchmarks"] + ["benchmarks/history"] * 3 + ["evaluations", "availability"]
+    assert len({r.path for r in res}) == 6  # distinct cache files
+    hist = [r["query"] for r in server.requests if r["path"] == "benchmarks/history"]
+    assert {(q["isl"][0], q["osl"][0]) for q in hist} == {("1024", "1024"), ("1024", "8192"), ("8192", "1024")}
+    assert all(q["model"] == [MODEL] for q in hist)
+    bench = [r["query"] for r in server.requests if r["path"] == "benchmarks"]
+    assert bench == [{"model": [MODEL], "date": ["2026-06-01"]}]
+
+
+def test_fetch_model_partial_failure_keeps_successes(server, tmp_path):
+    server.script("evaluations", 404)
+    with pytest.raises(FetchError, match=r"1 of 5 requests failed") as ei:
+        fetch_model(MODEL, base_url=server.base_url, cache_dir=tmp_path, **FAST)
+    assert len(ei.value.results) == 4
+    assert "HTTP 404" in str(ei.value)
+
+
+def test_rerun_uses_fresh_cache_without_request(server, tmp_path):
+    first = fetch_endpoint("availability", None, base_url=server.base_url, cache_dir=tmp_path, **FAST)
+    again = fetch_endpoint("availability", None, base_url=server.base_url, cache_dir=tmp_path, **FAST)
+    assert again.from_cache and again.path == first.path and again.sha256 == first.sha256
+    assert "cached copy" in again.note
+    assert server.count("availability") == 1
+    forced = fetch_endpoint("availability", None, base_url=server.base_url, cache_dir=tmp_path, refresh=True, **FAST)
+    assert not forced.from_cache and server.count("availability") == 2
+
+
+def test_server_gone_uses_cache_and_says_so(server, tmp_path):
+    first = fetch_endpoint("evaluations", {}, base_url=server.base_url, cache_dir=tmp_path, **FAST)
+    server.stop()
+    t0 = time.monotonic()
+    res = fetch_endpoint("evaluations", {}, base_url=server.base_url, cache_dir=tmp_path, max_age=0,
+                         **{**FAST, "retries": 1})
+    assert time.monotonic() - t0 < 5
+    assert res.from_cache and res.path == first.path and res.sha256 == first.sha256
+    assert "could not fetch" in res.note and first.retrieved_at in res.note
+    with pytest.raises(FetchError, match="a cached copy exists"):
+        fetch_endpoint("evaluations", {}, base_url=server.base_url, cache_dir=tmp_path, refresh=True,
+                       **{**FAST, "retries": 0})
+    off = fetch_endpoint("evaluations", {}, base_url=server.base_url, cache_dir=tmp_path, offline=True, **FAST)
+    assert off.from_cache and "offline" in off.note
+
+
+def test_offline_without_cache_is_a_clear_error(dead_url, tmp_path):
+    with pytest.raises(FetchError) as ei:
+        fetch_endpoint("benchmarks", {"model": MODEL}, base_url=dead_url, cache_dir=tmp_path / "api",
+                       **{**FAST, "retries": 1})
+    msg = str(ei.value)
+    assert msg.startswith(f"cannot reach {dead_url}benchmarks?model=DeepSeek-R1-0528: ")
+    assert "no cached copy under" in msg and "after 2 attempts" in msg
+    assert files_under(tmp_path) == []
+    with pytest.raises(FetchError, match="offline and no cached copy"):
+        fetch_endpoint("benchmarks", {"model": MODEL}, base_url=dead_url, cache_dir=tmp_path, offline=True)
+
+
+def test_newest_intact_cached_copy_wins(server, tmp_path, monkeypatch):
+    clock = {"now": dt.datetime(2026, 1, 1, 12, tzinfo=dt.timezone.utc)}
+    monkeypatch.setattr(fetch, "_utcnow", lambda: clock["now"])
+    old = fetch_endpoint("availability", None, base_url=server.base_url, cache_dir=tmp_path, **FAST)
+    clock["now"] = dt.datetime(2026, 1, 2, 12, tzinfo=dt.timezone.utc)
+    new = fetch_endpoint("availability", None, base_url=server.base_url, cache_dir=tmp_path, **FAST)
+    assert not new.from_cache  # a day old: older than max_age, so asked again
+    assert old.path.parent.name == "2026-01-01" and new.path.parent.name == "2026-01-02"
+    server.stop()
+    res = fetch_endpoint("availability", None, base_url=server.base_url, cache_dir=tmp_path,
+                         **{**FAST, "retries": 0})
+    assert res.from_cache and res.path == new.path
+    new.path.write_bytes(b"[]")  # a damaged copy no longer matches its sha256 and is passed over
+    res = fetch_endpoint("availability", None, base_url=server.base_url, cache_dir=tmp_path,
+                         **{**FAST, "retries": 0})
+    assert res.from_cache and res.path == old.path
+
+
+@pytest.mark.parametrize(
+    "actions,attempts",
+    [
+        ((("slow", 0.05),), 1),  # slow but within the timeout
+        ((("slow", 0.8),), 2),  # longer than the client timeout: retried
+        ((500,), 2),
+        ((503, 429), 3),
+        (("truncate",), 2),  # Content-Length larger than the bytes sent
+        (("badgzip",), 2),
+        (("badjson",), 2),
+    ],
+)
+def test_transient_failures_are_retried(server, tmp_path, actions, attempts):
+    server.script("benchmarks/history", *actions)
+    res = fetch_endpoint("benchmarks/history", {"model": MODEL, "isl": 1024, "osl": 1024}, base_url=server.base_url,
+                         cache_dir=tmp_path, **{**FAST, "timeout": 0.3})
+    assert not res.from_cache
+    assert res.path.read_bytes() == route_body("benchmarks/history")
+    assert json.loads(res.meta_path.read_text())["attempts"] == attempts
+    assert server.count("benchmarks/history") == attempts
+
+
+def test_retries_are_bounded(server, tmp_path):
+    server.script("benchmarks", *([500] * 10))
+    with pytest.raises(FetchError, match=r"HTTP 500 .*after 3 attempts.*no cached copy"):
+        fetch_endpoint("benchmarks", {"model": MODEL}, base_url=server.base_url, cache_dir=tmp_path,
+                       **{**FAST, "retries": 2})
+    assert server.count("benchmarks") == 3
+    assert files_under(tmp_path) == []
+
+
+def test_persistent_truncation_is_a_clear_error(server, tmp_path):
+    server.script("evaluations", *(["truncate"] * 5))
+    with pytest.raises(FetchError, match=r"truncated body: received \d+ of \d+ bytes"):
+        fetch_endpoint("evaluations", {}, base_url=server.base_url, cache_dir=tmp_path, **{**FAST, "retries": 1})
+    assert server.count("evaluations") == 2
+    assert files_under(tmp_path) == []
+
+
+def test_404_is_not_retried_and_not_cached(server, tmp_path):
+    server.script("benchmarks", 404)
+    with pytest.raises(FetchError, match=r"HTTP 404 .*not retried; nothing cached"):
+        fetch_endpoint("benchmarks", {"model": "No-Such-Model"}, base_url=server.base_url, cache_dir=tmp_path, **FAST)
+    assert server.count("benchmarks") == 1
+    assert files_under(tmp_path) == []
+    with pytest.raises(FetchError, match="HTTP 404"):
+        fetch_endpoint("no-such-endpoint", {}, base_url=server.base_url, cache_dir=tmp_path, **FAST)
+
+
+def test_rate_limit_spaces_requests(server, tmp_path):
+    t0 = time.monotonic()
+    for _ in range(3):
+        fetch_endpoint("availability", None, base_url=server.base_url, cache_dir=tmp_path, max_age=0,
+                       **{**FAST, "min_interval": 0.15})
+    assert time.monotonic() - t0 >= 0.3
+    assert server.count("availability") == 3
+
+
+def test_base_url_from_environment(server, tmp_path, monkeypatch):
+    monkeypatch.setenv("FRONTIER_API_BASE", server.base_url.rstrip("/"))
+    res = fetch_endpoint("availability", None, cache_dir=tmp_path, **FAST)
+    assert res.url == server.base_url + "availability"
+    assert server.count("availability") == 1
+
+
+def test_model_names_cannot_steer_cache_paths(server, tmp_path):
+    evil = "../../../etc/passwd/..\\..\\x y"
+    res = fetch_endpoint("benchmarks", {"model": evil}, base_url=server.base_url, cache_dir=tmp_path, **FAST)
+    assert is_within(res.path, tmp_path) and res.path.parent.parent == tmp_path
+    assert "/" not in res.path.name and not res.path.name.startswith(".")
+    assert server.requests[-1]["query"] == {"model": [evil]}
+    other = fetch.cache_filename("benchmarks", {"model": evil + "z"}, res.url + "z")
+    assert other != res.path.name  # the URL hash keeps near-identical names apart
+
+
+@pytest.mark.parametrize("endpoint", ["../etc", "/benchmarks/../x", "bench marks", ""])
+def test_invalid_endpoint(endpoint, tmp_path):
+    with pytest.raises(FetchError, match="invalid endpoint"):
+        fetch_endpoint(endpoint, {}, base_url="http://127.0.0.1:9/api/v1/", cache_dir=tmp_path, **FAST)
+
+
+def test_invalid_base_url(tmp_path):
+    with pytest.raises(FetchError, match="invalid API base URL"):
+        fetch_endpoint("benchmarks", {}, base_url="file:///etc/", cache_dir=tmp_path)
+
+
+def test_cli_model(server, tmp_path, capsys):
+    argv = ["fetch", "--model", MODEL, "--history", "--evals", "--base-url", server.base_url, "--out", str(tmp_path),
+            "--min-interval", "0", "--isl-osl", "1024/1024"]
+    assert main_fetch(argv) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 3 and all(line.startswith("fresh") for line in out)
+    assert "benchmarks?model=DeepSeek-R1-0528" in out[0] and "rows=" in out[0] and "sha256=" in out[0]
+    assert "benchmarks/history?model=DeepSeek-R1-0528&isl=1024&osl=1024" in out[1]
+    assert main_fetch(argv) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert sum(line.startswith("cached ") for line in out) == 3
+    assert sum("younger than" in line for line in out) == 3  # says why the cache was used
+
+
+def test_cli_failure_exit_codes(dead_url, tmp_path, capsys):
+    rc = main_fetch(["--model", MODEL, "--base-url", dead_url, "--out", str(tmp_path), "--min-interval", "0",
+                     "--retries", "0"])
+    assert rc == 1
+    err = capsys.readouterr().err
+    assert "cannot reach" in err and "no cached copy under" in err
+    assert main_fetch([]) == 2  # neither --model nor --run
+    assert main_fetch(["--model", MODEL, "--date", "June 1st", "--base-url", dead_url, "--out", str(tmp_path)]) == 1
+    assert "invalid date" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# GitHub Actions runs with a fake gh
+
+FAKE_GH = r'''#!{python}
+import fnmatch, json, os, shutil, sys
+cfg = json.load(open({cfg!r}))
+args = sys.argv[1:]
+with open(cfg["log"], "a") as fh:
+    fh.write(json.dumps(args) + "\n")
+if args[:2] == ["auth", "status"]:
+    if cfg["authenticated"]:
+        print("github.com\n  Logged in to github.com account someone (keyring)", file=sys.stderr)
+        sys.exit(0)
+    print("You are not logged into any GitHub hosts. To log in, run: gh auth login", file=sys.stderr)
+    sys.exit(1)
+if args[:2] == ["run", "view"]:
+    view = dict(cfg["view"])
+    if "--attempt" in args:
+        view["attempt"] = int(args[args.index("--attempt") + 1])
+    print(json.dumps(view))
+    sys.exit(0)
+if args[:2] == ["run", "download"]:
+    dest = args[args.index("--dir") + 1]
+    pats = [args[i + 1] for i, a in enumerate(args) if a == "--pattern"]
+    src = cfg["artifacts"]
+    names = [n for n in sorted(os.listdir(src)) if any(fnmatch.fnmatch(n, p) for p in pats)]
+    if not names:
+        print("no valid artifacts found to download", file=sys.stderr)
+        sys.exit(1)
+    for n in names:
+        shutil.copytree(os.path.join(src, n), os.path.join(dest, n), symlinks=True)
+    sys.exit(0)
+print("unknown command", args, file=sys.stderr)
+sys.exit(1)
+'''
+
+RUN_ID = 20200037154
+VIEW = {
+    "databaseId": RUN_ID,
+    "attempt": 1,
+    "createdAt": "2025-12-14T03:21:07Z",
+    "headSha": "0123456789abcdef0123456789abcdef01234567",
+    "url": f"https://github.com/SemiAnalysisAI/InferenceX/actions/runs/{RUN_ID}",
+}
+HAND_ROW = {"hw": "b200-trt", "conc": 4, "model": "deepseek-ai/DeepSeek-R1-0528", "infmax_model_prefix": "dsr1",
+            "framework": "trt", "precision": "fp4", "isl": 1024, "osl": 1024, "tp": 8, "ep": 1,
+            "tput_per_gpu": 1234.5, "median_tpot": 0.02}
+
+
+def make_gh(tmp_path: Path, *, authenticated: bool = True, artifacts: Path | None = None) -> tuple[Path, Path]:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    log = tmp_path / "gh-calls.jsonl"
+    cfg = tmp_path / "gh-config.json"
+    cfg.write_text(json.dumps({"authenticated": authenticated, "view": VIEW, "log": str(log),
+                               "artifacts": str(artifacts or tmp_path / "artifacts")}))
+    gh = bin_dir / "gh"
+    gh.write_text(FAKE_GH.replace("{python}", sys.executable).replace("{cfg!r}", repr(str(cfg))))
+    gh.chmod(0o755)
+    return gh, log
+
+
+def make_artifacts(root: Path) -> Path:
+    (root / "results_bmk").mkdir(parents=True)
+    (root / "results_bmk" / "agg_bmk.json").write_text(json.dumps([HAND_ROW]))
+    (root / "bmk_dsr1_1k1k_fp4_trt_tp8-ep1_conc4_b200-trt").mkdir()
+    (root / "bmk_dsr1_1k1k_fp4_trt_tp8-ep1_conc4_b200-trt" / "agg_dsr1.json").write_text(json.dumps(HAND_ROW))
+    (root / "server_logs").mkdir()
+    (root / "server_logs" / "server.log").write_text("not a benchmark artifact")
+    return root
+
+
+def gh_calls(log: Path) -> list[list[str]]:
+    return [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+
+
+def test_run_happy_path(tmp_path, capsys):
+    arts = make_artifacts(tmp_path / "artifacts")
+    gh, log = make_gh(tmp_path, artifacts=arts)
+    out = tmp_path / "runs"
+    res = fetch_run(RUN_ID, gh=gh, out_dir=out)
+    assert res.path == out / str(RUN_ID) and not res.from_cache
+    rels = sorted(p.relative_to(res.path).as_posix() for p in res.files)
+    assert rels == ["bmk_dsr1_1k1k_fp4_trt_tp8-ep1_conc4_b200-trt/agg_dsr1.json", "results_bmk/agg_bmk.json"]
+    assert json.loads((res.path / "results_bmk" / "agg_bmk.json").read_text()) == [HAND_ROW]
+    run = json.loads((res.path / "run.json").read_text())
+    assert run == {"run_id": RUN_ID, "run_attempt": 1, "date": "2025-12-14", "head_sha": VIEW["headSha"],
+                   "repo": "SemiAnalysisAI/InferenceX", "url": VIEW["url"]}
+    assert sorted(p.name for p in out.iterdir()) == [str(RUN_ID)]  # no staging left behind
+    calls = gh_calls(log)
+    assert calls[0] == ["auth", "status"]
+    assert calls[1] == ["run", "view", str(RUN_ID), "--repo", "SemiAnalysisAI/InferenceX", "--json",
+                        "databaseId,attempt,createdAt,headSha,url"]
+    assert calls[2][:4] == ["run", "download", str(RUN_ID), "--repo"]
+    assert calls[2][calls[2].index("--pattern") :] == ["--pattern", "results_bmk", "--pattern", "bmk_*"]
+
+    again = fetch_run(RUN_ID, gh=gh, out_dir=out)
+    assert again.from_cache and len(gh_calls(log)) == 3  # gh not called again
+    assert main_fetch(["--run", str(RUN_ID), "--gh", str(gh), "--out", str(out), "--refresh", "--attempt", "2"]) == 0
+    assert json.loads((res.path / "run.json").read_text())["run_attempt"] == 2
+    assert gh_calls(log)[-2][-2:] == ["--attempt", "2"]
+    printed = capsys.readouterr().out
+    assert f"run {RUN_ID} attempt 2" in printed and "results_bmk/agg_bmk.json" in printed
+
+
+def test_run_gh_not_installed(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.delenv("FRONTIER_GH", raising=False)
+    with pytest.raises(GhUnavailableError, match="not installed"):
+        fetch_run(RUN_ID, out_dir=tmp_path / "runs")
+    rc = main_fetch(["--run", str(RUN_ID), "--out", str(tmp_path / "runs")])
+    assert rc == 2
+    err = capsys.readouterr().err
+    assert "https://cli.github.com/" in err and "gh auth login" in err
+    assert main_fetch(["--run", str(RUN_ID), "--gh", str(tmp_path / "nope" / "gh"), "--out", str(tmp_path)]) == 2
+    assert not (tmp_path / "runs").exists()
+
+
+def test_run_gh_not_logged_in(tmp_path, capsys):
+    gh, log = make_gh(tmp_path, authenticated=False, artifacts=make_artifacts(tmp_path / "artifacts"))
+    rc = main_fetch(["--run", str(RUN_ID), "--gh", str(gh), "--out", str(tmp_path / "runs")])
+    assert rc == 2
+    err = capsys.readouterr().err
+    assert "not logged in" in err and "gh auth login" in err
+    assert gh_calls(log) == [["auth", "status"]]
+    assert not (tmp_path / "runs" / str(RUN_ID)).exists()
+
+
+def test_run_no_matching_artifacts(tmp_path, capsys):
+    arts = tmp_path / "artifacts"
+    (arts / "server_logs").mkdir(parents=True)
+    (arts / "server_logs" / "x.log").write_text("x")
+    gh, _ = make_gh(tmp_path, artifacts=arts)
+    assert main_fetch(["--run", str(RUN_ID), "--gh", str(gh), "--out", str(tmp_path / "runs")]) == 1
+    assert "no valid artifacts found" in capsys.readouterr().err
+
+
+def _assert_nothing_imported(tmp_path: Path) -> None:
+    runs = tmp_path / "runs"
+    assert not (runs / str(RUN_ID)).exists()
+    if runs.exists():
+        assert list(runs.iterdir()) == []  # no staging folder left behind
+    assert not (tmp_path / "evil.txt").exists() and not (runs / "evil.txt").exists()
+
+
+def test_run_malicious_zip_member_is_refused(tmp_path, capsys):
+    arts = make_artifacts(tmp_path / "artifacts")
+    (arts / "bmk_evil").mkdir()
+    with zipfile.ZipFile(arts / "bmk_evil" / "results.zip", "w") as zf:
+        zf.writestr("ok/agg.json", "[]")
+        zf.writestr("../../../evil.txt", "pwned")
+    gh, _ = make_gh(tmp_path, artifacts=arts)
+    rc = main_fetch(["--run", str(RUN_ID), "--gh", str(gh), "--out", str(tmp_path / "runs")])
+    assert rc == 1
+    err = capsys.readouterr().err
+    assert "refused run" in err and "escapes the destination" in err and "nothing imported" in err
+    _assert_nothing_imported(tmp_path)
+
+
+def test_run_symlink_in_artifact_is_refused(tmp_path):
+    arts = make_artifacts(tmp_path / "artifacts")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret")
+    (arts / "bmk_link").mkdir()
+    os.symlink(secret, arts / "bmk_link" / "agg_x.json")
+    gh, _ = make_gh(tmp_path, artifacts=arts)
+    with pytest.raises(FetchError, match="symlink refused"):
+        fetch_run(RUN_ID, gh=gh, out_dir=tmp_path / "runs")
+    _assert_nothing_imported(tmp_path)
+
+
+@pytest.mark.parametrize("run_id", ["12; rm -rf /", "../12", "-5", ""])
+def test_run_invalid_ids_never_reach_gh(tmp_path, run_id):
+    gh, log = make_gh(tmp_path, artifacts=make_artifacts(tmp_path / "artifacts"))
+    with pytest.raises(FetchError, match="invalid run id"):
+        fetch_run(run_id, gh=gh, out_dir=tmp_path / "runs")
+    assert gh_calls(log) == []
+
+
+def test_run_invalid_repo(tmp_path):
+    with pytest.raises(FetchError, match="invalid repository"):
+        fetch_run(RUN_ID, repo="owner/../x", out_dir=tmp_path)
+    with pytest.raises(FetchError, match="invalid repository"):
+        fetch_run(RUN_ID, repo="--help", out_dir=tmp_path)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# frontier.safety
+
+
+@pytest.mark.parametrize("name", ["../x", "a/../../x", "/etc/passwd", "C:/x", "a\\..\\x", "a\x00b", "", ".", "./"])
+def test_check_member_name_refuses(name):
+    with pytest.raises(UnsafePathError):
+        check_member_name(name)
+
+
+def test_check_member_name_accepts():
+    assert check_member_name("a/./b/c.json").as_posix() == "a/b/c.json"
+    assert check_member_name("dir/").as_posix() == "dir"
+
+
+def test_is_within(tmp_path):
+    assert is_within(tmp_path / "a" / "b", tmp_path)
+    assert is_within(tmp_path, tmp_path)
+    assert not is_within(tmp_path / ".." / "x", tmp_path)
+    assert not is_within(tmp_path.parent, tmp_path)
+    (tmp_path / "d").mkdir()
+    os.symlink(tmp_path.parent, tmp_path / "d" / "up")
+    assert not is_within(tmp_path / "d" / "up" / "x", tmp_path)
+
+
+def test_safe_extract_zip(tmp_path):
+    good = tmp_path / "good.zip"
+    with zipfile.ZipFile(good, "w") as zf:
+        zf.writestr("results_bmk/agg_bmk.json", "[]")
+        zf.writestr("bmk_a/", "")
+    out = safe_extract_zip(good, tmp_path / "dest")
+    assert [p.relative_to(tmp_path / "dest").as_posix() for p in out] == ["results_bmk/agg_bmk.json"]
+
+    for i, member in enumerate(["../evil.txt", "/tmp/evil-abs.txt", "a/../../evil.txt"]):
+        bad = tmp_path / f"bad{i}.zip"
+        with zipfile.ZipFile(bad, "w") as zf:
+            zf.writestr("first.json", "[]")
+            zf.writestr(member, "pwned")
+        dest = tmp_path / f"dest{i}"
+        with pytest.raises(UnsafePathError):
+            safe_extract_zip(bad, dest)
+        assert files_under(dest) == []  # refused before anything is written
+    assert not (tmp_path / "evil.txt").exists()
+
+    link = tmp_path / "link.zip"
+    with zipfile.ZipFile(link, "w") as zf:
+        info = zipfile.ZipInfo("agg.json")
+        info.external_attr = (0o120777 << 16)
+        zf.writestr(info, "/etc/passwd")
+    with pytest.raises(UnsafePathError, match="symlink"):
+        safe_extract_zip(link, tmp_path / "destl")
+
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("big.json", b"0" * 100_000)
+    with pytest.raises(UnsafePathError, match="bytes"):
+        safe_extract_zip(bomb, tmp_path / "destb", max_total_bytes=1000)
+
+
+def test_safe_extract_zip_does_not_follow_existing_links(tmp_path):
+    dest = tmp_path / "dest"
+    dest.mkdir()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    os.symlink(outside, dest / "results_bmk")
+    z = tmp_path / "z.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.writestr("results_bmk/agg_bmk.json", "[]")
+    with pytest.raises(UnsafePathError):
+        safe_extract_zip(z, dest)
+    assert files_under(outside) == []
+
+
+def test_check_tree_and_copy(tmp_path):
+    src = tmp_path / "src"
+    (src / "a").mkdir(parents=True)
+    (src / "a" / "x.json").write_text("[]")
+    assert [p.as_posix() for p in check_tree(src)] == ["a/x.json"]
+    copied = safe_copy_tree(src, tmp_path / "dst")
+    assert copied == [(tmp_path / "dst" / "a" / "x.json").resolve()]
+    os.symlink(tmp_path, src / "a" / "up")
+    with pytest.raises(UnsafePathError, match="symlink"):
+        check_tree(src)
+    with pytest.raises(UnsafePathError):
+        safe_copy_tree(src, tmp_path / "dst2")
+    assert not (tmp_path / "dst2").exists()

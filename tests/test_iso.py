@@ -1,0 +1,101 @@
+"""Iso-interactivity table on loaded points."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import polars as pl
+import pytest
+
+from frontier import pareto as P
+from frontier.economics import Pricing
+from frontier.iso import iso_table, targets_from
+from frontier.load import load
+
+from .conftest import MANTILE_RAW, need
+
+
+def _points():
+    rows = []
+    for hw, scale in (("b200", 3.0), ("h200", 1.0), ("mystery", 1.0)):
+        for tp, eff in ((4, 1.0), (8, 0.8)):
+            for conc in (4, 8, 16, 32, 64, 128):
+                intv = 200.0 / conc ** 0.5 * (1.2 if tp == 8 else 1.0)
+                tput = scale * eff * 60.0 * conc ** 0.8
+                rows.append({"model": "M", "isl": 1024, "osl": 1024, "hardware": hw, "framework": "vllm",
+                             "precision": "fp8", "spec_method": "none", "disagg": False, "tp": tp, "conc": conc,
+                             "median_intvty": intv, "median_tpot_s": 1 / intv, "tput_per_gpu": tput,
+                             "input_tput_per_gpu": tput / 2, "output_tput_per_gpu": tput / 2,
+                             "topology": f"TP{tp}", "median_ttft_s": 0.1 * conc ** 0.3})
+    return pl.DataFrame(rows)
+
+
+def test_iso_table_values_match_reference_and_formula():
+    pts = _points()
+    res = iso_table(pts, [30, 50, 90], pricing=Pricing.dashboard("v0"), baseline="h200")
+    assert res.unpriced == ["mystery"]
+    assert set(res.table["label"]) == {"b200", "h200", "mystery"}
+    for row in res.table.iter_rows(named=True):
+        sel = [r for r in pts.filter(pl.col("hardware") == row["hardware"]).to_dicts()]
+        ref = P.interpolate_reference(sel, row["target"], "tput_per_gpu", x="median_intvty", y="tput_per_gpu")
+        if ref is None:
+            assert row["tput_per_gpu"] is None and row["cost_total_costh"] is None and not row["reachable"]
+            continue
+        assert row["tput_per_gpu"] == pytest.approx(ref, rel=1e-12)
+        price = {"b200": 1.95, "h200": 1.41}.get(row["hardware"])
+        if price is None:
+            assert row["cost_total_costh"] is None  # unknown GPU: no cost, not zero
+        else:
+            assert row["cost_total_costh"] == pytest.approx(price / (ref * 0.0036), rel=1e-9)
+            assert row["cost_input_costh"] == pytest.approx(price / (ref / 2 * 0.0036), rel=1e-9)
+        kw = {"b200": 2.17, "h200": 1.73}.get(row["hardware"])
+        if kw:
+            assert row["tok_s_mw"] == pytest.approx(ref * 1000 / kw, rel=1e-9)
+        assert row["topology"] in ("TP4", "TP8")
+    b = res.table.filter(pl.col("hardware") == "b200", pl.col("target") == 50).row(0, named=True)
+    h = res.table.filter(pl.col("hardware") == "h200", pl.col("target") == 50).row(0, named=True)
+    assert b["tput_per_gpu_vs_baseline"] == pytest.approx(b["tput_per_gpu"] / h["tput_per_gpu"])
+    assert b["tput_per_gpu_vs_baseline"] == pytest.approx(3.0)
+    assert res.baseline == "h200"
+
+
+def test_unreachable_cells_and_records():
+    res = iso_table(_points(), [5, 50, 500], pricing=Pricing.dashboard())
+    recs = res.records()
+    assert len(recs) == 9
+    far = [r for r in recs if r["target"] in (5.0, 500.0)]
+    assert all(r["tput_per_gpu"] is None and r["reachable"] is False for r in far)
+    assert all(r["tput_per_gpu"] is not None for r in recs if r["target"] == 50.0)
+
+
+def test_targets_parsing():
+    assert targets_from("30,50,90") == [30.0, 50.0, 90.0]
+    assert targets_from((20, 40, 10)) == [20.0, 30.0, 40.0]
+    assert targets_from({"start": 30, "stop": 31, "step": 0.5}) == [30.0, 30.5, 31.0]
+    with pytest.raises(ValueError):
+        targets_from([0, 10])
+
+
+def test_cli_iso_json_on_real_data(tmp_path):
+    raw = need(MANTILE_RAW)
+    out = subprocess.run([sys.executable, "-m", "frontier.cli", "iso", str(raw), "--model", "DeepSeek-R1-0528",
+                          "--isl", "1024", "--osl", "1024", "--targets", "30,50,90", "--tco", "costh", "--json",
+                          "--no-cache"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    recs = json.loads(out.stdout)
+    pts = load(raw, cache=False).points.filter((pl.col("model") == "DeepSeek-R1-0528") & (pl.col("isl") == 1024)
+                                               & (pl.col("osl") == 1024))
+    n_cfg = pts.select("hardware", "framework", "precision", "spec_method", "disagg").unique().height
+    assert len(recs) == 3 * n_cfg
+    r = next(r for r in recs if r["hardware"] == "b200" and r["framework"] == "sglang" and r["precision"] == "fp4"
+             and r["target"] == 50.0)
+    sel = pts.filter((pl.col("hardware") == "b200") & (pl.col("framework") == "sglang")
+                     & (pl.col("precision") == "fp4")).to_dicts()
+    ref = P.interpolate_reference(sel, 50.0, "tput_per_gpu", x="median_intvty", y="tput_per_gpu")
+    assert r["tput_per_gpu"] == pytest.approx(ref, rel=1e-9)
+    assert r["cost_total_costh"] == pytest.approx(1.73 / (ref * 0.0036), rel=1e-9)  # newest table: b200 $1.73
+    assert any(r["tput_per_gpu"] is None for r in recs)  # some targets are out of range: null, not a number
+    missing = subprocess.run([sys.executable, "-m", "frontier.cli", "iso", str(raw), "--model", "Nope",
+                              "--isl", "1024", "--osl", "1024", "--no-cache"], capture_output=True, text=True)
+    assert missing.returncode == 2 and "no points for model" in missing.stderr
