@@ -23,7 +23,9 @@ active set kept in BF16 in every checkpoint (embeddings / LM head, and for gpt-o
 (qk head dim + v head dim), used for attention FLOPs; ``kv_layers`` layers holding a full-length KV cache;
 ``kv_elems_per_token_layer`` KV-cache elements per token per layer (MLA latent 512 + 64 rope = 576, or
 2 × kv heads × head dim for GQA); ``kv_heads`` how many ways the KV cache can be sharded by tensor parallelism
-(1 for MLA: the latent is replicated on every TP rank); ``precisions`` published checkpoints.
+(1 for MLA: the latent is replicated on every TP rank); ``fp4_gemm_format`` the tensor-core format an FP4
+checkpoint's GEMMs run in (``fp4`` for W4A4 NVFP4, ``fp8`` for gpt-oss's MXFP4 × FP8 activations);
+``precisions`` published checkpoints.
 """
 from __future__ import annotations
 
@@ -77,6 +79,7 @@ MODEL_SPECS_SCHEMA: dict[str, pl.DataType] = {
     "bpw_fp8": pl.Float64(),
     "bpw_int4": pl.Float64(),
     "bpw_bf16": pl.Float64(),
+    "fp4_gemm_format": pl.String(),  # tensor-core format FP4 checkpoints' GEMMs run in (fp4, or fp8 = W4A8)
     "precisions": pl.String(),  # ';'-separated
     "source": pl.String(),
 }
@@ -201,10 +204,19 @@ def kv_bytes_per_token(model: str, precision: str, *, kv_element_bytes: float | 
     return float(m["kv_layers"] * m["kv_elems_per_token_layer"] * eb)
 
 
-def peak_tflops(gpu: str, precision: str) -> float:
-    """Dense TFLOP/s per GPU for the GEMM format a ``precision`` checkpoint runs in (see COMPUTE_PRECISION)."""
+def compute_format(precision: str, model: str | None = None) -> str:
+    """Tensor-core format the GEMMs of a ``precision`` checkpoint run in (``model`` refines FP4: W4A4 or W4A8)."""
+    p = _check_precision(precision)
+    if p == "fp4" and model is not None:
+        return model_spec(model)["fp4_gemm_format"] or "fp4"
+    return COMPUTE_PRECISION[p]
+
+
+def peak_tflops(gpu: str, precision: str, model: str | None = None) -> float:
+    """Dense TFLOP/s per GPU for the GEMM format a ``precision`` checkpoint runs in (see :func:`compute_format`);
+    BF16 where the GPU lacks that format (weight-only dequantisation)."""
     g = gpu_spec(gpu)
-    fmt = COMPUTE_PRECISION[_check_precision(precision)]
+    fmt = compute_format(precision, model)
     val = g[f"dense_{fmt}_tflops"]
     if val is None:  # weight-only path: dequantise to BF16
         val = g["dense_bf16_tflops"]
@@ -336,7 +348,7 @@ def prefill_ceiling(
     """
     if n_gpus <= 0:
         raise ValueError("n_gpus must be positive")
-    return peak_tflops(gpu, precision) * 1e12 * efficiency / prefill_flops_per_token(model, isl)
+    return peak_tflops(gpu, precision, model) * 1e12 * efficiency / prefill_flops_per_token(model, isl)
 
 
 def percent_of_bound(measured_intvty, floor_intvty):

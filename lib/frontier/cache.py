@@ -32,8 +32,11 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def content_hashes(files: list[Path], cache_dir: Path | None = None) -> dict[str, str]:
-    """Path → SHA-256 of content, reusing memoised hashes of files whose size and mtime are unchanged."""
+def content_hashes(files: list[Path], cache_dir: Path | None = None,
+                   resolved: dict[Path, Path] | None = None) -> dict[str, str]:
+    """Resolved path → SHA-256 of content, reusing memoised hashes of files whose size and mtime are unchanged.
+
+    ``resolved``: file → resolved path when the caller already has it (saves resolving every file again)."""
     index_path = _dir(cache_dir) / HASH_INDEX
     try:
         index: dict[str, list[Any]] = json.loads(index_path.read_text())
@@ -42,7 +45,8 @@ def content_hashes(files: list[Path], cache_dir: Path | None = None) -> dict[str
     out: dict[str, str] = {}
     changed = False
     for f in files:
-        key = str(Path(f).resolve())
+        r = resolved.get(f) if resolved else None
+        key = str(r if r is not None else Path(f).resolve())
         try:
             st = os.stat(f)
         except OSError:
@@ -61,10 +65,14 @@ def content_hashes(files: list[Path], cache_dir: Path | None = None) -> dict[str
     return out
 
 
-def load_key(files: list[Path], options: dict[str, Any], cache_dir: Path | None = None) -> str:
-    hashes = content_hashes(files, cache_dir)
+def key_for(hashes: dict[str, str], options: dict[str, Any]) -> str:
+    """Cache key of a load: SHA-256 of (options, every input's path and content hash)."""
     payload = json.dumps({"options": options, "files": sorted(hashes.items())}, sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
+def load_key(files: list[Path], options: dict[str, Any], cache_dir: Path | None = None) -> str:
+    return key_for(content_hashes(files, cache_dir), options)
 
 
 def get(key: str, cache_dir: Path | None = None) -> tuple[pl.DataFrame, dict[str, Any]] | None:

@@ -23,7 +23,7 @@ import inspect
 import json
 import re
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -231,6 +231,28 @@ def _domain(*pairs: tuple[pl.DataFrame | None, str | None]) -> list[str]:
     return list(seen)
 
 
+#: line dash patterns used, in turn, once the palette's colours are used up (label i gets dash i // len(palette))
+DASHES: list[list[float]] = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3]]
+
+
+def _dash(color: str | None, domain: list[str]) -> Any:
+    """A strokeDash encoding when there are more labels than palette colours (so no two curves look the same);
+    it shares the colour legend (same field, same title)."""
+    n = len(PALETTES["light"])
+    if color is None or len(domain) <= n:
+        return alt.Undefined
+    rng = [DASHES[min(i // n, len(DASHES) - 1)] for i in range(len(domain))]
+    return alt.StrokeDash(f"{_field(color)}:N", title=None, scale=alt.Scale(domain=domain, range=rng))
+
+
+def _color(color: str | None, domain: list[str]) -> Any:
+    """Colour by label with a fixed domain (stable colours across layers); legend symbols are line segments."""
+    if color is None:
+        return alt.Undefined
+    return alt.Color(f"{_field(color)}:N", title=None, scale=alt.Scale(domain=domain),
+                     legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=260, symbolOpacity=1))
+
+
 def _title(title: str | None, subtitle: str | None) -> Any:
     if title is None and subtitle is None:
         return alt.Undefined
@@ -266,7 +288,7 @@ def _target_layers(targets: Sequence[float] | None, x_field_title: str, unit: st
     rule = base.mark_rule(style="guide-rule").encode(
         x=alt.X("target:Q", title=x_field_title),
         tooltip=[alt.Tooltip("target_label:N", title="target")])
-    text = base.mark_text(style="guide-label", align="left", baseline="top", dx=3, dy=2, angle=0).encode(
+    text = base.mark_text(style="guide-label", angle=270, align="right", baseline="top", dx=-4, dy=3).encode(
         x="target:Q", y=alt.value(0), text="target_label:N")
     return [rule, text]
 
@@ -329,8 +351,7 @@ def frontier_chart(
     xs = alt.X(f"{_field(x)}:Q", title=x_title, scale=_scale(log_x, zero=False if log_x else None))
     ys = alt.Y(f"{_field(y)}:Q", title=y_title, scale=_scale(log_y))
     domain = _domain((fr, color), (pts, color), (bd, color))
-    col = (alt.Color(f"{_field(color)}:N", title=None, scale=alt.Scale(domain=domain),
-                     legend=alt.Legend(orient="right", symbolOpacity=1)) if color else alt.Undefined)
+    col = _color(color, domain)
 
     layers: list[alt.Chart] = []
     # frontier first: the shared legend takes its symbols from the first layer (solid, not the faint scatter)
@@ -340,7 +361,7 @@ def frontier_chart(
                        what="frontier_chart frontier", max_rows=max_rows)
         layers.append(alt.Chart(_data(rows)).mark_line(
             interpolate="monotone", point=alt.OverlayMarkDef(filled=True, size=40)).encode(
-            x=xs, y=ys, color=col, tooltip=_tooltip(fr, ttips)))
+            x=xs, y=ys, color=col, strokeDash=_dash(color, domain), tooltip=_tooltip(fr, ttips)))
     if pts is not None:
         ttips = [t for t in tips if not isinstance(t, str) or t in pts.columns]
         rows = _values(pts, [x, y, color, *[t for t in ttips if isinstance(t, str)]],
@@ -397,13 +418,13 @@ def cost_chart(
         ([color] if color else []) + [x, y] + [c for c in ("conc", "topology") if c in df.columns])
     rows = _values(df.sort(x), [x, y, color, *[t for t in tips if isinstance(t, str)]], what="cost_chart data",
                    max_rows=max_rows)
-    col = (alt.Color(f"{_field(color)}:N", title=None, scale=alt.Scale(domain=_domain((df, color))))
-           if color else alt.Undefined)
+    domain = _domain((df, color))
+    col = _color(color, domain)
     line = alt.Chart(_data(rows)).mark_line(
         interpolate="monotone", point=alt.OverlayMarkDef(filled=True, size=40)).encode(
         x=alt.X(f"{_field(x)}:Q", title=x_title),
         y=alt.Y(f"{_field(y)}:Q", title=y_title, scale=_scale(log_y), axis=alt.Axis(format=y_format)),
-        color=col, tooltip=_tooltip(df, tips))
+        color=col, strokeDash=_dash(color, domain), tooltip=_tooltip(df, tips))
     chart = alt.layer(line, *_target_layers(targets, x_title, "tok/s/user"))
     return _finish(chart, theme=theme, title=title, subtitle=subtitle, width=width, height=height)
 
@@ -437,13 +458,13 @@ def ratio_chart(
     tips = list(tooltip) if tooltip is not None else ([color] if color else []) + [x, y]
     rows = _values(d.sort(x), [x, y, color, *[t for t in tips if isinstance(t, str)]], what="ratio_chart data",
                    max_rows=max_rows)
-    col = (alt.Color(f"{_field(color)}:N", title=None, scale=alt.Scale(domain=_domain((d, color))))
-           if color else alt.Undefined)
+    domain = _domain((d, color))
+    col = _color(color, domain)
     line = alt.Chart(_data(rows)).mark_line(
         interpolate="monotone", point=alt.OverlayMarkDef(filled=True, size=30)).encode(
         x=alt.X(f"{_field(x)}:Q", title=x_title),
         y=alt.Y(f"{_field(y)}:Q", title=y_title, scale=_scale(log_y, zero=False), axis=alt.Axis(format=y_format)),
-        color=col, tooltip=_tooltip(d, tips))
+        color=col, strokeDash=_dash(color, domain), tooltip=_tooltip(d, tips))
     layers: list[alt.Chart] = [line]
     if ref is not None:
         layers.insert(0, alt.Chart(_data([{"ref": float(ref)}])).mark_rule(style="ref-rule").encode(y="ref:Q"))
@@ -484,15 +505,15 @@ def line_chart(
     tips = list(tooltip) if tooltip is not None else ([color] if color else []) + [x, y]
     rows = _values(d.sort(x), [x, y, color, *[t for t in tips if isinstance(t, str)]], what="line_chart data",
                    max_rows=max_rows)
-    col = (alt.Color(f"{_field(color)}:N", title=None, scale=alt.Scale(domain=_domain((d, color))))
-           if color else alt.Undefined)
+    domain = _domain((d, color))
+    col = _color(color, domain)
     yaxis = alt.Axis(format=y_format) if y_format else alt.Axis()
     mark = alt.Chart(_data(rows)).mark_line(
         interpolate=interpolate, point=alt.OverlayMarkDef(filled=True, size=30) if points else False)
     line = mark.encode(
         x=alt.X(f"{_field(x)}:{xt[0].upper()}", title=x_title if x_title is not None else x),
         y=alt.Y(f"{_field(y)}:Q", title=y_title if y_title is not None else y, scale=_scale(log_y), axis=yaxis),
-        color=col, tooltip=_tooltip(d, tips))
+        color=col, strokeDash=_dash(color, domain), tooltip=_tooltip(d, tips))
     chart = alt.layer(line)
     return _finish(chart, theme=theme, title=title, subtitle=subtitle, width=width, height=height)
 

@@ -13,7 +13,7 @@ import numpy as np
 import polars as pl
 
 from .economics import Pricing, gross_margin, read_price_table  # noqa: F401  (re-exported for notebooks)
-from .iso import X, IsoResult, iso_table
+from .iso import X, IsoResult, iso_table  # noqa: F401
 from .normalise import SYNTHETIC_SUFFIX
 from .pareto import interpolate_many
 from .schema import CURVE_KEY
@@ -255,3 +255,169 @@ def provider_margins(points: pl.DataFrame, providers: pl.DataFrame, *, pricing: 
               "cost_input_per_m": pl.Float64, "cost_output_per_m": pl.Float64, "margin_input": pl.Float64,
               "margin_output": pl.Float64}
     return pl.DataFrame(rows, schema=schema)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# best-of comparisons across silicon, and frames for display
+
+
+def parse_side(text: str) -> dict[str, str]:
+    """"b200/fp4" or "b200/fp4/trt" or "h200/int4/vllm/mtp" → curve-key filters (hardware, precision, framework,
+    spec_method)."""
+    parts = [p.strip().lower() for p in text.split("/") if p.strip()]
+    if not parts:
+        raise ValueError(f"empty config selector {text!r}")
+    keys = ("hardware", "precision", "framework", "spec_method")
+    return dict(zip(keys, parts))
+
+
+def cross_silicon(iso: IsoResult, a: dict[str, Any], b: dict[str, Any], cost_metric: str,
+                  a_name: str | None = None, b_name: str | None = None) -> pl.DataFrame:
+    """At each target, the cheapest config matching ``a`` vs the cheapest matching ``b`` (e.g. best B200 FP4 vs best
+    H200 FP8 across engines), with the ratio stated both ways."""
+    a_name = a_name or "/".join(a.values())
+    b_name = b_name or "/".join(b.values())
+
+    def best(sel):
+        t = iso.table
+        for k, v in sel.items():
+            t = t.filter(pl.col(k) == v)
+        return (t.filter(pl.col(cost_metric).is_not_null()).sort(cost_metric).group_by("target", maintain_order=True)
+                .first().select("target", "label", cost_metric, "tput_per_gpu"))
+
+    ba, bb = best(a), best(b)
+    grid = pl.DataFrame({"target": iso.targets}, schema={"target": pl.Float64})
+    out = (grid.join(ba.rename({"label": "config_a", cost_metric: "cost_a", "tput_per_gpu": "tput_a"}), on="target",
+                     how="left")
+           .join(bb.rename({"label": "config_b", cost_metric: "cost_b", "tput_per_gpu": "tput_b"}), on="target",
+                 how="left")
+           .with_columns(side_a=pl.lit(a_name), side_b=pl.lit(b_name)))
+    words = [ratio_words(x, y, a_name, b_name) for x, y in zip(out["cost_a"].to_list(), out["cost_b"].to_list())]
+    return out.with_columns(
+        ratio=pl.Series([w["ratio"] for w in words], dtype=pl.Float64),
+        saved_pct=pl.Series([w["saved_pct"] for w in words], dtype=pl.Float64),
+        dashboard_pct=pl.Series([w["dashboard_pct"] for w in words], dtype=pl.Float64),
+        comparison=pl.Series([w["text"] for w in words], dtype=pl.String),
+    ).sort("target")
+
+
+PAIR_FORMATS = {
+    "target tok/s/user": "{:.0f}", "cost A $/M": "${:.3f}", "cost B $/M": "${:.3f}", "cost B ÷ A": "{:.2f}×",
+    "tok/s/GPU A": ",.1f", "tok/s/GPU B": ",.1f", "tok/s/GPU B ÷ A": "{:.2f}×", "shared band from": ",.1f",
+    "shared band to": ",.1f", "A reaches": ",.1f", "B reaches": ",.1f", "B extends range by": ",.1f",
+    "ratio": "{:.2f}×", "saved %": "{:.0f} %", "dashboard %": "{:.0f} %",
+}
+
+
+def pairs_view(pc: PairComparison) -> pl.DataFrame:
+    """One row per pair: the shared interactivity band and how far each side reaches (tok/s/user)."""
+    return pc.pairs.select(
+        pl.col("label_a").alias("A"), pl.col("label_b").alias("B"),
+        pl.col("band_lo").alias("shared band from"), pl.col("band_hi").alias("shared band to"),
+        pl.col("max_a").alias("A reaches"), pl.col("max_b").alias("B reaches"),
+        pl.col("b_extends_by").alias("B extends range by"))
+
+
+def targets_view(pc: PairComparison) -> pl.DataFrame:
+    """Pair × target: costs, throughputs, ratios and the wording."""
+    return pc.at_targets.select(
+        pl.col("label_a").alias("A"), pl.col("label_b").alias("B"), pl.col("target").alias("target tok/s/user"),
+        pl.col("cost_a").alias("cost A $/M"), pl.col("cost_b").alias("cost B $/M"),
+        pl.col("cost_ratio_b_over_a").alias("cost B ÷ A"), pl.col("tput_a").alias("tok/s/GPU A"),
+        pl.col("tput_b").alias("tok/s/GPU B"), pl.col("tput_ratio_b_over_a").alias("tok/s/GPU B ÷ A"),
+        pl.col("comparison"))
+
+
+def curves_for_chart(pc: PairComparison) -> pl.DataFrame:
+    """The ratio curves over each pair's shared band, labelled "B vs A"."""
+    c = pc.curves.filter(pl.col("cost_ratio_b_over_a").is_not_null())
+    names = {(a, b): pair_label(a, b) for a, b in c.select("label_a", "label_b").unique().iter_rows()}
+    return c.select(
+        pl.col("target").alias("median_intvty"), pl.col("cost_ratio_b_over_a").alias("ratio"),
+        pl.col("tput_ratio_b_over_a"),
+        pl.struct("label_a", "label_b").map_elements(lambda s: names[(s["label_a"], s["label_b"])],
+                                                     return_dtype=pl.String).alias("label"))
+
+
+def pair_label(a: str, b: str, sep: str = " · ") -> str:
+    """What two config labels share, then "A → B" for the parts that differ:
+    ("b200 · fp4 · no spec", "b200 · fp4 · mtp") → "b200 · fp4 · no spec → mtp"."""
+    pa, pb = a.split(sep), b.split(sep)
+    if len(pa) != len(pb):
+        return f"{b} vs {a}"
+    shared = [x for x, y in zip(pa, pb) if x == y]
+    diff = [f"{x} → {y}" for x, y in zip(pa, pb) if x != y]
+    return sep.join(shared + diff)
+
+
+def paired_points(pc: PairComparison) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(points, frontier) of every config that is in a pair, for a frontier chart."""
+    ids = set(pc.pairs["curve_id_a"].to_list()) | set(pc.pairs["curve_id_b"].to_list())
+    fr = pc.iso.frontier.filter(pl.col("curve_id").is_in(list(ids)))
+    labels = fr["label"].unique().to_list()
+    return pc.iso.points.filter(pl.col("label").is_in(labels)), fr
+
+
+MARGIN_FORMATS = {
+    "price in $/M": "${:.2f}", "price out $/M": "${:.2f}", "speed tok/s/user": "{:.0f}", "cost in $/M": "${:.3f}",
+    "cost out $/M": "${:.3f}", "cost total $/M": "${:.3f}", "margin in": "{:.0%}", "margin out": "{:.0%}",
+}
+
+
+def margins_view(m: pl.DataFrame) -> pl.DataFrame:
+    """Provider margins with readable column names."""
+    return m.select(
+        pl.col("provider"), pl.col("model"), pl.col("view"), pl.col("tok_s_user").alias("speed tok/s/user"),
+        pl.col("price_input_per_m").alias("price in $/M"), pl.col("price_output_per_m").alias("price out $/M"),
+        pl.col("cost_input_per_m").alias("cost in $/M"), pl.col("cost_output_per_m").alias("cost out $/M"),
+        pl.col("margin_input").alias("margin in"), pl.col("margin_output").alias("margin out"),
+        pl.col("config").alias("cheapest config at that speed"), pl.col("status"), pl.col("date"),
+        pl.col("source"))
+
+
+def cross_silicon_table(iso: IsoResult, specs: Sequence[str], cost_metric: str) -> pl.DataFrame:
+    """Several ``"b200/fp4 vs h200/fp8"`` comparisons as one table (see ``cross_silicon``)."""
+    frames = []
+    for spec in specs:
+        if " vs " not in spec:
+            raise ValueError(f"cross comparison {spec!r}: write it as 'gpu/precision vs gpu/precision'")
+        a_txt, b_txt = (s.strip() for s in spec.split(" vs ", 1))
+        frames.append(cross_silicon(iso, parse_side(a_txt), parse_side(b_txt), cost_metric, a_txt, b_txt))
+    if not frames:
+        return pl.DataFrame()
+    out = pl.concat(frames, how="vertical")
+    return out.select(
+        pl.col("side_a").alias("A"), pl.col("side_b").alias("B"), pl.col("target").alias("target tok/s/user"),
+        pl.col("config_a").alias("best A config"), pl.col("cost_a").alias("cost A $/M"),
+        pl.col("config_b").alias("best B config"), pl.col("cost_b").alias("cost B $/M"),
+        pl.col("ratio"), pl.col("saved_pct").alias("saved %"), pl.col("dashboard_pct").alias("dashboard %"),
+        pl.col("comparison"))
+
+
+def provider_speeds(providers: pl.DataFrame, points: pl.DataFrame) -> dict[str, list[float]]:
+    """Model → the providers' observed speeds (tok/s/user), for models the points cover."""
+    have = set(points["model"].str.replace(SYNTHETIC_SUFFIX, "", literal=True).to_list())
+    out: dict[str, list[float]] = {}
+    for row in providers.iter_rows(named=True):
+        if row["model"] in have:
+            out.setdefault(row["model"], []).append(row["tok_s_user"])
+    return {k: sorted(set(v)) for k, v in out.items()}
+
+
+def margin_caveats(margins: pl.DataFrame) -> list[str]:
+    """What a margin estimate does not know, stated beside it."""
+    out = [
+        "Benchmarks use random tokens with no prefix caching; real traffic with cache hits costs less to serve, so "
+        "the benchmark cost is an upper bound and the margin a lower bound on this point of view.",
+        "Costs come from a TCO model (owning or renting GPUs), not from the provider's books; prices are list prices.",
+        "The cheapest benchmarked config at the provider's speed is assumed; a provider on other hardware, software "
+        "or batch policy may sit elsewhere.",
+    ]
+    if margins.height and margins["disagg"].fill_null(False).any():
+        out.append("Some cheapest configs are disaggregated: their input/output $/M use prefill-/decode-only GPU "
+                   "denominators and flatter the split; the total-token cost compares like for like.")
+    unreach = margins.filter(pl.col("status").str.starts_with("unreachable"))
+    if unreach.height:
+        out.append(f"{unreach.height} provider/view rows are unreachable: no benchmarked config reaches that speed; "
+                   "no margin is estimated for them.")
+    return out

@@ -45,6 +45,7 @@ CSS = """
 .fx h3.fx-h{font-size:14px;font-weight:700;margin:16px 0 4px;color:#1f2328}
 .fx code,.fx .fx-mono{font-family:"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:12px}
 .fx details summary{cursor:pointer;font-weight:600;margin:6px 0}
+.fx .fx-scroll{max-height:360px;overflow:auto;border:1px solid #e6e8eb;padding:0 4px;margin-bottom:6px}
 .fx table.fx-kv{border-collapse:collapse;margin:2px 0 10px}
 .fx table.fx-kv tr,.fx table.fx-kv tr:nth-child(odd){background:transparent}
 .fx table.fx-kv th,.fx table.fx-kv td{border:0;padding:1px 14px 1px 0;text-align:left;vertical-align:top;
@@ -175,7 +176,8 @@ def table_html(
 ) -> HTML:
     """A styled HTML table of a polars/pandas frame.
 
-    - ``formats``: per column a format spec (``",.1f"``), a ``str.format`` pattern (``"${:.3f}"``) or a callable.
+    - ``formats``: per column a format spec (``",.1f"``), a ``str.format`` pattern (``"${:.3f}"``) or a callable;
+      entries for columns the frame lacks are ignored (one mapping can serve several tables).
     - ``na``: what nulls (and NaN) show: one marker for every column, or a mapping column -> label (e.g.
       ``{"cost_at_90": "unreachable"}``) with ``"—"`` for the others.
     - ``max_rows``: rows shown (a note says how many were left out); ``None`` shows all.
@@ -183,10 +185,7 @@ def table_html(
     Numeric columns are right-aligned. All values and names are HTML-escaped.
     """
     cols, numeric, rows, total = _columns_rows(df)
-    formats = dict(formats or {})
-    unknown = [c for c in formats if c not in cols]
-    if unknown:
-        raise KeyError(f"table_html: formats given for unknown column(s) {unknown}; columns: {cols}")
+    formats = {c: f for c, f in (formats or {}).items() if c in cols}  # one dict may serve several tables
     names = dict(columns or {})
     na_map = dict(na) if isinstance(na, Mapping) else {}
     na_default = "—" if isinstance(na, Mapping) else na
@@ -256,6 +255,27 @@ def _display_path(p: Any) -> str:
     return s
 
 
+def _common_dir(items: Sequence[str]) -> str:
+    import os
+
+    try:
+        base = os.path.commonpath([i.split("!", 1)[0] for i in items])
+    except ValueError:
+        return ""
+    if not base or base in (".", "/") or any(i == base for i in items):
+        return ""
+    return base
+
+
+def _input_set_hash(inputs: Sequence[Mapping[str, Any]]) -> str:
+    import hashlib
+
+    pairs = sorted((_display_path(d.get("path", "")), str(d.get("sha256") or "")) for d in inputs)
+    if not any(sha for _, sha in pairs):
+        return ""
+    return hashlib.sha256("\n".join(f"{p}\t{sha}" for p, sha in pairs).encode()).hexdigest()
+
+
 def _kv(items: Iterable[tuple[str, Any]]) -> str:
     parts = ['<table class="fx-kv"><tbody>']
     for k, v in items:
@@ -266,11 +286,21 @@ def _kv(items: Iterable[tuple[str, Any]]) -> str:
 
 def _param_text(v: Any) -> str:
     if isinstance(v, str):
-        return v
+        return v if v else '""'
     try:
         return json.dumps(_jsonable(v), ensure_ascii=False)
     except (TypeError, ValueError):
         return repr(v)
+
+
+def _param_value(name: str, v: Any) -> str:
+    if name == "output_dir" and isinstance(v, str):
+        if "/.staging/" in v.replace("\\", "/"):
+            return "the report folder (set by the report runner)"
+        return _display_path(v) if v else "(default)"
+    if name == "data_paths" and isinstance(v, (list, tuple)):
+        return json.dumps([_display_path(x) for x in v], ensure_ascii=False)
+    return _param_text(v)
 
 
 def _versions() -> dict[str, str]:
@@ -294,7 +324,7 @@ def provenance_html(
     synthetic: bool = False,
     *,
     max_examples: int = 5,
-    max_inputs: int = 50,
+    max_inputs: int = 500,
 ) -> HTML:
     """Where the numbers came from: inputs, load report, parameters and versions.
 
@@ -312,11 +342,13 @@ def provenance_html(
     inputs = list(inputs or [])
     parts.append('<h3 class="fx-h">Inputs</h3>')
     if inputs:
+        shown = [_display_path(d.get("path", "")) for d in inputs]
+        base = _common_dir(shown) if len(shown) > 1 else ""
         rows = []
-        for d in inputs[:max_inputs]:
+        for d, path in zip(inputs[:max_inputs], shown):
             sha = d.get("sha256")
             rows.append({
-                "path": _display_path(d.get("path", "")),
+                "path": path[len(base) + 1:] if base else path,
                 "format": d.get("format"),
                 "sha256": (str(sha)[:12] if sha else None),
                 "rows read": d.get("rows_read"),
@@ -324,10 +356,27 @@ def provenance_html(
             })
         frame = pl.DataFrame(rows, schema={"path": pl.String, "format": pl.String, "sha256": pl.String,
                                            "rows read": pl.Int64, "rows loaded": pl.Int64})
-        parts.append(table_html(frame, max_rows=None, caption=None).html)
+        formats: dict[str, int] = {}
+        for d in inputs:
+            formats[str(d.get("format") or "?")] = formats.get(str(d.get("format") or "?"), 0) + 1
+        digest = _input_set_hash(inputs)
+        summary = [("files", f"{len(inputs):,}"),
+                   ("formats", ", ".join(f"{k} × {v:,}" for k, v in sorted(formats.items())))]
+        if base:
+            summary.insert(0, ("folder", base))
+        if digest:
+            summary.append(("input set sha256", digest[:16]))
+        parts.append(_kv(summary))
+        table = table_html(frame, max_rows=None).html
         if len(inputs) > max_inputs:
-            parts.append(f'<p class="fx-more">… and {len(inputs) - max_inputs:,} more input files.</p>')
-        parts.append('<p class="fx-more">sha256: first 12 hex digits of the file content hash.</p>')
+            table += f'<p class="fx-more">… and {len(inputs) - max_inputs:,} more input files.</p>'
+        if len(inputs) > 8:
+            parts.append(f"<details><summary>List of the {len(inputs):,} input files</summary>"
+                         f'<div class="fx-scroll">{table}</div></details>')
+        else:
+            parts.append(table)
+        parts.append('<p class="fx-more">sha256: first 12 hex digits of each file\'s content hash; the input set '
+                     "hash covers every (path, hash) pair.</p>")
     else:
         parts.append("<p>No input files recorded.</p>")
 
@@ -356,7 +405,7 @@ def provenance_html(
 
     parts.append('<h3 class="fx-h">Parameters</h3>')
     if params:
-        parts.append(_kv((str(k), _param_text(v)) for k, v in params.items()))
+        parts.append(_kv((str(k), _param_value(str(k), v)) for k, v in params.items()))
     else:
         parts.append("<p>Defaults (no parameters given).</p>")
 

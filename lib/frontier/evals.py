@@ -398,6 +398,7 @@ def join_evals(
     evals: EvalLoad | pl.DataFrame,
     score_name: str | Sequence[str] | None = None,
     task: str | Sequence[str] | None = None,
+    match_on: Sequence[str] = CONFIG_KEY,
 ) -> pl.DataFrame:
     """Attach the newest evaluation to each config row.
 
@@ -408,12 +409,14 @@ def join_evals(
     API id; rows tied on the newest date (other topologies or concurrencies of the same run) are counted in
     ``eval_n_newest`` with their score range, never averaged. An evaluation is attached at config level: its
     topology and ``eval_conc`` need not match a given benchmark point. Configs without an evaluation keep nulls
-    and ``eval_status = "missing"``.
+    and ``eval_status = "missing"``. ``match_on``: the config columns that must agree (default all of
+    :data:`CONFIG_KEY`; leave out ``disagg`` to let an evaluation of the same model, GPU, engine, precision and
+    spec method stand for both serving modes).
     """
     table = evals.table if isinstance(evals, EvalLoad) else evals
-    missing = [c for c in CONFIG_KEY if c not in configs.columns]
+    missing = [c for c in match_on if c not in configs.columns]
     if missing:
-        raise ValueError(f"configs lack the column(s) {missing}; needed: {list(CONFIG_KEY)}")
+        raise ValueError(f"configs lack the column(s) {missing}; needed: {list(match_on)}")
     clash = [c for c in JOIN_COLUMNS if c in configs.columns] + [c for c in configs.columns if c.startswith("__ev_")]
     if clash:
         raise ValueError(f"configs already have the column(s) {clash}")
@@ -425,10 +428,10 @@ def join_evals(
     if names is not None:
         ev = ev.filter(pl.col("score_name").is_in(names))
 
-    keys = [f"__ev_{c}" for c in CONFIG_KEY]
+    keys = [f"__ev_{c}" for c in match_on]
     group = keys + ["eval_task", "eval_score_name"]
     ev = ev.select(
-        *[pl.col(c).cast(EVAL_SCHEMA[c]).alias(k) for c, k in zip(CONFIG_KEY, keys)],
+        *[pl.col(c).cast(EVAL_SCHEMA[c]).alias(k) for c, k in zip(match_on, keys)],
         pl.col("task").alias("eval_task"),
         pl.col("score_name").alias("eval_score_name"),
         pl.col("score"), pl.col("score_se"), pl.col("n_eff"), pl.col("date"), pl.col("timestamp"),
@@ -462,7 +465,7 @@ def join_evals(
     pairs = pairs.with_row_index("__ev_pair")
 
     base = configs.with_row_index("__ev_row").with_columns(
-        [_key_expr(c, configs.schema[c]).alias(k) for c, k in zip(CONFIG_KEY, keys)]
+        [_key_expr(c, configs.schema[c]).alias(k) for c, k in zip(match_on, keys)]
     )
     grid = base.join(pairs, how="cross")
     joined = grid.join(picked, on=group, how="left").sort(["__ev_row", "__ev_pair"])
@@ -475,3 +478,47 @@ def join_evals(
     return joined.select(
         *configs.columns, *[pl.col(c).cast(t) for c, t in JOIN_COLUMNS.items()]
     )
+
+
+@dataclass
+class AccuracyBesideCost:
+    """Configs with their cost at each target and their newest accuracy score (null = missing, never 0)."""
+
+    table: pl.DataFrame
+    caption: str
+    notes: list[str]
+
+
+def accuracy_beside_cost(iso: Any, eval_paths: Sequence[str], *, view: str | None = None,
+                         task: str | None = None, score_name: str | None = None) -> AccuracyBesideCost:
+    """For an ``frontier.iso.IsoResult``: one row per config and evaluation score, with $/M total at each target
+    (``view``, default the first pricing view) next to the score, its standard error and date."""
+    view = view or iso.pricing.views[0]
+    cost = iso.table.pivot(on="target", index="curve_id", values=f"cost_total_{view}", aggregate_function="first")
+    cost = cost.rename({c: f"$/M @ {float(c):g}" for c in cost.columns if c != "curve_id"})
+    configs = iso.configs.select("curve_id", "label", *CONFIG_KEY).join(cost, on="curve_id", how="left")
+    notes: list[str] = []
+    if eval_paths:
+        loaded = load_evals(list(eval_paths))
+        # accuracy depends on weights, precision, engine, GPU and spec method, not on the serving split
+        joined = join_evals(configs, loaded, score_name=score_name, task=task,
+                            match_on=[c for c in CONFIG_KEY if c != "disagg"])
+        if loaded.skipped:
+            notes.append("Evaluation rows skipped: " + "; ".join(f"{n} {r}" for r, n in loaded.skipped.items()))
+        caption = f"Accuracy from {len(eval_paths)} evaluation input(s) ({loaded.table.height} scores); " \
+                  f"cost in $/M total tokens ({view})"
+    else:
+        joined = configs.with_columns(eval_task=pl.lit(None, pl.String), eval_score_name=pl.lit(None, pl.String),
+                                      eval_score=pl.lit(None, pl.Float64), eval_score_se=pl.lit(None, pl.Float64),
+                                      eval_date=pl.lit(None, pl.Date), eval_status=pl.lit("missing"))
+        caption = f"No evaluation files given (parameter eval_paths): accuracy is missing; cost in $/M ({view})"
+    n_missing = joined.filter(pl.col("eval_status") == "missing").height
+    if n_missing:
+        notes.append(f"{n_missing} of {joined.height} config rows have no evaluation: shown as missing, not as zero.")
+    cost_cols = [c for c in joined.columns if c.startswith("$/M @ ")]
+    table = joined.sort("curve_id").select(
+        pl.col("label").alias("config"), *cost_cols, pl.col("eval_task").alias("task"),
+        pl.col("eval_score_name").alias("score name"), pl.col("eval_score").alias("score"),
+        pl.col("eval_score_se").alias("std. error"), pl.col("eval_date").alias("eval date"),
+        pl.col("eval_status").alias("status"))
+    return AccuracyBesideCost(table=table, caption=caption, notes=notes)

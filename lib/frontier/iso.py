@@ -155,3 +155,64 @@ def _pick_baseline(cfg: pl.DataFrame, baseline: str | dict[str, Any]) -> pl.Data
     if rows.height != 1:
         raise ValueError(f"baseline {baseline!r} matches {rows.height} configs; labels: {cfg['label'].to_list()}")
     return rows
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# frames for display (column names for people; numbers stay numbers)
+
+TABLE_FORMATS = {
+    "target tok/s/user": "{:.0f}", "tok/s/GPU": ",.1f", "$/M total": "${:.3f}", "$/M input": "${:.3f}",
+    "$/M output": "${:.3f}", "tok/s/MW": ",.0f", "concurrency": ",.0f", "cost × baseline": "{:.2f}×",
+    "tok/s/GPU × baseline": "{:.2f}×", "interactivity from": ",.1f", "interactivity to": ",.1f",
+}
+
+
+def configs_view(res: IsoResult) -> pl.DataFrame:
+    """One row per config: points, frontier size, the interactivity range the frontier covers (tok/s/user), and
+    the topologies on its frontier."""
+    topo = res.frontier.group_by("curve_id").agg(pl.col("topology").unique().sort().str.join(", ")
+                                                 .alias("frontier topologies"))
+    priced = [c for c in res.pricing.views]
+    out = res.configs.join(topo, on="curve_id", how="left").sort("curve_id")
+    gpu_priced = out.with_columns(priced=~pl.col("hardware").is_in(res.unpriced))
+    return gpu_priced.select(
+        pl.col("label").alias("config"), pl.col("points"), pl.col("frontier_points").alias("frontier points"),
+        pl.col("intvty_min").alias("interactivity from"), pl.col("intvty_max").alias("interactivity to"),
+        pl.col("frontier topologies"), pl.col("priced") if priced else pl.lit(False).alias("priced"))
+
+
+def table_view(res: IsoResult, view: str) -> pl.DataFrame:
+    """The iso-interactivity table for one pricing view, with readable column names."""
+    t = res.table
+    cols = [pl.col("label").alias("config"), pl.col("target").alias("target tok/s/user"),
+            pl.col("tput_per_gpu").alias("tok/s/GPU"), pl.col(f"cost_total_{view}").alias("$/M total"),
+            pl.col(f"cost_input_{view}").alias("$/M input"), pl.col(f"cost_output_{view}").alias("$/M output"),
+            pl.col("tok_s_mw").alias("tok/s/MW"), pl.col("conc").alias("concurrency"), pl.col("topology")]
+    if f"cost_total_{view}_vs_baseline" in t.columns:
+        cols += [pl.col(f"cost_total_{view}_vs_baseline").alias("cost × baseline"),
+                 pl.col("tput_per_gpu_vs_baseline").alias("tok/s/GPU × baseline")]
+    return t.sort("target", "curve_id").select(cols)
+
+
+def frontier_costs(res: IsoResult, view: str) -> pl.DataFrame:
+    """Frontier points with their $/M total under ``view`` (for cost–interactivity charts)."""
+    return res.frontier.filter(pl.col(f"cost_total_{view}").is_not_null()).select(
+        "label", "median_intvty", "tput_per_gpu", pl.col(f"cost_total_{view}").alias("cost_per_m_total"),
+        "conc", "topology")
+
+
+def notes(res: IsoResult, view: str) -> list[str]:
+    """Caveats that belong beside an iso table: unpriced GPUs, disaggregated input/output figures, unreachable
+    cells, the assumptions behind prices."""
+    out = [f"Prices are assumptions from {res.pricing.label} (view {view}, $/GPU-hour); throughput is the only "
+           "measured figure."]
+    if res.unpriced:
+        out.append(f"No price for {', '.join(res.unpriced)}: their costs and tok/s/MW are left empty, not zero.")
+    if res.table["disagg"].any():
+        out.append("Disaggregated configs: input and output $/M use prefill-only / decode-only GPU denominators and "
+                   "flatter them against aggregated serving; only total-token figures compare like for like.")
+    n_unreach = res.table.filter(~pl.col("reachable")).height
+    if n_unreach:
+        out.append(f"{n_unreach} of {res.table.height} cells are unreachable: the target lies outside that "
+                   "config's measured interactivity range (no extrapolation).")
+    return out

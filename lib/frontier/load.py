@@ -22,12 +22,16 @@ import hashlib
 import io
 import json
 import math
+import mmap
+import os
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable, Iterator
 
+import numpy as np
 import polars as pl
 
 from . import cache as cache_mod
@@ -234,14 +238,24 @@ class LoadResult:
 @dataclass
 class _Source:
     label: str  # path shown to users
-    data: bytes
+    raw_data: bytes | None  # None: a large file on disk, read block by block (``data`` reads it whole on demand)
     root: Path | None  # folder to stop the sidecar search at
     fs_path: Path | None  # file on disk (None for zip members)
     run_hint: dict[str, Any] = field(default_factory=dict)
+    sha256: str | None = None  # content hash when already known (the cache's memo)
+
+    @property
+    def data(self) -> bytes:
+        if self.raw_data is None:
+            assert self.fs_path is not None
+            self.raw_data = self.fs_path.read_bytes()
+        return self.raw_data
 
 
-def _expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
-    """Files (sorted, unique) for paths, folders and globs; and inputs that matched nothing."""
+def _expand(paths: Iterable[str | Path], resolved: dict[Path, Path] | None = None) -> tuple[list[Path], list[str]]:
+    """Files (sorted, unique) for paths, folders and globs; and inputs that matched nothing.
+
+    ``resolved`` (optional) receives file → resolved path, so callers need not resolve each file again."""
     found: list[Path] = []
     missing: list[str] = []
     for p in paths:
@@ -265,6 +279,8 @@ def _expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
         if r not in seen:
             seen.add(r)
             out.append(f)
+            if resolved is not None:
+                resolved[f] = r
     return out, missing
 
 
@@ -274,8 +290,16 @@ def _walk(p: Path) -> list[Path]:
     return sorted(x for x in p.rglob("*") if x.is_file() and not any(part.startswith(".") for part in x.parts[-1:]))
 
 
-def _run_info_for(path: Path, stop: Path | None) -> dict[str, Any]:
-    """Run id/attempt/date from the nearest ``run.json`` or ``run_<id>`` folder above ``path``."""
+def _run_info_for(path: Path, stop: Path | None, memo: dict | None = None) -> dict[str, Any]:
+    """Run id/attempt/date from the nearest ``run.json`` or ``run_<id>`` folder above ``path``.
+
+    ``memo`` (folder, stop) → info avoids re-reading the same sidecars for every file of a folder."""
+    if memo is not None:
+        key = (path.parent, stop)
+        hit = memo.get(key)
+        if hit is None:
+            hit = memo[key] = _run_info_for(path, stop)
+        return dict(hit)
     info: dict[str, Any] = {}
     for parent in path.parents:
         sidecar = parent / "run.json"
@@ -300,7 +324,10 @@ def _run_info_for(path: Path, stop: Path | None) -> dict[str, Any]:
     return info
 
 
-def _sources(files: list[Path], roots: dict[Path, Path | None], report: LoadReport) -> Iterator[_Source]:
+def _sources(files: list[Path], roots: dict[Path, Path], report: LoadReport, resolved: dict[Path, Path],
+             hashes: dict[str, str] | None = None) -> Iterator[_Source]:
+    """Every data file (zip members expanded). ``roots``: file → resolved input folder it was found under."""
+    memo: dict = {}
     for f in files:
         name = f.name.lower()
         if name in SIDECAR_NAMES or name.endswith(IGNORED_SUFFIXES):
@@ -309,18 +336,21 @@ def _sources(files: list[Path], roots: dict[Path, Path | None], report: LoadRepo
             report.files.append(FileEntry(str(f), None, None, status="ignored",
                                           reason="not a .json, .csv or .zip file"))
             continue
+        data: bytes | None = None
         try:
-            data = f.read_bytes()
+            if not (name.endswith(".json") and f.stat().st_size >= _STREAM_BYTES):
+                data = f.read_bytes()
         except OSError as e:
             report.files.append(FileEntry(str(f), None, None, status="skipped", reason=f"unreadable file: {e}"))
             report.skips.append(SkipEntry(str(f), None, "unreadable file"))
             continue
         root = roots.get(f)
-        hint = _run_info_for(f.resolve(), root.resolve() if root else None)
+        rf = resolved.get(f) or f.resolve()
+        hint = _run_info_for(rf, root, memo)
         if name.endswith(".zip"):
-            yield from _zip_sources(str(f), data, hint, report)
+            yield from _zip_sources(str(f), data if data is not None else f.read_bytes(), hint, report)
         else:
-            yield _Source(str(f), data, root, f, hint)
+            yield _Source(str(f), data, root, f, hint, (hashes or {}).get(str(rf)))
 
 
 def _safe_member(name: str) -> bool:
@@ -499,19 +529,22 @@ def _parse_json_source(src: _Source, topology: dict[str, Any] | None) -> tuple[s
     head = data[:4096].lstrip()
     if not head:
         return "", "empty file"
-    # fast path: polars' own JSON reader with an explicit schema
+    # fast path: polars' NDJSON reader (strict: any type mismatch fails) with an explicit schema
     if head[:1] in (b"[", b"{"):
         try:
             probe = _probe_keys(head)
         except ValueError:
             probe = None
         if probe in ("agg", "agg_bmk"):
-            try:
-                df = pl.read_json(io.BytesIO(data), schema=RAW_SCHEMA)
-                if head[:1] == b"[" or df.height == 1:
-                    return probe, df
-            except Exception:  # noqa: BLE001 - any parser failure falls back to the checked path
-                pass
+            fast = _fast_lines(data)
+            if fast is not None:
+                fmt, text, n = fast
+                if n == 0:
+                    return fmt, pl.DataFrame(schema=RAW_SCHEMA)
+                try:
+                    return fmt, _parse_ndjson(text, n)
+                except _NotFast:  # any parser failure falls back to the checked path
+                    pass
         elif probe == "api":
             try:
                 df = pl.read_json(io.BytesIO(data), schema=API_SCHEMA)
@@ -827,13 +860,17 @@ def load(
         paths = [paths]
     paths = list(paths)
     report = LoadReport()
-    files, missing = _expand(paths)
-    roots: dict[Path, Path | None] = {}
+    resolved: dict[Path, Path] = {}
+    files, missing = _expand(paths, resolved)
+    roots: dict[Path, Path] = {}
     for p in paths:
         pp = Path(p).expanduser()
+        if not pp.is_dir():
+            continue
+        prefix = os.path.join(str(pp.resolve()), "")
         for f in files:
-            if pp.is_dir() and pp.resolve() in f.resolve().parents:
-                roots.setdefault(f, pp)
+            if f not in roots and str(resolved[f]).startswith(prefix):
+                roots[f] = pp.resolve()
     for m in missing:
         report.files.append(FileEntry(m, None, None, status="skipped", reason="no such file, folder or glob match"))
         report.skips.append(SkipEntry(m, None, "no such file, folder or glob match"))
@@ -842,8 +879,10 @@ def load(
 
     options = {"keep": keep, "topology": topology, "version": LOADER_VERSION}
     key = None
+    hashes: dict[str, str] | None = None
     if cache:
-        key = cache_mod.load_key(files, options)
+        hashes = cache_mod.content_hashes(files, cache_dir, resolved=resolved)
+        key = cache_mod.key_for(hashes, options)
         hit = cache_mod.get(key, cache_dir)
         if hit is not None:
             points, rep_dict = hit
@@ -854,31 +893,12 @@ def load(
             _finish(rep, strict)
             return LoadResult(points, rep)
 
-    raws: list[pl.DataFrame] = []
-    for idx, src in enumerate(_sources(files, roots, report)):
-        entry = FileEntry(src.label, _sha256(src.data), None)
-        report.files.append(entry)
-        if src.label.lower().endswith(".csv"):
-            fmt, parsed = _parse_csv_source(src)
-        else:
-            fmt, parsed = _parse_json_source(src, topology)
-        entry.format = fmt or None
-        if isinstance(parsed, str):
-            entry.status, entry.reason = "skipped", parsed
-            report.skips.append(SkipEntry(src.label, None, parsed))
-            continue
-        if fmt == "early_agg":
-            parsed = _early_agg_fixups(parsed)
-        entry.rows_read = parsed.height
-        for c in RAW_SCHEMA:
-            if c not in parsed.columns:
-                parsed = parsed.with_columns(pl.lit(None, dtype=RAW_SCHEMA[c]).alias(c))
-        raws.append(_with_prov(parsed.select(list(RAW_SCHEMA) + (["_skip"] if "_skip" in parsed.columns else [])),
-                               src, fmt, idx).select(list(RAW_SCHEMA) + list(PROV_COLUMNS)))
-
+    raws, metas = _read_sources(_sources(files, roots, report, resolved, hashes), report, topology)
     if raws:
-        raw = pl.concat(raws, how="vertical")
+        raw = _attach_provenance(raws, metas)
+        del raws
         norm = _normalise(raw)
+        del raw
         report.rows_read = norm.height
         bad = norm.filter(pl.col("_skip").is_not_null()).select("source_file", "source_row", "_skip")
         for f, r, reason in bad.iter_rows():
@@ -908,6 +928,295 @@ def load(
     return LoadResult(points, report)
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# reading every source into raw frames; agg / agg_bmk JSON goes through one NDJSON parse per ~16 MB of text
+
+_NDJSON_BATCH_BYTES = 16 << 20  # NDJSON text handed to one polars call (many small files, or blocks of a big one)
+_NDJSON_PIECE_BYTES = 1 << 20  # a big file is rewritten in pieces of this size (cache-friendly, few page faults)
+_STREAM_BYTES = 64 << 20  # on-disk JSON files at least this large are memory-mapped and parsed piece by piece
+_FLATTEN = bytes.maketrans(b"\r\n", b"  ")
+_SEP_RE = re.compile(rb"\}\s*,\s*\{")
+_NONSPACE_RE = re.compile(rb"\S")
+_WS = frozenset(b" \t\r\n")
+
+
+class _NotFast(Exception):
+    """The NDJSON fast path does not apply or failed: use the checked per-file path."""
+
+
+def _ndjson_piece(buf: Any, lo: int, hi: int, flatten: bool) -> tuple[bytes, int]:
+    """Objects in ``buf[lo:hi]`` separated by ``}, {`` (any whitespace) → one object per line, and the line count.
+
+    Nothing is parsed here. Raw newlines never occur inside valid JSON strings, so flattening them is safe. A
+    separator found inside a string value leaves its line ending in an unterminated string, which the strict
+    NDJSON parser rejects: a wrong split makes the fast path fail (and the checked path run); it never loads.
+    """
+    view: Any = memoryview(buf)[lo:hi]
+    if flatten:
+        view = bytes(view).translate(_FLATTEN)
+    text, k = _SEP_RE.subn(b"}\n{", view)
+    return text, k + 1
+
+
+def _doc_bounds(buf: Any) -> tuple[int, int] | None:
+    """[first, last] non-whitespace byte positions (last exclusive) of a document, or None when blank."""
+    m = _NONSPACE_RE.search(buf)
+    if m is None:
+        return None
+    a, b = m.start(), len(buf)
+    while b > a and buf[b - 1] in _WS:
+        b -= 1
+    return a, b
+
+
+def _parse_ndjson(text: bytes, expected_rows: int) -> pl.DataFrame:
+    try:
+        df = pl.read_ndjson(text, schema=RAW_SCHEMA)
+    except Exception as e:  # noqa: BLE001 - any parser failure means: use the checked path
+        raise _NotFast(str(e)) from None
+    # the reader returns one chunk per internal batch (dozens per call): later steps are much faster on one
+    df = df.rechunk()
+    if df.height != expected_rows:
+        raise _NotFast(f"{df.height} rows parsed, {expected_rows} expected")
+    return df
+
+
+def _fast_probe(data: Any) -> str | None:
+    head = bytes(data[:4096]).lstrip()
+    if head[:1] not in (b"[", b"{"):
+        return None
+    try:
+        probe = _probe_keys(head)
+    except ValueError:
+        return None
+    return probe if probe in ("agg", "agg_bmk") else None
+
+
+def _fast_lines(data: bytes) -> tuple[str, bytes, int] | None:
+    """(format, NDJSON text, rows) for an agg / agg_bmk document that can take the fast path, else None."""
+    probe = _fast_probe(data)
+    bounds = _doc_bounds(data) if probe else None
+    if bounds is None:
+        return None
+    a, b = bounds
+    flatten = b"\n" in data or b"\r" in data
+    if probe == "agg":  # one object: one line (``{..}, {..}`` stays on it and fails to parse, as it should)
+        if data[a] != 0x7B:
+            return None
+        text = data[a:b] if (a, b) != (0, len(data)) else data
+        return probe, (text.translate(_FLATTEN) if flatten else text), 1
+    if data[a] != 0x5B or data[b - 1] != 0x5D or b - a < 2:  # [ ... ]
+        return None
+    if _NONSPACE_RE.search(data, a + 1, b - 1) is None:
+        return probe, b"", 0
+    text, n = _ndjson_piece(data, a + 1, b - 1, flatten)
+    return probe, text, n
+
+
+def _last_split(buf: Any, lo: int, hi: int) -> tuple[int, int] | None:
+    """The last ``}`` ``,`` ``{`` separator (whitespace allowed) starting in ``buf[lo:hi]``: (position of the
+    comma, position of the ``{``), else None."""
+    pos = hi
+    while True:
+        j = buf.rfind(b"{", lo, pos)
+        if j <= lo:
+            return None
+        k = j - 1
+        while k > lo and buf[k] in _WS:
+            k -= 1
+        if buf[k] == 0x2C:  # ,
+            c = k
+            k -= 1
+            while k > lo and buf[k] in _WS:
+                k -= 1
+            if buf[k] == 0x7D:  # }
+                return c, j
+        pos = j
+
+
+def _stream_json_file(src: _Source, hasher: Any) -> tuple[str, list[pl.DataFrame], Any]:
+    """A large agg_bmk array on disk → (format, frames, sha256 or a future of it), memory-mapped and rewritten
+    to NDJSON piece by piece (the file is never copied whole).
+
+    Raises ``_NotFast`` when the file is not such an array or any block fails to parse; OSError when unreadable."""
+    assert src.fs_path is not None
+    frames: list[pl.DataFrame] = []
+    with open(src.fs_path, "rb") as fh:
+        if os.fstat(fh.fileno()).st_size == 0:
+            raise _NotFast("empty")
+        mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    sha: Any = src.sha256
+    try:
+        if sha is None:
+            sha = hasher(mm)
+        fmt = _fast_probe(mm)
+        bounds = _doc_bounds(mm) if fmt == "agg_bmk" else None
+        if bounds is None or mm[bounds[0]] != 0x5B or mm[bounds[1] - 1] != 0x5D:
+            raise _NotFast("not an agg_bmk array")
+        flatten = mm.find(b"\n", bounds[0], bounds[1]) >= 0 or mm.find(b"\r", bounds[0], bounds[1]) >= 0
+        pos, end = bounds[0] + 1, bounds[1] - 1
+        pieces: list[bytes] = []
+        rows = size = 0
+        while pos < end:
+            hi = pos + _NDJSON_PIECE_BYTES
+            cut = None
+            while hi < end and cut is None:
+                cut = _last_split(mm, pos, hi)
+                hi += _NDJSON_PIECE_BYTES
+            stop, nxt = cut if cut is not None else (end, end)
+            if _NONSPACE_RE.search(mm, pos, stop) is not None:
+                text, n = _ndjson_piece(mm, pos, stop, flatten)
+                pieces.append(text)
+                rows += n
+                size += len(text)
+            pos = nxt
+            if size >= _NDJSON_BATCH_BYTES or (pos >= end and pieces):
+                frames.append(_parse_ndjson(b"\n".join(pieces), rows))
+                pieces, rows, size = [], 0, 0
+    finally:
+        if hasattr(sha, "result"):
+            sha.result()  # the hashing thread must be done with the mapping before it is closed
+        mm.close()
+    return "agg_bmk", frames, sha
+
+
+def _tag(df: pl.DataFrame, file_index: int) -> pl.DataFrame:
+    """Per-file frame → with ``_file_index``, ``_row`` and ``_skip`` (provenance is attached once, at the end)."""
+    cols = {"_file_index": pl.lit(file_index, dtype=pl.Int32), "_row": pl.int_range(0, pl.len(), dtype=pl.Int32)}
+    if "_skip" not in df.columns:
+        cols["_skip"] = pl.lit(None, dtype=_STR)
+    return df.with_columns(**cols)
+
+
+def _read_sources(sources: Iterable[_Source], report: LoadReport, topology: dict[str, Any] | None
+                  ) -> tuple[list[pl.DataFrame], dict[int, tuple[_Source, str]]]:
+    """Parse every source. Returns raw frames (RAW_SCHEMA + ``_skip``, ``_file_index``, ``_row``) in file order and
+    file index → (source, format) for the provenance columns."""
+    raws: list[tuple[int, pl.DataFrame]] = []
+    metas: dict[int, tuple[_Source, str]] = {}
+    pending: list[tuple[int, _Source, FileEntry, str, bytes, int]] = []
+    pending_bytes = 0
+
+    def checked(idx: int, src: _Source, entry: FileEntry) -> None:
+        if src.label.lower().endswith(".csv"):
+            fmt, parsed = _parse_csv_source(src)
+        else:
+            fmt, parsed = _parse_json_source(src, topology)
+        entry.format = fmt or None
+        if isinstance(parsed, str):
+            entry.status, entry.reason = "skipped", parsed
+            report.skips.append(SkipEntry(src.label, None, parsed))
+            return
+        if fmt == "early_agg":
+            parsed = _early_agg_fixups(parsed)
+        entry.rows_read = parsed.height
+        missing_cols = [pl.lit(None, dtype=dt).alias(c) for c, dt in RAW_SCHEMA.items() if c not in parsed.columns]
+        if missing_cols:
+            parsed = parsed.with_columns(missing_cols)
+        parsed = parsed.select(list(RAW_SCHEMA) + (["_skip"] if "_skip" in parsed.columns else []))
+        raws.append((idx, _tag(parsed, idx)))
+        metas[idx] = (src, fmt)
+
+    def flush() -> None:
+        nonlocal pending, pending_bytes
+        batch, pending, pending_bytes = pending, [], 0
+        live = [b for b in batch if b[5] > 0]
+        for idx, src, entry, fmt, _, n in batch:
+            if n == 0:  # an empty sweep: zero rows, not an error
+                entry.format, entry.rows_read = fmt, 0
+                metas[idx] = (src, fmt)
+        if not live:
+            return
+        try:
+            df = _parse_ndjson(b"\n".join(b[4] for b in live), sum(b[5] for b in live))
+        except _NotFast:
+            for idx, src, entry, _, _, _ in live:  # one bad file: every file of the batch on its own
+                checked(idx, src, entry)
+            return
+        counts = np.array([b[5] for b in live], dtype=np.int64)
+        idxs = np.array([b[0] for b in live], dtype=np.int32)
+        starts = np.cumsum(counts) - counts
+        df = df.with_columns(
+            _skip=pl.lit(None, dtype=_STR),
+            _file_index=pl.Series(np.repeat(idxs, counts), dtype=pl.Int32),
+            _row=pl.Series((np.arange(int(counts.sum())) - np.repeat(starts, counts)).astype(np.int32)),
+        )
+        raws.append((int(idxs[0]), df))
+        for idx, src, entry, fmt, _, n in live:
+            entry.format, entry.rows_read = fmt, n
+            metas[idx] = (src, fmt)
+
+    # content hashes (for the report) run on a second thread while the main thread parses: hashlib releases the GIL
+    hash_pool = ThreadPoolExecutor(max_workers=1)
+    hashed: list[tuple[FileEntry, Any]] = []
+
+    def hasher(buf: Any) -> Any:
+        return hash_pool.submit(lambda: hashlib.sha256(buf).hexdigest())
+
+    try:
+        for idx, src in enumerate(sources):
+            entry = FileEntry(src.label, src.sha256, None)
+            report.files.append(entry)
+            if src.raw_data is None:  # a large file on disk: memory-mapped, parsed in blocks
+                flush()
+                try:
+                    fmt, frames, sha = _stream_json_file(src, hasher)
+                except OSError as e:
+                    entry.status, entry.reason = "skipped", f"unreadable file: {e}"
+                    report.skips.append(SkipEntry(src.label, None, "unreadable file"))
+                    continue
+                except _NotFast:
+                    entry.sha256 = entry.sha256 or _sha256(src.data)
+                    checked(idx, src, entry)
+                    src.raw_data = None
+                    continue
+                entry.sha256 = sha.result() if hasattr(sha, "result") else sha
+                if frames:
+                    raws.append((idx, _tag(pl.concat(frames, how="vertical"), idx)))
+                entry.format, entry.rows_read = fmt, sum(f.height for f in frames)
+                metas[idx] = (src, fmt)
+                continue
+            if entry.sha256 is None:
+                hashed.append((entry, hasher(src.data)))
+            fast = None if src.label.lower().endswith(".csv") else _fast_lines(src.data)
+            if fast is None:
+                flush()  # keep rows in file order
+                checked(idx, src, entry)
+                continue
+            fmt, text, n = fast
+            pending.append((idx, src, entry, fmt, text, n))
+            pending_bytes += len(text)
+            if pending_bytes >= _NDJSON_BATCH_BYTES:
+                flush()
+        flush()
+        for entry, fut in hashed:
+            entry.sha256 = fut.result()
+    finally:
+        hash_pool.shutdown(wait=True)
+    raws.sort(key=lambda t: t[0])
+    return [r for _, r in raws], metas
+
+
+def _attach_provenance(raws: list[pl.DataFrame], metas: dict[int, tuple[_Source, str]]) -> pl.DataFrame:
+    """Concatenate raw frames and add the provenance columns (PROV_COLUMNS) from each row's ``_file_index``."""
+    raw = pl.concat([r.select(list(RAW_SCHEMA) + ["_skip", "_file_index", "_row"]) for r in raws], how="vertical")
+    n = max(metas) + 1 if metas else 0
+    label, fmt, run_id, attempt, date, synth = ([None] * n for _ in range(6))
+    for i, (src, f) in metas.items():
+        hint = src.run_hint
+        label[i], fmt[i] = src.label, f
+        run_id[i] = _int_or_none(hint.get("run_id"))
+        attempt[i] = _int_or_none(hint.get("run_attempt"))
+        date[i] = str(hint["date"])[:10] if hint.get("date") else None
+        synth[i] = bool(hint.get("synthetic")) if "synthetic" in hint else None
+    prov = pl.DataFrame({"_file": label, "_format": fmt, "_run_id": run_id, "_run_attempt": attempt, "_date": date,
+                         "_synthetic": synth},
+                        schema={"_file": _STR, "_format": _STR, "_run_id": _INT, "_run_attempt": pl.Int32(),
+                                "_date": _STR, "_synthetic": pl.Boolean()})
+    fi = raw["_file_index"]
+    return raw.with_columns([prov[c].gather(fi) for c in prov.columns]).select(list(RAW_SCHEMA) + list(PROV_COLUMNS))
+
+
 def conform_keep(df: pl.DataFrame) -> pl.DataFrame:
     """Conform to the schema but keep the load-order helper column used by de-duplication."""
     out = conform(df)
@@ -935,3 +1244,18 @@ def matches(points: pl.DataFrame, **filters: Any) -> pl.DataFrame:
         else:
             out = out.filter(pl.col(col) == want)
     return out
+
+
+def inventory(points: pl.DataFrame) -> pl.DataFrame:
+    """What a table holds: per model and ISL/OSL, the configs, points, GPUs, precisions, dates (for people)."""
+    if points.height == 0:
+        return pl.DataFrame(schema={"model": pl.String, "isl": pl.Int32, "osl": pl.Int32, "configs": pl.UInt32,
+                                    "points": pl.UInt32, "hardware": pl.String, "precisions": pl.String,
+                                    "first date": pl.Date, "last date": pl.Date})
+    return (points.group_by("model", "isl", "osl").agg(
+        pl.struct("hardware", "framework", "precision", "spec_method", "disagg").n_unique().alias("configs"),
+        pl.len().alias("points"),
+        pl.col("hardware").unique().sort().str.join(", ").alias("hardware"),
+        pl.col("precision").unique().sort().str.join(", ").alias("precisions"),
+        pl.col("date").min().alias("first date"), pl.col("date").max().alias("last date"),
+    ).sort("model", "isl", "osl"))

@@ -456,13 +456,45 @@ def _lock(out_dir: Path) -> Iterator[None]:
         f.close()
 
 
-def _inspect_params(nb_path: Path) -> dict[str, Any]:
-    try:
-        import papermill as pm
+def declared_parameters(nb_path: str | Path) -> list[str]:
+    """Names assigned in the notebook's ``parameters`` cell (parsed with ``ast``: papermill's own line parser gives
+    up on comments containing quotes or brackets). Empty if there is no such cell or it does not parse."""
+    import ast
 
-        return dict(pm.inspect_notebook(str(nb_path)))
-    except Exception:  # noqa: BLE001 - inspection is informative only
-        return {}
+    import nbformat
+
+    try:
+        nb = nbformat.read(str(nb_path), as_version=4)
+    except Exception:  # noqa: BLE001 - unreadable notebooks fail later with a proper report
+        return []
+    for cell in nb.cells:
+        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            try:
+                tree = ast.parse(cell.source)
+            except SyntaxError:
+                return []
+            names: list[str] = []
+            for node in tree.body:
+                targets = node.targets if isinstance(node, ast.Assign) else (
+                    [node.target] if isinstance(node, ast.AnnAssign) else [])
+                names += [t.id for t in targets if isinstance(t, ast.Name)]
+            return list(dict.fromkeys(names))
+    return []
+
+
+@contextlib.contextmanager
+def _quiet_papermill() -> Iterator[None]:
+    """papermill logs a warning per comment it cannot parse and per parameter it thinks is unknown; the runner
+    checks parameters itself (``declared_parameters``) and records its own warnings in run.json."""
+    import logging
+
+    log = logging.getLogger("papermill")
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
 
 
 def _error_from(exc: BaseException) -> tuple[str, str]:
@@ -491,7 +523,7 @@ def _run_one(name: str, nb_path: Path, params: dict[str, Any], out_dir: Path, st
     work.mkdir()
     executed = report / f"{name}.ipynb"
     nb_sha = _sha256(nb_path)
-    declared = _inspect_params(nb_path)
+    declared = declared_parameters(nb_path)
     warnings: list[str] = []
 
     injected = dict(params)
@@ -500,7 +532,9 @@ def _run_one(name: str, nb_path: Path, params: dict[str, Any], out_dir: Path, st
         injected["chart_mode"] = "interactive" if interactive else "svg"
     elif interactive:
         warnings.append("the notebook has no 'chart_mode' parameter: --interactive has no effect on it")
-    if declared and "output_dir" not in declared:
+    if not declared:
+        warnings.append("the notebook has no cell tagged 'parameters': parameters are injected at the top")
+    elif "output_dir" not in declared:
         warnings.append("the notebook has no 'output_dir' parameter: figures and summary cannot be collected")
     unknown = sorted(k for k in injected if declared and k not in declared and k != "output_dir")
     if unknown:
@@ -525,10 +559,11 @@ def _run_one(name: str, nb_path: Path, params: dict[str, Any], out_dir: Path, st
     refs: list[str] = []
     page = ""
     try:
-        pm.execute_notebook(
-            str(nb_path), str(executed), parameters=injected, kernel_name="python3", cwd=str(paths.ROOT),
-            execution_timeout=timeout_s, progress_bar=False, log_output=False,
-        )
+        with _quiet_papermill():
+            pm.execute_notebook(
+                str(nb_path), str(executed), parameters=injected, kernel_name="python3", cwd=str(paths.ROOT),
+                execution_timeout=timeout_s, progress_bar=False, log_output=False,
+            )
         nb = nbformat.read(str(executed), as_version=4)
         title = str(nb.metadata.get("title") or name)
         page = notebook_to_html(nb, title=title, footer=_footer(name, _iso(started), nb_sha))
@@ -604,7 +639,8 @@ def run_reports(
     """Execute notebooks and export reports, sequentially; see the module docstring.
 
     ``names``: notebook names (``<notebooks_dir>/<name>.ipynb``, default ``paths.NOTEBOOKS``); None: the
-    notebooks the params file names, else all. ``data``: input paths passed as the ``data_paths`` parameter (resolved against the current directory).
+    notebooks the params file names, else all. ``data``: input paths passed as the ``data_paths`` parameter
+    (resolved against the current directory).
     ``timeout_s``: per-cell timeout, seconds. Raises :class:`ReportError` before running anything if a notebook,
     the params file or a data path is missing or invalid. A notebook that fails gives a ``failed`` result (and
     ``failed.html``); the others still run. ``result.ok`` is True only if every report succeeded.

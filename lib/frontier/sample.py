@@ -41,7 +41,8 @@ Performance model (per engine instance of ``g`` GPUs serving ``B`` concurrent re
   ``PREFILL_SATURATED`` utilisation are left out too (a tuned sweep sizes prefill to the prompt length).
 - **Latency distributions** are log-normal around the medians (spread grows with prefill pressure); mean, std and
   percentiles follow from it. Interactivity statistics are ``1 / tpot`` of the same statistic, as in the real
-  artifacts. **Noise**: ±0.4 % on the step time and ±3 % on prefill time, seeded per configuration.
+  artifacts. **Noise**: ±0.4 % on the step time, ±3 % on prefill time and ±0.5 % on the realised mean request
+  lengths, seeded per configuration and run.
 """
 from __future__ import annotations
 
@@ -51,9 +52,9 @@ import json
 import shutil
 import sys
 import zlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 import polars as pl
@@ -67,9 +68,9 @@ CONC_SWEEP = (4, 8, 16, 32, 64, 128, 256, 512)
 SEQ_LENS = ((1024, 1024), (8192, 1024))
 
 # --- performance-model constants (documented in the module docstring) ---------------------------------------
-BW_EFF = 0.72  # achievable fraction of HBM bandwidth
-DECODE_FLOP_EFF = 0.40  # achievable fraction of dense FLOP/s in decode GEMMs
-PREFILL_FLOP_EFF = 0.45  # achievable fraction of dense FLOP/s in prefill
+BW_EFF = 0.65  # achievable fraction of HBM bandwidth
+DECODE_FLOP_EFF = 0.35  # achievable fraction of dense FLOP/s in decode GEMMs
+PREFILL_FLOP_EFF = 0.35  # achievable fraction of dense FLOP/s in prefill
 STEP_OVERHEAD_S = 1.6e-3  # per decode step
 PER_SEQ_OVERHEAD_S = 6e-6  # per running sequence per decode step
 PREFILL_OVERHEAD_S = 3e-3  # per prefill (launch, KV allocation, sampling the first token)
@@ -83,6 +84,7 @@ MTP_ACCEPTANCE = 0.7
 LENGTH_MEAN_FRAC = 0.9  # request lengths uniform in [0.8, 1.0] x nominal
 STEP_NOISE = 0.004
 PREFILL_NOISE = 0.03
+LENGTH_NOISE = 0.005  # realised mean request lengths of one run vary by ±0.5 %
 
 #: software-efficiency multipliers (synthetic assumptions, not measurements)
 FRAMEWORK_EFF = {"trt": 1.10, "dynamo-trt": 1.10, "sglang": 1.00, "vllm": 0.95, "atom": 1.00}
@@ -277,7 +279,7 @@ class SampleRun:
     layout: str  # "agg_bmk" (results_bmk/agg_bmk.json) or "per_point" (bmk_<name>/agg_<name>.json)
     configs: tuple[SampleConfig, ...]
     dirname: str = ""
-    only: tuple[tuple[str, int, int, str, int], ...] = field(default=())  # (label, isl, osl, topology, conc)
+    only: tuple[tuple[str, int, int, str, int], ...] = ()  # (label, isl, osl, topology, conc)
 
     @property
     def folder(self) -> str:
@@ -365,8 +367,11 @@ def _param_arrays(prefix: Sequence[str], gpu: Sequence[str], precision: Sequence
         bpw[sel] = mcol(f"bpw_{p}")[sel]
         kvb[sel] = bounds.KV_CACHE_BYTES_PER_ELEMENT[p]
         keff[sel] = PRECISION_KERNEL_EFF[p]
-        fmt = bounds.COMPUTE_PRECISION[p]
-        fl[sel] = gcol(f"dense_{fmt}_tflops")[sel]
+        if p == "fp4":  # W4A4 or W4A8 by model
+            fmt_fp8 = ms["fp4_gemm_format"].to_numpy()[m_idx] == "fp8"
+            fl[sel] = np.where(fmt_fp8, gcol("dense_fp8_tflops"), gcol("dense_fp4_tflops"))[sel]
+        else:
+            fl[sel] = gcol(f"dense_{bounds.COMPUTE_PRECISION[p]}_tflops")[sel]
     nofp4 = (precs == "fp4") & np.isnan(fp4)
     keff[nofp4] *= WEIGHT_ONLY_FP4_EFF
     bf16 = gcol("dense_bf16_tflops")
@@ -453,8 +458,8 @@ def simulate(cols: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     ``cols`` holds per-row arrays: ``prefix``, ``gpu``, ``precision``, ``framework`` (str); ``conc``, ``isl``,
     ``osl``, ``tp``, ``ep`` (decode side), ``dpa`` (bool), ``mtp`` (bool), ``disagg`` (bool), ``prefill_tp``,
     ``prefill_ep``, ``prefill_workers``, ``decode_workers`` (disaggregated only, else ignored), ``sw_eff``
-    (float), ``u_step``, ``u_prefill`` (noise draws in [-1, 1]). Returns the agg metric fields (seconds,
-    tok/s/GPU, tok/s/user, W, J/token) plus ``n_gpus``.
+    (float), ``u_step``, ``u_prefill`` and optional ``u_isl``, ``u_osl`` (noise draws in [-1, 1]). Returns the
+    agg metric fields (seconds, tok/s/GPU, tok/s/user, W, J/token) plus ``n_gpus`` and ``prefill_util``.
     """
     P = _param_arrays(cols["prefix"], cols["gpu"], cols["precision"])
     fw = np.array([FRAMEWORK_EFF[f] for f in cols["framework"]], dtype=float)
@@ -466,8 +471,9 @@ def _simulate_core(P: dict[str, np.ndarray], fw: np.ndarray, cols: dict) -> dict
     n = len(cols["conc"])
     sw = fw * np.where(P["amd"], VENDOR_EFF["amd"], VENDOR_EFF["nvidia"]) * np.asarray(cols["sw_eff"], float)
     B = np.asarray(cols["conc"], float)
-    isl_e = np.asarray(cols["isl"], float) * LENGTH_MEAN_FRAC
-    osl_e = np.asarray(cols["osl"], float) * LENGTH_MEAN_FRAC
+    zero = np.zeros(n)
+    isl_e = np.asarray(cols["isl"], float) * LENGTH_MEAN_FRAC * (1.0 + LENGTH_NOISE * cols.get("u_isl", zero))
+    osl_e = np.asarray(cols["osl"], float) * LENGTH_MEAN_FRAC * (1.0 + LENGTH_NOISE * cols.get("u_osl", zero))
     ctx = isl_e + osl_e / 2.0
     dis = np.asarray(cols["disagg"], bool)
     mtp = np.asarray(cols["mtp"], bool)
@@ -516,6 +522,7 @@ def _simulate_core(P: dict[str, np.ndarray], fw: np.ndarray, cols: dict) -> dict
     stall = np.where(dis, 0.0, PREFILL_STALL * B * t_pf / osl_e / np.maximum(tpot, 1e-12))
     itl_med = t_step * (1.0 + 0.2 * stall)
     it_s = _lognormal_stats(itl_med, 0.08 + 0.3 * stall, 1.0 + 2.0 * stall)
+    it_s["mean"] = tp_s["mean"] * accepted  # one chunk of `accepted` tokens per gap, stalls included
     e2_med = ttft + osl_e * tpot
     e2_s = _lognormal_stats(e2_med, 0.06 + 0.5 * s_tpot)
     e2_mean = tt_s["mean"] + osl_e * tp_s["mean"]
@@ -560,7 +567,9 @@ def _isl_tag(isl: int, osl: int) -> str:
 
 
 def point_name(row: dict, runner: str) -> str:
-    """InferenceX result name: ``<prefix>_<1k1k>_<precision>_<framework>_tp8-ep1-dpafalse_disagg-false_spec-mtp_conc32_<runner>``."""
+    """InferenceX result name for a row, e.g.
+    ``dsr1_1k1k_fp4_sglang_tp8-ep1-dpafalse_disagg-false_spec-mtp_conc32_<runner>``
+    (disaggregated rows: ``p<prefill GPUs>-tp<decode tp>-ep<decode ep>-dpa<decode dpa>`` as topology)."""
     if row["is_multinode"]:
         topo = (f"p{row['num_prefill_gpu']}-tp{row['decode_tp']}-ep{row['decode_ep']}"
                 f"-dpa{row['decode_dp_attention']}")
@@ -599,7 +608,7 @@ def config_rows(cfg: SampleConfig, seed: int, salt: str = "") -> list[dict]:
     if not pts:
         return []
     rng = np.random.default_rng([seed, zlib.crc32(f"{cfg.label}|{cfg.image}|{salt}".encode())])
-    u = rng.uniform(-1.0, 1.0, size=(2, len(pts)))
+    u = rng.uniform(-1.0, 1.0, size=(4, len(pts)))
     n = len(pts)
     cols = {
         "prefix": [cfg.prefix] * n, "gpu": [cfg.gpu] * n, "precision": [cfg.precision] * n,
@@ -613,7 +622,7 @@ def config_rows(cfg: SampleConfig, seed: int, salt: str = "") -> list[dict]:
         "prefill_ep": np.array([p[2].prefill_ep for p in pts]),
         "prefill_workers": np.array([p[2].prefill_workers for p in pts]),
         "decode_workers": np.array([p[2].decode_workers for p in pts]),
-        "sw_eff": np.full(n, cfg.sw_eff), "u_step": u[0], "u_prefill": u[1],
+        "sw_eff": np.full(n, cfg.sw_eff), "u_step": u[0], "u_prefill": u[1], "u_isl": u[2], "u_osl": u[3],
     }
     res = simulate(cols)
     rows = []
@@ -754,7 +763,7 @@ def generate_frame(n_configs: int, points_per_config: int, seed: int = DEFAULT_S
         raise ValueError("n_configs and points_per_config must be non-negative")
     cat = _bulk_catalogue()
     C = len(cat)
-    catdf = pl.DataFrame({
+    strings = pl.DataFrame({
         "hw": [c.hw for c, _, _, _ in cat],
         "image": [c.image for c, _, _, _ in cat],
         "model": [c.model_path for c, _, _, _ in cat],
@@ -762,13 +771,18 @@ def generate_frame(n_configs: int, points_per_config: int, seed: int = DEFAULT_S
         "framework": [c.framework for c, _, _, _ in cat],
         "precision": [c.precision for c, _, _, _ in cat],
         "spec_decoding": [c.spec for c, _, _, _ in cat],
-        "gpu": [c.gpu for c, _, _, _ in cat],
-        "isl": np.array([i for _, _, i, _ in cat], dtype=np.int64),
-        "osl": np.array([o for _, _, _, o in cat], dtype=np.int64),
-        "tp": np.array([t.tp for _, t, _, _ in cat], dtype=np.int64),
-        "ep": np.array([t.ep for _, t, _, _ in cat], dtype=np.int64),
-        "dpa": np.array([t.dpa for _, t, _, _ in cat], dtype=bool),
+        "dp_attention": [str(t.dpa).lower() for _, t, _, _ in cat],
     })
+    c_isl = np.array([i for _, _, i, _ in cat], dtype=np.int64)
+    c_osl = np.array([o for _, _, _, o in cat], dtype=np.int64)
+    c_tp = np.array([t.tp for _, t, _, _ in cat], dtype=np.int64)
+    c_ep = np.array([t.ep for _, t, _, _ in cat], dtype=np.int64)
+    c_dpa = np.array([t.dpa for _, t, _, _ in cat], dtype=bool)
+    c_mtp = np.array([c.spec == "mtp" for c, _, _, _ in cat], dtype=bool)
+    c_fw = np.array([FRAMEWORK_EFF[c.framework] for c, _, _, _ in cat], dtype=float)
+    c_P = _param_arrays([c.prefix for c, _, _, _ in cat], [c.gpu for c, _, _, _ in cat],
+                        [c.precision for c, _, _, _ in cat])
+
     n = n_configs * points_per_config
     cfg_idx = np.repeat(np.arange(n_configs, dtype=np.int64), points_per_config)
     j = np.tile(np.arange(points_per_config, dtype=np.int64), n_configs)
@@ -776,43 +790,30 @@ def generate_frame(n_configs: int, points_per_config: int, seed: int = DEFAULT_S
     cycle = cfg_idx // C
     denom = max(points_per_config - 1, 1)
     conc = j + np.rint(4.0 * 128.0 ** (j / denom)).astype(np.int64)
-    rows = catdf[cat_idx]
     rng = np.random.default_rng(seed)
-    u = rng.uniform(-1.0, 1.0, size=(2, n))
-    isl = rows["isl"].to_numpy() + 8 * cycle
-    osl = rows["osl"].to_numpy()
+    u = rng.uniform(-1.0, 1.0, size=(4, n))
+    isl = c_isl[cat_idx] + 8 * cycle
+    osl = c_osl[cat_idx]
+    tp = c_tp[cat_idx]
+    ep = c_ep[cat_idx]
+    zeros = np.zeros(n)
     cols = {
-        "prefix": rows["infmax_model_prefix"].to_numpy(), "gpu": rows["gpu"].to_numpy(),
-        "precision": rows["precision"].to_numpy(), "framework": rows["framework"].to_numpy(),
-        "conc": conc, "isl": isl, "osl": osl, "tp": rows["tp"].to_numpy(), "ep": rows["ep"].to_numpy(),
-        "dpa": rows["dpa"].to_numpy(), "mtp": rows["spec_decoding"].to_numpy() == "mtp",
-        "disagg": np.zeros(n, bool), "prefill_tp": np.zeros(n), "prefill_ep": np.zeros(n),
-        "prefill_workers": np.zeros(n), "decode_workers": np.zeros(n), "sw_eff": np.ones(n),
-        "u_step": u[0], "u_prefill": u[1],
+        "conc": conc, "isl": isl, "osl": osl, "tp": tp, "ep": ep, "dpa": c_dpa[cat_idx], "mtp": c_mtp[cat_idx],
+        "disagg": np.zeros(n, bool), "prefill_tp": zeros, "prefill_ep": zeros, "prefill_workers": zeros,
+        "decode_workers": zeros, "sw_eff": np.ones(n), "u_step": u[0], "u_prefill": u[1], "u_isl": u[2],
+        "u_osl": u[3],
     }
-    res = _simulate_grouped(cols, cat_idx)
-    df = pl.DataFrame({
-        "hw": rows["hw"], "conc": conc, "image": rows["image"], "model": rows["model"],
-        "infmax_model_prefix": rows["infmax_model_prefix"], "framework": rows["framework"],
-        "precision": rows["precision"], "spec_decoding": rows["spec_decoding"],
+    res = _simulate_core({k: v[cat_idx] for k, v in c_P.items()}, c_fw[cat_idx], cols)
+    s = strings[cat_idx]
+    return pl.DataFrame({
+        "hw": s["hw"], "conc": conc, "image": s["image"], "model": s["model"],
+        "infmax_model_prefix": s["infmax_model_prefix"], "framework": s["framework"],
+        "precision": s["precision"], "spec_decoding": s["spec_decoding"],
         "disagg": np.zeros(n, bool), "isl": isl, "osl": osl, "is_multinode": np.zeros(n, bool),
-        "tp": rows["tp"], "ep": rows["ep"],
-        "dp_attention": pl.Series(rows["dpa"].to_numpy()).replace_strict({True: "true", False: "false"},
-                                                                         return_dtype=pl.String),
+        "tp": tp, "ep": ep, "dp_attention": s["dp_attention"],
         **{f: res[f] for f in METRIC_FIELDS},
         "synthetic": np.ones(n, bool),
     })
-    return df
-
-
-def _simulate_grouped(cols: dict, cat_idx: np.ndarray) -> dict[str, np.ndarray]:
-    """:func:`simulate` with the per-row string lookups done once per catalogue entry (fast for millions of rows)."""
-    uniq, first, pos = np.unique(cat_idx, return_index=True, return_inverse=True)
-    small = {k: np.asarray(cols[k])[first] for k in ("prefix", "gpu", "precision", "framework")}
-    P = _param_arrays(small["prefix"], small["gpu"], small["precision"])
-    P = {k: v[pos] for k, v in P.items()}
-    fw = np.array([FRAMEWORK_EFF[f] for f in small["framework"]], dtype=float)[pos]
-    return _simulate_core(P, fw, cols)
 
 
 def write_agg_bmk(df: pl.DataFrame, path: str | Path) -> Path:

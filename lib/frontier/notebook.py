@@ -1,0 +1,227 @@
+"""What every analysis notebook does around its analysis: check parameters, load inputs, show provenance, save
+figures, write the machine-readable summary. Notebooks call these; no logic lives in notebook cells.
+
+    ctx = notebook.start("Iso-interactivity", params=dict(...), data_paths=data_paths, output_dir=output_dir)
+    ctx.show(ctx.table(df, formats=...))
+    ctx.figure("frontier", lambda theme: charts.frontier_chart(..., theme=theme))
+    ctx.finish(table=df)
+"""
+from __future__ import annotations
+
+import functools
+import inspect
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+import polars as pl
+
+from . import __version__, charts, display, paths
+from .economics import Pricing
+from .load import LoadResult, load, matches
+
+DEFAULT_OUTPUT_ROOT = paths.REPORTS / "_interactive"
+
+
+class ParameterError(ValueError):
+    """A notebook parameter has the wrong type or value."""
+
+
+def check_params(values: Mapping[str, Any], types: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate (and gently coerce) notebook parameters: ``types`` maps name → int, float, str, bool,
+    list[float], list[str], list[int] or a tuple of allowed strings. Raises ParameterError naming the parameter."""
+    out: dict[str, Any] = {}
+    for name, want in types.items():
+        v = values.get(name)
+        try:
+            out[name] = _coerce(v, want)
+        except (TypeError, ValueError) as e:
+            raise ParameterError(f"parameter {name!r}: {e} (got {v!r})") from None
+    return out
+
+
+def _coerce(v: Any, want: Any) -> Any:
+    if isinstance(want, tuple):  # allowed values
+        if v not in want:
+            raise ValueError(f"must be one of {list(want)}")
+        return v
+    origin = getattr(want, "__origin__", None)
+    if origin is list:
+        (inner,) = want.__args__
+        if v is None:
+            return []
+        if isinstance(v, str):
+            v = [s for s in (p.strip() for p in v.split(",")) if s]
+        if not isinstance(v, (list, tuple)):
+            raise TypeError("must be a list")
+        return [_coerce(x, inner) for x in v]
+    if want is bool:
+        if isinstance(v, bool):
+            return v
+        if isinstance(v, str) and v.lower() in ("true", "false"):
+            return v.lower() == "true"
+        raise TypeError("must be true or false")
+    if want is int:
+        if isinstance(v, bool) or v is None:
+            raise TypeError("must be an integer")
+        f = float(v)
+        if f != int(f):
+            raise ValueError("must be a whole number")
+        return int(f)
+    if want is float:
+        if isinstance(v, bool) or v is None:
+            raise TypeError("must be a number")
+        return float(v)
+    if want is str:
+        if v is None:
+            return ""
+        if not isinstance(v, (str, int, float)):
+            raise TypeError("must be text")
+        return str(v)
+    raise TypeError(f"unsupported parameter type {want}")
+
+
+@dataclass
+class Context:
+    """One notebook run: its parameters, loaded data and output folder."""
+
+    title: str
+    params: dict[str, Any]
+    result: LoadResult
+    output_dir: Path
+    chart_mode: str = "svg"
+    figures: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def points(self) -> pl.DataFrame:
+        return self.result.points
+
+    @property
+    def synthetic(self) -> bool:
+        return self.result.synthetic
+
+    def select(self, **filters: Any) -> pl.DataFrame:
+        """Points matching filters (see ``frontier.load.matches``); empty lists/strings/0 mean "all".
+        Raises ParameterError when nothing matches, listing what the data holds."""
+        clean = {k: v for k, v in filters.items() if v not in (None, "", [], (), 0)}
+        out = matches(self.points, **clean)
+        if out.height == 0:
+            models = sorted(set(self.points["model"].drop_nulls()))
+            seqs = sorted(set(self.points.select(pl.format("{}/{}", "isl", "osl")).to_series()))
+            raise ParameterError(f"no points match {clean}; models loaded: {models}; ISL/OSL: {seqs}")
+        return out
+
+    def show(self, *objs: Any) -> None:
+        _display(*objs)
+
+    def table(self, df: pl.DataFrame, formats: Mapping[str, Any] | None = None, **kw: Any) -> display.HTML:
+        """An HTML table; ``formats`` may be a shared dict (entries for absent columns are ignored)."""
+        fmts = {k: v for k, v in (formats or {}).items() if k in df.columns}
+        return display.table_html(df, formats=fmts, **kw)
+
+    def note(self, text: str, kind: str = "note", title: str | None = None) -> None:
+        """Show a callout and keep it for the summary."""
+        self.notes.append(text)
+        _display(display.callout(text, kind, title=title))
+
+    def figure(self, name: str, builder: Callable[..., Any], caption: str | None = None) -> None:
+        """Save ``builder`` (theme → chart) as PNG (2×) and SVG, light and dark, then show the light chart."""
+        fig_dir = self.output_dir / "figures"
+        written = charts.save_figure(builder, name, fig_dir)
+        self.figures.append({"name": name, "files": [p.name for p in written], "caption": caption})
+        chart = _call_builder(builder, "light")
+        _display(chart)
+        if caption:
+            _display(display.callout(caption, "note"))
+
+    def finish(self, **summary: Any) -> Path:
+        """Write ``summary.json`` (parameters, inputs, load report, figures, notes and the given tables)."""
+        body = {
+            "title": self.title,
+            "library_version": __version__,
+            "synthetic": self.synthetic,
+            "parameters": self.params,
+            "load": self.result.report.to_dict(examples=20) | {"files": self.result.inputs()},
+            "figures": self.figures,
+            "notes": self.notes,
+            **summary,
+        }
+        return display.summary_json(body, self.output_dir)
+
+
+def _call_builder(builder: Callable[..., Any], theme: str) -> Any:
+    try:
+        sig = inspect.signature(builder)
+        if "theme" in sig.parameters:
+            return builder(theme=theme)
+    except (TypeError, ValueError):
+        pass
+    return builder(theme)
+
+
+def _display(*objs: Any) -> None:
+    try:
+        from IPython.display import display as ipy_display
+    except ImportError:  # outside Jupyter
+        for o in objs:
+            print(o)
+        return
+    ipy_display(*objs)
+
+
+def start(title: str, *, params: Mapping[str, Any], data_paths: Sequence[str] | None = None,
+          output_dir: str | None = None, chart_mode: str = "svg", keep: str = "newest",
+          intro: str | None = None) -> Context:
+    """Load the inputs (default: the bundled sample), show title, synthetic banner and provenance."""
+    if chart_mode not in ("svg", "interactive"):
+        raise ParameterError("parameter 'chart_mode': must be 'svg' or 'interactive'")
+    inputs = [str(Path(p) if Path(p).is_absolute() else paths.ROOT / p) for p in (data_paths or [])]
+    if not inputs:
+        inputs = [str(paths.SAMPLE_DIR)]
+    out = Path(output_dir) if output_dir else DEFAULT_OUTPUT_ROOT / slug(title)
+    if not out.is_absolute():
+        out = paths.ROOT / out
+    out.mkdir(parents=True, exist_ok=True)
+    charts.enable_offline(chart_mode)
+    res = load(inputs, keep=keep)
+    ctx = Context(title=title, params=dict(params), result=res, output_dir=out, chart_mode=chart_mode)
+    if intro:
+        _display(display.callout(intro, "note"))
+    _display(display.provenance_html(
+        inputs=[{k: f[k] for k in ("path", "sha256", "format", "rows_read", "rows_loaded")} for f in res.inputs()
+                if f["status"] == "read"],
+        load_summary=res.report.to_dict(examples=10),
+        params={k: v for k, v in params.items()},
+        library_version=__version__,
+        synthetic=res.synthetic,
+    ))
+    return ctx
+
+
+def pricing_from(view: str, gpu_table: str = "", price_table: str = "") -> Pricing:
+    """The pricing a notebook's parameters ask for: a user price table CSV, or a dashboard GPU table version."""
+    if price_table:
+        p = Path(price_table)
+        pr = Pricing.from_table(p if p.is_absolute() else paths.ROOT / p)
+    else:
+        pr = Pricing.dashboard(version=gpu_table or None)
+    if view not in pr.views:
+        raise ParameterError(f"parameter 'tco_view': {view!r} is not in {pr.label} (views: {list(pr.views)})")
+    return pr
+
+
+def slug(text: str) -> str:
+    """A file-name-safe name: lower case, runs of other characters become "_"."""
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "notebook"
+
+
+def resolve(path: str) -> Path:
+    """A path from a parameter: absolute as given, relative from the project root."""
+    p = Path(path).expanduser()
+    return p if p.is_absolute() else paths.ROOT / p
+
+
+partial = functools.partial  # re-exported so notebooks can build chart builders without importing functools

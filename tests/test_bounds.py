@@ -1,0 +1,173 @@
+"""Physical bounds: the reference decode-floor figures (spec §5) and the shipped spec tables."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import polars as pl
+import pytest
+
+from frontier import bounds
+
+
+# --- spec §5 reference figures -------------------------------------------------------------------------------
+
+
+def test_llama_nvfp4_weights_are_42_7_gb():
+    assert round(bounds.weight_bytes("llama70b", "fp4") / 1e9, 1) == 42.7
+
+
+def test_decode_floor_llama_nvfp4_on_7_7_tb_s():
+    """Llama 3.3 70B NVFP4 42.7 GB on 7.7 TB/s ≈ 5.5 ms/token (≈180 tok/s/user)."""
+    f = bounds.decode_floor("Llama-3.3-70B-Instruct", "fp4", "b200", bandwidth_tb_s=7.7)
+    assert round(f.ms_per_token, 1) == 5.5
+    assert round(f.tok_s_user, -1) == 180
+    stated = bounds.decode_floor("llama70b", "fp4", "b200", bandwidth_tb_s=7.7, weight_bytes=42.7e9)
+    assert round(stated.ms_per_token, 1) == 5.5 and round(stated.tok_s_user, -1) == 180
+
+
+def test_decode_floor_llama_fp8_on_h100():
+    """FP8 72 GB on H100 3.35 TB/s ≈ 21.5 ms."""
+    f = bounds.decode_floor("llama70b", "fp8", "h100", weight_bytes=72e9)
+    assert f.bandwidth_tb_s == 3.35
+    assert round(f.ms_per_token, 1) == 21.5
+    # from the table (72.65 GB incl. BF16 embeddings) the floor is within 1 % of the stated figure
+    assert bounds.decode_floor("llama70b", "fp8", "h100").ms_per_token == pytest.approx(21.5, rel=0.01)
+
+
+# --- tables --------------------------------------------------------------------------------------------------
+
+
+def test_gpu_table_vendor_figures():
+    g = bounds.gpu_specs()
+    assert g.height == 9 and g["gpu"].to_list() == [
+        "h100", "h200", "b200", "b300", "gb200", "gb300", "mi300x", "mi325x", "mi355x"]
+    expect = {"h100": (3.35, 80), "h200": (4.8, 141), "b200": (8.0, 180), "mi300x": (5.3, 192),
+              "mi325x": (6.0, 256), "mi355x": (8.0, 288), "b300": (8.0, 288)}
+    for gpu, (bw, cap) in expect.items():
+        row = bounds.gpu_spec(gpu)
+        assert (row["hbm_bandwidth_tb_s"], row["hbm_capacity_gb"]) == (bw, cap)
+    for gpu in ("h100", "h200", "mi300x", "mi325x"):
+        assert bounds.gpu_spec(gpu)["dense_fp4_tflops"] is None
+    assert g["source"].str.len_chars().min() > 20
+    assert g.filter(pl.col("dense_fp8_tflops") <= pl.col("dense_bf16_tflops")).height == 0
+    assert bounds.gpu_spec("gb200")["scaleup_domain"] == 72 and bounds.gpu_spec("b200")["scaleup_domain"] == 8
+
+
+def test_model_table():
+    m = bounds.model_specs()
+    assert set(m["model_key"]) == {"dsr1", "gptoss", "kimik2.5", "llama70b"}
+    assert m["source"].str.len_chars().min() > 20
+    assert m.filter(pl.col("active_params_b") > pl.col("total_params_b")).height == 0
+    assert m.filter(pl.col("expert_params_b") > pl.col("total_params_b")).height == 0
+    # MLA: (512 + 64) elements x 61 layers, FP8 cache
+    assert bounds.kv_bytes_per_token("dsr1", "fp8") == 61 * 576
+    assert bounds.kv_bytes_per_token("kimik2.5", "int4") == 61 * 576 * 2  # BF16 cache with W4A16
+    # GQA: 80 layers x 2 x 8 KV heads x 128
+    assert bounds.kv_bytes_per_token("llama70b", "bf16") == 80 * 2 * 8 * 128 * 2
+    assert bounds.bytes_per_weight("gptoss", "fp4") == pytest.approx(0.53125)  # MXFP4
+    assert bounds.bytes_per_weight("dsr1", "fp4") == pytest.approx(0.5625)  # NVFP4
+    # resident weights: gpt-oss-120b MXFP4 checkpoint is ~65 GB; DeepSeek FP8 ~ 670-690 GB
+    assert 60 < bounds.weight_bytes("gptoss", "fp4", active_only=False) / 1e9 < 67
+    assert 660 < bounds.weight_bytes("dsr1", "fp8", active_only=False) / 1e9 < 700
+
+
+def test_lookups():
+    assert bounds.model_key("synthetic/DeepSeek-R1-0528") == "dsr1"
+    assert bounds.model_key("nvidia/Llama-3.3-70B-Instruct-FP4") == "llama70b"
+    assert bounds.model_key("openai/gpt-oss-120b") == "gptoss"
+    assert bounds.model_key("gptoss120b") == "gptoss"
+    assert bounds.model_key("Kimi-K2.5") == "kimik2.5"
+    assert bounds.gpu_key("b200-trt") == "b200" and bounds.gpu_key("mi355x-amd_0") == "mi355x"
+    assert bounds.gpu_key("H100") == "h100"
+    with pytest.raises(KeyError):
+        bounds.gpu_key("tpu7")
+    with pytest.raises(KeyError):
+        bounds.model_key("no-such-model")
+    with pytest.raises(ValueError):
+        bounds.decode_floor("dsr1", "fp2", "b200")
+
+
+# --- functions -----------------------------------------------------------------------------------------------
+
+
+def test_decode_floor_scaling_and_context():
+    one = bounds.decode_floor("dsr1", "fp4", "b200")
+    eight = bounds.decode_floor("dsr1", "fp4", "b200", n_gpus=8)
+    assert eight.seconds_per_token == pytest.approx(one.seconds_per_token / 8)
+    assert one.tok_s_user == pytest.approx(1 / one.seconds_per_token)
+    ctx = bounds.decode_floor("dsr1", "fp4", "b200", context_tokens=8192)
+    assert ctx.weight_bytes == pytest.approx(one.weight_bytes + 8192 * 61 * 576)
+    with pytest.raises(ValueError):
+        bounds.decode_floor("dsr1", "fp4", "b200", bandwidth_tb_s=0)
+
+
+def test_kv_cache_budget():
+    no = bounds.kv_cache_budget("llama70b", "fp8", "h100", 1, 1024, 1024)
+    assert no.max_concurrency == 0 and not no.fits and no.kv_budget_gb == 0
+    tp2 = bounds.kv_cache_budget("llama70b", "fp8", "h100", 2, 1024, 1024)
+    expect_gb = 2 * (80 * 0.9 - 2.0) - bounds.weight_bytes("llama70b", "fp8", active_only=False) / 1e9
+    assert tp2.kv_budget_gb == pytest.approx(expect_gb)
+    assert tp2.max_concurrency == math.floor(expect_gb * 1e9 / (163840 * 2048))
+    long = bounds.kv_cache_budget("llama70b", "fp8", "h100", 2, 8192, 1024)
+    assert long.max_concurrency < tp2.max_concurrency
+    # MLA latent is replicated across TP ranks; DP-attention holds each sequence once
+    tp = bounds.kv_cache_budget("dsr1", "fp4", "b200", 8, 8192, 1024)
+    dpa = bounds.kv_cache_budget("dsr1", "fp4", "b200", 8, 8192, 1024, dp_attention=True)
+    assert tp.kv_copies == 8 and dpa.kv_copies == 1
+    assert dpa.max_concurrency in range(8 * tp.max_concurrency, 8 * tp.max_concurrency + 8)
+
+
+def test_prefill_ceiling():
+    isl = 1024
+    flops = 2 * 70.55e9 + 80 * 16384 * isl
+    assert bounds.prefill_flops_per_token("llama70b", isl) == pytest.approx(flops)
+    assert bounds.prefill_ceiling("llama70b", "fp8", "h100", 8, isl) == pytest.approx(1979e12 / flops)
+    # FP4 on H100 has no FP4 tensor cores: BF16 rate; gpt-oss MXFP4 runs W4A8 on Blackwell
+    assert bounds.prefill_ceiling("llama70b", "fp4", "h100", 1, isl) == pytest.approx(989e12 / flops)
+    assert bounds.peak_tflops("b200", "fp4", "gptoss") == 4500
+    assert bounds.peak_tflops("b200", "fp4", "dsr1") == 9000
+    assert bounds.peak_tflops("b200", "int4") == 2250  # W4A16
+    assert bounds.prefill_ceiling("dsr1", "fp4", "b200", isl=8192, efficiency=0.5) == pytest.approx(
+        0.5 * bounds.prefill_ceiling("dsr1", "fp4", "b200", isl=8192))
+    assert bounds.prefill_ceiling("dsr1", "fp4", "b200", isl=8192) < bounds.prefill_ceiling("dsr1", "fp4", "b200",
+                                                                                            isl=1024)
+
+
+def test_percent_of_bound_types():
+    assert bounds.percent_of_bound(90.0, 180.0) == pytest.approx(50.0)
+    assert math.isnan(bounds.percent_of_bound(90.0, 0.0))
+    arr = bounds.percent_of_bound(np.array([10.0, 20.0]), np.array([40.0, 0.0]))
+    assert arr[0] == pytest.approx(25.0) and math.isnan(arr[1])
+    s = bounds.percent_of_bound(pl.Series("m", [50.0, 60.0]), pl.Series("f", [100.0, 120.0]))
+    assert isinstance(s, pl.Series) and s.to_list() == pytest.approx([50.0, 50.0])
+    df = pl.DataFrame({"m": [30.0, 30.0], "f": [60.0, 0.0]})
+    out = df.select(bounds.percent_of_bound(pl.col("m"), pl.col("f")).alias("p"))["p"].to_list()
+    assert out[0] == pytest.approx(50.0) and out[1] is None
+
+
+def test_decode_floor_table():
+    t = bounds.decode_floor_table()
+    assert t.schema == pl.Schema(bounds.FLOOR_TABLE_SCHEMA)
+    # default precisions follow the published checkpoints
+    assert set(t.filter(pl.col("model_key") == "kimik2.5")["precision"]) == {"int4", "fp4"}
+    row = t.filter((pl.col("model_key") == "llama70b") & (pl.col("precision") == "fp4")
+                   & (pl.col("gpu") == "b200") & (pl.col("n_gpus") == 1)).row(0, named=True)
+    f = bounds.decode_floor("llama70b", "fp4", "b200")
+    assert row["ms_per_token"] == pytest.approx(f.ms_per_token)
+    assert row["floor_intvty"] == pytest.approx(f.tok_s_user)
+    assert row["weight_gb"] == pytest.approx(42.7, abs=0.05) and row["fits_in_memory"]
+    dsr1 = t.filter((pl.col("model_key") == "dsr1") & (pl.col("precision") == "fp8") & (pl.col("gpu") == "h100"))
+    assert not dsr1.filter(pl.col("n_gpus") == 1)["fits_in_memory"].item()
+    sub = bounds.decode_floor_table(["Llama-3.3-70B-Instruct"], ["fp8"], ["h100", "h200"], n_gpus=(8,))
+    assert sub.height == 2 and sub["n_gpus"].to_list() == [8, 8]
+
+
+def test_sample_uses_the_tables():
+    from frontier import sample
+
+    p = sample._param_arrays(["dsr1", "llama70b"], ["b200", "h100"], ["fp4", "fp8"])
+    assert p["bw"].tolist() == [8.0, 3.35]
+    assert p["bpw"].tolist() == [0.5625, 1.0]
+    assert p["kv_tok"].tolist() == [bounds.kv_bytes_per_token("dsr1", "fp4"),
+                                    bounds.kv_bytes_per_token("llama70b", "fp8")]

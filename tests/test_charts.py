@@ -1,0 +1,257 @@
+"""Chart builders, theme, figure export and the offline notebook renderers."""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import re
+import struct
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import altair as alt
+import polars as pl
+import pytest
+
+from frontier import charts
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture
+def pts() -> pl.DataFrame:
+    return pl.DataFrame({
+        "label": ["b200 fp4"] * 4 + ["h200 fp8"] * 4,
+        "median_intvty": [10.0, 20.0, 40.0, 80.0, 12.0, 25.0, 50.0, 90.0],
+        "tput_per_gpu": [3000.0, 2500.0, 1000.0, 400.0, 1500.0, 1200.0, 500.0, 200.0],
+        "conc": [64, 32, 8, 2, 64, 32, 8, 2],
+    })
+
+
+@pytest.fixture(autouse=True)
+def restore_renderer():
+    before = alt.renderers.active
+    yield
+    alt.renderers.enable(before)
+
+
+def _layers(spec: dict) -> list[dict]:
+    return spec["layer"]
+
+
+def _rows(spec: dict, layer: dict | None = None) -> list[dict]:
+    """Inline rows of a layer (Altair moves inline values into top-level named ``datasets``)."""
+    data = (layer or {}).get("data") or spec["data"]
+    return data["values"] if "values" in data else spec["datasets"][data["name"]]
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_frontier_chart_encodings(pts):
+    bounds = pl.DataFrame({"label": ["b200 fp4"], "intvty": [180.0]})
+    spec = charts.frontier_chart(pts, pts.filter(pl.col("conc") != 8), title="T", bounds=bounds,
+                                 targets=[30, 50]).to_dict()
+    layers = _layers(spec)
+    line = layers[0]
+    assert line["mark"]["type"] == "line" and line["mark"]["interpolate"] == "monotone"
+    assert line["encoding"]["x"]["field"] == "median_intvty"
+    assert line["encoding"]["x"]["title"] == "Interactivity (tok/s/user)"
+    assert line["encoding"]["y"]["field"] == "tput_per_gpu"
+    assert line["encoding"]["y"]["title"] == "Throughput per GPU (tok/s/GPU)"
+    assert line["encoding"]["color"]["field"] == "label"
+    assert line["encoding"]["color"]["scale"]["domain"] == ["b200 fp4", "h200 fp8"]
+    scatter = layers[1]
+    assert scatter["mark"]["type"] == "point" and scatter["mark"]["opacity"] < 0.5
+    assert len(_rows(spec, scatter)) == 8 and len(_rows(spec, line)) == 6
+    # frontier rows sorted by x, only the needed columns inlined
+    xs = [r["median_intvty"] for r in _rows(spec, line)]
+    assert xs == sorted(xs)
+    assert set(_rows(spec, line)[0]) == {"label", "median_intvty", "tput_per_gpu", "conc"}
+    rules = [lay for lay in layers if lay["mark"]["type"] == "rule"]
+    dashed = [r for r in rules if r["mark"].get("strokeDash")]
+    assert dashed and dashed[0]["encoding"]["x"]["field"] == "intvty"
+    assert _rows(spec, dashed[0])[0]["intvty"] == 180.0
+    target_rule = [r for r in rules if r["mark"].get("style") == "guide-rule"][0]
+    assert [v["target"] for v in _rows(spec, target_rule)] == [30.0, 50.0]
+    texts = [lay for lay in layers if lay["mark"]["type"] == "text"]
+    assert any(v.get("_bound_text") == "decode floor" for t in texts for v in _rows(spec, t))
+    assert spec["config"]["background"] == "#ffffff"
+    assert spec["title"] == "T"
+
+
+def test_builders_units_and_rules(pts):
+    cost = pts.with_columns(cost_per_m_total=1.95 / (pl.col("tput_per_gpu") * 3600 / 1e6))
+    spec = charts.cost_chart(cost, log_y=True).to_dict()
+    y = spec["layer"][0]["encoding"]["y"]
+    assert y["field"] == "cost_per_m_total" and y["scale"]["type"] == "log"
+    assert y["axis"]["format"].startswith("$") and "$" in y["title"]
+
+    ratio = pl.DataFrame({"median_intvty": [20.0, 30.0, 40.0], "ratio": [0.5, 0.45, 0.4], "label": ["x"] * 3})
+    rspec = charts.ratio_chart(ratio).to_dict()
+    ref = [lay for lay in rspec["layer"] if lay["mark"].get("type") == "rule"][0]
+    assert _rows(rspec, ref) == [{"ref": 1.0}] and ref["encoding"]["y"]["field"] == "ref"
+
+    trend = pl.DataFrame({"date": [dt.date(2026, 1, 1), dt.date(2026, 2, 1)], "v": [1.0, 2.0]})
+    lspec = charts.line_chart(trend, "date", "v").to_dict()
+    enc = lspec["layer"][0]["encoding"]
+    assert enc["x"]["type"] == "temporal" and enc["y"]["type"] == "quantitative"
+    assert _rows(lspec, lspec["layer"][0])[0]["date"] == "2026-01-01"
+
+
+def test_fields_with_dots_nan_and_missing_columns():
+    df = pl.DataFrame({"p99.9": [1.0, float("nan"), 3.0], "y": [1.0, 2.0, 3.0], "label": ["a", "a", "a"]})
+    spec = charts.line_chart(df, "p99.9", "y", "label").to_dict()
+    layer = spec["layer"][0]
+    assert layer["encoding"]["x"]["field"] == "p99\\.9"
+    assert [r["p99.9"] for r in _rows(spec, layer)][-1] is None  # NaN is inlined as null
+    with pytest.raises(KeyError, match="colour column 'nope'"):
+        charts.frontier_chart(df, None, x="p99.9", y="y", color="nope")
+
+
+def test_row_limit_is_per_chart(pts):
+    big = pl.DataFrame({"label": ["a"] * 5001, "median_intvty": [float(i + 1) for i in range(5001)],
+                        "tput_per_gpu": [1.0] * 5001})
+    with pytest.raises(ValueError, match="5,001 rows"):
+        charts.frontier_chart(big, None)
+    spec = charts.frontier_chart(big, None, max_rows=6000).to_dict()  # serialises: rows are inlined by the builder
+    assert len(_rows(spec, spec["layer"][0])) == 5001
+    # Altair's global limit is untouched
+    assert alt.data_transformers.options.get("max_rows", 5000) == 5000
+
+
+def test_theme_is_per_chart_and_reapplicable(pts):
+    light = charts.frontier_chart(pts, pts)
+    dark = charts.frontier_chart(pts, pts, theme="dark")
+    assert light.to_dict()["config"]["background"] != dark.to_dict()["config"]["background"]
+    redone = charts.apply_theme(light, "dark").to_dict()["config"]
+    assert redone["background"] == charts.COLORS["dark"]["background"]
+    assert redone["range"]["category"] == charts.PALETTES["dark"]
+    assert light.to_dict()["config"]["background"] == "#ffffff"  # original unchanged
+    with pytest.raises(ValueError):
+        charts.frontier_chart(pts, pts, theme="sepia")
+
+
+@pytest.mark.parametrize("mode", ["builder", "partial", "chart"])
+def test_save_figure_writes_light_and_dark(pts, tmp_path, mode):
+    if mode == "builder":
+        obj = lambda theme: charts.frontier_chart(pts, pts, title="F", theme=theme)  # noqa: E731
+    elif mode == "partial":
+        obj = functools.partial(charts.frontier_chart, pts, pts, title="F")
+    else:
+        obj = charts.frontier_chart(pts, pts, title="F")
+    files = charts.save_figure(obj, "fig", tmp_path)
+    assert [f.name for f in files] == ["fig-light.png", "fig-light.svg", "fig-dark.png", "fig-dark.svg"]
+    if mode != "builder":
+        return
+    svgs = {}
+    for theme in ("light", "dark"):
+        svg_text = (tmp_path / f"fig-{theme}.svg").read_text()
+        root = ET.fromstring(svg_text)  # valid XML
+        assert root.tag.endswith("svg")
+        w, h = int(float(root.get("width"))), int(float(root.get("height")))
+        pw, ph = _png_size((tmp_path / f"fig-{theme}.png").read_bytes())
+        assert (pw, ph) == (2 * w, 2 * h)
+        svgs[theme] = svg_text
+        bg = re.search(r'<rect width="\d+" height="\d+" fill="([^"]+)"', svg_text).group(1)
+        assert bg.lower() == charts.COLORS[theme]["background"]
+    assert svgs["light"] != svgs["dark"]
+    assert (tmp_path / "fig-light.png").read_bytes() != (tmp_path / "fig-dark.png").read_bytes()
+
+
+def test_save_figure_rejects_bad_names(pts, tmp_path):
+    with pytest.raises(ValueError):
+        charts.save_figure(charts.frontier_chart(pts, pts), "../x", tmp_path)
+
+
+def test_svg_renderer_is_static(pts):
+    name = charts.enable_offline("svg")
+    assert alt.renderers.active == name
+    bundle = alt.renderers.get()(charts.frontier_chart(pts, pts).to_dict())
+    out = "".join(v for v in bundle.values() if isinstance(v, str))
+    assert "<svg" in bundle["image/svg+xml"]
+    assert "<script" not in out.lower()
+    # the renderer is what IPython calls: check through Altair's own mimebundle path too
+    mb = charts.frontier_chart(pts, pts)._repr_mimebundle_()
+    mb = mb[0] if isinstance(mb, tuple) else mb
+    assert "<svg" in mb["image/svg+xml"]
+
+
+def _interactive_page(chart_specs: list[dict]) -> str:
+    renderer = alt.renderers.get()
+    parts = [renderer(s)["text/html"] for s in chart_specs]
+    return "<!DOCTYPE html><html><head><meta charset='utf-8'></head><body>" + "".join(parts) + "</body></html>"
+
+
+def test_interactive_renderer_embeds_bundle_once(pts):
+    charts.enable_offline("interactive")
+    evil = pts.with_columns(pl.lit("</script><script>alert(1)</script>").alias("label"))
+    page = _interactive_page([charts.frontier_chart(pts, pts).to_dict(), charts.frontier_chart(evil, None).to_dict()])
+    assert page.count('data-frontier="vega-bundle"') == 1
+    assert page.count('class="frontier-chart"') == 2
+    assert "</script><script>alert(1)" not in page  # data cannot close the script element
+    assert not re.search(r"<script[^>]+src=", page)
+    # enabling again starts a new page: the next chart carries the bundle again
+    charts.enable_offline("interactive")
+    again = alt.renderers.get()(charts.frontier_chart(pts, pts).to_dict())["text/html"]
+    assert 'data-frontier="vega-bundle"' in again
+
+
+def _chromium(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess:
+    profile = tmp_path / "chromium-profile"
+    profile.mkdir(exist_ok=True)
+    cmd = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+           "--no-first-run", "--disable-sync", "--disable-component-update", f"--user-data-dir={profile}", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="headless Chromium not installed at /usr/bin/chromium")
+def test_interactive_page_renders_two_charts_offline(pts, tmp_path):
+    charts.enable_offline("interactive")
+    page = _interactive_page([charts.frontier_chart(pts, pts, title="one").to_dict(),
+                              charts.ratio_chart(pts.with_columns(ratio=pl.col("conc") / 10.0), y="ratio").to_dict()])
+    f = tmp_path / "page.html"
+    f.write_text(page, encoding="utf-8")
+    proc = _chromium(["--virtual-time-budget=15000", "--dump-dom", f.as_uri()], tmp_path)
+    dom = proc.stdout
+    assert dom.count('class="frontier-chart vega-embed"') == 2, proc.stderr[-2000:]
+    assert dom.count('class="marks"') == 2  # both charts drawn as SVG by vega-embed
+    assert "Chart failed to render: " + "Error" not in dom
+
+
+def test_standalone_html_is_offline(pts):
+    from frontier.report import find_external_refs
+
+    page = charts.standalone_html([charts.frontier_chart(pts, pts)], mode="svg", title="<t>")
+    assert "<svg" in page and "&lt;t&gt;" in page and "<script" not in page
+    assert find_external_refs(page) == []
+    page = charts.standalone_html([charts.frontier_chart(pts, pts)] * 2, mode="interactive")
+    assert page.count('data-frontier="vega-bundle"') == 1
+    assert find_external_refs(page) == []
+
+
+def test_label_helper():
+    df = pl.DataFrame({"hardware": ["b200"], "framework": ["trt"], "precision": ["fp4"], "spec_method": [None]},
+                      schema={"hardware": pl.String, "framework": pl.String, "precision": pl.String,
+                              "spec_method": pl.String})
+    assert charts.with_label(df)["label"].to_list() == ["b200 · trt · fp4"]
+
+
+def test_spec_json_has_no_nan(pts):
+    df = pts.with_columns(pl.when(pl.col("conc") == 8).then(float("inf")).otherwise(pl.col("tput_per_gpu"))
+                          .alias("tput_per_gpu"))
+    json.dumps(charts.frontier_chart(df, df).to_dict(), allow_nan=False)
+
+
+def test_more_labels_than_colours_get_dashes():
+    rows = [{"label": f"c{i:02d}", "median_intvty": float(10 + j * 10), "tput_per_gpu": float(1000 - j * 100 + i)}
+            for i in range(10) for j in range(3)]
+    df = pl.DataFrame(rows)
+    layer = charts.frontier_chart(None, df).to_dict()["layer"][0]
+    dash = layer["encoding"]["strokeDash"]
+    assert dash["field"] == "label" and dash["scale"]["range"][0] == [1, 0] and dash["scale"]["range"][9] != [1, 0]
+    few = charts.frontier_chart(None, df.filter(pl.col("label") < "c05")).to_dict()["layer"][0]
+    assert "strokeDash" not in few["encoding"]

@@ -1,0 +1,67 @@
+"""End to end: the report command on the bundled sample, a failing report, hostile strings from artifacts."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from frontier import paths
+from frontier.report import check_offline
+
+from .test_load_bad import agg_row
+
+
+def report(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "frontier.cli", "report", *args], capture_output=True, text=True,
+                          cwd=paths.ROOT, timeout=1200)
+
+
+def test_report_command_end_to_end(tmp_path):
+    out = tmp_path / "reports"
+    names = sorted(p.stem for p in paths.NOTEBOOKS.glob("*.ipynb"))
+    done = report("--out", str(out))
+    assert done.returncode == 0, done.stdout + done.stderr
+    index = (out / "index.html").read_text()
+    for name in names:
+        page = out / name / "index.html"
+        assert page.is_file(), name
+        assert check_offline(page) == [], name
+        html = page.read_text()
+        assert "Synthetic data" in html
+        assert html.count('<img alt="No description has been provided for this image" src="data:image/svg+xml') >= 1
+        assert "def " not in html and "import " not in html  # code hidden
+        run = json.loads((out / name / "run.json").read_text())
+        assert run["status"] == "ok"
+        assert list((out / name / "figures").glob("*-dark.png")), name
+        assert name in index
+    assert check_offline(out / "index.html") == []
+
+    # a notebook that fails: failure report, non-zero exit, the good report kept, the other report still built
+    before = (out / "iso_interactivity" / "index.html").read_text()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("notebooks:\n  iso_interactivity: {model: NoSuchModel}\n  explore: {lookup_at: 55}\n")
+    failed = report("iso_interactivity", "explore", "--params", str(bad), "--out", str(out))
+    assert failed.returncode != 0
+    fail_page = (out / "iso_interactivity" / "failed.html").read_text()
+    assert "no points match" in fail_page and "NoSuchModel" in fail_page
+    assert (out / "iso_interactivity" / "index.html").read_text() == before
+    assert json.loads((out / "explore" / "run.json").read_text())["status"] == "ok"
+    assert "55" in json.dumps(json.loads((out / "explore" / "summary.json").read_text())["parameters"])
+
+
+def test_hostile_strings_in_artifacts_are_escaped(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    evil = "<script>alert(1)</script>"
+    rows = [agg_row(conc=c, tput_per_gpu=8000.0 / (i + 1), median_tpot=0.008 * (i + 1), median_intvty=125.0 / (i + 1),
+                    infmax_model_prefix=evil, model=evil, image=f'"><img src=x onerror=alert(2)>')
+            for i, c in enumerate((4, 8, 16, 32))]
+    (data / "agg_bmk.json").write_text(json.dumps(rows))
+    out = tmp_path / "reports"
+    done = report("explore", "--data", str(data), "--out", str(out))
+    assert done.returncode == 0, done.stdout + done.stderr
+    html = (out / "explore" / "index.html").read_text()
+    assert evil not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert check_offline(out / "explore" / "index.html") == []

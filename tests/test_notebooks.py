@@ -1,0 +1,143 @@
+"""Every notebook executed through papermill on the bundled sample (and on real data when present), asserting on
+what it produced: the summary JSON (recomputed with the library), figure files, the shown tables."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import papermill as pm
+import polars as pl
+import pytest
+
+from frontier import paths
+from frontier.compare import provider_margins, read_provider_table
+from frontier.economics import Pricing
+from frontier.iso import iso_table
+from frontier.load import load, matches
+
+from .conftest import API_FIXTURES, MANTILE_RAW, need
+
+THEMED = ("-light.png", "-light.svg", "-dark.png", "-dark.svg")
+
+
+def run(name: str, tmp_path: Path, **params) -> tuple[dict, Path, dict]:
+    out = tmp_path / name
+    nb_out = tmp_path / f"{name}.ipynb"
+    pm.execute_notebook(str(paths.NOTEBOOKS / f"{name}.ipynb"), str(nb_out), parameters={"output_dir": str(out),
+                        **params}, kernel_name="python3", cwd=str(paths.ROOT), progress_bar=False,
+                        execution_timeout=300)
+    summary = json.loads((out / "summary.json").read_text())
+    nb = json.loads(nb_out.read_text())
+    return summary, out, nb
+
+
+def html_outputs(nb: dict) -> str:
+    return "\n".join("".join(o.get("data", {}).get(kind, "")) for c in nb["cells"] if c["cell_type"] == "code"
+                     for o in c.get("outputs", []) for kind in ("text/html", "image/svg+xml"))
+
+
+def figures_ok(out: Path, name: str) -> None:
+    for suffix in THEMED:
+        f = out / "figures" / f"{name}{suffix}"
+        assert f.is_file() and f.stat().st_size > 1000, f
+
+
+def test_iso_interactivity_on_sample(tmp_path):
+    s, out, nb = run("iso_interactivity", tmp_path, targets=[40.0, 80.0], hardware=["b200", "h200"])
+    assert s["synthetic"] is True and s["load"]["rows_loaded"] > 1000
+    figures_ok(out, "frontier")
+    figures_ok(out, "cost")
+    # recompute with the library from the same inputs: the notebook's numbers are these
+    pts = matches(load(paths.SAMPLE_DIR).points, model="DeepSeek-R1-0528*", isl=1024, osl=1024,
+                  hardware=["b200", "h200"])
+    ref = iso_table(pts, [40.0, 80.0], pricing=Pricing.dashboard())
+    got = {(r["label"], r["target"]): r for r in s["table"]}
+    assert len(got) == ref.table.height > 0
+    for r in ref.table.iter_rows(named=True):
+        g = got[(r["label"], r["target"])]
+        for m in ("tput_per_gpu", "cost_total_costh", "tok_s_mw", "conc"):
+            assert (g[m] is None) == (r[m] is None)
+            if r[m] is not None:
+                assert g[m] == pytest.approx(r[m], rel=1e-12)
+    html = html_outputs(nb)
+    assert "Synthetic data" in html and "unreachable" in html and "<svg" in html
+    assert "data/raw/sample" in html  # inputs shown
+
+
+def test_mtp_delta_on_sample(tmp_path):
+    s, out, nb = run("mtp_delta", tmp_path, model="DeepSeek-R1-0528*", isl=1024, osl=1024)
+    assert len(s["pairs"]) >= 3
+    figures_ok(out, "mtp_cost_ratio")
+    figures_ok(out, "mtp_frontiers")
+    for p in s["pairs"]:
+        assert p["shared band to"] >= p["shared band from"]
+        assert p["B extends range by"] >= 0
+    measured = [r for r in s["at_targets"] if r["cost_a"] is not None and r["cost_b"] is not None]
+    assert measured and all(r["cost_ratio_b_over_a"] == pytest.approx(r["cost_b"] / r["cost_a"]) for r in measured)
+    assert all(r["comparison"].startswith(("mtp is", "none is", "tie")) for r in measured)
+    assert all(c["cost_ratio_b_over_a"] is None or c["cost_ratio_b_over_a"] > 0 for c in s["curves"])
+
+
+def test_precision_comparison_on_sample(tmp_path):
+    s, out, nb = run("precision_comparison", tmp_path, model="Kimi-K2.5*", isl=1024, osl=1024, targets=[40.0, 60.0],
+                     cross=["b200/fp4 vs h200/int4"])
+    figures_ok(out, "precision_cost_ratio")
+    pairs = {(r["label_a"], r["label_b"]) for r in s["at_targets"]}
+    assert any("fp4" in a and "int4" in b for a, b in pairs)
+    assert s["cross"] and all(r["A"] == "b200/fp4" and r["B"] == "h200/int4" for r in s["cross"])
+    for r in s["cross"]:
+        if r["cost A $/M"] is not None and r["cost B $/M"] is not None:
+            hi, lo = max(r["cost A $/M"], r["cost B $/M"]), min(r["cost A $/M"], r["cost B $/M"])
+            assert r["ratio"] == pytest.approx(hi / lo)
+            assert r["saved %"] == pytest.approx((1 - lo / hi) * 100)
+            assert "× cheaper (−" in r["comparison"] or r["comparison"].startswith("tie")
+    assert s["accuracy"] and all(r["status"] == "missing" and r["score"] is None for r in s["accuracy"])
+
+
+def test_provider_margins_on_sample(tmp_path):
+    s, out, nb = run("provider_margins", tmp_path, tco_views=["costh"])
+    providers = read_provider_table(paths.ROOT / "data/raw/providers/example_providers.csv")
+    rows = {r["provider"]: r for r in s["margins"]}
+    assert set(rows) == set(providers["provider"])
+    pub = rows["published-example"]
+    assert pub["status"] == "estimated"
+    assert pub["margin_input"] == pytest.approx(1 - pub["cost_input_per_m"] / 1.35)
+    assert pub["margin_output"] == pytest.approx(1 - pub["cost_output_per_m"] / 5.40)
+    assert rows["oss-turbo"]["status"].startswith("unreachable") and rows["oss-turbo"]["margin_input"] is None
+    ref = provider_margins(load(paths.SAMPLE_DIR).points, providers, pricing=Pricing.dashboard(), views=["costh"],
+                           isl=1024, osl=1024)
+    assert ref.filter(pl.col("provider") == "published-example")["cost_output_per_m"][0] == pytest.approx(
+        pub["cost_output_per_m"], rel=1e-12)
+    assert any(f["name"].startswith("cost_") for f in s["figures"])
+    assert "no prefix caching" in " ".join(s["notes"])
+
+
+def test_explore_on_sample(tmp_path):
+    s, out, nb = run("explore", tmp_path, lookup_at=60.0)
+    figures_ok(out, "explore_frontier")
+    assert s["lookup"] and all(r["target"] == 60.0 for r in s["lookup"])
+    assert "What the loaded data holds" in html_outputs(nb)
+
+
+def test_bad_parameter_fails_clearly(tmp_path):
+    with pytest.raises(pm.PapermillExecutionError, match="parameter 'isl'"):
+        run("iso_interactivity", tmp_path, isl="many")
+    with pytest.raises(pm.PapermillExecutionError, match="no points match"):
+        run("iso_interactivity", tmp_path, model="NoSuchModel")
+
+
+def test_iso_and_precision_on_real_data(tmp_path):
+    raw = need(MANTILE_RAW)
+    s, out, nb = run("iso_interactivity", tmp_path, data_paths=[str(raw)], model="DeepSeek-R1-0528", isl=1024,
+                     osl=1024, targets=[30.0, 50.0, 90.0], tco_view="costh")
+    assert s["synthetic"] is False and s["load"]["rows_read"] == 1687
+    ref = iso_table(matches(load(raw).points, model="DeepSeek-R1-0528", isl=1024, osl=1024), [30.0, 50.0, 90.0])
+    assert len(s["table"]) == ref.table.height
+    assert "Synthetic data" not in html_outputs(nb)
+    evals = need(API_FIXTURES / "evaluations.json")
+    s2, out2, _ = run("precision_comparison", tmp_path, data_paths=[str(raw)], model="DeepSeek-R1-0528", isl=1024,
+                      osl=1024, cross=["b200/fp4 vs h200/fp8"], eval_paths=[str(evals)])
+    statuses = {r["status"] for r in s2["accuracy"]}
+    assert "measured" in statuses  # real evaluations joined to real configs
+    measured = [r for r in s2["accuracy"] if r["status"] == "measured"]
+    assert all(0 <= r["score"] <= 1 for r in measured)
