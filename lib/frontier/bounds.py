@@ -442,3 +442,44 @@ def decode_floor_table(
         df.select([pl.col(c).cast(t) for c, t in FLOOR_TABLE_SCHEMA.items()])
         .sort("model_key", "precision", "gpu", "n_gpus")
     )
+
+
+def frontier_vs_floor(iso_result) -> pl.DataFrame:
+    """How close each measured curve gets to its batch-1 decode floor.
+
+    For each config of an ``frontier.iso.IsoResult``: the fastest frontier point (tok/s/user), the GPUs its weights
+    are split over (``tp`` on a single node, ``decode_tp`` on disaggregated configs), the decode floor for that many
+    GPUs, and ``pct_of_bound`` = fastest measured interactivity ÷ floor interactivity × 100. MTP can exceed 100 %
+    (several tokens per weight pass). Unknown models/GPUs/precisions get null floors and a ``floor_note``.
+    """
+    fr = iso_result.frontier
+    fastest = (fr.sort("median_intvty").group_by("curve_id", maintain_order=True).last()
+               .select("curve_id", "label", "model", "hardware", "precision", "spec_method", "topology",
+                       pl.col("median_intvty").alias("fastest_intvty"),
+                       pl.coalesce(pl.col("decode_tp") if "decode_tp" in fr.columns else pl.lit(None),
+                                   pl.col("tp")).alias("weight_gpus"))
+               .sort("curve_id"))
+    floors, notes = [], []
+    for r in fastest.iter_rows(named=True):
+        try:
+            n = int(r["weight_gpus"] or 1)
+            f = decode_floor(r["model"].replace(" (synthetic)", ""), r["precision"], r["hardware"], n)
+            floors.append(f.tok_s_user)
+            notes.append(f"{f.weight_bytes / 1e9:.1f} GB streamed over {n} × {f.bandwidth_tb_s:g} TB/s")
+        except (KeyError, ValueError) as e:
+            floors.append(None)
+            notes.append(f"no floor: {e}")
+    out = fastest.with_columns(floor_intvty=pl.Series(floors, dtype=pl.Float64),
+                               floor_note=pl.Series(notes, dtype=pl.String))
+    return out.with_columns(pct_of_bound=percent_of_bound(pl.col("fastest_intvty"), pl.col("floor_intvty")))
+
+
+BOUND_FORMATS = {"fastest tok/s/user": ",.1f", "floor tok/s/user": ",.0f", "% of bound": "{:.1f} %"}
+
+
+def floor_view(fv: pl.DataFrame) -> pl.DataFrame:
+    """``frontier_vs_floor`` with readable column names."""
+    return fv.select(pl.col("label").alias("config"), pl.col("topology").alias("fastest point topology"),
+                     pl.col("fastest_intvty").alias("fastest tok/s/user"),
+                     pl.col("floor_intvty").alias("floor tok/s/user"), pl.col("pct_of_bound").alias("% of bound"),
+                     pl.col("floor_note").alias("floor inputs"))

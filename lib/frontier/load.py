@@ -809,31 +809,44 @@ def _dedupe(points: pl.DataFrame, keep: str) -> tuple[pl.DataFrame, pl.DataFrame
 
     Identical rows (same point, same throughput and TPOT) are always duplicates. With ``keep="newest"`` a rerun
     of the same point keeps the newest (highest run id, then attempt, then date, then load order).
+
+    Works on a narrow frame of the key columns only (columns that are null on every row cannot tell rows apart
+    and are left out of the keys); the full table is filtered once, and only when something was removed.
     """
+    if keep not in ("newest", "all"):
+        raise ValueError("keep must be 'newest' or 'all'")
     if points.height == 0:
         return points, points.with_columns(dup_reason=pl.lit(None, dtype=_STR)).head(0)
     order = ["run_id", "run_attempt", "date", "_file_index", "source_row"]
-    pts = points.with_row_index("_i").sort(order, nulls_last=False)
     ident_key = list(POINT_KEY) + ["tput_per_gpu", "median_tpot_s"]
     if keep == "all":
         ident_key += ["date"]
-    last_ident = pts.select(pl.col("_i").last().over(ident_key).alias("_keep_i"))["_keep_i"]
-    pts = pts.with_columns(_ident_keep=last_ident)
-    removed_ident = pts.filter(pl.col("_i") != pl.col("_ident_keep")).with_columns(
-        dup_reason=pl.lit("identical duplicate"))
-    pts = pts.filter(pl.col("_i") == pl.col("_ident_keep"))
-    removed = [removed_ident]
+
+    def informative(cols: list[str]) -> list[str]:
+        out = [c for c in dict.fromkeys(cols) if points[c].null_count() < points.height]
+        return out or cols[:1]
+
+    ident_cols = informative(ident_key)
+    point_cols = informative(list(POINT_KEY))
+    narrow = points.select(list(dict.fromkeys(ident_cols + point_cols + order))).with_row_index("_i")
+    narrow = narrow.sort(order, nulls_last=False)  # newest last
+    ident_keep = narrow.select(pl.struct(ident_cols).is_last_distinct())[:, 0]
+    removed_i = [narrow.filter(~ident_keep)["_i"]]
+    reasons = ["identical duplicate"]
+    narrow = narrow.filter(ident_keep)
     if keep == "newest":
-        newest = pts.select(pl.col("_i").last().over(list(POINT_KEY)).alias("_n"))["_n"]
-        pts = pts.with_columns(_newest=newest)
-        removed.append(pts.filter(pl.col("_i") != pl.col("_newest")).with_columns(
-            dup_reason=pl.lit("superseded by a newer run of the same point")))
-        pts = pts.filter(pl.col("_i") == pl.col("_newest"))
-    elif keep != "all":
-        raise ValueError("keep must be 'newest' or 'all'")
-    kept = pts.sort("_i").drop([c for c in pts.columns if c.startswith("_i") or c in ("_newest", "_ident_keep")])
-    rem = pl.concat([r.select(["source_file", "source_row", "dup_reason"]) for r in removed])
-    return kept, rem
+        newest = narrow.select(pl.struct(point_cols).is_last_distinct())[:, 0]
+        removed_i.append(narrow.filter(~newest)["_i"])
+        reasons.append("superseded by a newer run of the same point")
+        narrow = narrow.filter(newest)
+    rem = pl.concat([
+        points.select("source_file", "source_row").gather(idx).with_columns(dup_reason=pl.lit(reason, dtype=_STR))
+        for idx, reason in zip(removed_i, reasons)])
+    if rem.height == 0:
+        return points, rem
+    mask = np.zeros(points.height, dtype=bool)
+    mask[narrow["_i"].to_numpy()] = True
+    return points.filter(pl.Series(mask)), rem
 
 
 # ---------------------------------------------------------------------------------------------------------------
