@@ -421,3 +421,5 @@ def margin_caveats(margins: pl.DataFrame) -> list[str]:
         out.append(f"{unreach.height} provider/view rows are unreachable: no benchmarked config reaches that speed; "
                    "no margin is estimated for them.")
     return out
+
+PROVIDER_FORMATS = {"price_input_per_m": "${:.2f}", "price_output_per_m": "${:.2f}", "tok_s_user": "{:.0f}"}
