@@ -469,14 +469,33 @@ FORMATS = {
 }
 
 
-def table_view(res: TrendResult) -> pl.DataFrame:
-    """The config × period × target table with readable column names."""
-    return res.table.sort("target", "label", "period_index").select(
+def table_view(res: TrendResult, min_periods: int = 1) -> pl.DataFrame:
+    """The config × period × target table with readable column names; configs measured (at any target) in fewer
+    than ``min_periods`` periods are left out (see ``configs_left_out``)."""
+    keep = _configs_with_periods(res, min_periods)
+    return res.table.filter(pl.col("label").is_in(keep)).sort("target", "label", "period_index").select(
         pl.col("label").alias("config"), pl.col("target").alias("target tok/s/user"), "period",
         pl.col("tput_per_gpu").alias("tok/s/GPU"), pl.col("cost_total").alias("$/M total"),
         pl.col("tput_factor").alias("tok/s/GPU × first"), pl.col("cost_factor").alias("cheaper × first"),
         "status", pl.col("image"), pl.col("framework"), pl.col("topology").alias("winning topology"),
         pl.col("conc").alias("concurrency"))
+
+
+def _configs_with_periods(res: TrendResult, min_periods: int) -> list[str]:
+    measured = res.table.filter(pl.col("tput_per_gpu").is_not_null())
+    n = measured.group_by("label").agg(pl.col("period").n_unique().alias("n"))
+    keep = n.filter(pl.col("n") >= min_periods)["label"].to_list()
+    return keep if min_periods > 1 else res.table["label"].unique().to_list()
+
+
+def configs_left_out(res: TrendResult, min_periods: int) -> str | None:
+    """A sentence naming how many configs ``table_view(res, min_periods)`` leaves out, or None."""
+    total = res.table["label"].n_unique()
+    kept = len(_configs_with_periods(res, min_periods))
+    if kept == total:
+        return None
+    return (f"{total - kept} of {total} configs were measured in fewer than {min_periods} periods and are left out "
+            f"of this table (they are in summary.json); set min_periods: 1 to show them.")
 
 
 def steps_view(res: TrendResult) -> pl.DataFrame:
