@@ -44,7 +44,8 @@ def corpus(tmp_path):
     del no_tput["tput_per_gpu"]
     (d / "missing.json").write_text(json.dumps([missing, no_tput]))
     (d / "empty.json").write_text("[]")
-    (d / "bad_value.json").write_text(json.dumps([agg_row(conc=1, tp={"oops": 1})]))
+    (d / "bad_value.json").write_text(json.dumps([agg_row(conc=1, tp={"oops": 1}), agg_row(conc=1, tp=8.5),
+                                                  agg_row(conc=1, tput_per_gpu=True)]))
     # the same point in two attempts of one run: the newer attempt wins, the other is reported
     run = d / "run_555_1"
     run.mkdir()
@@ -77,7 +78,8 @@ def test_each_bad_input_gets_its_reason(corpus, no_cache):
     assert reasons["non-positive TPOT"] == 1
     assert reasons["missing field: precision"] == 1
     assert reasons["missing field: tput_per_gpu"] == 1
-    assert reasons["bad value for field: tp"] == 1
+    assert reasons["bad value for field: tp"] == 2  # an object, and a fractional GPU count: never rounded
+    assert reasons["bad value for field: tput_per_gpu"] == 1  # a boolean is not a throughput
     # rows from good files and the safe zip member loaded; the rerun kept the newer attempt
     assert sorted(res.points["conc"].to_list()) == [4, 8, 16, 2048]
     eight = res.points.filter(res.points["conc"] == 8)

@@ -13,7 +13,7 @@ import numpy as np
 import polars as pl
 
 from .economics import Pricing, add_costs, cost_columns
-from .pareto import frontier, interpolate_many
+from .pareto import frontier_parts, interpolate_many
 from .schema import CURVE_KEY
 
 X = "median_intvty"
@@ -52,7 +52,7 @@ def label_expr(configs: pl.DataFrame, parts: Sequence[str] = LABEL_PARTS) -> pl.
     else:
         seq = None
     if not varying and seq is None:
-        varying = ["hardware", "framework", "precision"]
+        varying = [c for c in ("hardware", "framework", "precision") if c in configs.columns]
     pieces: list[pl.Expr] = []
     for c in varying:
         if c == "disagg":
@@ -104,19 +104,37 @@ def iso_table(
     pricing = pricing or Pricing.dashboard()
     priced, unpriced = add_costs(points, pricing)
     by = list(by)
-    configs = priced.select(by).unique().sort(by, nulls_last=True)
+    # one grouping pass (integer group ids) serves the frontier, labels, point counts and frontier membership
+    parts = frontier_parts(priced, by, X, Y)
+    configs = priced.select(by)[parts.first] if by else priced.select(by).head(1)
     lab = label_expr(configs)
-    priced = priced.with_columns(label=lab)
-    fr = frontier(priced, by, X, Y)
-    on = fr.select(*by, X, Y).with_columns(on_frontier=pl.lit(True))
-    priced = priced.join(on, on=[*by, X, Y], how="left", nulls_equal=True, maintain_order="left") \
-        .with_columns(pl.col("on_frontier").fill_null(False))
-    cfg = (fr.group_by("curve_id").agg(
-        *[pl.col(c).first() for c in by], pl.col("label").first(), pl.len().alias("frontier_points"),
-        pl.col(X).min().alias("intvty_min"), pl.col(X).max().alias("intvty_max"))
-        .sort("curve_id"))
-    npts = priced.group_by(by).len().rename({"len": "points"})
-    cfg = cfg.join(npts, on=by, how="left", nulls_equal=True).sort("curve_id")
+    group_labels = configs.select(lab.alias("label")).to_series() if by else None
+    if group_labels is not None and priced.height:
+        priced = priced.with_columns(label=group_labels.gather(parts.gid))
+    else:
+        priced = priced.with_columns(label=lab)
+    fr = priced[parts.rows].with_columns(curve_id=pl.Series(parts.curve_id, dtype=pl.Int64))
+    # a point is on the frontier when it has a frontier point's group, interactivity and throughput
+    gid_fr = parts.gid[parts.rows]
+    on = pl.DataFrame({"__g": gid_fr, X: fr[X], Y: fr[Y]}).unique().with_columns(on_frontier=pl.lit(True))
+    keys = pl.DataFrame({"__g": parts.gid, X: priced[X], Y: priced[Y]})  # narrow: the wide table is not copied
+    on_frontier = keys.join(on, on=["__g", X, Y], how="left", nulls_equal=True, maintain_order="left")["on_frontier"]
+    priced = priced.with_columns(on_frontier=on_frontier.fill_null(False))
+    cid = parts.curve_id
+    n_fr = cid.size
+    starts = np.flatnonzero(np.r_[True, cid[1:] != cid[:-1]]) if n_fr else np.zeros(0, np.int64)
+    ends = np.r_[starts[1:], n_fr] - 1 if n_fr else np.zeros(0, np.int64)
+    n_cfg = starts.size
+    npts = np.zeros(n_cfg, np.int64)
+    has = parts.curve_of_group >= 0
+    np.add.at(npts, parts.curve_of_group[has], np.bincount(parts.gid, minlength=parts.first.size)[has])
+    xs_fr = fr[X].to_numpy()
+    cfg = fr[starts].select("curve_id", *by, "label").with_columns(
+        frontier_points=pl.Series(np.diff(np.r_[starts, n_fr]), dtype=pl.UInt32),
+        intvty_min=pl.Series(xs_fr[starts], dtype=fr[X].dtype),
+        intvty_max=pl.Series(xs_fr[ends], dtype=fr[X].dtype),
+        points=pl.Series(npts, dtype=pl.UInt32),
+    )
     metrics: dict[str, str | None] = {m: None for m in DIRECT_METRICS if m in fr.columns}
     metrics.update(cost_columns(pricing.views))
     for m in extra_metrics:
@@ -125,12 +143,13 @@ def iso_table(
                                        how="cross")
     vals = interpolate_many(fr, grid, metrics, x=X)
     # the topology that wins at the target: the nearer bracketing frontier point
-    topo = fr["topology"].to_list() if "topology" in fr.columns else [None] * fr.height
-    xs = fr[X].to_numpy()
+    xs = xs_fr
     lo, hi, t = vals["lo"].to_numpy(), vals["hi"].to_numpy(), vals["target"].to_numpy()
     nearest = np.where(np.abs(xs[np.maximum(hi, 0)] - t) < np.abs(xs[np.maximum(lo, 0)] - t), hi, lo)
-    vals = vals.with_columns(topology=pl.Series([topo[i] if r else None for i, r in
-                                                 zip(nearest, vals["reachable"].to_list())], dtype=pl.String))
+    topo = fr["topology"] if "topology" in fr.columns else pl.Series([None] * fr.height, dtype=pl.String)
+    win = topo.cast(pl.String).gather(np.maximum(nearest, 0)) if fr.height else pl.Series([None] * vals.height,
+                                                                                          dtype=pl.String)
+    vals = vals.with_columns(topology=pl.when(pl.col("reachable")).then(win).otherwise(None).cast(pl.String))
     table = cfg.select("curve_id", *by, "label").join(vals.drop("lo", "hi"), on="curve_id").sort("curve_id", "target")
     base_label = None
     if baseline is not None:

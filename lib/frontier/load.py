@@ -57,7 +57,7 @@ from .schema import (
     empty_points,
 )
 
-LOADER_VERSION = "1"
+LOADER_VERSION = "2"  # 2: strict fast path (fractional or boolean numbers in numeric fields are skipped)
 DATA_SUFFIXES = (".json", ".csv", ".zip")
 SIDECAR_NAMES = ("run.json",)
 IGNORED_SUFFIXES = (".meta.json",)
@@ -206,8 +206,15 @@ class LoadReport:
         lines = [f"{self.rows_loaded:,} of {self.rows_read:,} rows loaded from "
                  f"{sum(1 for f in self.files if f.status == 'read'):,} files"
                  f"{' (from cache)' if self.from_cache else ''}; {self.duplicates:,} duplicates removed."]
-        for reason, n in self.skipped.items():
-            lines.append(f"  skipped {n:,}: {reason}")
+        rows: dict[str, int] = {}
+        files: dict[str, int] = {}
+        for sk in self.skips:
+            bucket = rows if sk.row is not None else files
+            bucket[sk.reason] = bucket.get(sk.reason, 0) + 1
+        for reason, n in sorted(rows.items(), key=lambda kv: -kv[1]):
+            lines.append(f"  skipped {n:,} row{'s' if n != 1 else ''}: {reason}")
+        for reason, n in sorted(files.items(), key=lambda kv: -kv[1]):
+            lines.append(f"  skipped {n:,} file{'s' if n != 1 else ''}: {reason}")
         return "\n".join(lines)
 
     def check_accounting(self) -> None:
@@ -256,7 +263,7 @@ def _expand(paths: Iterable[str | Path], resolved: dict[Path, Path] | None = Non
     """Files (sorted, unique) for paths, folders and globs; and inputs that matched nothing.
 
     ``resolved`` (optional) receives file → resolved path, so callers need not resolve each file again."""
-    found: list[Path] = []
+    found: list[tuple[Path, Path | None]] = []
     missing: list[str] = []
     for p in paths:
         p = Path(p).expanduser()
@@ -269,13 +276,13 @@ def _expand(paths: Iterable[str | Path], resolved: dict[Path, Path] | None = Non
         elif p.is_dir():
             found.extend(_walk(p))
         elif p.is_file():
-            found.append(p)
+            found.append((p, None))
         else:
             missing.append(str(p))
     seen: set[Path] = set()
     out = []
-    for f in found:
-        r = f.resolve()
+    for f, r in found:
+        r = r if r is not None else f.resolve()
         if r not in seen:
             seen.add(r)
             out.append(f)
@@ -284,36 +291,79 @@ def _expand(paths: Iterable[str | Path], resolved: dict[Path, Path] | None = Non
     return out, missing
 
 
-def _walk(p: Path) -> list[Path]:
+def _walk(p: Path) -> list[tuple[Path, Path | None]]:
+    """Files under ``p`` (sorted; not into symlinked folders; no hidden file names), each with its resolved path
+    when known without a system call (no symlink on the way), else None."""
     if p.is_file():
-        return [p]
-    return sorted(x for x in p.rglob("*") if x.is_file() and not any(part.startswith(".") for part in x.parts[-1:]))
+        return [(p, None)]
+    base = p.resolve()
+    out: list[tuple[Path, Path | None]] = []
+
+    def scan(d: str, rel: tuple[str, ...]) -> None:
+        try:
+            with os.scandir(d) as it:
+                entries = list(it)
+        except OSError:
+            return
+        for e in entries:
+            try:
+                is_dir = e.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if not e.is_symlink():
+                    scan(e.path, rel + (e.name,))
+                continue
+            try:
+                if not e.is_file() or e.name.startswith("."):
+                    continue
+            except OSError:
+                continue
+            out.append((p.joinpath(*rel, e.name), None if e.is_symlink() else base.joinpath(*rel, e.name)))
+
+    scan(str(p), ())
+    out.sort(key=lambda t: t[0])
+    return out
 
 
 def _run_info_for(path: Path, stop: Path | None, memo: dict | None = None) -> dict[str, Any]:
     """Run id/attempt/date from the nearest ``run.json`` or ``run_<id>`` folder above ``path``.
 
-    ``memo`` (folder, stop) → info avoids re-reading the same sidecars for every file of a folder."""
+    ``memo`` (shared across the files of one load) keeps each folder's parsed sidecar and each (folder, stop)
+    result, so a sidecar is looked for once per folder, not once per file."""
     if memo is not None:
         key = (path.parent, stop)
         hit = memo.get(key)
         if hit is None:
-            hit = memo[key] = _run_info_for(path, stop)
+            hit = memo[key] = _run_info_walk(path, stop, memo)
         return dict(hit)
+    return _run_info_walk(path, stop, {})
+
+
+def _sidecar(folder: Path, memo: dict) -> dict[str, Any] | None:
+    key = ("sidecar", folder)
+    if key not in memo:
+        meta = None
+        try:
+            meta = json.loads((folder / "run.json").read_text())
+        except (OSError, ValueError):
+            pass
+        memo[key] = meta if isinstance(meta, dict) else ({} if meta is not None else None)
+    return memo[key]
+
+
+def _run_info_walk(path: Path, stop: Path | None, memo: dict) -> dict[str, Any]:
     info: dict[str, Any] = {}
     for parent in path.parents:
-        sidecar = parent / "run.json"
-        if "date" not in info and sidecar.is_file():
-            try:
-                meta = json.loads(sidecar.read_text())
+        if "date" not in info:
+            meta = _sidecar(parent, memo)
+            if meta is not None:
                 for k_src, k in (("run_id", "run_id"), ("databaseId", "run_id"), ("run_attempt", "run_attempt"),
                                  ("attempt", "run_attempt"), ("date", "date"), ("synthetic", "synthetic")):
                     if k_src in meta and k not in info and meta[k_src] is not None:
                         info[k] = meta[k_src]
                 if "date" not in info and meta.get("createdAt"):
                     info["date"] = str(meta["createdAt"])[:10]
-            except (OSError, ValueError):
-                pass
         m = RUN_DIR_RE.match(parent.name)
         if m and "run_id" not in info:
             info["run_id"] = int(m.group(1))
@@ -338,8 +388,9 @@ def _sources(files: list[Path], roots: dict[Path, Path], report: LoadReport, res
             continue
         data: bytes | None = None
         try:
-            if not (name.endswith(".json") and f.stat().st_size >= _STREAM_BYTES):
-                data = f.read_bytes()
+            with open(f, "rb") as fh:
+                if not (name.endswith(".json") and os.fstat(fh.fileno()).st_size >= _STREAM_BYTES):
+                    data = fh.read()
         except OSError as e:
             report.files.append(FileEntry(str(f), None, None, status="skipped", reason=f"unreadable file: {e}"))
             report.skips.append(SkipEntry(str(f), None, "unreadable file"))
@@ -350,7 +401,8 @@ def _sources(files: list[Path], roots: dict[Path, Path], report: LoadReport, res
         if name.endswith(".zip"):
             yield from _zip_sources(str(f), data if data is not None else f.read_bytes(), hint, report)
         else:
-            yield _Source(str(f), data, root, f, hint, (hashes or {}).get(str(rf)))
+            known = (hashes or {}).get(str(rf))
+            yield _Source(str(f), data, root, f, hint, known if known != "unreadable" else None)
 
 
 def _safe_member(name: str) -> bool:
@@ -460,23 +512,6 @@ def _coerce_row(row: dict[str, Any], schema: dict[str, pl.DataType]) -> tuple[di
             if not ok:
                 bad.append(k)
     return out, (f"bad value for field: {bad[0]}" if bad else None)
-
-
-def _with_prov(df: pl.DataFrame, src: _Source, fmt: str, file_index: int) -> pl.DataFrame:
-    hint = src.run_hint
-    cols = {
-        "_file": pl.lit(src.label, dtype=_STR),
-        "_format": pl.lit(fmt, dtype=_STR),
-        "_row": pl.int_range(0, pl.len(), dtype=pl.Int32),
-        "_run_id": pl.lit(_int_or_none(hint.get("run_id")), dtype=_INT),
-        "_run_attempt": pl.lit(_int_or_none(hint.get("run_attempt")), dtype=pl.Int32),
-        "_date": pl.lit(str(hint["date"])[:10] if hint.get("date") else None, dtype=_STR),
-        "_synthetic": pl.lit(bool(hint.get("synthetic")) if "synthetic" in hint else None, dtype=pl.Boolean),
-        "_file_index": pl.lit(file_index, dtype=pl.Int32),
-    }
-    if "_skip" not in df.columns:
-        cols["_skip"] = pl.lit(None, dtype=_STR)
-    return df.with_columns(**cols)
 
 
 def _int_or_none(v: Any) -> int | None:
@@ -732,6 +767,31 @@ def _early_agg_fixups(df: pl.DataFrame) -> pl.DataFrame:
 REQUIRED_FIELDS = ("hw", "model_any", "framework", "precision", "isl", "osl", "conc", "tput_per_gpu", "tpot_any")
 
 
+def _per_distinct(df: pl.DataFrame, cols: list[str], build: Any, outputs: list[str]) -> list[pl.Series]:
+    """Columns ``outputs`` of ``build(frame)`` — which may only use ``cols`` — for every row of ``df``, computed
+    once per distinct combination of ``cols`` and joined back (plainly on all rows when most rows differ)."""
+    keys = df.select(cols)
+    uniq = keys.unique()
+    if uniq.height * 8 > keys.height:
+        out = build(keys)
+        return [out[o] for o in outputs]
+    table = build(uniq).select(*cols, *outputs)
+    joined = keys.join(table, on=cols, how="left", nulls_equal=True, maintain_order="left")
+    return [_chunked_like(joined[o], df) for o in outputs]
+
+
+def _chunked_like(s: pl.Series, df: pl.DataFrame) -> pl.Series:
+    """``s`` split (zero-copy) into the chunk lengths of ``df``'s columns, so mixing them never forces a copy."""
+    lengths = df.get_column(df.columns[0]).chunk_lengths() if df.width else [s.len()]
+    if len(lengths) <= 1 or s.n_chunks() != 1:
+        return s
+    parts, offset = [], 0
+    for n in lengths:
+        parts.append(s.slice(offset, n))
+        offset += n
+    return pl.concat(parts, rechunk=False)
+
+
 def _normalise(raw: pl.DataFrame) -> pl.DataFrame:
     """Raw agg-named rows (+ provenance) → canonical columns plus ``_skip`` reasons for invalid rows."""
     run_url = pl.col("run_url").str.extract_groups(RUN_URL_RE.pattern)
@@ -746,36 +806,59 @@ def _normalise(raw: pl.DataFrame) -> pl.DataFrame:
             lat[f"{stat}_tpot_s"] = pl.coalesce(tpot, pl.when(intv > 0).then(1.0 / intv))
         else:
             lat[f"{stat}_intvty"] = intv
+    # name normalisation works on a handful of distinct values (of GPU labels, engines, models, flags), not on
+    # every row: each group of columns is normalised once per distinct combination and joined back
+    def models(f: pl.DataFrame) -> pl.DataFrame:
+        f = f.with_columns(
+            __synthetic=pl.coalesce(bool_expr("synthetic"), pl.col("_synthetic"),
+                                    pl.col("model").str.starts_with("synthetic/")).fill_null(False),
+            __model_key=model_key_expr("infmax_model_prefix", "model"),
+        )
+        f = f.with_columns(__model=pl.when(pl.col("__model_key").is_not_null())
+                           .then(pl.col("__model_key").replace(MODEL_DISPLAY_NAMES)).otherwise(pl.col("model")))
+        return f.with_columns(__model=pl.when(pl.col("__synthetic") & pl.col("__model").is_not_null())
+                              .then(pl.col("__model") + " (synthetic)").otherwise(pl.col("__model")))
+
+    synthetic, model_key, model = _per_distinct(
+        raw, ["infmax_model_prefix", "model", "synthetic", "_synthetic"], models,
+        ["__synthetic", "__model_key", "__model"])
+    hardware, hw_fw = _per_distinct(raw, ["hw"], lambda f: f.with_columns(
+        __hardware=hardware_expr("hw"), __hw_fw=hw_suffix_framework_expr("hw")), ["__hardware", "__hw_fw"])
+    (framework,) = _per_distinct(raw, ["framework"], lambda f: f.with_columns(__fw=framework_expr("framework")),
+                                 ["__fw"])
+    flags = {c: _per_distinct(raw, [c], lambda f, c=c: f.with_columns(bool_expr(c).alias("__b")), ["__b"])[0]
+             for c in ("disagg", "is_multinode", "dp_attention", "prefill_dp_attention", "decode_dp_attention")}
+    (spec,) = _per_distinct(raw, ["spec_decoding"], lambda f: f.with_columns(
+        __spec=spec_method_expr("spec_decoding")), ["__spec"])
+    (precision,) = _per_distinct(raw, ["precision"], lambda f: f.with_columns(
+        __p=pl.col("precision").str.strip_chars().str.to_lowercase()), ["__p"])
+    (date,) = _per_distinct(raw, ["date", "_date"], lambda f: f.with_columns(
+        __d=pl.coalesce(pl.col("date").str.slice(0, 10), pl.col("_date")).str.to_date("%Y-%m-%d", strict=False)),
+        ["__d"])
     df = raw.with_columns(
         hw_raw=pl.col("hw"),
         model_path=pl.col("model"),
-        synthetic=pl.coalesce(bool_expr("synthetic"), pl.col("_synthetic"),
-                              pl.col("model").str.starts_with("synthetic/")).fill_null(False),
-        model_key=model_key_expr("infmax_model_prefix", "model"),
-        disagg=bool_expr("disagg").fill_null(False),
-        is_multinode=bool_expr("is_multinode").fill_null(False),
-        dp_attention=bool_expr("dp_attention"),
-        prefill_dp_attention=bool_expr("prefill_dp_attention"),
-        decode_dp_attention=bool_expr("decode_dp_attention"),
-        spec_method=spec_method_expr("spec_decoding"),
-        precision=pl.col("precision").str.strip_chars().str.to_lowercase(),
+        synthetic=synthetic,
+        model_key=model_key,
+        disagg=flags["disagg"].fill_null(False),
+        is_multinode=flags["is_multinode"].fill_null(False),
+        dp_attention=flags["dp_attention"],
+        prefill_dp_attention=flags["prefill_dp_attention"],
+        decode_dp_attention=flags["decode_dp_attention"],
+        spec_method=spec,
+        precision=precision,
         run_id=pl.coalesce(run_url.struct.field("1").cast(_INT, strict=False), pl.col("_run_id")),
         run_attempt=pl.coalesce(run_url.struct.field("2").cast(pl.Int32, strict=False), pl.col("_run_attempt")),
-        date=pl.coalesce(pl.col("date").str.slice(0, 10), pl.col("_date")).str.to_date("%Y-%m-%d", strict=False),
+        date=date,
         source_file=pl.col("_file"),
         source_format=pl.col("_format"),
         source_row=pl.col("_row"),
+        hardware=hardware,
+        framework=pl.coalesce(framework, hw_fw),
+        model=model,
         **lat,
     )
     df = df.with_columns(
-        hardware=hardware_expr("hw_raw"),
-        framework=pl.coalesce(framework_expr("framework"), hw_suffix_framework_expr("hw_raw")),
-        model=pl.when(pl.col("model_key").is_not_null())
-        .then(pl.col("model_key").replace(MODEL_DISPLAY_NAMES)).otherwise(pl.col("model_path")),
-    )
-    df = df.with_columns(
-        model=pl.when(pl.col("synthetic") & pl.col("model").is_not_null())
-        .then(pl.col("model") + " (synthetic)").otherwise(pl.col("model")),
         num_gpus=gpu_count_expr(),
         topology=topology_label_expr(),
     )
@@ -828,6 +911,9 @@ def _dedupe(points: pl.DataFrame, keep: str) -> tuple[pl.DataFrame, pl.DataFrame
 
     ident_cols = informative(ident_key)
     point_cols = informative(list(POINT_KEY))
+    # the common case: every point distinct (then no row is an identical copy either) — one hashing pass, no sort
+    if points.select(pl.struct(point_cols).n_unique()).item() == points.height:
+        return points, pl.DataFrame(schema={"source_file": _STR, "source_row": pl.Int32(), "dup_reason": _STR})
     narrow = points.select(list(dict.fromkeys(ident_cols + point_cols + order))).with_row_index("_i")
     narrow = narrow.sort(order, nulls_last=False)  # newest last
     ident_keep = narrow.select(pl.struct(ident_cols).is_last_distinct())[:, 0]
@@ -916,7 +1002,7 @@ def load(
         bad = norm.filter(pl.col("_skip").is_not_null()).select("source_file", "source_row", "_skip")
         for f, r, reason in bad.iter_rows():
             report.skips.append(SkipEntry(f, r, reason))
-        good = norm.filter(pl.col("_skip").is_null())
+        good = norm.filter(pl.col("_skip").is_null()) if bad.height else norm
         keep_cols = list(SCHEMA) + ["_file_index"]
         good = good.select([c for c in keep_cols if c in good.columns])
         points, removed = _dedupe(conform_keep(good), keep)
@@ -946,6 +1032,7 @@ def load(
 
 _NDJSON_BATCH_BYTES = 16 << 20  # NDJSON text handed to one polars call (many small files, or blocks of a big one)
 _NDJSON_PIECE_BYTES = 1 << 20  # a big file is rewritten in pieces of this size (cache-friendly, few page faults)
+_HASH_IN_FLIGHT_BYTES = 64 << 20  # file contents waiting for the hashing thread, at most
 _STREAM_BYTES = 64 << 20  # on-disk JSON files at least this large are memory-mapped and parsed piece by piece
 _FLATTEN = bytes.maketrans(b"\r\n", b"  ")
 _SEP_RE = re.compile(rb"\}\s*,\s*\{")
@@ -1047,7 +1134,7 @@ def _last_split(buf: Any, lo: int, hi: int) -> tuple[int, int] | None:
         pos = j
 
 
-def _stream_json_file(src: _Source, hasher: Any) -> tuple[str, list[pl.DataFrame], Any]:
+def _stream_json_file(src: _Source, hasher: Any, parse_pool: Any) -> tuple[str, list[pl.DataFrame], Any]:
     """A large agg_bmk array on disk → (format, frames, sha256 or a future of it), memory-mapped and rewritten
     to NDJSON piece by piece (the file is never copied whole).
 
@@ -1059,9 +1146,12 @@ def _stream_json_file(src: _Source, hasher: Any) -> tuple[str, list[pl.DataFrame
             raise _NotFast("empty")
         mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
     sha: Any = src.sha256
+    futures: list[Any] = []
+    page = mmap.PAGESIZE
+    released = 0  # pages before this offset were handed back (they stay in the page cache, not in our RSS)
     try:
         if sha is None:
-            sha = hasher(mm)
+            sha = hasher(src.fs_path)
         fmt = _fast_probe(mm)
         bounds = _doc_bounds(mm) if fmt == "agg_bmk" else None
         if bounds is None or mm[bounds[0]] != 0x5B or mm[bounds[1] - 1] != 0x5D:
@@ -1083,30 +1173,39 @@ def _stream_json_file(src: _Source, hasher: Any) -> tuple[str, list[pl.DataFrame
                 rows += n
                 size += len(text)
             pos = nxt
+            if hasattr(mm, "madvise") and pos - released >= _NDJSON_BATCH_BYTES:
+                upto = (pos // page) * page
+                mm.madvise(mmap.MADV_DONTNEED, released, upto - released)
+                released = upto
             if size >= _NDJSON_BATCH_BYTES or (pos >= end and pieces):
-                frames.append(_parse_ndjson(b"\n".join(pieces), rows))
+                futures.append(parse_pool.submit(_parse_ndjson, b"\n".join(pieces), rows))
                 pieces, rows, size = [], 0, 0
+                while len(futures) > 1:  # parse one block while the next one is rewritten
+                    frames.append(futures.pop(0).result())
+        while futures:
+            frames.append(futures.pop(0).result())
     finally:
-        if hasattr(sha, "result"):
-            sha.result()  # the hashing thread must be done with the mapping before it is closed
+        for f in futures:  # after a failure: let the parser finish before the mapping goes
+            f.exception()
         mm.close()
     return "agg_bmk", frames, sha
 
 
-def _tag(df: pl.DataFrame, file_index: int) -> pl.DataFrame:
+def _tag(df: pl.DataFrame, file_index: int, first_row: int = 0) -> pl.DataFrame:
     """Per-file frame → with ``_file_index``, ``_row`` and ``_skip`` (provenance is attached once, at the end)."""
-    cols = {"_file_index": pl.lit(file_index, dtype=pl.Int32), "_row": pl.int_range(0, pl.len(), dtype=pl.Int32)}
+    cols = {"_file_index": pl.lit(file_index, dtype=pl.Int32),
+            "_row": pl.int_range(first_row, first_row + pl.len(), dtype=pl.Int32)}
     if "_skip" not in df.columns:
         cols["_skip"] = pl.lit(None, dtype=_STR)
     return df.with_columns(**cols)
 
 
 def _read_sources(sources: Iterable[_Source], report: LoadReport, topology: dict[str, Any] | None
-                  ) -> tuple[list[pl.DataFrame], dict[int, tuple[_Source, str]]]:
+                  ) -> tuple[list[pl.DataFrame], dict[int, tuple[str, dict[str, Any], str]]]:
     """Parse every source. Returns raw frames (RAW_SCHEMA + ``_skip``, ``_file_index``, ``_row``) in file order and
     file index → (source, format) for the provenance columns."""
     raws: list[tuple[int, pl.DataFrame]] = []
-    metas: dict[int, tuple[_Source, str]] = {}
+    metas: dict[int, tuple[str, dict[str, Any], str]] = {}  # file index → label, run hint, format
     pending: list[tuple[int, _Source, FileEntry, str, bytes, int]] = []
     pending_bytes = 0
 
@@ -1128,7 +1227,7 @@ def _read_sources(sources: Iterable[_Source], report: LoadReport, topology: dict
             parsed = parsed.with_columns(missing_cols)
         parsed = parsed.select(list(RAW_SCHEMA) + (["_skip"] if "_skip" in parsed.columns else []))
         raws.append((idx, _tag(parsed, idx)))
-        metas[idx] = (src, fmt)
+        metas[idx] = (src.label, src.run_hint, fmt)
 
     def flush() -> None:
         nonlocal pending, pending_bytes
@@ -1137,11 +1236,17 @@ def _read_sources(sources: Iterable[_Source], report: LoadReport, topology: dict
         for idx, src, entry, fmt, _, n in batch:
             if n == 0:  # an empty sweep: zero rows, not an error
                 entry.format, entry.rows_read = fmt, 0
-                metas[idx] = (src, fmt)
+                metas[idx] = (src.label, src.run_hint, fmt)
         if not live:
             return
+        parsing.append((parse_pool.submit(_parse_ndjson, b"\n".join(b[4] for b in live), sum(b[5] for b in live)),
+                        live))
+        while len(parsing) > 1:  # parse one batch while the next one is read and rewritten
+            finish(*parsing.pop(0))
+
+    def finish(fut: Any, live: list) -> None:
         try:
-            df = _parse_ndjson(b"\n".join(b[4] for b in live), sum(b[5] for b in live))
+            df = fut.result()
         except _NotFast:
             for idx, src, entry, _, _, _ in live:  # one bad file: every file of the batch on its own
                 checked(idx, src, entry)
@@ -1157,14 +1262,19 @@ def _read_sources(sources: Iterable[_Source], report: LoadReport, topology: dict
         raws.append((int(idxs[0]), df))
         for idx, src, entry, fmt, _, n in live:
             entry.format, entry.rows_read = fmt, n
-            metas[idx] = (src, fmt)
+            metas[idx] = (src.label, src.run_hint, fmt)
 
-    # content hashes (for the report) run on a second thread while the main thread parses: hashlib releases the GIL
+    # NDJSON parsing (polars) and content hashing (for the report) run on their own threads while the main thread
+    # reads and rewrites the next files: both release the GIL
+    parse_pool = ThreadPoolExecutor(max_workers=1)
+    parsing: list[tuple[Any, list]] = []
     hash_pool = ThreadPoolExecutor(max_workers=1)
     hashed: list[tuple[FileEntry, Any]] = []
+    in_flight: list[tuple[Any, int]] = []  # (future, bytes it holds): bounded, so a slow hashing thread
+    in_flight_bytes = 0                    # cannot keep every file's content alive
 
-    def hasher(buf: Any) -> Any:
-        return hash_pool.submit(lambda: hashlib.sha256(buf).hexdigest())
+    def hasher(buf: bytes | Path) -> Any:
+        return hash_pool.submit(_sha256 if isinstance(buf, bytes) else cache_mod.file_sha256, buf)
 
     try:
         for idx, src in enumerate(sources):
@@ -1173,7 +1283,7 @@ def _read_sources(sources: Iterable[_Source], report: LoadReport, topology: dict
             if src.raw_data is None:  # a large file on disk: memory-mapped, parsed in blocks
                 flush()
                 try:
-                    fmt, frames, sha = _stream_json_file(src, hasher)
+                    fmt, frames, sha = _stream_json_file(src, hasher, parse_pool)
                 except OSError as e:
                     entry.status, entry.reason = "skipped", f"unreadable file: {e}"
                     report.skips.append(SkipEntry(src.label, None, "unreadable file"))
@@ -1184,13 +1294,22 @@ def _read_sources(sources: Iterable[_Source], report: LoadReport, topology: dict
                     src.raw_data = None
                     continue
                 entry.sha256 = sha.result() if hasattr(sha, "result") else sha
-                if frames:
-                    raws.append((idx, _tag(pl.concat(frames, how="vertical"), idx)))
+                offset = 0
+                for f in frames:  # one raw frame per block (one chunk each), rows numbered across the file
+                    raws.append((idx, _tag(f, idx, offset)))
+                    offset += f.height
                 entry.format, entry.rows_read = fmt, sum(f.height for f in frames)
-                metas[idx] = (src, fmt)
+                metas[idx] = (src.label, src.run_hint, fmt)
                 continue
             if entry.sha256 is None:
-                hashed.append((entry, hasher(src.data)))
+                fut = hasher(src.data)
+                hashed.append((entry, fut))
+                in_flight.append((fut, len(src.data)))
+                in_flight_bytes += len(src.data)
+                while in_flight_bytes > _HASH_IN_FLIGHT_BYTES:
+                    done, size = in_flight.pop(0)
+                    done.result()
+                    in_flight_bytes -= size
             fast = None if src.label.lower().endswith(".csv") else _fast_lines(src.data)
             if fast is None:
                 flush()  # keep rows in file order
@@ -1202,22 +1321,24 @@ def _read_sources(sources: Iterable[_Source], report: LoadReport, topology: dict
             if pending_bytes >= _NDJSON_BATCH_BYTES:
                 flush()
         flush()
+        while parsing:
+            finish(*parsing.pop(0))
         for entry, fut in hashed:
             entry.sha256 = fut.result()
     finally:
         hash_pool.shutdown(wait=True)
-    raws.sort(key=lambda t: t[0])
+        parse_pool.shutdown(wait=True)
+    raws.sort(key=lambda t: t[0])  # stable: the blocks of one file keep their order
     return [r for _, r in raws], metas
 
 
-def _attach_provenance(raws: list[pl.DataFrame], metas: dict[int, tuple[_Source, str]]) -> pl.DataFrame:
+def _attach_provenance(raws: list[pl.DataFrame],
+                       metas: dict[int, tuple[str, dict[str, Any], str]]) -> pl.DataFrame:
     """Concatenate raw frames and add the provenance columns (PROV_COLUMNS) from each row's ``_file_index``."""
-    raw = pl.concat([r.select(list(RAW_SCHEMA) + ["_skip", "_file_index", "_row"]) for r in raws], how="vertical")
     n = max(metas) + 1 if metas else 0
     label, fmt, run_id, attempt, date, synth = ([None] * n for _ in range(6))
-    for i, (src, f) in metas.items():
-        hint = src.run_hint
-        label[i], fmt[i] = src.label, f
+    for i, (lab, hint, f) in metas.items():
+        label[i], fmt[i] = lab, f
         run_id[i] = _int_or_none(hint.get("run_id"))
         attempt[i] = _int_or_none(hint.get("run_attempt"))
         date[i] = str(hint["date"])[:10] if hint.get("date") else None
@@ -1226,8 +1347,14 @@ def _attach_provenance(raws: list[pl.DataFrame], metas: dict[int, tuple[_Source,
                          "_synthetic": synth},
                         schema={"_file": _STR, "_format": _STR, "_run_id": _INT, "_run_attempt": pl.Int32(),
                                 "_date": _STR, "_synthetic": pl.Boolean()})
-    fi = raw["_file_index"]
-    return raw.with_columns([prov[c].gather(fi) for c in prov.columns]).select(list(RAW_SCHEMA) + list(PROV_COLUMNS))
+    cols = list(RAW_SCHEMA) + list(PROV_COLUMNS)
+    out = []
+    while raws:  # frame by frame (each one chunk), releasing the inputs as we go
+        r = raws.pop(0)
+        fi = r["_file_index"]
+        out.append(r.with_columns([prov[c].gather(fi) for c in prov.columns]).select(cols))
+        del r
+    return pl.concat(out, how="vertical") if len(out) > 1 else out[0]
 
 
 def conform_keep(df: pl.DataFrame) -> pl.DataFrame:

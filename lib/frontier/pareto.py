@@ -128,79 +128,122 @@ def _hermite(x0, x1, y0, y1, m0, m1, t):
 # vectorised (many configs)
 
 
+def _group_ids(df: pl.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(group id of each row, first row of each group): one hashing pass over the key columns, no string sort.
+    Nulls in key columns form groups of their own (as in ``over``/``group_by``). Ids are in no particular order."""
+    if not by:
+        return np.zeros(df.height, np.int64), np.zeros(1 if df.height else 0, np.int64)
+    g = df.select(*by).with_row_index("__r").group_by(list(by)).agg(pl.col("__r"))
+    lens = g["__r"].list.len().to_numpy().astype(np.int64)
+    rows = g["__r"].explode().to_numpy().astype(np.int64)
+    gid = np.empty(df.height, np.int64)
+    gid[rows] = np.repeat(np.arange(g.height, dtype=np.int64), lens)
+    first = np.full(g.height, df.height, np.int64)
+    np.minimum.at(first, gid, np.arange(df.height, dtype=np.int64))
+    return gid, first
+
+
+def _frontier_mask_gid(gid: np.ndarray, xv: np.ndarray, yv: np.ndarray) -> np.ndarray:
+    """Frontier membership per row for integer group ids (the rule of ``frontier_reference``), all in numpy.
+
+    Rows sorted by (group, x ascending, y descending, row); the first row at each (group, x) is on the frontier
+    when its y beats every y at a greater x in its group. The suffix maximum is taken over exact integer ranks
+    of y, so the comparison is exact."""
+    n = gid.size
+    on = np.zeros(n, dtype=bool)
+    with np.errstate(invalid="ignore"):
+        valid = np.isfinite(xv) & (xv > 0) & np.isfinite(yv)
+    idx = np.nonzero(valid)[0]
+    if idx.size == 0:
+        return on
+    g, x, y = gid[idx], xv[idx], yv[idx]
+    order = _argsort_keys([g, x, y], [False, False, True])  # stable: ties keep row order
+    g, x, y, idx = g[order], x[order], y[order], idx[order]
+    new_group = np.empty(idx.size, dtype=bool)
+    new_group[0] = True
+    new_group[1:] = g[1:] != g[:-1]
+    first_at_x = new_group.copy()
+    first_at_x[1:] |= x[1:] != x[:-1]
+    yr = np.unique(y, return_inverse=True)[1].astype(np.int64).reshape(-1)  # exact ranks of y
+    # the highest y-rank among first-at-x rows after each row, within its group (-1 when none): a segmented
+    # cumulative maximum walking from each group's end (groups offset so that the maximum restarts per group)
+    contrib = np.where(first_at_x, yr, -1)[::-1]
+    seg = np.cumsum(_segment_starts_rev(new_group))
+    big = np.int64(yr.max() + 2)
+    cm = (np.maximum.accumulate(seg * big + contrib) - seg * big)[::-1]  # forward: max over [i, group end]
+    suffix = np.full(idx.size, -1, np.int64)
+    same_next = ~new_group[1:]
+    suffix[:-1] = np.where(same_next, cm[1:], -1)
+    keep = first_at_x & (yr > suffix)
+    on[idx[keep]] = True
+    return on
+
+
+def _argsort_keys(keys: list[np.ndarray], descending: list[bool]) -> np.ndarray:
+    """Stable lexicographic argsort (first key first), as ``np.lexsort(keys[::-1])`` but multi-threaded."""
+    d = pl.DataFrame({f"k{i}": k for i, k in enumerate(keys)})
+    return d.select(pl.arg_sort_by(d.columns, descending=descending, maintain_order=True)).to_series().to_numpy()
+
+
+def _segment_starts_rev(new_group: np.ndarray) -> np.ndarray:
+    """In reversed order, 1 at the first row of each group (= the last row of each group in forward order)."""
+    last = np.empty(new_group.size, dtype=bool)
+    last[-1] = True
+    last[:-1] = new_group[1:]
+    out = last[::-1].astype(np.int64)
+    out[0] = 0  # segment ordinals start at 0
+    return out
+
+
 def frontier_mask(df: pl.DataFrame, by: Sequence[str], x: str = "median_intvty", y: str = "tput_per_gpu") -> pl.Series:
     """Boolean Series: is each row on its group's Pareto frontier (same rule as ``frontier_reference``)."""
-    idx = "__row"
-    d = df.select([*by, x, y]).with_row_index(idx)
-    valid = pl.col(x).is_finite() & (pl.col(x) > 0) & pl.col(y).is_finite()
-    v = d.filter(valid.fill_null(False)).sort([*by, x, y, idx], descending=[False] * len(by) + [False, True, False],
-                                              nulls_last=True)
-    keys = list(by) if by else None
-    # first row of each (group, x): the highest y at that x
-    first_at_x = pl.int_range(pl.len()).over([*by, x] if by else [x]) == 0
-    # max y over rows with strictly greater x in the group: reverse cumulative max, taken at the next x
-    v = v.with_columns(_first=first_at_x)
-    g = v.filter(pl.col("_first"))
-    if keys:
-        g = g.with_columns(_sufmax=pl.col(y).reverse().cum_max().reverse().shift(-1).over(keys))
-    else:
-        g = g.with_columns(_sufmax=pl.col(y).reverse().cum_max().reverse().shift(-1))
-    on = g.filter(pl.col("_sufmax").is_null() | (pl.col(y) > pl.col("_sufmax")))[idx]
-    return pl.Series("on_frontier", np.isin(np.arange(df.height), on.to_numpy()))
+    gid, _ = _group_ids(df, by)
+    xv = df[x].cast(pl.Float64).to_numpy().astype(float)
+    yv = df[y].cast(pl.Float64).to_numpy().astype(float)
+    return pl.Series("on_frontier", _frontier_mask_gid(gid, xv, yv))
 
 
 def frontier(df: pl.DataFrame, by: Sequence[str], x: str = "median_intvty", y: str = "tput_per_gpu") -> pl.DataFrame:
-    """Frontier rows of every group, sorted by group then x, with ``curve_id`` (0..n_groups-1)."""
-    fr = df.filter(frontier_mask(df, by, x, y))
+    """Frontier rows of every group, sorted by group then x, with ``curve_id`` (0..n_groups-1).
+
+    ``curve_id`` numbers the groups that have a frontier in the sort order of their key values (dense rank)."""
+    parts = frontier_parts(df, by, x, y)
+    return df[parts.rows].with_columns(curve_id=pl.Series(parts.curve_id, dtype=pl.Int64))
+
+
+class FrontierParts:
+    """Row-level results of one frontier computation (numpy arrays), for callers that need more than the rows.
+
+    gid: group id of every row of the input (arbitrary numbering); first: first row of each group;
+    rows: frontier rows, sorted by curve then x; curve_id: the curve of each of those rows;
+    curve_of_group: curve id of each group (-1 when the group has no frontier)."""
+
+    def __init__(self, gid, first, rows, curve_id, curve_of_group):
+        self.gid, self.first, self.rows = gid, first, rows
+        self.curve_id, self.curve_of_group = curve_id, curve_of_group
+
+
+def frontier_parts(df: pl.DataFrame, by: Sequence[str], x: str = "median_intvty",
+                   y: str = "tput_per_gpu") -> FrontierParts:
+    """What ``frontier`` computes, as row indices (no copy of the table)."""
+    by = list(by)
+    gid, first = _group_ids(df, by)
+    xv = df[x].cast(pl.Float64).to_numpy().astype(float)
+    yv = df[y].cast(pl.Float64).to_numpy().astype(float)
+    rows = np.nonzero(_frontier_mask_gid(gid, xv, yv))[0]
+    cid_of_group = np.full(first.size, -1, np.int64)
     if by:
-        fr = fr.sort([*by, x], nulls_last=True)
-        fr = fr.with_columns(curve_id=pl.struct(list(by)).rank("dense").cast(pl.Int64) - 1)
-        fr = fr.sort(["curve_id", x])
-    else:
-        fr = fr.sort(x).with_columns(curve_id=pl.lit(0, dtype=pl.Int64))
-    return fr
-
-
-def _segment_slopes(x: np.ndarray, y: np.ndarray, start: np.ndarray, length: np.ndarray) -> np.ndarray:
-    """Steffen tangents for concatenated segments (curve c occupies [start[c], start[c]+length[c]))."""
-    n = x.size
-    m = np.zeros(n)
-    if n == 0:
-        return m
-    seg = np.repeat(np.arange(start.size), length)
-    pos = np.arange(n) - start[seg]
-    seg_len = length[seg]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        h = np.empty(n)
-        h[:-1] = x[1:] - x[:-1]
-        h[-1] = np.nan
-        s = np.empty(n)
-        s[:-1] = (y[1:] - y[:-1]) / h[:-1]
-        s[-1] = np.nan
-        last = pos == seg_len - 1
-        h[last] = np.nan
-        s[last] = np.nan
-        # interior knot i: previous interval i-1, next interval i
-        s_prev = np.roll(s, 1)
-        h_prev = np.roll(h, 1)
-        p = (s_prev * h + s * h_prev) / (h_prev + h)
-        sign_prev = np.where(s_prev < 0, -1.0, 1.0)
-        sign_next = np.where(s < 0, -1.0, 1.0)
-        interior = (sign_prev + sign_next) * np.minimum(np.minimum(np.abs(s_prev), np.abs(s)), 0.5 * np.abs(p))
-    is_interior = (pos > 0) & (pos < seg_len - 1)
-    m[is_interior] = interior[is_interior]
-    two = seg_len == 2
-    first = pos == 0
-    # two points: a straight line
-    m[first & two] = s[first & two]
-    idx_last2 = np.nonzero(last & two)[0]
-    m[idx_last2] = s[idx_last2 - 1]
-    # ends of longer segments: m0 = (3 s0 − m1)/2, m_{n-1} = (3 s_{n-2} − m_{n-2})/2
-    f = np.nonzero(first & (seg_len > 2))[0]
-    m[f] = (3 * s[f] - m[f + 1]) / 2
-    lt = np.nonzero(last & (seg_len > 2))[0]
-    m[lt] = (3 * s[lt - 1] - m[lt - 1]) / 2
-    return m
+        has = np.zeros(first.size, dtype=bool)
+        has[gid[rows]] = True
+        groups = np.nonzero(has)[0]
+        keys = df.select(by)[first[groups]]
+        rank = keys.select(pl.struct(by).rank("dense")).to_series().to_numpy().astype(np.int64) - 1
+        cid_of_group[groups] = rank
+    elif first.size:
+        cid_of_group[:] = 0
+    cid = cid_of_group[gid[rows]]
+    order = _argsort_keys([cid, xv[rows]], [False, False])
+    return FrontierParts(gid, first, rows[order], cid[order], cid_of_group)
 
 
 def interpolate_many(
@@ -238,7 +281,7 @@ def interpolate_many(
     all_c = np.concatenate([cid, q_c])
     all_x = np.concatenate([xs, np.where(np.isfinite(q_t), q_t, np.inf)])
     is_q = np.concatenate([np.zeros(xs.size, np.int8), np.ones(nq, np.int8)])
-    order = np.lexsort((is_q, all_x, all_c))
+    order = _argsort_keys([all_c, all_x, is_q], [False, False, False])
     knots_before = np.cumsum(is_q[order] == 0)
     cnt = np.empty(all_c.size, np.int64)
     cnt[order] = knots_before
@@ -252,26 +295,56 @@ def interpolate_many(
     single = q_len == 1
     in_range = known & np.isfinite(q_t) & (
         (single & (np.abs(q_t - x_min) < SINGLE_POINT_TOL)) | (~single & (q_len >= 2) & (q_t >= x_min) & (q_t <= x_max)))
+    # Everything a query needs sits in a window of four knots (lo-1, lo, lo+1, lo+2): gather those once per
+    # metric and compute the two Steffen tangents and the Hermite value on dense arrays (the arithmetic of
+    # ``steffen_slopes`` and ``_hermite``, knot by knot: interior slopes, end slopes, two-point lines).
+    n = xs.size
+    win = np.stack([np.maximum(lo - 1, 0), lo, np.minimum(lo + 1, n - 1), np.minimum(lo + 2, n - 1)])
+    xw = xs[win]
+    xw[2] = np.where(q_len >= 2, xw[2], xw[1])  # a one-point curve: hi is lo
+    lo_first = lo_local == 0
+    hi_last = lo_local + 1 == q_len - 1
+    two, more = q_len == 2, q_len > 2
+
+    def hermite(vals: np.ndarray) -> np.ndarray:
+        yw = vals[win]
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            h0, h1, h2 = xw[1] - xw[0], xw[2] - xw[1], xw[3] - xw[2]
+            s0, s1, s2 = (yw[1] - yw[0]) / h0, (yw[2] - yw[1]) / h1, (yw[3] - yw[2]) / h2
+            i_lo = _interior(s0, s1, h0, h1)
+            i_hi = _interior(s1, s2, h1, h2)
+            m_lo = np.where(two, s1, np.where(more, np.where(lo_first, (3 * s1 - i_hi) / 2, i_lo), 0.0))
+            m_hi = np.where(two, s1, np.where(more, np.where(hi_last, (3 * s1 - i_lo) / 2, i_hi), 0.0))
+            y1 = np.where(q_len >= 2, yw[2], yw[1])
+            h = h1
+            u = np.where(h > 0, (q_t - xw[1]) / np.where(h > 0, h, 1.0), 0.0)
+            u2, u3 = u * u, u * u * u
+            return ((2 * u3 - 3 * u2 + 1) * yw[1] + (u3 - 2 * u2 + u) * h * m_lo
+                    + (-2 * u3 + 3 * u2) * y1 + (u3 - u2) * h * m_hi)
+
+    recip_cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for mcol, recip in metrics.items():
         vals = fr[mcol].cast(pl.Float64).to_numpy().astype(float) if mcol in fr.columns else np.full(xs.size, np.nan)
         missing = ~np.isfinite(vals)
         curve_missing = np.bincount(cid, weights=missing.astype(float), minlength=n_curves) > 0
         vmin, vmax = _segment_minmax(vals, start, length)
-        direct_m = _segment_slopes(xs, vals, start, length)
-        value = _hermite_vec(xs, vals, direct_m, lo, hi, q_t)
+        value = hermite(vals)
         value = np.clip(value, vmin[q_c], vmax[q_c])
         if recip is not None and recip in fr.columns:
-            thr = fr[recip].cast(pl.Float64).to_numpy().astype(float)
+            if recip not in recip_cache:
+                thr = fr[recip].cast(pl.Float64).to_numpy().astype(float)
+                bad_thr = ~np.isfinite(thr) | (thr <= 0)
+                tmin, tmax = _segment_minmax(thr, start, length)
+                # the throughput spline (a curve with an unusable throughput never takes this path: see agree)
+                tv = hermite(thr)
+                recip_cache[recip] = (thr, bad_thr, np.clip(tv, tmin[q_c], tmax[q_c]))
+            thr, bad_thr, tv = recip_cache[recip]
             with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 k = vals * thr
                 k0 = k[start]
                 dev = np.abs(k / np.repeat(k0, length) - 1.0)
-            bad_thr = ~np.isfinite(thr) | (thr <= 0)
             agree = (np.bincount(cid, weights=((dev > RECIPROCAL_AGREEMENT) | ~np.isfinite(dev)
                                                | bad_thr).astype(float), minlength=n_curves) == 0) & (k0 != 0)
-            tmin, tmax = _segment_minmax(thr, start, length)
-            thr_m = _segment_slopes(xs, np.where(bad_thr, 0.0, thr), start, length)
-            tv = np.clip(_hermite_vec(xs, thr, thr_m, lo, hi, q_t), tmin[q_c], tmax[q_c])
             with np.errstate(divide="ignore", invalid="ignore"):
                 recip_value = k0[q_c] / tv
             value = np.where(agree[q_c], recip_value, value)
@@ -288,22 +361,20 @@ def interpolate_many(
     return res
 
 
+def _interior(s_prev: np.ndarray, s: np.ndarray, h_prev: np.ndarray, h: np.ndarray) -> np.ndarray:
+    """Steffen tangent at an interior knot from the secants and widths of its two intervals."""
+    p = (s_prev * h + s * h_prev) / (h_prev + h)
+    sign_prev = np.where(s_prev < 0, -1.0, 1.0)
+    sign_next = np.where(s < 0, -1.0, 1.0)
+    return (sign_prev + sign_next) * np.minimum(np.minimum(np.abs(s_prev), np.abs(s)), 0.5 * np.abs(p))
+
+
 def _segment_minmax(v: np.ndarray, start: np.ndarray, length: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if v.size == 0:
         return np.zeros(start.size), np.zeros(start.size)
     clean_min = np.where(np.isfinite(v), v, np.inf)
     clean_max = np.where(np.isfinite(v), v, -np.inf)
     return np.minimum.reduceat(clean_min, start), np.maximum.reduceat(clean_max, start)
-
-
-def _hermite_vec(xs, ys, m, lo, hi, t):
-    x0, x1 = xs[lo], xs[hi]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        h = x1 - x0
-        u = np.where(h > 0, (t - x0) / np.where(h > 0, h, 1.0), 0.0)
-        u2, u3 = u * u, u * u * u
-        return ((2 * u3 - 3 * u2 + 1) * ys[lo] + (u3 - 2 * u2 + u) * h * m[lo]
-                + (-2 * u3 + 3 * u2) * ys[hi] + (u3 - u2) * h * m[hi])
 
 
 def iso_point(request: dict[str, Any]) -> dict[str, Any]:
