@@ -31,6 +31,8 @@ def test_bench_quick_run_writes_results(tmp_path):
     assert steps["cache_warm_many_files"]["from_cache"] and not steps["cache_cold_many_files"]["from_cache"]
     # one frontier per config; the reference loop covered the configs it timed, and both implementations agree
     assert steps["iso_lib"]["configs"] == 40
+    # the deferred full-width tables were built and timed too: every frontier point and every input point
+    assert steps["iso_lib"]["frontier_and_points_rows"] > 2000
     assert steps["iso_ref"]["configs_timed"] == 40
     agree = res["agreement"]
     assert agree["ok"] and agree["cells_compared"] > 0

@@ -91,3 +91,11 @@ def test_user_price_table_file(tmp_path):
     with pytest.raises(ValueError, match="'gpu' column"):
         (tmp_path / "nogpu.csv").write_text("name,price\nx,1\n")
         E.read_price_table(tmp_path / "nogpu.csv")
+
+
+def test_price_table_listing_a_gpu_twice_is_an_error():
+    prices = pl.DataFrame({"gpu": ["h100", "b200", "h100"], "on_demand": [2.64, 6.03, 2.10]})
+    pts = pl.DataFrame({"hardware": ["h100"], "tput_per_gpu": [1500.0], "input_tput_per_gpu": [1.0],
+                        "output_tput_per_gpu": [1.0]})
+    with pytest.raises(ValueError, match=r"listed more than once: \['h100'\]"):
+        E.add_costs(pts, E.Pricing.from_table(prices, label="my prices"))

@@ -60,6 +60,44 @@ def test_iso_table_values_match_reference_and_formula():
     assert res.baseline == "h200"
 
 
+def test_points_are_priced_labelled_and_marked_on_frontier():
+    pts = _points()
+    # an exact repeat of a frontier point, and a point dominated by its neighbours
+    first = pts.filter(pl.col("hardware") == "b200").sort("median_intvty").row(0, named=True)
+    dominated = dict(first, median_intvty=first["median_intvty"] * 1.01, tput_per_gpu=first["tput_per_gpu"] / 2,
+                     conc=999)
+    pts = pl.concat([pts, pl.DataFrame([first, dominated], schema=pts.schema)])
+    res = iso_table(pts, [50], pricing=Pricing.dashboard("v0"))
+    got = res.points
+    assert got.height == pts.height and got["label"].null_count() == 0
+    for hw, g in got.group_by("hardware"):
+        rows = g.to_dicts()
+        front = {(r["median_intvty"], r["tput_per_gpu"]) for r in
+                 P.frontier_reference(rows, "median_intvty", "tput_per_gpu")}
+        for r in rows:
+            assert r["on_frontier"] == ((r["median_intvty"], r["tput_per_gpu"]) in front), (hw, r["conc"])
+            if r["hardware"] != "mystery":
+                assert r["cost_total_costh"] == pytest.approx(r["price_costh"] / (r["tput_per_gpu"] * 0.0036))
+            else:
+                assert r["cost_total_costh"] is None
+    marked = got.filter(pl.col("hardware") == "b200", pl.col("median_intvty") == first["median_intvty"])
+    assert marked.height == 2 and marked["on_frontier"].all()  # the repeat is marked too
+    assert not got.filter(pl.col("conc") == 999)["on_frontier"].any()
+    # the frontier itself keeps one of the two equal points
+    assert res.frontier.filter(pl.col("hardware") == "b200", pl.col("median_intvty") == first["median_intvty"]).height == 1
+
+
+def test_one_frontier_over_every_point_and_empty_input():
+    pts = _points().filter(pl.col("hardware") == "b200")
+    res = iso_table(pts, [50], pricing=Pricing.dashboard("v0"), by=[])
+    row = res.table.row(0, named=True)
+    ref = P.interpolate_reference(pts.to_dicts(), 50.0, "tput_per_gpu", x="median_intvty", y="tput_per_gpu")
+    assert row["label"] == "all points" and row["tput_per_gpu"] == pytest.approx(ref, rel=1e-12)
+    assert set(res.points["label"]) == {"all points"} and res.frontier["curve_id"].unique().to_list() == [0]
+    empty = iso_table(pts.head(0), [50])
+    assert empty.table.height == 0 and empty.frontier.height == 0 and empty.points.height == 0
+
+
 def test_unreachable_cells_and_records():
     res = iso_table(_points(), [5, 50, 500], pricing=Pricing.dashboard())
     recs = res.records()

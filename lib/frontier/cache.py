@@ -107,7 +107,9 @@ def put(key: str, points: pl.DataFrame, report: dict[str, Any], cache_dir: Path 
     try:
         d.mkdir(parents=True, exist_ok=True)
         tmp = d / f".load-{key}.parquet.tmp"
-        points.write_parquet(tmp, compression="lz4")  # lz4: faster to write and read than zstd, a bit larger
+        # lz4: faster to write and read than zstd, a bit larger. One row group: it reads back as one contiguous
+        # chunk per column, which is faster to read and makes every later gather and sort about 2x faster
+        points.write_parquet(tmp, compression="lz4", row_group_size=max(points.height, 1))
         os.replace(tmp, d / f"load-{key}.parquet")
         _atomic_write(d / f"load-{key}.json", json.dumps(report, default=str).encode())
     except OSError:

@@ -129,12 +129,14 @@ def add_costs(points: pl.DataFrame, pricing: Pricing | None = None) -> tuple[pl.
 
     New columns, per view ``v``: ``price_v`` ($/GPU-hour), ``cost_total_v``, ``cost_input_v``, ``cost_output_v``
     ($/M tokens); plus ``kw_per_gpu`` and ``tok_s_mw`` (tok/s per provisioned MW). Unknown GPUs get nulls.
+    Prices are looked up per row (no join), so the existing columns are not copied.
     """
     pricing = pricing or Pricing.dashboard()
-    t = pricing.table.select(["gpu", "kw", *pricing.views]).rename(
-        {"gpu": "hardware", "kw": "kw_per_gpu", **{v: f"price_{v}" for v in pricing.views}})
-    drop = [c for c in t.columns if c != "hardware" and c in points.columns]
-    out = points.drop(drop).join(t, on="hardware", how="left", maintain_order="left")
+    t = _price_lookup(pricing)
+    keys = t["gpu"]
+    lookups = [pl.col("hardware").replace_strict(keys, t[src], default=None, return_dtype=pl.Float64).alias(dst)
+               for src, dst in [("kw", "kw_per_gpu"), *[(v, f"price_{v}") for v in pricing.views]]]
+    out = points.with_columns(lookups)
     per_hour = SECONDS_PER_HOUR / TOKENS_PER_MILLION
     cols = [(pl.col("tput_per_gpu") * 1000.0 / pl.col("kw_per_gpu")).alias("tok_s_mw")]
     for v in pricing.views:
@@ -145,9 +147,26 @@ def add_costs(points: pl.DataFrame, pricing: Pricing | None = None) -> tuple[pl.
             (price / (pl.col("output_tput_per_gpu") * per_hour)).alias(f"cost_output_{v}"),
         ]
     out = out.with_columns(cols)
-    unpriced = sorted(set(out.filter(pl.col(f"price_{pricing.views[0]}").is_null())["hardware"].drop_nulls())) \
-        if pricing.views else sorted(set(out["hardware"].drop_nulls()))
-    return out, unpriced
+    return out, unpriced_gpus(points["hardware"], pricing)
+
+
+def unpriced_gpus(hardware: pl.Series, pricing: Pricing) -> list[str]:
+    """The GPUs in ``hardware`` that the pricing has no price for (in its first view), sorted."""
+    t = _price_lookup(pricing)
+    seen = hardware.drop_nulls().unique()
+    if pricing.views:
+        priced = t.filter(pl.col(pricing.views[0]).is_not_null())["gpu"]
+        seen = seen.filter(~seen.is_in(priced.implode()))
+    return sorted(seen.to_list())
+
+
+def _price_lookup(pricing: Pricing) -> pl.DataFrame:
+    """gpu, kw and the view columns as Float64, one row per GPU (a GPU listed twice is an error)."""
+    t = pricing.table.select(["gpu", "kw", *pricing.views])
+    dup = t.filter(pl.col("gpu").is_duplicated())["gpu"].unique().sort().to_list()
+    if dup:
+        raise ValueError(f"{pricing.label}: GPU(s) listed more than once: {dup}")
+    return t.with_columns(pl.col(c).cast(pl.Float64) for c in ["kw", *pricing.views])
 
 
 def cost_columns(views: Iterable[str]) -> dict[str, str]:

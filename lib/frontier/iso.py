@@ -6,14 +6,14 @@ spec §3 interpolation (``frontier.pareto``). Out-of-range targets are unreachab
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Iterable, Sequence
 
 import numpy as np
 import polars as pl
 
-from .economics import Pricing, add_costs, cost_columns
-from .pareto import frontier_parts, interpolate_many
+from .economics import Pricing, add_costs, cost_columns, unpriced_gpus
+from .pareto import FrontierParts, frontier_parts, interpolate_many
 from .schema import CURVE_KEY
 
 X = "median_intvty"
@@ -63,28 +63,58 @@ def label_expr(configs: pl.DataFrame, parts: Sequence[str] = LABEL_PARTS) -> pl.
             pieces.append(pl.col(c).cast(pl.String))
     if seq is not None:
         pieces.insert(1 if "model" in varying else 0, seq)
+    if not pieces:  # nothing to tell configs apart by (e.g. one frontier over every point)
+        return pl.lit("all points", dtype=pl.String)
     return pl.concat_str(pieces, separator=" · ")
 
 
-@dataclass
 class IsoResult:
-    """An iso-interactivity table and everything it was computed from."""
+    """An iso-interactivity table and everything it was computed from.
 
-    table: pl.DataFrame  # one row per config × target
-    configs: pl.DataFrame  # one row per config: keys, label, curve_id, points, frontier size, interactivity range
-    frontier: pl.DataFrame  # frontier points (priced), sorted by curve and interactivity
-    points: pl.DataFrame  # every priced point with its label and ``on_frontier``
-    pricing: Pricing
-    unpriced: list[str]
-    targets: list[float]
-    baseline: str | None = None
-    metrics: list[str] = field(default_factory=list)
+    table: one row per config × target; configs: one row per config (keys, label, curve_id, points, frontier size,
+    interactivity range); unpriced: GPUs with no price. Built on first use (the table itself needs neither, and for
+    a million points they are most of the work): frontier: the frontier points with every input column, priced,
+    sorted by curve and interactivity; points: every input point, priced, with its label and ``on_frontier``."""
+
+    def __init__(self, table: pl.DataFrame, configs: pl.DataFrame, pricing: Pricing, unpriced: list[str],
+                 targets: list[float], baseline: str | None, metrics: list[str], source: pl.DataFrame,
+                 parts: FrontierParts, group_labels: pl.Series):
+        self.table, self.configs = table, configs
+        self.pricing, self.unpriced, self.targets = pricing, unpriced, targets
+        self.baseline, self.metrics = baseline, metrics
+        self._source, self._parts, self._group_labels = source, parts, group_labels
+
+    @cached_property
+    def frontier(self) -> pl.DataFrame:
+        """Frontier points (all input columns), priced, with ``label`` and ``curve_id``; sorted by curve, then
+        interactivity."""
+        return _frontier_rows(self._source, self._parts, self._group_labels, self.pricing)
+
+    @cached_property
+    def points(self) -> pl.DataFrame:
+        """Every input point, priced (``economics.add_costs``), with ``label`` and ``on_frontier`` (a frontier
+        point or an exact repeat of one)."""
+        priced, _ = add_costs(self._source, self.pricing)
+        return priced.with_columns(label=_labels_of(self._source, self._parts.gid, self._group_labels),
+                                   on_frontier=pl.Series("on_frontier", self._parts.on_frontier))
 
     def records(self) -> list[dict[str, Any]]:
         """One JSON-ready record per config and target (nulls where unreachable)."""
         cols = [*CURVE_KEY, "label", "target", "reachable", *self.metrics, "topology"] + \
             [c for c in self.table.columns if c.endswith("_vs_baseline")]
         return self.table.select([c for c in cols if c in self.table.columns]).to_dicts()
+
+
+def _labels_of(points: pl.DataFrame, gid: np.ndarray, group_labels: pl.Series) -> pl.Series:
+    """The config label of each row of ``points`` (rows given by their group ids)."""
+    return group_labels.gather(gid).alias("label") if gid.size else pl.Series("label", [], pl.String)
+
+
+def _frontier_rows(points: pl.DataFrame, parts: FrontierParts, group_labels: pl.Series,
+                   pricing: Pricing) -> pl.DataFrame:
+    fr, _ = add_costs(points[parts.rows], pricing)
+    return fr.with_columns(label=_labels_of(fr, parts.gid[parts.rows], group_labels),
+                           curve_id=pl.Series(parts.curve_id, dtype=pl.Int64))
 
 
 def iso_table(
@@ -97,29 +127,28 @@ def iso_table(
     extra_metrics: Sequence[str] = (),
 ) -> IsoResult:
     """Configs × targets table. ``baseline``: a config label or a dict of curve-key values; adds
-    ``<metric>_vs_baseline`` = value ÷ baseline value at the same target."""
+    ``<metric>_vs_baseline`` = value ÷ baseline value at the same target.
+
+    Works on the frontier rows and only the columns the metrics need (costs are read off the frontier);
+    ``IsoResult.frontier`` and ``IsoResult.points`` carry every column and are built when first used."""
     tlist = targets_from(targets)
     if not tlist:
         raise ValueError("no target interactivities given")
     pricing = pricing or Pricing.dashboard()
-    priced, unpriced = add_costs(points, pricing)
     by = list(by)
     # one grouping pass (integer group ids) serves the frontier, labels, point counts and frontier membership
-    parts = frontier_parts(priced, by, X, Y)
-    configs = priced.select(by)[parts.first] if by else priced.select(by).head(1)
+    parts = frontier_parts(points, by, X, Y)
+    configs = points.select(by)[parts.first] if by else points.select(by).head(1)
     lab = label_expr(configs)
-    group_labels = configs.select(lab.alias("label")).to_series() if by else None
-    if group_labels is not None and priced.height:
-        priced = priced.with_columns(label=group_labels.gather(parts.gid))
-    else:
-        priced = priced.with_columns(label=lab)
-    fr = priced[parts.rows].with_columns(curve_id=pl.Series(parts.curve_id, dtype=pl.Int64))
-    # a point is on the frontier when it has a frontier point's group, interactivity and throughput
-    gid_fr = parts.gid[parts.rows]
-    on = pl.DataFrame({"__g": gid_fr, X: fr[X], Y: fr[Y]}).unique().with_columns(on_frontier=pl.lit(True))
-    keys = pl.DataFrame({"__g": parts.gid, X: priced[X], Y: priced[Y]})  # narrow: the wide table is not copied
-    on_frontier = keys.join(on, on=["__g", X, Y], how="left", nulls_equal=True, maintain_order="left")["on_frontier"]
-    priced = priced.with_columns(on_frontier=on_frontier.fill_null(False))
+    if by:
+        group_labels = configs.select(lab.alias("label")).to_series()
+    else:  # one frontier over every point
+        group_labels = pl.Series("label", ["all points"] if points.height else [], pl.String)
+    need = [*by, X, Y, "hardware", "topology", "tput_per_gpu", "input_tput_per_gpu", "output_tput_per_gpu",
+            *DIRECT_METRICS, *extra_metrics]
+    narrow = points.select([c for c in dict.fromkeys(need) if c in points.columns])
+    fr = _frontier_rows(narrow, parts, group_labels, pricing)
+    unpriced = unpriced_gpus(points["hardware"], pricing)
     cid = parts.curve_id
     n_fr = cid.size
     starts = np.flatnonzero(np.r_[True, cid[1:] != cid[:-1]]) if n_fr else np.zeros(0, np.int64)
@@ -160,8 +189,9 @@ def iso_table(
         table = table.join(base, on="target", how="left").with_columns(
             [(pl.col(m) / pl.col(f"__b_{m}")).alias(f"{m}_vs_baseline") for m in metrics]
         ).drop([f"__b_{m}" for m in metrics]).sort("curve_id", "target")
-    return IsoResult(table=table, configs=cfg, frontier=fr, points=priced, pricing=pricing, unpriced=unpriced,
-                     targets=tlist, baseline=base_label, metrics=list(metrics))
+    return IsoResult(table=table, configs=cfg, pricing=pricing, unpriced=unpriced, targets=tlist,
+                     baseline=base_label, metrics=list(metrics), source=points, parts=parts,
+                     group_labels=group_labels)
 
 
 def _pick_baseline(cfg: pl.DataFrame, baseline: str | dict[str, Any]) -> pl.DataFrame:

@@ -143,19 +143,22 @@ def _group_ids(df: pl.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, np.ndar
     return gid, first
 
 
-def _frontier_mask_gid(gid: np.ndarray, xv: np.ndarray, yv: np.ndarray) -> np.ndarray:
+def _frontier_mask_gid(gid: np.ndarray, xv: np.ndarray, yv: np.ndarray,
+                       with_ties: bool = False) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Frontier membership per row for integer group ids (the rule of ``frontier_reference``), all in numpy.
 
     Rows sorted by (group, x ascending, y descending, row); the first row at each (group, x) is on the frontier
     when its y beats every y at a greater x in its group. The suffix maximum is taken over exact integer ranks
-    of y, so the comparison is exact."""
+    of y, so the comparison is exact. ``with_ties``: also return the rows that repeat a frontier point (same
+    group, x and y; the frontier keeps one of them)."""
     n = gid.size
     on = np.zeros(n, dtype=bool)
+    tied = np.zeros(n, dtype=bool)
     with np.errstate(invalid="ignore"):
         valid = np.isfinite(xv) & (xv > 0) & np.isfinite(yv)
     idx = np.nonzero(valid)[0]
     if idx.size == 0:
-        return on
+        return (on, tied) if with_ties else on
     g, x, y = gid[idx], xv[idx], yv[idx]
     order = _argsort_keys([g, x, y], [False, False, True])  # stable: ties keep row order
     g, x, y, idx = g[order], x[order], y[order], idx[order]
@@ -176,7 +179,14 @@ def _frontier_mask_gid(gid: np.ndarray, xv: np.ndarray, yv: np.ndarray) -> np.nd
     suffix[:-1] = np.where(same_next, cm[1:], -1)
     keep = first_at_x & (yr > suffix)
     on[idx[keep]] = True
-    return on
+    if not with_ties:
+        return on
+    # equal (group, x, y) rows are adjacent in this order, led by the one the frontier may keep
+    new_run = first_at_x.copy()
+    new_run[1:] |= yr[1:] != yr[:-1]
+    run = np.cumsum(new_run) - 1
+    tied[idx] = keep[np.flatnonzero(new_run)][run]
+    return on, tied
 
 
 def _argsort_keys(keys: list[np.ndarray], descending: list[bool]) -> np.ndarray:
@@ -216,11 +226,13 @@ class FrontierParts:
 
     gid: group id of every row of the input (arbitrary numbering); first: first row of each group;
     rows: frontier rows, sorted by curve then x; curve_id: the curve of each of those rows;
-    curve_of_group: curve id of each group (-1 when the group has no frontier)."""
+    curve_of_group: curve id of each group (-1 when the group has no frontier); on_frontier: per input row, is it
+    a frontier point or an exact repeat of one (same group, x and y)."""
 
-    def __init__(self, gid, first, rows, curve_id, curve_of_group):
+    def __init__(self, gid, first, rows, curve_id, curve_of_group, on_frontier):
         self.gid, self.first, self.rows = gid, first, rows
         self.curve_id, self.curve_of_group = curve_id, curve_of_group
+        self.on_frontier = on_frontier
 
 
 def frontier_parts(df: pl.DataFrame, by: Sequence[str], x: str = "median_intvty",
@@ -230,7 +242,8 @@ def frontier_parts(df: pl.DataFrame, by: Sequence[str], x: str = "median_intvty"
     gid, first = _group_ids(df, by)
     xv = df[x].cast(pl.Float64).to_numpy().astype(float)
     yv = df[y].cast(pl.Float64).to_numpy().astype(float)
-    rows = np.nonzero(_frontier_mask_gid(gid, xv, yv))[0]
+    on, tied = _frontier_mask_gid(gid, xv, yv, with_ties=True)
+    rows = np.nonzero(on)[0]
     cid_of_group = np.full(first.size, -1, np.int64)
     if by:
         has = np.zeros(first.size, dtype=bool)
@@ -243,7 +256,7 @@ def frontier_parts(df: pl.DataFrame, by: Sequence[str], x: str = "median_intvty"
         cid_of_group[:] = 0
     cid = cid_of_group[gid[rows]]
     order = _argsort_keys([cid, xv[rows]], [False, False])
-    return FrontierParts(gid, first, rows[order], cid[order], cid_of_group)
+    return FrontierParts(gid, first, rows[order], cid[order], cid_of_group, tied)
 
 
 def interpolate_many(
@@ -306,38 +319,43 @@ def interpolate_many(
     hi_last = lo_local + 1 == q_len - 1
     two, more = q_len == 2, q_len > 2
 
-    def hermite(vals: np.ndarray) -> np.ndarray:
-        yw = vals[win]
+    def hermite(vals: np.ndarray, q: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """The spline of ``vals`` at the queries ``q`` (all by default)."""
+        yw = vals[win[:, q]]
+        x0, x1, x2, x3 = xw[0, q], xw[1, q], xw[2, q], xw[3, q]
+        tw, more_q, len_q = two[q], more[q], q_len[q]
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            h0, h1, h2 = xw[1] - xw[0], xw[2] - xw[1], xw[3] - xw[2]
+            h0, h1, h2 = x1 - x0, x2 - x1, x3 - x2
             s0, s1, s2 = (yw[1] - yw[0]) / h0, (yw[2] - yw[1]) / h1, (yw[3] - yw[2]) / h2
             i_lo = _interior(s0, s1, h0, h1)
             i_hi = _interior(s1, s2, h1, h2)
-            m_lo = np.where(two, s1, np.where(more, np.where(lo_first, (3 * s1 - i_hi) / 2, i_lo), 0.0))
-            m_hi = np.where(two, s1, np.where(more, np.where(hi_last, (3 * s1 - i_lo) / 2, i_hi), 0.0))
-            y1 = np.where(q_len >= 2, yw[2], yw[1])
+            m_lo = np.where(tw, s1, np.where(more_q, np.where(lo_first[q], (3 * s1 - i_hi) / 2, i_lo), 0.0))
+            m_hi = np.where(tw, s1, np.where(more_q, np.where(hi_last[q], (3 * s1 - i_lo) / 2, i_hi), 0.0))
+            y1 = np.where(len_q >= 2, yw[2], yw[1])
             h = h1
-            u = np.where(h > 0, (q_t - xw[1]) / np.where(h > 0, h, 1.0), 0.0)
+            u = np.where(h > 0, (q_t[q] - x1) / np.where(h > 0, h, 1.0), 0.0)
             u2, u3 = u * u, u * u * u
             return ((2 * u3 - 3 * u2 + 1) * yw[1] + (u3 - 2 * u2 + u) * h * m_lo
                     + (-2 * u3 + 3 * u2) * y1 + (u3 - u2) * h * m_hi)
 
     recip_cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    spline_of: dict[str, np.ndarray] = {}  # column → its clamped spline at every query (computed once)
     for mcol, recip in metrics.items():
         vals = fr[mcol].cast(pl.Float64).to_numpy().astype(float) if mcol in fr.columns else np.full(xs.size, np.nan)
         missing = ~np.isfinite(vals)
         curve_missing = np.bincount(cid, weights=missing.astype(float), minlength=n_curves) > 0
         vmin, vmax = _segment_minmax(vals, start, length)
-        value = hermite(vals)
-        value = np.clip(value, vmin[q_c], vmax[q_c])
+        direct = np.ones(nq, dtype=bool)  # queries read off this metric's own spline
+        recip_value = None
         if recip is not None and recip in fr.columns:
             if recip not in recip_cache:
                 thr = fr[recip].cast(pl.Float64).to_numpy().astype(float)
                 bad_thr = ~np.isfinite(thr) | (thr <= 0)
-                tmin, tmax = _segment_minmax(thr, start, length)
                 # the throughput spline (a curve with an unusable throughput never takes this path: see agree)
-                tv = hermite(thr)
-                recip_cache[recip] = (thr, bad_thr, np.clip(tv, tmin[q_c], tmax[q_c]))
+                if recip not in spline_of:
+                    tmin, tmax = _segment_minmax(thr, start, length)
+                    spline_of[recip] = np.clip(hermite(thr), tmin[q_c], tmax[q_c])
+                recip_cache[recip] = (thr, bad_thr, spline_of[recip])
             thr, bad_thr, tv = recip_cache[recip]
             with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 k = vals * thr
@@ -347,7 +365,16 @@ def interpolate_many(
                                                | bad_thr).astype(float), minlength=n_curves) == 0) & (k0 != 0)
             with np.errstate(divide="ignore", invalid="ignore"):
                 recip_value = k0[q_c] / tv
-            value = np.where(agree[q_c], recip_value, value)
+            direct = ~agree[q_c]
+        # the metric's own spline, clamped to its range, only where it is used
+        value = np.full(nq, np.nan) if recip_value is None else recip_value
+        q_direct = np.flatnonzero(direct)
+        if q_direct.size == nq and recip_value is None:
+            value = np.clip(hermite(vals), vmin[q_c], vmax[q_c])
+            if mcol in fr.columns:
+                spline_of[mcol] = value
+        elif q_direct.size:
+            value[q_direct] = np.clip(hermite(vals, q_direct), vmin[q_c[q_direct]], vmax[q_c[q_direct]])
         value = np.where(single, vals[np.minimum(q_start, xs.size - 1)], value)
         ok = in_range & ~curve_missing[q_c]
         out[mcol] = np.where(ok, value, np.nan)
