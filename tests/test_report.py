@@ -6,6 +6,7 @@ purpose with ``fail: true``), ``fail`` always raises. Kernels run sequentially (
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import struct
 import subprocess
@@ -58,7 +59,7 @@ def test_success_report_is_offline_with_code_hidden(built):
     assert json.loads((d / "summary.json").read_text()) == {"label": "fixture", "rows": 8, "max_tput": 3000.0}
     run = json.loads((d / "run.json").read_text())
     assert run["status"] == "ok" and run["library_version"]
-    assert run["notebook_sha256"] == report._sha256(FIXTURES / "ok.ipynb")
+    assert run["notebook_sha256"] == hashlib.sha256((FIXTURES / "ok.ipynb").read_bytes()).hexdigest()
     assert run["parameters"]["chart_mode"] == "svg" and run["duration_s"] > 0
     assert run["started_utc"] <= run["finished_utc"]
     assert (d / "ok.ipynb").exists() and not (d / "failed.html").exists()

@@ -26,7 +26,6 @@ import binascii
 import contextlib
 import dataclasses
 import datetime as dt
-import hashlib
 import html
 import json
 import os
@@ -42,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from frontier import paths
+from frontier.cache import file_sha256
 
 TEMPLATES_DIR = paths.PACKAGE_DIR / "templates"
 TEMPLATE_NAME = "frontier"
@@ -315,14 +315,6 @@ def _iso(t: dt.datetime) -> str:
     return t.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _report_css() -> str:
     from frontier import display
 
@@ -522,7 +514,7 @@ def _run_one(name: str, nb_path: Path, params: dict[str, Any], out_dir: Path, st
     report.mkdir(parents=True)
     work.mkdir()
     executed = report / f"{name}.ipynb"
-    nb_sha = _sha256(nb_path)
+    nb_sha = file_sha256(nb_path)
     declared = declared_parameters(nb_path)
     warnings: list[str] = []
 
