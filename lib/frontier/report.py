@@ -555,6 +555,9 @@ def _run_one(name: str, nb_path: Path, params: dict[str, Any], out_dir: Path, st
             pm.execute_notebook(
                 str(nb_path), str(executed), parameters=injected, kernel_name="python3", cwd=str(paths.ROOT),
                 execution_timeout=timeout_s, progress_bar=False, log_output=False,
+                # the kernel's own start-up chatter (e.g. its notice about local TCP sockets) is not the report's
+                # business; cell errors still fail the run and appear in the failure report
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],
             )
         nb = nbformat.read(str(executed), as_version=4)
         title = str(nb.metadata.get("title") or name)
