@@ -255,3 +255,12 @@ def test_more_labels_than_colours_get_dashes():
     assert dash["field"] == "label" and dash["scale"]["range"][0] == [1, 0] and dash["scale"]["range"][9] != [1, 0]
     few = charts.frontier_chart(None, df.filter(pl.col("label") < "c05")).to_dict()["layer"][0]
     assert "strokeDash" not in few["encoding"]
+
+
+def test_chart_description_from_title_and_subtitle():
+    from frontier.charts import chart_description
+    assert chart_description({"title": {"text": "Cost", "subtitle": ["at 50 tok/s/user", "costh"]}}) == \
+        "Cost. at 50 tok/s/user. costh"
+    assert chart_description({"title": "Only a title"}) == "Only a title"
+    assert chart_description({"description": "Given", "title": "ignored"}) == "Given"
+    assert chart_description({}) == "Chart"

@@ -54,6 +54,11 @@ def test_success_report_is_offline_with_code_hidden(built):
     assert "<script" not in page.lower()  # static SVG mode: no JavaScript at all
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
     assert "data:image/svg+xml;base64," in page  # the charts are inline
+    # each chart image says what it shows (its title), escaped like any other string
+    alts = _img_alts(page)
+    assert "Chart: Fixture frontier" in alts
+    assert 'Chart: Second chart "q" <b>x</b>' in alts  # an attribute value, parsed back: nothing leaked as markup
+    assert "<b>x</b>" not in page and "No description has been provided" not in page
     assert sorted(p.name for p in (d / "figures").iterdir()) == [
         "fixture-dark.png", "fixture-dark.svg", "fixture-light.png", "fixture-light.svg"]
     assert json.loads((d / "summary.json").read_text()) == {"label": "fixture", "rows": 8, "max_tput": 3000.0}
@@ -202,3 +207,18 @@ def test_template_strips_cdn_scripts():
     page = report.notebook_to_html(nb, title="t")
     assert report.find_external_refs(page) == []
     assert "require.js" not in page and "mathjax" not in page.lower() and "mermaid.esm" not in page
+
+
+def _img_alts(page: str) -> list[str]:
+    """The alt text of every <img> in a page, as a browser would read it."""
+    from html.parser import HTMLParser
+
+    alts: list[str] = []
+
+    class _P(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag == "img":
+                alts.append(dict(attrs).get("alt") or "")
+
+    _P().feed(page)
+    return alts

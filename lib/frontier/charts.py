@@ -276,8 +276,29 @@ def _finish(chart: alt.TopLevelMixin, *, theme: str, title: str | None, subtitle
     t = _title(title, subtitle)
     if t is not alt.Undefined:
         chart = chart.properties(title=t)
+    desc = ". ".join(x for x in (title, subtitle) if x)
+    if desc:  # for screen readers: the SVG's aria-label and the report image's alt text
+        chart = chart.properties(description=desc)
     chart["config"] = theme_config(theme)  # type: ignore[index]
     return chart
+
+
+def chart_description(spec: Mapping[str, Any]) -> str:
+    """A one-line text description of a chart spec (its description, else its title and subtitle), for alt text."""
+    desc = spec.get("description")
+    if isinstance(desc, str) and desc.strip():
+        return desc.strip()
+    title = spec.get("title")
+    parts: list[str] = []
+    if isinstance(title, Mapping):
+        for key in ("text", "subtitle"):
+            v = title.get(key)
+            parts += [str(x) for x in v] if isinstance(v, (list, tuple)) else ([str(v)] if v else [])
+    elif isinstance(title, (list, tuple)):
+        parts = [str(x) for x in title]
+    elif title:
+        parts = [str(title)]
+    return ". ".join(p for p in parts if p.strip()) or "Chart"
 
 
 def _target_layers(targets: Sequence[float] | None, x_field_title: str, unit: str) -> list[alt.Chart]:
@@ -681,7 +702,7 @@ def _svg_renderer(spec: dict, **metadata: Any) -> dict[str, str]:
 
     spec = spec_with_theme(spec, _STATE["theme"], override=False)
     svg = vlc.vegalite_to_svg(spec, vl_version=_vl_version(), allowed_base_urls=[])
-    return {"image/svg+xml": svg, "text/plain": "<chart>"}
+    return {"image/svg+xml": svg, "text/plain": f"Chart: {chart_description(spec)}"}
 
 
 def _interactive_renderer(spec: dict, **metadata: Any) -> dict[str, str]:
