@@ -37,3 +37,18 @@ def test_notebooks_are_stored_clean():
         assert len(params) == 1, f"{nb_path}: one 'parameters' cell"
         src = "".join(params[0]["source"])
         assert re.search(r"^\w+: [\w\[\], |.]+ = .+#", src, re.M), f"{nb_path}: typed, commented defaults"
+
+
+def test_papermill_sees_every_notebook_parameter():
+    """`papermill --help-notebook` and parameter injection list every typed default, with its comment."""
+    import ast
+
+    import papermill as pm
+
+    for nb_path in sorted(paths.NOTEBOOKS.glob("*.ipynb")):
+        nb = json.loads(nb_path.read_text())
+        cell = next(c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", []))
+        names = [n.target.id for n in ast.parse("".join(cell["source"])).body if isinstance(n, ast.AnnAssign)]
+        seen = pm.inspect_notebook(str(nb_path))
+        assert names and [n for n in names if n not in seen] == [], nb_path
+        assert all(seen[n]["help"] for n in names), f"{nb_path}: every parameter has a comment"
