@@ -10,6 +10,7 @@ from frontier import paths
 from frontier.report import check_offline
 
 from .test_load_bad import agg_row
+from .test_report import _img_alts
 
 
 def report(*args: str) -> subprocess.CompletedProcess:
@@ -29,7 +30,9 @@ def test_report_command_end_to_end(tmp_path):
         assert check_offline(page) == [], name
         html = page.read_text()
         assert "Synthetic data" in html
-        assert html.count('<img alt="No description has been provided for this image" src="data:image/svg+xml') >= 1
+        assert html.count('src="data:image/svg+xml') >= 1, name  # charts inline
+        alts = _img_alts(html)
+        assert alts and all(a.startswith("Chart: ") and len(a) > 10 for a in alts), (name, alts)  # each says what
         assert "def " not in html and "import " not in html  # code hidden
         run = json.loads((out / name / "run.json").read_text())
         assert run["status"] == "ok"
