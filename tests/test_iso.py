@@ -94,6 +94,13 @@ def test_one_frontier_over_every_point_and_empty_input():
     ref = P.interpolate_reference(pts.to_dicts(), 50.0, "tput_per_gpu", x="median_intvty", y="tput_per_gpu")
     assert row["label"] == "all points" and row["tput_per_gpu"] == pytest.approx(ref, rel=1e-12)
     assert set(res.points["label"]) == {"all points"} and res.frontier["curve_id"].unique().to_list() == [0]
+    # grouped by a column labels do not usually name: the labels are its values, one frontier per value
+    by_tp = iso_table(pts, [50], pricing=Pricing.dashboard("v0"), by=["tp"])
+    assert sorted(by_tp.table["label"].to_list()) == ["4", "8"]
+    for row in by_tp.table.iter_rows(named=True):
+        sel = pts.filter(pl.col("tp") == row["tp"]).to_dicts()
+        ref = P.interpolate_reference(sel, 50.0, "tput_per_gpu", x="median_intvty", y="tput_per_gpu")
+        assert row["tput_per_gpu"] == pytest.approx(ref, rel=1e-12)
     empty = iso_table(pts.head(0), [50])
     assert empty.table.height == 0 and empty.frontier.height == 0 and empty.points.height == 0
 

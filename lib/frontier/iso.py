@@ -63,7 +63,9 @@ def label_expr(configs: pl.DataFrame, parts: Sequence[str] = LABEL_PARTS) -> pl.
             pieces.append(pl.col(c).cast(pl.String))
     if seq is not None:
         pieces.insert(1 if "model" in varying else 0, seq)
-    if not pieces:  # nothing to tell configs apart by (e.g. one frontier over every point)
+    if not pieces:  # grouped by columns a label does not usually name: use them as they are
+        pieces = [pl.col(c).cast(pl.String) for c in configs.columns]
+    if not pieces:  # no grouping: one frontier over every point
         return pl.lit("all points", dtype=pl.String)
     return pl.concat_str(pieces, separator=" · ")
 
@@ -95,7 +97,7 @@ class IsoResult:
         """Every input point, priced (``economics.add_costs``), with ``label`` and ``on_frontier`` (a frontier
         point or an exact repeat of one)."""
         priced, _ = add_costs(self._source, self.pricing)
-        return priced.with_columns(label=_labels_of(self._source, self._parts.gid, self._group_labels),
+        return priced.with_columns(label=_labels_of(self._parts.gid, self._group_labels),
                                    on_frontier=pl.Series("on_frontier", self._parts.on_frontier))
 
     def records(self) -> list[dict[str, Any]]:
@@ -105,15 +107,15 @@ class IsoResult:
         return self.table.select([c for c in cols if c in self.table.columns]).to_dicts()
 
 
-def _labels_of(points: pl.DataFrame, gid: np.ndarray, group_labels: pl.Series) -> pl.Series:
-    """The config label of each row of ``points`` (rows given by their group ids)."""
+def _labels_of(gid: np.ndarray, group_labels: pl.Series) -> pl.Series:
+    """The config label of each row, given the rows' group ids."""
     return group_labels.gather(gid).alias("label") if gid.size else pl.Series("label", [], pl.String)
 
 
 def _frontier_rows(points: pl.DataFrame, parts: FrontierParts, group_labels: pl.Series,
                    pricing: Pricing) -> pl.DataFrame:
     fr, _ = add_costs(points[parts.rows], pricing)
-    return fr.with_columns(label=_labels_of(fr, parts.gid[parts.rows], group_labels),
+    return fr.with_columns(label=_labels_of(parts.gid[parts.rows], group_labels),
                            curve_id=pl.Series(parts.curve_id, dtype=pl.Int64))
 
 
@@ -138,10 +140,9 @@ def iso_table(
     by = list(by)
     # one grouping pass (integer group ids) serves the frontier, labels, point counts and frontier membership
     parts = frontier_parts(points, by, X, Y)
-    configs = points.select(by)[parts.first] if by else points.select(by).head(1)
-    lab = label_expr(configs)
     if by:
-        group_labels = configs.select(lab.alias("label")).to_series()
+        configs = points.select(by)[parts.first]
+        group_labels = configs.select(label_expr(configs).alias("label")).to_series()
     else:  # one frontier over every point
         group_labels = pl.Series("label", ["all points"] if points.height else [], pl.String)
     need = [*by, X, Y, "hardware", "topology", "tput_per_gpu", "input_tput_per_gpu", "output_tput_per_gpu",
