@@ -26,6 +26,11 @@ def _dir(cache_dir: Path | None) -> Path:
     return Path(cache_dir) if cache_dir is not None else paths.DATA_PROCESSED
 
 
+def bytes_sha256(data: bytes) -> str:
+    """SHA-256 (hex) of a byte string."""
+    return hashlib.sha256(data).hexdigest()
+
+
 def file_sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:

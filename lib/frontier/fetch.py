@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gzip
-import hashlib
 import http.client
 import json
 import os
@@ -49,6 +48,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from frontier import __version__
+from frontier.cache import bytes_sha256
 from frontier.paths import DATA_RAW, ROOT
 from frontier.safety import UnsafePathError, check_tree, check_zip, safe_copy_tree
 
@@ -200,7 +200,7 @@ def cache_filename(endpoint: str, params: Mapping[str, Any] | None, url: str) ->
     ep = _slug(_clean_endpoint(endpoint).replace("/", "-")) or "endpoint"
     parts = [f"{_slug(k, 16)}-{_slug(v)}" for k, v in _clean_params(params).items()]
     ps = "_".join(p.strip("-") for p in parts if p.strip("-"))[:120].strip("-._")
-    digest = hashlib.sha256(url.encode("utf-8")).hexdigest()[:12]
+    digest = bytes_sha256(url.encode("utf-8"))[:12]
     return "__".join(x for x in (ep, ps, digest) if x) + ".json"
 
 
@@ -222,10 +222,6 @@ def _parse_iso(s: str) -> dt.datetime | None:
     except ValueError:
         return None
     return t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc)
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def _n_rows(data: Any) -> int | None:
@@ -258,7 +254,7 @@ def find_cached(cache_dir: str | os.PathLike, name: str, url: str) -> FetchResul
             body = body_path.read_bytes()
         except (OSError, ValueError):
             continue
-        if not isinstance(meta, dict) or meta.get("url") != url or meta.get("sha256") != _sha256(body):
+        if not isinstance(meta, dict) or meta.get("url") != url or meta.get("sha256") != bytes_sha256(body):
             continue
         res = FetchResult(
             path=body_path,
@@ -535,7 +531,7 @@ def fetch_endpoint(
 
     now = _utcnow()
     path = root / now.strftime("%Y-%m-%d") / name
-    sha = _sha256(resp.body)
+    sha = bytes_sha256(resp.body)
     meta = {
         "url": url,
         "endpoint": ep,

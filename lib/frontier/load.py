@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import fnmatch
 import glob as globlib
-import hashlib
 import io
 import json
 import math
@@ -415,10 +414,11 @@ def _zip_sources(label: str, data: bytes, hint: dict[str, Any], report: LoadRepo
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as e:
-        report.files.append(FileEntry(label, _sha256(data), "zip", status="skipped", reason=f"bad zip archive: {e}"))
+        report.files.append(FileEntry(label, cache_mod.bytes_sha256(data), "zip", status="skipped",
+                                      reason=f"bad zip archive: {e}"))
         report.skips.append(SkipEntry(label, None, "bad zip archive"))
         return
-    report.files.append(FileEntry(label, _sha256(data), "zip", status="read", reason="archive"))
+    report.files.append(FileEntry(label, cache_mod.bytes_sha256(data), "zip", status="read", reason="archive"))
     sidecars: dict[str, dict[str, Any]] = {}
     for info in infos:
         if PurePosixPath(info.filename).name == "run.json" and _safe_member(info.filename):
@@ -462,10 +462,6 @@ def _zip_sources(label: str, data: bytes, hint: dict[str, Any], report: LoadRepo
             yield from _zip_sources(member, blob, mhint, report)
         else:
             yield _Source(member, blob, None, None, mhint)
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1274,7 +1270,7 @@ def _read_sources(sources: Iterable[_Source], report: LoadReport, topology: dict
     in_flight_bytes = 0                    # cannot keep every file's content alive
 
     def hasher(buf: bytes | Path) -> Any:
-        return hash_pool.submit(_sha256 if isinstance(buf, bytes) else cache_mod.file_sha256, buf)
+        return hash_pool.submit(cache_mod.bytes_sha256 if isinstance(buf, bytes) else cache_mod.file_sha256, buf)
 
     try:
         for idx, src in enumerate(sources):
@@ -1289,7 +1285,7 @@ def _read_sources(sources: Iterable[_Source], report: LoadReport, topology: dict
                     report.skips.append(SkipEntry(src.label, None, "unreadable file"))
                     continue
                 except _NotFast:
-                    entry.sha256 = entry.sha256 or _sha256(src.data)
+                    entry.sha256 = entry.sha256 or cache_mod.bytes_sha256(src.data)
                     checked(idx, src, entry)
                     src.raw_data = None
                     continue
