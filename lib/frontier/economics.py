@@ -132,6 +132,11 @@ def add_costs(points: pl.DataFrame, pricing: Pricing | None = None) -> tuple[pl.
     Prices are looked up per row (no join), so the existing columns are not copied.
     """
     pricing = pricing or Pricing.dashboard()
+    return price_points(points, pricing), unpriced_gpus(points["hardware"], pricing)
+
+
+def price_points(points: pl.DataFrame, pricing: Pricing) -> pl.DataFrame:
+    """The columns of ``add_costs`` added to ``points``, without the list of unpriced GPUs."""
     t = _price_lookup(pricing)
     keys = t["gpu"]
     lookups = [pl.col("hardware").replace_strict(keys, t[src], default=None, return_dtype=pl.Float64).alias(dst)
@@ -146,8 +151,7 @@ def add_costs(points: pl.DataFrame, pricing: Pricing | None = None) -> tuple[pl.
             (price / (pl.col("input_tput_per_gpu") * per_hour)).alias(f"cost_input_{v}"),
             (price / (pl.col("output_tput_per_gpu") * per_hour)).alias(f"cost_output_{v}"),
         ]
-    out = out.with_columns(cols)
-    return out, unpriced_gpus(points["hardware"], pricing)
+    return out.with_columns(cols)
 
 
 def unpriced_gpus(hardware: pl.Series, pricing: Pricing) -> list[str]:

@@ -12,7 +12,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 import polars as pl
 
-from .economics import Pricing, add_costs, cost_columns, unpriced_gpus
+from .economics import Pricing, cost_columns, price_points, unpriced_gpus
 from .pareto import FrontierParts, frontier_parts, interpolate_many
 from .schema import CURVE_KEY
 
@@ -94,10 +94,9 @@ class IsoResult:
 
     @cached_property
     def points(self) -> pl.DataFrame:
-        """Every input point, priced (``economics.add_costs``), with ``label`` and ``on_frontier`` (a frontier
+        """Every input point, priced (``economics.price_points``), with ``label`` and ``on_frontier`` (a frontier
         point or an exact repeat of one)."""
-        priced, _ = add_costs(self._source, self.pricing)
-        return priced.with_columns(label=_labels_of(self._parts.gid, self._group_labels),
+        return price_points(self._source, self.pricing).with_columns(label=_labels_of(self._parts.gid, self._group_labels),
                                    on_frontier=pl.Series("on_frontier", self._parts.on_frontier))
 
     def records(self) -> list[dict[str, Any]]:
@@ -114,8 +113,7 @@ def _labels_of(gid: np.ndarray, group_labels: pl.Series) -> pl.Series:
 
 def _frontier_rows(points: pl.DataFrame, parts: FrontierParts, group_labels: pl.Series,
                    pricing: Pricing) -> pl.DataFrame:
-    fr, _ = add_costs(points[parts.rows], pricing)
-    return fr.with_columns(label=_labels_of(parts.gid[parts.rows], group_labels),
+    return price_points(points[parts.rows], pricing).with_columns(label=_labels_of(parts.gid[parts.rows], group_labels),
                            curve_id=pl.Series(parts.curve_id, dtype=pl.Int64))
 
 
