@@ -40,6 +40,8 @@ try:
 except ImportError:  # pragma: no cover - standalone fallback
     FRAMEWORK_ALIASES = {"dynamo-trtllm": "dynamo-trt", "sglang-disagg": "mori-sglang"}
 
+from frontier.schema import DISAGG_SCHEMA  # noqa: E402 - after the optional imports above
+
 __all__ = ["EVAL_SCHEMA", "CONFIG_KEY", "JOIN_COLUMNS", "EvalLoad", "load_evals", "evals_from_rows", "join_evals"]
 
 EVAL_SCHEMA: dict[str, pl.DataType] = {
@@ -64,16 +66,7 @@ EVAL_SCHEMA: dict[str, pl.DataType] = {
     "run_url": pl.String(),
     "eval_id": pl.String(),  # the API's row id
     "config_id": pl.Int64(),
-    "prefill_tp": pl.Int32(),
-    "prefill_ep": pl.Int32(),
-    "prefill_dp_attention": pl.Boolean(),
-    "prefill_num_workers": pl.Int32(),
-    "decode_tp": pl.Int32(),
-    "decode_ep": pl.Int32(),
-    "decode_dp_attention": pl.Boolean(),
-    "decode_num_workers": pl.Int32(),
-    "num_prefill_gpu": pl.Int32(),
-    "num_decode_gpu": pl.Int32(),
+    **DISAGG_SCHEMA,
     "source_file": pl.String(),
     "source_row": pl.Int32(),  # 0-based index inside the file
 }

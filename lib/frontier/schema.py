@@ -26,6 +26,20 @@ STAT_SOURCE_NAMES = {"mean": "mean", "median": "median", "std": "std", "p90": "p
 LATENCY_COLUMNS = tuple(f"{s}_{k}_s" for k in LATENCY_KINDS for s in STATS)
 INTVTY_COLUMNS = tuple(f"{s}_intvty" for s in STATS)
 
+#: the prefill/decode split of a disaggregated config (null for aggregated serving)
+DISAGG_SCHEMA: dict[str, pl.DataType] = {
+    "prefill_tp": pl.Int32(),
+    "prefill_ep": pl.Int32(),
+    "prefill_dp_attention": pl.Boolean(),
+    "prefill_num_workers": pl.Int32(),
+    "decode_tp": pl.Int32(),
+    "decode_ep": pl.Int32(),
+    "decode_dp_attention": pl.Boolean(),
+    "decode_num_workers": pl.Int32(),
+    "num_prefill_gpu": pl.Int32(),  # disaggregated: GPUs serving prefill; else null
+    "num_decode_gpu": pl.Int32(),  # disaggregated: GPUs serving decode; else null
+}
+
 CONFIG_SCHEMA: dict[str, pl.DataType] = {
     "model": pl.String(),  # display name, e.g. "DeepSeek-R1-0528" (suffix " (synthetic)" for generated data)
     "model_key": pl.String(),  # short key, e.g. "dsr1"
@@ -47,16 +61,7 @@ CONFIG_SCHEMA: dict[str, pl.DataType] = {
     "dcp_size": pl.Int32(),
     "pcp_size": pl.Int32(),
     "dp_attention": pl.Boolean(),
-    "prefill_tp": pl.Int32(),
-    "prefill_ep": pl.Int32(),
-    "prefill_dp_attention": pl.Boolean(),
-    "prefill_num_workers": pl.Int32(),
-    "decode_tp": pl.Int32(),
-    "decode_ep": pl.Int32(),
-    "decode_dp_attention": pl.Boolean(),
-    "decode_num_workers": pl.Int32(),
-    "num_prefill_gpu": pl.Int32(),  # disaggregated: GPUs serving prefill; else null
-    "num_decode_gpu": pl.Int32(),  # disaggregated: GPUs serving decode; else null
+    **DISAGG_SCHEMA,
     "num_gpus": pl.Int32(),  # GPUs the total throughput is divided by
     "topology": pl.String(),  # readable label, e.g. "TP8 EP8 DPA" or "P 5×TP4/EP4 DPA + D 1×TP32/EP32 DPA"
 }
