@@ -14,7 +14,7 @@ import altair as alt
 import polars as pl
 import pytest
 
-from frontier import charts
+from frontier import charts, labels
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -78,7 +78,7 @@ def test_frontier_chart_encodings(pts):
     target_rule = [r for r in rules if r["mark"].get("style") == "guide-rule"][0]
     assert [v["target"] for v in _rows(spec, target_rule)] == [30.0, 50.0]
     texts = [lay for lay in layers if lay["mark"]["type"] == "text"]
-    assert any(v.get("_bound_text") == "decode floor" for t in texts for v in _rows(spec, t))
+    assert any(v.get("_bound_text") == "decode floor 180 tok/s/user" for t in texts for v in _rows(spec, t))
     assert spec["config"]["background"] == "#ffffff"
     assert spec["title"] == "T"
 
@@ -233,11 +233,16 @@ def test_standalone_html_is_offline(pts):
     assert find_external_refs(page) == []
 
 
-def test_label_helper():
-    df = pl.DataFrame({"hardware": ["b200"], "framework": ["trt"], "precision": ["fp4"], "spec_method": [None]},
-                      schema={"hardware": pl.String, "framework": pl.String, "precision": pl.String,
-                              "spec_method": pl.String})
-    assert charts.with_label(df)["label"].to_list() == ["b200 · trt · fp4"]
+def test_series_labels_name_only_what_varies():
+    df = pl.DataFrame({"model": ["DeepSeek-R1-0528 (synthetic)"] * 3, "isl": [1024] * 3, "osl": [1024] * 3,
+                       "hardware": ["b200", "b200", "h200"], "framework": ["sglang"] * 3,
+                       "precision": ["fp4", "fp8", "fp8"], "spec_method": ["mtp", "mtp", "none"]})
+    assert labels.series_labels(df).to_list() == ["B200 · FP4 · MTP", "B200 · FP8 · MTP",
+                                                  "H200 · FP8 · no spec decoding"]
+    assert labels.held_constant(df) == "DeepSeek-R1-0528 · ISL/OSL 1k/1k · SGLang"
+    one = df.head(1)
+    assert labels.series_labels(one).to_list() == ["B200 · SGLang · FP4"]  # nothing varies: hardware, engine, precision
+    assert labels.pair_label("B200 · FP4 · no spec decoding", "B200 · FP4 · MTP") == "B200 · FP4 · no spec decoding → MTP"
 
 
 def test_spec_json_has_no_nan(pts):

@@ -328,36 +328,6 @@ def targets_view(pc: PairComparison) -> pl.DataFrame:
         pl.col("comparison"))
 
 
-def curves_for_chart(pc: PairComparison) -> pl.DataFrame:
-    """The ratio curves over each pair's shared band, labelled "B vs A"."""
-    c = pc.curves.filter(pl.col("cost_ratio_b_over_a").is_not_null())
-    names = {(a, b): pair_label(a, b) for a, b in c.select("label_a", "label_b").unique().iter_rows()}
-    return c.select(
-        pl.col("target").alias("median_intvty"), pl.col("cost_ratio_b_over_a").alias("ratio"),
-        pl.col("tput_ratio_b_over_a"),
-        pl.struct("label_a", "label_b").map_elements(lambda s: names[(s["label_a"], s["label_b"])],
-                                                     return_dtype=pl.String).alias("label"))
-
-
-def pair_label(a: str, b: str, sep: str = " · ") -> str:
-    """What two config labels share, then "A → B" for the parts that differ:
-    ("b200 · fp4 · no spec", "b200 · fp4 · mtp") → "b200 · fp4 · no spec → mtp"."""
-    pa, pb = a.split(sep), b.split(sep)
-    if len(pa) != len(pb):
-        return f"{b} vs {a}"
-    shared = [x for x, y in zip(pa, pb) if x == y]
-    diff = [f"{x} → {y}" for x, y in zip(pa, pb) if x != y]
-    return sep.join(shared + diff)
-
-
-def paired_points(pc: PairComparison) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(points, frontier) of every config that is in a pair, for a frontier chart."""
-    ids = set(pc.pairs["curve_id_a"].to_list()) | set(pc.pairs["curve_id_b"].to_list())
-    fr = pc.iso.frontier.filter(pl.col("curve_id").is_in(list(ids)))
-    labels = fr["label"].unique().to_list()
-    return pc.iso.points.filter(pl.col("label").is_in(labels)), fr
-
-
 MARGIN_FORMATS = {
     "price in $/M": "${:.2f}", "price out $/M": "${:.2f}", "speed tok/s/user": "{:.0f}", "cost in $/M": "${:.3f}",
     "cost out $/M": "${:.3f}", "cost total $/M": "${:.3f}", "margin in": "{:.0%}", "margin out": "{:.0%}",
