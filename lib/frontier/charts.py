@@ -353,8 +353,9 @@ def _finish(chart: alt.TopLevelMixin, *, theme: str, title: str | None, subtitle
             synthetic: bool = False) -> alt.TopLevelMixin:
     """Size, title (+ the synthetic marker in the subtitle), the source block, description and theme."""
     sub = _subtitle_lines(subtitle, synthetic)
-    if source:
-        chart = alt.layer(*chart.layer, _source_layer(source, height))  # type: ignore[attr-defined]
+    if source:  # appended, so data Altair lifted to the layer chart stays where it is
+        chart = chart.copy()
+        chart.layer = [*chart.layer, _source_layer(source, height)]  # type: ignore[attr-defined]
     chart = chart.properties(width=width, height=height)
     t = _title(title, sub)
     if t is not alt.Undefined:
@@ -687,7 +688,8 @@ def line_chart(
     xaxis = alt.Axis(format=x_format) if x_format else alt.Axis()
     dom_y = fit_domain(d[y].to_list(), log=True) if log_y else None
     enc = dict(
-        x=alt.X(f"{_field(x)}:{xt[0].upper()}", title=x_title if x_title is not None else x, axis=xaxis),
+        x=alt.X(f"{_field(x)}:{xt[0].upper()}", title=x_title if x_title is not None else x, axis=xaxis,
+                scale=alt.Scale(padding=24) if xt != "ordinal" else alt.Undefined),
         y=alt.Y(f"{_field(y)}:Q", title=y_title if y_title is not None else y, scale=_scale(log_y, domain=dom_y),
                 axis=yaxis),
         color=col, tooltip=_tooltip(d, tips))
@@ -697,8 +699,7 @@ def line_chart(
         layers.append(base.mark_line(interpolate=interpolate, strokeWidth=1.2, opacity=0.45).encode(
             **enc, strokeDash=_dash(color, domain)))
     if points or not connect:
-        layers.append(base.mark_point(filled=True, size=70, opacity=1).encode(
-            **enc, shape=alt.Shape(f"{_field(color)}:N", legend=None) if color else alt.Undefined))
+        layers.append(base.mark_point(filled=True, size=70, opacity=1).encode(**enc))
     chart = alt.layer(*layers)
     return _finish(chart, theme=theme, title=title, subtitle=subtitle, width=width, height=height, source=source,
                    synthetic=synthetic)

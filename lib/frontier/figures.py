@@ -77,19 +77,22 @@ class _Selection:
 
 
 def select_configs(result: Any, targets: Sequence[float] | None = None, max_series: int = MAX_SERIES,
-                   ids: Sequence[int] | None = None) -> _Selection:
-    """The configs a chart of ``result`` draws (``ids``, or the ``max_series`` best at the middle target), with
-    legend labels (``series``), the selection rule and what is held constant."""
+                   first: Sequence[str] = (), first_rule: str = "") -> _Selection:
+    """The configs a chart of ``result`` draws: the configs labelled ``first`` (``first_rule`` says why), then the
+    best at the middle target up to ``max_series``; with legend labels (``series``), the selection rule and what
+    is held constant."""
     ts = list(targets or result.targets)
     target = _middle(ts)
     ranked = rank_configs(result, target)
-    if ids is not None:
-        ranked = ranked.filter(pl.col("curve_id").is_in(list(ids)))
+    if first:
+        ranked = ranked.with_columns(_first=pl.col("label").is_in(list(first))).sort(
+            "_first", descending=True, maintain_order=True).drop("_first")
     drawn, rest = ranked.head(max_series), ranked.slice(max_series)
     drawn = drawn.with_columns(series=labels.series_labels(drawn))
-    rule = _rule_line(drawn.height, ranked.height,
-                      f"the {drawn.height} with the highest throughput per GPU at {target:g} tok/s/user (middle "
-                      "target; configs that do not reach it ranked by their highest measured throughput)")
+    best = (f"the highest throughput per GPU at {target:g} tok/s/user (middle target; configs that do not reach it "
+            "ranked by their highest measured throughput)")
+    rule = _rule_line(drawn.height, ranked.height, f"{first_rule}, then {best}" if first_rule else
+                      f"the {drawn.height} with {best}")
     return _Selection(drawn, rule, rest["label"].to_list(), labels.held_constant(drawn))
 
 
@@ -237,7 +240,9 @@ def provider_margin(res: Any, margins: pl.DataFrame, model: str, view: str, *, i
     speed (the cheapest config's total-token cost there, which is the cost of that same mix), over the drawn
     configs' cost curves. ``res``: the iso result of ``model``; ``margins``: ``compare.provider_margins``."""
     m = margins.filter((labels.base_model_expr("model") == labels.base_model(model)) & (pl.col("view") == view))
-    w_in, w_out = isl / (isl + osl), osl / (isl + osl)
+    if not (isl and osl):  # every sequence length selected: blend at the data's own mix when it has one
+        seqs = res.configs.select("isl", "osl").unique()
+        isl, osl = (seqs.row(0) if seqs.height == 1 else (1, 1))
     rows = []
     for r in m.iter_rows(named=True):
         price = r["price_input_per_m"] * w_in + r["price_output_per_m"] * w_out
@@ -248,7 +253,8 @@ def provider_margin(res: Any, margins: pl.DataFrame, model: str, view: str, *, i
                      "label": f"{r['provider']}: ${price:.3g} ({tail})"})
     prov = pl.DataFrame(rows, schema={"provider": pl.String, "speed": pl.Float64, "price": pl.Float64,
                                       "cost": pl.Float64, "label": pl.String})
-    sel = select_configs(res, None, max_series)
+    sel = select_configs(res, None, max_series, first=m["config"].drop_nulls().to_list(),
+                         first_rule="the configs setting the cost at each provider's speed")
     col = f"cost_total_{view}"
     curves = _with_series(res.frontier.filter(pl.col(col).is_not_null()), sel, "curve_id").with_columns(
         pl.col(col).alias("cost_per_m_total"))

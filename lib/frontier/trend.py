@@ -456,7 +456,8 @@ def line_chart_kwargs(res: TrendResult, metric: str = "tput", target: float | No
     at = f" at {target:g} tok/s/user" if target is not None else ""
     vals = df[y].drop_nulls()
     wide = bool(vals.len()) and float(vals.min()) > 0 and float(vals.max()) / float(vals.min()) > 10
-    pts = res.iso.frontier
+    pts = res.iso.frontier.filter(pl.col("hardware").is_in(df["hardware"].unique().implode())) \
+        if "hardware" in df.columns else res.iso.frontier
     held = labels.held_constant(df.select(res.key).unique()) if df.height else ""
     return {
         "df": df, "x": x, "y": y, "color": "config",
