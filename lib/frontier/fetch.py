@@ -49,6 +49,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from frontier import __version__
 from frontier.cache import bytes_sha256
+from frontier.fsutil import write_atomic
 from frontier.paths import DATA_RAW, ROOT
 from frontier.safety import UnsafePathError, check_tree, check_zip, safe_copy_tree
 
@@ -272,21 +273,6 @@ def find_cached(cache_dir: str | os.PathLike, name: str, url: str) -> FetchResul
         if best is None or key > best[0]:
             best = (key, res)
     return best[1] if best else None
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -546,8 +532,8 @@ def fetch_endpoint(
         "n_rows": _n_rows(resp.data),
         "user_agent": user_agent,
     }
-    _atomic_write(path, resp.body)
-    _atomic_write(_meta_path(path), (json.dumps(meta, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+    write_atomic(path, resp.body)
+    write_atomic(_meta_path(path), (json.dumps(meta, indent=2, sort_keys=True) + "\n").encode("utf-8"))
     return FetchResult(
         path=path,
         url=url,
