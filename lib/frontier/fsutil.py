@@ -5,7 +5,7 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["write_atomic"]
+__all__ = ["safe_for_terminal", "write_atomic"]
 
 
 def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
@@ -31,3 +31,18 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
         except OSError:
             pass
         raise
+
+
+_CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)] if c not in (0x09,)}
+_CONTROL[0x0A], _CONTROL[0x0D] = "\\n", "\\r"
+_FORMAT = {c: f"\\u{c:04x}" for c in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+_SURROGATE = {c: f"\\u{c:04x}" for c in range(0xD800, 0xE000)}  # undecodable bytes in file names
+_TERMINAL_TABLE = _CONTROL | _FORMAT | _SURROGATE
+
+
+def safe_for_terminal(text: object) -> str:
+    """``text`` made safe to print: control characters (ESC, CR, BEL, C1 codes …) and bidirectional overrides
+    shown as visible escapes (``\\x1b``, ``\\u202e``), so a file name or URL cannot move the cursor, recolour or
+    retitle the terminal, or reorder what is shown; lone surrogates (bytes of a file name that are not UTF-8)
+    are shown the same way instead of failing to print. Tabs and printable characters pass unchanged."""
+    return str(text).translate(_TERMINAL_TABLE)
