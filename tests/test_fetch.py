@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import sys
 import time
 import zipfile
@@ -687,3 +688,60 @@ def test_cli_hostile_server_gives_a_message_not_a_traceback(server, tmp_path, ca
     assert rc == 1
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+def _zip_run(tmp_path: Path, members: dict[str, bytes]) -> Path:
+    arts = make_artifacts(tmp_path / "artifacts")
+    (arts / "bmk_zipped").mkdir()
+    with zipfile.ZipFile(arts / "bmk_zipped" / "results.zip", "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return arts
+
+
+@pytest.mark.parametrize("members,message", [
+    ({"big.json": b"0" * 300_000}, r"declares 300,000 bytes \(limit 200,000 per member\)"),
+    ({f"m{i}.json": b"0" * 150_000 for i in range(3)}, r"expands to 450000 bytes \(limit 400000\)"),
+    ({f"m{i}.json": b"[]" for i in range(12)}, r"12 members \(limit 10\)"),
+])
+def test_run_zip_over_the_limits_is_refused(tmp_path, monkeypatch, capsys, members, message):
+    monkeypatch.setattr(fetch, "RUN_ZIP_LIMITS", {"total_bytes": 400_000, "member_bytes": 200_000, "members": 10})
+    gh, _ = make_gh(tmp_path, artifacts=_zip_run(tmp_path, members))
+    rc = main_fetch(["--run", str(RUN_ID), "--gh", str(gh), "--out", str(tmp_path / "runs")])
+    assert rc == 1
+    err = capsys.readouterr().err
+    assert "refused run" in err and "nothing imported" in err and "Traceback" not in err
+    assert re.search(message, err), err
+    _assert_nothing_imported(tmp_path)
+
+
+def test_run_zip_with_a_corrupt_member_is_refused(tmp_path, capsys):
+    arts = _zip_run(tmp_path, {"agg.json": b'[{"a": 1}]' * 1000})
+    z = arts / "bmk_zipped" / "results.zip"
+    data = bytearray(z.read_bytes())
+    data[60] ^= 0xFF  # inside the deflated data of the only member
+    z.write_bytes(bytes(data))
+    gh, _ = make_gh(tmp_path, artifacts=arts)
+    assert main_fetch(["--run", str(RUN_ID), "--gh", str(gh), "--out", str(tmp_path / "runs")]) == 1
+    err = capsys.readouterr().err
+    assert "cannot check an artifact" in err and "nothing imported" in err
+    _assert_nothing_imported(tmp_path)
+
+
+def test_run_zip_within_the_limits_is_imported(tmp_path):
+    arts = _zip_run(tmp_path, {"results_bmk/agg_bmk.json": json.dumps([HAND_ROW]).encode()})
+    gh, _ = make_gh(tmp_path, artifacts=arts)
+    res = fetch_run(RUN_ID, gh=gh, out_dir=tmp_path / "runs")
+    assert (res.path / "bmk_zipped" / "results.zip").is_file()
+
+
+def test_printed_file_names_cannot_reach_the_terminal_raw(tmp_path, capsys):
+    arts = make_artifacts(tmp_path / "artifacts")
+    evil = "bmk_x/agg_\x1b]0;owned\x07\x1b[2J\u202eevil.json"
+    (arts / evil).parent.mkdir()
+    (arts / evil).write_text(json.dumps(HAND_ROW))
+    gh, _ = make_gh(tmp_path, artifacts=arts)
+    assert main_fetch(["--run", str(RUN_ID), "--gh", str(gh), "--out", str(tmp_path / "runs")]) == 0
+    out = capsys.readouterr().out
+    assert "agg_\\x1b]0;owned\\x07\\x1b[2J\\u202eevil.json" in out
+    assert not any(c in out for c in "\x1b\x07\u202e")

@@ -39,3 +39,13 @@ def test_data_reaches_disk_before_rename(tmp_path, monkeypatch):
     monkeypatch.setattr(fsutil.os, "replace", lambda a, b: (calls.append("replace"), real_replace(a, b))[1])
     write_atomic(tmp_path / "x.bin", b"payload")
     assert calls == ["fsync", "replace"]
+
+
+def test_safe_for_terminal_escapes_controls_bidi_and_surrogates():
+    from frontier.fsutil import safe_for_terminal
+
+    raw = "run\x1b]0;title\x07\x1b[31m\r\n\x9b\u202e\u2066 é\t漢\udcff"
+    shown = safe_for_terminal(raw)
+    assert shown == "run\\x1b]0;title\\x07\\x1b[31m\\r\\n\\x9b\\u202e\\u2066 é\t漢\\udcff"
+    shown.encode("utf-8")  # printable on any UTF-8 terminal
+    assert safe_for_terminal("plain/path-1.json") == "plain/path-1.json"

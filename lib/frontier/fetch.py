@@ -42,6 +42,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import zipfile
 import zlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -87,6 +88,8 @@ MAX_BACKOFF_S = 60.0
 DEFAULT_MIN_INTERVAL_S = 1.0
 DEFAULT_MAX_AGE_S = 6 * 3600.0
 RUN_ARTIFACT_PATTERNS = ("results_bmk", "bmk_*")
+#: zips in a downloaded run are refused beyond these (inflated bytes as declared and as actually inflated)
+RUN_ZIP_LIMITS = {"total_bytes": 2 * 1024**3, "member_bytes": 1024**3, "members": 20_000}
 
 _DATE_DIR = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ENDPOINT_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*$")
@@ -873,9 +876,34 @@ def fetch_run(
     Uses the GitHub CLI (``gh``; path injectable via ``gh=`` or ``$FRONTIER_GH``), which must be logged in.
     ``attempt`` selects the attempt whose metadata is recorded (``gh run view --attempt``); ``gh run download``
     itself fetches the run's artifacts. The downloaded tree is checked first (no symlinks or special files, no
-    zip member escaping its folder); if anything is unsafe nothing is imported. An existing complete download is
-    kept unless ``refresh``. ``timeout``: seconds for the download.
+    zip member escaping its folder, zips within :data:`RUN_ZIP_LIMITS`); if anything is unsafe nothing is
+    imported. An existing complete download is kept unless ``refresh``. ``timeout``: seconds for the download.
     """
+    rid = _check_run_args(run_id, repo, attempt)
+    root = Path(out_dir) if out_dir is not None else DATA_RAW / "runs"
+    target = root / str(rid)
+    if not refresh:
+        kept = _already_downloaded(rid, target, attempt)
+        if kept is not None:
+            return kept
+    exe = _resolve_gh(gh)
+    info = _run_info(exe, rid, repo, attempt)
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f"frontier-run-{rid}-"))
+    try:
+        dl_dir = tmp / "download"
+        dl_dir.mkdir()
+        _download_artifacts(exe, rid, repo, patterns, dl_dir, timeout)
+        _check_artifacts(dl_dir, rid, patterns)
+        _install_run(dl_dir, root, target, rid, info)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    files = tuple(sorted(p for p in target.rglob("*") if p.is_file() and p != target / "run.json"))
+    return RunFetchResult(rid, info["run_attempt"], target, files, info, False, note="downloaded with gh")
+
+
+def _check_run_args(run_id: int | str, repo: str, attempt: int | None) -> int:
+    """The run id as a positive int; FetchError for a malformed id, repository or attempt."""
     try:
         rid = int(str(run_id).strip())
     except ValueError:
@@ -886,22 +914,31 @@ def fetch_run(
         raise FetchError(f"invalid repository {repo!r}: expected OWNER/NAME")
     if attempt is not None and (int(attempt) < 1):
         raise FetchError(f"invalid attempt {attempt!r}: expected 1 or more")
-    root = Path(out_dir) if out_dir is not None else DATA_RAW / "runs"
-    target = root / str(rid)
-    run_json = target / "run.json"
-    if run_json.is_file() and not refresh:
-        try:
-            info = json.loads(run_json.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            info = None
-        if isinstance(info, dict) and (attempt is None or info.get("run_attempt") == int(attempt)):
-            files = tuple(sorted(p for p in target.rglob("*") if p.is_file() and p != run_json))
-            return RunFetchResult(
-                rid, int(info.get("run_attempt") or 0), target, files, info, True,
-                note="already downloaded (use --refresh to download again)",
-            )
+    return rid
 
-    exe = _resolve_gh(gh)
+
+def _already_downloaded(rid: int, target: Path, attempt: int | None) -> RunFetchResult | None:
+    """The existing complete download of the run (its ``run.json`` readable, the attempt matching), else None."""
+    run_json = target / "run.json"
+    if not run_json.is_file():
+        return None
+    try:
+        info = json.loads(run_json.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(info, dict) or (attempt is not None and info.get("run_attempt") != int(attempt)):
+        return None
+    files = tuple(sorted(p for p in target.rglob("*") if p.is_file() and p != run_json))
+    try:
+        run_attempt = int(info.get("run_attempt") or 0)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return RunFetchResult(rid, run_attempt, target, files, info, True,
+                          note="already downloaded (use --refresh to download again)")
+
+
+def _run_info(exe: str, rid: int, repo: str, attempt: int | None) -> dict[str, Any]:
+    """Check ``gh`` is logged in, then read the run's metadata with ``gh run view``."""
     auth = _run_gh(exe, ["auth", "status"], timeout=60)
     if auth.returncode != 0:
         raise GhUnavailableError(
@@ -914,40 +951,76 @@ def fetch_run(
     view = _run_gh(exe, view_args, timeout=120)
     if view.returncode != 0:
         raise FetchError(f"`gh run view {rid} --repo {repo}` failed: {_first_lines(view.stderr or view.stdout)}")
-    info = _parse_run_view(view.stdout, rid, repo)
+    return _parse_run_view(view.stdout, rid, repo)
 
-    root.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f"frontier-run-{rid}-"))
+
+def _download_artifacts(
+    exe: str, rid: int, repo: str, patterns: Sequence[str], dl_dir: Path, timeout: float
+) -> None:
+    args = ["run", "download", str(rid), "--repo", repo, "--dir", str(dl_dir)]
+    for p in patterns:
+        args += ["--pattern", p]
+    dl = _run_gh(exe, args, timeout=timeout)
+    if dl.returncode != 0:
+        raise FetchError(
+            f"`gh run download {rid} --repo {repo}` failed (artifacts named {', '.join(patterns)}): "
+            f"{_first_lines(dl.stderr or dl.stdout)}"
+        )
+
+
+def _check_artifacts(dl_dir: Path, rid: int, patterns: Sequence[str]) -> None:
+    """Refuse the whole run (FetchError, nothing imported) if any entry is unsafe or a zip exceeds the limits."""
+    try:
+        rels = check_tree(dl_dir)
+        for rel in rels:
+            if rel.suffix.lower() == ".zip":
+                _check_run_zip(dl_dir.joinpath(*rel.parts), rel.as_posix())
+    except UnsafePathError as e:
+        raise FetchError(f"refused run {rid}: an artifact holds an unsafe entry ({e}); nothing imported") from None
+    except (OSError, EOFError, RuntimeError, ValueError, NotImplementedError, zipfile.BadZipFile, zlib.error) as e:
+        raise FetchError(
+            f"refused run {rid}: cannot check an artifact ({type(e).__name__}: {e}); nothing imported"
+        ) from None
+    if not rels:
+        raise FetchError(f"run {rid} has no files in artifacts named {', '.join(patterns)}")
+
+
+def _check_run_zip(path: Path, shown: str) -> None:
+    """Raise UnsafePathError unless the zip's declared and actual inflated sizes are within :data:`RUN_ZIP_LIMITS`.
+
+    Names, links and member count are checked by :func:`frontier.safety.check_zip`; then every member is
+    inflated (nothing written) and counted, so a header that lies about sizes cannot pass.
+    """
+    limits = RUN_ZIP_LIMITS
+    infos = check_zip(path, max_total_bytes=limits["total_bytes"], max_members=limits["members"])
+    total = 0
+    with zipfile.ZipFile(path) as zf:
+        for info in infos:
+            if info.file_size > limits["member_bytes"]:
+                raise UnsafePathError(f"{shown}: member {info.filename!r} declares {info.file_size:,} bytes "
+                                      f"(limit {limits['member_bytes']:,} per member)")
+            size = 0
+            with zf.open(info) as member:
+                while chunk := member.read(1 << 20):
+                    size += len(chunk)
+                    total += len(chunk)
+                    if size > limits["member_bytes"] or total > limits["total_bytes"]:
+                        raise UnsafePathError(
+                            f"{shown}: inflates beyond its declared size, past the limit of "
+                            f"{limits['member_bytes']:,} bytes per member / {limits['total_bytes']:,} per zip"
+                        )
+
+
+def _install_run(dl_dir: Path, root: Path, target: Path, rid: int, info: Mapping[str, Any]) -> None:
+    """Copy the checked download into ``target`` with its ``run.json``, replacing any previous copy atomically."""
     staging: Path | None = None
     try:
-        dl_dir = tmp / "download"
-        dl_dir.mkdir()
-        args = ["run", "download", str(rid), "--repo", repo, "--dir", str(dl_dir)]
-        for p in patterns:
-            args += ["--pattern", p]
-        dl = _run_gh(exe, args, timeout=timeout)
-        if dl.returncode != 0:
-            raise FetchError(
-                f"`gh run download {rid} --repo {repo}` failed (artifacts named {', '.join(patterns)}): "
-                f"{_first_lines(dl.stderr or dl.stdout)}"
-            )
-        try:
-            rels = check_tree(dl_dir)
-            for rel in rels:
-                if rel.suffix.lower() == ".zip":
-                    check_zip(dl_dir.joinpath(*rel.parts))
-        except UnsafePathError as e:
-            raise FetchError(f"refused run {rid}: an artifact holds an unsafe entry ({e}); nothing imported") from None
-        except Exception as e:  # noqa: BLE001 - a corrupt zip is refused too
-            raise FetchError(f"refused run {rid}: cannot check an artifact ({type(e).__name__}: {e}); nothing imported") from None
-        if not rels:
-            raise FetchError(f"run {rid} has no files in artifacts named {', '.join(patterns)}")
         staging = Path(tempfile.mkdtemp(prefix=f".{rid}.partial-", dir=root))
         try:
             safe_copy_tree(dl_dir, staging)
         except UnsafePathError as e:
             raise FetchError(f"refused run {rid}: {e}; nothing imported") from None
-        (staging / "run.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+        write_atomic(staging / "run.json", json.dumps(info, indent=2) + "\n")
         old: Path | None = None
         if target.exists() or target.is_symlink():
             if target.is_symlink() or not target.is_dir():
@@ -959,11 +1032,8 @@ def fetch_run(
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
-    files = tuple(sorted(p for p in target.rglob("*") if p.is_file() and p != target / "run.json"))
-    return RunFetchResult(rid, info["run_attempt"], target, files, info, False, note="downloaded with gh")
 
 
 # --------------------------------------------------------------------------------------------------------------
