@@ -95,3 +95,95 @@ def test_read_provider_table(tmp_path):
     (tmp_path / "bad.csv").write_text("provider,model\na,M\n")
     with pytest.raises(ValueError, match="lacks column"):
         C.read_provider_table(tmp_path / "bad.csv")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# like for like: never a pair of different models or ISL/OSL (the bundled sample holds four models, two ISL/OSL)
+
+@pytest.fixture(scope="module")
+def sample_points():
+    from frontier import paths
+    from frontier.load import load
+
+    return load(paths.SAMPLE_DIR).points
+
+
+def _workload_of(iso):
+    return {r["label"]: (r["model"], r["isl"], r["osl"]) for r in iso.configs.iter_rows(named=True)}
+
+
+def test_cross_silicon_holds_the_model_fixed_on_the_sample(sample_points):
+    pc = C.precision_comparison(sample_points.filter(pl.col("isl") == 1024), [30, 50, 90],
+                                pricing=Pricing.dashboard("v0"))
+    cross = C.cross_silicon_table(pc.iso, ["b200/fp4 vs h200/fp8", "b200/fp4 vs b200/int4"], "cost_total_costh")
+    workload = _workload_of(pc.iso)
+    compared = cross.filter(pl.col("ratio").is_not_null())
+    assert compared.height > 0
+    for r in compared.iter_rows(named=True):
+        # both sides belong to the model named on the row (the old table paired gpt-oss with Kimi: "53.55×")
+        assert workload[r["best A config"]][0] == workload[r["best B config"]][0] == r["model"]
+        assert r["ISL/OSL"] == "1024/1024"
+    # gpt-oss has FP4 only: no H200 FP8 partner, said so rather than matched to another model
+    gpt = cross.filter(pl.col("model").str.starts_with("gpt-oss") & (pl.col("B") == "h200/fp8"))
+    assert gpt.height == 3 and gpt["ratio"].null_count() == 3
+    assert all(t.startswith("no like-for-like partner: no h200/fp8 config for gpt-oss") for t in gpt["comparison"])
+    # Kimi's b200 fp4 vs int4 is a real like-for-like comparison
+    kimi = cross.filter(pl.col("model").str.starts_with("Kimi") & (pl.col("B") == "b200/int4"))
+    assert kimi["ratio"].null_count() < kimi.height
+
+
+def test_pairs_never_mix_models_or_sequence_lengths_on_the_sample(sample_points):
+    for pc in (C.mtp_comparison(sample_points, [30, 50], pricing=Pricing.dashboard("v0")),
+               C.precision_comparison(sample_points, [30, 50], pricing=Pricing.dashboard("v0"))):
+        workload = _workload_of(pc.iso)
+        assert pc.pairs.height > 0
+        for r in pc.pairs.iter_rows(named=True):
+            assert workload[r["label_a"]] == workload[r["label_b"]]
+        for r in pc.at_targets.iter_rows(named=True):
+            assert workload[r["label_a"]] == workload[r["label_b"]]
+        assert pc.unpaired is not None
+        assert all(reason.startswith("no like-for-like partner") for reason in pc.unpaired["reason"])
+    # both ISL/OSL are loaded together, yet no pair joins 1k/1k with 8k/1k
+    assert {(w[1], w[2]) for w in workload.values()} == {(1024, 1024), (8192, 1024)}
+
+
+def test_explicit_pairs_across_models_are_refused(sample_points):
+    pc = C.precision_comparison(sample_points.filter(pl.col("isl") == 1024), [50], pricing=Pricing.dashboard("v0"))
+    cfg = pc.iso.configs
+    gpt = cfg.filter(pl.col("model").str.starts_with("gpt-oss") & (pl.col("hardware") == "b200")).row(0, named=True)
+    kimi = cfg.filter(pl.col("model").str.starts_with("Kimi") & (pl.col("hardware") == "b200")).row(0, named=True)
+    with pytest.raises(ValueError, match="no like-for-like partner"):
+        C.cross_pairs(pc.iso, {"label": gpt["label"]}, {"label": kimi["label"]})
+    forged = pl.DataFrame({"curve_id_a": [gpt["curve_id"]], "curve_id_b": [kimi["curve_id"]],
+                           "label_a": [gpt["label"]], "label_b": [kimi["label"]]})
+    with pytest.raises(ValueError, match="mix models"):
+        C.compare_pairs(pc.iso, forged, cost_metric="cost_total_costh")
+    with pytest.raises(ValueError, match="never differ"):
+        C.config_pairs(cfg, "model")
+
+
+def test_mtp_without_a_no_mtp_partner_is_reported(pts):
+    lonely = pl.DataFrame(_curve("gb200", "fp8", "mtp", 0.9))  # no gb200 run without MTP
+    m = C.mtp_comparison(pl.concat([pts, lonely]), [50], pricing=Pricing.dashboard("v0"))
+    assert m.unpaired.height == 1 and m.unpaired["config"][0].endswith("mtp")
+    assert "no like-for-like partner" in C.unpaired_note(m, "MTP vs no MTP")
+
+
+def test_real_sweeps_never_pair_across_models():
+    from frontier.load import load
+
+    from .conftest import MANTILE_RAW, need
+
+    pts = load([need(MANTILE_RAW)], cache=False).points
+    assert pts["model"].n_unique() > 1 and pts.select("isl", "osl").n_unique() > 1
+    pricing = Pricing.dashboard("v1")
+    for pc in (C.mtp_comparison(pts, [30, 60], pricing=pricing), C.precision_comparison(pts, [30, 60],
+                                                                                          pricing=pricing)):
+        workload = _workload_of(pc.iso)
+        for r in pc.at_targets.iter_rows(named=True):
+            assert workload[r["label_a"]] == workload[r["label_b"]]
+    cross = C.cross_silicon_table(pc.iso, ["b200/fp4 vs h200/fp8", "gb200/fp4 vs b200/fp4"], "cost_total_costh")
+    both = cross.filter(pl.col("best A config").is_not_null() & pl.col("best B config").is_not_null())
+    assert both.height > 0
+    for r in both.iter_rows(named=True):
+        assert workload[r["best A config"]][0] == workload[r["best B config"]][0] == r["model"]

@@ -19,6 +19,35 @@ from .pareto import interpolate_many
 from .schema import CURVE_KEY
 
 TIE_RATIO = 1.01
+#: what every comparison holds fixed (spec §4): a pair never mixes models or sequence lengths
+LIKE_FOR_LIKE = ("model", "isl", "osl")
+NO_PARTNER = "no like-for-like partner"
+
+
+def like_for_like_keys(columns: Sequence[str], what: str = "configs") -> list[str]:
+    """``LIKE_FOR_LIKE``, after checking that ``columns`` hold all of it (else a comparison could mix them)."""
+    missing = [c for c in LIKE_FOR_LIKE if c not in columns]
+    if missing:
+        raise ValueError(f"{what} lack {missing}: a comparison must hold model and ISL/OSL fixed")
+    return list(LIKE_FOR_LIKE)
+
+
+def workload_text(row: dict[str, Any]) -> str:
+    """``"Kimi-K2.5 1024/1024"``: the model and ISL/OSL a comparison holds fixed."""
+    return f"{row['model']} {row['isl']}/{row['osl']}"
+
+
+def check_like_for_like(configs: pl.DataFrame, pairs: pl.DataFrame) -> None:
+    """Raise ValueError when a pair (``curve_id_a``, ``curve_id_b``) joins configs of different models or ISL/OSL."""
+    keys = like_for_like_keys(configs.columns)
+    side = configs.select("curve_id", *keys)
+    both = (pairs.select("curve_id_a", "curve_id_b")
+            .join(side.rename({"curve_id": "curve_id_a", **{k: f"{k}_A" for k in keys}}), on="curve_id_a", how="left")
+            .join(side.rename({"curve_id": "curve_id_b", **{k: f"{k}_B" for k in keys}}), on="curve_id_b", how="left"))
+    mixed = both.filter(pl.any_horizontal([pl.col(f"{k}_A").ne_missing(pl.col(f"{k}_B")) for k in keys]))
+    if mixed.height:
+        raise ValueError(f"{mixed.height} pair(s) mix models or ISL/OSL (curve ids "
+                         f"{mixed.select('curve_id_a', 'curve_id_b').rows()[:5]}): comparisons are like for like only")
 
 
 def ratio_words(cost_a: float | None, cost_b: float | None, a: str = "A", b: str = "B") -> dict[str, Any]:
@@ -43,10 +72,15 @@ def config_pairs(configs: pl.DataFrame, differ: str, *, same: Sequence[str] | No
                  a_values: Iterable[str] | None = None, b_values: Iterable[str] | None = None) -> pl.DataFrame:
     """Pairs of configs equal on ``same`` (default: every other curve-key column) that differ in ``differ``.
 
+    ``LIKE_FOR_LIKE`` (model, ISL, OSL) is always part of ``same``: no pair mixes models or sequence lengths.
     Returns columns ``curve_id_a``, ``curve_id_b``, ``label_a``, ``label_b``, ``<differ>_a``, ``<differ>_b`` and
     the shared key columns. ``a_values``/``b_values`` restrict which side is which (e.g. a = "none", b = "mtp").
     """
-    same = list(same) if same is not None else [c for c in CURVE_KEY if c != differ]
+    if differ in LIKE_FOR_LIKE:
+        raise ValueError(f"pairs never differ in {differ!r}: comparisons hold model and ISL/OSL fixed")
+    fixed = like_for_like_keys(configs.columns)
+    same = list(dict.fromkeys([*fixed, *(same if same is not None else [c for c in CURVE_KEY if c != differ])]))
+    same = [c for c in same if c in configs.columns]
     left = configs.select(*same, differ, "curve_id", "label")
     right = left.rename({differ: f"{differ}_b", "curve_id": "curve_id_b", "label": "label_b"})
     left = left.rename({differ: f"{differ}_a", "curve_id": "curve_id_a", "label": "label_a"})
@@ -60,6 +94,19 @@ def config_pairs(configs: pl.DataFrame, differ: str, *, same: Sequence[str] | No
     return pairs.sort("curve_id_a", "curve_id_b")
 
 
+def unpaired_configs(configs: pl.DataFrame, pairs: pl.DataFrame, differ: str, want: str,
+                     sides: Iterable[str] | None = None) -> pl.DataFrame:
+    """Configs (those whose ``differ`` is in ``sides``, default all) that are in no pair, each with the reason:
+    ``"no like-for-like partner: <want> of the same model, ISL/OSL and the rest of the config"``."""
+    paired = set(pairs["curve_id_a"].to_list()) | set(pairs["curve_id_b"].to_list())
+    keys = like_for_like_keys(configs.columns)
+    c = configs.filter(~pl.col("curve_id").is_in(list(paired)))
+    if sides is not None:
+        c = c.filter(pl.col(differ).is_in(list(sides)))
+    return c.select(pl.col("label").alias("config"), *keys, differ).with_columns(
+        reason=pl.lit(f"{NO_PARTNER}: no {want} config of the same model, ISL/OSL and otherwise equal config"))
+
+
 @dataclass
 class PairComparison:
     """Pairs of configs compared at targets and along their shared interactivity band."""
@@ -69,11 +116,14 @@ class PairComparison:
     curves: pl.DataFrame  # pair × interactivity grid across the shared band: cost/throughput ratios
     iso: IsoResult
     cost_metric: str
+    unpaired: pl.DataFrame | None = None  # configs with no like-for-like partner, and why
 
 
 def compare_pairs(iso: IsoResult, pairs: pl.DataFrame, *, cost_metric: str, n_grid: int = 40,
                   a_name: str = "A", b_name: str = "B") -> PairComparison:
-    """Compare each pair at the iso targets and on a grid over the interactivity band both curves reach."""
+    """Compare each pair at the iso targets and on a grid over the interactivity band both curves reach.
+    Every pair must hold model and ISL/OSL fixed (``check_like_for_like``)."""
+    check_like_for_like(iso.configs, pairs)
     cfg = iso.configs.select("curve_id", "intvty_min", "intvty_max")
     p = (pairs.join(cfg.rename({"curve_id": "curve_id_a", "intvty_min": "min_a", "intvty_max": "max_a"}),
                     on="curve_id_a")
@@ -142,8 +192,11 @@ def mtp_comparison(points: pl.DataFrame, targets: Any, *, pricing: Pricing | Non
     """Every pair of configs differing only in spec method (a = none, b = MTP or another method)."""
     iso = iso_table(points, targets, pricing=pricing)
     pairs = config_pairs(iso.configs, "spec_method", a_values=["none"])
-    return compare_pairs(iso, pairs, cost_metric=f"cost_total_{view}", n_grid=n_grid, a_name="no spec",
-                         b_name="spec")
+    pc = compare_pairs(iso, pairs, cost_metric=f"cost_total_{view}", n_grid=n_grid, a_name="no spec",
+                       b_name="spec")
+    spec = [v for v in iso.configs["spec_method"].unique().to_list() if v != "none"]
+    pc.unpaired = unpaired_configs(iso.configs, pairs, "spec_method", "no-spec-decoding", sides=spec)
+    return pc
 
 
 PRECISION_ORDER = ("fp4", "mxfp4", "nvfp4", "int4", "fp8", "int8", "bf16", "fp16")
@@ -166,8 +219,20 @@ def precision_comparison(points: pl.DataFrame, targets: Any, *, pricing: Pricing
         swapped = swapped.rename(ren).select(pairs.columns)
         pairs = pl.concat([pairs.filter(pl.col("_ra") <= pl.col("_rb")), swapped])
     pairs = pairs.drop("_ra", "_rb").sort("curve_id_a", "curve_id_b")
-    return compare_pairs(iso, pairs, cost_metric=f"cost_total_{view}", n_grid=n_grid, a_name="lower precision",
-                         b_name="higher precision")
+    pc = compare_pairs(iso, pairs, cost_metric=f"cost_total_{view}", n_grid=n_grid, a_name="lower precision",
+                       b_name="higher precision")
+    pc.unpaired = unpaired_configs(iso.configs, pairs, "precision", "other-precision")
+    return pc
+
+
+def unpaired_note(pc: PairComparison, what: str) -> str | None:
+    """One sentence naming the configs that have no like-for-like partner (None when every config is paired)."""
+    if pc.unpaired is None or pc.unpaired.height == 0:
+        return None
+    names = ", ".join(f"{r['config']} ({workload_text(r)})" for r in pc.unpaired.head(12).iter_rows(named=True))
+    more = f" and {pc.unpaired.height - 12} more" if pc.unpaired.height > 12 else ""
+    return (f"{pc.unpaired.height} config(s) have {NO_PARTNER} for {what} (same model and ISL/OSL, rest equal) "
+            f"and are not compared: {names}{more}.")
 
 
 def cross_pairs(iso: IsoResult, a: dict[str, Any], b: dict[str, Any]) -> pl.DataFrame:
@@ -180,6 +245,10 @@ def cross_pairs(iso: IsoResult, a: dict[str, Any], b: dict[str, Any]) -> pl.Data
             raise ValueError(f"{sel} matches {rows.height} configs: {iso.configs['label'].to_list()}")
         return rows.row(0, named=True)
     ra, rb = pick(a), pick(b)
+    keys = like_for_like_keys(iso.configs.columns)
+    if any(ra[k] != rb[k] for k in keys):
+        raise ValueError(f"{NO_PARTNER}: {ra['label']} ({workload_text(ra)}) and {rb['label']} "
+                         f"({workload_text(rb)}) differ in model or ISL/OSL")
     return pl.DataFrame({"curve_id_a": [ra["curve_id"]], "curve_id_b": [rb["curve_id"]],
                          "label_a": [ra["label"]], "label_b": [rb["label"]]},
                         schema={"curve_id_a": pl.Int64, "curve_id_b": pl.Int64, "label_a": pl.String,
@@ -273,32 +342,48 @@ def parse_side(text: str) -> dict[str, str]:
 
 def cross_silicon(iso: IsoResult, a: dict[str, Any], b: dict[str, Any], cost_metric: str,
                   a_name: str | None = None, b_name: str | None = None) -> pl.DataFrame:
-    """At each target, the cheapest config matching ``a`` vs the cheapest matching ``b`` (e.g. best B200 FP4 vs best
-    H200 FP8 across engines), with the ratio stated both ways."""
+    """Within each model and ISL/OSL, at each target: the cheapest config matching ``a`` vs the cheapest matching
+    ``b`` (e.g. best B200 FP4 vs best H200 FP8 across engines), with the ratio stated both ways. A model and
+    ISL/OSL where only one side was measured gets a row saying it has no like-for-like partner (never a match
+    to another model)."""
     a_name = a_name or "/".join(a.values())
     b_name = b_name or "/".join(b.values())
+    keys = like_for_like_keys(iso.configs.columns)
 
-    def best(sel):
-        t = iso.table
+    def matching(t: pl.DataFrame, sel: dict[str, Any]) -> pl.DataFrame:
         for k, v in sel.items():
             t = t.filter(pl.col(k) == v)
-        return (t.filter(pl.col(cost_metric).is_not_null()).sort(cost_metric).group_by("target", maintain_order=True)
-                .first().select("target", "label", cost_metric, "tput_per_gpu"))
+        return t
 
-    ba, bb = best(a), best(b)
-    grid = pl.DataFrame({"target": iso.targets}, schema={"target": pl.Float64})
-    out = (grid.join(ba.rename({"label": "config_a", cost_metric: "cost_a", "tput_per_gpu": "tput_a"}), on="target",
-                     how="left")
-           .join(bb.rename({"label": "config_b", cost_metric: "cost_b", "tput_per_gpu": "tput_b"}), on="target",
-                 how="left")
+    def best(sel: dict[str, Any]) -> pl.DataFrame:
+        return (matching(iso.table, sel).filter(pl.col(cost_metric).is_not_null()).sort(cost_metric)
+                .group_by([*keys, "target"], maintain_order=True).first()
+                .select(*keys, "target", "label", cost_metric, "tput_per_gpu"))
+
+    have_a = matching(iso.configs, a).select(keys).unique().with_columns(_a=pl.lit(True))
+    have_b = matching(iso.configs, b).select(keys).unique().with_columns(_b=pl.lit(True))
+    workloads = (have_a.join(have_b, on=keys, how="full", coalesce=True, nulls_equal=True)
+                 .with_columns(pl.col("_a").fill_null(False), pl.col("_b").fill_null(False)))
+    grid = workloads.join(pl.DataFrame({"target": iso.targets}, schema={"target": pl.Float64}), how="cross")
+    out = (grid.join(best(a).rename({"label": "config_a", cost_metric: "cost_a", "tput_per_gpu": "tput_a"}),
+                     on=[*keys, "target"], how="left", nulls_equal=True)
+           .join(best(b).rename({"label": "config_b", cost_metric: "cost_b", "tput_per_gpu": "tput_b"}),
+                 on=[*keys, "target"], how="left", nulls_equal=True)
            .with_columns(side_a=pl.lit(a_name), side_b=pl.lit(b_name)))
-    words = [ratio_words(x, y, a_name, b_name) for x, y in zip(out["cost_a"].to_list(), out["cost_b"].to_list())]
-    return out.with_columns(
+    words = []
+    for r in out.iter_rows(named=True):
+        if not (r["_a"] and r["_b"]):
+            missing = b_name if r["_a"] else a_name
+            words.append({"ratio": None, "saved_pct": None, "dashboard_pct": None,
+                          "text": f"{NO_PARTNER}: no {missing} config for {workload_text(r)}"})
+        else:
+            words.append(ratio_words(r["cost_a"], r["cost_b"], a_name, b_name))
+    return out.drop("_a", "_b").with_columns(
         ratio=pl.Series([w["ratio"] for w in words], dtype=pl.Float64),
         saved_pct=pl.Series([w["saved_pct"] for w in words], dtype=pl.Float64),
         dashboard_pct=pl.Series([w["dashboard_pct"] for w in words], dtype=pl.Float64),
         comparison=pl.Series([w["text"] for w in words], dtype=pl.String),
-    ).sort("target")
+    ).sort([*keys, "target"])
 
 
 PAIR_FORMATS = {
@@ -376,7 +461,8 @@ def margins_view(m: pl.DataFrame) -> pl.DataFrame:
 
 
 def cross_silicon_table(iso: IsoResult, specs: Sequence[str], cost_metric: str) -> pl.DataFrame:
-    """Several ``"b200/fp4 vs h200/fp8"`` comparisons as one table (see ``cross_silicon``)."""
+    """Several ``"b200/fp4 vs h200/fp8"`` comparisons as one table (see ``cross_silicon``): one row per model,
+    ISL/OSL, comparison and target; the model and ISL/OSL each row holds fixed are its first columns."""
     frames = []
     for spec in specs:
         if " vs " not in spec:
@@ -387,7 +473,7 @@ def cross_silicon_table(iso: IsoResult, specs: Sequence[str], cost_metric: str) 
         return pl.DataFrame()
     out = pl.concat(frames, how="vertical")
     return out.select(
-        pl.col("side_a").alias("A"), pl.col("side_b").alias("B"), pl.col("target").alias("target tok/s/user"),
+        pl.col("model"), pl.format("{}/{}", "isl", "osl").alias("ISL/OSL"), pl.col("side_a").alias("A"), pl.col("side_b").alias("B"), pl.col("target").alias("target tok/s/user"),
         pl.col("config_a").alias("best A config"), pl.col("cost_a").alias("cost A $/M"),
         pl.col("config_b").alias("best B config"), pl.col("cost_b").alias("cost B $/M"),
         pl.col("ratio"), pl.col("saved_pct").alias("saved %"), pl.col("dashboard_pct").alias("dashboard %"),
