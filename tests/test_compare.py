@@ -187,3 +187,116 @@ def test_real_sweeps_never_pair_across_models():
     assert both.height > 0
     for r in both.iter_rows(named=True):
         assert workload[r["best A config"]][0] == workload[r["best B config"]][0] == r["model"]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# provider margins: restricted to what the provider runs, blended at a token mix, OpenRouter exports
+
+def _provider(**kw):
+    row = {"provider": "p", "model": "M", "price_input_per_m": 1.35, "price_output_per_m": 5.40, "tok_s_user": 50.0,
+           "date": "2026-11-01", "source": "test"}
+    row.update(kw)
+    return pl.DataFrame([row], schema_overrides={"isl": pl.Int64, "osl": pl.Int64})
+
+
+def test_margins_are_restricted_to_what_the_provider_runs(pts):
+    any_cfg = C.provider_margins(pts, _provider(), pricing=Pricing.dashboard("v0"), views=["costh"]).row(0, named=True)
+    assert any_cfg["config"] == "M 1024/1024 · b200 · trt · fp4 · mtp · agg" and any_cfg["restricted_to"] == ""
+    h200 = C.provider_margins(pts, _provider(hardware="h200", precision="fp8"), pricing=Pricing.dashboard("v0"),
+                              views=["costh"]).row(0, named=True)
+    assert h200["config"] == "M 1024/1024 · h200 · trt · fp8 · no spec · agg"
+    assert h200["restricted_to"] == "hardware h200, precision fp8"
+    assert h200["margin_output"] < any_cfg["margin_output"]  # dearer hardware, thinner margin
+    # the analysis' own filters apply to every row; nothing matching is said, not widened
+    none = C.provider_margins(pts, _provider(), pricing=Pricing.dashboard("v0"), views=["costh"],
+                              restrict={"hardware": ["mi355x"]}).row(0, named=True)
+    assert none["status"].startswith("no benchmarked config of this model matches") and none["config"] is None
+
+
+def test_blended_margin_at_the_benchmark_mix_and_a_stated_mix(pts):
+    m = C.provider_margins(pts, _provider(), pricing=Pricing.dashboard("v0"), views=["costh"]).row(0, named=True)
+    assert m["token_mix"] == "1024:1024" and m["price_blended_per_m"] == pytest.approx((1.35 + 5.40) / 2)
+    assert m["margin_blended"] == pytest.approx(1 - m["cost_total_per_m"] / ((1.35 + 5.40) / 2))
+    m3 = C.provider_margins(pts, _provider(), pricing=Pricing.dashboard("v0"), views=["costh"],
+                            mix=(3, 1)).row(0, named=True)
+    assert m3["token_mix"] == "3:1" and m3["price_blended_per_m"] == pytest.approx((3 * 1.35 + 5.40) / 4)
+    assert m3["cost_total_per_m"] == m["cost_total_per_m"]  # the cost is the benchmark's, only the price blends
+    assert any("cost is measured at the benchmark" in n for n in C.margin_caveats(
+        C.provider_margins(pts, _provider(), pricing=Pricing.dashboard("v0"), views=["costh"], mix=(3, 1))))
+
+
+def test_negative_per_token_margin_beside_a_positive_blended_one_is_explained(pts):
+    ref = C.provider_margins(pts, _provider(), pricing=Pricing.dashboard("v0"), views=["costh"]).row(0, named=True)
+    cheap_input = ref["cost_input_per_m"] / 2  # below the all-GPU-time-on-input cost: that margin goes negative
+    m = C.provider_margins(pts, _provider(price_input_per_m=cheap_input), pricing=Pricing.dashboard("v0"),
+                           views=["costh"])
+    r = m.row(0, named=True)
+    assert r["margin_input"] < 0 < r["margin_blended"]
+    view = C.margins_view(m)
+    assert {C.MARGIN_IN, C.MARGIN_OUT, C.MARGIN_BLENDED, "token mix in:out"} <= set(view.columns)
+    assert any("negative per-token-type margin beside a positive blended one" in n for n in C.margin_caveats(m))
+
+
+def test_margins_never_mix_sequence_lengths(pts):
+    eight_k = pts.with_columns(isl=pl.lit(8192, dtype=pts["isl"].dtype), tput_per_gpu=pl.col("tput_per_gpu") * 3)
+    m = C.provider_margins(pl.concat([pts, eight_k]), _provider(), pricing=Pricing.dashboard("v0"), views=["costh"])
+    assert sorted(m["isl"].to_list()) == [1024, 8192]  # one estimate per ISL/OSL, each named in its config
+    assert all(c.startswith(f"M {i}/1024 ") for c, i in zip(m["config"], m["isl"]))
+    assert m.filter(pl.col("isl") == 1024)["token_mix"][0] == "1024:1024"
+    assert m.filter(pl.col("isl") == 8192)["token_mix"][0] == "8192:1024"
+
+
+def test_read_provider_table_optional_run_columns(tmp_path):
+    f = tmp_path / "p.csv"
+    f.write_text("provider,model,price_input_per_m,price_output_per_m,tok_s_user,date,source,hardware,engine,disagg,isl\n"
+                 "a,M,1.35,5.40,36,2026-01-01,page,H200,dynamo-trt,disagg,1024\n"
+                 "b,M,1.00,4.00,40,2026-01-01,page,,,,\n")
+    t = C.read_provider_table(f)
+    a, b = t.row(0, named=True), t.row(1, named=True)
+    assert (a["hardware"], a["framework"], a["disagg"], a["isl"]) == ("h200", "dynamo-trt", True, 1024)
+    assert (b["hardware"], b["framework"], b["disagg"], b["isl"]) == (None, None, None, None)
+    (tmp_path / "bad.csv").write_text("provider,model,price_input_per_m,price_output_per_m,tok_s_user,date,source,"
+                                      "disagg\na,M,1,2,3,2026-01-01,s,sometimes\n")
+    with pytest.raises(ValueError, match="disagg"):
+        C.read_provider_table(tmp_path / "bad.csv")
+
+
+OPENROUTER_CSV = ("model_slug,provider_name,pricing_prompt,pricing_completion,stats_p50_latency,stats_p50_throughput\n"
+                  "openai/gpt-oss-120b,Alpha,1.5e-07,6e-07,300,80\n"
+                  "openai/gpt-oss-120b,Alpha,3.9e-08,1.9e-07,290,42\n"
+                  "someone/other-model,Beta,1e-07,2e-07,100,55.5\n")
+
+
+def test_openrouter_export_is_read_in_one_step(tmp_path):
+    f = tmp_path / "providers_20260424_120000.csv"
+    f.write_text(OPENROUTER_CSV)
+    t = C.read_provider_table(f)  # detected by its columns
+    assert t["provider"].to_list() == ["Alpha", "Alpha #2", "Beta"]
+    assert t["model"].to_list() == ["gpt-oss-120b", "gpt-oss-120b", "other-model"]
+    assert t["price_input_per_m"].to_list() == pytest.approx([0.15, 0.039, 0.1])
+    assert t["price_output_per_m"].to_list() == pytest.approx([0.6, 0.19, 0.2])
+    assert t["tok_s_user"].to_list() == [80.0, 42.0, 55.5] and set(t["date"]) == {"2026-04-24"}
+    assert "OpenRouter" in t["source"][0] and t["p50_latency_ms"][0] == 300
+    undated = tmp_path / "providers.csv"
+    undated.write_text(OPENROUTER_CSV)
+    with pytest.raises(ValueError, match="date"):
+        C.read_openrouter(undated)
+    assert C.read_openrouter(undated, date="2026-05-01")["date"][0] == "2026-05-01"
+
+
+def test_public_openrouter_export_prices_gpt_oss(sample_points):
+    from frontier import paths
+
+    from .conftest import need
+
+    f = need(paths.SHARED_DATA / "inferencex" / "leoshan__inferencex-scraper" / "analysis"
+             / "conclusion_20260424_162122__openrouter_gpt-oss-120b_providers.csv")
+    t = C.read_provider_table(f)
+    assert t.height == 18 and set(t["model"]) == {"gpt-oss-120b"} and set(t["date"]) == {"2026-04-24"}
+    groq = t.filter(pl.col("provider") == "Groq").row(0, named=True)
+    assert (groq["price_input_per_m"], groq["price_output_per_m"], groq["tok_s_user"]) == pytest.approx(
+        (0.15, 0.60, 397.5))
+    m = C.provider_margins(sample_points, t, pricing=Pricing.dashboard("v2"), views=["costh"], isl=1024, osl=1024)
+    assert m.height == 18 and set(m["status"]) <= {"estimated"} | {s for s in m["status"] if s.startswith("unreach")}
+    est = m.filter(pl.col("status") == "estimated")
+    assert est.height > 0 and all(c.startswith("gpt-oss-120b (synthetic) 1024/1024") for c in est["config"])
