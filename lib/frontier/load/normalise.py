@@ -79,6 +79,18 @@ NO_SPEC_STRINGS = ("", "null", "none", "false", "no")
 RUN_URL_RE = re.compile(r"/runs/(\d+)(?:/attempts?/(\d+))?")
 
 
+def model_key_for(prefix: str | None, path: str | None) -> str | None:
+    """Model key from an artifact's prefix or, failing that, a model path or id (``openai/gpt-oss-120b``)."""
+    if prefix:
+        return prefix.strip().lower()
+    if path:
+        low = path.lower()
+        for pattern, key in MODEL_PATH_PATTERNS:
+            if pattern in low:
+                return key
+    return None
+
+
 def bool_expr(col: str) -> pl.Expr:
     """A column holding booleans or strings like "true"/"False"/"1"/"" → Boolean (unknown strings → null)."""
     s = pl.col(col).cast(pl.String).str.strip_chars().str.to_lowercase()
