@@ -12,6 +12,7 @@ Each function returns a :class:`Figure`: a builder ``theme -> chart`` (for ``cha
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
@@ -234,38 +235,57 @@ def pair_frontiers(pc: Any, *, targets: Sequence[float] | None = None, title: st
 
 
 # ------------------------------------------------------------------------------------------ provider margins
-def provider_margin(res: Any, margins: pl.DataFrame, model: str, view: str, *, isl: int, osl: int,
-                    max_series: int = MAX_SERIES) -> Figure:
-    """Each provider's blended price ($/M at the benchmark's ISL:OSL token mix) against the benchmark cost at its
-    speed (the cheapest config's total-token cost there, which is the cost of that same mix), over the drawn
-    configs' cost curves. ``res``: the iso result of ``model``; ``margins``: ``compare.provider_margins``."""
-    m = margins.filter((labels.base_model_expr("model") == labels.base_model(model)) & (pl.col("view") == view))
-    if not (isl and osl):  # every sequence length selected: blend at the data's own mix when it has one
-        seqs = res.configs.select("isl", "osl").unique()
-        isl, osl = (seqs.row(0) if seqs.height == 1 else (1, 1))
+def provider_margin_figures(points: pl.DataFrame, margins: pl.DataFrame, pricing: Any, view: str,
+                            max_series: int = MAX_SERIES) -> list[tuple[str, Figure]]:
+    """(figure name, figure) of :func:`provider_margin` for each model and ISL/OSL with a margin row under
+    ``view`` (``margins``: ``compare.provider_margins`` of ``points``), like for like."""
+    from .iso import iso_table
+
+    m = margins.filter((pl.col("view") == view) & pl.col("isl").is_not_null())
+    out = []
+    for (model, isl, osl), rows in sorted(m.group_by(["model", "isl", "osl"]), key=lambda g: tuple(map(str, g[0]))):
+        pts = points.filter((labels.base_model_expr("model") == model) & (pl.col("isl") == isl)
+                            & (pl.col("osl") == osl))
+        speeds = sorted(set(rows["tok_s_user"].to_list()))
+        if not pts.height or not speeds:
+            continue
+        res = iso_table(pts, speeds, pricing=pricing)
+        name = re.sub(r"[^a-z0-9]+", "_", f"cost {model} {isl} {osl}".lower()).strip("_")
+        out.append((name, provider_margin(res, rows, view, max_series=max_series)))
+    return out
+
+
+def provider_margin(res: Any, margins: pl.DataFrame, view: str, *, max_series: int = MAX_SERIES) -> Figure:
+    """Each provider's price blended at the margin's token mix (``price_blended_per_m``) against the benchmark
+    cost at its speed (the cheapest matching config's total-token $/M there, ``cost_total_per_m``), over the
+    cost curves of the drawn configs. ``res``: the iso result of one model and ISL/OSL; ``margins``: the
+    ``compare.provider_margins`` rows of that model, ISL/OSL and ``view``."""
+    from .compare import full_config_name
+
     rows = []
-    for r in m.iter_rows(named=True):
-        price = r["price_input_per_m"] * w_in + r["price_output_per_m"] * w_out
-        cost = r["cost_total_per_m"]
-        tail = (f"cost ${cost:.3g}, margin {1 - cost / price:.0%}" if cost is not None
-                else "no config reaches this speed")
+    for r in margins.iter_rows(named=True):
+        price, cost = r["price_blended_per_m"], r["cost_total_per_m"]
+        tail = (f"cost ${cost:.3g}, margin {r['margin_blended']:.0%}" if cost is not None
+                else "no matching config reaches this speed")
         rows.append({"provider": r["provider"], "speed": r["tok_s_user"], "price": price, "cost": cost,
                      "label": f"{r['provider']}: ${price:.3g} ({tail})"})
     prov = pl.DataFrame(rows, schema={"provider": pl.String, "speed": pl.Float64, "price": pl.Float64,
                                       "cost": pl.Float64, "label": pl.String})
-    sel = select_configs(res, None, max_series, first=m["config"].drop_nulls().to_list(),
+    names = {full_config_name(c): c["label"] for c in res.configs.iter_rows(named=True)}
+    setting = [names[c] for c in margins["config"].drop_nulls().to_list() if c in names]
+    sel = select_configs(res, None, max_series, first=setting,
                          first_rule="the configs setting the cost at each provider's speed")
     col = f"cost_total_{view}"
     curves = _with_series(res.frontier.filter(pl.col(col).is_not_null()), sel, "curve_id").with_columns(
         pl.col(col).alias("cost_per_m_total"))
-    mix = f"{labels.value_words('isl', isl)}:{labels.value_words('osl', osl)}"
+    mixes = sorted(set(margins["token_mix"].drop_nulls().to_list()))
+    mix = mixes[0] if len(mixes) == 1 else "each provider's stated mix"
     build = functools.partial(
-        charts.margin_chart, curves, prov, curve="series",
-        title="Provider price against benchmark cost",
-        subtitle=[sel.held, f"Dot: provider price; diamond: cheapest benchmarked config's cost at the provider's speed; "
-                            f"both per million tokens blended at input:output {mix}",
+        charts.margin_chart, curves, prov, curve="series", title="Provider price against benchmark cost",
+        subtitle=[sel.held, "Dot: provider price; diamond: cheapest matching benchmarked config's cost at the "
+                            f"provider's speed; both per million tokens at input:output {mix}",
                   "Grey lines: benchmarked configs' cost curves; the gap between dot and diamond is the gross margin"],
-        source=labels.source_lines(curves, res.pricing, view, extra=[sel.rule, _provider_sources(m)]),
+        source=labels.source_lines(curves, res.pricing, view, extra=[sel.rule, _provider_sources(margins)]),
         synthetic=_synthetic(curves))
     return Figure(build, _left_out(sel.left_out))
 
