@@ -16,6 +16,7 @@ import polars as pl
 
 from .economics import Pricing, gross_margin, read_price_table  # noqa: F401  (re-exported for notebooks)
 from .iso import X, IsoResult, iso_table  # noqa: F401
+from .labels import full_config_name, workload_text
 from .normalise import MODEL_DISPLAY_NAMES, SYNTHETIC_SUFFIX, model_key_for
 from .pareto import interpolate_many
 from .schema import CURVE_KEY
@@ -32,11 +33,6 @@ def like_for_like_keys(columns: Sequence[str], what: str = "configs") -> list[st
     if missing:
         raise ValueError(f"{what} lack {missing}: a comparison must hold model and ISL/OSL fixed")
     return list(LIKE_FOR_LIKE)
-
-
-def workload_text(row: dict[str, Any]) -> str:
-    """``"Kimi-K2.5 1024/1024"``: the model and ISL/OSL a comparison holds fixed."""
-    return f"{row['model']} {row['isl']}/{row['osl']}"
 
 
 def check_like_for_like(configs: pl.DataFrame, pairs: pl.DataFrame) -> None:
@@ -368,14 +364,6 @@ def _display_model(slug: str) -> str:
     """``openai/gpt-oss-120b`` → ``gpt-oss-120b`` (the benchmark's display name when the model is known)."""
     key = model_key_for(None, slug)
     return MODEL_DISPLAY_NAMES.get(key, slug.split("/")[-1]) if key else slug.split("/")[-1]
-
-
-def full_config_name(row: dict[str, Any]) -> str:
-    """Every field of a config: ``"DeepSeek-R1-0528 1024/1024 · h200 · dynamo-trt · fp8 · mtp · disagg"``."""
-    spec = "no spec" if row.get("spec_method") in (None, "none") else row["spec_method"]
-    serving = "disagg" if row.get("disagg") else "agg"
-    return " · ".join([workload_text(row), str(row["hardware"]), str(row["framework"]), str(row["precision"]),
-                       spec, serving])
 
 
 def _restrict(pts: pl.DataFrame, prov: dict[str, Any], restrict: dict[str, Any]) -> tuple[pl.DataFrame, str]:

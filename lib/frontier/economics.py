@@ -22,11 +22,6 @@ from . import paths
 
 GPU_COSTS_CSV = paths.PACKAGE_DATA / "gpu_costs.csv"
 TCO_VIEWS = ("costh", "costn", "costr")
-TCO_VIEW_LABELS = {
-    "costh": "owning, hyperscaler (costh)",
-    "costn": "owning, neocloud giant (costn)",
-    "costr": "renting, 3-year (costr)",
-}
 SECONDS_PER_HOUR = 3600.0
 TOKENS_PER_MILLION = 1e6
 

@@ -260,8 +260,6 @@ def provider_margin(res: Any, margins: pl.DataFrame, view: str, *, max_series: i
     cost at its speed (the cheapest matching config's total-token $/M there, ``cost_total_per_m``), over the
     cost curves of the drawn configs. ``res``: the iso result of one model and ISL/OSL; ``margins``: the
     ``compare.provider_margins`` rows of that model, ISL/OSL and ``view``."""
-    from .compare import full_config_name
-
     rows = []
     for r in margins.iter_rows(named=True):
         price, cost = r["price_blended_per_m"], r["cost_total_per_m"]
@@ -271,7 +269,7 @@ def provider_margin(res: Any, margins: pl.DataFrame, view: str, *, max_series: i
                      "label": f"{r['provider']}: ${price:.3g} ({tail})"})
     prov = pl.DataFrame(rows, schema={"provider": pl.String, "speed": pl.Float64, "price": pl.Float64,
                                       "cost": pl.Float64, "label": pl.String})
-    names = {full_config_name(c): c["label"] for c in res.configs.iter_rows(named=True)}
+    names = {labels.full_config_name(c): c["label"] for c in res.configs.iter_rows(named=True)}
     setting = [names[c] for c in margins["config"].drop_nulls().to_list() if c in names]
     sel = select_configs(res, None, max_series, first=setting,
                          first_rule="the configs setting the cost at each provider's speed")

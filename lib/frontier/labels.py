@@ -17,16 +17,21 @@ from typing import Any
 import polars as pl
 
 from . import __version__
-from .normalise import SYNTHETIC_SUFFIX
+from .load.normalise import SYNTHETIC_SUFFIX
 
 __all__ = [
     "SYNTHETIC_SUFFIX", "SYNTHETIC_NOTE", "LABEL_PARTS", "VIEW_WORDS", "COLUMN_TITLES", "config_label_expr",
-    "base_model", "base_model_expr", "value_words", "series_labels", "held_constant", "pair_label",
+    "workload_text", "full_config_name", "base_model", "base_model_expr", "value_words", "series_labels",
+    "held_constant", "pair_label",
     "view_words", "price_line", "data_line", "build_line", "source_lines", "column_title",
 ]
 
 #: on every figure drawn from generated data (the bundled sample), in its subtitle and source line
 SYNTHETIC_NOTE = "Synthetic data: generated sample, not measurements"
+
+#: table words for no speculative decoding and for the serving mode
+NO_SPEC_SHORT = "no spec"
+SERVING_SHORT = {True: "disagg", False: "agg"}
 
 #: curve-key columns a config label may name, in the order they are named
 LABEL_PARTS = ("model", "isl", "osl", "hardware", "framework", "precision", "spec_method", "disagg")
@@ -79,9 +84,10 @@ def config_label_expr(configs: pl.DataFrame, parts: Sequence[str] = LABEL_PARTS)
     pieces: list[pl.Expr] = []
     for c in varying:
         if c == "disagg":
-            pieces.append(pl.when(pl.col("disagg")).then(pl.lit("disagg")).otherwise(pl.lit("agg")))
+            pieces.append(pl.when(pl.col("disagg")).then(pl.lit(SERVING_SHORT[True])).otherwise(
+                pl.lit(SERVING_SHORT[False])))
         elif c == "spec_method":
-            pieces.append(pl.when(pl.col(c) == "none").then(pl.lit("no spec")).otherwise(pl.col(c)))
+            pieces.append(pl.when(pl.col(c) == "none").then(pl.lit(NO_SPEC_SHORT)).otherwise(pl.col(c)))
         else:
             pieces.append(pl.col(c).cast(pl.String))
     if seq is not None:
@@ -91,6 +97,19 @@ def config_label_expr(configs: pl.DataFrame, parts: Sequence[str] = LABEL_PARTS)
     if not pieces:  # no grouping: one frontier over every point
         return pl.lit("all points", dtype=pl.String)
     return pl.concat_str(pieces, separator=" · ")
+
+
+def workload_text(row: Mapping[str, Any]) -> str:
+    """``"Kimi-K2.5 1024/1024"``: the model and ISL/OSL a comparison holds fixed."""
+    return f"{row['model']} {row['isl']}/{row['osl']}"
+
+
+def full_config_name(row: Mapping[str, Any]) -> str:
+    """Every field of a config, in table words: ``"DeepSeek-R1-0528 1024/1024 · h200 · dynamo-trt · fp8 · mtp ·
+    disagg"``."""
+    spec = NO_SPEC_SHORT if row.get("spec_method") in (None, "none") else row["spec_method"]
+    return " · ".join([workload_text(row), str(row["hardware"]), str(row["framework"]), str(row["precision"]),
+                       spec, SERVING_SHORT[bool(row.get("disagg"))]])
 
 
 def base_model(name: str) -> str:
