@@ -741,7 +741,9 @@ def margin_chart(
         if log_y else None
     yscale = _scale(log_y, domain=dom_y)
     ys = alt.Y(f"{_field(y)}:Q", title=y_title, scale=yscale, axis=alt.Axis(format="$,.3~r"))
-    xs = alt.X(f"{_field(x)}:Q", title=x_title)
+    dom_x = fit_domain([0.0, *cv[x].to_list(), *pv["speed"].to_list()], margin=0.04)
+    xscale = _scale(False, domain=dom_x)
+    xs = alt.X(f"{_field(x)}:Q", title=x_title, scale=xscale)
     rows = _values(cv.sort(x), [x, y, curve], what="margin_chart curves", max_rows=max_rows)
     lines = alt.Chart(_data(rows)).mark_line(interpolate="monotone", strokeWidth=1.3, opacity=0.35,
                                              color=c["subtle"]).encode(
@@ -750,8 +752,9 @@ def margin_chart(
                  alt.Tooltip(f"{_field(x)}:Q", title=labels.column_title(x), format=",.1f"),
                  alt.Tooltip(f"{_field(y)}:Q", title="Benchmark cost ($/M)", format="$,.3~r")])
     prow = _values(pv, need, what="margin_chart providers", max_rows=max_rows)
-    for r in prow:
+    for r in prow:  # labels right of the marker, or left of it in the right part of the plot
         r["_y_price"], r["_y_cost"] = r["price"], r["cost"]
+        r["_right"] = bool(dom_x and r["speed"] is not None and r["speed"] > dom_x[0] + 0.55 * (dom_x[1] - dom_x[0]))
     base = alt.Chart(_data(prow))
     domain = [str(v) for v in pv["provider"].to_list()]
     col = alt.Color("provider:N", title="Provider", scale=alt.Scale(domain=domain),
@@ -760,7 +763,7 @@ def margin_chart(
                                                                       format=",.0f"),
             alt.Tooltip("price:Q", title="Price ($/M)", format="$,.3~r"),
             alt.Tooltip("cost:Q", title="Benchmark cost ($/M)", format="$,.3~r")]
-    px, py = alt.X("speed:Q", title=x_title), alt.Y("_y_price:Q", title=y_title, scale=yscale)
+    px, py = alt.X("speed:Q", title=x_title, scale=xscale), alt.Y("_y_price:Q", title=y_title, scale=yscale)
     margin = base.transform_filter("datum._y_cost != null").mark_rule(strokeWidth=2, opacity=0.8).encode(
         x=px, y=py, y2="_y_cost:Q", color=col, tooltip=tips)
     price = base.mark_point(filled=True, size=110, shape="circle", opacity=1).encode(
@@ -768,9 +771,10 @@ def margin_chart(
     cost = base.transform_filter("datum._y_cost != null").mark_point(
         filled=False, size=110, shape="diamond", strokeWidth=2, opacity=1).encode(
         x=px, y=alt.Y("_y_cost:Q", scale=yscale), color=col, tooltip=tips)
-    text = base.mark_text(align="left", dx=9, dy=-2, fontSize=10.5, color=c["text"]).encode(
-        x=px, y=py, text="label:N")
-    chart = alt.layer(lines, margin, price, cost, text)
+    texts = [base.transform_filter(f"{'' if right else '!'}datum._right").mark_text(
+        align="right" if right else "left", dx=-9 if right else 9, dy=-2, fontSize=10.5, color=c["text"]).encode(
+        x=px, y=py, text="label:N") for right in (False, True)]
+    chart = alt.layer(lines, margin, price, cost, *texts)
     return _finish(chart, theme=theme, title=title, subtitle=subtitle, width=width, height=height, source=source,
                    synthetic=synthetic)
 

@@ -12,6 +12,7 @@ Each function returns a :class:`Figure`: a builder ``theme -> chart`` (for ``cha
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
@@ -201,7 +202,7 @@ def pair_ratio(pc: Any, *, title: str, y_title: str, max_pairs: int = MAX_SERIES
 
 def _b_side(drawn: pl.DataFrame) -> str:
     sides = drawn["side_b"].unique().to_list() if drawn.height else []
-    return sides[0] if len(sides) == 1 else "B"
+    return sides[0] if len(sides) == 1 else "the config after the arrow"
 
 
 def _view(pc: Any) -> str:
@@ -277,7 +278,7 @@ def provider_margin(res: Any, margins: pl.DataFrame, view: str, *, max_series: i
     curves = _with_series(res.frontier.filter(pl.col(col).is_not_null()), sel, "curve_id").with_columns(
         pl.col(col).alias("cost_per_m_total"))
     mixes = sorted(set(margins["token_mix"].drop_nulls().to_list()))
-    mix = mixes[0] if len(mixes) == 1 else "each provider's stated mix"
+    mix = _ratio_words(mixes[0]) if len(mixes) == 1 else "each provider's stated mix"
     build = functools.partial(
         charts.margin_chart, curves, prov, curve="series", title="Provider price against benchmark cost",
         subtitle=[sel.held, "Dot: provider price; diamond: cheapest matching benchmarked config's cost at the "
@@ -286,6 +287,18 @@ def provider_margin(res: Any, margins: pl.DataFrame, view: str, *, max_series: i
         source=labels.source_lines(curves, res.pricing, view, extra=[sel.rule, _provider_sources(margins)]),
         synthetic=_synthetic(curves))
     return Figure(build, _left_out(sel.left_out))
+
+
+def _ratio_words(mix: str) -> str:
+    """``"1024:8192"`` → ``"1:8"``; other text as given."""
+    try:
+        a, b = (float(v) for v in mix.split(":"))
+    except ValueError:
+        return mix
+    if a > 0 and b > 0 and a.is_integer() and b.is_integer():
+        g = math.gcd(int(a), int(b))
+        return f"{int(a) // g}:{int(b) // g}"
+    return mix
 
 
 def _provider_sources(m: pl.DataFrame) -> str:
