@@ -13,7 +13,6 @@ from pathlib import Path
 import altair as alt
 import polars as pl
 import pytest
-
 from frontier import charts, labels
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -242,7 +241,8 @@ def test_series_labels_name_only_what_varies():
     assert labels.held_constant(df) == "DeepSeek-R1-0528 · ISL/OSL 1k/1k · SGLang"
     one = df.head(1)
     assert labels.series_labels(one).to_list() == ["B200 · SGLang · FP4"]  # nothing varies: hardware, engine, precision
-    assert labels.pair_label("B200 · FP4 · no spec decoding", "B200 · FP4 · MTP") == "B200 · FP4 · no spec decoding → MTP"
+    assert labels.pair_label("B200 · FP4 · no spec decoding", "B200 · FP4 · MTP") == \
+        "B200 · FP4 · no spec decoding → MTP"
 
 
 def test_spec_json_has_no_nan(pts):

@@ -168,10 +168,10 @@ def _enc_type(dtype: pl.DataType) -> str:
     return "nominal"
 
 
-def _values(df: pl.DataFrame, cols: Iterable[str], *, what: str, max_rows: int) -> list[dict[str, Any]]:
+def _values(df: pl.DataFrame, cols: Iterable[str | None], *, what: str, max_rows: int) -> list[dict[str, Any]]:
     """Rows of ``df`` restricted to ``cols`` as JSON-ready dicts (dates as ISO strings, NaN/inf as null)."""
-    cols = list(dict.fromkeys(c for c in cols if c is not None))
-    missing = [c for c in cols if c not in df.columns]
+    names = list(dict.fromkeys(c for c in cols if c is not None))
+    missing = [c for c in names if c not in df.columns]
     if missing:
         raise KeyError(f"{what}: column(s) {missing} not found; available columns: {df.columns}")
     if df.height > max_rows:
@@ -181,7 +181,7 @@ def _values(df: pl.DataFrame, cols: Iterable[str], *, what: str, max_rows: int) 
             "or pass max_rows=... to raise the limit for this chart."
         )
     exprs = []
-    for c in cols:
+    for c in names:
         dtype = df.schema[c]
         e = pl.col(c)
         if dtype.is_float():
@@ -348,14 +348,14 @@ def _source_layer(lines: Sequence[str], height: int) -> alt.Chart:
         x=alt.value(0), y=alt.value(height + 44))
 
 
-def _finish(chart: alt.TopLevelMixin, *, theme: str, title: str | None, subtitle: str | Sequence[str] | None,
+def _finish(chart: Any, *, theme: Theme, title: str | None, subtitle: str | Sequence[str] | None,
             width: int, height: int, source: Sequence[str] | None = None,
-            synthetic: bool = False) -> alt.TopLevelMixin:
+            synthetic: bool = False) -> alt.LayerChart:
     """Size, title (+ the synthetic marker in the subtitle), the source block, description and theme."""
     sub = _subtitle_lines(subtitle, synthetic)
     if source:  # appended, so data Altair lifted to the layer chart stays where it is
         chart = chart.copy()
-        chart.layer = [*chart.layer, _source_layer(source, height)]  # type: ignore[attr-defined]
+        chart.layer = [*chart.layer, _source_layer(source, height)]
     chart = chart.properties(width=width, height=height)
     t = _title(title, sub)
     if t is not alt.Undefined:
@@ -363,7 +363,7 @@ def _finish(chart: alt.TopLevelMixin, *, theme: str, title: str | None, subtitle
     desc = ". ".join(x for x in (title, *sub, *(source or ())) if x)
     if desc:  # for screen readers: the SVG's aria-label and the report image's alt text
         chart = chart.properties(description=desc)
-    chart["config"] = theme_config(theme)  # type: ignore[index]
+    chart["config"] = theme_config(theme)
     return chart
 
 
@@ -662,7 +662,7 @@ def line_chart(
     y_format: str | None = None,
     points: bool = True,
     connect: bool = True,
-    interpolate: str = "linear",
+    interpolate: Any = "linear",
     log_y: bool = False,
     theme: Theme = "light",
     width: int = 640,

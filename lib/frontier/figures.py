@@ -91,7 +91,8 @@ def select_configs(result: Any, targets: Sequence[float] | None = None, max_seri
             "_first", descending=True, maintain_order=True).drop("_first")
     drawn, rest = ranked.head(max_series), ranked.slice(max_series)
     drawn = drawn.with_columns(series=labels.series_labels(drawn))
-    best = (f"the highest throughput per GPU at {target:g} tok/s/user (middle target; configs that do not reach it "
+    where = "middle target; " if len(ts) > 1 else ""
+    best = (f"the highest throughput per GPU at {target:g} tok/s/user ({where}configs that do not reach it "
             "ranked by their highest measured throughput)")
     rule = _rule_line(drawn.height, ranked.height, f"{first_rule}, then {best}" if first_rule else
                       f"the {drawn.height} with {best}")

@@ -242,7 +242,7 @@ _FORMAT_WORDS = {"agg": "per-point results", "agg_bmk": "sweep results", "raw_cl
 
 def _date_range(df: pl.DataFrame) -> str:
     if "date" in df.columns and df["date"].drop_nulls().len():
-        lo, hi = df["date"].drop_nulls().min(), df["date"].drop_nulls().max()
+        lo, hi = (str(v) for v in (df["date"].drop_nulls().min(), df["date"].drop_nulls().max()))
         return f"measured {lo}" if lo == hi else f"measured {lo} to {hi}"
     if "run_id" in df.columns and df["run_id"].drop_nulls().len():
         n = df["run_id"].drop_nulls().n_unique()
