@@ -17,6 +17,7 @@ import sys
 from typing import Any, Sequence
 
 from . import __version__
+from .fsutil import safe_for_terminal
 
 
 def _clean(v: Any) -> Any:
@@ -90,13 +91,15 @@ def cmd_iso(args: argparse.Namespace) -> int:
         return 2
     try:
         if args.prices:
+            _check_readable_file(args.prices, "price table")
             pricing = Pricing.from_table(args.prices, views=[args.tco] if args.tco else None)
         else:
             pricing = Pricing.dashboard(version=args.gpu_table, views=[args.tco] if args.tco else
                                         ("costh", "costn", "costr"))
         iso = iso_table(pts, args.targets, pricing=pricing, baseline=args.baseline)
-    except ValueError as e:
-        print(f"frontier iso: {e}", file=sys.stderr)
+    except (ValueError, OSError, pl.exceptions.PolarsError) as e:
+        where = f"cannot use the price table {args.prices}: " if args.prices and not isinstance(e, ValueError) else ""
+        print(safe_for_terminal(f"frontier iso: {where}{e}"), file=sys.stderr)
         return 2
     if args.json:
         print(_dump(iso.records()))
@@ -115,16 +118,107 @@ def cmd_iso(args: argparse.Namespace) -> int:
 
 
 def cmd_iso_point(args: argparse.Namespace) -> int:
+    """Read one JSON request on stdin, print ``{"value": v|null}``; a bad request is ``{"error": ...}`` on stderr
+    and exit 2, never a traceback."""
     from .pareto import iso_point
 
     try:
-        request = json.loads(sys.stdin.read())
+        request = iso_point_request(sys.stdin.buffer.read())
         out = iso_point(request)
-    except (ValueError, TypeError, AttributeError) as e:
-        print(json.dumps({"error": str(e)}), file=sys.stderr)
+        value = out.get("value")
+        if value is not None and not (isinstance(value, (int, float)) and math.isfinite(value)):
+            raise ValueError(f"the interpolated value is not a finite number ({value!r}): the points' values are "
+                             "too large to interpolate")
+        text = json.dumps({**out, "value": None if value is None else float(value)}, allow_nan=False)
+    except (ValueError, TypeError, AttributeError, ArithmeticError, RecursionError) as e:
+        print(json.dumps({"error": _error_text(e)}), file=sys.stderr)
         return 2
-    print(json.dumps(out, allow_nan=False))
+    print(text)
     return 0
+
+
+def _error_text(e: BaseException) -> str:
+    if isinstance(e, RecursionError):
+        return "the request is nested too deeply"
+    if isinstance(e, OverflowError):
+        return f"a number in the request is too large: {e}"
+    return str(e) or type(e).__name__
+
+
+_ISO_POINT_KEYS = ("iv_key", "tput_key", "metric_key", "reciprocal_of")
+
+
+def iso_point_request(raw: bytes | str) -> dict[str, Any]:
+    """Parse and check an ``iso-point`` request (UTF-8 JSON object); ValueError says what is wrong.
+
+    ``points`` must be a list of objects; ``target_iv`` a finite number; the key names strings (``reciprocal_of``
+    may be null). Numbers in points are made floats (an integer too large for a float is an error, not a crash).
+    """
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        request = json.loads(text)
+    except UnicodeDecodeError as e:
+        raise ValueError(f"the request is not UTF-8 text ({e.reason} at byte {e.start})") from None
+    except RecursionError:
+        raise ValueError("the request is nested too deeply") from None
+    except ValueError as e:
+        raise ValueError(f"the request is not valid JSON ({e})") from None
+    if not isinstance(request, dict):
+        raise ValueError(f"the request must be a JSON object, got {type(request).__name__}")
+    for key in _ISO_POINT_KEYS:
+        if key in request and not isinstance(request[key], str) and not (key == "reciprocal_of" and request[key] is None):
+            raise ValueError(f"{key!r} must be a string naming a field of the points")
+    target = request.get("target_iv")
+    if isinstance(target, bool) or not isinstance(target, (int, float)):
+        raise ValueError("'target_iv' must be a finite number")
+    points = request.get("points")
+    if not isinstance(points, list):
+        raise ValueError("'points' must be a list of objects")
+    return {**request, "target_iv": _as_float(target, "target_iv"),
+            "points": [_point_as_floats(p, i) for i, p in enumerate(points)]}
+
+
+def _as_float(v: int | float, where: str) -> float:
+    try:
+        f = float(v)
+    except OverflowError:
+        raise ValueError(f"{where} is too large for a number ({str(v)[:20]}… has {len(str(v))} digits)") from None
+    if not math.isfinite(f):
+        raise ValueError(f"{where} must be a finite number, got {f}")
+    return f
+
+
+def _point_as_floats(point: Any, i: int) -> Any:
+    if not isinstance(point, dict):
+        return point  # not an object: skipped by iso_point
+    return {k: (_as_float(v, f"points[{i}].{k}") if isinstance(v, int) and not isinstance(v, bool) else v)
+            for k, v in point.items()}
+
+
+def _targets_arg(text: str) -> list[float]:
+    """``--targets`` as tok/s/user: comma-separated positive finite numbers (argparse type)."""
+    parts = [t.strip() for t in text.replace(";", ",").split(",") if t.strip()]
+    if not any(parts):
+        raise argparse.ArgumentTypeError("no targets given: expected e.g. 30,50,90 (tok/s/user)")
+    out = []
+    for t in parts:
+        try:
+            v = float(t)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"target {t!r} is not a number (expected e.g. 30,50,90)") from None
+        if not math.isfinite(v) or v <= 0:
+            raise argparse.ArgumentTypeError(f"target {t!r} must be a positive finite tok/s/user")
+        out.append(v)
+    return out
+
+
+def _check_readable_file(path: str, what: str) -> None:
+    import os
+
+    if not os.path.isfile(path):
+        raise ValueError(f"{what} {path} is not a file" if os.path.exists(path) else f"{what} {path} does not exist")
+    if os.path.getsize(path) == 0:
+        raise ValueError(f"{what} {path} is empty: expected a CSV with a header such as gpu,costh")
 
 
 def _delegate(module: str, func: str, argv: Sequence[str]) -> int:
@@ -156,7 +250,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--model", required=True, help="display name (glob allowed, e.g. 'DeepSeek*')")
     sp.add_argument("--isl", type=int, required=True)
     sp.add_argument("--osl", type=int, required=True)
-    sp.add_argument("--targets", default="30,50,90", help="tok/s/user, comma separated")
+    sp.add_argument("--targets", default="30,50,90", type=_targets_arg,
+                    help="tok/s/user, comma separated, each a positive finite number")
     sp.add_argument("--tco", choices=["costh", "costn", "costr"], help="TCO view (default: all available)")
     sp.add_argument("--gpu-table", help="dashboard GPU table version v0/v1/v2 (default newest)")
     sp.add_argument("--prices", help="CSV price table: gpu,<view>... in $/GPU-hour (overrides the GPU table)")
