@@ -7,6 +7,7 @@
   frontier report [NAME...] [--data PATH...] [--params FILE] [--out DIR]
   frontier sample [--out DIR] [--seed N]
   frontier fetch --model NAME | --run ID
+  frontier bounds --model M --gpu G --precision P [--n-gpus N] [--isl N --osl N] [overrides] [--json]
 """
 from __future__ import annotations
 
@@ -195,6 +196,55 @@ def _point_as_floats(point: Any, i: int) -> Any:
             for k, v in point.items()}
 
 
+def cmd_bounds(args: argparse.Namespace) -> int:
+    """Physical bounds for one model × GPU × precision, every input shown with where it came from."""
+    from .bounds_report import bounds_report
+
+    try:
+        rep = bounds_report(
+            args.model, args.gpu, args.precision, args.n_gpus, args.isl, args.osl,
+            bandwidth_tb_s=args.bandwidth_tb_s, capacity_gb=args.capacity_gb, dense_tflops=args.dense_tflops,
+            sparse_tflops=args.sparse_tflops, weight_gb=args.weight_gb, resident_weight_gb=args.resident_weight_gb,
+            kv_dtype=args.kv_dtype, kv_bytes_per_token=args.kv_bytes_per_token,
+            memory_fraction=args.memory_fraction, reserve_gb_per_gpu=args.reserve_gb, dp_attention=args.dp_attention,
+        )
+    except (KeyError, ValueError) as e:
+        message = e.args[0] if isinstance(e, KeyError) and e.args else e
+        print(safe_for_terminal(f"frontier bounds: {message}"), file=sys.stderr)
+        return 2
+    print(_dump(rep.to_dict()) if args.json else rep.to_text())
+    return 0
+
+
+def _add_bounds_parser(sub: Any) -> None:
+    sp = sub.add_parser("bounds", help="decode floor, KV budget, prefill ceiling and ridge point, inputs shown",
+                        description="Physical bounds for a model × GPU × precision from the package's spec tables; "
+                        "every input can be overridden to check an article's arithmetic.")
+    sp.add_argument("--model", required=True, help="model key, display name or HF id (e.g. llama70b)")
+    sp.add_argument("--gpu", required=True, help="GPU key or runner label (e.g. b200)")
+    sp.add_argument("--precision", required=True, help="weight precision: fp4, fp8, int4 or bf16")
+    sp.add_argument("--n-gpus", type=int, default=1, help="GPUs the weights are split over (default 1)")
+    sp.add_argument("--isl", type=int, default=1024, help="input tokens (default 1024)")
+    sp.add_argument("--osl", type=int, default=1024, help="output tokens (default 1024)")
+    o = sp.add_argument_group("overrides (default: the spec tables)")
+    o.add_argument("--bandwidth-tb-s", type=float, help="HBM bandwidth, TB/s per GPU")
+    o.add_argument("--capacity-gb", type=float, help="HBM capacity, GB per GPU")
+    peak = o.add_mutually_exclusive_group()
+    peak.add_argument("--dense-tflops", type=float, help="peak TFLOP/s per GPU without sparsity")
+    peak.add_argument("--sparse-tflops", type=float,
+                      help="peak TFLOP/s per GPU as a datasheet states it with 2:4 sparsity (halved for the bound)")
+    o.add_argument("--weight-gb", type=float, help="weights streamed per token, GB (all GPUs)")
+    o.add_argument("--resident-weight-gb", type=float, help="weights held in HBM, GB (all GPUs)")
+    kv = o.add_mutually_exclusive_group()
+    kv.add_argument("--kv-dtype", help="KV-cache data type: fp4, fp8, int8, bf16, fp16, fp32")
+    kv.add_argument("--kv-bytes-per-token", type=float, help="KV cache per token of context, bytes (all layers)")
+    o.add_argument("--memory-fraction", type=float, help="share of HBM usable (default 0.90)")
+    o.add_argument("--reserve-gb", type=float, help="GB per GPU kept back (default 2)")
+    o.add_argument("--dp-attention", action="store_true", help="each GPU holds its sequences' KV whole")
+    sp.add_argument("--json", action="store_true", help="one JSON object: inputs (value, unit, origin), results")
+    sp.set_defaults(func=cmd_bounds)
+
+
 def _targets_arg(text: str) -> list[float]:
     """``--targets`` as tok/s/user: comma-separated positive finite numbers (argparse type)."""
     parts = [t.strip() for t in text.replace(";", ",").split(",") if t.strip()]
@@ -265,6 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = sub.add_parser("iso-point", help="JSON on stdin → {\"value\": v|null} (blog helper contract)")
     sp.set_defaults(func=cmd_iso_point)
+    _add_bounds_parser(sub)
 
     for name, module, func, helptext in (
         ("report", "report", "main_report", "run notebooks and export HTML reports"),
