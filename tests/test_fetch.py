@@ -45,13 +45,30 @@ ROUTE_FILES = {
     "availability": "availability.json",
     "evaluations": "evaluations.json",
 }
-SMALL_BODIES = {
-    "benchmarks": b'[{"hardware": "b200", "model": "dsr1", "conc": 4, "metrics": {"tput_per_gpu": 100.0}}]\n',
-    "benchmarks/history": b'[{"hardware": "b200", "model": "dsr1", "date": "2026-01-01"}]\n',
-    "availability": b'[{"model": "dsr1", "date": "2026-01-01"}, {"model": "dsr1", "date": "2026-01-02"}]\n',
-    "evaluations": b'[{"model": "dsr1", "task": "gsm8k", "metrics": {"em_strict": 0.9}}]\n',
-}
+_TOPOLOGY = {"hardware": "b200", "framework": "sglang", "model": "dsr1", "precision": "fp4", "spec_method": "none",
+             "disagg": False, "is_multinode": False, "prefill_tp": 8, "prefill_ep": 1, "prefill_dp_attention": False,
+             "prefill_num_workers": 0, "decode_tp": 8, "decode_ep": 1, "decode_dp_attention": False,
+             "decode_num_workers": 0, "num_prefill_gpu": 8, "num_decode_gpu": 8}
 
+
+def _small_rows(date: str) -> bytes:
+    """Hand-made API rows in the public format (a 3-point sweep), for clones without the recorded responses."""
+    rows = []
+    for conc, tput, tpot_s in ((4, 400.0, 0.010), (16, 1200.0, 0.016), (64, 2800.0, 0.030)):
+        metrics = {"tput_per_gpu": tput, "output_tput_per_gpu": tput / 2, "input_tput_per_gpu": tput / 2,
+                   "median_tpot": tpot_s, "median_intvty": 1 / tpot_s, "median_ttft": 0.2, "median_e2el": 10.0}
+        rows.append({**_TOPOLOGY, "isl": 1024, "osl": 1024, "conc": conc, "metrics": metrics,
+                     "date": date})
+    return (json.dumps(rows) + "\n").encode()
+
+
+SMALL_BODIES = {
+    "benchmarks": _small_rows("2026-01-02"),
+    "benchmarks/history": _small_rows("2026-01-01"),
+    "availability": b'[{"model": "dsr1", "date": "2026-01-01"}, {"model": "dsr1", "date": "2026-01-02"}]\n',
+    "evaluations": (json.dumps([{**_TOPOLOGY, "task": "gsm8k", "date": "2026-01-01", "conc": 64,
+                                 "metrics": {"em_strict": 0.9}}]) + "\n").encode(),
+}
 
 FAST = dict(min_interval=0.0, backoff=0.01, retries=3, timeout=2.0, proxies={})
 MODEL = "DeepSeek-R1-0528"
