@@ -209,7 +209,7 @@ def test_offline_without_cache_is_a_clear_error(dead_url, tmp_path):
 
 def test_newest_intact_cached_copy_wins(server, tmp_path, monkeypatch):
     clock = {"now": dt.datetime(2026, 1, 1, 12, tzinfo=dt.timezone.utc)}
-    monkeypatch.setattr(fetch, "_utcnow", lambda: clock["now"])
+    monkeypatch.setattr(fetch.api, "_utcnow", lambda: clock["now"])
     old = fetch_endpoint("availability", None, base_url=server.base_url, cache_dir=tmp_path, **FAST)
     clock["now"] = dt.datetime(2026, 1, 2, 12, tzinfo=dt.timezone.utc)
     new = fetch_endpoint("availability", None, base_url=server.base_url, cache_dir=tmp_path, **FAST)
@@ -722,7 +722,7 @@ def _zip_run(tmp_path: Path, members: dict[str, bytes]) -> Path:
     ({f"m{i}.json": b"[]" for i in range(12)}, r"12 members \(limit 10\)"),
 ])
 def test_run_zip_over_the_limits_is_refused(tmp_path, monkeypatch, capsys, members, message):
-    monkeypatch.setattr(fetch, "RUN_ZIP_LIMITS", {"total_bytes": 400_000, "member_bytes": 200_000, "members": 10})
+    monkeypatch.setattr(fetch.runs, "RUN_ZIP_LIMITS", {"total_bytes": 400_000, "member_bytes": 200_000, "members": 10})
     gh, _ = make_gh(tmp_path, artifacts=_zip_run(tmp_path, members))
     rc = main_fetch(["--run", str(RUN_ID), "--gh", str(gh), "--out", str(tmp_path / "runs")])
     assert rc == 1

@@ -514,7 +514,8 @@ def frontier_vs_floor(iso_result) -> pl.DataFrame:
                        pl.coalesce(pl.col("decode_tp") if "decode_tp" in fr.columns else pl.lit(None),
                                    pl.col("tp")).alias("weight_gpus"))
                .sort("curve_id"))
-    floors, notes = [], []
+    floors: list[float | None] = []
+    notes: list[str] = []
     for r in fastest.iter_rows(named=True):
         try:
             n = int(r["weight_gpus"] or 1)
