@@ -722,13 +722,29 @@ def _zip_run(tmp_path: Path, members: dict[str, bytes]) -> Path:
     ({f"m{i}.json": b"[]" for i in range(12)}, r"12 members \(limit 10\)"),
 ])
 def test_run_zip_over_the_limits_is_refused(tmp_path, monkeypatch, capsys, members, message):
-    monkeypatch.setattr(fetch.runs, "RUN_ZIP_LIMITS", {"total_bytes": 400_000, "member_bytes": 200_000, "members": 10})
+    limits = {"total_bytes": 400_000, "member_bytes": 200_000, "members": 10, "ratio": 200}
+    monkeypatch.setattr(fetch.runs, "RUN_ZIP_LIMITS", limits)
     gh, _ = make_gh(tmp_path, artifacts=_zip_run(tmp_path, members))
     rc = main_fetch(["--run", str(RUN_ID), "--gh", str(gh), "--out", str(tmp_path / "runs")])
     assert rc == 1
     err = capsys.readouterr().err
     assert "refused run" in err and "nothing imported" in err and "Traceback" not in err
     assert re.search(message, err), err
+    _assert_nothing_imported(tmp_path)
+
+
+def test_run_zip_bomb_is_refused_with_the_default_limits(tmp_path, capsys):
+    arts = make_artifacts(tmp_path / "artifacts")
+    (arts / "bmk_bomb").mkdir()
+    with zipfile.ZipFile(arts / "bmk_bomb" / "results.zip", "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        with zf.open("agg_bmk.json", "w", force_zip64=True) as member:
+            for _ in range(8):
+                member.write(b"0" * (1 << 20))  # 8 MiB of zeros, about 8 KB compressed
+    assert (arts / "bmk_bomb" / "results.zip").stat().st_size < 200_000
+    gh, _ = make_gh(tmp_path, artifacts=arts)
+    assert main_fetch(["--run", str(RUN_ID), "--gh", str(gh), "--out", str(tmp_path / "runs")]) == 1
+    err = capsys.readouterr().err
+    assert re.search(r"compression ratio [\d,]+:1 \(limit 200:1\)", err) and "nothing imported" in err, err
     _assert_nothing_imported(tmp_path)
 
 

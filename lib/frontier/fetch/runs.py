@@ -28,8 +28,11 @@ from frontier.safety import UnsafePathError, check_tree, check_zip, safe_copy_tr
 ENV_GH = "FRONTIER_GH"
 DEFAULT_REPO = "SemiAnalysisAI/InferenceX"
 RUN_ARTIFACT_PATTERNS = ("results_bmk", "bmk_*")
-#: zips in a downloaded run are refused beyond these (inflated bytes as declared and as actually inflated)
-RUN_ZIP_LIMITS = {"total_bytes": 2 * 1024**3, "member_bytes": 1024**3, "members": 20_000}
+#: zips in a downloaded run are refused beyond the loader's limits for zips (bytes inflated, as declared and as
+#: actually inflated; ratio = inflated : compressed for members of 1 MiB or more), so nothing is imported that a
+#: load would skip
+RUN_ZIP_LIMITS = {"total_bytes": 1 << 30, "member_bytes": 128 << 20, "members": 10_000, "ratio": 200}
+_RATIO_FLOOR = 1 << 20
 
 _REPO_RE = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 _SHA_RE = re.compile(r"^[0-9a-fA-F]{7,64}$")
@@ -261,6 +264,10 @@ def _check_run_zip(path: Path, shown: str) -> None:
             if info.file_size > limits["member_bytes"]:
                 raise UnsafePathError(f"{shown}: member {info.filename!r} declares {info.file_size:,} bytes "
                                       f"(limit {limits['member_bytes']:,} per member)")
+            if info.file_size >= _RATIO_FLOOR and info.file_size > limits["ratio"] * max(info.compress_size, 1):
+                raise UnsafePathError(f"{shown}: member {info.filename!r} compression ratio "
+                                      f"{info.file_size / max(info.compress_size, 1):,.0f}:1 (limit "
+                                      f"{limits['ratio']}:1)")
             size = 0
             with zf.open(info) as member:
                 while chunk := member.read(1 << 20):
