@@ -306,9 +306,10 @@ def test_invalid_endpoint(endpoint, tmp_path):
         fetch_endpoint(endpoint, {}, base_url="http://127.0.0.1:9/api/v1/", cache_dir=tmp_path, **FAST)
 
 
-def test_invalid_base_url(tmp_path):
+@pytest.mark.parametrize("base", ["file:///etc/", "http://[::1", "http://127.0.0.1:99999/", "http:///x", "ftp://h/"])
+def test_invalid_base_url(tmp_path, base):
     with pytest.raises(FetchError, match="invalid API base URL"):
-        fetch_endpoint("benchmarks", {}, base_url="file:///etc/", cache_dir=tmp_path)
+        fetch_endpoint("benchmarks", {}, base_url=base, cache_dir=tmp_path)
 
 
 def test_cli_model(server, tmp_path, capsys):

@@ -78,8 +78,12 @@ class FetchResult:
 def api_base_url(base_url: str | None = None) -> str:
     """The API base: the argument, else ``$FRONTIER_API_BASE``, else :data:`DEFAULT_API_BASE` (ends in ``/``)."""
     base = base_url or os.environ.get(ENV_API_BASE) or DEFAULT_API_BASE
-    parsed = urllib.parse.urlsplit(base)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+    try:
+        parsed = urllib.parse.urlsplit(base)
+        parsed.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError as e:
+        raise FetchError(f"invalid API base URL {base!r} ({e}): expected http(s)://host/path/") from None
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
         raise FetchError(f"invalid API base URL {base!r}: expected http(s)://host/path/")
     return base if base.endswith("/") else base + "/"
 
