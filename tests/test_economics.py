@@ -135,7 +135,7 @@ def test_kimi_params_file_reproduces_its_publication_with_table_v0():
 
     from frontier import notebook, paths
 
-    spec = yaml.safe_load((paths.PARAMS / "kimi_fp4_vs_int4.yaml").read_text())
+    spec = yaml.safe_load((paths.ROOT / "params" / "kimi_fp4_vs_int4.yaml").read_text())
     p = spec["parameters"]
     assert p["gpu_table"] == "v0" and p["cost_rule"] == "direct"
     assert "v0" in spec["description"] and "before August 2026" in spec["description"]
@@ -155,7 +155,7 @@ def test_params_that_reproduce_a_publication_pin_table_and_rule():
 
     from frontier import paths
 
-    for f in sorted(paths.PARAMS.glob("*.yaml")):
+    for f in sorted((paths.ROOT / "params").glob("*.yaml")):
         spec = yaml.safe_load(f.read_text())
         if "reproduc" not in str(spec.get("description", "")).lower():
             continue
