@@ -85,8 +85,8 @@ SUPPORTED_ZIP_METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zip
 _RATIO_FLOOR = 1 << 20  # members inflating to less than this are not held to the compression-ratio limit
 
 
-def zip_member_problem(info: zipfile.ZipInfo, *, max_bytes: int, max_ratio: float) -> str | None:
-    """Why one zip member must not be read (from its header alone), or None.
+def zip_member_problem(info: zipfile.ZipInfo, *, max_bytes: int, max_ratio: float) -> tuple[str, str] | None:
+    """Why one zip member must not be read, from its header alone: (reason, detail with the numbers), or None.
 
     Refused: unsafe names, symlinks, encrypted members, compression methods the standard library cannot read,
     a declared inflated size above ``max_bytes``, and (for members declaring at least 1 MiB) a ratio of inflated
@@ -94,17 +94,20 @@ def zip_member_problem(info: zipfile.ZipInfo, *, max_bytes: int, max_ratio: floa
     try:
         check_member_name(info.filename)
     except UnsafePathError as e:
-        return f"unsafe zip member name ({e})"
+        return "zip member path escapes the archive folder", f"zip member path escapes the archive folder ({e})"
     if _zip_member_is_link(info):
-        return "zip member is a symlink"
+        return "zip member is a symlink", "zip member is a symlink"
     if info.flag_bits & 0x1:
-        return "encrypted zip member (no password is ever used)"
+        return "encrypted zip member", "encrypted zip member (no password is ever used)"
     if info.compress_type not in SUPPORTED_ZIP_METHODS:
-        return f"unsupported zip compression method {info.compress_type}"
+        return ("unsupported zip compression method",
+                f"unsupported zip compression method {info.compress_type}")
     if info.file_size > max_bytes:
-        return f"zip member inflates to {info.file_size:,} bytes (limit {max_bytes:,})"
+        return ("zip member inflates past the loader's limit",
+                f"zip member inflates to {info.file_size:,} bytes (limit {max_bytes:,})")
     if info.file_size >= _RATIO_FLOOR and info.file_size > max_ratio * max(info.compress_size, 1):
-        return (f"zip member compression ratio {info.file_size / max(info.compress_size, 1):,.0f}:1 "
+        return ("zip member compression ratio past the limit",
+                f"zip member compression ratio {info.file_size / max(info.compress_size, 1):,.0f}:1 "
                 f"(limit {max_ratio:,.0f}:1)")
     return None
 
