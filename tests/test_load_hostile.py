@@ -17,7 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from frontier.load import LoadError, load
-from frontier.safety import path_text, printable
+from frontier.fsutil import safe_for_terminal as printable
+from frontier.safety import path_text
 
 from .hostile_inputs import (CASES, ESCAPE_NAME, GOOD_CONCS, SLOW, agg_row, api_row, build_case, raw_client,
                              remove_tree, walk_entries, write_good)
@@ -161,13 +162,6 @@ def test_cli_lists_skipped_inputs_with_their_names(tmp_path):
     build_case("fifo", tmp_path)
     out = _cli(str(tmp_path), "--no-cache")
     assert out.returncode == 0 and "pipe.json" in out.stdout and "not a regular file" in out.stdout
-
-
-def test_printable_escapes_controls_and_is_idempotent():
-    s = "a\x1b[2Jb\x07c\u202ed\x9be\ud800f\ng"
-    p = printable(s)
-    assert p == "a\\x1b[2Jb\\x07c\\u202ed\\x9be\\ud800f\\x0ag"
-    assert printable(p) == p and printable("plain/ünïcode name.json") == "plain/ünïcode name.json"
 
 
 # ---------------------------------------------------------------------------------------------------------------

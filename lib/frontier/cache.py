@@ -33,6 +33,7 @@ from typing import Any, Callable
 import polars as pl
 
 from . import paths
+from .fsutil import write_atomic
 
 HASH_INDEX = "file-hashes.json"
 ENTRY_FORMAT = 2  # version of the load-<key>.json envelope
@@ -173,7 +174,7 @@ def _write_index(index_path: Path, fresh: dict[str, list[Any]], notes: Notes) ->
         newest = sorted(index.items(), key=lambda kv: kv[1][6], reverse=True)[:MAX_INDEX_ENTRIES]
         index = dict(newest)
     try:
-        _atomic_write(index_path, json.dumps(index).encode())
+        write_atomic(index_path, json.dumps(index).encode())
     except OSError as e:
         _note(notes, f"cache: cannot write {index_path} ({e.strerror or type(e).__name__}); "
                      "file hashes are not memoised")
@@ -190,11 +191,6 @@ def key_for(hashes: dict[str, str], options: dict[str, Any]) -> str:
     """Cache key of a load: SHA-256 of (options, every input's path and content hash)."""
     payload = json.dumps({"options": options, "files": sorted(hashes.items())}, sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()[:32]
-
-
-def load_key(files: list[Path], options: dict[str, Any], cache_dir: Path | None = None,
-             notes: Notes = None) -> str:
-    return key_for(content_hashes(files, cache_dir, notes=notes), options)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -265,7 +261,7 @@ def put(key: str, points: pl.DataFrame, report: dict[str, Any], cache_dir: Path 
             return False
         os.replace(tmp, pq)
         tmp = None
-        _atomic_write(js, envelope)
+        write_atomic(js, envelope)
     except Exception as e:  # noqa: BLE001 - a cache that cannot be written only costs speed
         _note(notes, f"cache: cannot write to {d} ({getattr(e, 'strerror', None) or type(e).__name__}); "
                      "this load is not cached")
@@ -295,7 +291,7 @@ def evict(cache_dir: Path | None = None, *, max_entries: int = MAX_ENTRIES, max_
             st = p.stat()
         except OSError:
             continue
-        if name.startswith(".tmp-"):
+        if name.startswith("."):  # temporary files (this module's and write_atomic's)
             if now - st.st_mtime > STALE_TMP_SECONDS:
                 _unlink(p)
         elif name.startswith("load-") and name.endswith(".json"):
@@ -328,16 +324,3 @@ def _unlink(p: Path) -> None:
         p.unlink()
     except OSError:
         pass
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to a unique temporary file beside ``path`` and rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        _unlink(Path(tmp))
-        raise

@@ -40,7 +40,7 @@ def _dump(obj: Any) -> str:
 def cmd_load(args: argparse.Namespace) -> int:
     from .load import LoadError, load
 
-    from .safety import printable
+    from .fsutil import safe_for_terminal as printable
 
     try:
         res = load(args.paths, strict=args.strict, keep=args.keep, cache=not args.no_cache)

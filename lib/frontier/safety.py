@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import shutil
 import stat
-import unicodedata
 import zipfile
 from pathlib import Path, PurePosixPath
 
@@ -26,7 +25,6 @@ __all__ = [
     "safe_extract_zip",
     "check_tree",
     "safe_copy_tree",
-    "printable",
     "path_text",
     "zip_member_is_link",
     "zip_member_problem",
@@ -127,30 +125,9 @@ def read_zip_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, max_bytes: int) 
     return bytes(out)
 
 
-#: characters never written to a terminal as they are: controls (C0, C1, DEL), format characters (bidi
-#: overrides, zero-width), surrogates, line and paragraph separators
-_UNPRINTABLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
-
-
-def printable(text: str) -> str:
-    """``text`` safe to print to a terminal or log: control and format characters (escape sequences, bidi
-    overrides, newlines, lone surrogates) shown as ``\\x1b`` / ``\\u202e`` escapes. Idempotent; other text,
-    backslashes included, is unchanged. Use it for every file name or data string printed by a command."""
-    if text.isprintable():
-        return text
-    out = []
-    for ch in text:
-        if unicodedata.category(ch) in _UNPRINTABLE_CATEGORIES:
-            n = ord(ch)
-            out.append(f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}" if n < 0x10000 else f"\\U{n:08x}")
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
 def path_text(path: str | os.PathLike) -> str:
     """A file-system path as valid UTF-8 text: bytes that are not UTF-8 (names from other systems) are shown as
-    ``\\xff`` escapes. Control characters are kept (see :func:`printable` for terminals)."""
+    ``\\xff`` escapes. Control characters are kept (see :func:`frontier.fsutil.safe_for_terminal` for terminals)."""
     s = os.fspath(path)
     if isinstance(s, bytes):
         return s.decode("utf-8", "backslashreplace")

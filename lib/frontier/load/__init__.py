@@ -21,12 +21,11 @@ its format's reader in ``readers/``, into the ``raw`` table) → ``raw.attach_pr
 from __future__ import annotations
 
 from .dedupe import conform_keep
-from .pipeline import LOADER_VERSION, load
+from .pipeline import load
 from .query import inventory, matches
 from .report import FileEntry, LoadError, LoadReport, LoadResult, SkipEntry
 
 __all__ = [
-    "LOADER_VERSION",
     "FileEntry",
     "LoadError",
     "LoadReport",

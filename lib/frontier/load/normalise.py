@@ -21,17 +21,31 @@ import polars as pl
 from ..schema import LATENCY_KINDS, STAT_SOURCE_NAMES
 from .raw import INT
 
-MODEL_DISPLAY_NAMES: dict[str, str] = {
+__all__ = [
+    "FALSE_STRINGS", "FRAMEWORK_ALIASES", "HW_ALIASES", "HW_SUFFIX_FRAMEWORK", "MODEL_DISPLAY_NAMES", "MODEL_KEYS",
+    "MODEL_KEY_ALIASES", "MODEL_PATH_PATTERNS", "NO_SPEC_STRINGS", "RUN_URL_RE", "SYNTHETIC_SUFFIX", "TRUE_STRINGS",
+    "bool_expr", "framework_expr", "gpu_count_expr", "hardware_expr", "hw_suffix_framework_expr", "model_key_expr",
+    "normalise", "spec_method_expr", "topology_label_expr",
+]
+
+#: canonical model key → display name
+_MODEL_NAMES: dict[str, str] = {
     "dsr1": "DeepSeek-R1-0528",
     "gptoss": "gpt-oss-120b",
-    "gptoss120b": "gpt-oss-120b",
     "kimik2.5": "Kimi-K2.5",
     "llama70b": "Llama-3.3-70B-Instruct",
 }
-#: canonical key for each display name (first key wins)
-MODEL_KEYS: dict[str, str] = {}
-for _k, _v in MODEL_DISPLAY_NAMES.items():
-    MODEL_KEYS.setdefault(_v, _k)
+#: other spellings of a model key (artifact prefixes, API keys) → the canonical key
+MODEL_KEY_ALIASES: dict[str, str] = {
+    "gptoss120b": "gptoss",
+    "gpt-oss": "gptoss",
+    "kimik25": "kimik2.5",
+    "kimi-k2.5": "kimik2.5",
+}
+#: model key, canonical or alias → display name
+MODEL_DISPLAY_NAMES: dict[str, str] = {**_MODEL_NAMES, **{a: _MODEL_NAMES[k] for a, k in MODEL_KEY_ALIASES.items()}}
+#: display name → canonical key
+MODEL_KEYS: dict[str, str] = {v: k for k, v in _MODEL_NAMES.items()}
 
 #: substrings of a model path/HF id (lower case) → model key, for artifacts without a prefix
 MODEL_PATH_PATTERNS: tuple[tuple[str, str], ...] = (
@@ -56,16 +70,33 @@ HW_SUFFIX_FRAMEWORK: dict[str, str] = {"trt": "trt", "trtllm": "trt", "sglang": 
 
 HW_ALIASES: dict[str, str] = {"mi355": "mi355x", "mi300": "mi300x", "mi325": "mi325x"}
 
+#: how flags are spelled in artifacts (lower case, stripped); the loader also reads an empty field as false
 TRUE_STRINGS = ("true", "1", "yes", "y", "t")
-FALSE_STRINGS = ("false", "0", "no", "n", "f", "")
+FALSE_STRINGS = ("false", "0", "no", "n", "f")
+#: spec_decoding / spec_method values that mean no speculative decoding (lower case, stripped)
+NO_SPEC_STRINGS = ("", "null", "none", "false", "no")
+#: run id and attempt in a CI run URL (``…/actions/runs/123/attempts/2``)
+RUN_URL_RE = re.compile(r"/runs/(\d+)(?:/attempts?/(\d+))?")
+
+
+def model_key_for(prefix: str | None, path: str | None) -> str | None:
+    """Model key from an artifact's prefix or, failing that, a model path or id (``openai/gpt-oss-120b``)."""
+    if prefix:
+        return prefix.strip().lower()
+    if path:
+        low = path.lower()
+        for pattern, key in MODEL_PATH_PATTERNS:
+            if pattern in low:
+                return key
+    return None
 
 
 def bool_expr(col: str) -> pl.Expr:
-    """A column holding booleans or strings like "true"/"False"/"1" → Boolean (unknown strings → null)."""
+    """A column holding booleans or strings like "true"/"False"/"1"/"" → Boolean (unknown strings → null)."""
     s = pl.col(col).cast(pl.String).str.strip_chars().str.to_lowercase()
     return (
         pl.when(s.is_in(TRUE_STRINGS)).then(True)
-        .when(s.is_in(FALSE_STRINGS)).then(False)
+        .when(s.is_in(FALSE_STRINGS) | (s == "")).then(False)
         .otherwise(None)
         .cast(pl.Boolean)
         .alias(col)
@@ -90,7 +121,7 @@ def framework_expr(col: str = "framework") -> pl.Expr:
 
 def spec_method_expr(col: str) -> pl.Expr:
     s = pl.col(col).cast(pl.String).str.strip_chars().str.to_lowercase()
-    return pl.when(s.is_null() | s.is_in(["", "null", "none", "false", "no"])).then(pl.lit("none")).otherwise(s)
+    return pl.when(s.is_null() | s.is_in(NO_SPEC_STRINGS)).then(pl.lit("none")).otherwise(s)
 
 
 def model_key_expr(prefix_col: str, path_col: str) -> pl.Expr:
@@ -134,9 +165,6 @@ def topology_label_expr() -> pl.Expr:
 
 # ---------------------------------------------------------------------------------------------------------------
 # the raw table → canonical columns
-
-#: run id and attempt in a CI run URL (``…/actions/runs/123/attempts/2``)
-RUN_URL_RE = re.compile(r"/runs/(\d+)(?:/attempts?/(\d+))?")
 _FLAG_COLUMNS = ("disagg", "is_multinode", "dp_attention", "prefill_dp_attention", "decode_dp_attention")
 
 

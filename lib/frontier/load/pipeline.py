@@ -7,7 +7,7 @@ from typing import Any, Iterable
 import polars as pl
 
 from .. import cache as cache_mod
-from ..safety import printable
+from ..fsutil import safe_for_terminal as printable
 from ..schema import SCHEMA, conform, empty_points
 from .dedupe import conform_keep, dedupe
 from .discovery import discover, sources

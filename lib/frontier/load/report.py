@@ -7,7 +7,7 @@ from typing import Any
 
 import polars as pl
 
-from ..safety import printable
+from ..fsutil import safe_for_terminal as printable
 
 
 class LoadError(ValueError):
