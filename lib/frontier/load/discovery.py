@@ -162,6 +162,11 @@ def expand(paths: Iterable[str | Path], resolved: dict[Path, Path] | None = None
 
 def _kind_of(p: Path | os.DirEntry) -> str:
     """"file", "folder", "folder link", "missing", or the reason an entry is not read (links followed)."""
+    if isinstance(p, os.DirEntry) and not p.is_symlink():  # the entry's type is known without a system call
+        if p.is_file(follow_symlinks=False):
+            return "file"
+        if p.is_dir(follow_symlinks=False):
+            return "folder"
     try:
         st = p.stat()
         is_link = p.is_symlink()

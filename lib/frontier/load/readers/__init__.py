@@ -17,10 +17,14 @@ from . import agg, api, dashboard_csv, early_agg, raw_client
 from .detect import classify, probe_keys
 
 
-def too_big_to_read_whole(size: int) -> str:
-    """The skip reason for a file that only a whole-file reader could take but is too large for one."""
-    return (f"too large to read whole ({size:,} bytes, limit {MAX_WHOLE_BYTES:,}) and not an agg sweep the "
-            "streamed reader takes")
+#: the counted reason for a file only a whole-file reader could take that is too large for one
+TOO_BIG_WHOLE = "too large to read whole"
+
+
+def too_big_to_read_whole(size: int, why: str = "") -> str:
+    """The shown reason (with the numbers) for such a file; ``why``: what the streamed reader said."""
+    return (f"{TOO_BIG_WHOLE} ({size:,} bytes, limit {MAX_WHOLE_BYTES:,})"
+            + (f"; the streamed reader cannot take it: {why}" if why else ""))
 
 
 def read_one(src: Source, topology: dict[str, Any] | None) -> tuple[str | None, pl.DataFrame | str]:
@@ -64,7 +68,7 @@ def _read_json(src: Source, topology: dict[str, Any] | None) -> tuple[str | None
     # checked path: Python's parser (accepts NaN/Infinity; nesting bounded; a repeated key keeps its first value,
     # as on the fast path), per-row coercion with reasons
     if len(data) > MAX_WHOLE_BYTES:
-        return "", too_big_to_read_whole(len(data))
+        return "", TOO_BIG_WHOLE
     try:
         obj = parse_json(data)
     except ValueError as e:
