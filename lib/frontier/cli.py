@@ -42,10 +42,12 @@ def _dump(obj: Any) -> str:
 def cmd_load(args: argparse.Namespace) -> int:
     from .load import LoadError, load
 
+    from .fsutil import safe_for_terminal as printable
+
     try:
         res = load(args.paths, strict=args.strict, keep=args.keep, cache=not args.no_cache)
     except LoadError as e:
-        print(f"frontier load: {e}", file=sys.stderr)
+        print(f"frontier load: {printable(str(e))}", file=sys.stderr)
         return 2
     rep = res.report
     if args.json:
@@ -56,6 +58,11 @@ def cmd_load(args: argparse.Namespace) -> int:
         print(_dump(d))
     else:
         print(rep.summary())
+        not_read = [f for f in rep.files if f.status in ("skipped", "duplicate")]
+        for f in not_read[:args.examples]:  # names and reasons come from the data: escaped for the terminal
+            print(f"  {f.status}: {printable(f.path)}: {printable(f.reason or '')}")
+        if len(not_read) > args.examples:
+            print(f"  … and {len(not_read) - args.examples:,} more (--json --files lists them all)")
         if res.synthetic:
             print("note: synthetic rows loaded (generated sample data, not measurements)")
         if res.points.height:
