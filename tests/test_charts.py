@@ -327,7 +327,8 @@ def test_iso_figure_stands_alone(sample_iso, tmp_path):
         if f.suffix == ".svg":
             text = _svg_text(f.read_text())
             assert "Synthetic data" in text and "Data: synthetic sample" in text
-            assert "Prices: dashboard GPU table v2 (from Sep 2026), owning at hyperscaler volume: B200 $1.73" in text
+            assert "Prices: dashboard GPU table v2 (" in text and "2026-09-01" in text
+            assert "owning at hyperscaler volume: B200 $1.73" in text
             assert "Built " in text and "Showing 8 of" in text
         else:
             assert charts.png_dpi(f.read_bytes()) == pytest.approx(144, abs=0.1)
@@ -339,9 +340,10 @@ def test_source_line_for_real_data_names_inferencex_and_dates():
     assert labels.data_line(pts) == "Data: InferenceX (SemiAnalysis) sweep results, measured 2025-12-03 to 2026-01-20"
     from frontier.economics import Pricing
 
-    line = labels.price_line(Pricing.dashboard(version="v2"), "costh", ["h200", "b200"])
-    assert line == ("Prices: dashboard GPU table v2 (from Sep 2026), owning at hyperscaler volume: B200 $1.73 / "
-                    "H200 $1.22 per GPU-hour")
+    v2 = Pricing.dashboard(version="v2")
+    line = labels.price_line(v2, "costh", ["h200", "b200"])
+    assert line.startswith(f"Prices: {v2.label}") and ("2026-09-01" in line or "Sep 2026" in line)
+    assert line.endswith("owning at hyperscaler volume: B200 $1.73 / H200 $1.22 per GPU-hour")
     lines = labels.source_lines(pts)
     assert lines[0].startswith("Data: InferenceX") and lines[-1].startswith("Built ") and len(lines) == 2
 

@@ -224,7 +224,7 @@ def price_line(pricing: Any, view: str, gpus: Sequence[str] = ()) -> str:
     when = ""
     if "effective_from" in t.columns and t["effective_from"].drop_nulls().len():
         start = t["effective_from"].drop_nulls().min()
-        if isinstance(start, dt.date):
+        if isinstance(start, dt.date) and str(start) not in pricing.label:  # the label may date itself
             when = f" (from {start:%b %Y})"
     head = f"Prices: {pricing.label}{when}, {view_words(view)}"
     prices = []
