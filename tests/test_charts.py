@@ -426,3 +426,11 @@ def test_provider_labels_do_not_overlap():
     # every label starts right of every marker it would otherwise cover
     marks = [640 * (s - xlo) / (xhi - xlo) for s in prov["speed"]]
     assert all(x0 > max(m for m in marks if m < x0 + 1) for x0, _, _ in boxes)
+
+
+def test_source_line_names_runs_when_dates_are_missing():
+    pts = pl.DataFrame({"synthetic": [False] * 3, "source_format": ["agg_bmk"] * 3, "date": [None] * 3,
+                        "run_id": [20737128080, 20662362255, 20662362255]},
+                       schema_overrides={"date": pl.Date})
+    assert labels.data_line(pts) == ("Data: InferenceX (SemiAnalysis) sweep results, CI runs 20662362255, "
+                                     "20737128080 (dates not recorded)")

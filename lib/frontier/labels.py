@@ -245,8 +245,10 @@ def _date_range(df: pl.DataFrame) -> str:
         lo, hi = (str(v) for v in (df["date"].drop_nulls().min(), df["date"].drop_nulls().max()))
         return f"measured {lo}" if lo == hi else f"measured {lo} to {hi}"
     if "run_id" in df.columns and df["run_id"].drop_nulls().len():
-        n = df["run_id"].drop_nulls().n_unique()
-        return f"{n} CI run{'s' if n != 1 else ''}, dates not recorded"
+        runs = sorted(df["run_id"].drop_nulls().unique().to_list())
+        if len(runs) <= 3:
+            return f"CI run{'s' if len(runs) != 1 else ''} {', '.join(str(r) for r in runs)} (dates not recorded)"
+        return f"{len(runs)} CI runs {runs[0]} to {runs[-1]} (dates not recorded)"
     return "dates not recorded"
 
 
