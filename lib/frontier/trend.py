@@ -37,6 +37,7 @@ from typing import Any, Iterable, Sequence
 
 import polars as pl
 
+from .display import money
 from .economics import Pricing
 from .iso import LABEL_PARTS, IsoResult, iso_table, label_expr, targets_from
 from .schema import CURVE_KEY, POINT_KEY
@@ -463,9 +464,9 @@ NA = {"tok/s/GPU": "unreachable", "$/M total": "unreachable", "tok/s/GPU to": "u
       "tok/s/GPU from": "unreachable", "cheapest config": "none reaches the target"}
 
 FORMATS = {
-    "target tok/s/user": "{:.0f}", "tok/s/GPU": ",.1f", "$/M total": "${:.3f}", "tok/s/GPU × first": "{:.2f}×",
+    "target tok/s/user": "{:.0f}", "tok/s/GPU": ",.1f", "$/M total": money, "tok/s/GPU × first": "{:.2f}×",
     "cheaper × first": "{:.2f}×", "concurrency": ",.0f", "tok/s/GPU from": ",.1f", "tok/s/GPU to": ",.1f",
-    "tok/s/GPU step": "{:.2f}×", "cheaper step": "{:.2f}×", "$/M from": "${:.3f}", "$/M to": "${:.3f}",
+    "tok/s/GPU step": "{:.2f}×", "cheaper step": "{:.2f}×", "$/M from": money, "$/M to": money,
 }
 
 
