@@ -112,11 +112,39 @@ def test_provider_margins_on_sample(tmp_path):
     assert "no prefix caching" in " ".join(s["notes"])
 
 
+def _chart_outputs(nb: dict) -> list[dict]:
+    return [o["data"] for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])
+            if "".join(o.get("data", {}).get("text/plain", "")).startswith("Chart: ")]
+
+
+def _untrusted(nb: dict) -> bool:
+    import nbformat
+    from nbformat.sign import MemorySignatureStore, NotebookNotary
+
+    notary = NotebookNotary(store_factory=MemorySignatureStore)
+    return not notary.check_signature(nbformat.from_dict(nb))
+
+
 def test_explore_on_sample(tmp_path):
     s, out, nb = run("explore", tmp_path, lookup_at=60.0)
     figures_ok(out, "explore_frontier")
     assert s["lookup"] and all(r["target"] == 60.0 for r in s["lookup"])
     assert "What the loaded data holds" in html_outputs(nb)
+    charts = _chart_outputs(nb)  # output_dir given, chart_mode "auto": static SVG, with a PNG for untrusted views
+    assert charts and all({"image/svg+xml", "image/png"} <= set(d) for d in charts)
+    assert _untrusted(nb)  # executed by papermill: Lab shows the PNG until the notebook is trusted
+
+
+def test_explore_interactive_charts_survive_reopening(tmp_path):
+    s, out, nb = run("explore", tmp_path, chart_mode="interactive")
+    charts = _chart_outputs(nb)
+    assert charts and all({"text/html", "image/png"} <= set(d) for d in charts)
+    html = "".join("".join(d["text/html"]) for d in charts)
+    assert html.count('data-frontier="vega-bundle"') == 1  # the runtime once per notebook run
+    assert html.count('<img class="frontier-fallback"') == len(charts)  # each chart still an image without it
+    from frontier.report import find_external_refs
+
+    assert "vegaEmbed" in html and find_external_refs(html) == []  # nothing fetched: offline in Lab
 
 
 def test_bad_parameter_fails_clearly(tmp_path):

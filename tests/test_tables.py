@@ -72,3 +72,15 @@ def test_accuracy_markers_tell_unreachable_from_no_evaluation():
     assert na == {"$/M @ 30": "unreachable", "score": "no evaluation"}
     html = str(display.table_html(table, na=na, formats=tables.accuracy_formats(table)))
     assert "unreachable" in html and "no evaluation" in html
+
+
+def test_pairs_read_as_one_short_column_with_shared_parts_in_the_caption():
+    df = pl.DataFrame({"A": ["M · 1024/1024 · b200 · fp4 · no spec", "M · 1024/1024 · h200 · fp8 · no spec"],
+                       "B": ["M · 1024/1024 · b200 · fp4 · mtp", "M · 1024/1024 · h200 · fp8 · mtp"],
+                       "cost B ÷ A": [0.5, 0.7]})
+    out, shared = tables.compact_pairs(df)
+    assert out.columns == ["pair", "cost B ÷ A"] and shared == ["M", "1024/1024", "no spec → mtp"]
+    assert out["pair"].to_list() == ["b200 · fp4", "h200 · fp8"]
+    assert tables.caption_with(shared, "costs") == "M · 1024/1024 · no spec → mtp · costs"
+    one, none = tables.lift_common(pl.DataFrame({"config": ["M · b200"]}), ["config"])
+    assert none == [] and one["config"].to_list() == ["M · b200"]  # a label is never emptied

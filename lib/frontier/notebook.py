@@ -98,6 +98,7 @@ class Context:
     chart_mode: str = "svg"
     figures: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    summary_path: Path | None = None
 
     @property
     def points(self) -> pl.DataFrame:
@@ -141,8 +142,9 @@ class Context:
         if caption:
             _display(display.callout(caption, "note"))
 
-    def finish(self, **summary: Any) -> Path:
-        """Write ``summary.json`` (parameters, inputs, load report, figures, notes and the given tables)."""
+    def finish(self, **summary: Any) -> None:
+        """Write ``summary.json`` (parameters, inputs, load report, figures, notes and the given tables) to
+        ``summary_path``. Returns nothing, so a notebook's last cell shows no repr."""
         body = {
             "title": self.title,
             "library_version": __version__,
@@ -153,7 +155,7 @@ class Context:
             "notes": self.notes,
             **summary,
         }
-        return display.summary_json(body, self.output_dir)
+        self.summary_path = display.summary_json(body, self.output_dir)
 
 
 def _call_builder(builder: Callable[..., Any], theme: str) -> Any:

@@ -123,3 +123,42 @@ def accuracy_na(table: pl.DataFrame) -> dict[str, str]:
 def accuracy_formats(table: pl.DataFrame) -> dict[str, str | Callable[[Any], Any]]:
     """Costs in the accuracy-beside-cost table to 3 significant digits."""
     return {c: display.money for c in table.columns if c.startswith("$/M")}
+
+
+LABEL_SEP = " · "
+
+
+def lift_common(df: pl.DataFrame, columns: list[str], sep: str = LABEL_SEP) -> tuple[pl.DataFrame, list[str]]:
+    """Remove the label parts every value of ``columns`` shares (model, ISL/OSL, "(synthetic)" …) and return them,
+    for the caption: ``("b200 · fp4 · mtp", "h200 · fp4 · mtp")`` → ``("b200", "h200")``, ``["fp4", "mtp"]``."""
+    cols = [c for c in columns if c in df.columns]
+    values = [v for c in cols for v in df[c].drop_nulls().to_list()]
+    if not values:
+        return df, []
+    split = [str(v).split(sep) for v in values]
+    shared = [p for p in split[0] if all(p in s for s in split[1:])]
+    if not shared or any(len(s) == len(shared) for s in split):  # nothing to lift, or a label would be empty
+        return df, []
+
+    def strip(v: str | None) -> str | None:
+        return None if v is None else sep.join(p for p in v.split(sep) if p not in shared)
+
+    return df.with_columns([pl.col(c).map_elements(strip, return_dtype=pl.String) for c in cols]), shared
+
+
+def compact_pairs(df: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
+    """A pair table with one "pair" column ("b200 · fp4 · no spec → mtp") instead of two long config labels A and
+    B, and the parts every pair shares lifted out (for the caption)."""
+    from .compare import pair_label
+
+    if not {"A", "B"} <= set(df.columns) or df.height == 0:
+        return df, []
+    pairs = [pair_label(a, b) for a, b in zip(df["A"].to_list(), df["B"].to_list())]
+    at = df.columns.index("A")
+    out = df.drop("A", "B").insert_column(at, pl.Series("pair", pairs, dtype=pl.String))
+    return lift_common(out, ["pair"])
+
+
+def caption_with(shared: list[str], caption: str) -> str:
+    """``caption`` after the parts every row shares: ``"DeepSeek-R1-0528 · 1024/1024 · <caption>"``."""
+    return LABEL_SEP.join([*shared, caption]) if shared else caption
