@@ -197,6 +197,10 @@ def test_setup_validates_against_the_parameters_cell_annotations(tmp_path, monke
         notebook.setup(_ns(isl="many"), "x")
     with pytest.raises(notebook.ParameterError, match="chart_mode"):
         notebook.setup(_ns(chart_mode="fancy", output_dir=str(tmp_path)), "x")
+    ns = _ns(cost_rule="guess")
+    ns["__annotations__"]["cost_rule"] = str
+    with pytest.raises(notebook.ParameterError, match="parameter 'cost_rule': must be one of"):
+        notebook.setup(ns, "x")
     with pytest.raises(notebook.ParameterError, match="parameters cell"):
         notebook.setup({"isl": 1}, "x")
 

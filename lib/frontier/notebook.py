@@ -22,11 +22,16 @@ import polars as pl
 
 from . import __version__, charts, display, lab, paths
 from .economics import Pricing
+from .iso import COST_RULES
 from .load import LoadResult, load, matches
 
 SCRATCH_ROOT = paths.DATA_PROCESSED / "scratch"
 """Where a notebook run by hand (``output_dir`` left empty) writes its figures and summary: never ``reports/``."""
 CHART_MODES = ("svg", "interactive", "auto")
+SERVING_MODES = ("", "agg", "disagg")
+PARAMETER_CHOICES: dict[str, tuple[str, ...]] = {"chart_mode": CHART_MODES, "cost_rule": COST_RULES,
+                                                 "serving": SERVING_MODES}
+"""Parameters (by name, in any notebook) whose value must be one of a fixed set; the sets live in the library."""
 
 
 class ParameterError(ValueError):
@@ -195,7 +200,11 @@ def setup(ns: dict[str, Any], title: str, *, keep: str = "newest", intro: str | 
 
     ``chart_mode`` "auto" means static SVG when ``output_dir`` is given (a report or batch run) and interactive
     charts when it is not (a run by hand in JupyterLab). A run by hand writes to :data:`SCRATCH_ROOT`."""
-    params = check_params(ns, declared_parameters(ns))
+    declared = declared_parameters(ns)
+    params = check_params(ns, declared)
+    for name, allowed in PARAMETER_CHOICES.items():
+        if name in params and params[name] not in allowed:
+            raise ParameterError(f"parameter {name!r}: must be one of {list(allowed)} (got {params[name]!r})")
     ns.update(params)
     output_dir = str(params.get("output_dir") or "")
     mode = str(params.get("chart_mode") or "svg")
@@ -251,13 +260,21 @@ def _scratch_text(out: Path) -> str:
         return str(out)
 
 
-def pricing_from(view: str, gpu_table: str = "", price_table: str = "") -> Pricing:
-    """The pricing a notebook's parameters ask for: a user price table CSV, or a dashboard GPU table version."""
-    if price_table:
-        p = Path(price_table)
-        pr = Pricing.from_table(p if p.is_absolute() else paths.ROOT / p)
-    else:
-        pr = Pricing.dashboard(version=gpu_table or None)
+def pricing_from(view: str, gpu_table: str = "", price_table: str = "", as_of: str = "") -> Pricing:
+    """The pricing a notebook's parameters ask for: a user price table CSV (kW from its own column, else from the
+    GPU table chosen by ``gpu_table`` / ``as_of``), or a dashboard GPU table (a version, or the one in force on
+    ``as_of``, else the newest)."""
+    if gpu_table and as_of:
+        raise ParameterError("parameters 'gpu_table' and 'as_of': give one of them, not both")
+    try:
+        if price_table:
+            p = Path(price_table)
+            pr = Pricing.from_table(p if p.is_absolute() else paths.ROOT / p, version=gpu_table or None,
+                                    as_of=as_of or None)
+        else:
+            pr = Pricing.dashboard(version=gpu_table or None, as_of=as_of or None)
+    except ValueError as e:
+        raise ParameterError(f"pricing parameters: {e}") from None
     if view not in pr.views:
         raise ParameterError(f"parameter 'tco_view': {view!r} is not in {pr.label} (views: {list(pr.views)})")
     return pr
