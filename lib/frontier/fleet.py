@@ -204,7 +204,8 @@ def sensitivity_grid(sens: pl.DataFrame, new_gpu: str) -> pl.DataFrame:
     months to pay back, or "never"."""
     cell = (pl.when(pl.col("payback_months").is_null()).then(pl.lit("never"))
             .otherwise(pl.col("payback_months").round(1).cast(pl.String)))
-    head = pl.format("{} ${} ({}×)", pl.lit(new_gpu), pl.col("new_price").round(2), pl.col("price_factor"))
+    head = pl.struct("new_price", "price_factor").map_elements(
+        lambda r: f"{new_gpu} ${r['new_price']:,.2f} ({r['price_factor']:g}×)", return_dtype=pl.String)
     long = sens.with_columns(cell.alias("cell"), head.alias("col"),
                              (pl.col("utilisation") * 100).round(0).cast(pl.Int64).alias("utilisation %"))
     order = long["col"].unique(maintain_order=True).to_list()
