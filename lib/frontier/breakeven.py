@@ -124,7 +124,8 @@ def side(spec: str | Side) -> Side:
     return Side(name=spec.strip(), filters=f)
 
 
-def _matching(table: pl.DataFrame, s: Side) -> pl.DataFrame:
+def matching(table: pl.DataFrame, s: Side) -> pl.DataFrame:
+    """The rows of ``table`` (points, configs or an iso table) that belong to side ``s``."""
     out = table
     for k, v in s.filters.items():
         if k in out.columns:
@@ -135,7 +136,7 @@ def _matching(table: pl.DataFrame, s: Side) -> pl.DataFrame:
 def best_at_targets(iso: IsoResult, s: Side) -> pl.DataFrame:
     """At each target: the config of side ``s`` with the highest throughput (tok/s/GPU). Columns target, config,
     topology, tput (null where no config of the side reaches the target)."""
-    t = _matching(iso.table, s).filter(pl.col("tput_per_gpu").is_not_null())
+    t = matching(iso.table, s).filter(pl.col("tput_per_gpu").is_not_null())
     best = (t.sort(["target", "tput_per_gpu", "label"], descending=[False, True, False])
             .group_by("target", maintain_order=True).first()
             .select("target", pl.col("label").alias("config"), "topology", pl.col("tput_per_gpu").alias("tput")))
@@ -207,7 +208,7 @@ def break_even(points: pl.DataFrame, side_a: str | Side, side_b: str | Side, tar
     model, isl, osl = one_scope(points)
     views = price_views(pricings)
     iso = iso_table(points, targets, pricing=pricings[0])
-    missing = [s for s in (a, b) if _matching(iso.configs, s).height == 0]
+    missing = [s for s in (a, b) if matching(iso.configs, s).height == 0]
     notes: list[str] = []
     if missing:
         have = sorted({f"{h}/{p}" for h, p in iso.configs.select("hardware", "precision").iter_rows()})
@@ -281,7 +282,7 @@ def caveats(a: Side, b: Side, at: pl.DataFrame, views: Sequence[PriceView]) -> l
 def grid_targets(iso: IsoResult, a: Side, b: Side, n: int = 40) -> list[float]:
     """``n`` interactivities (tok/s/user) spanning the band both sides reach (empty if they do not overlap)."""
     def span(s: Side) -> tuple[float, float] | None:
-        c = _matching(iso.configs, s)
+        c = matching(iso.configs, s)
         if c.height == 0:
             return None
         return float(c["intvty_min"].min()), float(c["intvty_max"].max())  # type: ignore[arg-type]

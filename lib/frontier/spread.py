@@ -143,6 +143,34 @@ def bands(points_all: pl.DataFrame, *, n: int = 40, labels: Sequence[str] | None
     return out
 
 
+def caveats(table: pl.DataFrame) -> list[str]:
+    """What a reader must know beside a table with spread columns."""
+    configs = table.select("label", "runs").unique()
+    one = configs.filter(pl.col("runs") == 1)["label"].sort().to_list()
+    most = int(configs["runs"].max() or 0) if configs.height else 0  # type: ignore[arg-type]
+    out = ["Spread: each run's own frontier (only that run's points) read at the target; median (the mean of the two "
+           "middle runs for an even count) and min–max over the runs that reach it. A run that measured fewer "
+           "concurrencies has a coarser frontier."]
+    if one:
+        out.append(f"Measured in one run only, so no spread is known: {', '.join(one)}. Their figures are one "
+                   "measurement, not a settled value.")
+    if most > 1:
+        out.append(f"Up to {most} runs per config; runs are reruns of the same sweep points, not independent "
+                   "samples of every source of variation (software version, machine, date).")
+    return out
+
+
+def band_subtitle(table: pl.DataFrame) -> str:
+    """Chart subtitle saying what the bands show and which configs have none."""
+    configs = table.select("label", "runs").unique()
+    one = configs.filter(pl.col("runs") == 1).height
+    several = configs.filter(pl.col("runs") > 1).height
+    if several == 0:
+        return "Every config was measured in one run: no run-to-run band can be drawn."
+    text = "Shaded: min–max over runs"
+    return text + (f"; {one} config(s) measured in one run have no band." if one else ".")
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # frames for display
 
