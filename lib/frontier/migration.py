@@ -25,14 +25,15 @@ def input_paths(data_paths: Sequence[str]) -> list[str]:
     return out or [str(paths.SAMPLE_DIR)]
 
 
-def pricings(gpu_table: str = "", price_table: str = "", prices: Mapping[str, Any] | None = None,
+def pricings(gpu_table: str = "", price_table: str | Sequence[str] = "", prices: Mapping[str, Any] | None = None,
              prices_label: str = "inline price table", prices_as_of: str = "") -> list[Pricing]:
-    """Every price source at once: the dashboard GPU table (``gpu_table`` version, default newest), a user price
-    table CSV, and an inline ``{gpu: {view: $/GPU-hour}}`` table (from a parameter file)."""
+    """Every price source at once: the dashboard GPU table (``gpu_table`` version, default newest), user price
+    table CSVs (one path or several), and an inline ``{gpu: {view: $/GPU-hour}}`` table (from a parameter file)."""
     out = [Pricing.dashboard(version=gpu_table or None)]
-    if price_table:
-        p = Path(price_table)
-        out.append(Pricing.from_table(p if p.is_absolute() else paths.ROOT / p))
+    for table in [price_table] if isinstance(price_table, str) else list(price_table):
+        if table:
+            p = Path(table)
+            out.append(Pricing.from_table(p if p.is_absolute() else paths.ROOT / p))
     if prices:
         if not isinstance(prices, Mapping) or not all(isinstance(v, Mapping) for v in prices.values()):
             raise ValueError("parameter 'prices': give {gpu: {view: $/GPU-hour}}, e.g. {h100: {on_demand: 2.64}}")
@@ -159,3 +160,46 @@ def ratio_with_spread(be: BreakEven, runs: pl.DataFrame) -> pl.DataFrame:
         rr = ratio_range(va, vb)
         rows.append({"target": r["target"], "ratio": rr["ratio"], "text": rr["text"]})
     return pl.DataFrame(rows, schema={"target": pl.Float64, "ratio": pl.Float64, "text": pl.String})
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# one call for scripts: break-even (and optionally fleet and payback) as a JSON-ready dict
+
+
+def parse_sides(spec: str) -> tuple[Side, Side]:
+    """``"b200/fp4 vs h100/fp8"`` → (A, B), written as the precision notebook's cross-silicon specs."""
+    if " vs " not in spec:
+        raise ValueError(f"sides {spec!r}: write them as 'gpu/precision vs gpu/precision', e.g. 'b200/fp4 vs h100/fp8'")
+    a, b = (s.strip() for s in spec.split(" vs ", 1))
+    return side(a), side(b)
+
+
+def decision(points: pl.DataFrame, sides: str, targets: Any, sources: Sequence[Pricing], *,
+             work: Workload | None = None, migration_cost: float | None = None) -> tuple[BreakEven, dict[str, Any]]:
+    """Break-even of A against B (``sides`` = "A vs B") at ``targets`` under every view of ``sources``; with a
+    workload, also the fleet each side needs and, with a migration cost, the payback of moving from B to A."""
+    from .fleet import caveats as fleet_caveats
+    from .fleet import fleet_cost, migration as payback_table, sides_from_break_even
+
+    a, b = parse_sides(sides)
+    res = break_even_from(points, a, b, targets, sources, extra=[work.target] if work else [])
+    out = res.records()
+    if work is not None and res.status == "ok":
+        new, old = sides_from_break_even(res, work.target)
+        out["workload"] = work.assumptions()
+        out["fleet"] = fleet_cost(work, [old, new], res.views).to_dicts()
+        out["fleet_notes"] = fleet_caveats(work, old, new)
+        if migration_cost is not None:
+            out["payback"] = payback_table(work, old, new, res.views, migration_cost).to_dicts()
+    return res, out
+
+
+def break_even_from(points: pl.DataFrame, a: Side, b: Side, targets: Any, sources: Sequence[Pricing],
+                    extra: Sequence[float] = ()) -> BreakEven:
+    """:func:`frontier.breakeven.break_even` with ``extra`` targets added (e.g. the workload's interactivity)."""
+    from .breakeven import break_even
+    from .iso import targets_from
+
+    tl = targets_from(targets)
+    tl = sorted(set(tl) | {float(t) for t in extra})
+    return break_even(points, a, b, tl, sources)
