@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-
 from frontier import breakeven as be
 from frontier.economics import Pricing
 

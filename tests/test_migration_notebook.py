@@ -3,7 +3,6 @@ reproduced from its stated inputs, and every table in the summary is recomputed 
 from __future__ import annotations
 
 import pytest
-
 from frontier import breakeven as be
 from frontier import fleet, migration, paths
 from frontier.load import load, matches

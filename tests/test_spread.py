@@ -6,7 +6,6 @@ import statistics
 
 import polars as pl
 import pytest
-
 from frontier import paths, spread
 from frontier.iso import iso_table
 from frontier.load import load, matches
@@ -53,7 +52,7 @@ def test_iso_with_spread_notes_one_run_and_several(sample_points):
     h100 = sample_points.filter(pl.col("hardware") == "h100")
     h200 = sample_points.filter(pl.col("hardware") == "h200")
     everything = pl.concat([reruns(h100, FACTORS), h200])
-    iso, table = spread.iso_with_spread(pl.concat([h100, h200]), everything, [30.0])
+    _, table = spread.iso_with_spread(pl.concat([h100, h200]), everything, [30.0])
     notes = dict(zip(table["label"], table["spread_note"]))
     assert any(l.startswith("h100") and n == "5 runs" for l, n in notes.items())
     assert all(n == "one run: no spread measured" for l, n in notes.items() if l.startswith("h200"))
@@ -97,7 +96,7 @@ def test_real_reruns_match_each_run_on_its_own():
     everything = matches(load([raw], keep="all").points, model="DeepSeek-R1-0528", isl=1024, osl=1024)
     newest = matches(load([raw]).points, model="DeepSeek-R1-0528", isl=1024, osl=1024)
     targets = [50.0, 90.0]
-    iso, table = spread.iso_with_spread(newest, everything, targets)
+    _, table = spread.iso_with_spread(newest, everything, targets)
     several = table.filter(pl.col("runs") >= 3).sort("runs", descending=True)
     assert several.height > 0 and table.filter(pl.col("runs") == 1).height > 0
     row = several.filter(pl.col("runs_reaching") >= 3).row(0, named=True)

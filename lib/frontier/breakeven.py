@@ -15,8 +15,9 @@ best config there: the highest throughput per GPU, which within one GPU is also 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -263,10 +264,10 @@ def _view_row(r: dict[str, Any], pv: PriceView, a: Side, b: Side) -> dict[str, A
 def caveats(a: Side, b: Side, at: pl.DataFrame, views: Sequence[PriceView]) -> list[str]:
     """What a reader must know beside break-even prices."""
     out = [
-        f"Break-even price ratio = tok/s/GPU of {a.name} ÷ tok/s/GPU of {b.name} at the same interactivity: "
-        f"{a.name} is cheaper per token whenever its $/GPU-hour is below that multiple of {b.name}'s.",
-        "Prices are assumptions (a TCO model or list prices), named with their table and date; throughput is the "
-        f"only measured figure. A cost ratio under {TIE_RATIO:.2f}× is a tie.",
+        (f"Break-even price ratio = tok/s/GPU of {a.name} ÷ tok/s/GPU of {b.name} at the same interactivity: "
+         f"{a.name} is cheaper per token whenever its $/GPU-hour is below that multiple of {b.name}'s."),
+        ("Prices are assumptions (a TCO model or list prices), named with their table and date; throughput is the "
+         f"only measured figure. A cost ratio under {TIE_RATIO:.2f}× is a tie."),
         "Each side is its best config at each target (any engine, topology and concurrency that matches it).",
     ]
     unreach = at.filter(pl.col("status") != "ok")

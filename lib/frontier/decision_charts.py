@@ -6,7 +6,8 @@ Units: interactivity tok/s/user, throughput tok/s/GPU, prices $/GPU-hour, paybac
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import altair as alt
 import polars as pl
@@ -16,7 +17,7 @@ from .charts import MAX_ROWS, Theme
 
 
 def cost_ratio_chart(curves: pl.DataFrame, side_a: str, side_b: str, *, title: str | None = None,
-                     subtitle: str | None = None, theme: Theme = "light", **kw: Any) -> alt.LayerChart:
+                     subtitle: str | None = None, theme: Theme = "light", **kw: Any) -> alt.TopLevelMixin:
     """Cost ratio A ÷ B against interactivity, one line per price view, with the break-even line at 1× (below it
     A is cheaper per token)."""
     d = curves.filter(pl.col("cost_ratio").is_not_null()).select(
@@ -30,7 +31,7 @@ def cost_ratio_chart(curves: pl.DataFrame, side_a: str, side_b: str, *, title: s
 
 def breakeven_price_chart(by_view: pl.DataFrame, side_a: str, side_b: str, *, title: str | None = None,
                           subtitle: str | None = None, theme: Theme = "light", width: int = 640,
-                          height: int = 400) -> alt.LayerChart:
+                          height: int = 400) -> alt.TopLevelMixin:
     """Break-even $/GPU-hour of side A against side B's $/GPU-hour at one target (a line through the origin with
     slope tok/s/GPU A ÷ B), and each price view's actual (B price, A price) as a labelled marker: markers below the
     line are views where A is cheaper per token."""
@@ -43,7 +44,7 @@ def breakeven_price_chart(by_view: pl.DataFrame, side_a: str, side_b: str, *, ti
     if len(targets) != 1:
         raise ValueError(f"breakeven_price_chart: give one target's rows (got targets {sorted(targets)})")
     slope = float(rows["breakeven_price_a"][0] / rows["price_b"][0])
-    x_max = float(rows["price_b"].max()) * 1.25  # type: ignore[operator]
+    x_max = max(rows["price_b"].to_list()) * 1.25
     line_rows = [{"price_b": x, "price_a": x * slope, "what": f"break-even ({slope:.2f}× {side_b}'s price)"}
                  for x in (0.0, x_max)]
     xs = alt.X("price_b:Q", title=f"{side_b} price ($/GPU-hour)", scale=alt.Scale(domain=[0, x_max]))
@@ -73,7 +74,7 @@ INKS = ["#8c959f", "#ffffff", "#1f2328"]  # heatmap text: "never" cells, dark ce
 
 
 def payback_heatmap(sens: pl.DataFrame, new_gpu: str, *, title: str | None = None, subtitle: str | None = None,
-                    theme: Theme = "light", width: int = 480, height: int = 260) -> alt.LayerChart:
+                    theme: Theme = "light", width: int = 480, height: int = 260) -> alt.TopLevelMixin:
     """Months to pay back by utilisation (rows) and the new side's $/GPU-hour (columns); "never" cells left
     uncoloured."""
     charts._check_theme(theme)
@@ -84,7 +85,7 @@ def payback_heatmap(sens: pl.DataFrame, new_gpu: str, *, title: str | None = Non
         pl.when(pl.col("payback_months").is_null()).then(pl.lit("never"))
         .otherwise(pl.col("payback_months").round(1).cast(pl.String)).alias("cell"))
     months = d["payback_months"].drop_nulls()
-    mid = float(months.min() + months.max()) / 2 if months.len() else 0.0  # type: ignore[operator]
+    mid = (min(months.to_list()) + max(months.to_list())) / 2 if months.len() else 0.0
     # cell text readable on light and dark cells in either theme; "never" cells (no fill) in mid grey
     d = d.with_columns(pl.when(pl.col("payback_months").is_null()).then(pl.lit(INKS[0]))
                        .when(pl.col("payback_months") > mid).then(pl.lit(INKS[1]))
@@ -108,7 +109,7 @@ def payback_heatmap(sens: pl.DataFrame, new_gpu: str, *, title: str | None = Non
 
 def frontier_band_chart(points: Any | None, frontier: Any | None, band: pl.DataFrame, *,
                         title: str | None = None, subtitle: str | None = None, theme: Theme = "light",
-                        **kw: Any) -> alt.LayerChart:
+                        **kw: Any) -> alt.TopLevelMixin:
     """:func:`frontier.charts.frontier_chart` with a shaded min–max band per config over its runs (``band`` from
     :func:`frontier.spread.bands`: label, median_intvty, lo, hi, runs_reaching). Configs measured in one run have no
     band; say so in the subtitle or a note."""

@@ -12,8 +12,9 @@ each price view, and how many months a one-off migration cost takes to pay back.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import polars as pl
 
@@ -43,7 +44,7 @@ class Workload:
 
     @classmethod
     def from_requests(cls, requests_per_day: float, isl: int, osl: int, target: float,
-                      utilisation: float) -> "Workload":
+                      utilisation: float) -> Workload:
         """Requests per day, each ISL input + OSL output tokens (the benchmark's nominal lengths)."""
         if not (requests_per_day > 0 and isl > 0 and osl > 0):
             raise ValueError("workload: requests per day, ISL and OSL must be positive")
@@ -58,10 +59,10 @@ class Workload:
     def assumptions(self) -> list[str]:
         what = self.description or f"{self.tokens_per_day:,.0f} tokens/day"
         return [
-            f"Workload: {what} = {self.tokens_per_day:,.0f} tokens/day (input + output), "
-            f"{self.tokens_per_day / SECONDS_PER_DAY:,.0f} tok/s on average.",
-            f"Served at {self.target:g} tok/s/user with {self.utilisation:.0%} average utilisation: the fleet "
-            f"provides {self.provisioned_tok_s:,.0f} tok/s at that interactivity.",
+            (f"Workload: {what} = {self.tokens_per_day:,.0f} tokens/day (input + output), "
+             f"{self.tokens_per_day / SECONDS_PER_DAY:,.0f} tok/s on average."),
+            (f"Served at {self.target:g} tok/s/user with {self.utilisation:.0%} average utilisation: the fleet "
+             f"provides {self.provisioned_tok_s:,.0f} tok/s at that interactivity."),
             f"A month is {HOURS_PER_MONTH:g} hours (8,760 ÷ 12); GPUs are paid for every hour, busy or not.",
         ]
 
@@ -81,7 +82,7 @@ class FleetSide:
         """(exact GPUs, GPUs rounded up to whole replicas) for workload ``w``."""
         exact = w.provisioned_tok_s / self.tput_per_gpu
         rep = max(int(self.replica_gpus), 1)
-        return exact, int(math.ceil(exact / rep - 1e-9)) * rep
+        return exact, math.ceil(exact / rep - 1e-9) * rep
 
 
 def replica_gpus(iso: Any, config: str, topology: str | None) -> int:
@@ -222,10 +223,10 @@ def caveats(w: Workload, old: FleetSide, new: FleetSide) -> list[str]:
         out.append(f"{s.name}: {s.config} at {s.tput_per_gpu:,.1f} tok/s/GPU needs {exact:,.2f} GPUs, rounded up "
                    f"to {rep}: {n:,} GPUs.")
     out += [
-        "Benchmark throughput (random tokens, no prefix caching, one ISL/OSL) stands in for the real traffic mix; "
-        "the fleet runs its best benchmarked config at the target all the time.",
-        "The migration cost is one-off and stated by the user; payback ignores the cost of capital and price changes "
-        "during the payback period. A saving ≤ 0 never pays back.",
+        ("Benchmark throughput (random tokens, no prefix caching, one ISL/OSL) stands in for the real traffic mix; "
+         "the fleet runs its best benchmarked config at the target all the time."),
+        ("The migration cost is one-off and stated by the user; payback ignores the cost of capital and price changes "
+         "during the payback period. A saving ≤ 0 never pays back."),
     ]
     return out
 

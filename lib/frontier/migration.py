@@ -7,13 +7,21 @@ payback (:mod:`frontier.fleet`), and a published cost table recomputed from its 
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import polars as pl
 
 from . import bounds, paths
-from .breakeven import (BreakEven, Side, price_table_from_mapping, published_check, published_ratio_check, side)
+from .breakeven import (
+    BreakEven,
+    Side,
+    price_table_from_mapping,
+    published_check,
+    published_ratio_check,
+    side,
+)
 from .economics import Pricing
 from .fleet import FleetSide, Workload
 from .normalise import SYNTHETIC_SUFFIX
@@ -85,9 +93,9 @@ def side_bounds(model: str, sides: Sequence[FleetSide | Side], isl: int, osl: in
 
 
 BOUNDS_CAVEATS = [
-    "Bounds, not predictions: the decode floor is the time to stream the active weights once from HBM at batch 1 "
-    "(no measured point can be faster without speculative decoding); the KV budget is HBM left after weights at "
-    "90 % usable memory, and the concurrency it allows holds every sequence at full ISL + OSL context.",
+    ("Bounds, not predictions: the decode floor is the time to stream the active weights once from HBM at batch 1 "
+     "(no measured point can be faster without speculative decoding); the KV budget is HBM left after weights at "
+     "90 % usable memory, and the concurrency it allows holds every sequence at full ISL + OSL context."),
     "Bandwidth, capacity and model sizes are public vendor and model-card figures (lib/frontier/data).",
 ]
 
@@ -179,7 +187,8 @@ def decision(points: pl.DataFrame, sides: str, targets: Any, sources: Sequence[P
     """Break-even of A against B (``sides`` = "A vs B") at ``targets`` under every view of ``sources``; with a
     workload, also the fleet each side needs and, with a migration cost, the payback of moving from B to A."""
     from .fleet import caveats as fleet_caveats
-    from .fleet import fleet_cost, migration as payback_table, sides_from_break_even
+    from .fleet import fleet_cost, sides_from_break_even
+    from .fleet import migration as payback_table
 
     a, b = parse_sides(sides)
     res = break_even_from(points, a, b, targets, sources, extra=[work.target] if work else [])

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import math
 import statistics
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -148,9 +149,9 @@ def caveats(table: pl.DataFrame) -> list[str]:
     configs = table.select("label", "runs").unique()
     one = configs.filter(pl.col("runs") == 1)["label"].sort().to_list()
     most = int(configs["runs"].max() or 0) if configs.height else 0  # type: ignore[arg-type]
-    out = ["Spread: each run's own frontier (only that run's points) read at the target; median (the mean of the two "
-           "middle runs for an even count) and min–max over the runs that reach it. A run that measured fewer "
-           "concurrencies has a coarser frontier."]
+    out = [("Spread: each run's own frontier (only that run's points) read at the target; median (the mean of the "
+            "two middle runs for an even count) and min–max over the runs that reach it. A run that measured fewer "
+            "concurrencies has a coarser frontier.")]
     if one:
         out.append(f"Measured in one run only, so no spread is known: {', '.join(one)}. Their figures are one "
                    "measurement, not a settled value.")
