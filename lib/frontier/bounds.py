@@ -37,6 +37,7 @@ from typing import Iterable
 import numpy as np
 import polars as pl
 
+from frontier.load.normalise import MODEL_KEY_ALIASES
 from frontier.paths import PACKAGE_DATA
 
 GPU_SPECS_CSV = PACKAGE_DATA / "gpu_specs.csv"
@@ -94,8 +95,6 @@ KV_CACHE_BYTES_PER_ELEMENT: dict[str, float] = {"fp4": 1.0, "fp8": 1.0, "int4": 
 #: FP4 on a GPU without FP4 tensor cores (H100/H200, MI300X/MI325X) also runs as W4A16.
 COMPUTE_PRECISION: dict[str, str] = {"fp4": "fp4", "fp8": "fp8", "int4": "bf16", "bf16": "bf16"}
 
-_MODEL_ALIASES = {"gptoss120b": "gptoss", "gpt-oss": "gptoss", "kimik25": "kimik2.5", "kimi-k2.5": "kimik2.5"}
-
 
 @functools.lru_cache(maxsize=None)
 def _gpu_table() -> pl.DataFrame:
@@ -139,7 +138,7 @@ def model_key(model: str) -> str:
     m = _norm(model)
     if m.startswith("synthetic/"):
         m = m[len("synthetic/"):]
-    m = _MODEL_ALIASES.get(m, m)
+    m = MODEL_KEY_ALIASES.get(m, m)
     t = _model_table()
     for row in t.select("model", "model_key", "hf_id").iter_rows():
         names = {_norm(row[0]), _norm(row[1]), _norm(row[2]), _norm(row[2].split("/")[-1])}

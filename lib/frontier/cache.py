@@ -92,10 +92,6 @@ def key_for(hashes: dict[str, str], options: dict[str, Any]) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
 
-def load_key(files: list[Path], options: dict[str, Any], cache_dir: Path | None = None) -> str:
-    return key_for(content_hashes(files, cache_dir), options)
-
-
 def get(key: str, cache_dir: Path | None = None) -> tuple[pl.DataFrame, dict[str, Any]] | None:
     d = _dir(cache_dir)
     pq, js = d / f"load-{key}.parquet", d / f"load-{key}.json"

@@ -25,22 +25,15 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import polars as pl
 
-try:  # the loader's tables, so evaluations and benchmarks agree on names
-    from frontier.normalise import MODEL_DISPLAY_NAMES
-except ImportError:  # pragma: no cover - standalone fallback
-    MODEL_DISPLAY_NAMES = {
-        "dsr1": "DeepSeek-R1-0528",
-        "gptoss": "gpt-oss-120b",
-        "gptoss120b": "gpt-oss-120b",
-        "kimik2.5": "Kimi-K2.5",
-        "llama70b": "Llama-3.3-70B-Instruct",
-    }
-try:
-    from frontier.normalise import FRAMEWORK_ALIASES
-except ImportError:  # pragma: no cover - standalone fallback
-    FRAMEWORK_ALIASES = {"dynamo-trtllm": "dynamo-trt", "sglang-disagg": "mori-sglang"}
-
-from frontier.schema import DISAGG_SCHEMA  # noqa: E402 - after the optional imports above
+from frontier.load.normalise import (  # the loader's names, so evaluations and benchmarks agree
+    FALSE_STRINGS,
+    FRAMEWORK_ALIASES,
+    MODEL_DISPLAY_NAMES,
+    NO_SPEC_STRINGS,
+    RUN_URL_RE,
+    TRUE_STRINGS,
+)
+from frontier.schema import DISAGG_SCHEMA
 
 __all__ = ["EVAL_SCHEMA", "CONFIG_KEY", "JOIN_COLUMNS", "EvalLoad", "load_evals", "evals_from_rows", "join_evals"]
 
@@ -94,9 +87,6 @@ JOIN_COLUMNS: dict[str, pl.DataType] = {
     "eval_status": pl.String(),  # "measured" / "missing"
 }
 
-_RUN_URL = re.compile(r"/actions/runs/(\d+)(?:/attempts?/(\d+))?")
-_TRUE = {"true", "1", "yes", "y", "t"}
-_FALSE = {"false", "0", "no", "n", "f"}
 _TOPOLOGY_INT = ("prefill_tp", "prefill_ep", "prefill_num_workers", "decode_tp", "decode_ep", "decode_num_workers",
                  "num_prefill_gpu", "num_decode_gpu")
 _TOPOLOGY_BOOL = ("prefill_dp_attention", "decode_dp_attention")
@@ -145,9 +135,9 @@ def _bool(value: Any, key: str, *, required: bool) -> bool | None:
         return bool(value)
     if isinstance(value, str):
         s = value.strip().lower()
-        if s in _TRUE:
+        if s in TRUE_STRINGS:
             return True
-        if s in _FALSE:
+        if s in FALSE_STRINGS:
             return False
     raise _Skip(f"invalid {key}")
 
@@ -222,7 +212,7 @@ def _parse_row(obj: Any, source_file: str, source_row: int) -> tuple[list[dict[s
     task = _text(obj, "task")
     spec = (_text(obj, "spec_method", required=False) or _text(obj, "spec_decoding", required=False) or "none")
     spec = spec.lower()
-    if spec in ("", "null", "none", "false", "no"):
+    if spec in NO_SPEC_STRINGS:
         spec = "none"
     disagg = _bool(obj.get("disagg"), "disagg", required=True)
     is_multinode = _safe_bool(obj.get("is_multinode"), "is_multinode")
@@ -234,7 +224,7 @@ def _parse_row(obj: Any, source_file: str, source_row: int) -> tuple[list[dict[s
     run_url = obj.get("run_url") if isinstance(obj.get("run_url"), str) else None
     run_id = run_attempt = None
     if run_url:
-        m = _RUN_URL.search(run_url)
+        m = RUN_URL_RE.search(run_url)
         if m:
             run_id = int(m.group(1))
             run_attempt = int(m.group(2)) if m.group(2) else None
@@ -380,7 +370,7 @@ def _key_expr(col: str, dtype: pl.DataType) -> pl.Expr:
     target = EVAL_SCHEMA[col]
     if target == pl.Boolean and dtype in (pl.String, pl.Categorical, pl.Enum):
         s = pl.col(col).cast(pl.String).str.strip_chars().str.to_lowercase()
-        return pl.when(s.is_in(sorted(_TRUE))).then(True).when(s.is_in(sorted(_FALSE))).then(False).otherwise(None)
+        return pl.when(s.is_in(TRUE_STRINGS)).then(True).when(s.is_in(FALSE_STRINGS)).then(False).otherwise(None)
     if target == pl.String and dtype != pl.String:
         return pl.col(col).cast(pl.String)
     return pl.col(col).cast(target, strict=False)

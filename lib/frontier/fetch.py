@@ -27,9 +27,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gzip
 import http.client
 import json
+import math
 import os
 import re
 import shutil
@@ -42,6 +42,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import zipfile
 import zlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -49,6 +50,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from frontier import __version__
 from frontier.cache import bytes_sha256
+from frontier.fsutil import safe_for_terminal, write_atomic
 from frontier.paths import DATA_RAW, ROOT
 from frontier.safety import UnsafePathError, check_tree, check_zip, safe_copy_tree
 
@@ -77,13 +79,17 @@ ENV_GH = "FRONTIER_GH"
 USER_AGENT = f"frontier/{__version__} (InferenceX inference-economics analysis workspace; python-urllib)"
 DEFAULT_ISL_OSL: tuple[tuple[int, int], ...] = ((1024, 1024), (1024, 8192), (8192, 1024))
 DEFAULT_REPO = "SemiAnalysisAI/InferenceX"
-DEFAULT_TIMEOUT_S = 60.0
+DEFAULT_TIMEOUT_S = 60.0  # overall deadline of one request attempt, seconds
+MAX_BODY_BYTES = 256 * 1024**2  # one response body, on the wire and after gzip decoding, bytes
+MAX_REDIRECTS = 5  # redirects followed per request (same host and port only)
 DEFAULT_RETRIES = 4
 DEFAULT_BACKOFF_S = 1.0
 MAX_BACKOFF_S = 60.0
 DEFAULT_MIN_INTERVAL_S = 1.0
 DEFAULT_MAX_AGE_S = 6 * 3600.0
 RUN_ARTIFACT_PATTERNS = ("results_bmk", "bmk_*")
+#: zips in a downloaded run are refused beyond these (inflated bytes as declared and as actually inflated)
+RUN_ZIP_LIMITS = {"total_bytes": 2 * 1024**3, "member_bytes": 1024**3, "members": 20_000}
 
 _DATE_DIR = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ENDPOINT_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*$")
@@ -130,6 +136,7 @@ class FetchResult:
     http_status: int | None = None
     n_bytes: int = 0
     note: str = ""
+    final_url: str = ""  # after redirects (same host only); "" in caches written before it was recorded
 
     @property
     def meta_path(self) -> Path:
@@ -267,6 +274,7 @@ def find_cached(cache_dir: str | os.PathLike, name: str, url: str) -> FetchResul
             params=dict(meta.get("params") or {}),
             http_status=meta.get("http_status"),
             n_bytes=len(body),
+            final_url=str(meta.get("final_url") or ""),
         )
         key = res.retrieved_at
         if best is None or key > best[0]:
@@ -274,27 +282,12 @@ def find_cached(cache_dir: str | os.PathLike, name: str, url: str) -> FetchResul
     return best[1] if best else None
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 # --------------------------------------------------------------------------------------------------------------
 # HTTP
 
 
 class _Transient(Exception):
-    """A failure worth retrying (network, timeout, 429/5xx, truncated or undecodable body)."""
+    """A failure worth retrying (network, deadline, 429/5xx, truncated or undecodable body)."""
 
     def __init__(self, reason: str, retry_after: float | None = None):
         super().__init__(reason)
@@ -302,7 +295,7 @@ class _Transient(Exception):
 
 
 class _Permanent(Exception):
-    """A failure not worth retrying (HTTP 4xx other than 429, unsupported encoding)."""
+    """A failure not worth retrying (HTTP 4xx other than 429, a limit exceeded, a refused redirect)."""
 
     def __init__(self, reason: str, status: int | None = None):
         super().__init__(reason)
@@ -336,6 +329,109 @@ def _retry_after(headers: Any) -> float | None:
         return None
 
 
+class _Deadline:
+    """One overall time limit for a request (seconds), whatever the server does.
+
+    Every socket opened for the request is registered with :meth:`watch`; when the deadline passes, a timer shuts
+    those sockets down, so a server that sends one byte a second (headers or body) cannot keep the request alive.
+    """
+
+    def __init__(self, seconds: float):
+        self.seconds = float(seconds)
+        self.end = time.monotonic() + self.seconds
+        self.expired = False
+        self._timers: list[threading.Timer] = []
+
+    def remaining(self) -> float:
+        return self.end - time.monotonic()
+
+    def watch(self, sock: socket.socket) -> socket.socket:
+        timer = threading.Timer(max(0.0, self.remaining()), self._expire, (sock,))
+        timer.daemon = True
+        timer.start()
+        self._timers.append(timer)
+        return sock
+
+    def _expire(self, sock: socket.socket) -> None:
+        self.expired = True
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def cancel(self) -> None:
+        for timer in self._timers:
+            timer.cancel()
+
+    def passed(self) -> bool:
+        return self.expired or self.remaining() <= 0
+
+    def error(self) -> "_Transient":
+        return _Transient(f"no complete response within {self.seconds:g} s (overall deadline per request)")
+
+
+def _watched(connection_class: Any, deadline: _Deadline) -> Any:
+    """A factory for ``connection_class`` whose sockets are registered with ``deadline``."""
+
+    def make(*args: Any, **kwargs: Any) -> http.client.HTTPConnection:
+        conn = connection_class(*args, **kwargs)
+        create = conn._create_connection  # the hook http.client opens every socket through (TLS wraps it after)
+        conn._create_connection = lambda *a, **k: deadline.watch(create(*a, **k))
+        return conn
+
+    return make
+
+
+class _DeadlineHandlerMixin:
+    def do_open(self, http_class: Any, req: urllib.request.Request, **kwargs: Any) -> Any:
+        deadline = getattr(req, "deadline", None)
+        if deadline is not None:
+            http_class = _watched(http_class, deadline)
+        return super().do_open(http_class, req, **kwargs)  # type: ignore[misc]
+
+
+class _DeadlineHTTPHandler(_DeadlineHandlerMixin, urllib.request.HTTPHandler):
+    pass
+
+
+class _DeadlineHTTPSHandler(_DeadlineHandlerMixin, urllib.request.HTTPSHandler):
+    pass
+
+
+def _origin(url: str) -> tuple[str, int | None]:
+    parts = urllib.parse.urlsplit(url)
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    return (parts.hostname or "").lower(), port
+
+
+class _SameHostRedirectHandler(urllib.request.HTTPRedirectHandler):
+    """Follows at most :data:`MAX_REDIRECTS` redirects, and only to the host (and port) first asked."""
+
+    max_redirections = MAX_REDIRECTS
+
+    def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> Any:
+        target = urllib.parse.urljoin(req.full_url, newurl)
+        scheme = urllib.parse.urlsplit(target).scheme
+        allowed = getattr(req, "allowed_origin", _origin(req.full_url))
+        if scheme not in ("http", "https") or _origin(target) != allowed:
+            fp.close()
+            host = f"{allowed[0]}:{allowed[1]}"
+            raise _Permanent(f"redirect (HTTP {code}) to {target} refused: only {host} is allowed")
+        new = super().redirect_request(req, fp, code, msg, headers, target)
+        if new is not None:
+            new.deadline = getattr(req, "deadline", None)
+            new.allowed_origin = allowed
+        return new
+
+
+def _opener(proxies: Mapping[str, str] | None) -> urllib.request.OpenerDirector:
+    """An opener with the deadline and redirect rules; ``proxies`` None = from the environment, {} = none."""
+    return urllib.request.build_opener(
+        urllib.request.ProxyHandler(None if proxies is None else dict(proxies)),
+        _DeadlineHTTPHandler, _DeadlineHTTPSHandler, _SameHostRedirectHandler,
+    )
+
+
 @dataclass
 class _Response:
     status: int
@@ -343,64 +439,126 @@ class _Response:
     data: Any  # parsed JSON
     wire_bytes: int
     content_encoding: str
+    final_url: str
 
 
-def _http_get_once(url: str, *, timeout: float, opener: urllib.request.OpenerDirector, user_agent: str) -> _Response:
+class _Inflater:
+    """Streaming gzip decoder that stops as soon as the output would pass ``limit`` bytes (bomb-proof)."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.size = 0
+        self._d = zlib.decompressobj(wbits=31)
+        self._between_members = False
+
+    def feed(self, data: bytes) -> bytes:
+        out: list[bytes] = []
+        while data:
+            self._between_members = False
+            piece = self._d.decompress(data, self.limit - self.size + 1)
+            self.size += len(piece)
+            if self.size > self.limit:
+                raise _Permanent(f"body inflates to more than {self.limit:,} bytes (limit); refused")
+            out.append(piece)
+            data = self._d.unconsumed_tail
+            if self._d.eof:  # a gzip stream may hold several members, one after another
+                data, self._d = self._d.unused_data, zlib.decompressobj(wbits=31)
+                self._between_members = True
+        return b"".join(out)
+
+    def finish(self) -> None:
+        """Raise ``zlib.error`` unless the stream ended at the end of a gzip member."""
+        if not self._between_members:
+            raise zlib.error("incomplete gzip stream")
+
+
+def _open(url: str, opener: urllib.request.OpenerDirector, deadline: _Deadline, user_agent: str) -> Any:
     req = urllib.request.Request(
         url, headers={"Accept-Encoding": "gzip", "Accept": "application/json", "User-Agent": user_agent}
     )
+    req.deadline = deadline  # type: ignore[attr-defined]
+    req.allowed_origin = _origin(url)  # type: ignore[attr-defined]
     try:
-        resp = opener.open(req, timeout=timeout)
+        return opener.open(req, timeout=max(0.001, deadline.remaining()))
     except urllib.error.HTTPError as e:
-        try:
-            e.read()
-        except Exception:  # noqa: BLE001 - the error body is not needed
-            pass
-        finally:
-            e.close()
+        e.close()
         if e.code == 429 or 500 <= e.code < 600:
             raise _Transient(f"HTTP {e.code} {e.reason}", _retry_after(e.headers)) from None
         raise _Permanent(f"HTTP {e.code} {e.reason}", e.code) from None
     except urllib.error.URLError as e:
-        raise _Transient(str(e.reason)) from None
-    except (TimeoutError, socket.timeout):
-        raise _Transient(f"timed out after {timeout:g} s") from None
+        raise deadline.error() if deadline.passed() else _Transient(str(e.reason)) from None
     except (http.client.HTTPException, OSError) as e:
-        raise _Transient(f"{type(e).__name__}: {e}") from None
-    with resp:
-        status = getattr(resp, "status", 200)
-        try:
-            raw = resp.read()
-        except http.client.IncompleteRead as e:
-            expected = (len(e.partial) + e.expected) if e.expected is not None else "?"
-            raise _Transient(f"truncated body: received {len(e.partial)} of {expected} bytes") from None
-        except (TimeoutError, socket.timeout):
-            raise _Transient(f"timed out after {timeout:g} s while reading the body") from None
-        except (http.client.HTTPException, OSError) as e:
-            raise _Transient(f"body read failed: {type(e).__name__}: {e}") from None
-        length = resp.headers.get("Content-Length")
-        if length is not None:
-            try:
-                n = int(length)
-            except ValueError:
-                n = None
-            if n is not None and n != len(raw):
-                raise _Transient(f"truncated body: received {len(raw)} of {n} bytes")
-        encoding = (resp.headers.get("Content-Encoding") or "").strip().lower()
-    if encoding == "gzip":
-        try:
-            body = gzip.decompress(raw)
-        except (OSError, EOFError, zlib.error) as e:
-            raise _Transient(f"corrupt gzip body ({e})") from None
-    elif encoding in ("", "identity"):
-        body = raw
-    else:
+        raise deadline.error() if deadline.passed() else _Transient(f"{type(e).__name__}: {e}") from None
+
+
+def _read_body(resp: Any, deadline: _Deadline, max_bytes: int) -> tuple[bytes, int, str]:
+    """Read and decode the body within the deadline and ``max_bytes`` (wire and decoded); (body, wire, encoding)."""
+    encoding = (resp.headers.get("Content-Encoding") or "").strip().lower() or "identity"
+    if encoding not in ("gzip", "identity"):
         raise _Permanent(f"unsupported Content-Encoding {encoding!r}")
+    declared = _content_length(resp.headers)
+    if declared is not None and declared > max_bytes:
+        raise _Permanent(f"body of {declared:,} bytes announced, more than the {max_bytes:,}-byte limit; refused")
+    inflater = _Inflater(max_bytes) if encoding == "gzip" else None
+    parts: list[bytes] = []
+    wire = 0
     try:
-        data = json.loads(body.decode("utf-8"))
+        while chunk := resp.read(1 << 16):
+            wire += len(chunk)
+            if wire > max_bytes:
+                raise _Permanent(f"body larger than the {max_bytes:,}-byte limit; refused")
+            parts.append(inflater.feed(chunk) if inflater else chunk)
+            if deadline.passed():
+                raise deadline.error()
+    except http.client.IncompleteRead as e:
+        raise _Transient(f"truncated body: received {wire + len(e.partial)} bytes, more announced") from None
+    except (http.client.HTTPException, OSError) as e:
+        raise deadline.error() if deadline.passed() else _Transient(f"body read failed: {e}") from None
+    except zlib.error as e:
+        raise _Transient(f"corrupt gzip body ({e})") from None
+    if deadline.passed():
+        raise deadline.error()
+    if declared is not None and declared != wire:
+        raise _Transient(f"truncated body: received {wire} of {declared} bytes")
+    if inflater is not None:
+        try:
+            inflater.finish()
+        except zlib.error as e:
+            raise _Transient(f"corrupt gzip body ({e})") from None
+    return b"".join(parts), wire, encoding
+
+
+def _content_length(headers: Any) -> int | None:
+    try:
+        return int(headers.get("Content-Length"))
+    except (TypeError, ValueError):
+        return None
+
+
+def _parse_json(body: bytes) -> Any:
+    try:
+        return json.loads(body.decode("utf-8"))
+    except RecursionError:
+        raise _Permanent(
+            f"body is JSON nested more deeply than the parser allows (about {sys.getrecursionlimit()} levels); "
+            "refused"
+        ) from None
     except (UnicodeDecodeError, ValueError) as e:
         raise _Transient(f"body is not valid JSON, possibly truncated ({e})") from None
-    return _Response(status, body, data, len(raw), encoding or "identity")
+
+
+def _http_get_once(
+    url: str, *, deadline_s: float, opener: urllib.request.OpenerDirector, user_agent: str, max_bytes: int
+) -> _Response:
+    deadline = _Deadline(deadline_s)
+    try:
+        resp = _open(url, opener, deadline, user_agent)
+        with resp:
+            status, final_url = getattr(resp, "status", 200), resp.geturl()
+            body, wire, encoding = _read_body(resp, deadline, max_bytes)
+    finally:
+        deadline.cancel()
+    return _Response(status, body, _parse_json(body), wire, encoding, final_url)
 
 
 def _http_get(
@@ -412,14 +570,20 @@ def _http_get(
     min_interval: float,
     opener: urllib.request.OpenerDirector,
     user_agent: str,
+    max_bytes: int = MAX_BODY_BYTES,
 ) -> tuple[_Response, int]:
-    """GET with bounded retries; returns (response, attempts used). Raises the last _Transient or a _Permanent."""
+    """GET with bounded retries; returns (response, attempts used). Raises the last _Transient or a _Permanent.
+
+    ``timeout``: overall deadline of each attempt, seconds; ``max_bytes``: limit on the body, on the wire and
+    decoded.
+    """
     attempts = max(0, int(retries)) + 1
     last: _Transient | None = None
     for i in range(attempts):
         _LIMITER.wait(min_interval)
         try:
-            return _http_get_once(url, timeout=timeout, opener=opener, user_agent=user_agent), i + 1
+            resp = _http_get_once(url, deadline_s=timeout, opener=opener, user_agent=user_agent, max_bytes=max_bytes)
+            return resp, i + 1
         except _Transient as e:
             last = e
             if i == attempts - 1:
@@ -459,7 +623,8 @@ def fetch_endpoint(
     retries: int = DEFAULT_RETRIES,
     backoff: float = DEFAULT_BACKOFF_S,
     min_interval: float | None = None,
-    opener: urllib.request.OpenerDirector | None = None,
+    proxies: Mapping[str, str] | None = None,
+    max_bytes: int = MAX_BODY_BYTES,
     user_agent: str = USER_AGENT,
 ) -> FetchResult:
     """Fetch one API endpoint into the cache and return where it is.
@@ -479,22 +644,40 @@ def fetch_endpoint(
     max_age:
         reuse a cached copy retrieved less than this many seconds ago without a request (None or 0: always ask).
     timeout:
-        seconds per request (socket connect/read).
+        overall deadline of one attempt, seconds: connecting, headers and the whole body (not per socket read).
     retries, backoff:
         extra attempts after a transient failure; waits ``backoff × 2^k`` seconds (capped at 60 s) between them.
     min_interval:
         minimum seconds between requests in this process (default ``$FRONTIER_API_MIN_INTERVAL`` or 1 s).
-    opener:
-        a ``urllib.request`` opener (proxies, test doubles); default ``urllib.request.build_opener()``.
+    proxies:
+        ``{"http": url, "https": url}``; None (default) takes them from the environment, ``{}`` uses none.
+    max_bytes:
+        limit on the body in bytes, on the wire and after gzip decoding (default :data:`MAX_BODY_BYTES`).
     """
     url = build_url(endpoint, params, base_url)
-    ep = _clean_endpoint(endpoint)
-    cparams = _clean_params(params)
+    ep, cparams = _clean_endpoint(endpoint), _clean_params(params)
     root = Path(cache_dir) if cache_dir is not None else DATA_RAW / "api"
     name = cache_filename(ep, cparams, url)
-    where = f"{_show(root)}/<date>/{name}"
     cached = find_cached(root, name, url)
+    reuse = _reusable_copy(cached, url, f"{_show(root)}/<date>/{name}", offline=offline, refresh=refresh,
+                           max_age=max_age)
+    if reuse is not None:
+        return reuse
+    try:
+        resp, attempts = _http_get(
+            url, timeout=timeout, retries=retries, backoff=backoff,
+            min_interval=_default_min_interval() if min_interval is None else max(0.0, float(min_interval)),
+            opener=_opener(proxies), user_agent=user_agent, max_bytes=max_bytes,
+        )
+    except (_Permanent, _Transient) as e:
+        return _fallback_or_raise(e, url, cached, root / "<date>" / name, refresh=refresh)
+    return _store_response(resp, attempts, root, name, url, ep, cparams, user_agent)
 
+
+def _reusable_copy(
+    cached: FetchResult | None, url: str, where: str, *, offline: bool, refresh: bool, max_age: float | None
+) -> FetchResult | None:
+    """The cached copy to return without a request (offline, or younger than ``max_age`` seconds), else None."""
     if offline:
         if cached is None:
             raise FetchError(f"offline and no cached copy of {url} under {where}")
@@ -503,37 +686,36 @@ def fetch_endpoint(
         t = _parse_iso(cached.retrieved_at)
         if t is not None and (_utcnow() - t).total_seconds() < max_age:
             return replace(cached, note=f"cached copy retrieved {cached.retrieved_at} (younger than {max_age:g} s)")
+    return None
 
-    try:
-        resp, attempts = _http_get(
-            url,
-            timeout=timeout,
-            retries=retries,
-            backoff=backoff,
-            min_interval=_default_min_interval() if min_interval is None else max(0.0, float(min_interval)),
-            opener=opener or urllib.request.build_opener(),
-            user_agent=user_agent,
-        )
-    except _Permanent as e:
-        raise FetchError(f"{url}: {e} (not retried; nothing cached)") from None
-    except _Transient as e:
-        if cached is not None and not refresh:
-            return replace(
-                cached,
-                note=f"could not fetch ({e}); using the cached copy retrieved {cached.retrieved_at}",
-            )
-        if cached is not None:
-            raise FetchError(
-                f"cannot reach {url}: {e}; a cached copy exists ({_show(cached.path)}, retrieved "
-                f"{cached.retrieved_at}): run without --refresh to use it"
-            ) from None
-        raise FetchError(f"cannot reach {url}: {e}; no cached copy under {where}") from None
 
+def _fallback_or_raise(
+    error: Exception, url: str, cached: FetchResult | None, where: Path, *, refresh: bool
+) -> FetchResult:
+    """After a failed request: the cached copy with a note saying why (transient failures only), or FetchError."""
+    if isinstance(error, _Permanent):
+        raise FetchError(f"{url}: {error} (not retried; nothing cached)") from None
+    if cached is not None and not refresh:
+        return replace(cached, note=f"could not fetch ({error}); using the cached copy retrieved {cached.retrieved_at}")
+    if cached is not None:
+        raise FetchError(
+            f"cannot reach {url}: {error}; a cached copy exists ({_show(cached.path)}, retrieved "
+            f"{cached.retrieved_at}): run without --refresh to use it"
+        ) from None
+    raise FetchError(f"cannot reach {url}: {error}; no cached copy under {_show(where)}") from None
+
+
+def _store_response(
+    resp: _Response, attempts: int, root: Path, name: str, url: str, ep: str, cparams: dict[str, str],
+    user_agent: str,
+) -> FetchResult:
+    """Write the body and its ``.meta.json`` (provenance: URL asked, final URL after redirects, sha256 …)."""
     now = _utcnow()
     path = root / now.strftime("%Y-%m-%d") / name
     sha = bytes_sha256(resp.body)
     meta = {
         "url": url,
+        "final_url": resp.final_url,
         "endpoint": ep,
         "params": cparams,
         "retrieved_at": _iso(now),
@@ -546,19 +728,14 @@ def fetch_endpoint(
         "n_rows": _n_rows(resp.data),
         "user_agent": user_agent,
     }
-    _atomic_write(path, resp.body)
-    _atomic_write(_meta_path(path), (json.dumps(meta, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+    try:
+        write_atomic(path, resp.body)
+        write_atomic(_meta_path(path), json.dumps(meta, indent=2, sort_keys=True) + "\n")
+    except OSError as e:
+        raise FetchError(f"{url}: fetched but cannot write the cache under {_show(root)}: {e}") from None
     return FetchResult(
-        path=path,
-        url=url,
-        sha256=sha,
-        retrieved_at=meta["retrieved_at"],
-        from_cache=False,
-        n_rows=meta["n_rows"],
-        endpoint=ep,
-        params=cparams,
-        http_status=resp.status,
-        n_bytes=len(resp.body),
+        path=path, url=url, sha256=sha, retrieved_at=meta["retrieved_at"], from_cache=False, n_rows=meta["n_rows"],
+        endpoint=ep, params=cparams, http_status=resp.status, n_bytes=len(resp.body), final_url=resp.final_url,
         note=f"fetched in {attempts} attempt{'s' if attempts > 1 else ''}",
     )
 
@@ -699,9 +876,34 @@ def fetch_run(
     Uses the GitHub CLI (``gh``; path injectable via ``gh=`` or ``$FRONTIER_GH``), which must be logged in.
     ``attempt`` selects the attempt whose metadata is recorded (``gh run view --attempt``); ``gh run download``
     itself fetches the run's artifacts. The downloaded tree is checked first (no symlinks or special files, no
-    zip member escaping its folder); if anything is unsafe nothing is imported. An existing complete download is
-    kept unless ``refresh``. ``timeout``: seconds for the download.
+    zip member escaping its folder, zips within :data:`RUN_ZIP_LIMITS`); if anything is unsafe nothing is
+    imported. An existing complete download is kept unless ``refresh``. ``timeout``: seconds for the download.
     """
+    rid = _check_run_args(run_id, repo, attempt)
+    root = Path(out_dir) if out_dir is not None else DATA_RAW / "runs"
+    target = root / str(rid)
+    if not refresh:
+        kept = _already_downloaded(rid, target, attempt)
+        if kept is not None:
+            return kept
+    exe = _resolve_gh(gh)
+    info = _run_info(exe, rid, repo, attempt)
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f"frontier-run-{rid}-"))
+    try:
+        dl_dir = tmp / "download"
+        dl_dir.mkdir()
+        _download_artifacts(exe, rid, repo, patterns, dl_dir, timeout)
+        _check_artifacts(dl_dir, rid, patterns)
+        _install_run(dl_dir, root, target, rid, info)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    files = tuple(sorted(p for p in target.rglob("*") if p.is_file() and p != target / "run.json"))
+    return RunFetchResult(rid, info["run_attempt"], target, files, info, False, note="downloaded with gh")
+
+
+def _check_run_args(run_id: int | str, repo: str, attempt: int | None) -> int:
+    """The run id as a positive int; FetchError for a malformed id, repository or attempt."""
     try:
         rid = int(str(run_id).strip())
     except ValueError:
@@ -712,22 +914,31 @@ def fetch_run(
         raise FetchError(f"invalid repository {repo!r}: expected OWNER/NAME")
     if attempt is not None and (int(attempt) < 1):
         raise FetchError(f"invalid attempt {attempt!r}: expected 1 or more")
-    root = Path(out_dir) if out_dir is not None else DATA_RAW / "runs"
-    target = root / str(rid)
-    run_json = target / "run.json"
-    if run_json.is_file() and not refresh:
-        try:
-            info = json.loads(run_json.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            info = None
-        if isinstance(info, dict) and (attempt is None or info.get("run_attempt") == int(attempt)):
-            files = tuple(sorted(p for p in target.rglob("*") if p.is_file() and p != run_json))
-            return RunFetchResult(
-                rid, int(info.get("run_attempt") or 0), target, files, info, True,
-                note="already downloaded (use --refresh to download again)",
-            )
+    return rid
 
-    exe = _resolve_gh(gh)
+
+def _already_downloaded(rid: int, target: Path, attempt: int | None) -> RunFetchResult | None:
+    """The existing complete download of the run (its ``run.json`` readable, the attempt matching), else None."""
+    run_json = target / "run.json"
+    if not run_json.is_file():
+        return None
+    try:
+        info = json.loads(run_json.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(info, dict) or (attempt is not None and info.get("run_attempt") != int(attempt)):
+        return None
+    files = tuple(sorted(p for p in target.rglob("*") if p.is_file() and p != run_json))
+    try:
+        run_attempt = int(info.get("run_attempt") or 0)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return RunFetchResult(rid, run_attempt, target, files, info, True,
+                          note="already downloaded (use --refresh to download again)")
+
+
+def _run_info(exe: str, rid: int, repo: str, attempt: int | None) -> dict[str, Any]:
+    """Check ``gh`` is logged in, then read the run's metadata with ``gh run view``."""
     auth = _run_gh(exe, ["auth", "status"], timeout=60)
     if auth.returncode != 0:
         raise GhUnavailableError(
@@ -740,40 +951,76 @@ def fetch_run(
     view = _run_gh(exe, view_args, timeout=120)
     if view.returncode != 0:
         raise FetchError(f"`gh run view {rid} --repo {repo}` failed: {_first_lines(view.stderr or view.stdout)}")
-    info = _parse_run_view(view.stdout, rid, repo)
+    return _parse_run_view(view.stdout, rid, repo)
 
-    root.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f"frontier-run-{rid}-"))
+
+def _download_artifacts(
+    exe: str, rid: int, repo: str, patterns: Sequence[str], dl_dir: Path, timeout: float
+) -> None:
+    args = ["run", "download", str(rid), "--repo", repo, "--dir", str(dl_dir)]
+    for p in patterns:
+        args += ["--pattern", p]
+    dl = _run_gh(exe, args, timeout=timeout)
+    if dl.returncode != 0:
+        raise FetchError(
+            f"`gh run download {rid} --repo {repo}` failed (artifacts named {', '.join(patterns)}): "
+            f"{_first_lines(dl.stderr or dl.stdout)}"
+        )
+
+
+def _check_artifacts(dl_dir: Path, rid: int, patterns: Sequence[str]) -> None:
+    """Refuse the whole run (FetchError, nothing imported) if any entry is unsafe or a zip exceeds the limits."""
+    try:
+        rels = check_tree(dl_dir)
+        for rel in rels:
+            if rel.suffix.lower() == ".zip":
+                _check_run_zip(dl_dir.joinpath(*rel.parts), rel.as_posix())
+    except UnsafePathError as e:
+        raise FetchError(f"refused run {rid}: an artifact holds an unsafe entry ({e}); nothing imported") from None
+    except (OSError, EOFError, RuntimeError, ValueError, NotImplementedError, zipfile.BadZipFile, zlib.error) as e:
+        raise FetchError(
+            f"refused run {rid}: cannot check an artifact ({type(e).__name__}: {e}); nothing imported"
+        ) from None
+    if not rels:
+        raise FetchError(f"run {rid} has no files in artifacts named {', '.join(patterns)}")
+
+
+def _check_run_zip(path: Path, shown: str) -> None:
+    """Raise UnsafePathError unless the zip's declared and actual inflated sizes are within :data:`RUN_ZIP_LIMITS`.
+
+    Names, links and member count are checked by :func:`frontier.safety.check_zip`; then every member is
+    inflated (nothing written) and counted, so a header that lies about sizes cannot pass.
+    """
+    limits = RUN_ZIP_LIMITS
+    infos = check_zip(path, max_total_bytes=limits["total_bytes"], max_members=limits["members"])
+    total = 0
+    with zipfile.ZipFile(path) as zf:
+        for info in infos:
+            if info.file_size > limits["member_bytes"]:
+                raise UnsafePathError(f"{shown}: member {info.filename!r} declares {info.file_size:,} bytes "
+                                      f"(limit {limits['member_bytes']:,} per member)")
+            size = 0
+            with zf.open(info) as member:
+                while chunk := member.read(1 << 20):
+                    size += len(chunk)
+                    total += len(chunk)
+                    if size > limits["member_bytes"] or total > limits["total_bytes"]:
+                        raise UnsafePathError(
+                            f"{shown}: inflates beyond its declared size, past the limit of "
+                            f"{limits['member_bytes']:,} bytes per member / {limits['total_bytes']:,} per zip"
+                        )
+
+
+def _install_run(dl_dir: Path, root: Path, target: Path, rid: int, info: Mapping[str, Any]) -> None:
+    """Copy the checked download into ``target`` with its ``run.json``, replacing any previous copy atomically."""
     staging: Path | None = None
     try:
-        dl_dir = tmp / "download"
-        dl_dir.mkdir()
-        args = ["run", "download", str(rid), "--repo", repo, "--dir", str(dl_dir)]
-        for p in patterns:
-            args += ["--pattern", p]
-        dl = _run_gh(exe, args, timeout=timeout)
-        if dl.returncode != 0:
-            raise FetchError(
-                f"`gh run download {rid} --repo {repo}` failed (artifacts named {', '.join(patterns)}): "
-                f"{_first_lines(dl.stderr or dl.stdout)}"
-            )
-        try:
-            rels = check_tree(dl_dir)
-            for rel in rels:
-                if rel.suffix.lower() == ".zip":
-                    check_zip(dl_dir.joinpath(*rel.parts))
-        except UnsafePathError as e:
-            raise FetchError(f"refused run {rid}: an artifact holds an unsafe entry ({e}); nothing imported") from None
-        except Exception as e:  # noqa: BLE001 - a corrupt zip is refused too
-            raise FetchError(f"refused run {rid}: cannot check an artifact ({type(e).__name__}: {e}); nothing imported") from None
-        if not rels:
-            raise FetchError(f"run {rid} has no files in artifacts named {', '.join(patterns)}")
         staging = Path(tempfile.mkdtemp(prefix=f".{rid}.partial-", dir=root))
         try:
             safe_copy_tree(dl_dir, staging)
         except UnsafePathError as e:
             raise FetchError(f"refused run {rid}: {e}; nothing imported") from None
-        (staging / "run.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+        write_atomic(staging / "run.json", json.dumps(info, indent=2) + "\n")
         old: Path | None = None
         if target.exists() or target.is_symlink():
             if target.is_symlink() or not target.is_dir():
@@ -785,11 +1032,8 @@ def fetch_run(
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
-    files = tuple(sorted(p for p in target.rglob("*") if p.is_file() and p != target / "run.json"))
-    return RunFetchResult(rid, info["run_attempt"], target, files, info, False, note="downloaded with gh")
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -824,7 +1068,10 @@ def _parser() -> argparse.ArgumentParser:
     api.add_argument("--offline", action="store_true", help="no requests: use cached copies only")
     api.add_argument("--max-age", type=float, default=DEFAULT_MAX_AGE_S / 3600, metavar="HOURS",
                      help="reuse a cached copy younger than this without a request (default 6; 0 = always ask)")
-    api.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="seconds per request (default 60)")
+    api.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S,
+                     help="overall deadline of each request attempt in seconds, body included (default 60)")
+    api.add_argument("--max-body-mb", type=float, default=MAX_BODY_BYTES / 1024**2, metavar="MiB",
+                     help=f"largest response body accepted, on the wire and decoded (default {MAX_BODY_BYTES // 1024**2})")
     api.add_argument("--retries", type=int, default=DEFAULT_RETRIES, help="retries after a transient failure")
     api.add_argument("--min-interval", type=float, default=None,
                      help=f"seconds between requests (default ${ENV_MIN_INTERVAL} or 1)")
@@ -842,54 +1089,74 @@ def main_fetch(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and args_list[0] == "fetch":
         args_list = args_list[1:]
-    parser = _parser()
     try:
-        args = parser.parse_args(args_list)
+        args = _parser().parse_args(args_list)
     except SystemExit as e:
         return int(e.code or 0)
     try:
-        if args.run is not None:
-            res = fetch_run(args.run, repo=args.repo, attempt=args.attempt, out_dir=args.out, gh=args.gh,
-                            refresh=args.refresh)
-            state = "cached" if res.from_cache else "fresh"
-            print(f"{state}  run {res.run_id} attempt {res.run_attempt}  {len(res.files)} files  {_show(res.path)}")
-            for f in res.files:
-                print(f"  {_show(f)}")
-            if res.note:
-                print(f"  note: {res.note}")
-            return 0
-        options: dict[str, Any] = dict(
-            base_url=args.base_url, cache_dir=args.out, refresh=args.refresh, offline=args.offline,
-            max_age=max(0.0, args.max_age) * 3600, timeout=args.timeout, retries=args.retries,
-            min_interval=args.min_interval,
-        )
-        history = args.history or args.all
-        try:
-            results = fetch_model(
-                args.model, date=args.date, isl_osl=tuple(args.isl_osl or DEFAULT_ISL_OSL), history=history,
-                evaluations=args.evals or args.all, availability=args.availability or args.all, **options,
-            )
-            failed: FetchError | None = None
-        except FetchError as e:
-            results, failed = e.results, e
-        for r in results:
-            _print_result(r)
-        if failed is not None:
-            print(f"frontier fetch: error: {failed}", file=sys.stderr)
-            return failed.exit_code
-        return 0
+        return _cli_run(args) if args.run is not None else _cli_model(args)
     except FetchError as e:
-        print(f"frontier fetch: error: {e}", file=sys.stderr)
+        _print_error(e)
         return e.exit_code
+    except (OSError, ValueError) as e:  # e.g. an output folder that cannot be created
+        _print_error(f"{type(e).__name__}: {e}")
+        return 1
+
+
+def _print_error(message: object) -> None:
+    print(f"frontier fetch: error: {safe_for_terminal(message)}".replace("\\n", "\n"), file=sys.stderr)
+
+
+def _cli_run(args: argparse.Namespace) -> int:
+    res = fetch_run(args.run, repo=args.repo, attempt=args.attempt, out_dir=args.out, gh=args.gh,
+                    refresh=args.refresh)
+    state = "cached" if res.from_cache else "fresh"
+    print(f"{state}  run {res.run_id} attempt {res.run_attempt}  {len(res.files)} files  "
+          f"{safe_for_terminal(_show(res.path))}")
+    for f in res.files:
+        print(f"  {safe_for_terminal(_show(f))}")
+    if res.note:
+        print(f"  note: {safe_for_terminal(res.note)}")
+    return 0
+
+
+def _cli_model(args: argparse.Namespace) -> int:
+    if args.timeout <= 0 or not math.isfinite(args.timeout):
+        raise FetchError(f"--timeout must be a positive number of seconds, got {args.timeout}")
+    if args.max_body_mb <= 0 or not math.isfinite(args.max_body_mb):
+        raise FetchError(f"--max-body-mb must be a positive number, got {args.max_body_mb}")
+    options: dict[str, Any] = dict(
+        base_url=args.base_url, cache_dir=args.out, refresh=args.refresh, offline=args.offline,
+        max_age=max(0.0, args.max_age) * 3600, timeout=args.timeout, retries=args.retries,
+        min_interval=args.min_interval, max_bytes=int(args.max_body_mb * 1024**2),
+    )
+    try:
+        results = fetch_model(
+            args.model, date=args.date, isl_osl=tuple(args.isl_osl or DEFAULT_ISL_OSL),
+            history=args.history or args.all, evaluations=args.evals or args.all,
+            availability=args.availability or args.all, **options,
+        )
+        failed: FetchError | None = None
+    except FetchError as e:
+        results, failed = e.results, e
+    for r in results:
+        _print_result(r)
+    if failed is not None:
+        _print_error(failed)
+        return failed.exit_code
+    return 0
 
 
 def _print_result(r: FetchResult) -> None:
     state = "cached" if r.from_cache else "fresh "
     query = urllib.parse.urlsplit(r.url).query
     rows = "?" if r.n_rows is None else str(r.n_rows)
-    print(f"{state}  {r.endpoint}{'?' + query if query else ''}  rows={rows}  sha256={r.sha256[:16]}  {_show(r.path)}")
+    what = safe_for_terminal(f"{r.endpoint}{'?' + query if query else ''}")
+    print(f"{state}  {what}  rows={rows}  sha256={r.sha256[:16]}  {safe_for_terminal(_show(r.path))}")
+    if r.final_url and r.final_url != r.url:
+        print(f"        redirected to {safe_for_terminal(r.final_url)}")
     if r.from_cache and r.note:
-        print(f"        {r.note}")
+        print(f"        {safe_for_terminal(r.note)}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -667,11 +667,6 @@ def _run_rows(run: SampleRun, seed: int) -> list[tuple[SampleConfig, dict]]:
     return out
 
 
-def run_rows(run: SampleRun, seed: int = DEFAULT_SEED) -> list[dict]:
-    """All rows of one sample run (main sweep or history), in catalogue order."""
-    return [r for _, r in _run_rows(run, seed)]
-
-
 def _row_topology_label(r: dict) -> str:
     if r["is_multinode"]:
         return "multinode"
@@ -725,15 +720,6 @@ def write_sample(out_dir: str | Path = SAMPLE_DIR, seed: int = DEFAULT_SEED) -> 
                 (pd / f"agg_{name}.json").write_text(_dump(r), encoding="utf-8")
         counts[run.folder] = len(rows)
     return counts
-
-
-def sample_rows(seed: int = DEFAULT_SEED) -> list[dict]:
-    """Every sample row with its run's ``run_id``, ``run_attempt`` and ``date`` added (for tests and summaries)."""
-    out = []
-    for run in sample_runs():
-        for r in run_rows(run, seed):
-            out.append({**r, "run_id": run.run_id, "run_attempt": run.run_attempt, "date": run.date})
-    return out
 
 
 # ------------------------------------------------------------------------------------------------------------

@@ -1,0 +1,106 @@
+"""``load()``: discover → (cache) → read → provenance → normalise → validate → de-duplicate → report."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable
+
+import polars as pl
+
+from .. import cache as cache_mod
+from ..schema import SCHEMA, conform, empty_points
+from .dedupe import conform_keep, dedupe
+from .discovery import discover, sources
+from .normalise import normalise
+from .raw import FileMetas, attach_provenance
+from .reading import read_sources
+from .report import LoadError, LoadReport, LoadResult
+from .validate import drop_invalid, mark_invalid
+
+#: part of every cache key; 2: strict fast path (fractional or boolean numbers in numeric fields are skipped)
+LOADER_VERSION = "2"
+_DUPLICATE_EXAMPLES = 50
+
+
+def load(
+    paths: str | Path | Iterable[str | Path],
+    *,
+    strict: bool = False,
+    keep: str = "newest",
+    topology: dict[str, Any] | None = None,
+    cache: bool = True,
+    cache_dir: Path | None = None,
+) -> LoadResult:
+    """Load artifacts into the canonical table (``frontier.schema.SCHEMA``).
+
+    paths: files, folders (recursive), globs or zips. keep: "newest" (reruns of a point keep the newest run) or
+    "all" (keep every run; identical copies are still removed). topology: fields for raw client results whose file
+    names do not follow the InferenceX convention (e.g. ``{"hw": "h200", "tp": 8, "isl": 1024, ...}``).
+    cache: reuse a parquet copy in ``data/processed/`` keyed by the inputs' content hashes and these options.
+    """
+    paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    report = LoadReport()
+    inputs = discover(paths, report)
+    key = hashes = None
+    if cache:
+        hashes = cache_mod.content_hashes(inputs.files, cache_dir, resolved=inputs.resolved)
+        key = cache_mod.key_for(hashes, {"keep": keep, "topology": topology, "version": LOADER_VERSION})
+        hit = _from_cache(key, cache_dir, report)
+        if hit is not None:
+            hit.report.raise_if_strict(strict)
+            return hit
+    raws, metas = read_sources(sources(inputs, report, hashes), report, topology)
+    points = _to_points(raws, metas, report, keep)
+    _count_loaded(points, report)
+    if key is not None:
+        _store(key, points, report, cache_dir)
+    report.raise_if_strict(strict)
+    return LoadResult(points, report)
+
+
+def _from_cache(key: str, cache_dir: Path | None, report: LoadReport) -> LoadResult | None:
+    """The cached result for ``key`` (inputs that matched nothing this time listed first), or None."""
+    hit = cache_mod.get(key, cache_dir)
+    if hit is None:
+        return None
+    points, rep_dict = hit
+    cached = LoadReport.from_dict(rep_dict)
+    cached.from_cache = True
+    cached.files = report.files + cached.files
+    cached.skips = report.skips + cached.skips
+    return LoadResult(points, cached)
+
+
+def _to_points(raws: list[pl.DataFrame], metas: FileMetas, report: LoadReport, keep: str) -> pl.DataFrame:
+    """Raw frames → the canonical table: provenance, normalise, validate, de-duplicate (counted in ``report``)."""
+    if not raws:
+        return empty_points()
+    raw = attach_provenance(raws, metas)  # empties ``raws``
+    norm = mark_invalid(normalise(raw))
+    del raw
+    report.rows_read = norm.height
+    good = drop_invalid(norm, report)
+    del norm
+    good = good.select([c for c in list(SCHEMA) + ["_file_index"] if c in good.columns])
+    points, removed = dedupe(conform_keep(good), keep)
+    report.duplicates = removed.height
+    report.duplicate_examples = [dict(zip(("file", "row", "reason"), r))
+                                 for r in removed.head(_DUPLICATE_EXAMPLES).iter_rows()]
+    return conform(points)
+
+
+def _count_loaded(points: pl.DataFrame, report: LoadReport) -> None:
+    """Rows loaded, in all and per file; LoadError when no file could be read at all."""
+    report.rows_loaded = points.height
+    if points.height:
+        counts = dict(points.group_by("source_file").len().iter_rows())
+        for f in report.files:
+            f.rows_loaded = counts.get(f.path, 0)
+    if not any(f.status == "read" for f in report.files):
+        raise LoadError("nothing could be read: " + "; ".join(f"{f.path}: {f.reason}" for f in report.files[:10]))
+
+
+def _store(key: str, points: pl.DataFrame, report: LoadReport, cache_dir: Path | None) -> None:
+    """Cache the table and the whole report (every skip, not only the examples)."""
+    d = report.to_dict(examples=10**9)
+    d["all_skips"] = [s.__dict__ for s in report.skips]
+    cache_mod.put(key, points, d, cache_dir)

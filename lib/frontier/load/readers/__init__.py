@@ -1,0 +1,74 @@
+"""Readers: one module per artifact format, each turning one file's bytes into the raw table (``..raw``).
+
+``read_one`` picks the reader by content (CSV by name): agg and agg_bmk JSON (``agg``, fast NDJSON path in
+``ndjson``), raw benchmark-client JSON (``raw_client``), public API rows (``api``), dashboard CSV exports
+(``dashboard_csv``) and early agg rows (``early_agg``). Anything else is skipped with the reason ``detect`` gives.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import polars as pl
+
+from ..discovery import Source
+from ..raw import to_raw_columns
+from . import agg, api, dashboard_csv, early_agg, raw_client
+from .detect import classify, probe_keys
+
+
+def read_one(src: Source, topology: dict[str, Any] | None) -> tuple[str | None, pl.DataFrame | str]:
+    """(format, frame in the raw columns) or (format-or-None, skip reason) for one file, read on its own."""
+    if src.label.lower().endswith(".csv"):
+        fmt, parsed = dashboard_csv.read(src.data)
+    else:
+        fmt, parsed = _read_json(src, topology)
+    if isinstance(parsed, str):
+        return fmt, parsed
+    if fmt == "early_agg":
+        parsed = early_agg.fixups(parsed)
+    return fmt, to_raw_columns(parsed)
+
+
+def _read_fast(data: bytes) -> tuple[str, pl.DataFrame] | None:
+    """Whole-file readers with an explicit schema (strict): agg / agg_bmk as NDJSON, API rows; None if not."""
+    head = data[:4096].lstrip()
+    if head[:1] not in (b"[", b"{"):
+        return None
+    try:
+        probe = probe_keys(head)
+    except ValueError:
+        return None
+    if probe in ("agg", "agg_bmk"):
+        return agg.read_fast(data)
+    if probe == "api":
+        df = api.read_fast(data)
+        return ("api", df) if df is not None else None
+    return None
+
+
+def _read_json(src: Source, topology: dict[str, Any] | None) -> tuple[str | None, pl.DataFrame | str]:
+    """(format, raw frame) or (format-or-None, skip reason)."""
+    data = src.data
+    if not data[:4096].lstrip():
+        return "", "empty file"
+    fast = _read_fast(data)
+    if fast is not None:
+        return fast
+    # checked path: Python's parser (accepts NaN/Infinity), per-row coercion with reasons
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return "", "unreadable: not UTF-8 text (binary or corrupt file)"
+    try:
+        obj = json.loads(text)
+    except ValueError as e:
+        return "", f"unreadable: invalid or truncated JSON ({type(e).__name__})"
+    fmt = classify(obj)
+    if fmt in ("agg", "agg_bmk", "early_agg"):
+        return fmt, agg.read_checked(obj)
+    if fmt == "api":
+        return fmt, api.read_checked(obj)
+    if fmt == "raw_client":
+        return fmt, raw_client.read(obj, src.label, topology)
+    return None, fmt

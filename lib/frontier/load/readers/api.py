@@ -1,0 +1,61 @@
+"""Reader for public API rows: topology fields at the top level, measurements nested under ``metrics``."""
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import polars as pl
+
+from ..normalise import bool_expr
+from ..raw import INT, RAW_METRICS, RAW_SCHEMA, STR
+from .coerce import python_rows
+
+API_SCHEMA: dict[str, pl.DataType] = {
+    "hardware": STR, "framework": STR, "model": STR, "precision": STR, "spec_method": STR, "disagg": STR,
+    "is_multinode": STR, "prefill_tp": INT, "prefill_ep": INT, "prefill_dp_attention": STR,
+    "prefill_num_workers": INT, "decode_tp": INT, "decode_ep": INT, "decode_dp_attention": STR,
+    "decode_num_workers": INT, "num_prefill_gpu": INT, "num_decode_gpu": INT, "isl": INT, "osl": INT,
+    "conc": INT, "image": STR, "date": STR, "run_url": STR,
+    "metrics": pl.Struct({k: v for k, v in RAW_METRICS.items()}),
+}
+_SPLIT_COLUMNS = ("prefill_tp", "prefill_ep", "prefill_dp_attention", "prefill_num_workers", "decode_tp",
+                  "decode_ep", "decode_dp_attention", "decode_num_workers", "num_prefill_gpu", "num_decode_gpu")
+
+
+def read_fast(data: bytes) -> pl.DataFrame | None:
+    """Raw frame read by polars with ``API_SCHEMA``, or None when the checked path must read the file."""
+    try:
+        return to_raw(pl.read_json(io.BytesIO(data), schema=API_SCHEMA))
+    except Exception:  # noqa: BLE001 - any failure: the checked path reads it and names the bad rows
+        return None
+
+
+def read_checked(obj: Any) -> pl.DataFrame:
+    """Parsed API rows (an object or an array) → raw frame, with a reason per bad row."""
+    flat = []
+    for o in obj if isinstance(obj, list) else [obj]:
+        if isinstance(o, dict):
+            o = {**{k: v for k, v in o.items() if k != "metrics"},
+                 **(o.get("metrics") if isinstance(o.get("metrics"), dict) else {})}
+        flat.append(o)
+    api_flat = {k: v for k, v in API_SCHEMA.items() if k != "metrics"} | RAW_METRICS
+    return to_raw(python_rows(flat, api_flat), nested=False)
+
+
+def to_raw(df: pl.DataFrame, nested: bool = True) -> pl.DataFrame:
+    """API rows → raw agg fields. Single-node rows take the GPU count from decode_tp (spec §2.4 quirk)."""
+    if nested:
+        df = df.unnest("metrics")
+    single = ~bool_expr("is_multinode").fill_null(False)
+    out = df.with_columns(
+        hw=pl.col("hardware"),
+        infmax_model_prefix=pl.col("model"),
+        model=pl.lit(None, dtype=STR),
+        spec_decoding=pl.col("spec_method"),
+        tp=pl.when(single).then(pl.col("decode_tp")),
+        ep=pl.when(single).then(pl.col("decode_ep")),
+        dp_attention=pl.when(single).then(pl.col("decode_dp_attention")),
+        **{c: pl.when(~single).then(pl.col(c)) for c in _SPLIT_COLUMNS},
+    )
+    keep = [c for c in RAW_SCHEMA if c in out.columns] + (["_skip"] if "_skip" in out.columns else [])
+    return out.select(keep)

@@ -1,0 +1,85 @@
+"""Reader for dashboard CSV exports: one row per point, display names in ``Model``; latency columns labelled
+"(ms)" hold seconds (spec §2.5). Leading ``#`` comment lines are skipped; a bad cell skips its row with a reason."""
+from __future__ import annotations
+
+import csv
+import io
+
+import polars as pl
+
+from ..normalise import MODEL_KEYS
+from ..raw import FLT, INT, RAW_CONFIG, RAW_SCHEMA, STR
+
+_LATENCY_NAMES = {"TTFT": "ttft", "TPOT": "tpot", "ITL": "itl", "E2E Latency": "e2el"}
+_STAT_NAMES = {"Mean": "mean", "Median": "median", "P90": "p90", "P99": "p99", "P99.9": "p99.9", "Std": "std"}
+#: dashboard CSV export column → raw field
+CSV_COLUMNS: dict[str, str] = {
+    "Model": "model", "ISL": "isl", "OSL": "osl", "Hardware": "hw", "Framework": "framework",
+    "Precision": "precision", "TP": "tp", "Concurrency": "conc", "Date": "date",
+    "Throughput/GPU (tok/s)": "tput_per_gpu", "Output Throughput/GPU (tok/s)": "output_tput_per_gpu",
+    "Input Throughput/GPU (tok/s)": "input_tput_per_gpu",
+    "Disaggregated": "disagg", "Num Prefill GPUs": "num_prefill_gpu", "Num Decode GPUs": "num_decode_gpu",
+    "Spec Decoding": "spec_decoding", "EP": "ep", "DP Attention": "dp_attention", "Is Multinode": "is_multinode",
+    **{f"{st} {lt} (ms)": f"{s}_{lat}" for st, s in _STAT_NAMES.items() for lt, lat in _LATENCY_NAMES.items()},
+    **{f"{st} Interactivity (tok/s/user)": f"{s}_intvty" for st, s in _STAT_NAMES.items()},
+}
+CSV_REQUIRED = ("Model", "ISL", "OSL", "Hardware", "Framework", "Precision", "Concurrency",
+                "Throughput/GPU (tok/s)", "Median TPOT (ms)")
+
+
+def _header(lines: list[str]) -> tuple[int, list[str]] | str:
+    """(index of the header line, its columns), or the reason the text is not a dashboard export."""
+    start = 0
+    while start < len(lines) and lines[start].startswith("#"):
+        start += 1
+    if start >= len(lines):
+        return "unknown format: CSV with no header row"
+    header = next(iter(csv.reader([lines[start]])), [])
+    missing = [c for c in CSV_REQUIRED if c not in header]
+    if missing:
+        return f"unknown format: CSV header is not a dashboard export (missing {missing[0]!r})"
+    return start, header
+
+
+def _target_dtype(column: str) -> pl.DataType:
+    target = CSV_COLUMNS.get(column, "")
+    if target in RAW_CONFIG and RAW_CONFIG[target] == STR:
+        return STR
+    return RAW_SCHEMA.get(target, STR)
+
+
+def read(data: bytes) -> tuple[str | None, pl.DataFrame | str]:
+    """("csv", raw frame) or (None, skip reason)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None, "unreadable: not UTF-8 text (binary or corrupt file)"
+    lines = text.splitlines()
+    found = _header(lines)
+    if isinstance(found, str):
+        return None, found
+    start, header = found
+    # read numbers as strings first, so a bad cell skips its row with a reason instead of failing the file
+    try:
+        df = pl.read_csv(io.StringIO("\n".join(lines[start:])), schema={c: STR for c in header}, has_header=True)
+    except Exception as e:  # noqa: BLE001
+        return None, f"unreadable CSV: {type(e).__name__}"
+    bad = pl.lit(None, dtype=STR)
+    cast_cols = []
+    for c in header:
+        target = CSV_COLUMNS.get(c)
+        if target is None:
+            continue
+        dtype = _target_dtype(c)
+        if dtype == STR:
+            cast_cols.append(pl.col(c).alias(target))
+            continue
+        casted = pl.col(c).str.strip_chars().cast(FLT, strict=False)
+        bad = pl.when(pl.col(c).is_not_null() & (pl.col(c).str.strip_chars() != "") & casted.is_null()) \
+            .then(pl.lit(f"bad value for field: {target}")).otherwise(bad)
+        cast_cols.append((casted if dtype == FLT else casted.cast(INT, strict=False)).alias(target))
+    df = df.select(*cast_cols, bad.alias("_skip"))
+    # the Model column holds display names: keep it as the path and derive the key
+    return "csv", df.with_columns(
+        infmax_model_prefix=pl.col("model").replace_strict(MODEL_KEYS, default=None, return_dtype=STR),
+    )

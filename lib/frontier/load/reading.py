@@ -1,0 +1,181 @@
+"""Reading every source into raw frames, in file order.
+
+agg / agg_bmk JSON goes through one NDJSON parse per ~16 MB of text (many small files are batched into one polars
+call); a large file on disk is memory-mapped and parsed block by block; every other file, and any batch the fast
+path fails on, is read file by file by its format's reader. NDJSON parsing and content hashing (for the report)
+run on their own threads while the main thread reads and rewrites the next files: both release the GIL.
+"""
+from __future__ import annotations
+
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+import numpy as np
+import polars as pl
+
+from .. import cache as cache_mod
+from .discovery import Source
+from .raw import STR, FileMetas, tag
+from .readers import read_one
+from .readers.ndjson import NDJSON_BATCH_BYTES, NotFast, fast_lines, parse_ndjson, stream_json_file
+from .report import FileEntry, LoadReport, SkipEntry
+
+_HASH_IN_FLIGHT_BYTES = 64 << 20  # file contents waiting for the hashing thread, at most
+
+
+@dataclass
+class _Pending:
+    """A file rewritten to NDJSON, waiting to be parsed with others in one batch."""
+
+    index: int
+    src: Source
+    entry: FileEntry
+    format: str
+    text: bytes
+    rows: int
+
+
+class _SourceReader:
+    """Reads sources one by one into ``raws`` (file index, raw frame) and ``metas``; see the module docstring."""
+
+    def __init__(self, report: LoadReport, topology: dict[str, Any] | None, parse_pool: Executor,
+                 hash_pool: Executor) -> None:
+        self.report, self.topology = report, topology
+        self.parse_pool, self.hash_pool = parse_pool, hash_pool
+        self.raws: list[tuple[int, pl.DataFrame]] = []
+        self.metas: FileMetas = {}
+        self.pending: list[_Pending] = []
+        self.pending_bytes = 0
+        self.parsing: list[tuple[Future, list[_Pending]]] = []
+        self.hashed: list[tuple[FileEntry, Future]] = []
+        self.in_flight: list[tuple[Future, int]] = []  # (future, bytes it holds): bounded, so a slow hashing
+        self.in_flight_bytes = 0                       # thread cannot keep every file's content alive
+
+    def hasher(self, buf: bytes | Path) -> Future:
+        """The content hash of bytes or a file, computed on the hashing thread."""
+        fn = cache_mod.bytes_sha256 if isinstance(buf, bytes) else cache_mod.file_sha256
+        return self.hash_pool.submit(fn, buf)
+
+    def read(self, idx: int, src: Source) -> None:
+        """Read one source: streamed when large, batched when it takes the fast path, else on its own."""
+        entry = FileEntry(src.label, src.sha256, None)
+        self.report.files.append(entry)
+        if src.raw_data is None:
+            self.flush()
+            self._read_streamed(idx, src, entry)
+            return
+        if entry.sha256 is None:
+            self._hash_later(entry, src.data)
+        fast = None if src.label.lower().endswith(".csv") else fast_lines(src.data)
+        if fast is None:
+            self.flush()  # keep rows in file order
+            self._read_one(idx, src, entry)
+            return
+        fmt, text, n = fast
+        self.pending.append(_Pending(idx, src, entry, fmt, text, n))
+        self.pending_bytes += len(text)
+        if self.pending_bytes >= NDJSON_BATCH_BYTES:
+            self.flush()
+
+    def _hash_later(self, entry: FileEntry, data: bytes) -> None:
+        fut = self.hasher(data)
+        self.hashed.append((entry, fut))
+        self.in_flight.append((fut, len(data)))
+        self.in_flight_bytes += len(data)
+        while self.in_flight_bytes > _HASH_IN_FLIGHT_BYTES:
+            done, size = self.in_flight.pop(0)
+            done.result()
+            self.in_flight_bytes -= size
+
+    def _read_streamed(self, idx: int, src: Source, entry: FileEntry) -> None:
+        """A large file on disk: memory-mapped, parsed in blocks (one raw frame each, rows numbered across)."""
+        assert src.fs_path is not None
+        try:
+            fmt, frames, sha = stream_json_file(src.fs_path, src.sha256, self.hasher, self.parse_pool)
+        except OSError as e:
+            entry.status, entry.reason = "skipped", f"unreadable file: {e}"
+            self.report.skips.append(SkipEntry(src.label, None, "unreadable file"))
+            return
+        except NotFast:
+            entry.sha256 = entry.sha256 or cache_mod.bytes_sha256(src.data)
+            self._read_one(idx, src, entry)
+            src.raw_data = None
+            return
+        entry.sha256 = sha.result() if hasattr(sha, "result") else sha
+        offset = 0
+        for f in frames:
+            self.raws.append((idx, tag(f, idx, offset)))
+            offset += f.height
+        entry.format, entry.rows_read = fmt, sum(f.height for f in frames)
+        self.metas[idx] = (src.label, src.run_hint, fmt)
+
+    def _read_one(self, idx: int, src: Source, entry: FileEntry) -> None:
+        """One file by its format's reader; a file it cannot read is skipped with the reader's reason."""
+        fmt, parsed = read_one(src, self.topology)
+        entry.format = fmt or None
+        if isinstance(parsed, str):
+            entry.status, entry.reason = "skipped", parsed
+            self.report.skips.append(SkipEntry(src.label, None, parsed))
+            return
+        entry.rows_read = parsed.height
+        self.raws.append((idx, tag(parsed, idx)))
+        self.metas[idx] = (src.label, src.run_hint, fmt or "")
+
+    def flush(self) -> None:
+        """Hand the pending NDJSON batch to the parsing thread (an empty sweep is zero rows, not an error)."""
+        batch, self.pending, self.pending_bytes = self.pending, [], 0
+        for p in batch:
+            if p.rows == 0:
+                p.entry.format, p.entry.rows_read = p.format, 0
+                self.metas[p.index] = (p.src.label, p.src.run_hint, p.format)
+        live = [p for p in batch if p.rows > 0]
+        if not live:
+            return
+        text = b"\n".join(p.text for p in live)
+        self.parsing.append((self.parse_pool.submit(parse_ndjson, text, sum(p.rows for p in live)), live))
+        while len(self.parsing) > 1:  # parse one batch while the next one is read and rewritten
+            self._collect(*self.parsing.pop(0))
+
+    def _collect(self, fut: Future, live: list[_Pending]) -> None:
+        """A parsed batch → one raw frame with each row's file index and row; on failure, each file on its own."""
+        try:
+            df = fut.result()
+        except NotFast:
+            for p in live:
+                self._read_one(p.index, p.src, p.entry)
+            return
+        counts = np.array([p.rows for p in live], dtype=np.int64)
+        idxs = np.array([p.index for p in live], dtype=np.int32)
+        starts = np.cumsum(counts) - counts
+        df = df.with_columns(
+            _skip=pl.lit(None, dtype=STR),
+            _file_index=pl.Series(np.repeat(idxs, counts), dtype=pl.Int32),
+            _row=pl.Series((np.arange(int(counts.sum())) - np.repeat(starts, counts)).astype(np.int32)),
+        )
+        self.raws.append((int(idxs[0]), df))
+        for p in live:
+            p.entry.format, p.entry.rows_read = p.format, p.rows
+            self.metas[p.index] = (p.src.label, p.src.run_hint, p.format)
+
+    def finish(self) -> tuple[list[pl.DataFrame], FileMetas]:
+        """Parse what is pending, wait for the hashes; raw frames in file order and the file metas."""
+        self.flush()
+        while self.parsing:
+            self._collect(*self.parsing.pop(0))
+        for entry, fut in self.hashed:
+            entry.sha256 = fut.result()
+        self.raws.sort(key=lambda t: t[0])  # stable: the blocks of one file keep their order
+        return [r for _, r in self.raws], self.metas
+
+
+def read_sources(sources: Iterable[Source], report: LoadReport, topology: dict[str, Any] | None
+                 ) -> tuple[list[pl.DataFrame], FileMetas]:
+    """Parse every source. Returns raw frames (RAW_SCHEMA + ``_skip``, ``_file_index``, ``_row``) in file order and
+    file index → (label, run hint, format) for the provenance columns."""
+    with ThreadPoolExecutor(max_workers=1) as parse_pool, ThreadPoolExecutor(max_workers=1) as hash_pool:
+        reader = _SourceReader(report, topology, parse_pool, hash_pool)
+        for idx, src in enumerate(sources):
+            reader.read(idx, src)
+        return reader.finish()

@@ -1,0 +1,132 @@
+"""The load report: what a load did with every input (rows read, loaded, skipped by reason, duplicates), and the
+result a load returns (points + report)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+
+class LoadError(ValueError):
+    """Raised when nothing could be read, or on any skip with ``strict=True``."""
+
+
+@dataclass
+class FileEntry:
+    """One input file: its content hash and what became of it."""
+
+    path: str
+    sha256: str | None
+    format: str | None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    status: str = "read"  # read | skipped | ignored
+    reason: str | None = None
+
+
+@dataclass
+class SkipEntry:
+    file: str
+    row: int | None  # None: the whole file
+    reason: str
+
+
+@dataclass
+class LoadReport:
+    """What a load did with every input: rows read, loaded, skipped by reason, duplicates."""
+
+    files: list[FileEntry] = field(default_factory=list)
+    skips: list[SkipEntry] = field(default_factory=list)
+    rows_read: int = 0
+    rows_loaded: int = 0
+    duplicates: int = 0
+    duplicate_examples: list[dict[str, Any]] = field(default_factory=list)
+    from_cache: bool = False
+
+    def skip_file(self, path: str, reason: str, detail: str | None = None, *, sha256: str | None = None,
+                  format: str | None = None) -> None:
+        """Record a whole file as skipped: ``reason`` is counted, ``detail`` (default: the reason) is shown."""
+        self.files.append(FileEntry(path, sha256, format, status="skipped", reason=detail or reason))
+        self.skips.append(SkipEntry(path, None, reason))
+
+    def raise_if_strict(self, strict: bool) -> None:
+        """With ``strict``, any skip is a ``LoadError`` naming the first file (and row) and how many were skipped."""
+        if strict and self.skips:
+            s = self.skips[0]
+            where = f"{s.file}" + (f", row {s.row}" if s.row is not None else "")
+            raise LoadError(f"strict load: {where}: {s.reason} ({len(self.skips)} skipped in all)")
+
+    @property
+    def skipped(self) -> dict[str, int]:
+        """Reason → count. A row counts once; a file that could not be parsed at all counts as one item."""
+        out: dict[str, int] = {}
+        for s in self.skips:
+            out[s.reason] = out.get(s.reason, 0) + 1
+        return dict(sorted(out.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    @property
+    def rows_skipped(self) -> int:
+        return sum(1 for s in self.skips if s.row is not None)
+
+    def to_dict(self, examples: int = 20) -> dict[str, Any]:
+        return {
+            "rows_read": self.rows_read,
+            "rows_loaded": self.rows_loaded,
+            "rows_skipped": self.rows_skipped,
+            "skipped": self.skipped,
+            "duplicates": self.duplicates,
+            "files_read": sum(1 for f in self.files if f.status == "read"),
+            "files_skipped": sum(1 for f in self.files if f.status == "skipped"),
+            "files_ignored": sum(1 for f in self.files if f.status == "ignored"),
+            "from_cache": self.from_cache,
+            "skip_examples": [s.__dict__ for s in self.skips[:examples]],
+            "duplicate_examples": self.duplicate_examples[:examples],
+            "files": [f.__dict__ for f in self.files],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "LoadReport":
+        rep = cls(
+            files=[FileEntry(**f) for f in d["files"]],
+            skips=[SkipEntry(**s) for s in d.get("all_skips", d.get("skip_examples", []))],
+            rows_read=d["rows_read"], rows_loaded=d["rows_loaded"], duplicates=d["duplicates"],
+            duplicate_examples=d.get("duplicate_examples", []),
+        )
+        return rep
+
+    def summary(self) -> str:
+        """One paragraph for people."""
+        lines = [f"{self.rows_loaded:,} of {self.rows_read:,} rows loaded from "
+                 f"{sum(1 for f in self.files if f.status == 'read'):,} files"
+                 f"{' (from cache)' if self.from_cache else ''}; {self.duplicates:,} duplicates removed."]
+        rows: dict[str, int] = {}
+        files: dict[str, int] = {}
+        for sk in self.skips:
+            bucket = rows if sk.row is not None else files
+            bucket[sk.reason] = bucket.get(sk.reason, 0) + 1
+        for reason, n in sorted(rows.items(), key=lambda kv: -kv[1]):
+            lines.append(f"  skipped {n:,} row{'s' if n != 1 else ''}: {reason}")
+        for reason, n in sorted(files.items(), key=lambda kv: -kv[1]):
+            lines.append(f"  skipped {n:,} file{'s' if n != 1 else ''}: {reason}")
+        return "\n".join(lines)
+
+    def check_accounting(self) -> None:
+        """Every row read is loaded, skipped or a duplicate (raises AssertionError otherwise)."""
+        assert self.rows_read == self.rows_loaded + self.rows_skipped + self.duplicates, self.to_dict(0)
+
+
+@dataclass
+class LoadResult:
+    points: pl.DataFrame
+    report: LoadReport
+
+    @property
+    def synthetic(self) -> bool:
+        """True when any loaded row is synthetic (generated, not measured)."""
+        return bool(self.points.height and self.points["synthetic"].fill_null(False).any())
+
+    def inputs(self) -> list[dict[str, Any]]:
+        """Inputs for provenance blocks: path, sha256, format, rows read/loaded."""
+        return [{"path": f.path, "sha256": f.sha256, "format": f.format, "rows_read": f.rows_read,
+                 "rows_loaded": f.rows_loaded, "status": f.status, "reason": f.reason} for f in self.report.files]

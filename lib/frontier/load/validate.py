@@ -1,0 +1,45 @@
+"""Validation: the first failed check names why a normalised row cannot be used (spec §2); such rows are skipped
+and recorded in the load report with their file and row."""
+from __future__ import annotations
+
+import polars as pl
+
+from .raw import STR
+from .report import LoadReport, SkipEntry
+
+
+def _checks() -> list[tuple[pl.Expr, str]]:
+    """(condition that makes a row unusable, reason), in the order they are tried."""
+    tput = pl.col("tput_per_gpu")
+    tpot = pl.col("median_tpot_s")
+    return [
+        (pl.col("hw_raw").is_null() | (pl.col("hw_raw") == ""), "missing field: hw/hardware"),
+        (pl.col("model").is_null(), "missing field: model"),
+        (pl.col("framework").is_null(), "missing field: framework"),
+        (pl.col("precision").is_null(), "missing field: precision"),
+        (pl.col("isl").is_null() | pl.col("osl").is_null(), "missing field: isl/osl"),
+        (pl.col("conc").is_null(), "missing field: conc"),
+        (tput.is_null(), "missing field: tput_per_gpu"),
+        (tpot.is_null(), "missing field: median_tpot (or median_intvty)"),
+        (~tput.is_finite() | ~tpot.is_finite(), "non-finite throughput or TPOT"),
+        (tput <= 0, "non-positive throughput"),
+        (tpot <= 0, "non-positive TPOT"),
+        (pl.col("num_gpus").is_null() | (pl.col("num_gpus") <= 0), "unknown GPU count (no tp or prefill/decode GPUs)"),
+        ((pl.col("isl") <= 0) | (pl.col("osl") <= 0) | (pl.col("conc") <= 0), "non-positive isl, osl or conc"),
+    ]
+
+
+def mark_invalid(df: pl.DataFrame) -> pl.DataFrame:
+    """``_skip``: the reader's reason, else the first failing check's reason, else null."""
+    chain = pl.when(pl.col("_skip").is_not_null()).then(pl.col("_skip"))
+    for cond, text in _checks():  # one flat when/then chain: the first match wins
+        chain = chain.when(cond.fill_null(False)).then(pl.lit(text))
+    return df.with_columns(_skip=chain.otherwise(pl.lit(None, dtype=STR)))
+
+
+def drop_invalid(df: pl.DataFrame, report: LoadReport) -> pl.DataFrame:
+    """Rows with a ``_skip`` reason → the report's skips (file, row, reason); the other rows are returned."""
+    bad = df.filter(pl.col("_skip").is_not_null()).select("source_file", "source_row", "_skip")
+    for f, r, reason in bad.iter_rows():
+        report.skips.append(SkipEntry(f, r, reason))
+    return df.filter(pl.col("_skip").is_null()) if bad.height else df
