@@ -8,6 +8,7 @@ from frontier import fleet, migration, paths
 from frontier.load import load, matches
 from frontier.report import load_params
 
+from .conftest import MANTILE_RAW, need
 from .test_notebooks import figures_ok, html_outputs, run
 
 
@@ -56,3 +57,17 @@ def test_migration_brief_refuses_a_side_without_partner(tmp_path):
 
     with pytest.raises(pm.PapermillExecutionError, match="no like-for-like partner"):
         run("migration", tmp_path, side_new="mi355x/fp4")
+
+
+def test_migration_brief_on_real_reruns(tmp_path):
+    raw = need(MANTILE_RAW)
+    s, out, nb = run("migration", tmp_path, data_paths=[str(raw)], model="DeepSeek-R1-0528", side_old="h200/fp8",
+                     side_new="b200/fp4", targets=[50.0, 70.0], workload_target=50.0)
+    assert s["synthetic"] is False
+    figures_ok(out, "migration_frontiers")
+    several = [r for r in s["iso_spread"] if r["runs"] and r["runs"] > 1 and r["runs_reaching"]]
+    assert several and all(r["tput_per_gpu_min"] <= r["tput_per_gpu_median"] <= r["tput_per_gpu_max"]
+                           for r in several)
+    ratio = next(r for r in s["throughput_ratio"] if r["target"] == 50.0)
+    assert ratio["new ÷ old, over runs"].endswith(" runs)") and "–" in ratio["new ÷ old, over runs"]
+    assert "Shaded: min–max over runs" in html_outputs(nb)

@@ -22,12 +22,9 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from .compare import TIE_RATIO, parse_side, ratio_words
+from .compare import LIKE_FOR_LIKE, NO_PARTNER, TIE_RATIO, parse_side, ratio_words
 from .economics import Pricing, cost_per_million
 from .iso import IsoResult, iso_table
-
-NAME_COLS = ("model", "isl", "osl")
-
 
 # ---------------------------------------------------------------------------------------------------------------
 # price views: one $/GPU-hour per GPU, named by its table, column and date
@@ -190,7 +187,8 @@ BY_VIEW_SCHEMA = {"target": pl.Float64, "view": pl.String, "price_table": pl.Str
 
 def one_scope(points: pl.DataFrame) -> tuple[str, int, int]:
     """The single (model, isl, osl) of ``points``; several is an error (break-even never crosses models)."""
-    scopes = points.select(NAME_COLS).unique().sort(NAME_COLS)
+    keys = list(LIKE_FOR_LIKE)
+    scopes = points.select(keys).unique().sort(keys)
     if scopes.height != 1:
         listed = [f"{m} {i}/{o}" for m, i, o in scopes.iter_rows()]
         raise ValueError("break-even compares within one model and ISL/OSL; the points hold "
@@ -214,7 +212,7 @@ def break_even(points: pl.DataFrame, side_a: str | Side, side_b: str | Side, tar
     if missing:
         have = sorted({f"{h}/{p}" for h, p in iso.configs.select("hardware", "precision").iter_rows()})
         who = " and ".join(s.name for s in missing)
-        status = (f"no like-for-like partner: no {who} config of {model} at {isl}/{osl} in the data "
+        status = (f"{NO_PARTNER}: no {who} config of {model} at {isl}/{osl} in the data "
                   f"(this model and ISL/OSL has: {', '.join(have)}); nothing is compared across models")
         empty_t = pl.DataFrame(schema=AT_TARGET_SCHEMA)
         return BreakEven(a, b, model, isl, osl, empty_t, pl.DataFrame(schema=BY_VIEW_SCHEMA), views, status,

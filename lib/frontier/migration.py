@@ -25,6 +25,7 @@ from .breakeven import (
 from .economics import Pricing
 from .fleet import FleetSide, Workload
 from .normalise import SYNTHETIC_SUFFIX
+from .schema import CURVE_KEY
 
 
 def input_paths(data_paths: Sequence[str]) -> list[str]:
@@ -153,6 +154,14 @@ def published_ratio_view(ratios: pl.DataFrame) -> pl.DataFrame:
 # the throughput ratio of the chosen configs, with its run-to-run range
 
 
+def _config_rows(runs: pl.DataFrame, be: BreakEven, label: str) -> pl.DataFrame:
+    """The rows of ``runs`` of the config the break-even analysis labels ``label`` (matched on the curve key, as
+    labels depend on which configs are shown together)."""
+    assert be.iso is not None
+    key = be.iso.configs.filter(pl.col("label") == label).select(CURVE_KEY)
+    return runs.join(key, on=list(CURVE_KEY), how="semi", nulls_equal=True)
+
+
 def ratio_with_spread(be: BreakEven, runs: pl.DataFrame) -> pl.DataFrame:
     """Per target: tok/s/GPU of A's best config ÷ B's, as "N.NN× (lo–hi×, k runs)" over each config's runs."""
     from .spread import ratio_range
@@ -163,8 +172,8 @@ def ratio_with_spread(be: BreakEven, runs: pl.DataFrame) -> pl.DataFrame:
             rows.append({"target": r["target"], "ratio": None, "text": r["status"]})
             continue
         at = runs.filter((pl.col("target") == r["target"]) & pl.col("reachable"))
-        va = at.filter(pl.col("label") == r["config_a"])["tput_per_gpu"].drop_nulls().to_list()
-        vb = at.filter(pl.col("label") == r["config_b"])["tput_per_gpu"].drop_nulls().to_list()
+        va = _config_rows(at, be, r["config_a"])["tput_per_gpu"].drop_nulls().to_list()
+        vb = _config_rows(at, be, r["config_b"])["tput_per_gpu"].drop_nulls().to_list()
         rr = ratio_range(va, vb)
         rows.append({"target": r["target"], "ratio": rr["ratio"], "text": rr["text"]})
     return pl.DataFrame(rows, schema={"target": pl.Float64, "ratio": pl.Float64, "text": pl.String})

@@ -168,7 +168,8 @@ def band_subtitle(table: pl.DataFrame) -> str:
     several = configs.filter(pl.col("runs") > 1).height
     if several == 0:
         return "Every config was measured in one run: no run-to-run band can be drawn."
-    text = "Shaded: min–max over runs"
+    text = ("Shaded: min–max over runs, each read off its own frontier; the line is the frontier of the newest run "
+            "of each point, which can mix runs and leave the band")
     return text + (f"; {one} config(s) measured in one run have no band." if one else ".")
 
 
