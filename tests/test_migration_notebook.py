@@ -13,7 +13,7 @@ from .test_notebooks import figures_ok, html_outputs, run
 
 
 def test_migration_brief_with_published_params(tmp_path):
-    spec = load_params(paths.PARAMS / "blackwell_migration.yaml")
+    spec = load_params(paths.ROOT / "params" / "blackwell_migration.yaml")
     params = spec.per["migration"]
     s, out, nb = run("migration", tmp_path, **params)
     assert s["synthetic"] is True
@@ -71,3 +71,14 @@ def test_migration_brief_on_real_reruns(tmp_path):
     ratio = next(r for r in s["throughput_ratio"] if r["target"] == 50.0)
     assert ratio["new ÷ old, over runs"].endswith(" runs)") and "–" in ratio["new ÷ old, over runs"]
     assert "Shaded: min–max over runs" in html_outputs(nb)
+
+
+def test_migration_brief_skips_fleet_when_a_side_cannot_serve_the_target(tmp_path):
+    # the sample's Llama B200 frontier starts above 30 tok/s/user: no fleet there, said so, and the brief still builds
+    s, out, _ = run("migration", tmp_path, workload_target=30.0, targets=[30.0, 50.0])
+    assert s["fleet"] is None and s["payback"] is None and s["sensitivity"] is None
+    assert any(n.startswith("Fleet cost and payback are skipped: at 30 tok/s/user unreachable by b200/fp4")
+               for n in s["notes"])
+    assert {r["gpus"] for r in s["bounds"]} == {1}
+    figures_ok(out, "migration_cost_ratio")
+    figures_ok(out, "migration_breakeven_price")  # drawn at 50, the first target both sides reach

@@ -278,6 +278,14 @@ def caveats(a: Side, b: Side, at: pl.DataFrame, views: Sequence[PriceView]) -> l
     return out
 
 
+def chart_target(be: BreakEven, preferred: float) -> float | None:
+    """``preferred`` (tok/s/user) when both sides reach it, else the first target both reach, else None."""
+    ok = be.at_targets.filter(pl.col("status") == "ok")["target"].to_list()
+    if not ok:
+        return None
+    return preferred if any(abs(t - preferred) < 1e-9 for t in ok) else ok[0]
+
+
 def grid_targets(iso: IsoResult, a: Side, b: Side, n: int = 40) -> list[float]:
     """``n`` interactivities (tok/s/user) spanning the band both sides reach (empty if they do not overlap)."""
     def span(s: Side) -> tuple[float, float] | None:

@@ -16,6 +16,7 @@ import polars as pl
 from . import bounds, paths
 from .breakeven import (
     BreakEven,
+    PriceView,
     Side,
     price_table_from_mapping,
     published_check,
@@ -57,6 +58,33 @@ def workload(tokens_per_day: float, requests_per_day: float, isl: int, osl: int,
     if tokens_per_day and tokens_per_day > 0:
         return Workload(float(tokens_per_day), float(target), float(utilisation))
     return Workload.from_requests(float(requests_per_day), int(isl), int(osl), float(target), float(utilisation))
+
+
+def fleet_sides(be: BreakEven, target: float) -> tuple[FleetSide | None, FleetSide | None, str]:
+    """(old = side B, new = side A, "") at the workload's interactivity, or (None, None, why not)."""
+    from .fleet import sides_from_break_even
+
+    if be.status != "ok":
+        return None, None, be.status
+    try:
+        new, old = sides_from_break_even(be, target)
+    except ValueError as e:
+        return None, None, str(e).removeprefix("fleet: ")
+    return old, new, ""
+
+
+def sensitivity_view(views: Sequence[PriceView], name: str, old_gpu: str,
+                     new_gpu: str) -> tuple[PriceView | None, str]:
+    """The price view named ``name`` (default: the first that prices both GPUs), or (None, why not)."""
+    if name:
+        pv = next((v for v in views if v.view == name), None)
+        if pv is None:
+            return None, f"no price view {name!r} (views: {[v.view for v in views]})"
+        if pv.price(old_gpu) is None or pv.price(new_gpu) is None:
+            return None, f"{pv.label} has no price for {old_gpu} or {new_gpu}"
+        return pv, ""
+    pv = next((v for v in views if v.price(old_gpu) is not None and v.price(new_gpu) is not None), None)
+    return (pv, "") if pv is not None else (None, f"no price view prices both {old_gpu} and {new_gpu}")
 
 
 # ---------------------------------------------------------------------------------------------------------------
