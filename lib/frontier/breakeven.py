@@ -42,7 +42,9 @@ class PriceView:
     @property
     def label(self) -> str:
         """``view · table · as of date`` (every price names its table, view and date)."""
-        when = f" · as of {self.as_of}" if self.as_of else " · undated"
+        if not self.as_of:
+            return f"{self.view} · {self.table} · undated"
+        when = "" if self.as_of in self.table else f" · as of {self.as_of}"  # the table's name may carry its dates
         return f"{self.view} · {self.table}{when}"
 
     def price(self, gpu: str) -> float | None:
@@ -51,7 +53,7 @@ class PriceView:
 
 
 def _as_of(pricing: Pricing) -> str | None:
-    for col in ("as_of", "effective_from", "date"):
+    for col in ("effective_from", "date"):
         if col in pricing.table.columns:
             vals = pricing.table[col].drop_nulls()
             if vals.len():
@@ -92,7 +94,7 @@ def price_table_from_mapping(prices: dict[str, dict[str, float]], *, label: str,
     schema = {"gpu": pl.String, **{v: pl.Float64 for v in views}}
     t = pl.DataFrame(rows, schema=schema)
     if as_of:
-        t = t.with_columns(as_of=pl.lit(str(as_of)))
+        t = t.with_columns(date=pl.lit(str(as_of)))
     if source:
         t = t.with_columns(source=pl.lit(source))
     return Pricing.from_table(t, views=views, label=label)

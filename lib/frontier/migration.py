@@ -36,10 +36,13 @@ def input_paths(data_paths: Sequence[str]) -> list[str]:
 
 
 def pricings(gpu_table: str = "", price_table: str | Sequence[str] = "", prices: Mapping[str, Any] | None = None,
-             prices_label: str = "inline price table", prices_as_of: str = "") -> list[Pricing]:
-    """Every price source at once: the dashboard GPU table (``gpu_table`` version, default newest), user price
-    table CSVs (one path or several), and an inline ``{gpu: {view: $/GPU-hour}}`` table (from a parameter file)."""
-    out = [Pricing.dashboard(version=gpu_table or None)]
+             prices_label: str = "inline price table", prices_as_of: str = "", as_of: str = "") -> list[Pricing]:
+    """Every price source at once: the dashboard GPU table (``gpu_table`` version, or the one in force ``as_of``,
+    default newest), user price table CSVs (one path or several), and an inline ``{gpu: {view: $/GPU-hour}}`` table
+    (from a parameter file)."""
+    if gpu_table and as_of:
+        raise ValueError("give a GPU table version or an as-of date, not both")
+    out = [Pricing.dashboard(version=gpu_table or None, as_of=as_of or None)]
     for table in [price_table] if isinstance(price_table, str) else list(price_table):
         if table:
             p = Path(table)
