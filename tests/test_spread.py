@@ -114,3 +114,17 @@ def test_real_reruns_match_each_run_on_its_own():
     assert row["tput_per_gpu_max"] == pytest.approx(max(per), rel=1e-12)
     assert row["tput_per_gpu_median"] == pytest.approx(statistics.median(per), rel=1e-12)
     assert row["spread_note"] in (f"{row['runs']} runs", f"reached by {row['runs_reaching']} of {row['runs']} runs")
+
+
+def test_a_run_that_does_not_reach_the_target_is_counted_apart(sample_points):
+    h100 = sample_points.filter(pl.col("hardware") == "h100")
+    many = reruns(h100, {1: 1.0, 2: 1.0, 3: 1.0})
+    x_lo = float(h100["median_intvty"].min())
+    # run 3 lost its slowest point: its own frontier starts higher, so it misses a target just above the old start
+    many = many.filter(~((pl.col("run_id") == 3) & (pl.col("median_intvty") == x_lo)))
+    target = x_lo * 1.0001
+    _, table = spread.iso_with_spread(h100, many, [target])
+    row = table.row(0, named=True)
+    assert (row["runs"], row["runs_reaching"]) == (3, 2)
+    assert row["spread_note"] == "reached by 2 of 3 runs"
+    assert row["tput_per_gpu_min"] == pytest.approx(row["tput_per_gpu_max"])  # the two that reach agree
