@@ -2,6 +2,8 @@
 reproduced from its stated inputs, and every table in the summary is recomputed here with the library."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from frontier import breakeven as be
 from frontier import fleet, migration, paths
@@ -82,3 +84,19 @@ def test_migration_brief_skips_fleet_when_a_side_cannot_serve_the_target(tmp_pat
     assert {r["gpus"] for r in s["bounds"]} == {1}
     figures_ok(out, "migration_cost_ratio")
     figures_ok(out, "migration_breakeven_price")  # drawn at 50, the first target both sides reach
+
+
+def test_migration_report_with_command_line_parameters(tmp_path, capsys):
+    from frontier import cli
+
+    out = tmp_path / "reports"
+    rc = cli.main(["report", "migration", "-p", "side_old", "h200/fp8", "-p", "side_new", "b200/fp4",
+                   "-p", "migration_cost", "100000", "-p", "payback_view", "spot",
+                   "-y", "prices: {h200: {spot: 1.92}, b200: {spot: 2.12}}", "-y", "prices_as_of: '2026-01-01'",
+                   "--out", str(out)])
+    assert rc == 0, capsys.readouterr()
+    s = json.loads((out / "migration" / "summary.json").read_text())
+    spot = [r for r in s["payback"] if r["view"] == "spot"]
+    assert len(spot) == 1 and spot[0]["migration_cost"] == 100000.0
+    assert "dated 2026-01-01" in spot[0]["price_label"]
+    assert s["parameters"]["side_old"] == "h200/fp8" and (out / "migration" / "index.html").is_file()
