@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+
 from frontier import breakeven as be
 from frontier.economics import Pricing
 

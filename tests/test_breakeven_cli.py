@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from frontier import breakeven as be
 from frontier import cli, paths
 from frontier.economics import Pricing

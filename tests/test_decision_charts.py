@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+
 from frontier import breakeven as be
 from frontier import charts, fleet, spread
 from frontier import decision_charts as dc

@@ -6,6 +6,7 @@ import math
 
 import polars as pl
 import pytest
+
 from frontier import breakeven as be
 from frontier import fleet
 from frontier.economics import cost_per_million

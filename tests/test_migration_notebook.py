@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from frontier import breakeven as be
 from frontier import fleet, migration, paths
 from frontier.load import load, matches

@@ -6,6 +6,7 @@ import statistics
 
 import polars as pl
 import pytest
+
 from frontier import paths, spread
 from frontier.iso import iso_table
 from frontier.load import load, matches
