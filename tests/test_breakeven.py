@@ -126,3 +126,17 @@ def test_curves_span_the_shared_band():
     assert c.height == 11 * 2 and c["cost_ratio"].drop_nulls().len() == 22
     r = c.filter(pl.col("view") == "spot").row(0, named=True)
     assert r["cost_ratio"] == pytest.approx((r["price_a"] / r["price_b"]) / r["breakeven_price_ratio"])
+
+
+def test_ratios_implied_by_the_stated_inputs():
+    from frontier import migration
+
+    published = {"source": "spec §5", "throughputs": TPUT, "cost_per_m": PUBLISHED}
+    costs, ratios, verdict = migration.published_tables(published, published_prices())
+    assert ratios.height == 0 and verdict.startswith("6 of 6 published figures match")
+    implied = {(r["view"], r["gpu"]): r["ratio"] for r in migration.implied_ratios(costs).iter_rows(named=True)}
+    assert implied[("on_demand", "h100")] == pytest.approx((2.64 / 1500) / (6.03 / 10000))  # the "~2.9×"
+    assert implied[("spot", "h100")] == pytest.approx((1.66 / 1500) / (2.12 / 10000))  # "far more on spot": 5.2×
+    assert implied[("spot", "h100")] > 5 > implied[("on_demand", "h100")]
+    with pytest.raises(ValueError, match="missing"):
+        migration.published_tables({"source": "x"}, published_prices())

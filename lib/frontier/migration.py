@@ -176,6 +176,19 @@ def published_view(costs: pl.DataFrame) -> pl.DataFrame:
                         pl.col("difference"), pl.col("verdict"))
 
 
+def implied_ratios(costs: pl.DataFrame) -> pl.DataFrame:
+    """Per view: each GPU's recomputed $/M ÷ the cheapest GPU's in that view (what the stated inputs imply, whether
+    or not the publication printed it). Columns view, gpu, cheapest, ratio, text."""
+    c = costs.filter(pl.col("computed").is_not_null())
+    low = c.sort("computed").group_by("view", maintain_order=True).first().select(
+        "view", pl.col("gpu").alias("cheapest"), pl.col("computed").alias("_low"))
+    out = c.join(low, on="view").filter(pl.col("gpu") != pl.col("cheapest")).with_columns(
+        ratio=pl.col("computed") / pl.col("_low"))
+    return out.select("view", "gpu", "cheapest", "ratio").with_columns(
+        text=pl.format("{} is {}× cheaper than {} ({})", pl.col("cheapest"), pl.col("ratio").round(2),
+                       pl.col("gpu"), pl.col("view"))).sort("view", "ratio")
+
+
 def published_ratio_view(ratios: pl.DataFrame) -> pl.DataFrame:
     return ratios.select(pl.col("view"), pl.col("pricier"), pl.col("cheaper"), pl.col("published"),
                          pl.col("computed"), pl.col("difference"), pl.col("verdict"))
