@@ -23,7 +23,7 @@ __all__ = [
     "SYNTHETIC_SUFFIX", "SYNTHETIC_NOTE", "LABEL_PARTS", "VIEW_WORDS", "COLUMN_TITLES", "config_label_expr",
     "workload_text", "full_config_name", "base_model", "base_model_expr", "value_words", "series_labels",
     "held_constant", "pair_label",
-    "view_words", "price_line", "data_line", "build_line", "source_lines", "column_title",
+    "view_words", "price_line", "price_views_line", "data_line", "build_line", "source_lines", "column_title",
 ]
 
 #: on every figure drawn from generated data (the bundled sample), in its subtitle and source line
@@ -234,6 +234,11 @@ def price_line(pricing: Any, view: str, gpus: Sequence[str] = ()) -> str:
             p = lookup.get(g)
             prices.append(f"{g.upper()} {_money(float(p))}" if p is not None else f"{g.upper()} no price")
     return f"{head}: {' / '.join(prices)} per GPU-hour" if prices else f"{head} ($ per GPU-hour)"
+
+
+def price_views_line(view_labels: Sequence[str]) -> str:
+    """``Prices: <view>; <view>`` for a figure that draws several price views, each named by its own label."""
+    return "Prices: " + "; ".join(dict.fromkeys(str(v) for v in view_labels))
 
 
 _FORMAT_WORDS = {"agg": "per-point results", "agg_bmk": "sweep results", "raw_client": "benchmark-client results",
