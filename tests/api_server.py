@@ -9,7 +9,11 @@ in order; when the queue is empty the route answers normally. Actions:
 - ``500`` / ``503`` / ``429`` / ``404`` (an int): that HTTP status with a small JSON error body;
 - ``"truncate"``: announce a Content-Length larger than the body, send half of it and close;
 - ``"badgzip"``: claim gzip but send bytes that are not gzip;
-- ``"badjson"``: a complete response whose body is not JSON.
+- ``"badjson"``: a complete response whose body is not JSON;
+- ``("drip", seconds)``: headers at once, then the body one byte every ``seconds``;
+- ``("drip_headers", seconds)``: the status line and headers one byte every ``seconds``;
+- ``("redirect", url)``: HTTP 302 to ``url`` (absolute, or relative to this server);
+- ``("raw", body, encoding)``: exactly these bytes with this ``Content-Encoding`` (None for none).
 
 Bodies are gzip-encoded when the request accepts gzip. Every request is recorded in ``requests``.
 """
@@ -67,6 +71,9 @@ class _Handler(BaseHTTPRequestHandler):
             body = json.dumps({"error": f"scripted {action}"}).encode()
             self._send(action, body)
             return
+        if isinstance(action, tuple) and action[0] in ("drip", "drip_headers", "redirect", "raw"):
+            self._special(api, rel, action)
+            return
         if isinstance(action, tuple) and action[0] == "slow":
             time.sleep(float(action[1]))
             action = "ok"
@@ -84,6 +91,34 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         self._send(200, wire, encoding="gzip" if gz else None)
+
+
+    def _special(self, api: "FixtureAPIServer", rel: str, action: tuple) -> None:
+        kind = action[0]
+        if kind == "redirect":
+            self.send_response(302)
+            self.send_header("Location", action[1])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif kind == "raw":
+            self._send(200, action[1], encoding=action[2])
+        elif kind == "drip":
+            body = api.body(rel)
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.flush()
+            self._drip(body, float(action[1]))
+        elif kind == "drip_headers":
+            body = api.body(rel)
+            head = f"HTTP/1.0 200 OK\r\nContent-Length: {len(body)}\r\nX-Padding: {'x' * 200}\r\n\r\n"
+            self._drip(head.encode() + body, float(action[1]))
+
+    def _drip(self, data: bytes, interval: float) -> None:
+        for i in range(len(data)):
+            self.wfile.write(data[i:i + 1])
+            self.wfile.flush()
+            time.sleep(interval)
 
 
 class FixtureAPIServer:

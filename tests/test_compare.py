@@ -95,3 +95,208 @@ def test_read_provider_table(tmp_path):
     (tmp_path / "bad.csv").write_text("provider,model\na,M\n")
     with pytest.raises(ValueError, match="lacks column"):
         C.read_provider_table(tmp_path / "bad.csv")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# like for like: never a pair of different models or ISL/OSL (the bundled sample holds four models, two ISL/OSL)
+
+@pytest.fixture(scope="module")
+def sample_points():
+    from frontier import paths
+    from frontier.load import load
+
+    return load(paths.SAMPLE_DIR).points
+
+
+def _workload_of(iso):
+    return {r["label"]: (r["model"], r["isl"], r["osl"]) for r in iso.configs.iter_rows(named=True)}
+
+
+def test_cross_silicon_holds_the_model_fixed_on_the_sample(sample_points):
+    pc = C.precision_comparison(sample_points.filter(pl.col("isl") == 1024), [30, 50, 90],
+                                pricing=Pricing.dashboard("v0"))
+    cross = C.cross_silicon_table(pc.iso, ["b200/fp4 vs h200/fp8", "b200/fp4 vs b200/int4"], "cost_total_costh")
+    workload = _workload_of(pc.iso)
+    compared = cross.filter(pl.col("ratio").is_not_null())
+    assert compared.height > 0
+    for r in compared.iter_rows(named=True):
+        # both sides belong to the model named on the row (the old table paired gpt-oss with Kimi: "53.55×")
+        assert workload[r["best A config"]][0] == workload[r["best B config"]][0] == r["model"]
+        assert r["ISL/OSL"] == "1024/1024"
+    # gpt-oss has FP4 only: no H200 FP8 partner, said so rather than matched to another model
+    gpt = cross.filter(pl.col("model").str.starts_with("gpt-oss") & (pl.col("B") == "h200/fp8"))
+    assert gpt.height == 3 and gpt["ratio"].null_count() == 3
+    assert all(t.startswith("no like-for-like partner: no h200/fp8 config for gpt-oss") for t in gpt["comparison"])
+    # Kimi's b200 fp4 vs int4 is a real like-for-like comparison
+    kimi = cross.filter(pl.col("model").str.starts_with("Kimi") & (pl.col("B") == "b200/int4"))
+    assert kimi["ratio"].null_count() < kimi.height
+
+
+def test_pairs_never_mix_models_or_sequence_lengths_on_the_sample(sample_points):
+    for pc in (C.mtp_comparison(sample_points, [30, 50], pricing=Pricing.dashboard("v0")),
+               C.precision_comparison(sample_points, [30, 50], pricing=Pricing.dashboard("v0"))):
+        workload = _workload_of(pc.iso)
+        assert pc.pairs.height > 0
+        for r in pc.pairs.iter_rows(named=True):
+            assert workload[r["label_a"]] == workload[r["label_b"]]
+        for r in pc.at_targets.iter_rows(named=True):
+            assert workload[r["label_a"]] == workload[r["label_b"]]
+        assert pc.unpaired is not None
+        assert all(reason.startswith("no like-for-like partner") for reason in pc.unpaired["reason"])
+    # both ISL/OSL are loaded together, yet no pair joins 1k/1k with 8k/1k
+    assert {(w[1], w[2]) for w in workload.values()} == {(1024, 1024), (8192, 1024)}
+
+
+def test_explicit_pairs_across_models_are_refused(sample_points):
+    pc = C.precision_comparison(sample_points.filter(pl.col("isl") == 1024), [50], pricing=Pricing.dashboard("v0"))
+    cfg = pc.iso.configs
+    gpt = cfg.filter(pl.col("model").str.starts_with("gpt-oss") & (pl.col("hardware") == "b200")).row(0, named=True)
+    kimi = cfg.filter(pl.col("model").str.starts_with("Kimi") & (pl.col("hardware") == "b200")).row(0, named=True)
+    with pytest.raises(ValueError, match="no like-for-like partner"):
+        C.cross_pairs(pc.iso, {"label": gpt["label"]}, {"label": kimi["label"]})
+    forged = pl.DataFrame({"curve_id_a": [gpt["curve_id"]], "curve_id_b": [kimi["curve_id"]],
+                           "label_a": [gpt["label"]], "label_b": [kimi["label"]]})
+    with pytest.raises(ValueError, match="mix models"):
+        C.compare_pairs(pc.iso, forged, cost_metric="cost_total_costh")
+    with pytest.raises(ValueError, match="never differ"):
+        C.config_pairs(cfg, "model")
+
+
+def test_mtp_without_a_no_mtp_partner_is_reported(pts):
+    lonely = pl.DataFrame(_curve("gb200", "fp8", "mtp", 0.9))  # no gb200 run without MTP
+    m = C.mtp_comparison(pl.concat([pts, lonely]), [50], pricing=Pricing.dashboard("v0"))
+    assert m.unpaired.height == 1 and m.unpaired["config"][0].endswith("mtp")
+    assert "no like-for-like partner" in C.unpaired_note(m, "MTP vs no MTP")
+
+
+def test_real_sweeps_never_pair_across_models():
+    from frontier.load import load
+
+    from .conftest import MANTILE_RAW, need
+
+    pts = load([need(MANTILE_RAW)], cache=False).points
+    assert pts["model"].n_unique() > 1 and pts.select("isl", "osl").n_unique() > 1
+    pricing = Pricing.dashboard("v1")
+    for pc in (C.mtp_comparison(pts, [30, 60], pricing=pricing), C.precision_comparison(pts, [30, 60],
+                                                                                          pricing=pricing)):
+        workload = _workload_of(pc.iso)
+        for r in pc.at_targets.iter_rows(named=True):
+            assert workload[r["label_a"]] == workload[r["label_b"]]
+    cross = C.cross_silicon_table(pc.iso, ["b200/fp4 vs h200/fp8", "gb200/fp4 vs b200/fp4"], "cost_total_costh")
+    both = cross.filter(pl.col("best A config").is_not_null() & pl.col("best B config").is_not_null())
+    assert both.height > 0
+    for r in both.iter_rows(named=True):
+        assert workload[r["best A config"]][0] == workload[r["best B config"]][0] == r["model"]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# provider margins: restricted to what the provider runs, blended at a token mix, OpenRouter exports
+
+def _provider(**kw):
+    row = {"provider": "p", "model": "M", "price_input_per_m": 1.35, "price_output_per_m": 5.40, "tok_s_user": 50.0,
+           "date": "2026-11-01", "source": "test"}
+    row.update(kw)
+    return pl.DataFrame([row], schema_overrides={"isl": pl.Int64, "osl": pl.Int64})
+
+
+def test_margins_are_restricted_to_what_the_provider_runs(pts):
+    any_cfg = C.provider_margins(pts, _provider(), pricing=Pricing.dashboard("v0"), views=["costh"]).row(0, named=True)
+    assert any_cfg["config"] == "M 1024/1024 · b200 · trt · fp4 · mtp · agg" and any_cfg["restricted_to"] == ""
+    h200 = C.provider_margins(pts, _provider(hardware="h200", precision="fp8"), pricing=Pricing.dashboard("v0"),
+                              views=["costh"]).row(0, named=True)
+    assert h200["config"] == "M 1024/1024 · h200 · trt · fp8 · no spec · agg"
+    assert h200["restricted_to"] == "hardware h200, precision fp8"
+    assert h200["margin_output"] < any_cfg["margin_output"]  # dearer hardware, thinner margin
+    # the analysis' own filters apply to every row; nothing matching is said, not widened
+    none = C.provider_margins(pts, _provider(), pricing=Pricing.dashboard("v0"), views=["costh"],
+                              restrict={"hardware": ["mi355x"]}).row(0, named=True)
+    assert none["status"].startswith("no benchmarked config of this model matches") and none["config"] is None
+
+
+def test_blended_margin_at_the_benchmark_mix_and_a_stated_mix(pts):
+    m = C.provider_margins(pts, _provider(), pricing=Pricing.dashboard("v0"), views=["costh"]).row(0, named=True)
+    assert m["token_mix"] == "1024:1024" and m["price_blended_per_m"] == pytest.approx((1.35 + 5.40) / 2)
+    assert m["margin_blended"] == pytest.approx(1 - m["cost_total_per_m"] / ((1.35 + 5.40) / 2))
+    m3 = C.provider_margins(pts, _provider(), pricing=Pricing.dashboard("v0"), views=["costh"],
+                            mix=(3, 1)).row(0, named=True)
+    assert m3["token_mix"] == "3:1" and m3["price_blended_per_m"] == pytest.approx((3 * 1.35 + 5.40) / 4)
+    assert m3["cost_total_per_m"] == m["cost_total_per_m"]  # the cost is the benchmark's, only the price blends
+    assert any("cost is measured at the benchmark" in n for n in C.margin_caveats(
+        C.provider_margins(pts, _provider(), pricing=Pricing.dashboard("v0"), views=["costh"], mix=(3, 1))))
+
+
+def test_negative_per_token_margin_beside_a_positive_blended_one_is_explained(pts):
+    ref = C.provider_margins(pts, _provider(), pricing=Pricing.dashboard("v0"), views=["costh"]).row(0, named=True)
+    cheap_input = ref["cost_input_per_m"] / 2  # below the all-GPU-time-on-input cost: that margin goes negative
+    m = C.provider_margins(pts, _provider(price_input_per_m=cheap_input), pricing=Pricing.dashboard("v0"),
+                           views=["costh"])
+    r = m.row(0, named=True)
+    assert r["margin_input"] < 0 < r["margin_blended"]
+    view = C.margins_view(m)
+    assert {C.MARGIN_IN, C.MARGIN_OUT, C.MARGIN_BLENDED, "token mix in:out"} <= set(view.columns)
+    assert any("negative per-token-type margin beside a positive blended one" in n for n in C.margin_caveats(m))
+
+
+def test_margins_never_mix_sequence_lengths(pts):
+    eight_k = pts.with_columns(isl=pl.lit(8192, dtype=pts["isl"].dtype), tput_per_gpu=pl.col("tput_per_gpu") * 3)
+    m = C.provider_margins(pl.concat([pts, eight_k]), _provider(), pricing=Pricing.dashboard("v0"), views=["costh"])
+    assert sorted(m["isl"].to_list()) == [1024, 8192]  # one estimate per ISL/OSL, each named in its config
+    assert all(c.startswith(f"M {i}/1024 ") for c, i in zip(m["config"], m["isl"]))
+    assert m.filter(pl.col("isl") == 1024)["token_mix"][0] == "1024:1024"
+    assert m.filter(pl.col("isl") == 8192)["token_mix"][0] == "8192:1024"
+
+
+def test_read_provider_table_optional_run_columns(tmp_path):
+    f = tmp_path / "p.csv"
+    f.write_text("provider,model,price_input_per_m,price_output_per_m,tok_s_user,date,source,hardware,engine,disagg,isl\n"
+                 "a,M,1.35,5.40,36,2026-01-01,page,H200,dynamo-trt,disagg,1024\n"
+                 "b,M,1.00,4.00,40,2026-01-01,page,,,,\n")
+    t = C.read_provider_table(f)
+    a, b = t.row(0, named=True), t.row(1, named=True)
+    assert (a["hardware"], a["framework"], a["disagg"], a["isl"]) == ("h200", "dynamo-trt", True, 1024)
+    assert (b["hardware"], b["framework"], b["disagg"], b["isl"]) == (None, None, None, None)
+    (tmp_path / "bad.csv").write_text("provider,model,price_input_per_m,price_output_per_m,tok_s_user,date,source,"
+                                      "disagg\na,M,1,2,3,2026-01-01,s,sometimes\n")
+    with pytest.raises(ValueError, match="disagg"):
+        C.read_provider_table(tmp_path / "bad.csv")
+
+
+OPENROUTER_CSV = ("model_slug,provider_name,pricing_prompt,pricing_completion,stats_p50_latency,stats_p50_throughput\n"
+                  "openai/gpt-oss-120b,Alpha,1.5e-07,6e-07,300,80\n"
+                  "openai/gpt-oss-120b,Alpha,3.9e-08,1.9e-07,290,42\n"
+                  "someone/other-model,Beta,1e-07,2e-07,100,55.5\n")
+
+
+def test_openrouter_export_is_read_in_one_step(tmp_path):
+    f = tmp_path / "providers_20260424_120000.csv"
+    f.write_text(OPENROUTER_CSV)
+    t = C.read_provider_table(f)  # detected by its columns
+    assert t["provider"].to_list() == ["Alpha", "Alpha #2", "Beta"]
+    assert t["model"].to_list() == ["gpt-oss-120b", "gpt-oss-120b", "other-model"]
+    assert t["price_input_per_m"].to_list() == pytest.approx([0.15, 0.039, 0.1])
+    assert t["price_output_per_m"].to_list() == pytest.approx([0.6, 0.19, 0.2])
+    assert t["tok_s_user"].to_list() == [80.0, 42.0, 55.5] and set(t["date"]) == {"2026-04-24"}
+    assert "OpenRouter" in t["source"][0] and t["p50_latency_ms"][0] == 300
+    undated = tmp_path / "providers.csv"
+    undated.write_text(OPENROUTER_CSV)
+    with pytest.raises(ValueError, match="date"):
+        C.read_openrouter(undated)
+    assert C.read_openrouter(undated, date="2026-05-01")["date"][0] == "2026-05-01"
+
+
+def test_public_openrouter_export_prices_gpt_oss(sample_points):
+    from frontier import paths
+
+    from .conftest import need
+
+    f = need(paths.SHARED_DATA / "inferencex" / "leoshan__inferencex-scraper" / "analysis"
+             / "conclusion_20260424_162122__openrouter_gpt-oss-120b_providers.csv")
+    t = C.read_provider_table(f)
+    assert t.height == 18 and set(t["model"]) == {"gpt-oss-120b"} and set(t["date"]) == {"2026-04-24"}
+    groq = t.filter(pl.col("provider") == "Groq").row(0, named=True)
+    assert (groq["price_input_per_m"], groq["price_output_per_m"], groq["tok_s_user"]) == pytest.approx(
+        (0.15, 0.60, 397.5))
+    m = C.provider_margins(sample_points, t, pricing=Pricing.dashboard("v2"), views=["costh"], isl=1024, osl=1024)
+    assert m.height == 18 and set(m["status"]) <= {"estimated"} | {s for s in m["status"] if s.startswith("unreach")}
+    est = m.filter(pl.col("status") == "estimated")
+    assert est.height > 0 and all(c.startswith("gpt-oss-120b (synthetic) 1024/1024") for c in est["config"])

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hashlib
 import json
 import os
+import re
 import sys
 import time
-import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -44,15 +45,32 @@ ROUTE_FILES = {
     "availability": "availability.json",
     "evaluations": "evaluations.json",
 }
+_TOPOLOGY = {"hardware": "b200", "framework": "sglang", "model": "dsr1", "precision": "fp4", "spec_method": "none",
+             "disagg": False, "is_multinode": False, "prefill_tp": 8, "prefill_ep": 1, "prefill_dp_attention": False,
+             "prefill_num_workers": 0, "decode_tp": 8, "decode_ep": 1, "decode_dp_attention": False,
+             "decode_num_workers": 0, "num_prefill_gpu": 8, "num_decode_gpu": 8}
+
+
+def _small_rows(date: str) -> bytes:
+    """Hand-made API rows in the public format (a 3-point sweep), for clones without the recorded responses."""
+    rows = []
+    for conc, tput, tpot_s in ((4, 400.0, 0.010), (16, 1200.0, 0.016), (64, 2800.0, 0.030)):
+        metrics = {"tput_per_gpu": tput, "output_tput_per_gpu": tput / 2, "input_tput_per_gpu": tput / 2,
+                   "median_tpot": tpot_s, "median_intvty": 1 / tpot_s, "median_ttft": 0.2, "median_e2el": 10.0}
+        rows.append({**_TOPOLOGY, "isl": 1024, "osl": 1024, "conc": conc, "metrics": metrics,
+                     "date": date})
+    return (json.dumps(rows) + "\n").encode()
+
+
 SMALL_BODIES = {
-    "benchmarks": b'[{"hardware": "b200", "model": "dsr1", "conc": 4, "metrics": {"tput_per_gpu": 100.0}}]\n',
-    "benchmarks/history": b'[{"hardware": "b200", "model": "dsr1", "date": "2026-01-01"}]\n',
+    "benchmarks": _small_rows("2026-01-02"),
+    "benchmarks/history": _small_rows("2026-01-01"),
     "availability": b'[{"model": "dsr1", "date": "2026-01-01"}, {"model": "dsr1", "date": "2026-01-02"}]\n',
-    "evaluations": b'[{"model": "dsr1", "task": "gsm8k", "metrics": {"em_strict": 0.9}}]\n',
+    "evaluations": (json.dumps([{**_TOPOLOGY, "task": "gsm8k", "date": "2026-01-01", "conc": 64,
+                                 "metrics": {"em_strict": 0.9}}]) + "\n").encode(),
 }
 
-NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-FAST = dict(min_interval=0.0, backoff=0.01, retries=3, timeout=2.0, opener=NO_PROXY)
+FAST = dict(min_interval=0.0, backoff=0.01, retries=3, timeout=2.0, proxies={})
 MODEL = "DeepSeek-R1-0528"
 
 
@@ -191,7 +209,7 @@ def test_offline_without_cache_is_a_clear_error(dead_url, tmp_path):
 
 def test_newest_intact_cached_copy_wins(server, tmp_path, monkeypatch):
     clock = {"now": dt.datetime(2026, 1, 1, 12, tzinfo=dt.timezone.utc)}
-    monkeypatch.setattr(fetch, "_utcnow", lambda: clock["now"])
+    monkeypatch.setattr(fetch.api, "_utcnow", lambda: clock["now"])
     old = fetch_endpoint("availability", None, base_url=server.base_url, cache_dir=tmp_path, **FAST)
     clock["now"] = dt.datetime(2026, 1, 2, 12, tzinfo=dt.timezone.utc)
     new = fetch_endpoint("availability", None, base_url=server.base_url, cache_dir=tmp_path, **FAST)
@@ -288,9 +306,10 @@ def test_invalid_endpoint(endpoint, tmp_path):
         fetch_endpoint(endpoint, {}, base_url="http://127.0.0.1:9/api/v1/", cache_dir=tmp_path, **FAST)
 
 
-def test_invalid_base_url(tmp_path):
+@pytest.mark.parametrize("base", ["file:///etc/", "http://[::1", "http://127.0.0.1:99999/", "http:///x", "ftp://h/"])
+def test_invalid_base_url(tmp_path, base):
     with pytest.raises(FetchError, match="invalid API base URL"):
-        fetch_endpoint("benchmarks", {}, base_url="file:///etc/", cache_dir=tmp_path)
+        fetch_endpoint("benchmarks", {}, base_url=base, cache_dir=tmp_path)
 
 
 def test_cli_model(server, tmp_path, capsys):
@@ -590,3 +609,173 @@ def test_check_tree_and_copy(tmp_path):
     with pytest.raises(UnsafePathError):
         safe_copy_tree(src, tmp_path / "dst2")
     assert not (tmp_path / "dst2").exists()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Hostile servers: overall deadline, bounded bodies and decompression, deep nesting, redirects
+
+
+def _gzip_bomb(inflated: int, member: int = 16 * 1024**2) -> bytes:
+    """Concatenated gzip members of zeros: ``inflated`` bytes once decoded, about 1/1000 of that on the wire."""
+    one = gzip.compress(b"0" * member, compresslevel=9)
+    return one * (inflated // member)
+
+
+@pytest.mark.parametrize("kind", ["drip", "drip_headers"])
+def test_slow_drip_stops_at_the_overall_deadline(server, tmp_path, kind):
+    server.script("availability", (kind, 0.05))  # one byte every 50 ms: every socket read succeeds
+    t0 = time.monotonic()
+    with pytest.raises(FetchError, match=r"no complete response within 0.6 s \(overall deadline"):
+        fetch_endpoint("availability", None, base_url=server.base_url, cache_dir=tmp_path,
+                       **{**FAST, "timeout": 0.6, "retries": 0})
+    assert time.monotonic() - t0 < 2.5
+    assert files_under(tmp_path) == []
+
+
+def test_gzip_bomb_stops_at_the_limit(server, tmp_path):
+    bomb = _gzip_bomb(4 * 1024**3)  # 4 GiB of zeros in about 4 MB
+    assert len(bomb) < 8 * 1024**2
+    server.script("evaluations", ("raw", bomb, "gzip"))
+    with pytest.raises(FetchError, match=r"inflates to more than 8,388,608 bytes \(limit\); refused.*not retried"):
+        fetch_endpoint("evaluations", {}, base_url=server.base_url, cache_dir=tmp_path,
+                       **{**FAST, "max_bytes": 8 * 1024**2})
+    assert server.count("evaluations") == 1
+    assert files_under(tmp_path) == []
+
+
+def test_body_larger_than_the_limit_is_refused(server, tmp_path):
+    body = b"[" + b"0," * 600_000 + b"0]"
+    server.script("evaluations", ("raw", body, None))
+    with pytest.raises(FetchError, match=rf"{len(body):,} bytes announced, more than the 1,000,000-byte limit"):
+        fetch_endpoint("evaluations", {}, base_url=server.base_url, cache_dir=tmp_path,
+                       **{**FAST, "max_bytes": 1_000_000})
+    assert files_under(tmp_path) == []
+
+
+def test_deeply_nested_json_is_a_clear_error(server, tmp_path):
+    depth = 100_000
+    server.script("availability", ("raw", b"[" * depth + b"]" * depth, None))
+    with pytest.raises(FetchError, match=r"nested more deeply than the parser allows.*not retried"):
+        fetch_endpoint("availability", None, base_url=server.base_url, cache_dir=tmp_path, **FAST)
+    assert files_under(tmp_path) == []
+
+
+def test_redirect_to_another_host_is_refused(server, tmp_path):
+    other = FixtureAPIServer({"availability": b'[{"evil": true}]'}).start()
+    try:
+        server.script("availability", ("redirect", other.base_url + "availability"))
+        with pytest.raises(FetchError, match=r"redirect \(HTTP 302\) to http://127.0.0.1:\d+/api/v1/availability "
+                                             r"refused: only 127.0.0.1:\d+ is allowed"):
+            fetch_endpoint("availability", None, base_url=server.base_url, cache_dir=tmp_path, **FAST)
+        assert other.count("availability") == 0
+    finally:
+        other.stop()
+    server.script("availability", ("redirect", "file:///etc/passwd"))
+    with pytest.raises(FetchError, match=r"Redirection to url .file:///etc/passwd. is not allowed"):
+        fetch_endpoint("availability", None, base_url=server.base_url, cache_dir=tmp_path, **FAST)
+    assert files_under(tmp_path) == []
+
+
+def test_redirect_within_the_host_records_the_final_url(server, tmp_path):
+    server.script("benchmarks", ("redirect", "/api/v1/evaluations"))
+    res = fetch_endpoint("benchmarks", {"model": MODEL}, base_url=server.base_url, cache_dir=tmp_path, **FAST)
+    assert res.url == server.base_url + "benchmarks?model=DeepSeek-R1-0528"
+    assert res.final_url == server.base_url + "evaluations"
+    assert res.path.read_bytes() == route_body("evaluations")
+    meta = json.loads(res.meta_path.read_text())
+    assert meta["url"] == res.url and meta["final_url"] == res.final_url
+    assert fetch.find_cached(tmp_path, res.path.name, res.url).final_url == res.final_url
+
+
+def test_concatenated_gzip_members_are_decoded(server, tmp_path):
+    body = b'[{"a": 1}, {"b": 2}]'
+    server.script("availability", ("raw", gzip.compress(body[:8]) + gzip.compress(body[8:]), "gzip"))
+    res = fetch_endpoint("availability", None, base_url=server.base_url, cache_dir=tmp_path, **FAST)
+    assert res.path.read_bytes() == body and res.n_rows == 2
+
+
+@pytest.mark.parametrize("action,message", [
+    (("drip", 0.05), "overall deadline"),
+    (("raw", _gzip_bomb(64 * 1024**2), "gzip"), "inflates to more than"),
+    (("raw", b"{\"a\":" * 50_000 + b"1" + b"}" * 50_000, None), "nested more deeply"),
+])
+def test_cli_hostile_server_gives_a_message_not_a_traceback(server, tmp_path, capsys, action, message):
+    server.script("availability", action)
+    rc = main_fetch(["--model", MODEL, "--availability", "--base-url", server.base_url, "--out", str(tmp_path),
+                     "--min-interval", "0", "--retries", "0", "--timeout", "0.6", "--max-body-mb", "8"])
+    assert rc == 1
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def _zip_run(tmp_path: Path, members: dict[str, bytes]) -> Path:
+    arts = make_artifacts(tmp_path / "artifacts")
+    (arts / "bmk_zipped").mkdir()
+    with zipfile.ZipFile(arts / "bmk_zipped" / "results.zip", "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return arts
+
+
+@pytest.mark.parametrize("members,message", [
+    ({"big.json": b"0" * 300_000}, r"declares 300,000 bytes \(limit 200,000 per member\)"),
+    ({f"m{i}.json": b"0" * 150_000 for i in range(3)}, r"expands to 450000 bytes \(limit 400000\)"),
+    ({f"m{i}.json": b"[]" for i in range(12)}, r"12 members \(limit 10\)"),
+])
+def test_run_zip_over_the_limits_is_refused(tmp_path, monkeypatch, capsys, members, message):
+    limits = {"total_bytes": 400_000, "member_bytes": 200_000, "members": 10, "ratio": 200}
+    monkeypatch.setattr(fetch.runs, "RUN_ZIP_LIMITS", limits)
+    gh, _ = make_gh(tmp_path, artifacts=_zip_run(tmp_path, members))
+    rc = main_fetch(["--run", str(RUN_ID), "--gh", str(gh), "--out", str(tmp_path / "runs")])
+    assert rc == 1
+    err = capsys.readouterr().err
+    assert "refused run" in err and "nothing imported" in err and "Traceback" not in err
+    assert re.search(message, err), err
+    _assert_nothing_imported(tmp_path)
+
+
+def test_run_zip_bomb_is_refused_with_the_default_limits(tmp_path, capsys):
+    arts = make_artifacts(tmp_path / "artifacts")
+    (arts / "bmk_bomb").mkdir()
+    with zipfile.ZipFile(arts / "bmk_bomb" / "results.zip", "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        with zf.open("agg_bmk.json", "w", force_zip64=True) as member:
+            for _ in range(8):
+                member.write(b"0" * (1 << 20))  # 8 MiB of zeros, about 8 KB compressed
+    assert (arts / "bmk_bomb" / "results.zip").stat().st_size < 200_000
+    gh, _ = make_gh(tmp_path, artifacts=arts)
+    assert main_fetch(["--run", str(RUN_ID), "--gh", str(gh), "--out", str(tmp_path / "runs")]) == 1
+    err = capsys.readouterr().err
+    assert re.search(r"compression ratio [\d,]+:1 \(limit 200:1\)", err) and "nothing imported" in err, err
+    _assert_nothing_imported(tmp_path)
+
+
+def test_run_zip_with_a_corrupt_member_is_refused(tmp_path, capsys):
+    arts = _zip_run(tmp_path, {"agg.json": b'[{"a": 1}]' * 1000})
+    z = arts / "bmk_zipped" / "results.zip"
+    data = bytearray(z.read_bytes())
+    data[60] ^= 0xFF  # inside the deflated data of the only member
+    z.write_bytes(bytes(data))
+    gh, _ = make_gh(tmp_path, artifacts=arts)
+    assert main_fetch(["--run", str(RUN_ID), "--gh", str(gh), "--out", str(tmp_path / "runs")]) == 1
+    err = capsys.readouterr().err
+    assert "cannot check an artifact" in err and "nothing imported" in err
+    _assert_nothing_imported(tmp_path)
+
+
+def test_run_zip_within_the_limits_is_imported(tmp_path):
+    arts = _zip_run(tmp_path, {"results_bmk/agg_bmk.json": json.dumps([HAND_ROW]).encode()})
+    gh, _ = make_gh(tmp_path, artifacts=arts)
+    res = fetch_run(RUN_ID, gh=gh, out_dir=tmp_path / "runs")
+    assert (res.path / "bmk_zipped" / "results.zip").is_file()
+
+
+def test_printed_file_names_cannot_reach_the_terminal_raw(tmp_path, capsys):
+    arts = make_artifacts(tmp_path / "artifacts")
+    evil = "bmk_x/agg_\x1b]0;owned\x07\x1b[2J\u202eevil.json"
+    (arts / evil).parent.mkdir()
+    (arts / evil).write_text(json.dumps(HAND_ROW))
+    gh, _ = make_gh(tmp_path, artifacts=arts)
+    assert main_fetch(["--run", str(RUN_ID), "--gh", str(gh), "--out", str(tmp_path / "runs")]) == 0
+    out = capsys.readouterr().out
+    assert "agg_\\x1b]0;owned\\x07\\x1b[2J\\u202eevil.json" in out
+    assert not any(c in out for c in "\x1b\x07\u202e")

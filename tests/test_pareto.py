@@ -37,12 +37,38 @@ def test_hand_computed_spline():
     assert P.interpolate_reference(THREE, 40.001, "y", x="x", y="y") is None
 
 
-def test_two_points_interpolate_linearly_and_one_point_only_at_its_x():
+def test_two_point_slopes_are_the_dashboards_published_vector():
+    # the dashboard's published test: monotoneSlopes([0,10],[0,100]) → [15, 7.5]
+    assert P.steffen_slopes([0, 10], [0, 100]) == [15.0, 7.5]
+    # m_0 = (3 s_0 − 0)/2 first, then m_1 = (3 s_0 − m_0)/2 with the new m_0
+    assert P.steffen_slopes([10, 20], [1000, 600]) == [-60.0, -30.0]
+
+
+def test_two_points_are_not_a_line_and_one_point_only_at_its_x():
     two = THREE[:2]
-    assert P.interpolate_reference(two, 12.5, "y", x="x", y="y") == pytest.approx(900.0)
+    # s = −40, m = (−60, −30), h = 10, u = 0.25: Hermite basis 0.84375, 0.140625, 0.15625, −0.046875
+    expected = 0.84375 * 1000 + 0.140625 * 10 * -60 + 0.15625 * 600 + -0.046875 * 10 * -30
+    assert P.interpolate_reference(two, 12.5, "y", x="x", y="y") == pytest.approx(expected, abs=1e-12)
+    assert expected != pytest.approx(900.0)  # the straight line d3.curveMonotoneX would draw
+    assert P.interpolate_reference(two, 10.0, "y", x="x", y="y") == 1000.0
+    assert P.interpolate_reference(two, 20.0, "y", x="x", y="y") == 600.0
     one = THREE[:1]
     assert P.interpolate_reference(one, 10.0 + 5e-7, "y", x="x", y="y") == 1000.0
     assert P.interpolate_reference(one, 10.0 + 2e-6, "y", x="x", y="y") is None
+
+
+def test_two_point_frontier_vectorised_and_iso_point_equal_the_reference():
+    two = [dict(p, cost=2.0 / (p["y"] * 0.0036)) for p in THREE[:2]]
+    fr = P.frontier(pl.DataFrame(two), [], "x", "y")
+    targets = [10.0, 11.0, 12.5, 17.25, 20.0]
+    out = P.interpolate_many(fr, pl.DataFrame({"curve_id": [0] * len(targets), "target": targets}),
+                             {"y": None, "cost": "y"}, x="x")
+    for t, y, cost in zip(targets, out["y"], out["cost"]):
+        assert y == pytest.approx(P.interpolate_reference(two, t, "y", x="x", y="y"), rel=1e-12)
+        assert cost == pytest.approx(P.interpolate_reference(two, t, "cost", x="x", y="y", reciprocal_of="y"),
+                                     rel=1e-12)
+        req = {"points": [{"interactivity": p["x"], "throughput": p["y"]} for p in two], "target_iv": t}
+        assert P.iso_point(req)["value"] == pytest.approx(y, rel=1e-12)
 
 
 def test_reciprocal_metric_is_constant_over_spline_of_throughput():
@@ -148,3 +174,60 @@ def test_iso_point_cli_contract():
                          capture_output=True, text=True)
     assert bad.returncode == 2 and "error" in bad.stderr
     assert not math.isnan(P.iso_point({**req, "target_iv": 20.0})["value"])
+
+
+curve_sets = st.lists(st.lists(st.tuples(st.floats(0.5, 300, allow_nan=False, allow_subnormal=False),
+                                         st.floats(1, 1e5, allow_nan=False, allow_subnormal=False)),
+                               min_size=1, max_size=8), min_size=1, max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(curve_sets, st.lists(st.floats(0.1, 320, allow_nan=False), min_size=1, max_size=6))
+def test_property_vectorised_equals_reference_rule(curves, raw_targets):
+    # random frontiers of every size, two-point ones included (short lists often reduce to two points)
+    rows = [{"c": c, "x": x, "y": y, "cost": 2.0 / (y * 0.0036)} for c, pts in enumerate(curves) for x, y in pts]
+    fr = P.frontier(pl.DataFrame(rows), ["c"], "x", "y")
+    cmap = dict(zip(fr["curve_id"].to_list(), fr["c"].to_list()))
+    knots = fr.select("curve_id", pl.col("x").alias("target"))  # the knots themselves are targets too
+    grid = pl.concat([knots, pl.DataFrame({"curve_id": np.repeat(np.arange(len(cmap)), len(raw_targets)),
+                                           "target": np.tile(raw_targets, len(cmap)).astype(float)})])
+    out = P.interpolate_many(fr, grid, {"y": None, "cost": "y"}, x="x")
+    for r in out.iter_rows(named=True):
+        pts = [p for p in rows if p["c"] == cmap[r["curve_id"]]]
+        for m, rc in (("y", None), ("cost", "y")):
+            ref = P.interpolate_reference(pts, r["target"], m, x="x", y="y", reciprocal_of=rc)
+            if ref is None:
+                assert r[m] is None
+            else:
+                assert r[m] == pytest.approx(ref, rel=1e-9, abs=1e-9)
+
+
+def test_two_point_real_curves_equal_the_reference():
+    """The public API history read per date (as the trend view reads it) has many two-point frontiers."""
+    from frontier.load import load
+    from frontier.schema import CURVE_KEY
+
+    from .conftest import API_FIXTURES, need
+
+    res = load([need(API_FIXTURES / "benchmarks-history.json")], keep="all", cache=False)
+    by = [*CURVE_KEY, "date"]
+    fr = P.frontier(res.points, by)
+    sizes = fr.group_by("curve_id").len()
+    two = sizes.filter(pl.col("len") == 2)["curve_id"].sort().to_list()
+    assert len(two) >= 10, "the API history is expected to hold two-point frontiers"
+    fr2 = fr.filter(pl.col("curve_id").is_in(two))
+    lo_hi = fr2.group_by("curve_id").agg(pl.col("median_intvty").min().alias("a"),
+                                          pl.col("median_intvty").max().alias("b"))
+    grid = lo_hi.with_columns(target=pl.concat_list(
+        [pl.col("a") + (pl.col("b") - pl.col("a")) * f for f in (0.0, 0.1, 0.37, 0.5, 0.83, 1.0)])
+    ).explode("target").select("curve_id", "target")
+    out = P.interpolate_many(fr, grid, {"tput_per_gpu": None}, x="median_intvty")
+    differs_from_line = 0
+    for r in out.iter_rows(named=True):
+        pts = fr.filter(pl.col("curve_id") == r["curve_id"]).select("median_intvty", "tput_per_gpu").to_dicts()
+        ref = P.interpolate_reference(pts, r["target"], "tput_per_gpu", x="median_intvty", y="tput_per_gpu")
+        assert r["tput_per_gpu"] == pytest.approx(ref, rel=1e-9, abs=1e-9)
+        (x0, y0), (x1, y1) = [(p["median_intvty"], p["tput_per_gpu"]) for p in pts]
+        line = y0 + (y1 - y0) * (r["target"] - x0) / (x1 - x0)
+        differs_from_line += abs(ref - line) > 1e-6 * abs(line)
+    assert differs_from_line > 0  # the spline, not the straight line d3 draws

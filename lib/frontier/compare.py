@@ -6,19 +6,50 @@ below zero); both numbers are given, and a ratio under 1.01 is a tie (as the das
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 import numpy as np
 import polars as pl
 
-from .economics import Pricing, gross_margin, read_price_table  # noqa: F401  (re-exported for notebooks)
+from .economics import Pricing, gross_margin, read_price_table, throughput_of  # noqa: F401  (re-exported)
 from .iso import X, IsoResult, iso_table  # noqa: F401
-from .normalise import SYNTHETIC_SUFFIX
+from .normalise import MODEL_DISPLAY_NAMES, SYNTHETIC_SUFFIX, model_key_for
 from .pareto import interpolate_many
 from .schema import CURVE_KEY
 
 TIE_RATIO = 1.01
+#: what every comparison holds fixed (spec §4): a pair never mixes models or sequence lengths
+LIKE_FOR_LIKE = ("model", "isl", "osl")
+NO_PARTNER = "no like-for-like partner"
+
+
+def like_for_like_keys(columns: Sequence[str], what: str = "configs") -> list[str]:
+    """``LIKE_FOR_LIKE``, after checking that ``columns`` hold all of it (else a comparison could mix them)."""
+    missing = [c for c in LIKE_FOR_LIKE if c not in columns]
+    if missing:
+        raise ValueError(f"{what} lack {missing}: a comparison must hold model and ISL/OSL fixed")
+    return list(LIKE_FOR_LIKE)
+
+
+def workload_text(row: dict[str, Any]) -> str:
+    """``"Kimi-K2.5 1024/1024"``: the model and ISL/OSL a comparison holds fixed."""
+    return f"{row['model']} {row['isl']}/{row['osl']}"
+
+
+def check_like_for_like(configs: pl.DataFrame, pairs: pl.DataFrame) -> None:
+    """Raise ValueError when a pair (``curve_id_a``, ``curve_id_b``) joins configs of different models or ISL/OSL."""
+    keys = like_for_like_keys(configs.columns)
+    side = configs.select("curve_id", *keys)
+    both = (pairs.select("curve_id_a", "curve_id_b")
+            .join(side.rename({"curve_id": "curve_id_a", **{k: f"{k}_A" for k in keys}}), on="curve_id_a", how="left")
+            .join(side.rename({"curve_id": "curve_id_b", **{k: f"{k}_B" for k in keys}}), on="curve_id_b", how="left"))
+    mixed = both.filter(pl.any_horizontal([pl.col(f"{k}_A").ne_missing(pl.col(f"{k}_B")) for k in keys]))
+    if mixed.height:
+        raise ValueError(f"{mixed.height} pair(s) mix models or ISL/OSL (curve ids "
+                         f"{mixed.select('curve_id_a', 'curve_id_b').rows()[:5]}): comparisons are like for like only")
 
 
 def ratio_words(cost_a: float | None, cost_b: float | None, a: str = "A", b: str = "B") -> dict[str, Any]:
@@ -43,10 +74,15 @@ def config_pairs(configs: pl.DataFrame, differ: str, *, same: Sequence[str] | No
                  a_values: Iterable[str] | None = None, b_values: Iterable[str] | None = None) -> pl.DataFrame:
     """Pairs of configs equal on ``same`` (default: every other curve-key column) that differ in ``differ``.
 
+    ``LIKE_FOR_LIKE`` (model, ISL, OSL) is always part of ``same``: no pair mixes models or sequence lengths.
     Returns columns ``curve_id_a``, ``curve_id_b``, ``label_a``, ``label_b``, ``<differ>_a``, ``<differ>_b`` and
     the shared key columns. ``a_values``/``b_values`` restrict which side is which (e.g. a = "none", b = "mtp").
     """
-    same = list(same) if same is not None else [c for c in CURVE_KEY if c != differ]
+    if differ in LIKE_FOR_LIKE:
+        raise ValueError(f"pairs never differ in {differ!r}: comparisons hold model and ISL/OSL fixed")
+    fixed = like_for_like_keys(configs.columns)
+    same = list(dict.fromkeys([*fixed, *(same if same is not None else [c for c in CURVE_KEY if c != differ])]))
+    same = [c for c in same if c in configs.columns]
     left = configs.select(*same, differ, "curve_id", "label")
     right = left.rename({differ: f"{differ}_b", "curve_id": "curve_id_b", "label": "label_b"})
     left = left.rename({differ: f"{differ}_a", "curve_id": "curve_id_a", "label": "label_a"})
@@ -60,6 +96,19 @@ def config_pairs(configs: pl.DataFrame, differ: str, *, same: Sequence[str] | No
     return pairs.sort("curve_id_a", "curve_id_b")
 
 
+def unpaired_configs(configs: pl.DataFrame, pairs: pl.DataFrame, differ: str, want: str,
+                     sides: Iterable[str] | None = None) -> pl.DataFrame:
+    """Configs (those whose ``differ`` is in ``sides``, default all) that are in no pair, each with the reason:
+    ``"no like-for-like partner: <want> of the same model, ISL/OSL and the rest of the config"``."""
+    paired = set(pairs["curve_id_a"].to_list()) | set(pairs["curve_id_b"].to_list())
+    keys = like_for_like_keys(configs.columns)
+    c = configs.filter(~pl.col("curve_id").is_in(list(paired)))
+    if sides is not None:
+        c = c.filter(pl.col(differ).is_in(list(sides)))
+    return c.select(pl.col("label").alias("config"), *keys, differ).with_columns(
+        reason=pl.lit(f"{NO_PARTNER}: no {want} config of the same model, ISL/OSL and otherwise equal config"))
+
+
 @dataclass
 class PairComparison:
     """Pairs of configs compared at targets and along their shared interactivity band."""
@@ -69,11 +118,14 @@ class PairComparison:
     curves: pl.DataFrame  # pair × interactivity grid across the shared band: cost/throughput ratios
     iso: IsoResult
     cost_metric: str
+    unpaired: pl.DataFrame | None = None  # configs with no like-for-like partner, and why
 
 
 def compare_pairs(iso: IsoResult, pairs: pl.DataFrame, *, cost_metric: str, n_grid: int = 40,
                   a_name: str = "A", b_name: str = "B") -> PairComparison:
-    """Compare each pair at the iso targets and on a grid over the interactivity band both curves reach."""
+    """Compare each pair at the iso targets and on a grid over the interactivity band both curves reach.
+    Every pair must hold model and ISL/OSL fixed (``check_like_for_like``)."""
+    check_like_for_like(iso.configs, pairs)
     cfg = iso.configs.select("curve_id", "intvty_min", "intvty_max")
     p = (pairs.join(cfg.rename({"curve_id": "curve_id_a", "intvty_min": "min_a", "intvty_max": "max_a"}),
                     on="curve_id_a")
@@ -116,7 +168,8 @@ def compare_pairs(iso: IsoResult, pairs: pl.DataFrame, *, cost_metric: str, n_gr
             grid_rows.append((row["pair_id"], row["curve_id_a"], row["curve_id_b"], float(x)))
     grid = pl.DataFrame(grid_rows, schema={"pair_id": pl.UInt32, "curve_id_a": pl.Int64, "curve_id_b": pl.Int64,
                                            "target": pl.Float64}, orient="row")
-    metrics = {"tput_per_gpu": None, cost_metric: _recip_of(cost_metric)}
+    metrics = {"tput_per_gpu": None,
+               cost_metric: throughput_of(cost_metric) if iso.cost_rule == "reciprocal" else None}
     va = interpolate_many(iso.frontier, grid.select(pl.col("curve_id_a").alias("curve_id"), "target"), metrics, x=X)
     vb = interpolate_many(iso.frontier, grid.select(pl.col("curve_id_b").alias("curve_id"), "target"), metrics, x=X)
     curves = grid.with_columns(
@@ -127,32 +180,26 @@ def compare_pairs(iso: IsoResult, pairs: pl.DataFrame, *, cost_metric: str, n_gr
     return PairComparison(pairs=p, at_targets=at, curves=curves, iso=iso, cost_metric=cost_metric)
 
 
-def _recip_of(cost_metric: str) -> str | None:
-    if cost_metric.startswith("cost_total_"):
-        return "tput_per_gpu"
-    if cost_metric.startswith("cost_input_"):
-        return "input_tput_per_gpu"
-    if cost_metric.startswith("cost_output_"):
-        return "output_tput_per_gpu"
-    return None
-
-
 def mtp_comparison(points: pl.DataFrame, targets: Any, *, pricing: Pricing | None = None, view: str = "costh",
-                   n_grid: int = 40) -> PairComparison:
+                   n_grid: int = 40, cost_rule: str = "reciprocal") -> PairComparison:
     """Every pair of configs differing only in spec method (a = none, b = MTP or another method)."""
-    iso = iso_table(points, targets, pricing=pricing)
+    iso = iso_table(points, targets, pricing=pricing, cost_rule=cost_rule)
     pairs = config_pairs(iso.configs, "spec_method", a_values=["none"])
-    return compare_pairs(iso, pairs, cost_metric=f"cost_total_{view}", n_grid=n_grid, a_name="no spec",
-                         b_name="spec")
+    pc = compare_pairs(iso, pairs, cost_metric=f"cost_total_{view}", n_grid=n_grid, a_name="no spec",
+                       b_name="spec")
+    spec = [v for v in iso.configs["spec_method"].unique().to_list() if v != "none"]
+    pc.unpaired = unpaired_configs(iso.configs, pairs, "spec_method", "no-spec-decoding", sides=spec)
+    return pc
 
 
 PRECISION_ORDER = ("fp4", "mxfp4", "nvfp4", "int4", "fp8", "int8", "bf16", "fp16")
 
 
 def precision_comparison(points: pl.DataFrame, targets: Any, *, pricing: Pricing | None = None,
-                         view: str = "costh", n_grid: int = 40) -> PairComparison:
-    """Pairs differing only in precision on the same hardware and engine (a = the lower-bit precision)."""
-    iso = iso_table(points, targets, pricing=pricing)
+                         view: str = "costh", n_grid: int = 40, cost_rule: str = "reciprocal") -> PairComparison:
+    """Pairs differing only in precision on the same hardware and engine (a = the lower-bit precision).
+    ``cost_rule``: how $/M is read off a frontier (``iso.COST_RULES``)."""
+    iso = iso_table(points, targets, pricing=pricing, cost_rule=cost_rule)
     pairs = config_pairs(iso.configs, "precision")
     rank = {p: i for i, p in enumerate(PRECISION_ORDER)}
     # order each pair so a is the lower-bit precision
@@ -166,8 +213,20 @@ def precision_comparison(points: pl.DataFrame, targets: Any, *, pricing: Pricing
         swapped = swapped.rename(ren).select(pairs.columns)
         pairs = pl.concat([pairs.filter(pl.col("_ra") <= pl.col("_rb")), swapped])
     pairs = pairs.drop("_ra", "_rb").sort("curve_id_a", "curve_id_b")
-    return compare_pairs(iso, pairs, cost_metric=f"cost_total_{view}", n_grid=n_grid, a_name="lower precision",
-                         b_name="higher precision")
+    pc = compare_pairs(iso, pairs, cost_metric=f"cost_total_{view}", n_grid=n_grid, a_name="lower precision",
+                       b_name="higher precision")
+    pc.unpaired = unpaired_configs(iso.configs, pairs, "precision", "other-precision")
+    return pc
+
+
+def unpaired_note(pc: PairComparison, what: str) -> str | None:
+    """One sentence naming the configs that have no like-for-like partner (None when every config is paired)."""
+    if pc.unpaired is None or pc.unpaired.height == 0:
+        return None
+    names = ", ".join(f"{r['config']} ({workload_text(r)})" for r in pc.unpaired.head(12).iter_rows(named=True))
+    more = f" and {pc.unpaired.height - 12} more" if pc.unpaired.height > 12 else ""
+    return (f"{pc.unpaired.height} config(s) have {NO_PARTNER} for {what} (same model and ISL/OSL, rest equal) "
+            f"and are not compared: {names}{more}.")
 
 
 def cross_pairs(iso: IsoResult, a: dict[str, Any], b: dict[str, Any]) -> pl.DataFrame:
@@ -180,6 +239,10 @@ def cross_pairs(iso: IsoResult, a: dict[str, Any], b: dict[str, Any]) -> pl.Data
             raise ValueError(f"{sel} matches {rows.height} configs: {iso.configs['label'].to_list()}")
         return rows.row(0, named=True)
     ra, rb = pick(a), pick(b)
+    keys = like_for_like_keys(iso.configs.columns)
+    if any(ra[k] != rb[k] for k in keys):
+        raise ValueError(f"{NO_PARTNER}: {ra['label']} ({workload_text(ra)}) and {rb['label']} "
+                         f"({workload_text(rb)}) differ in model or ISL/OSL")
     return pl.DataFrame({"curve_id_a": [ra["curve_id"]], "curve_id_b": [rb["curve_id"]],
                          "label_a": [ra["label"]], "label_b": [rb["label"]]},
                         schema={"curve_id_a": pl.Int64, "curve_id_b": pl.Int64, "label_a": pl.String,
@@ -193,68 +256,205 @@ PROVIDER_SCHEMA = {
     "provider": pl.String, "model": pl.String, "price_input_per_m": pl.Float64, "price_output_per_m": pl.Float64,
     "tok_s_user": pl.Float64, "date": pl.String, "source": pl.String,
 }
+#: optional provider-table columns: what the provider is known to run (an empty cell: not stated)
+PROVIDER_RUNS: dict[str, pl.DataType] = {
+    "hardware": pl.String(), "precision": pl.String(), "spec_method": pl.String(), "disagg": pl.Boolean(),
+    "framework": pl.String(), "isl": pl.Int64(), "osl": pl.Int64(),
+}
+PROVIDER_ALIASES = {"engine": "framework", "serving_mode": "disagg", "spec_decoding": "spec_method"}
+#: columns of an OpenRouter endpoint export ($ per token, p50 tok/s), read by ``read_openrouter``
+OPENROUTER_COLUMNS = ("model_slug", "provider_name", "pricing_prompt", "pricing_completion", "stats_p50_throughput")
 
 
-def read_provider_table(path: str) -> pl.DataFrame:
+def read_provider_table(path: str | Path) -> pl.DataFrame:
     """Provider price table CSV: provider, model (display name), price_input_per_m, price_output_per_m ($/M
-    tokens), tok_s_user (observed tok/s/user), date (YYYY-MM-DD), source. ``#`` lines are comments."""
-    df = pl.read_csv(path, comment_prefix="#", schema_overrides={k: pl.String for k in PROVIDER_SCHEMA},
-                     infer_schema_length=0)
+    tokens), tok_s_user (observed tok/s/user), date (YYYY-MM-DD), source; optional ``PROVIDER_RUNS`` columns
+    (hardware, precision, spec_method, disagg, framework or engine, isl, osl) saying what the provider runs.
+    ``#`` lines are comments. An OpenRouter endpoint export (``OPENROUTER_COLUMNS``) is detected and converted
+    by ``read_openrouter``."""
+    df = pl.read_csv(path, comment_prefix="#", infer_schema_length=0)
+    if all(c in df.columns for c in OPENROUTER_COLUMNS):
+        return read_openrouter(path)
+    df = df.rename({k: v for k, v in PROVIDER_ALIASES.items() if k in df.columns and v not in df.columns})
     missing = [c for c in PROVIDER_SCHEMA if c not in df.columns]
     if missing:
-        raise ValueError(f"{path}: provider table lacks column(s) {missing}; expected {list(PROVIDER_SCHEMA)}")
-    out = df.select(list(PROVIDER_SCHEMA))
+        raise ValueError(f"{path}: provider table lacks column(s) {missing}; expected {list(PROVIDER_SCHEMA)} "
+                         f"(optional: {list(PROVIDER_RUNS)}), or an OpenRouter export {list(OPENROUTER_COLUMNS)}")
+    out = df.select([*PROVIDER_SCHEMA, *[c for c in PROVIDER_RUNS if c in df.columns]])
     for c, t in PROVIDER_SCHEMA.items():
         if t == pl.Float64:
-            cast = out[c].str.strip_chars().cast(pl.Float64, strict=False)
-            if cast.is_null().any() or (cast <= 0).any():
-                raise ValueError(f"{path}: column {c} must hold positive numbers")
-            out = out.with_columns(cast.alias(c))
-    return out
+            out = out.with_columns(_positive(out[c], f"{path}: column {c}"))
+    return _with_runs(out, path)
+
+
+def _positive(col: pl.Series, what: str) -> pl.Series:
+    cast = col.cast(pl.String).str.strip_chars().cast(pl.Float64, strict=False)
+    if cast.is_null().any() or (cast <= 0).any() or (~cast.is_finite()).any():
+        raise ValueError(f"{what} must hold positive numbers")
+    return cast
+
+
+def _with_runs(out: pl.DataFrame, path: str | Path) -> pl.DataFrame:
+    """The optional ``PROVIDER_RUNS`` columns, typed (absent or empty: null, meaning "not stated")."""
+    cols = []
+    for c, t in PROVIDER_RUNS.items():
+        if c not in out.columns:
+            cols.append(pl.lit(None, dtype=t).alias(c))
+            continue
+        raw = pl.col(c).cast(pl.String).str.strip_chars().str.to_lowercase()
+        raw = pl.when(raw == "").then(None).otherwise(raw)
+        if t == pl.Boolean():
+            cols.append(pl.when(raw.is_in(["true", "1", "yes", "disagg", "disaggregated"])).then(True)
+                        .when(raw.is_in(["false", "0", "no", "agg", "aggregated"])).then(False)
+                        .otherwise(None).alias(c))
+            bad = out.filter(raw.is_not_null() & ~raw.is_in(["true", "1", "yes", "disagg", "disaggregated", "false",
+                                                              "0", "no", "agg", "aggregated"]))
+        elif t == pl.Int64():
+            cols.append(raw.cast(pl.Int64, strict=False).alias(c))
+            bad = out.filter(raw.is_not_null() & raw.cast(pl.Int64, strict=False).is_null())
+        else:
+            cols.append(raw.alias(c))
+            bad = out.head(0)
+        if bad.height:
+            raise ValueError(f"{path}: column {c} holds values it cannot read: {bad[c].head(3).to_list()}")
+    return out.with_columns(cols)
+
+
+def read_openrouter(path: str | Path, *, date: str | None = None, source: str | None = None) -> pl.DataFrame:
+    """An OpenRouter endpoint export (``model_slug, provider_name, pricing_prompt, pricing_completion`` in $ per
+    token, ``stats_p50_throughput`` in tok/s, optional ``stats_p50_latency`` in ms) as a provider table:
+    $/token × 1e6 → $/M tokens, p50 throughput → ``tok_s_user``, the model slug → the benchmark display name.
+    ``date`` defaults to the YYYYMMDD in the file name; a provider listed twice (two endpoints) is numbered."""
+    path = Path(path)
+    df = pl.read_csv(path, comment_prefix="#", infer_schema_length=0)
+    missing = [c for c in OPENROUTER_COLUMNS if c not in df.columns]
+    if missing:
+        raise ValueError(f"{path}: an OpenRouter export needs column(s) {missing}")
+    if date is None:
+        found = re.search(r"(20\d\d)(\d\d)(\d\d)", path.name)
+        if not found:
+            raise ValueError(f"{path}: no date in the file name; pass date='YYYY-MM-DD' (when the prices were read)")
+        date = "-".join(found.groups())
+    names = df["provider_name"].str.strip_chars()
+    counts: dict[str, int] = {}
+    providers = []
+    for n in names.to_list():
+        counts[n] = counts.get(n, 0) + 1
+        providers.append(n if counts[n] == 1 else f"{n} #{counts[n]}")
+    out = pl.DataFrame({
+        "provider": providers,
+        "model": [_display_model(m) for m in df["model_slug"].to_list()],
+        "price_input_per_m": _positive(df["pricing_prompt"], f"{path}: pricing_prompt") * 1e6,
+        "price_output_per_m": _positive(df["pricing_completion"], f"{path}: pricing_completion") * 1e6,
+        "tok_s_user": _positive(df["stats_p50_throughput"], f"{path}: stats_p50_throughput"),
+        "date": [date] * df.height,
+        "source": [source or f"OpenRouter endpoint stats ({path.name}): $/token × 1e6, p50 tok/s"] * df.height,
+    }, schema=PROVIDER_SCHEMA)
+    if "stats_p50_latency" in df.columns:
+        out = out.with_columns(p50_latency_ms=df["stats_p50_latency"].str.strip_chars().cast(pl.Float64,
+                                                                                              strict=False))
+    return _with_runs(out, path)
+
+
+def _display_model(slug: str) -> str:
+    """``openai/gpt-oss-120b`` → ``gpt-oss-120b`` (the benchmark's display name when the model is known)."""
+    key = model_key_for(None, slug)
+    return MODEL_DISPLAY_NAMES.get(key, slug.split("/")[-1]) if key else slug.split("/")[-1]
+
+
+def full_config_name(row: dict[str, Any]) -> str:
+    """Every field of a config: ``"DeepSeek-R1-0528 1024/1024 · h200 · dynamo-trt · fp8 · mtp · disagg"``."""
+    spec = "no spec" if row.get("spec_method") in (None, "none") else row["spec_method"]
+    serving = "disagg" if row.get("disagg") else "agg"
+    return " · ".join([workload_text(row), str(row["hardware"]), str(row["framework"]), str(row["precision"]),
+                       spec, serving])
+
+
+def _restrict(pts: pl.DataFrame, prov: dict[str, Any], restrict: dict[str, Any]) -> tuple[pl.DataFrame, str]:
+    """Points restricted to what the provider runs (its row) and to ``restrict`` (the analysis' filters); and
+    the restriction in words ("" when none)."""
+    said = []
+    for c in PROVIDER_RUNS:
+        for want in (prov.get(c), restrict.get(c)):
+            if want is None or want == [] or want == "":
+                continue
+            vals = list(want) if isinstance(want, (list, tuple, set)) else [want]
+            pts = pts.filter(pl.col(c).is_in(vals))
+            said.append(f"{c} {'/'.join(str(v) for v in vals)}")
+    return pts, ", ".join(dict.fromkeys(said))
 
 
 def provider_margins(points: pl.DataFrame, providers: pl.DataFrame, *, pricing: Pricing | None = None,
-                     views: Sequence[str] | None = None, isl: int | None = None, osl: int | None = None) -> pl.DataFrame:
-    """Gross margin estimate per provider row and TCO view.
+                     views: Sequence[str] | None = None, isl: int | None = None, osl: int | None = None,
+                     restrict: dict[str, Any] | None = None,
+                     mix: tuple[float, float] | None = None) -> pl.DataFrame:
+    """Gross margin estimate per provider row, benchmark ISL/OSL and TCO view (spec §4).
 
     For each provider (model, price in/out $/M, observed tok/s/user v): among the benchmarked configs of that model
-    (optionally one ISL/OSL), the config with the lowest total $/M at v sets the cost; its input and output $/M
-    at v are compared with the provider's prices: margin = 1 − cost/price. v outside every frontier →
-    ``status = "unreachable"`` and null costs (never a guess). Synthetic data is matched by base model name.
-    """
+    restricted to what the provider runs (its optional ``PROVIDER_RUNS`` columns, and ``restrict`` /
+    ``isl``/``osl`` for every row), within one ISL/OSL at a time (like for like), the config with the lowest total
+    $/M at v sets the cost. Margins (1 − cost/price): ``margin_input`` / ``margin_output`` charge the config's
+    whole GPU-hour to one token type (input or output $/M at v, as published analyses do), so each understates
+    its margin; ``margin_blended`` compares the total-token $/M with the price blended at the input:output token
+    ``mix`` (default the benchmark's ISL:OSL). v outside every frontier → ``status`` "unreachable …" and null
+    costs (never a guess). Synthetic data is matched by base model name."""
     base = points.with_columns(_base=pl.col("model").str.replace(SYNTHETIC_SUFFIX, "", literal=True))
-    if isl is not None:
-        base = base.filter(pl.col("isl") == isl)
-    if osl is not None:
-        base = base.filter(pl.col("osl") == osl)
-    rows = []
+    restrict = {**(restrict or {}), **({"isl": isl} if isl else {}), **({"osl": osl} if osl else {})}
+    rows: list[dict[str, Any]] = []
     for prov in providers.iter_rows(named=True):
         pts = base.filter(pl.col("_base") == prov["model"]).drop("_base")
         if pts.height == 0:
             rows.append({**prov, "status": "no benchmark data for this model"})
             continue
-        iso = iso_table(pts, [prov["tok_s_user"]], pricing=pricing)
-        use_views = list(views) if views else list(iso.pricing.views)
-        for v in use_views:
-            t = iso.table.filter(pl.col(f"cost_total_{v}").is_not_null())
-            if t.height == 0:
-                rows.append({**prov, "view": v, "status": "unreachable: no config reaches this speed",
-                             "reachable_configs": 0})
-                continue
-            best = t.sort(f"cost_total_{v}").row(0, named=True)
-            cin, cout = best[f"cost_input_{v}"], best[f"cost_output_{v}"]
-            rows.append({
-                **prov, "view": v, "status": "estimated", "reachable_configs": t.height,
-                "config": best["label"], "topology": best["topology"], "disagg": best["disagg"],
-                "cost_total_per_m": best[f"cost_total_{v}"], "cost_input_per_m": cin, "cost_output_per_m": cout,
-                "margin_input": gross_margin(cin, prov["price_input_per_m"]) if cin else None,
-                "margin_output": gross_margin(cout, prov["price_output_per_m"]) if cout else None,
-            })
-    schema = {**PROVIDER_SCHEMA, "view": pl.String, "status": pl.String, "reachable_configs": pl.Int64,
-              "config": pl.String, "topology": pl.String, "disagg": pl.Boolean, "cost_total_per_m": pl.Float64,
-              "cost_input_per_m": pl.Float64, "cost_output_per_m": pl.Float64, "margin_input": pl.Float64,
-              "margin_output": pl.Float64}
-    return pl.DataFrame(rows, schema=schema)
+        pts, said = _restrict(pts, prov, restrict)
+        if pts.height == 0:
+            rows.append({**prov, "restricted_to": said,
+                         "status": f"no benchmarked config of this model matches what it runs ({said})"})
+            continue
+        for (w_isl, w_osl), sub in sorted(pts.group_by(["isl", "osl"]), key=lambda g: g[0]):
+            rows += _margin_rows(sub, prov, pricing, views, said, mix or (float(w_isl), float(w_osl)),
+                                 (int(w_isl), int(w_osl)))
+    return pl.DataFrame([{k: r.get(k) for k in MARGIN_SCHEMA} for r in rows], schema=MARGIN_SCHEMA)
+
+
+def _margin_rows(pts: pl.DataFrame, prov: dict[str, Any], pricing: Pricing | None, views: Sequence[str] | None,
+                 said: str, mix: tuple[float, float], workload: tuple[int, int]) -> list[dict[str, Any]]:
+    """The margin rows of one provider on one model and ISL/OSL, one per view."""
+    iso = iso_table(pts, [prov["tok_s_user"]], pricing=pricing)
+    w_in, w_out = mix
+    price_blend = (w_in * prov["price_input_per_m"] + w_out * prov["price_output_per_m"]) / (w_in + w_out)
+    common = {**prov, "isl": workload[0], "osl": workload[1], "restricted_to": said,
+              "token_mix": f"{w_in:g}:{w_out:g}", "price_blended_per_m": price_blend}
+    out = []
+    for v in (list(views) if views else list(iso.pricing.views)):
+        t = iso.table.filter(pl.col(f"cost_total_{v}").is_not_null())
+        if t.height == 0:
+            lo, hi = iso.configs["intvty_min"].min(), iso.configs["intvty_max"].max()
+            out.append({**common, "view": v, "reachable_configs": 0,
+                        "status": f"unreachable: the {iso.configs.height} matching config(s) reach "
+                                  f"{lo:.0f}–{hi:.0f} tok/s/user (priced)"})
+            continue
+        best = t.sort(f"cost_total_{v}").row(0, named=True)
+        cin, cout, ctot = best[f"cost_input_{v}"], best[f"cost_output_{v}"], best[f"cost_total_{v}"]
+        out.append({
+            **common, "view": v, "status": "estimated", "reachable_configs": t.height,
+            "config": full_config_name(best), "topology": best["topology"], "config_disagg": best["disagg"],
+            "cost_total_per_m": ctot, "cost_input_per_m": cin, "cost_output_per_m": cout,
+            "margin_input": gross_margin(cin, prov["price_input_per_m"]) if cin else None,
+            "margin_output": gross_margin(cout, prov["price_output_per_m"]) if cout else None,
+            "margin_blended": gross_margin(ctot, price_blend),
+        })
+    return out
+
+
+MARGIN_SCHEMA = {
+    **PROVIDER_SCHEMA, **PROVIDER_RUNS, "restricted_to": pl.String, "view": pl.String, "status": pl.String,
+    "reachable_configs": pl.Int64, "config": pl.String, "topology": pl.String, "config_disagg": pl.Boolean,
+    "cost_total_per_m": pl.Float64,
+    "cost_input_per_m": pl.Float64, "cost_output_per_m": pl.Float64, "margin_input": pl.Float64,
+    "margin_output": pl.Float64, "token_mix": pl.String, "price_blended_per_m": pl.Float64,
+    "margin_blended": pl.Float64,
+}
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -273,32 +473,48 @@ def parse_side(text: str) -> dict[str, str]:
 
 def cross_silicon(iso: IsoResult, a: dict[str, Any], b: dict[str, Any], cost_metric: str,
                   a_name: str | None = None, b_name: str | None = None) -> pl.DataFrame:
-    """At each target, the cheapest config matching ``a`` vs the cheapest matching ``b`` (e.g. best B200 FP4 vs best
-    H200 FP8 across engines), with the ratio stated both ways."""
+    """Within each model and ISL/OSL, at each target: the cheapest config matching ``a`` vs the cheapest matching
+    ``b`` (e.g. best B200 FP4 vs best H200 FP8 across engines), with the ratio stated both ways. A model and
+    ISL/OSL where only one side was measured gets a row saying it has no like-for-like partner (never a match
+    to another model)."""
     a_name = a_name or "/".join(a.values())
     b_name = b_name or "/".join(b.values())
+    keys = like_for_like_keys(iso.configs.columns)
 
-    def best(sel):
-        t = iso.table
+    def matching(t: pl.DataFrame, sel: dict[str, Any]) -> pl.DataFrame:
         for k, v in sel.items():
             t = t.filter(pl.col(k) == v)
-        return (t.filter(pl.col(cost_metric).is_not_null()).sort(cost_metric).group_by("target", maintain_order=True)
-                .first().select("target", "label", cost_metric, "tput_per_gpu"))
+        return t
 
-    ba, bb = best(a), best(b)
-    grid = pl.DataFrame({"target": iso.targets}, schema={"target": pl.Float64})
-    out = (grid.join(ba.rename({"label": "config_a", cost_metric: "cost_a", "tput_per_gpu": "tput_a"}), on="target",
-                     how="left")
-           .join(bb.rename({"label": "config_b", cost_metric: "cost_b", "tput_per_gpu": "tput_b"}), on="target",
-                 how="left")
+    def best(sel: dict[str, Any]) -> pl.DataFrame:
+        return (matching(iso.table, sel).filter(pl.col(cost_metric).is_not_null()).sort(cost_metric)
+                .group_by([*keys, "target"], maintain_order=True).first()
+                .select(*keys, "target", "label", cost_metric, "tput_per_gpu"))
+
+    have_a = matching(iso.configs, a).select(keys).unique().with_columns(_a=pl.lit(True))
+    have_b = matching(iso.configs, b).select(keys).unique().with_columns(_b=pl.lit(True))
+    workloads = (have_a.join(have_b, on=keys, how="full", coalesce=True, nulls_equal=True)
+                 .with_columns(pl.col("_a").fill_null(False), pl.col("_b").fill_null(False)))
+    grid = workloads.join(pl.DataFrame({"target": iso.targets}, schema={"target": pl.Float64}), how="cross")
+    out = (grid.join(best(a).rename({"label": "config_a", cost_metric: "cost_a", "tput_per_gpu": "tput_a"}),
+                     on=[*keys, "target"], how="left", nulls_equal=True)
+           .join(best(b).rename({"label": "config_b", cost_metric: "cost_b", "tput_per_gpu": "tput_b"}),
+                 on=[*keys, "target"], how="left", nulls_equal=True)
            .with_columns(side_a=pl.lit(a_name), side_b=pl.lit(b_name)))
-    words = [ratio_words(x, y, a_name, b_name) for x, y in zip(out["cost_a"].to_list(), out["cost_b"].to_list())]
-    return out.with_columns(
+    words = []
+    for r in out.iter_rows(named=True):
+        if not (r["_a"] and r["_b"]):
+            missing = b_name if r["_a"] else a_name
+            words.append({"ratio": None, "saved_pct": None, "dashboard_pct": None,
+                          "text": f"{NO_PARTNER}: no {missing} config for {workload_text(r)}"})
+        else:
+            words.append(ratio_words(r["cost_a"], r["cost_b"], a_name, b_name))
+    return out.drop("_a", "_b").with_columns(
         ratio=pl.Series([w["ratio"] for w in words], dtype=pl.Float64),
         saved_pct=pl.Series([w["saved_pct"] for w in words], dtype=pl.Float64),
         dashboard_pct=pl.Series([w["dashboard_pct"] for w in words], dtype=pl.Float64),
         comparison=pl.Series([w["text"] for w in words], dtype=pl.String),
-    ).sort("target")
+    ).sort([*keys, "target"])
 
 
 PAIR_FORMATS = {
@@ -358,25 +574,35 @@ def paired_points(pc: PairComparison) -> tuple[pl.DataFrame, pl.DataFrame]:
     return pc.iso.points.filter(pl.col("label").is_in(labels)), fr
 
 
+MARGIN_IN = "margin in (all GPU time on input)"
+MARGIN_OUT = "margin out (all GPU time on output)"
+MARGIN_BLENDED = "blended margin"
 MARGIN_FORMATS = {
     "price in $/M": "${:.2f}", "price out $/M": "${:.2f}", "speed tok/s/user": "{:.0f}", "cost in $/M": "${:.3f}",
-    "cost out $/M": "${:.3f}", "cost total $/M": "${:.3f}", "margin in": "{:.0%}", "margin out": "{:.0%}",
+    "cost out $/M": "${:.3f}", "cost total $/M": "${:.3f}", MARGIN_IN: "{:.0%}", MARGIN_OUT: "{:.0%}",
+    "blended price $/M": "${:.3f}", MARGIN_BLENDED: "{:.0%}",
 }
 
 
 def margins_view(m: pl.DataFrame) -> pl.DataFrame:
-    """Provider margins with readable column names."""
+    """Provider margins with readable column names: per-token-type margins say what they charge, the blended
+    margin names its token mix, and the config is named in full."""
     return m.select(
-        pl.col("provider"), pl.col("model"), pl.col("view"), pl.col("tok_s_user").alias("speed tok/s/user"),
+        pl.col("provider"), pl.col("model"), pl.format("{}/{}", "isl", "osl").alias("benchmark ISL/OSL"),
+        pl.col("view"), pl.col("tok_s_user").alias("speed tok/s/user"),
         pl.col("price_input_per_m").alias("price in $/M"), pl.col("price_output_per_m").alias("price out $/M"),
         pl.col("cost_input_per_m").alias("cost in $/M"), pl.col("cost_output_per_m").alias("cost out $/M"),
-        pl.col("margin_input").alias("margin in"), pl.col("margin_output").alias("margin out"),
-        pl.col("config").alias("cheapest config at that speed"), pl.col("status"), pl.col("date"),
-        pl.col("source"))
+        pl.col("cost_total_per_m").alias("cost total $/M"),
+        pl.col("margin_input").alias(MARGIN_IN), pl.col("margin_output").alias(MARGIN_OUT),
+        pl.col("token_mix").alias("token mix in:out"), pl.col("price_blended_per_m").alias("blended price $/M"),
+        pl.col("margin_blended").alias(MARGIN_BLENDED),
+        pl.col("config").alias("cheapest config at that speed"), pl.col("topology"),
+        pl.col("restricted_to").alias("restricted to"), pl.col("status"), pl.col("date"), pl.col("source"))
 
 
 def cross_silicon_table(iso: IsoResult, specs: Sequence[str], cost_metric: str) -> pl.DataFrame:
-    """Several ``"b200/fp4 vs h200/fp8"`` comparisons as one table (see ``cross_silicon``)."""
+    """Several ``"b200/fp4 vs h200/fp8"`` comparisons as one table (see ``cross_silicon``): one row per model,
+    ISL/OSL, comparison and target; the model and ISL/OSL each row holds fixed are its first columns."""
     frames = []
     for spec in specs:
         if " vs " not in spec:
@@ -387,7 +613,7 @@ def cross_silicon_table(iso: IsoResult, specs: Sequence[str], cost_metric: str) 
         return pl.DataFrame()
     out = pl.concat(frames, how="vertical")
     return out.select(
-        pl.col("side_a").alias("A"), pl.col("side_b").alias("B"), pl.col("target").alias("target tok/s/user"),
+        pl.col("model"), pl.format("{}/{}", "isl", "osl").alias("ISL/OSL"), pl.col("side_a").alias("A"), pl.col("side_b").alias("B"), pl.col("target").alias("target tok/s/user"),
         pl.col("config_a").alias("best A config"), pl.col("cost_a").alias("cost A $/M"),
         pl.col("config_b").alias("best B config"), pl.col("cost_b").alias("cost B $/M"),
         pl.col("ratio"), pl.col("saved_pct").alias("saved %"), pl.col("dashboard_pct").alias("dashboard %"),
@@ -405,15 +631,28 @@ def provider_speeds(providers: pl.DataFrame, points: pl.DataFrame) -> dict[str, 
 
 
 def margin_caveats(margins: pl.DataFrame) -> list[str]:
-    """What a margin estimate does not know, stated beside it."""
+    """What a margin estimate does not know, and how to read its columns, stated beside it."""
     out = [
         "Benchmarks use random tokens with no prefix caching; real traffic with cache hits costs less to serve, so "
         "the benchmark cost is an upper bound and the margin a lower bound on this point of view.",
         "Costs come from a TCO model (owning or renting GPUs), not from the provider's books; prices are list prices.",
-        "The cheapest benchmarked config at the provider's speed is assumed; a provider on other hardware, software "
-        "or batch policy may sit elsewhere.",
+        "The cheapest benchmarked config at the provider's speed is assumed, among the configs matching what the "
+        "provider is stated to run (column 'restricted to'; empty: nothing stated, any config of the model).",
+        "Input and output margins charge the config's whole GPU-hour to one token type, so each understates its "
+        "margin (a negative one is not a loss). The blended margin sets the total-token cost against the price "
+        "blended at the stated input:output token mix (default the benchmark's ISL:OSL, whose inputs are uniform in "
+        "[0.8·ISL, ISL]): that one says whether serving the mix pays.",
     ]
-    if margins.height and margins["disagg"].fill_null(False).any():
+    est = margins.filter(pl.col("status") == "estimated")
+    split = est.filter(((pl.col("margin_input") < 0) | (pl.col("margin_output") < 0)) & (pl.col("margin_blended") > 0))
+    if split.height:
+        out.append(f"{split.height} row(s) show a negative per-token-type margin beside a positive blended one: "
+                   "the blended margin is the one to read.")
+    mixed = est.filter(pl.col("token_mix") != pl.format("{}:{}", "isl", "osl"))
+    if mixed.height:
+        out.append("A token mix other than the benchmark's ISL:OSL is stated: the price is blended at that mix, the "
+                   "cost is measured at the benchmark's ISL:OSL.")
+    if est.height and est["config_disagg"].fill_null(False).any():
         out.append("Some cheapest configs are disaggregated: their input/output $/M use prefill-/decode-only GPU "
                    "denominators and flatter the split; the total-token cost compares like for like.")
     unreach = margins.filter(pl.col("status").str.starts_with("unreachable"))
@@ -421,5 +660,6 @@ def margin_caveats(margins: pl.DataFrame) -> list[str]:
         out.append(f"{unreach.height} provider/view rows are unreachable: no benchmarked config reaches that speed; "
                    "no margin is estimated for them.")
     return out
+
 
 PROVIDER_FORMATS = {"price_input_per_m": "${:.2f}", "price_output_per_m": "${:.2f}", "tok_s_user": "{:.0f}"}

@@ -18,6 +18,7 @@ from .load.normalise import (
     hardware_expr,
     hw_suffix_framework_expr,
     model_key_expr,
+    model_key_for,
     spec_method_expr,
     topology_label_expr,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "hardware_expr",
     "hw_suffix_framework_expr",
     "model_key_expr",
+    "model_key_for",
     "spec_method_expr",
     "topology_label_expr",
 ]

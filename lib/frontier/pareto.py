@@ -12,8 +12,9 @@ sorted y-descending); otherwise kept points whose y ≤ the new y are popped and
 strictly increasing x and strictly decreasing y.
 
 Interpolation at target x: unreachable outside [min x, max x] (no extrapolation); a one-point frontier has a value
-only at |target − x| < 1e-6; otherwise a monotone cubic Hermite spline (Steffen, as d3.curveMonotoneX), clamped to
-the frontier's [min, max] of the splined values. A reciprocal metric (constant ÷ a throughput, e.g. $/M tokens) is
+only at |target − x| < 1e-6; otherwise a monotone cubic Hermite spline (the dashboard's ``monotoneSlopes``: Steffen
+interior slopes, one-sided ends; two knots are not a straight line), clamped to the frontier's [min, max] of the
+splined values. A reciprocal metric (constant ÷ a throughput, e.g. $/M tokens) is
 read as constant ÷ spline(throughput) when every frontier point agrees on metric × throughput within 0.1 %,
 otherwise splined directly. A frontier point lacking the metric makes the result unreachable (null), never 0.
 """
@@ -50,14 +51,16 @@ def frontier_reference(points: Sequence[dict[str, Any]], x: str, y: str) -> list
 
 
 def steffen_slopes(xs: Sequence[float], ys: Sequence[float]) -> list[float]:
-    """Tangents of the monotone cubic (d3.curveMonotoneX) at each knot."""
+    """Tangents at each knot, as the dashboard's ``monotoneSlopes`` (spec §3 step 4).
+
+    All slopes start at 0; interior ones are Steffen's; then ``m_0 = (3 s_0 − m_1)/2`` and, using that new
+    ``m_0`` when there are two knots, ``m_{n−1} = (3 s_{n−2} − m_{n−2})/2``. Two knots are therefore not a
+    straight line: ``steffen_slopes([0, 10], [0, 100]) == [15, 7.5]``."""
     n = len(xs)
     if n < 2:
         return [0.0] * n
     h = [xs[i + 1] - xs[i] for i in range(n - 1)]
     s = [(ys[i + 1] - ys[i]) / h[i] for i in range(n - 1)]
-    if n == 2:
-        return [s[0], s[0]]
     m = [0.0] * n
     for i in range(1, n - 1):
         p = (s[i - 1] * h[i] + s[i] * h[i - 1]) / (h[i - 1] + h[i])
@@ -259,6 +262,95 @@ def frontier_parts(df: pl.DataFrame, by: Sequence[str], x: str = "median_intvty"
     return FrontierParts(gid, first, rows[order], cid[order], cid_of_group, tied)
 
 
+class _Queries:
+    """Where each query (curve, target) sits on the frontier table: its curve's row range, the bracketing interval
+    and the window of four knots (lo−1, lo, lo+1, lo+2) that holds everything its spline needs."""
+
+    def __init__(self, cid: np.ndarray, xs: np.ndarray, q_cid: np.ndarray, q_t: np.ndarray):
+        n_curves = int(cid.max()) + 1 if cid.size else 0
+        self.length = np.bincount(cid, minlength=n_curves).astype(np.int64)
+        self.start = (np.concatenate([[0], np.cumsum(self.length)[:-1]]).astype(np.int64) if n_curves
+                      else np.zeros(0, np.int64))
+        self.n_curves, self.xs, self.t = n_curves, xs, q_t
+        self.known = (q_cid >= 0) & (q_cid < n_curves)
+        self.c = np.where(self.known, q_cid, 0)
+        self.len = np.where(self.known, self.length[self.c], 0)
+        self.first = self.start[self.c]
+        self.lo_local = _knots_at_or_below(cid, xs, self.c, q_t, self.first, self.len)
+        self.lo = self.first + self.lo_local
+        self.hi = np.minimum(self.lo + 1, self.first + np.maximum(self.len - 1, 0))
+        last = self.first + np.maximum(self.len - 1, 0)
+        x_min = xs[np.minimum(self.first, xs.size - 1)]
+        x_max = xs[np.minimum(last, xs.size - 1)]
+        self.single = self.len == 1
+        self.in_range = self.known & np.isfinite(q_t) & (
+            (self.single & (np.abs(q_t - x_min) < SINGLE_POINT_TOL))
+            | (~self.single & (self.len >= 2) & (q_t >= x_min) & (q_t <= x_max)))
+        n = xs.size
+        self.win = np.stack([np.maximum(self.lo - 1, 0), self.lo, np.minimum(self.lo + 1, n - 1),
+                             np.minimum(self.lo + 2, n - 1)])
+        self.xw = xs[self.win]
+        self.xw[2] = np.where(self.len >= 2, self.xw[2], self.xw[1])  # a one-point curve: hi is lo
+        self.lo_first = self.lo_local == 0
+        self.hi_last = self.lo_local + 1 == self.len - 1
+
+
+def _knots_at_or_below(cid: np.ndarray, xs: np.ndarray, q_c: np.ndarray, q_t: np.ndarray, q_start: np.ndarray,
+                       q_len: np.ndarray) -> np.ndarray:
+    """Index (within its curve) of the left knot of each query's interval: the binary search of spec §3 step 4
+    (``x[mid] ≤ target`` moves ``lo``), done as one lexicographic sort of knots and queries together."""
+    all_c = np.concatenate([cid, q_c])
+    all_x = np.concatenate([xs, np.where(np.isfinite(q_t), q_t, np.inf)])
+    is_q = np.concatenate([np.zeros(xs.size, np.int8), np.ones(q_t.size, np.int8)])
+    order = _argsort_keys([all_c, all_x, is_q], [False, False, False])
+    cnt = np.empty(all_c.size, np.int64)
+    cnt[order] = np.cumsum(is_q[order] == 0)
+    local_le = cnt[xs.size:] - q_start
+    return np.clip(local_le - 1, 0, np.maximum(q_len - 2, 0))
+
+
+def _hermite_many(qs: _Queries, vals: np.ndarray, q: np.ndarray | slice = slice(None)) -> np.ndarray:
+    """The spline of ``vals`` (one value per frontier row) at the queries ``q`` (all by default): the arithmetic
+    of ``steffen_slopes`` and ``_hermite``, knot by knot (interior slopes, end slopes, two-knot ends)."""
+    yw = vals[qs.win[:, q]]
+    x0, x1, x2, x3 = qs.xw[0, q], qs.xw[1, q], qs.xw[2, q], qs.xw[3, q]
+    len_q = qs.len[q]
+    two, more = len_q == 2, len_q > 2
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        h0, h1, h2 = x1 - x0, x2 - x1, x3 - x2
+        s0, s1, s2 = (yw[1] - yw[0]) / h0, (yw[2] - yw[1]) / h1, (yw[3] - yw[2]) / h2
+        i_lo = _interior(s0, s1, h0, h1)
+        i_hi = _interior(s1, s2, h1, h2)
+        # two knots: m_0 = (3 s − 0)/2, then m_1 = (3 s − m_0)/2 with the new m_0
+        m_lo = np.where(two, 1.5 * s1, np.where(more, np.where(qs.lo_first[q], (3 * s1 - i_hi) / 2, i_lo), 0.0))
+        m_hi = np.where(two, 0.75 * s1, np.where(more, np.where(qs.hi_last[q], (3 * s1 - i_lo) / 2, i_hi), 0.0))
+        y1 = np.where(len_q >= 2, yw[2], yw[1])
+        u = np.where(h1 > 0, (qs.t[q] - x1) / np.where(h1 > 0, h1, 1.0), 0.0)
+        u2, u3 = u * u, u * u * u
+        return ((2 * u3 - 3 * u2 + 1) * yw[1] + (u3 - 2 * u2 + u) * h1 * m_lo
+                + (-2 * u3 + 3 * u2) * y1 + (u3 - u2) * h1 * m_hi)
+
+
+def _clamped_spline(qs: _Queries, vals: np.ndarray, q: np.ndarray | slice = slice(None)) -> np.ndarray:
+    """The spline of ``vals`` at the queries ``q``, clamped to each curve's [min, max] of ``vals`` (step 5)."""
+    vmin, vmax = _segment_minmax(vals, qs.start, qs.length)
+    return np.clip(_hermite_many(qs, vals, q), vmin[qs.c[q]], vmax[qs.c[q]])
+
+
+def _reciprocal_agreement(qs: _Queries, cid: np.ndarray, vals: np.ndarray, thr: np.ndarray) -> tuple[np.ndarray,
+                                                                                                    np.ndarray]:
+    """Per curve: do all frontier points agree on ``vals × thr`` within 0.1 % (and have a usable throughput), and
+    the constant (from the curve's first point) (step 6)."""
+    bad_thr = ~np.isfinite(thr) | (thr <= 0)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        k = vals * thr
+        k0 = k[qs.start]
+        dev = np.abs(k / np.repeat(k0, qs.length) - 1.0)
+    off = (dev > RECIPROCAL_AGREEMENT) | ~np.isfinite(dev) | bad_thr
+    agree = (np.bincount(cid, weights=off.astype(float), minlength=qs.n_curves) == 0) & (k0 != 0)
+    return agree, k0
+
+
 def interpolate_many(
     fr: pl.DataFrame,
     targets: pl.DataFrame,
@@ -275,117 +367,53 @@ def interpolate_many(
     """
     cid = fr["curve_id"].to_numpy()
     xs = fr[x].to_numpy().astype(float)
-    n_curves = int(cid.max()) + 1 if cid.size else 0
-    length = np.bincount(cid, minlength=n_curves).astype(np.int64)
-    start = np.concatenate([[0], np.cumsum(length)[:-1]]).astype(np.int64) if n_curves else np.zeros(0, np.int64)
     q_cid = targets["curve_id"].to_numpy().astype(np.int64)
     q_t = targets["target"].to_numpy().astype(float)
-    nq = q_t.size
-    out: dict[str, Any] = {}
-    if nq == 0 or n_curves == 0:
+    if q_t.size == 0 or cid.size == 0:
         empty = targets.with_columns(reachable=pl.lit(False), lo=pl.lit(None, dtype=pl.Int64),
                                      hi=pl.lit(None, dtype=pl.Int64))
         return empty.with_columns([pl.lit(None, dtype=pl.Float64).alias(mcol) for mcol in metrics])
-    known = (q_cid >= 0) & (q_cid < n_curves)
-    q_c = np.where(known, q_cid, 0)
-    q_len = np.where(known, length[q_c], 0)
-    q_start = start[q_c]
-    # local count of frontier x ≤ target, by one lexicographic sort of knots and queries together
-    all_c = np.concatenate([cid, q_c])
-    all_x = np.concatenate([xs, np.where(np.isfinite(q_t), q_t, np.inf)])
-    is_q = np.concatenate([np.zeros(xs.size, np.int8), np.ones(nq, np.int8)])
-    order = _argsort_keys([all_c, all_x, is_q], [False, False, False])
-    knots_before = np.cumsum(is_q[order] == 0)
-    cnt = np.empty(all_c.size, np.int64)
-    cnt[order] = knots_before
-    local_le = cnt[xs.size:] - q_start
-    lo_local = np.clip(local_le - 1, 0, np.maximum(q_len - 2, 0))
-    lo = q_start + lo_local
-    hi = np.minimum(lo + 1, q_start + np.maximum(q_len - 1, 0))
-    last_idx = q_start + np.maximum(q_len - 1, 0)
-    x_min = xs[np.minimum(q_start, xs.size - 1)]
-    x_max = xs[np.minimum(last_idx, xs.size - 1)]
-    single = q_len == 1
-    in_range = known & np.isfinite(q_t) & (
-        (single & (np.abs(q_t - x_min) < SINGLE_POINT_TOL)) | (~single & (q_len >= 2) & (q_t >= x_min) & (q_t <= x_max)))
-    # Everything a query needs sits in a window of four knots (lo-1, lo, lo+1, lo+2): gather those once per
-    # metric and compute the two Steffen tangents and the Hermite value on dense arrays (the arithmetic of
-    # ``steffen_slopes`` and ``_hermite``, knot by knot: interior slopes, end slopes, two-point lines).
-    n = xs.size
-    win = np.stack([np.maximum(lo - 1, 0), lo, np.minimum(lo + 1, n - 1), np.minimum(lo + 2, n - 1)])
-    xw = xs[win]
-    xw[2] = np.where(q_len >= 2, xw[2], xw[1])  # a one-point curve: hi is lo
-    lo_first = lo_local == 0
-    hi_last = lo_local + 1 == q_len - 1
-    two, more = q_len == 2, q_len > 2
-
-    def hermite(vals: np.ndarray, q: np.ndarray | slice = slice(None)) -> np.ndarray:
-        """The spline of ``vals`` at the queries ``q`` (all by default)."""
-        yw = vals[win[:, q]]
-        x0, x1, x2, x3 = xw[0, q], xw[1, q], xw[2, q], xw[3, q]
-        tw, more_q, len_q = two[q], more[q], q_len[q]
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            h0, h1, h2 = x1 - x0, x2 - x1, x3 - x2
-            s0, s1, s2 = (yw[1] - yw[0]) / h0, (yw[2] - yw[1]) / h1, (yw[3] - yw[2]) / h2
-            i_lo = _interior(s0, s1, h0, h1)
-            i_hi = _interior(s1, s2, h1, h2)
-            m_lo = np.where(tw, s1, np.where(more_q, np.where(lo_first[q], (3 * s1 - i_hi) / 2, i_lo), 0.0))
-            m_hi = np.where(tw, s1, np.where(more_q, np.where(hi_last[q], (3 * s1 - i_lo) / 2, i_hi), 0.0))
-            y1 = np.where(len_q >= 2, yw[2], yw[1])
-            h = h1
-            u = np.where(h > 0, (q_t[q] - x1) / np.where(h > 0, h, 1.0), 0.0)
-            u2, u3 = u * u, u * u * u
-            return ((2 * u3 - 3 * u2 + 1) * yw[1] + (u3 - 2 * u2 + u) * h * m_lo
-                    + (-2 * u3 + 3 * u2) * y1 + (u3 - u2) * h * m_hi)
-
-    recip_cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    qs = _Queries(cid, xs, q_cid, q_t)
     spline_of: dict[str, np.ndarray] = {}  # column → its clamped spline at every query (computed once)
-    for mcol, recip in metrics.items():
-        vals = fr[mcol].cast(pl.Float64).to_numpy().astype(float) if mcol in fr.columns else np.full(xs.size, np.nan)
-        missing = ~np.isfinite(vals)
-        curve_missing = np.bincount(cid, weights=missing.astype(float), minlength=n_curves) > 0
-        vmin, vmax = _segment_minmax(vals, start, length)
-        direct = np.ones(nq, dtype=bool)  # queries read off this metric's own spline
-        recip_value = None
-        if recip is not None and recip in fr.columns:
-            if recip not in recip_cache:
-                thr = fr[recip].cast(pl.Float64).to_numpy().astype(float)
-                bad_thr = ~np.isfinite(thr) | (thr <= 0)
-                # the throughput spline (a curve with an unusable throughput never takes this path: see agree)
-                if recip not in spline_of:
-                    tmin, tmax = _segment_minmax(thr, start, length)
-                    spline_of[recip] = np.clip(hermite(thr), tmin[q_c], tmax[q_c])
-                recip_cache[recip] = (thr, bad_thr, spline_of[recip])
-            thr, bad_thr, tv = recip_cache[recip]
-            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-                k = vals * thr
-                k0 = k[start]
-                dev = np.abs(k / np.repeat(k0, length) - 1.0)
-            agree = (np.bincount(cid, weights=((dev > RECIPROCAL_AGREEMENT) | ~np.isfinite(dev)
-                                               | bad_thr).astype(float), minlength=n_curves) == 0) & (k0 != 0)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                recip_value = k0[q_c] / tv
-            direct = ~agree[q_c]
-        # the metric's own spline, clamped to its range, only where it is used
-        value = np.full(nq, np.nan) if recip_value is None else recip_value
-        q_direct = np.flatnonzero(direct)
-        if q_direct.size == nq and recip_value is None:
-            value = np.clip(hermite(vals), vmin[q_c], vmax[q_c])
-            if mcol in fr.columns:
-                spline_of[mcol] = value
-        elif q_direct.size:
-            value[q_direct] = np.clip(hermite(vals, q_direct), vmin[q_c[q_direct]], vmax[q_c[q_direct]])
-        value = np.where(single, vals[np.minimum(q_start, xs.size - 1)], value)
-        ok = in_range & ~curve_missing[q_c]
-        out[mcol] = np.where(ok, value, np.nan)
-    reach = in_range
-    res = targets.with_columns(
-        reachable=pl.Series(reach),
-        lo=pl.Series(np.where(known, lo, -1)).cast(pl.Int64),
-        hi=pl.Series(np.where(known, hi, -1)).cast(pl.Int64),
+
+    def spline(col: str, vals: np.ndarray) -> np.ndarray:
+        if col not in spline_of:
+            spline_of[col] = _clamped_spline(qs, vals)
+        return spline_of[col]
+
+    out = {mcol: _metric_at(qs, fr, cid, mcol, recip, spline) for mcol, recip in metrics.items()}
+    return targets.with_columns(
+        reachable=pl.Series(qs.in_range),
+        lo=pl.Series(np.where(qs.known, qs.lo, -1)).cast(pl.Int64),
+        hi=pl.Series(np.where(qs.known, qs.hi, -1)).cast(pl.Int64),
         **{mcol: pl.Series(v).fill_nan(None) for mcol, v in out.items()},
     )
-    return res
+
+
+def _metric_at(qs: _Queries, fr: pl.DataFrame, cid: np.ndarray, mcol: str, recip: str | None,
+               spline: Any) -> np.ndarray:
+    """One metric at every query (NaN where unreachable): constant ÷ spline(throughput) on curves whose points
+    agree on metric × throughput, else the metric's own clamped spline; a one-point curve gives its value."""
+    n_fr = qs.xs.size
+    vals = fr[mcol].cast(pl.Float64).to_numpy().astype(float) if mcol in fr.columns else np.full(n_fr, np.nan)
+    curve_missing = np.bincount(cid, weights=(~np.isfinite(vals)).astype(float), minlength=qs.n_curves) > 0
+    nq = qs.t.size
+    direct = np.ones(nq, dtype=bool)  # queries read off this metric's own spline
+    value = np.full(nq, np.nan)
+    if recip is not None and recip in fr.columns:
+        thr = fr[recip].cast(pl.Float64).to_numpy().astype(float)
+        agree, k0 = _reciprocal_agreement(qs, cid, vals, thr)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = k0[qs.c] / spline(recip, thr)
+        direct = ~agree[qs.c]
+    q_direct = np.flatnonzero(direct)
+    if q_direct.size == nq and mcol in fr.columns:
+        value = spline(mcol, vals).copy()
+    elif q_direct.size:
+        value[q_direct] = _clamped_spline(qs, vals, q_direct)
+    value = np.where(qs.single, vals[np.minimum(qs.first, n_fr - 1)], value)
+    ok = qs.in_range & ~curve_missing[qs.c]
+    return np.where(ok, value, np.nan)
 
 
 def _interior(s_prev: np.ndarray, s: np.ndarray, h_prev: np.ndarray, h: np.ndarray) -> np.ndarray:

@@ -37,6 +37,7 @@ from typing import Any, Iterable, Sequence
 
 import polars as pl
 
+from .compare import LIKE_FOR_LIKE
 from .economics import Pricing
 from .iso import LABEL_PARTS, IsoResult, iso_table, label_expr, targets_from
 from .schema import CURVE_KEY, POINT_KEY
@@ -46,7 +47,7 @@ FIRST = "first measurement"
 MEASURED = "measured"
 UNREACHABLE = "unreachable"
 #: the best config per period is chosen among configs serving the same workload
-WORKLOAD = ("model", "isl", "osl")
+WORKLOAD = LIKE_FOR_LIKE  # a trend never follows a config across models or ISL/OSL
 NO_CHANGE = "no change in image, framework or topologies (same setup re-measured)"
 NO_CHANGE_NO_IMAGE = "no change in framework or topologies (image not recorded)"
 
@@ -204,7 +205,7 @@ def trend(
     price table (default: newest dashboard table); view: its $/GPU-hour column for ``cost_total`` (default: the
     first view). key: the columns that make a config (default ``CURVE_KEY``; drop ``"framework"`` to follow a
     config across engines, e.g. SGLang → TensorRT-LLM, which the changes then report; must include
-    ``"hardware"``).
+    ``"hardware"`` and ``compare.LIKE_FOR_LIKE``: model, ISL and OSL).
     """
     tlist = targets_from(targets)
     if not tlist:
@@ -218,6 +219,8 @@ def trend(
     key = list(key)
     if "hardware" not in key:
         raise ValueError("key must include 'hardware' (prices are per GPU)")
+    if any(c not in key for c in LIKE_FOR_LIKE):
+        raise ValueError(f"key must include {list(LIKE_FOR_LIKE)}: a trend holds model and ISL/OSL fixed")
     pts, periods = with_periods(points)
     pts, superseded = newest_within_period(pts)
     periods = periods.drop("rows").join(pts.group_by("period").len("rows"), on="period", how="left") \

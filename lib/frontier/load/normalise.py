@@ -79,6 +79,18 @@ NO_SPEC_STRINGS = ("", "null", "none", "false", "no")
 RUN_URL_RE = re.compile(r"/runs/(\d+)(?:/attempts?/(\d+))?")
 
 
+def model_key_for(prefix: str | None, path: str | None) -> str | None:
+    """Model key from an artifact's prefix or, failing that, a model path or id (``openai/gpt-oss-120b``)."""
+    if prefix:
+        return prefix.strip().lower()
+    if path:
+        low = path.lower()
+        for pattern, key in MODEL_PATH_PATTERNS:
+            if pattern in low:
+                return key
+    return None
+
+
 def bool_expr(col: str) -> pl.Expr:
     """A column holding booleans or strings like "true"/"False"/"1"/"" → Boolean (unknown strings → null)."""
     s = pl.col(col).cast(pl.String).str.strip_chars().str.to_lowercase()
@@ -127,7 +139,8 @@ def gpu_count_expr() -> pl.Expr:
     single = pl.col("tp") * pl.col("pp").fill_null(1) * pl.col("pcp_size").fill_null(1)
     split = pl.col("num_prefill_gpu") + pl.col("num_decode_gpu")
     use_split = (pl.col("disagg").fill_null(False) | pl.col("is_multinode").fill_null(False)) & split.is_not_null()
-    return pl.when(use_split).then(split).otherwise(single).cast(pl.Int32)
+    # counts past the Int32 range become null here; validation skips those rows naming the field
+    return pl.when(use_split).then(split).otherwise(single).cast(pl.Int32, strict=False)
 
 
 def _part(prefix: str, tp: str, ep: str, dpa: str) -> pl.Expr:

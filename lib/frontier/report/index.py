@@ -1,0 +1,126 @@
+"""``<out>/index.html``: every report in an output folder with its status, last good run, parameters and files."""
+from __future__ import annotations
+
+import html
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from frontier import paths
+
+from ._files import iso, now, read_json, write_atomic
+from .outdir import GENERATOR_TAG, check_out_dir
+
+
+def _params_summary(p: Mapping[str, Any] | None, limit: int = 200) -> str:
+    """The parameter overrides of a run in one line of at most ``limit`` characters."""
+    if not p:
+        return "defaults"
+    parts = []
+    for k, v in p.items():
+        if k == "data_paths" and isinstance(v, list):
+            v = ", ".join(os.path.relpath(x, paths.ROOT) if str(x).startswith(str(paths.ROOT)) else str(x)
+                          for x in v)
+        parts.append(f"{k}={v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)}")
+    s = "; ".join(parts)
+    return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+_CSS = (
+    "body{font-family:-apple-system,'Segoe UI','Liberation Sans',Helvetica,Arial,sans-serif;color:#1f2328;"
+    "background:#fff;margin:24px;font-size:14px}"
+    "table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #e6e8eb;padding:6px 10px;"
+    "text-align:left;vertical-align:top}th{background:#f6f8fa;border-bottom:2px solid #8c959f}"
+    ".good{color:#0a7a3c;font-weight:700}.bad{color:#b3261e;font-weight:700}.err{color:#7a2e00;font-size:12px;"
+    "max-width:420px;white-space:pre-wrap}.params{font-family:'DejaVu Sans Mono',monospace;font-size:12px;"
+    "max-width:380px;word-break:break-word}.figs{font-size:12px;margin-top:4px}.name{font-weight:600}"
+    "a{color:#0969da}.muted{color:#57606a;font-size:12px}"
+)
+
+
+def write_index(out_dir: str | Path | None = None) -> Path:
+    """Write ``<out_dir>/index.html`` listing every report folder: status, last good run, parameters, links.
+
+    A report is ``failed`` when its latest run failed (``failed.json`` newer than ``run.json``). An existing
+    ``index.html`` the runner did not write is left alone (:class:`ReportError`)."""
+    out = Path(out_dir if out_dir is not None else paths.REPORTS)
+    check_out_dir(out, [])
+    out.mkdir(parents=True, exist_ok=True)
+    rows = [_row_html(*entry) for entry in _report_entries(out)]
+    target = out / "index.html"
+    write_atomic(target, _page_html(rows))
+    return target
+
+
+def _report_entries(out: Path) -> list[tuple[Path, dict[str, Any] | None, dict[str, Any] | None, bool]]:
+    """(folder, run.json, failed.json, latest run failed) for every report folder in ``out``."""
+    entries = []
+    for d in sorted(p for p in out.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+        run = read_json(d / "run.json")
+        failed = read_json(d / "failed.json")
+        if run is None and failed is None:
+            continue
+        is_failed = failed is not None and (run is None or str(failed.get("finished_utc", ""))
+                                            >= str(run.get("finished_utc", "")))
+        entries.append((d, run, failed, is_failed))
+    return entries
+
+
+def _links(d: Path) -> tuple[list[str], str]:
+    """Links to a report folder's files (escaped), and the links to its figures."""
+    e = html.escape
+    name = d.name
+    href = e(name, quote=True)
+    links = []
+    if (d / "index.html").exists():
+        links.append(f'<a href="{href}/index.html">report</a>')
+    if (d / "failed.html").exists():
+        links.append(f'<a href="{href}/failed.html">failure report</a>')
+    if (d / "summary.json").exists():
+        links.append(f'<a href="{href}/summary.json">summary.json</a>')
+    if (d / f"{name}.ipynb").exists():
+        links.append(f'<a href="{href}/{href}.ipynb">notebook</a>')
+    figs = sorted(p.name for p in (d / "figures").glob("*") if p.is_file()) if (d / "figures").is_dir() else []
+    fig_links = " ".join(f'<a href="{href}/figures/{e(f, quote=True)}">{e(f)}</a>' for f in figs)
+    return links, fig_links
+
+
+def _row_html(d: Path, run: dict[str, Any] | None, failed: dict[str, Any] | None, is_failed: bool) -> str:
+    """One table row of the index (every string from the report folder escaped)."""
+    e = html.escape
+    links, fig_links = _links(d)
+    status = ('<span class="bad">failed</span>' if is_failed else '<span class="good">ok</span>')
+    err = ""
+    if is_failed and failed:
+        err = f'<div class="err">{e(str(failed.get("error", "")))} ({e(str(failed.get("finished_utc", "")))})</div>'
+    src = run if run is not None else failed
+    params = _params_summary((src or {}).get("parameter_overrides"))
+    return (
+        "<tr>"
+        f'<td class="name">{e(d.name)}</td><td>{status}{err}</td>'
+        f"<td>{e(str(run.get('finished_utc', '—'))) if run else '—'}</td>"
+        f'<td class="params">{e(params)}</td>'
+        f"<td>{' · '.join(links)}{'<div class=figs>' + fig_links + '</div>' if fig_links else ''}</td>"
+        "</tr>"
+    )
+
+
+def _page_html(rows: list[str]) -> str:
+    """The whole index page around its table rows."""
+    from frontier import __version__
+
+    e = html.escape
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f"{GENERATOR_TAG}<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        "<title>Reports</title>"
+        f"<style>{_CSS}</style></head>\n<body>\n<h1>Reports</h1>\n"
+        f"<p class=\"muted\">Index written {e(iso(now()))} UTC by frontier {e(__version__)}. "
+        "Every report is a single self-contained file that opens with no network.</p>\n"
+        "<table><thead><tr><th>Report</th><th>Status</th><th>Last good run (UTC)</th>"
+        "<th>Parameters</th><th>Files</th></tr></thead><tbody>\n"
+        + ("\n".join(rows) if rows else '<tr><td colspan="5">No reports yet.</td></tr>')
+        + "\n</tbody></table>\n</body></html>\n"
+    )
