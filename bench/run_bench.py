@@ -446,29 +446,37 @@ def main(argv: list[str] | None = None) -> int:
     targets = targets_for(args.targets)
     results: dict[str, Any] = {}
 
-    def run(name: str, step: str, times: int = 1, before: Any = None, **params: Any) -> dict[str, Any]:
-        """Run a step ``times`` times (fresh process each); keep the fastest run, all times and the highest peak."""
-        print(f"  {name} …", end="", flush=True)
-        runs = []
-        for _ in range(max(times, 1)):
-            if before is not None:
-                before()
-            runs.append(run_step(step, {"work": str(work), "targets": targets, "seed": args.seed,
-                                        "ref_configs": ref_configs, **params}))
+    def keep(name: str, runs: list[dict[str, Any]]) -> dict[str, Any]:
+        """The fastest run, every run's time and the highest peak, as ``results[name]``."""
         r = dict(min(runs, key=lambda x: x["seconds"]))
         r["all_seconds"] = [x["seconds"] for x in runs]
         for k in ("peak_rss_mb", "iso_table_peak_rss_mb", "with_frontier_and_points_peak_rss_mb"):
             if k in r:
                 r[k] = max(x[k] for x in runs)
-        print(f" {', '.join(f'{x:.2f}' for x in r['all_seconds'])} s, peak {r['peak_rss_mb']:.0f} MB", flush=True)
+        print(f"  {name}: {', '.join(f'{x:.2f}' for x in r['all_seconds'])} s, peak {r['peak_rss_mb']:.0f} MB",
+              flush=True)
         results[name] = r
         return r
+
+    def measure(step: str, before: Any = None, **params: Any) -> dict[str, Any]:
+        if before is not None:
+            before()
+        return run_step(step, {"work": str(work), "targets": targets, "seed": args.seed,
+                               "ref_configs": ref_configs, **params})
+
+    def run(name: str, step: str, times: int = 1, before: Any = None, **params: Any) -> dict[str, Any]:
+        """Run a step ``times`` times (fresh process each); keep the fastest run, all times and the highest peak."""
+        return keep(name, [measure(step, before, **params) for _ in range(max(times, 1))])
 
     reps = 1 if args.quick else max(args.repeat, 1)
     try:
         for layout, path in (("many_files", many), ("one_file", one)):
-            run(f"parse_floor_{layout}", "parse_floor", reps, path=str(path))
-            run(f"load_lib_{layout}", "load_lib", reps, path=str(path))
+            floor_runs, lib_runs = [], []
+            for _ in range(reps):  # alternating, so the floor and the load see the same machine load
+                floor_runs.append(measure("parse_floor", path=str(path)))
+                lib_runs.append(measure("load_lib", path=str(path)))
+            keep(f"parse_floor_{layout}", floor_runs)
+            keep(f"load_lib_{layout}", lib_runs)
             if not (args.quick and layout == "one_file"):
                 run(f"load_pandas_{layout}", "load_pandas", path=str(path))
         for layout, path in (("many_files", many), ("one_file", one)):
@@ -572,7 +580,8 @@ def main(argv: list[str] | None = None) -> int:
         "method": {
             "timing": "wall clock (time.perf_counter) of the step inside a fresh subprocess, imports excluded; "
                       "library steps run --repeat times and the fastest run is reported (all_seconds has every "
-                      "run); the pandas baseline and the reference loop run once",
+                      "run; the parse floor and the load alternate); the pandas baseline and the reference loop "
+                      "run once",
             "memory": "peak RSS of that subprocess (VmHWM from /proc/self/status; ru_maxrss where there is no "
                       "/proc), including the interpreter + imports baseline reported as rss_after_imports_mb",
             "loop": "pareto.interpolate_reference per config × metric × target on plain dicts, timed on a random "
