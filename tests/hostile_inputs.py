@@ -302,6 +302,12 @@ def fifo(d: Path) -> str:
     return "not a regular file"
 
 
+def fifo_matched_by_glob(d: Path) -> str:
+    """A FIFO named like data, reached through a glob (the tests load ``folder/*.json`` too)."""
+    os.mkfifo(d / "zz.json")
+    return "not a regular file"
+
+
 def dangling_symlink(d: Path) -> str:
     os.symlink(d / "gone.json", d / "dangling.json")
     return "dangling"
@@ -338,7 +344,7 @@ CASES: dict[str, Callable[[Path], str | None]] = {f.__name__: f for f in (
     zip_encrypted, zip_corrupt_deflate, zip_unsupported_method, zip_symlink_member, zip_many_members,
     zip_bomb_small, zip_bomb_big, lone_surrogate, long_line_medium, long_line_1gib, long_agg_row_1gib,
     csv_concurrency_4_5,
-    duplicate_keys, unreadable_subfolder, hidden_files, fifo, dangling_symlink, symlink_to_a_listed_file,
+    duplicate_keys, unreadable_subfolder, hidden_files, fifo, fifo_matched_by_glob, dangling_symlink, symlink_to_a_listed_file,
     symlink_loops, escape_sequence_name, non_utf8_name,
 )}
 SLOW = ("zip_bomb_big", "long_line_1gib", "long_agg_row_1gib")

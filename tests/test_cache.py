@@ -280,13 +280,12 @@ def _writer(args):
     frame = pl.DataFrame({"a": list(range(2000))}, schema={"a": pl.Int64})
     ok = 0
     for i in range(n):
-        key = f"{i % 3:032x}"  # writers race on the same three keys
+        key = f"{i % 5:032x}"  # writers race on the same five keys
         cache_mod.put(key, frame, {"rows": 2000}, cache_dir, max_entries=2)
         hit = cache_mod.get(key, cache_dir)
-        if hit is not None:
+        if hit is not None:  # a miss is allowed (another writer evicted it); a wrong or partial entry is not
             assert hit[0].height == 2000 and hit[1] == {"rows": 2000}
             ok += 1
-        cache_mod.content_hashes([cache_dir / "x"] if (cache_dir / "x").exists() else [], cache_dir)
     return ok
 
 
@@ -296,8 +295,30 @@ def test_concurrent_writers_never_expose_a_half_written_entry(tmp_path):
         results = pool.map(_writer, [(tmp_path, 15)] * 3)
     assert sum(results) > 0
     for js in tmp_path.glob("load-*.json"):
-        key = js.name[5:-5]
-        points, report = cache_mod.get(key, tmp_path)
-        assert points.height == 2000
-    assert len(list(tmp_path.glob("load-*.json"))) <= 2
+        hit = cache_mod.get(js.name[5:-5], tmp_path)
+        assert hit is None or (hit[0].height == 2000 and hit[1] == {"rows": 2000})
+    # each writer evicts down to 2 after its own write; the last evictions may race with the others' writes
+    assert len(list(tmp_path.glob("load-*.json"))) <= 2 + 2
     assert not list(tmp_path.glob(".tmp-*"))
+
+
+@pytest.mark.parametrize("damage", ["rows", "files", "counts"])
+def test_load_with_a_damaged_but_parseable_report_in_the_cache_reloads(tmp_path, damage):
+    """A ``load-*.json`` that parses but does not describe a load is a miss with a note in the load report."""
+    src = tmp_path / "a.json"
+    _sweep(src)
+    cache = tmp_path / "processed"
+    load(src, cache_dir=cache)
+    (js,) = cache.glob("load-*.json")
+    env = json.loads(js.read_text())
+    if damage == "rows":
+        env["report"]["rows_read"] = "many"
+    elif damage == "files":
+        env["report"]["files"] = [{"oops": 1}]
+    else:
+        env["report"]["rows_loaded"] += 1
+    js.write_text(json.dumps(env))
+    res = load(src, cache_dir=cache)
+    assert not res.report.from_cache and res.points.height == 2
+    assert any("cache" in n for n in res.report.notes), res.report.notes
+    assert "note: cache" in res.report.summary()

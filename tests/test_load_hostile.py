@@ -132,6 +132,14 @@ def _cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
                           timeout=timeout, errors="surrogateescape")
 
 
+def test_fifo_matched_by_a_glob_is_never_opened(tmp_path):
+    build_case("fifo_matched_by_glob", tmp_path)
+    out = _cli(str(tmp_path / "*.json"), "--json", "--files", "--no-cache", timeout=60)
+    assert out.returncode == 0, out.stderr
+    files = {f["path"].rsplit("/", 1)[-1]: f for f in json.loads(out.stdout)["files"]}
+    assert files["zz.json"]["status"] == "skipped" and "FIFO" in files["zz.json"]["reason"]
+
+
 def test_glob_over_two_symlink_loops_finishes(tmp_path):
     build_case("symlink_loops", tmp_path)
     out = _cli(str(tmp_path / "**" / "*.json"), "--json", "--files", "--no-cache", timeout=60)

@@ -296,11 +296,13 @@ def evict(cache_dir: Path | None = None, *, max_entries: int = MAX_ENTRIES, max_
                 _unlink(p)
         elif name.startswith("load-") and name.endswith(".json"):
             k = name[5:-5]
-            pq_size = 0
             try:
                 pq_size = (d / f"load-{k}.parquet").stat().st_size
-            except OSError:
-                pass
+            except OSError:  # a report without its table (a concurrent eviction): removed once stale
+                if now - st.st_mtime > STALE_TMP_SECONDS:
+                    _unlink(p)
+                    continue
+                pq_size = 0
             entries.append((st.st_mtime, k, st.st_size + pq_size))
         elif name.startswith("load-") and name.endswith(".parquet") and name[:-8] + ".json" not in name_set:
             if now - st.st_mtime > STALE_TMP_SECONDS:  # a report-less parquet (a writer died in between)

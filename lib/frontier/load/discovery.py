@@ -125,17 +125,9 @@ def expand(paths: Iterable[str | Path], resolved: dict[Path, Path] | None = None
             if not matches:
                 out.missing.append(str(p))
             for m in matches:
-                found.extend(_walk(m, out.problems) if m.is_dir() else [(m, None)])
+                _add(m, _kind_of(m), found, out)
             continue
-        kind = _kind_of(p)
-        if kind == "folder" or kind == "folder link":
-            found.extend(_walk(p, out.problems))
-        elif kind == "file":
-            found.append((p, None))
-        elif kind == "missing":
-            out.missing.append(str(p))
-        else:
-            out.problems.append((str(p), kind, kind))
+        _add(p, _kind_of(p), found, out)
     first: dict[Path, int] = {}  # resolved path → index in out.files
     links: set[int] = set()  # indices of files reached through a symbolic link
     real: list[Path] = []
@@ -158,6 +150,19 @@ def expand(paths: Iterable[str | Path], resolved: dict[Path, Path] | None = None
     if resolved is not None:
         resolved.update(zip(out.files, real))
     return out
+
+
+def _add(p: Path, kind: str, found: list[tuple[Path, Path | None]], out: Expanded) -> None:
+    """An input path (given, or matched by a glob): a folder is walked (also through a link: it was named), a
+    file added, anything else recorded (a FIFO is never opened: it could block the load forever)."""
+    if kind in ("folder", "folder link"):
+        found.extend(_walk(p, out.problems))
+    elif kind == "file":
+        found.append((p, None))
+    elif kind == "missing":
+        out.missing.append(str(p))
+    else:
+        out.problems.append((str(p), kind.split(" (")[0] if kind.startswith("unreadable") else kind, kind))
 
 
 def _kind_of(p: Path | os.DirEntry) -> str:
