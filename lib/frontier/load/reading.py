@@ -10,7 +10,7 @@ from __future__ import annotations
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import numpy as np
 import polars as pl
@@ -24,6 +24,8 @@ from .readers.ndjson import NDJSON_BATCH_BYTES, NotFast, fast_lines, parse_ndjso
 from .report import FileEntry, LoadReport, SkipEntry
 
 _HASH_IN_FLIGHT_BYTES = 64 << 20  # file contents waiting for the hashing thread, at most
+#: receives (index of the frame's first file, raw frame)
+RawSink = Callable[[int, pl.DataFrame], None]
 
 
 @dataclass
@@ -39,14 +41,14 @@ class _Pending:
 
 
 class _SourceReader:
-    """Reads sources one by one into ``raws`` (file index, raw frame) and ``metas``; see the module docstring."""
+    """Reads sources one by one, handing each raw frame to ``sink`` (first file index, frame) once its files'
+    entries are in ``metas``; see the module docstring."""
 
-    def __init__(self, report: LoadReport, topology: dict[str, Any] | None, parse_pool: Executor,
-                 hash_pool: Executor) -> None:
+    def __init__(self, report: LoadReport, topology: dict[str, Any] | None, metas: FileMetas, sink: RawSink,
+                 parse_pool: Executor, hash_pool: Executor) -> None:
         self.report, self.topology = report, topology
+        self.metas, self.sink = metas, sink
         self.parse_pool, self.hash_pool = parse_pool, hash_pool
-        self.raws: list[tuple[int, pl.DataFrame]] = []
-        self.metas: FileMetas = {}
         self.pending: list[_Pending] = []
         self.pending_bytes = 0
         self.parsing: list[tuple[Future, list[_Pending]]] = []
@@ -113,12 +115,13 @@ class _SourceReader:
             src.raw_data = None
             return
         entry.sha256 = sha.result() if hasattr(sha, "result") else sha
-        offset = 0
-        for f in frames:
-            self.raws.append((idx, tag(f, idx, offset)))
-            offset += f.height
         entry.format, entry.rows_read = fmt, sum(f.height for f in frames)
         self.metas[idx] = (src.label, src.run_hint, fmt)
+        offset = 0
+        while frames:
+            f = frames.pop(0)
+            self.sink(idx, tag(f, idx, offset))
+            offset += f.height
 
     def _read_one(self, idx: int, src: Source, entry: FileEntry) -> None:
         """One file by its format's reader; a file it cannot read is skipped with the reader's reason."""
@@ -132,8 +135,8 @@ class _SourceReader:
             self.report.skips.append(SkipEntry(src.label, None, parsed))
             return
         entry.rows_read = parsed.height
-        self.raws.append((idx, tag(parsed, idx)))
         self.metas[idx] = (src.label, src.run_hint, fmt or "")
+        self.sink(idx, tag(parsed, idx))
 
     def flush(self) -> None:
         """Hand the pending NDJSON batch to the parsing thread (an empty sweep is zero rows, not an error)."""
@@ -166,28 +169,27 @@ class _SourceReader:
             _file_index=pl.Series(np.repeat(idxs, counts), dtype=pl.Int32),
             _row=pl.Series((np.arange(int(counts.sum())) - np.repeat(starts, counts)).astype(np.int32)),
         )
-        self.raws.append((int(idxs[0]), df))
         for p in live:
             p.entry.format, p.entry.rows_read = p.format, p.rows
             self.metas[p.index] = (p.src.label, p.src.run_hint, p.format)
+        self.sink(int(idxs[0]), df)
 
-    def finish(self) -> tuple[list[pl.DataFrame], FileMetas]:
-        """Parse what is pending, wait for the hashes; raw frames in file order and the file metas."""
+    def finish(self) -> None:
+        """Parse what is pending and wait for the content hashes."""
         self.flush()
         while self.parsing:
             self._collect(*self.parsing.pop(0))
         for entry, fut in self.hashed:
             entry.sha256 = fut.result()
-        self.raws.sort(key=lambda t: t[0])  # stable: the blocks of one file keep their order
-        return [r for _, r in self.raws], self.metas
 
 
-def read_sources(sources: Iterable[Source], report: LoadReport, topology: dict[str, Any] | None
-                 ) -> tuple[list[pl.DataFrame], FileMetas]:
-    """Parse every source. Returns raw frames (RAW_SCHEMA + ``_skip``, ``_file_index``, ``_row``) in file order and
-    file index → (label, run hint, format) for the provenance columns."""
+def read_sources(sources: Iterable[Source], report: LoadReport, topology: dict[str, Any] | None,
+                 metas: FileMetas, sink: RawSink) -> None:
+    """Parse every source, handing each raw frame (RAW_SCHEMA + ``_skip``, ``_file_index``, ``_row``) to ``sink``
+    with the index of its first file; frames may arrive out of file order. ``metas`` receives file index → (label,
+    run hint, format) for the provenance columns, before that file's rows reach ``sink``."""
     with ThreadPoolExecutor(max_workers=1) as parse_pool, ThreadPoolExecutor(max_workers=1) as hash_pool:
-        reader = _SourceReader(report, topology, parse_pool, hash_pool)
+        reader = _SourceReader(report, topology, metas, sink, parse_pool, hash_pool)
         for idx, src in enumerate(sources):
             reader.read(idx, src)
-        return reader.finish()
+        reader.finish()

@@ -30,13 +30,16 @@ class NotFast(Exception):
     """The NDJSON fast path does not apply or failed: use the checked per-file path."""
 
 
-def ndjson_piece(buf: Any, lo: int, hi: int, flatten: bool) -> tuple[bytes, int]:
+def ndjson_piece(buf: Any, lo: int, hi: int, flatten: bool | None = None) -> tuple[bytes, int]:
     """Objects in ``buf[lo:hi]`` separated by ``}, {`` (any whitespace) → one object per line, and the line count.
+    ``flatten``: whether the piece holds line breaks (None: look).
 
     Nothing is parsed here. Raw newlines never occur inside valid JSON strings, so flattening them is safe. A
     separator found inside a string value leaves its line ending in an unterminated string, which the strict
     NDJSON parser rejects: a wrong split makes the fast path fail (and the checked path run); it never loads.
     """
+    if flatten is None:
+        flatten = buf.find(b"\n", lo, hi) >= 0 or buf.find(b"\r", lo, hi) >= 0
     view: Any = memoryview(buf)[lo:hi]
     if flatten:
         view = bytes(view).translate(_FLATTEN)
@@ -129,14 +132,14 @@ def _last_split(buf: Any, lo: int, hi: int) -> tuple[int, int] | None:
         pos = j
 
 
-def _array_bounds(mm: Any) -> tuple[int, int, bool]:
-    """(first element byte, end of elements, whether newlines must be flattened) of an agg_bmk array; NotFast else."""
+def _array_bounds(mm: Any) -> tuple[int, int]:
+    """(first element byte, end of elements) of an agg_bmk array (only its first and last pages are read); NotFast
+    when the document is not one."""
     fmt = _fast_probe(mm)
     bounds = _doc_bounds(mm) if fmt == "agg_bmk" else None
     if bounds is None or mm[bounds[0]] != 0x5B or mm[bounds[1] - 1] != 0x5D:
         raise NotFast("not an agg_bmk array")
-    flatten = mm.find(b"\n", bounds[0], bounds[1]) >= 0 or mm.find(b"\r", bounds[0], bounds[1]) >= 0
-    return bounds[0] + 1, bounds[1] - 1, flatten
+    return bounds[0] + 1, bounds[1] - 1
 
 
 def _next_cut(mm: Any, pos: int, end: int) -> tuple[int, int]:
@@ -165,7 +168,7 @@ def stream_json_file(path: os.PathLike, sha: Any, hasher: Callable[[Any], Future
     futures: list[Future] = []
     released = 0  # pages before this offset were handed back (they stay in the page cache, not in our RSS)
     try:
-        pos, end, flatten = _array_bounds(mm)
+        pos, end = _array_bounds(mm)
         if sha is None:  # after the shape check: a file the streamed reader refuses is not read twice
             sha = hasher(path)
         pieces: list[bytes] = []
@@ -173,7 +176,7 @@ def stream_json_file(path: os.PathLike, sha: Any, hasher: Callable[[Any], Future
         while pos < end:
             stop, nxt = _next_cut(mm, pos, end)
             if _NONSPACE_RE.search(mm, pos, stop) is not None:
-                text, n = ndjson_piece(mm, pos, stop, flatten)
+                text, n = ndjson_piece(mm, pos, stop)
                 pieces.append(text)
                 rows += n
                 size += len(text)
