@@ -12,8 +12,8 @@ import json
 import os
 import struct
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 GOOD_CONCS = (4, 8, 16)
 RAW_NAME = "kimik2.5_1k1k_int4_vllm_tp{tp}-ep1-dpafalse_disagg-false_spec-none_conc8_h200-x.json"

@@ -8,7 +8,6 @@ import shutil
 
 import polars as pl
 import pytest
-
 from frontier import cache as cache_mod
 from frontier.load import load
 

@@ -13,15 +13,25 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from frontier.fsutil import safe_for_terminal as printable
+from frontier.load import LoadError, load
+from frontier.safety import path_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from frontier.load import LoadError, load
-from frontier.fsutil import safe_for_terminal as printable
-from frontier.safety import path_text
-
-from .hostile_inputs import (CASES, ESCAPE_NAME, GOOD_CONCS, SLOW, agg_row, api_row, build_case, raw_client,
-                             remove_tree, walk_entries, write_good)
+from .hostile_inputs import (
+    CASES,
+    ESCAPE_NAME,
+    GOOD_CONCS,
+    SLOW,
+    agg_row,
+    api_row,
+    build_case,
+    raw_client,
+    remove_tree,
+    walk_entries,
+    write_good,
+)
 
 FOLDER_REASONS = ("folder", "hidden", "symbolic link")
 

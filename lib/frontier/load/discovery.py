@@ -15,16 +15,31 @@ import re
 import stat
 import zipfile
 import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from .. import cache as cache_mod
 from ..fsutil import safe_for_terminal as printable
 from ..safety import UnsafePathError, path_text, read_zip_member, zip_member_problem
-from .limits import (INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, MAX_COMPRESSION_RATIO, MAX_FILE_BYTES,
-                     MAX_FOLDER_DEPTH, MAX_INFLATED_BYTES, MAX_MEMBER_BYTES, MAX_MEMBERS, MAX_SIDECAR_BYTES,
-                     MAX_WHOLE_BYTES, MAX_ZIP_NESTING, parse_json, valid_text)
+from .limits import (
+    INT32_MAX,
+    INT32_MIN,
+    INT64_MAX,
+    INT64_MIN,
+    MAX_COMPRESSION_RATIO,
+    MAX_FILE_BYTES,
+    MAX_FOLDER_DEPTH,
+    MAX_INFLATED_BYTES,
+    MAX_MEMBER_BYTES,
+    MAX_MEMBERS,
+    MAX_SIDECAR_BYTES,
+    MAX_WHOLE_BYTES,
+    MAX_ZIP_NESTING,
+    parse_json,
+    valid_text,
+)
 from .report import FileEntry, LoadError, LoadReport
 
 DATA_SUFFIXES = (".json", ".csv", ".zip")
