@@ -183,6 +183,16 @@ def zip_unsupported_method(d: Path) -> str:
     return "compression method"
 
 
+def zip_lying_size(d: Path) -> str:
+    """A member whose header declares 10 bytes but holds more: read only as far as declared, then refused."""
+    data = bytearray(_zip_bytes({"agg_bmk.json": _member()}))
+    local, central = data.find(b"PK\x03\x04"), data.find(b"PK\x01\x02")
+    struct.pack_into("<I", data, local + 22, 10)
+    struct.pack_into("<I", data, central + 24, 10)
+    (d / "liar.zip").write_bytes(bytes(data))
+    return "corrupt zip member"
+
+
 def zip_symlink_member(d: Path) -> str:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
@@ -341,7 +351,7 @@ def non_utf8_name(d: Path) -> str:
 CASES: dict[str, Callable[[Path], str | None]] = {f.__name__: f for f in (
     json_deep_file, json_deep_value, json_deep_api_row, json_deep_run_json, folders_deep, zips_deep,
     int_beyond_64_bits, tp_2_pow_31, tp_in_file_name, tp_zero_in_file_name, run_json_big_int, huge_ms_values,
-    zip_encrypted, zip_corrupt_deflate, zip_unsupported_method, zip_symlink_member, zip_many_members,
+    zip_encrypted, zip_corrupt_deflate, zip_unsupported_method, zip_lying_size, zip_symlink_member, zip_many_members,
     zip_bomb_small, zip_bomb_big, lone_surrogate, long_line_medium, long_line_1gib, long_agg_row_1gib,
     csv_concurrency_4_5,
     duplicate_keys, unreadable_subfolder, hidden_files, fifo, fifo_matched_by_glob, dangling_symlink, symlink_to_a_listed_file,

@@ -137,6 +137,36 @@ def test_api_row_with_duplicate_keys_reads_the_first(tmp_path):
     assert slow.points["conc"].to_list() == [4]
 
 
+def test_archive_inflated_total_is_bounded(tmp_path, monkeypatch):
+    """Members are counted against the archive's budget as they are inflated; past it the rest are skipped."""
+    import frontier.load.discovery as discovery
+
+    monkeypatch.setattr(discovery, "MAX_INFLATED_BYTES", 1 << 20)
+    rows = [json.dumps([agg_row(conc=c, image="x" * (400 << 10))]).encode() for c in (32, 64, 128)]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as zf:
+        for i, data in enumerate(rows):
+            zf.writestr(f"m{i}.json", data)
+    (tmp_path / "three.zip").write_bytes(buf.getvalue())
+    res = load(tmp_path / "three.zip", cache=False)
+    assert sorted(res.points["conc"].to_list()) == [32, 64]
+    assert [(s.file.rsplit("!", 1)[-1], s.reason) for s in res.report.skips] == [
+        ("m2.json", "zip archive inflates past the loader's limit")]
+
+
+@pytest.mark.parametrize(("text", "deep"), [
+    (b"[]", False), (b"[" * 64 + b"]" * 64, False), (b"[" * 65 + b"]" * 65, True),
+    (b'{"a": "' + b"[" * 500 + b'"}', False),  # brackets inside a string do not nest
+    (b'["\\", "\"[[[[", ' + b"[" * 70 + b"]" * 70 + b"]", True),  # escaped quotes do not end the string
+    (b"[" * 100 + b"}" * 100, False),  # unbalanced: not JSON, left to the parser to report
+    (json.dumps([{"a": [1, {"b": [2]}]}] * 5000).encode(), False),
+])
+def test_json_depth_is_measured_without_recursion(text, deep):
+    from frontier.load.limits import json_too_deep
+
+    assert json_too_deep(text, 64) is deep
+
+
 def _cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "frontier.cli", "load", *args], capture_output=True, text=True,
                           timeout=timeout, errors="surrogateescape")
