@@ -70,7 +70,8 @@ class Source:
     def data(self) -> bytes:
         if self.raw_data is None:
             assert self.fs_path is not None
-            self.raw_data = self.fs_path.read_bytes()
+            with open(self.fs_path, "rb") as fh:  # at most one byte past the limit: the reader then refuses it
+                self.raw_data = fh.read(MAX_WHOLE_BYTES + 1)
         return self.raw_data
 
 
@@ -439,14 +440,16 @@ def sources(inputs: Inputs, report: LoadReport, hashes: dict[str, str] | None = 
             continue
         data: bytes | None = None
         try:
-            with open(f, "rb") as fh:
-                size = os.fstat(fh.fileno()).st_size
-                too_big = _too_big(name, size)
+            # non-blocking open: a file swapped for a FIFO since it was listed cannot block the load
+            with os.fdopen(os.open(f, os.O_RDONLY | os.O_NONBLOCK), "rb") as fh:
+                st = os.fstat(fh.fileno())
+                too_big = _too_big(name, st.st_size) if stat.S_ISREG(st.st_mode) else "not a regular file"
                 if too_big:
-                    report.skip_file(label, "file larger than the loader's limit", too_big)
+                    report.skip_file(label, "file larger than the loader's limit" if stat.S_ISREG(st.st_mode)
+                                     else "not a regular file", too_big)
                     continue
-                if name.endswith(".csv") or (name.endswith(".json") and size < STREAM_BYTES):
-                    data = fh.read()
+                if name.endswith(".csv") or (name.endswith(".json") and st.st_size < STREAM_BYTES):
+                    data = fh.read(MAX_WHOLE_BYTES + 1)  # never more than the limit, even if the file grew
         except OSError as e:
             report.skip_file(label, "unreadable file", f"unreadable file: {e.strerror or type(e).__name__}")
             continue

@@ -29,6 +29,8 @@ def too_big_to_read_whole(size: int, why: str = "") -> str:
 
 def read_one(src: Source, topology: dict[str, Any] | None) -> tuple[str | None, pl.DataFrame | str]:
     """(format, frame in the raw columns) or (format-or-None, skip reason) for one file, read on its own."""
+    if len(src.data) > MAX_WHOLE_BYTES:  # a file that grew past the limit after it was listed
+        return None, TOO_BIG_WHOLE
     if src.label.lower().endswith(".csv"):
         fmt, parsed = dashboard_csv.read(src.data)
     else:
