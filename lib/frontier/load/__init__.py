@@ -17,6 +17,8 @@ folder name.
 The pipeline, one module per step: ``discovery`` (files, folders, globs, zips) → ``reading`` (each source through
 its format's reader in ``readers/``, into the ``raw`` table) → ``raw.attach_provenance`` → ``normalise`` →
 ``validate`` → ``dedupe`` → the load ``report``; ``pipeline.load`` runs them. ``query`` filters a loaded table.
+``limits`` states how big, how deep and how many an input may be; past a limit the input is skipped with its
+reason, and every input file ends as read, skipped, ignored (not data) or a duplicate.
 """
 from __future__ import annotations
 
