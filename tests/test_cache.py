@@ -321,3 +321,18 @@ def test_load_with_a_damaged_but_parseable_report_in_the_cache_reloads(tmp_path,
     assert not res.report.from_cache and res.points.height == 2
     assert any("cache" in n for n in res.report.notes), res.report.notes
     assert "note: cache" in res.report.summary()
+
+
+def test_a_run_json_above_a_named_file_is_part_of_the_key(tmp_path):
+    """A file given by name takes its run id from a run.json above it: changing that sidecar is a miss."""
+    run = tmp_path / "run_7"
+    run.mkdir()
+    (run / "run.json").write_text(json.dumps({"run_id": 7, "date": "2026-01-01"}))
+    f = run / "agg_bmk.json"
+    _sweep(f)
+    cache = tmp_path / "processed"
+    assert load(f, cache_dir=cache).points["run_id"].unique().to_list() == [7]
+    assert load(f, cache_dir=cache).report.from_cache
+    (run / "run.json").write_text(json.dumps({"run_id": 8, "date": "2026-01-02"}))
+    again = load(f, cache_dir=cache)
+    assert not again.report.from_cache and again.points["run_id"].unique().to_list() == [8]

@@ -411,6 +411,27 @@ def _run_info_walk(path: Path, stop: Path | None, memo: dict) -> dict[str, Any]:
     return info
 
 
+def sidecars_above(inputs: Inputs) -> list[Path]:
+    """The ``run.json`` files above the inputs that lie outside any input folder (files and zips given by name):
+    they give those files' run ids and dates, so the cache key must cover them too."""
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for f in inputs.files:
+        if f in inputs.roots:  # searched up to its input folder, whose sidecars are inputs themselves
+            continue
+        for parent in (inputs.resolved.get(f) or f.resolve()).parents:
+            if parent in seen:
+                break
+            seen.add(parent)
+            candidate = parent / "run.json"
+            try:
+                if stat.S_ISREG(candidate.stat().st_mode):
+                    out.append(candidate)
+            except OSError:
+                pass
+    return out
+
+
 SIDECAR_READ = "run.json sidecar (run id, attempt and date of the files beside and below it)"
 
 
