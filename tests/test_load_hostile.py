@@ -110,6 +110,14 @@ def test_values_that_do_not_fit_are_skipped_not_nulled(tmp_path):
     assert 32 in res.points["conc"].to_list()  # big.json's other row
 
 
+def test_a_run_id_past_64_bits_in_a_run_url_is_skipped_not_nulled(tmp_path):
+    rows = [api_row(run_url="https://github.com/o/r/actions/runs/" + "9" * 25), api_row(conc=8, run_url="/runs/12")]
+    (tmp_path / "api.json").write_text(json.dumps(rows))
+    res = load(tmp_path / "api.json", cache=False)
+    assert res.points["run_id"].to_list() == [12]
+    assert [(s.row, s.reason) for s in res.report.skips] == [(0, "value out of range for field: run_url")]
+
+
 def test_csv_concurrency_4_5_does_not_replace_the_real_row(tmp_path):
     build_case("csv_concurrency_4_5", tmp_path)
     res = load(tmp_path / "export.csv", cache=False)
