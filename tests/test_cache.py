@@ -39,7 +39,8 @@ def test_cache_hit_and_invalidation(tmp_path):
 
 def test_content_changed_with_size_and_mtime_preserved_is_not_served_stale(tmp_path, monkeypatch):
     """What ``cp -p``, ``rsync -t``, ``tar`` and ``unzip`` do: new bytes, same size, the old mtime restored."""
-    monkeypatch.setattr(cache_mod, "RACY_NS", 0)  # trust memos at once, so only the signature can save us
+    monkeypatch.setattr(cache_mod, "RACY_NS", -(10**12))  # trust memos at once, so only the signature can save us
+    monkeypatch.setattr(cache_mod, "RACY_COARSE_NS", -(10**12))
     src = tmp_path / "in"
     src.mkdir()
     f = src / "agg_bmk.json"
@@ -64,7 +65,8 @@ def test_content_changed_with_size_and_mtime_preserved_is_not_served_stale(tmp_p
 
 
 def test_unchanged_files_are_not_hashed_again(tmp_path, monkeypatch):
-    monkeypatch.setattr(cache_mod, "RACY_NS", 0)
+    monkeypatch.setattr(cache_mod, "RACY_NS", -(10**12))
+    monkeypatch.setattr(cache_mod, "RACY_COARSE_NS", -(10**12))
     files = []
     for i in range(5):
         p = tmp_path / f"f{i}.json"
@@ -86,7 +88,10 @@ def test_unchanged_files_are_not_hashed_again(tmp_path, monkeypatch):
 
 
 def test_a_memo_taken_right_after_a_change_is_not_trusted(tmp_path, monkeypatch):
-    """Coarse file-system clocks: a file changed within RACY_NS of being hashed is hashed again."""
+    """Two changes within one timestamp tick look alike: a file changed within RACY_NS of being hashed is hashed
+    again. (The window is widened here so a slow machine cannot make the test pass for the wrong reason.)"""
+    monkeypatch.setattr(cache_mod, "RACY_NS", 10_000_000_000)
+    monkeypatch.setattr(cache_mod, "RACY_COARSE_NS", 10_000_000_000)
     p = tmp_path / "f.json"
     p.write_text("[1]")
     calls = []
