@@ -147,9 +147,9 @@ def test_api_row_with_duplicate_keys_reads_the_first(tmp_path):
 
 def test_archive_inflated_total_is_bounded(tmp_path, monkeypatch):
     """Members are counted against the archive's budget as they are inflated; past it the rest are skipped."""
-    import frontier.load.discovery as discovery
+    import frontier.load.archives as archives
 
-    monkeypatch.setattr(discovery, "MAX_INFLATED_BYTES", 1 << 20)
+    monkeypatch.setattr(archives, "MAX_INFLATED_BYTES", 1 << 20)
     rows = [json.dumps([agg_row(conc=c, image="x" * (400 << 10))]).encode() for c in (32, 64, 128)]
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as zf:
