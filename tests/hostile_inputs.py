@@ -241,6 +241,13 @@ def lone_surrogate(d: Path) -> str:
     return "invalid Unicode"
 
 
+def many_tiny_objects(d: Path) -> str:
+    """4 MB of empty objects: 1.4 million Python dicts if parsed, past the container limit."""
+    n = 1_400_000
+    (d / "tiny.json").write_bytes(b"[" + b"{}," * (n - 1) + b"{}]")
+    return "objects and arrays to read whole"
+
+
 def long_line_medium(d: Path) -> str:
     """A 150 MB single-line file that is not an agg sweep: past the limit for files parsed whole."""
     _write_long_line(d / "long.json", 150 << 20)
@@ -352,10 +359,10 @@ CASES: dict[str, Callable[[Path], str | None]] = {f.__name__: f for f in (
     json_deep_file, json_deep_value, json_deep_api_row, json_deep_run_json, folders_deep, zips_deep,
     int_beyond_64_bits, tp_2_pow_31, tp_in_file_name, tp_zero_in_file_name, run_json_big_int, huge_ms_values,
     zip_encrypted, zip_corrupt_deflate, zip_unsupported_method, zip_lying_size, zip_symlink_member, zip_many_members,
-    zip_bomb_small, zip_bomb_big, lone_surrogate, long_line_medium, long_line_1gib, long_agg_row_1gib,
-    csv_concurrency_4_5,
-    duplicate_keys, unreadable_subfolder, hidden_files, fifo, fifo_matched_by_glob, dangling_symlink, symlink_to_a_listed_file,
-    symlink_loops, escape_sequence_name, non_utf8_name,
+    zip_bomb_small, zip_bomb_big, lone_surrogate, many_tiny_objects, long_line_medium, long_line_1gib,
+    long_agg_row_1gib, csv_concurrency_4_5, duplicate_keys, unreadable_subfolder, hidden_files, fifo,
+    fifo_matched_by_glob, dangling_symlink, symlink_to_a_listed_file, symlink_loops, escape_sequence_name,
+    non_utf8_name,
 )}
 SLOW = ("zip_bomb_big", "long_line_1gib", "long_agg_row_1gib")
 
