@@ -162,6 +162,28 @@ def test_archive_inflated_total_is_bounded(tmp_path, monkeypatch):
         ("m2.json", "zip archive inflates past the loader's limit")]
 
 
+def test_rows_per_file_are_bounded_on_every_path(tmp_path, monkeypatch):
+    """Row limits, shown with small limits: a CSV of many lines; a streamed agg sweep of many rows."""
+    import frontier.load.discovery as discovery
+    import frontier.load.readers.dashboard_csv as dashboard_csv
+    import frontier.load.readers.ndjson as ndjson
+    import frontier.load.reading as reading
+
+    monkeypatch.setattr(dashboard_csv, "MAX_ROWS_PER_FILE", 5)
+    monkeypatch.setattr(ndjson, "MAX_ROWS_PER_FILE", 5)
+    monkeypatch.setattr(discovery, "STREAM_BYTES", 1024)  # stream every JSON file of 1 KiB or more
+    monkeypatch.setattr(reading, "MAX_WHOLE_BYTES", 1024)
+    write_good(tmp_path)
+    build_case("csv_concurrency_4_5", tmp_path)
+    (tmp_path / "export.csv").write_text((tmp_path / "export.csv").read_text() + "\n" * 10)
+    (tmp_path / "sweep.json").write_text(json.dumps([agg_row(conc=c) for c in range(32, 40)]))
+    res = load(tmp_path, cache=False)
+    skipped = {Path(f.path).name: f.reason for f in res.report.files if f.status == "skipped"}
+    assert skipped["export.csv"] == "CSV with more than 5 lines"
+    assert skipped["sweep.json"].startswith("too large to read whole") and "more than 5 rows" in skipped["sweep.json"]
+    assert sorted(res.points["conc"].to_list()) == list(GOOD_CONCS)
+
+
 @pytest.mark.parametrize(("text", "deep"), [
     (b"[]", False), (b"[" * 64 + b"]" * 64, False), (b"[" * 65 + b"]" * 65, True),
     (b'{"a": "' + b"[" * 500 + b'"}', False),  # brackets inside a string do not nest

@@ -18,6 +18,7 @@ MAX_MEMBER_BYTES = 128 << 20  # one zip member, inflated
 MAX_INFLATED_BYTES = 1 << 30  # all members of one archive, nested archives included, inflated — 1 GiB
 MAX_COMPRESSION_RATIO = 200  # inflated : compressed, for members inflating to 1 MiB or more
 MAX_MEMBERS = 10_000  # members of one archive
+MAX_ROWS_PER_FILE = 2_000_000  # rows (JSON objects, CSV lines) in one file: the raw table holds ~70 columns a row
 MAX_JSON_DEPTH = 64  # nesting of arrays and objects in a JSON document
 MAX_JSON_CONTAINERS = 1_000_000  # objects and arrays in a JSON file read whole (as Python objects they cost ~100×)
 MAX_FOLDER_DEPTH = 64  # folders below an input folder

@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 import polars as pl
 
-from ..limits import MAX_OBJECT_BYTES
+from ..limits import MAX_OBJECT_BYTES, MAX_ROWS_PER_FILE
 from ..raw import RAW_SCHEMA
 from .detect import probe_keys
 
@@ -108,6 +108,8 @@ def fast_lines(data: bytes) -> tuple[str, bytes, int] | None:
     if _NONSPACE_RE.search(data, a + 1, b - 1) is None:
         return probe, b"", 0
     text, n = ndjson_piece(data, a + 1, b - 1, flatten)
+    if n > MAX_ROWS_PER_FILE:  # the checked path then refuses it with its reason
+        return None
     return probe, text, n
 
 
@@ -172,7 +174,7 @@ def stream_json_file(path: os.PathLike, sha: Any, hasher: Callable[[Any], Future
         if sha is None:  # after the shape check: a file the streamed reader refuses is not read twice
             sha = hasher(path)
         pieces: list[bytes] = []
-        rows = size = 0
+        rows = size = total_rows = 0
         while pos < end:
             stop, nxt = _next_cut(mm, pos, end)
             if _NONSPACE_RE.search(mm, pos, stop) is not None:
@@ -180,6 +182,9 @@ def stream_json_file(path: os.PathLike, sha: Any, hasher: Callable[[Any], Future
                 pieces.append(text)
                 rows += n
                 size += len(text)
+                total_rows += n
+                if total_rows > MAX_ROWS_PER_FILE:
+                    raise NotFast(f"more than {MAX_ROWS_PER_FILE:,} rows")
             pos = nxt
             if hasattr(mm, "madvise") and pos - released >= NDJSON_BATCH_BYTES:
                 upto = (pos // mmap.PAGESIZE) * mmap.PAGESIZE
