@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -20,7 +21,7 @@ from .discovery import Source
 from .raw import STR, FileMetas, tag
 from .limits import MAX_WHOLE_BYTES
 from .readers import TOO_BIG_WHOLE, read_one, too_big_to_read_whole
-from .readers.ndjson import NDJSON_BATCH_BYTES, NotFast, fast_lines, parse_ndjson, stream_json_file
+from .readers.ndjson import NDJSON_BATCH_BYTES, NotFast, fast_lines, join_lines, parse_ndjson, stream_json_file
 from .report import FileEntry, LoadReport, SkipEntry
 
 _HASH_IN_FLIGHT_BYTES = 64 << 20  # file contents waiting for the hashing thread, at most
@@ -36,7 +37,8 @@ class _Pending:
     src: Source
     entry: FileEntry
     format: str
-    text: bytes
+    lines: list[Any]  # NDJSON lines (views into the file's bytes)
+    size: int  # bytes of the file
     rows: int
 
 
@@ -76,9 +78,9 @@ class _SourceReader:
             self.flush()  # keep rows in file order
             self._read_one(idx, src, entry)
             return
-        fmt, text, n = fast
-        self.pending.append(_Pending(idx, src, entry, fmt, text, n))
-        self.pending_bytes += len(text)
+        fmt, lines, n = fast
+        self.pending.append(_Pending(idx, src, entry, fmt, lines, len(src.data), n))
+        self.pending_bytes += len(src.data)
         if self.pending_bytes >= NDJSON_BATCH_BYTES:
             self.flush()
 
@@ -148,7 +150,7 @@ class _SourceReader:
         live = [p for p in batch if p.rows > 0]
         if not live:
             return
-        text = b"\n".join(p.text for p in live)
+        text = join_lines(list(chain.from_iterable(p.lines for p in live)))
         self.parsing.append((self.parse_pool.submit(parse_ndjson, text, sum(p.rows for p in live)), live))
         while len(self.parsing) > 1:  # parse one batch while the next one is read and rewritten
             self._collect(*self.parsing.pop(0))
