@@ -13,7 +13,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from frontier import paths, report
 
 FIXTURES = Path(__file__).resolve().parent / "notebooks_fixture"
@@ -36,7 +35,7 @@ def built(tmp_path_factory):
 
 
 def test_cli_exit_code_and_lines(built):
-    code, out, printed = built
+    code, _, printed = built
     assert code == 1  # one report failed
     lines = printed.splitlines()
     assert any(ln.startswith("ok ") and "index.html" in ln for ln in lines)
@@ -121,7 +120,7 @@ def test_report_renders_in_headless_chromium(built, tmp_path):
     cmd = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
            "--no-first-run", "--disable-sync", "--disable-component-update", f"--user-data-dir={profile}",
            f"--screenshot={png}", "--window-size=1200,1600", (out / "ok" / "index.html").as_uri()]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
     assert png.exists(), proc.stderr[-2000:]
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
@@ -272,7 +271,7 @@ def test_foreign_files_in_a_report(built, tmp_path):
     (copy / "explore").mkdir()
     (copy / "explore" / "thesis.txt").write_text("note", encoding="utf-8")
     (copy / "figures" / "mine.png").write_bytes(b"png")
-    (copy / ".index.html.0123456789abcdef0123456789abcdef.tmp").write_text("left by a killed run")
+    (copy / ".index.html.k3j_9x0a.tmp").write_text("left by a killed run")
     assert foreign_files(copy) == ["explore/", "figures/mine.png"]
 
 
@@ -418,7 +417,7 @@ if mode != "run":
 def _kill_run(mode: str, out: Path) -> int:
     import sys
 
-    proc = subprocess.run([sys.executable, "-c", _KILLER, mode, str(out), str(FIXTURES)], capture_output=True,
+    proc = subprocess.run([sys.executable, "-c", _KILLER, mode, str(out), str(FIXTURES)], capture_output=True, check=False,
                           text=True, timeout=300)
     return proc.returncode
 

@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from frontier import paths
+from frontier.fsutil import write_atomic
 
-from ._files import iso, now, read_json, write_atomic
+from ._files import iso, now, read_json
 from .outdir import GENERATOR_TAG, check_out_dir
 
 

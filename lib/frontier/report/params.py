@@ -132,7 +132,7 @@ def parse_yaml(text: str, where: str) -> Any:
     import yaml
 
     try:
-        return yaml.load(text, Loader=_yaml_loader())  # noqa: S506 (SafeLoader subclass)
+        return yaml.load(text, Loader=_yaml_loader())
     except yaml.YAMLError as exc:
         raise ReportError(f"{where} is not valid YAML: {exc}") from exc
     except RecursionError as exc:
@@ -168,7 +168,7 @@ def _parse_one(doc: Mapping[str, Any], p: Path, spec: ParamsSpec) -> None:
 
 def strip_ipynb(name: str) -> str:
     """A notebook name without a trailing ``.ipynb``."""
-    return name[:-6] if name.endswith(".ipynb") else name
+    return name.removesuffix(".ipynb")
 
 
 def check_name(name: str) -> str:

@@ -22,13 +22,22 @@ from typing import Any
 
 from frontier import paths
 from frontier.cache import file_sha256
+from frontier.fsutil import write_atomic
 from frontier.progress import progress
 
-from ._files import iso, now, to_json, write_atomic
+from ._files import iso, now, to_json
 from .index import write_index
 from .offline import find_external_refs
 from .outdir import RUNNER_FILES, check_out_dir, locked, staging_area, swap_in
-from .params import Overrides, ParamsSpec, check_name, declared_parameters, list_notebooks, load_params, strip_ipynb
+from .params import (
+    Overrides,
+    ParamsSpec,
+    check_name,
+    declared_parameters,
+    list_notebooks,
+    load_params,
+    strip_ipynb,
+)
 from .render import failure_banner_html, footer_html, notebook_to_html, report_css
 from .results import ReportError, ReportResult, ReportResults
 
