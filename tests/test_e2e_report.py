@@ -38,6 +38,16 @@ def test_report_command_end_to_end(tmp_path):
         assert run["status"] == "ok"
         assert list((out / name / "figures").glob("*-dark.png")), name
         assert name in index
+        # the page ends with its content (no repr of a returned value) and is titled for a reader
+        assert "PosixPath(" not in html and "Path('" not in html, name
+        summary = json.loads((out / name / "summary.json").read_text())
+        title = html[html.index("<title>") + 7: html.index("</title>")]
+        assert title.startswith(summary["title"]) and title.endswith("(synthetic data)") and title != name, title
+        assert run["synthetic"] is True and run["title"] == summary["title"]
+        assert run["thumbnail"] == "thumbnail.png", (name, run["warnings"])
+        assert (out / name / "thumbnail.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert f'src="{name}/thumbnail.png"' in index
+    assert index.count('class="synthetic"') == len(names)
     assert check_offline(out / "index.html") == []
 
     # a notebook that fails: failure report, non-zero exit, the good report kept, the other report still built

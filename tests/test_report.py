@@ -487,3 +487,55 @@ def test_killed_while_the_notebook_runs_keeps_the_report(built, tmp_path):
     # the next run is not blocked by the dead one (lock released, staging cleaned) and publishes normally
     results = report.run_reports(["ok"], out_dir=out, notebooks_dir=FIXTURES, timeout_s=120)
     assert results.ok and _good_report(out / "ok") != old and not staging.exists()
+
+
+# ------------------------------------------------------------------------- titles, thumbnails, the synthetic mark
+def test_summary_gives_title_scope_and_main_figure(tmp_path):
+    from frontier.report.summary import read_summary
+
+    assert read_summary(tmp_path, "nb").page_title == "nb"  # no summary.json: the notebook name
+    (tmp_path / "summary.json").write_text(json.dumps({
+        "title": "Iso-interactivity table", "synthetic": True,
+        "parameters": {"model": "DeepSeek-R1-0528*", "isl": 1024, "osl": 8192},
+        "figures": [{"name": "frontier", "files": []}, {"name": "cost", "files": []}]}), encoding="utf-8")
+    s = read_summary(tmp_path, "nb")
+    assert s.page_title == "Iso-interactivity table · DeepSeek-R1-0528 · 1024/8192 (synthetic data)"
+    assert s.main_figure == "frontier"
+    (tmp_path / "summary.json").write_text(json.dumps({"title": 3, "parameters": [], "figures": "x"}))
+    assert read_summary(tmp_path, "nb") == type(s)("nb", "", None, None)  # malformed parts ignored, not fatal
+
+
+def test_thumbnail_is_a_small_png_of_the_main_figure(built, tmp_path):
+    import shutil
+
+    from frontier.report.summary import write_thumbnail
+
+    _, out, _ = built
+    shutil.copytree(out / "ok" / "figures", tmp_path / "figures")
+    assert write_thumbnail(tmp_path, None) is None and write_thumbnail(tmp_path, "absent") is None
+    png = write_thumbnail(tmp_path, "fixture")
+    data = png.read_bytes()
+    assert png.name == "thumbnail.png" and data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    assert 200 <= width <= 320 and height > 50
+
+
+def test_index_shows_title_synthetic_mark_and_thumbnail_escaped(tmp_path):
+    d = tmp_path / "evil"
+    d.mkdir()
+    (d / "index.html").write_text("<html></html>", encoding="utf-8")
+    (d / "thumbnail.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    evil = '<script>alert(1)</script>"'
+    (d / "run.json").write_text(json.dumps({
+        "status": "ok", "finished_utc": "2026-01-01T00:00:00Z", "title": evil, "scope": "M · 1024/1024",
+        "synthetic": True, "thumbnail": "thumbnail.png", "files": ["index.html", "thumbnail.png", "run.json"]}))
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "run.json").write_text(json.dumps({"status": "ok", "finished_utc": "x", "title": "Real",
+                                               "synthetic": False, "thumbnail": None}))
+    page = report.write_index(tmp_path).read_text(encoding="utf-8")
+    assert evil not in page and "&lt;script&gt;alert(1)&lt;/script&gt;&quot; · M · 1024/1024" in page
+    assert page.count('class="synthetic"') == 1  # only the synthetic report is marked
+    assert '<img class="thumb" src="evil/thumbnail.png" alt="Main figure of &lt;script&gt;' in page
+    assert page.count("<img") == 1 and report.check_offline(tmp_path / "index.html") == []
+    assert '<meta name="generator" content="frontier report">' in page

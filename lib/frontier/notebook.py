@@ -135,8 +135,9 @@ class Context:
         if caption:
             _display(display.callout(caption, "note"))
 
-    def finish(self, **summary: Any) -> Path:
-        """Write ``summary.json`` (parameters, inputs, load report, figures, notes and the given tables)."""
+    def finish(self, **summary: Any) -> None:
+        """Write ``summary.json`` (parameters, inputs, load report, figures, notes and the given tables).
+        Returns nothing, so the notebook's last cell shows no output (the report ends with its content)."""
         body = {
             "title": self.title,
             "library_version": __version__,
@@ -147,7 +148,7 @@ class Context:
             "notes": self.notes,
             **summary,
         }
-        return display.summary_json(body, self.output_dir)
+        display.summary_json(body, self.output_dir)
 
 
 def _call_builder(builder: Callable[..., Any], theme: str) -> Any:

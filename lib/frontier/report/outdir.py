@@ -26,7 +26,7 @@ GENERATOR_TAG = '<meta name="generator" content="frontier report">'
 LOCK_NAME = ".frontier-report.lock"
 STAGING_NAME = ".frontier-report-staging"
 #: files the runner writes into a report folder besides those its run.json lists
-RUNNER_FILES = frozenset({"index.html", "run.json", "failed.html", "failed.json", "failed.ipynb"})
+RUNNER_FILES = frozenset({"index.html", "run.json", "thumbnail.png", "failed.html", "failed.json", "failed.ipynb"})
 _TEMP_RE = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")  # fsutil.write_atomic's temporary files, left by a killed run
 _PREVIOUS = "-previous-"
 
