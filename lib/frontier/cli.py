@@ -4,7 +4,7 @@
   frontier iso PATH... --model M --isl N --osl N --targets 30,50,90 [--tco costh|costn|costr]
                [--gpu-table v0|v1|v2] [--prices FILE] [--baseline LABEL] [--json]
   frontier iso-point            < {"points": [...], "target_iv": x, "metric_key": k, ...}
-  frontier report [NAME...] [--data PATH...] [--params FILE] [--out DIR]
+  frontier report [NAME...] [--data PATH...] [--params FILE] [-y YAML] [-p NAME VALUE] [--out DIR]
   frontier sample [--out DIR] [--seed N]
   frontier fetch --model NAME | --run ID
 """
