@@ -539,3 +539,12 @@ def test_index_shows_title_synthetic_mark_and_thumbnail_escaped(tmp_path):
     assert '<img class="thumb" src="evil/thumbnail.png" alt="Main figure of &lt;script&gt;' in page
     assert page.count("<img") == 1 and report.check_offline(tmp_path / "index.html") == []
     assert '<meta name="generator" content="frontier report">' in page
+
+
+def test_raw_text_for_a_number_is_checked_as_the_notebook_reads_it():
+    from frontier.report.params import cli_overrides
+
+    iso_nb = paths.NOTEBOOKS / "iso_interactivity.ipynb"
+    assert cli_overrides([], [("isl", "1024", True)]).for_notebook(iso_nb) == {"isl": "1024"}
+    with pytest.raises(report.ReportError, match="declared int: give a whole number"):
+        cli_overrides([], [("isl", "1024.5", True)]).for_notebook(iso_nb)
