@@ -16,6 +16,7 @@ import polars as pl
 
 from .economics import Pricing, gross_margin, read_price_table, throughput_of  # noqa: F401  (re-exported)
 from .iso import X, IsoResult, iso_table  # noqa: F401
+from .labels import full_config_name, workload_text
 from .normalise import MODEL_DISPLAY_NAMES, SYNTHETIC_SUFFIX, model_key_for
 from .pareto import interpolate_many
 from .schema import CURVE_KEY
@@ -32,11 +33,6 @@ def like_for_like_keys(columns: Sequence[str], what: str = "configs") -> list[st
     if missing:
         raise ValueError(f"{what} lack {missing}: a comparison must hold model and ISL/OSL fixed")
     return list(LIKE_FOR_LIKE)
-
-
-def workload_text(row: dict[str, Any]) -> str:
-    """``"Kimi-K2.5 1024/1024"``: the model and ISL/OSL a comparison holds fixed."""
-    return f"{row['model']} {row['isl']}/{row['osl']}"
 
 
 def check_like_for_like(configs: pl.DataFrame, pairs: pl.DataFrame) -> None:
@@ -362,14 +358,6 @@ def _display_model(slug: str) -> str:
     return MODEL_DISPLAY_NAMES.get(key, slug.split("/")[-1]) if key else slug.split("/")[-1]
 
 
-def full_config_name(row: dict[str, Any]) -> str:
-    """Every field of a config: ``"DeepSeek-R1-0528 1024/1024 · h200 · dynamo-trt · fp8 · mtp · disagg"``."""
-    spec = "no spec" if row.get("spec_method") in (None, "none") else row["spec_method"]
-    serving = "disagg" if row.get("disagg") else "agg"
-    return " · ".join([workload_text(row), str(row["hardware"]), str(row["framework"]), str(row["precision"]),
-                       spec, serving])
-
-
 def _restrict(pts: pl.DataFrame, prov: dict[str, Any], restrict: dict[str, Any]) -> tuple[pl.DataFrame, str]:
     """Points restricted to what the provider runs (its row) and to ``restrict`` (the analysis' filters); and
     the restriction in words ("" when none)."""
@@ -544,39 +532,11 @@ def targets_view(pc: PairComparison) -> pl.DataFrame:
         pl.col("comparison"))
 
 
-def curves_for_chart(pc: PairComparison) -> pl.DataFrame:
-    """The ratio curves over each pair's shared band, labelled "B vs A"."""
-    c = pc.curves.filter(pl.col("cost_ratio_b_over_a").is_not_null())
-    names = {(a, b): pair_label(a, b) for a, b in c.select("label_a", "label_b").unique().iter_rows()}
-    return c.select(
-        pl.col("target").alias("median_intvty"), pl.col("cost_ratio_b_over_a").alias("ratio"),
-        pl.col("tput_ratio_b_over_a"),
-        pl.struct("label_a", "label_b").map_elements(lambda s: names[(s["label_a"], s["label_b"])],
-                                                     return_dtype=pl.String).alias("label"))
-
-
-def pair_label(a: str, b: str, sep: str = " · ") -> str:
-    """What two config labels share, then "A → B" for the parts that differ:
-    ("b200 · fp4 · no spec", "b200 · fp4 · mtp") → "b200 · fp4 · no spec → mtp"."""
-    pa, pb = a.split(sep), b.split(sep)
-    if len(pa) != len(pb):
-        return f"{b} vs {a}"
-    shared = [x for x, y in zip(pa, pb) if x == y]
-    diff = [f"{x} → {y}" for x, y in zip(pa, pb) if x != y]
-    return sep.join(shared + diff)
-
-
-def paired_points(pc: PairComparison) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(points, frontier) of every config that is in a pair, for a frontier chart."""
-    ids = set(pc.pairs["curve_id_a"].to_list()) | set(pc.pairs["curve_id_b"].to_list())
-    fr = pc.iso.frontier.filter(pl.col("curve_id").is_in(list(ids)))
-    labels = fr["label"].unique().to_list()
-    return pc.iso.points.filter(pl.col("label").is_in(labels)), fr
-
-
 MARGIN_IN = "margin in (all GPU time on input)"
 MARGIN_OUT = "margin out (all GPU time on output)"
 MARGIN_BLENDED = "blended margin"
+
+
 MARGIN_FORMATS = {
     "price in $/M": "${:.2f}", "price out $/M": "${:.2f}", "speed tok/s/user": "{:.0f}", "cost in $/M": "${:.3f}",
     "cost out $/M": "${:.3f}", "cost total $/M": "${:.3f}", MARGIN_IN: "{:.0%}", MARGIN_OUT: "{:.0%}",
@@ -618,16 +578,6 @@ def cross_silicon_table(iso: IsoResult, specs: Sequence[str], cost_metric: str) 
         pl.col("config_b").alias("best B config"), pl.col("cost_b").alias("cost B $/M"),
         pl.col("ratio"), pl.col("saved_pct").alias("saved %"), pl.col("dashboard_pct").alias("dashboard %"),
         pl.col("comparison"))
-
-
-def provider_speeds(providers: pl.DataFrame, points: pl.DataFrame) -> dict[str, list[float]]:
-    """Model → the providers' observed speeds (tok/s/user), for models the points cover."""
-    have = set(points["model"].str.replace(SYNTHETIC_SUFFIX, "", literal=True).to_list())
-    out: dict[str, list[float]] = {}
-    for row in providers.iter_rows(named=True):
-        if row["model"] in have:
-            out.setdefault(row["model"], []).append(row["tok_s_user"])
-    return {k: sorted(set(v)) for k, v in out.items()}
 
 
 def margin_caveats(margins: pl.DataFrame) -> list[str]:
