@@ -14,6 +14,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 import polars as pl
 
+from .display import money
 from .economics import Pricing, gross_margin, read_price_table, throughput_of  # noqa: F401  (re-exported)
 from .iso import X, IsoResult, iso_table  # noqa: F401
 from .labels import full_config_name, workload_text
@@ -48,12 +49,15 @@ def check_like_for_like(configs: pl.DataFrame, pairs: pl.DataFrame) -> None:
                          f"{mixed.select('curve_id_a', 'curve_id_b').rows()[:5]}): comparisons are like for like only")
 
 
-def ratio_words(cost_a: float | None, cost_b: float | None, a: str = "A", b: str = "B") -> dict[str, Any]:
-    """How two costs compare: cheaper side, ratio (pricier/cheaper), percent saved, dashboard-style percent."""
+def ratio_words(cost_a: float | None, cost_b: float | None, a: str = "A", b: str = "B",
+                where: str = "here") -> dict[str, Any]:
+    """How two costs compare: cheaper side, ratio (pricier/cheaper), percent saved, dashboard-style percent.
+    ``where`` ends the sentence when a side is unreachable (e.g. "at 90 tok/s/user")."""
     if cost_a is None or cost_b is None or not (cost_a > 0 and cost_b > 0):
         gone = [n for n, c in ((a, cost_a), (b, cost_b)) if c is None or not c > 0]
+        who = "both" if len(gone) == 2 else gone[0]
         return {"cheaper": None, "ratio": None, "saved_pct": None, "dashboard_pct": None,
-                "text": f"not comparable: {' and '.join(gone)} unreachable here"}
+                "text": f"not comparable: {who} unreachable {where}"}
     cheap, dear, who = (cost_a, cost_b, a) if cost_a <= cost_b else (cost_b, cost_a, b)
     ratio = dear / cheap
     saved = (1.0 - cheap / dear) * 100.0
@@ -146,14 +150,21 @@ def compare_pairs(iso: IsoResult, pairs: pl.DataFrame, *, cost_metric: str, n_gr
                         tput_ratio_b_over_a=pl.col("tput_b") / pl.col("tput_a"))
           .sort("pair_id", "target"))
     name_cols = [c for c in pairs.columns if c.endswith("_a") and c not in ("curve_id_a", "label_a")]
-    if name_cols:  # name each side by the value that differs (e.g. "mtp", "fp4")
+    if name_cols:  # name each side by the value that differs (e.g. "MTP off" / "MTP on", "fp4")
         diff = name_cols[0][:-2]
         names = p.select("pair_id", pl.col(f"{diff}_a").alias("_na"), pl.col(f"{diff}_b").alias("_nb"))
+        if diff == "spec_method":
+            names = names.with_columns(
+                _na=pl.when(pl.col("_na") == "none").then(pl.col("_nb").str.to_uppercase() + " off")
+                .otherwise(pl.col("_na")),
+                _nb=pl.when(pl.col("_na") == "none").then(pl.col("_nb").str.to_uppercase() + " on")
+                .otherwise(pl.col("_nb")))
         at = at.join(names, on="pair_id", how="left").sort("pair_id", "target")
     else:
         at = at.with_columns(_na=pl.lit(a_name), _nb=pl.lit(b_name))
-    words = [ratio_words(ca, cb, na, nb)["text"] for ca, cb, na, nb in
-             zip(at["cost_a"].to_list(), at["cost_b"].to_list(), at["_na"].to_list(), at["_nb"].to_list())]
+    words = [ratio_words(ca, cb, na, nb, f"at {t:g} tok/s/user")["text"] for ca, cb, na, nb, t in
+             zip(at["cost_a"].to_list(), at["cost_b"].to_list(), at["_na"].to_list(), at["_nb"].to_list(),
+                 at["target"].to_list())]
     at = at.drop("_na", "_nb")
     at = at.with_columns(comparison=pl.Series(words, dtype=pl.String))
     # curves over the shared band
@@ -496,7 +507,7 @@ def cross_silicon(iso: IsoResult, a: dict[str, Any], b: dict[str, Any], cost_met
             words.append({"ratio": None, "saved_pct": None, "dashboard_pct": None,
                           "text": f"{NO_PARTNER}: no {missing} config for {workload_text(r)}"})
         else:
-            words.append(ratio_words(r["cost_a"], r["cost_b"], a_name, b_name))
+            words.append(ratio_words(r["cost_a"], r["cost_b"], a_name, b_name, f"at {r['target']:g} tok/s/user"))
     return out.drop("_a", "_b").with_columns(
         ratio=pl.Series([w["ratio"] for w in words], dtype=pl.Float64),
         saved_pct=pl.Series([w["saved_pct"] for w in words], dtype=pl.Float64),
@@ -506,7 +517,7 @@ def cross_silicon(iso: IsoResult, a: dict[str, Any], b: dict[str, Any], cost_met
 
 
 PAIR_FORMATS = {
-    "target tok/s/user": "{:.0f}", "cost A $/M": "${:.3f}", "cost B $/M": "${:.3f}", "cost B ÷ A": "{:.2f}×",
+    "target tok/s/user": "{:.0f}", "cost A $/M": money, "cost B $/M": money, "cost B ÷ A": "{:.2f}×",
     "tok/s/GPU A": ",.1f", "tok/s/GPU B": ",.1f", "tok/s/GPU B ÷ A": "{:.2f}×", "shared band from": ",.1f",
     "shared band to": ",.1f", "A reaches": ",.1f", "B reaches": ",.1f", "B extends range by": ",.1f",
     "ratio": "{:.2f}×", "saved %": "{:.0f} %", "dashboard %": "{:.0f} %",
@@ -538,9 +549,9 @@ MARGIN_BLENDED = "blended margin"
 
 
 MARGIN_FORMATS = {
-    "price in $/M": "${:.2f}", "price out $/M": "${:.2f}", "speed tok/s/user": "{:.0f}", "cost in $/M": "${:.3f}",
-    "cost out $/M": "${:.3f}", "cost total $/M": "${:.3f}", MARGIN_IN: "{:.0%}", MARGIN_OUT: "{:.0%}",
-    "blended price $/M": "${:.3f}", MARGIN_BLENDED: "{:.0%}",
+    "price in $/M": "${:.2f}", "price out $/M": "${:.2f}", "speed tok/s/user": "{:.0f}", "cost in $/M": money,
+    "cost out $/M": money, "cost total $/M": money, MARGIN_IN: "{:.0%}", MARGIN_OUT: "{:.0%}",
+    "blended price $/M": money, MARGIN_BLENDED: "{:.0%}",
 }
 
 

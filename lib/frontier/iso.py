@@ -12,6 +12,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 import polars as pl
 
+from .display import money
 from .economics import Pricing, cost_columns, price_points, unpriced_gpus
 from .labels import config_label_expr
 from .pareto import FrontierParts, frontier_parts, interpolate_many
@@ -190,8 +191,8 @@ def _pick_baseline(cfg: pl.DataFrame, baseline: str | dict[str, Any]) -> pl.Data
 # frames for display (column names for people; numbers stay numbers)
 
 TABLE_FORMATS = {
-    "target tok/s/user": "{:.0f}", "tok/s/GPU": ",.1f", "$/M total": "${:.3f}", "$/M input": "${:.3f}",
-    "$/M output": "${:.3f}", "tok/s/MW": ",.0f", "concurrency": ",.0f", "cost × baseline": "{:.2f}×",
+    "target tok/s/user": "{:.0f}", "tok/s/GPU": ",.1f", "$/M total": money, "$/M input": money,
+    "$/M output": money, "tok/s/MW": ",.0f", "concurrency": ",.0f", "cost × baseline": "{:.2f}×",
     "tok/s/GPU × baseline": "{:.2f}×", "interactivity from": ",.1f", "interactivity to": ",.1f",
 }
 

@@ -40,6 +40,7 @@ import polars as pl
 
 from . import charts, labels
 from .compare import LIKE_FOR_LIKE
+from .display import money
 from .economics import Pricing
 from .figures import Figure
 from .iso import IsoResult, iso_table, targets_from
@@ -519,9 +520,9 @@ NA = {"tok/s/GPU": "unreachable", "$/M total": "unreachable", "tok/s/GPU to": "u
       "tok/s/GPU from": "unreachable", "cheapest config": "none reaches the target"}
 
 FORMATS = {
-    "target tok/s/user": "{:.0f}", "tok/s/GPU": ",.1f", "$/M total": "${:.3f}", "tok/s/GPU × first": "{:.2f}×",
+    "target tok/s/user": "{:.0f}", "tok/s/GPU": ",.1f", "$/M total": money, "tok/s/GPU × first": "{:.2f}×",
     "cheaper × first": "{:.2f}×", "concurrency": ",.0f", "tok/s/GPU from": ",.1f", "tok/s/GPU to": ",.1f",
-    "tok/s/GPU step": "{:.2f}×", "cheaper step": "{:.2f}×", "$/M from": "${:.3f}", "$/M to": "${:.3f}",
+    "tok/s/GPU step": "{:.2f}×", "cheaper step": "{:.2f}×", "$/M from": money, "$/M to": money,
 }
 
 
