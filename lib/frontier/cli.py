@@ -7,7 +7,7 @@
   frontier breakeven PATH... --sides "b200/fp4 vs h100/fp8" --model M --isl N --osl N [--targets 30,50,90]
                [--gpu-table v0|v1|v2 | --as-of DATE] [--prices FILE]... [--requests-per-day N --migration-cost $]
                [--json]
-  frontier report [NAME...] [--data PATH...] [--params FILE] [--out DIR]
+  frontier report [NAME...] [--data PATH...] [--params FILE] [-y YAML] [-p NAME VALUE] [--out DIR]
   frontier sample [--out DIR] [--seed N]
   frontier fetch --model NAME | --run ID
   frontier bounds --model M --gpu G --precision P [--n-gpus N] [--isl N --osl N] [overrides] [--json]
