@@ -81,14 +81,14 @@ def cmd_iso(args: argparse.Namespace) -> int:
     try:
         res = load(args.paths, cache=not args.no_cache)
     except LoadError as e:
-        print(f"frontier iso: {e}", file=sys.stderr)
+        print(safe_for_terminal(f"frontier iso: {e}"), file=sys.stderr)
         return 2
     pts = matches(res.points, model=args.model, isl=args.isl, osl=args.osl, hardware=args.hardware,
                   precision=args.precision, framework=args.framework)
     if pts.height == 0:
         models = sorted(set(res.points["model"].drop_nulls()))
-        print(f"frontier iso: no points for model={args.model!r} isl={args.isl} osl={args.osl}; "
-              f"models loaded: {models}", file=sys.stderr)
+        print(safe_for_terminal(f"frontier iso: no points for model={args.model!r} isl={args.isl} osl={args.osl}; "
+                                f"models loaded: {models}"), file=sys.stderr)
         return 2
     try:
         if args.prices:
@@ -110,12 +110,17 @@ def cmd_iso(args: argparse.Namespace) -> int:
             "tok_s_mw", "conc", "topology"]
     if res.synthetic:
         print("note: synthetic data (generated sample, not measurements)")
-    print(f"pricing: {pricing.label}, view {view} ($/GPU-hour → $/M tokens); targets in tok/s/user")
+    _print_lines(f"pricing: {pricing.label}, view {view} ($/GPU-hour → $/M tokens); targets in tok/s/user")
     if iso.unpriced:
-        print(f"no price for: {', '.join(iso.unpriced)} (costs left empty)")
+        _print_lines(f"no price for: {', '.join(iso.unpriced)} (costs left empty)")
     with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=200, fmt_str_lengths=60, float_precision=3):
-        print(iso.table.select([c for c in cols if c in iso.table.columns]))
+        _print_lines(str(iso.table.select([c for c in cols if c in iso.table.columns])))
     return 0
+
+
+def _print_lines(text: str) -> None:
+    """Print ``text`` line by line with each line terminal-safe (labels and names come from data files)."""
+    print("\n".join(safe_for_terminal(line) for line in text.splitlines()))
 
 
 def cmd_iso_point(args: argparse.Namespace) -> int:
