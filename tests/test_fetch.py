@@ -779,3 +779,12 @@ def test_printed_file_names_cannot_reach_the_terminal_raw(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "agg_\\x1b]0;owned\\x07\\x1b[2J\\u202eevil.json" in out
     assert not any(c in out for c in "\x1b\x07\u202e")
+
+
+def test_cli_redirect_elsewhere_is_a_message(server, tmp_path, capsys):
+    server.script("availability", ("redirect", "http://127.0.0.2:9/\x1b[2Javailability"))
+    rc = main_fetch(["--model", MODEL, "--availability", "--base-url", server.base_url, "--out", str(tmp_path),
+                     "--min-interval", "0", "--retries", "0"])
+    err = capsys.readouterr().err
+    assert rc == 1 and "refused: only 127.0.0.1:" in err and "Traceback" not in err
+    assert "\x1b" not in err
