@@ -84,6 +84,7 @@ def test_user_price_table_file(tmp_path):
     pr = E.Pricing.from_table(f)
     assert pr.views == ("on_demand", "spot")
     assert pr.table.filter(pl.col("gpu") == "b200")["kw"][0] == 1.71  # power from the newest dashboard table
+    assert pr.power.startswith("dashboard GPU table v2")  # and it says so
     bad = tmp_path / "bad.csv"
     bad.write_text("gpu,on_demand\nb200,cheap\n")
     with pytest.raises(ValueError, match="non-numeric"):
@@ -99,3 +100,65 @@ def test_price_table_listing_a_gpu_twice_is_an_error():
                         "output_tput_per_gpu": [1.0]})
     with pytest.raises(ValueError, match=r"listed more than once: \['h100'\]"):
         E.add_costs(pts, E.Pricing.from_table(prices, label="my prices"))
+
+
+def test_price_table_power_comes_from_its_own_kw_or_the_table_version_in_use(tmp_path):
+    f = tmp_path / "prices.csv"
+    f.write_text("gpu,on_demand,spot\nb200,6.03,2.12\nh100,2.64,1.66\n")
+    v0 = E.Pricing.from_table(f, version="v0")
+    assert v0.table.filter(pl.col("gpu") == "b200")["kw"][0] == 2.17  # not the newest table's 1.71
+    assert v0.power == "dashboard GPU table v0 (in force 2025-01-01 to 2026-07-13)"
+    assert E.Pricing.from_table(f, as_of="2026-08-01").table.filter(pl.col("gpu") == "b200")["kw"][0] == 1.71
+    own = tmp_path / "own.csv"
+    own.write_text("gpu,on_demand,kw,date\nb200,6.03,1.5,2026-10-01\nh100,2.64,,2026-10-01\n")
+    pr = E.Pricing.from_table(own, version="v0")
+    kw = dict(pr.table.select("gpu", "kw").iter_rows())
+    assert kw == {"b200": 1.5, "h100": 1.73}  # its own kW where given, else the chosen table's
+    assert pr.power == f"kw column of {own} (dated 2026-10-01) where given, else dashboard GPU table v0 (in force 2025-01-01 to 2026-07-13)"
+    assert pr.label == f"{own} (dated 2026-10-01)" and pr.views == ("on_demand",)
+    pts = pl.DataFrame({"hardware": ["b200"], "tput_per_gpu": [1000.0], "input_tput_per_gpu": [1.0],
+                        "output_tput_per_gpu": [1.0]})
+    assert E.price_points(pts, pr)["tok_s_mw"][0] == pytest.approx(1000 * 1000 / 1.5)
+    with pytest.raises(ValueError, match="no price column"):
+        E.Pricing.from_table(f, views=["reserved"])
+
+
+def test_cost_columns_and_their_throughputs_have_one_home():
+    assert E.cost_columns(["spot"]) == {"cost_total_spot": "tput_per_gpu", "cost_input_spot": "input_tput_per_gpu",
+                                        "cost_output_spot": "output_tput_per_gpu"}
+    assert [E.throughput_of(c) for c in E.cost_columns(["costh"])] == list(E.COST_THROUGHPUT.values())
+    assert E.throughput_of("tok_s_mw") is None
+
+
+def test_kimi_params_file_reproduces_its_publication_with_table_v0():
+    import yaml
+
+    from frontier import notebook, paths
+
+    spec = yaml.safe_load((paths.ROOT / "params" / "kimi_fp4_vs_int4.yaml").read_text())
+    p = spec["parameters"]
+    assert p["gpu_table"] == "v0" and p["cost_rule"] == "direct"
+    assert "v0" in spec["description"] and "before August 2026" in spec["description"]
+    pricing = notebook.pricing_from(p["tco_view"], p.get("gpu_table", ""), p.get("price_table", ""), "")
+    b200 = pricing.table.filter(pl.col("gpu") == "b200").row(0, named=True)
+    # spec §5, formula on the stated inputs: 1057.2 / 344.4 tok/s/GPU → $0.509 / $1.569 (published rounding)
+    for tput, published in ((1057.2, 0.509), (344.4, 1.569)):
+        assert E.cost_per_million(b200[p["tco_view"]], tput) == pytest.approx(published, rel=0.01)
+    assert E.tokens_per_mw(1057.2, b200["kw"]) == pytest.approx(487_171, rel=1e-4)
+    # the newest table would print every $/M about 11 % low
+    newest = E.gpu_table().filter(pl.col("gpu") == "b200")["costh"][0]
+    assert E.cost_per_million(newest, 1057.2) / 0.509 == pytest.approx(0.89, abs=0.01)
+
+
+def test_params_that_reproduce_a_publication_pin_table_and_rule():
+    import yaml
+
+    from frontier import paths
+
+    for f in sorted((paths.ROOT / "params").glob("*.yaml")):
+        spec = yaml.safe_load(f.read_text())
+        if "reproduc" not in str(spec.get("description", "")).lower():
+            continue
+        params = spec.get("parameters", {})
+        assert params.get("gpu_table") or params.get("as_of"), f"{f.name} does not pin its GPU table"
+        assert params.get("cost_rule"), f"{f.name} does not pin its interpolation rule"

@@ -144,3 +144,51 @@ def test_cli_iso_json_on_real_data(tmp_path):
     missing = subprocess.run([sys.executable, "-m", "frontier.cli", "iso", str(raw), "--model", "Nope",
                               "--isl", "1024", "--osl", "1024", "--no-cache"], capture_output=True, text=True)
     assert missing.returncode == 2 and "no points for model" in missing.stderr
+
+
+def _cli_iso(*extra):
+    from frontier import paths
+
+    return subprocess.run([sys.executable, "-m", "frontier.cli", "iso", str(paths.SAMPLE_DIR), "--model",
+                           "DeepSeek-R1-0528*", "--isl", "1024", "--osl", "1024", "--targets", "40", "--hardware",
+                           "b200", "--no-cache", *extra], capture_output=True, text=True)
+
+
+def test_cli_prices_any_column_with_power_from_the_table_in_use(tmp_path):
+    prices = tmp_path / "prices.csv"
+    prices.write_text("gpu,on_demand,spot\nb200,6.03,2.12\n")
+    out = _cli_iso("--prices", str(prices), "--gpu-table", "v0", "--tco", "spot", "--json")
+    assert out.returncode == 0, out.stderr
+    for r in (r for r in json.loads(out.stdout) if r["tput_per_gpu"] is not None):
+        assert r["cost_total_spot"] == pytest.approx(2.12 / (r["tput_per_gpu"] * 0.0036), rel=1e-9)
+        assert r["tok_s_mw"] == pytest.approx(r["tput_per_gpu"] * 1000 / 2.17, rel=1e-9)  # v0 kW, not 1.71
+    text = _cli_iso("--prices", str(prices), "--gpu-table", "v0", "--tco", "spot")
+    assert text.returncode == 0, text.stderr
+    assert "cost_total_spot" in text.stdout and "cost_total_on_demand" not in text.stdout
+    assert "power: dashboard GPU table v0 (in force 2025-01-01 to 2026-07-13)" in text.stdout
+    bad = _cli_iso("--prices", str(prices), "--tco", "reserved")
+    assert bad.returncode == 2 and "no price column ['reserved']" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_cli_as_of_chooses_the_table_in_force():
+    out = _cli_iso("--as-of", "2026-08-01", "--tco", "costn")
+    assert out.returncode == 0, out.stderr
+    assert "pricing: dashboard GPU table v1 (in force 2026-07-14 to 2026-08-31), view costn" in out.stdout
+    gone = _cli_iso("--tco", "costn")  # the newest table has no costn
+    assert gone.returncode == 2 and "not a price column" in gone.stderr
+    both = _cli_iso("--as-of", "2026-08-01", "--gpu-table", "v0")
+    assert both.returncode == 2 and "not both" in both.stderr
+
+
+def test_direct_cost_rule_splines_the_cost_itself():
+    pts = _points().filter(pl.col("hardware") == "b200")
+    res = iso_table(pts, [40.0], pricing=Pricing.dashboard("v0"), cost_rule="direct")
+    fr = res.frontier.to_dicts()
+    got = res.table.filter(pl.col("label").str.contains("b200"))["cost_total_costh"][0]
+    assert got == pytest.approx(P.interpolate_reference(fr, 40.0, "cost_total_costh", x="median_intvty",
+                                                        y="tput_per_gpu"), rel=1e-12)
+    recip = iso_table(pts, [40.0], pricing=Pricing.dashboard("v0")).table["cost_total_costh"][0]
+    assert recip == pytest.approx(1.95 / (res.table["tput_per_gpu"][0] * 0.0036), rel=1e-12)
+    assert got != pytest.approx(recip, rel=1e-6)
+    with pytest.raises(ValueError, match="cost_rule"):
+        iso_table(pts, [40.0], cost_rule="guess")

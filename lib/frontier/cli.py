@@ -1,8 +1,8 @@
 """The ``frontier`` command line (also what scheduled jobs call).
 
   frontier load PATH... [--json] [--strict] [--keep newest|all] [--no-cache]
-  frontier iso PATH... --model M --isl N --osl N --targets 30,50,90 [--tco costh|costn|costr]
-               [--gpu-table v0|v1|v2] [--prices FILE] [--baseline LABEL] [--json]
+  frontier iso PATH... --model M --isl N --osl N --targets 30,50,90 [--tco COLUMN]
+               [--gpu-table v0|v1|v2 | --as-of DATE] [--prices FILE] [--baseline LABEL] [--json]
   frontier iso-point            < {"points": [...], "target_iv": x, "metric_key": k, ...}
   frontier report [NAME...] [--data PATH...] [--params FILE] [--out DIR]
   frontier sample [--out DIR] [--seed N]
@@ -42,10 +42,12 @@ def _dump(obj: Any) -> str:
 def cmd_load(args: argparse.Namespace) -> int:
     from .load import LoadError, load
 
+    from .fsutil import safe_for_terminal as printable
+
     try:
         res = load(args.paths, strict=args.strict, keep=args.keep, cache=not args.no_cache)
     except LoadError as e:
-        print(f"frontier load: {e}", file=sys.stderr)
+        print(f"frontier load: {printable(str(e))}", file=sys.stderr)
         return 2
     rep = res.report
     if args.json:
@@ -56,6 +58,11 @@ def cmd_load(args: argparse.Namespace) -> int:
         print(_dump(d))
     else:
         print(rep.summary())
+        not_read = [f for f in rep.files if f.status in ("skipped", "duplicate")]
+        for f in not_read[:args.examples]:  # names and reasons come from the data: escaped for the terminal
+            print(f"  {f.status}: {printable(f.path)}: {printable(f.reason or '')}")
+        if len(not_read) > args.examples:
+            print(f"  … and {len(not_read) - args.examples:,} more (--json --files lists them all)")
         if res.synthetic:
             print("note: synthetic rows loaded (generated sample data, not measurements)")
         if res.points.height:
@@ -93,10 +100,7 @@ def cmd_iso(args: argparse.Namespace) -> int:
     try:
         if args.prices:
             _check_readable_file(args.prices, "price table")
-            pricing = Pricing.from_table(args.prices, views=[args.tco] if args.tco else None)
-        else:
-            pricing = Pricing.dashboard(version=args.gpu_table, views=[args.tco] if args.tco else
-                                        ("costh", "costn", "costr"))
+        pricing = _pricing(args)
         iso = iso_table(pts, args.targets, pricing=pricing, baseline=args.baseline)
     except (ValueError, OSError, pl.exceptions.PolarsError) as e:
         where = f"cannot use the price table {args.prices}: " if args.prices and not isinstance(e, ValueError) else ""
@@ -111,6 +115,7 @@ def cmd_iso(args: argparse.Namespace) -> int:
     if res.synthetic:
         print("note: synthetic data (generated sample, not measurements)")
     _print_lines(f"pricing: {pricing.label}, view {view} ($/GPU-hour → $/M tokens); targets in tok/s/user")
+    _print_lines(f"power: {pricing.power} (kW per GPU → tok/s/MW)")
     if iso.unpriced:
         _print_lines(f"no price for: {', '.join(iso.unpriced)} (costs left empty)")
     with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=200, fmt_str_lengths=60, float_precision=3):
@@ -121,6 +126,23 @@ def cmd_iso(args: argparse.Namespace) -> int:
 def _print_lines(text: str) -> None:
     """Print ``text`` line by line with each line terminal-safe (labels and names come from data files)."""
     print("\n".join(safe_for_terminal(line) for line in text.splitlines()))
+
+
+def _pricing(args: argparse.Namespace) -> Any:
+    """The pricing ``iso`` asks for: ``--prices`` (kW from its own column, else the GPU table chosen by
+    ``--gpu-table`` / ``--as-of``) or a dashboard GPU table; ``--tco`` any of its price columns."""
+    from .economics import TCO_VIEWS, Pricing
+
+    if args.gpu_table and args.as_of:
+        raise ValueError("give --gpu-table or --as-of, not both")
+    views = [args.tco] if args.tco else None
+    if args.prices:
+        return Pricing.from_table(args.prices, views=views, version=args.gpu_table, as_of=args.as_of)
+    pricing = Pricing.dashboard(version=args.gpu_table, as_of=args.as_of, views=views or TCO_VIEWS)
+    if args.tco and args.tco not in pricing.views:
+        raise ValueError(f"--tco {args.tco!r} is not a price column of {pricing.label} "
+                         f"(columns: {', '.join(v for v in TCO_VIEWS if pricing.table[v].is_not_null().any())})")
+    return pricing
 
 
 def cmd_iso_point(args: argparse.Namespace) -> int:
@@ -285,6 +307,8 @@ def _delegate(module: str, func: str, argv: Sequence[str]) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .economics import TCO_VIEWS
+
     p = argparse.ArgumentParser(prog="frontier", description="LLM inference economics: load benchmark sweeps, "
                                 "read iso-interactivity frontiers, price them, build reports.")
     p.add_argument("--version", action="version", version=f"frontier {__version__}")
@@ -307,9 +331,13 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--osl", type=int, required=True)
     sp.add_argument("--targets", default="30,50,90", type=_targets_arg,
                     help="tok/s/user, comma separated, each a positive finite number")
-    sp.add_argument("--tco", choices=["costh", "costn", "costr"], help="TCO view (default: all available)")
-    sp.add_argument("--gpu-table", help="dashboard GPU table version v0/v1/v2 (default newest)")
-    sp.add_argument("--prices", help="CSV price table: gpu,<view>... in $/GPU-hour (overrides the GPU table)")
+    sp.add_argument("--tco", metavar="COLUMN", help=f"price column: a dashboard TCO view ({', '.join(TCO_VIEWS)}) "
+                    "or any column of --prices (default: every column; the text table shows the first)")
+    sp.add_argument("--gpu-table", help="dashboard GPU table version v0/v1/v2 (default newest); with --prices it "
+                    "supplies kW per GPU where the price table has no kw column")
+    sp.add_argument("--as-of", metavar="DATE", help="use the dashboard GPU table in force on DATE (YYYY-MM-DD)")
+    sp.add_argument("--prices", help="CSV price table: gpu,<column>... in $/GPU-hour, optional kw (overrides the "
+                    "GPU table's prices)")
     sp.add_argument("--hardware", nargs="*", help="only these GPUs")
     sp.add_argument("--precision", nargs="*")
     sp.add_argument("--framework", nargs="*")

@@ -14,7 +14,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 import polars as pl
 
-from .economics import Pricing, gross_margin, read_price_table  # noqa: F401  (re-exported for notebooks)
+from .economics import Pricing, gross_margin, read_price_table, throughput_of  # noqa: F401  (re-exported)
 from .iso import X, IsoResult, iso_table  # noqa: F401
 from .normalise import MODEL_DISPLAY_NAMES, SYNTHETIC_SUFFIX, model_key_for
 from .pareto import interpolate_many
@@ -168,7 +168,8 @@ def compare_pairs(iso: IsoResult, pairs: pl.DataFrame, *, cost_metric: str, n_gr
             grid_rows.append((row["pair_id"], row["curve_id_a"], row["curve_id_b"], float(x)))
     grid = pl.DataFrame(grid_rows, schema={"pair_id": pl.UInt32, "curve_id_a": pl.Int64, "curve_id_b": pl.Int64,
                                            "target": pl.Float64}, orient="row")
-    metrics = {"tput_per_gpu": None, cost_metric: _recip_of(cost_metric)}
+    metrics = {"tput_per_gpu": None,
+               cost_metric: throughput_of(cost_metric) if iso.cost_rule == "reciprocal" else None}
     va = interpolate_many(iso.frontier, grid.select(pl.col("curve_id_a").alias("curve_id"), "target"), metrics, x=X)
     vb = interpolate_many(iso.frontier, grid.select(pl.col("curve_id_b").alias("curve_id"), "target"), metrics, x=X)
     curves = grid.with_columns(
@@ -179,20 +180,10 @@ def compare_pairs(iso: IsoResult, pairs: pl.DataFrame, *, cost_metric: str, n_gr
     return PairComparison(pairs=p, at_targets=at, curves=curves, iso=iso, cost_metric=cost_metric)
 
 
-def _recip_of(cost_metric: str) -> str | None:
-    if cost_metric.startswith("cost_total_"):
-        return "tput_per_gpu"
-    if cost_metric.startswith("cost_input_"):
-        return "input_tput_per_gpu"
-    if cost_metric.startswith("cost_output_"):
-        return "output_tput_per_gpu"
-    return None
-
-
 def mtp_comparison(points: pl.DataFrame, targets: Any, *, pricing: Pricing | None = None, view: str = "costh",
-                   n_grid: int = 40) -> PairComparison:
+                   n_grid: int = 40, cost_rule: str = "reciprocal") -> PairComparison:
     """Every pair of configs differing only in spec method (a = none, b = MTP or another method)."""
-    iso = iso_table(points, targets, pricing=pricing)
+    iso = iso_table(points, targets, pricing=pricing, cost_rule=cost_rule)
     pairs = config_pairs(iso.configs, "spec_method", a_values=["none"])
     pc = compare_pairs(iso, pairs, cost_metric=f"cost_total_{view}", n_grid=n_grid, a_name="no spec",
                        b_name="spec")
@@ -205,9 +196,10 @@ PRECISION_ORDER = ("fp4", "mxfp4", "nvfp4", "int4", "fp8", "int8", "bf16", "fp16
 
 
 def precision_comparison(points: pl.DataFrame, targets: Any, *, pricing: Pricing | None = None,
-                         view: str = "costh", n_grid: int = 40) -> PairComparison:
-    """Pairs differing only in precision on the same hardware and engine (a = the lower-bit precision)."""
-    iso = iso_table(points, targets, pricing=pricing)
+                         view: str = "costh", n_grid: int = 40, cost_rule: str = "reciprocal") -> PairComparison:
+    """Pairs differing only in precision on the same hardware and engine (a = the lower-bit precision).
+    ``cost_rule``: how $/M is read off a frontier (``iso.COST_RULES``)."""
+    iso = iso_table(points, targets, pricing=pricing, cost_rule=cost_rule)
     pairs = config_pairs(iso.configs, "precision")
     rank = {p: i for i, p in enumerate(PRECISION_ORDER)}
     # order each pair so a is the lower-bit precision

@@ -27,6 +27,10 @@ TCO_VIEW_LABELS = {
     "costn": "owning, neocloud giant (costn)",
     "costr": "renting, 3-year (costr)",
 }
+#: cost column kind → the throughput (tok/s/GPU) column it divides: the one home of this mapping
+COST_THROUGHPUT = {"total": "tput_per_gpu", "input": "input_tput_per_gpu", "output": "output_tput_per_gpu"}
+#: price-table columns that are not prices ($/GPU-hour)
+NON_PRICE_COLUMNS = ("gpu", "kw", "source", "version", "date", "effective_from", "effective_to")
 SECONDS_PER_HOUR = 3600.0
 TOKENS_PER_MILLION = 1e6
 
@@ -95,33 +99,71 @@ def read_price_table(path: str | Path) -> pl.DataFrame:
     return out
 
 
+def table_label(t: pl.DataFrame) -> str:
+    """``"dashboard GPU table v0 (in force 2025-01-01 to 2026-07-13)"``: which table, and when it applied."""
+    version = t["version"][0]
+    start, end = t["effective_from"].min(), t["effective_to"].max()
+    until = f"to {end}" if t["effective_to"].null_count() == 0 else "onwards, newest"
+    return f"dashboard GPU table {version} (in force {start} {until})"
+
+
 @dataclass
 class Pricing:
-    """What to price with: a GPU table (gpu, kw, <view columns>) and the views (columns) to use."""
+    """What to price with: a table (gpu, kw, <view columns> in $/GPU-hour) and the views (columns) to use.
+
+    label: which table priced the numbers (and its version and dates); power: where kW per GPU came from."""
 
     table: pl.DataFrame
     views: tuple[str, ...]
     label: str
+    power: str = ""
+
+    @property
+    def description(self) -> str:
+        """Prices and power in one sentence, for tables and command output."""
+        return f"prices: {self.label}; power (kW/GPU): {self.power or self.label}"
 
     @classmethod
-    def dashboard(cls, version: str | None = None, as_of: str | None = None,
+    def dashboard(cls, version: str | None = None, as_of: str | dt.date | None = None,
                   views: Iterable[str] = TCO_VIEWS) -> "Pricing":
+        """A dashboard GPU table: ``version``, or the one in force ``as_of`` a date, or the newest."""
         t = gpu_table(version, as_of)
         views = tuple(v for v in views if t[v].is_not_null().any())  # costn was dropped in v2
-        return cls(t, views, f"dashboard GPU table {t['version'][0]}")
+        label = table_label(t)
+        return cls(t, views, label, power=f"kW column of the same table ({t['version'][0]})")
 
     @classmethod
     def from_table(cls, table: pl.DataFrame | str | Path, views: Iterable[str] | None = None,
-                   power: pl.DataFrame | None = None, label: str | None = None) -> "Pricing":
-        """A user price table; ``power`` (gpu, kw) fills kW when the table has none (default: newest dashboard)."""
+                   power: pl.DataFrame | None = None, label: str | None = None, *,
+                   version: str | None = None, as_of: str | dt.date | None = None) -> "Pricing":
+        """A user price table. Its own ``kw`` column gives power where filled; other GPUs take kW from ``power``
+        (gpu, kw) or else from the dashboard GPU table in use (``version`` / ``as_of``; default the newest),
+        and ``Pricing.power`` says which."""
         t = read_price_table(table) if isinstance(table, (str, Path)) else table
-        if views is None:
-            views = [c for c in t.columns if c not in ("gpu", "kw", "source", "version", "date", "effective_from",
-                                                       "effective_to")]
-        if "kw" not in t.columns:
-            pw = power if power is not None else gpu_table().select("gpu", "kw")
-            t = t.join(pw.select("gpu", "kw"), on="gpu", how="left")
-        return cls(t, tuple(views), label or (str(table) if isinstance(table, (str, Path)) else "user price table"))
+        label = label or (str(table) if isinstance(table, (str, Path)) else "user price table")
+        if "date" in t.columns and t["date"].drop_nulls().len():
+            dates = sorted(set(t["date"].drop_nulls().cast(pl.String).to_list()))
+            label += f" (dated {dates[0]}" + (f" to {dates[-1]})" if len(dates) > 1 else ")")
+        all_views = [c for c in t.columns if c not in NON_PRICE_COLUMNS]
+        views = list(views) if views is not None else all_views
+        unknown = [v for v in views if v not in all_views]
+        if unknown:
+            raise ValueError(f"{label}: no price column {unknown}; its price columns: {all_views}")
+        if power is not None:
+            pw, pw_label = power.select("gpu", pl.col("kw").cast(pl.Float64)), "the power table given"
+        else:
+            g = gpu_table(version, as_of)
+            pw, pw_label = g.select("gpu", "kw"), table_label(g)
+        own = "kw" in t.columns and t["kw"].is_not_null().any()
+        if own and t["kw"].null_count() == 0:
+            t, power_text = t.with_columns(pl.col("kw").cast(pl.Float64)), f"kw column of {label}"
+        elif own:
+            t = (t.join(pw.rename({"kw": "_kw"}), on="gpu", how="left")
+                 .with_columns(pl.col("kw").cast(pl.Float64).fill_null(pl.col("_kw"))).drop("_kw"))
+            power_text = f"kw column of {label} where given, else {pw_label}"
+        else:
+            t, power_text = t.drop("kw", strict=False).join(pw, on="gpu", how="left"), pw_label
+        return cls(t, tuple(views), label, power=power_text)
 
 
 def add_costs(points: pl.DataFrame, pricing: Pricing | None = None) -> tuple[pl.DataFrame, list[str]]:
@@ -146,11 +188,7 @@ def price_points(points: pl.DataFrame, pricing: Pricing) -> pl.DataFrame:
     cols = [(pl.col("tput_per_gpu") * 1000.0 / pl.col("kw_per_gpu")).alias("tok_s_mw")]
     for v in pricing.views:
         price = pl.col(f"price_{v}")
-        cols += [
-            (price / (pl.col("tput_per_gpu") * per_hour)).alias(f"cost_total_{v}"),
-            (price / (pl.col("input_tput_per_gpu") * per_hour)).alias(f"cost_input_{v}"),
-            (price / (pl.col("output_tput_per_gpu") * per_hour)).alias(f"cost_output_{v}"),
-        ]
+        cols += [(price / (pl.col(thr) * per_hour)).alias(f"cost_{kind}_{v}") for kind, thr in COST_THROUGHPUT.items()]
     return out.with_columns(cols)
 
 
@@ -174,10 +212,13 @@ def _price_lookup(pricing: Pricing) -> pl.DataFrame:
 
 
 def cost_columns(views: Iterable[str]) -> dict[str, str]:
-    """Cost column → the throughput column it is the reciprocal of."""
-    out = {}
-    for v in views:
-        out[f"cost_total_{v}"] = "tput_per_gpu"
-        out[f"cost_input_{v}"] = "input_tput_per_gpu"
-        out[f"cost_output_{v}"] = "output_tput_per_gpu"
-    return out
+    """Cost column → the throughput column it is the reciprocal of (``COST_THROUGHPUT``)."""
+    return {f"cost_{kind}_{v}": thr for v in views for kind, thr in COST_THROUGHPUT.items()}
+
+
+def throughput_of(cost_column: str) -> str | None:
+    """The throughput column a ``cost_<kind>_<view>`` column divides (None for other columns)."""
+    for kind, thr in COST_THROUGHPUT.items():
+        if cost_column.startswith(f"cost_{kind}_"):
+            return thr
+    return None

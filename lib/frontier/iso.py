@@ -20,6 +20,9 @@ X = "median_intvty"
 Y = "tput_per_gpu"
 DIRECT_METRICS = ("tput_per_gpu", "output_tput_per_gpu", "input_tput_per_gpu", "tok_s_mw", "conc",
                   "median_ttft_s", "p90_ttft_s", "median_e2el_s")
+#: how $/M columns are read off a frontier: "reciprocal" (spec §3 step 6: price ÷ the splined throughput, the
+#: dashboard since August 2026) or "direct" (the cost splined on its own, as pages published before then did)
+COST_RULES = ("reciprocal", "direct")
 LABEL_PARTS = ("model", "isl", "osl", "hardware", "framework", "precision", "spec_method", "disagg")
 
 
@@ -80,10 +83,11 @@ class IsoResult:
 
     def __init__(self, table: pl.DataFrame, configs: pl.DataFrame, pricing: Pricing, unpriced: list[str],
                  targets: list[float], baseline: str | None, metrics: list[str], source: pl.DataFrame,
-                 parts: FrontierParts, group_labels: pl.Series):
+                 parts: FrontierParts, group_labels: pl.Series, cost_rule: str = "reciprocal"):
         self.table, self.configs = table, configs
         self.pricing, self.unpriced, self.targets = pricing, unpriced, targets
         self.baseline, self.metrics = baseline, metrics
+        self.cost_rule = cost_rule  # how $/M was read off the frontiers (COST_RULES)
         self._source, self._parts, self._group_labels = source, parts, group_labels
 
     @cached_property
@@ -125,15 +129,18 @@ def iso_table(
     baseline: str | dict[str, Any] | None = None,
     by: Sequence[str] = CURVE_KEY,
     extra_metrics: Sequence[str] = (),
+    cost_rule: str = "reciprocal",
 ) -> IsoResult:
     """Configs × targets table. ``baseline``: a config label or a dict of curve-key values; adds
-    ``<metric>_vs_baseline`` = value ÷ baseline value at the same target.
+    ``<metric>_vs_baseline`` = value ÷ baseline value at the same target. ``cost_rule``: see ``COST_RULES``.
 
     Works on the frontier rows and only the columns the metrics need (costs are read off the frontier);
     ``IsoResult.frontier`` and ``IsoResult.points`` carry every column and are built when first used."""
     tlist = targets_from(targets)
     if not tlist:
         raise ValueError("no target interactivities given")
+    if cost_rule not in COST_RULES:
+        raise ValueError(f"cost_rule {cost_rule!r}: one of {list(COST_RULES)}")
     pricing = pricing or Pricing.dashboard()
     by = list(by)
     # one grouping pass (integer group ids) serves the frontier, labels, point counts and frontier membership
@@ -164,7 +171,8 @@ def iso_table(
         points=pl.Series(npts, dtype=pl.UInt32),
     )
     metrics: dict[str, str | None] = {m: None for m in DIRECT_METRICS if m in fr.columns}
-    metrics.update(cost_columns(pricing.views))
+    costs = cost_columns(pricing.views)
+    metrics.update({c: (thr if cost_rule == "reciprocal" else None) for c, thr in costs.items()})
     for m in extra_metrics:
         metrics.setdefault(m, None)
     grid = cfg.select("curve_id").join(pl.DataFrame({"target": tlist}, schema={"target": pl.Float64}),
@@ -190,7 +198,7 @@ def iso_table(
         ).drop([f"__b_{m}" for m in metrics]).sort("curve_id", "target")
     return IsoResult(table=table, configs=cfg, pricing=pricing, unpriced=unpriced, targets=tlist,
                      baseline=base_label, metrics=list(metrics), source=points, parts=parts,
-                     group_labels=group_labels)
+                     group_labels=group_labels, cost_rule=cost_rule)
 
 
 def _pick_baseline(cfg: pl.DataFrame, baseline: str | dict[str, Any]) -> pl.DataFrame:
@@ -252,13 +260,16 @@ def frontier_costs(res: IsoResult, view: str) -> pl.DataFrame:
 def notes(res: IsoResult, view: str) -> list[str]:
     """Caveats that belong beside an iso table: unpriced GPUs, disaggregated input/output figures, unreachable
     cells, the assumptions behind prices."""
-    out = [f"Prices are assumptions from {res.pricing.label} (view {view}, $/GPU-hour); throughput is the only "
-           "measured figure."]
+    out = [f"Prices are assumptions from {res.pricing.label} (view {view}, $/GPU-hour); power (kW per GPU, for "
+           f"tok/s/MW) from {res.pricing.power or res.pricing.label}; throughput is the only measured figure."]
     if res.unpriced:
         out.append(f"No price for {', '.join(res.unpriced)}: their costs and tok/s/MW are left empty, not zero.")
     if res.table["disagg"].any():
         out.append("Disaggregated configs: input and output $/M use prefill-only / decode-only GPU denominators and "
                    "flatter them against aggregated serving; only total-token figures compare like for like.")
+    if res.cost_rule == "direct":
+        out.append("$/M figures are splined on their own (as pages published before August 2026 did), not read as "
+                   "price ÷ the splined throughput: they reproduce those pages, not the current rule.")
     n_unreach = res.table.filter(~pl.col("reachable")).height
     if n_unreach:
         out.append(f"{n_unreach} of {res.table.height} cells are unreachable: the target lies outside that "

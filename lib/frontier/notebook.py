@@ -199,13 +199,21 @@ def start(title: str, *, params: Mapping[str, Any], data_paths: Sequence[str] | 
     return ctx
 
 
-def pricing_from(view: str, gpu_table: str = "", price_table: str = "") -> Pricing:
-    """The pricing a notebook's parameters ask for: a user price table CSV, or a dashboard GPU table version."""
-    if price_table:
-        p = Path(price_table)
-        pr = Pricing.from_table(p if p.is_absolute() else paths.ROOT / p)
-    else:
-        pr = Pricing.dashboard(version=gpu_table or None)
+def pricing_from(view: str, gpu_table: str = "", price_table: str = "", as_of: str = "") -> Pricing:
+    """The pricing a notebook's parameters ask for: a user price table CSV (kW from its own column, else from the
+    GPU table chosen by ``gpu_table`` / ``as_of``), or a dashboard GPU table (a version, or the one in force on
+    ``as_of``, else the newest)."""
+    if gpu_table and as_of:
+        raise ParameterError("parameters 'gpu_table' and 'as_of': give one of them, not both")
+    try:
+        if price_table:
+            p = Path(price_table)
+            pr = Pricing.from_table(p if p.is_absolute() else paths.ROOT / p, version=gpu_table or None,
+                                    as_of=as_of or None)
+        else:
+            pr = Pricing.dashboard(version=gpu_table or None, as_of=as_of or None)
+    except ValueError as e:
+        raise ParameterError(f"pricing parameters: {e}") from None
     if view not in pr.views:
         raise ParameterError(f"parameter 'tco_view': {view!r} is not in {pr.label} (views: {list(pr.views)})")
     return pr
