@@ -13,6 +13,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 try:  # tests/ as a package (tests/__init__.py) or as a plain folder on sys.path
     from tests.api_server import FixtureAPIServer
@@ -200,7 +202,7 @@ def test_offline_without_cache_is_a_clear_error(dead_url, tmp_path):
         fetch_endpoint("benchmarks", {"model": MODEL}, base_url=dead_url, cache_dir=tmp_path / "api",
                        **{**FAST, "retries": 1})
     msg = str(ei.value)
-    assert msg.startswith(f"cannot reach {dead_url}benchmarks?model=DeepSeek-R1-0528: ")
+    assert msg.startswith(f"could not fetch {dead_url}benchmarks?model=DeepSeek-R1-0528: ")
     assert "no cached copy under" in msg and "after 2 attempts" in msg
     assert files_under(tmp_path) == []
     with pytest.raises(FetchError, match="offline and no cached copy"):
@@ -331,7 +333,7 @@ def test_cli_failure_exit_codes(dead_url, tmp_path, capsys):
                      "--retries", "0"])
     assert rc == 1
     err = capsys.readouterr().err
-    assert "cannot reach" in err and "no cached copy under" in err
+    assert "could not fetch" in err and "no cached copy under" in err
     assert main_fetch([]) == 2  # neither --model nor --run
     assert main_fetch(["--model", MODEL, "--date", "June 1st", "--base-url", dead_url, "--out", str(tmp_path)]) == 1
     assert "invalid date" in capsys.readouterr().err
@@ -788,3 +790,36 @@ def test_cli_redirect_elsewhere_is_a_message(server, tmp_path, capsys):
     err = capsys.readouterr().err
     assert rc == 1 and "refused: only 127.0.0.1:" in err and "Traceback" not in err
     assert "\x1b" not in err
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# bounded fuzz: whatever the server sends, fetch returns a result or raises FetchError with a message
+
+JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=4),
+    max_leaves=30,
+)
+BODIES = st.one_of(
+    st.binary(max_size=300),
+    JSONISH.map(lambda v: json.dumps(v).encode()),
+    st.integers(min_value=1, max_value=400).map(lambda d: b"[" * d + b"]" * d),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=BODIES, gzipped=st.booleans(), cut=st.integers(min_value=0, max_value=50))
+def test_fuzz_fetch_any_body(server, tmp_path, body, gzipped, cut):
+    wire = gzip.compress(body) if gzipped else body
+    wire = wire[: len(wire) - cut] if cut < len(wire) // 2 else wire  # sometimes a damaged tail
+    server.script("evaluations", ("raw", wire, "gzip" if gzipped else None))
+    try:
+        res = fetch_endpoint("evaluations", {}, base_url=server.base_url, cache_dir=tmp_path, refresh=True,
+                             **{**FAST, "retries": 0})  # refresh: never an earlier example's cached copy
+    except FetchError as e:
+        assert f"{server.base_url}evaluations: " in str(e)  # the message names the URL and the reason
+    else:  # accepted: the complete, decoded body is cached with its hash, and it is JSON
+        stored = res.path.read_bytes()
+        assert stored == (gzip.decompress(wire) if gzipped else wire)
+        assert res.sha256 == hashlib.sha256(stored).hexdigest()
+        json.loads(stored)
