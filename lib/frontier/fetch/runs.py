@@ -105,7 +105,7 @@ def _first_lines(text: str, n: int = 3) -> str:
 def _parse_run_view(out: str, run_id: int, repo: str) -> dict[str, Any]:
     try:
         info = json.loads(out)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise FetchError(f"`gh run view {run_id}` printed something that is not JSON: {_first_lines(out)}") from None
     if not isinstance(info, dict):
         raise FetchError(f"`gh run view {run_id}` returned {type(info).__name__}, expected an object")
