@@ -1,6 +1,7 @@
 """Physical bounds: the reference decode-floor figures (spec §5) and the shipped spec tables."""
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -171,3 +172,108 @@ def test_sample_uses_the_tables():
     assert p["bpw"].tolist() == [0.5625, 1.0]
     assert p["kv_tok"].tolist() == [bounds.kv_bytes_per_token("dsr1", "fp4"),
                                     bounds.kv_bytes_per_token("llama70b", "fp8")]
+
+
+# --- overrides and the bounds report (`frontier bounds`) --------------------------------------------------------
+
+
+def test_prefill_peak_dense_or_sparse():
+    """"18 PFLOPS FP4" on B200 is the sparse figure; the bound uses the dense 9 PFLOPS."""
+    table = bounds.prefill_ceiling("dsr1", "fp4", "b200", isl=1024)
+    assert bounds.prefill_ceiling("dsr1", "fp4", "b200", isl=1024, sparse_tflops=18_000) == pytest.approx(table)
+    assert bounds.prefill_ceiling("dsr1", "fp4", "b200", isl=1024, dense_tflops=9_000) == pytest.approx(table)
+    # taking the sparse figure for dense doubles the ceiling: the mistake the override makes visible
+    assert bounds.prefill_ceiling("dsr1", "fp4", "b200", isl=1024, dense_tflops=18_000) == pytest.approx(2 * table)
+    with pytest.raises(ValueError, match="not both"):
+        bounds.dense_peak_tflops("b200", "fp4", dense_tflops=9_000, sparse_tflops=18_000)
+    with pytest.raises(ValueError, match="positive finite"):
+        bounds.prefill_ceiling("dsr1", "fp4", "b200", dense_tflops=float("nan"))
+
+
+def test_kv_budget_overrides():
+    base = bounds.kv_cache_budget("llama70b", "fp8", "h100", 2, 1024, 1024)
+    lighter = bounds.kv_cache_budget("llama70b", "fp8", "h100", 2, 1024, 1024, resident_weight_bytes=60e9)
+    assert lighter.weights_gb == pytest.approx(60.0)
+    assert lighter.kv_budget_gb == pytest.approx(2 * (80 * 0.9 - 2.0) - 60.0)
+    half = bounds.kv_cache_budget("llama70b", "fp8", "h100", 2, 1024, 1024, kv_bytes_per_token=81920)
+    assert half.max_concurrency == math.floor(base.kv_budget_gb * 1e9 / (81920 * 2048))
+    roomy = bounds.kv_cache_budget("llama70b", "fp8", "h100", 2, 1024, 1024, memory_fraction=1.0,
+                                   reserve_gb_per_gpu=0.0)
+    assert roomy.kv_budget_gb == pytest.approx(base.kv_budget_gb + 2 * (80 * 0.1 + 2.0))
+    with pytest.raises(ValueError):
+        bounds.kv_cache_budget("llama70b", "fp8", "h100", 2, memory_fraction=1.5)
+
+
+def test_decode_floor_kv_override():
+    f = bounds.decode_floor("llama70b", "fp8", "h100", context_tokens=1000, kv_bytes_per_token=1e5)
+    assert f.weight_bytes == pytest.approx(bounds.weight_bytes("llama70b", "fp8") + 1e8)
+
+
+def test_bounds_report_reference_figures():
+    from frontier.bounds_report import OVERRIDE, bounds_report
+
+    nvfp4 = bounds_report("Llama-3.3-70B-Instruct", "b200", "fp4", bandwidth_tb_s=7.7)
+    assert round(nvfp4.results["decode_ms_per_token"], 1) == 5.5  # spec §5: 42.7 GB on 7.7 TB/s
+    assert round(nvfp4.results["decode_tok_s_user"], -1) == 180
+    origin = {i.name: i.origin for i in nvfp4.inputs}
+    value = {i.name: i.value for i in nvfp4.inputs}
+    assert origin["HBM bandwidth"] == OVERRIDE and value["HBM bandwidth"] == 7.7
+    assert round(value["weights streamed per token"], 1) == 42.7
+    assert origin["weights streamed per token"].startswith("model_specs.csv[llama70b]")
+    assert origin["HBM capacity"] == "gpu_specs.csv[b200].hbm_capacity_gb"
+    assert origin["peak compute (dense)"] == "gpu_specs.csv[b200].dense_fp4_tflops"
+    assert set(nvfp4.sources) == {"gpu_specs.csv[b200]", "model_specs.csv[llama70b]"}
+    assert nvfp4.results["ridge_flop_per_byte"] == pytest.approx(9000 / 7.7)
+
+    fp8 = bounds_report("llama70b", "h100", "fp8", weight_gb=72)
+    assert round(fp8.results["decode_ms_per_token"], 1) == 21.5  # spec §5: 72 GB on 3.35 TB/s
+    assert {i.name: i.origin for i in fp8.inputs}["weights resident"].startswith(OVERRIDE)  # dense model
+    assert fp8.results["kv_max_concurrency"] == 0  # 72 GB of weights in 72 GB usable: no room
+    assert "leave no room for one sequence" in fp8.to_text()
+
+
+def test_bounds_report_sparse_peak_and_kv_dtype():
+    from frontier.bounds_report import bounds_report
+
+    table = bounds_report("dsr1", "b200", "fp4", 8, 8192, 1024)
+    sparse = bounds_report("dsr1", "b200", "fp4", 8, 8192, 1024, sparse_tflops=18_000, kv_dtype="bf16")
+    assert sparse.results["prefill_tok_s_per_gpu"] == pytest.approx(table.results["prefill_tok_s_per_gpu"])
+    peak = next(i for i in sparse.inputs if i.name == "peak compute (dense)")
+    assert peak.value == 9000 and "18000 TFLOP/s with sparsity" in peak.origin
+    kv = next(i for i in sparse.inputs if i.name == "KV cache per token")
+    assert kv.value == 61 * 576 * 2 and "KV dtype bf16" in kv.origin
+    assert sparse.results["kv_max_concurrency"] < table.results["kv_max_concurrency"]
+    with pytest.raises(ValueError, match="unknown KV dtype"):
+        bounds_report("dsr1", "b200", "fp4", kv_dtype="fp3")
+
+
+def test_bounds_cli_text_and_json(capsys):
+    from frontier import cli
+
+    assert cli.main(["bounds", "--model", "llama70b", "--gpu", "b200", "--precision", "fp4",
+                     "--bandwidth-tb-s", "7.7"]) == 0
+    text = capsys.readouterr().out
+    assert "decode floor (batch 1)   5.55 ms/token = 180.3 tok/s/user" in text
+    assert "override" in text and "gpu_specs.csv[b200].hbm_capacity_gb" in text and "ridge point" in text
+    assert cli.main(["bounds", "--model", "llama70b", "--gpu", "h100", "--precision", "fp8", "--weight-gb", "72",
+                     "--sparse-tflops", "3958", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert round(out["results"]["decode_ms_per_token"], 1) == 21.5
+    peak = next(i for i in out["inputs"] if i["name"] == "peak compute (dense)")
+    assert peak["value"] == 1979 and peak["unit"] == "TFLOP/s per GPU"
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["--model", "nope", "--gpu", "b200", "--precision", "fp4"], "unknown model 'nope'"),
+    (["--model", "dsr1", "--gpu", "tpu9", "--precision", "fp4"], "unknown GPU 'tpu9'"),
+    (["--model", "dsr1", "--gpu", "b200", "--precision", "fp2"], "unknown precision 'fp2'"),
+    (["--model", "dsr1", "--gpu", "b200", "--precision", "fp4", "--bandwidth-tb-s", "-3"], "positive finite"),
+    (["--model", "dsr1", "--gpu", "b200", "--precision", "fp4", "--dense-tflops", "nan"], "positive finite"),
+    (["--model", "dsr1", "--gpu", "b200", "--precision", "fp4", "--n-gpus", "0"], "n_gpus must be positive"),
+])
+def test_bounds_cli_errors(argv, message, capsys):
+    from frontier import cli
+
+    assert cli.main(["bounds", *argv]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err

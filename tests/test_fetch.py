@@ -45,13 +45,30 @@ ROUTE_FILES = {
     "availability": "availability.json",
     "evaluations": "evaluations.json",
 }
-SMALL_BODIES = {
-    "benchmarks": b'[{"hardware": "b200", "model": "dsr1", "conc": 4, "metrics": {"tput_per_gpu": 100.0}}]\n',
-    "benchmarks/history": b'[{"hardware": "b200", "model": "dsr1", "date": "2026-01-01"}]\n',
-    "availability": b'[{"model": "dsr1", "date": "2026-01-01"}, {"model": "dsr1", "date": "2026-01-02"}]\n',
-    "evaluations": b'[{"model": "dsr1", "task": "gsm8k", "metrics": {"em_strict": 0.9}}]\n',
-}
+_TOPOLOGY = {"hardware": "b200", "framework": "sglang", "model": "dsr1", "precision": "fp4", "spec_method": "none",
+             "disagg": False, "is_multinode": False, "prefill_tp": 8, "prefill_ep": 1, "prefill_dp_attention": False,
+             "prefill_num_workers": 0, "decode_tp": 8, "decode_ep": 1, "decode_dp_attention": False,
+             "decode_num_workers": 0, "num_prefill_gpu": 8, "num_decode_gpu": 8}
 
+
+def _small_rows(date: str) -> bytes:
+    """Hand-made API rows in the public format (a 3-point sweep), for clones without the recorded responses."""
+    rows = []
+    for conc, tput, tpot_s in ((4, 400.0, 0.010), (16, 1200.0, 0.016), (64, 2800.0, 0.030)):
+        metrics = {"tput_per_gpu": tput, "output_tput_per_gpu": tput / 2, "input_tput_per_gpu": tput / 2,
+                   "median_tpot": tpot_s, "median_intvty": 1 / tpot_s, "median_ttft": 0.2, "median_e2el": 10.0}
+        rows.append({**_TOPOLOGY, "isl": 1024, "osl": 1024, "conc": conc, "metrics": metrics,
+                     "date": date})
+    return (json.dumps(rows) + "\n").encode()
+
+
+SMALL_BODIES = {
+    "benchmarks": _small_rows("2026-01-02"),
+    "benchmarks/history": _small_rows("2026-01-01"),
+    "availability": b'[{"model": "dsr1", "date": "2026-01-01"}, {"model": "dsr1", "date": "2026-01-02"}]\n',
+    "evaluations": (json.dumps([{**_TOPOLOGY, "task": "gsm8k", "date": "2026-01-01", "conc": 64,
+                                 "metrics": {"em_strict": 0.9}}]) + "\n").encode(),
+}
 
 FAST = dict(min_interval=0.0, backoff=0.01, retries=3, timeout=2.0, proxies={})
 MODEL = "DeepSeek-R1-0528"
@@ -192,7 +209,7 @@ def test_offline_without_cache_is_a_clear_error(dead_url, tmp_path):
 
 def test_newest_intact_cached_copy_wins(server, tmp_path, monkeypatch):
     clock = {"now": dt.datetime(2026, 1, 1, 12, tzinfo=dt.timezone.utc)}
-    monkeypatch.setattr(fetch, "_utcnow", lambda: clock["now"])
+    monkeypatch.setattr(fetch.api, "_utcnow", lambda: clock["now"])
     old = fetch_endpoint("availability", None, base_url=server.base_url, cache_dir=tmp_path, **FAST)
     clock["now"] = dt.datetime(2026, 1, 2, 12, tzinfo=dt.timezone.utc)
     new = fetch_endpoint("availability", None, base_url=server.base_url, cache_dir=tmp_path, **FAST)
@@ -289,9 +306,10 @@ def test_invalid_endpoint(endpoint, tmp_path):
         fetch_endpoint(endpoint, {}, base_url="http://127.0.0.1:9/api/v1/", cache_dir=tmp_path, **FAST)
 
 
-def test_invalid_base_url(tmp_path):
+@pytest.mark.parametrize("base", ["file:///etc/", "http://[::1", "http://127.0.0.1:99999/", "http:///x", "ftp://h/"])
+def test_invalid_base_url(tmp_path, base):
     with pytest.raises(FetchError, match="invalid API base URL"):
-        fetch_endpoint("benchmarks", {}, base_url="file:///etc/", cache_dir=tmp_path)
+        fetch_endpoint("benchmarks", {}, base_url=base, cache_dir=tmp_path)
 
 
 def test_cli_model(server, tmp_path, capsys):
@@ -705,13 +723,29 @@ def _zip_run(tmp_path: Path, members: dict[str, bytes]) -> Path:
     ({f"m{i}.json": b"[]" for i in range(12)}, r"12 members \(limit 10\)"),
 ])
 def test_run_zip_over_the_limits_is_refused(tmp_path, monkeypatch, capsys, members, message):
-    monkeypatch.setattr(fetch, "RUN_ZIP_LIMITS", {"total_bytes": 400_000, "member_bytes": 200_000, "members": 10})
+    limits = {"total_bytes": 400_000, "member_bytes": 200_000, "members": 10, "ratio": 200}
+    monkeypatch.setattr(fetch.runs, "RUN_ZIP_LIMITS", limits)
     gh, _ = make_gh(tmp_path, artifacts=_zip_run(tmp_path, members))
     rc = main_fetch(["--run", str(RUN_ID), "--gh", str(gh), "--out", str(tmp_path / "runs")])
     assert rc == 1
     err = capsys.readouterr().err
     assert "refused run" in err and "nothing imported" in err and "Traceback" not in err
     assert re.search(message, err), err
+    _assert_nothing_imported(tmp_path)
+
+
+def test_run_zip_bomb_is_refused_with_the_default_limits(tmp_path, capsys):
+    arts = make_artifacts(tmp_path / "artifacts")
+    (arts / "bmk_bomb").mkdir()
+    with zipfile.ZipFile(arts / "bmk_bomb" / "results.zip", "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        with zf.open("agg_bmk.json", "w", force_zip64=True) as member:
+            for _ in range(8):
+                member.write(b"0" * (1 << 20))  # 8 MiB of zeros, about 8 KB compressed
+    assert (arts / "bmk_bomb" / "results.zip").stat().st_size < 200_000
+    gh, _ = make_gh(tmp_path, artifacts=arts)
+    assert main_fetch(["--run", str(RUN_ID), "--gh", str(gh), "--out", str(tmp_path / "runs")]) == 1
+    err = capsys.readouterr().err
+    assert re.search(r"compression ratio [\d,]+:1 \(limit 200:1\)", err) and "nothing imported" in err, err
     _assert_nothing_imported(tmp_path)
 
 

@@ -19,8 +19,9 @@ def test_fetched_api_responses_load_and_price(server, tmp_path):  # noqa: F811
     res = load(tmp_path / "api", cache=False, keep="all")
     rep = res.report
     rep.check_accounting()
-    # sidecars are not data; the evaluations response is named as such, never silently dropped
-    assert not any(f.path.endswith(".meta.json") for f in rep.files)
+    # sidecars are not data (listed as ignored, never read or skipped); the evaluations response is named as
+    # such, never silently dropped
+    assert all(f.status == "ignored" for f in rep.files if f.path.endswith(".meta.json"))
     assert any(s.reason.startswith("evaluation rows") for s in rep.skips)
     assert res.points.height > 0 and not res.synthetic
     assert set(res.points["source_format"]) == {"api"}

@@ -222,3 +222,269 @@ def _img_alts(page: str) -> list[str]:
 
     _P().feed(page)
     return alts
+
+
+# ------------------------------------------------------------------------------ the output folder is the user's too
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_out_folder_with_user_files_is_refused_and_left_alone(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(paths, "NOTEBOOKS", FIXTURES)
+    out = tmp_path / "mine"
+    (out / "ok").mkdir(parents=True)
+    (out / "ok" / "thesis.txt").write_text("my notes", encoding="utf-8")
+    (out / "index.html").write_text("<html><title>My index</title></html>", encoding="utf-8")
+    before = _snapshot(out)
+    assert report.main_report(["ok", "--out", str(out)]) == 2
+    assert "index.html was not written by frontier report" in capsys.readouterr().err
+    (out / "index.html").unlink()
+    before.pop("index.html")
+    assert report.main_report(["ok", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "did not write (thesis.txt)" in err and "Traceback" not in err
+    assert _snapshot(out) == before and sorted(p.name for p in out.iterdir()) == ["ok"]  # not even a lock file
+    # a note dropped into a folder the runner built is refused the same way (see test_foreign_files_in_a_report)
+
+
+def test_out_naming_a_file_is_a_clear_error(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(paths, "NOTEBOOKS", FIXTURES)
+    target = tmp_path / "report.html"
+    target.write_text("x", encoding="utf-8")
+    assert report.main_report(["ok", "--out", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert "is a file, not a folder" in err and "Traceback" not in err
+    assert target.read_text(encoding="utf-8") == "x"
+    assert report.main_report(["ok", "--out", str(target / "sub")]) == 2  # below a file: cannot be created
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_foreign_files_in_a_report(built, tmp_path):
+    from frontier.report.outdir import foreign_files
+
+    _, out, _ = built
+    assert foreign_files(out / "ok") == [] and foreign_files(out / "fail") == []
+    assert foreign_files(tmp_path / "absent") == []
+    copy = tmp_path / "ok"
+    import shutil
+
+    shutil.copytree(out / "ok", copy)
+    (copy / "explore").mkdir()
+    (copy / "explore" / "thesis.txt").write_text("note", encoding="utf-8")
+    (copy / "figures" / "mine.png").write_bytes(b"png")
+    (copy / ".index.html.0123456789abcdef0123456789abcdef.tmp").write_text("left by a killed run")
+    assert foreign_files(copy) == ["explore/", "figures/mine.png"]
+
+
+# --------------------------------------------------------------------------------- hostile requests: no traceback
+BOMB = "".join(f"{k}: &{k} [{','.join([f'*{p}'] * 9) if p else ','.join(['lol'] * 9)}]\n"
+               for p, k in zip([None, *"abcdefgh"], "abcdefghi"))
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"model: \xff\xfe DeepSeek\n", "is not UTF-8 text"),
+    (BOMB.encode(), "aliases (*name) are not allowed"),
+    (b"- a\n- b\n", "expected a YAML mapping"),
+    (b"just a string\n", "expected a YAML mapping"),
+    (b"notebook: [ok]\n", "'notebook' must be a notebook name"),
+    (b"notebook: ../../etc/passwd\n", "bad notebook name"),
+    (b"notebooks:\n  nope: {}\n", "not found"),
+    (b"[" * 100_000, "nested too deeply"),
+    (b"a: 1\n" + b"#" * (1 << 20), "larger than"),
+])
+def test_bad_params_files_are_clear_errors(tmp_path, monkeypatch, capsys, content, message):
+    import time
+
+    monkeypatch.setattr(paths, "NOTEBOOKS", FIXTURES)
+    f = tmp_path / "p.yaml"
+    f.write_bytes(content)
+    t0 = time.monotonic()
+    assert report.main_report(["--params", str(f), "--out", str(tmp_path / "r")]) == 2
+    elapsed = time.monotonic() - t0
+    err = capsys.readouterr().err
+    assert message in err, err
+    assert "Traceback" not in err and err.count("\n") <= 6
+    assert elapsed < 30  # refused, not expanded (a loose bound: a hang would be minutes)
+    assert not (tmp_path / "r").exists()
+
+
+def test_bomb_is_small():
+    assert len(BOMB) < 520 and BOMB.count("*") > 60  # the classic 9-level billion laughs
+
+
+def test_params_file_that_is_a_folder_or_missing(tmp_path, capsys):
+    assert report.main_report(["--params", str(tmp_path), "--out", str(tmp_path / "r")]) == 2
+    assert report.main_report(["--params", str(tmp_path / "none.yaml"), "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert "is not a file" in err and "not found" in err and "Traceback" not in err
+
+
+def test_terminal_escapes_in_names_are_not_obeyed(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(paths, "NOTEBOOKS", FIXTURES)
+    assert report.main_report(["ok", "--data", str(tmp_path / "x\x1b[31mred"), "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\\x1b[31mred" in err
+
+
+# ------------------------------------------------------------------------------------ -p / -r / -y (as papermill)
+def test_cli_values_read_as_papermill_reads_them():
+    from frontier.report.params import cli_value
+
+    assert [cli_value(v) for v in ("True", "False", "None", "12", "-3", "1.5", "1e3", "true", "a b", "[1, 2]")] == [
+        True, False, None, 12, -3, 1.5, 1000.0, "true", "a b", "[1, 2]"]
+
+
+def test_cli_overrides_precedence_and_checks():
+    from frontier.report.params import cli_overrides
+
+    o = cli_overrides(["label: from-y\nfail: true", "fail: false"],
+                      [("label", "1.10", False), ("fail", "True", False)])
+    assert o.values == {"label": 1.1, "fail": True}
+    nb = FIXTURES / "ok.ipynb"
+    assert o.for_notebook(nb) == {"label": "1.10", "fail": True}  # a str parameter gets the text as typed
+    assert cli_overrides([], [("label", "1.10", True)]).values == {"label": "1.10"}  # -r: raw text
+    assert cli_overrides([], [("label", "a", False), ("label", "b", True)]).values == {"label": "b"}  # order
+    with pytest.raises(report.ReportError, match=r"ok has no parameter 'labl' \(its parameters: data_paths, fail, "
+                                                 r"label\)"):
+        cli_overrides([], [("labl", "x", False)]).for_notebook(nb)
+    with pytest.raises(report.ReportError, match="'fail' of ok is declared bool: give True or False"):
+        cli_overrides([], [("fail", "yes", False)]).for_notebook(nb)
+    with pytest.raises(report.ReportError, match="set by the report runner"):
+        cli_overrides([], [("output_dir", "/tmp", False)])
+    with pytest.raises(report.ReportError, match="not a valid Python identifier"):
+        cli_overrides([], [("not-a-name", "1", False)])
+    with pytest.raises(report.ReportError, match="expected a YAML mapping"):
+        cli_overrides(["[1, 2]"])
+    with pytest.raises(report.ReportError, match="--data"):
+        cli_overrides(["data_paths: [x]"])
+
+
+def test_cli_override_types_against_real_notebooks():
+    from frontier.report.params import cli_overrides
+
+    iso_nb = paths.NOTEBOOKS / "iso_interactivity.ipynb"
+    ok = cli_overrides(["targets: [40, 60.5]"], [("isl", "8192", False), ("model", "gpt-oss*", False)])
+    assert ok.for_notebook(iso_nb) == {"targets": [40, 60.5], "isl": 8192, "model": "gpt-oss*"}
+    assert cli_overrides([], [("targets", "40,60", False)]).for_notebook(iso_nb) == {"targets": "40,60"}
+    with pytest.raises(report.ReportError, match="'isl' of iso_interactivity is declared int: give a whole number"):
+        cli_overrides([], [("isl", "8k", False)]).for_notebook(iso_nb)
+    with pytest.raises(report.ReportError, match="every item must be float"):
+        cli_overrides(["targets: [30, fast]"]).for_notebook(iso_nb)
+
+
+def test_cli_parameters_reach_the_notebook_and_bad_ones_run_nothing(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(paths, "NOTEBOOKS", FIXTURES)
+    out = tmp_path / "r"
+    assert report.main_report(["ok", "-p", "nope", "1", "--out", str(out)]) == 2
+    assert "ok has no parameter 'nope'" in capsys.readouterr().err and not out.exists()
+    params = tmp_path / "p.yaml"
+    params.write_text("notebook: ok\nparameters: {label: file, fail: true}\n", encoding="utf-8")
+    code = report.main_report(["--params", str(params), "-y", "{label: yaml, fail: false}", "-p", "label", "cli",
+                               "--out", str(out), "--timeout", "120"])
+    assert code == 0, capsys.readouterr()
+    run = json.loads((out / "ok" / "run.json").read_text())
+    assert run["parameters"]["label"] == "cli" and run["parameters"]["fail"] is False
+    assert json.loads((out / "ok" / "summary.json").read_text())["label"] == "cli"
+
+
+# ------------------------------------------------------------------------- a kill never loses the last good report
+_KILLER = """
+import os, signal, sys
+from pathlib import Path
+from frontier.report import outdir, run_reports
+
+mode, out, fixtures = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+die = lambda *a: os.kill(os.getpid(), signal.SIGKILL)
+real_exchange, real_rename = outdir.exchange, Path.rename
+if mode == "run":
+    run_reports(["ok"], out_dir=out, notebooks_dir=fixtures, timeout_s=120)
+elif mode == "before-exchange":
+    outdir.exchange = die
+elif mode == "after-exchange":
+    outdir.exchange = lambda a, b: (real_exchange(a, b), die())
+elif mode == "between-renames":  # a file system that cannot exchange: killed after moving the old report aside
+    outdir.exchange = lambda a, b: False
+    def rename(self, target):
+        done = real_rename(self, target)
+        if "-previous-" in str(target):
+            die()
+        return done
+    Path.rename = rename
+if mode != "run":
+    run_reports(["ok"], out_dir=out, notebooks_dir=fixtures, timeout_s=120)
+"""
+
+
+def _kill_run(mode: str, out: Path) -> int:
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", _KILLER, mode, str(out), str(FIXTURES)], capture_output=True,
+                          text=True, timeout=300)
+    return proc.returncode
+
+
+def _good_report(folder: Path) -> dict[str, bytes]:
+    """The files of the good report in ``folder`` (not the failure files beside it), checked complete."""
+    snap = {k: v for k, v in _snapshot(folder).items() if not k.startswith("failed.")}
+    run = json.loads(snap["run.json"])
+    assert run["status"] == "ok" and sorted(run["files"]) == sorted(snap), "report folder incomplete"
+    return snap
+
+
+@pytest.mark.parametrize("mode", ["before-exchange", "after-exchange", "between-renames"])
+def test_killed_at_the_swap_leaves_a_complete_report(built, tmp_path, mode):
+    import shutil
+    import signal
+
+    _, built_out, _ = built
+    out = tmp_path / "reports"
+    out.mkdir()
+    shutil.copytree(built_out / "ok", out / "ok")
+    old = _good_report(out / "ok")
+    assert _kill_run(mode, out) == -signal.SIGKILL
+    if mode == "between-renames":
+        assert not (out / "ok").exists()  # the one instant the fallback leaves open is closed by the next run:
+        results = report.run_reports(None, out_dir=out, notebooks_dir=FIXTURES, params_file=_fail_params(tmp_path),
+                                     timeout_s=120)
+        assert [r.status for r in results] == ["failed"]
+        assert _good_report(out / "ok") == old
+        assert (out / "ok" / "failed.html").exists()
+    elif mode == "before-exchange":
+        assert _good_report(out / "ok") == old
+    else:
+        new = _good_report(out / "ok")
+        assert new != old and json.loads(new["run.json"])["started_utc"] >= json.loads(old["run.json"])["started_utc"]
+
+
+def _fail_params(tmp_path: Path) -> Path:
+    f = tmp_path / "fail.yaml"
+    f.write_text("notebook: ok\nparameters: {fail: true}\n", encoding="utf-8")
+    return f
+
+
+def test_killed_while_the_notebook_runs_keeps_the_report(built, tmp_path):
+    import os
+    import shutil
+    import signal
+    import sys
+    import time
+
+    _, built_out, _ = built
+    out = tmp_path / "reports"
+    out.mkdir()
+    shutil.copytree(built_out / "ok", out / "ok")
+    old = _good_report(out / "ok")
+    proc = subprocess.Popen([sys.executable, "-c", _KILLER, "run", str(out), str(FIXTURES)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    staging = out / ".frontier-report-staging"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list(staging.glob("ok-*/report/ok.ipynb")):
+        time.sleep(0.05)
+    running = proc.poll() is None and bool(list(staging.glob("ok-*/report/ok.ipynb")))
+    os.killpg(proc.pid, signal.SIGKILL)  # the runner and its kernel, mid-execution
+    assert running, "the run had not started executing the notebook"
+    proc.wait(timeout=30)
+    assert _good_report(out / "ok") == old
+    # the next run is not blocked by the dead one (lock released, staging cleaned) and publishes normally
+    results = report.run_reports(["ok"], out_dir=out, notebooks_dir=FIXTURES, timeout_s=120)
+    assert results.ok and _good_report(out / "ok") != old and not staging.exists()

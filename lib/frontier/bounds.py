@@ -203,6 +203,9 @@ def kv_bytes_per_token(model: str, precision: str, *, kv_element_bytes: float | 
     return float(m["kv_layers"] * m["kv_elems_per_token_layer"] * eb)
 
 
+_kv_bytes_fn = kv_bytes_per_token  # the budget functions' keyword ``kv_bytes_per_token`` shadows it
+
+
 def compute_format(precision: str, model: str | None = None) -> str:
     """Tensor-core format the GEMMs of a ``precision`` checkpoint run in (``model`` refines FP4: W4A4 or W4A8)."""
     p = _check_precision(precision)
@@ -251,6 +254,7 @@ def decode_floor(
     weight_bytes: float | None = None,
     context_tokens: int = 0,
     kv_element_bytes: float | None = None,
+    kv_bytes_per_token: float | None = None,
 ) -> DecodeFloor:
     """Memory-bandwidth floor on time per output token at batch 1.
 
@@ -260,17 +264,24 @@ def decode_floor(
     several tokens per pass.
 
     ``bandwidth_tb_s`` overrides the table's per-GPU HBM bandwidth (TB/s); ``weight_bytes`` overrides the
-    streamed weight bytes (bytes); ``context_tokens`` adds the KV-cache read for one request of that length.
+    streamed weight bytes (bytes); ``context_tokens`` adds the KV-cache read for one request of that length, at
+    ``kv_bytes_per_token`` bytes per token (default from the model table and ``kv_element_bytes``).
     """
     p = _check_precision(precision)
     g = gpu_spec(gpu)
     bw = float(g["hbm_bandwidth_tb_s"]) if bandwidth_tb_s is None else float(bandwidth_tb_s)
-    if bw <= 0 or n_gpus <= 0:
+    if not (bw > 0 and n_gpus > 0):
         raise ValueError("bandwidth and n_gpus must be positive")
-    wb = _weight_bytes_fn(model, p) if weight_bytes is None else float(weight_bytes)
-    total = wb + context_tokens * kv_bytes_per_token(model, p, kv_element_bytes=kv_element_bytes)
+    wb = _weight_bytes_fn(model, p) if weight_bytes is None else _positive(weight_bytes, "weight bytes")
+    kvt = _kv_bytes_fn(model, p, kv_element_bytes=kv_element_bytes) if kv_bytes_per_token is None else float(
+        kv_bytes_per_token)
+    total = wb + context_tokens * kvt
     sec = total / (n_gpus * bw * 1e12)
     return DecodeFloor(model_key(model), p, g["gpu"], int(n_gpus), total, bw, sec, 1.0 / sec)
+
+
+DEFAULT_MEMORY_FRACTION = 0.90  # share of HBM a serving engine lets itself use (e.g. vLLM gpu_memory_utilization)
+DEFAULT_RESERVE_GB_PER_GPU = 2.0  # GB per GPU kept for activations, CUDA graphs and the runtime
 
 
 @dataclass(frozen=True)
@@ -302,26 +313,34 @@ def kv_cache_budget(
     isl: int = 1024,
     osl: int = 1024,
     *,
-    memory_fraction: float = 0.90,
-    reserve_gb_per_gpu: float = 2.0,
+    memory_fraction: float = DEFAULT_MEMORY_FRACTION,
+    reserve_gb_per_gpu: float = DEFAULT_RESERVE_GB_PER_GPU,
     dp_attention: bool = False,
     kv_element_bytes: float | None = None,
     capacity_gb: float | None = None,
+    resident_weight_bytes: float | None = None,
+    kv_bytes_per_token: float | None = None,
 ) -> KvBudget:
     """KV-cache budget (GB, all GPUs) after weights, and the concurrency it allows at context ``isl + osl``.
 
     budget = n_gpus × (capacity × memory_fraction − reserve) − resident weights. Under tensor parallelism a
     sequence's KV is split over at most ``kv_heads`` ranks (MLA: 1, i.e. replicated on every rank); with
-    DP-attention each GPU holds its own sequences whole. ``capacity_gb`` overrides the per-GPU HBM (GB).
+    DP-attention each GPU holds its own sequences whole. Overrides: ``capacity_gb`` the per-GPU HBM (GB),
+    ``resident_weight_bytes`` the weights held in HBM (bytes, all GPUs), ``kv_bytes_per_token`` the KV cache per
+    token of context (bytes, one copy, all layers; else from the table and ``kv_element_bytes``).
     """
     p = _check_precision(precision)
     g = gpu_spec(gpu)
     m = model_spec(model)
-    cap = float(g["hbm_capacity_gb"]) if capacity_gb is None else float(capacity_gb)
-    w = weight_bytes(model, p, active_only=False)
+    cap = float(g["hbm_capacity_gb"]) if capacity_gb is None else _positive(capacity_gb, "HBM capacity")
+    if not (0 < memory_fraction <= 1) or not (reserve_gb_per_gpu >= 0) or n_gpus <= 0:
+        raise ValueError("memory_fraction must be in (0, 1], reserve_gb_per_gpu ≥ 0 and n_gpus positive")
+    w = (weight_bytes(model, p, active_only=False) if resident_weight_bytes is None
+         else _positive(resident_weight_bytes, "resident weight bytes"))
     usable = n_gpus * (cap * memory_fraction - reserve_gb_per_gpu) * 1e9
     budget = max(0.0, usable - w)
-    kvt = kv_bytes_per_token(model, p, kv_element_bytes=kv_element_bytes)
+    kvt = (_kv_bytes_fn(model, p, kv_element_bytes=kv_element_bytes) if kv_bytes_per_token is None
+           else _positive(kv_bytes_per_token, "KV bytes per token"))
     shards = n_gpus if dp_attention else min(n_gpus, int(m["kv_heads"]))
     copies = n_gpus // shards if n_gpus >= shards else 1
     ctx = int(isl) + int(osl)
@@ -338,16 +357,53 @@ def prefill_flops_per_token(model: str, isl: int) -> float:
 
 
 def prefill_ceiling(
-    model: str, precision: str, gpu: str, n_gpus: int = 1, isl: int = 1024, *, efficiency: float = 1.0
+    model: str, precision: str, gpu: str, n_gpus: int = 1, isl: int = 1024, *, efficiency: float = 1.0,
+    dense_tflops: float | None = None, sparse_tflops: float | None = None,
 ) -> float:
     """Compute-bound ceiling on prefill throughput, tokens/s per GPU.
 
     ``peak dense TFLOP/s × efficiency ÷ FLOPs per prompt token``. Independent of ``n_gpus`` per GPU
     (parallelism splits the work evenly in the bound); ``n_gpus`` is accepted for symmetry and validated.
+    The peak is the table's dense figure unless overridden: ``dense_tflops`` (TFLOP/s without sparsity) or
+    ``sparse_tflops`` (a datasheet's "with sparsity" figure, twice the dense one: 18 PFLOPS FP4 sparse on B200
+    is 9 PFLOPS dense).
     """
     if n_gpus <= 0:
         raise ValueError("n_gpus must be positive")
-    return peak_tflops(gpu, precision, model) * 1e12 * efficiency / prefill_flops_per_token(model, isl)
+    peak = dense_peak_tflops(gpu, precision, model, dense_tflops=dense_tflops, sparse_tflops=sparse_tflops)
+    return peak * 1e12 * efficiency / prefill_flops_per_token(model, isl)
+
+
+#: 2:4 structured sparsity doubles a datasheet's tensor-core figure; the bounds use the dense one
+SPARSITY_FACTOR = 2.0
+
+
+def dense_peak_tflops(
+    gpu: str, precision: str, model: str | None = None, *, dense_tflops: float | None = None,
+    sparse_tflops: float | None = None,
+) -> float:
+    """Dense TFLOP/s per GPU: ``dense_tflops`` if given, else ``sparse_tflops`` ÷ 2, else the table
+    (:func:`peak_tflops`). Giving both is an error (they would disagree)."""
+    if dense_tflops is not None and sparse_tflops is not None:
+        raise ValueError("give the dense or the sparse peak, not both (sparse = 2 × dense)")
+    if dense_tflops is not None:
+        return _positive(dense_tflops, "dense TFLOP/s")
+    if sparse_tflops is not None:
+        return _positive(sparse_tflops, "sparse TFLOP/s") / SPARSITY_FACTOR
+    return peak_tflops(gpu, precision, model)
+
+
+def ridge_point(dense_tflops: float, bandwidth_tb_s: float) -> float:
+    """Compute/bandwidth ridge, FLOP per byte: a kernel doing fewer FLOPs per byte of HBM traffic is
+    bandwidth-bound (decode at small batch), more is compute-bound (prefill)."""
+    return _positive(dense_tflops, "dense TFLOP/s") / _positive(bandwidth_tb_s, "bandwidth TB/s")
+
+
+def _positive(value: float, what: str) -> float:
+    v = float(value)
+    if not (math.isfinite(v) and v > 0):
+        raise ValueError(f"{what} must be a positive finite number, got {value}")
+    return v
 
 
 def percent_of_bound(measured_intvty, floor_intvty):
@@ -458,7 +514,8 @@ def frontier_vs_floor(iso_result) -> pl.DataFrame:
                        pl.coalesce(pl.col("decode_tp") if "decode_tp" in fr.columns else pl.lit(None),
                                    pl.col("tp")).alias("weight_gpus"))
                .sort("curve_id"))
-    floors, notes = [], []
+    floors: list[float | None] = []
+    notes: list[str] = []
     for r in fastest.iter_rows(named=True):
         try:
             n = int(r["weight_gpus"] or 1)

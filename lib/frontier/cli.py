@@ -7,6 +7,7 @@
   frontier report [NAME...] [--data PATH...] [--params FILE] [--out DIR]
   frontier sample [--out DIR] [--seed N]
   frontier fetch --model NAME | --run ID
+  frontier bounds --model M --gpu G --precision P [--n-gpus N] [--isl N --osl N] [overrides] [--json]
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import sys
 from typing import Any, Sequence
 
 from . import __version__
+from .fsutil import safe_for_terminal
 
 
 def _clean(v: Any) -> Any:
@@ -40,10 +42,12 @@ def _dump(obj: Any) -> str:
 def cmd_load(args: argparse.Namespace) -> int:
     from .load import LoadError, load
 
+    from .fsutil import safe_for_terminal as printable
+
     try:
         res = load(args.paths, strict=args.strict, keep=args.keep, cache=not args.no_cache)
     except LoadError as e:
-        print(f"frontier load: {e}", file=sys.stderr)
+        print(f"frontier load: {printable(str(e))}", file=sys.stderr)
         return 2
     rep = res.report
     if args.json:
@@ -54,6 +58,11 @@ def cmd_load(args: argparse.Namespace) -> int:
         print(_dump(d))
     else:
         print(rep.summary())
+        not_read = [f for f in rep.files if f.status in ("skipped", "duplicate")]
+        for f in not_read[:args.examples]:  # names and reasons come from the data: escaped for the terminal
+            print(f"  {f.status}: {printable(f.path)}: {printable(f.reason or '')}")
+        if len(not_read) > args.examples:
+            print(f"  … and {len(not_read) - args.examples:,} more (--json --files lists them all)")
         if res.synthetic:
             print("note: synthetic rows loaded (generated sample data, not measurements)")
         if res.points.height:
@@ -89,10 +98,13 @@ def cmd_iso(args: argparse.Namespace) -> int:
               f"models loaded: {models}", file=sys.stderr)
         return 2
     try:
+        if args.prices:
+            _check_readable_file(args.prices, "price table")
         pricing = _pricing(args)
         iso = iso_table(pts, args.targets, pricing=pricing, baseline=args.baseline)
-    except ValueError as e:
-        print(f"frontier iso: {e}", file=sys.stderr)
+    except (ValueError, OSError, pl.exceptions.PolarsError) as e:
+        where = f"cannot use the price table {args.prices}: " if args.prices and not isinstance(e, ValueError) else ""
+        print(safe_for_terminal(f"frontier iso: {where}{e}"), file=sys.stderr)
         return 2
     if args.json:
         print(_dump(iso.records()))
@@ -129,16 +141,156 @@ def _pricing(args: argparse.Namespace) -> Any:
 
 
 def cmd_iso_point(args: argparse.Namespace) -> int:
+    """Read one JSON request on stdin, print ``{"value": v|null}``; a bad request is ``{"error": ...}`` on stderr
+    and exit 2, never a traceback."""
     from .pareto import iso_point
 
     try:
-        request = json.loads(sys.stdin.read())
+        request = iso_point_request(sys.stdin.buffer.read())
         out = iso_point(request)
-    except (ValueError, TypeError, AttributeError) as e:
-        print(json.dumps({"error": str(e)}), file=sys.stderr)
+        value = out.get("value")
+        if value is not None and not (isinstance(value, (int, float)) and math.isfinite(value)):
+            raise ValueError(f"the interpolated value is not a finite number ({value!r}): the points' values are "
+                             "too large to interpolate")
+        text = json.dumps({**out, "value": None if value is None else float(value)}, allow_nan=False)
+    except (ValueError, TypeError, AttributeError, ArithmeticError, RecursionError) as e:
+        print(json.dumps({"error": _error_text(e)}), file=sys.stderr)
         return 2
-    print(json.dumps(out, allow_nan=False))
+    print(text)
     return 0
+
+
+def _error_text(e: BaseException) -> str:
+    if isinstance(e, RecursionError):
+        return "the request is nested too deeply"
+    if isinstance(e, OverflowError):
+        return f"a number in the request is too large: {e}"
+    return str(e) or type(e).__name__
+
+
+_ISO_POINT_KEYS = ("iv_key", "tput_key", "metric_key", "reciprocal_of")
+
+
+def iso_point_request(raw: bytes | str) -> dict[str, Any]:
+    """Parse and check an ``iso-point`` request (UTF-8 JSON object); ValueError says what is wrong.
+
+    ``points`` must be a list of objects; ``target_iv`` a finite number; the key names strings (``reciprocal_of``
+    may be null). Numbers in points are made floats (an integer too large for a float is an error, not a crash).
+    """
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        request = json.loads(text)
+    except UnicodeDecodeError as e:
+        raise ValueError(f"the request is not UTF-8 text ({e.reason} at byte {e.start})") from None
+    except RecursionError:
+        raise ValueError("the request is nested too deeply") from None
+    except ValueError as e:
+        raise ValueError(f"the request is not valid JSON ({e})") from None
+    if not isinstance(request, dict):
+        raise ValueError(f"the request must be a JSON object, got {type(request).__name__}")
+    for key in _ISO_POINT_KEYS:
+        if key in request and not isinstance(request[key], str) and not (key == "reciprocal_of" and request[key] is None):
+            raise ValueError(f"{key!r} must be a string naming a field of the points")
+    target = request.get("target_iv")
+    if isinstance(target, bool) or not isinstance(target, (int, float)):
+        raise ValueError("'target_iv' must be a finite number")
+    points = request.get("points")
+    if not isinstance(points, list):
+        raise ValueError("'points' must be a list of objects")
+    return {**request, "target_iv": _as_float(target, "target_iv"),
+            "points": [_point_as_floats(p, i) for i, p in enumerate(points)]}
+
+
+def _as_float(v: int | float, where: str) -> float:
+    try:
+        f = float(v)
+    except OverflowError:
+        raise ValueError(f"{where} is too large for a number ({str(v)[:20]}… has {len(str(v))} digits)") from None
+    if not math.isfinite(f):
+        raise ValueError(f"{where} must be a finite number, got {f}")
+    return f
+
+
+def _point_as_floats(point: Any, i: int) -> Any:
+    if not isinstance(point, dict):
+        return point  # not an object: skipped by iso_point
+    return {k: (_as_float(v, f"points[{i}].{k}") if isinstance(v, int) and not isinstance(v, bool) else v)
+            for k, v in point.items()}
+
+
+def cmd_bounds(args: argparse.Namespace) -> int:
+    """Physical bounds for one model × GPU × precision, every input shown with where it came from."""
+    from .bounds_report import bounds_report
+
+    try:
+        rep = bounds_report(
+            args.model, args.gpu, args.precision, args.n_gpus, args.isl, args.osl,
+            bandwidth_tb_s=args.bandwidth_tb_s, capacity_gb=args.capacity_gb, dense_tflops=args.dense_tflops,
+            sparse_tflops=args.sparse_tflops, weight_gb=args.weight_gb, resident_weight_gb=args.resident_weight_gb,
+            kv_dtype=args.kv_dtype, kv_bytes_per_token=args.kv_bytes_per_token,
+            memory_fraction=args.memory_fraction, reserve_gb_per_gpu=args.reserve_gb, dp_attention=args.dp_attention,
+        )
+    except (KeyError, ValueError) as e:
+        message = e.args[0] if isinstance(e, KeyError) and e.args else e
+        print(safe_for_terminal(f"frontier bounds: {message}"), file=sys.stderr)
+        return 2
+    print(_dump(rep.to_dict()) if args.json else rep.to_text())
+    return 0
+
+
+def _add_bounds_parser(sub: Any) -> None:
+    sp = sub.add_parser("bounds", help="decode floor, KV budget, prefill ceiling and ridge point, inputs shown",
+                        description="Physical bounds for a model × GPU × precision from the package's spec tables; "
+                        "every input can be overridden to check an article's arithmetic.")
+    sp.add_argument("--model", required=True, help="model key, display name or HF id (e.g. llama70b)")
+    sp.add_argument("--gpu", required=True, help="GPU key or runner label (e.g. b200)")
+    sp.add_argument("--precision", required=True, help="weight precision: fp4, fp8, int4 or bf16")
+    sp.add_argument("--n-gpus", type=int, default=1, help="GPUs the weights are split over (default 1)")
+    sp.add_argument("--isl", type=int, default=1024, help="input tokens (default 1024)")
+    sp.add_argument("--osl", type=int, default=1024, help="output tokens (default 1024)")
+    o = sp.add_argument_group("overrides (default: the spec tables)")
+    o.add_argument("--bandwidth-tb-s", type=float, help="HBM bandwidth, TB/s per GPU")
+    o.add_argument("--capacity-gb", type=float, help="HBM capacity, GB per GPU")
+    peak = o.add_mutually_exclusive_group()
+    peak.add_argument("--dense-tflops", type=float, help="peak TFLOP/s per GPU without sparsity")
+    peak.add_argument("--sparse-tflops", type=float,
+                      help="peak TFLOP/s per GPU as a datasheet states it with 2:4 sparsity (halved for the bound)")
+    o.add_argument("--weight-gb", type=float, help="weights streamed per token, GB (all GPUs)")
+    o.add_argument("--resident-weight-gb", type=float, help="weights held in HBM, GB (all GPUs)")
+    kv = o.add_mutually_exclusive_group()
+    kv.add_argument("--kv-dtype", help="KV-cache data type: fp4, fp8, int8, bf16, fp16, fp32")
+    kv.add_argument("--kv-bytes-per-token", type=float, help="KV cache per token of context, bytes (all layers)")
+    o.add_argument("--memory-fraction", type=float, help="share of HBM usable (default 0.90)")
+    o.add_argument("--reserve-gb", type=float, help="GB per GPU kept back (default 2)")
+    o.add_argument("--dp-attention", action="store_true", help="each GPU holds its sequences' KV whole")
+    sp.add_argument("--json", action="store_true", help="one JSON object: inputs (value, unit, origin), results")
+    sp.set_defaults(func=cmd_bounds)
+
+
+def _targets_arg(text: str) -> list[float]:
+    """``--targets`` as tok/s/user: comma-separated positive finite numbers (argparse type)."""
+    parts = [t.strip() for t in text.replace(";", ",").split(",") if t.strip()]
+    if not any(parts):
+        raise argparse.ArgumentTypeError("no targets given: expected e.g. 30,50,90 (tok/s/user)")
+    out = []
+    for t in parts:
+        try:
+            v = float(t)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"target {t!r} is not a number (expected e.g. 30,50,90)") from None
+        if not math.isfinite(v) or v <= 0:
+            raise argparse.ArgumentTypeError(f"target {t!r} must be a positive finite tok/s/user")
+        out.append(v)
+    return out
+
+
+def _check_readable_file(path: str, what: str) -> None:
+    import os
+
+    if not os.path.isfile(path):
+        raise ValueError(f"{what} {path} is not a file" if os.path.exists(path) else f"{what} {path} does not exist")
+    if os.path.getsize(path) == 0:
+        raise ValueError(f"{what} {path} is empty: expected a CSV with a header such as gpu,costh")
 
 
 def _delegate(module: str, func: str, argv: Sequence[str]) -> int:
@@ -172,7 +324,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--model", required=True, help="display name (glob allowed, e.g. 'DeepSeek*')")
     sp.add_argument("--isl", type=int, required=True)
     sp.add_argument("--osl", type=int, required=True)
-    sp.add_argument("--targets", default="30,50,90", help="tok/s/user, comma separated")
+    sp.add_argument("--targets", default="30,50,90", type=_targets_arg,
+                    help="tok/s/user, comma separated, each a positive finite number")
     sp.add_argument("--tco", metavar="COLUMN", help=f"price column: a dashboard TCO view ({', '.join(TCO_VIEWS)}) "
                     "or any column of --prices (default: every column; the text table shows the first)")
     sp.add_argument("--gpu-table", help="dashboard GPU table version v0/v1/v2 (default newest); with --prices it "
@@ -190,6 +343,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = sub.add_parser("iso-point", help="JSON on stdin → {\"value\": v|null} (blog helper contract)")
     sp.set_defaults(func=cmd_iso_point)
+    _add_bounds_parser(sub)
 
     for name, module, func, helptext in (
         ("report", "report", "main_report", "run notebooks and export HTML reports"),

@@ -25,6 +25,11 @@ __all__ = [
     "safe_extract_zip",
     "check_tree",
     "safe_copy_tree",
+    "path_text",
+    "zip_member_is_link",
+    "zip_member_problem",
+    "read_zip_member",
+    "SUPPORTED_ZIP_METHODS",
 ]
 
 #: refuse archives that would expand beyond this (zip bombs); bytes
@@ -69,6 +74,67 @@ def check_member_name(name: str) -> PurePosixPath:
 def _zip_member_is_link(info: zipfile.ZipInfo) -> bool:
     mode = (info.external_attr >> 16) & 0xFFFF
     return stat.S_ISLNK(mode)
+
+
+zip_member_is_link = _zip_member_is_link
+
+#: compression methods the standard library can inflate (others raise NotImplementedError on read)
+SUPPORTED_ZIP_METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA})
+_RATIO_FLOOR = 1 << 20  # members inflating to less than this are not held to the compression-ratio limit
+
+
+def zip_member_problem(info: zipfile.ZipInfo, *, max_bytes: int, max_ratio: float) -> tuple[str, str] | None:
+    """Why one zip member must not be read, from its header alone: (reason, detail with the numbers), or None.
+
+    Refused: unsafe names, symlinks, encrypted members, compression methods the standard library cannot read,
+    a declared inflated size above ``max_bytes``, and (for members declaring at least 1 MiB) a ratio of inflated
+    to compressed size above ``max_ratio``. Headers can lie: read with :func:`read_zip_member`, which counts."""
+    try:
+        check_member_name(info.filename)
+    except UnsafePathError as e:
+        return "zip member path escapes the archive folder", f"zip member path escapes the archive folder ({e})"
+    if _zip_member_is_link(info):
+        return "zip member is a symlink", "zip member is a symlink"
+    if info.flag_bits & 0x1:
+        return "encrypted zip member", "encrypted zip member (no password is ever used)"
+    if info.compress_type not in SUPPORTED_ZIP_METHODS:
+        return ("unsupported zip compression method",
+                f"unsupported zip compression method {info.compress_type}")
+    if info.file_size > max_bytes:
+        return ("zip member inflates past the loader's limit",
+                f"zip member inflates to {info.file_size:,} bytes (limit {max_bytes:,})")
+    if info.file_size >= _RATIO_FLOOR and info.file_size > max_ratio * max(info.compress_size, 1):
+        return ("zip member compression ratio past the limit",
+                f"zip member compression ratio {info.file_size / max(info.compress_size, 1):,.0f}:1 "
+                f"(limit {max_ratio:,.0f}:1)")
+    return None
+
+
+def read_zip_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, max_bytes: int) -> bytes:
+    """A member's bytes, inflated block by block and refused (``UnsafePathError``) past ``max_bytes`` whatever
+    its header says. Corrupt data raises ``zipfile.BadZipFile``, ``zlib.error``, ``EOFError`` or ``OSError``."""
+    out = bytearray()
+    with zf.open(info) as src:
+        while True:
+            chunk = src.read(min(1 << 20, max_bytes + 1 - len(out)))
+            if not chunk:
+                break
+            out += chunk
+            if len(out) > max_bytes:
+                raise UnsafePathError(f"zip member inflates beyond {max_bytes:,} bytes")
+    return bytes(out)
+
+
+def path_text(path: str | os.PathLike) -> str:
+    """A file-system path as valid UTF-8 text: bytes that are not UTF-8 (names from other systems) are shown as
+    ``\\xff`` escapes. Control characters are kept (see :func:`frontier.fsutil.safe_for_terminal` for terminals)."""
+    s = os.fspath(path)
+    if isinstance(s, bytes):
+        return s.decode("utf-8", "backslashreplace")
+    try:
+        return os.fsencode(s).decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return s.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def check_zip(

@@ -139,7 +139,8 @@ def gpu_count_expr() -> pl.Expr:
     single = pl.col("tp") * pl.col("pp").fill_null(1) * pl.col("pcp_size").fill_null(1)
     split = pl.col("num_prefill_gpu") + pl.col("num_decode_gpu")
     use_split = (pl.col("disagg").fill_null(False) | pl.col("is_multinode").fill_null(False)) & split.is_not_null()
-    return pl.when(use_split).then(split).otherwise(single).cast(pl.Int32)
+    # counts past the Int32 range become null here; validation skips those rows naming the field
+    return pl.when(use_split).then(split).otherwise(single).cast(pl.Int32, strict=False)
 
 
 def _part(prefix: str, tp: str, ep: str, dpa: str) -> pl.Expr:

@@ -7,6 +7,7 @@ from typing import Any, Iterable
 import polars as pl
 
 from .. import cache as cache_mod
+from ..fsutil import safe_for_terminal as printable
 from ..schema import SCHEMA, conform, empty_points
 from .dedupe import conform_keep, dedupe
 from .discovery import discover, sources
@@ -16,8 +17,9 @@ from .reading import read_sources
 from .report import LoadError, LoadReport, LoadResult
 from .validate import drop_invalid, mark_invalid
 
-#: part of every cache key; 2: strict fast path (fractional or boolean numbers in numeric fields are skipped)
-LOADER_VERSION = "2"
+#: part of every cache key; 2: strict fast path (fractional or boolean numbers in numeric fields are skipped);
+#: 3: values that do not fit are skipped, a repeated JSON key keeps its first value on every path, input limits
+LOADER_VERSION = "3"
 _DUPLICATE_EXAMPLES = 50
 
 
@@ -42,7 +44,7 @@ def load(
     inputs = discover(paths, report)
     key = hashes = None
     if cache:
-        hashes = cache_mod.content_hashes(inputs.files, cache_dir, resolved=inputs.resolved)
+        hashes = cache_mod.content_hashes(inputs.files, cache_dir, resolved=inputs.resolved, notes=report.notes)
         key = cache_mod.key_for(hashes, {"keep": keep, "topology": topology, "version": LOADER_VERSION})
         hit = _from_cache(key, cache_dir, report)
         if hit is not None:
@@ -59,12 +61,15 @@ def load(
 
 def _from_cache(key: str, cache_dir: Path | None, report: LoadReport) -> LoadResult | None:
     """The cached result for ``key`` (inputs that matched nothing this time listed first), or None."""
-    hit = cache_mod.get(key, cache_dir)
+    hit = cache_mod.get(key, cache_dir, decode=LoadReport.from_dict, notes=report.notes)
     if hit is None:
         return None
-    points, rep_dict = hit
-    cached = LoadReport.from_dict(rep_dict)
+    points, cached = hit
+    if points.schema != pl.Schema(SCHEMA) or points.height != cached.rows_loaded:
+        report.notes.append(f"cache: entry {key} does not match its report, ignored")
+        return None
     cached.from_cache = True
+    cached.notes = report.notes
     cached.files = report.files + cached.files
     cached.skips = report.skips + cached.skips
     return LoadResult(points, cached)
@@ -96,11 +101,12 @@ def _count_loaded(points: pl.DataFrame, report: LoadReport) -> None:
         for f in report.files:
             f.rows_loaded = counts.get(f.path, 0)
     if not any(f.status == "read" for f in report.files):
-        raise LoadError("nothing could be read: " + "; ".join(f"{f.path}: {f.reason}" for f in report.files[:10]))
+        raise LoadError("nothing could be read: " + "; ".join(f"{printable(f.path)}: {printable(f.reason or '')}"
+                                                              for f in report.files[:10]))
 
 
 def _store(key: str, points: pl.DataFrame, report: LoadReport, cache_dir: Path | None) -> None:
     """Cache the table and the whole report (every skip, not only the examples)."""
     d = report.to_dict(examples=10**9)
     d["all_skips"] = [s.__dict__ for s in report.skips]
-    cache_mod.put(key, points, d, cache_dir)
+    cache_mod.put(key, points, d, cache_dir, notes=report.notes)

@@ -18,7 +18,8 @@ import polars as pl
 from .. import cache as cache_mod
 from .discovery import Source
 from .raw import STR, FileMetas, tag
-from .readers import read_one
+from .limits import MAX_WHOLE_BYTES
+from .readers import TOO_BIG_WHOLE, read_one, too_big_to_read_whole
 from .readers.ndjson import NDJSON_BATCH_BYTES, NotFast, fast_lines, parse_ndjson, stream_json_file
 from .report import FileEntry, LoadReport, SkipEntry
 
@@ -98,7 +99,15 @@ class _SourceReader:
             entry.status, entry.reason = "skipped", f"unreadable file: {e}"
             self.report.skips.append(SkipEntry(src.label, None, "unreadable file"))
             return
-        except NotFast:
+        except NotFast as e:
+            try:
+                size = src.fs_path.stat().st_size
+            except OSError:
+                size = 0
+            if size > MAX_WHOLE_BYTES:  # never read whole: skipped with its size and the limit
+                entry.status, entry.reason = "skipped", too_big_to_read_whole(size, str(e))
+                self.report.skips.append(SkipEntry(src.label, None, TOO_BIG_WHOLE))
+                return
             entry.sha256 = entry.sha256 or cache_mod.bytes_sha256(src.data)
             self._read_one(idx, src, entry)
             src.raw_data = None

@@ -7,6 +7,8 @@ from typing import Any
 
 import polars as pl
 
+from ..fsutil import safe_for_terminal as printable
+
 
 class LoadError(ValueError):
     """Raised when nothing could be read, or on any skip with ``strict=True``."""
@@ -21,8 +23,11 @@ class FileEntry:
     format: str | None
     rows_read: int = 0
     rows_loaded: int = 0
-    status: str = "read"  # read | skipped | ignored
+    status: str = "read"  # read | skipped | ignored | duplicate (the same file found again)
     reason: str | None = None
+
+
+_STATUSES = ("read", "skipped", "ignored", "duplicate")
 
 
 @dataclass
@@ -43,6 +48,7 @@ class LoadReport:
     duplicates: int = 0
     duplicate_examples: list[dict[str, Any]] = field(default_factory=list)
     from_cache: bool = False
+    notes: list[str] = field(default_factory=list)  # what did not affect the rows (e.g. a cache file ignored)
 
     def skip_file(self, path: str, reason: str, detail: str | None = None, *, sha256: str | None = None,
                   format: str | None = None) -> None:
@@ -54,8 +60,8 @@ class LoadReport:
         """With ``strict``, any skip is a ``LoadError`` naming the first file (and row) and how many were skipped."""
         if strict and self.skips:
             s = self.skips[0]
-            where = f"{s.file}" + (f", row {s.row}" if s.row is not None else "")
-            raise LoadError(f"strict load: {where}: {s.reason} ({len(self.skips)} skipped in all)")
+            where = printable(s.file) + (f", row {s.row}" if s.row is not None else "")
+            raise LoadError(f"strict load: {where}: {printable(s.reason)} ({len(self.skips)} skipped in all)")
 
     @property
     def skipped(self) -> dict[str, int]:
@@ -79,7 +85,9 @@ class LoadReport:
             "files_read": sum(1 for f in self.files if f.status == "read"),
             "files_skipped": sum(1 for f in self.files if f.status == "skipped"),
             "files_ignored": sum(1 for f in self.files if f.status == "ignored"),
+            "files_duplicate": sum(1 for f in self.files if f.status == "duplicate"),
             "from_cache": self.from_cache,
+            "notes": list(self.notes),
             "skip_examples": [s.__dict__ for s in self.skips[:examples]],
             "duplicate_examples": self.duplicate_examples[:examples],
             "files": [f.__dict__ for f in self.files],
@@ -87,12 +95,22 @@ class LoadReport:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "LoadReport":
+        """The report ``to_dict`` (plus ``all_skips``) wrote; ValueError/TypeError/KeyError when it is damaged."""
         rep = cls(
             files=[FileEntry(**f) for f in d["files"]],
             skips=[SkipEntry(**s) for s in d.get("all_skips", d.get("skip_examples", []))],
             rows_read=d["rows_read"], rows_loaded=d["rows_loaded"], duplicates=d["duplicates"],
             duplicate_examples=d.get("duplicate_examples", []),
         )
+        counts = (rep.rows_read, rep.rows_loaded, rep.duplicates)
+        if not all(type(n) is int and n >= 0 for n in counts):
+            raise ValueError("row counts are not non-negative integers")
+        if any(not isinstance(f.path, str) or f.status not in _STATUSES for f in rep.files):
+            raise ValueError("a file entry is damaged")
+        if any(not isinstance(s.file, str) or not isinstance(s.reason, str) for s in rep.skips):
+            raise ValueError("a skip entry is damaged")
+        if rep.rows_read != rep.rows_loaded + rep.rows_skipped + rep.duplicates:
+            raise ValueError("row counts do not add up")
         return rep
 
     def summary(self) -> str:
@@ -109,7 +127,11 @@ class LoadReport:
             lines.append(f"  skipped {n:,} row{'s' if n != 1 else ''}: {reason}")
         for reason, n in sorted(files.items(), key=lambda kv: -kv[1]):
             lines.append(f"  skipped {n:,} file{'s' if n != 1 else ''}: {reason}")
-        return "\n".join(lines)
+        dups = sum(1 for f in self.files if f.status == "duplicate")
+        if dups:
+            lines.append(f"  {dups:,} file{'s' if dups != 1 else ''} found twice (read once)")
+        lines.extend(f"  note: {n}" for n in self.notes)
+        return "\n".join(printable(line) for line in lines)
 
     def check_accounting(self) -> None:
         """Every row read is loaded, skipped or a duplicate (raises AssertionError otherwise)."""

@@ -4,15 +4,33 @@ from __future__ import annotations
 
 import polars as pl
 
+from .limits import INT32_MAX, INT32_MIN
 from .raw import STR
 from .report import LoadReport, SkipEntry
+
+
+#: integer columns stored as Int32 in the point table: a value outside that range is skipped, never nulled
+INT32_FIELDS = ("conc", "isl", "osl", "tp", "ep", "pp", "dcp_size", "pcp_size", "prefill_tp", "prefill_ep",
+                "prefill_num_workers", "decode_tp", "decode_ep", "decode_num_workers", "num_prefill_gpu",
+                "num_decode_gpu")
+
+
+def _range_checks() -> list[tuple[pl.Expr, str]]:
+    """Values that do not fit their column: integers past Int32, GPU counts whose product does."""
+    checks = [((pl.col(c) < INT32_MIN) | (pl.col(c) > INT32_MAX), f"value out of range for field: {c}")
+              for c in INT32_FIELDS]
+    product = (pl.col("tp").cast(pl.Float64) * pl.col("pp").fill_null(1).cast(pl.Float64)
+               * pl.col("pcp_size").fill_null(1).cast(pl.Float64))
+    split = pl.col("num_prefill_gpu").cast(pl.Float64) + pl.col("num_decode_gpu").cast(pl.Float64)
+    checks.append(((product > INT32_MAX) | (split > INT32_MAX), "value out of range for field: num_gpus"))
+    return checks
 
 
 def _checks() -> list[tuple[pl.Expr, str]]:
     """(condition that makes a row unusable, reason), in the order they are tried."""
     tput = pl.col("tput_per_gpu")
     tpot = pl.col("median_tpot_s")
-    return [
+    return _range_checks() + [
         (pl.col("hw_raw").is_null() | (pl.col("hw_raw") == ""), "missing field: hw/hardware"),
         (pl.col("model").is_null(), "missing field: model"),
         (pl.col("framework").is_null(), "missing field: framework"),

@@ -6,10 +6,11 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from frontier import paths
 
-from .params import list_notebooks
+from .params import cli_overrides, list_notebooks
 from .results import ReportError
 from .runner import run_reports
 
@@ -22,19 +23,40 @@ def _rel(p: Path) -> str:
         return str(p)
 
 
+class _PairAction(argparse.Action):
+    """Collects ``-p NAME VALUE`` and ``-r NAME VALUE`` in command-line order as (name, text, raw)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        name, text = values
+        pairs = list(getattr(namespace, self.dest) or [])
+        pairs.append((name, text, option_string in ("-r", "--parameters_raw")))
+        setattr(namespace, self.dest, pairs)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``frontier report`` argument parser."""
     ap = argparse.ArgumentParser(
         prog="frontier report",
-        description="Execute analysis notebooks headless and export offline HTML reports "
-                    "(exit 0 only if every report succeeded).")
+        description="Execute analysis notebooks headless and export offline HTML reports. Parameters: the "
+                    "notebook's defaults < --params FILE < -y YAML < -p/-r (in the order given). "
+                    "Exit 0: every report built; 1: a report failed; 2: bad request, nothing run; "
+                    "3: unexpected error.")
     ap.add_argument("names", nargs="*", metavar="NAME", help="notebook names in notebooks/ (default: all, or the "
                     "notebook(s) the params file names)")
     ap.add_argument("--data", nargs="+", action="extend", metavar="PATH",
                     help="input files/folders passed to the notebooks as data_paths")
     ap.add_argument("--params", type=Path, metavar="FILE", help="YAML params file (see params/README.md)")
+    ap.add_argument("-y", "--parameters_yaml", dest="yaml", action="append", default=[], metavar="YAML",
+                    help="parameters as a YAML mapping, e.g. -y 'targets: [30, 60]' (repeatable)")
+    ap.add_argument("-p", "--parameters", dest="pairs", nargs=2, action=_PairAction, metavar=("NAME", "VALUE"),
+                    help="one parameter; VALUE read as papermill does: True/False/None, int, float, else text "
+                         "(text as typed for a parameter the notebook declares str); repeatable")
+    ap.add_argument("-r", "--parameters_raw", dest="pairs", nargs=2, action=_PairAction, metavar=("NAME", "VALUE"),
+                    help="one parameter, VALUE always text (repeatable)")
     ap.add_argument("--out", type=Path, default=None, metavar="DIR",
-                    help="output folder (default: reports/ in the project)")
+                    help="output folder (default: reports/ in the project); frontier report never replaces files "
+                         "there it did not write")
     ap.add_argument("--timeout", type=int, default=600, metavar="S", help="per-cell timeout in seconds (600)")
     ap.add_argument("--interactive", action="store_true",
                     help="interactive charts (embeds the chart runtime once per page) instead of static SVG")
@@ -43,28 +65,48 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main_report(argv: Sequence[str] | None = None) -> int:
-    """``frontier report`` entry point; returns the exit code (0 all ok, 1 a report failed, 2 bad request)."""
+    """``frontier report`` entry point; returns the exit code (0 all ok, 1 a report failed, 2 bad request,
+    3 unexpected error). No traceback reaches the terminal: errors are one line on stderr."""
     args = build_parser().parse_args(list(argv) if argv is not None else None)
+    try:
+        return _main(args)
+    except ReportError as exc:
+        _err(f"error: {exc}")
+        return 2
+    except OSError as exc:
+        _err(f"error: {exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""))
+        return 2
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: a message, never a traceback
+        _err(f"unexpected error: {type(exc).__name__}: {exc}")
+        return 3
+
+
+def _main(args: argparse.Namespace) -> int:
     if args.list:
         for n in list_notebooks():
-            print(n)
+            print(printable(n))
         return 0
     if args.timeout <= 0:
-        print("frontier report: --timeout must be a positive number of seconds", file=sys.stderr)
-        return 2
-    try:
-        results = run_reports(args.names or None, data=args.data, params_file=args.params, out_dir=args.out,
-                              timeout_s=args.timeout, interactive=args.interactive)
-    except ReportError as exc:
-        print(f"frontier report: error: {exc}", file=sys.stderr)
-        return 2
+        raise ReportError("--timeout must be a positive number of seconds")
+    overrides = cli_overrides(args.yaml, args.pairs or [])
+    results = run_reports(args.names or None, data=args.data, params_file=args.params, out_dir=args.out,
+                          timeout_s=args.timeout, interactive=args.interactive, overrides=overrides)
     for r in results:
         line = f"{'ok' if r.ok else 'FAILED':<7}{r.name:<28} {_rel(r.html_path)}  ({r.duration_s:.1f} s)"
         if not r.ok:
             line += f"  {r.error}"
-        print(line)
+        print(printable(line))
         for w in r.warnings:
-            print(f"        warning: {w}")
+            print(printable(f"        warning: {w}"))
     out = Path(args.out) if args.out is not None else paths.REPORTS
-    print(f"index: {_rel(out.resolve() / 'index.html')}")
+    print(printable(f"index: {_rel(out.resolve() / 'index.html')}"))
     return 0 if results.ok else 1
+
+
+def _err(message: str) -> None:
+    print(printable(f"frontier report: {message}"), file=sys.stderr)
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters (terminal escape sequences included) shown as escapes, not obeyed."""
+    return "".join(c if c.isprintable() or c in "\n\t" else repr(c)[1:-1] for c in text)

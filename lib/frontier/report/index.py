@@ -11,6 +11,7 @@ from typing import Any
 from frontier import paths
 
 from ._files import iso, now, read_json, write_atomic
+from .outdir import GENERATOR_TAG, check_out_dir
 
 
 def _params_summary(p: Mapping[str, Any] | None, limit: int = 200) -> str:
@@ -42,8 +43,10 @@ _CSS = (
 def write_index(out_dir: str | Path | None = None) -> Path:
     """Write ``<out_dir>/index.html`` listing every report folder: status, last good run, parameters, links.
 
-    A report is ``failed`` when its latest run failed (``failed.json`` newer than ``run.json``)."""
+    A report is ``failed`` when its latest run failed (``failed.json`` newer than ``run.json``). An existing
+    ``index.html`` the runner did not write is left alone (:class:`ReportError`)."""
     out = Path(out_dir if out_dir is not None else paths.REPORTS)
+    check_out_dir(out, [])
     out.mkdir(parents=True, exist_ok=True)
     rows = [_row_html(*entry) for entry in _report_entries(out)]
     target = out / "index.html"
@@ -111,7 +114,8 @@ def _page_html(rows: list[str]) -> str:
     e = html.escape
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Reports</title>"
+        f"{GENERATOR_TAG}<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        "<title>Reports</title>"
         f"<style>{_CSS}</style></head>\n<body>\n<h1>Reports</h1>\n"
         f"<p class=\"muted\">Index written {e(iso(now()))} UTC by frontier {e(__version__)}. "
         "Every report is a single self-contained file that opens with no network.</p>\n"

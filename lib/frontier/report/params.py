@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,8 @@ from .results import ReportError
 
 #: parameters the runner controls; a params file may not set them
 RUNNER_PARAMS = frozenset({"output_dir", "chart_mode"})
+#: largest params file read, bytes (a parameter set is a few hundred bytes; this bounds parse time and memory)
+MAX_PARAMS_BYTES = 1 << 20
 _NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
@@ -25,7 +27,15 @@ def _yaml_loader() -> Any:
         import yaml
 
         class Loader(yaml.SafeLoader):
-            """SafeLoader that keeps ISO dates/timestamps as strings (notebooks parse them themselves)."""
+            """SafeLoader that keeps ISO dates/timestamps as strings (notebooks parse them themselves) and refuses
+            aliases (``*name``): a parameter set never needs them, and nested aliases expand exponentially."""
+
+            def compose_node(self, parent: Any, index: Any) -> Any:
+                if self.check_event(yaml.AliasEvent):
+                    mark = self.peek_event().start_mark
+                    raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in params files;"
+                                                      " write the value out", mark)
+                return super().compose_node(parent, index)
 
         Loader.yaml_implicit_resolvers = {
             k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
@@ -61,7 +71,7 @@ def check_params(d: Any, where: str) -> dict[str, Any]:
         if not isinstance(k, str) or not k.isidentifier():
             raise ReportError(f"{where}: parameter name {k!r} is not a valid Python identifier")
         if k in RUNNER_PARAMS:
-            raise ReportError(f"{where}: {k!r} is set by the report runner and cannot be given in a params file")
+            raise ReportError(f"{where}: {k!r} is set by the report runner and cannot be given as a parameter")
         out[k] = v
     if "data_paths" in out:
         dp = out["data_paths"]
@@ -98,14 +108,35 @@ def load_params(path: str | Path) -> ParamsSpec:
 
 
 def _read_yaml(p: Path) -> Any:
+    """The YAML document in params file ``p``; any problem reading or parsing it is a :class:`ReportError`."""
+    if not p.is_file():
+        raise ReportError(f"params file not found: {p}" if not p.exists() else f"params file is not a file: {p}")
+    try:
+        with p.open("rb") as f:
+            raw = f.read(MAX_PARAMS_BYTES + 1)
+    except OSError as exc:
+        raise ReportError(f"params file {p} cannot be read: {exc.strerror or exc}") from exc
+    if len(raw) > MAX_PARAMS_BYTES:
+        raise ReportError(f"params file {p} is larger than {MAX_PARAMS_BYTES // 1024} KiB; "
+                          "a params file holds a few parameters")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ReportError(f"params file {p} is not UTF-8 text (byte {exc.start}: {raw[exc.start:exc.start + 1]!r})"
+                          ) from exc
+    return parse_yaml(text, f"params file {p}")
+
+
+def parse_yaml(text: str, where: str) -> Any:
+    """``text`` parsed as YAML with the params loader (safe types only, dates as strings, no aliases)."""
     import yaml
 
-    if not p.is_file():
-        raise ReportError(f"params file not found: {p}")
     try:
-        return yaml.load(p.read_text(encoding="utf-8"), Loader=_yaml_loader())  # noqa: S506 (SafeLoader subclass)
+        return yaml.load(text, Loader=_yaml_loader())  # noqa: S506 (SafeLoader subclass)
     except yaml.YAMLError as exc:
-        raise ReportError(f"params file {p} is not valid YAML: {exc}") from exc
+        raise ReportError(f"{where} is not valid YAML: {exc}") from exc
+    except RecursionError as exc:
+        raise ReportError(f"{where} is nested too deeply") from exc
 
 
 def _parse_many(doc: Mapping[str, Any], p: Path, spec: ParamsSpec) -> None:
@@ -158,6 +189,12 @@ def list_notebooks(notebooks_dir: str | Path | None = None) -> list[str]:
 def declared_parameters(nb_path: str | Path) -> list[str]:
     """Names assigned in the notebook's ``parameters`` cell (parsed with ``ast``: papermill's own line parser gives
     up on comments containing quotes or brackets). Empty if there is no such cell or it does not parse."""
+    return list(declared_parameter_types(nb_path))
+
+
+def declared_parameter_types(nb_path: str | Path) -> dict[str, str | None]:
+    """Parameter name → its annotation as written (``"int"``, ``"list[float]"``; None when not annotated), in the
+    order of the notebook's ``parameters`` cell. Empty if there is no such cell or it does not parse."""
     import ast
 
     import nbformat
@@ -165,17 +202,109 @@ def declared_parameters(nb_path: str | Path) -> list[str]:
     try:
         nb = nbformat.read(str(nb_path), as_version=4)
     except Exception:  # noqa: BLE001 - unreadable notebooks fail later with a proper report
-        return []
+        return {}
     for cell in nb.cells:
         if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
             try:
                 tree = ast.parse(cell.source)
             except SyntaxError:
-                return []
-            names: list[str] = []
+                return {}
+            found: dict[str, str | None] = {}
             for node in tree.body:
-                targets = node.targets if isinstance(node, ast.Assign) else (
-                    [node.target] if isinstance(node, ast.AnnAssign) else [])
-                names += [t.id for t in targets if isinstance(t, ast.Name)]
-            return list(dict.fromkeys(names))
-    return []
+                if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                    found.setdefault(node.target.id, ast.unparse(node.annotation))
+                elif isinstance(node, ast.Assign):
+                    for t in node.targets:
+                        if isinstance(t, ast.Name):
+                            found.setdefault(t.id, None)
+            return found
+    return {}
+
+
+# ------------------------------------------------------------------------------------ command-line parameters
+def cli_value(text: str) -> Any:
+    """A ``-p`` value read the way papermill's ``-p`` reads it: ``True``/``False``/``None``, an int, a float,
+    else the text itself."""
+    if text in ("True", "False", "None"):
+        return {"True": True, "False": False, "None": None}[text]
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+@dataclasses.dataclass
+class Overrides:
+    """Parameters given on the command line: ``values`` to inject, and for names last set by ``-p`` the text as
+    typed (``typed``), used where the notebook declares the parameter ``str``."""
+
+    values: dict[str, Any] = dataclasses.field(default_factory=dict)
+    typed: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    def for_notebook(self, nb_path: Path) -> dict[str, Any]:
+        """The values checked against what notebook ``nb_path`` declares: each name must be one of its parameters
+        and each value fit the declared type. Raises :class:`ReportError` naming the parameter."""
+        declared = declared_parameter_types(nb_path)
+        out = dict(self.values)
+        for name, value in self.values.items():
+            if declared and name not in declared:
+                usable = ", ".join(k for k in declared if k not in RUNNER_PARAMS)
+                raise ReportError(f"{nb_path.stem} has no parameter {name!r} (its parameters: {usable})")
+            want = declared.get(name)
+            if want == "str" and name in self.typed:
+                out[name] = self.typed[name]  # "-p model 1.10" means the text 1.10, not the number 1.1
+                continue
+            problem = _type_problem(value, want)
+            if problem:
+                raise ReportError(f"parameter {name!r} of {nb_path.stem} is declared {want}: {problem} "
+                                  f"(got {value!r})")
+        return out
+
+
+def cli_overrides(yaml_texts: Sequence[str] = (), pairs: Sequence[tuple[str, str, bool]] = ()) -> Overrides:
+    """Parameters from the command line: each ``-y`` YAML mapping in turn, then each ``-p``/``-r`` pair
+    ``(name, text, raw)`` in the order given (raw: the text as a string, else :func:`cli_value`). Later wins."""
+    out = Overrides()
+    for text in yaml_texts:
+        doc = parse_yaml(text, f"-y {text[:60]!r}")
+        if doc is not None and not isinstance(doc, Mapping):
+            raise ReportError(f"-y {text[:60]!r}: expected a YAML mapping such as 'isl: 8192', "
+                              f"got {type(doc).__name__}")
+        values = check_params(doc, "-y")
+        out.values.update(values)
+        for k in values:
+            out.typed.pop(k, None)
+    for name, text, raw in pairs:
+        out.values.update(check_params({name: text if raw else cli_value(text)}, "-r" if raw else "-p"))
+        if raw:
+            out.typed.pop(name, None)
+        else:
+            out.typed[name] = text
+    if "data_paths" in out.values:
+        raise ReportError("give input data with --data PATH..., not as a -p/-y parameter")
+    return out
+
+
+def _type_problem(value: Any, want: str | None) -> str | None:
+    """Why ``value`` does not fit annotation ``want`` (None: it fits, or the annotation is not checked)."""
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    checks: dict[str, tuple[bool, str]] = {
+        "int": (number and float(value).is_integer(), "give a whole number"),
+        "float": (number, "give a number"),
+        "str": (isinstance(value, str), "give text"),
+        "bool": (isinstance(value, bool), "give True or False"),
+    }
+    if want in checks:
+        fits, hint = checks[want]
+        return None if fits else hint
+    m = re.fullmatch(r"list\[(int|float|str)\]", want or "")
+    if m is None:
+        return None
+    if isinstance(value, str):
+        return None  # a comma-separated list, split by the notebook
+    if not isinstance(value, list):
+        return "give a list, e.g. -y 'name: [1, 2]' or -p name 1,2"
+    bad = [v for v in value if _type_problem(v, m.group(1))]
+    return f"every item must be {m.group(1)}, not {bad[0]!r}" if bad else None

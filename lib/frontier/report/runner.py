@@ -22,17 +22,17 @@ from typing import Any
 
 from frontier import paths
 from frontier.cache import file_sha256
+from frontier.progress import progress
 
 from ._files import iso, now, to_json, write_atomic
 from .index import write_index
 from .offline import find_external_refs
-from .params import ParamsSpec, check_name, declared_parameters, list_notebooks, load_params, strip_ipynb
+from .outdir import RUNNER_FILES, check_out_dir, locked, staging_area, swap_in
+from .params import Overrides, ParamsSpec, check_name, declared_parameters, list_notebooks, load_params, strip_ipynb
 from .render import failure_banner_html, footer_html, notebook_to_html, report_css
 from .results import ReportError, ReportResult, ReportResults
 
 _ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-#: names in the notebook's output folder the runner writes itself
-_RUNNER_FILES = ("index.html", "run.json", "failed.html", "failed.json", "failed.ipynb")
 
 
 def run_reports(
@@ -44,12 +44,15 @@ def run_reports(
     timeout_s: int = 600,
     interactive: bool = False,
     notebooks_dir: str | Path | None = None,
+    overrides: Overrides | None = None,
 ) -> ReportResults:
     """Execute notebooks and export reports, sequentially; see the package docstring.
 
     ``names``: notebook names (``<notebooks_dir>/<name>.ipynb``, default ``paths.NOTEBOOKS``); None: the
     notebooks the params file names, else all. ``data``: input paths passed as the ``data_paths`` parameter
     (resolved against the current directory).
+    ``overrides``: command-line parameters (``-y``, ``-p``, ``-r``), applied over the params file and checked
+    against each notebook's declared parameters.
     ``timeout_s``: per-cell timeout, seconds. Raises :class:`ReportError` before running anything if a notebook,
     the params file or a data path is missing or invalid. A notebook that fails gives a ``failed`` result (and
     ``failed.html``); the others still run. ``result.ok`` is True only if every report succeeded.
@@ -59,21 +62,20 @@ def run_reports(
     spec = load_params(Path(params_file).resolve()) if params_file is not None else ParamsSpec()
     wanted = _wanted_notebooks(names, spec, nb_dir)
     data_paths = _resolve_data(data)
+    cli = overrides or Overrides()
+    params = {name: {**spec.for_notebook(name), **cli.for_notebook(nb_dir / f"{name}.ipynb")} for name in wanted}
+    if data_paths is not None:
+        for p in params.values():
+            p["data_paths"] = list(data_paths)
 
+    check_out_dir(out, wanted)
     results = ReportResults()
-    with _lock(out):
-        staging_root = out / ".staging"
-        shutil.rmtree(staging_root, ignore_errors=True)
-        staging_root.mkdir(parents=True)
+    with locked(out), staging_area(out) as staging:
         try:
-            for name in wanted:
-                params = spec.for_notebook(name)
-                if data_paths is not None:
-                    params["data_paths"] = list(data_paths)
-                results.append(_run_one(name, nb_dir / f"{name}.ipynb", params, out, staging_root,
+            for name in progress(wanted, desc="report"):
+                results.append(_run_one(name, nb_dir / f"{name}.ipynb", params[name], out, staging,
                                         int(timeout_s), interactive))
         finally:
-            shutil.rmtree(staging_root, ignore_errors=True)
             write_index(out)
     return results
 
@@ -111,23 +113,6 @@ def _resolve_data(data: Sequence[str | Path] | None) -> list[str] | None:
             raise ReportError(f"data path not found: {d}")
         out.append(str(p))
     return out
-
-
-@contextlib.contextmanager
-def _lock(out_dir: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``out_dir`` (a second run on the same folder is refused, not interleaved)."""
-    import fcntl
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    f = open(out_dir / ".lock", "w")
-    try:
-        try:
-            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            raise ReportError(f"another report run is writing to {out_dir}; try again when it has finished") from exc
-        yield
-    finally:
-        f.close()
 
 
 # ------------------------------------------------------------------------------------------------ one notebook
@@ -256,26 +241,15 @@ def _publish(run: _Run, page: str) -> ReportResult:
     report = run.report
     write_atomic(report / "index.html", page)
     for item in sorted(run.work.iterdir()):
-        if item.name in _RUNNER_FILES or item.name == run.executed.name:
+        if item.name in RUNNER_FILES or item.name == run.executed.name:
             run.warnings.append(f"ignored {item.name} in output_dir: the runner writes that name")
             continue
         shutil.move(str(item), str(report / item.name))
     files = sorted(str(p.relative_to(report)) for p in report.rglob("*") if p.is_file())
     run.meta.update(status="ok", files=[*files, "run.json"])
     write_atomic(report / "run.json", to_json(run.meta))
-    _swap_in(report, run.final, run.stage.parent)
+    swap_in(report, run.final, run.stage.parent)
     return _result(run, "ok", run.final / "index.html")
-
-
-def _swap_in(new: Path, final: Path, staging_root: Path) -> None:
-    """Replace the folder ``final`` by ``new``; the previous folder is moved aside, then removed."""
-    if final.exists() and not final.is_dir():
-        raise ReportError(f"{final} exists and is not a directory")
-    old = staging_root / f"{final.name}-previous-{uuid.uuid4().hex[:8]}"
-    if final.exists():
-        final.rename(old)
-    new.rename(final)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def _publish_failure(run: _Run, error: str, tb: str, refs: list[str]) -> ReportResult:

@@ -6,15 +6,25 @@
 """
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import polars as pl
 
 from ..discovery import Source
+from ..limits import MAX_WHOLE_BYTES, parse_json
 from ..raw import to_raw_columns
 from . import agg, api, dashboard_csv, early_agg, raw_client
 from .detect import classify, probe_keys
+
+
+#: the counted reason for a file only a whole-file reader could take that is too large for one
+TOO_BIG_WHOLE = "too large to read whole"
+
+
+def too_big_to_read_whole(size: int, why: str = "") -> str:
+    """The shown reason (with the numbers) for such a file; ``why``: what the streamed reader said."""
+    return (f"{TOO_BIG_WHOLE} ({size:,} bytes, limit {MAX_WHOLE_BYTES:,})"
+            + (f"; the streamed reader cannot take it: {why}" if why else ""))
 
 
 def read_one(src: Source, topology: dict[str, Any] | None) -> tuple[str | None, pl.DataFrame | str]:
@@ -55,15 +65,14 @@ def _read_json(src: Source, topology: dict[str, Any] | None) -> tuple[str | None
     fast = _read_fast(data)
     if fast is not None:
         return fast
-    # checked path: Python's parser (accepts NaN/Infinity), per-row coercion with reasons
+    # checked path: Python's parser (accepts NaN/Infinity; nesting bounded; a repeated key keeps its first value,
+    # as on the fast path), per-row coercion with reasons
+    if len(data) > MAX_WHOLE_BYTES:
+        return "", TOO_BIG_WHOLE
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return "", "unreadable: not UTF-8 text (binary or corrupt file)"
-    try:
-        obj = json.loads(text)
+        obj = parse_json(data)
     except ValueError as e:
-        return "", f"unreadable: invalid or truncated JSON ({type(e).__name__})"
+        return "", str(e)
     fmt = classify(obj)
     if fmt in ("agg", "agg_bmk", "early_agg"):
         return fmt, agg.read_checked(obj)

@@ -9,6 +9,7 @@ import polars as pl
 from ..normalise import bool_expr
 from ..raw import INT, RAW_METRICS, RAW_SCHEMA, STR
 from .coerce import python_rows
+from .ndjson import has_surrogate_escapes
 
 API_SCHEMA: dict[str, pl.DataType] = {
     "hardware": STR, "framework": STR, "model": STR, "precision": STR, "spec_method": STR, "disagg": STR,
@@ -24,6 +25,8 @@ _SPLIT_COLUMNS = ("prefill_tp", "prefill_ep", "prefill_dp_attention", "prefill_n
 
 def read_fast(data: bytes) -> pl.DataFrame | None:
     """Raw frame read by polars with ``API_SCHEMA``, or None when the checked path must read the file."""
+    if has_surrogate_escapes(data):
+        return None
     try:
         return to_raw(pl.read_json(io.BytesIO(data), schema=API_SCHEMA))
     except Exception:  # noqa: BLE001 - any failure: the checked path reads it and names the bad rows

@@ -75,9 +75,16 @@ def read(data: bytes) -> tuple[str | None, pl.DataFrame | str]:
             cast_cols.append(pl.col(c).alias(target))
             continue
         casted = pl.col(c).str.strip_chars().cast(FLT, strict=False)
-        bad = pl.when(pl.col(c).is_not_null() & (pl.col(c).str.strip_chars() != "") & casted.is_null()) \
-            .then(pl.lit(f"bad value for field: {target}")).otherwise(bad)
-        cast_cols.append((casted if dtype == FLT else casted.cast(INT, strict=False)).alias(target))
+        given = pl.col(c).is_not_null() & (pl.col(c).str.strip_chars() != "")
+        unusable = casted.is_null()
+        if dtype != FLT:  # integers: a fraction (concurrency 4.5) is a bad value, never truncated
+            unusable = unusable | ~casted.is_finite() | (casted != casted.floor())
+        bad = pl.when(given & unusable).then(pl.lit(f"bad value for field: {target}")).otherwise(bad)
+        if dtype != FLT:  # past the 64-bit range: skipped with its reason, never nulled
+            bad = pl.when(given & ~unusable & (casted.abs() >= 2.0**63)) \
+                .then(pl.lit(f"value out of range for field: {target}")).otherwise(bad)
+        cast_cols.append((casted if dtype == FLT else
+                          pl.when(casted.abs() < 2.0**63).then(casted).cast(INT, strict=False)).alias(target))
     df = df.select(*cast_cols, bad.alias("_skip"))
     # the Model column holds display names: keep it as the path and derive the key
     return "csv", df.with_columns(

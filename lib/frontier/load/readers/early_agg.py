@@ -9,7 +9,7 @@ from ..raw import INT
 
 def fixups(df: pl.DataFrame) -> pl.DataFrame:
     """Raw frame of early agg rows (read like agg rows) → with isl, osl, date and run_url filled where missing."""
-    m = pl.col("source_file").str.extract_groups(r"_(\d+)k(\d+)k_")
+    m = pl.col("source_file").str.extract_groups(r"_(\d{1,9})k(\d{1,9})k_")  # longer: not a sequence length
     return df.with_columns(
         isl=pl.coalesce(pl.col("isl"), m.struct.field("1").cast(INT) * 1024),
         osl=pl.coalesce(pl.col("osl"), m.struct.field("2").cast(INT) * 1024),

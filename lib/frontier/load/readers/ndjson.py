@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 import polars as pl
 
+from ..limits import MAX_OBJECT_BYTES
 from ..raw import RAW_SCHEMA
 from .detect import probe_keys
 
@@ -54,8 +55,16 @@ def _doc_bounds(buf: Any) -> tuple[int, int] | None:
     return a, b
 
 
+def has_surrogate_escapes(text: Any) -> bool:
+    """True when JSON text holds a ``\\uD800``–``\\uDFFF`` escape: polars reads a lone one as NUL, so such text
+    goes to the checked path (which keeps valid pairs and skips rows with lone surrogates)."""
+    return b"\\ud" in text or b"\\uD" in text
+
+
 def parse_ndjson(text: bytes, expected_rows: int) -> pl.DataFrame:
     """NDJSON text → one-chunk frame in RAW_SCHEMA; NotFast on any parser failure or a row-count mismatch."""
+    if has_surrogate_escapes(text):
+        raise NotFast("surrogate escapes")
     try:
         df = pl.read_ndjson(text, schema=RAW_SCHEMA)
     except Exception as e:  # noqa: BLE001 - any parser failure means: use the checked path
@@ -137,6 +146,8 @@ def _next_cut(mm: Any, pos: int, end: int) -> tuple[int, int]:
     while hi < end and cut is None:
         cut = _last_split(mm, pos, hi)
         hi += _PIECE_BYTES
+        if cut is None and hi - pos > MAX_OBJECT_BYTES:
+            raise NotFast(f"a JSON object longer than {MAX_OBJECT_BYTES:,} bytes")
     return cut if cut is not None else (end, end)
 
 
@@ -154,9 +165,9 @@ def stream_json_file(path: os.PathLike, sha: Any, hasher: Callable[[Any], Future
     futures: list[Future] = []
     released = 0  # pages before this offset were handed back (they stay in the page cache, not in our RSS)
     try:
-        if sha is None:
-            sha = hasher(path)
         pos, end, flatten = _array_bounds(mm)
+        if sha is None:  # after the shape check: a file the streamed reader refuses is not read twice
+            sha = hasher(path)
         pieces: list[bytes] = []
         rows = size = 0
         while pos < end:

@@ -9,8 +9,9 @@ from typing import Any
 import polars as pl
 
 from ...schema import LATENCY_KINDS, STAT_SOURCE_NAMES
-from ..raw import FLT, RAW_SCHEMA, STR
-from .coerce import coerce, python_rows
+from ..limits import INT32_MAX
+from ..raw import FLT, INT, RAW_SCHEMA, STR
+from .coerce import coerce, coerce_why, python_rows
 
 #: InferenceX result file-name convention (raw benchmark-client results and agg files)
 RESULT_NAME_RE = re.compile(
@@ -53,16 +54,37 @@ def _measurements(obj: dict[str, Any], row: dict[str, Any], gpus: int) -> str | 
         row["input_tput_per_gpu"] = (total - output) / gpus
     except (KeyError, TypeError, ValueError):
         skip = "missing field: total_token_throughput/output_throughput"
+    except OverflowError:
+        skip = "value out of range for field: total_token_throughput/output_throughput"
     if obj.get("completed") is not None and coerce(obj.get("completed"), FLT)[0] == 0:
         skip = "zero successful requests"
     for stat_src in STAT_SOURCE_NAMES:
         for kind in LATENCY_KINDS:
-            v = obj.get(f"{stat_src}_{kind}_ms")
-            if isinstance(v, (int, float)) and not isinstance(v, bool):
+            field = f"{stat_src}_{kind}_ms"
+            if obj.get(field) is None or isinstance(obj.get(field), (str, bool)):
+                continue  # only numbers are latencies
+            v, ok, why = coerce_why(obj[field], FLT)
+            if not ok:
+                skip = skip or f"{why} for field: {field}"
+            else:
                 row[f"{stat_src}_{kind}"] = v / 1000.0
                 if kind == "tpot":
                     row[f"{stat_src}_intvty"] = 1000.0 / v if v else None
     return skip
+
+
+def _gpus(topo: dict[str, Any]) -> int | str:
+    """GPUs the throughput is divided by (tp × pp × pcp), or the reason there is no such count."""
+    gpus = 1
+    for k in ("tp", "pp", "pcp_size"):
+        v, ok, why = coerce_why(topo.get(k) if k == "tp" else (topo.get(k) or 1), INT)
+        if not ok or v is None:
+            return f"{why} for field: {k}" if not ok else "unknown GPU count (no tp or prefill/decode GPUs)"
+        if not 1 <= v <= INT32_MAX:
+            return (f"value out of range for field: {k}" if v > INT32_MAX
+                    else "unknown GPU count (no tp or prefill/decode GPUs)")
+        gpus *= v
+    return gpus
 
 
 def read(obj: dict[str, Any], label: str, topology: dict[str, Any] | None) -> pl.DataFrame | str:
@@ -81,8 +103,11 @@ def read(obj: dict[str, Any], label: str, topology: dict[str, Any] | None) -> pl
     if obj.get("date"):
         d = str(obj["date"])
         row["date"] = f"{d[:4]}-{d[4:6]}-{d[6:8]}" if re.match(r"^\d{8}", d) else d[:10]
-    gpus = int(topo["tp"]) * int(topo.get("pp") or 1) * int(topo.get("pcp_size") or 1)
-    skip = _measurements(obj, row, gpus)
+    gpus = _gpus(topo)
+    if isinstance(gpus, str):
+        skip: str | None = gpus
+    else:
+        skip = _measurements(obj, row, gpus)
     df = python_rows([row], RAW_SCHEMA)
     if skip:
         df = df.with_columns(_skip=pl.lit(skip, dtype=STR))
