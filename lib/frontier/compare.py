@@ -58,7 +58,8 @@ def ratio_words(cost_a: float | None, cost_b: float | None, a: str = "A", b: str
         gone = [n for n, c in ((a, cost_a), (b, cost_b)) if c is None or not c > 0]
         return {"cheaper": None, "ratio": None, "saved_pct": None, "dashboard_pct": None,
                 "text": f"not comparable: {' and '.join(gone)} unreachable here"}
-    cheap, dear, who = (cost_a, cost_b, a) if cost_a <= cost_b else (cost_b, cost_a, b)
+    cheap, dear = (cost_a, cost_b) if cost_a <= cost_b else (cost_b, cost_a)
+    who: str | None = a if cost_a <= cost_b else b
     ratio = dear / cheap
     saved = (1.0 - cheap / dear) * 100.0
     dash = (ratio - 1.0) * 100.0
@@ -429,7 +430,7 @@ def _margin_rows(pts: pl.DataFrame, prov: dict[str, Any], pricing: Pricing | Non
     for v in (list(views) if views else list(iso.pricing.views)):
         t = iso.table.filter(pl.col(f"cost_total_{v}").is_not_null())
         if t.height == 0:
-            lo, hi = iso.configs["intvty_min"].min(), iso.configs["intvty_max"].max()
+            lo, hi = float(iso.configs["intvty_min"].min()), float(iso.configs["intvty_max"].max())  # type: ignore[arg-type]
             out.append({**common, "view": v, "reachable_configs": 0,
                         "status": f"unreachable: the {iso.configs.height} matching config(s) reach "
                                   f"{lo:.0f}–{hi:.0f} tok/s/user (priced)"})
@@ -447,7 +448,7 @@ def _margin_rows(pts: pl.DataFrame, prov: dict[str, Any], pricing: Pricing | Non
     return out
 
 
-MARGIN_SCHEMA = {
+MARGIN_SCHEMA: dict[str, Any] = {
     **PROVIDER_SCHEMA, **PROVIDER_RUNS, "restricted_to": pl.String, "view": pl.String, "status": pl.String,
     "reachable_configs": pl.Int64, "config": pl.String, "topology": pl.String, "config_disagg": pl.Boolean,
     "cost_total_per_m": pl.Float64,
@@ -613,7 +614,8 @@ def cross_silicon_table(iso: IsoResult, specs: Sequence[str], cost_metric: str) 
         return pl.DataFrame()
     out = pl.concat(frames, how="vertical")
     return out.select(
-        pl.col("model"), pl.format("{}/{}", "isl", "osl").alias("ISL/OSL"), pl.col("side_a").alias("A"), pl.col("side_b").alias("B"), pl.col("target").alias("target tok/s/user"),
+        pl.col("model"), pl.format("{}/{}", "isl", "osl").alias("ISL/OSL"), pl.col("side_a").alias("A"),
+        pl.col("side_b").alias("B"), pl.col("target").alias("target tok/s/user"),
         pl.col("config_a").alias("best A config"), pl.col("cost_a").alias("cost A $/M"),
         pl.col("config_b").alias("best B config"), pl.col("cost_b").alias("cost B $/M"),
         pl.col("ratio"), pl.col("saved_pct").alias("saved %"), pl.col("dashboard_pct").alias("dashboard %"),

@@ -100,8 +100,9 @@ class IsoResult:
     def points(self) -> pl.DataFrame:
         """Every input point, priced (``economics.price_points``), with ``label`` and ``on_frontier`` (a frontier
         point or an exact repeat of one)."""
-        return price_points(self._source, self.pricing).with_columns(label=_labels_of(self._parts.gid, self._group_labels),
-                                   on_frontier=pl.Series("on_frontier", self._parts.on_frontier))
+        return price_points(self._source, self.pricing).with_columns(
+            label=_labels_of(self._parts.gid, self._group_labels),
+            on_frontier=pl.Series("on_frontier", self._parts.on_frontier))
 
     def records(self) -> list[dict[str, Any]]:
         """One JSON-ready record per config and target (nulls where unreachable)."""
