@@ -60,7 +60,7 @@ def test_targets_when_curves_share_no_range_say_which_cannot_reach():
     notes: list[str] = []
     targets, (lo, hi) = choose_targets(pts, notes=notes)
     assert (lo, hi) == (12.0, 40.0) and all(lo <= t <= hi for t in targets)
-    assert "share no interactivity range" in notes[0] and "covered by the most curves (2 of 3)" in notes[0]
+    assert "share no interactivity range" in notes[0] and "covered by the most curves (2 of 3;" in notes[0]
     assert "Unreachable there: A · 1024/1024 · h100 · vllm · fp8 · none · agg (65–77)" in notes[0]
 
 
@@ -99,3 +99,11 @@ def test_every_notebook_builds_on_a_real_sweep_with_only_data_given(tmp_path):
             assert all(r["model"] == "gpt-oss-120b" for r in summary["table"])
             assert all(r["tput_per_gpu"] is not None for r in summary["table"])  # chosen inside the shared range
             assert any("No targets were given" in n for n in summary["notes"])
+
+
+def test_without_a_shared_range_targets_avoid_a_sliver():
+    # four curves overlap only on 48–50; a wider range (40–60) is still reached by three of them
+    pts = _frame(_curve("A", "b200", 40, 60), _curve("A", "h200", 30, 70), _curve("A", "h100", 35, 65),
+                 _curve("A", "mi300x", 48, 50), _curve("A", "mi355x", 5, 12))
+    targets, (lo, hi) = choose_targets(pts)
+    assert (lo, hi) == (40.0, 60.0) and targets == [44.0, 50.0, 56.0]

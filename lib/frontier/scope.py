@@ -7,8 +7,8 @@
 - ISL/OSL: likewise, within the chosen model(s);
 - targets (tok/s/user): as given; not given → ``n_targets`` round values inside the interactivity range the
   selected curves share (from the highest frontier start to the lowest frontier end). When the curves share no
-  range, the targets go inside the range covered by the most curves, and the notes say which curves cannot
-  reach it.
+  range, the targets go inside a range (at least a quarter of its start wide) covered by the most curves, and
+  the notes say which curves cannot reach it.
 
 Every choice is stated in ``Scope.notes`` so a report can say how its scope was chosen.
 """
@@ -28,6 +28,8 @@ from .schema import CURVE_KEY
 X = "median_intvty"
 Y = "tput_per_gpu"
 N_TARGETS = 3
+#: when curves share no range, the targets' range spans at least this fraction of its start (80 → 100 tok/s/user)
+MIN_SPAN = 0.25
 #: where chosen targets sit inside the range, as fractions of its width
 TARGET_POSITIONS = {1: (0.5,), 2: (0.25, 0.75), 3: (0.2, 0.5, 0.8)}
 
@@ -148,26 +150,37 @@ def choose_targets(points: pl.DataFrame, n_targets: int = N_TARGETS, by: Sequenc
         more = f"; and {out.height - 8} more" if out.height > 8 else ""
         notes.append(f"No targets were given, and the {n} curves share no interactivity range: {shown} tok/s/user "
                      f"were chosen inside {lo:.1f}–{hi:.1f} tok/s/user, the range covered by the most curves "
-                     f"({covered} of {n}). Unreachable there: {names}{more}.")
+                     f"({covered} of {n}; a range at least a quarter of its start wide where there is one). "
+                     f"Unreachable there: {names}{more}.")
     return targets, (lo, hi)
 
 
 def _best_interval(lo: np.ndarray, hi: np.ndarray) -> tuple[float, float, int]:
-    """The interval between frontier ends covered by the most curves (ties: the widest), and that count."""
+    """The range the curves share; when they share none, the range of at least ``MIN_SPAN`` (relative to its
+    start) covered by the most curves (ties: the widest), else the narrower one covered by the most. Returns
+    (start, end, curves covering it)."""
     shared_lo, shared_hi = float(lo.max()), float(hi.min())
     if shared_lo <= shared_hi:
         return shared_lo, shared_hi, lo.size
-    edges = np.unique(np.concatenate([lo, hi]))
-    best = (edges[0], edges[0], 0, -1.0)
-    for a, b in zip(edges[:-1], edges[1:]):
-        count = int(((lo <= a) & (hi >= b)).sum())
-        if (count, b - a) > (best[2], best[3]):
-            best = (a, b, count, b - a)
-    for e in edges:  # a single point may be covered by more curves than any interval
-        count = int(((lo <= e) & (hi >= e)).sum())
-        if count > best[2]:
-            best = (e, e, count, 0.0)
-    return float(best[0]), float(best[1]), best[2]
+    best = (0, -1.0, 0.0, 0.0)  # (count, width, start, end)
+    fallback = (0, -1.0, 0.0, 0.0)
+    for a in np.unique(lo):
+        his = np.sort(hi[(lo <= a) & (hi >= a)])
+        ends = his[his > a]
+        if ends.size == 0:
+            continue
+        counts = his.size - np.searchsorted(his, ends, side="left")  # curves reaching at least each end
+        for b, count in zip(ends, counts):
+            cand = (int(count), float(b - a), float(a), float(b))
+            if b >= a * (1 + MIN_SPAN) and cand[:2] > best[:2]:
+                best = cand
+            if cand[:2] > fallback[:2]:
+                fallback = cand
+    pick = best if best[0] else fallback
+    if pick[0] == 0:  # every curve is a single point: the value most of them share
+        vals, counts = np.unique(lo, return_counts=True)
+        return float(vals[counts.argmax()]), float(vals[counts.argmax()]), int(counts.max())
+    return pick[2], pick[3], pick[0]
 
 
 def _round_targets(lo: float, hi: float, n: int) -> list[float]:
