@@ -31,3 +31,16 @@ def no_cache(tmp_path, monkeypatch):
     """Point the load cache at a temporary folder."""
     monkeypatch.setattr(paths, "DATA_PROCESSED", tmp_path / "processed")
     return tmp_path / "processed"
+
+
+@pytest.fixture(scope="session")
+def sample_reports(tmp_path_factory) -> Path:
+    """Every report built once per test session on the bundled sample (``frontier report --out DIR``)."""
+    import subprocess
+    import sys
+
+    out = tmp_path_factory.mktemp("sample_reports")
+    done = subprocess.run([sys.executable, "-m", "frontier.cli", "report", "--out", str(out)], capture_output=True,
+                          text=True, cwd=paths.ROOT, timeout=1200)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return out

@@ -37,7 +37,9 @@ def test_config_pairs_only_differ_in_one_field(pts):
     assert p["b_extends_by"] == pytest.approx(150 * 0.4)
     at = m.at_targets.filter(pl.col("target") == 50).row(0, named=True)
     assert at["cost_ratio_b_over_a"] == pytest.approx(at["cost_b"] / at["cost_a"])
-    assert at["comparison"].startswith("mtp is ") and "× cheaper" in at["comparison"]
+    assert at["comparison"].startswith("MTP on is ") and "× cheaper" in at["comparison"]
+    gone = m.at_targets.filter(pl.col("cost_a").is_null() | pl.col("cost_b").is_null())["comparison"].to_list()
+    assert all(" unreachable at " in w and "none" not in w for w in gone)
     # curve over the shared band: every grid point reachable by both, ratios computed from the spline
     assert m.curves["cost_ratio_b_over_a"].null_count() == 0
     assert m.curves["target"].min() == pytest.approx(p["band_lo"]) and m.curves["target"].max() == pytest.approx(
@@ -84,6 +86,8 @@ def test_provider_margins(pts):
 
 def test_ratio_words_on_unreachable():
     assert C.ratio_words(None, 1.0, "fp4", "fp8")["text"] == "not comparable: fp4 unreachable here"
+    both = C.ratio_words(None, None, "MTP off", "MTP on", "at 90 tok/s/user")["text"]
+    assert both == "not comparable: both unreachable at 90 tok/s/user"
 
 
 def test_read_provider_table(tmp_path):

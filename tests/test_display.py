@@ -82,13 +82,14 @@ def test_table_pandas_and_max_rows():
     assert str(display.table_html(df, formats={"nope": ".1f"})) == str(display.table_html(df))
 
 
-def test_css_emitted_once_per_kernel(frame):
-    display.reset_css()
+def test_every_piece_carries_the_stylesheet(frame):
+    """Re-running a notebook in one kernel (or one cell after clearing outputs) keeps the styling."""
     first = display.table_html(frame)._repr_html_()
-    second = display.callout("x")._repr_html_()
-    assert first.count("<style") == 1 and "<style" not in second
-    display.reset_css()
-    assert "<style" in display.callout("x")._repr_html_()
+    again = display.table_html(frame)._repr_html_()
+    banner = display.provenance_html([], None, {}, synthetic=True)._repr_html_()
+    for h in (first, again, banner, display.callout("x")._repr_html_()):
+        assert h.count("<style") == 1 and ".fx-banner" in h
+    assert first == again and "<style" not in str(display.callout("x"))
 
 
 def test_callout_kinds_and_escaping():
@@ -146,3 +147,21 @@ def test_provenance_many_inputs_are_collapsed_and_runner_paths_explained():
     assert "data/raw/sample" in h and "run_3/agg.json" in h
     assert "input set sha256" in h and "agg × 20" in h
     assert "set by the report runner" in h and ".staging" not in h
+
+
+def test_costs_to_significant_digits_and_one_minus_and_percent_style():
+    assert [display.money(v) for v in (0.005123, 0.0569, 1.2345, 12.345, 1234.5, -0.5)] == [
+        "$0.00512", "$0.0569", "$1.23", "$12.3", "$1,234", "−$0.500"]
+    assert display.percent(-61.2) == "−61 %" and display.fraction_percent(0.88) == "88 %"
+    assert display.approx()(398.6) == "≈399" and display.approx()(512.0) == "512"
+    df = pl.DataFrame({"margin": [0.88, -1.76], "saved %": [61.0, -3.0], "delta": [-2.5, 1.0]})
+    cells = [c[2] for c in _cells(str(display.table_html(
+        df, formats={"margin": "{:.0%}", "saved %": "{:.0f} %"}))).cells if c[0] == "td"]
+    assert cells == ["88 %", "61 %", "2.5".join(["−", ""]), "−176 %", "−3 %", "1"]
+    assert not any("-" in c for c in cells)
+
+
+def test_long_text_wraps_instead_of_widening_the_table():
+    topo = "P 5×TP4/EP4 DPA + D 1×TP32/EP32 DPA, P 3×TP8/EP8 DPA + D 2×TP16/EP16 DPA"
+    html = str(display.table_html(pl.DataFrame({"config": ["b200"], "topology": [topo], "x": [1.0]})))
+    assert '<td class="txt">' in html and "td.txt{white-space:normal" in display.CSS

@@ -74,7 +74,7 @@ def test_mtp_delta_on_sample(tmp_path):
         assert p["B extends range by"] >= 0
     measured = [r for r in s["at_targets"] if r["cost_a"] is not None and r["cost_b"] is not None]
     assert measured and all(r["cost_ratio_b_over_a"] == pytest.approx(r["cost_b"] / r["cost_a"]) for r in measured)
-    assert all(r["comparison"].startswith(("mtp is", "none is", "tie")) for r in measured)
+    assert all(r["comparison"].startswith(("MTP on is", "MTP off is", "tie")) for r in measured)
     assert all(c["cost_ratio_b_over_a"] is None or c["cost_ratio_b_over_a"] > 0 for c in s["curves"])
 
 
@@ -112,11 +112,39 @@ def test_provider_margins_on_sample(tmp_path):
     assert "no prefix caching" in " ".join(s["notes"])
 
 
+def _chart_outputs(nb: dict) -> list[dict]:
+    return [o["data"] for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])
+            if "".join(o.get("data", {}).get("text/plain", "")).startswith("Chart: ")]
+
+
+def _untrusted(nb: dict) -> bool:
+    import nbformat
+    from nbformat.sign import MemorySignatureStore, NotebookNotary
+
+    notary = NotebookNotary(store_factory=MemorySignatureStore)
+    return not notary.check_signature(nbformat.from_dict(nb))
+
+
 def test_explore_on_sample(tmp_path):
     s, out, nb = run("explore", tmp_path, lookup_at=60.0, isl=1024, osl=1024)
     figures_ok(out, "explore_frontier")
     assert s["lookup"] and all(r["target"] == 60.0 for r in s["lookup"])
     assert "What the loaded data holds" in html_outputs(nb)
+    charts = _chart_outputs(nb)  # output_dir given, chart_mode "auto": static SVG, with a PNG for untrusted views
+    assert charts and all({"image/svg+xml", "image/png"} <= set(d) for d in charts)
+    assert _untrusted(nb)  # executed by papermill: Lab shows the PNG until the notebook is trusted
+
+
+def test_explore_interactive_charts_survive_reopening(tmp_path):
+    s, out, nb = run("explore", tmp_path, chart_mode="interactive")
+    charts = _chart_outputs(nb)
+    assert charts and all({"text/html", "image/png"} <= set(d) for d in charts)
+    html = "".join("".join(d["text/html"]) for d in charts)
+    assert html.count('data-frontier="vega-bundle"') == 1  # the runtime once per notebook run
+    assert html.count('<img class="frontier-fallback"') == len(charts)  # each chart still an image without it
+    from frontier.report import find_external_refs
+
+    assert "vegaEmbed" in html and find_external_refs(html) == []  # nothing fetched: offline in Lab
 
 
 def test_bad_parameter_fails_clearly(tmp_path):
@@ -141,3 +169,76 @@ def test_iso_and_precision_on_real_data(tmp_path):
     assert "measured" in statuses  # real evaluations joined to real configs
     measured = [r for r in s2["accuracy"] if r["status"] == "measured"]
     assert all(0 <= r["score"] <= 1 for r in measured)
+
+
+# ------------------------------------------------------------------------------------- setup() and chart display
+def _ns(**values) -> dict:
+    """A notebook namespace after its parameters cell ran (annotations as Python records them)."""
+    declared = {"data_paths": list[str], "isl": int, "targets": list[float], "output_dir": str, "chart_mode": str}
+    ns = {"data_paths": [], "isl": 1024, "targets": [30.0], "output_dir": "", "chart_mode": "auto",
+          "__annotations__": declared}
+    ns.update(values)
+    return ns
+
+
+def test_setup_validates_against_the_parameters_cell_annotations(tmp_path, monkeypatch, capsys):
+    from frontier import notebook
+
+    monkeypatch.setattr(notebook, "SCRATCH_ROOT", tmp_path / "scratch")
+    ns = _ns(isl="2048", targets="30, 90")  # papermill -r passes raw strings
+    ctx = notebook.setup(ns, "My notebook")
+    assert ctx.params["isl"] == 2048 and ns["isl"] == 2048 and ns["targets"] == [30.0, 90.0]
+    assert ctx.output_dir == tmp_path / "scratch" / "my_notebook"  # by hand: the scratch folder, not reports/
+    assert ctx.chart_mode == "interactive"  # auto, by hand
+    assert "scratch folder" in capsys.readouterr().out
+    ctx2 = notebook.setup(_ns(output_dir=str(tmp_path / "out")), "My notebook")
+    assert ctx2.output_dir == tmp_path / "out" and ctx2.chart_mode == "svg"  # a runner chose the folder
+    with pytest.raises(notebook.ParameterError, match="parameter 'isl'"):
+        notebook.setup(_ns(isl="many"), "x")
+    with pytest.raises(notebook.ParameterError, match="chart_mode"):
+        notebook.setup(_ns(chart_mode="fancy", output_dir=str(tmp_path)), "x")
+    ns = _ns(cost_rule="guess")
+    ns["__annotations__"]["cost_rule"] = str
+    with pytest.raises(notebook.ParameterError, match="parameter 'cost_rule': must be one of"):
+        notebook.setup(ns, "x")
+    with pytest.raises(notebook.ParameterError, match="parameters cell"):
+        notebook.setup({"isl": 1}, "x")
+
+
+def test_notebooks_have_one_setup_call_and_no_second_parameter_list():
+    for nb_path in sorted(paths.NOTEBOOKS.glob("*.ipynb")):
+        src = "\n".join("".join(c["source"]) for c in json.loads(nb_path.read_text())["cells"])
+        assert src.count("notebook.setup(globals()") == 1 and "check_params" not in src, nb_path
+
+
+def _chart():
+    import altair as alt
+
+    df = pl.DataFrame({"x": [1.0, 2.0, 3.0], "y": [2.0, 1.0, 3.0], "s": ["a", "<script>b</script>", "a"]})
+    return alt.Chart(df).mark_line().encode(x="x", y="y", color="s").properties(title="<b>t</b>", width=200)
+
+
+def test_static_charts_carry_a_png_beside_the_svg():
+    from frontier import lab
+
+    data, meta = lab.svg_renderer(_chart().to_dict())
+    assert data["image/svg+xml"].lstrip().startswith("<svg") and data["text/plain"].startswith("Chart: ")
+    png = __import__("base64").b64decode(data["image/png"])
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and meta["image/png"]["width"] > 100
+
+
+def test_interactive_charts_share_one_bundle_and_keep_a_png_fallback():
+    from frontier import lab
+    from frontier.report import find_external_refs
+
+    lab.enable("interactive")
+    first, _ = lab.interactive_renderer(_chart().to_dict())
+    second, _ = lab.interactive_renderer(_chart().to_dict())
+    assert first["text/html"].count('data-frontier="vega-bundle"') == 1 and "vega-bundle" not in second["text/html"]
+    for out in (first, second):
+        html = out["text/html"]
+        assert '<img class="frontier-fallback"' in html and "data:image/png;base64," in html and "image/png" in out
+        assert "<script>b</script>" not in html and "<b>t</b>" not in html.split("<script")[0]
+        assert find_external_refs(html) == []
+    assert len(second["text/html"]) < len(first["text/html"]) / 5  # the ~0.95 MB bundle travels once
+    lab.enable("svg")

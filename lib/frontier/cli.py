@@ -4,6 +4,9 @@
   frontier iso PATH... --model M --isl N --osl N --targets 30,50,90 [--tco COLUMN]
                [--gpu-table v0|v1|v2 | --as-of DATE] [--prices FILE] [--baseline LABEL] [--json]
   frontier iso-point            < {"points": [...], "target_iv": x, "metric_key": k, ...}
+  frontier breakeven PATH... --sides "b200/fp4 vs h100/fp8" --model M --isl N --osl N [--targets 30,50,90]
+               [--gpu-table v0|v1|v2 | --as-of DATE] [--prices FILE]... [--requests-per-day N --migration-cost $]
+               [--json]
   frontier report [NAME...] [--data PATH...] [--params FILE] [--out DIR]
   frontier sample [--out DIR] [--seed N]
   frontier fetch --model NAME | --run ID
@@ -292,6 +295,55 @@ def _check_readable_file(path: str, what: str) -> None:
         raise ValueError(f"{what} {path} is empty: expected a CSV with a header such as gpu,costh")
 
 
+def cmd_breakeven(args: argparse.Namespace) -> int:
+    from .load import LoadError, load, matches
+    from .migration import decision, pricings, workload
+
+    try:
+        res = load(args.paths, cache=not args.no_cache)
+        pts = matches(res.points, model=args.model, isl=args.isl, osl=args.osl)
+        if pts.height == 0:
+            models = sorted(set(res.points["model"].drop_nulls()))
+            raise ValueError(f"no points for model={args.model!r} isl={args.isl} osl={args.osl}; "
+                             f"models loaded: {models}")
+        sources = pricings(args.gpu_table or "", args.prices or [], as_of=args.as_of or "")
+        work = None
+        if args.tokens_per_day or args.requests_per_day:
+            work = workload(args.tokens_per_day or 0.0, args.requests_per_day or 0.0, args.isl, args.osl,
+                            args.workload_target, args.utilisation)
+        be, out = decision(pts, args.sides, args.targets, sources, work=work, migration_cost=args.migration_cost)
+    except (LoadError, ValueError, OSError) as e:
+        print(f"frontier breakeven: {e}", file=sys.stderr)
+        return 2
+    out["synthetic"] = res.synthetic
+    if args.json:
+        print(_dump(out))
+        return 0 if be.status == "ok" else 1
+    _print_breakeven(be, out)
+    return 0 if be.status == "ok" else 1
+
+
+def _print_breakeven(be: Any, out: dict[str, Any]) -> None:
+    import polars as pl
+
+    from .breakeven import targets_view, views_view
+    from .fleet import migration_view
+
+    if out["synthetic"]:
+        print("note: synthetic data (generated sample, not measurements)")
+    print(f"{be.model} {be.isl}/{be.osl}: A = {be.side_a.name}, B = {be.side_b.name}")
+    if be.status != "ok":
+        print(be.status)
+        return
+    with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=200, fmt_str_lengths=80, float_precision=3):
+        print(targets_view(be))
+        print(views_view(be).drop("comparison"))
+        if "payback" in out:
+            print(migration_view(pl.DataFrame(out["payback"])))
+    for n in be.notes + out.get("fleet_notes", []):
+        print(f"- {n}")
+
+
 def _delegate(module: str, func: str, argv: Sequence[str]) -> int:
     import importlib
 
@@ -339,6 +391,26 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true", help="list of records, one per config and target")
     sp.add_argument("--no-cache", action="store_true")
     sp.set_defaults(func=cmd_iso)
+
+    sp = sub.add_parser("breakeven", help="break-even $/GPU-hour of two sides under every price view; fleet, payback")
+    sp.add_argument("paths", nargs="+")
+    sp.add_argument("--sides", required=True, help="'A vs B', e.g. 'b200/fp4 vs h100/fp8' (gpu/precision[/engine])")
+    sp.add_argument("--model", required=True, help="display name (glob allowed); one model only")
+    sp.add_argument("--isl", type=int, required=True)
+    sp.add_argument("--osl", type=int, required=True)
+    sp.add_argument("--targets", default="30,50,90", help="tok/s/user, comma separated")
+    sp.add_argument("--gpu-table", help="dashboard GPU table version v0/v1/v2 (default newest)")
+    sp.add_argument("--as-of", metavar="DATE", help="use the dashboard GPU table in force on DATE (YYYY-MM-DD)")
+    sp.add_argument("--prices", action="append", help="CSV price table gpu,<view>... in $/GPU-hour (repeatable); "
+                    "its views are priced beside the GPU table's")
+    sp.add_argument("--tokens-per-day", type=float, help="workload, input + output tokens/day (adds fleet cost)")
+    sp.add_argument("--requests-per-day", type=float, help="workload, requests/day of ISL + OSL tokens")
+    sp.add_argument("--workload-target", type=float, default=50.0, help="tok/s/user the fleet serves at")
+    sp.add_argument("--utilisation", type=float, default=0.6, help="average load ÷ capacity, 0–1 (0.6)")
+    sp.add_argument("--migration-cost", type=float, help="one-off $ to move from B to A (adds payback)")
+    sp.add_argument("--json", action="store_true", help="one JSON object (inputs, per-target and per-view rows)")
+    sp.add_argument("--no-cache", action="store_true")
+    sp.set_defaults(func=cmd_breakeven)
 
     sp = sub.add_parser("iso-point", help="JSON on stdin → {\"value\": v|null} (blog helper contract)")
     sp.set_defaults(func=cmd_iso_point)

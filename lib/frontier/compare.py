@@ -14,8 +14,10 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 import polars as pl
 
+from .display import money
 from .economics import Pricing, gross_margin, read_price_table, throughput_of  # noqa: F401  (re-exported)
 from .iso import X, IsoResult, iso_table  # noqa: F401
+from .labels import full_config_name, workload_text
 from .normalise import MODEL_DISPLAY_NAMES, SYNTHETIC_SUFFIX, model_key_for
 from .pareto import interpolate_many
 from .schema import CURVE_KEY
@@ -34,11 +36,6 @@ def like_for_like_keys(columns: Sequence[str], what: str = "configs") -> list[st
     return list(LIKE_FOR_LIKE)
 
 
-def workload_text(row: dict[str, Any]) -> str:
-    """``"Kimi-K2.5 1024/1024"``: the model and ISL/OSL a comparison holds fixed."""
-    return f"{row['model']} {row['isl']}/{row['osl']}"
-
-
 def check_like_for_like(configs: pl.DataFrame, pairs: pl.DataFrame) -> None:
     """Raise ValueError when a pair (``curve_id_a``, ``curve_id_b``) joins configs of different models or ISL/OSL."""
     keys = like_for_like_keys(configs.columns)
@@ -52,23 +49,26 @@ def check_like_for_like(configs: pl.DataFrame, pairs: pl.DataFrame) -> None:
                          f"{mixed.select('curve_id_a', 'curve_id_b').rows()[:5]}): comparisons are like for like only")
 
 
-def ratio_words(cost_a: float | None, cost_b: float | None, a: str = "A", b: str = "B") -> dict[str, Any]:
-    """How two costs compare: cheaper side, ratio (pricier/cheaper), percent saved, dashboard-style percent."""
+def ratio_words(cost_a: float | None, cost_b: float | None, a: str = "A", b: str = "B",
+                where: str = "here") -> dict[str, Any]:
+    """How two costs compare: cheaper side, ratio (pricier/cheaper), percent saved, dashboard-style percent.
+    ``where`` ends the sentence when a side is unreachable (e.g. "at 90 tok/s/user")."""
     if cost_a is None or cost_b is None or not (cost_a > 0 and cost_b > 0):
         gone = [n for n, c in ((a, cost_a), (b, cost_b)) if c is None or not c > 0]
+        who = "both" if len(gone) == 2 else gone[0]
         return {"cheaper": None, "ratio": None, "saved_pct": None, "dashboard_pct": None,
-                "text": f"not comparable: {' and '.join(gone)} unreachable here"}
+                "text": f"not comparable: {who} unreachable {where}"}
     cheap, dear = (cost_a, cost_b) if cost_a <= cost_b else (cost_b, cost_a)
-    who: str | None = a if cost_a <= cost_b else b
+    cheaper: str | None = a if cost_a <= cost_b else b
     ratio = dear / cheap
     saved = (1.0 - cheap / dear) * 100.0
     dash = (ratio - 1.0) * 100.0
     if ratio < TIE_RATIO:
         text = f"tie ({ratio:.2f}×)"
-        who = None
+        cheaper = None
     else:
-        text = f"{who} is {ratio:.2f}× cheaper (−{saved:.0f} % cost; dashboard wording: \"{dash:.0f} % cheaper\")"
-    return {"cheaper": who, "ratio": ratio, "saved_pct": saved, "dashboard_pct": dash, "text": text}
+        text = f"{cheaper} is {ratio:.2f}× cheaper (−{saved:.0f} % cost; dashboard wording: \"{dash:.0f} % cheaper\")"
+    return {"cheaper": cheaper, "ratio": ratio, "saved_pct": saved, "dashboard_pct": dash, "text": text}
 
 
 def config_pairs(configs: pl.DataFrame, differ: str, *, same: Sequence[str] | None = None,
@@ -151,14 +151,21 @@ def compare_pairs(iso: IsoResult, pairs: pl.DataFrame, *, cost_metric: str, n_gr
                         tput_ratio_b_over_a=pl.col("tput_b") / pl.col("tput_a"))
           .sort("pair_id", "target"))
     name_cols = [c for c in pairs.columns if c.endswith("_a") and c not in ("curve_id_a", "label_a")]
-    if name_cols:  # name each side by the value that differs (e.g. "mtp", "fp4")
+    if name_cols:  # name each side by the value that differs (e.g. "MTP off" / "MTP on", "fp4")
         diff = name_cols[0][:-2]
         names = p.select("pair_id", pl.col(f"{diff}_a").alias("_na"), pl.col(f"{diff}_b").alias("_nb"))
+        if diff == "spec_method":
+            names = names.with_columns(
+                _na=pl.when(pl.col("_na") == "none").then(pl.col("_nb").str.to_uppercase() + " off")
+                .otherwise(pl.col("_na")),
+                _nb=pl.when(pl.col("_na") == "none").then(pl.col("_nb").str.to_uppercase() + " on")
+                .otherwise(pl.col("_nb")))
         at = at.join(names, on="pair_id", how="left").sort("pair_id", "target")
     else:
         at = at.with_columns(_na=pl.lit(a_name), _nb=pl.lit(b_name))
-    words = [ratio_words(ca, cb, na, nb)["text"] for ca, cb, na, nb in
-             zip(at["cost_a"].to_list(), at["cost_b"].to_list(), at["_na"].to_list(), at["_nb"].to_list())]
+    words = [ratio_words(ca, cb, na, nb, f"at {t:g} tok/s/user")["text"] for ca, cb, na, nb, t in
+             zip(at["cost_a"].to_list(), at["cost_b"].to_list(), at["_na"].to_list(), at["_nb"].to_list(),
+                 at["target"].to_list())]
     at = at.drop("_na", "_nb")
     at = at.with_columns(comparison=pl.Series(words, dtype=pl.String))
     # curves over the shared band
@@ -363,14 +370,6 @@ def _display_model(slug: str) -> str:
     return MODEL_DISPLAY_NAMES.get(key, slug.split("/")[-1]) if key else slug.split("/")[-1]
 
 
-def full_config_name(row: dict[str, Any]) -> str:
-    """Every field of a config: ``"DeepSeek-R1-0528 1024/1024 · h200 · dynamo-trt · fp8 · mtp · disagg"``."""
-    spec = "no spec" if row.get("spec_method") in (None, "none") else row["spec_method"]
-    serving = "disagg" if row.get("disagg") else "agg"
-    return " · ".join([workload_text(row), str(row["hardware"]), str(row["framework"]), str(row["precision"]),
-                       spec, serving])
-
-
 def _restrict(pts: pl.DataFrame, prov: dict[str, Any], restrict: dict[str, Any]) -> tuple[pl.DataFrame, str]:
     """Points restricted to what the provider runs (its row) and to ``restrict`` (the analysis' filters); and
     the restriction in words ("" when none)."""
@@ -509,7 +508,7 @@ def cross_silicon(iso: IsoResult, a: dict[str, Any], b: dict[str, Any], cost_met
             words.append({"ratio": None, "saved_pct": None, "dashboard_pct": None,
                           "text": f"{NO_PARTNER}: no {missing} config for {workload_text(r)}"})
         else:
-            words.append(ratio_words(r["cost_a"], r["cost_b"], a_name, b_name))
+            words.append(ratio_words(r["cost_a"], r["cost_b"], a_name, b_name, f"at {r['target']:g} tok/s/user"))
     return out.drop("_a", "_b").with_columns(
         ratio=pl.Series([w["ratio"] for w in words], dtype=pl.Float64),
         saved_pct=pl.Series([w["saved_pct"] for w in words], dtype=pl.Float64),
@@ -519,7 +518,7 @@ def cross_silicon(iso: IsoResult, a: dict[str, Any], b: dict[str, Any], cost_met
 
 
 PAIR_FORMATS = {
-    "target tok/s/user": "{:.0f}", "cost A $/M": "${:.3f}", "cost B $/M": "${:.3f}", "cost B ÷ A": "{:.2f}×",
+    "target tok/s/user": "{:.0f}", "cost A $/M": money, "cost B $/M": money, "cost B ÷ A": "{:.2f}×",
     "tok/s/GPU A": ",.1f", "tok/s/GPU B": ",.1f", "tok/s/GPU B ÷ A": "{:.2f}×", "shared band from": ",.1f",
     "shared band to": ",.1f", "A reaches": ",.1f", "B reaches": ",.1f", "B extends range by": ",.1f",
     "ratio": "{:.2f}×", "saved %": "{:.0f} %", "dashboard %": "{:.0f} %",
@@ -545,43 +544,15 @@ def targets_view(pc: PairComparison) -> pl.DataFrame:
         pl.col("comparison"))
 
 
-def curves_for_chart(pc: PairComparison) -> pl.DataFrame:
-    """The ratio curves over each pair's shared band, labelled "B vs A"."""
-    c = pc.curves.filter(pl.col("cost_ratio_b_over_a").is_not_null())
-    names = {(a, b): pair_label(a, b) for a, b in c.select("label_a", "label_b").unique().iter_rows()}
-    return c.select(
-        pl.col("target").alias("median_intvty"), pl.col("cost_ratio_b_over_a").alias("ratio"),
-        pl.col("tput_ratio_b_over_a"),
-        pl.struct("label_a", "label_b").map_elements(lambda s: names[(s["label_a"], s["label_b"])],
-                                                     return_dtype=pl.String).alias("label"))
-
-
-def pair_label(a: str, b: str, sep: str = " · ") -> str:
-    """What two config labels share, then "A → B" for the parts that differ:
-    ("b200 · fp4 · no spec", "b200 · fp4 · mtp") → "b200 · fp4 · no spec → mtp"."""
-    pa, pb = a.split(sep), b.split(sep)
-    if len(pa) != len(pb):
-        return f"{b} vs {a}"
-    shared = [x for x, y in zip(pa, pb) if x == y]
-    diff = [f"{x} → {y}" for x, y in zip(pa, pb) if x != y]
-    return sep.join(shared + diff)
-
-
-def paired_points(pc: PairComparison) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(points, frontier) of every config that is in a pair, for a frontier chart."""
-    ids = set(pc.pairs["curve_id_a"].to_list()) | set(pc.pairs["curve_id_b"].to_list())
-    fr = pc.iso.frontier.filter(pl.col("curve_id").is_in(list(ids)))
-    labels = fr["label"].unique().to_list()
-    return pc.iso.points.filter(pl.col("label").is_in(labels)), fr
-
-
 MARGIN_IN = "margin in (all GPU time on input)"
 MARGIN_OUT = "margin out (all GPU time on output)"
 MARGIN_BLENDED = "blended margin"
+
+
 MARGIN_FORMATS = {
-    "price in $/M": "${:.2f}", "price out $/M": "${:.2f}", "speed tok/s/user": "{:.0f}", "cost in $/M": "${:.3f}",
-    "cost out $/M": "${:.3f}", "cost total $/M": "${:.3f}", MARGIN_IN: "{:.0%}", MARGIN_OUT: "{:.0%}",
-    "blended price $/M": "${:.3f}", MARGIN_BLENDED: "{:.0%}",
+    "price in $/M": "${:.2f}", "price out $/M": "${:.2f}", "speed tok/s/user": "{:.0f}", "cost in $/M": money,
+    "cost out $/M": money, "cost total $/M": money, MARGIN_IN: "{:.0%}", MARGIN_OUT: "{:.0%}",
+    "blended price $/M": money, MARGIN_BLENDED: "{:.0%}",
 }
 
 
@@ -620,16 +591,6 @@ def cross_silicon_table(iso: IsoResult, specs: Sequence[str], cost_metric: str) 
         pl.col("config_b").alias("best B config"), pl.col("cost_b").alias("cost B $/M"),
         pl.col("ratio"), pl.col("saved_pct").alias("saved %"), pl.col("dashboard_pct").alias("dashboard %"),
         pl.col("comparison"))
-
-
-def provider_speeds(providers: pl.DataFrame, points: pl.DataFrame) -> dict[str, list[float]]:
-    """Model → the providers' observed speeds (tok/s/user), for models the points cover."""
-    have = set(points["model"].str.replace(SYNTHETIC_SUFFIX, "", literal=True).to_list())
-    out: dict[str, list[float]] = {}
-    for row in providers.iter_rows(named=True):
-        if row["model"] in have:
-            out.setdefault(row["model"], []).append(row["tok_s_user"])
-    return {k: sorted(set(v)) for k, v in out.items()}
 
 
 def margin_caveats(margins: pl.DataFrame) -> list[str]:

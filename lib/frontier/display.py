@@ -4,8 +4,9 @@ Every string that comes from data (cell values, column names, paths, parameters,
 ``html.escape``: an artifact that contains ``<script>`` shows it as text, it never runs.
 
 The objects returned here have ``_repr_html_``, so a notebook cell can end with ``table_html(df)`` and the table
-is displayed (in JupyterLab and in the nbconvert report). A small stylesheet (light background) is emitted with the
-first piece shown in a kernel; the report template includes it too, so exported reports are always styled.
+is displayed (in JupyterLab and in the nbconvert report). Every piece carries the small stylesheet (light
+background, ~3 KB, scoped to ``.fx``): styling then survives re-running a notebook in one kernel, clearing outputs
+and re-running single cells (a stylesheet emitted once per kernel vanishes with the output that carried it).
 """
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ CSS = """
 .fx table.fx-table caption{caption-side:top;text-align:left;font-weight:600;padding:4px 0 6px;color:#1f2328}
 .fx table.fx-table th,.fx table.fx-table td{border-bottom:1px solid #e6e8eb;padding:4px 10px;text-align:left;
   vertical-align:top;white-space:nowrap}
+.fx table.fx-table td.txt{white-space:normal;max-width:26em;overflow-wrap:anywhere}
+.fx table.fx-table th{white-space:normal;max-width:14em}
 .fx table.fx-table thead th{border-bottom:2px solid #8c959f;font-weight:600;background:#f6f8fa}
 .fx table.fx-table td.num,.fx table.fx-table th.num{text-align:right}
 .fx table.fx-table td.na{color:#8c959f;font-style:italic}
@@ -54,30 +57,20 @@ CSS = """
 .fx table.fx-kv td{word-break:break-word}
 """.strip()
 
-_STATE = {"css_emitted": False}
-
-
 def css_html() -> str:
     """The stylesheet as a <style> element."""
     return f'<style type="text/css" data-frontier="display-css">\n{CSS}\n</style>\n'
 
 
-def reset_css() -> None:
-    """Emit the stylesheet again with the next piece displayed (e.g. after clearing outputs)."""
-    _STATE["css_emitted"] = False
-
-
 class HTML:
-    """An HTML fragment that notebooks display (``_repr_html_``); ``str()`` gives the bare fragment."""
+    """An HTML fragment that notebooks display (``_repr_html_``, with the stylesheet); ``str()`` gives the bare
+    fragment."""
 
     def __init__(self, body: str):
         self.html = body
 
     def _repr_html_(self) -> str:
-        if not _STATE["css_emitted"]:
-            _STATE["css_emitted"] = True
-            return css_html() + self.html
-        return self.html
+        return css_html() + self.html
 
     def __str__(self) -> str:
         return self.html
@@ -109,23 +102,74 @@ def _is_null(v: Any) -> bool:
     return False
 
 
+MINUS = "\u2212"
+"""The minus sign in every table and text (U+2212, not the hyphen)."""
+PERCENT = " %"
+"""Percent style everywhere: a number, a space, the sign ("−61 %")."""
+APPROX = "≈"
+"""Marks a value read off a frontier between measurements (e.g. an interpolated concurrency)."""
+
+
+def significant(v: float, digits: int = 3) -> str:
+    """``v`` to ``digits`` significant digits, thousands separated, never in exponent form: 0.00512, 1.23, 1,234."""
+    f = float(v)
+    if f == 0 or not math.isfinite(f):
+        return "0" if f == 0 else ("∞" if f > 0 else MINUS + "∞")
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(f))))
+    text = f"{round(f, decimals):,.{decimals}f}"
+    return text.replace("-", MINUS)
+
+
+def money(v: float) -> str:
+    """A cost in dollars to 3 significant digits: ``$0.00512``, ``$1.23``, ``$1,234``."""
+    text = significant(v, 3)
+    return MINUS + "$" + text[1:] if text.startswith(MINUS) else "$" + text
+
+
+def percent(v: float, digits: int = 0) -> str:
+    """A value already in percent: ``-61.2`` → ``−61 %``."""
+    return f"{float(v):.{digits}f}".replace("-", MINUS) + PERCENT
+
+
+def fraction_percent(v: float) -> str:
+    """A fraction as percent: ``0.88`` → ``88 %``, ``-1.76`` → ``−176 %``."""
+    return percent(float(v) * 100.0)
+
+
+def approx(fmt: str = ",.0f") -> Callable[[Any], str]:
+    """A formatter for counts read off a curve: ``approx()(398.6)`` → ``≈399``; a whole number (a measured
+    setting, e.g. concurrency 512) is shown as it is."""
+    def fmt_approx(v: Any) -> str:
+        f = float(v)
+        text = format(f, fmt).replace("-", MINUS)
+        return text if f.is_integer() else APPROX + text
+    return fmt_approx
+
+
+def _house_style(text: str) -> str:
+    """One minus and one percent style whatever a format string produced: ``-176%`` → ``−176 %``."""
+    import re
+
+    text = re.sub(r"(?<![\w.])-(?=[\d$.∞])", MINUS, text)
+    return re.sub(r"(?<=\d)\s?%", PERCENT, text)
+
+
 def _default_fmt(v: Any) -> str:
     if isinstance(v, bool):
         return "yes" if v else "no"
     if isinstance(v, int):
-        return f"{v:,}"
+        return f"{v:,}".replace("-", MINUS)
     if isinstance(v, (float, Decimal)):
         f = float(v)
         if math.isinf(f):
-            return "∞" if f > 0 else "−∞"
+            return "∞" if f > 0 else MINUS + "∞"
         a = abs(f)
         if a == 0:
             return "0"
         if a >= 100:
-            return f"{f:,.1f}"
-        if a >= 1:
-            return f"{f:,.3f}"
-        return f"{f:.4g}"
+            return f"{f:,.1f}".replace("-", MINUS)
+        text = significant(f, 4)
+        return text.rstrip("0").rstrip(".") if "." in text else text
     if isinstance(v, (dt.datetime, dt.date)):
         return v.isoformat()
     if isinstance(v, (list, tuple)):
@@ -135,10 +179,10 @@ def _default_fmt(v: Any) -> str:
 
 def _apply_fmt(fmt: str | Callable[[Any], Any], v: Any) -> str:
     if callable(fmt):
-        return str(fmt(v))
+        return _house_style(str(fmt(v)))
     if "{" in fmt:
-        return fmt.format(v)
-    return format(v, fmt)
+        return _house_style(fmt.format(v))
+    return _house_style(format(v, fmt))
 
 
 def _columns_rows(df: Any) -> tuple[list[str], list[bool], list[tuple[Any, ...]], int]:
@@ -209,7 +253,7 @@ def table_html(
                 text = _apply_fmt(formats[c], v) if c in formats else _default_fmt(v)
             except (ValueError, TypeError) as exc:
                 raise ValueError(f"table_html: cannot format column {c!r} value {v!r}: {exc}") from exc
-            cls = ' class="num"' if is_num else ""
+            cls = ' class="num"' if is_num else (' class="txt"' if isinstance(v, str) and len(v) > 24 else "")
             out.append(f"<td{cls}>{_e(text)}</td>")
         out.append("</tr>")
     out.append("</tbody></table>")

@@ -22,11 +22,6 @@ from . import paths
 
 GPU_COSTS_CSV = paths.PACKAGE_DATA / "gpu_costs.csv"
 TCO_VIEWS = ("costh", "costn", "costr")
-TCO_VIEW_LABELS = {
-    "costh": "owning, hyperscaler (costh)",
-    "costn": "owning, neocloud giant (costn)",
-    "costr": "renting, 3-year (costr)",
-}
 #: cost column kind → the throughput (tok/s/GPU) column it divides: the one home of this mapping
 COST_THROUGHPUT = {"total": "tput_per_gpu", "input": "input_tput_per_gpu", "output": "output_tput_per_gpu"}
 #: price-table columns that are not prices ($/GPU-hour)

@@ -1,7 +1,11 @@
 """What every analysis notebook does around its analysis: check parameters, load inputs, show provenance, save
 figures, write the machine-readable summary. Notebooks call these; no logic lives in notebook cells.
 
-    ctx = notebook.start("Iso-interactivity", params=dict(...), data_paths=data_paths, output_dir=output_dir)
+The parameters are declared once, in the notebook's ``parameters`` cell, as annotated defaults
+(``isl: int = 1024  # tokens``); one call right after it validates them against those annotations:
+
+    ctx = notebook.setup(globals(), "Iso-interactivity table")
+    P = ctx.params
     ctx.show(ctx.table(df, formats=...))
     ctx.figure("frontier", lambda theme: charts.frontier_chart(..., theme=theme))
     ctx.finish(table=df)
@@ -16,11 +20,18 @@ from typing import Any, Callable, Mapping, Sequence
 
 import polars as pl
 
-from . import __version__, charts, display, paths
+from . import __version__, charts, display, lab, paths
 from .economics import Pricing
+from .iso import COST_RULES
 from .load import LoadResult, load, matches
 
-DEFAULT_OUTPUT_ROOT = paths.REPORTS / "_interactive"
+SCRATCH_ROOT = paths.DATA_PROCESSED / "scratch"
+"""Where a notebook run by hand (``output_dir`` left empty) writes its figures and summary: never ``reports/``."""
+CHART_MODES = ("svg", "interactive", "auto")
+SERVING_MODES = ("", "agg", "disagg")
+PARAMETER_CHOICES: dict[str, tuple[str, ...]] = {"chart_mode": CHART_MODES, "cost_rule": COST_RULES,
+                                                 "serving": SERVING_MODES}
+"""Parameters (by name, in any notebook) whose value must be one of a fixed set; the sets live in the library."""
 
 
 class ParameterError(ValueError):
@@ -92,6 +103,7 @@ class Context:
     chart_mode: str = "svg"
     figures: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    summary_path: Path | None = None
 
     @property
     def points(self) -> pl.DataFrame:
@@ -135,8 +147,9 @@ class Context:
         if caption:
             _display(display.callout(caption, "note"))
 
-    def finish(self, **summary: Any) -> Path:
-        """Write ``summary.json`` (parameters, inputs, load report, figures, notes and the given tables)."""
+    def finish(self, **summary: Any) -> None:
+        """Write ``summary.json`` (parameters, inputs, load report, figures, notes and the given tables) to
+        ``summary_path``. Returns nothing, so a notebook's last cell shows no repr."""
         body = {
             "title": self.title,
             "library_version": __version__,
@@ -147,7 +160,7 @@ class Context:
             "notes": self.notes,
             **summary,
         }
-        return display.summary_json(body, self.output_dir)
+        self.summary_path = display.summary_json(body, self.output_dir)
 
 
 def _call_builder(builder: Callable[..., Any], theme: str) -> Any:
@@ -170,20 +183,61 @@ def _display(*objs: Any) -> None:
     ipy_display(*objs)
 
 
+def declared_parameters(ns: Mapping[str, Any]) -> dict[str, Any]:
+    """Name → type of every parameter the notebook's ``parameters`` cell declared (its annotated assignments,
+    which Python keeps in the namespace's ``__annotations__``)."""
+    declared = ns.get("__annotations__")
+    if not isinstance(declared, Mapping) or not declared:
+        raise ParameterError("no annotated parameters found: run the notebook's parameters cell first "
+                             "(each parameter declared as `name: type = default  # comment`)")
+    return dict(declared)
+
+
+def setup(ns: dict[str, Any], title: str, *, keep: str = "newest", intro: str | None = None) -> Context:
+    """The one setup call of a notebook: validate the (possibly injected) parameters in ``ns`` (the notebook's
+    ``globals()``) against the annotations of its ``parameters`` cell, write the coerced values back, then
+    :func:`start` (load data, style, provenance, output folder).
+
+    ``chart_mode`` "auto" means static SVG when ``output_dir`` is given (a report or batch run) and interactive
+    charts when it is not (a run by hand in JupyterLab). A run by hand writes to :data:`SCRATCH_ROOT`."""
+    declared = declared_parameters(ns)
+    params = check_params(ns, declared)
+    for name, allowed in PARAMETER_CHOICES.items():
+        if name in params and params[name] not in allowed:
+            raise ParameterError(f"parameter {name!r}: must be one of {list(allowed)} (got {params[name]!r})")
+    ns.update(params)
+    output_dir = str(params.get("output_dir") or "")
+    mode = str(params.get("chart_mode") or "svg")
+    if mode == "auto":
+        mode = "svg" if output_dir else "interactive"
+    return start(title, params=params, data_paths=params.get("data_paths") or [], output_dir=output_dir,
+                 chart_mode=mode, keep=keep, intro=intro)
+
+
+def output_folder(title: str, output_dir: str | None) -> tuple[Path, bool]:
+    """(folder for figures and summary.json, whether it is the scratch folder of a run by hand)."""
+    if not output_dir:
+        return SCRATCH_ROOT / slug(title), True
+    out = Path(output_dir)
+    return (out if out.is_absolute() else paths.ROOT / out), False
+
+
 def start(title: str, *, params: Mapping[str, Any], data_paths: Sequence[str] | None = None,
           output_dir: str | None = None, chart_mode: str = "svg", keep: str = "newest",
           intro: str | None = None) -> Context:
     """Load the inputs (default: the bundled sample), show title, synthetic banner and provenance."""
     if chart_mode not in ("svg", "interactive"):
-        raise ParameterError("parameter 'chart_mode': must be 'svg' or 'interactive'")
+        raise ParameterError(f"parameter 'chart_mode': must be one of {list(CHART_MODES)}, got {chart_mode!r}")
     inputs = [str(Path(p) if Path(p).is_absolute() else paths.ROOT / p) for p in (data_paths or [])]
     if not inputs:
         inputs = [str(paths.SAMPLE_DIR)]
-    out = Path(output_dir) if output_dir else DEFAULT_OUTPUT_ROOT / slug(title)
-    if not out.is_absolute():
-        out = paths.ROOT / out
+    out, scratch = output_folder(title, output_dir)
     out.mkdir(parents=True, exist_ok=True)
-    charts.enable_offline(chart_mode)
+    lab.enable(chart_mode)
+    if scratch:
+        _display(display.callout(f"Run by hand: figures and summary.json go to the scratch folder "
+                                 f"{_scratch_text(out)} (reports are built with `frontier report`).", "note",
+                                 title="Output"))
     res = load(inputs, keep=keep)
     ctx = Context(title=title, params=dict(params), result=res, output_dir=out, chart_mode=chart_mode)
     if intro:
@@ -197,6 +251,13 @@ def start(title: str, *, params: Mapping[str, Any], data_paths: Sequence[str] | 
         synthetic=res.synthetic,
     ))
     return ctx
+
+
+def _scratch_text(out: Path) -> str:
+    try:
+        return str(out.relative_to(paths.ROOT))
+    except ValueError:
+        return str(out)
 
 
 def pricing_from(view: str, gpu_table: str = "", price_table: str = "", as_of: str = "") -> Pricing:

@@ -1,0 +1,164 @@
+"""Tables an analyst reads on a laptop: the iso-interactivity table wide (config rows × one column per target, one
+table per metric), with what every row shares lifted into the caption.
+
+The long form (config × target rows) stays in ``summary.json`` (``IsoResult.records``); these frames are for
+display only (numbers stay numbers; :mod:`frontier.display` formats them).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import polars as pl
+
+from . import display
+from .iso import LABEL_PARTS, IsoResult
+
+UNREACHABLE = "unreachable"
+"""A target outside a config's measured interactivity range (never extrapolated)."""
+NO_EVALUATION = "no evaluation"
+"""A config with no accuracy evaluation (distinct from an unreachable cost)."""
+
+
+@dataclass(frozen=True)
+class WideTable:
+    """One metric as configs × targets: the frame, its column formats, null markers and caption."""
+
+    metric: str
+    frame: pl.DataFrame
+    caption: str
+    formats: dict[str, str | Callable[[Any], Any]] = field(default_factory=dict)
+    na: dict[str, str] = field(default_factory=dict)
+
+
+# metric shown → (column in IsoResult.table, "{view}" filled in; formatter; what the caption says it is)
+ISO_METRICS: dict[str, tuple[str, str | Callable[[Any], Any], str]] = {
+    "tok/s/GPU": ("tput_per_gpu", ",.0f", "Throughput per GPU (tok/s/GPU)"),
+    "$/M total": ("cost_total_{view}", display.money, "Cost per million total tokens ($/M)"),
+    "$/M input": ("cost_input_{view}", display.money, "Cost per million input tokens ($/M)"),
+    "$/M output": ("cost_output_{view}", display.money, "Cost per million output tokens ($/M)"),
+    "tok/s/MW": ("tok_s_mw", ",.0f", "Tokens per second per provisioned megawatt (tok/s/MW)"),
+    "concurrency": ("conc", display.approx(",.0f"),
+                    "Concurrency at the target (≈ interpolated between measured concurrencies)"),
+}
+COST_METRICS = ("$/M total", "$/M input", "$/M output", "tok/s/MW")
+
+
+def _part_text(col: str, value: Any) -> str:
+    if col == "spec_method":
+        return "no spec decoding" if value == "none" else f"spec decoding {value}"
+    if col == "disagg":
+        return "disaggregated" if value else "aggregated"
+    return str(value)
+
+
+def shared_parts(configs: pl.DataFrame, parts: tuple[str, ...] = LABEL_PARTS) -> list[str]:
+    """What every config shares, in words (model, "ISL/OSL 1024/1024", GPU, …): the caption says it once so the
+    row labels name only what varies."""
+    const = [c for c in parts if c in configs.columns and configs.height and configs[c].n_unique() == 1]
+    out = [_part_text(c, configs[c][0]) for c in const if c not in ("isl", "osl")]
+    if "isl" in const and "osl" in const:
+        out.insert(1 if "model" in const else 0, f"ISL/OSL {configs['isl'][0]}/{configs['osl'][0]}")
+    return out
+
+
+def target_column(target: float) -> str:
+    """The column of one target interactivity: ``"30 tok/s/user"``."""
+    return f"{target:g} tok/s/user"
+
+
+def _wide(res: IsoResult, column: str, configs: pl.DataFrame) -> pl.DataFrame:
+    out = configs.select("curve_id", pl.col("label").alias("config"))
+    for target in res.targets:
+        at = res.table.filter(pl.col("target") == target).select("curve_id", pl.col(column).alias(target_column(target)))
+        out = out.join(at, on="curve_id", how="left")
+    return out.sort("curve_id").drop("curve_id")
+
+
+def iso_wide(res: IsoResult, view: str, metrics: tuple[str, ...] = tuple(ISO_METRICS)) -> list[WideTable]:
+    """One wide table per metric (configs × targets). Cells outside a config's frontier read "unreachable";
+    configs on GPUs with no price are left out of the cost tables (said in the caption), never shown as unreachable.
+    """
+    shared = " · ".join(shared_parts(res.configs))
+    priced = res.configs.filter(~pl.col("hardware").is_in(res.unpriced)) if res.unpriced else res.configs
+    out = []
+    for metric in metrics:
+        template, fmt, words = ISO_METRICS[metric]
+        column = template.format(view=view)
+        if column not in res.table.columns:
+            continue
+        configs = priced if metric in COST_METRICS else res.configs
+        caption = f"{words} at each target interactivity" + (f" · {shared}" if shared else "")
+        if metric in COST_METRICS[:3]:
+            caption += f" · pricing {res.pricing.label}, view {view}"
+        if metric in COST_METRICS and res.unpriced:
+            caption += f" · not shown (no price): {', '.join(res.unpriced)}"
+        frame = _wide(res, column, configs)
+        cols = [target_column(t) for t in res.targets]
+        out.append(WideTable(metric=metric, frame=frame, caption=caption, formats={c: fmt for c in cols},
+                             na={c: UNREACHABLE for c in cols}))
+    return out
+
+
+def topology_wide(res: IsoResult) -> WideTable:
+    """The topology that wins at each target (the nearer frontier point), configs × targets; long disaggregated
+    topologies wrap in their cell."""
+    cols = [target_column(t) for t in res.targets]
+    shared = " · ".join(shared_parts(res.configs))
+    return WideTable(metric="topology", frame=_wide(res, "topology", res.configs),
+                     caption="Topology at each target (the nearer measured frontier point)"
+                     + (f" · {shared}" if shared else ""),
+                     na={c: UNREACHABLE for c in cols})
+
+
+EVAL_COLUMNS = ("task", "score name", "score", "std. error", "eval date")
+
+
+def accuracy_na(table: pl.DataFrame) -> dict[str, str]:
+    """Null markers for the accuracy-beside-cost table: a cost is "unreachable", an evaluation "no evaluation"."""
+    return {c: UNREACHABLE if c.startswith("$/M") else NO_EVALUATION for c in table.columns
+            if c.startswith("$/M") or c in EVAL_COLUMNS}
+
+
+def accuracy_formats(table: pl.DataFrame) -> dict[str, str | Callable[[Any], Any]]:
+    """Costs in the accuracy-beside-cost table to 3 significant digits."""
+    return {c: display.money for c in table.columns if c.startswith("$/M")}
+
+
+LABEL_SEP = " · "
+
+
+def lift_common(df: pl.DataFrame, columns: list[str], sep: str = LABEL_SEP) -> tuple[pl.DataFrame, list[str]]:
+    """Remove the label parts every value of ``columns`` shares (model, ISL/OSL, "(synthetic)" …) and return them,
+    for the caption: ``("b200 · fp4 · mtp", "h200 · fp4 · mtp")`` → ``("b200", "h200")``, ``["fp4", "mtp"]``."""
+    cols = [c for c in columns if c in df.columns]
+    values = [v for c in cols for v in df[c].drop_nulls().to_list()]
+    if not values:
+        return df, []
+    split = [str(v).split(sep) for v in values]
+    shared = [p for p in split[0] if all(p in s for s in split[1:])]
+    if not shared or any(len(s) == len(shared) for s in split):  # nothing to lift, or a label would be empty
+        return df, []
+
+    def strip(v: str | None) -> str | None:
+        return None if v is None else sep.join(p for p in v.split(sep) if p not in shared)
+
+    return df.with_columns([pl.col(c).map_elements(strip, return_dtype=pl.String) for c in cols]), shared
+
+
+def compact_pairs(df: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
+    """A pair table with one "pair" column ("b200 · fp4 · no spec → mtp") instead of two long config labels A and
+    B, and the parts every pair shares lifted out (for the caption)."""
+    from .compare import pair_label
+
+    if not {"A", "B"} <= set(df.columns) or df.height == 0:
+        return df, []
+    pairs = [pair_label(a, b) for a, b in zip(df["A"].to_list(), df["B"].to_list())]
+    at = df.columns.index("A")
+    out = df.drop("A", "B").insert_column(at, pl.Series("pair", pairs, dtype=pl.String))
+    return lift_common(out, ["pair"])
+
+
+def caption_with(shared: list[str], caption: str) -> str:
+    """``caption`` after the parts every row shares: ``"DeepSeek-R1-0528 · 1024/1024 · <caption>"``."""
+    return LABEL_SEP.join([*shared, caption]) if shared else caption

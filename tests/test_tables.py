@@ -1,0 +1,86 @@
+"""Wide iso tables: one table per metric, configs × targets, what every row shares in the caption."""
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from frontier import display, tables
+from frontier.economics import Pricing
+from frontier.iso import iso_table, label_expr
+
+from .test_iso import _points
+
+EVIL = "<script>alert(1)</script>"
+
+
+@pytest.fixture
+def res():
+    pts = pl.DataFrame(_points())
+    return iso_table(pts, [30.0, 45.0, 500.0], pricing=Pricing.dashboard())
+
+
+def test_one_wide_table_per_metric_with_values_from_the_long_table(res):
+    wide = {t.metric: t for t in tables.iso_wide(res, "costh")}
+    assert list(wide) == ["tok/s/GPU", "$/M total", "$/M input", "$/M output", "tok/s/MW", "concurrency"]
+    t = wide["tok/s/GPU"]
+    assert t.frame.columns == ["config", "30 tok/s/user", "45 tok/s/user", "500 tok/s/user"]
+    assert t.frame.height == res.configs.height
+    for row in res.table.iter_rows(named=True):  # every long-form cell is in the wide table, unchanged
+        cell = t.frame.filter(pl.col("config") == row["label"])[tables.target_column(row["target"])][0]
+        assert cell == row["tput_per_gpu"]
+    assert t.frame["500 tok/s/user"].null_count() == t.frame.height  # beyond every frontier
+    assert t.na["500 tok/s/user"] == "unreachable"
+
+
+def test_caption_lifts_what_every_config_shares(res):
+    t = tables.iso_wide(res, "costh")[0]
+    assert "M · ISL/OSL 1024/1024 · vllm · fp8 · no spec decoding · aggregated" in t.caption
+    assert not any("1024" in c or "vllm" in c for c in t.frame["config"].to_list())  # labels: only what varies
+
+
+def test_unpriced_configs_are_left_out_of_cost_tables_and_said_so(res):
+    assert res.unpriced == ["mystery"]
+    cost = {t.metric: t for t in tables.iso_wide(res, "costh")}["$/M total"]
+    assert "mystery" not in cost.frame["config"].to_list() and "no price): mystery" in cost.caption
+    assert "pricing " in cost.caption and "view costh" in cost.caption
+    html = str(display.table_html(cost.frame, formats=cost.formats, na=cost.na, caption=cost.caption))
+    assert "$0." in html or "$1" in html
+
+
+def test_interpolated_concurrency_is_marked(res):
+    conc = {t.metric: t for t in tables.iso_wide(res, "costh")}["concurrency"]
+    assert "≈ interpolated" in conc.caption
+    html = str(display.table_html(conc.frame, formats=conc.formats, na=conc.na))
+    values = [v for c in conc.frame.columns[1:] for v in conc.frame[c].drop_nulls().to_list()]
+    assert any(not float(v).is_integer() for v in values) and "≈" in html
+
+
+def test_hostile_labels_are_escaped_in_wide_tables():
+    pts = pl.DataFrame(_points()).with_columns(hardware=pl.when(pl.col("hardware") == "h200").then(pl.lit(EVIL))
+                                               .otherwise(pl.col("hardware")))
+    res = iso_table(pts, [30.0], pricing=Pricing.dashboard())
+    for t in [*tables.iso_wide(res, "costh"), tables.topology_wide(res)]:
+        html = display.table_html(t.frame, formats=t.formats, na=t.na, caption=t.caption)._repr_html_()
+        assert "<script>alert" not in html
+    assert any(EVIL in c for c in res.configs.select(label_expr(res.configs)).to_series().to_list())
+
+
+def test_accuracy_markers_tell_unreachable_from_no_evaluation():
+    table = pl.DataFrame({"config": ["a"], "$/M @ 30": [None], "score": [None], "status": ["missing"]},
+                         schema={"config": pl.String, "$/M @ 30": pl.Float64, "score": pl.Float64, "status": pl.String})
+    na = tables.accuracy_na(table)
+    assert na == {"$/M @ 30": "unreachable", "score": "no evaluation"}
+    html = str(display.table_html(table, na=na, formats=tables.accuracy_formats(table)))
+    assert "unreachable" in html and "no evaluation" in html
+
+
+def test_pairs_read_as_one_short_column_with_shared_parts_in_the_caption():
+    df = pl.DataFrame({"A": ["M · 1024/1024 · b200 · fp4 · no spec", "M · 1024/1024 · h200 · fp8 · no spec"],
+                       "B": ["M · 1024/1024 · b200 · fp4 · mtp", "M · 1024/1024 · h200 · fp8 · mtp"],
+                       "cost B ÷ A": [0.5, 0.7]})
+    out, shared = tables.compact_pairs(df)
+    assert out.columns == ["pair", "cost B ÷ A"] and shared == ["M", "1024/1024", "no spec → mtp"]
+    assert out["pair"].to_list() == ["b200 · fp4", "h200 · fp8"]
+    assert tables.caption_with(shared, "costs") == "M · 1024/1024 · no spec → mtp · costs"
+    one, none = tables.lift_common(pl.DataFrame({"config": ["M · b200"]}), ["config"])
+    assert none == [] and one["config"].to_list() == ["M · b200"]  # a label is never emptied
