@@ -17,7 +17,7 @@ import polars as pl
 from .display import money
 from .economics import Pricing, gross_margin, read_price_table, throughput_of  # noqa: F401  (re-exported)
 from .iso import X, IsoResult, iso_table  # noqa: F401
-from .labels import full_config_name, workload_text
+from .labels import full_config_name, pair_label, workload_text  # noqa: F401  (pair_label re-exported for tables)
 from .normalise import MODEL_DISPLAY_NAMES, SYNTHETIC_SUFFIX, model_key_for
 from .pareto import interpolate_many
 from .schema import CURVE_KEY

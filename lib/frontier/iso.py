@@ -14,7 +14,7 @@ import polars as pl
 
 from .display import money
 from .economics import Pricing, cost_columns, price_points, unpriced_gpus
-from .labels import config_label_expr
+from .labels import LABEL_PARTS, config_label_expr  # noqa: F401  (LABEL_PARTS re-exported for tables)
 from .pareto import FrontierParts, frontier_parts, interpolate_many
 from .schema import CURVE_KEY
 
