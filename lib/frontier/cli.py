@@ -84,7 +84,6 @@ def cmd_load(args: argparse.Namespace) -> int:
 def cmd_iso(args: argparse.Namespace) -> int:
     import polars as pl
 
-    from .economics import Pricing
     from .iso import iso_table
     from .load import LoadError, load, matches
 

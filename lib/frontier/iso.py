@@ -14,7 +14,7 @@ import polars as pl
 
 from .display import money
 from .economics import Pricing, cost_columns, price_points, unpriced_gpus
-from .labels import config_label_expr
+from .labels import LABEL_PARTS, config_label_expr  # noqa: F401  (LABEL_PARTS re-exported for tables)
 from .pareto import FrontierParts, frontier_parts, interpolate_many
 from .schema import CURVE_KEY
 
@@ -74,8 +74,9 @@ class IsoResult:
     def points(self) -> pl.DataFrame:
         """Every input point, priced (``economics.price_points``), with ``label`` and ``on_frontier`` (a frontier
         point or an exact repeat of one)."""
-        return price_points(self._source, self.pricing).with_columns(label=_labels_of(self._parts.gid, self._group_labels),
-                                   on_frontier=pl.Series("on_frontier", self._parts.on_frontier))
+        return price_points(self._source, self.pricing).with_columns(
+            label=_labels_of(self._parts.gid, self._group_labels),
+            on_frontier=pl.Series("on_frontier", self._parts.on_frontier))
 
     def records(self) -> list[dict[str, Any]]:
         """One JSON-ready record per config and target (nulls where unreachable)."""
