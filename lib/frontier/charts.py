@@ -297,9 +297,7 @@ def _subtitle_lines(subtitle: str | Sequence[str] | None, synthetic: bool) -> li
 def _title(title: str | None, subtitle: list[str]) -> Any:
     if title is None and not subtitle:
         return alt.Undefined
-    if not subtitle:
-        return title
-    return alt.TitleParams(text=title or "", subtitle=subtitle[0] if len(subtitle) == 1 else subtitle)
+    return alt.TitleParams(text=title or "", subtitle=subtitle) if subtitle else title
 
 
 def _scale(log: bool, zero: bool | None = None, domain: Any = None) -> alt.Scale:
