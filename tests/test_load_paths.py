@@ -52,7 +52,7 @@ def test_streamed_batched_and_grouped_reads_match_whole_reads(sweeps, monkeypatc
     monkeypatch.setattr(ndjson, "_PIECE_BYTES", 1024)
     monkeypatch.setattr(ndjson, "NDJSON_BATCH_BYTES", 8192)
     monkeypatch.setattr(reading, "NDJSON_BATCH_BYTES", 8192)
-    monkeypatch.setattr(canonical.CanonicalFrames.__init__, "__defaults__", (97,))  # many small groups
+    monkeypatch.setattr(canonical, "GROUP_ROWS", 97)  # many small groups
     streamed = _load(sweeps)
     assert_frame_equal(whole.points, streamed.points)
     assert whole.report.to_dict(10**9) == streamed.report.to_dict(10**9)
@@ -61,7 +61,7 @@ def test_streamed_batched_and_grouped_reads_match_whole_reads(sweeps, monkeypatc
 def test_files_batched_together_match_files_read_one_by_one(sweeps, monkeypatch):
     together = _load(sweeps)
     monkeypatch.setattr(reading, "NDJSON_BATCH_BYTES", 1)  # every file its own NDJSON parse
-    monkeypatch.setattr(canonical.CanonicalFrames.__init__, "__defaults__", (1,))  # every frame its own group
+    monkeypatch.setattr(canonical, "GROUP_ROWS", 1)  # every frame its own group
     alone = _load(sweeps)
     assert_frame_equal(together.points, alone.points)
     assert together.report.to_dict(10**9) == alone.report.to_dict(10**9)
