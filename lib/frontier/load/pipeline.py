@@ -13,7 +13,7 @@ from ..fsutil import safe_for_terminal as printable
 from ..schema import SCHEMA, empty_points
 from .canonical import CanonicalFrames
 from .dedupe import dedupe
-from .discovery import discover, sources
+from .discovery import discover, sidecars_above, sources
 from .raw import FileMetas
 from .reading import read_sources
 from .report import LoadError, LoadReport, LoadResult
@@ -46,7 +46,8 @@ def load(
     inputs = discover(paths, report)
     key = hashes = None
     if cache:
-        hashes = cache_mod.content_hashes(inputs.files, cache_dir, resolved=inputs.resolved, notes=report.notes)
+        hashed = inputs.files + sidecars_above(inputs)  # run.json files above named files give their run ids
+        hashes = cache_mod.content_hashes(hashed, cache_dir, resolved=inputs.resolved, notes=report.notes)
         key = cache_mod.key_for(hashes, {"keep": keep, "topology": topology, "version": LOADER_VERSION})
         hit = _from_cache(key, cache_dir, report)
         if hit is not None:

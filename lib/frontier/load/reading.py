@@ -128,7 +128,10 @@ class _SourceReader:
 
     def _read_one(self, idx: int, src: Source, entry: FileEntry) -> None:
         """One file by its format's reader; a file it cannot read is skipped with the reader's reason."""
-        fmt, parsed = read_one(src, self.topology)
+        try:
+            fmt, parsed = read_one(src, self.topology)
+        except Exception as e:  # noqa: BLE001 - one file's surprise never stops the batch: skipped, named
+            fmt, parsed = None, f"unreadable: {type(e).__name__} while reading"
         entry.format = fmt or None
         if isinstance(parsed, str):
             entry.status, entry.reason = "skipped", parsed

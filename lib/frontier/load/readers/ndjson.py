@@ -16,7 +16,7 @@ from typing import Any, Callable
 import msgspec
 import polars as pl
 
-from ..limits import MAX_OBJECT_BYTES
+from ..limits import MAX_OBJECT_BYTES, MAX_ROWS_PER_FILE
 from ..raw import RAW_SCHEMA
 from .detect import probe_keys
 
@@ -112,6 +112,8 @@ def fast_lines(data: bytes) -> tuple[str, list[Any], int] | None:
     elements = split_elements(data)
     if elements is None:
         return None
+    if len(elements) > MAX_ROWS_PER_FILE:  # the checked path then refuses it with its reason
+        return None
     return probe, _one_per_line(elements, flatten), len(elements)
 
 
@@ -186,13 +188,16 @@ def stream_json_file(path: os.PathLike, sha: Any, hasher: Callable[[Any], Future
         if sha is None:  # after the shape check: a file the streamed reader refuses is not read twice
             sha = hasher(path)
         pieces: list[Any] = []
-        rows = size = 0
+        rows = size = total_rows = 0
         while pos < end:
             stop, nxt = _next_cut(mm, pos, end)
             lines = _piece_lines(mm, pos, stop)
             pieces.extend(lines)
             rows += len(lines)
             size += stop - pos
+            total_rows += len(lines)
+            if total_rows > MAX_ROWS_PER_FILE:
+                raise NotFast(f"more than {MAX_ROWS_PER_FILE:,} rows")
             pos = nxt
             if hasattr(mm, "madvise") and pos - released >= NDJSON_BATCH_BYTES:
                 upto = (pos // mmap.PAGESIZE) * mmap.PAGESIZE
