@@ -18,7 +18,8 @@ import numpy as np
 import polars as pl
 
 from .economics import Pricing
-from .iso import IsoResult, iso_table, label_expr
+from .iso import IsoResult, iso_table
+from .labels import config_label_expr as label_expr
 from .schema import CURVE_KEY
 
 RUN = "run"
