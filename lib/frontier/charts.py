@@ -2,13 +2,16 @@
 
 Everything here works with no network:
 
-- builders (:func:`frontier_chart`, :func:`cost_chart`, :func:`ratio_chart`, :func:`line_chart`) take polars (or
-  pandas) frames, inline only the columns they draw, and refuse more than ``max_rows`` rows (Altair's 5,000-row
-  limit) with a clear message instead of silently dropping or touching Altair's global data transformer;
+- builders (:func:`frontier_chart`, :func:`cost_chart`, :func:`ratio_chart`, :func:`line_chart`,
+  :func:`margin_chart`) take polars (or pandas) frames, inline only the columns they draw, and refuse more than
+  ``max_rows`` rows (Altair's 5,000-row limit) with a clear message instead of silently dropping or touching
+  Altair's global data transformer; each takes ``source`` (lines printed under the plot: data, prices, build date;
+  see ``frontier.labels.source_lines``) and ``synthetic`` (the synthetic-data marker in the subtitle); legends are
+  never cut, tooltips have human titles and rounded numbers, log axes are fitted to the data;
 - the theme is set per chart through its Vega-Lite ``config`` (:func:`theme_config`, :func:`apply_theme`), never as
   a global side effect;
-- :func:`save_figure` writes ``<name>-light.png`` (2x), ``<name>-light.svg``, ``<name>-dark.png`` and
-  ``<name>-dark.svg`` with vl-convert;
+- :func:`save_figure` writes ``<name>-light.png`` (2x, 144 dpi in its metadata), ``<name>-light.svg``,
+  ``<name>-dark.png`` and ``<name>-dark.svg`` with vl-convert;
 - :func:`enable_offline` makes notebooks render charts as static inline SVG (default, no JavaScript) or, opt-in, as
   interactive charts that embed the vl-convert JavaScript bundle once per page.
 
@@ -294,9 +297,7 @@ def _subtitle_lines(subtitle: str | Sequence[str] | None, synthetic: bool) -> li
 def _title(title: str | None, subtitle: list[str]) -> Any:
     if title is None and not subtitle:
         return alt.Undefined
-    if not subtitle:
-        return title
-    return alt.TitleParams(text=title or "", subtitle=subtitle[0] if len(subtitle) == 1 else subtitle)
+    return alt.TitleParams(text=title or "", subtitle=subtitle) if subtitle else title
 
 
 def _scale(log: bool, zero: bool | None = None, domain: Any = None) -> alt.Scale:
@@ -400,12 +401,7 @@ def _target_layers(targets: Sequence[float] | None, x_field_title: str, unit: st
     return [rule, text]
 
 
-# -------------------------------------------------------------------------------------------------------- series
-def limit_series(df: pl.DataFrame, color: str, keep: Sequence[str]) -> pl.DataFrame:
-    """The rows of ``df`` whose ``color`` value is in ``keep`` (the series a chart draws)."""
-    return df.filter(pl.col(color).is_in(list(keep)))
-
-
+# ---------------------------------------------------------------------------------------------------- decode floors
 def _bound_rows(bd: pl.DataFrame, bounds_x: str, color: str | None, domain_x: list[float] | None, log_x: bool,
                 width: int) -> list[dict[str, Any]]:
     """One rule per distinct floor value (configs sharing it named together), and one label per cluster of

@@ -74,7 +74,7 @@ def rank_configs(result: Any, target: float) -> pl.DataFrame:
 class _Selection:
     configs: pl.DataFrame  # drawn configs: curve_id, key columns, label, series
     rule: str  # the rule line printed on the figure ("" when every config is drawn)
-    left_out: list[str]  # table labels of configs not drawn
+    left_out: list[str]  # configs not drawn, in legend words
     held: str  # what the drawn configs share, in words
 
 
@@ -96,7 +96,8 @@ def select_configs(result: Any, targets: Sequence[float] | None = None, max_seri
             "ranked by their highest measured throughput)")
     rule = _rule_line(drawn.height, ranked.height, f"{first_rule}, then {best}" if first_rule else
                       f"the {drawn.height} with {best}")
-    return _Selection(drawn, rule, rest["label"].to_list(), labels.held_constant(drawn))
+    rest_names = labels.series_labels(ranked).slice(max_series).to_list() if rest.height else []
+    return _Selection(drawn, rule, rest_names, labels.held_constant(drawn))
 
 
 def _with_series(df: pl.DataFrame, sel: _Selection, on: str) -> pl.DataFrame:
