@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import math
 import re
 import struct
 import subprocess
@@ -13,8 +14,7 @@ from pathlib import Path
 import altair as alt
 import polars as pl
 import pytest
-
-from frontier import charts
+from frontier import charts, labels
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -78,7 +78,7 @@ def test_frontier_chart_encodings(pts):
     target_rule = [r for r in rules if r["mark"].get("style") == "guide-rule"][0]
     assert [v["target"] for v in _rows(spec, target_rule)] == [30.0, 50.0]
     texts = [lay for lay in layers if lay["mark"]["type"] == "text"]
-    assert any(v.get("_bound_text") == "decode floor" for t in texts for v in _rows(spec, t))
+    assert any(v.get("_bound_text") == "decode floor 180 tok/s/user" for t in texts for v in _rows(spec, t))
     assert spec["config"]["background"] == "#ffffff"
     assert spec["title"] == "T"
 
@@ -233,11 +233,17 @@ def test_standalone_html_is_offline(pts):
     assert find_external_refs(page) == []
 
 
-def test_label_helper():
-    df = pl.DataFrame({"hardware": ["b200"], "framework": ["trt"], "precision": ["fp4"], "spec_method": [None]},
-                      schema={"hardware": pl.String, "framework": pl.String, "precision": pl.String,
-                              "spec_method": pl.String})
-    assert charts.with_label(df)["label"].to_list() == ["b200 · trt · fp4"]
+def test_series_labels_name_only_what_varies():
+    df = pl.DataFrame({"model": ["DeepSeek-R1-0528 (synthetic)"] * 3, "isl": [1024] * 3, "osl": [1024] * 3,
+                       "hardware": ["b200", "b200", "h200"], "framework": ["sglang"] * 3,
+                       "precision": ["fp4", "fp8", "fp8"], "spec_method": ["mtp", "mtp", "none"]})
+    assert labels.series_labels(df).to_list() == ["B200 · FP4 · MTP", "B200 · FP8 · MTP",
+                                                  "H200 · FP8 · no spec decoding"]
+    assert labels.held_constant(df) == "DeepSeek-R1-0528 · ISL/OSL 1k/1k · SGLang"
+    one = df.head(1)
+    assert labels.series_labels(one).to_list() == ["B200 · SGLang · FP4"]  # nothing varies: hardware, engine, precision
+    assert labels.pair_label("B200 · FP4 · no spec decoding", "B200 · FP4 · MTP") == \
+        "B200 · FP4 · no spec decoding → MTP"
 
 
 def test_spec_json_has_no_nan(pts):
@@ -264,3 +270,167 @@ def test_chart_description_from_title_and_subtitle():
     assert chart_description({"title": "Only a title"}) == "Only a title"
     assert chart_description({"description": "Given", "title": "ignored"}) == "Given"
     assert chart_description({}) == "Chart"
+
+
+# --------------------------------------------------------------------------------- figures that stand alone
+@pytest.fixture(scope="module")
+def sample_iso():
+    from frontier import iso, paths
+    from frontier.load import load, matches
+
+    pts = matches(load(paths.SAMPLE_DIR).points, model="DeepSeek-R1-0528*", isl=1024, osl=1024)
+    return iso.iso_table(pts, [30, 50, 90])
+
+
+def _svg_text(svg: str) -> str:
+    """Every text node of an SVG, joined by newlines (what a reader of the figure sees)."""
+    root = ET.fromstring(svg)
+    return "\n".join(t.strip() for t in root.itertext() if t.strip())
+
+
+def _legend_limits(spec: dict) -> list[tuple[list[str], int]]:
+    """(domain, labelLimit) of every colour/dash legend in a layered spec."""
+    out = []
+    for layer in spec.get("layer", []):
+        for ch in ("color", "strokeDash"):
+            enc = layer.get("encoding", {}).get(ch)
+            if enc and isinstance(enc.get("legend"), dict) and "domain" in enc.get("scale", {}):
+                out.append((enc["scale"]["domain"], enc["legend"]["labelLimit"]))
+    return out
+
+
+def test_iso_figure_stands_alone(sample_iso, tmp_path):
+    from frontier import figures
+
+    fig = figures.iso_cost(sample_iso, "costh")
+    spec = charts.to_spec(fig("light"))
+    # at most eight series, chosen by a rule printed on the figure; the rest listed in the caption
+    line = spec["layer"][0]
+    domain = line["encoding"]["color"]["scale"]["domain"]
+    n_configs = sample_iso.configs.height
+    assert len(domain) == min(figures.MAX_SERIES, n_configs) < n_configs
+    assert fig.caption.startswith(f"Not drawn ({n_configs - len(domain)} configs)")
+    # legends name only what varies: the model, ISL/OSL and the synthetic marker are in the subtitle instead
+    assert not any("DeepSeek" in d or "1k/1k" in d or "synthetic" in d for d in domain)
+    subtitle = " ".join(spec["title"]["subtitle"])
+    assert "DeepSeek-R1-0528 · ISL/OSL 1k/1k" in subtitle and "Synthetic data" in subtitle
+    assert "*" not in spec["title"]["text"] and "costh" not in json.dumps(spec["title"])
+    # legend labels are never cut: the limit fits the longest label at a generous 7 px per character
+    for dom, limit in _legend_limits(spec):
+        assert limit >= 7 * max(len(d) for d in dom)
+    # tooltips: human titles, rounded numbers
+    tips = {t["field"]: t for t in line["encoding"]["tooltip"]}
+    assert tips["median_intvty"]["title"] == "Interactivity (tok/s/user)"
+    assert tips["cost_per_m_total"]["format"].startswith("$") and tips["tput_per_gpu"]["format"] == ",.0f"
+    # exported files carry the source block and the synthetic marker as text, and PNGs state 144 dpi at 2x
+    files = charts.save_figure(fig, "cost", tmp_path)
+    for f in files:
+        if f.suffix == ".svg":
+            text = _svg_text(f.read_text())
+            assert "Synthetic data" in text and "Data: synthetic sample" in text
+            assert "Prices: dashboard GPU table v2 (" in text and "2026-09-01" in text
+            assert "owning at hyperscaler volume: B200 $1.73" in text
+            assert "Built " in text and "Showing 8 of" in text
+        else:
+            assert charts.png_dpi(f.read_bytes()) == pytest.approx(144, abs=0.1)
+
+
+def test_source_line_for_real_data_names_inferencex_and_dates():
+    pts = pl.DataFrame({"synthetic": [False, False], "source_format": ["agg_bmk", "agg_bmk"],
+                        "date": [dt.date(2025, 12, 3), dt.date(2026, 1, 20)], "hardware": ["b200", "h200"]})
+    assert labels.data_line(pts) == "Data: InferenceX (SemiAnalysis) sweep results, measured 2025-12-03 to 2026-01-20"
+    from frontier.economics import Pricing
+
+    v2 = Pricing.dashboard(version="v2")
+    line = labels.price_line(v2, "costh", ["h200", "b200"])
+    assert line.startswith(f"Prices: {v2.label}") and ("2026-09-01" in line or "Sep 2026" in line)
+    assert line.endswith("owning at hyperscaler volume: B200 $1.73 / H200 $1.22 per GPU-hour")
+    lines = labels.source_lines(pts)
+    assert lines[0].startswith("Data: InferenceX") and lines[-1].startswith("Built ") and len(lines) == 2
+
+
+def test_pair_members_share_a_colour_and_differ_by_dash():
+    from frontier import compare, figures, paths
+    from frontier.load import load
+
+    mtp = compare.mtp_comparison(load(paths.SAMPLE_DIR).points, [30, 50, 90])
+    spec = charts.to_spec(figures.pair_frontiers(mtp, title="MTP")("light"))
+    line = spec["layer"][0]
+    rows = _rows(spec, line)
+    by_series: dict[str, set] = {}
+    for r in rows:
+        by_series.setdefault(r["series"], set()).add(r["side"])
+    assert 0 < len(by_series) <= figures.MAX_PAIRS
+    assert all(sides == {"MTP", "no spec decoding"} for sides in by_series.values())  # both members, one colour
+    assert line["encoding"]["color"]["field"] == "series" and line["encoding"]["strokeDash"]["field"] == "side"
+    assert line["encoding"]["strokeDash"]["scale"]["range"][0] != line["encoding"]["strokeDash"]["scale"]["range"][1]
+
+
+def test_decode_floor_labels_do_not_collide_and_log_axis_fits_the_data(pts):
+    bounds = pl.DataFrame({"label": ["b200 fp4", "h200 fp8", "x", "y"], "intvty": [180.0, 180.0, 185.0, 900.0]})
+    spec = charts.frontier_chart(pts, pts, bounds=bounds, log_x=True).to_dict()
+    rule = next(lay for lay in spec["layer"] if lay["mark"]["type"] == "rule" and lay["mark"].get("strokeDash"))
+    rows = _rows(spec, rule)
+    assert [r["intvty"] for r in rows] == [180.0, 185.0, 900.0]  # one rule per distinct floor
+    shared = rows[0]
+    assert shared["_configs"] == "b200 fp4, h200 fp8" and shared["_stroke"] == charts.COLORS["light"]["subtle"]
+    texts = [r["_bound_text"] for r in rows if r["_bound_text"]]
+    assert texts == ["decode floor 180, 185 tok/s/user", "decode floor 900 tok/s/user"]  # close floors share a label
+    lo, hi = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
+    data_lo, data_hi = 10.0, 900.0
+    assert data_lo / 1.5 < lo <= data_lo and data_hi <= hi < data_hi * 1.5
+
+
+def test_png_dpi_metadata_roundtrip(pts):
+    import vl_convert as vlc
+
+    png = vlc.vegalite_to_png(charts.to_spec(charts.frontier_chart(pts, pts)), scale=2)
+    out = charts.png_with_dpi(png, 144)
+    assert charts.png_dpi(out) == pytest.approx(144, abs=0.1)
+    assert charts.png_dpi(charts.png_with_dpi(out, 72)) == pytest.approx(72, abs=0.1)  # replaced, not doubled
+    assert out.count(b"pHYs") == 1 and _png_size(out) == _png_size(png)
+
+
+def test_provider_margin_chart_names_each_provider_with_price_and_cost():
+    curves = pl.DataFrame({"median_intvty": [10.0, 50.0, 100.0], "cost_per_m_total": [0.1, 0.3, 1.0],
+                           "label": ["a"] * 3})
+    prov = pl.DataFrame({"provider": ["p1", "p2"], "speed": [40.0, 300.0], "price": [2.0, 3.0], "cost": [0.25, None],
+                         "label": ["p1: $2 (cost $0.25, margin 88%)", "p2: $3 (no config reaches this speed)"]})
+    spec = charts.margin_chart(curves, prov, title="T").to_dict()
+    marks = [lay["mark"]["type"] if isinstance(lay["mark"], dict) else lay["mark"] for lay in spec["layer"]]
+    assert marks.count("point") == 2 and "rule" in marks and "text" in marks
+    text = next(lay for lay in spec["layer"] if lay["mark"]["type"] == "text" and lay["encoding"].get("text"))
+    assert [r["label"] for r in _rows(spec, text)] == prov["label"].to_list()
+    lo, hi = spec["layer"][0]["encoding"]["y"]["scale"]["domain"]
+    assert 0.05 < lo < 0.1 and 3.0 < hi < 6.0  # log axis fitted to costs and prices
+
+
+def test_provider_labels_do_not_overlap():
+    curves = pl.DataFrame({"median_intvty": [10.0, 500.0], "cost_per_m_total": [0.01, 1.0], "label": ["a", "a"]})
+    n = 6
+    prov = pl.DataFrame({"provider": [f"p{i}" for i in range(n)], "speed": [50.0 + i for i in range(n)],
+                         "price": [0.3] * n, "cost": [0.01] * n,
+                         "label": [f"p{i} $0.3 · cost $0.01" for i in range(n)]})
+    spec = charts.margin_chart(curves, prov).to_dict()
+    rows = _rows(spec, next(lay for lay in spec["layer"] if lay["mark"]["type"] == "text"))
+    ylo, yhi = (math.log10(v) for v in spec["layer"][0]["encoding"]["y"]["scale"]["domain"])
+    xlo, xhi = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
+    boxes = []
+    for r in rows:
+        y = 400 * (1 - (math.log10(r["_y_label"]) - ylo) / (yhi - ylo))
+        x0 = 640 * (r["_x_label"] - xlo) / (xhi - xlo) + 9
+        boxes.append((x0, x0 + len(r["label"]) * 6.2, y))
+    for i, (a0, a1, ay) in enumerate(boxes):
+        for b0, b1, by in boxes[i + 1:]:
+            assert not (a0 < b1 and b0 < a1 and abs(ay - by) < 13 - 1e-6), (boxes, i)
+    # every label starts right of every marker it would otherwise cover
+    marks = [640 * (s - xlo) / (xhi - xlo) for s in prov["speed"]]
+    assert all(x0 > max(m for m in marks if m < x0 + 1) for x0, _, _ in boxes)
+
+
+def test_source_line_names_runs_when_dates_are_missing():
+    pts = pl.DataFrame({"synthetic": [False] * 3, "source_format": ["agg_bmk"] * 3, "date": [None] * 3,
+                        "run_id": [20737128080, 20662362255, 20662362255]},
+                       schema_overrides={"date": pl.Date})
+    assert labels.data_line(pts) == ("Data: InferenceX (SemiAnalysis) sweep results, CI runs 20662362255, "
+                                     "20737128080 (dates not recorded)")

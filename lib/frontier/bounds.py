@@ -37,6 +37,7 @@ from typing import Iterable
 import numpy as np
 import polars as pl
 
+from frontier.labels import base_model
 from frontier.load.normalise import MODEL_KEY_ALIASES
 from frontier.paths import PACKAGE_DATA
 
@@ -519,7 +520,7 @@ def frontier_vs_floor(iso_result) -> pl.DataFrame:
     for r in fastest.iter_rows(named=True):
         try:
             n = int(r["weight_gpus"] or 1)
-            f = decode_floor(r["model"].replace(" (synthetic)", ""), r["precision"], r["hardware"], n)
+            f = decode_floor(base_model(r["model"]), r["precision"], r["hardware"], n)
             floors.append(f.tok_s_user)
             notes.append(f"{f.weight_bytes / 1e9:.1f} GB streamed over {n} × {f.bandwidth_tb_s:g} TB/s")
         except (KeyError, ValueError) as e:

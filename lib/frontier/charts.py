@@ -21,14 +21,19 @@ import functools
 import html
 import inspect
 import json
+import math
 import re
+import struct
 import uuid
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 import altair as alt
 import polars as pl
+
+from . import labels
 
 Theme = Literal["light", "dark"]
 THEMES: tuple[str, ...] = ("light", "dark")
@@ -52,7 +57,7 @@ COLORS: dict[str, dict[str, str]] = {
              "domain": "#6e7681"},
 }
 
-X_INTVTY_TITLE = "Interactivity (tok/s/user)"
+X_INTVTY_TITLE = labels.COLUMN_TITLES["median_intvty"]
 Y_TPUT_TITLE = "Throughput per GPU (tok/s/GPU)"
 Y_COST_TITLE = "Cost ($ per million tokens)"
 
@@ -75,7 +80,7 @@ def theme_config(theme: Theme = "light") -> dict[str, Any]:
     return {
         "background": c["background"],
         "font": FONT,
-        "padding": 10,
+        "padding": {"left": 10, "top": 10, "bottom": 10, "right": 28},  # room for text measured narrower than drawn
         "view": {"stroke": None, "continuousWidth": 640, "continuousHeight": 400},
         "title": {"color": c["text"], "subtitleColor": c["subtle"], "font": FONT, "subtitleFont": FONT,
                   "fontSize": 15, "subtitleFontSize": 12, "fontWeight": 600, "anchor": "start", "offset": 12},
@@ -93,6 +98,7 @@ def theme_config(theme: Theme = "light") -> dict[str, Any]:
             "guide-rule": {"color": c["subtle"], "strokeDash": [2, 3], "strokeWidth": 1.2},
             "guide-label": {"color": c["subtle"], "font": FONT, "fontSize": 10},
             "ref-rule": {"color": c["subtle"], "strokeDash": [5, 4], "strokeWidth": 1.2},
+            "source-text": {"color": c["subtle"], "font": FONT, "fontSize": 10},
         },
     }
 
@@ -162,10 +168,10 @@ def _enc_type(dtype: pl.DataType) -> str:
     return "nominal"
 
 
-def _values(df: pl.DataFrame, cols: Iterable[str], *, what: str, max_rows: int) -> list[dict[str, Any]]:
+def _values(df: pl.DataFrame, cols: Iterable[str | None], *, what: str, max_rows: int) -> list[dict[str, Any]]:
     """Rows of ``df`` restricted to ``cols`` as JSON-ready dicts (dates as ISO strings, NaN/inf as null)."""
-    cols = list(dict.fromkeys(c for c in cols if c is not None))
-    missing = [c for c in cols if c not in df.columns]
+    names = list(dict.fromkeys(c for c in cols if c is not None))
+    missing = [c for c in names if c not in df.columns]
     if missing:
         raise KeyError(f"{what}: column(s) {missing} not found; available columns: {df.columns}")
     if df.height > max_rows:
@@ -175,7 +181,7 @@ def _values(df: pl.DataFrame, cols: Iterable[str], *, what: str, max_rows: int) 
             "or pass max_rows=... to raise the limit for this chart."
         )
     exprs = []
-    for c in cols:
+    for c in names:
         dtype = df.schema[c]
         e = pl.col(c)
         if dtype.is_float():
@@ -199,24 +205,29 @@ def _data(rows: list[dict[str, Any]]) -> alt.InlineData:
     return alt.InlineData(values=rows)
 
 
+#: tooltip number formats by column (d3-format): rounded, $ to three significant digits, ratios to 2 decimals
+TOOLTIP_FORMATS: dict[str, str] = {
+    "median_intvty": ",.1f", "tput_per_gpu": ",.0f", "output_tput_per_gpu": ",.0f", "input_tput_per_gpu": ",.0f",
+    "cost_per_m_total": "$,.3~r", "ratio": ".2f", "tput_ratio_b_over_a": ".2f", "conc": ",.0f",
+    "tok_s_mw": ",.0f", "price_per_m": "$,.3~r", "cost_per_m": "$,.3~r",
+}
+
+
 def _tooltip(df: pl.DataFrame, items: Sequence[Any]) -> list[Any]:
+    """Tooltips with human titles (``labels.COLUMN_TITLES``) and rounded numbers."""
     out = []
     for t in items:
         if not isinstance(t, str):
             out.append(t)
             continue
         typ = _enc_type(df.schema[t])
-        kw: dict[str, Any] = {"field": _field(t), "type": typ, "title": t}
+        kw: dict[str, Any] = {"field": _field(t), "type": typ, "title": labels.column_title(t)}
         if typ == "quantitative":
-            kw["format"] = _NUM_FORMAT
+            kw["format"] = TOOLTIP_FORMATS.get(t, _NUM_FORMAT)
+        elif typ == "temporal":
+            kw["format"] = "%d %b %Y"
         out.append(alt.Tooltip(**kw))
     return out
-
-
-def _present(df: pl.DataFrame | None, cols: Iterable[str | None]) -> list[str]:
-    if df is None:
-        return []
-    return [c for c in cols if c is not None and c in df.columns]
 
 
 def _domain(*pairs: tuple[pl.DataFrame | None, str | None]) -> list[str]:
@@ -234,6 +245,15 @@ def _domain(*pairs: tuple[pl.DataFrame | None, str | None]) -> list[str]:
 #: line dash patterns used, in turn, once the palette's colours are used up (label i gets dash i // len(palette))
 DASHES: list[list[float]] = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3]]
 
+#: pixels per character of an 11 px legend label (a generous estimate, so no label is cut)
+_CHAR_PX = 7.0
+
+
+def _label_limit(domain: Sequence[str]) -> int:
+    """A legend labelLimit (px) long enough for the longest label: legends are never cut with an ellipsis."""
+    longest = max((len(v) for v in domain), default=0)
+    return max(320, int(longest * _CHAR_PX) + 24)
+
 
 def _dash(color: str | None, domain: list[str]) -> Any:
     """A strokeDash encoding when there are more labels than palette colours (so no two curves look the same);
@@ -245,18 +265,38 @@ def _dash(color: str | None, domain: list[str]) -> Any:
     return alt.StrokeDash(f"{_field(color)}:N", title=None, scale=alt.Scale(domain=domain, range=rng))
 
 
-def _color(color: str | None, domain: list[str]) -> Any:
-    """Colour by label with a fixed domain (stable colours across layers); legend symbols are line segments."""
+def _dash_by(dash: str, domain: list[str], title: str | None) -> Any:
+    """strokeDash by its own field (e.g. the two members of a pair: solid and dashed), with its own legend."""
+    rng = [DASHES[i % len(DASHES)] for i in range(len(domain))]
+    return alt.StrokeDash(f"{_field(dash)}:N", title=title, scale=alt.Scale(domain=domain, range=rng),
+                          legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=260,
+                                            labelLimit=_label_limit(domain)))
+
+
+def _color(color: str | None, domain: list[str], title: str | None = None) -> Any:
+    """Colour by label with a fixed domain (stable colours across layers); legend symbols are line segments and
+    labels are never cut."""
     if color is None:
         return alt.Undefined
-    return alt.Color(f"{_field(color)}:N", title=None, scale=alt.Scale(domain=domain),
-                     legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=260, symbolOpacity=1))
+    return alt.Color(f"{_field(color)}:N", title=title, scale=alt.Scale(domain=domain),
+                     legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=260, symbolOpacity=1,
+                                       labelLimit=_label_limit(domain)))
 
 
-def _title(title: str | None, subtitle: str | None) -> Any:
-    if title is None and subtitle is None:
+def _subtitle_lines(subtitle: str | Sequence[str] | None, synthetic: bool) -> list[str]:
+    lines = [subtitle] if isinstance(subtitle, str) else list(subtitle or [])
+    lines = [s for s in lines if s]
+    if synthetic and not any(labels.SYNTHETIC_NOTE in s for s in lines):
+        lines.insert(0, labels.SYNTHETIC_NOTE)
+    return lines
+
+
+def _title(title: str | None, subtitle: list[str]) -> Any:
+    if title is None and not subtitle:
         return alt.Undefined
-    return alt.TitleParams(text=title or "", subtitle=subtitle) if subtitle else title
+    if not subtitle:
+        return title
+    return alt.TitleParams(text=title or "", subtitle=subtitle[0] if len(subtitle) == 1 else subtitle)
 
 
 def _scale(log: bool, zero: bool | None = None, domain: Any = None) -> alt.Scale:
@@ -267,19 +307,65 @@ def _scale(log: bool, zero: bool | None = None, domain: Any = None) -> alt.Scale
         kw["zero"] = zero
     if domain is not None:
         kw["domain"] = domain
+        kw["nice"] = False
     return alt.Scale(**kw)
 
 
-def _finish(chart: alt.TopLevelMixin, *, theme: str, title: str | None, subtitle: str | None, width: int,
-            height: int) -> alt.TopLevelMixin:
+def fit_domain(values: Iterable[float | None], *, log: bool = False, margin: float = 0.06) -> list[float] | None:
+    """An axis domain that fits ``values`` with a margin (a fraction of the span; on a log axis of the span in
+    decades), so the data fill the plot: no rounding out to the next power of ten. None when there is no value."""
+    vals = [float(v) for v in values if v is not None and math.isfinite(float(v)) and (not log or float(v) > 0)]
+    if not vals:
+        return None
+    lo, hi = min(vals), max(vals)
+    if log:
+        a, b = math.log10(lo), math.log10(hi)
+        pad = max((b - a) * margin, 0.05)
+        return [10 ** (a - pad), 10 ** (b + pad)]
+    pad = (hi - lo) * margin or abs(hi) * 0.1 or 1.0
+    return [lo - pad if lo - pad > 0 or lo < 0 else 0.0, hi + pad]
+
+
+#: characters per line of the source block under a figure (wrapped at separators beyond this)
+SOURCE_WRAP = 120
+
+
+def _wrap(line: str, width: int = SOURCE_WRAP) -> list[str]:
+    out, cur = [], ""
+    for word in line.split(" "):
+        if cur and len(cur) + 1 + len(word) > width:
+            out.append(cur)
+            cur = "    " + word
+        else:
+            cur = f"{cur} {word}" if cur else word
+    return out + ([cur] if cur else [])
+
+
+def _source_layer(lines: Sequence[str], height: int) -> alt.Chart:
+    """The source block as a text layer below the plot (after the x axis title), left-aligned, in the subtle
+    colour: data source and dates, prices, build date."""
+    wrapped = [w for line in lines for w in _wrap(line)]
+    return alt.Chart(_data([{"source": 1}])).mark_text(
+        align="left", baseline="top", fontSize=10, lineHeight=13, style="source-text", text=wrapped).encode(
+        x=alt.value(0), y=alt.value(height + 44))
+
+
+def _finish(chart: Any, *, theme: Theme, title: str | None, subtitle: str | Sequence[str] | None,
+            width: int, height: int, source: Sequence[str] | None = None,
+            synthetic: bool = False) -> alt.LayerChart:
+    """Size, title (+ the synthetic marker in the subtitle), the source block, description and theme."""
+    sub = _subtitle_lines(subtitle, synthetic)
+    if source:  # appended, so data Altair lifted to the layer chart stays where it is
+        chart = chart.copy()
+        chart.layer = [*chart.layer, _source_layer(source, height)]
     chart = chart.properties(width=width, height=height)
-    t = _title(title, subtitle)
+    t = _title(title, sub)
     if t is not alt.Undefined:
         chart = chart.properties(title=t)
-    desc = ". ".join(x for x in (title, subtitle) if x)
+    desc = ". ".join(x for x in (title, *sub, *(source or ())) if x)
     if desc:  # for screen readers: the SVG's aria-label and the report image's alt text
         chart = chart.properties(description=desc)
-    chart["config"] = theme_config(theme)  # type: ignore[index]
+    chart["config"] = theme_config(theme)
     return chart
 
 
@@ -308,23 +394,55 @@ def _target_layers(targets: Sequence[float] | None, x_field_title: str, unit: st
     base = alt.Chart(_data(rows))
     rule = base.mark_rule(style="guide-rule").encode(
         x=alt.X("target:Q", title=x_field_title),
-        tooltip=[alt.Tooltip("target_label:N", title="target")])
+        tooltip=[alt.Tooltip("target_label:N", title="Target")])
     text = base.mark_text(style="guide-label", angle=270, align="right", baseline="top", dx=-4, dy=3).encode(
         x="target:Q", y=alt.value(0), text="target_label:N")
     return [rule, text]
 
 
+# -------------------------------------------------------------------------------------------------------- series
+def limit_series(df: pl.DataFrame, color: str, keep: Sequence[str]) -> pl.DataFrame:
+    """The rows of ``df`` whose ``color`` value is in ``keep`` (the series a chart draws)."""
+    return df.filter(pl.col(color).is_in(list(keep)))
+
+
+def _bound_rows(bd: pl.DataFrame, bounds_x: str, color: str | None, domain_x: list[float] | None, log_x: bool,
+                width: int) -> list[dict[str, Any]]:
+    """One rule per distinct floor value (configs sharing it named together), and one label per cluster of
+    floors closer than ~14 px, carrying the value(s): labels never print on top of each other."""
+    d = bd.filter(pl.col(bounds_x).is_not_null())
+    grp = d.group_by(bounds_x).agg(pl.col(color).unique().sort() if color else pl.len().alias("_n")).sort(bounds_x)
+    rows: list[dict[str, Any]] = []
+    for r in grp.iter_rows(named=True):
+        names = r[color] if color else []
+        rows.append({bounds_x: r[bounds_x], "_configs": ", ".join(str(n) for n in names),
+                     "_shared": len(names) != 1, "_series": names[0] if len(names) == 1 else None})
+
+    def px(v: float) -> float:
+        if not domain_x:
+            return 0.0
+        lo, hi = domain_x
+        if log_x:
+            return width * (math.log10(v) - math.log10(lo)) / (math.log10(hi) - math.log10(lo))
+        return width * (v - lo) / (hi - lo)
+
+    cluster_start = None
+    for r in rows:
+        x = px(r[bounds_x])
+        if cluster_start is not None and domain_x and x - cluster_start[0] < 14:
+            first = cluster_start[1]
+            first["_bound_text"] += f", {r[bounds_x]:,.0f}"
+            r["_bound_text"] = None
+        else:
+            r["_bound_text"] = f"decode floor {r[bounds_x]:,.0f}"
+            cluster_start = (x, r)
+    for r in rows:
+        if r["_bound_text"]:
+            r["_bound_text"] += " tok/s/user"
+    return rows
+
+
 # -------------------------------------------------------------------------------------------------------- builders
-def with_label(df: pl.DataFrame, cols: Sequence[str] = ("hardware", "framework", "precision", "spec_method"),
-               *, name: str = "label", sep: str = " · ") -> pl.DataFrame:
-    """Add a readable curve label column (``name``) joining ``cols`` that exist in ``df`` (nulls skipped)."""
-    present = [c for c in cols if c in df.columns]
-    if not present:
-        raise KeyError(f"with_label: none of {list(cols)} in columns {df.columns}")
-    return df.with_columns(pl.concat_str([pl.col(c).cast(pl.String) for c in present], separator=sep,
-                                         ignore_nulls=True).alias(name))
-
-
 def frontier_chart(
     points: Any | None,
     frontier: Any | None,
@@ -332,12 +450,16 @@ def frontier_chart(
     y: str = "tput_per_gpu",
     color: str | None = "label",
     *,
+    dash: str | None = None,
+    color_title: str | None = None,
+    dash_title: str | None = None,
     title: str | None = None,
-    subtitle: str | None = None,
+    subtitle: str | Sequence[str] | None = None,
+    source: Sequence[str] | None = None,
+    synthetic: bool = False,
     tooltip: Sequence[Any] | None = None,
     bounds: Any | None = None,
     bounds_x: str = "intvty",
-    bounds_text: str = "decode floor",
     targets: Sequence[float] | None = None,
     x_title: str = X_INTVTY_TITLE,
     y_title: str = Y_TPUT_TITLE,
@@ -352,9 +474,13 @@ def frontier_chart(
 
     ``points`` (all measured points, drawn faint) and ``frontier`` (the Pareto frontier points of each curve, drawn
     as a monotone line, Vega's ``monotone`` = d3.curveMonotoneX as in the analysis) share columns ``x``
-    (tok/s/user), ``y`` (tok/s/GPU) and ``color`` (curve label). Either may be None. ``bounds``: a frame with
-    ``color`` and ``bounds_x`` columns (e.g. the batch-1 decode floor in tok/s/user) drawn as dashed vertical rules.
-    ``targets``: interactivity targets (tok/s/user) drawn as thin vertical rules.
+    (tok/s/user), ``y`` (tok/s/GPU) and ``color`` (series label). Either may be None. ``dash``: a column drawn as
+    line dashes with its own legend (e.g. colour = pair, dash = MTP or not). ``bounds``: a frame with ``color``
+    and ``bounds_x`` columns (e.g. the batch-1 decode floor in tok/s/user): one dashed rule per distinct value, one
+    label per value (values closer than a label's width share one), in the series colour when one config has that
+    floor, else neutral. ``targets``: interactivities (tok/s/user) drawn as thin rules. ``source``: lines printed
+    under the plot; ``synthetic`` adds the synthetic-data marker to the subtitle. A log x axis is fitted to the
+    data and floors (no rounding out to the next power of ten).
     """
     _check_theme(theme)
     pts = _frame(points, "frontier_chart points") if points is not None else None
@@ -366,46 +492,65 @@ def frontier_chart(
     assert ref is not None
     if color is not None and color not in ref.columns:
         raise KeyError(f"frontier_chart: colour column {color!r} not found; available columns: {ref.columns} "
-                       "(use frontier.charts.with_label to build one, or pass color=None)")
+                       "(use frontier.labels.series_labels to build one, or pass color=None)")
+    if dash is not None and dash not in ref.columns:
+        raise KeyError(f"frontier_chart: dash column {dash!r} not found; available columns: {ref.columns}")
     tips = list(tooltip) if tooltip is not None else (
-        ([color] if color else []) + [x, y] + [c for c in ("conc", "topology") if c in ref.columns])
-    xs = alt.X(f"{_field(x)}:Q", title=x_title, scale=_scale(log_x, zero=False if log_x else None))
-    ys = alt.Y(f"{_field(y)}:Q", title=y_title, scale=_scale(log_y))
-    domain = _domain((fr, color), (pts, color), (bd, color))
-    col = _color(color, domain)
+        ([color] if color else []) + ([dash] if dash else []) + [x, y]
+        + [c for c in ("conc", "topology") if c in ref.columns])
+    xvals = [v for df in (fr, pts) if df is not None for v in df[x].to_list()]
+    if bd is not None and bounds_x in bd.columns:
+        xvals += bd[bounds_x].to_list()
+    dom_x = fit_domain(xvals + list(targets or []), log=True) if log_x else None
+    xs = alt.X(f"{_field(x)}:Q", title=x_title, scale=_scale(log_x, zero=False if log_x else None, domain=dom_x))
+    dom_y = fit_domain([v for df in (fr, pts) if df is not None for v in df[y].to_list()], log=True) \
+        if log_y else None
+    ys = alt.Y(f"{_field(y)}:Q", title=y_title, scale=_scale(log_y, domain=dom_y))
+    domain = _domain((fr, color), (pts, color))
+    col = _color(color, domain, color_title)
+    stroke = _dash_by(dash, _domain((fr, dash), (pts, dash)), dash_title) if dash else _dash(color, domain)
 
     layers: list[alt.Chart] = []
     # frontier first: the shared legend takes its symbols from the first layer (solid, not the faint scatter)
     if fr is not None:
         ttips = [t for t in tips if not isinstance(t, str) or t in fr.columns]
-        rows = _values(fr.sort(x), [x, y, color, *[t for t in ttips if isinstance(t, str)]],
+        rows = _values(fr.sort(x), [x, y, color, dash, *[t for t in ttips if isinstance(t, str)]],
                        what="frontier_chart frontier", max_rows=max_rows)
         layers.append(alt.Chart(_data(rows)).mark_line(
             interpolate="monotone", point=alt.OverlayMarkDef(filled=True, size=40)).encode(
-            x=xs, y=ys, color=col, strokeDash=_dash(color, domain), tooltip=_tooltip(fr, ttips)))
+            x=xs, y=ys, color=col, strokeDash=stroke, tooltip=_tooltip(fr, ttips)))
     if pts is not None:
         ttips = [t for t in tips if not isinstance(t, str) or t in pts.columns]
         rows = _values(pts, [x, y, color, *[t for t in ttips if isinstance(t, str)]],
                        what="frontier_chart points", max_rows=max_rows)
         layers.append(alt.Chart(_data(rows)).mark_point(filled=True, size=26, opacity=0.28).encode(
             x=xs, y=ys, color=col, tooltip=_tooltip(pts, ttips)))
-    if bd is not None:
-        bcols = [bounds_x] + ([color] if color else [])
-        rows = _values(bd, bcols, what="frontier_chart bounds", max_rows=max_rows)
-        for r in rows:
-            r["_bound_text"] = bounds_text
-        base = alt.Chart(_data(rows))
-        bx = alt.X(f"{_field(bounds_x)}:Q", title=x_title)
-        bt = [alt.Tooltip(f"{_field(bounds_x)}:Q", title=bounds_text, format=_NUM_FORMAT)]
-        if color:
-            bt.insert(0, alt.Tooltip(f"{_field(color)}:N", title=color))
-        layers.append(base.mark_rule(strokeDash=[6, 4], strokeWidth=1.4, opacity=0.85).encode(
-            x=bx, color=col, tooltip=bt))
-        layers.append(base.mark_text(angle=270, align="right", baseline="bottom", dx=-4, dy=-3, fontSize=10).encode(
-            x=bx, y=alt.value(0), text="_bound_text:N", color=col))
+    if bd is not None and bd.height:
+        layers += _bound_layers(bd, bounds_x, color, domain, dom_x, log_x, width, x_title, theme)
     layers += _target_layers(targets, x_title, "tok/s/user")
     chart = alt.layer(*layers)
-    return _finish(chart, theme=theme, title=title, subtitle=subtitle, width=width, height=height)
+    return _finish(chart, theme=theme, title=title, subtitle=subtitle, width=width, height=height, source=source,
+                   synthetic=synthetic)
+
+
+def _bound_layers(bd: pl.DataFrame, bounds_x: str, color: str | None, domain: list[str],
+                  dom_x: list[float] | None, log_x: bool, width: int, x_title: str, theme: str) -> list[alt.Chart]:
+    rows = _bound_rows(bd, bounds_x, color if color in bd.columns else None, dom_x, log_x, width)
+    palette, neutral = PALETTES[theme], COLORS[theme]["subtle"]
+    for r in rows:
+        s = r.pop("_series")
+        r["_stroke"] = palette[domain.index(s) % len(palette)] if s in domain else neutral
+        r["_shared"] = "several configs" if r["_shared"] else "one config"
+    base = alt.Chart(_data(rows))
+    bx = alt.X(f"{_field(bounds_x)}:Q", title=x_title)
+    tips = [alt.Tooltip(f"{_field(bounds_x)}:Q", title="Decode floor (tok/s/user)", format=",.0f"),
+            alt.Tooltip("_configs:N", title="Configs")]
+    rule = base.mark_rule(strokeDash=[6, 4], strokeWidth=1.4, opacity=0.85).encode(
+        x=bx, color=alt.Color("_stroke:N", scale=None), tooltip=tips)
+    text = base.transform_filter("datum._bound_text != null").mark_text(
+        angle=270, align="right", baseline="bottom", dx=-4, dy=-3, fontSize=10).encode(
+        x=bx, y=alt.value(0), text="_bound_text:N", color=alt.Color("_stroke:N", scale=None))
+    return [rule, text]
 
 
 def cost_chart(
@@ -416,7 +561,9 @@ def cost_chart(
     *,
     log_y: bool = False,
     title: str | None = None,
-    subtitle: str | None = None,
+    subtitle: str | Sequence[str] | None = None,
+    source: Sequence[str] | None = None,
+    synthetic: bool = False,
     tooltip: Sequence[Any] | None = None,
     targets: Sequence[float] | None = None,
     x_title: str = X_INTVTY_TITLE,
@@ -429,7 +576,7 @@ def cost_chart(
 ) -> alt.LayerChart:
     """Cost ($ per million tokens) vs interactivity (tok/s/user), one monotone line per ``color`` label.
 
-    ``log_y=True`` puts cost on a log axis (useful when configs differ by several x).
+    ``log_y=True`` puts cost on a log axis fitted to the data (useful when configs differ by several x).
     """
     _check_theme(theme)
     df = _frame(frontier_with_cost, "cost_chart data")
@@ -441,13 +588,15 @@ def cost_chart(
                    max_rows=max_rows)
     domain = _domain((df, color))
     col = _color(color, domain)
+    dom_y = fit_domain(df[y].to_list(), log=True) if log_y else None
     line = alt.Chart(_data(rows)).mark_line(
         interpolate="monotone", point=alt.OverlayMarkDef(filled=True, size=40)).encode(
         x=alt.X(f"{_field(x)}:Q", title=x_title),
-        y=alt.Y(f"{_field(y)}:Q", title=y_title, scale=_scale(log_y), axis=alt.Axis(format=y_format)),
+        y=alt.Y(f"{_field(y)}:Q", title=y_title, scale=_scale(log_y, domain=dom_y), axis=alt.Axis(format=y_format)),
         color=col, strokeDash=_dash(color, domain), tooltip=_tooltip(df, tips))
     chart = alt.layer(line, *_target_layers(targets, x_title, "tok/s/user"))
-    return _finish(chart, theme=theme, title=title, subtitle=subtitle, width=width, height=height)
+    return _finish(chart, theme=theme, title=title, subtitle=subtitle, width=width, height=height, source=source,
+                   synthetic=synthetic)
 
 
 def ratio_chart(
@@ -457,8 +606,11 @@ def ratio_chart(
     color: str | None = "label",
     *,
     ref: float | None = 1.0,
+    color_title: str | None = None,
     title: str | None = None,
-    subtitle: str | None = None,
+    subtitle: str | Sequence[str] | None = None,
+    source: Sequence[str] | None = None,
+    synthetic: bool = False,
     tooltip: Sequence[Any] | None = None,
     x_title: str = X_INTVTY_TITLE,
     y_title: str = "Ratio (×)",
@@ -469,7 +621,8 @@ def ratio_chart(
     height: int = 360,
     max_rows: int = MAX_ROWS,
 ) -> alt.LayerChart:
-    """Delta curves (e.g. MTP / no-MTP cost ratio vs interactivity) with a horizontal reference rule at ``ref``."""
+    """Delta curves (e.g. MTP / no-MTP cost ratio vs interactivity, read on a grid between measured points, so
+    drawn as lines without markers) with a horizontal reference rule at ``ref``."""
     _check_theme(theme)
     d = _frame(df, "ratio_chart data")
     if color is not None and color not in d.columns:
@@ -480,9 +633,8 @@ def ratio_chart(
     rows = _values(d.sort(x), [x, y, color, *[t for t in tips if isinstance(t, str)]], what="ratio_chart data",
                    max_rows=max_rows)
     domain = _domain((d, color))
-    col = _color(color, domain)
-    line = alt.Chart(_data(rows)).mark_line(
-        interpolate="monotone", point=alt.OverlayMarkDef(filled=True, size=30)).encode(
+    col = _color(color, domain, color_title)
+    line = alt.Chart(_data(rows)).mark_line(interpolate="monotone").encode(
         x=alt.X(f"{_field(x)}:Q", title=x_title),
         y=alt.Y(f"{_field(y)}:Q", title=y_title, scale=_scale(log_y, zero=False), axis=alt.Axis(format=y_format)),
         color=col, strokeDash=_dash(color, domain), tooltip=_tooltip(d, tips))
@@ -490,7 +642,8 @@ def ratio_chart(
     if ref is not None:
         layers.insert(0, alt.Chart(_data([{"ref": float(ref)}])).mark_rule(style="ref-rule").encode(y="ref:Q"))
     chart = alt.layer(*layers)
-    return _finish(chart, theme=theme, title=title, subtitle=subtitle, width=width, height=height)
+    return _finish(chart, theme=theme, title=title, subtitle=subtitle, width=width, height=height, source=source,
+                   synthetic=synthetic)
 
 
 def line_chart(
@@ -500,21 +653,26 @@ def line_chart(
     color: str | None = None,
     *,
     title: str | None = None,
-    subtitle: str | None = None,
+    subtitle: str | Sequence[str] | None = None,
+    source: Sequence[str] | None = None,
+    synthetic: bool = False,
     tooltip: Sequence[Any] | None = None,
     x_title: str | None = None,
     y_title: str | None = None,
     x_type: str | None = None,
+    x_format: str | None = None,
     y_format: str | None = None,
     points: bool = True,
-    interpolate: str = "linear",
+    connect: bool = True,
+    interpolate: Any = "linear",
     log_y: bool = False,
     theme: Theme = "light",
     width: int = 640,
     height: int = 360,
     max_rows: int = MAX_ROWS,
 ) -> alt.LayerChart:
-    """Generic line chart; ``x`` may be a date/datetime column (temporal axis), numbers or labels (type inferred)."""
+    """Markers per value, optionally joined by faint connectors (``connect``), for a few measurements over time;
+    ``x`` may be a date/datetime column (temporal axis, ``x_format`` e.g. ``"%b %Y"``), numbers or labels."""
     _check_theme(theme)
     d = _frame(df, "line_chart data")
     if color is not None and color not in d.columns:
@@ -529,14 +687,144 @@ def line_chart(
     domain = _domain((d, color))
     col = _color(color, domain)
     yaxis = alt.Axis(format=y_format) if y_format else alt.Axis()
-    mark = alt.Chart(_data(rows)).mark_line(
-        interpolate=interpolate, point=alt.OverlayMarkDef(filled=True, size=30) if points else False)
-    line = mark.encode(
-        x=alt.X(f"{_field(x)}:{xt[0].upper()}", title=x_title if x_title is not None else x),
-        y=alt.Y(f"{_field(y)}:Q", title=y_title if y_title is not None else y, scale=_scale(log_y), axis=yaxis),
-        color=col, strokeDash=_dash(color, domain), tooltip=_tooltip(d, tips))
-    chart = alt.layer(line)
-    return _finish(chart, theme=theme, title=title, subtitle=subtitle, width=width, height=height)
+    xaxis = alt.Axis(format=x_format) if x_format else alt.Axis()
+    dom_y = fit_domain(d[y].to_list(), log=True) if log_y else None
+    enc = dict(
+        x=alt.X(f"{_field(x)}:{xt[0].upper()}", title=x_title if x_title is not None else x, axis=xaxis,
+                scale=alt.Scale(padding=24) if xt != "ordinal" else alt.Undefined),
+        y=alt.Y(f"{_field(y)}:Q", title=y_title if y_title is not None else y, scale=_scale(log_y, domain=dom_y),
+                axis=yaxis),
+        color=col, tooltip=_tooltip(d, tips))
+    base = alt.Chart(_data(rows))
+    layers: list[alt.Chart] = []
+    if connect:  # faint connectors: the markers are the measurements, the lines only join a config's markers
+        layers.append(base.mark_line(interpolate=interpolate, strokeWidth=1.2, opacity=0.45).encode(
+            **enc, strokeDash=_dash(color, domain)))
+    if points or not connect:
+        layers.append(base.mark_point(filled=True, size=70, opacity=1).encode(**enc))
+    chart = alt.layer(*layers)
+    return _finish(chart, theme=theme, title=title, subtitle=subtitle, width=width, height=height, source=source,
+                   synthetic=synthetic)
+
+
+#: label box height and width per character (px) used to keep annotation labels apart
+_LABEL_PX_H, _LABEL_PX_CHAR = 13.0, 6.2
+
+
+def _place_labels(rows: list[dict[str, Any]], dom_x: list[float] | None, dom_y: list[float] | None, width: int,
+                  height: int, log_y: bool) -> None:
+    """Set ``_x_label``/``_y_label`` (data units) on each provider row: beside its price marker, moved down past
+    labels already placed and sideways past other providers' markers and margin rules, so no label covers
+    another label or a marker (greedy, top to bottom, in pixels)."""
+    if not dom_x or not dom_y:
+        for r in rows:
+            r["_x_label"], r["_y_label"] = r["speed"], r["price"]
+        return
+    ylo, yhi = (math.log10(d) for d in dom_y) if log_y else dom_y
+
+    def ypx(v: float) -> float:
+        return height * (1 - ((math.log10(v) if log_y else v) - ylo) / (yhi - ylo))
+
+    def xpx(v: float) -> float:
+        return width * (v - dom_x[0]) / (dom_x[1] - dom_x[0])
+
+    marks = [(xpx(r["speed"]), ypx(r["price"]), ypx(r["cost"]) if r["cost"] is not None else ypx(r["price"]))
+             for r in rows]
+    placed: list[tuple[float, float, float]] = []  # x0, x1, y (px)
+    for r in sorted(rows, key=lambda r: ypx(r["price"])):
+        x, y, w, right = xpx(r["speed"]), ypx(r["price"]), len(str(r["label"])) * _LABEL_PX_CHAR, r["_right"]
+        anchor = x
+        for _ in range(4 * len(rows) + 4):
+            x0, x1 = (anchor - 9 - w, anchor - 9) if right else (anchor + 9, anchor + 9 + w)
+            hit_label = next((ay for a0, a1, ay in placed if x0 < a1 and a0 < x1 and abs(y - ay) < _LABEL_PX_H), None)
+            if hit_label is not None:
+                y = hit_label + _LABEL_PX_H
+                continue
+            hit = [mx for mx, top, bottom in marks if x0 - 5 < mx < x1 + 5 and top - 8 < y < bottom + 8
+                   and mx != anchor]
+            if not hit:
+                break
+            anchor = min(hit) if right else max(hit)
+        placed.append((x0, x1, y))
+        r["_x_label"] = dom_x[0] + anchor / width * (dom_x[1] - dom_x[0])
+        v = ylo + (1 - y / height) * (yhi - ylo)
+        r["_y_label"] = 10 ** v if log_y else v
+
+
+def margin_chart(
+    curves: Any,
+    providers: Any,
+    x: str = "median_intvty",
+    y: str = "cost_per_m_total",
+    curve: str = "label",
+    *,
+    title: str | None = None,
+    subtitle: str | Sequence[str] | None = None,
+    source: Sequence[str] | None = None,
+    synthetic: bool = False,
+    x_title: str = X_INTVTY_TITLE,
+    y_title: str = "$ per million tokens",
+    log_y: bool = True,
+    theme: Theme = "light",
+    width: int = 640,
+    height: int = 400,
+    max_rows: int = MAX_ROWS,
+) -> alt.LayerChart:
+    """Provider price against benchmark cost: the configs' cost curves (``curves``: ``x``, ``y``, ``curve``) in a
+    faint neutral colour, and for each provider (``providers``: ``provider``, ``speed`` tok/s/user, ``price`` and
+    ``cost`` in $/M, ``label``) a filled marker at its price, a hollow marker at the benchmark cost at its speed,
+    a rule between them (the margin) and a label naming the provider and its price. A provider whose speed no
+    config reaches has a price marker only (``cost`` null)."""
+    _check_theme(theme)
+    cv = _frame(curves, "margin_chart curves")
+    pv = _frame(providers, "margin_chart providers")
+    need = ["provider", "speed", "price", "cost", "label"]
+    missing = [c for c in need if c not in pv.columns]
+    if missing:
+        raise KeyError(f"margin_chart: provider column(s) {missing} not found; available columns: {pv.columns}")
+    c = COLORS[theme]
+    dom_y = fit_domain([*cv[y].to_list(), *pv["price"].to_list(), *pv["cost"].to_list()], log=True, margin=0.08) \
+        if log_y else None
+    yscale = _scale(log_y, domain=dom_y)
+    ys = alt.Y(f"{_field(y)}:Q", title=y_title, scale=yscale, axis=alt.Axis(format="$,.3~r"))
+    dom_x = fit_domain([0.0, *cv[x].to_list(), *pv["speed"].to_list()], margin=0.04)
+    xscale = _scale(False, domain=dom_x)
+    xs = alt.X(f"{_field(x)}:Q", title=x_title, scale=xscale)
+    rows = _values(cv.sort(x), [x, y, curve], what="margin_chart curves", max_rows=max_rows)
+    lines = alt.Chart(_data(rows)).mark_line(interpolate="monotone", strokeWidth=1.3, opacity=0.35,
+                                             color=c["subtle"]).encode(
+        x=xs, y=ys, detail=f"{_field(curve)}:N",
+        tooltip=[alt.Tooltip(f"{_field(curve)}:N", title="Config"),
+                 alt.Tooltip(f"{_field(x)}:Q", title=labels.column_title(x), format=",.1f"),
+                 alt.Tooltip(f"{_field(y)}:Q", title="Benchmark cost ($/M)", format="$,.3~r")])
+    prow = _values(pv, need, what="margin_chart providers", max_rows=max_rows)
+    for r in prow:  # labels right of the marker, or left of it in the right part of the plot
+        r["_y_price"], r["_y_cost"] = r["price"], r["cost"]
+        r["_right"] = bool(dom_x and r["speed"] is not None and r["speed"] > dom_x[0] + 0.55 * (dom_x[1] - dom_x[0]))
+    _place_labels(prow, dom_x, dom_y, width, height, log_y)
+    base = alt.Chart(_data(prow))
+    domain = [str(v) for v in pv["provider"].to_list()]
+    col = alt.Color("provider:N", title="Provider", scale=alt.Scale(domain=domain),
+                    legend=alt.Legend(labelLimit=_label_limit(domain)))
+    tips = [alt.Tooltip("provider:N", title="Provider"), alt.Tooltip("speed:Q", title="Speed (tok/s/user)",
+                                                                      format=",.0f"),
+            alt.Tooltip("price:Q", title="Price ($/M)", format="$,.3~r"),
+            alt.Tooltip("cost:Q", title="Benchmark cost ($/M)", format="$,.3~r")]
+    px, py = alt.X("speed:Q", title=x_title, scale=xscale), alt.Y("_y_price:Q", title=y_title, scale=yscale)
+    margin = base.transform_filter("datum._y_cost != null").mark_rule(strokeWidth=2, opacity=0.8).encode(
+        x=px, y=py, y2="_y_cost:Q", color=col, tooltip=tips)
+    price = base.mark_point(filled=True, size=110, shape="circle", opacity=1).encode(
+        x=px, y=py, color=col, tooltip=tips)
+    cost = base.transform_filter("datum._y_cost != null").mark_point(
+        filled=False, size=110, shape="diamond", strokeWidth=2, opacity=1).encode(
+        x=px, y=alt.Y("_y_cost:Q", scale=yscale), color=col, tooltip=tips)
+    texts = [base.transform_filter(f"{'' if right else '!'}datum._right").mark_text(
+        align="right" if right else "left", dx=-9 if right else 9, fontSize=10.5).encode(
+        x=alt.X("_x_label:Q", scale=xscale), y=alt.Y("_y_label:Q", scale=yscale), text="label:N", color=col)
+        for right in (False, True)]
+    chart = alt.layer(lines, margin, price, cost, *texts)
+    return _finish(chart, theme=theme, title=title, subtitle=subtitle, width=width, height=height, source=source,
+                   synthetic=synthetic)
 
 
 # ---------------------------------------------------------------------------------------------------------- export
@@ -582,14 +870,41 @@ def render_svg(chart: Any, theme: Theme | None = None, *, max_rows: int = MAX_RO
     return vlc.vegalite_to_svg(spec, vl_version=_vl_version(), allowed_base_urls=[])
 
 
-def render_png(chart: Any, theme: Theme | None = None, *, scale: float = 2, max_rows: int = MAX_ROWS) -> bytes:
-    """PNG bytes of a chart at ``scale`` x its size in CSS pixels, rendered offline with vl-convert."""
-    import vl_convert as vlc
+#: CSS pixels per inch: a PNG rendered at ``scale`` x carries ``scale`` x 72 dpi, so it pastes at its CSS size
+CSS_DPI = 72
 
-    spec = to_spec(chart, max_rows=max_rows)
-    if theme is not None:
-        spec = spec_with_theme(spec, theme)
-    return vlc.vegalite_to_png(spec, vl_version=_vl_version(), scale=scale, allowed_base_urls=[])
+
+def png_with_dpi(data: bytes, dpi: float) -> bytes:
+    """PNG bytes with a pHYs chunk stating ``dpi`` (pixels per metre, rounded), replacing any existing one."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("not a PNG")
+    ppm = round(dpi / 0.0254)
+    body = b"pHYs" + struct.pack(">IIB", ppm, ppm, 1)
+    phys = struct.pack(">I", 9) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
+    out, pos = [data[:8]], 8
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos:pos + 4])
+        kind = data[pos + 4:pos + 8]
+        chunk = data[pos:pos + 12 + length]
+        pos += 12 + length
+        if kind == b"pHYs":
+            continue
+        out.append(chunk)
+        if kind == b"IHDR":
+            out.append(phys)
+    return b"".join(out)
+
+
+def png_dpi(data: bytes) -> float | None:
+    """The dpi a PNG's pHYs chunk states (None without one, or when its unit is not the metre)."""
+    pos = 8
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos:pos + 4])
+        if data[pos + 4:pos + 8] == b"pHYs":
+            x, _, unit = struct.unpack(">IIB", data[pos + 8:pos + 17])
+            return x * 0.0254 if unit == 1 else None
+        pos += 12 + length
+    return None
 
 
 _NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -605,7 +920,8 @@ def save_figure(
     formats: Sequence[str] = ("png", "svg"),
     max_rows: int = MAX_ROWS,
 ) -> list[Path]:
-    """Write ``<name>-<theme>.png`` (``scale`` x, default 2x) and ``<name>-<theme>.svg`` for each theme.
+    """Write ``<name>-<theme>.png`` (``scale`` x, default 2x, with ``scale`` x 72 dpi in its metadata so it pastes at
+    its CSS size) and ``<name>-<theme>.svg`` for each theme.
 
     ``chart_or_builder``: a callable ``theme -> chart`` (called as ``f(theme=...)`` when it has a ``theme``
     parameter, e.g. ``functools.partial(frontier_chart, pts, fr)``, else ``f(theme)``), or an Altair chart / spec
@@ -629,8 +945,8 @@ def save_figure(
         for fmt in formats:
             path = out / f"{name}-{theme}.{fmt}"
             if fmt == "png":
-                path.write_bytes(vlc.vegalite_to_png(spec, vl_version=vl_version, scale=scale,
-                                                     allowed_base_urls=[]))
+                png = vlc.vegalite_to_png(spec, vl_version=vl_version, scale=scale, allowed_base_urls=[])
+                path.write_bytes(png_with_dpi(png, CSS_DPI * scale))
             else:
                 path.write_text(vlc.vegalite_to_svg(spec, vl_version=vl_version, allowed_base_urls=[]),
                                 encoding="utf-8")

@@ -4,7 +4,10 @@
   frontier iso PATH... --model M --isl N --osl N --targets 30,50,90 [--tco COLUMN]
                [--gpu-table v0|v1|v2 | --as-of DATE] [--prices FILE] [--baseline LABEL] [--json]
   frontier iso-point            < {"points": [...], "target_iv": x, "metric_key": k, ...}
-  frontier report [NAME...] [--data PATH...] [--params FILE] [--out DIR]
+  frontier breakeven PATH... --sides "b200/fp4 vs h100/fp8" --model M --isl N --osl N [--targets 30,50,90]
+               [--gpu-table v0|v1|v2 | --as-of DATE] [--prices FILE]... [--requests-per-day N --migration-cost $]
+               [--json]
+  frontier report [NAME...] [--data PATH...] [--params FILE] [-y YAML] [-p NAME VALUE] [--out DIR]
   frontier sample [--out DIR] [--seed N]
   frontier fetch --model NAME | --run ID
   frontier bounds --model M --gpu G --precision P [--n-gpus N] [--isl N --osl N] [overrides] [--json]
@@ -81,21 +84,20 @@ def cmd_load(args: argparse.Namespace) -> int:
 def cmd_iso(args: argparse.Namespace) -> int:
     import polars as pl
 
-    from .economics import Pricing
     from .iso import iso_table
     from .load import LoadError, load, matches
 
     try:
         res = load(args.paths, cache=not args.no_cache)
     except LoadError as e:
-        print(f"frontier iso: {e}", file=sys.stderr)
+        print(safe_for_terminal(f"frontier iso: {e}"), file=sys.stderr)
         return 2
     pts = matches(res.points, model=args.model, isl=args.isl, osl=args.osl, hardware=args.hardware,
                   precision=args.precision, framework=args.framework)
     if pts.height == 0:
         models = sorted(set(res.points["model"].drop_nulls()))
-        print(f"frontier iso: no points for model={args.model!r} isl={args.isl} osl={args.osl}; "
-              f"models loaded: {models}", file=sys.stderr)
+        print(safe_for_terminal(f"frontier iso: no points for model={args.model!r} isl={args.isl} osl={args.osl}; "
+                                f"models loaded: {models}"), file=sys.stderr)
         return 2
     try:
         if args.prices:
@@ -114,13 +116,18 @@ def cmd_iso(args: argparse.Namespace) -> int:
             "tok_s_mw", "conc", "topology"]
     if res.synthetic:
         print("note: synthetic data (generated sample, not measurements)")
-    print(f"pricing: {pricing.label}, view {view} ($/GPU-hour → $/M tokens); targets in tok/s/user")
-    print(f"power: {pricing.power} (kW per GPU → tok/s/MW)")
+    _print_lines(f"pricing: {pricing.label}, view {view} ($/GPU-hour → $/M tokens); targets in tok/s/user")
+    _print_lines(f"power: {pricing.power} (kW per GPU → tok/s/MW)")
     if iso.unpriced:
-        print(f"no price for: {', '.join(iso.unpriced)} (costs left empty)")
+        _print_lines(f"no price for: {', '.join(iso.unpriced)} (costs left empty)")
     with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=200, fmt_str_lengths=60, float_precision=3):
-        print(iso.table.select([c for c in cols if c in iso.table.columns]))
+        _print_lines(str(iso.table.select([c for c in cols if c in iso.table.columns])))
     return 0
+
+
+def _print_lines(text: str) -> None:
+    """Print ``text`` line by line with each line terminal-safe (labels and names come from data files)."""
+    print("\n".join(safe_for_terminal(line) for line in text.splitlines()))
 
 
 def _pricing(args: argparse.Namespace) -> Any:
@@ -245,23 +252,23 @@ def _add_bounds_parser(sub: Any) -> None:
     sp.add_argument("--model", required=True, help="model key, display name or HF id (e.g. llama70b)")
     sp.add_argument("--gpu", required=True, help="GPU key or runner label (e.g. b200)")
     sp.add_argument("--precision", required=True, help="weight precision: fp4, fp8, int4 or bf16")
-    sp.add_argument("--n-gpus", type=int, default=1, help="GPUs the weights are split over (default 1)")
+    sp.add_argument("--n-gpus", type=int, default=1, metavar="N", help="GPUs the weights are split over (default 1)")
     sp.add_argument("--isl", type=int, default=1024, help="input tokens (default 1024)")
     sp.add_argument("--osl", type=int, default=1024, help="output tokens (default 1024)")
     o = sp.add_argument_group("overrides (default: the spec tables)")
-    o.add_argument("--bandwidth-tb-s", type=float, help="HBM bandwidth, TB/s per GPU")
-    o.add_argument("--capacity-gb", type=float, help="HBM capacity, GB per GPU")
+    o.add_argument("--bandwidth-tb-s", type=float, metavar="TB/S", help="HBM bandwidth, TB/s per GPU")
+    o.add_argument("--capacity-gb", type=float, metavar="GB", help="HBM capacity, GB per GPU")
     peak = o.add_mutually_exclusive_group()
-    peak.add_argument("--dense-tflops", type=float, help="peak TFLOP/s per GPU without sparsity")
-    peak.add_argument("--sparse-tflops", type=float,
+    peak.add_argument("--dense-tflops", type=float, metavar="TFLOP/S", help="peak TFLOP/s per GPU without sparsity")
+    peak.add_argument("--sparse-tflops", type=float, metavar="TFLOP/S",
                       help="peak TFLOP/s per GPU as a datasheet states it with 2:4 sparsity (halved for the bound)")
-    o.add_argument("--weight-gb", type=float, help="weights streamed per token, GB (all GPUs)")
-    o.add_argument("--resident-weight-gb", type=float, help="weights held in HBM, GB (all GPUs)")
+    o.add_argument("--weight-gb", type=float, metavar="GB", help="weights streamed per token, GB (all GPUs)")
+    o.add_argument("--resident-weight-gb", type=float, metavar="GB", help="weights held in HBM, GB (all GPUs)")
     kv = o.add_mutually_exclusive_group()
-    kv.add_argument("--kv-dtype", help="KV-cache data type: fp4, fp8, int8, bf16, fp16, fp32")
-    kv.add_argument("--kv-bytes-per-token", type=float, help="KV cache per token of context, bytes (all layers)")
-    o.add_argument("--memory-fraction", type=float, help="share of HBM usable (default 0.90)")
-    o.add_argument("--reserve-gb", type=float, help="GB per GPU kept back (default 2)")
+    kv.add_argument("--kv-dtype", metavar="DTYPE", help="KV-cache data type: fp4, fp8, int8, bf16, fp16, fp32")
+    kv.add_argument("--kv-bytes-per-token", type=float, metavar="BYTES", help="KV cache per token of context, bytes (all layers)")
+    o.add_argument("--memory-fraction", type=float, metavar="FRACTION", help="share of HBM usable (default 0.90)")
+    o.add_argument("--reserve-gb", type=float, metavar="GB", help="GB per GPU kept back (default 2)")
     o.add_argument("--dp-attention", action="store_true", help="each GPU holds its sequences' KV whole")
     sp.add_argument("--json", action="store_true", help="one JSON object: inputs (value, unit, origin), results")
     sp.set_defaults(func=cmd_bounds)
@@ -291,6 +298,55 @@ def _check_readable_file(path: str, what: str) -> None:
         raise ValueError(f"{what} {path} is not a file" if os.path.exists(path) else f"{what} {path} does not exist")
     if os.path.getsize(path) == 0:
         raise ValueError(f"{what} {path} is empty: expected a CSV with a header such as gpu,costh")
+
+
+def cmd_breakeven(args: argparse.Namespace) -> int:
+    from .load import LoadError, load, matches
+    from .migration import decision, pricings, workload
+
+    try:
+        res = load(args.paths, cache=not args.no_cache)
+        pts = matches(res.points, model=args.model, isl=args.isl, osl=args.osl)
+        if pts.height == 0:
+            models = sorted(set(res.points["model"].drop_nulls()))
+            raise ValueError(f"no points for model={args.model!r} isl={args.isl} osl={args.osl}; "
+                             f"models loaded: {models}")
+        sources = pricings(args.gpu_table or "", args.prices or [], as_of=args.as_of or "")
+        work = None
+        if args.tokens_per_day or args.requests_per_day:
+            work = workload(args.tokens_per_day or 0.0, args.requests_per_day or 0.0, args.isl, args.osl,
+                            args.workload_target, args.utilisation)
+        be, out = decision(pts, args.sides, args.targets, sources, work=work, migration_cost=args.migration_cost)
+    except (LoadError, ValueError, OSError) as e:
+        print(f"frontier breakeven: {e}", file=sys.stderr)
+        return 2
+    out["synthetic"] = res.synthetic
+    if args.json:
+        print(_dump(out))
+        return 0 if be.status == "ok" else 1
+    _print_breakeven(be, out)
+    return 0 if be.status == "ok" else 1
+
+
+def _print_breakeven(be: Any, out: dict[str, Any]) -> None:
+    import polars as pl
+
+    from .breakeven import targets_view, views_view
+    from .fleet import migration_view
+
+    if out["synthetic"]:
+        print("note: synthetic data (generated sample, not measurements)")
+    print(f"{be.model} {be.isl}/{be.osl}: A = {be.side_a.name}, B = {be.side_b.name}")
+    if be.status != "ok":
+        print(be.status)
+        return
+    with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=200, fmt_str_lengths=80, float_precision=3):
+        print(targets_view(be))
+        print(views_view(be).drop("comparison"))
+        if "payback" in out:
+            print(migration_view(pl.DataFrame(out["payback"])))
+    for n in be.notes + out.get("fleet_notes", []):
+        print(f"- {n}")
 
 
 def _delegate(module: str, func: str, argv: Sequence[str]) -> int:
@@ -340,6 +396,26 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true", help="list of records, one per config and target")
     sp.add_argument("--no-cache", action="store_true")
     sp.set_defaults(func=cmd_iso)
+
+    sp = sub.add_parser("breakeven", help="break-even $/GPU-hour of two sides under every price view; fleet, payback")
+    sp.add_argument("paths", nargs="+")
+    sp.add_argument("--sides", required=True, help="'A vs B', e.g. 'b200/fp4 vs h100/fp8' (gpu/precision[/engine])")
+    sp.add_argument("--model", required=True, help="display name (glob allowed); one model only")
+    sp.add_argument("--isl", type=int, required=True)
+    sp.add_argument("--osl", type=int, required=True)
+    sp.add_argument("--targets", default="30,50,90", help="tok/s/user, comma separated")
+    sp.add_argument("--gpu-table", help="dashboard GPU table version v0/v1/v2 (default newest)")
+    sp.add_argument("--as-of", metavar="DATE", help="use the dashboard GPU table in force on DATE (YYYY-MM-DD)")
+    sp.add_argument("--prices", action="append", help="CSV price table gpu,<view>... in $/GPU-hour (repeatable); "
+                    "its views are priced beside the GPU table's")
+    sp.add_argument("--tokens-per-day", type=float, help="workload, input + output tokens/day (adds fleet cost)")
+    sp.add_argument("--requests-per-day", type=float, help="workload, requests/day of ISL + OSL tokens")
+    sp.add_argument("--workload-target", type=float, default=50.0, help="tok/s/user the fleet serves at")
+    sp.add_argument("--utilisation", type=float, default=0.6, help="average load ÷ capacity, 0–1 (0.6)")
+    sp.add_argument("--migration-cost", type=float, help="one-off $ to move from B to A (adds payback)")
+    sp.add_argument("--json", action="store_true", help="one JSON object (inputs, per-target and per-view rows)")
+    sp.add_argument("--no-cache", action="store_true")
+    sp.set_defaults(func=cmd_breakeven)
 
     sp = sub.add_parser("iso-point", help="JSON on stdin → {\"value\": v|null} (blog helper contract)")
     sp.set_defaults(func=cmd_iso_point)

@@ -17,6 +17,7 @@ import polars as pl
 from .display import money
 from .economics import Pricing, gross_margin, read_price_table, throughput_of  # noqa: F401  (re-exported)
 from .iso import X, IsoResult, iso_table  # noqa: F401
+from .labels import full_config_name, pair_label, workload_text  # noqa: F401  (pair_label re-exported for tables)
 from .normalise import MODEL_DISPLAY_NAMES, SYNTHETIC_SUFFIX, model_key_for
 from .pareto import interpolate_many
 from .schema import CURVE_KEY
@@ -33,11 +34,6 @@ def like_for_like_keys(columns: Sequence[str], what: str = "configs") -> list[st
     if missing:
         raise ValueError(f"{what} lack {missing}: a comparison must hold model and ISL/OSL fixed")
     return list(LIKE_FOR_LIKE)
-
-
-def workload_text(row: dict[str, Any]) -> str:
-    """``"Kimi-K2.5 1024/1024"``: the model and ISL/OSL a comparison holds fixed."""
-    return f"{row['model']} {row['isl']}/{row['osl']}"
 
 
 def check_like_for_like(configs: pl.DataFrame, pairs: pl.DataFrame) -> None:
@@ -62,16 +58,17 @@ def ratio_words(cost_a: float | None, cost_b: float | None, a: str = "A", b: str
         who = "both" if len(gone) == 2 else gone[0]
         return {"cheaper": None, "ratio": None, "saved_pct": None, "dashboard_pct": None,
                 "text": f"not comparable: {who} unreachable {where}"}
-    cheap, dear, who = (cost_a, cost_b, a) if cost_a <= cost_b else (cost_b, cost_a, b)
+    cheap, dear = (cost_a, cost_b) if cost_a <= cost_b else (cost_b, cost_a)
+    cheaper: str | None = a if cost_a <= cost_b else b
     ratio = dear / cheap
     saved = (1.0 - cheap / dear) * 100.0
     dash = (ratio - 1.0) * 100.0
     if ratio < TIE_RATIO:
         text = f"tie ({ratio:.2f}×)"
-        who = None
+        cheaper = None
     else:
-        text = f"{who} is {ratio:.2f}× cheaper (−{saved:.0f} % cost; dashboard wording: \"{dash:.0f} % cheaper\")"
-    return {"cheaper": who, "ratio": ratio, "saved_pct": saved, "dashboard_pct": dash, "text": text}
+        text = f"{cheaper} is {ratio:.2f}× cheaper (−{saved:.0f} % cost; dashboard wording: \"{dash:.0f} % cheaper\")"
+    return {"cheaper": cheaper, "ratio": ratio, "saved_pct": saved, "dashboard_pct": dash, "text": text}
 
 
 def config_pairs(configs: pl.DataFrame, differ: str, *, same: Sequence[str] | None = None,
@@ -373,14 +370,6 @@ def _display_model(slug: str) -> str:
     return MODEL_DISPLAY_NAMES.get(key, slug.split("/")[-1]) if key else slug.split("/")[-1]
 
 
-def full_config_name(row: dict[str, Any]) -> str:
-    """Every field of a config: ``"DeepSeek-R1-0528 1024/1024 · h200 · dynamo-trt · fp8 · mtp · disagg"``."""
-    spec = "no spec" if row.get("spec_method") in (None, "none") else row["spec_method"]
-    serving = "disagg" if row.get("disagg") else "agg"
-    return " · ".join([workload_text(row), str(row["hardware"]), str(row["framework"]), str(row["precision"]),
-                       spec, serving])
-
-
 def _restrict(pts: pl.DataFrame, prov: dict[str, Any], restrict: dict[str, Any]) -> tuple[pl.DataFrame, str]:
     """Points restricted to what the provider runs (its row) and to ``restrict`` (the analysis' filters); and
     the restriction in words ("" when none)."""
@@ -440,7 +429,7 @@ def _margin_rows(pts: pl.DataFrame, prov: dict[str, Any], pricing: Pricing | Non
     for v in (list(views) if views else list(iso.pricing.views)):
         t = iso.table.filter(pl.col(f"cost_total_{v}").is_not_null())
         if t.height == 0:
-            lo, hi = iso.configs["intvty_min"].min(), iso.configs["intvty_max"].max()
+            lo, hi = float(iso.configs["intvty_min"].min()), float(iso.configs["intvty_max"].max())  # type: ignore[arg-type]
             out.append({**common, "view": v, "reachable_configs": 0,
                         "status": f"unreachable: the {iso.configs.height} matching config(s) reach "
                                   f"{lo:.0f}–{hi:.0f} tok/s/user (priced)"})
@@ -458,7 +447,7 @@ def _margin_rows(pts: pl.DataFrame, prov: dict[str, Any], pricing: Pricing | Non
     return out
 
 
-MARGIN_SCHEMA = {
+MARGIN_SCHEMA: dict[str, Any] = {
     **PROVIDER_SCHEMA, **PROVIDER_RUNS, "restricted_to": pl.String, "view": pl.String, "status": pl.String,
     "reachable_configs": pl.Int64, "config": pl.String, "topology": pl.String, "config_disagg": pl.Boolean,
     "cost_total_per_m": pl.Float64,
@@ -555,39 +544,11 @@ def targets_view(pc: PairComparison) -> pl.DataFrame:
         pl.col("comparison"))
 
 
-def curves_for_chart(pc: PairComparison) -> pl.DataFrame:
-    """The ratio curves over each pair's shared band, labelled "B vs A"."""
-    c = pc.curves.filter(pl.col("cost_ratio_b_over_a").is_not_null())
-    names = {(a, b): pair_label(a, b) for a, b in c.select("label_a", "label_b").unique().iter_rows()}
-    return c.select(
-        pl.col("target").alias("median_intvty"), pl.col("cost_ratio_b_over_a").alias("ratio"),
-        pl.col("tput_ratio_b_over_a"),
-        pl.struct("label_a", "label_b").map_elements(lambda s: names[(s["label_a"], s["label_b"])],
-                                                     return_dtype=pl.String).alias("label"))
-
-
-def pair_label(a: str, b: str, sep: str = " · ") -> str:
-    """What two config labels share, then "A → B" for the parts that differ:
-    ("b200 · fp4 · no spec", "b200 · fp4 · mtp") → "b200 · fp4 · no spec → mtp"."""
-    pa, pb = a.split(sep), b.split(sep)
-    if len(pa) != len(pb):
-        return f"{b} vs {a}"
-    shared = [x for x, y in zip(pa, pb) if x == y]
-    diff = [f"{x} → {y}" for x, y in zip(pa, pb) if x != y]
-    return sep.join(shared + diff)
-
-
-def paired_points(pc: PairComparison) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(points, frontier) of every config that is in a pair, for a frontier chart."""
-    ids = set(pc.pairs["curve_id_a"].to_list()) | set(pc.pairs["curve_id_b"].to_list())
-    fr = pc.iso.frontier.filter(pl.col("curve_id").is_in(list(ids)))
-    labels = fr["label"].unique().to_list()
-    return pc.iso.points.filter(pl.col("label").is_in(labels)), fr
-
-
 MARGIN_IN = "margin in (all GPU time on input)"
 MARGIN_OUT = "margin out (all GPU time on output)"
 MARGIN_BLENDED = "blended margin"
+
+
 MARGIN_FORMATS = {
     "price in $/M": "${:.2f}", "price out $/M": "${:.2f}", "speed tok/s/user": "{:.0f}", "cost in $/M": money,
     "cost out $/M": money, "cost total $/M": money, MARGIN_IN: "{:.0%}", MARGIN_OUT: "{:.0%}",
@@ -624,21 +585,12 @@ def cross_silicon_table(iso: IsoResult, specs: Sequence[str], cost_metric: str) 
         return pl.DataFrame()
     out = pl.concat(frames, how="vertical")
     return out.select(
-        pl.col("model"), pl.format("{}/{}", "isl", "osl").alias("ISL/OSL"), pl.col("side_a").alias("A"), pl.col("side_b").alias("B"), pl.col("target").alias("target tok/s/user"),
+        pl.col("model"), pl.format("{}/{}", "isl", "osl").alias("ISL/OSL"), pl.col("side_a").alias("A"),
+        pl.col("side_b").alias("B"), pl.col("target").alias("target tok/s/user"),
         pl.col("config_a").alias("best A config"), pl.col("cost_a").alias("cost A $/M"),
         pl.col("config_b").alias("best B config"), pl.col("cost_b").alias("cost B $/M"),
         pl.col("ratio"), pl.col("saved_pct").alias("saved %"), pl.col("dashboard_pct").alias("dashboard %"),
         pl.col("comparison"))
-
-
-def provider_speeds(providers: pl.DataFrame, points: pl.DataFrame) -> dict[str, list[float]]:
-    """Model → the providers' observed speeds (tok/s/user), for models the points cover."""
-    have = set(points["model"].str.replace(SYNTHETIC_SUFFIX, "", literal=True).to_list())
-    out: dict[str, list[float]] = {}
-    for row in providers.iter_rows(named=True):
-        if row["model"] in have:
-            out.setdefault(row["model"], []).append(row["tok_s_user"])
-    return {k: sorted(set(v)) for k, v in out.items()}
 
 
 def margin_caveats(margins: pl.DataFrame) -> list[str]:

@@ -14,6 +14,7 @@ import polars as pl
 
 from .display import money
 from .economics import Pricing, cost_columns, price_points, unpriced_gpus
+from .labels import LABEL_PARTS, config_label_expr  # noqa: F401  (LABEL_PARTS: the parts a label may name)
 from .pareto import FrontierParts, frontier_parts, interpolate_many
 from .schema import CURVE_KEY
 
@@ -24,7 +25,8 @@ DIRECT_METRICS = ("tput_per_gpu", "output_tput_per_gpu", "input_tput_per_gpu", "
 #: how $/M columns are read off a frontier: "reciprocal" (spec §3 step 6: price ÷ the splined throughput, the
 #: dashboard since August 2026) or "direct" (the cost splined on its own, as pages published before then did)
 COST_RULES = ("reciprocal", "direct")
-LABEL_PARTS = ("model", "isl", "osl", "hardware", "framework", "precision", "spec_method", "disagg")
+#: the config-label rule (defined in ``frontier.labels``), under the name tables and tests use
+label_expr = config_label_expr
 
 
 def targets_from(spec: Any) -> list[float]:
@@ -45,33 +47,6 @@ def targets_from(spec: Any) -> list[float]:
     if any(not np.isfinite(t) or t <= 0 for t in out):
         raise ValueError(f"targets must be positive finite tok/s/user, got {out}")
     return out
-
-
-def label_expr(configs: pl.DataFrame, parts: Sequence[str] = LABEL_PARTS) -> pl.Expr:
-    """Legend label from the curve-key columns that vary across ``configs`` (e.g. ``b200 · fp4 · mtp``)."""
-    varying = [c for c in parts if c in configs.columns and configs[c].n_unique() > 1]
-    if "isl" in varying or "osl" in varying:
-        varying = [c for c in varying if c not in ("isl", "osl")]
-        seq = pl.format("{}/{}", pl.col("isl"), pl.col("osl"))
-    else:
-        seq = None
-    if not varying and seq is None:
-        varying = [c for c in ("hardware", "framework", "precision") if c in configs.columns]
-    pieces: list[pl.Expr] = []
-    for c in varying:
-        if c == "disagg":
-            pieces.append(pl.when(pl.col("disagg")).then(pl.lit("disagg")).otherwise(pl.lit("agg")))
-        elif c == "spec_method":
-            pieces.append(pl.when(pl.col(c) == "none").then(pl.lit("no spec")).otherwise(pl.col(c)))
-        else:
-            pieces.append(pl.col(c).cast(pl.String))
-    if seq is not None:
-        pieces.insert(1 if "model" in varying else 0, seq)
-    if not pieces:  # grouped by columns a label does not usually name: use them as they are
-        pieces = [pl.col(c).cast(pl.String) for c in configs.columns]
-    if not pieces:  # no grouping: one frontier over every point
-        return pl.lit("all points", dtype=pl.String)
-    return pl.concat_str(pieces, separator=" · ")
 
 
 class IsoResult:
@@ -148,7 +123,7 @@ def iso_table(
     parts = frontier_parts(points, by, X, Y)
     if by:
         configs = points.select(by)[parts.first]
-        group_labels = configs.select(label_expr(configs).alias("label")).to_series()
+        group_labels = configs.select(config_label_expr(configs).alias("label")).to_series()
     else:  # one frontier over every point
         group_labels = pl.Series("label", ["all points"] if points.height else [], pl.String)
     need = [*by, X, Y, "hardware", "topology", "tput_per_gpu", "input_tput_per_gpu", "output_tput_per_gpu",

@@ -12,7 +12,8 @@ from typing import Any, Callable
 import polars as pl
 
 from . import display
-from .iso import LABEL_PARTS, IsoResult
+from .iso import IsoResult
+from .labels import LABEL_PARTS
 
 UNREACHABLE = "unreachable"
 """A target outside a config's measured interactivity range (never extrapolated)."""
@@ -149,7 +150,7 @@ def lift_common(df: pl.DataFrame, columns: list[str], sep: str = LABEL_SEP) -> t
 def compact_pairs(df: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
     """A pair table with one "pair" column ("b200 · fp4 · no spec → mtp") instead of two long config labels A and
     B, and the parts every pair shares lifted out (for the caption)."""
-    from .compare import pair_label
+    from .labels import pair_label
 
     if not {"A", "B"} <= set(df.columns) or df.height == 0:
         return df, []

@@ -32,15 +32,19 @@ when some periods have no date; y = tok/s/GPU or $/M; colour = config label).
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
 import polars as pl
 
+from . import charts, labels
 from .compare import LIKE_FOR_LIKE
 from .display import money
 from .economics import Pricing
-from .iso import LABEL_PARTS, IsoResult, iso_table, label_expr, targets_from
+from .figures import Figure
+from .iso import IsoResult, iso_table, targets_from
+from .labels import LABEL_PARTS, config_label_expr
 from .schema import CURVE_KEY, POINT_KEY
 
 NO_PERIOD = "no date or run id"
@@ -171,7 +175,7 @@ def _labels(configs: pl.DataFrame, key: Sequence[str]) -> pl.DataFrame:
     parts = [c for c in LABEL_PARTS if c in key]
     varying = [c for c in parts if configs[c].n_unique() > 1]
     if varying:
-        lab = label_expr(configs, parts)
+        lab = config_label_expr(configs, parts)
     else:
         fallback = [c for c in ("hardware", "framework", "precision", "spec_method") if c in key] or list(key)[:1]
         lab = pl.concat_str([pl.col(c).cast(pl.String) for c in fallback], separator=" · ")
@@ -398,9 +402,10 @@ METRICS = {"tput": ("tput_per_gpu", "tok/s/GPU"), "cost": ("cost_total", "$/M to
 def chart_frame(res: TrendResult, metric: str = "tput", target: float | None = None,
                 min_periods: int = 1) -> pl.DataFrame:
     """A frame for ``charts.line_chart``: columns x (``date`` when every period is dated, else ``period #`` in
-    run order), y (``tok/s/GPU`` or ``$/M total``), ``config`` (colour), then ``period``, ``image``,
-    ``topology``, ``target tok/s/user`` for tooltips. Only reachable cells; ``target`` picks one target (default:
-    all); ``min_periods``: only configs with a value in at least this many periods (a single point is no trend)."""
+    run order), y (``tok/s/GPU`` or ``$/M total``), ``config`` (colour: the key parts that vary among the configs
+    drawn, in display words), then ``period``, ``image``, ``topology``, ``target tok/s/user`` for tooltips. Only
+    reachable cells; ``target`` picks one target (default: all); ``min_periods``: only configs with a value in at
+    least this many periods (a single point is no trend)."""
     if metric not in METRICS:
         raise ValueError(f"metric must be one of {list(METRICS)}")
     col, name = METRICS[metric]
@@ -409,47 +414,95 @@ def chart_frame(res: TrendResult, metric: str = "tput", target: float | None = N
         t = t.filter((pl.col("target") - float(target)).abs() < 1e-9)
     t = t.filter(pl.col("period").n_unique().over("label", "target") >= min_periods)
     if t.height:  # shorter legend: only the parts that vary among the configs drawn
-        short = _labels(t.select(res.key).unique().sort(res.key, nulls_last=True), res.key)
-        t = t.drop("label").join(short, on=res.key, how="left", nulls_equal=True)
+        cfg = t.select(res.key).unique().sort(res.key, nulls_last=True)
+        short = cfg.with_columns(labels.series_labels(cfg).alias("_series"))
+        if short["_series"].n_unique() < short.height:  # a varying key column outside the label parts
+            short = short.with_columns(_series=_labels(cfg, res.key)["label"])
+        t = t.join(short, on=res.key, how="left", nulls_equal=True).with_columns(pl.col("_series").alias("label"))
     x = pl.col("period_date").alias("date") if res.dated else pl.col("period_index").alias("period #")
     return t.sort("label", "target", "period_index").select(
         x, pl.col(col).alias(name), pl.col("label").alias("config"), "period", "image", "topology",
-        pl.col("target").alias("target tok/s/user"))
+        pl.col("target").alias("target tok/s/user"), *[c for c in res.key if c not in ("image", "topology")])
+
+
+#: at most this many configs in one trend chart (colours in the palette)
+MAX_CHART_CONFIGS = 8
+
+
+def _chart_configs(df: pl.DataFrame, y: str, metric: str, cap: int) -> tuple[pl.DataFrame, str, list[str]]:
+    """The configs a trend chart draws: those measured in the most periods, then the best value in their latest
+    period (highest tok/s/GPU, lowest $/M); the rule line and the configs left out."""
+    last = df.sort("period #" if "period #" in df.columns else "date").group_by("config").agg(
+        pl.len().alias("_n"), pl.col(y).last().alias("_last"))
+    ranked = last.sort(["_n", "_last", "config"], descending=[True, metric == "tput", False])
+    keep = ranked.head(cap)["config"].to_list()
+    rest = ranked.slice(cap)["config"].to_list()
+    best = "highest throughput" if metric == "tput" else "lowest cost"
+    rule = (f"Showing {len(keep)} of {ranked.height} configs: those measured in the most periods, then the {best} "
+            "in their latest period; the others are listed under the chart." if rest else "")
+    return df.filter(pl.col("config").is_in(keep)), rule, rest
 
 
 def line_chart_kwargs(res: TrendResult, metric: str = "tput", target: float | None = None, *,
-                      min_periods: int = 2, title: str | None = None) -> dict[str, Any]:
-    """Keyword arguments for ``charts.line_chart`` (``df``, ``x``, ``y``, ``color``, titles, tooltip, axis type)
-    drawing ``metric`` over time for every config at ``target``."""
-    df = chart_frame(res, metric, target, min_periods)
-    x = df.columns[0]
-    y = df.columns[1]
+                      min_periods: int = 2, title: str | None = None,
+                      max_configs: int = MAX_CHART_CONFIGS) -> dict[str, Any]:
+    """Keyword arguments for ``charts.line_chart`` (``df``, ``x``, ``y``, ``color``, titles, subtitle with what is
+    held constant, source block, tooltip, axis types and formats) drawing ``metric`` over time at ``target``: one
+    marker per measurement with faint connectors, dates with their year, ``$`` on the cost axis, a log axis when
+    values span more than 10×. At most ``max_configs`` configs (the rule is printed on the chart; ``chart_left_out``
+    lists the others)."""
+    full = chart_frame(res, metric, target, min_periods)
+    x, y = full.columns[0], full.columns[1]
+    df, rule, _ = _chart_configs(full, y, metric, max_configs) if full.height else (full, "", [])
     undated = "" if res.dated else " (no dates: periods in run-id order)"
     y_title = ("Throughput per GPU (tok/s/GPU)" if metric == "tput"
-               else f"$ per million total tokens ({res.view})")
+               else f"Cost ($ per million total tokens, GPUs {labels.view_words(res.view)})")
     at = f" at {target:g} tok/s/user" if target is not None else ""
+    vals = df[y].drop_nulls()
+    wide = bool(vals.len()) and float(vals.min()) > 0 and float(vals.max()) / float(vals.min()) > 10
+    pts = res.iso.frontier.filter(pl.col("hardware").is_in(df["hardware"].unique().implode())) \
+        if "hardware" in df.columns else res.iso.frontier
+    held = labels.held_constant(df.select(res.key).unique()) if df.height else ""
     return {
         "df": df, "x": x, "y": y, "color": "config",
         "title": title or (f"{'Throughput per GPU' if metric == 'tput' else 'Cost per million tokens'}{at} "
                            "over time"),
-        "subtitle": "each point: that period's Pareto frontier read at the target" + undated,
+        "subtitle": [held, "Each marker: that period's Pareto frontier read at the target" + undated
+                     + ("; log scale" if wide else "")],
+        "source": labels.source_lines(pts, res.iso.pricing if metric == "cost" else None,
+                                      res.view if metric == "cost" else None, extra=[rule]),
+        "synthetic": res.synthetic,
         "tooltip": ["config", "period", y, "image", "topology"],
-        "x_title": "run date" if res.dated else "period (run order)",
+        "x_title": "Run date" if res.dated else "Period (run order)",
         "y_title": y_title,
         "x_type": "temporal" if res.dated else "ordinal",
-        "log_y": False,
+        "x_format": "%d %b %Y" if res.dated else None,
+        "y_format": "$,.3~r" if metric == "cost" else ",.0f",
+        "log_y": wide,
     }
 
 
-def figures(res: TrendResult, min_periods: int = 2) -> list[tuple[str, dict[str, Any]]]:
-    """(figure name, ``charts.line_chart`` kwargs) for tok/s/GPU and $/M over time at each target; charts with no
-    config measured at that target in at least ``min_periods`` periods are left out (see ``figure_gaps``)."""
+def chart_left_out(res: TrendResult, metric: str = "tput", target: float | None = None, *, min_periods: int = 2,
+                   max_configs: int = MAX_CHART_CONFIGS) -> str | None:
+    """A sentence listing the configs ``line_chart_kwargs`` leaves out of its chart, or None."""
+    full = chart_frame(res, metric, target, min_periods)
+    if not full.height:
+        return None
+    rest = _chart_configs(full, full.columns[1], metric, max_configs)[2]
+    return f"Not drawn ({len(rest)} configs): {'; '.join(rest)}." if rest else None
+
+
+def figures(res: TrendResult, min_periods: int = 2) -> list[tuple[str, Figure]]:
+    """(figure name, figure) for tok/s/GPU and $/M over time at each target; charts with no config measured at
+    that target in at least ``min_periods`` periods are left out (see ``figure_gaps``)."""
     out = []
     for target in res.targets:
         for metric in ("tput", "cost"):
             kw = line_chart_kwargs(res, metric, target, min_periods=min_periods)
             if kw["df"].height:
-                out.append((f"trend_{metric}_{target:g}", kw))
+                out.append((f"trend_{metric}_{target:g}", Figure(
+                    functools.partial(charts.line_chart, **kw),
+                    chart_left_out(res, metric, target, min_periods=min_periods))))
     return out
 
 

@@ -1,0 +1,71 @@
+"""Decision charts build, export (PNG and SVG, light and dark) and draw what they are given."""
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from frontier import breakeven as be
+from frontier import charts, fleet, spread
+from frontier import decision_charts as dc
+from frontier.iso import iso_table
+
+from .test_breakeven import PRICES, _points, frame
+from .test_spread import FACTORS, reruns, sample_points  # noqa: F401  (fixture)
+
+
+def values(spec: dict, layer: dict) -> list[dict]:
+    """A layer's inline rows (Altair moves them to the top-level ``datasets``)."""
+    d = layer.get("data") or spec["data"]  # layers sharing one data source inherit the top-level one
+    return d["values"] if "values" in d else spec["datasets"][d["name"]]
+
+
+@pytest.fixture
+def analysis():
+    pts = frame(_points("M", "b200", "fp4", [20.0, 40.0, 80.0], [4000.0, 3000.0, 1000.0])
+                + _points("M", "h100", "fp8", [30.0, 60.0], [900.0, 300.0]))
+    prices = be.price_table_from_mapping(PRICES, label="prices", as_of="2026-01-01")
+    return pts, be.break_even(pts, "b200/fp4", "h100/fp8", [40.0, 50.0], [prices])
+
+
+def test_cost_ratio_and_breakeven_price_charts(tmp_path, analysis):
+    pts, res = analysis
+    c = be.curves(pts, res, n=9)
+    spec = charts.to_spec(dc.cost_ratio_chart(c, "b200/fp4", "h100/fp8"))
+    assert "break-even" in " ".join(spec["title"]["subtitle"])
+    refs = [layer for layer in spec["layer"] if layer.get("encoding", {}).get("y", {}).get("field") == "ref"]
+    assert len(refs) == 1 and values(spec, refs[0]) == [{"ref": 1.0}]  # the break-even line at 1×
+    bp = dc.breakeven_price_chart(res.by_view.filter(pl.col("target") == 50.0), "b200/fp4", "h100/fp8")
+    bspec = charts.to_spec(bp)
+    line = values(bspec, bspec["layer"][0])
+    tput = res.at_targets.filter(pl.col("target") == 50.0).row(0, named=True)
+    assert line[1]["price_a"] / line[1]["price_b"] == pytest.approx(tput["tput_a"] / tput["tput_b"])
+    markers = {m["view"]: m for m in values(bspec, bspec["layer"][1])}
+    assert markers["spot"]["price_b"] == 1.66 and markers["spot"]["price_a"] == 2.12
+    written = charts.save_figure(bp, "breakeven_price", tmp_path)
+    assert len(written) == 4 and all(p.stat().st_size > 1000 for p in written)
+    with pytest.raises(ValueError, match="one target"):
+        dc.breakeven_price_chart(res.by_view, "b200/fp4", "h100/fp8")
+
+
+def test_payback_heatmap_marks_never(tmp_path):
+    old = fleet.FleetSide("h100/fp8", "h100", "h100", "TP8", 1500.0, 8)
+    new = fleet.FleetSide("b200/fp4", "b200", "b200", "TP1", 10000.0, 1)
+    view = next(v for v in be.price_views([be.price_table_from_mapping(PRICES, label="p", as_of="2026")])
+                if v.view == "on_demand")
+    s = fleet.sensitivity(fleet.Workload(4e9, 50.0, 0.5), old, new, view, 1e5, price_factors=(1.0, 5.0))
+    spec = charts.to_spec(dc.payback_heatmap(s, "b200"))
+    cells = values(spec, spec["layer"][0])
+    assert {c["cell"] for c in cells if c["payback_months"] is None} == {"never"}
+    assert len(charts.save_figure(dc.payback_heatmap(s, "b200"), "payback", tmp_path)) == 4
+
+
+def test_frontier_band_chart(sample_points):  # noqa: F811
+    h100 = sample_points.filter(pl.col("hardware") == "h100")
+    many = reruns(h100, FACTORS)
+    iso = iso_table(h100, [50.0])
+    band = spread.bands(many, n=10)
+    chart = dc.frontier_band_chart(iso.points, iso.frontier, band, title="t")
+    spec = charts.to_spec(chart)
+    area = [layer for layer in spec["layer"] if layer.get("mark", {}).get("type") == "area"]
+    rows = values(spec, area[0]) if len(area) == 1 else []
+    assert len(rows) == band.height > 0 and all(v["hi"] >= v["lo"] for v in rows)

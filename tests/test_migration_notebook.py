@@ -1,0 +1,103 @@
+"""The migration notebook through papermill with params/blackwell_migration.yaml: the published cost table is
+reproduced from its stated inputs, and every table in the summary is recomputed here with the library."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from frontier import breakeven as be
+from frontier import fleet, migration, paths
+from frontier.load import load, matches
+from frontier.report import load_params
+
+from .conftest import MANTILE_RAW, need
+from .test_notebooks import figures_ok, html_outputs, run
+
+
+def test_migration_brief_with_published_params(tmp_path):
+    spec = load_params(paths.ROOT / "params" / "blackwell_migration.yaml")
+    params = spec.per["migration"]
+    s, out, nb = run("migration", tmp_path, **params)
+    assert s["synthetic"] is True
+    for name in ("migration_frontiers", "migration_cost_ratio", "migration_breakeven_price", "migration_payback"):
+        figures_ok(out, name)
+    # the published cost table, from its stated inputs: every figure within its last printed digit
+    assert len(s["published_costs"]) == 6
+    assert all(r["verdict"] == "matches published" for r in s["published_costs"] + s["published_ratios"])
+    b200_spot = next(r for r in s["published_costs"] if r["gpu"] == "b200" and r["view"] == "spot")
+    assert b200_spot["computed"] == pytest.approx(2.12 / (10000 * 3600 / 1e6))
+    # break-even recomputed with the library from the same inputs
+    pts = matches(load(paths.SAMPLE_DIR).points, model=params["model"], isl=1024, osl=1024)
+    sources = migration.pricings(prices=params["prices"], prices_label=params["prices_label"])
+    ref = be.break_even(pts, "b200/fp4", "h100/fp8", params["targets"], sources)
+    got = {(r["target"], r["price_label"]): r for r in s["break_even"]["by_view"]}
+    assert len(got) == ref.by_view.height == 3 * 4  # 3 targets × (costh, costr, on_demand, spot)
+    for r in ref.by_view.iter_rows(named=True):
+        g = got[(r["target"], r["price_label"])]
+        assert g["winner"] == r["winner"]
+        for k in ("cost_a", "cost_b", "cost_ratio", "breakeven_price_a"):
+            assert (g[k] is None) == (r[k] is None) and (r[k] is None or g[k] == pytest.approx(r[k], rel=1e-12))
+    # fleet and payback: GPUs and the payback arithmetic
+    w = fleet.Workload.from_requests(params["requests_per_day"], 1024, 1024, 50.0, params["utilisation"])
+    new, old = fleet.sides_from_break_even(ref, 50.0)
+    for row in s["payback"]:
+        assert row["gpus_old"] == old.gpus(w)[1] and row["gpus_new"] == new.gpus(w)[1]
+        if row["monthly_saving"] > 0:
+            assert row["payback_months"] == pytest.approx(params["migration_cost"] / row["monthly_saving"])
+        else:
+            assert row["payback_months"] is None and row["payback"].startswith("never pays back")
+    assert {r["side"] for r in s["bounds"]} == {"h100/fp8", "b200/fp4"}
+    assert all(r["floor_tok_s_user"] > 0 and r["max_concurrency"] > 0 for r in s["bounds"])
+    assert all(r["spread_note"] == "one run: no spread measured" for r in s["iso_spread"])
+    html = html_outputs(nb)
+    assert "Synthetic data" in html and "matches published" in html and "one run each: no spread measured" in html
+    assert "on_demand · Blackwell migration analysis prices" in html
+
+
+def test_migration_brief_refuses_a_side_without_partner(tmp_path):
+    import papermill as pm
+
+    with pytest.raises(pm.PapermillExecutionError, match="no like-for-like partner"):
+        run("migration", tmp_path, side_new="mi355x/fp4")
+
+
+def test_migration_brief_on_real_reruns(tmp_path):
+    raw = need(MANTILE_RAW)
+    s, out, nb = run("migration", tmp_path, data_paths=[str(raw)], model="DeepSeek-R1-0528", side_old="h200/fp8",
+                     side_new="b200/fp4", targets=[50.0, 70.0], workload_target=50.0)
+    assert s["synthetic"] is False
+    figures_ok(out, "migration_frontiers")
+    several = [r for r in s["iso_spread"] if r["runs"] and r["runs"] > 1 and r["runs_reaching"]]
+    assert several and all(r["tput_per_gpu_min"] <= r["tput_per_gpu_median"] <= r["tput_per_gpu_max"]
+                           for r in several)
+    ratio = next(r for r in s["throughput_ratio"] if r["target"] == 50.0)
+    assert ratio["new ÷ old, over runs"].endswith(" runs)") and "–" in ratio["new ÷ old, over runs"]
+    assert "Shaded: min–max over runs" in html_outputs(nb)
+
+
+def test_migration_brief_skips_fleet_when_a_side_cannot_serve_the_target(tmp_path):
+    # the sample's Llama B200 frontier starts above 30 tok/s/user: no fleet there, said so, and the brief still builds
+    s, out, _ = run("migration", tmp_path, workload_target=30.0, targets=[30.0, 50.0])
+    assert s["fleet"] is None and s["payback"] is None and s["sensitivity"] is None
+    assert any(n.startswith("Fleet cost and payback are skipped: at 30 tok/s/user unreachable by b200/fp4")
+               for n in s["notes"])
+    assert {r["gpus"] for r in s["bounds"]} == {1}
+    figures_ok(out, "migration_cost_ratio")
+    figures_ok(out, "migration_breakeven_price")  # drawn at 50, the first target both sides reach
+
+
+def test_migration_report_with_command_line_parameters(tmp_path, capsys):
+    from frontier import cli
+
+    out = tmp_path / "reports"
+    rc = cli.main(["report", "migration", "-p", "side_old", "h200/fp8", "-p", "side_new", "b200/fp4",
+                   "-p", "migration_cost", "100000", "-p", "payback_view", "spot",
+                   "-y", "prices: {h200: {spot: 1.92}, b200: {spot: 2.12}}", "-y", "prices_as_of: '2026-01-01'",
+                   "--out", str(out)])
+    assert rc == 0, capsys.readouterr()
+    s = json.loads((out / "migration" / "summary.json").read_text())
+    spot = [r for r in s["payback"] if r["view"] == "spot"]
+    assert len(spot) == 1 and spot[0]["migration_cost"] == 100000.0
+    assert "dated 2026-01-01" in spot[0]["price_label"]
+    assert s["parameters"]["side_old"] == "h200/fp8" and (out / "migration" / "index.html").is_file()
