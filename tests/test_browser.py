@@ -86,14 +86,7 @@ def test_report_reads_cleanly_in_a_browser(browser, built, name):
     assert "Synthetic data" in facts["text"]
 
 
-# Legend labels these charts cut today: their legends still name what every series shares (model, ISL/OSL,
-# "(synthetic)"). strict: once the legends name only what varies, the mark must go.
-LEGENDS_CUT_TODAY = {"explore", "mtp_delta", "precision_comparison"}
-
-
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="legend names what every series shares"))
-    if n in LEGENDS_CUT_TODAY else n for n in _reports()])
+@pytest.mark.parametrize("name", _reports())
 def test_no_chart_legend_label_is_cut(browser, built, name):
     browser.open((built / name / "index.html").as_uri())
     legend = browser.evaluate(PAGE_FACTS)["legend"]
