@@ -30,8 +30,8 @@ def cost_ratio_chart(curves: pl.DataFrame, side_a: str, side_b: str, *, title: s
 
 
 def breakeven_price_chart(by_view: pl.DataFrame, side_a: str, side_b: str, *, title: str | None = None,
-                          subtitle: str | None = None, theme: Theme = "light", width: int = 640,
-                          height: int = 400) -> alt.TopLevelMixin:
+                          subtitle: str | None = None, source: Sequence[str] | None = None, synthetic: bool = False,
+                          theme: Theme = "light", width: int = 640, height: int = 400) -> alt.TopLevelMixin:
     """Break-even $/GPU-hour of side A against side B's $/GPU-hour at one target (a line through the origin with
     slope tok/s/GPU A ÷ B), and each price view's actual (B price, A price) as a labelled marker: markers below the
     line are views where A is cheaper per token."""
@@ -67,14 +67,15 @@ def breakeven_price_chart(by_view: pl.DataFrame, side_a: str, side_b: str, *, ti
     return charts._finish(
         chart, theme=theme, title=title or f"Break-even price of {side_a} against {side_b} at {t:g} tok/s/user",
         subtitle=subtitle or f"Markers below the line: {side_a} is cheaper per token at that view's prices.",
-        width=width, height=height)
+        width=width, height=height, source=source, synthetic=synthetic)
 
 
 INKS = ["#8c959f", "#ffffff", "#1f2328"]  # heatmap text: "never" cells, dark cells, light cells
 
 
 def payback_heatmap(sens: pl.DataFrame, new_gpu: str, *, title: str | None = None, subtitle: str | None = None,
-                    theme: Theme = "light", width: int = 480, height: int = 260) -> alt.TopLevelMixin:
+                    source: Sequence[str] | None = None, synthetic: bool = False, theme: Theme = "light",
+                    width: int = 480, height: int = 260) -> alt.TopLevelMixin:
     """Months to pay back by utilisation (rows) and the new side's $/GPU-hour (columns); "never" cells left
     uncoloured."""
     charts._check_theme(theme)
@@ -104,7 +105,7 @@ def payback_heatmap(sens: pl.DataFrame, new_gpu: str, *, title: str | None = Non
     text = base.mark_text(fontSize=12).encode(x=x, y=y, text="cell:N", color=alt.Color(
         "ink:N", scale=alt.Scale(domain=INKS, range=INKS), legend=None))
     return charts._finish(alt.layer(rect, text), theme=theme, title=title or "Months to pay back the migration",
-                          subtitle=subtitle, width=width, height=height)
+                          subtitle=subtitle, width=width, height=height, source=source, synthetic=synthetic)
 
 
 def frontier_band_chart(points: Any | None, frontier: Any | None, band: pl.DataFrame, *,

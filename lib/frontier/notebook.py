@@ -40,7 +40,7 @@ class ParameterError(ValueError):
 
 def check_params(values: Mapping[str, Any], types: Mapping[str, Any]) -> dict[str, Any]:
     """Validate (and gently coerce) notebook parameters: ``types`` maps name → int, float, str, bool,
-    list[float], list[str], list[int] or a tuple of allowed strings. Raises ParameterError naming the parameter."""
+    list[float], list[str], list[int], dict or a tuple of allowed strings. Raises ParameterError naming the parameter."""
     out: dict[str, Any] = {}
     for name, want in types.items():
         v = values.get(name)
@@ -89,6 +89,12 @@ def _coerce(v: Any, want: Any) -> Any:
         if not isinstance(v, (str, int, float)):
             raise TypeError("must be text")
         return str(v)
+    if want is dict:  # a mapping from a parameter file, e.g. an inline price table
+        if v is None:
+            return {}
+        if not isinstance(v, Mapping):
+            raise TypeError("must be a mapping")
+        return dict(v)
     raise TypeError(f"unsupported parameter type {want}")
 
 
