@@ -12,8 +12,8 @@ import json
 import os
 import struct
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 GOOD_CONCS = (4, 8, 16)
 RAW_NAME = "kimik2.5_1k1k_int4_vllm_tp{tp}-ep1-dpafalse_disagg-false_spec-none_conc8_h200-x.json"
@@ -183,6 +183,16 @@ def zip_unsupported_method(d: Path) -> str:
     return "compression method"
 
 
+def zip_lying_size(d: Path) -> str:
+    """A member whose header declares 10 bytes but holds more: read only as far as declared, then refused."""
+    data = bytearray(_zip_bytes({"agg_bmk.json": _member()}))
+    local, central = data.find(b"PK\x03\x04"), data.find(b"PK\x01\x02")
+    struct.pack_into("<I", data, local + 22, 10)
+    struct.pack_into("<I", data, central + 24, 10)
+    (d / "liar.zip").write_bytes(bytes(data))
+    return "corrupt zip member"
+
+
 def zip_symlink_member(d: Path) -> str:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
@@ -229,6 +239,13 @@ def lone_surrogate(d: Path) -> str:
     text = json.dumps([agg_row(conc=32, hw="b200\ud800"), agg_row(conc=64, tput_per_gpu=float("nan"))])
     (d / "surrogate.json").write_text(text)
     return "invalid Unicode"
+
+
+def many_tiny_objects(d: Path) -> str:
+    """4 MB of empty objects: 1.4 million Python dicts if parsed, past the container limit."""
+    n = 1_400_000
+    (d / "tiny.json").write_bytes(b"[" + b"{}," * (n - 1) + b"{}]")
+    return "objects and arrays to read whole"
 
 
 def long_line_medium(d: Path) -> str:
@@ -302,6 +319,12 @@ def fifo(d: Path) -> str:
     return "not a regular file"
 
 
+def fifo_matched_by_glob(d: Path) -> str:
+    """A FIFO named like data, reached through a glob (the tests load ``folder/*.json`` too)."""
+    os.mkfifo(d / "zz.json")
+    return "not a regular file"
+
+
 def dangling_symlink(d: Path) -> str:
     os.symlink(d / "gone.json", d / "dangling.json")
     return "dangling"
@@ -335,11 +358,11 @@ def non_utf8_name(d: Path) -> str:
 CASES: dict[str, Callable[[Path], str | None]] = {f.__name__: f for f in (
     json_deep_file, json_deep_value, json_deep_api_row, json_deep_run_json, folders_deep, zips_deep,
     int_beyond_64_bits, tp_2_pow_31, tp_in_file_name, tp_zero_in_file_name, run_json_big_int, huge_ms_values,
-    zip_encrypted, zip_corrupt_deflate, zip_unsupported_method, zip_symlink_member, zip_many_members,
-    zip_bomb_small, zip_bomb_big, lone_surrogate, long_line_medium, long_line_1gib, long_agg_row_1gib,
-    csv_concurrency_4_5,
-    duplicate_keys, unreadable_subfolder, hidden_files, fifo, dangling_symlink, symlink_to_a_listed_file,
-    symlink_loops, escape_sequence_name, non_utf8_name,
+    zip_encrypted, zip_corrupt_deflate, zip_unsupported_method, zip_lying_size, zip_symlink_member, zip_many_members,
+    zip_bomb_small, zip_bomb_big, lone_surrogate, many_tiny_objects, long_line_medium, long_line_1gib,
+    long_agg_row_1gib, csv_concurrency_4_5, duplicate_keys, unreadable_subfolder, hidden_files, fifo,
+    fifo_matched_by_glob, dangling_symlink, symlink_to_a_listed_file, symlink_loops, escape_sequence_name,
+    non_utf8_name,
 )}
 SLOW = ("zip_bomb_big", "long_line_1gib", "long_agg_row_1gib")
 

@@ -8,7 +8,6 @@ import shutil
 
 import polars as pl
 import pytest
-
 from frontier import cache as cache_mod
 from frontier.load import load
 
@@ -40,7 +39,8 @@ def test_cache_hit_and_invalidation(tmp_path):
 
 def test_content_changed_with_size_and_mtime_preserved_is_not_served_stale(tmp_path, monkeypatch):
     """What ``cp -p``, ``rsync -t``, ``tar`` and ``unzip`` do: new bytes, same size, the old mtime restored."""
-    monkeypatch.setattr(cache_mod, "RACY_NS", 0)  # trust memos at once, so only the signature can save us
+    monkeypatch.setattr(cache_mod, "RACY_NS", -(10**12))  # trust memos at once, so only the signature can save us
+    monkeypatch.setattr(cache_mod, "RACY_COARSE_NS", -(10**12))
     src = tmp_path / "in"
     src.mkdir()
     f = src / "agg_bmk.json"
@@ -65,7 +65,8 @@ def test_content_changed_with_size_and_mtime_preserved_is_not_served_stale(tmp_p
 
 
 def test_unchanged_files_are_not_hashed_again(tmp_path, monkeypatch):
-    monkeypatch.setattr(cache_mod, "RACY_NS", 0)
+    monkeypatch.setattr(cache_mod, "RACY_NS", -(10**12))
+    monkeypatch.setattr(cache_mod, "RACY_COARSE_NS", -(10**12))
     files = []
     for i in range(5):
         p = tmp_path / f"f{i}.json"
@@ -87,7 +88,10 @@ def test_unchanged_files_are_not_hashed_again(tmp_path, monkeypatch):
 
 
 def test_a_memo_taken_right_after_a_change_is_not_trusted(tmp_path, monkeypatch):
-    """Coarse file-system clocks: a file changed within RACY_NS of being hashed is hashed again."""
+    """Two changes within one timestamp tick look alike: a file changed within RACY_NS of being hashed is hashed
+    again. (The window is widened here so a slow machine cannot make the test pass for the wrong reason.)"""
+    monkeypatch.setattr(cache_mod, "RACY_NS", 10_000_000_000)
+    monkeypatch.setattr(cache_mod, "RACY_COARSE_NS", 10_000_000_000)
     p = tmp_path / "f.json"
     p.write_text("[1]")
     calls = []
@@ -280,13 +284,12 @@ def _writer(args):
     frame = pl.DataFrame({"a": list(range(2000))}, schema={"a": pl.Int64})
     ok = 0
     for i in range(n):
-        key = f"{i % 3:032x}"  # writers race on the same three keys
+        key = f"{i % 5:032x}"  # writers race on the same five keys
         cache_mod.put(key, frame, {"rows": 2000}, cache_dir, max_entries=2)
         hit = cache_mod.get(key, cache_dir)
-        if hit is not None:
+        if hit is not None:  # a miss is allowed (another writer evicted it); a wrong or partial entry is not
             assert hit[0].height == 2000 and hit[1] == {"rows": 2000}
             ok += 1
-        cache_mod.content_hashes([cache_dir / "x"] if (cache_dir / "x").exists() else [], cache_dir)
     return ok
 
 
@@ -296,8 +299,45 @@ def test_concurrent_writers_never_expose_a_half_written_entry(tmp_path):
         results = pool.map(_writer, [(tmp_path, 15)] * 3)
     assert sum(results) > 0
     for js in tmp_path.glob("load-*.json"):
-        key = js.name[5:-5]
-        points, report = cache_mod.get(key, tmp_path)
-        assert points.height == 2000
-    assert len(list(tmp_path.glob("load-*.json"))) <= 2
+        hit = cache_mod.get(js.name[5:-5], tmp_path)
+        assert hit is None or (hit[0].height == 2000 and hit[1] == {"rows": 2000})
+    # each writer evicts down to 2 after its own write; the last evictions may race with the others' writes
+    assert len(list(tmp_path.glob("load-*.json"))) <= 2 + 2
     assert not list(tmp_path.glob(".tmp-*"))
+
+
+@pytest.mark.parametrize("damage", ["rows", "files", "counts"])
+def test_load_with_a_damaged_but_parseable_report_in_the_cache_reloads(tmp_path, damage):
+    """A ``load-*.json`` that parses but does not describe a load is a miss with a note in the load report."""
+    src = tmp_path / "a.json"
+    _sweep(src)
+    cache = tmp_path / "processed"
+    load(src, cache_dir=cache)
+    (js,) = cache.glob("load-*.json")
+    env = json.loads(js.read_text())
+    if damage == "rows":
+        env["report"]["rows_read"] = "many"
+    elif damage == "files":
+        env["report"]["files"] = [{"oops": 1}]
+    else:
+        env["report"]["rows_loaded"] += 1
+    js.write_text(json.dumps(env))
+    res = load(src, cache_dir=cache)
+    assert not res.report.from_cache and res.points.height == 2
+    assert any("cache" in n for n in res.report.notes), res.report.notes
+    assert "note: cache" in res.report.summary()
+
+
+def test_a_run_json_above_a_named_file_is_part_of_the_key(tmp_path):
+    """A file given by name takes its run id from a run.json above it: changing that sidecar is a miss."""
+    run = tmp_path / "run_7"
+    run.mkdir()
+    (run / "run.json").write_text(json.dumps({"run_id": 7, "date": "2026-01-01"}))
+    f = run / "agg_bmk.json"
+    _sweep(f)
+    cache = tmp_path / "processed"
+    assert load(f, cache_dir=cache).points["run_id"].unique().to_list() == [7]
+    assert load(f, cache_dir=cache).report.from_cache
+    (run / "run.json").write_text(json.dumps({"run_id": 8, "date": "2026-01-02"}))
+    again = load(f, cache_dir=cache)
+    assert not again.report.from_cache and again.points["run_id"].unique().to_list() == [8]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import math
 import re
 import struct
 import subprocess
@@ -402,3 +403,34 @@ def test_provider_margin_chart_names_each_provider_with_price_and_cost():
     assert [r["label"] for r in _rows(spec, text)] == prov["label"].to_list()
     lo, hi = spec["layer"][0]["encoding"]["y"]["scale"]["domain"]
     assert 0.05 < lo < 0.1 and 3.0 < hi < 6.0  # log axis fitted to costs and prices
+
+
+def test_provider_labels_do_not_overlap():
+    curves = pl.DataFrame({"median_intvty": [10.0, 500.0], "cost_per_m_total": [0.01, 1.0], "label": ["a", "a"]})
+    n = 6
+    prov = pl.DataFrame({"provider": [f"p{i}" for i in range(n)], "speed": [50.0 + i for i in range(n)],
+                         "price": [0.3] * n, "cost": [0.01] * n,
+                         "label": [f"p{i} $0.3 · cost $0.01" for i in range(n)]})
+    spec = charts.margin_chart(curves, prov).to_dict()
+    rows = _rows(spec, next(lay for lay in spec["layer"] if lay["mark"]["type"] == "text"))
+    ylo, yhi = (math.log10(v) for v in spec["layer"][0]["encoding"]["y"]["scale"]["domain"])
+    xlo, xhi = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
+    boxes = []
+    for r in rows:
+        y = 400 * (1 - (math.log10(r["_y_label"]) - ylo) / (yhi - ylo))
+        x0 = 640 * (r["_x_label"] - xlo) / (xhi - xlo) + 9
+        boxes.append((x0, x0 + len(r["label"]) * 6.2, y))
+    for i, (a0, a1, ay) in enumerate(boxes):
+        for b0, b1, by in boxes[i + 1:]:
+            assert not (a0 < b1 and b0 < a1 and abs(ay - by) < 13 - 1e-6), (boxes, i)
+    # every label starts right of every marker it would otherwise cover
+    marks = [640 * (s - xlo) / (xhi - xlo) for s in prov["speed"]]
+    assert all(x0 > max(m for m in marks if m < x0 + 1) for x0, _, _ in boxes)
+
+
+def test_source_line_names_runs_when_dates_are_missing():
+    pts = pl.DataFrame({"synthetic": [False] * 3, "source_format": ["agg_bmk"] * 3, "date": [None] * 3,
+                        "run_id": [20737128080, 20662362255, 20662362255]},
+                       schema_overrides={"date": pl.Date})
+    assert labels.data_line(pts) == ("Data: InferenceX (SemiAnalysis) sweep results, CI runs 20662362255, "
+                                     "20737128080 (dates not recorded)")

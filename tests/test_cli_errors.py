@@ -159,3 +159,17 @@ def test_iso_bad_price_tables(content, message, tmp_path, capsys, no_cache):
 def test_iso_price_table_that_is_a_folder(tmp_path, capsys, no_cache):
     rc = cli.main(iso_argv("--prices", str(tmp_path)))
     assert rc == 2 and "is not a file" in capsys.readouterr().err
+
+
+def test_iso_prints_names_from_data_terminal_safe(tmp_path, capsys, no_cache):
+    rows = [{"hw": "b200\x1b]0;owned\x07-trt", "conc": conc, "model": "deepseek-ai/DeepSeek-R1-0528",
+             "infmax_model_prefix": "dsr1", "framework": "trt\x1b[2J", "precision": "fp4", "isl": 1024, "osl": 1024,
+             "tp": 8, "ep": 1, "tput_per_gpu": tput, "output_tput_per_gpu": tput / 2, "input_tput_per_gpu": tput / 2,
+             "median_tpot": tpot, "median_intvty": 1 / tpot}
+            for conc, tput, tpot in ((4, 400.0, 0.01), (16, 1200.0, 0.016), (64, 2800.0, 0.03))]
+    (tmp_path / "agg_bmk.json").write_text(json.dumps(rows))
+    rc = cli.main(["iso", str(tmp_path), "--model", "DeepSeek*", "--isl", "1024", "--osl", "1024", "--no-cache",
+                   "--targets", "50"])
+    out = capsys.readouterr().out
+    assert rc == 0 and "\\x1b]0;owned\\x07" in out
+    assert "\x1b" not in out and "\x07" not in out

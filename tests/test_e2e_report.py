@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 from frontier import paths
 from frontier.report import check_offline
@@ -15,7 +14,7 @@ from .test_report import _img_alts
 
 def report(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "frontier.cli", "report", *args], capture_output=True, text=True,
-                          cwd=paths.ROOT, timeout=1200)
+                          cwd=paths.ROOT, timeout=1200, check=False)
 
 
 def test_report_command_end_to_end(tmp_path):
@@ -38,6 +37,16 @@ def test_report_command_end_to_end(tmp_path):
         assert run["status"] == "ok"
         assert list((out / name / "figures").glob("*-dark.png")), name
         assert name in index
+        # the page ends with its content (no repr of a returned value) and is titled for a reader
+        assert "PosixPath(" not in html and "Path('" not in html, name
+        summary = json.loads((out / name / "summary.json").read_text())
+        title = html[html.index("<title>") + 7: html.index("</title>")]
+        assert title.startswith(summary["title"]) and title.endswith("(synthetic data)") and title != name, title
+        assert run["synthetic"] is True and run["title"] == summary["title"]
+        assert run["thumbnail"] == "thumbnail.png", (name, run["warnings"])
+        assert (out / name / "thumbnail.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert f'src="{name}/thumbnail.png"' in index
+    assert index.count('class="synthetic"') == len(names)
     assert check_offline(out / "index.html") == []
 
     # a notebook that fails: failure report, non-zero exit, the good report kept, the other report still built
@@ -58,7 +67,7 @@ def test_hostile_strings_in_artifacts_are_escaped(tmp_path):
     data.mkdir()
     evil = "<script>alert(1)</script>"
     rows = [agg_row(conc=c, tput_per_gpu=8000.0 / (i + 1), median_tpot=0.008 * (i + 1), median_intvty=125.0 / (i + 1),
-                    infmax_model_prefix=evil, model=evil, image=f'"><img src=x onerror=alert(2)>')
+                    infmax_model_prefix=evil, model=evil, image='"><img src=x onerror=alert(2)>')
             for i, c in enumerate((4, 8, 16, 32))]
     (data / "agg_bmk.json").write_text(json.dumps(rows))
     out = tmp_path / "reports"

@@ -114,7 +114,8 @@ def test_price_table_power_comes_from_its_own_kw_or_the_table_version_in_use(tmp
     pr = E.Pricing.from_table(own, version="v0")
     kw = dict(pr.table.select("gpu", "kw").iter_rows())
     assert kw == {"b200": 1.5, "h100": 1.73}  # its own kW where given, else the chosen table's
-    assert pr.power == f"kw column of {own} (dated 2026-10-01) where given, else dashboard GPU table v0 (in force 2025-01-01 to 2026-07-13)"
+    assert pr.power == (f"kw column of {own} (dated 2026-10-01) where given, "
+                        "else dashboard GPU table v0 (in force 2025-01-01 to 2026-07-13)")
     assert pr.label == f"{own} (dated 2026-10-01)" and pr.views == ("on_demand",)
     pts = pl.DataFrame({"hardware": ["b200"], "tput_per_gpu": [1000.0], "input_tput_per_gpu": [1.0],
                         "output_tput_per_gpu": [1.0]})

@@ -13,6 +13,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 try:  # tests/ as a package (tests/__init__.py) or as a plain folder on sys.path
     from tests.api_server import FixtureAPIServer
@@ -200,7 +202,7 @@ def test_offline_without_cache_is_a_clear_error(dead_url, tmp_path):
         fetch_endpoint("benchmarks", {"model": MODEL}, base_url=dead_url, cache_dir=tmp_path / "api",
                        **{**FAST, "retries": 1})
     msg = str(ei.value)
-    assert msg.startswith(f"cannot reach {dead_url}benchmarks?model=DeepSeek-R1-0528: ")
+    assert msg.startswith(f"could not fetch {dead_url}benchmarks?model=DeepSeek-R1-0528: ")
     assert "no cached copy under" in msg and "after 2 attempts" in msg
     assert files_under(tmp_path) == []
     with pytest.raises(FetchError, match="offline and no cached copy"):
@@ -228,8 +230,8 @@ def test_newest_intact_cached_copy_wins(server, tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     "actions,attempts",
     [
-        ((("slow", 0.05),), 1),  # slow but within the timeout
-        ((("slow", 0.8),), 2),  # longer than the client timeout: retried
+        ((("slow", 0.05),), 1),  # slow but within the deadline
+        ((("slow", 2.5),), 2),  # longer than the deadline: retried
         ((500,), 2),
         ((503, 429), 3),
         (("truncate",), 2),  # Content-Length larger than the bytes sent
@@ -240,7 +242,7 @@ def test_newest_intact_cached_copy_wins(server, tmp_path, monkeypatch):
 def test_transient_failures_are_retried(server, tmp_path, actions, attempts):
     server.script("benchmarks/history", *actions)
     res = fetch_endpoint("benchmarks/history", {"model": MODEL, "isl": 1024, "osl": 1024}, base_url=server.base_url,
-                         cache_dir=tmp_path, **{**FAST, "timeout": 0.3})
+                         cache_dir=tmp_path, **{**FAST, "timeout": 2.0})  # 2 s: a loaded machine sends the body in time
     assert not res.from_cache
     assert res.path.read_bytes() == route_body("benchmarks/history")
     assert json.loads(res.meta_path.read_text())["attempts"] == attempts
@@ -331,7 +333,7 @@ def test_cli_failure_exit_codes(dead_url, tmp_path, capsys):
                      "--retries", "0"])
     assert rc == 1
     err = capsys.readouterr().err
-    assert "cannot reach" in err and "no cached copy under" in err
+    assert "could not fetch" in err and "no cached copy under" in err
     assert main_fetch([]) == 2  # neither --model nor --run
     assert main_fetch(["--model", MODEL, "--date", "June 1st", "--base-url", dead_url, "--out", str(tmp_path)]) == 1
     assert "invalid date" in capsys.readouterr().err
@@ -652,10 +654,10 @@ def test_body_larger_than_the_limit_is_refused(server, tmp_path):
     assert files_under(tmp_path) == []
 
 
-def test_deeply_nested_json_is_a_clear_error(server, tmp_path):
-    depth = 100_000
+@pytest.mark.parametrize("depth", [65, 100_000])  # past the loader's limit; past the parser's recursion limit
+def test_deeply_nested_json_is_a_clear_error(server, tmp_path, depth):
     server.script("availability", ("raw", b"[" * depth + b"]" * depth, None))
-    with pytest.raises(FetchError, match=r"nested more deeply than the parser allows.*not retried"):
+    with pytest.raises(FetchError, match=r"nested deeper than 64 levels \(the loader.s limit\); refused.*not retried"):
         fetch_endpoint("availability", None, base_url=server.base_url, cache_dir=tmp_path, **FAST)
     assert files_under(tmp_path) == []
 
@@ -697,7 +699,7 @@ def test_concatenated_gzip_members_are_decoded(server, tmp_path):
 @pytest.mark.parametrize("action,message", [
     (("drip", 0.05), "overall deadline"),
     (("raw", _gzip_bomb(64 * 1024**2), "gzip"), "inflates to more than"),
-    (("raw", b"{\"a\":" * 50_000 + b"1" + b"}" * 50_000, None), "nested more deeply"),
+    (("raw", b"{\"a\":" * 50_000 + b"1" + b"}" * 50_000, None), "nested deeper than 64 levels"),
 ])
 def test_cli_hostile_server_gives_a_message_not_a_traceback(server, tmp_path, capsys, action, message):
     server.script("availability", action)
@@ -718,7 +720,7 @@ def _zip_run(tmp_path: Path, members: dict[str, bytes]) -> Path:
 
 
 @pytest.mark.parametrize("members,message", [
-    ({"big.json": b"0" * 300_000}, r"declares 300,000 bytes \(limit 200,000 per member\)"),
+    ({"big.json": b"0" * 300_000}, r"member .big.json.: zip member inflates to 300,000 bytes \(limit 200,000\)"),
     ({f"m{i}.json": b"0" * 150_000 for i in range(3)}, r"expands to 450000 bytes \(limit 400000\)"),
     ({f"m{i}.json": b"[]" for i in range(12)}, r"12 members \(limit 10\)"),
 ])
@@ -779,3 +781,45 @@ def test_printed_file_names_cannot_reach_the_terminal_raw(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "agg_\\x1b]0;owned\\x07\\x1b[2J\\u202eevil.json" in out
     assert not any(c in out for c in "\x1b\x07\u202e")
+
+
+def test_cli_redirect_elsewhere_is_a_message(server, tmp_path, capsys):
+    server.script("availability", ("redirect", "http://127.0.0.2:9/\x1b[2Javailability"))
+    rc = main_fetch(["--model", MODEL, "--availability", "--base-url", server.base_url, "--out", str(tmp_path),
+                     "--min-interval", "0", "--retries", "0"])
+    err = capsys.readouterr().err
+    assert rc == 1 and "refused: only 127.0.0.1:" in err and "Traceback" not in err
+    assert "\x1b" not in err
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# bounded fuzz: whatever the server sends, fetch returns a result or raises FetchError with a message
+
+JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=4),
+    max_leaves=30,
+)
+BODIES = st.one_of(
+    st.binary(max_size=300),
+    JSONISH.map(lambda v: json.dumps(v).encode()),
+    st.integers(min_value=1, max_value=400).map(lambda d: b"[" * d + b"]" * d),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=BODIES, gzipped=st.booleans(), cut=st.integers(min_value=0, max_value=50))
+def test_fuzz_fetch_any_body(server, tmp_path, body, gzipped, cut):
+    wire = gzip.compress(body) if gzipped else body
+    wire = wire[: len(wire) - cut] if cut < len(wire) // 2 else wire  # sometimes a damaged tail
+    server.script("evaluations", ("raw", wire, "gzip" if gzipped else None))
+    try:
+        res = fetch_endpoint("evaluations", {}, base_url=server.base_url, cache_dir=tmp_path, refresh=True,
+                             **{**FAST, "retries": 0})  # refresh: never an earlier example's cached copy
+    except FetchError as e:
+        assert f"{server.base_url}evaluations: " in str(e)  # the message names the URL and the reason
+    else:  # accepted: the complete, decoded body is cached with its hash, and it is JSON
+        stored = res.path.read_bytes()
+        assert stored == (gzip.decompress(wire) if gzipped else wire)
+        assert res.sha256 == hashlib.sha256(stored).hexdigest()
+        json.loads(stored)

@@ -4,16 +4,44 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
-
+import pytest
 from frontier.fetch import fetch_model, fetch_run
 from frontier.iso import iso_table
 from frontier.load import load
 
-from .test_fetch import FAST, HAVE_RECORDED, MODEL, RUN_ID, make_artifacts, make_gh, server  # noqa: F401
+from . import api_responses
+from .api_server import FixtureAPIServer
+from .test_fetch import (
+    API_FIXTURES,
+    FAST,
+    HAVE_RECORDED,
+    MODEL,
+    ROUTE_FILES,
+    RUN_ID,
+    make_artifacts,
+    make_gh,
+)
 
 
-def test_fetched_api_responses_load_and_price(server, tmp_path):  # noqa: F811
-    results = fetch_model(MODEL, base_url=server.base_url, cache_dir=tmp_path / "api",
+@pytest.fixture(params=["made-by-code", "recorded"])
+def api(request):
+    """The API on 127.0.0.1: responses made by code in the API's shape (every clone), or the real recorded
+    responses in ../shared/data (skipped when absent)."""
+    if request.param == "recorded":
+        if not HAVE_RECORDED:
+            pytest.skip(f"recorded API responses not found at {API_FIXTURES} (../shared/data absent)")
+        routes = {route: API_FIXTURES / name for route, name in ROUTE_FILES.items()}
+    else:
+        routes = api_responses.routes()
+    srv = FixtureAPIServer(routes).start()
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+def test_fetched_api_responses_load_and_price(api, tmp_path):
+    results = fetch_model(MODEL, base_url=api.base_url, cache_dir=tmp_path / "api",
                           isl_osl=((1024, 1024),), **FAST)
     assert {r.endpoint for r in results} >= {"benchmarks", "benchmarks/history", "evaluations"}
     res = load(tmp_path / "api", cache=False, keep="all")
@@ -26,10 +54,10 @@ def test_fetched_api_responses_load_and_price(server, tmp_path):  # noqa: F811
     assert res.points.height > 0 and not res.synthetic
     assert set(res.points["source_format"]) == {"api"}
     assert res.points["date"].null_count() == 0
-    if HAVE_RECORDED:
-        one = res.points.filter((pl.col("isl") == 1024) & (pl.col("osl") == 1024))
-        iso = iso_table(one, [30.0, 50.0])
-        assert iso.table["tput_per_gpu"].drop_nulls().len() > 0
+    one = res.points.filter((pl.col("isl") == 1024) & (pl.col("osl") == 1024))
+    assert "DeepSeek-R1-0528" in set(one["model"])
+    iso = iso_table(one, [30.0, 50.0])
+    assert iso.table["tput_per_gpu"].drop_nulls().len() > 0
 
 
 def test_downloaded_run_loads_with_its_date(tmp_path):

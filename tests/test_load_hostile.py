@@ -13,15 +13,25 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from frontier.fsutil import safe_for_terminal as printable
+from frontier.load import LoadError, load
+from frontier.safety import path_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from frontier.load import LoadError, load
-from frontier.fsutil import safe_for_terminal as printable
-from frontier.safety import path_text
-
-from .hostile_inputs import (CASES, ESCAPE_NAME, GOOD_CONCS, SLOW, agg_row, api_row, build_case, raw_client,
-                             remove_tree, walk_entries, write_good)
+from .hostile_inputs import (
+    CASES,
+    ESCAPE_NAME,
+    GOOD_CONCS,
+    SLOW,
+    agg_row,
+    api_row,
+    build_case,
+    raw_client,
+    remove_tree,
+    walk_entries,
+    write_good,
+)
 
 FOLDER_REASONS = ("folder", "hidden", "symbolic link")
 
@@ -100,6 +110,14 @@ def test_values_that_do_not_fit_are_skipped_not_nulled(tmp_path):
     assert 32 in res.points["conc"].to_list()  # big.json's other row
 
 
+def test_a_run_id_past_64_bits_in_a_run_url_is_skipped_not_nulled(tmp_path):
+    rows = [api_row(run_url="https://github.com/o/r/actions/runs/" + "9" * 25), api_row(conc=8, run_url="/runs/12")]
+    (tmp_path / "api.json").write_text(json.dumps(rows))
+    res = load(tmp_path / "api.json", cache=False)
+    assert res.points["run_id"].to_list() == [12]
+    assert [(s.row, s.reason) for s in res.report.skips] == [(0, "value out of range for field: run_url")]
+
+
 def test_csv_concurrency_4_5_does_not_replace_the_real_row(tmp_path):
     build_case("csv_concurrency_4_5", tmp_path)
     res = load(tmp_path / "export.csv", cache=False)
@@ -127,9 +145,69 @@ def test_api_row_with_duplicate_keys_reads_the_first(tmp_path):
     assert slow.points["conc"].to_list() == [4]
 
 
+def test_archive_inflated_total_is_bounded(tmp_path, monkeypatch):
+    """Members are counted against the archive's budget as they are inflated; past it the rest are skipped."""
+    import frontier.load.archives as archives
+
+    monkeypatch.setattr(archives, "MAX_INFLATED_BYTES", 1 << 20)
+    rows = [json.dumps([agg_row(conc=c, image="x" * (400 << 10))]).encode() for c in (32, 64, 128)]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as zf:
+        for i, data in enumerate(rows):
+            zf.writestr(f"m{i}.json", data)
+    (tmp_path / "three.zip").write_bytes(buf.getvalue())
+    res = load(tmp_path / "three.zip", cache=False)
+    assert sorted(res.points["conc"].to_list()) == [32, 64]
+    assert [(s.file.rsplit("!", 1)[-1], s.reason) for s in res.report.skips] == [
+        ("m2.json", "zip archive inflates past the loader's limit")]
+
+
+def test_rows_per_file_are_bounded_on_every_path(tmp_path, monkeypatch):
+    """Row limits, shown with small limits: a CSV of many lines; a streamed agg sweep of many rows."""
+    import frontier.load.discovery as discovery
+    import frontier.load.readers.dashboard_csv as dashboard_csv
+    import frontier.load.readers.ndjson as ndjson
+    import frontier.load.reading as reading
+
+    monkeypatch.setattr(dashboard_csv, "MAX_ROWS_PER_FILE", 5)
+    monkeypatch.setattr(ndjson, "MAX_ROWS_PER_FILE", 5)
+    monkeypatch.setattr(discovery, "STREAM_BYTES", 1024)  # stream every JSON file of 1 KiB or more
+    monkeypatch.setattr(reading, "MAX_WHOLE_BYTES", 1024)
+    write_good(tmp_path)
+    build_case("csv_concurrency_4_5", tmp_path)
+    (tmp_path / "export.csv").write_text((tmp_path / "export.csv").read_text() + "\n" * 10)
+    (tmp_path / "sweep.json").write_text(json.dumps([agg_row(conc=c) for c in range(32, 40)]))
+    res = load(tmp_path, cache=False)
+    skipped = {Path(f.path).name: f.reason for f in res.report.files if f.status == "skipped"}
+    assert skipped["export.csv"] == "CSV with more than 5 lines"
+    assert skipped["sweep.json"].startswith("too large to read whole") and "more than 5 rows" in skipped["sweep.json"]
+    assert sorted(res.points["conc"].to_list()) == list(GOOD_CONCS)
+
+
+@pytest.mark.parametrize(("text", "deep"), [
+    (b"[]", False), (b"[" * 64 + b"]" * 64, False), (b"[" * 65 + b"]" * 65, True),
+    (b'{"a": "' + b"[" * 500 + b'"}', False),  # brackets inside a string do not nest
+    (b'["\\", "\"[[[[", ' + b"[" * 70 + b"]" * 70 + b"]", True),  # escaped quotes do not end the string
+    (b"[" * 100 + b"}" * 100, False),  # unbalanced: not JSON, left to the parser to report
+    (json.dumps([{"a": [1, {"b": [2]}]}] * 5000).encode(), False),
+])
+def test_json_depth_is_measured_without_recursion(text, deep):
+    from frontier.load.limits import json_too_deep
+
+    assert json_too_deep(text, 64) is deep
+
+
 def _cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "frontier.cli", "load", *args], capture_output=True, text=True,
                           timeout=timeout, errors="surrogateescape")
+
+
+def test_fifo_matched_by_a_glob_is_never_opened(tmp_path):
+    build_case("fifo_matched_by_glob", tmp_path)
+    out = _cli(str(tmp_path / "*.json"), "--json", "--files", "--no-cache", timeout=60)
+    assert out.returncode == 0, out.stderr
+    files = {f["path"].rsplit("/", 1)[-1]: f for f in json.loads(out.stdout)["files"]}
+    assert files["zz.json"]["status"] == "skipped" and "FIFO" in files["zz.json"]["reason"]
 
 
 def test_glob_over_two_symlink_loops_finishes(tmp_path):

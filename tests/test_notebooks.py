@@ -95,7 +95,7 @@ def test_precision_comparison_on_sample(tmp_path):
 
 
 def test_provider_margins_on_sample(tmp_path):
-    s, out, nb = run("provider_margins", tmp_path, tco_views=["costh"])
+    s, out, nb = run("provider_margins", tmp_path, tco_views=["costh"], isl=1024, osl=1024)
     providers = read_provider_table(paths.ROOT / "data/raw/providers/example_providers.csv")
     rows = {r["provider"]: r for r in s["margins"]}
     assert set(rows) == set(providers["provider"])
@@ -126,7 +126,7 @@ def _untrusted(nb: dict) -> bool:
 
 
 def test_explore_on_sample(tmp_path):
-    s, out, nb = run("explore", tmp_path, lookup_at=60.0)
+    s, out, nb = run("explore", tmp_path, lookup_at=60.0, isl=1024, osl=1024)
     figures_ok(out, "explore_frontier")
     assert s["lookup"] and all(r["target"] == 60.0 for r in s["lookup"])
     assert "What the loaded data holds" in html_outputs(nb)

@@ -13,7 +13,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from frontier import paths, report
 
 FIXTURES = Path(__file__).resolve().parent / "notebooks_fixture"
@@ -36,7 +35,7 @@ def built(tmp_path_factory):
 
 
 def test_cli_exit_code_and_lines(built):
-    code, out, printed = built
+    code, _, printed = built
     assert code == 1  # one report failed
     lines = printed.splitlines()
     assert any(ln.startswith("ok ") and "index.html" in ln for ln in lines)
@@ -121,7 +120,7 @@ def test_report_renders_in_headless_chromium(built, tmp_path):
     cmd = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
            "--no-first-run", "--disable-sync", "--disable-component-update", f"--user-data-dir={profile}",
            f"--screenshot={png}", "--window-size=1200,1600", (out / "ok" / "index.html").as_uri()]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
     assert png.exists(), proc.stderr[-2000:]
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
@@ -272,7 +271,7 @@ def test_foreign_files_in_a_report(built, tmp_path):
     (copy / "explore").mkdir()
     (copy / "explore" / "thesis.txt").write_text("note", encoding="utf-8")
     (copy / "figures" / "mine.png").write_bytes(b"png")
-    (copy / ".index.html.0123456789abcdef0123456789abcdef.tmp").write_text("left by a killed run")
+    (copy / ".index.html.k3j_9x0a.tmp").write_text("left by a killed run")
     assert foreign_files(copy) == ["explore/", "figures/mine.png"]
 
 
@@ -418,7 +417,7 @@ if mode != "run":
 def _kill_run(mode: str, out: Path) -> int:
     import sys
 
-    proc = subprocess.run([sys.executable, "-c", _KILLER, mode, str(out), str(FIXTURES)], capture_output=True,
+    proc = subprocess.run([sys.executable, "-c", _KILLER, mode, str(out), str(FIXTURES)], capture_output=True, check=False,
                           text=True, timeout=300)
     return proc.returncode
 
@@ -488,3 +487,64 @@ def test_killed_while_the_notebook_runs_keeps_the_report(built, tmp_path):
     # the next run is not blocked by the dead one (lock released, staging cleaned) and publishes normally
     results = report.run_reports(["ok"], out_dir=out, notebooks_dir=FIXTURES, timeout_s=120)
     assert results.ok and _good_report(out / "ok") != old and not staging.exists()
+
+
+# ------------------------------------------------------------------------- titles, thumbnails, the synthetic mark
+def test_summary_gives_title_scope_and_main_figure(tmp_path):
+    from frontier.report.summary import read_summary
+
+    assert read_summary(tmp_path, "nb").page_title == "nb"  # no summary.json: the notebook name
+    (tmp_path / "summary.json").write_text(json.dumps({
+        "title": "Iso-interactivity table", "synthetic": True,
+        "parameters": {"model": "DeepSeek-R1-0528*", "isl": 1024, "osl": 8192},
+        "figures": [{"name": "frontier", "files": []}, {"name": "cost", "files": []}]}), encoding="utf-8")
+    s = read_summary(tmp_path, "nb")
+    assert s.page_title == "Iso-interactivity table · DeepSeek-R1-0528 · 1024/8192 (synthetic data)"
+    assert s.main_figure == "frontier"
+    (tmp_path / "summary.json").write_text(json.dumps({"title": 3, "parameters": [], "figures": "x"}))
+    assert read_summary(tmp_path, "nb") == type(s)("nb", "", None, None)  # malformed parts ignored, not fatal
+
+
+def test_thumbnail_is_a_small_png_of_the_main_figure(built, tmp_path):
+    import shutil
+
+    from frontier.report.summary import write_thumbnail
+
+    _, out, _ = built
+    shutil.copytree(out / "ok" / "figures", tmp_path / "figures")
+    assert write_thumbnail(tmp_path, None) is None and write_thumbnail(tmp_path, "absent") is None
+    png = write_thumbnail(tmp_path, "fixture")
+    data = png.read_bytes()
+    assert png.name == "thumbnail.png" and data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    assert 200 <= width <= 320 and height > 50
+
+
+def test_index_shows_title_synthetic_mark_and_thumbnail_escaped(tmp_path):
+    d = tmp_path / "evil"
+    d.mkdir()
+    (d / "index.html").write_text("<html></html>", encoding="utf-8")
+    (d / "thumbnail.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    evil = '<script>alert(1)</script>"'
+    (d / "run.json").write_text(json.dumps({
+        "status": "ok", "finished_utc": "2026-01-01T00:00:00Z", "title": evil, "scope": "M · 1024/1024",
+        "synthetic": True, "thumbnail": "thumbnail.png", "files": ["index.html", "thumbnail.png", "run.json"]}))
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "run.json").write_text(json.dumps({"status": "ok", "finished_utc": "x", "title": "Real",
+                                               "synthetic": False, "thumbnail": None}))
+    page = report.write_index(tmp_path).read_text(encoding="utf-8")
+    assert evil not in page and "&lt;script&gt;alert(1)&lt;/script&gt;&quot; · M · 1024/1024" in page
+    assert page.count('class="synthetic"') == 1  # only the synthetic report is marked
+    assert '<img class="thumb" src="evil/thumbnail.png" alt="Main figure of &lt;script&gt;' in page
+    assert page.count("<img") == 1 and report.check_offline(tmp_path / "index.html") == []
+    assert '<meta name="generator" content="frontier report">' in page
+
+
+def test_raw_text_for_a_number_is_checked_as_the_notebook_reads_it():
+    from frontier.report.params import cli_overrides
+
+    iso_nb = paths.NOTEBOOKS / "iso_interactivity.ipynb"
+    assert cli_overrides([], [("isl", "1024", True)]).for_notebook(iso_nb) == {"isl": "1024"}
+    with pytest.raises(report.ReportError, match="declared int: give a whole number"):
+        cli_overrides([], [("isl", "1024.5", True)]).for_notebook(iso_nb)

@@ -84,3 +84,16 @@ def test_pairs_read_as_one_short_column_with_shared_parts_in_the_caption():
     assert tables.caption_with(shared, "costs") == "M · 1024/1024 · no spec → mtp · costs"
     one, none = tables.lift_common(pl.DataFrame({"config": ["M · b200"]}), ["config"])
     assert none == [] and one["config"].to_list() == ["M · b200"]  # a label is never emptied
+
+
+def test_constant_columns_go_to_the_caption_and_margins_split_in_two():
+    df = pl.DataFrame({"provider": ["a", "b"], "model": ["M", "M"], "view": ["costh", "costr"],
+                       "restricted to": [None, None], "status": ["estimated", "estimated"]})
+    out, words = tables.lift_constant_columns(df, ["model", "view", "restricted to"])
+    assert out.columns == ["provider", "view", "status"] and words == ["model: M", "restricted to: none"]
+    from frontier.compare import MARGIN_IN
+
+    view = df.with_columns(pl.lit(0.5).alias(MARGIN_IN), pl.lit("b200 · fp4").alias("cheapest config at that speed"))
+    (margins, cap1), (sources, cap2) = tables.margin_tables(view)
+    assert MARGIN_IN in margins.columns and "cheapest config at that speed" not in margins.columns
+    assert "provider" in sources.columns and cap1.startswith("Margins") and "model: M" in cap2

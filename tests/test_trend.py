@@ -292,7 +292,7 @@ def test_real_undated_sweeps_are_run_ordered():
 
 
 def test_trend_notebook_on_sample(tmp_path):
-    s, out, nb = run("trend", tmp_path)
+    s, out, nb = run("trend", tmp_path, isl=1024, osl=1024, targets=[30.0, 90.0])
     assert s["synthetic"] is True and s["parameters"]["targets"] == [30.0, 90.0] and s["view"] == "costh"
     for metric in ("tput", "cost"):
         for target in ("30", "90"):

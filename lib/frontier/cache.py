@@ -5,7 +5,7 @@ hashes are memoised in ``data/processed/file-hashes.json`` by each file's (size,
 an unchanged tree is not read again to be hashed. The ctime and inode are what make the memo safe: ``cp -p``,
 ``rsync -t``, ``tar`` and ``unzip`` restore a file's mtime, but the kernel sets its ctime on every write and no
 tool can set it back, so a file rewritten with its size and mtime preserved is hashed again. A memo taken within
-``RACY_NS`` of the file's last change is not trusted either (coarse file-system clocks). Hashing everything on
+``RACY_NS`` of the file's last change is not trusted either (two changes within one timestamp tick). Hashing everything on
 every load was measured and not chosen: SHA-256 runs at about 160 MB/s here, 37 ms for the 2.2 MB sample (a
 stat of every file: 0.2 ms) but about 9 s for a 1.4 GB sweep whose cached reload takes 0.3 s.
 
@@ -26,9 +26,10 @@ import os
 import re
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import polars as pl
 
@@ -41,7 +42,10 @@ MAX_ENTRIES = 32  # cached loads kept (least recently used evicted first)
 MAX_BYTES = 4 << 30  # bytes of cached loads kept (parquet + json), 4 GiB
 MAX_INDEX_ENTRIES = 200_000  # memoised file hashes kept (about 40 MB of JSON at most)
 MAX_JSON_BYTES = 256 << 20  # a cache JSON file larger than this is not read (a miss with a note)
-RACY_NS = 2_000_000_000  # a file changed within 2 s before it was hashed is hashed again next time
+#: a memo is not trusted when the file changed this close before it was hashed (it may have changed again within
+#: the same timestamp tick): 100 ms where timestamps have sub-second resolution, 2 s where they are whole seconds
+RACY_NS = 100_000_000
+RACY_COARSE_NS = 2_000_000_000
 STALE_TMP_SECONDS = 3600  # temporary files of writers that died are removed after an hour
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -145,7 +149,7 @@ def content_hashes(files: list[Path], cache_dir: Path | None = None,
             out[key] = "unreadable"
             continue
         memo = index.get(key)
-        if memo and memo[:5] == _signature(st) and st.st_ctime_ns < memo[6] - RACY_NS:
+        if memo and memo[:5] == _signature(st) and not _racy(st.st_ctime_ns, memo[6]):
             out[key] = memo[5]
             continue
         todo.append((key, Path(f), st))
@@ -164,6 +168,12 @@ def content_hashes(files: list[Path], cache_dir: Path | None = None,
     if fresh:
         _write_index(index_path, fresh, notes)
     return out
+
+
+def _racy(ctime_ns: int, hashed_at_ns: int) -> bool:
+    """True when the file's last change was too close before it was hashed for its memo to be trusted."""
+    window = RACY_COARSE_NS if ctime_ns % 1_000_000_000 == 0 else RACY_NS
+    return ctime_ns >= hashed_at_ns - window
 
 
 def _write_index(index_path: Path, fresh: dict[str, list[Any]], notes: Notes) -> None:
@@ -296,11 +306,13 @@ def evict(cache_dir: Path | None = None, *, max_entries: int = MAX_ENTRIES, max_
                 _unlink(p)
         elif name.startswith("load-") and name.endswith(".json"):
             k = name[5:-5]
-            pq_size = 0
             try:
                 pq_size = (d / f"load-{k}.parquet").stat().st_size
-            except OSError:
-                pass
+            except OSError:  # a report without its table (a concurrent eviction): removed once stale
+                if now - st.st_mtime > STALE_TMP_SECONDS:
+                    _unlink(p)
+                    continue
+                pq_size = 0
             entries.append((st.st_mtime, k, st.st_size + pq_size))
         elif name.startswith("load-") and name.endswith(".parquet") and name[:-8] + ".json" not in name_set:
             if now - st.st_mtime > STALE_TMP_SECONDS:  # a report-less parquet (a writer died in between)

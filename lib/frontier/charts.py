@@ -294,7 +294,9 @@ def _subtitle_lines(subtitle: str | Sequence[str] | None, synthetic: bool) -> li
 def _title(title: str | None, subtitle: list[str]) -> Any:
     if title is None and not subtitle:
         return alt.Undefined
-    return alt.TitleParams(text=title or "", subtitle=subtitle) if subtitle else title
+    if not subtitle:
+        return title
+    return alt.TitleParams(text=title or "", subtitle=subtitle[0] if len(subtitle) == 1 else subtitle)
 
 
 def _scale(log: bool, zero: bool | None = None, domain: Any = None) -> alt.Scale:
@@ -705,6 +707,50 @@ def line_chart(
                    synthetic=synthetic)
 
 
+#: label box height and width per character (px) used to keep annotation labels apart
+_LABEL_PX_H, _LABEL_PX_CHAR = 13.0, 6.2
+
+
+def _place_labels(rows: list[dict[str, Any]], dom_x: list[float] | None, dom_y: list[float] | None, width: int,
+                  height: int, log_y: bool) -> None:
+    """Set ``_x_label``/``_y_label`` (data units) on each provider row: beside its price marker, moved down past
+    labels already placed and sideways past other providers' markers and margin rules, so no label covers
+    another label or a marker (greedy, top to bottom, in pixels)."""
+    if not dom_x or not dom_y:
+        for r in rows:
+            r["_x_label"], r["_y_label"] = r["speed"], r["price"]
+        return
+    ylo, yhi = (math.log10(d) for d in dom_y) if log_y else dom_y
+
+    def ypx(v: float) -> float:
+        return height * (1 - ((math.log10(v) if log_y else v) - ylo) / (yhi - ylo))
+
+    def xpx(v: float) -> float:
+        return width * (v - dom_x[0]) / (dom_x[1] - dom_x[0])
+
+    marks = [(xpx(r["speed"]), ypx(r["price"]), ypx(r["cost"]) if r["cost"] is not None else ypx(r["price"]))
+             for r in rows]
+    placed: list[tuple[float, float, float]] = []  # x0, x1, y (px)
+    for r in sorted(rows, key=lambda r: ypx(r["price"])):
+        x, y, w, right = xpx(r["speed"]), ypx(r["price"]), len(str(r["label"])) * _LABEL_PX_CHAR, r["_right"]
+        anchor = x
+        for _ in range(4 * len(rows) + 4):
+            x0, x1 = (anchor - 9 - w, anchor - 9) if right else (anchor + 9, anchor + 9 + w)
+            hit_label = next((ay for a0, a1, ay in placed if x0 < a1 and a0 < x1 and abs(y - ay) < _LABEL_PX_H), None)
+            if hit_label is not None:
+                y = hit_label + _LABEL_PX_H
+                continue
+            hit = [mx for mx, top, bottom in marks if x0 - 5 < mx < x1 + 5 and top - 8 < y < bottom + 8
+                   and mx != anchor]
+            if not hit:
+                break
+            anchor = min(hit) if right else max(hit)
+        placed.append((x0, x1, y))
+        r["_x_label"] = dom_x[0] + anchor / width * (dom_x[1] - dom_x[0])
+        v = ylo + (1 - y / height) * (yhi - ylo)
+        r["_y_label"] = 10 ** v if log_y else v
+
+
 def margin_chart(
     curves: Any,
     providers: Any,
@@ -755,6 +801,7 @@ def margin_chart(
     for r in prow:  # labels right of the marker, or left of it in the right part of the plot
         r["_y_price"], r["_y_cost"] = r["price"], r["cost"]
         r["_right"] = bool(dom_x and r["speed"] is not None and r["speed"] > dom_x[0] + 0.55 * (dom_x[1] - dom_x[0]))
+    _place_labels(prow, dom_x, dom_y, width, height, log_y)
     base = alt.Chart(_data(prow))
     domain = [str(v) for v in pv["provider"].to_list()]
     col = alt.Color("provider:N", title="Provider", scale=alt.Scale(domain=domain),
@@ -772,8 +819,9 @@ def margin_chart(
         filled=False, size=110, shape="diamond", strokeWidth=2, opacity=1).encode(
         x=px, y=alt.Y("_y_cost:Q", scale=yscale), color=col, tooltip=tips)
     texts = [base.transform_filter(f"{'' if right else '!'}datum._right").mark_text(
-        align="right" if right else "left", dx=-9 if right else 9, dy=-2, fontSize=10.5, color=c["text"]).encode(
-        x=px, y=py, text="label:N") for right in (False, True)]
+        align="right" if right else "left", dx=-9 if right else 9, fontSize=10.5).encode(
+        x=alt.X("_x_label:Q", scale=xscale), y=alt.Y("_y_label:Q", scale=yscale), text="label:N", color=col)
+        for right in (False, True)]
     chart = alt.layer(lines, margin, price, cost, *texts)
     return _finish(chart, theme=theme, title=title, subtitle=subtitle, width=width, height=height, source=source,
                    synthetic=synthetic)

@@ -7,7 +7,7 @@
   frontier breakeven PATH... --sides "b200/fp4 vs h100/fp8" --model M --isl N --osl N [--targets 30,50,90]
                [--gpu-table v0|v1|v2 | --as-of DATE] [--prices FILE]... [--requests-per-day N --migration-cost $]
                [--json]
-  frontier report [NAME...] [--data PATH...] [--params FILE] [--out DIR]
+  frontier report [NAME...] [--data PATH...] [--params FILE] [-y YAML] [-p NAME VALUE] [--out DIR]
   frontier sample [--out DIR] [--seed N]
   frontier fetch --model NAME | --run ID
   frontier bounds --model M --gpu G --precision P [--n-gpus N] [--isl N --osl N] [overrides] [--json]
@@ -84,21 +84,20 @@ def cmd_load(args: argparse.Namespace) -> int:
 def cmd_iso(args: argparse.Namespace) -> int:
     import polars as pl
 
-    from .economics import Pricing
     from .iso import iso_table
     from .load import LoadError, load, matches
 
     try:
         res = load(args.paths, cache=not args.no_cache)
     except LoadError as e:
-        print(f"frontier iso: {e}", file=sys.stderr)
+        print(safe_for_terminal(f"frontier iso: {e}"), file=sys.stderr)
         return 2
     pts = matches(res.points, model=args.model, isl=args.isl, osl=args.osl, hardware=args.hardware,
                   precision=args.precision, framework=args.framework)
     if pts.height == 0:
         models = sorted(set(res.points["model"].drop_nulls()))
-        print(f"frontier iso: no points for model={args.model!r} isl={args.isl} osl={args.osl}; "
-              f"models loaded: {models}", file=sys.stderr)
+        print(safe_for_terminal(f"frontier iso: no points for model={args.model!r} isl={args.isl} osl={args.osl}; "
+                                f"models loaded: {models}"), file=sys.stderr)
         return 2
     try:
         if args.prices:
@@ -117,13 +116,18 @@ def cmd_iso(args: argparse.Namespace) -> int:
             "tok_s_mw", "conc", "topology"]
     if res.synthetic:
         print("note: synthetic data (generated sample, not measurements)")
-    print(f"pricing: {pricing.label}, view {view} ($/GPU-hour → $/M tokens); targets in tok/s/user")
-    print(f"power: {pricing.power} (kW per GPU → tok/s/MW)")
+    _print_lines(f"pricing: {pricing.label}, view {view} ($/GPU-hour → $/M tokens); targets in tok/s/user")
+    _print_lines(f"power: {pricing.power} (kW per GPU → tok/s/MW)")
     if iso.unpriced:
-        print(f"no price for: {', '.join(iso.unpriced)} (costs left empty)")
+        _print_lines(f"no price for: {', '.join(iso.unpriced)} (costs left empty)")
     with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=200, fmt_str_lengths=60, float_precision=3):
-        print(iso.table.select([c for c in cols if c in iso.table.columns]))
+        _print_lines(str(iso.table.select([c for c in cols if c in iso.table.columns])))
     return 0
+
+
+def _print_lines(text: str) -> None:
+    """Print ``text`` line by line with each line terminal-safe (labels and names come from data files)."""
+    print("\n".join(safe_for_terminal(line) for line in text.splitlines()))
 
 
 def _pricing(args: argparse.Namespace) -> Any:
@@ -248,23 +252,23 @@ def _add_bounds_parser(sub: Any) -> None:
     sp.add_argument("--model", required=True, help="model key, display name or HF id (e.g. llama70b)")
     sp.add_argument("--gpu", required=True, help="GPU key or runner label (e.g. b200)")
     sp.add_argument("--precision", required=True, help="weight precision: fp4, fp8, int4 or bf16")
-    sp.add_argument("--n-gpus", type=int, default=1, help="GPUs the weights are split over (default 1)")
+    sp.add_argument("--n-gpus", type=int, default=1, metavar="N", help="GPUs the weights are split over (default 1)")
     sp.add_argument("--isl", type=int, default=1024, help="input tokens (default 1024)")
     sp.add_argument("--osl", type=int, default=1024, help="output tokens (default 1024)")
     o = sp.add_argument_group("overrides (default: the spec tables)")
-    o.add_argument("--bandwidth-tb-s", type=float, help="HBM bandwidth, TB/s per GPU")
-    o.add_argument("--capacity-gb", type=float, help="HBM capacity, GB per GPU")
+    o.add_argument("--bandwidth-tb-s", type=float, metavar="TB/S", help="HBM bandwidth, TB/s per GPU")
+    o.add_argument("--capacity-gb", type=float, metavar="GB", help="HBM capacity, GB per GPU")
     peak = o.add_mutually_exclusive_group()
-    peak.add_argument("--dense-tflops", type=float, help="peak TFLOP/s per GPU without sparsity")
-    peak.add_argument("--sparse-tflops", type=float,
+    peak.add_argument("--dense-tflops", type=float, metavar="TFLOP/S", help="peak TFLOP/s per GPU without sparsity")
+    peak.add_argument("--sparse-tflops", type=float, metavar="TFLOP/S",
                       help="peak TFLOP/s per GPU as a datasheet states it with 2:4 sparsity (halved for the bound)")
-    o.add_argument("--weight-gb", type=float, help="weights streamed per token, GB (all GPUs)")
-    o.add_argument("--resident-weight-gb", type=float, help="weights held in HBM, GB (all GPUs)")
+    o.add_argument("--weight-gb", type=float, metavar="GB", help="weights streamed per token, GB (all GPUs)")
+    o.add_argument("--resident-weight-gb", type=float, metavar="GB", help="weights held in HBM, GB (all GPUs)")
     kv = o.add_mutually_exclusive_group()
-    kv.add_argument("--kv-dtype", help="KV-cache data type: fp4, fp8, int8, bf16, fp16, fp32")
-    kv.add_argument("--kv-bytes-per-token", type=float, help="KV cache per token of context, bytes (all layers)")
-    o.add_argument("--memory-fraction", type=float, help="share of HBM usable (default 0.90)")
-    o.add_argument("--reserve-gb", type=float, help="GB per GPU kept back (default 2)")
+    kv.add_argument("--kv-dtype", metavar="DTYPE", help="KV-cache data type: fp4, fp8, int8, bf16, fp16, fp32")
+    kv.add_argument("--kv-bytes-per-token", type=float, metavar="BYTES", help="KV cache per token of context, bytes (all layers)")
+    o.add_argument("--memory-fraction", type=float, metavar="FRACTION", help="share of HBM usable (default 0.90)")
+    o.add_argument("--reserve-gb", type=float, metavar="GB", help="GB per GPU kept back (default 2)")
     o.add_argument("--dp-attention", action="store_true", help="each GPU holds its sequences' KV whole")
     sp.add_argument("--json", action="store_true", help="one JSON object: inputs (value, unit, origin), results")
     sp.set_defaults(func=cmd_bounds)

@@ -17,7 +17,7 @@ import polars as pl
 from .display import money
 from .economics import Pricing, gross_margin, read_price_table, throughput_of  # noqa: F401  (re-exported)
 from .iso import X, IsoResult, iso_table  # noqa: F401
-from .labels import full_config_name, workload_text
+from .labels import full_config_name, pair_label, workload_text  # noqa: F401  (pair_label re-exported for tables)
 from .normalise import MODEL_DISPLAY_NAMES, SYNTHETIC_SUFFIX, model_key_for
 from .pareto import interpolate_many
 from .schema import CURVE_KEY
@@ -58,16 +58,17 @@ def ratio_words(cost_a: float | None, cost_b: float | None, a: str = "A", b: str
         who = "both" if len(gone) == 2 else gone[0]
         return {"cheaper": None, "ratio": None, "saved_pct": None, "dashboard_pct": None,
                 "text": f"not comparable: {who} unreachable {where}"}
-    cheap, dear, who = (cost_a, cost_b, a) if cost_a <= cost_b else (cost_b, cost_a, b)
+    cheap, dear = (cost_a, cost_b) if cost_a <= cost_b else (cost_b, cost_a)
+    cheaper: str | None = a if cost_a <= cost_b else b
     ratio = dear / cheap
     saved = (1.0 - cheap / dear) * 100.0
     dash = (ratio - 1.0) * 100.0
     if ratio < TIE_RATIO:
         text = f"tie ({ratio:.2f}×)"
-        who = None
+        cheaper = None
     else:
-        text = f"{who} is {ratio:.2f}× cheaper (−{saved:.0f} % cost; dashboard wording: \"{dash:.0f} % cheaper\")"
-    return {"cheaper": who, "ratio": ratio, "saved_pct": saved, "dashboard_pct": dash, "text": text}
+        text = f"{cheaper} is {ratio:.2f}× cheaper (−{saved:.0f} % cost; dashboard wording: \"{dash:.0f} % cheaper\")"
+    return {"cheaper": cheaper, "ratio": ratio, "saved_pct": saved, "dashboard_pct": dash, "text": text}
 
 
 def config_pairs(configs: pl.DataFrame, differ: str, *, same: Sequence[str] | None = None,
@@ -428,7 +429,7 @@ def _margin_rows(pts: pl.DataFrame, prov: dict[str, Any], pricing: Pricing | Non
     for v in (list(views) if views else list(iso.pricing.views)):
         t = iso.table.filter(pl.col(f"cost_total_{v}").is_not_null())
         if t.height == 0:
-            lo, hi = iso.configs["intvty_min"].min(), iso.configs["intvty_max"].max()
+            lo, hi = float(iso.configs["intvty_min"].min()), float(iso.configs["intvty_max"].max())  # type: ignore[arg-type]
             out.append({**common, "view": v, "reachable_configs": 0,
                         "status": f"unreachable: the {iso.configs.height} matching config(s) reach "
                                   f"{lo:.0f}–{hi:.0f} tok/s/user (priced)"})
@@ -446,7 +447,7 @@ def _margin_rows(pts: pl.DataFrame, prov: dict[str, Any], pricing: Pricing | Non
     return out
 
 
-MARGIN_SCHEMA = {
+MARGIN_SCHEMA: dict[str, Any] = {
     **PROVIDER_SCHEMA, **PROVIDER_RUNS, "restricted_to": pl.String, "view": pl.String, "status": pl.String,
     "reachable_configs": pl.Int64, "config": pl.String, "topology": pl.String, "config_disagg": pl.Boolean,
     "cost_total_per_m": pl.Float64,
@@ -584,7 +585,8 @@ def cross_silicon_table(iso: IsoResult, specs: Sequence[str], cost_metric: str) 
         return pl.DataFrame()
     out = pl.concat(frames, how="vertical")
     return out.select(
-        pl.col("model"), pl.format("{}/{}", "isl", "osl").alias("ISL/OSL"), pl.col("side_a").alias("A"), pl.col("side_b").alias("B"), pl.col("target").alias("target tok/s/user"),
+        pl.col("model"), pl.format("{}/{}", "isl", "osl").alias("ISL/OSL"), pl.col("side_a").alias("A"),
+        pl.col("side_b").alias("B"), pl.col("target").alias("target tok/s/user"),
         pl.col("config_a").alias("best A config"), pl.col("cost_a").alias("cost A $/M"),
         pl.col("config_b").alias("best B config"), pl.col("cost_b").alias("cost B $/M"),
         pl.col("ratio"), pl.col("saved_pct").alias("saved %"), pl.col("dashboard_pct").alias("dashboard %"),

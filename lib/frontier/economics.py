@@ -96,8 +96,8 @@ def read_price_table(path: str | Path) -> pl.DataFrame:
 
 def table_label(t: pl.DataFrame) -> str:
     """``"dashboard GPU table v0 (in force 2025-01-01 to 2026-07-13)"``: which table, and when it applied."""
-    version = t["version"][0]
-    start, end = t["effective_from"].min(), t["effective_to"].max()
+    version = str(t["version"][0])
+    start, end = str(t["effective_from"].min()), str(t["effective_to"].max())
     until = f"to {end}" if t["effective_to"].null_count() == 0 else "onwards, newest"
     return f"dashboard GPU table {version} (in force {start} {until})"
 

@@ -262,17 +262,21 @@ def provider_margin(res: Any, margins: pl.DataFrame, view: str, *, max_series: i
     cost at its speed (the cheapest matching config's total-token $/M there, ``cost_total_per_m``), over the
     cost curves of the drawn configs. ``res``: the iso result of one model and ISL/OSL; ``margins``: the
     ``compare.provider_margins`` rows of that model, ISL/OSL and ``view``."""
+    ranked = margins.sort(["cost_total_per_m", "price_blended_per_m", "provider"], nulls_last=True).with_columns(
+        _reach=pl.col("cost_total_per_m").is_not_null()).sort("_reach", descending=True, maintain_order=True)
+    shown, rest = ranked.head(max_series), ranked.slice(max_series)
     rows = []
-    for r in margins.iter_rows(named=True):
+    for r in shown.iter_rows(named=True):
         price, cost = r["price_blended_per_m"], r["cost_total_per_m"]
-        tail = (f"cost ${cost:.3g}, margin {r['margin_blended']:.0%}" if cost is not None
-                else "no matching config reaches this speed")
+        tail = f"cost ${cost:.3g} · margin {r['margin_blended']:.0%}" if cost is not None else "speed not reached"
         rows.append({"provider": r["provider"], "speed": r["tok_s_user"], "price": price, "cost": cost,
-                     "label": f"{r['provider']}: ${price:.3g} ({tail})"})
+                     "label": f"{r['provider']} ${price:.3g} · {tail}"})
     prov = pl.DataFrame(rows, schema={"provider": pl.String, "speed": pl.Float64, "price": pl.Float64,
                                       "cost": pl.Float64, "label": pl.String})
+    prov_rule = _rule_line(shown.height, ranked.height, f"the {shown.height} whose speed a benchmarked config "
+                           "reaches, lowest benchmark cost first", "providers")
     names = {labels.full_config_name(c): c["label"] for c in res.configs.iter_rows(named=True)}
-    setting = [names[c] for c in margins["config"].drop_nulls().to_list() if c in names]
+    setting = [names[c] for c in shown["config"].drop_nulls().to_list() if c in names]
     sel = select_configs(res, None, max_series, first=setting,
                          first_rule="the configs setting the cost at each provider's speed")
     col = f"cost_total_{view}"
@@ -285,9 +289,11 @@ def provider_margin(res: Any, margins: pl.DataFrame, view: str, *, max_series: i
         subtitle=[sel.held, "Dot: provider price; diamond: cheapest matching benchmarked config's cost at the "
                             f"provider's speed; both per million tokens at input:output {mix}",
                   "Grey lines: benchmarked configs' cost curves; the gap between dot and diamond is the gross margin"],
-        source=labels.source_lines(curves, res.pricing, view, extra=[sel.rule, _provider_sources(margins)]),
+        source=labels.source_lines(curves, res.pricing, view,
+                                   extra=[prov_rule, sel.rule, _provider_sources(margins)]),
         synthetic=_synthetic(curves))
-    return Figure(build, _left_out(sel.left_out))
+    left = [x for x in (_left_out(rest["provider"].to_list(), "providers"), _left_out(sel.left_out)) if x]
+    return Figure(build, " ".join(left) or None)
 
 
 def _ratio_words(mix: str) -> str:

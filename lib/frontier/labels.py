@@ -23,7 +23,7 @@ __all__ = [
     "SYNTHETIC_SUFFIX", "SYNTHETIC_NOTE", "LABEL_PARTS", "VIEW_WORDS", "COLUMN_TITLES", "config_label_expr",
     "workload_text", "full_config_name", "base_model", "base_model_expr", "value_words", "series_labels",
     "held_constant", "pair_label",
-    "view_words", "price_line", "data_line", "build_line", "source_lines", "column_title",
+    "view_words", "price_line", "price_views_line", "data_line", "build_line", "source_lines", "column_title",
 ]
 
 #: on every figure drawn from generated data (the bundled sample), in its subtitle and source line
@@ -236,6 +236,11 @@ def price_line(pricing: Any, view: str, gpus: Sequence[str] = ()) -> str:
     return f"{head}: {' / '.join(prices)} per GPU-hour" if prices else f"{head} ($ per GPU-hour)"
 
 
+def price_views_line(view_labels: Sequence[str]) -> str:
+    """``Prices: <view>; <view>`` for a figure that draws several price views, each named by its own label."""
+    return "Prices: " + "; ".join(dict.fromkeys(str(v) for v in view_labels))
+
+
 _FORMAT_WORDS = {"agg": "per-point results", "agg_bmk": "sweep results", "raw_client": "benchmark-client results",
                  "api": "public API rows", "csv": "dashboard CSV export", "early_agg": "early-format results"}
 
@@ -245,8 +250,10 @@ def _date_range(df: pl.DataFrame) -> str:
         lo, hi = (str(v) for v in (df["date"].drop_nulls().min(), df["date"].drop_nulls().max()))
         return f"measured {lo}" if lo == hi else f"measured {lo} to {hi}"
     if "run_id" in df.columns and df["run_id"].drop_nulls().len():
-        n = df["run_id"].drop_nulls().n_unique()
-        return f"{n} CI run{'s' if n != 1 else ''}, dates not recorded"
+        runs = sorted(df["run_id"].drop_nulls().unique().to_list())
+        if len(runs) <= 3:
+            return f"CI run{'s' if len(runs) != 1 else ''} {', '.join(str(r) for r in runs)} (dates not recorded)"
+        return f"{len(runs)} CI runs {runs[0]} to {runs[-1]} (dates not recorded)"
     return "dates not recorded"
 
 

@@ -18,18 +18,18 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 __all__ = [
+    "SUPPORTED_ZIP_METHODS",
     "UnsafePathError",
-    "is_within",
     "check_member_name",
-    "check_zip",
-    "safe_extract_zip",
     "check_tree",
-    "safe_copy_tree",
+    "check_zip",
+    "is_within",
     "path_text",
+    "read_zip_member",
+    "safe_copy_tree",
+    "safe_extract_zip",
     "zip_member_is_link",
     "zip_member_problem",
-    "read_zip_member",
-    "SUPPORTED_ZIP_METHODS",
 ]
 
 #: refuse archives that would expand beyond this (zip bombs); bytes

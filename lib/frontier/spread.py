@@ -19,7 +19,7 @@ import polars as pl
 
 from .economics import Pricing
 from .iso import IsoResult, iso_table
-from .labels import config_label_expr
+from .labels import config_label_expr as label_expr
 from .schema import CURVE_KEY
 
 RUN = "run"
@@ -43,7 +43,7 @@ def per_run(points: pl.DataFrame, targets: Any, *, pricing: Pricing | None = Non
     pts = with_run(points)
     res = iso_table(pts, targets, pricing=pricing, by=[*by, RUN])
     configs = res.configs.select(list(by)).unique(maintain_order=True)
-    labels = configs.with_columns(config_label_expr(configs).alias("label"))
+    labels = configs.with_columns(label_expr(configs).alias("label"))
     return res.table.drop("label", "curve_id").join(labels, on=list(by), how="left", nulls_equal=True)
 
 

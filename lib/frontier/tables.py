@@ -12,7 +12,8 @@ from typing import Any, Callable
 import polars as pl
 
 from . import display
-from .iso import LABEL_PARTS, IsoResult
+from .iso import IsoResult
+from .labels import LABEL_PARTS
 
 UNREACHABLE = "unreachable"
 """A target outside a config's measured interactivity range (never extrapolated)."""
@@ -149,7 +150,7 @@ def lift_common(df: pl.DataFrame, columns: list[str], sep: str = LABEL_SEP) -> t
 def compact_pairs(df: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
     """A pair table with one "pair" column ("b200 · fp4 · no spec → mtp") instead of two long config labels A and
     B, and the parts every pair shares lifted out (for the caption)."""
-    from .compare import pair_label
+    from .labels import pair_label
 
     if not {"A", "B"} <= set(df.columns) or df.height == 0:
         return df, []
@@ -162,3 +163,33 @@ def compact_pairs(df: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
 def caption_with(shared: list[str], caption: str) -> str:
     """``caption`` after the parts every row shares: ``"DeepSeek-R1-0528 · 1024/1024 · <caption>"``."""
     return LABEL_SEP.join([*shared, caption]) if shared else caption
+
+
+def lift_constant_columns(df: pl.DataFrame, columns: list[str]) -> tuple[pl.DataFrame, list[str]]:
+    """Drop those ``columns`` that hold one value in every row and return them as ``"name: value"`` for the caption
+    (a column that is empty everywhere reads ``"name: none"``)."""
+    if df.height < 2:
+        return df, []
+    const = [c for c in columns if c in df.columns and df[c].n_unique() == 1]
+    words = [f"{c}: {'none' if df[c][0] is None else df[c][0]}" for c in const]
+    return df.drop(const), words
+
+
+def margin_tables(view: pl.DataFrame) -> list[tuple[pl.DataFrame, str]]:
+    """``compare.margins_view`` as two tables that fit a laptop page, each with its constant columns lifted into its
+    caption: the margins (price, cost, margin per token type and blended) and where each cost comes from (the
+    config, topology, restrictions, the provider row's date and source)."""
+    from .compare import MARGIN_BLENDED, MARGIN_IN, MARGIN_OUT
+
+    keys = ["provider", "model", "view"]
+    margin_cols = [*keys, "speed tok/s/user", "price in $/M", "cost in $/M", MARGIN_IN, "price out $/M",
+                   "cost out $/M", MARGIN_OUT, "blended price $/M", MARGIN_BLENDED, "status"]
+    source_cols = [*keys, "benchmark ISL/OSL", "token mix in:out", "cost total $/M", "cheapest config at that speed",
+                   "topology", "restricted to", "date", "source"]
+    out = []
+    for cols, what in ((margin_cols, "Margins"), (source_cols, "Where each cost comes from")):
+        frame = view.select([c for c in cols if c in view.columns])
+        text_cols = [c for c in frame.columns if c not in ("provider", "status") and not frame.schema[c].is_numeric()]
+        frame, lifted = lift_constant_columns(frame, text_cols)  # numbers stay in the table, formatted
+        out.append((frame, LABEL_SEP.join([what, *lifted])))
+    return out

@@ -290,10 +290,10 @@ def _fallback_or_raise(
         return replace(cached, note=f"could not fetch ({error}); using the cached copy retrieved {cached.retrieved_at}")
     if cached is not None:
         raise FetchError(
-            f"cannot reach {url}: {error}; a cached copy exists ({_show(cached.path)}, retrieved "
+            f"could not fetch {url}: {error}; a cached copy exists ({_show(cached.path)}, retrieved "
             f"{cached.retrieved_at}): run without --refresh to use it"
         ) from None
-    raise FetchError(f"cannot reach {url}: {error}; no cached copy under {_show(where)}") from None
+    raise FetchError(f"could not fetch {url}: {error}; no cached copy under {_show(where)}") from None
 
 
 def _store_response(

@@ -95,7 +95,9 @@ def main_fetch(argv: Sequence[str] | None = None) -> int:
 
 
 def _print_error(message: object) -> None:
-    print(f"frontier fetch: error: {safe_for_terminal(message)}".replace("\\n", "\n"), file=sys.stderr)
+    """The message on stderr, each of its lines terminal-safe (names and URLs in it may come from data)."""
+    lines = f"frontier fetch: error: {message}".splitlines()
+    print("\n".join(safe_for_terminal(line) for line in lines), file=sys.stderr)
 
 
 def _cli_run(args: argparse.Namespace) -> int:

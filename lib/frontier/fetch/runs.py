@@ -22,17 +22,25 @@ from typing import Any, Mapping, Sequence
 from frontier.fetch.api import _parse_iso
 from frontier.fetch.errors import FetchError, GhUnavailableError
 from frontier.fsutil import write_atomic
+from frontier.load import limits
 from frontier.paths import DATA_RAW
-from frontier.safety import UnsafePathError, check_tree, check_zip, safe_copy_tree
+from frontier.safety import (
+    UnsafePathError,
+    check_tree,
+    check_zip,
+    read_zip_member,
+    safe_copy_tree,
+    zip_member_problem,
+)
 
 ENV_GH = "FRONTIER_GH"
 DEFAULT_REPO = "SemiAnalysisAI/InferenceX"
 RUN_ARTIFACT_PATTERNS = ("results_bmk", "bmk_*")
-#: zips in a downloaded run are refused beyond the loader's limits for zips (bytes inflated, as declared and as
-#: actually inflated; ratio = inflated : compressed for members of 1 MiB or more), so nothing is imported that a
-#: load would skip
-RUN_ZIP_LIMITS = {"total_bytes": 1 << 30, "member_bytes": 128 << 20, "members": 10_000, "ratio": 200}
-_RATIO_FLOOR = 1 << 20
+#: zips in a downloaded run are refused beyond the loader's limits for zips (:mod:`frontier.load.limits`: bytes
+#: inflated, as declared and as actually inflated; ratio = inflated : compressed for members of 1 MiB or more), so
+#: nothing is imported that a load would skip
+RUN_ZIP_LIMITS = {"total_bytes": limits.MAX_INFLATED_BYTES, "member_bytes": limits.MAX_MEMBER_BYTES,
+                  "members": limits.MAX_MEMBERS, "ratio": limits.MAX_COMPRESSION_RATIO}
 
 _REPO_RE = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 _SHA_RE = re.compile(r"^[0-9a-fA-F]{7,64}$")
@@ -97,7 +105,7 @@ def _first_lines(text: str, n: int = 3) -> str:
 def _parse_run_view(out: str, run_id: int, repo: str) -> dict[str, Any]:
     try:
         info = json.loads(out)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise FetchError(f"`gh run view {run_id}` printed something that is not JSON: {_first_lines(out)}") from None
     if not isinstance(info, dict):
         raise FetchError(f"`gh run view {run_id}` returned {type(info).__name__}, expected an object")
@@ -251,33 +259,25 @@ def _check_artifacts(dl_dir: Path, rid: int, patterns: Sequence[str]) -> None:
 
 
 def _check_run_zip(path: Path, shown: str) -> None:
-    """Raise UnsafePathError unless the zip's declared and actual inflated sizes are within :data:`RUN_ZIP_LIMITS`.
+    """Raise UnsafePathError unless the zip is within :data:`RUN_ZIP_LIMITS`, as declared and as inflated.
 
-    Names, links and member count are checked by :func:`frontier.safety.check_zip`; then every member is
-    inflated (nothing written) and counted, so a header that lies about sizes cannot pass.
+    Names, links and member count by :func:`frontier.safety.check_zip`; each member's header (encryption,
+    compression method, size, ratio) by :func:`frontier.safety.zip_member_problem`; then every member is inflated
+    and counted by :func:`frontier.safety.read_zip_member` (nothing written), so a header that lies cannot pass.
     """
-    limits = RUN_ZIP_LIMITS
-    infos = check_zip(path, max_total_bytes=limits["total_bytes"], max_members=limits["members"])
+    lim = RUN_ZIP_LIMITS
+    infos = check_zip(path, max_total_bytes=lim["total_bytes"], max_members=lim["members"])
     total = 0
     with zipfile.ZipFile(path) as zf:
         for info in infos:
-            if info.file_size > limits["member_bytes"]:
-                raise UnsafePathError(f"{shown}: member {info.filename!r} declares {info.file_size:,} bytes "
-                                      f"(limit {limits['member_bytes']:,} per member)")
-            if info.file_size >= _RATIO_FLOOR and info.file_size > limits["ratio"] * max(info.compress_size, 1):
-                raise UnsafePathError(f"{shown}: member {info.filename!r} compression ratio "
-                                      f"{info.file_size / max(info.compress_size, 1):,.0f}:1 (limit "
-                                      f"{limits['ratio']}:1)")
-            size = 0
-            with zf.open(info) as member:
-                while chunk := member.read(1 << 20):
-                    size += len(chunk)
-                    total += len(chunk)
-                    if size > limits["member_bytes"] or total > limits["total_bytes"]:
-                        raise UnsafePathError(
-                            f"{shown}: inflates beyond its declared size, past the limit of "
-                            f"{limits['member_bytes']:,} bytes per member / {limits['total_bytes']:,} per zip"
-                        )
+            problem = zip_member_problem(info, max_bytes=lim["member_bytes"], max_ratio=lim["ratio"])
+            if problem is not None:
+                raise UnsafePathError(f"{shown}: member {info.filename!r}: {problem[1]}")
+            if info.is_dir():
+                continue
+            total += len(read_zip_member(zf, info, lim["member_bytes"]))
+            if total > lim["total_bytes"]:
+                raise UnsafePathError(f"{shown}: inflates beyond {lim['total_bytes']:,} bytes (limit per zip)")
 
 
 def _install_run(dl_dir: Path, root: Path, target: Path, rid: int, info: Mapping[str, Any]) -> None:

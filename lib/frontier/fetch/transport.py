@@ -4,7 +4,7 @@
   sends a byte a second is cut off when it passes (a socket timeout alone would let it run for ever);
 - the body bounded on the wire and after gzip decoding (:class:`_Inflater` stops at the limit: a 4 MB gzip that
   inflates to 4 GiB costs at most the limit);
-- JSON nested beyond the parser's reach refused with a message (never a RecursionError);
+- JSON nested deeper than the loader reads refused with a message (never a RecursionError);
 - redirects followed only to the host and port first asked, at most :data:`MAX_REDIRECTS`; the final URL kept;
 - bounded retries with exponential backoff on transient failures, a process-wide minimum interval.
 """
@@ -14,7 +14,6 @@ import http.client
 import json
 import os
 import socket
-import sys
 import threading
 import time
 import urllib.error
@@ -24,8 +23,10 @@ import zlib
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from frontier.load.limits import MAX_JSON_DEPTH, MAX_WHOLE_BYTES, json_too_deep
+
 ENV_MIN_INTERVAL = "FRONTIER_API_MIN_INTERVAL"
-MAX_BODY_BYTES = 256 * 1024**2  # one response body, on the wire and after gzip decoding, bytes
+MAX_BODY_BYTES = MAX_WHOLE_BYTES  # one response body, on the wire and after gzip decoding: what the loader reads whole
 MAX_REDIRECTS = 5  # redirects followed per request (same host and port only)
 MAX_BACKOFF_S = 60.0
 DEFAULT_MIN_INTERVAL_S = 1.0
@@ -281,13 +282,14 @@ def _content_length(headers: Any) -> int | None:
 
 
 def _parse_json(body: bytes) -> Any:
+    """The parsed body; JSON nested deeper than the loader reads (:data:`MAX_JSON_DEPTH`) is refused first."""
+    too_deep = _Permanent(f"body is JSON nested deeper than {MAX_JSON_DEPTH} levels (the loader's limit); refused")
+    if json_too_deep(body, MAX_JSON_DEPTH):
+        raise too_deep
     try:
         return json.loads(body.decode("utf-8"))
     except RecursionError:
-        raise _Permanent(
-            f"body is JSON nested more deeply than the parser allows (about {sys.getrecursionlimit()} levels); "
-            "refused"
-        ) from None
+        raise too_deep from None
     except (UnicodeDecodeError, ValueError) as e:
         raise _Transient(f"body is not valid JSON, possibly truncated ({e})") from None
 

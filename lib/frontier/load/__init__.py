@@ -14,9 +14,12 @@ Dates and run ids come from the artifact (API ``date``/``run_url``, CSV ``Date``
 ``run.json`` sidecar in an enclosing folder (``{"run_id", "run_attempt", "date"}``), else from a ``run_<id>``
 folder name.
 
-The pipeline, one module per step: ``discovery`` (files, folders, globs, zips) → ``reading`` (each source through
+The pipeline, one module per step: ``discovery`` (files, folders, globs; run hints from ``sidecars``, zip members
+from ``archives``) → ``reading`` (each source through
 its format's reader in ``readers/``, into the ``raw`` table) → ``raw.attach_provenance`` → ``normalise`` →
 ``validate`` → ``dedupe`` → the load ``report``; ``pipeline.load`` runs them. ``query`` filters a loaded table.
+``limits`` states how big, how deep and how many an input may be; past a limit the input is skipped with its
+reason, and every input file ends as read, skipped, ignored (not data) or a duplicate.
 """
 from __future__ import annotations
 

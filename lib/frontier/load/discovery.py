@@ -1,43 +1,33 @@
-"""Discovery: paths, folders (recursive), globs and zip archives → the data files to read, each with its run hint.
+"""Discovery: paths, folders (recursive), globs and zip archives → the data files to read, each with its run hint
+(``sidecars``); zip members come from ``archives``.
 
-Run ids, attempts and dates come from a ``run.json`` sidecar in an enclosing folder (``{"run_id", "run_attempt",
-"date"}``), else from a ``run_<id>`` folder name. Files that are not data are listed as ignored; missing inputs,
-unreadable files, bad archives and unsafe zip member names (``frontier.safety``) are skipped with a reason.
+Every entry found ends in the load report: files that are not data as ignored; missing inputs, unreadable files
+and folders, hidden entries, FIFOs and other special files (never opened), dangling links, links to folders (not
+followed: loops cannot hang a load), folders past the depth limit and files past the size limits as skipped with
+a reason; a file reached twice as a duplicate. Folders are walked without recursion.
 """
 from __future__ import annotations
 
 import errno
 import glob as globlib
-import io
-import lzma
 import os
 import re
 import stat
-import zipfile
-import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
-from typing import Any, Iterable, Iterator
+from pathlib import Path
+from typing import Any
 
-from .. import cache as cache_mod
 from ..fsutil import safe_for_terminal as printable
-from ..safety import UnsafePathError, path_text, read_zip_member, zip_member_problem
-from .limits import (INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, MAX_COMPRESSION_RATIO, MAX_FILE_BYTES,
-                     MAX_FOLDER_DEPTH, MAX_INFLATED_BYTES, MAX_MEMBER_BYTES, MAX_MEMBERS, MAX_SIDECAR_BYTES,
-                     MAX_WHOLE_BYTES, MAX_ZIP_NESTING, parse_json, valid_text)
+from ..safety import path_text
+from .archives import zip_members
+from .kinds import DATA_SUFFIXES, IGNORED_SUFFIXES, NOT_DATA, SIDECAR_NAMES
+from .limits import MAX_FILE_BYTES, MAX_FOLDER_DEPTH, MAX_WHOLE_BYTES
 from .report import FileEntry, LoadError, LoadReport
+from .sidecars import SIDECAR_READ, run_info_for, sidecar_problem
 
-DATA_SUFFIXES = (".json", ".csv", ".zip")
-SIDECAR_NAMES = ("run.json",)
-IGNORED_SUFFIXES = (".meta.json",)
-NOT_DATA = "not a .json, .csv or .zip file"
-#: a ``run_<id>[_<attempt>]`` folder (ids of up to 18 digits fit the run-id column; longer ones are no run folder)
-RUN_DIR_RE = re.compile(r"^run[_-](\d{1,18})(?:[_-](\d{1,9}))?$")
 #: on-disk JSON files at least this large (bytes) are not read here: the reader memory-maps them
 STREAM_BYTES = 64 << 20
-#: sidecar key → run-hint key (first one present wins)
-_SIDECAR_KEYS = (("run_id", "run_id"), ("databaseId", "run_id"), ("run_attempt", "run_attempt"),
-                 ("attempt", "run_attempt"), ("date", "date"), ("synthetic", "synthetic"))
 
 
 @dataclass
@@ -55,7 +45,8 @@ class Source:
     def data(self) -> bytes:
         if self.raw_data is None:
             assert self.fs_path is not None
-            self.raw_data = self.fs_path.read_bytes()
+            with open(self.fs_path, "rb") as fh:  # at most one byte past the limit: the reader then refuses it
+                self.raw_data = fh.read(MAX_WHOLE_BYTES + 1)
         return self.raw_data
 
 
@@ -125,17 +116,9 @@ def expand(paths: Iterable[str | Path], resolved: dict[Path, Path] | None = None
             if not matches:
                 out.missing.append(str(p))
             for m in matches:
-                found.extend(_walk(m, out.problems) if m.is_dir() else [(m, None)])
+                _add(m, _kind_of(m), found, out)
             continue
-        kind = _kind_of(p)
-        if kind == "folder" or kind == "folder link":
-            found.extend(_walk(p, out.problems))
-        elif kind == "file":
-            found.append((p, None))
-        elif kind == "missing":
-            out.missing.append(str(p))
-        else:
-            out.problems.append((str(p), kind, kind))
+        _add(p, _kind_of(p), found, out)
     first: dict[Path, int] = {}  # resolved path → index in out.files
     links: set[int] = set()  # indices of files reached through a symbolic link
     real: list[Path] = []
@@ -158,6 +141,19 @@ def expand(paths: Iterable[str | Path], resolved: dict[Path, Path] | None = None
     if resolved is not None:
         resolved.update(zip(out.files, real))
     return out
+
+
+def _add(p: Path, kind: str, found: list[tuple[Path, Path | None]], out: Expanded) -> None:
+    """An input path (given, or matched by a glob): a folder is walked (also through a link: it was named), a
+    file added, anything else recorded (a FIFO is never opened: it could block the load forever)."""
+    if kind in ("folder", "folder link"):
+        found.extend(_walk(p, out.problems))
+    elif kind == "file":
+        found.append((p, None))
+    elif kind == "missing":
+        out.missing.append(str(p))
+    else:
+        out.problems.append((str(p), kind.split(" (")[0] if kind.startswith("unreadable") else kind, kind))
 
 
 def _kind_of(p: Path | os.DirEntry) -> str:
@@ -304,93 +300,25 @@ def _glob_regex(parts: tuple[str, ...]) -> str:
     return out
 
 
-def run_info_for(path: Path, stop: Path | None, memo: dict | None = None) -> dict[str, Any]:
-    """Run id/attempt/date from the nearest ``run.json`` or ``run_<id>`` folder above ``path``.
-
-    ``memo`` (shared across the files of one load) keeps each folder's parsed sidecar and each (folder, stop)
-    result, so a sidecar is looked for once per folder, not once per file."""
-    if memo is not None:
-        key = (path.parent, stop)
-        hit = memo.get(key)
-        if hit is None:
-            hit = memo[key] = _run_info_walk(path, stop, memo)
-        return dict(hit)
-    return _run_info_walk(path, stop, {})
-
-
-def parse_sidecar(data: bytes) -> dict[str, Any] | str:
-    """A ``run.json`` sidecar's bytes → its run hint (``run_id``, ``run_attempt``, ``date``, ``synthetic``), or the
-    reason it cannot be used (then no field of it is used)."""
-    if len(data) > MAX_SIDECAR_BYTES:
-        return f"run.json sidecar larger than {MAX_SIDECAR_BYTES:,} bytes"
-    try:
-        meta = parse_json(data, "run.json sidecar")
-    except ValueError as e:
-        return f"run.json sidecar unusable: {e}" if not str(e).startswith("run.json") else str(e)
-    if not isinstance(meta, dict):
-        return "run.json sidecar is not a JSON object"
-    hint: dict[str, Any] = {}
-    for k_src, k in _SIDECAR_KEYS:
-        v = meta.get(k_src)
-        if v is None or k in hint:
+def sidecars_above(inputs: Inputs) -> list[Path]:
+    """The ``run.json`` files above the inputs that lie outside any input folder (files and zips given by name):
+    they give those files' run ids and dates, so the cache key must cover them too."""
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for f in inputs.files:
+        if f in inputs.roots:  # searched up to its input folder, whose sidecars are inputs themselves
             continue
-        if k in ("run_id", "run_attempt"):
-            lo, hi = (INT64_MIN, INT64_MAX) if k == "run_id" else (INT32_MIN, INT32_MAX)
-            iv = v if type(v) is int else int(v) if isinstance(v, str) and v.strip().isdigit() else None
-            if iv is None or not lo <= iv <= hi:
-                return f"run.json sidecar: {k_src} is not an integer in range"
-            v = iv
-        elif k == "date" and not (isinstance(v, str) and valid_text(v)):
-            return f"run.json sidecar: {k_src} is not a date string"
-        hint[k] = v
-    created = meta.get("createdAt")
-    if "date" not in hint and isinstance(created, str) and valid_text(created):
-        hint["date"] = created[:10]
-    return hint
-
-
-def _sidecar(folder: Path, memo: dict) -> dict[str, Any] | None:
-    """The run hint of ``folder/run.json`` (None when absent or unusable; the reason kept in ``memo``)."""
-    key = ("sidecar", folder)
-    if key not in memo:
-        memo[key] = None
-        path = folder / "run.json"
-        try:
-            st = path.stat()
-            if not stat.S_ISREG(st.st_mode):  # never open a FIFO or device: it could block forever
-                raise OSError(errno.EINVAL, "not a regular file")
-            if st.st_size > MAX_SIDECAR_BYTES:
-                raise OSError(errno.EFBIG, f"larger than {MAX_SIDECAR_BYTES:,} bytes")
-            parsed = parse_sidecar(path.read_bytes())
-        except FileNotFoundError:
-            return None
-        except OSError as e:
-            parsed = f"run.json sidecar unreadable ({e.strerror or type(e).__name__})"
-        if isinstance(parsed, str):
-            memo[("sidecar problem", folder)] = parsed
-        else:
-            memo[key] = parsed
-    return memo[key]
-
-
-def _run_info_walk(path: Path, stop: Path | None, memo: dict) -> dict[str, Any]:
-    info: dict[str, Any] = {}
-    for parent in path.parents:
-        if "date" not in info:
-            meta = _sidecar(parent, memo)
-            for k, v in (meta or {}).items():
-                info.setdefault(k, v)
-        m = RUN_DIR_RE.match(parent.name)
-        if m and "run_id" not in info:
-            info["run_id"] = int(m.group(1))
-            if m.group(2) and "run_attempt" not in info:
-                info["run_attempt"] = int(m.group(2))
-        if stop is not None and parent == stop:
-            break
-    return info
-
-
-SIDECAR_READ = "run.json sidecar (run id, attempt and date of the files beside and below it)"
+        for parent in (inputs.resolved.get(f) or f.resolve()).parents:
+            if parent in seen:
+                break
+            seen.add(parent)
+            candidate = parent / "run.json"
+            try:
+                if stat.S_ISREG(candidate.stat().st_mode):
+                    out.append(candidate)
+            except OSError:
+                pass
+    return out
 
 
 def sources(inputs: Inputs, report: LoadReport, hashes: dict[str, str] | None = None) -> Iterator[Source]:
@@ -404,8 +332,7 @@ def sources(inputs: Inputs, report: LoadReport, hashes: dict[str, str] | None = 
         name = f.name.lower()
         rf = inputs.resolved.get(f) or f.resolve()
         if name in SIDECAR_NAMES:
-            _sidecar(rf.parent, memo)
-            problem = memo.get(("sidecar problem", rf.parent))
+            problem = sidecar_problem(rf.parent, memo)
             if problem:
                 report.skip_file(label, problem)
             else:
@@ -419,14 +346,16 @@ def sources(inputs: Inputs, report: LoadReport, hashes: dict[str, str] | None = 
             continue
         data: bytes | None = None
         try:
-            with open(f, "rb") as fh:
-                size = os.fstat(fh.fileno()).st_size
-                too_big = _too_big(name, size)
+            # non-blocking open: a file swapped for a FIFO since it was listed cannot block the load
+            with os.fdopen(os.open(f, os.O_RDONLY | os.O_NONBLOCK), "rb") as fh:
+                st = os.fstat(fh.fileno())
+                too_big = _too_big(name, st.st_size) if stat.S_ISREG(st.st_mode) else "not a regular file"
                 if too_big:
-                    report.skip_file(label, "file larger than the loader's limit", too_big)
+                    report.skip_file(label, "file larger than the loader's limit" if stat.S_ISREG(st.st_mode)
+                                     else "not a regular file", too_big)
                     continue
-                if name.endswith(".csv") or (name.endswith(".json") and size < STREAM_BYTES):
-                    data = fh.read()
+                if name.endswith(".csv") or (name.endswith(".json") and st.st_size < STREAM_BYTES):
+                    data = fh.read(MAX_WHOLE_BYTES + 1)  # never more than the limit, even if the file grew
         except OSError as e:
             report.skip_file(label, "unreadable file", f"unreadable file: {e.strerror or type(e).__name__}")
             continue
@@ -435,7 +364,8 @@ def sources(inputs: Inputs, report: LoadReport, hashes: dict[str, str] | None = 
         known = (hashes or {}).get(str(rf))
         known = known if known != "unreadable" else None
         if name.endswith(".zip"):
-            yield from _zip_sources(label, f, hint, report, _Budget(MAX_INFLATED_BYTES), 1, known)
+            for member, blob, mhint in zip_members(label, f, hint, report, known):
+                yield Source(member, blob, None, None, mhint)
         else:
             yield Source(label, data, root, f, hint, known)
 
@@ -449,130 +379,3 @@ def _too_big(name: str, size: int) -> str | None:
     return None
 
 
-@dataclass
-class _Budget:
-    """Bytes an archive (with the archives inside it) may still inflate."""
-
-    left: int
-
-
-def _zip_sidecars(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], label: str, report: LoadReport
-                  ) -> dict[str, dict[str, Any]]:
-    """Member folder → its ``run.json`` run hint; unusable sidecars are skipped with their reason."""
-    sidecars: dict[str, dict[str, Any]] = {}
-    for info in infos:
-        if PurePosixPath(info.filename).name.lower() != "run.json" or info.is_dir():
-            continue
-        member = f"{label}!{path_text(info.filename)}"
-        problem = zip_member_problem(info, max_bytes=MAX_SIDECAR_BYTES, max_ratio=MAX_COMPRESSION_RATIO)
-        parsed: dict[str, Any] | str = problem[1] if problem else ""
-        if not problem:
-            try:
-                parsed = parse_sidecar(read_zip_member(zf, info, MAX_SIDECAR_BYTES))
-            except Exception as e:  # noqa: BLE001 - any damage: this sidecar is skipped with its reason
-                parsed = f"unreadable zip member ({type(e).__name__})"
-        if isinstance(parsed, str):
-            report.skip_file(member, parsed)
-        else:
-            sidecars[str(PurePosixPath(info.filename).parent)] = parsed
-            report.files.append(FileEntry(member, None, None, status="ignored", reason=SIDECAR_READ))
-    return sidecars
-
-
-def _member_hint(name: str, hint: dict[str, Any], sidecars: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """The archive's run hint, updated from the nearest sidecar and ``run_<id>`` folder inside the archive."""
-    mhint = dict(hint)
-    parts = PurePosixPath(name).parts
-    for i in range(len(parts) - 1, 0, -1):
-        meta = sidecars.get(str(PurePosixPath(*parts[:i])))
-        if meta:
-            mhint.update(meta)
-            break
-    for part in parts[:-1]:
-        m = RUN_DIR_RE.match(part)
-        if m and "run_id" not in mhint:
-            mhint["run_id"] = int(m.group(1))
-    return mhint
-
-
-#: what reading a damaged member can raise (bad CRC, corrupt deflate/bzip2/lzma data, truncated archive)
-_ZIP_READ_ERRORS = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, ValueError,
-                    NotImplementedError, RuntimeError)
-
-
-def _open_zip(label: str, source: Path | bytes, report: LoadReport) -> tuple[zipfile.ZipFile, list] | None:
-    """The archive and its members, or None (skipped with the reason: not a zip, too many members)."""
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
-        infos = zf.infolist()
-    except _ZIP_READ_ERRORS as e:
-        report.skip_file(label, "bad zip archive", f"bad zip archive: {type(e).__name__}: {e}", format="zip")
-        return None
-    if len(infos) > MAX_MEMBERS:
-        zf.close()
-        report.skip_file(label, "zip archive with too many members",
-                         f"zip archive with {len(infos):,} members (limit {MAX_MEMBERS:,})", format="zip")
-        return None
-    return zf, infos
-
-
-def _zip_sources(label: str, source: Path | bytes, hint: dict[str, Any], report: LoadReport, budget: _Budget,
-                 depth: int, sha: str | None = None) -> Iterator[Source]:
-    """The data members of a zip (nested zips expanded, at most ``MAX_ZIP_NESTING`` deep), labelled
-    ``archive.zip!member``. Every member is checked by ``frontier.safety`` before it is read, and read with its
-    inflated bytes counted against the member and archive limits, whatever its header says."""
-    opened = _open_zip(label, source, report)
-    if opened is None:
-        return
-    zf, infos = opened
-    if sha is None:
-        try:
-            sha = cache_mod.bytes_sha256(source) if isinstance(source, bytes) else cache_mod.file_sha256(source)
-        except OSError:
-            sha = None
-    report.files.append(FileEntry(label, sha, "zip", status="read", reason="archive"))
-    with zf:
-        sidecars = _zip_sidecars(zf, infos, label, report)
-        for info in infos:
-            if info.is_dir() or PurePosixPath(info.filename).name.lower() == "run.json":
-                continue
-            member = f"{label}!{path_text(info.filename)}"
-            blob = _read_member(zf, info, member, budget, depth, report)
-            if blob is None:
-                continue
-            mhint = _member_hint(info.filename, hint, sidecars)
-            if info.filename.lower().endswith(".zip"):
-                yield from _zip_sources(member, blob, mhint, report, budget, depth + 1)
-            else:
-                yield Source(member, blob, None, None, mhint)
-
-
-def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, member: str, budget: _Budget, depth: int,
-                 report: LoadReport) -> bytes | None:
-    """A data member's bytes, or None when it is not data (ignored) or must not or cannot be read (skipped)."""
-    lname = info.filename.lower()
-    problem = zip_member_problem(info, max_bytes=MAX_MEMBER_BYTES, max_ratio=MAX_COMPRESSION_RATIO)
-    if problem:
-        report.skip_file(member, *problem)
-        return None
-    if lname.endswith(IGNORED_SUFFIXES) or not lname.endswith(DATA_SUFFIXES):
-        report.files.append(FileEntry(member, None, None, status="ignored",
-                                      reason="download metadata" if lname.endswith(IGNORED_SUFFIXES) else NOT_DATA))
-        return None
-    if lname.endswith(".zip") and depth >= MAX_ZIP_NESTING:
-        report.skip_file(member, f"zip archives nested deeper than {MAX_ZIP_NESTING} levels")
-        return None
-    if info.file_size > budget.left:
-        report.skip_file(member, "zip archive inflates past the loader's limit",
-                         f"zip archive inflates to more than {MAX_INFLATED_BYTES:,} bytes in all")
-        return None
-    try:
-        blob = read_zip_member(zf, info, min(MAX_MEMBER_BYTES, budget.left))
-    except UnsafePathError as e:
-        report.skip_file(member, "zip member inflates past the loader's limit", str(e))
-        return None
-    except _ZIP_READ_ERRORS as e:
-        report.skip_file(member, "corrupt zip member", f"corrupt zip member: {type(e).__name__}: {e}")
-        return None
-    budget.left -= len(blob)
-    return blob

@@ -1,21 +1,23 @@
-"""``load()``: discover → (cache) → read → provenance → normalise → validate → de-duplicate → report."""
+"""``load()``: discover → (cache) → read → canonical (provenance, normalise, validate; group by group while
+reading) → drop invalid rows → de-duplicate → report."""
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any, Iterable
 
+import numpy as np
 import polars as pl
 
 from .. import cache as cache_mod
 from ..fsutil import safe_for_terminal as printable
-from ..schema import SCHEMA, conform, empty_points
-from .dedupe import conform_keep, dedupe
-from .discovery import discover, sources
-from .normalise import normalise
-from .raw import FileMetas, attach_provenance
+from ..schema import SCHEMA, empty_points
+from .canonical import CanonicalFrames
+from .dedupe import dedupe
+from .discovery import discover, sidecars_above, sources
+from .raw import FileMetas
 from .reading import read_sources
 from .report import LoadError, LoadReport, LoadResult
-from .validate import drop_invalid, mark_invalid
+from .validate import drop_invalid
 
 #: part of every cache key; 2: strict fast path (fractional or boolean numbers in numeric fields are skipped);
 #: 3: values that do not fit are skipped, a repeated JSON key keeps its first value on every path, input limits
@@ -44,15 +46,19 @@ def load(
     inputs = discover(paths, report)
     key = hashes = None
     if cache:
-        hashes = cache_mod.content_hashes(inputs.files, cache_dir, resolved=inputs.resolved, notes=report.notes)
+        hashed = inputs.files + sidecars_above(inputs)  # run.json files above named files give their run ids
+        hashes = cache_mod.content_hashes(hashed, cache_dir, resolved=inputs.resolved, notes=report.notes)
         key = cache_mod.key_for(hashes, {"keep": keep, "topology": topology, "version": LOADER_VERSION})
         hit = _from_cache(key, cache_dir, report)
         if hit is not None:
             hit.report.raise_if_strict(strict)
             return hit
-    raws, metas = read_sources(sources(inputs, report, hashes), report, topology)
-    points = _to_points(raws, metas, report, keep)
-    _count_loaded(points, report)
+    metas: FileMetas = {}
+    canonical = CanonicalFrames(metas)
+    read_sources(sources(inputs, report, hashes), report, topology, metas, canonical.add)
+    points = _to_points(canonical.finish(), report, keep)
+    _count_loaded(points, metas, report)
+    points = points.drop("_file_index", strict=False)
     if key is not None:
         _store(key, points, report, cache_dir)
     report.raise_if_strict(strict)
@@ -75,31 +81,31 @@ def _from_cache(key: str, cache_dir: Path | None, report: LoadReport) -> LoadRes
     return LoadResult(points, cached)
 
 
-def _to_points(raws: list[pl.DataFrame], metas: FileMetas, report: LoadReport, keep: str) -> pl.DataFrame:
-    """Raw frames → the canonical table: provenance, normalise, validate, de-duplicate (counted in ``report``)."""
-    if not raws:
+def _to_points(canonical: pl.DataFrame | None, report: LoadReport, keep: str) -> pl.DataFrame:
+    """Canonical rows → the point table (+ ``_file_index``): invalid rows and duplicates removed and counted."""
+    if canonical is None:
         return empty_points()
-    raw = attach_provenance(raws, metas)  # empties ``raws``
-    norm = mark_invalid(normalise(raw))
-    del raw
-    report.rows_read = norm.height
-    good = drop_invalid(norm, report)
-    del norm
-    good = good.select([c for c in list(SCHEMA) + ["_file_index"] if c in good.columns])
-    points, removed = dedupe(conform_keep(good), keep)
+    report.rows_read = canonical.height
+    good = drop_invalid(canonical, report).drop("_skip")
+    del canonical
+    points, removed = dedupe(good, keep)
     report.duplicates = removed.height
     report.duplicate_examples = [dict(zip(("file", "row", "reason"), r))
                                  for r in removed.head(_DUPLICATE_EXAMPLES).iter_rows()]
-    return conform(points)
+    return points
 
 
-def _count_loaded(points: pl.DataFrame, report: LoadReport) -> None:
-    """Rows loaded, in all and per file; LoadError when no file could be read at all."""
+def _count_loaded(points: pl.DataFrame, metas: FileMetas, report: LoadReport) -> None:
+    """Rows loaded, in all and per file (from each row's file index); LoadError when no file could be read."""
     report.rows_loaded = points.height
     if points.height:
-        counts = dict(points.group_by("source_file").len().iter_rows())
+        by_label: dict[str, int] = {}
+        for idx, n in enumerate(np.bincount(points["_file_index"].to_numpy()).tolist()):
+            if n:
+                label = metas[idx][0]
+                by_label[label] = by_label.get(label, 0) + n
         for f in report.files:
-            f.rows_loaded = counts.get(f.path, 0)
+            f.rows_loaded = by_label.get(f.path, 0)
     if not any(f.status == "read" for f in report.files):
         raise LoadError("nothing could be read: " + "; ".join(f"{printable(f.path)}: {printable(f.reason or '')}"
                                                               for f in report.files[:10]))

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import numpy as np
 import polars as pl
@@ -20,10 +21,12 @@ from .discovery import Source
 from .raw import STR, FileMetas, tag
 from .limits import MAX_WHOLE_BYTES
 from .readers import TOO_BIG_WHOLE, read_one, too_big_to_read_whole
-from .readers.ndjson import NDJSON_BATCH_BYTES, NotFast, fast_lines, parse_ndjson, stream_json_file
+from .readers.ndjson import NDJSON_BATCH_BYTES, NotFast, fast_lines, join_lines, parse_ndjson, stream_json_file
 from .report import FileEntry, LoadReport, SkipEntry
 
 _HASH_IN_FLIGHT_BYTES = 64 << 20  # file contents waiting for the hashing thread, at most
+#: receives (index of the frame's first file, raw frame)
+RawSink = Callable[[int, pl.DataFrame], None]
 
 
 @dataclass
@@ -34,19 +37,20 @@ class _Pending:
     src: Source
     entry: FileEntry
     format: str
-    text: bytes
+    lines: list[Any]  # NDJSON lines (views into the file's bytes)
+    size: int  # bytes of the file
     rows: int
 
 
 class _SourceReader:
-    """Reads sources one by one into ``raws`` (file index, raw frame) and ``metas``; see the module docstring."""
+    """Reads sources one by one, handing each raw frame to ``sink`` (first file index, frame) once its files'
+    entries are in ``metas``; see the module docstring."""
 
-    def __init__(self, report: LoadReport, topology: dict[str, Any] | None, parse_pool: Executor,
-                 hash_pool: Executor) -> None:
+    def __init__(self, report: LoadReport, topology: dict[str, Any] | None, metas: FileMetas, sink: RawSink,
+                 parse_pool: Executor, hash_pool: Executor) -> None:
         self.report, self.topology = report, topology
+        self.metas, self.sink = metas, sink
         self.parse_pool, self.hash_pool = parse_pool, hash_pool
-        self.raws: list[tuple[int, pl.DataFrame]] = []
-        self.metas: FileMetas = {}
         self.pending: list[_Pending] = []
         self.pending_bytes = 0
         self.parsing: list[tuple[Future, list[_Pending]]] = []
@@ -74,9 +78,9 @@ class _SourceReader:
             self.flush()  # keep rows in file order
             self._read_one(idx, src, entry)
             return
-        fmt, text, n = fast
-        self.pending.append(_Pending(idx, src, entry, fmt, text, n))
-        self.pending_bytes += len(text)
+        fmt, lines, n = fast
+        self.pending.append(_Pending(idx, src, entry, fmt, lines, len(src.data), n))
+        self.pending_bytes += len(src.data)
         if self.pending_bytes >= NDJSON_BATCH_BYTES:
             self.flush()
 
@@ -113,24 +117,28 @@ class _SourceReader:
             src.raw_data = None
             return
         entry.sha256 = sha.result() if hasattr(sha, "result") else sha
-        offset = 0
-        for f in frames:
-            self.raws.append((idx, tag(f, idx, offset)))
-            offset += f.height
         entry.format, entry.rows_read = fmt, sum(f.height for f in frames)
         self.metas[idx] = (src.label, src.run_hint, fmt)
+        offset = 0
+        while frames:
+            f = frames.pop(0)
+            self.sink(idx, tag(f, idx, offset))
+            offset += f.height
 
     def _read_one(self, idx: int, src: Source, entry: FileEntry) -> None:
         """One file by its format's reader; a file it cannot read is skipped with the reader's reason."""
-        fmt, parsed = read_one(src, self.topology)
+        try:
+            fmt, parsed = read_one(src, self.topology)
+        except Exception as e:  # noqa: BLE001 - one file's surprise never stops the batch: skipped, named
+            fmt, parsed = None, f"unreadable: {type(e).__name__} while reading"
         entry.format = fmt or None
         if isinstance(parsed, str):
             entry.status, entry.reason = "skipped", parsed
             self.report.skips.append(SkipEntry(src.label, None, parsed))
             return
         entry.rows_read = parsed.height
-        self.raws.append((idx, tag(parsed, idx)))
         self.metas[idx] = (src.label, src.run_hint, fmt or "")
+        self.sink(idx, tag(parsed, idx))
 
     def flush(self) -> None:
         """Hand the pending NDJSON batch to the parsing thread (an empty sweep is zero rows, not an error)."""
@@ -142,7 +150,7 @@ class _SourceReader:
         live = [p for p in batch if p.rows > 0]
         if not live:
             return
-        text = b"\n".join(p.text for p in live)
+        text = join_lines(list(chain.from_iterable(p.lines for p in live)))
         self.parsing.append((self.parse_pool.submit(parse_ndjson, text, sum(p.rows for p in live)), live))
         while len(self.parsing) > 1:  # parse one batch while the next one is read and rewritten
             self._collect(*self.parsing.pop(0))
@@ -163,28 +171,27 @@ class _SourceReader:
             _file_index=pl.Series(np.repeat(idxs, counts), dtype=pl.Int32),
             _row=pl.Series((np.arange(int(counts.sum())) - np.repeat(starts, counts)).astype(np.int32)),
         )
-        self.raws.append((int(idxs[0]), df))
         for p in live:
             p.entry.format, p.entry.rows_read = p.format, p.rows
             self.metas[p.index] = (p.src.label, p.src.run_hint, p.format)
+        self.sink(int(idxs[0]), df)
 
-    def finish(self) -> tuple[list[pl.DataFrame], FileMetas]:
-        """Parse what is pending, wait for the hashes; raw frames in file order and the file metas."""
+    def finish(self) -> None:
+        """Parse what is pending and wait for the content hashes."""
         self.flush()
         while self.parsing:
             self._collect(*self.parsing.pop(0))
         for entry, fut in self.hashed:
             entry.sha256 = fut.result()
-        self.raws.sort(key=lambda t: t[0])  # stable: the blocks of one file keep their order
-        return [r for _, r in self.raws], self.metas
 
 
-def read_sources(sources: Iterable[Source], report: LoadReport, topology: dict[str, Any] | None
-                 ) -> tuple[list[pl.DataFrame], FileMetas]:
-    """Parse every source. Returns raw frames (RAW_SCHEMA + ``_skip``, ``_file_index``, ``_row``) in file order and
-    file index → (label, run hint, format) for the provenance columns."""
+def read_sources(sources: Iterable[Source], report: LoadReport, topology: dict[str, Any] | None,
+                 metas: FileMetas, sink: RawSink) -> None:
+    """Parse every source, handing each raw frame (RAW_SCHEMA + ``_skip``, ``_file_index``, ``_row``) to ``sink``
+    with the index of its first file; frames may arrive out of file order. ``metas`` receives file index → (label,
+    run hint, format) for the provenance columns, before that file's rows reach ``sink``."""
     with ThreadPoolExecutor(max_workers=1) as parse_pool, ThreadPoolExecutor(max_workers=1) as hash_pool:
-        reader = _SourceReader(report, topology, parse_pool, hash_pool)
+        reader = _SourceReader(report, topology, metas, sink, parse_pool, hash_pool)
         for idx, src in enumerate(sources):
             reader.read(idx, src)
-        return reader.finish()
+        reader.finish()

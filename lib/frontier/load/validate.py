@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from .limits import INT32_MAX, INT32_MIN
+from .normalise import RUN_URL_RE
 from .raw import STR
 from .report import LoadReport, SkipEntry
 
@@ -23,6 +24,9 @@ def _range_checks() -> list[tuple[pl.Expr, str]]:
                * pl.col("pcp_size").fill_null(1).cast(pl.Float64))
     split = pl.col("num_prefill_gpu").cast(pl.Float64) + pl.col("num_decode_gpu").cast(pl.Float64)
     checks.append(((product > INT32_MAX) | (split > INT32_MAX), "value out of range for field: num_gpus"))
+    run = pl.col("run_url").str.extract_groups(RUN_URL_RE.pattern)  # run id (Int64) and attempt (Int32)
+    checks.append(((run.struct.field("1").str.len_chars() > 18) | (run.struct.field("2").str.len_chars() > 9),
+                   "value out of range for field: run_url"))
     return checks
 
 

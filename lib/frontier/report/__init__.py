@@ -28,7 +28,13 @@ from __future__ import annotations
 from .cli import build_parser, main_report
 from .index import write_index
 from .offline import check_offline, find_external_refs
-from .params import RUNNER_PARAMS, ParamsSpec, declared_parameters, list_notebooks, load_params
+from .params import (
+    RUNNER_PARAMS,
+    ParamsSpec,
+    declared_parameters,
+    list_notebooks,
+    load_params,
+)
 from .render import REMOVE_CELL_TAGS, TEMPLATE_NAME, TEMPLATES_DIR, notebook_to_html
 from .results import ReportError, ReportResult, ReportResults
 from .runner import run_reports

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from frontier import paths
+from frontier.fsutil import safe_for_terminal
 
 from .params import cli_overrides, list_notebooks
 from .results import ReportError
@@ -108,5 +109,5 @@ def _err(message: str) -> None:
 
 
 def printable(text: str) -> str:
-    """``text`` with control characters (terminal escape sequences included) shown as escapes, not obeyed."""
-    return "".join(c if c.isprintable() or c in "\n\t" else repr(c)[1:-1] for c in text)
+    """``text`` safe for a terminal, line by line (control characters and escape sequences shown, not obeyed)."""
+    return "\n".join(safe_for_terminal(line) for line in text.split("\n"))

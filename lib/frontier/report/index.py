@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from frontier import paths
+from frontier.fsutil import write_atomic
 
-from ._files import iso, now, read_json, write_atomic
+from ._files import iso, now, read_json
 from .outdir import GENERATOR_TAG, check_out_dir
+from .summary import THUMBNAIL_NAME
 
 
 def _params_summary(p: Mapping[str, Any] | None, limit: int = 200) -> str:
@@ -36,7 +38,10 @@ _CSS = (
     ".good{color:#0a7a3c;font-weight:700}.bad{color:#b3261e;font-weight:700}.err{color:#7a2e00;font-size:12px;"
     "max-width:420px;white-space:pre-wrap}.params{font-family:'DejaVu Sans Mono',monospace;font-size:12px;"
     "max-width:380px;word-break:break-word}.figs{font-size:12px;margin-top:4px}.name{font-weight:600}"
-    "a{color:#0969da}.muted{color:#57606a;font-size:12px}"
+    "a{color:#0969da}.muted{color:#57606a;font-size:12px}.title{font-size:13px;max-width:260px}"
+    ".synthetic{display:inline-block;margin-top:4px;padding:1px 6px;border-radius:3px;background:#fff3cd;"
+    "color:#7a4d00;border:1px solid #e0b040;font-size:11px;font-weight:700;text-transform:uppercase}"
+    ".thumb{width:160px;height:auto;border:1px solid #e6e8eb;border-radius:3px;display:block}"
 )
 
 
@@ -99,12 +104,37 @@ def _row_html(d: Path, run: dict[str, Any] | None, failed: dict[str, Any] | None
     params = _params_summary((src or {}).get("parameter_overrides"))
     return (
         "<tr>"
-        f'<td class="name">{e(d.name)}</td><td>{status}{err}</td>'
+        f'<td class="name">{e(d.name)}</td><td>{_about_html(d, run)}{_thumbnail_html(d, run)}</td>'
+        f"<td>{status}{err}</td>"
         f"<td>{e(str(run.get('finished_utc', '—'))) if run else '—'}</td>"
         f'<td class="params">{e(params)}</td>'
         f"<td>{' · '.join(links)}{'<div class=figs>' + fig_links + '</div>' if fig_links else ''}</td>"
         "</tr>"
     )
+
+
+def _about_html(d: Path, run: dict[str, Any] | None) -> str:
+    """The report's human title and scope, and a "synthetic data" mark when its data is synthetic."""
+    e = html.escape
+    run = run or {}
+    out = ""
+    title = " · ".join(str(run[k]) for k in ("title", "scope") if isinstance(run.get(k), str) and run[k])
+    if title:
+        out += f'<div class="title">{e(title)}</div>'
+    if run.get("synthetic") is True:
+        out += '<span class="synthetic" title="generated sample data, not measurements">synthetic data</span>'
+    return out
+
+
+def _thumbnail_html(d: Path, run: dict[str, Any] | None) -> str:
+    """A small image of the report's main figure, linked to the report (empty when there is none)."""
+    if not run or run.get("thumbnail") != THUMBNAIL_NAME or not (d / THUMBNAIL_NAME).is_file():
+        return ""
+    e = html.escape
+    href = e(d.name, quote=True)
+    alt = e(f"Main figure of {run.get('title') or d.name}", quote=True)
+    return (f'<a href="{href}/index.html"><img class="thumb" src="{href}/{THUMBNAIL_NAME}" alt="{alt}" '
+            'loading="lazy"></a>')
 
 
 def _page_html(rows: list[str]) -> str:
@@ -119,8 +149,8 @@ def _page_html(rows: list[str]) -> str:
         f"<style>{_CSS}</style></head>\n<body>\n<h1>Reports</h1>\n"
         f"<p class=\"muted\">Index written {e(iso(now()))} UTC by frontier {e(__version__)}. "
         "Every report is a single self-contained file that opens with no network.</p>\n"
-        "<table><thead><tr><th>Report</th><th>Status</th><th>Last good run (UTC)</th>"
+        "<table><thead><tr><th>Report</th><th>What it shows</th><th>Status</th><th>Last good run (UTC)</th>"
         "<th>Parameters</th><th>Files</th></tr></thead><tbody>\n"
-        + ("\n".join(rows) if rows else '<tr><td colspan="5">No reports yet.</td></tr>')
+        + ("\n".join(rows) if rows else '<tr><td colspan="6">No reports yet.</td></tr>')
         + "\n</tbody></table>\n</body></html>\n"
     )

@@ -9,11 +9,11 @@ from pathlib import Path
 
 _URL_ATTRS = {"src", "href", "xlink:href", "action", "formaction", "poster", "data", "background", "manifest",
               "codebase", "cite", "longdesc", "icon", "ping", "archive", "lowsrc", "dynsrc"}
-_EXTERNAL_RE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.I)
-_CSS_URL_RE = re.compile(r"""url\(\s*(['"]?)\s*([^'")\s]+)""", re.I)
-_CSS_IMPORT_RE = re.compile(r"""@import\s+(?:url\(\s*)?['"]?\s*([^'");\s]+)""", re.I)
-_JS_ATTR_RE = re.compile(r"""\b(?:src|href)\s*=\s*\\?['"]?\s*((?:https?:)?//[^\s'"\\>]+)""", re.I)
-_DATA_URI_RE = re.compile(r"^\s*data:([^;,]+)((?:;[^;,]+)*),(.*)$", re.I | re.S)
+_EXTERNAL_RE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
+_CSS_URL_RE = re.compile(r"""url\(\s*(['"]?)\s*([^'")\s]+)""", re.IGNORECASE)
+_CSS_IMPORT_RE = re.compile(r"""@import\s+(?:url\(\s*)?['"]?\s*([^'");\s]+)""", re.IGNORECASE)
+_JS_ATTR_RE = re.compile(r"""\b(?:src|href)\s*=\s*\\?['"]?\s*((?:https?:)?//[^\s'"\\>]+)""", re.IGNORECASE)
+_DATA_URI_RE = re.compile(r"^\s*data:([^;,]+)((?:;[^;,]+)*),(.*)$", re.IGNORECASE | re.DOTALL)
 
 
 def _is_external(url: str) -> bool:

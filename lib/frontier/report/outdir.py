@@ -26,8 +26,8 @@ GENERATOR_TAG = '<meta name="generator" content="frontier report">'
 LOCK_NAME = ".frontier-report.lock"
 STAGING_NAME = ".frontier-report-staging"
 #: files the runner writes into a report folder besides those its run.json lists
-RUNNER_FILES = frozenset({"index.html", "run.json", "failed.html", "failed.json", "failed.ipynb"})
-_TEMP_RE = re.compile(r"\..+\.[0-9a-f]{32}\.tmp")  # write_atomic's temporary files, left by a killed run
+RUNNER_FILES = frozenset({"index.html", "run.json", "thumbnail.png", "failed.html", "failed.json", "failed.ipynb"})
+_TEMP_RE = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")  # fsutil.write_atomic's temporary files, left by a killed run
 _PREVIOUS = "-previous-"
 
 
@@ -67,7 +67,8 @@ def foreign_files(report_dir: Path) -> list[str]:
     if report_dir.is_symlink() or not report_dir.is_dir():
         return [report_dir.name]
     run = read_json(report_dir / "run.json") or {}
-    listed = run.get("files") if isinstance(run.get("files"), list) else []
+    files = run.get("files")
+    listed = files if isinstance(files, list) else []
     own = set(RUNNER_FILES) | {str(f) for f in listed}
     own_dirs = {str(parent) for f in own for parent in Path(f).parents if str(parent) != "."}
     foreign: list[str] = []

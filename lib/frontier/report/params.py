@@ -132,7 +132,7 @@ def parse_yaml(text: str, where: str) -> Any:
     import yaml
 
     try:
-        return yaml.load(text, Loader=_yaml_loader())  # noqa: S506 (SafeLoader subclass)
+        return yaml.load(text, Loader=_yaml_loader())
     except yaml.YAMLError as exc:
         raise ReportError(f"{where} is not valid YAML: {exc}") from exc
     except RecursionError as exc:
@@ -168,7 +168,7 @@ def _parse_one(doc: Mapping[str, Any], p: Path, spec: ParamsSpec) -> None:
 
 def strip_ipynb(name: str) -> str:
     """A notebook name without a trailing ``.ipynb``."""
-    return name[:-6] if name.endswith(".ipynb") else name
+    return name.removesuffix(".ipynb")
 
 
 def check_name(name: str) -> str:
@@ -289,6 +289,8 @@ def cli_overrides(yaml_texts: Sequence[str] = (), pairs: Sequence[tuple[str, str
 
 def _type_problem(value: Any, want: str | None) -> str | None:
     """Why ``value`` does not fit annotation ``want`` (None: it fits, or the annotation is not checked)."""
+    if isinstance(value, str) and want in ("int", "float", "bool"):
+        value = _from_text(value)  # -r text: the notebook reads "1024" or "true" as its declared type
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
     checks: dict[str, tuple[bool, str]] = {
         "int": (number and float(value).is_integer(), "give a whole number"),
@@ -308,3 +310,13 @@ def _type_problem(value: Any, want: str | None) -> str | None:
         return "give a list, e.g. -y 'name: [1, 2]' or -p name 1,2"
     bad = [v for v in value if _type_problem(v, m.group(1))]
     return f"every item must be {m.group(1)}, not {bad[0]!r}" if bad else None
+
+
+def _from_text(text: str) -> Any:
+    """A number or boolean the text spells (as the notebook's own parameter check reads it), else the text."""
+    if text.strip().lower() in ("true", "false"):
+        return text.strip().lower() == "true"
+    try:
+        return float(text)
+    except ValueError:
+        return text

@@ -22,15 +22,25 @@ from typing import Any
 
 from frontier import paths
 from frontier.cache import file_sha256
+from frontier.fsutil import write_atomic
 from frontier.progress import progress
 
-from ._files import iso, now, to_json, write_atomic
+from ._files import iso, now, to_json
 from .index import write_index
 from .offline import find_external_refs
 from .outdir import RUNNER_FILES, check_out_dir, locked, staging_area, swap_in
-from .params import Overrides, ParamsSpec, check_name, declared_parameters, list_notebooks, load_params, strip_ipynb
+from .params import (
+    Overrides,
+    ParamsSpec,
+    check_name,
+    declared_parameters,
+    list_notebooks,
+    load_params,
+    strip_ipynb,
+)
 from .render import failure_banner_html, footer_html, notebook_to_html, report_css
 from .results import ReportError, ReportResult, ReportResults
+from .summary import ReportSummary, read_summary, write_thumbnail
 
 _ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
@@ -130,6 +140,7 @@ class _Run:
     injected: dict[str, Any]
     meta: dict[str, Any]
     warnings: list[str]
+    summary: ReportSummary | None = None  # read from summary.json once the notebook has run
 
     @property
     def report(self) -> Path:
@@ -224,8 +235,9 @@ def _execute_and_render(run: _Run, timeout_s: int) -> tuple[str, str | None, str
                 extra_arguments=["--IPKernelApp.log_level=ERROR"],
             )
         nb = nbformat.read(str(run.executed), as_version=4)
-        title = str(nb.metadata.get("title") or run.name)
-        page = notebook_to_html(nb, title=title, footer=footer_html(run.name, iso(run.started), run.nb_sha))
+        run.summary = read_summary(run.work, run.name)
+        page = notebook_to_html(nb, title=run.summary.page_title,
+                                footer=footer_html(run.name, iso(run.started), run.nb_sha))
     except Exception as exc:  # noqa: BLE001 - any failure becomes a failure report
         error, tb = _error_from(exc)
         return "", error, tb, []
@@ -245,11 +257,25 @@ def _publish(run: _Run, page: str) -> ReportResult:
             run.warnings.append(f"ignored {item.name} in output_dir: the runner writes that name")
             continue
         shutil.move(str(item), str(report / item.name))
+    _add_thumbnail(run)
     files = sorted(str(p.relative_to(report)) for p in report.rglob("*") if p.is_file())
     run.meta.update(status="ok", files=[*files, "run.json"])
     write_atomic(report / "run.json", to_json(run.meta))
     swap_in(report, run.final, run.stage.parent)
     return _result(run, "ok", run.final / "index.html")
+
+
+def _add_thumbnail(run: _Run) -> None:
+    """Write the index thumbnail of the report's main figure and record title, scope and synthetic in run.json."""
+    summary = run.summary or read_summary(run.report, run.name)
+    run.meta.update(title=summary.title, scope=summary.scope, synthetic=summary.synthetic,
+                    main_figure=summary.main_figure, thumbnail=None)
+    try:
+        thumb = write_thumbnail(run.report, summary.main_figure)
+    except (ValueError, OSError) as exc:
+        run.warnings.append(f"no thumbnail: {exc}")
+        return
+    run.meta["thumbnail"] = thumb.name if thumb else None
 
 
 def _publish_failure(run: _Run, error: str, tb: str, refs: list[str]) -> ReportResult:

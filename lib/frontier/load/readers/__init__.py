@@ -11,7 +11,7 @@ from typing import Any
 import polars as pl
 
 from ..discovery import Source
-from ..limits import MAX_WHOLE_BYTES, parse_json
+from ..limits import MAX_ROWS_PER_FILE, MAX_WHOLE_BYTES, parse_json
 from ..raw import to_raw_columns
 from . import agg, api, dashboard_csv, early_agg, raw_client
 from .detect import classify, probe_keys
@@ -29,6 +29,8 @@ def too_big_to_read_whole(size: int, why: str = "") -> str:
 
 def read_one(src: Source, topology: dict[str, Any] | None) -> tuple[str | None, pl.DataFrame | str]:
     """(format, frame in the raw columns) or (format-or-None, skip reason) for one file, read on its own."""
+    if len(src.data) > MAX_WHOLE_BYTES:  # a file that grew past the limit after it was listed
+        return None, TOO_BIG_WHOLE
     if src.label.lower().endswith(".csv"):
         fmt, parsed = dashboard_csv.read(src.data)
     else:
@@ -52,6 +54,8 @@ def _read_fast(data: bytes) -> tuple[str, pl.DataFrame] | None:
     if probe in ("agg", "agg_bmk"):
         return agg.read_fast(data)
     if probe == "api":
+        if data.count(b"{") > 2 * MAX_ROWS_PER_FILE:  # a row is two objects (itself and its metrics)
+            return None
         df = api.read_fast(data)
         return ("api", df) if df is not None else None
     return None

@@ -10,7 +10,7 @@ import polars as pl
 
 from ..raw import RAW_SCHEMA
 from .coerce import python_rows
-from .ndjson import NotFast, fast_lines, parse_ndjson
+from .ndjson import NotFast, fast_lines, join_lines, parse_ndjson
 
 
 def read_fast(data: bytes) -> tuple[str, pl.DataFrame] | None:
@@ -18,11 +18,11 @@ def read_fast(data: bytes) -> tuple[str, pl.DataFrame] | None:
     fast = fast_lines(data)
     if fast is None:
         return None
-    fmt, text, n = fast
+    fmt, lines, n = fast
     if n == 0:
         return fmt, pl.DataFrame(schema=RAW_SCHEMA)
     try:
-        return fmt, parse_ndjson(text, n)
+        return fmt, parse_ndjson(join_lines(lines), n)
     except NotFast:
         return None
 

@@ -7,6 +7,7 @@ import io
 
 import polars as pl
 
+from ..limits import MAX_ROWS_PER_FILE
 from ..normalise import MODEL_KEYS
 from ..raw import FLT, INT, RAW_CONFIG, RAW_SCHEMA, STR
 
@@ -27,18 +28,21 @@ CSV_REQUIRED = ("Model", "ISL", "OSL", "Hardware", "Framework", "Precision", "Co
                 "Throughput/GPU (tok/s)", "Median TPOT (ms)")
 
 
-def _header(lines: list[str]) -> tuple[int, list[str]] | str:
-    """(index of the header line, its columns), or the reason the text is not a dashboard export."""
-    start = 0
-    while start < len(lines) and lines[start].startswith("#"):
-        start += 1
-    if start >= len(lines):
+def _header(text: str) -> tuple[list[str], str] | str:
+    """(header columns, the CSV from its header row on with newlines normalised), or the reason the text is not a
+    dashboard export. Read line by line: a file of millions of short lines is never split into a Python list."""
+    buf = io.StringIO(text, newline=None)  # universal newlines: \r\n and \r read as \n
+    for line in buf:
+        if not line.startswith("#"):
+            header_line = line.rstrip("\n")
+            break
+    else:
         return "unknown format: CSV with no header row"
-    header = next(iter(csv.reader([lines[start]])), [])
+    header = next(iter(csv.reader([header_line])), [])
     missing = [c for c in CSV_REQUIRED if c not in header]
     if missing:
         return f"unknown format: CSV header is not a dashboard export (missing {missing[0]!r})"
-    return start, header
+    return header, header_line + "\n" + buf.read()
 
 
 def _target_dtype(column: str) -> pl.DataType:
@@ -50,18 +54,19 @@ def _target_dtype(column: str) -> pl.DataType:
 
 def read(data: bytes) -> tuple[str | None, pl.DataFrame | str]:
     """("csv", raw frame) or (None, skip reason)."""
+    if data.count(b"\n") > MAX_ROWS_PER_FILE:
+        return None, f"CSV with more than {MAX_ROWS_PER_FILE:,} lines"
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return None, "unreadable: not UTF-8 text (binary or corrupt file)"
-    lines = text.splitlines()
-    found = _header(lines)
+    found = _header(text)
     if isinstance(found, str):
         return None, found
-    start, header = found
+    header, body = found
     # read numbers as strings first, so a bad cell skips its row with a reason instead of failing the file
     try:
-        df = pl.read_csv(io.StringIO("\n".join(lines[start:])), schema={c: STR for c in header}, has_header=True)
+        df = pl.read_csv(io.StringIO(body), schema={c: STR for c in header}, has_header=True)
     except Exception as e:  # noqa: BLE001
         return None, f"unreadable CSV: {type(e).__name__}"
     bad = pl.lit(None, dtype=STR)

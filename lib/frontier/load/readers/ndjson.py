@@ -1,5 +1,6 @@
-"""The fast path for agg / agg_bmk JSON: the document is rewritten to NDJSON (one object per line, nothing parsed
-in Python) and read by polars' NDJSON reader with the explicit raw schema, which fails on any type mismatch.
+"""The fast path for agg / agg_bmk JSON: the array is split into its raw elements by msgspec (which checks the JSON
+but builds no Python objects), the elements are joined one per line and read by polars' NDJSON reader with the
+explicit raw schema, which fails on any type mismatch.
 
 Any failure (``NotFast``) sends the file to the checked path, which parses it with Python and gives each bad row
 its reason: the fast path either loads exactly what the checked path would, or it does not load.
@@ -12,16 +13,17 @@ import re
 from concurrent.futures import Executor, Future
 from typing import Any, Callable
 
+import msgspec
 import polars as pl
 
-from ..limits import MAX_OBJECT_BYTES
+from ..limits import MAX_OBJECT_BYTES, MAX_ROWS_PER_FILE
 from ..raw import RAW_SCHEMA
 from .detect import probe_keys
 
 NDJSON_BATCH_BYTES = 16 << 20  # NDJSON text handed to one polars call (many small files, or blocks of a big one)
 _PIECE_BYTES = 1 << 20  # a big file is rewritten in pieces of this size (cache-friendly, few page faults)
 _FLATTEN = bytes.maketrans(b"\r\n", b"  ")
-_SEP_RE = re.compile(rb"\}\s*,\s*\{")
+_SPLIT = msgspec.json.Decoder(list[msgspec.Raw])
 _NONSPACE_RE = re.compile(rb"\S")
 _WS = frozenset(b" \t\r\n")
 
@@ -30,18 +32,24 @@ class NotFast(Exception):
     """The NDJSON fast path does not apply or failed: use the checked per-file path."""
 
 
-def ndjson_piece(buf: Any, lo: int, hi: int, flatten: bool) -> tuple[bytes, int]:
-    """Objects in ``buf[lo:hi]`` separated by ``}, {`` (any whitespace) → one object per line, and the line count.
+def split_elements(doc: Any) -> list[Any] | None:
+    """The elements of a JSON array document as raw byte views (nothing parsed into Python objects), or None when
+    the document is not valid JSON, not an array, or nested too deep for the splitter."""
+    try:
+        return _SPLIT.decode(doc)
+    except (msgspec.DecodeError, RecursionError):
+        return None
 
-    Nothing is parsed here. Raw newlines never occur inside valid JSON strings, so flattening them is safe. A
-    separator found inside a string value leaves its line ending in an unterminated string, which the strict
-    NDJSON parser rejects: a wrong split makes the fast path fail (and the checked path run); it never loads.
-    """
-    view: Any = memoryview(buf)[lo:hi]
-    if flatten:
-        view = bytes(view).translate(_FLATTEN)
-    text, k = _SEP_RE.subn(b"}\n{", view)
-    return text, k + 1
+
+def _one_per_line(elements: list[Any], flatten: bool) -> list[Any]:
+    """Elements ready to be joined with newlines: line breaks inside an element become spaces (raw line breaks
+    never occur inside valid JSON strings, so this changes no value)."""
+    return [bytes(e).translate(_FLATTEN) for e in elements] if flatten else elements
+
+
+def join_lines(lines: list[Any]) -> bytes:
+    """NDJSON text of one object per line."""
+    return b"\n".join(lines)
 
 
 def _doc_bounds(buf: Any) -> tuple[int, int] | None:
@@ -58,7 +66,7 @@ def _doc_bounds(buf: Any) -> tuple[int, int] | None:
 def has_surrogate_escapes(text: Any) -> bool:
     """True when JSON text holds a ``\\uD800``–``\\uDFFF`` escape: polars reads a lone one as NUL, so such text
     goes to the checked path (which keeps valid pairs and skips rows with lone surrogates)."""
-    return b"\\ud" in text or b"\\uD" in text
+    return b"\\" in text and (b"\\ud" in text or b"\\uD" in text)  # (one fast scan when there is no escape)
 
 
 def parse_ndjson(text: bytes, expected_rows: int) -> pl.DataFrame:
@@ -87,25 +95,26 @@ def _fast_probe(data: Any) -> str | None:
     return probe if probe in ("agg", "agg_bmk") else None
 
 
-def fast_lines(data: bytes) -> tuple[str, bytes, int] | None:
-    """(format, NDJSON text, rows) for an agg / agg_bmk document that can take the fast path, else None."""
+def fast_lines(data: bytes) -> tuple[str, list[Any], int] | None:
+    """(format, NDJSON lines, rows) for an agg / agg_bmk document that can take the fast path, else None.
+    The lines (byte views into ``data``) joined with newlines are the NDJSON text (``join_lines``)."""
     probe = _fast_probe(data)
     bounds = _doc_bounds(data) if probe else None
     if bounds is None:
         return None
-    a, b = bounds
     flatten = b"\n" in data or b"\r" in data
     if probe == "agg":  # one object: one line (``{..}, {..}`` stays on it and fails to parse, as it should)
+        a, b = bounds
         if data[a] != 0x7B:
             return None
         text = data[a:b] if (a, b) != (0, len(data)) else data
-        return probe, (text.translate(_FLATTEN) if flatten else text), 1
-    if data[a] != 0x5B or data[b - 1] != 0x5D or b - a < 2:  # [ ... ]
+        return probe, [text.translate(_FLATTEN) if flatten else text], 1
+    elements = split_elements(data)
+    if elements is None:
         return None
-    if _NONSPACE_RE.search(data, a + 1, b - 1) is None:
-        return probe, b"", 0
-    text, n = ndjson_piece(data, a + 1, b - 1, flatten)
-    return probe, text, n
+    if len(elements) > MAX_ROWS_PER_FILE:  # the checked path then refuses it with its reason
+        return None
+    return probe, _one_per_line(elements, flatten), len(elements)
 
 
 def _last_split(buf: Any, lo: int, hi: int) -> tuple[int, int] | None:
@@ -129,14 +138,14 @@ def _last_split(buf: Any, lo: int, hi: int) -> tuple[int, int] | None:
         pos = j
 
 
-def _array_bounds(mm: Any) -> tuple[int, int, bool]:
-    """(first element byte, end of elements, whether newlines must be flattened) of an agg_bmk array; NotFast else."""
+def _array_bounds(mm: Any) -> tuple[int, int]:
+    """(first element byte, end of elements) of an agg_bmk array (only its first and last pages are read); NotFast
+    when the document is not one."""
     fmt = _fast_probe(mm)
     bounds = _doc_bounds(mm) if fmt == "agg_bmk" else None
     if bounds is None or mm[bounds[0]] != 0x5B or mm[bounds[1] - 1] != 0x5D:
         raise NotFast("not an agg_bmk array")
-    flatten = mm.find(b"\n", bounds[0], bounds[1]) >= 0 or mm.find(b"\r", bounds[0], bounds[1]) >= 0
-    return bounds[0] + 1, bounds[1] - 1, flatten
+    return bounds[0] + 1, bounds[1] - 1
 
 
 def _next_cut(mm: Any, pos: int, end: int) -> tuple[int, int]:
@@ -149,6 +158,16 @@ def _next_cut(mm: Any, pos: int, end: int) -> tuple[int, int]:
         if cut is None and hi - pos > MAX_OBJECT_BYTES:
             raise NotFast(f"a JSON object longer than {MAX_OBJECT_BYTES:,} bytes")
     return cut if cut is not None else (end, end)
+
+
+def _piece_lines(mm: Any, lo: int, hi: int) -> list[Any]:
+    """The objects in ``mm[lo:hi]`` (cut at ``}, {`` separators) as NDJSON lines; NotFast when the piece is not a
+    run of JSON values (a cut inside a string leaves an unterminated string, so a wrong cut is never loaded)."""
+    doc = b"".join((b"[", memoryview(mm)[lo:hi], b"]"))
+    elements = split_elements(doc)
+    if elements is None:
+        raise NotFast("a block of the array is not valid JSON")
+    return _one_per_line(elements, b"\n" in doc or b"\r" in doc)
 
 
 def stream_json_file(path: os.PathLike, sha: Any, hasher: Callable[[Any], Future], parse_pool: Executor
@@ -165,25 +184,27 @@ def stream_json_file(path: os.PathLike, sha: Any, hasher: Callable[[Any], Future
     futures: list[Future] = []
     released = 0  # pages before this offset were handed back (they stay in the page cache, not in our RSS)
     try:
-        pos, end, flatten = _array_bounds(mm)
+        pos, end = _array_bounds(mm)
         if sha is None:  # after the shape check: a file the streamed reader refuses is not read twice
             sha = hasher(path)
-        pieces: list[bytes] = []
-        rows = size = 0
+        pieces: list[Any] = []
+        rows = size = total_rows = 0
         while pos < end:
             stop, nxt = _next_cut(mm, pos, end)
-            if _NONSPACE_RE.search(mm, pos, stop) is not None:
-                text, n = ndjson_piece(mm, pos, stop, flatten)
-                pieces.append(text)
-                rows += n
-                size += len(text)
+            lines = _piece_lines(mm, pos, stop)
+            pieces.extend(lines)
+            rows += len(lines)
+            size += stop - pos
+            total_rows += len(lines)
+            if total_rows > MAX_ROWS_PER_FILE:
+                raise NotFast(f"more than {MAX_ROWS_PER_FILE:,} rows")
             pos = nxt
             if hasattr(mm, "madvise") and pos - released >= NDJSON_BATCH_BYTES:
                 upto = (pos // mmap.PAGESIZE) * mmap.PAGESIZE
                 mm.madvise(mmap.MADV_DONTNEED, released, upto - released)
                 released = upto
             if size >= NDJSON_BATCH_BYTES or (pos >= end and pieces):
-                futures.append(parse_pool.submit(parse_ndjson, b"\n".join(pieces), rows))
+                futures.append(parse_pool.submit(parse_ndjson, join_lines(pieces), rows))
                 pieces, rows, size = [], 0, 0
                 while len(futures) > 1:
                     frames.append(futures.pop(0).result())

@@ -1,0 +1,113 @@
+"""Run hints: run ids, attempts and dates from a ``run.json`` sidecar in an enclosing folder (``{"run_id",
+"run_attempt", "date"}``, or a GitHub run's ``databaseId``/``attempt``/``createdAt``), else from a ``run_<id>``
+folder name. A sidecar that cannot be used (damaged, too deep, too big, values out of range, not a regular file)
+is skipped with its reason and none of its fields is used.
+"""
+from __future__ import annotations
+
+import errno
+import re
+import stat
+from pathlib import Path
+from typing import Any
+
+from .limits import INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, MAX_SIDECAR_BYTES, parse_json, valid_text
+
+#: a ``run_<id>[_<attempt>]`` folder (ids of up to 18 digits fit the run-id column; longer ones are no run folder)
+RUN_DIR_RE = re.compile(r"^run[_-](\d{1,18})(?:[_-](\d{1,9}))?$")
+#: sidecar key → run-hint key (first one present wins)
+_SIDECAR_KEYS = (("run_id", "run_id"), ("databaseId", "run_id"), ("run_attempt", "run_attempt"),
+                 ("attempt", "run_attempt"), ("date", "date"), ("synthetic", "synthetic"))
+SIDECAR_READ = "run.json sidecar (run id, attempt and date of the files beside and below it)"
+
+
+def run_info_for(path: Path, stop: Path | None, memo: dict | None = None) -> dict[str, Any]:
+    """Run id/attempt/date from the nearest ``run.json`` or ``run_<id>`` folder above ``path``.
+
+    ``memo`` (shared across the files of one load) keeps each folder's parsed sidecar and each (folder, stop)
+    result, so a sidecar is looked for once per folder, not once per file."""
+    if memo is not None:
+        key = (path.parent, stop)
+        hit = memo.get(key)
+        if hit is None:
+            hit = memo[key] = _run_info_walk(path, stop, memo)
+        return dict(hit)
+    return _run_info_walk(path, stop, {})
+
+
+def parse_sidecar(data: bytes) -> dict[str, Any] | str:
+    """A ``run.json`` sidecar's bytes → its run hint (``run_id``, ``run_attempt``, ``date``, ``synthetic``), or the
+    reason it cannot be used (then no field of it is used)."""
+    if len(data) > MAX_SIDECAR_BYTES:
+        return f"run.json sidecar larger than {MAX_SIDECAR_BYTES:,} bytes"
+    try:
+        meta = parse_json(data, "run.json sidecar")
+    except ValueError as e:
+        return f"run.json sidecar unusable: {e}" if not str(e).startswith("run.json") else str(e)
+    if not isinstance(meta, dict):
+        return "run.json sidecar is not a JSON object"
+    hint: dict[str, Any] = {}
+    for k_src, k in _SIDECAR_KEYS:
+        v = meta.get(k_src)
+        if v is None or k in hint:
+            continue
+        if k in ("run_id", "run_attempt"):
+            lo, hi = (INT64_MIN, INT64_MAX) if k == "run_id" else (INT32_MIN, INT32_MAX)
+            iv = v if type(v) is int else int(v) if isinstance(v, str) and v.strip().isdigit() else None
+            if iv is None or not lo <= iv <= hi:
+                return f"run.json sidecar: {k_src} is not an integer in range"
+            v = iv
+        elif k == "date" and not (isinstance(v, str) and valid_text(v)):
+            return f"run.json sidecar: {k_src} is not a date string"
+        hint[k] = v
+    created = meta.get("createdAt")
+    if "date" not in hint and isinstance(created, str) and valid_text(created):
+        hint["date"] = created[:10]
+    return hint
+
+
+def _sidecar(folder: Path, memo: dict) -> dict[str, Any] | None:
+    """The run hint of ``folder/run.json`` (None when absent or unusable; the reason kept in ``memo``)."""
+    key = ("sidecar", folder)
+    if key not in memo:
+        memo[key] = None
+        path = folder / "run.json"
+        try:
+            st = path.stat()
+            if not stat.S_ISREG(st.st_mode):  # never open a FIFO or device: it could block forever
+                raise OSError(errno.EINVAL, "not a regular file")
+            if st.st_size > MAX_SIDECAR_BYTES:
+                raise OSError(errno.EFBIG, f"larger than {MAX_SIDECAR_BYTES:,} bytes")
+            parsed = parse_sidecar(path.read_bytes())
+        except FileNotFoundError:
+            return None
+        except OSError as e:
+            parsed = f"run.json sidecar unreadable ({e.strerror or type(e).__name__})"
+        if isinstance(parsed, str):
+            memo[("sidecar problem", folder)] = parsed
+        else:
+            memo[key] = parsed
+    return memo[key]
+
+
+def _run_info_walk(path: Path, stop: Path | None, memo: dict) -> dict[str, Any]:
+    info: dict[str, Any] = {}
+    for parent in path.parents:
+        if "date" not in info:
+            meta = _sidecar(parent, memo)
+            for k, v in (meta or {}).items():
+                info.setdefault(k, v)
+        m = RUN_DIR_RE.match(parent.name)
+        if m and "run_id" not in info:
+            info["run_id"] = int(m.group(1))
+            if m.group(2) and "run_attempt" not in info:
+                info["run_attempt"] = int(m.group(2))
+        if stop is not None and parent == stop:
+            break
+    return info
+
+
+def sidecar_problem(folder: Path, memo: dict) -> str | None:
+    """Why ``folder/run.json`` cannot be used, or None (absent or fine)."""
+    _sidecar(folder, memo)
+    return memo.get(("sidecar problem", folder))
