@@ -398,7 +398,12 @@ def _fmt(v: Any, unit: str = "") -> str:
     return f"{v:,}" if isinstance(v, int) else str(v)
 
 
-def main(argv: list[str] | None = None) -> int:
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return (a / b) if a and b else None
+
+
+def _parser() -> argparse.ArgumentParser:
+    """The command line (see the module docstring)."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--configs", type=int, default=20_000)
@@ -416,6 +421,117 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", action="store_true", help="keep the generated inputs")
     ap.add_argument("--step", help=argparse.SUPPRESS)
     ap.add_argument("--params", help=argparse.SUPPRESS)
+    return ap
+
+
+def _figures(results: dict[str, Any], targets: list[float]) -> list[dict[str, Any]]:
+    """The printed table: each measurement beside its baseline."""
+    iso, ref = results["iso_lib"], results["iso_ref"]
+    figures: list[dict[str, Any]] = []
+
+    def fig(what: str, seconds: float | None, rows_: int | None, peak: float | None, baseline: str | None = None,
+            base_seconds: float | None = None, note: str = "") -> None:
+        figures.append({
+            "what": what, "seconds": seconds, "rows_per_s": (rows_ / seconds) if rows_ and seconds else None,
+            "peak_rss_mb": peak, "baseline": baseline, "baseline_seconds": base_seconds,
+            "speedup_vs_baseline": _ratio(base_seconds, seconds), "note": note})
+
+    for layout in ("many_files", "one_file"):
+        lib, pdb = results[f"load_lib_{layout}"], results.get(f"load_pandas_{layout}")
+        floor = results[f"parse_floor_{layout}"]
+        fig(f"load+normalise, {layout.replace('_', ' ')} (frontier.load)", lib["seconds"], lib["rows"],
+            lib["peak_rss_mb"], "pandas json.load + json_normalize", pdb["seconds"] if pdb else None)
+        fig(f"raw parse floor, {layout.replace('_', ' ')}", floor["seconds"],
+            floor["rows"], floor["peak_rss_mb"], "frontier.load", lib["seconds"],
+            f"msgspec split + polars NDJSON; load takes {lib['seconds'] / floor['seconds']:.2f}× the floor")
+        if pdb:
+            fig(f"load+normalise, {layout.replace('_', ' ')} (pandas baseline)", pdb["seconds"], pdb["rows"],
+                pdb["peak_rss_mb"])
+    fig("iso table, every config (iso_table end to end)", iso["seconds"], None, iso["iso_table_peak_rss_mb"],
+        "per-config Python loop (extrapolated)", ref["seconds_extrapolated"],
+        f"{iso['configs']:,} configs × {len(targets)} targets × {len(iso['metrics'])} metrics")
+    fig("iso table + its full-width frontier and points tables (built on first use)",
+        iso["seconds"] + iso["frontier_and_points_seconds"], None, iso["with_frontier_and_points_peak_rss_mb"],
+        "per-config Python loop (extrapolated)", ref["seconds_extrapolated"],
+        f"{iso['frontier_and_points_rows']:,} rows priced and labelled, every input column kept")
+    fig("iso core (pareto.frontier + interpolate_many)", iso["core_seconds"], None, None,
+        "per-config Python loop (extrapolated)", ref["seconds_extrapolated"])
+    fig("iso table by curve (default grouping)", iso["by_curve_seconds"], None, None, None, None,
+        f"{iso['by_curve_configs']:,} curves over all topologies")
+    fig("per-config Python loop (reference)", ref["seconds_extrapolated"], None, ref["peak_rss_mb"], None, None,
+        f"timed on {ref['configs_timed']:,} of {ref['configs_total']:,} configs ({ref['seconds']:.2f} s), "
+        "extrapolated linearly")
+    for layout in ("many_files", "one_file"):
+        cold, warm = results[f"cache_cold_{layout}"], results[f"cache_warm_{layout}"]
+        fig(f"cached reload, {layout.replace('_', ' ')}", warm["seconds"], warm["rows"], warm["peak_rss_mb"],
+            "cold load (empty cache)", cold["seconds"])
+    return figures
+
+
+def _target_rows(results: dict[str, Any], rows: int) -> list[dict[str, Any]]:
+    """Each target with what was measured and whether it was met."""
+    iso, ref = results["iso_lib"], results["iso_ref"]
+    lib_m, lib_o = results["load_lib_many_files"], results["load_lib_one_file"]
+    pd_m, pd_o = results.get("load_pandas_many_files"), results.get("load_pandas_one_file")
+    fl_m, fl_o = results["parse_floor_many_files"], results["parse_floor_one_file"]
+    peak = max(r["peak_rss_mb"] for k, r in results.items() if k.startswith(("load_lib", "cache")))
+    checks = [
+        ("load+normalise ≤ 1.25× the raw parse floor (many files)", _ratio(lib_m["seconds"], fl_m["seconds"]),
+         TARGETS["load_vs_floor"], "≤"),
+        ("load+normalise ≤ 1.25× the raw parse floor (one file)", _ratio(lib_o["seconds"], fl_o["seconds"]),
+         TARGETS["load_vs_floor"], "≤"),
+        ("load+normalise ≥ 6× pandas (many files)", _ratio(pd_m and pd_m["seconds"], lib_m["seconds"]),
+         TARGETS["load_vs_pandas"], "≥"),
+        ("load+normalise ≥ 6× pandas (one file)", _ratio(pd_o and pd_o["seconds"], lib_o["seconds"]),
+         TARGETS["load_vs_pandas"], "≥"),
+        ("load+normalise ≥ 500k rows/s (many files)", lib_m["rows"] / lib_m["seconds"],
+         TARGETS["load_rows_per_s"], "≥"),
+        ("load+normalise ≥ 500k rows/s (one file)", lib_o["rows"] / lib_o["seconds"],
+         TARGETS["load_rows_per_s"], "≥"),
+        ("iso table < 2 s (iso_table end to end)", iso["seconds"], TARGETS["iso_seconds"], "<"),
+        ("iso table < 2 s (frontier + interpolation core)", iso["core_seconds"], TARGETS["iso_seconds"], "<"),
+        ("iso ≥ 50× the per-config loop (iso_table)", _ratio(ref["seconds_extrapolated"], iso["seconds"]),
+         TARGETS["iso_vs_loop"], "≥"),
+        ("cached reload ≥ 10× cold (many files)", _ratio(results["cache_cold_many_files"]["seconds"],
+                                                        results["cache_warm_many_files"]["seconds"]),
+         TARGETS["cache_speedup"], "≥"),
+        ("cached reload ≥ 10× cold (one file)", _ratio(results["cache_cold_one_file"]["seconds"],
+                                                      results["cache_warm_one_file"]["seconds"]),
+         TARGETS["cache_speedup"], "≥"),
+        (f"peak memory < 1.5 GB (loading {rows:,} rows: load, cold and cached)", peak, TARGETS["load_peak_mb"], "<"),
+        (f"peak memory < 2 GB (iso_table on {rows:,} rows)", iso["iso_table_peak_rss_mb"], TARGETS["iso_peak_mb"],
+         "<"),
+    ]
+    target_rows = [{"target": name, "measured": v, "threshold": thr,
+                    "met": (v is not None and {"≥": v >= thr, "≤": v <= thr, "<": v < thr}[op])}
+                   for name, v, thr, op in checks]
+    return target_rows
+
+
+def _print_summary(out: dict[str, Any], figures: list[dict[str, Any]], target_rows: list[dict[str, Any]]) -> None:
+    """Machine, data, the measurement table and the targets, for people."""
+    m, p, data_mb = out["machine"], out["params"], out["data"]["json_mb"]
+    print(f"\nmachine: {m['cores']} cores, {m['ram_gb']} GB RAM, Python {m['python']}, polars {m['polars']}, "
+          f"pandas {m['pandas']}; load average {out['load_average_before']} → {out['load_average_after']}")
+    print(f"data: {p['rows']:,} rows, {p['configs']:,} configs, {p['files']:,} files "
+          f"({data_mb['many_files']:,.0f} MB) and one file ({data_mb['one_file']:,.0f} MB)\n")
+    head = f"{'measurement':52s} {'seconds':>9s} {'rows/s':>11s} {'peak MB':>8s} {'baseline s':>10s} {'×':>8s}"
+    print(head)
+    print("-" * len(head))
+    for f in figures:
+        print(f"{f['what']:52s} {_fmt(f['seconds']):>9s} {_fmt(f['rows_per_s'], 'rows/s'):>11s} "
+              f"{_fmt(f['peak_rss_mb']):>8s} {_fmt(f['baseline_seconds']):>10s} "
+              f"{_fmt(f['speedup_vs_baseline']):>8s}" + (f"  ({f['note']})" if f["note"] else ""))
+    print("\ntargets:")
+    for t_ in target_rows:
+        print(f"  [{'met' if t_['met'] else 'MISSED':6s}] {t_['target']}: {_fmt(t_['measured'])} "
+              f"(threshold {_fmt(t_['threshold'])})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Generate the inputs, run every step in order and write the record. Long because it is that list of steps
+    and the record's layout, read top to bottom; the table and the targets are built by the helpers above."""
+    ap = _parser()
     args = ap.parse_args(argv)
     if args.step:
         _child(args.step, json.loads(args.params))
@@ -487,88 +603,14 @@ def main(argv: list[str] | None = None) -> int:
             if not warm["from_cache"]:
                 raise SystemExit("FAIL: the second load did not come from the cache")
         iso = run("iso_lib", "iso_lib", reps, path=str(many), cache_dir=str(work / "cache_many_files"))
-        ref = run("iso_ref", "iso_ref", path=str(many), cache_dir=str(work / "cache_many_files"))
+        run("iso_ref", "iso_ref", path=str(many), cache_dir=str(work / "cache_many_files"))
         agreement = compare_iso(work, iso["metrics"])
     finally:
         if not args.keep and not args.workdir:
             shutil.rmtree(work, ignore_errors=True)
 
-    def ratio(a: float | None, b: float | None) -> float | None:
-        return (a / b) if a and b else None
-
-    figures: list[dict[str, Any]] = []
-
-    def fig(what: str, seconds: float | None, rows_: int | None, peak: float | None, baseline: str | None = None,
-            base_seconds: float | None = None, note: str = "") -> None:
-        figures.append({
-            "what": what, "seconds": seconds, "rows_per_s": (rows_ / seconds) if rows_ and seconds else None,
-            "peak_rss_mb": peak, "baseline": baseline, "baseline_seconds": base_seconds,
-            "speedup_vs_baseline": ratio(base_seconds, seconds), "note": note})
-
-    for layout in ("many_files", "one_file"):
-        lib, pdb = results[f"load_lib_{layout}"], results.get(f"load_pandas_{layout}")
-        floor = results[f"parse_floor_{layout}"]
-        fig(f"load+normalise, {layout.replace('_', ' ')} (frontier.load)", lib["seconds"], lib["rows"],
-            lib["peak_rss_mb"], "pandas json.load + json_normalize", pdb["seconds"] if pdb else None)
-        fig(f"raw parse floor, {layout.replace('_', ' ')}", floor["seconds"],
-            floor["rows"], floor["peak_rss_mb"], "frontier.load", lib["seconds"],
-            f"msgspec split + polars NDJSON; load takes {lib['seconds'] / floor['seconds']:.2f}× the floor")
-        if pdb:
-            fig(f"load+normalise, {layout.replace('_', ' ')} (pandas baseline)", pdb["seconds"], pdb["rows"],
-                pdb["peak_rss_mb"])
-    fig("iso table, every config (iso_table end to end)", iso["seconds"], None, iso["iso_table_peak_rss_mb"],
-        "per-config Python loop (extrapolated)", ref["seconds_extrapolated"],
-        f"{iso['configs']:,} configs × {len(targets)} targets × {len(iso['metrics'])} metrics")
-    fig("iso table + its full-width frontier and points tables (built on first use)",
-        iso["seconds"] + iso["frontier_and_points_seconds"], None, iso["with_frontier_and_points_peak_rss_mb"],
-        "per-config Python loop (extrapolated)", ref["seconds_extrapolated"],
-        f"{iso['frontier_and_points_rows']:,} rows priced and labelled, every input column kept")
-    fig("iso core (pareto.frontier + interpolate_many)", iso["core_seconds"], None, None,
-        "per-config Python loop (extrapolated)", ref["seconds_extrapolated"])
-    fig("iso table by curve (default grouping)", iso["by_curve_seconds"], None, None, None, None,
-        f"{iso['by_curve_configs']:,} curves over all topologies")
-    fig("per-config Python loop (reference)", ref["seconds_extrapolated"], None, ref["peak_rss_mb"], None, None,
-        f"timed on {ref['configs_timed']:,} of {ref['configs_total']:,} configs ({ref['seconds']:.2f} s), "
-        "extrapolated linearly")
-    for layout in ("many_files", "one_file"):
-        cold, warm = results[f"cache_cold_{layout}"], results[f"cache_warm_{layout}"]
-        fig(f"cached reload, {layout.replace('_', ' ')}", warm["seconds"], warm["rows"], warm["peak_rss_mb"],
-            "cold load (empty cache)", cold["seconds"])
-
-    lib_m, lib_o = results["load_lib_many_files"], results["load_lib_one_file"]
-    pd_m, pd_o = results.get("load_pandas_many_files"), results.get("load_pandas_one_file")
-    fl_m, fl_o = results["parse_floor_many_files"], results["parse_floor_one_file"]
-    peak = max(r["peak_rss_mb"] for k, r in results.items() if k.startswith(("load_lib", "cache")))
-    checks = [
-        ("load+normalise ≤ 1.25× the raw parse floor (many files)", ratio(lib_m["seconds"], fl_m["seconds"]),
-         TARGETS["load_vs_floor"], "≤"),
-        ("load+normalise ≤ 1.25× the raw parse floor (one file)", ratio(lib_o["seconds"], fl_o["seconds"]),
-         TARGETS["load_vs_floor"], "≤"),
-        ("load+normalise ≥ 6× pandas (many files)", ratio(pd_m and pd_m["seconds"], lib_m["seconds"]),
-         TARGETS["load_vs_pandas"], "≥"),
-        ("load+normalise ≥ 6× pandas (one file)", ratio(pd_o and pd_o["seconds"], lib_o["seconds"]),
-         TARGETS["load_vs_pandas"], "≥"),
-        ("load+normalise ≥ 500k rows/s (many files)", lib_m["rows"] / lib_m["seconds"],
-         TARGETS["load_rows_per_s"], "≥"),
-        ("load+normalise ≥ 500k rows/s (one file)", lib_o["rows"] / lib_o["seconds"],
-         TARGETS["load_rows_per_s"], "≥"),
-        ("iso table < 2 s (iso_table end to end)", iso["seconds"], TARGETS["iso_seconds"], "<"),
-        ("iso table < 2 s (frontier + interpolation core)", iso["core_seconds"], TARGETS["iso_seconds"], "<"),
-        ("iso ≥ 50× the per-config loop (iso_table)", ratio(ref["seconds_extrapolated"], iso["seconds"]),
-         TARGETS["iso_vs_loop"], "≥"),
-        ("cached reload ≥ 10× cold (many files)", ratio(results["cache_cold_many_files"]["seconds"],
-                                                        results["cache_warm_many_files"]["seconds"]),
-         TARGETS["cache_speedup"], "≥"),
-        ("cached reload ≥ 10× cold (one file)", ratio(results["cache_cold_one_file"]["seconds"],
-                                                      results["cache_warm_one_file"]["seconds"]),
-         TARGETS["cache_speedup"], "≥"),
-        (f"peak memory < 1.5 GB (loading {rows:,} rows: load, cold and cached)", peak, TARGETS["load_peak_mb"], "<"),
-        (f"peak memory < 2 GB (iso_table on {rows:,} rows)", iso["iso_table_peak_rss_mb"], TARGETS["iso_peak_mb"],
-         "<"),
-    ]
-    target_rows = [{"target": name, "measured": v, "threshold": thr,
-                    "met": (v is not None and {"≥": v >= thr, "≤": v <= thr, "<": v < thr}[op])}
-                   for name, v, thr, op in checks]
+    figures = _figures(results, targets)
+    target_rows = _target_rows(results, rows)
 
     out = {
         "machine": machine_info(),
@@ -596,22 +638,7 @@ def main(argv: list[str] | None = None) -> int:
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(out, indent=2, default=str))
 
-    m = out["machine"]
-    print(f"\nmachine: {m['cores']} cores, {m['ram_gb']} GB RAM, Python {m['python']}, polars {m['polars']}, "
-          f"pandas {m['pandas']}; load average {load_before} → {out['load_average_after']}")
-    print(f"data: {rows:,} rows, {args.configs:,} configs, {args.files:,} files "
-          f"({data_mb['many_files']:,.0f} MB) and one file ({data_mb['one_file']:,.0f} MB)\n")
-    head = f"{'measurement':52s} {'seconds':>9s} {'rows/s':>11s} {'peak MB':>8s} {'baseline s':>10s} {'×':>8s}"
-    print(head)
-    print("-" * len(head))
-    for f in figures:
-        print(f"{f['what']:52s} {_fmt(f['seconds']):>9s} {_fmt(f['rows_per_s'], 'rows/s'):>11s} "
-              f"{_fmt(f['peak_rss_mb']):>8s} {_fmt(f['baseline_seconds']):>10s} "
-              f"{_fmt(f['speedup_vs_baseline']):>8s}" + (f"  ({f['note']})" if f["note"] else ""))
-    print("\ntargets:")
-    for t_ in target_rows:
-        print(f"  [{'met' if t_['met'] else 'MISSED':6s}] {t_['target']}: {_fmt(t_['measured'])} "
-              f"(threshold {_fmt(t_['threshold'])})")
+    _print_summary(out, figures, target_rows)
     a = agreement
     print(f"\nvectorised vs reference: {a['cells_compared']:,} cells, max abs diff {a['max_abs_diff']:.3g}, "
           f"max rel diff {a['max_rel_diff']:.3g}, unreachable mismatches {a['unreachable_mismatches']}, "

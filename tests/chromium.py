@@ -32,7 +32,8 @@ class Browser:
             [executable, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
              "--no-first-run", "--disable-sync", "--disable-component-update", "--disable-extensions",
              "--remote-debugging-port=0", f"--user-data-dir={self._profile}", f"--window-size={width},{height}",
-             "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=<-loopback>", "about:blank"],
+             "--proxy-server=http://127.0.0.1:9",  # a dead proxy: no host but loopback (when online) is reached
+             "--proxy-bypass-list=" + ("<-loopback>" if offline else "127.0.0.1;localhost"), "about:blank"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         port_file = self._profile / "DevToolsActivePort"
         deadline = time.monotonic() + timeout_s

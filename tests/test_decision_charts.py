@@ -31,7 +31,8 @@ def test_cost_ratio_and_breakeven_price_charts(tmp_path, analysis):
     pts, res = analysis
     c = be.curves(pts, res, n=9)
     spec = charts.to_spec(dc.cost_ratio_chart(c, "b200/fp4", "h100/fp8"))
-    assert "break-even" in " ".join(spec["title"]["subtitle"])
+    sub = spec["title"]["subtitle"]
+    assert "break-even" in (sub if isinstance(sub, str) else " ".join(sub))
     refs = [layer for layer in spec["layer"] if layer.get("encoding", {}).get("y", {}).get("field") == "ref"]
     assert len(refs) == 1 and values(spec, refs[0]) == [{"ref": 1.0}]  # the break-even line at 1×
     bp = dc.breakeven_price_chart(res.by_view.filter(pl.col("target") == 50.0), "b200/fp4", "h100/fp8")

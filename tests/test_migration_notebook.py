@@ -101,3 +101,13 @@ def test_migration_report_with_command_line_parameters(tmp_path, capsys):
     assert len(spot) == 1 and spot[0]["migration_cost"] == 100000.0
     assert "dated 2026-01-01" in spot[0]["price_label"]
     assert s["parameters"]["side_old"] == "h200/fp8" and (out / "migration" / "index.html").is_file()
+
+
+def test_mapping_parameters_are_checked():
+    from frontier import notebook
+
+    got = notebook.check_params({"prices": {"h100": {"spot": 1.66}}, "published": None},
+                                {"prices": dict, "published": dict})
+    assert got == {"prices": {"h100": {"spot": 1.66}}, "published": {}}
+    with pytest.raises(notebook.ParameterError, match="'prices': must be a mapping"):
+        notebook.check_params({"prices": [1, 2]}, {"prices": dict})

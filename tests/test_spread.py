@@ -129,3 +129,11 @@ def test_a_run_that_does_not_reach_the_target_is_counted_apart(sample_points):
     assert (row["runs"], row["runs_reaching"]) == (3, 2)
     assert row["spread_note"] == "reached by 2 of 3 runs"
     assert row["tput_per_gpu_min"] == pytest.approx(row["tput_per_gpu_max"])  # the two that reach agree
+
+
+def test_one_run_shows_no_spread_figures(sample_points):
+    h200 = sample_points.filter((pl.col("hardware") == "h200") & (pl.col("precision") == "fp8"))
+    _, table = spread.iso_with_spread(h200, h200, [40.0])
+    view = spread.spread_view(table).row(0, named=True)
+    assert view["runs"] == "one run: no spread measured" and view["tok/s/GPU"] is not None
+    assert view["spread %"] is None and view["tok/s/GPU min"] is None and view["tok/s/GPU max"] is None

@@ -124,6 +124,18 @@ def side_bounds(model: str, sides: Sequence[FleetSide | Side], isl: int, osl: in
     return pl.DataFrame(rows, schema=BOUNDS_SCHEMA)
 
 
+BOUNDS_FORMATS = {"GPUs": ",.0f", "floor ms/token": "{:.2f}", "floor tok/s/user": ",.0f", "weights GB": ",.1f",
+                  "KV budget GB": ",.0f", "sequences at ISL + OSL": ",.0f"}
+
+
+def bounds_view(b: pl.DataFrame) -> pl.DataFrame:
+    """:func:`side_bounds` with readable column names."""
+    return b.select(pl.col("side"), pl.col("gpus").alias("GPUs"), pl.col("floor_ms_per_token").alias("floor ms/token"),
+                    pl.col("floor_tok_s_user").alias("floor tok/s/user"), pl.col("weights_gb").alias("weights GB"),
+                    pl.col("kv_budget_gb").alias("KV budget GB"),
+                    pl.col("max_concurrency").alias("sequences at ISL + OSL"), pl.col("note").alias("inputs"))
+
+
 BOUNDS_CAVEATS = [
     ("Bounds, not predictions: the decode floor is the time to stream the active weights once from HBM at batch 1 "
      "(no measured point can be faster without speculative decoding); the KV budget is HBM left after weights at "

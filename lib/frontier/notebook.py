@@ -39,7 +39,7 @@ class ParameterError(ValueError):
 
 
 def check_params(values: Mapping[str, Any], types: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate (and gently coerce) notebook parameters: ``types`` maps name → int, float, str, bool,
+    """Validate (and gently coerce) notebook parameters: ``types`` maps name → int, float, str, bool, dict,
     list[float], list[str], list[int] or a tuple of allowed strings. Raises ParameterError naming the parameter."""
     out: dict[str, Any] = {}
     for name, want in types.items():
@@ -66,6 +66,12 @@ def _coerce(v: Any, want: Any) -> Any:
         if not isinstance(v, (list, tuple)):
             raise TypeError("must be a list")
         return [_coerce(x, inner) for x in v]
+    if want is dict:
+        if v is None:
+            return {}
+        if not isinstance(v, dict):
+            raise TypeError("must be a mapping")
+        return dict(v)
     if want is bool:
         if isinstance(v, bool):
             return v

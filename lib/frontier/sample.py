@@ -467,7 +467,8 @@ def simulate(cols: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 
 def _simulate_core(P: dict[str, np.ndarray], fw: np.ndarray, cols: dict) -> dict[str, np.ndarray]:
-    """Body of :func:`simulate` given per-row parameters ``P`` and framework factors ``fw``."""
+    """Body of :func:`simulate` given per-row parameters ``P`` and framework factors ``fw``. Long because it is
+    one chain of vectorised formulas (a serving step's time from its inputs), read top to bottom."""
     n = len(cols["conc"])
     sw = fw * np.where(P["amd"], VENDOR_EFF["amd"], VENDOR_EFF["nvidia"]) * np.asarray(cols["sw_eff"], float)
     B = np.asarray(cols["conc"], float)
@@ -737,7 +738,8 @@ def _bulk_catalogue() -> list[tuple[SampleConfig, Topology, int, int]]:
 
 
 def generate_frame(n_configs: int, points_per_config: int, seed: int = DEFAULT_SEED) -> pl.DataFrame:
-    """A large synthetic agg table (single-node points) for benchmarks, vectorised: no Python loop per row.
+    """A large synthetic agg table (single-node points) for benchmarks, vectorised: no Python loop per row (one
+    pass of array building, kept in one function so the column layout is seen whole).
 
     Config ``i`` is catalogue entry ``i mod C`` (model / GPU / engine / precision / spec / topology / ISL-OSL of
     the sample, C ≈ 190); repeats shift ``isl`` by 8 tokens per cycle so every curve is distinct. Concurrency

@@ -182,10 +182,17 @@ FORMATS = {"tok/s/GPU": ",.1f", "tok/s/GPU median": ",.1f", "tok/s/GPU min": ",.
 
 
 def spread_view(table: pl.DataFrame) -> pl.DataFrame:
-    """Config × target: the pooled tok/s/GPU, and over runs the median, min–max, spread (max ÷ min − 1) and note."""
+    """Config × target: the pooled tok/s/GPU, and over runs the median, min–max, spread (max ÷ min − 1) and note.
+    Where fewer than two runs reach the target the run columns are empty: one run has no spread to show."""
+    several = pl.col("runs_reaching") >= 2
+
+    def over_runs(expr: pl.Expr) -> pl.Expr:
+        return pl.when(several).then(expr).otherwise(None)
     return table.sort("target", "label").select(
         pl.col("label").alias("config"), pl.col("target").alias("target tok/s/user"),
-        pl.col("tput_per_gpu").alias("tok/s/GPU"), pl.col("tput_per_gpu_median").alias("tok/s/GPU median"),
-        pl.col("tput_per_gpu_min").alias("tok/s/GPU min"), pl.col("tput_per_gpu_max").alias("tok/s/GPU max"),
-        ((pl.col("tput_per_gpu_max") / pl.col("tput_per_gpu_min") - 1) * 100).alias("spread %"),
+        pl.col("tput_per_gpu").alias("tok/s/GPU"),
+        over_runs(pl.col("tput_per_gpu_median")).alias("tok/s/GPU median"),
+        over_runs(pl.col("tput_per_gpu_min")).alias("tok/s/GPU min"),
+        over_runs(pl.col("tput_per_gpu_max")).alias("tok/s/GPU max"),
+        over_runs((pl.col("tput_per_gpu_max") / pl.col("tput_per_gpu_min") - 1) * 100).alias("spread %"),
         pl.col("spread_note").alias("runs"))

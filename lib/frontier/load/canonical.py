@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from ..schema import SCHEMA, conform
+from ..schema import conform
 from .normalise import normalise
 from .raw import FileMetas, attach_provenance
 from .validate import mark_invalid
@@ -28,8 +28,8 @@ class CanonicalFrames:
 
     ``metas`` is filled by the reader; a file's entry must be there before its rows are added."""
 
-    def __init__(self, metas: FileMetas, group_rows: int = GROUP_ROWS) -> None:
-        self.metas, self.group_rows = metas, group_rows
+    def __init__(self, metas: FileMetas, group_rows: int | None = None) -> None:
+        self.metas, self.group_rows = metas, group_rows or GROUP_ROWS
         self.pending: list[tuple[int, int, pl.DataFrame]] = []  # (first file index, arrival, raw frame)
         self.pending_rows = 0
         self.done: list[tuple[int, int, pl.DataFrame]] = []  # the same, canonical
@@ -50,7 +50,7 @@ class CanonicalFrames:
         heights = [raw.height for _, _, raw in batch]
         canon = to_canonical([raw for _, _, raw in batch], self.metas)
         offset = 0
-        for (idx, arrival, _), n in zip(batch, heights):  # zero-copy slices, one per raw frame
+        for (idx, arrival, _), n in zip(batch, heights, strict=True):  # zero-copy slices, one per raw frame
             self.done.append((idx, arrival, canon.slice(offset, n)))
             offset += n
 

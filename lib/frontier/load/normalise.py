@@ -223,6 +223,11 @@ def _models(f: pl.DataFrame) -> pl.DataFrame:
                           .then(pl.col("__model") + SYNTHETIC_SUFFIX).otherwise(pl.col("__model")))
 
 
+def _flag_builder(col: str) -> Callable[[pl.DataFrame], pl.DataFrame]:
+    """Frame → with ``__b``: column ``col`` read as a flag."""
+    return lambda f: f.with_columns(bool_expr(col).alias("__b"))
+
+
 def _names(raw: pl.DataFrame) -> dict[str, Any]:
     """Normalised names, flags and dates, each computed once per distinct raw value (there are few) and joined back."""
     synthetic, model_key, model = _per_distinct(
@@ -232,8 +237,7 @@ def _names(raw: pl.DataFrame) -> dict[str, Any]:
         __hardware=hardware_expr("hw"), __hw_fw=hw_suffix_framework_expr("hw")), ["__hardware", "__hw_fw"])
     (framework,) = _per_distinct(raw, ["framework"], lambda f: f.with_columns(__fw=framework_expr("framework")),
                                  ["__fw"])
-    flags = {c: _per_distinct(raw, [c], lambda f, c=c: f.with_columns(bool_expr(c).alias("__b")), ["__b"])[0]
-             for c in _FLAG_COLUMNS}
+    flags = {c: _per_distinct(raw, [c], _flag_builder(c), ["__b"])[0] for c in _FLAG_COLUMNS}
     (spec,) = _per_distinct(raw, ["spec_decoding"], lambda f: f.with_columns(
         __spec=spec_method_expr("spec_decoding")), ["__spec"])
     (precision,) = _per_distinct(raw, ["precision"], lambda f: f.with_columns(

@@ -73,7 +73,8 @@ def attach_provenance(raws: list[pl.DataFrame], metas: FileMetas) -> pl.DataFram
 
     ``raws`` is emptied as it is consumed, so each input frame is released once copied."""
     n = max(metas) + 1 if metas else 0
-    label, fmt, run_id, attempt, date, synth = ([None] * n for _ in range(6))
+    columns: list[list[Any]] = [[None] * n for _ in range(6)]
+    label, fmt, run_id, attempt, date, synth = columns
     for i, (lab, hint, f) in metas.items():
         label[i], fmt[i] = lab, f
         run_id[i] = int_or_none(hint.get("run_id"))

@@ -18,8 +18,8 @@ import polars as pl
 
 from .. import cache as cache_mod
 from .discovery import Source
-from .raw import STR, FileMetas, tag
 from .limits import MAX_WHOLE_BYTES
+from .raw import STR, FileMetas, tag
 from .readers import TOO_BIG_WHOLE, read_one, too_big_to_read_whole
 from .readers.ndjson import NDJSON_BATCH_BYTES, NotFast, fast_lines, join_lines, parse_ndjson, stream_json_file
 from .report import FileEntry, LoadReport, SkipEntry
@@ -60,8 +60,9 @@ class _SourceReader:
 
     def hasher(self, buf: bytes | Path) -> Future:
         """The content hash of bytes or a file, computed on the hashing thread."""
-        fn = cache_mod.bytes_sha256 if isinstance(buf, bytes) else cache_mod.file_sha256
-        return self.hash_pool.submit(fn, buf)
+        if isinstance(buf, bytes):
+            return self.hash_pool.submit(cache_mod.bytes_sha256, buf)
+        return self.hash_pool.submit(cache_mod.file_sha256, buf)
 
     def read(self, idx: int, src: Source) -> None:
         """Read one source: streamed when large, batched when it takes the fast path, else on its own."""

@@ -2,6 +2,8 @@
 and recorded in the load report with their file and row."""
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 
 from .limits import INT32_MAX, INT32_MIN
@@ -53,7 +55,7 @@ def _checks() -> list[tuple[pl.Expr, str]]:
 
 def mark_invalid(df: pl.DataFrame) -> pl.DataFrame:
     """``_skip``: the reader's reason, else the first failing check's reason, else null."""
-    chain = pl.when(pl.col("_skip").is_not_null()).then(pl.col("_skip"))
+    chain: Any = pl.when(pl.col("_skip").is_not_null()).then(pl.col("_skip"))
     for cond, text in _checks():  # one flat when/then chain: the first match wins
         chain = chain.when(cond.fill_null(False)).then(pl.lit(text))
     return df.with_columns(_skip=chain.otherwise(pl.lit(None, dtype=STR)))

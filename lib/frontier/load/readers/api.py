@@ -38,8 +38,8 @@ def read_checked(obj: Any) -> pl.DataFrame:
     flat = []
     for o in obj if isinstance(obj, list) else [obj]:
         if isinstance(o, dict):
-            o = {**{k: v for k, v in o.items() if k != "metrics"},
-                 **(o.get("metrics") if isinstance(o.get("metrics"), dict) else {})}
+            metrics = o.get("metrics")
+            o = {**{k: v for k, v in o.items() if k != "metrics"}, **(metrics if isinstance(metrics, dict) else {})}
         flat.append(o)
     api_flat = {k: v for k, v in API_SCHEMA.items() if k != "metrics"} | RAW_METRICS
     return to_raw(python_rows(flat, api_flat), nested=False)

@@ -100,7 +100,7 @@ def fast_lines(data: bytes) -> tuple[str, list[Any], int] | None:
     The lines (byte views into ``data``) joined with newlines are the NDJSON text (``join_lines``)."""
     probe = _fast_probe(data)
     bounds = _doc_bounds(data) if probe else None
-    if bounds is None:
+    if probe is None or bounds is None:
         return None
     flatten = b"\n" in data or b"\r" in data
     if probe == "agg":  # one object: one line (``{..}, {..}`` stays on it and fails to parse, as it should)
