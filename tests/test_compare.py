@@ -150,17 +150,37 @@ def _workload_of(iso):
     return {r["label"]: (r["model"], r["isl"], r["osl"]) for r in iso.configs.iter_rows(named=True)}
 
 
+def _assert_sides_in_row_workload(iso, row, cost_metric="cost_total_costh"):
+    """Each side's config and cost of a cross-silicon row is a config of the row's own model and ISL/OSL (the
+    config label names only what the model and ISL/OSL columns do not)."""
+    from frontier.labels import LABEL_PARTS, config_label_expr
+
+    parts = [p for p in LABEL_PARTS if p not in ("model", "isl", "osl")]
+    t = iso.table.with_columns(short=config_label_expr(iso.configs, parts))
+    isl, osl = (int(x) for x in row["ISL/OSL"].split("/"))
+    for cfg, cost in ((row["best A config"], row["cost A $/M"]), (row["best B config"], row["cost B $/M"])):
+        assert row["model"] not in cfg and "/" not in cfg  # model and ISL/OSL are lifted out of the label
+        same = t.filter(
+            (pl.col("model") == row["model"])
+            & (pl.col("isl") == isl)
+            & (pl.col("osl") == osl)
+            & (pl.col("target") == row["target tok/s/user"])
+            & (pl.col("short") == cfg)
+            & (pl.col(cost_metric) == cost)
+        )
+        assert same.height == 1, (row, cfg)
+
+
 def test_cross_silicon_holds_the_model_fixed_on_the_sample(sample_points):
     pc = C.precision_comparison(
         sample_points.filter(pl.col("isl") == 1024), [30, 50, 90], pricing=Pricing.dashboard("v0")
     )
     cross = C.cross_silicon_table(pc.iso, ["b200/fp4 vs h200/fp8", "b200/fp4 vs b200/int4"], "cost_total_costh")
-    workload = _workload_of(pc.iso)
     compared = cross.filter(pl.col("ratio").is_not_null())
     assert compared.height > 0
     for r in compared.iter_rows(named=True):
         # both sides belong to the model named on the row (the old table paired gpt-oss with Kimi: "53.55×")
-        assert workload[r["best A config"]][0] == workload[r["best B config"]][0] == r["model"]
+        _assert_sides_in_row_workload(pc.iso, r)
         assert r["ISL/OSL"] == "1024/1024"
     # gpt-oss has FP4 only: no H200 FP8 partner, said so rather than matched to another model
     gpt = cross.filter(pl.col("model").str.starts_with("gpt-oss") & (pl.col("B") == "h200/fp8"))
@@ -235,7 +255,7 @@ def test_real_sweeps_never_pair_across_models():
     both = cross.filter(pl.col("best A config").is_not_null() & pl.col("best B config").is_not_null())
     assert both.height > 0
     for r in both.iter_rows(named=True):
-        assert workload[r["best A config"]][0] == workload[r["best B config"]][0] == r["model"]
+        _assert_sides_in_row_workload(pc.iso, r)
 
 
 # ---------------------------------------------------------------------------------------------------------------

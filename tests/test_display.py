@@ -196,3 +196,18 @@ def test_long_text_wraps_instead_of_widening_the_table():
     topo = "P 5×TP4/EP4 DPA + D 1×TP32/EP32 DPA, P 3×TP8/EP8 DPA + D 2×TP16/EP16 DPA"
     html = str(display.table_html(pl.DataFrame({"config": ["b200"], "topology": [topo], "x": [1.0]})))
     assert '<td class="txt">' in html and "td.txt{white-space:normal" in display.CSS
+
+
+def test_parameters_say_what_is_chosen_from_the_data_and_hide_the_staging_path():
+    params = {
+        "model": "",
+        "isl": 0,
+        "targets": [],
+        "tco_view": "costh",
+        "output_dir": "/tmp/rv/.frontier-report-staging/mtp_delta-1a2b/output",
+    }
+    h = str(display.provenance_html(None, None, params))
+    assert h.count(display.CHOSEN_FROM_DATA) == 3  # model, isl, targets: never `""`, `0`, `[]`
+    assert "staging" not in h and "set by the report runner" in h
+    given = str(display.provenance_html(None, None, {"model": "gpt-oss*", "isl": 1024}))
+    assert "gpt-oss*" in given and "1024" in given and display.CHOSEN_FROM_DATA not in given

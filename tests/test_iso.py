@@ -246,7 +246,8 @@ def test_cli_prices_any_column_with_power_from_the_table_in_use(tmp_path):
         assert r["tok_s_mw"] == pytest.approx(r["tput_per_gpu"] * 1000 / 2.17, rel=1e-9)  # v0 kW, not 1.71
     text = _cli_iso("--prices", str(prices), "--gpu-table", "v0", "--tco", "spot")
     assert text.returncode == 0, text.stderr
-    assert "cost_total_spot" in text.stdout and "cost_total_on_demand" not in text.stdout
+    # the text names the price column in use with its $/GPU-hour; the other column is not shown
+    assert "spot: B200 $2.12 per GPU-hour" in text.stdout and "on demand" not in text.stdout
     assert "power: dashboard GPU table v0 (in force 2025-01-01 to 2026-07-13)" in text.stdout
     bad = _cli_iso("--prices", str(prices), "--tco", "reserved")
     assert bad.returncode == 2 and "no price column ['reserved']" in bad.stderr and "Traceback" not in bad.stderr
@@ -255,7 +256,9 @@ def test_cli_prices_any_column_with_power_from_the_table_in_use(tmp_path):
 def test_cli_as_of_chooses_the_table_in_force():
     out = _cli_iso("--as-of", "2026-08-01", "--tco", "costn")
     assert out.returncode == 0, out.stderr
-    assert "pricing: dashboard GPU table v1 (in force 2026-07-14 to 2026-08-31), view costn" in out.stdout
+    assert (
+        "Prices: dashboard GPU table v1 (in force 2026-07-14 to 2026-08-31), owning as a neocloud giant" in out.stdout
+    )
     gone = _cli_iso("--tco", "costn")  # the newest table has no costn
     assert gone.returncode == 2 and "not a price column" in gone.stderr
     both = _cli_iso("--as-of", "2026-08-01", "--gpu-table", "v0")
@@ -275,3 +278,23 @@ def test_direct_cost_rule_splines_the_cost_itself():
     assert got != pytest.approx(recip, rel=1e-6)
     with pytest.raises(ValueError, match="cost_rule"):
         iso_table(pts, [40.0], cost_rule="guess")
+
+
+def test_cli_iso_text_table_uses_significant_digits_and_marks_interpolated_concurrency():
+    from frontier.cli import iso_text_table
+
+    table = pl.DataFrame(
+        {
+            "label": ["b200 · fp4", "b200 · fp4", "h200 · fp8"],
+            "target": [30.0, 47.2, 30.0],
+            "tput_per_gpu": [17079.247, 310.5, None],
+            "cost_total_costh": [0.0331234, 1.23456, None],
+            "conc": [311.266, 64.0, None],
+        }
+    )
+    text = iso_text_table(table, "costh")
+    assert text.columns == ["config", "target tok/s/user", "tok/s/GPU", "$/M total", "concurrency"]
+    row = text.row(0, named=True)
+    assert row["tok/s/GPU"] == "17,079" and row["$/M total"] == "$0.0331" and row["concurrency"] == "≈311"
+    assert text.row(1, named=True)["target tok/s/user"] == "47.2" and text.row(1, named=True)["concurrency"] == "64"
+    assert text.row(2, named=True)["$/M total"] == "—"

@@ -630,3 +630,14 @@ def test_raw_text_for_a_number_is_checked_as_the_notebook_reads_it():
     assert cli_overrides([], [("isl", "1024", True)]).for_notebook(iso_nb) == {"isl": "1024"}
     with pytest.raises(report.ReportError, match="declared int: give a whole number"):
         cli_overrides([], [("isl", "1024.5", True)]).for_notebook(iso_nb)
+
+
+def test_index_parameters_wrap_at_path_separators_and_show_paths_from_the_project():
+    from frontier.report import index
+
+    data = paths.ROOT.parent / "shared" / "data" / "inferencex" / "raw"
+    text = index._params_summary({"data_paths": [str(data)], "model": "gpt-oss*"})
+    assert text.startswith("data_paths=../shared/data/inferencex/raw")
+    html_text = index._wrap_points(text)
+    assert "/<wbr>shared/<wbr>data/<wbr>" in html_text and ";<wbr> model=gpt-oss*" in html_text
+    assert "min-width:240px" in index._CSS and "word-break:break-word" not in index._CSS

@@ -135,3 +135,22 @@ def test_without_a_shared_range_targets_avoid_a_sliver():
     )
     targets, (lo, hi) = choose_targets(pts)
     assert (lo, hi) == (40.0, 60.0) and targets == [44.0, 50.0, 56.0]
+
+
+def test_chosen_targets_come_from_the_curves_compared():
+    from frontier.compare import mtp_paired_points
+
+    # A: b200 with and without MTP (a pair, 40–60 tok/s/user); h200 without a partner (55–200)
+    no_spec = pl.DataFrame(_curve("A", "b200", 40, 60, n=6))
+    mtp = no_spec.with_columns(pl.lit("mtp").alias("spec_method"))
+    alone = pl.DataFrame(_curve("A", "h200", 55, 200, n=6))
+    pts = pl.concat([no_spec, mtp, alone])
+    assert mtp_paired_points(pts)["hardware"].unique().to_list() == ["b200"]
+    sc = choose_scope(pts, compared=mtp_paired_points)
+    assert sc.targets and all(40 <= t <= 60 for t in sc.targets)
+    assert any("curves compared" in n for n in sc.notes)
+    # from every curve the unpaired h200 narrows the range to 55–60
+    assert all(55 <= t <= 60 for t in choose_scope(pts).targets) and min(sc.targets) < 55
+    # nothing compared: every curve, said so
+    lone = choose_scope(alone, compared=mtp_paired_points)
+    assert all(55 <= t <= 200 for t in lone.targets) and any("has a like-for-like partner" in n for n in lone.notes)

@@ -43,7 +43,9 @@ def test_unpriced_configs_are_left_out_of_cost_tables_and_said_so(res):
     assert res.unpriced == ["mystery"]
     cost = {t.metric: t for t in tables.iso_wide(res, "costh")}["$/M total"]
     assert "mystery" not in cost.frame["config"].to_list() and "no price): mystery" in cost.caption
-    assert "pricing " in cost.caption and "view costh" in cost.caption
+    # the price basis in words with each priced GPU's $/GPU-hour, never the internal view id
+    assert "owning at hyperscaler volume: B200 $" in cost.caption and "per GPU-hour" in cost.caption
+    assert "costh" not in cost.caption
     html = str(display.table_html(cost.frame, formats=cost.formats, na=cost.na, caption=cost.caption))
     assert "$0." in html or "$1" in html
 
@@ -112,3 +114,35 @@ def test_constant_columns_go_to_the_caption_and_margins_split_in_two():
     (margins, cap1), (sources, cap2) = tables.margin_tables(view)
     assert MARGIN_IN in margins.columns and "cheapest config at that speed" not in margins.columns
     assert "provider" in sources.columns and cap1.startswith("Margins") and "model: M" in cap2
+
+
+def test_margin_tables_name_the_workload_lead_with_the_blended_margin_and_never_print_an_empty_value():
+    from frontier.compare import MARGIN_BLENDED, MARGIN_IN, MARGIN_OUT
+
+    view = pl.DataFrame(
+        {
+            "provider": ["a", "a"],
+            "model": ["M", "M"],
+            "benchmark ISL/OSL": ["1024/1024", "8192/1024"],
+            "view": ["owning at hyperscaler volume"] * 2,
+            "blended price $/M": [1.0, 1.0],
+            MARGIN_BLENDED: [0.5, 0.4],
+            MARGIN_IN: [-4.88, -1.2],
+            MARGIN_OUT: [0.9, 0.8],
+            "status": ["estimated"] * 2,
+            "restricted to": ["", ""],
+            "cheapest config at that speed": ["b200 · fp4", "b200 · fp4"],
+        }
+    )
+    (margins, _), (sources, cap2) = tables.margin_tables(view)
+    # the two rows differ only in ISL/OSL: the column stays so they can be told apart
+    assert "benchmark ISL/OSL" in margins.columns and "benchmark ISL/OSL" in sources.columns
+    cols = margins.columns
+    assert cols.index(MARGIN_BLENDED) < cols.index(MARGIN_IN) < cols.index(MARGIN_OUT)
+    assert "restricted to: none" in cap2 and "restricted to:  " not in cap2
+
+
+def test_cost_captions_name_the_price_basis_in_words():
+    text = tables.price_caption(Pricing.dashboard("v0"), "costr", _points())
+    assert "renting on a 3-year commit" in text and "per GPU-hour" in text and "costr" not in text
+    assert "B200 $" in text

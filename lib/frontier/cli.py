@@ -20,10 +20,13 @@ import json
 import math
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .fsutil import safe_for_terminal
+
+if TYPE_CHECKING:
+    import polars as pl
 
 
 def _clean(v: Any) -> Any:
@@ -95,6 +98,7 @@ def cmd_iso(args: argparse.Namespace) -> int:
     import polars as pl
 
     from .iso import iso_table
+    from .labels import price_line
     from .load import LoadError, load, matches
 
     try:
@@ -134,26 +138,50 @@ def cmd_iso(args: argparse.Namespace) -> int:
         print(_dump(iso.records()))
         return 0
     view = args.tco or pricing.views[0]
-    cols = [
-        "label",
-        "target",
-        "tput_per_gpu",
-        f"cost_total_{view}",
-        f"cost_input_{view}",
-        f"cost_output_{view}",
-        "tok_s_mw",
-        "conc",
-        "topology",
-    ]
     if res.synthetic:
         print("note: synthetic data (generated sample, not measurements)")
-    _print_lines(f"pricing: {pricing.label}, view {view} ($/GPU-hour → $/M tokens); targets in tok/s/user")
+    gpus = iso.configs["hardware"].unique().to_list()
+    _print_lines(f"{price_line(pricing, view, gpus)} → $/M tokens; targets in tok/s/user")
     _print_lines(f"power: {pricing.power} (kW per GPU → tok/s/MW)")
     if iso.unpriced:
         _print_lines(f"no price for: {', '.join(iso.unpriced)} (costs left empty)")
-    with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=200, fmt_str_lengths=60, float_precision=3):
-        _print_lines(str(iso.table.select([c for c in cols if c in iso.table.columns])))
+    with pl.Config(
+        tbl_rows=-1,
+        tbl_cols=-1,
+        tbl_width_chars=200,
+        fmt_str_lengths=60,
+        tbl_hide_dataframe_shape=True,
+        tbl_hide_column_data_types=True,
+    ):
+        _print_lines(str(iso_text_table(iso.table, view)))
+    _print_lines("≈: concurrency read off the curve between measured concurrencies; —: target outside the frontier")
     return 0
+
+
+def iso_text_table(table: pl.DataFrame, view: str) -> pl.DataFrame:
+    """``frontier iso``'s text table: the iso table's key columns as text, with human headers, costs to three
+    significant digits, throughput to whole tokens and interpolated concurrency marked ≈ (nulls: "—")."""
+    import polars as pl
+
+    from .display import approx, money
+
+    cols: dict[str, tuple[str, Any]] = {
+        "label": ("config", str),
+        "target": ("target tok/s/user", "{:g}".format),
+        "tput_per_gpu": ("tok/s/GPU", "{:,.0f}".format),
+        f"cost_total_{view}": ("$/M total", money),
+        f"cost_input_{view}": ("$/M input", money),
+        f"cost_output_{view}": ("$/M output", money),
+        "tok_s_mw": ("tok/s/MW", "{:,.0f}".format),
+        "conc": ("concurrency", approx(",.0f")),
+        "topology": ("topology", str),
+    }
+    out = {
+        h: ["—" if v is None else str(fmt(v)) for v in table[c].to_list()]
+        for c, (h, fmt) in cols.items()
+        if c in table.columns
+    }
+    return pl.DataFrame(out, schema=dict.fromkeys(out, pl.String))
 
 
 def _print_lines(text: str) -> None:

@@ -19,7 +19,7 @@ import polars as pl
 from .display import money
 from .economics import Pricing, gross_margin, read_price_table, throughput_of  # noqa: F401  (re-exported)
 from .iso import IsoResult, X, iso_table
-from .labels import full_config_name, pair_label, workload_text  # noqa: F401  (pair_label re-exported for tables)
+from .labels import LABEL_PARTS, VIEW_WORDS, config_label_expr, full_config_name, pair_label, workload_text  # noqa: F401  (pair_label re-exported for tables)
 from .normalise import MODEL_DISPLAY_NAMES, SYNTHETIC_SUFFIX, model_key_for
 from .pareto import interpolate_many
 from .schema import CURVE_KEY
@@ -128,6 +128,30 @@ def unpaired_configs(
     return c.select(pl.col("label").alias("config"), *keys, differ).with_columns(
         reason=pl.lit(f"{NO_PARTNER}: no {want} config of the same model, ISL/OSL and otherwise equal config")
     )
+
+
+def paired_points(points: pl.DataFrame, differ: str, a_values: Sequence[str] | None = None) -> pl.DataFrame:
+    """The points of curves that have a like-for-like partner differing only in ``differ`` (with ``a_values``:
+    one side's ``differ`` in ``a_values``, the other's not), e.g. for choosing targets from the curves compared."""
+    same = [c for c in CURVE_KEY if c != differ and c in points.columns]
+    kinds = points.select(*same, differ).unique()
+    if a_values is not None:
+        is_a = pl.col(differ).is_in(list(a_values))
+        ok = kinds.group_by(same).agg(is_a.any().alias("_a"), (~is_a).any().alias("_b"))
+        ok = ok.filter(pl.col("_a") & pl.col("_b"))
+    else:
+        ok = kinds.group_by(same).agg(pl.col(differ).n_unique().alias("_n")).filter(pl.col("_n") > 1)
+    return points.join(ok.select(same), on=same, how="semi", nulls_equal=True)
+
+
+def mtp_paired_points(points: pl.DataFrame) -> pl.DataFrame:
+    """Points of the curves ``mtp_comparison`` pairs (no spec decoding vs a spec method, all else equal)."""
+    return paired_points(points, "spec_method", ["none"])
+
+
+def precision_paired_points(points: pl.DataFrame) -> pl.DataFrame:
+    """Points of the curves ``precision_comparison`` pairs (two precisions, all else equal)."""
+    return paired_points(points, "precision")
 
 
 @dataclass
@@ -644,6 +668,9 @@ def cross_silicon(
             t = t.filter(pl.col(k) == v)
         return t
 
+    # the model and ISL/OSL are columns of the cross table: a config label names only the rest
+    short_label = config_label_expr(iso.configs, [p for p in LABEL_PARTS if p not in ("model", "isl", "osl")])
+
     def best(sel: dict[str, Any]) -> pl.DataFrame:
         return (
             matching(iso.table, sel)
@@ -651,7 +678,7 @@ def cross_silicon(
             .sort(cost_metric)
             .group_by([*keys, "target"], maintain_order=True)
             .first()
-            .select(*keys, "target", "label", cost_metric, "tput_per_gpu")
+            .select(*keys, "target", short_label.alias("label"), cost_metric, "tput_per_gpu")
         )
 
     have_a = matching(iso.configs, a).select(keys).unique().with_columns(_a=pl.lit(True))
@@ -702,7 +729,7 @@ def cross_silicon(
 
 
 PAIR_FORMATS = {
-    "target tok/s/user": "{:.0f}",
+    "target tok/s/user": "{:g}",  # as chosen (47.2), the same as charts and file names
     "cost A $/M": money,
     "cost B $/M": money,
     "cost B ÷ A": "{:.2f}×",
@@ -775,7 +802,7 @@ def margins_view(m: pl.DataFrame) -> pl.DataFrame:
         pl.col("provider"),
         pl.col("model"),
         pl.format("{}/{}", "isl", "osl").alias("benchmark ISL/OSL"),
-        pl.col("view"),
+        pl.col("view").replace_strict(VIEW_WORDS, default=pl.col("view")).alias("view"),
         pl.col("tok_s_user").alias("speed tok/s/user"),
         pl.col("price_input_per_m").alias("price in $/M"),
         pl.col("price_output_per_m").alias("price out $/M"),
@@ -787,7 +814,8 @@ def margins_view(m: pl.DataFrame) -> pl.DataFrame:
         pl.col("token_mix").alias("token mix in:out"),
         pl.col("price_blended_per_m").alias("blended price $/M"),
         pl.col("margin_blended").alias(MARGIN_BLENDED),
-        pl.col("config").alias("cheapest config at that speed"),
+        # model and ISL/OSL have their own columns: the config names the rest (GPU, engine, precision, …)
+        pl.col("config").str.replace(r"^[^·]*· ", "").alias("cheapest config at that speed"),
         pl.col("topology"),
         pl.col("restricted_to").alias("restricted to"),
         pl.col("status"),

@@ -16,6 +16,7 @@ import datetime as dt
 import html
 import json
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -342,11 +343,19 @@ def _param_text(v: Any) -> str:
         return repr(v)
 
 
+#: parameters that, left empty, are chosen from the data (the notebook's "Scope" notes say how)
+SCOPE_PARAMS = frozenset({"model", "isl", "osl", "targets", "lookup_at"})
+CHOSEN_FROM_DATA = "not given: chosen from the data (see Scope)"
+_STAGING = re.compile(r"/\.(frontier-report-)?staging/")
+
+
 def _param_value(name: str, v: Any) -> str:
     if name == "output_dir" and isinstance(v, str):
-        if "/.staging/" in v.replace("\\", "/"):
+        if _STAGING.search(v.replace("\\", "/")):
             return "the report folder (set by the report runner)"
         return _display_path(v) if v else "(default)"
+    if name in SCOPE_PARAMS and v in ("", 0, None, [], ()):
+        return CHOSEN_FROM_DATA
     if name == "data_paths" and isinstance(v, (list, tuple)):
         return json.dumps([_display_path(x) for x in v], ensure_ascii=False)
     return _param_text(v)

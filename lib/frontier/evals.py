@@ -27,6 +27,7 @@ from typing import Any
 
 import polars as pl
 
+from frontier.labels import price_line
 from frontier.load.normalise import (  # the loader's names, so evaluations and benchmarks agree
     FALSE_STRINGS,
     FRAMEWORK_ALIASES,
@@ -527,7 +528,7 @@ def accuracy_beside_cost(
             notes.append("Evaluation rows skipped: " + "; ".join(f"{n} {r}" for r, n in loaded.skipped.items()))
         caption = (
             f"Accuracy from {len(eval_paths)} evaluation input(s) ({loaded.table.height} scores); "
-            f"cost in $/M total tokens ({view})"
+            f"cost in $/M total tokens; {price_line(iso.pricing, view, configs['hardware'].unique().to_list())}"
         )
     else:
         joined = configs.with_columns(
@@ -538,7 +539,10 @@ def accuracy_beside_cost(
             eval_date=pl.lit(None, pl.Date),
             eval_status=pl.lit("missing"),
         )
-        caption = f"No evaluation files given (parameter eval_paths): accuracy is missing; cost in $/M ({view})"
+        caption = (
+            "No evaluation files given (parameter eval_paths): accuracy is missing; cost in $/M total tokens; "
+            + price_line(iso.pricing, view, configs["hardware"].unique().to_list())
+        )
     n_missing = joined.filter(pl.col("eval_status") == "missing").height
     if n_missing:
         notes.append(f"{n_missing} of {joined.height} config rows have no evaluation: shown as missing, not as zero.")

@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from .display import money
+from .display import approx, money
 from .economics import Pricing, cost_columns, price_points, unpriced_gpus
-from .labels import LABEL_PARTS, config_label_expr  # noqa: F401  (LABEL_PARTS: the parts a label may name)
+from .labels import LABEL_PARTS, config_label_expr, view_words  # noqa: F401  (LABEL_PARTS: the parts a label may name)
 from .pareto import FrontierParts, frontier_parts, interpolate_many
 from .schema import CURVE_KEY
 
@@ -249,13 +249,13 @@ def _pick_baseline(cfg: pl.DataFrame, baseline: str | dict[str, Any]) -> pl.Data
 # frames for display (column names for people; numbers stay numbers)
 
 TABLE_FORMATS = {
-    "target tok/s/user": "{:.0f}",
+    "target tok/s/user": "{:g}",  # as chosen (47.2), the same as charts and file names
     "tok/s/GPU": ",.1f",
     "$/M total": money,
     "$/M input": money,
     "$/M output": money,
     "tok/s/MW": ",.0f",
-    "concurrency": ",.0f",
+    "concurrency": approx(",.0f"),  # ≈ read off the curve between measured concurrencies
     "cost × baseline": "{:.2f}×",
     "tok/s/GPU × baseline": "{:.2f}×",
     "interactivity from": ",.1f",
@@ -321,7 +321,7 @@ def notes(res: IsoResult, view: str) -> list[str]:
     """Caveats that belong beside an iso table: unpriced GPUs, disaggregated input/output figures, unreachable
     cells, the assumptions behind prices."""
     out = [
-        f"Prices are assumptions from {res.pricing.label} (view {view}, $/GPU-hour); power (kW per GPU, for "
+        f"Prices are assumptions from {res.pricing.label} ({view_words(view)}, $/GPU-hour); power (kW per GPU, for "
         f"tok/s/MW) from {res.pricing.power or res.pricing.label}; throughput is the only measured figure."
     ]
     if res.unpriced:

@@ -16,7 +16,7 @@ Every choice is stated in ``Scope.notes`` so a report can say how its scope was 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,10 +67,12 @@ def choose_scope(
     all_workloads: bool = False,
     n_targets: int = N_TARGETS,
     by: Sequence[str] = CURVE_KEY,
+    compared: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
 ) -> Scope:
     """The scope of a report on ``points`` (see the module docstring); ``n_targets=0``: choose no targets (for
-    analyses whose targets come from elsewhere, e.g. provider speeds). Raises ValueError when a given model or
-    ISL/OSL is not in the data, naming what is."""
+    analyses whose targets come from elsewhere, e.g. provider speeds). ``compared``: the points of the curves the
+    report actually compares (e.g. ``compare.mtp_paired_points``); chosen targets come from those curves only.
+    Raises ValueError when a given model or ISL/OSL is not in the data, naming what is."""
     if points.height == 0:
         raise ValueError("no points to analyse")
     notes: list[str] = []
@@ -78,8 +80,23 @@ def choose_scope(
     pts, chosen_isl, chosen_osl = _choose_sequence(pts, isl, osl, all_workloads, notes)
     if targets or n_targets == 0:
         return Scope(chosen_model, chosen_isl, chosen_osl, [float(t) for t in targets or []], pts, notes)
-    tlist, rng = choose_targets(pts, n_targets, by, notes)
+    tlist, rng = choose_targets(_compared_points(pts, compared, notes), n_targets, by, notes)
     return Scope(chosen_model, chosen_isl, chosen_osl, tlist, pts, notes, rng)
+
+
+def _compared_points(
+    pts: pl.DataFrame, compared: Callable[[pl.DataFrame], pl.DataFrame] | None, notes: list[str]
+) -> pl.DataFrame:
+    """The points targets are chosen from: those of the compared curves, or every point when none is compared."""
+    if compared is None:
+        return pts
+    sub = compared(pts)
+    if sub.height == 0:
+        notes.append("No curve has a like-for-like partner to compare: targets are chosen from every curve.")
+        return pts
+    if sub.height < pts.height:
+        notes.append("Targets are chosen from the curves compared (those with a like-for-like partner) only.")
+    return sub
 
 
 def _choose_model(

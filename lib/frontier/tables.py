@@ -15,7 +15,7 @@ import polars as pl
 
 from . import display
 from .iso import IsoResult
-from .labels import LABEL_PARTS
+from .labels import LABEL_PARTS, price_line
 
 UNREACHABLE = "unreachable"
 """A target outside a config's measured interactivity range (never extrapolated)."""
@@ -98,7 +98,7 @@ def iso_wide(res: IsoResult, view: str, metrics: tuple[str, ...] = tuple(ISO_MET
         configs = priced if metric in COST_METRICS else res.configs
         caption = f"{words} at each target interactivity" + (f" · {shared}" if shared else "")
         if metric in COST_METRICS[:3]:
-            caption += f" · pricing {res.pricing.label}, view {view}"
+            caption += " · " + price_line(res.pricing, view, configs["hardware"].unique().to_list())
         if metric in COST_METRICS and res.unpriced:
             caption += f" · not shown (no price): {', '.join(res.unpriced)}"
         frame = _wide(res, column, configs)
@@ -190,7 +190,7 @@ def lift_constant_columns(df: pl.DataFrame, columns: list[str]) -> tuple[pl.Data
     if df.height < 2:
         return df, []
     const = [c for c in columns if c in df.columns and df[c].n_unique() == 1]
-    words = [f"{c}: {'none' if df[c][0] is None else df[c][0]}" for c in const]
+    words = [f"{c}: {'none' if df[c][0] in (None, '') else df[c][0]}" for c in const]
     return df.drop(const), words
 
 
@@ -200,25 +200,24 @@ def margin_tables(view: pl.DataFrame) -> list[tuple[pl.DataFrame, str]]:
     config, topology, restrictions, the provider row's date and source)."""
     from .compare import MARGIN_BLENDED, MARGIN_IN, MARGIN_OUT
 
-    keys = ["provider", "model", "view"]
-    margin_cols = [
+    keys = ["provider", "model", "benchmark ISL/OSL", "view"]
+    margin_cols = [  # the blended margin first: per-token-type margins charge all GPU time to one token type
         *keys,
         "speed tok/s/user",
+        "token mix in:out",
+        "blended price $/M",
+        "cost total $/M",
+        MARGIN_BLENDED,
+        "status",
         "price in $/M",
         "cost in $/M",
         MARGIN_IN,
         "price out $/M",
         "cost out $/M",
         MARGIN_OUT,
-        "blended price $/M",
-        MARGIN_BLENDED,
-        "status",
     ]
     source_cols = [
         *keys,
-        "benchmark ISL/OSL",
-        "token mix in:out",
-        "cost total $/M",
         "cheapest config at that speed",
         "topology",
         "restricted to",
@@ -232,3 +231,10 @@ def margin_tables(view: pl.DataFrame) -> list[tuple[pl.DataFrame, str]]:
         frame, lifted = lift_constant_columns(frame, text_cols)  # numbers stay in the table, formatted
         out.append((frame, LABEL_SEP.join([what, *lifted])))
     return out
+
+
+def price_caption(pricing: Any, view: str, points: pl.DataFrame | None = None) -> str:
+    """The price basis of a table in words, with the $/GPU-hour of each GPU in ``points``: ``Prices: dashboard GPU
+    table v2 (…), owning at hyperscaler volume: B200 $1.73 / H200 $1.22 per GPU-hour`` (never the view's id)."""
+    gpus = points["hardware"].drop_nulls().unique().to_list() if points is not None and "hardware" in points else []
+    return price_line(pricing, view, gpus)

@@ -42,11 +42,11 @@ import polars as pl
 
 from . import charts, labels
 from .compare import LIKE_FOR_LIKE
-from .display import money
+from .display import approx, money
 from .economics import Pricing
 from .figures import Figure
 from .iso import IsoResult, iso_table, targets_from
-from .labels import LABEL_PARTS, config_label_expr
+from .labels import LABEL_PARTS, config_label_expr, view_words
 from .schema import CURVE_KEY, POINT_KEY
 
 NO_PERIOD = "no date or run id"
@@ -718,12 +718,12 @@ NA = {
 }
 
 FORMATS = {
-    "target tok/s/user": "{:.0f}",
+    "target tok/s/user": "{:g}",  # as chosen (47.2), the same as charts and file names
     "tok/s/GPU": ",.1f",
     "$/M total": money,
     "tok/s/GPU × first": "{:.2f}×",
     "cheaper × first": "{:.2f}×",
-    "concurrency": ",.0f",
+    "concurrency": approx(",.0f"),  # ≈ read off the curve between measured concurrencies
     "tok/s/GPU from": ",.1f",
     "tok/s/GPU to": ",.1f",
     "tok/s/GPU step": "{:.2f}×",
@@ -839,7 +839,7 @@ def notes(res: TrendResult) -> list[str]:
             "the analysis reads, not how any engine improved."
         )
     out.append(
-        f"Every period is priced with the same table ({res.iso.pricing.label}, view {res.view}, "
+        f"Every period is priced with the same table ({res.iso.pricing.label}, {view_words(res.view)}, "
         "$/GPU-hour; assumptions, not measurements), so a change in $/M is a change in measured "
         "throughput, not in prices."
     )

@@ -17,6 +17,22 @@ from .outdir import GENERATOR_TAG, check_out_dir
 from .summary import THUMBNAIL_NAME
 
 
+def _short_path(path: str) -> str:
+    """A data path as the index shows it: relative to the project root when it is inside it or beside it
+    (``../shared/data/...``), else as given."""
+    try:
+        rel = os.path.relpath(path, paths.ROOT)
+    except ValueError:  # another drive
+        return path
+    return path if rel.startswith(os.path.join(os.pardir, os.pardir)) else rel
+
+
+def _wrap_points(escaped: str) -> str:
+    """Escaped text with line-break opportunities after path separators and between parameters, so a long path
+    wraps at its folders, never one character per line."""
+    return escaped.replace("/", "/<wbr>").replace("; ", ";<wbr> ")
+
+
 def _params_summary(p: Mapping[str, Any] | None, limit: int = 200) -> str:
     """The parameter overrides of a run in one line of at most ``limit`` characters."""
     if not p:
@@ -24,7 +40,7 @@ def _params_summary(p: Mapping[str, Any] | None, limit: int = 200) -> str:
     parts = []
     for k, v in p.items():
         if k == "data_paths" and isinstance(v, list):
-            v = ", ".join(os.path.relpath(x, paths.ROOT) if str(x).startswith(str(paths.ROOT)) else str(x) for x in v)
+            v = ", ".join(_short_path(str(x)) for x in v)
         parts.append(f"{k}={v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)}")
     s = "; ".join(parts)
     return s if len(s) <= limit else s[: limit - 1] + "…"
@@ -37,7 +53,7 @@ _CSS = (
     "text-align:left;vertical-align:top}th{background:#f6f8fa;border-bottom:2px solid #8c959f}"
     ".good{color:#0a7a3c;font-weight:700}.bad{color:#b3261e;font-weight:700}.err{color:#7a2e00;font-size:12px;"
     "max-width:420px;white-space:pre-wrap}.params{font-family:'DejaVu Sans Mono',monospace;font-size:12px;"
-    "max-width:380px;word-break:break-word}.figs{font-size:12px;margin-top:4px}.name{font-weight:600}"
+    "min-width:240px;max-width:380px;overflow-wrap:break-word}.figs{font-size:12px;margin-top:4px}.name{font-weight:600}"
     "a{color:#0969da}.muted{color:#57606a;font-size:12px}.title{font-size:13px;max-width:260px}"
     ".synthetic{display:inline-block;margin-top:4px;padding:1px 6px;border-radius:3px;background:#fff3cd;"
     "color:#7a4d00;border:1px solid #e0b040;font-size:11px;font-weight:700;text-transform:uppercase}"
@@ -108,7 +124,7 @@ def _row_html(d: Path, run: dict[str, Any] | None, failed: dict[str, Any] | None
         f'<td class="name">{e(d.name)}</td><td>{_about_html(d, run)}{_thumbnail_html(d, run)}</td>'
         f"<td>{status}{err}</td>"
         f"<td>{e(str(run.get('finished_utc', '—'))) if run else '—'}</td>"
-        f'<td class="params">{e(params)}</td>'
+        f'<td class="params">{_wrap_points(e(params))}</td>'
         f"<td>{' · '.join(links)}{'<div class=figs>' + fig_links + '</div>' if fig_links else ''}</td>"
         "</tr>"
     )
