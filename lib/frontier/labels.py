@@ -94,10 +94,11 @@ def column_title(name: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------- config labels
-def config_label_expr(configs: pl.DataFrame, parts: Sequence[str] = LABEL_PARTS) -> pl.Expr:
+def config_label_expr(configs: pl.DataFrame, parts: Sequence[str] = LABEL_PARTS, *, every: bool = False) -> pl.Expr:
     """Table label from the curve-key columns that vary across ``configs`` (e.g. ``b200 · fp4 · mtp``), values as
-    stored; used as the config's name in tables, baselines and summaries."""
-    varying = [c for c in parts if c in configs.columns and configs[c].n_unique() > 1]
+    stored; used as the config's name in tables, baselines and summaries. ``every``: name every part present,
+    varying or not (one config named on its own, e.g. in a note)."""
+    varying = [c for c in parts if c in configs.columns and (every or configs[c].n_unique() > 1)]
     if "isl" in varying or "osl" in varying:
         varying = [c for c in varying if c not in ("isl", "osl")]
         seq = pl.format("{}/{}", pl.col("isl"), pl.col("osl"))

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from .labels import LABEL_PARTS, config_label_expr
 from .load import matches
 from .pareto import frontier
 from .schema import CURVE_KEY
@@ -241,9 +242,8 @@ def _round_targets(lo: float, hi: float, n: int) -> list[float]:
 
 
 def _curve_text(row: dict[str, Any], by: Sequence[str]) -> str:
-    parts = [str(row[c]) for c in ("model", "hardware", "framework", "precision", "spec_method") if c in by]
-    if "isl" in by and "osl" in by:
-        parts.insert(1 if "model" in by else 0, f"{row['isl']}/{row['osl']}")
-    if "disagg" in by:
-        parts.append("disagg" if row["disagg"] else "agg")
-    return f"{' · '.join(parts)} ({row['lo']:.0f}–{row['hi']:.0f})"
+    """A curve in the words of the tables' config labels (``M · 1024/1024 · b200 · vllm · fp8 · no spec · agg``)
+    with its frontier's interactivity range."""
+    one = pl.DataFrame([{c: row[c] for c in by if c in row}])
+    label = one.select(config_label_expr(one, [c for c in LABEL_PARTS if c in by], every=True)).item()
+    return f"{label} ({row['lo']:.0f}–{row['hi']:.0f})"
