@@ -7,6 +7,7 @@ import pytest
 
 from frontier import compare as C
 from frontier import pareto as P
+from frontier import paths
 from frontier.economics import Pricing
 
 
@@ -397,3 +398,12 @@ def test_public_openrouter_export_prices_gpt_oss(sample_points):
     assert m.height == 18 and set(m["status"]) <= {"estimated"} | {s for s in m["status"] if s.startswith("unreach")}
     est = m.filter(pl.col("status") == "estimated")
     assert est.height > 0 and all(c.startswith("gpt-oss-120b (synthetic) 1024/1024") for c in est["config"])
+
+
+def test_provider_table_is_shown_with_the_margins_headers_not_column_names():
+    providers = C.read_provider_table(paths.ROOT / "data" / "raw" / "providers" / "example_providers.csv")
+    shown = C.providers_view(providers)
+    assert {"price in $/M", "price out $/M", "speed tok/s/user"} <= set(shown.columns)
+    assert not {"price_input_per_m", "price_output_per_m", "tok_s_user"} & set(shown.columns)
+    assert set(C.PROVIDER_FORMATS) <= set(shown.columns)
+    assert shown.height == providers.height

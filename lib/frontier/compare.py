@@ -893,4 +893,23 @@ def margin_caveats(margins: pl.DataFrame) -> list[str]:
     return out
 
 
-PROVIDER_FORMATS = {"price_input_per_m": "${:.2f}", "price_output_per_m": "${:.2f}", "tok_s_user": "{:.0f}"}
+#: provider-table columns → the headers the margins tables use for the same quantities
+PROVIDER_TITLES = {
+    "price_input_per_m": "price in $/M",
+    "price_output_per_m": "price out $/M",
+    "tok_s_user": "speed tok/s/user",
+    "spec_method": "spec decoding",
+    "disagg": "serving",
+}
+PROVIDER_FORMATS = {"price in $/M": "${:.2f}", "price out $/M": "${:.2f}", "speed tok/s/user": "{:.0f}"}
+
+
+def providers_view(providers: pl.DataFrame) -> pl.DataFrame:
+    """The provider table for display: the margins tables' headers instead of column names, serving mode in
+    words (the frame from ``read_provider_table`` keeps its names for the analysis)."""
+    out = providers
+    if "disagg" in out.columns:
+        out = out.with_columns(
+            pl.when(pl.col("disagg")).then(pl.lit("disagg")).when(~pl.col("disagg")).then(pl.lit("agg")).alias("disagg")
+        )
+    return out.rename({k: v for k, v in PROVIDER_TITLES.items() if k in out.columns})
