@@ -89,6 +89,9 @@ def test_mtp_delta_on_sample(tmp_path):
     assert measured and all(r["cost_ratio_b_over_a"] == pytest.approx(r["cost_b"] / r["cost_a"]) for r in measured)
     assert all(r["comparison"].startswith(("MTP on is", "MTP off is", "tie")) for r in measured)
     assert all(c["cost_ratio_b_over_a"] is None or c["cost_ratio_b_over_a"] > 0 for c in s["curves"])
+    shown = _html_outputs(nb)
+    assert "owning at hyperscaler volume: B200 $" in shown and "view costh" not in shown
+    assert "Targets are chosen from the curves compared" in shown or "share (highest frontier start" in shown
 
 
 def test_precision_comparison_on_sample(tmp_path):
@@ -112,6 +115,8 @@ def test_precision_comparison_on_sample(tmp_path):
             assert r["saved %"] == pytest.approx((1 - lo / hi) * 100)
             assert "× cheaper (−" in r["comparison"] or r["comparison"].startswith("tie")
     assert s["accuracy"] and all(r["status"] == "missing" and r["score"] is None for r in s["accuracy"])
+    # the cross table has model and ISL/OSL columns: its config labels name only the rest
+    assert all(not (r[c] or "").startswith("Kimi") for r in s["cross"] for c in ("best A config", "best B config"))
 
 
 def test_provider_margins_on_sample(tmp_path):
@@ -132,6 +137,22 @@ def test_provider_margins_on_sample(tmp_path):
     )
     assert any(f["name"].startswith("cost_") for f in s["figures"])
     assert "no prefix caching" in " ".join(s["notes"])
+    shown = _html_outputs(nb)  # what the reader sees: headers in words, no empty caption value, no view ids
+    assert "price in $/M" in shown and "price_input_per_m" not in shown and "tok_s_user" not in shown
+    assert "restricted to:  " not in shown and "view costh" not in shown and "owning at hyperscaler volume" in shown
+
+
+def _html_outputs(nb: dict) -> str:
+    import html
+
+    return html.unescape(
+        "".join(
+            "".join(o.get("data", {}).get("text/html", ""))
+            for c in nb["cells"]
+            if c["cell_type"] == "code"
+            for o in c.get("outputs", [])
+        )
+    )
 
 
 def _chart_outputs(nb: dict) -> list[dict]:
