@@ -58,8 +58,8 @@ def test_migration_brief_with_published_params(tmp_path):
 def test_migration_brief_refuses_a_side_without_partner(tmp_path):
     import papermill as pm
 
-    with pytest.raises(pm.PapermillExecutionError, match="no like-for-like partner"):
-        run("migration", tmp_path, side_new="mi355x/fp4")
+    with pytest.raises(pm.PapermillExecutionError, match="has no points of side mi355x/fp4"):
+        run("migration", tmp_path, model="Llama-3.3-70B-Instruct*", isl=1024, osl=1024, side_new="mi355x/fp4")
 
 
 def test_migration_brief_on_real_reruns(tmp_path):
@@ -78,7 +78,8 @@ def test_migration_brief_on_real_reruns(tmp_path):
 
 def test_migration_brief_skips_fleet_when_a_side_cannot_serve_the_target(tmp_path):
     # the sample's Llama B200 frontier starts above 30 tok/s/user: no fleet there, said so, and the brief still builds
-    s, out, _ = run("migration", tmp_path, workload_target=30.0, targets=[30.0, 50.0])
+    s, out, _ = run("migration", tmp_path, model="Llama-3.3-70B-Instruct*", isl=1024, osl=1024, side_old="h100/fp8",
+                    side_new="b200/fp4", workload_target=30.0, targets=[30.0, 50.0])
     assert s["fleet"] is None and s["payback"] is None and s["sensitivity"] is None
     assert any(n.startswith("Fleet cost and payback are skipped: at 30 tok/s/user unreachable by b200/fp4")
                for n in s["notes"])
