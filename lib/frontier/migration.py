@@ -419,6 +419,7 @@ def choose_scope(points: pl.DataFrame, model: str = "", isl: int = 0, osl: int =
             pts = pts.filter(pl.col(col) == value)
             if pts.height == 0:
                 raise ValueError(f"no points of model {model or 'any'!r} have {col} {value}")
+    _require_sides(pts, given, model or "the data")
     if len(set(pts["model"])) > 1 or not model:
         pick, counts = _pick(pts, ["model"], given)
         if pick is None:
@@ -442,10 +443,7 @@ def choose_scope(points: pl.DataFrame, model: str = "", isl: int = 0, osl: int =
                      f"(measured: {counts}).")
         pts = pts.filter((pl.col("isl") == pick[0]) & (pl.col("osl") == pick[1]))
     seq = (int(pts["isl"][0]), int(pts["osl"][0]))
-    missing = [s for s in given if breakeven.matching(pts, side(s)).height == 0]
-    if missing:
-        have = ", ".join(f"{h}/{p}" for h, p, _ in _sides_of(pts).iter_rows())
-        raise ValueError(f"{name} {seq[0]}/{seq[1]} has no points of side {' or '.join(missing)} (sides: {have})")
+    _require_sides(pts, given, f"{name} {seq[0]}/{seq[1]}")
     if _sides_of(pts).height < 2:
         return _no_comparison(pts, name, notes, f"{name} {seq[0]}/{seq[1]} has one GPU/precision side only "
                               f"({', '.join(f'{h}/{p}' for h, p, _ in _sides_of(pts).iter_rows())})")
@@ -472,6 +470,13 @@ def choose_scope(points: pl.DataFrame, model: str = "", isl: int = 0, osl: int =
         notes.append(f"No workload interactivity was given: the fleet is sized at {wt:g} tok/s/user, the middle "
                      "target.")
     return MigrationScope(name, seq[0], seq[1], old, new, sorted(set(tlist) | {wt}), wt, pts, notes)
+
+
+def _require_sides(pts: pl.DataFrame, given: Sequence[str], where: str) -> None:
+    missing = [s for s in given if breakeven.matching(pts, side(s)).height == 0]
+    if missing:
+        have = ", ".join(f"{h}/{p}" for h, p, _ in _sides_of(pts).iter_rows())
+        raise ValueError(f"{where} has no points of side {' or '.join(missing)} (sides: {have})")
 
 
 def _no_comparison(pts: pl.DataFrame, model: str, notes: list[str], why: str) -> MigrationScope:
