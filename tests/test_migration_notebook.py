@@ -112,3 +112,21 @@ def test_mapping_parameters_are_checked():
     assert got == {"prices": {"h100": {"spot": 1.66}}, "published": {}}
     with pytest.raises(notebook.ParameterError, match="'prices': must be a mapping"):
         notebook.check_params({"prices": [1, 2]}, {"prices": dict})
+
+
+def test_migration_brief_defaults_fit_the_sample(tmp_path):
+    s, out, nb = run("migration", tmp_path)
+    scope = migration.choose_scope(load(paths.SAMPLE_DIR).points)
+    assert s["parameters"]["side_old"] == scope.side_old and "problem" not in s
+    assert {r["side"] for r in s["bounds"]} == {scope.side_old, scope.side_new}
+    assert sorted({r["target"] for r in s["break_even"]["by_view"]}) == scope.targets
+    assert all(n in s["notes"] for n in scope.notes)
+    assert "Sides not given: old side " in html_outputs(nb)
+    figures_ok(out, "migration_cost_ratio")
+
+
+def test_migration_brief_on_one_side_says_so_and_builds(tmp_path):
+    one_side = paths.SAMPLE_DIR / "run_9100000001" / "bmk_dsr1_1k1k_fp4_sglang_*b200*"
+    s, _, nb = run("migration", tmp_path, data_paths=[str(one_side)])
+    assert s["problem"].startswith("This data cannot support a migration comparison: no model in the data has two")
+    assert "This data cannot support a migration comparison" in html_outputs(nb)
