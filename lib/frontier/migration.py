@@ -406,11 +406,34 @@ def choose_scope(points: pl.DataFrame, model: str = "", isl: int = 0, osl: int =
     interactivity range both sides reach; workload target → the middle target. Raises ValueError when a given model,
     ISL/OSL or side is not in the data; when the data holds fewer than two sides, returns a scope whose ``problem``
     says so."""
-    from .load import matches
-    from .scope import _round_targets, choose_targets
-
     notes: list[str] = []
     given = [s for s in (side_old, side_new) if s]
+    pts, problem = _choose_workload(points, model, isl, osl, given, notes)
+    name, seq = str(pts["model"][0]), (int(pts["isl"][0]), int(pts["osl"][0]))
+    if problem:
+        return MigrationScope(name, *seq, "", "", [], 0.0, pts, notes, problem=(
+            f"This data cannot support a migration comparison: {problem}. A migration brief compares two "
+            "GPU/precision sides of one model at one ISL/OSL."))
+    old, new = side_old, side_new
+    if not (old and new):
+        c_old, c_new, rule = choose_sides(pts)
+        if old and old.lower() == c_new or new and new.lower() == c_old:
+            c_old, c_new = c_new, c_old
+        old, new = old or c_old, new or c_new
+        notes.append(f"Sides not given: old side {old}, new side {new}; {rule}.")
+    tlist = [float(t) for t in targets] or _choose_targets(pts, old, new, n_targets, notes)
+    wt = float(workload_target) if workload_target else tlist[len(tlist) // 2]
+    if not workload_target:
+        notes.append(f"No workload interactivity was given: the fleet is sized at {wt:g} tok/s/user, the middle "
+                     "target.")
+    return MigrationScope(name, *seq, old, new, sorted(set(tlist) | {wt}), wt, pts, notes)
+
+
+def _choose_workload(points: pl.DataFrame, model: str, isl: int, osl: int, given: Sequence[str],
+                     notes: list[str]) -> tuple[pl.DataFrame, str]:
+    """(points of one model and ISL/OSL, "" or why they cannot support a comparison); choices go to ``notes``."""
+    from .load import matches
+
     pts = matches(points, model=model) if model else points
     if pts.height == 0:
         raise ValueError(f"no points match model {model!r}; models in the data: {sorted(set(points['model']))}")
@@ -424,52 +447,43 @@ def choose_scope(points: pl.DataFrame, model: str = "", isl: int = 0, osl: int =
         pick, counts = _pick(pts, ["model"], given)
         if pick is None:
             top = pts.group_by("model").len().sort(["len", "model"], descending=[True, False])["model"][0]
-            pts = pts.filter(pl.col("model") == top)
-            return _no_comparison(pts, str(top), notes, f"no model in the data has two GPU/precision sides"
-                                  f"{' including ' + ' and '.join(given) if given else ''} (models: {counts})")
-        if not model:
-            notes.append(f"No model was given: the most-measured model with at least two GPU/precision sides, "
-                         f"{pick[0]} (models in the data: {counts}).")
-        elif len(set(pts["model"])) > 1:
-            notes.append(f"Model {model!r} matches several models: {pick[0]}, the most-measured with two sides.")
+            with_sides = f" including {' and '.join(given)}" if given else ""
+            return (pts.filter(pl.col("model") == top),
+                    f"no model in the data has two GPU/precision sides{with_sides} (models: {counts})")
+        what = "No model was given" if not model else f"Model {model!r} matches several models"
+        notes.append(f"{what}: the most-measured model with at least two GPU/precision sides, {pick[0]} "
+                     f"(models in the data: {counts}).")
         pts = pts.filter(pl.col("model") == pick[0])
     name = str(pts["model"][0])
     if pts.select("isl", "osl").unique().height > 1:
         pick, counts = _pick(pts, ["isl", "osl"], given)
         if pick is None:
-            return _no_comparison(pts, name, notes, f"no ISL/OSL of {name} has two GPU/precision sides "
-                                  f"(ISL/OSL measured: {counts})")
+            return pts, f"no ISL/OSL of {name} has two GPU/precision sides (ISL/OSL measured: {counts})"
         notes.append(f"No ISL/OSL was given: {pick[0]}/{pick[1]}, the most-measured with two sides "
                      f"(measured: {counts}).")
         pts = pts.filter((pl.col("isl") == pick[0]) & (pl.col("osl") == pick[1]))
-    seq = (int(pts["isl"][0]), int(pts["osl"][0]))
-    _require_sides(pts, given, f"{name} {seq[0]}/{seq[1]}")
-    if _sides_of(pts).height < 2:
-        return _no_comparison(pts, name, notes, f"{name} {seq[0]}/{seq[1]} has one GPU/precision side only "
-                              f"({', '.join(f'{h}/{p}' for h, p, _ in _sides_of(pts).iter_rows())})")
-    old, new = side_old, side_new
-    if not (old and new):
-        c_old, c_new, rule = choose_sides(pts)
-        if old and old.lower() == c_new or new and new.lower() == c_old:
-            c_old, c_new = c_new, c_old
-        old, new = old or c_old, new or c_new
-        notes.append(f"Sides not given: old side {old}, new side {new}; {rule}.")
-    tlist = [float(t) for t in targets]
-    if not tlist:
-        rng = _shared_range(pts, [old, new])
-        if rng is None:
-            sub = pl.concat([breakeven.matching(pts, side(s)) for s in (old, new)])
-            tlist, _ = choose_targets(sub, n_targets, notes=notes)
-            notes.append(f"{old} and {new} reach no common interactivity: the targets cannot price both sides.")
-        else:
-            tlist = _round_targets(rng[0], rng[1], n_targets)
-            notes.append(f"No targets were given: {', '.join(f'{t:g}' for t in tlist)} tok/s/user, inside "
-                         f"{rng[0]:.1f}–{rng[1]:.1f} tok/s/user, the interactivity range both sides reach.")
-    wt = float(workload_target) if workload_target else tlist[len(tlist) // 2]
-    if not workload_target:
-        notes.append(f"No workload interactivity was given: the fleet is sized at {wt:g} tok/s/user, the middle "
-                     "target.")
-    return MigrationScope(name, seq[0], seq[1], old, new, sorted(set(tlist) | {wt}), wt, pts, notes)
+    _require_sides(pts, given, f"{name} {pts['isl'][0]}/{pts['osl'][0]}")
+    sides = _sides_of(pts)
+    if sides.height < 2:
+        listed = ", ".join(f"{h}/{p}" for h, p, _ in sides.iter_rows())
+        return pts, f"{name} {pts['isl'][0]}/{pts['osl'][0]} has one GPU/precision side only ({listed})"
+    return pts, ""
+
+
+def _choose_targets(pts: pl.DataFrame, old: str, new: str, n_targets: int, notes: list[str]) -> list[float]:
+    """Round targets (tok/s/user) inside the range both sides reach; the reason goes to ``notes``."""
+    from .scope import _round_targets, choose_targets
+
+    rng = _shared_range(pts, [old, new])
+    if rng is None:
+        sub = pl.concat([breakeven.matching(pts, side(s)) for s in (old, new)])
+        tlist, _ = choose_targets(sub, n_targets, notes=notes)
+        notes.append(f"{old} and {new} reach no common interactivity: the targets cannot price both sides.")
+        return tlist
+    tlist = _round_targets(rng[0], rng[1], n_targets)
+    notes.append(f"No targets were given: {', '.join(f'{t:g}' for t in tlist)} tok/s/user, inside "
+                 f"{rng[0]:.1f}–{rng[1]:.1f} tok/s/user, the interactivity range both sides reach.")
+    return tlist
 
 
 def _require_sides(pts: pl.DataFrame, given: Sequence[str], where: str) -> None:
@@ -477,11 +491,3 @@ def _require_sides(pts: pl.DataFrame, given: Sequence[str], where: str) -> None:
     if missing:
         have = ", ".join(f"{h}/{p}" for h, p, _ in _sides_of(pts).iter_rows())
         raise ValueError(f"{where} has no points of side {' or '.join(missing)} (sides: {have})")
-
-
-def _no_comparison(pts: pl.DataFrame, model: str, notes: list[str], why: str) -> MigrationScope:
-    seqs = pts.select("isl", "osl").unique().sort("isl", "osl")
-    isl, osl = (int(seqs["isl"][0]), int(seqs["osl"][0])) if seqs.height else (0, 0)
-    return MigrationScope(model, isl, osl, "", "", [], 0.0, pts, notes,
-                          problem=f"This data cannot support a migration comparison: {why}. A migration brief "
-                          "compares two GPU/precision sides of one model at one ISL/OSL.")
