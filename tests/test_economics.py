@@ -163,3 +163,14 @@ def test_params_that_reproduce_a_publication_pin_table_and_rule():
         params = spec.get("parameters", {})
         assert params.get("gpu_table") or params.get("as_of"), f"{f.name} does not pin its GPU table"
         assert params.get("cost_rule"), f"{f.name} does not pin its interpolation rule"
+
+
+def test_price_table_with_a_negative_or_zero_price_is_refused(tmp_path):
+    for bad in ("-1.5", "0", "inf"):
+        p = tmp_path / "prices.csv"
+        p.write_text(f"gpu,on_demand,spot\nb200,6.03,{bad}\nh100,2.64,1.66\n")
+        with pytest.raises(ValueError, match="spot"):
+            E.read_price_table(p)
+    ok = tmp_path / "ok.csv"
+    ok.write_text("gpu,on_demand,spot\nb200,6.03,\nh100,2.64,1.66\n")
+    assert E.read_price_table(ok)["spot"].to_list() == [None, 1.66]

@@ -49,3 +49,20 @@ def test_safe_for_terminal_escapes_controls_bidi_and_surrogates():
     assert shown == "run\\x1b]0;title\\x07\\x1b[31m\\r\\n\\x9b\\u202e\\u2066 é\t漢\\udcff"
     shown.encode("utf-8")  # printable on any UTF-8 terminal
     assert safe_for_terminal("plain/path-1.json") == "plain/path-1.json"
+
+
+def test_written_files_get_ordinary_permissions_not_the_temporary_files(tmp_path):
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        fresh = tmp_path / "fresh.txt"
+        write_atomic(fresh, "a")
+        assert stat.S_IMODE(fresh.stat().st_mode) == 0o644
+        kept = tmp_path / "kept.txt"
+        kept.write_text("old")
+        kept.chmod(0o640)
+        write_atomic(kept, "new")
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o640 and kept.read_text() == "new"
+    finally:
+        os.umask(old)

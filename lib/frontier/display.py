@@ -23,6 +23,7 @@ from typing import Any
 import polars as pl
 
 from frontier import paths
+from frontier.fsutil import write_atomic
 
 CSS = """
 .fx{font-family:-apple-system,"Segoe UI","Liberation Sans",Helvetica,Arial,sans-serif;font-size:13px;color:#1f2328;
@@ -523,9 +524,6 @@ def summary_json(obj: Any, path: str | Path) -> Path:
     p = Path(path)
     if p.suffix.lower() != ".json":
         p = p / "summary.json"
-    p.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(_jsonable(obj), indent=2, ensure_ascii=False, allow_nan=False, sort_keys=False)
-    tmp = p.with_name(p.name + ".tmp")
-    tmp.write_text(text + "\n", encoding="utf-8")
-    tmp.replace(p)
+    write_atomic(p, text + "\n")
     return p

@@ -83,14 +83,19 @@ def read_price_table(path: str | Path) -> pl.DataFrame:
         raise ValueError(f"{path}: a price table needs a 'gpu' column (found {df.columns})")
     out = df.with_columns(pl.col("gpu").str.strip_chars().str.to_lowercase())
     numeric = [c for c in out.columns if c not in ("gpu", "source", "version", "date", "effective_from")]
-    bad = []
+    bad, not_positive = [], []
     for c in numeric:
         cast = out[c].str.strip_chars().cast(pl.Float64, strict=False)
         if (cast.is_null() & out[c].is_not_null() & (out[c].str.strip_chars() != "")).any():
             bad.append(c)
+        elif (cast.is_not_null() & ~(cast.is_finite() & (cast > 0))).any():
+            not_positive.append(c)
         out = out.with_columns(cast.alias(c))
     if bad:
         raise ValueError(f"{path}: non-numeric values in price column(s) {bad}")
+    if not_positive:
+        raise ValueError(f"{path}: prices and kW must be positive finite numbers; column(s) {not_positive} are not "
+                         "(leave a cell empty for a GPU without a price)")
     return out
 
 

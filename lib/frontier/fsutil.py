@@ -12,8 +12,10 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
     """Write ``data`` to ``path`` so that readers see either the old file or the complete new one.
 
     The bytes go to a temporary file in the same folder (``str`` is encoded as UTF-8), are flushed to disk
-    (fsync), then renamed over ``path`` with :func:`os.replace`. The parent folder is created if missing. On any
-    failure the temporary file is removed and ``path`` is left as it was.
+    (fsync), then renamed over ``path`` with :func:`os.replace`. The new file gets the permissions of the file it
+    replaces, or those an ordinary new file would get (0666 less the umask), not the temporary file's 0600. The
+    parent folder is created if missing. On any failure the temporary file is removed and ``path`` is left as it
+    was.
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -23,6 +25,7 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
             fh.flush()
+            os.fchmod(fh.fileno(), _mode_for(target))
             os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException:
@@ -31,6 +34,25 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
         except OSError:
             pass
         raise
+
+
+def _umask() -> int:
+    """The process umask, read without changing it (Linux ``/proc``); 0o022 where it cannot be read."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0o022
+
+
+def _mode_for(target: Path) -> int:
+    """Permission bits for a file written to ``target``: those of the file it replaces, else 0666 less the umask."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~_umask()
 
 
 _CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)] if c not in (0x09,)}
