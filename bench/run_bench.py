@@ -30,6 +30,7 @@ It prints a table of absolute figures and ratios and writes them, with machine i
 (default ``bench/results/bench.json``). Wall-clock figures depend on what else the machine is doing: the JSON
 records the load average before and after.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -93,6 +94,7 @@ def _current_rss_mb() -> float:
 
 def config_key() -> list[str]:
     from frontier.schema import CURVE_KEY, TOPOLOGY_KEY
+
     return list(CURVE_KEY) + list(TOPOLOGY_KEY)
 
 
@@ -104,17 +106,23 @@ def targets_for(n: int) -> list[float]:
 
 def step_load_lib(p: dict[str, Any]) -> dict[str, Any]:
     from frontier.load import load
+
     t = time.perf_counter()
     res = load([p["path"]], cache=False)
     sec = time.perf_counter() - t
-    return {"seconds": sec, "rows": res.points.height, "rows_read": res.report.rows_read,
-            "files": sum(1 for f in res.report.files if f.status == "read")}
+    return {
+        "seconds": sec,
+        "rows": res.points.height,
+        "rows_read": res.report.rows_read,
+        "files": sum(1 for f in res.report.files if f.status == "read"),
+    }
 
 
 def pandas_baseline(paths: list[Path]):
     """The straightforward way: json.load every file, json_normalize, concat, then the basic normalisation."""
     import numpy as np
     import pandas as pd
+
     frames = []
     for p in paths:
         with open(p, "rb") as fh:
@@ -158,7 +166,9 @@ def parse_floor(paths: list[Path]):
     provenance, hashing), and one thread of Python work."""
     import msgspec
     import polars as pl
+
     from frontier.load.raw import RAW_SCHEMA
+
     split = msgspec.json.Decoder(list[msgspec.Raw])
     frames, batch, size = [], [], 0
     for p in paths:
@@ -184,6 +194,7 @@ def step_parse_floor(p: dict[str, Any]) -> dict[str, Any]:
 
 def step_cache(p: dict[str, Any]) -> dict[str, Any]:
     from frontier.load import load
+
     t = time.perf_counter()
     res = load([p["path"]], cache=True, cache_dir=Path(p["cache_dir"]))
     sec = time.perf_counter() - t
@@ -193,15 +204,18 @@ def step_cache(p: dict[str, Any]) -> dict[str, Any]:
 def _points(p: dict[str, Any]):
     """The loaded table, from the (warm) cache the cache steps left behind, or loaded."""
     from frontier.load import load
+
     return load([p["path"]], cache=True, cache_dir=Path(p["cache_dir"])).points
 
 
 def step_iso_lib(p: dict[str, Any]) -> dict[str, Any]:
     import polars as pl
+
     from frontier.economics import Pricing, add_costs, cost_columns
     from frontier.iso import DIRECT_METRICS, X, Y, iso_table
     from frontier.pareto import frontier, interpolate_many
     from frontier.schema import CURVE_KEY
+
     points = _points(p)
     by, targets = config_key(), p["targets"]
     pricing = Pricing.dashboard()
@@ -224,8 +238,12 @@ def step_iso_lib(p: dict[str, Any]) -> dict[str, Any]:
     t = time.perf_counter()
     fr = frontier(priced, by, X, Y)
     n_curves = int(fr["curve_id"].max()) + 1 if fr.height else 0
-    grid = pl.DataFrame({"curve_id": [c for c in range(n_curves) for _ in targets],
-                         "target": [float(x) for _ in range(n_curves) for x in targets]})
+    grid = pl.DataFrame(
+        {
+            "curve_id": [c for c in range(n_curves) for _ in targets],
+            "target": [float(x) for _ in range(n_curves) for x in targets],
+        }
+    )
     interpolate_many(fr, grid, metrics, x=X)
     core_sec = time.perf_counter() - t
     # the default grouping (one frontier per curve, over every topology), for reference
@@ -234,20 +252,31 @@ def step_iso_lib(p: dict[str, Any]) -> dict[str, Any]:
     curve_sec = time.perf_counter() - t
     out = res.table.select(*by, "target", *metrics)
     out.write_parquet(Path(p["work"]) / "iso_lib.parquet")
-    return {"seconds": iso_sec, "core_seconds": core_sec, "iso_table_peak_rss_mb": iso_peak,
-            "frontier_and_points_seconds": full_sec, "frontier_and_points_rows": full_rows,
-            "with_frontier_and_points_peak_rss_mb": full_peak,
-            "configs": res.configs.height,
-            "cells": res.table.height, "reachable": int(res.table["reachable"].sum()), "metrics": list(metrics),
-            "by_curve_seconds": curve_sec, "by_curve_configs": by_curve.configs.height,
-            "points": points.height, "curve_key": list(CURVE_KEY)}
+    return {
+        "seconds": iso_sec,
+        "core_seconds": core_sec,
+        "iso_table_peak_rss_mb": iso_peak,
+        "frontier_and_points_seconds": full_sec,
+        "frontier_and_points_rows": full_rows,
+        "with_frontier_and_points_peak_rss_mb": full_peak,
+        "configs": res.configs.height,
+        "cells": res.table.height,
+        "reachable": int(res.table["reachable"].sum()),
+        "metrics": list(metrics),
+        "by_curve_seconds": curve_sec,
+        "by_curve_configs": by_curve.configs.height,
+        "points": points.height,
+        "curve_key": list(CURVE_KEY),
+    }
 
 
 def step_iso_ref(p: dict[str, Any]) -> dict[str, Any]:
     import polars as pl
+
     from frontier.economics import Pricing, add_costs, cost_columns
     from frontier.iso import DIRECT_METRICS, X, Y
     from frontier.pareto import interpolate_reference
+
     points = _points(p)
     by, targets = config_key(), p["targets"]
     pricing = Pricing.dashboard()
@@ -273,19 +302,30 @@ def step_iso_ref(p: dict[str, Any]) -> dict[str, Any]:
                 rec[m] = interpolate_reference(pts, float(target), m, x=X, y=Y, reciprocal_of=recip)
             rows.append(rec)
     sec = time.perf_counter() - t
-    schema = {**{c: priced.schema[c] for c in by}, "target": pl.Float64, **{m: pl.Float64 for m in metrics}}
+    schema = {**{c: priced.schema[c] for c in by}, "target": pl.Float64, **dict.fromkeys(metrics, pl.Float64)}
     pl.DataFrame(rows, schema=schema, strict=False).write_parquet(Path(p["work"]) / "iso_ref.parquet")
-    return {"seconds": sec, "configs_timed": len(groups), "configs_total": n_all,
-            "seconds_extrapolated": sec * n_all / max(len(groups), 1), "cells": len(rows) * len(metrics)}
+    return {
+        "seconds": sec,
+        "configs_timed": len(groups),
+        "configs_total": n_all,
+        "seconds_extrapolated": sec * n_all / max(len(groups), 1),
+        "cells": len(rows) * len(metrics),
+    }
 
 
-STEPS = {"load_lib": step_load_lib, "load_pandas": step_load_pandas, "parse_floor": step_parse_floor,
-         "cache": step_cache,
-         "iso_lib": step_iso_lib, "iso_ref": step_iso_ref}
+STEPS = {
+    "load_lib": step_load_lib,
+    "load_pandas": step_load_pandas,
+    "parse_floor": step_parse_floor,
+    "cache": step_cache,
+    "iso_lib": step_iso_lib,
+    "iso_ref": step_iso_ref,
+}
 
 
 def _child(step: str, params: dict[str, Any]) -> None:
     import frontier.load  # noqa: F401 - imports before the baseline memory reading
+
     if step == "load_pandas":
         import pandas  # noqa: F401
     rss0 = _current_rss_mb()
@@ -304,7 +344,7 @@ def run_step(step: str, params: dict[str, Any], timeout: float | None = None) ->
         sys.stderr.write(proc.stdout[-4000:] + proc.stderr[-4000:])
         raise SystemExit(f"benchmark step {step} failed (exit {proc.returncode})")
     line = [ln for ln in proc.stdout.splitlines() if ln.startswith("BENCH-RESULT ")][-1]
-    out = json.loads(line[len("BENCH-RESULT "):])
+    out = json.loads(line[len("BENCH-RESULT ") :])
     out["process_seconds"] = wall
     return out
 
@@ -316,6 +356,7 @@ def run_step(step: str, params: dict[str, Any], timeout: float | None = None) ->
 def compare_iso(work: Path, metrics: list[str]) -> dict[str, Any]:
     import numpy as np
     import polars as pl
+
     ref = pl.read_parquet(work / "iso_ref.parquet")
     lib = pl.read_parquet(work / "iso_lib.parquet")
     key = [*config_key(), "target"]
@@ -342,10 +383,16 @@ def compare_iso(work: Path, metrics: list[str]) -> dict[str, Any]:
             bad_value += int((d > TOLERANCE * np.maximum(1.0, np.abs(b[both]))).sum())
             compared += int(both.sum())
     ok = bad_reach == 0 and bad_value == 0 and missing_rows == 0 and compared > 0
-    return {"ok": ok, "cells_compared": compared, "unreachable_cells": int(np.isnan(
-        j.select(metrics).cast(pl.Float64).to_numpy()).sum()) if metrics else 0,
-            "unreachable_mismatches": bad_reach, "value_mismatches": bad_value, "max_abs_diff": max_abs,
-            "max_rel_diff": max_rel, "tolerance": f"|a-b| <= {TOLERANCE} * max(1, |b|)"}
+    return {
+        "ok": ok,
+        "cells_compared": compared,
+        "unreachable_cells": int(np.isnan(j.select(metrics).cast(pl.Float64).to_numpy()).sum()) if metrics else 0,
+        "unreachable_mismatches": bad_reach,
+        "value_mismatches": bad_value,
+        "max_abs_diff": max_abs,
+        "max_rel_diff": max_rel,
+        "tolerance": f"|a-b| <= {TOLERANCE} * max(1, |b|)",
+    }
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -356,14 +403,20 @@ def machine_info() -> dict[str, Any]:
     import numpy
     import pandas
     import polars
+
     info: dict[str, Any] = {
-        "cores": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
-        "polars": polars.__version__, "pandas": pandas.__version__, "numpy": numpy.__version__,
+        "cores": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "polars": polars.__version__,
+        "pandas": pandas.__version__,
+        "numpy": numpy.__version__,
         "polars_threads": polars.thread_pool_size(),
-        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     try:
         import psutil
+
         info["ram_gb"] = round(psutil.virtual_memory().total / 2**30, 1)
     except ImportError:
         try:
@@ -409,14 +462,25 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--configs", type=int, default=20_000)
     ap.add_argument("--files", type=int, default=5_000)
     ap.add_argument("--targets", type=int, default=10, help="number of target interactivities (10…100 tok/s/user)")
-    ap.add_argument("--ref-configs", type=int, default=400,
-                    help="configs the pure-Python loop is timed on (its time is extrapolated to all configs)")
-    ap.add_argument("--repeat", type=int, default=2,
-                    help="runs of each library step (fresh process each; the fastest is reported, all are kept)")
+    ap.add_argument(
+        "--ref-configs",
+        type=int,
+        default=400,
+        help="configs the pure-Python loop is timed on (its time is extrapolated to all configs)",
+    )
+    ap.add_argument(
+        "--repeat",
+        type=int,
+        default=2,
+        help="runs of each library step (fresh process each; the fastest is reported, all are kept)",
+    )
     ap.add_argument("--seed", type=int, default=20261123)
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "bench.json"))
-    ap.add_argument("--quick", action="store_true",
-                    help="smoke mode: no pandas baseline on the one-file layout, loop timed on ≤ 50 configs")
+    ap.add_argument(
+        "--quick",
+        action="store_true",
+        help="smoke mode: no pandas baseline on the one-file layout, loop timed on ≤ 50 configs",
+    )
     ap.add_argument("--workdir", default=None, help="folder for the generated inputs (default: a temporary one)")
     ap.add_argument("--keep", action="store_true", help="keep the generated inputs")
     ap.add_argument("--step", help=argparse.SUPPRESS)
@@ -429,42 +493,110 @@ def _figures(results: dict[str, Any], targets: list[float]) -> list[dict[str, An
     iso, ref = results["iso_lib"], results["iso_ref"]
     figures: list[dict[str, Any]] = []
 
-    def fig(what: str, seconds: float | None, rows_: int | None, peak: float | None, baseline: str | None = None,
-            base_seconds: float | None = None, note: str = "") -> None:
-        figures.append({
-            "what": what, "seconds": seconds, "rows_per_s": (rows_ / seconds) if rows_ and seconds else None,
-            "peak_rss_mb": peak, "baseline": baseline, "baseline_seconds": base_seconds,
-            "speedup_vs_baseline": _ratio(base_seconds, seconds), "note": note})
+    def fig(
+        what: str,
+        seconds: float | None,
+        rows_: int | None,
+        peak: float | None,
+        baseline: str | None = None,
+        base_seconds: float | None = None,
+        note: str = "",
+    ) -> None:
+        figures.append(
+            {
+                "what": what,
+                "seconds": seconds,
+                "rows_per_s": (rows_ / seconds) if rows_ and seconds else None,
+                "peak_rss_mb": peak,
+                "baseline": baseline,
+                "baseline_seconds": base_seconds,
+                "speedup_vs_baseline": _ratio(base_seconds, seconds),
+                "note": note,
+            }
+        )
 
     for layout in ("many_files", "one_file"):
         lib, pdb = results[f"load_lib_{layout}"], results.get(f"load_pandas_{layout}")
         floor = results[f"parse_floor_{layout}"]
-        fig(f"load+normalise, {layout.replace('_', ' ')} (frontier.load)", lib["seconds"], lib["rows"],
-            lib["peak_rss_mb"], "pandas json.load + json_normalize", pdb["seconds"] if pdb else None)
-        fig(f"raw parse floor, {layout.replace('_', ' ')}", floor["seconds"],
-            floor["rows"], floor["peak_rss_mb"], "frontier.load", lib["seconds"],
-            f"msgspec split + polars NDJSON; load takes {lib['seconds'] / floor['seconds']:.2f}× the floor")
+        fig(
+            f"load+normalise, {layout.replace('_', ' ')} (frontier.load)",
+            lib["seconds"],
+            lib["rows"],
+            lib["peak_rss_mb"],
+            "pandas json.load + json_normalize",
+            pdb["seconds"] if pdb else None,
+        )
+        fig(
+            f"raw parse floor, {layout.replace('_', ' ')}",
+            floor["seconds"],
+            floor["rows"],
+            floor["peak_rss_mb"],
+            "frontier.load",
+            lib["seconds"],
+            f"msgspec split + polars NDJSON; load takes {lib['seconds'] / floor['seconds']:.2f}× the floor",
+        )
         if pdb:
-            fig(f"load+normalise, {layout.replace('_', ' ')} (pandas baseline)", pdb["seconds"], pdb["rows"],
-                pdb["peak_rss_mb"])
-    fig("iso table, every config (iso_table end to end)", iso["seconds"], None, iso["iso_table_peak_rss_mb"],
-        "per-config Python loop (extrapolated)", ref["seconds_extrapolated"],
-        f"{iso['configs']:,} configs × {len(targets)} targets × {len(iso['metrics'])} metrics")
-    fig("iso table + its full-width frontier and points tables (built on first use)",
-        iso["seconds"] + iso["frontier_and_points_seconds"], None, iso["with_frontier_and_points_peak_rss_mb"],
-        "per-config Python loop (extrapolated)", ref["seconds_extrapolated"],
-        f"{iso['frontier_and_points_rows']:,} rows priced and labelled, every input column kept")
-    fig("iso core (pareto.frontier + interpolate_many)", iso["core_seconds"], None, None,
-        "per-config Python loop (extrapolated)", ref["seconds_extrapolated"])
-    fig("iso table by curve (default grouping)", iso["by_curve_seconds"], None, None, None, None,
-        f"{iso['by_curve_configs']:,} curves over all topologies")
-    fig("per-config Python loop (reference)", ref["seconds_extrapolated"], None, ref["peak_rss_mb"], None, None,
+            fig(
+                f"load+normalise, {layout.replace('_', ' ')} (pandas baseline)",
+                pdb["seconds"],
+                pdb["rows"],
+                pdb["peak_rss_mb"],
+            )
+    fig(
+        "iso table, every config (iso_table end to end)",
+        iso["seconds"],
+        None,
+        iso["iso_table_peak_rss_mb"],
+        "per-config Python loop (extrapolated)",
+        ref["seconds_extrapolated"],
+        f"{iso['configs']:,} configs × {len(targets)} targets × {len(iso['metrics'])} metrics",
+    )
+    fig(
+        "iso table + its full-width frontier and points tables (built on first use)",
+        iso["seconds"] + iso["frontier_and_points_seconds"],
+        None,
+        iso["with_frontier_and_points_peak_rss_mb"],
+        "per-config Python loop (extrapolated)",
+        ref["seconds_extrapolated"],
+        f"{iso['frontier_and_points_rows']:,} rows priced and labelled, every input column kept",
+    )
+    fig(
+        "iso core (pareto.frontier + interpolate_many)",
+        iso["core_seconds"],
+        None,
+        None,
+        "per-config Python loop (extrapolated)",
+        ref["seconds_extrapolated"],
+    )
+    fig(
+        "iso table by curve (default grouping)",
+        iso["by_curve_seconds"],
+        None,
+        None,
+        None,
+        None,
+        f"{iso['by_curve_configs']:,} curves over all topologies",
+    )
+    fig(
+        "per-config Python loop (reference)",
+        ref["seconds_extrapolated"],
+        None,
+        ref["peak_rss_mb"],
+        None,
+        None,
         f"timed on {ref['configs_timed']:,} of {ref['configs_total']:,} configs ({ref['seconds']:.2f} s), "
-        "extrapolated linearly")
+        "extrapolated linearly",
+    )
     for layout in ("many_files", "one_file"):
         cold, warm = results[f"cache_cold_{layout}"], results[f"cache_warm_{layout}"]
-        fig(f"cached reload, {layout.replace('_', ' ')}", warm["seconds"], warm["rows"], warm["peak_rss_mb"],
-            "cold load (empty cache)", cold["seconds"])
+        fig(
+            f"cached reload, {layout.replace('_', ' ')}",
+            warm["seconds"],
+            warm["rows"],
+            warm["peak_rss_mb"],
+            "cold load (empty cache)",
+            cold["seconds"],
+        )
     return figures
 
 
@@ -476,56 +608,98 @@ def _target_rows(results: dict[str, Any], rows: int) -> list[dict[str, Any]]:
     fl_m, fl_o = results["parse_floor_many_files"], results["parse_floor_one_file"]
     peak = max(r["peak_rss_mb"] for k, r in results.items() if k.startswith(("load_lib", "cache")))
     checks = [
-        ("load+normalise ≤ 1.25× the raw parse floor (many files)", _ratio(lib_m["seconds"], fl_m["seconds"]),
-         TARGETS["load_vs_floor"], "≤"),
-        ("load+normalise ≤ 1.25× the raw parse floor (one file)", _ratio(lib_o["seconds"], fl_o["seconds"]),
-         TARGETS["load_vs_floor"], "≤"),
-        ("load+normalise ≥ 6× pandas (many files)", _ratio(pd_m and pd_m["seconds"], lib_m["seconds"]),
-         TARGETS["load_vs_pandas"], "≥"),
-        ("load+normalise ≥ 6× pandas (one file)", _ratio(pd_o and pd_o["seconds"], lib_o["seconds"]),
-         TARGETS["load_vs_pandas"], "≥"),
-        ("load+normalise ≥ 500k rows/s (many files)", lib_m["rows"] / lib_m["seconds"],
-         TARGETS["load_rows_per_s"], "≥"),
-        ("load+normalise ≥ 500k rows/s (one file)", lib_o["rows"] / lib_o["seconds"],
-         TARGETS["load_rows_per_s"], "≥"),
+        (
+            "load+normalise ≤ 1.25× the raw parse floor (many files)",
+            _ratio(lib_m["seconds"], fl_m["seconds"]),
+            TARGETS["load_vs_floor"],
+            "≤",
+        ),
+        (
+            "load+normalise ≤ 1.25× the raw parse floor (one file)",
+            _ratio(lib_o["seconds"], fl_o["seconds"]),
+            TARGETS["load_vs_floor"],
+            "≤",
+        ),
+        (
+            "load+normalise ≥ 6× pandas (many files)",
+            _ratio(pd_m and pd_m["seconds"], lib_m["seconds"]),
+            TARGETS["load_vs_pandas"],
+            "≥",
+        ),
+        (
+            "load+normalise ≥ 6× pandas (one file)",
+            _ratio(pd_o and pd_o["seconds"], lib_o["seconds"]),
+            TARGETS["load_vs_pandas"],
+            "≥",
+        ),
+        (
+            "load+normalise ≥ 500k rows/s (many files)",
+            lib_m["rows"] / lib_m["seconds"],
+            TARGETS["load_rows_per_s"],
+            "≥",
+        ),
+        ("load+normalise ≥ 500k rows/s (one file)", lib_o["rows"] / lib_o["seconds"], TARGETS["load_rows_per_s"], "≥"),
         ("iso table < 2 s (iso_table end to end)", iso["seconds"], TARGETS["iso_seconds"], "<"),
         ("iso table < 2 s (frontier + interpolation core)", iso["core_seconds"], TARGETS["iso_seconds"], "<"),
-        ("iso ≥ 50× the per-config loop (iso_table)", _ratio(ref["seconds_extrapolated"], iso["seconds"]),
-         TARGETS["iso_vs_loop"], "≥"),
-        ("cached reload ≥ 10× cold (many files)", _ratio(results["cache_cold_many_files"]["seconds"],
-                                                        results["cache_warm_many_files"]["seconds"]),
-         TARGETS["cache_speedup"], "≥"),
-        ("cached reload ≥ 10× cold (one file)", _ratio(results["cache_cold_one_file"]["seconds"],
-                                                      results["cache_warm_one_file"]["seconds"]),
-         TARGETS["cache_speedup"], "≥"),
+        (
+            "iso ≥ 50× the per-config loop (iso_table)",
+            _ratio(ref["seconds_extrapolated"], iso["seconds"]),
+            TARGETS["iso_vs_loop"],
+            "≥",
+        ),
+        (
+            "cached reload ≥ 10× cold (many files)",
+            _ratio(results["cache_cold_many_files"]["seconds"], results["cache_warm_many_files"]["seconds"]),
+            TARGETS["cache_speedup"],
+            "≥",
+        ),
+        (
+            "cached reload ≥ 10× cold (one file)",
+            _ratio(results["cache_cold_one_file"]["seconds"], results["cache_warm_one_file"]["seconds"]),
+            TARGETS["cache_speedup"],
+            "≥",
+        ),
         (f"peak memory < 1.5 GB (loading {rows:,} rows: load, cold and cached)", peak, TARGETS["load_peak_mb"], "<"),
-        (f"peak memory < 2 GB (iso_table on {rows:,} rows)", iso["iso_table_peak_rss_mb"], TARGETS["iso_peak_mb"],
-         "<"),
+        (f"peak memory < 2 GB (iso_table on {rows:,} rows)", iso["iso_table_peak_rss_mb"], TARGETS["iso_peak_mb"], "<"),
     ]
-    target_rows = [{"target": name, "measured": v, "threshold": thr,
-                    "met": (v is not None and {"≥": v >= thr, "≤": v <= thr, "<": v < thr}[op])}
-                   for name, v, thr, op in checks]
+    target_rows = [
+        {
+            "target": name,
+            "measured": v,
+            "threshold": thr,
+            "met": (v is not None and {"≥": v >= thr, "≤": v <= thr, "<": v < thr}[op]),
+        }
+        for name, v, thr, op in checks
+    ]
     return target_rows
 
 
 def _print_summary(out: dict[str, Any], figures: list[dict[str, Any]], target_rows: list[dict[str, Any]]) -> None:
     """Machine, data, the measurement table and the targets, for people."""
     m, p, data_mb = out["machine"], out["params"], out["data"]["json_mb"]
-    print(f"\nmachine: {m['cores']} cores, {m['ram_gb']} GB RAM, Python {m['python']}, polars {m['polars']}, "
-          f"pandas {m['pandas']}; load average {out['load_average_before']} → {out['load_average_after']}")
-    print(f"data: {p['rows']:,} rows, {p['configs']:,} configs, {p['files']:,} files "
-          f"({data_mb['many_files']:,.0f} MB) and one file ({data_mb['one_file']:,.0f} MB)\n")
+    print(
+        f"\nmachine: {m['cores']} cores, {m['ram_gb']} GB RAM, Python {m['python']}, polars {m['polars']}, "
+        f"pandas {m['pandas']}; load average {out['load_average_before']} → {out['load_average_after']}"
+    )
+    print(
+        f"data: {p['rows']:,} rows, {p['configs']:,} configs, {p['files']:,} files "
+        f"({data_mb['many_files']:,.0f} MB) and one file ({data_mb['one_file']:,.0f} MB)\n"
+    )
     head = f"{'measurement':52s} {'seconds':>9s} {'rows/s':>11s} {'peak MB':>8s} {'baseline s':>10s} {'×':>8s}"
     print(head)
     print("-" * len(head))
     for f in figures:
-        print(f"{f['what']:52s} {_fmt(f['seconds']):>9s} {_fmt(f['rows_per_s'], 'rows/s'):>11s} "
-              f"{_fmt(f['peak_rss_mb']):>8s} {_fmt(f['baseline_seconds']):>10s} "
-              f"{_fmt(f['speedup_vs_baseline']):>8s}" + (f"  ({f['note']})" if f["note"] else ""))
+        print(
+            f"{f['what']:52s} {_fmt(f['seconds']):>9s} {_fmt(f['rows_per_s'], 'rows/s'):>11s} "
+            f"{_fmt(f['peak_rss_mb']):>8s} {_fmt(f['baseline_seconds']):>10s} "
+            f"{_fmt(f['speedup_vs_baseline']):>8s}" + (f"  ({f['note']})" if f["note"] else "")
+        )
     print("\ntargets:")
     for t_ in target_rows:
-        print(f"  [{'met' if t_['met'] else 'MISSED':6s}] {t_['target']}: {_fmt(t_['measured'])} "
-              f"(threshold {_fmt(t_['threshold'])})")
+        print(
+            f"  [{'met' if t_['met'] else 'MISSED':6s}] {t_['target']}: {_fmt(t_['measured'])} "
+            f"(threshold {_fmt(t_['threshold'])})"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -557,8 +731,10 @@ def main(argv: list[str] | None = None) -> int:
     sample.write_agg_bmk(df, one)
     write_sec = time.perf_counter() - t
     del df
-    data_mb = {"many_files": sum(f.stat().st_size for f in many.rglob("*.json")) / 2**20,
-               "one_file": one.stat().st_size / 2**20}
+    data_mb = {
+        "many_files": sum(f.stat().st_size for f in many.rglob("*.json")) / 2**20,
+        "one_file": one.stat().st_size / 2**20,
+    }
     targets = targets_for(args.targets)
     results: dict[str, Any] = {}
 
@@ -569,16 +745,18 @@ def main(argv: list[str] | None = None) -> int:
         for k in ("peak_rss_mb", "iso_table_peak_rss_mb", "with_frontier_and_points_peak_rss_mb"):
             if k in r:
                 r[k] = max(x[k] for x in runs)
-        print(f"  {name}: {', '.join(f'{x:.2f}' for x in r['all_seconds'])} s, peak {r['peak_rss_mb']:.0f} MB",
-              flush=True)
+        print(
+            f"  {name}: {', '.join(f'{x:.2f}' for x in r['all_seconds'])} s, peak {r['peak_rss_mb']:.0f} MB", flush=True
+        )
         results[name] = r
         return r
 
     def measure(step: str, before: Any = None, **params: Any) -> dict[str, Any]:
         if before is not None:
             before()
-        return run_step(step, {"work": str(work), "targets": targets, "seed": args.seed,
-                               "ref_configs": ref_configs, **params})
+        return run_step(
+            step, {"work": str(work), "targets": targets, "seed": args.seed, "ref_configs": ref_configs, **params}
+        )
 
     def run(name: str, step: str, times: int = 1, before: Any = None, **params: Any) -> dict[str, Any]:
         """Run a step ``times`` times (fresh process each); keep the fastest run, all times and the highest peak."""
@@ -597,8 +775,14 @@ def main(argv: list[str] | None = None) -> int:
                 run(f"load_pandas_{layout}", "load_pandas", path=str(path))
         for layout, path in (("many_files", many), ("one_file", one)):
             cache_dir = work / f"cache_{layout}"
-            run(f"cache_cold_{layout}", "cache", reps, before=lambda d=cache_dir: shutil.rmtree(d, ignore_errors=True),
-                path=str(path), cache_dir=str(cache_dir))
+            run(
+                f"cache_cold_{layout}",
+                "cache",
+                reps,
+                before=lambda d=cache_dir: shutil.rmtree(d, ignore_errors=True),
+                path=str(path),
+                cache_dir=str(cache_dir),
+            )
             warm = run(f"cache_warm_{layout}", "cache", reps, path=str(path), cache_dir=str(cache_dir))
             if not warm["from_cache"]:
                 raise SystemExit("FAIL: the second load did not come from the cache")
@@ -614,20 +798,29 @@ def main(argv: list[str] | None = None) -> int:
 
     out = {
         "machine": machine_info(),
-        "load_average_before": load_before, "load_average_after": _loadavg(),
-        "params": {"rows": rows, "configs": args.configs, "points_per_config": ppc, "files": args.files,
-                   "targets": targets, "ref_configs": ref_configs, "seed": args.seed, "quick": args.quick,
-                   "config_key": config_key()},
+        "load_average_before": load_before,
+        "load_average_after": _loadavg(),
+        "params": {
+            "rows": rows,
+            "configs": args.configs,
+            "points_per_config": ppc,
+            "files": args.files,
+            "targets": targets,
+            "ref_configs": ref_configs,
+            "seed": args.seed,
+            "quick": args.quick,
+            "config_key": config_key(),
+        },
         "data": {"generate_seconds": gen_sec, "write_seconds": write_sec, "json_mb": data_mb},
         "method": {
             "timing": "wall clock (time.perf_counter) of the step inside a fresh subprocess, imports excluded; "
-                      "library steps run --repeat times and the fastest run is reported (all_seconds has every "
-                      "run; the parse floor and the load alternate); the pandas baseline and the reference loop "
-                      "run once",
+            "library steps run --repeat times and the fastest run is reported (all_seconds has every "
+            "run; the parse floor and the load alternate); the pandas baseline and the reference loop "
+            "run once",
             "memory": "peak RSS of that subprocess (VmHWM from /proc/self/status; ru_maxrss where there is no "
-                      "/proc), including the interpreter + imports baseline reported as rss_after_imports_mb",
+            "/proc), including the interpreter + imports baseline reported as rss_after_imports_mb",
             "loop": "pareto.interpolate_reference per config × metric × target on plain dicts, timed on a random "
-                    "subset of configs and scaled linearly to all configs",
+            "subset of configs and scaled linearly to all configs",
             "agreement": f"same cells unreachable; |a-b| <= {TOLERANCE} * max(1, |b|) elsewhere",
         },
         "results": results,
@@ -640,9 +833,11 @@ def main(argv: list[str] | None = None) -> int:
 
     _print_summary(out, figures, target_rows)
     a = agreement
-    print(f"\nvectorised vs reference: {a['cells_compared']:,} cells, max abs diff {a['max_abs_diff']:.3g}, "
-          f"max rel diff {a['max_rel_diff']:.3g}, unreachable mismatches {a['unreachable_mismatches']}, "
-          f"value mismatches {a['value_mismatches']} → {'AGREE' if a['ok'] else 'DISAGREE'}")
+    print(
+        f"\nvectorised vs reference: {a['cells_compared']:,} cells, max abs diff {a['max_abs_diff']:.3g}, "
+        f"max rel diff {a['max_rel_diff']:.3g}, unreachable mismatches {a['unreachable_mismatches']}, "
+        f"value mismatches {a['value_mismatches']} → {'AGREE' if a['ok'] else 'DISAGREE'}"
+    )
     print(f"written: {args.out}")
     if not a["ok"]:
         print("FAIL: the vectorised and the reference implementations disagree", file=sys.stderr)

@@ -5,6 +5,7 @@ The numbers are synthetic (a smooth throughput/interactivity trade-off per confi
 DeepSeek-R1 configs at 1024/1024, six concurrencies each, on two dates; one availability row per config and date;
 two evaluation rows.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,11 +22,23 @@ CONFIGS = (
 
 def _topology(hardware: str, framework: str, precision: str, gpus: int) -> dict:
     return {
-        "hardware": hardware, "framework": framework, "model": MODEL_KEY, "precision": precision,
-        "spec_method": "none", "disagg": False, "is_multinode": False,
-        "prefill_tp": gpus, "prefill_ep": 1, "prefill_dp_attention": False, "prefill_num_workers": 0,
-        "decode_tp": gpus, "decode_ep": 1, "decode_dp_attention": False, "decode_num_workers": 0,
-        "num_prefill_gpu": gpus, "num_decode_gpu": gpus,
+        "hardware": hardware,
+        "framework": framework,
+        "model": MODEL_KEY,
+        "precision": precision,
+        "spec_method": "none",
+        "disagg": False,
+        "is_multinode": False,
+        "prefill_tp": gpus,
+        "prefill_ep": 1,
+        "prefill_dp_attention": False,
+        "prefill_num_workers": 0,
+        "decode_tp": gpus,
+        "decode_ep": 1,
+        "decode_dp_attention": False,
+        "decode_num_workers": 0,
+        "num_prefill_gpu": gpus,
+        "num_decode_gpu": gpus,
     }
 
 
@@ -37,10 +50,19 @@ def _metrics(conc: int, peak: float, speed: float, day: int) -> dict:
     ttft = 0.05 + conc * 0.004
     e2el = ttft + 1024 * tpot
     return {
-        "tput_per_gpu": tput, "input_tput_per_gpu": tput / 2, "output_tput_per_gpu": tput / 2,
-        "median_intvty": intvty, "p99_intvty": intvty * 0.9, "median_tpot": tpot, "p99_tpot": tpot * 1.1,
-        "median_itl": tpot, "p99_itl": tpot * 1.2, "median_ttft": ttft, "p99_ttft": ttft * 2.5,
-        "median_e2el": e2el, "p99_e2el": e2el * 1.15,
+        "tput_per_gpu": tput,
+        "input_tput_per_gpu": tput / 2,
+        "output_tput_per_gpu": tput / 2,
+        "median_intvty": intvty,
+        "p99_intvty": intvty * 0.9,
+        "median_tpot": tpot,
+        "p99_tpot": tpot * 1.1,
+        "median_itl": tpot,
+        "p99_itl": tpot * 1.2,
+        "median_ttft": ttft,
+        "p99_ttft": ttft * 2.5,
+        "median_e2el": e2el,
+        "p99_e2el": e2el * 1.15,
     }
 
 
@@ -50,29 +72,56 @@ def benchmark_rows(dates: tuple[str, ...] = DATES) -> list[dict]:
     for day, date in enumerate(dates):
         for n, (hw, fw, prec, gpus, peak, speed) in enumerate(CONFIGS):
             for conc in CONCURRENCIES:
-                rows.append({
-                    **_topology(hw, fw, prec, gpus), "isl": 1024, "osl": 1024, "conc": conc,
-                    "image": f"lmsysorg/sglang:v0.5.{day}", "workers": None, "date": date,
-                    "run_url": f"https://github.com/SemiAnalysisAI/InferenceX/actions/runs/{9000 + 10 * day + n}"
-                               "/attempts/1",
-                    "metrics": _metrics(conc, peak, speed, day),
-                })
+                rows.append(
+                    {
+                        **_topology(hw, fw, prec, gpus),
+                        "isl": 1024,
+                        "osl": 1024,
+                        "conc": conc,
+                        "image": f"lmsysorg/sglang:v0.5.{day}",
+                        "workers": None,
+                        "date": date,
+                        "run_url": f"https://github.com/SemiAnalysisAI/InferenceX/actions/runs/{9000 + 10 * day + n}"
+                        "/attempts/1",
+                        "metrics": _metrics(conc, peak, speed, day),
+                    }
+                )
     return rows
 
 
 def availability_rows() -> list[dict]:
-    return [{"model": MODEL_KEY, "isl": 1024, "osl": 1024, "precision": prec, "hardware": hw, "framework": fw,
-             "spec_method": "none", "disagg": False, "date": date}
-            for date in DATES for hw, fw, prec, *_ in CONFIGS]
+    return [
+        {
+            "model": MODEL_KEY,
+            "isl": 1024,
+            "osl": 1024,
+            "precision": prec,
+            "hardware": hw,
+            "framework": fw,
+            "spec_method": "none",
+            "disagg": False,
+            "date": date,
+        }
+        for date in DATES
+        for hw, fw, prec, *_ in CONFIGS
+    ]
 
 
 def evaluation_rows() -> list[dict]:
-    return [{"id": str(100 + n), "config_id": n, **_topology(hw, fw, prec, gpus), "task": "gsm8k",
-             "date": DATES[-1], "conc": 64,
-             "metrics": {"n_eff": 1319, "em_strict": 0.95 - 0.01 * n, "em_strict_se": 0.006},
-             "timestamp": f"{DATES[-1]}T04:00:00Z",
-             "run_url": f"https://github.com/SemiAnalysisAI/InferenceX/actions/runs/{9100 + n}"}
-            for n, (hw, fw, prec, gpus, *_) in enumerate(CONFIGS)]
+    return [
+        {
+            "id": str(100 + n),
+            "config_id": n,
+            **_topology(hw, fw, prec, gpus),
+            "task": "gsm8k",
+            "date": DATES[-1],
+            "conc": 64,
+            "metrics": {"n_eff": 1319, "em_strict": 0.95 - 0.01 * n, "em_strict_se": 0.006},
+            "timestamp": f"{DATES[-1]}T04:00:00Z",
+            "run_url": f"https://github.com/SemiAnalysisAI/InferenceX/actions/runs/{9100 + n}",
+        }
+        for n, (hw, fw, prec, gpus, *_) in enumerate(CONFIGS)
+    ]
 
 
 def routes() -> dict[str, bytes]:

@@ -17,6 +17,7 @@ in order; when the queue is empty the route answers normally. Actions:
 
 Bodies are gzip-encoded when the request accepts gzip. Every request is recorded in ``requests``.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -39,11 +40,11 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, fmt: str, *args: Any) -> None:  # keep test output quiet
         pass
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         api: FixtureAPIServer = self.server.api  # type: ignore[attr-defined]
         parsed = urllib.parse.urlsplit(self.path)
         path = parsed.path
-        rel = path[len(API_PREFIX):].strip("/") if path.startswith(API_PREFIX) else None
+        rel = path[len(API_PREFIX) :].strip("/") if path.startswith(API_PREFIX) else None
         api.record(rel, parsed.query, dict(self.headers))
         action = api.next_action(rel) if rel is not None else 404
         try:
@@ -64,7 +65,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
         self.wfile.flush()
 
-    def _answer(self, api: "FixtureAPIServer", rel: str | None, action: Any) -> None:
+    def _answer(self, api: FixtureAPIServer, rel: str | None, action: Any) -> None:
         if rel is None or rel not in api.routes:
             action = 404
         if isinstance(action, int):
@@ -92,8 +93,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._send(200, wire, encoding="gzip" if gz else None)
 
-
-    def _special(self, api: "FixtureAPIServer", rel: str, action: tuple) -> None:
+    def _special(self, api: FixtureAPIServer, rel: str, action: tuple) -> None:
         kind = action[0]
         if kind == "redirect":
             self.send_response(302)
@@ -116,7 +116,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _drip(self, data: bytes, interval: float) -> None:
         for i in range(len(data)):
-            self.wfile.write(data[i:i + 1])
+            self.wfile.write(data[i : i + 1])
             self.wfile.flush()
             time.sleep(interval)
 
@@ -136,7 +136,7 @@ class FixtureAPIServer:
         self.port: int | None = None
 
     # --- control
-    def start(self) -> "FixtureAPIServer":
+    def start(self) -> FixtureAPIServer:
         httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         httpd.daemon_threads = True
         httpd.api = self  # type: ignore[attr-defined]

@@ -1,5 +1,6 @@
 """A small headless-Chromium driver for the browser tests: the DevTools protocol over one websocket (flat sessions),
 the network switched off, and what a page did while it loaded (console messages, exceptions, requests)."""
+
 from __future__ import annotations
 
 import itertools
@@ -23,18 +24,33 @@ class Browser:
     """One headless Chromium process and one page, offline (every request other than file: and data: fails), or
     with ``offline=False`` able to reach 127.0.0.1 only (every other host goes to a dead proxy)."""
 
-    def __init__(self, executable: str, width: int = 1400, height: int = 900, timeout_s: float = 30.0,
-                 offline: bool = True):
+    def __init__(
+        self, executable: str, width: int = 1400, height: int = 900, timeout_s: float = 30.0, offline: bool = True
+    ):
         import websocket  # websocket-client
 
         self._profile = Path(tempfile.mkdtemp(prefix="frontier-chromium-"))
         self.proc = subprocess.Popen(
-            [executable, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-             "--no-first-run", "--disable-sync", "--disable-component-update", "--disable-extensions",
-             "--remote-debugging-port=0", f"--user-data-dir={self._profile}", f"--window-size={width},{height}",
-             "--proxy-server=http://127.0.0.1:9",  # a dead proxy: no host but loopback (when online) is reached
-             "--proxy-bypass-list=" + ("<-loopback>" if offline else "127.0.0.1;localhost"), "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                executable,
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--no-first-run",
+                "--disable-sync",
+                "--disable-component-update",
+                "--disable-extensions",
+                "--remote-debugging-port=0",
+                f"--user-data-dir={self._profile}",
+                f"--window-size={width},{height}",
+                "--proxy-server=http://127.0.0.1:9",  # a dead proxy: no host but loopback (when online) is reached
+                "--proxy-bypass-list=" + ("<-loopback>" if offline else "127.0.0.1;localhost"),
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         port_file = self._profile / "DevToolsActivePort"
         deadline = time.monotonic() + timeout_s
         while not (port_file.is_file() and len(port_file.read_text().split()) >= 2):
@@ -43,8 +59,9 @@ class Browser:
                 raise RuntimeError("Chromium did not start (no DevToolsActivePort)")
             time.sleep(0.1)
         port, path = port_file.read_text().split()[:2]
-        self.ws = websocket.create_connection(f"ws://127.0.0.1:{port}{path}", timeout=timeout_s, max_size=None,
-                                              suppress_origin=True)
+        self.ws = websocket.create_connection(
+            f"ws://127.0.0.1:{port}{path}", timeout=timeout_s, max_size=None, suppress_origin=True
+        )
         self._ids = itertools.count(1)
         self.events: list[dict[str, Any]] = []
         target = self.call("Target.createTarget", url="about:blank")["targetId"]
@@ -52,8 +69,9 @@ class Browser:
         for domain in ("Page", "Runtime", "Network", "Log"):
             self.page(f"{domain}.enable")
         # offline: no request leaves the page; otherwise only loopback (a local server) is reachable
-        self.page("Network.emulateNetworkConditions", offline=offline, latency=0, downloadThroughput=-1,
-                  uploadThroughput=-1)
+        self.page(
+            "Network.emulateNetworkConditions", offline=offline, latency=0, downloadThroughput=-1, uploadThroughput=-1
+        )
         self.page("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False)
 
     def call(self, method: str, session: str | None = None, **params: Any) -> dict[str, Any]:
@@ -122,9 +140,14 @@ class Browser:
 
     def requests(self) -> list[str]:
         """URLs the page asked for other than file: and data: (none for an offline report)."""
-        return sorted({e["params"]["request"]["url"] for e in self.events
-                       if e.get("method") == "Network.requestWillBeSent"
-                       and not e["params"]["request"]["url"].startswith(("file:", "data:", "about:"))})
+        return sorted(
+            {
+                e["params"]["request"]["url"]
+                for e in self.events
+                if e.get("method") == "Network.requestWillBeSent"
+                and not e["params"]["request"]["url"].startswith(("file:", "data:", "about:"))
+            }
+        )
 
     def close(self) -> None:
         try:

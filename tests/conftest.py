@@ -1,4 +1,5 @@
 """Shared fixtures. Real InferenceX data is read in place from ../shared/data (skipped when absent)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -40,7 +41,12 @@ def sample_reports(tmp_path_factory) -> Path:
     import sys
 
     out = tmp_path_factory.mktemp("sample_reports")
-    done = subprocess.run([sys.executable, "-m", "frontier.cli", "report", "--out", str(out)], capture_output=True,
-                          text=True, cwd=paths.ROOT, timeout=1200)
+    done = subprocess.run(
+        [sys.executable, "-m", "frontier.cli", "report", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=paths.ROOT,
+        timeout=1200,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return out

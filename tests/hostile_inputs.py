@@ -5,6 +5,7 @@ returns what the load report must say about them (a substring of a skip reason),
 values, not skips. ``build_case(name, folder)`` builds one; ``CASES`` lists them; ``SLOW`` the ones that write
 gigabytes (marked ``slow`` in the tests). Sizes are in bytes.
 """
+
 from __future__ import annotations
 
 import io
@@ -22,35 +23,73 @@ ESCAPE_NAME = "evil\x1b]0;owned\x07\x1b[2J\x9b31m.json"
 
 def agg_row(**over: object) -> dict:
     row = {
-        "hw": "b200-trt", "conc": 16, "image": "img:1", "model": "openai/gpt-oss-120b", "infmax_model_prefix": "gptoss",
-        "framework": "trt", "precision": "fp4", "spec_decoding": "none", "disagg": False, "isl": 1024, "osl": 1024,
-        "is_multinode": False, "tp": 4, "ep": 1, "dp_attention": "false", "tput_per_gpu": 5000.0,
-        "output_tput_per_gpu": 2500.0, "input_tput_per_gpu": 2500.0, "median_tpot": 0.01, "median_intvty": 100.0,
-        "median_ttft": 0.1, "mean_tpot": 0.011,
+        "hw": "b200-trt",
+        "conc": 16,
+        "image": "img:1",
+        "model": "openai/gpt-oss-120b",
+        "infmax_model_prefix": "gptoss",
+        "framework": "trt",
+        "precision": "fp4",
+        "spec_decoding": "none",
+        "disagg": False,
+        "isl": 1024,
+        "osl": 1024,
+        "is_multinode": False,
+        "tp": 4,
+        "ep": 1,
+        "dp_attention": "false",
+        "tput_per_gpu": 5000.0,
+        "output_tput_per_gpu": 2500.0,
+        "input_tput_per_gpu": 2500.0,
+        "median_tpot": 0.01,
+        "median_intvty": 100.0,
+        "median_ttft": 0.1,
+        "mean_tpot": 0.011,
     }
     row.update(over)
     return row
 
 
 def raw_client(**over: object) -> dict:
-    row = {"model_id": "moonshotai/Kimi-K2.5", "max_concurrency": 8, "total_token_throughput": 800.0,
-           "output_throughput": 400.0, "median_tpot_ms": 20.0, "completed": 40, "date": "20260101-000000"}
+    row = {
+        "model_id": "moonshotai/Kimi-K2.5",
+        "max_concurrency": 8,
+        "total_token_throughput": 800.0,
+        "output_throughput": 400.0,
+        "median_tpot_ms": 20.0,
+        "completed": 40,
+        "date": "20260101-000000",
+    }
     row.update(over)
     return row
 
 
 def api_row(**over: object) -> dict:
-    row = {"hardware": "h200", "framework": "sglang", "model": "dsr1", "precision": "fp8", "spec_method": "none",
-           "disagg": False, "is_multinode": False, "decode_tp": 8, "decode_ep": 1, "decode_dp_attention": False,
-           "isl": 1024, "osl": 1024, "conc": 4, "date": "2026-01-05",
-           "metrics": {"tput_per_gpu": 1000.0, "median_tpot": 0.02}}
+    row = {
+        "hardware": "h200",
+        "framework": "sglang",
+        "model": "dsr1",
+        "precision": "fp8",
+        "spec_method": "none",
+        "disagg": False,
+        "is_multinode": False,
+        "decode_tp": 8,
+        "decode_ep": 1,
+        "decode_dp_attention": False,
+        "isl": 1024,
+        "osl": 1024,
+        "conc": 4,
+        "date": "2026-01-05",
+        "metrics": {"tput_per_gpu": 1000.0, "median_tpot": 0.02},
+    }
     row.update(over)
     return row
 
 
 def write_good(folder: Path) -> None:
-    rows = [agg_row(conc=c, tput_per_gpu=6000.0 / (i + 1), median_tpot=0.01 * (i + 1))
-            for i, c in enumerate(GOOD_CONCS)]
+    rows = [
+        agg_row(conc=c, tput_per_gpu=6000.0 / (i + 1), median_tpot=0.01 * (i + 1)) for i, c in enumerate(GOOD_CONCS)
+    ]
     (folder / "good.json").write_text(json.dumps(rows))
 
 
@@ -173,7 +212,7 @@ def zip_encrypted(d: Path) -> str:
 def zip_corrupt_deflate(d: Path) -> str:
     data = bytearray(_zip_bytes({"agg_bmk.json": _member() * 20}))
     start = 30 + len("agg_bmk.json")
-    data[start:start + 40] = b"\xff" * 40
+    data[start : start + 40] = b"\xff" * 40
     (d / "corrupt.zip").write_bytes(bytes(data))
     return "corrupt"
 
@@ -197,7 +236,7 @@ def zip_symlink_member(d: Path) -> str:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         info = zipfile.ZipInfo("link.json")
-        info.external_attr = (0o120777 << 16)
+        info.external_attr = 0o120777 << 16
         zf.writestr(info, "/etc/passwd")
     (d / "link.zip").write_bytes(buf.getvalue())
     return "symlink"
@@ -225,13 +264,15 @@ def zip_bomb_big(d: Path) -> str:
 
 
 def _write_bomb(path: Path, inflated: int) -> None:
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        with zf.open("agg_bmk.json", "w", force_zip64=True) as out:
-            block = b" " * (1 << 20)
-            out.write(b"[")
-            for _ in range(inflated >> 20):
-                out.write(block)
-            out.write(b"]")
+    with (
+        zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf,
+        zf.open("agg_bmk.json", "w", force_zip64=True) as out,
+    ):
+        block = b" " * (1 << 20)
+        out.write(b"[")
+        for _ in range(inflated >> 20):
+            out.write(block)
+        out.write(b"]")
 
 
 def lone_surrogate(d: Path) -> str:
@@ -281,11 +322,15 @@ def _write_long_line(path: Path, size: int) -> None:
 
 
 def csv_concurrency_4_5(d: Path) -> str:
-    header = ("Model,ISL,OSL,Hardware,Framework,Precision,TP,Concurrency,Date,Throughput/GPU (tok/s),"
-              "Median TPOT (ms)")
-    lines = ["# export", "# dashboard", "# snapshot", header,
-             "gpt-oss-120b,1024,1024,b200,trt,fp4,4,4,2026-01-01,7000,0.02",
-             "gpt-oss-120b,1024,1024,b200,trt,fp4,4,4.5,2026-01-01,9999,0.02"]
+    header = "Model,ISL,OSL,Hardware,Framework,Precision,TP,Concurrency,Date,Throughput/GPU (tok/s),Median TPOT (ms)"
+    lines = [
+        "# export",
+        "# dashboard",
+        "# snapshot",
+        header,
+        "gpt-oss-120b,1024,1024,b200,trt,fp4,4,4,2026-01-01,7000,0.02",
+        "gpt-oss-120b,1024,1024,b200,trt,fp4,4,4.5,2026-01-01,9999,0.02",
+    ]
     (d / "export.csv").write_text("\n".join(lines) + "\n")
     return "bad value for field: conc"
 
@@ -295,8 +340,13 @@ def duplicate_keys(d: Path) -> None:
     row = json.dumps(agg_row(conc=32, tput_per_gpu=1111.0))
     dup = row.replace('"tput_per_gpu": 1111.0', '"tput_per_gpu": 1111.0, "tput_per_gpu": 2222.0')
     (d / "fast.json").write_text(f"[{dup}]")
-    (d / "slow.json").write_text("[" + dup.replace('"conc": 32', '"conc": 64') + ", "
-                                 + json.dumps(agg_row(conc=128, tput_per_gpu=float("nan"))) + "]")
+    (d / "slow.json").write_text(
+        "["
+        + dup.replace('"conc": 32', '"conc": 64')
+        + ", "
+        + json.dumps(agg_row(conc=128, tput_per_gpu=float("nan")))
+        + "]"
+    )
 
 
 def unreadable_subfolder(d: Path) -> str:
@@ -355,15 +405,47 @@ def non_utf8_name(d: Path) -> str:
     return "unreadable"
 
 
-CASES: dict[str, Callable[[Path], str | None]] = {f.__name__: f for f in (
-    json_deep_file, json_deep_value, json_deep_api_row, json_deep_run_json, folders_deep, zips_deep,
-    int_beyond_64_bits, tp_2_pow_31, tp_in_file_name, tp_zero_in_file_name, run_json_big_int, huge_ms_values,
-    zip_encrypted, zip_corrupt_deflate, zip_unsupported_method, zip_lying_size, zip_symlink_member, zip_many_members,
-    zip_bomb_small, zip_bomb_big, lone_surrogate, many_tiny_objects, long_line_medium, long_line_1gib,
-    long_agg_row_1gib, csv_concurrency_4_5, duplicate_keys, unreadable_subfolder, hidden_files, fifo,
-    fifo_matched_by_glob, dangling_symlink, symlink_to_a_listed_file, symlink_loops, escape_sequence_name,
-    non_utf8_name,
-)}
+CASES: dict[str, Callable[[Path], str | None]] = {
+    f.__name__: f
+    for f in (
+        json_deep_file,
+        json_deep_value,
+        json_deep_api_row,
+        json_deep_run_json,
+        folders_deep,
+        zips_deep,
+        int_beyond_64_bits,
+        tp_2_pow_31,
+        tp_in_file_name,
+        tp_zero_in_file_name,
+        run_json_big_int,
+        huge_ms_values,
+        zip_encrypted,
+        zip_corrupt_deflate,
+        zip_unsupported_method,
+        zip_lying_size,
+        zip_symlink_member,
+        zip_many_members,
+        zip_bomb_small,
+        zip_bomb_big,
+        lone_surrogate,
+        many_tiny_objects,
+        long_line_medium,
+        long_line_1gib,
+        long_agg_row_1gib,
+        csv_concurrency_4_5,
+        duplicate_keys,
+        unreadable_subfolder,
+        hidden_files,
+        fifo,
+        fifo_matched_by_glob,
+        dangling_symlink,
+        symlink_to_a_listed_file,
+        symlink_loops,
+        escape_sequence_name,
+        non_utf8_name,
+    )
+}
 SLOW = ("zip_bomb_big", "long_line_1gib", "long_agg_row_1gib")
 
 

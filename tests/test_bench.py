@@ -1,4 +1,5 @@
 """The performance benchmark runs end to end on a tiny size and records what it measured (no timing assertions)."""
+
 from __future__ import annotations
 
 import json
@@ -12,9 +13,26 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_bench_quick_run_writes_results(tmp_path):
     out = tmp_path / "bench.json"
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run_bench.py"), "--rows", "2000", "--configs", "40", "--files", "10",
-         "--targets", "3", "--quick", "--out", str(out)],
-        capture_output=True, text=True, cwd=str(tmp_path), timeout=600)
+        [
+            sys.executable,
+            str(ROOT / "bench" / "run_bench.py"),
+            "--rows",
+            "2000",
+            "--configs",
+            "40",
+            "--files",
+            "10",
+            "--targets",
+            "3",
+            "--quick",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=str(tmp_path),
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert "AGREE" in proc.stdout
     res = json.loads(out.read_text())
@@ -22,8 +40,17 @@ def test_bench_quick_run_writes_results(tmp_path):
     assert {"cores", "ram_gb", "python", "polars", "date"} <= set(res["machine"])
     assert res["params"]["rows"] == 2000 and res["params"]["configs"] == 40 and len(res["params"]["targets"]) == 3
     steps = res["results"]
-    for name in ("load_lib_many_files", "load_lib_one_file", "load_pandas_many_files", "cache_cold_many_files",
-                 "cache_warm_many_files", "cache_cold_one_file", "cache_warm_one_file", "iso_lib", "iso_ref"):
+    for name in (
+        "load_lib_many_files",
+        "load_lib_one_file",
+        "load_pandas_many_files",
+        "cache_cold_many_files",
+        "cache_warm_many_files",
+        "cache_cold_one_file",
+        "cache_warm_one_file",
+        "iso_lib",
+        "iso_ref",
+    ):
         assert steps[name]["seconds"] >= 0 and steps[name]["peak_rss_mb"] > 0, name
     # both layouts load every row; the second cached load is a hit
     assert steps["load_lib_many_files"]["rows"] == steps["load_lib_one_file"]["rows"] == 2000

@@ -1,4 +1,5 @@
 """Physical bounds: the reference decode-floor figures (spec §5) and the shipped spec tables."""
+
 from __future__ import annotations
 
 import json
@@ -9,7 +10,6 @@ import polars as pl
 import pytest
 
 from frontier import bounds
-
 
 # --- spec §5 reference figures -------------------------------------------------------------------------------
 
@@ -42,9 +42,25 @@ def test_decode_floor_llama_fp8_on_h100():
 def test_gpu_table_vendor_figures():
     g = bounds.gpu_specs()
     assert g.height == 9 and g["gpu"].to_list() == [
-        "h100", "h200", "b200", "b300", "gb200", "gb300", "mi300x", "mi325x", "mi355x"]
-    expect = {"h100": (3.35, 80), "h200": (4.8, 141), "b200": (8.0, 180), "mi300x": (5.3, 192),
-              "mi325x": (6.0, 256), "mi355x": (8.0, 288), "b300": (8.0, 288)}
+        "h100",
+        "h200",
+        "b200",
+        "b300",
+        "gb200",
+        "gb300",
+        "mi300x",
+        "mi325x",
+        "mi355x",
+    ]
+    expect = {
+        "h100": (3.35, 80),
+        "h200": (4.8, 141),
+        "b200": (8.0, 180),
+        "mi300x": (5.3, 192),
+        "mi325x": (6.0, 256),
+        "mi355x": (8.0, 288),
+        "b300": (8.0, 288),
+    }
     for gpu, (bw, cap) in expect.items():
         row = bounds.gpu_spec(gpu)
         assert (row["hbm_bandwidth_tb_s"], row["hbm_capacity_gb"]) == (bw, cap)
@@ -130,9 +146,11 @@ def test_prefill_ceiling():
     assert bounds.peak_tflops("b200", "fp4", "dsr1") == 9000
     assert bounds.peak_tflops("b200", "int4") == 2250  # W4A16
     assert bounds.prefill_ceiling("dsr1", "fp4", "b200", isl=8192, efficiency=0.5) == pytest.approx(
-        0.5 * bounds.prefill_ceiling("dsr1", "fp4", "b200", isl=8192))
-    assert bounds.prefill_ceiling("dsr1", "fp4", "b200", isl=8192) < bounds.prefill_ceiling("dsr1", "fp4", "b200",
-                                                                                            isl=1024)
+        0.5 * bounds.prefill_ceiling("dsr1", "fp4", "b200", isl=8192)
+    )
+    assert bounds.prefill_ceiling("dsr1", "fp4", "b200", isl=8192) < bounds.prefill_ceiling(
+        "dsr1", "fp4", "b200", isl=1024
+    )
 
 
 def test_percent_of_bound_types():
@@ -152,8 +170,12 @@ def test_decode_floor_table():
     assert t.schema == pl.Schema(bounds.FLOOR_TABLE_SCHEMA)
     # default precisions follow the published checkpoints
     assert set(t.filter(pl.col("model_key") == "kimik2.5")["precision"]) == {"int4", "fp4"}
-    row = t.filter((pl.col("model_key") == "llama70b") & (pl.col("precision") == "fp4")
-                   & (pl.col("gpu") == "b200") & (pl.col("n_gpus") == 1)).row(0, named=True)
+    row = t.filter(
+        (pl.col("model_key") == "llama70b")
+        & (pl.col("precision") == "fp4")
+        & (pl.col("gpu") == "b200")
+        & (pl.col("n_gpus") == 1)
+    ).row(0, named=True)
     f = bounds.decode_floor("llama70b", "fp4", "b200")
     assert row["ms_per_token"] == pytest.approx(f.ms_per_token)
     assert row["floor_intvty"] == pytest.approx(f.tok_s_user)
@@ -170,15 +192,17 @@ def test_sample_uses_the_tables():
     p = sample._param_arrays(["dsr1", "llama70b"], ["b200", "h100"], ["fp4", "fp8"])
     assert p["bw"].tolist() == [8.0, 3.35]
     assert p["bpw"].tolist() == [0.5625, 1.0]
-    assert p["kv_tok"].tolist() == [bounds.kv_bytes_per_token("dsr1", "fp4"),
-                                    bounds.kv_bytes_per_token("llama70b", "fp8")]
+    assert p["kv_tok"].tolist() == [
+        bounds.kv_bytes_per_token("dsr1", "fp4"),
+        bounds.kv_bytes_per_token("llama70b", "fp8"),
+    ]
 
 
 # --- overrides and the bounds report (`frontier bounds`) --------------------------------------------------------
 
 
 def test_prefill_peak_dense_or_sparse():
-    """"18 PFLOPS FP4" on B200 is the sparse figure; the bound uses the dense 9 PFLOPS."""
+    """ "18 PFLOPS FP4" on B200 is the sparse figure; the bound uses the dense 9 PFLOPS."""
     table = bounds.prefill_ceiling("dsr1", "fp4", "b200", isl=1024)
     assert bounds.prefill_ceiling("dsr1", "fp4", "b200", isl=1024, sparse_tflops=18_000) == pytest.approx(table)
     assert bounds.prefill_ceiling("dsr1", "fp4", "b200", isl=1024, dense_tflops=9_000) == pytest.approx(table)
@@ -197,8 +221,9 @@ def test_kv_budget_overrides():
     assert lighter.kv_budget_gb == pytest.approx(2 * (80 * 0.9 - 2.0) - 60.0)
     half = bounds.kv_cache_budget("llama70b", "fp8", "h100", 2, 1024, 1024, kv_bytes_per_token=81920)
     assert half.max_concurrency == math.floor(base.kv_budget_gb * 1e9 / (81920 * 2048))
-    roomy = bounds.kv_cache_budget("llama70b", "fp8", "h100", 2, 1024, 1024, memory_fraction=1.0,
-                                   reserve_gb_per_gpu=0.0)
+    roomy = bounds.kv_cache_budget(
+        "llama70b", "fp8", "h100", 2, 1024, 1024, memory_fraction=1.0, reserve_gb_per_gpu=0.0
+    )
     assert roomy.kv_budget_gb == pytest.approx(base.kv_budget_gb + 2 * (80 * 0.1 + 2.0))
     with pytest.raises(ValueError):
         bounds.kv_cache_budget("llama70b", "fp8", "h100", 2, memory_fraction=1.5)
@@ -250,27 +275,49 @@ def test_bounds_report_sparse_peak_and_kv_dtype():
 def test_bounds_cli_text_and_json(capsys):
     from frontier import cli
 
-    assert cli.main(["bounds", "--model", "llama70b", "--gpu", "b200", "--precision", "fp4",
-                     "--bandwidth-tb-s", "7.7"]) == 0
+    assert (
+        cli.main(["bounds", "--model", "llama70b", "--gpu", "b200", "--precision", "fp4", "--bandwidth-tb-s", "7.7"])
+        == 0
+    )
     text = capsys.readouterr().out
     assert "decode floor (batch 1)   5.55 ms/token = 180.3 tok/s/user" in text
     assert "override" in text and "gpu_specs.csv[b200].hbm_capacity_gb" in text and "ridge point" in text
-    assert cli.main(["bounds", "--model", "llama70b", "--gpu", "h100", "--precision", "fp8", "--weight-gb", "72",
-                     "--sparse-tflops", "3958", "--json"]) == 0
+    assert (
+        cli.main(
+            [
+                "bounds",
+                "--model",
+                "llama70b",
+                "--gpu",
+                "h100",
+                "--precision",
+                "fp8",
+                "--weight-gb",
+                "72",
+                "--sparse-tflops",
+                "3958",
+                "--json",
+            ]
+        )
+        == 0
+    )
     out = json.loads(capsys.readouterr().out)
     assert round(out["results"]["decode_ms_per_token"], 1) == 21.5
     peak = next(i for i in out["inputs"] if i["name"] == "peak compute (dense)")
     assert peak["value"] == 1979 and peak["unit"] == "TFLOP/s per GPU"
 
 
-@pytest.mark.parametrize("argv,message", [
-    (["--model", "nope", "--gpu", "b200", "--precision", "fp4"], "unknown model 'nope'"),
-    (["--model", "dsr1", "--gpu", "tpu9", "--precision", "fp4"], "unknown GPU 'tpu9'"),
-    (["--model", "dsr1", "--gpu", "b200", "--precision", "fp2"], "unknown precision 'fp2'"),
-    (["--model", "dsr1", "--gpu", "b200", "--precision", "fp4", "--bandwidth-tb-s", "-3"], "positive finite"),
-    (["--model", "dsr1", "--gpu", "b200", "--precision", "fp4", "--dense-tflops", "nan"], "positive finite"),
-    (["--model", "dsr1", "--gpu", "b200", "--precision", "fp4", "--n-gpus", "0"], "n_gpus must be positive"),
-])
+@pytest.mark.parametrize(
+    "argv,message",
+    [
+        (["--model", "nope", "--gpu", "b200", "--precision", "fp4"], "unknown model 'nope'"),
+        (["--model", "dsr1", "--gpu", "tpu9", "--precision", "fp4"], "unknown GPU 'tpu9'"),
+        (["--model", "dsr1", "--gpu", "b200", "--precision", "fp2"], "unknown precision 'fp2'"),
+        (["--model", "dsr1", "--gpu", "b200", "--precision", "fp4", "--bandwidth-tb-s", "-3"], "positive finite"),
+        (["--model", "dsr1", "--gpu", "b200", "--precision", "fp4", "--dense-tflops", "nan"], "positive finite"),
+        (["--model", "dsr1", "--gpu", "b200", "--precision", "fp4", "--n-gpus", "0"], "n_gpus must be positive"),
+    ],
+)
 def test_bounds_cli_errors(argv, message, capsys):
     from frontier import cli
 

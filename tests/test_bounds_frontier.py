@@ -1,4 +1,5 @@
 """Measured frontiers against the batch-1 decode floor, on the sample and on real sweeps."""
+
 from __future__ import annotations
 
 import polars as pl

@@ -1,5 +1,6 @@
 """Break-even prices: the arithmetic against the published Llama 3.3 70B migration figures (spec §5), and the
 analysis on synthetic points built with known throughputs."""
+
 from __future__ import annotations
 
 import polars as pl
@@ -9,11 +10,17 @@ from frontier import breakeven as be
 from frontier.economics import Pricing
 
 # spec §5: Llama 3.3 70B at 50 tok/s/user, on-demand / spot $/GPU-hour and ~tok/s/GPU → published $/M tokens
-PRICES = {"h100": {"on_demand": 2.64, "spot": 1.66}, "h200": {"on_demand": 4.62, "spot": 1.92},
-          "b200": {"on_demand": 6.03, "spot": 2.12}}
+PRICES = {
+    "h100": {"on_demand": 2.64, "spot": 1.66},
+    "h200": {"on_demand": 4.62, "spot": 1.92},
+    "b200": {"on_demand": 6.03, "spot": 2.12},
+}
 TPUT = {"h100": 1500.0, "h200": 2500.0, "b200": 10000.0}
-PUBLISHED = {"h100": {"on_demand": "0.49", "spot": "0.31"}, "h200": {"on_demand": "0.51", "spot": "0.21"},
-             "b200": {"on_demand": "0.17", "spot": "0.059"}}
+PUBLISHED = {
+    "h100": {"on_demand": "0.49", "spot": "0.31"},
+    "h200": {"on_demand": "0.51", "spot": "0.21"},
+    "b200": {"on_demand": "0.17", "spot": "0.059"},
+}
 
 
 def published_prices() -> Pricing:
@@ -33,8 +40,9 @@ def test_published_cost_table_recomputed_from_stated_inputs():
 
 
 def test_published_ratio_b200_vs_h100_on_demand():
-    chk = be.published_ratio_check(published_prices(), TPUT, [
-        {"view": "on_demand", "pricier": "h100", "cheaper": "b200", "published": "2.9"}])
+    chk = be.published_ratio_check(
+        published_prices(), TPUT, [{"view": "on_demand", "pricier": "h100", "cheaper": "b200", "published": "2.9"}]
+    )
     r = chk.row(0, named=True)
     assert r["computed"] == pytest.approx((2.64 / 1500) / (6.03 / 10000))
     assert r["verdict"] == "matches published"
@@ -54,19 +62,49 @@ def test_price_table_from_mapping_rejects_bad_prices():
         be.price_table_from_mapping({}, label="x")
 
 
-def _points(model: str, hw: str, precision: str, xs: list[float], ys: list[float], isl: int = 1024,
-            osl: int = 1024) -> list[dict]:
-    return [{"model": model, "isl": isl, "osl": osl, "hardware": hw, "framework": "vllm", "precision": precision,
-             "spec_method": "none", "disagg": False, "median_intvty": x, "tput_per_gpu": y,
-             "input_tput_per_gpu": y / 2, "output_tput_per_gpu": y / 2, "conc": 16.0, "topology": "TP8",
-             "num_gpus": 8} for x, y in zip(xs, ys)]
+def _points(
+    model: str, hw: str, precision: str, xs: list[float], ys: list[float], isl: int = 1024, osl: int = 1024
+) -> list[dict]:
+    return [
+        {
+            "model": model,
+            "isl": isl,
+            "osl": osl,
+            "hardware": hw,
+            "framework": "vllm",
+            "precision": precision,
+            "spec_method": "none",
+            "disagg": False,
+            "median_intvty": x,
+            "tput_per_gpu": y,
+            "input_tput_per_gpu": y / 2,
+            "output_tput_per_gpu": y / 2,
+            "conc": 16.0,
+            "topology": "TP8",
+            "num_gpus": 8,
+        }
+        for x, y in zip(xs, ys)
+    ]
 
 
 def frame(rows: list[dict]) -> pl.DataFrame:
-    schema = {"model": pl.String, "isl": pl.Int64, "osl": pl.Int64, "hardware": pl.String, "framework": pl.String,
-              "precision": pl.String, "spec_method": pl.String, "disagg": pl.Boolean, "median_intvty": pl.Float64,
-              "tput_per_gpu": pl.Float64, "input_tput_per_gpu": pl.Float64, "output_tput_per_gpu": pl.Float64,
-              "conc": pl.Float64, "topology": pl.String, "num_gpus": pl.Int64}
+    schema = {
+        "model": pl.String,
+        "isl": pl.Int64,
+        "osl": pl.Int64,
+        "hardware": pl.String,
+        "framework": pl.String,
+        "precision": pl.String,
+        "spec_method": pl.String,
+        "disagg": pl.Boolean,
+        "median_intvty": pl.Float64,
+        "tput_per_gpu": pl.Float64,
+        "input_tput_per_gpu": pl.Float64,
+        "output_tput_per_gpu": pl.Float64,
+        "conc": pl.Float64,
+        "topology": pl.String,
+        "num_gpus": pl.Int64,
+    }
     return pl.DataFrame(rows, schema=schema)
 
 
@@ -88,8 +126,10 @@ def test_break_even_on_known_throughputs():
 
 
 def test_break_even_tie_and_unreachable():
-    pts = frame(_points("M", "b200", "fp4", [40.0, 60.0], [2000.0, 1000.0])
-                + _points("M", "h200", "fp8", [40.0, 50.0], [2000.0, 1500.0]))
+    pts = frame(
+        _points("M", "b200", "fp4", [40.0, 60.0], [2000.0, 1000.0])
+        + _points("M", "h200", "fp8", [40.0, 50.0], [2000.0, 1500.0])
+    )
     same = be.price_table_from_mapping({"b200": {"flat": 2.0}, "h200": {"flat": 2.0}}, label="flat", as_of="2026-09")
     res = be.break_even(pts, "b200/fp4", "h200/fp8", [40.0, 55.0], [same])
     r40, r55 = res.by_view.sort("target").iter_rows(named=True)
@@ -118,8 +158,10 @@ def test_missing_price_is_not_zero():
 
 
 def test_curves_span_the_shared_band():
-    pts = frame(_points("M", "b200", "fp4", [20.0, 40.0, 80.0], [4000.0, 3000.0, 1000.0])
-                + _points("M", "h100", "fp8", [30.0, 60.0], [900.0, 300.0]))
+    pts = frame(
+        _points("M", "b200", "fp4", [20.0, 40.0, 80.0], [4000.0, 3000.0, 1000.0])
+        + _points("M", "h100", "fp8", [30.0, 60.0], [900.0, 300.0])
+    )
     res = be.break_even(pts, "b200/fp4", "h100/fp8", [40.0], [published_prices()])
     c = be.curves(pts, res, n=11)
     assert c["target"].min() == pytest.approx(30.0) and c["target"].max() == pytest.approx(60.0)

@@ -1,4 +1,5 @@
 """`frontier breakeven`: JSON for scripts equal to the library's numbers, clear errors without tracebacks."""
+
 from __future__ import annotations
 
 import json
@@ -10,15 +11,28 @@ from frontier import cli, paths
 from frontier.economics import Pricing
 from frontier.load import load, matches
 
-ARGS = ["breakeven", str(paths.SAMPLE_DIR), "--sides", "b200/fp4 vs h100/fp8", "--model", "Llama-3.3-70B-Instruct*",
-        "--isl", "1024", "--osl", "1024", "--targets", "50,90"]
+ARGS = [
+    "breakeven",
+    str(paths.SAMPLE_DIR),
+    "--sides",
+    "b200/fp4 vs h100/fp8",
+    "--model",
+    "Llama-3.3-70B-Instruct*",
+    "--isl",
+    "1024",
+    "--osl",
+    "1024",
+    "--targets",
+    "50,90",
+]
 
 
 def test_breakeven_json_matches_the_library(tmp_path, capsys, no_cache):
     prices = tmp_path / "prices.csv"
     prices.write_text("# list prices, observed 2026-01-05\ngpu,on_demand,spot\nh100,2.64,1.66\nb200,6.03,2.12\n")
-    rc = cli.main([*ARGS, "--prices", str(prices), "--requests-per-day", "1000000", "--migration-cost", "250000",
-                   "--json"])
+    rc = cli.main(
+        [*ARGS, "--prices", str(prices), "--requests-per-day", "1000000", "--migration-cost", "250000", "--json"]
+    )
     out = json.loads(capsys.readouterr().out)
     assert rc == 0 and out["status"] == "ok" and out["synthetic"] is True
     assert {v["view"] for v in out["price_views"]} == {"costh", "costr", "on_demand", "spot"}

@@ -4,6 +4,7 @@ No console errors, no network request, no table wider than the page, no chart le
 no Python repr / NaN / None / Traceback text. CI installs Chromium (``.ci/run``); on a machine without it (or
 without websocket-client) these tests skip with the reason.
 """
+
 from __future__ import annotations
 
 import os
@@ -102,13 +103,17 @@ def test_the_checks_catch_what_they_look_for(browser, tmp_path):
     """A page with each fault: every check sees it (so a clean report is clean, not unchecked)."""
     page = tmp_path / "bad.html"
     label = "DeepSeek-R1-0528 · 1024/1024 · b200 · sglang · fp…"
-    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="300" height="40"><g class="mark-text role-legend-label">'
-           f'<text x="0" y="20">{label}</text></g></svg>')
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="300" height="40"><g class="mark-text role-legend-label">'
+        f'<text x="0" y="20">{label}</text></g></svg>'
+    )
     page.write_text(
         "<!DOCTYPE html><html><head><title>bad</title></head><body>"
         f"{svg}<table><tr><td style='white-space:nowrap'>{'x' * 400}</td></tr></table>"
         "<p>PosixPath('/tmp/x') NaN</p><img src='https://example.com/a.png' alt='remote'>"
-        "<script>console.error('boom')</script></body></html>", encoding="utf-8")
+        "<script>console.error('boom')</script></body></html>",
+        encoding="utf-8",
+    )
     browser.open(page.as_uri())
     facts = browser.evaluate(PAGE_FACTS)
     assert any("boom" in e for e in browser.errors())

@@ -1,4 +1,5 @@
 """The parquet cache in data/processed/: keyed by content, bounded, and never able to break or falsify a load."""
+
 from __future__ import annotations
 
 import json
@@ -8,6 +9,7 @@ import shutil
 
 import polars as pl
 import pytest
+
 from frontier import cache as cache_mod
 from frontier.load import load
 
@@ -15,8 +17,9 @@ from .test_load_bad import agg_row
 
 
 def _sweep(path, tput=5000.0):
-    path.write_text(json.dumps([agg_row(conc=4, tput_per_gpu=tput),
-                                agg_row(conc=8, tput_per_gpu=4000.0, median_tpot=0.02)]))
+    path.write_text(
+        json.dumps([agg_row(conc=4, tput_per_gpu=tput), agg_row(conc=8, tput_per_gpu=4000.0, median_tpot=0.02)])
+    )
 
 
 def test_cache_hit_and_invalidation(tmp_path):
@@ -102,10 +105,19 @@ def test_a_memo_taken_right_after_a_change_is_not_trusted(tmp_path, monkeypatch)
     assert len(calls) == 2
 
 
-@pytest.mark.parametrize("index_text", [
-    '{"x": 5}', "[1, 2, 3]", '"text"', "null", '{"/a": [1, 2, 3, 4, 5, "zz", 1]}', "{not json",
-    "[" * 100_000 + "]" * 100_000, '{"/a": [1, 2, 3, 4, 5, "' + "0" * 64 + '"]}',
-])
+@pytest.mark.parametrize(
+    "index_text",
+    [
+        '{"x": 5}',
+        "[1, 2, 3]",
+        '"text"',
+        "null",
+        '{"/a": [1, 2, 3, 4, 5, "zz", 1]}',
+        "{not json",
+        "[" * 100_000 + "]" * 100_000,
+        '{"/a": [1, 2, 3, 4, 5, "' + "0" * 64 + '"]}',
+    ],
+)
 def test_damaged_hash_index_is_a_miss_with_a_note(tmp_path, index_text):
     src = tmp_path / "a.json"
     _sweep(src)
@@ -141,8 +153,9 @@ def _entry(cache, key):
 FRAME = pl.DataFrame({"a": [1, 2, 3]}, schema={"a": pl.Int64})
 
 
-@pytest.mark.parametrize("damage", ["not json", "{}", "[]", "wrong key", "old format", "size", "parquet",
-                                    "decode fails", "deep"])
+@pytest.mark.parametrize(
+    "damage", ["not json", "{}", "[]", "wrong key", "old format", "size", "parquet", "decode fails", "deep"]
+)
 def test_damaged_entry_is_a_miss_with_a_note(tmp_path, damage):
     key = "0123456789abcdef" * 2
     assert cache_mod.put(key, FRAME, {"rows": 3}, tmp_path)

@@ -1,4 +1,5 @@
 """Chart builders, theme, figure export and the offline notebook renderers."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,6 +15,7 @@ from pathlib import Path
 import altair as alt
 import polars as pl
 import pytest
+
 from frontier import charts, labels
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -21,12 +23,14 @@ CHROMIUM = Path("/usr/bin/chromium")
 
 @pytest.fixture
 def pts() -> pl.DataFrame:
-    return pl.DataFrame({
-        "label": ["b200 fp4"] * 4 + ["h200 fp8"] * 4,
-        "median_intvty": [10.0, 20.0, 40.0, 80.0, 12.0, 25.0, 50.0, 90.0],
-        "tput_per_gpu": [3000.0, 2500.0, 1000.0, 400.0, 1500.0, 1200.0, 500.0, 200.0],
-        "conc": [64, 32, 8, 2, 64, 32, 8, 2],
-    })
+    return pl.DataFrame(
+        {
+            "label": ["b200 fp4"] * 4 + ["h200 fp8"] * 4,
+            "median_intvty": [10.0, 20.0, 40.0, 80.0, 12.0, 25.0, 50.0, 90.0],
+            "tput_per_gpu": [3000.0, 2500.0, 1000.0, 400.0, 1500.0, 1200.0, 500.0, 200.0],
+            "conc": [64, 32, 8, 2, 64, 32, 8, 2],
+        }
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -53,8 +57,9 @@ def _png_size(data: bytes) -> tuple[int, int]:
 
 def test_frontier_chart_encodings(pts):
     bounds = pl.DataFrame({"label": ["b200 fp4"], "intvty": [180.0]})
-    spec = charts.frontier_chart(pts, pts.filter(pl.col("conc") != 8), title="T", bounds=bounds,
-                                 targets=[30, 50]).to_dict()
+    spec = charts.frontier_chart(
+        pts, pts.filter(pl.col("conc") != 8), title="T", bounds=bounds, targets=[30, 50]
+    ).to_dict()
     layers = _layers(spec)
     line = layers[0]
     assert line["mark"]["type"] == "line" and line["mark"]["interpolate"] == "monotone"
@@ -113,8 +118,9 @@ def test_fields_with_dots_nan_and_missing_columns():
 
 
 def test_row_limit_is_per_chart(pts):
-    big = pl.DataFrame({"label": ["a"] * 5001, "median_intvty": [float(i + 1) for i in range(5001)],
-                        "tput_per_gpu": [1.0] * 5001})
+    big = pl.DataFrame(
+        {"label": ["a"] * 5001, "median_intvty": [float(i + 1) for i in range(5001)], "tput_per_gpu": [1.0] * 5001}
+    )
     with pytest.raises(ValueError, match="5,001 rows"):
         charts.frontier_chart(big, None)
     spec = charts.frontier_chart(big, None, max_rows=6000).to_dict()  # serialises: rows are inlined by the builder
@@ -203,16 +209,30 @@ def test_interactive_renderer_embeds_bundle_once(pts):
 def _chromium(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess:
     profile = tmp_path / "chromium-profile"
     profile.mkdir(exist_ok=True)
-    cmd = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-           "--no-first-run", "--disable-sync", "--disable-component-update", f"--user-data-dir={profile}", *args]
+    cmd = [
+        str(CHROMIUM),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--no-first-run",
+        "--disable-sync",
+        "--disable-component-update",
+        f"--user-data-dir={profile}",
+        *args,
+    ]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="headless Chromium not installed at /usr/bin/chromium")
 def test_interactive_page_renders_two_charts_offline(pts, tmp_path):
     charts.enable_offline("interactive")
-    page = _interactive_page([charts.frontier_chart(pts, pts, title="one").to_dict(),
-                              charts.ratio_chart(pts.with_columns(ratio=pl.col("conc") / 10.0), y="ratio").to_dict()])
+    page = _interactive_page(
+        [
+            charts.frontier_chart(pts, pts, title="one").to_dict(),
+            charts.ratio_chart(pts.with_columns(ratio=pl.col("conc") / 10.0), y="ratio").to_dict(),
+        ]
+    )
     f = tmp_path / "page.html"
     f.write_text(page, encoding="utf-8")
     proc = _chromium(["--virtual-time-budget=15000", "--dump-dom", f.as_uri()], tmp_path)
@@ -234,27 +254,43 @@ def test_standalone_html_is_offline(pts):
 
 
 def test_series_labels_name_only_what_varies():
-    df = pl.DataFrame({"model": ["DeepSeek-R1-0528 (synthetic)"] * 3, "isl": [1024] * 3, "osl": [1024] * 3,
-                       "hardware": ["b200", "b200", "h200"], "framework": ["sglang"] * 3,
-                       "precision": ["fp4", "fp8", "fp8"], "spec_method": ["mtp", "mtp", "none"]})
-    assert labels.series_labels(df).to_list() == ["B200 · FP4 · MTP", "B200 · FP8 · MTP",
-                                                  "H200 · FP8 · no spec decoding"]
+    df = pl.DataFrame(
+        {
+            "model": ["DeepSeek-R1-0528 (synthetic)"] * 3,
+            "isl": [1024] * 3,
+            "osl": [1024] * 3,
+            "hardware": ["b200", "b200", "h200"],
+            "framework": ["sglang"] * 3,
+            "precision": ["fp4", "fp8", "fp8"],
+            "spec_method": ["mtp", "mtp", "none"],
+        }
+    )
+    assert labels.series_labels(df).to_list() == [
+        "B200 · FP4 · MTP",
+        "B200 · FP8 · MTP",
+        "H200 · FP8 · no spec decoding",
+    ]
     assert labels.held_constant(df) == "DeepSeek-R1-0528 · ISL/OSL 1k/1k · SGLang"
     one = df.head(1)
     assert labels.series_labels(one).to_list() == ["B200 · SGLang · FP4"]  # nothing varies: hardware, engine, precision
-    assert labels.pair_label("B200 · FP4 · no spec decoding", "B200 · FP4 · MTP") == \
-        "B200 · FP4 · no spec decoding → MTP"
+    assert (
+        labels.pair_label("B200 · FP4 · no spec decoding", "B200 · FP4 · MTP") == "B200 · FP4 · no spec decoding → MTP"
+    )
 
 
 def test_spec_json_has_no_nan(pts):
-    df = pts.with_columns(pl.when(pl.col("conc") == 8).then(float("inf")).otherwise(pl.col("tput_per_gpu"))
-                          .alias("tput_per_gpu"))
+    df = pts.with_columns(
+        pl.when(pl.col("conc") == 8).then(float("inf")).otherwise(pl.col("tput_per_gpu")).alias("tput_per_gpu")
+    )
     json.dumps(charts.frontier_chart(df, df).to_dict(), allow_nan=False)
 
 
 def test_more_labels_than_colours_get_dashes():
-    rows = [{"label": f"c{i:02d}", "median_intvty": float(10 + j * 10), "tput_per_gpu": float(1000 - j * 100 + i)}
-            for i in range(10) for j in range(3)]
+    rows = [
+        {"label": f"c{i:02d}", "median_intvty": float(10 + j * 10), "tput_per_gpu": float(1000 - j * 100 + i)}
+        for i in range(10)
+        for j in range(3)
+    ]
     df = pl.DataFrame(rows)
     layer = charts.frontier_chart(None, df).to_dict()["layer"][0]
     dash = layer["encoding"]["strokeDash"]
@@ -265,8 +301,11 @@ def test_more_labels_than_colours_get_dashes():
 
 def test_chart_description_from_title_and_subtitle():
     from frontier.charts import chart_description
-    assert chart_description({"title": {"text": "Cost", "subtitle": ["at 50 tok/s/user", "costh"]}}) == \
-        "Cost. at 50 tok/s/user. costh"
+
+    assert (
+        chart_description({"title": {"text": "Cost", "subtitle": ["at 50 tok/s/user", "costh"]}})
+        == "Cost. at 50 tok/s/user. costh"
+    )
     assert chart_description({"title": "Only a title"}) == "Only a title"
     assert chart_description({"description": "Given", "title": "ignored"}) == "Given"
     assert chart_description({}) == "Chart"
@@ -336,8 +375,14 @@ def test_iso_figure_stands_alone(sample_iso, tmp_path):
 
 
 def test_source_line_for_real_data_names_inferencex_and_dates():
-    pts = pl.DataFrame({"synthetic": [False, False], "source_format": ["agg_bmk", "agg_bmk"],
-                        "date": [dt.date(2025, 12, 3), dt.date(2026, 1, 20)], "hardware": ["b200", "h200"]})
+    pts = pl.DataFrame(
+        {
+            "synthetic": [False, False],
+            "source_format": ["agg_bmk", "agg_bmk"],
+            "date": [dt.date(2025, 12, 3), dt.date(2026, 1, 20)],
+            "hardware": ["b200", "h200"],
+        }
+    )
     assert labels.data_line(pts) == "Data: InferenceX (SemiAnalysis) sweep results, measured 2025-12-03 to 2026-01-20"
     from frontier.economics import Pricing
 
@@ -392,10 +437,18 @@ def test_png_dpi_metadata_roundtrip(pts):
 
 
 def test_provider_margin_chart_names_each_provider_with_price_and_cost():
-    curves = pl.DataFrame({"median_intvty": [10.0, 50.0, 100.0], "cost_per_m_total": [0.1, 0.3, 1.0],
-                           "label": ["a"] * 3})
-    prov = pl.DataFrame({"provider": ["p1", "p2"], "speed": [40.0, 300.0], "price": [2.0, 3.0], "cost": [0.25, None],
-                         "label": ["p1: $2 (cost $0.25, margin 88%)", "p2: $3 (no config reaches this speed)"]})
+    curves = pl.DataFrame(
+        {"median_intvty": [10.0, 50.0, 100.0], "cost_per_m_total": [0.1, 0.3, 1.0], "label": ["a"] * 3}
+    )
+    prov = pl.DataFrame(
+        {
+            "provider": ["p1", "p2"],
+            "speed": [40.0, 300.0],
+            "price": [2.0, 3.0],
+            "cost": [0.25, None],
+            "label": ["p1: $2 (cost $0.25, margin 88%)", "p2: $3 (no config reaches this speed)"],
+        }
+    )
     spec = charts.margin_chart(curves, prov, title="T").to_dict()
     marks = [lay["mark"]["type"] if isinstance(lay["mark"], dict) else lay["mark"] for lay in spec["layer"]]
     assert marks.count("point") == 2 and "rule" in marks and "text" in marks
@@ -408,9 +461,15 @@ def test_provider_margin_chart_names_each_provider_with_price_and_cost():
 def test_provider_labels_do_not_overlap():
     curves = pl.DataFrame({"median_intvty": [10.0, 500.0], "cost_per_m_total": [0.01, 1.0], "label": ["a", "a"]})
     n = 6
-    prov = pl.DataFrame({"provider": [f"p{i}" for i in range(n)], "speed": [50.0 + i for i in range(n)],
-                         "price": [0.3] * n, "cost": [0.01] * n,
-                         "label": [f"p{i} $0.3 · cost $0.01" for i in range(n)]})
+    prov = pl.DataFrame(
+        {
+            "provider": [f"p{i}" for i in range(n)],
+            "speed": [50.0 + i for i in range(n)],
+            "price": [0.3] * n,
+            "cost": [0.01] * n,
+            "label": [f"p{i} $0.3 · cost $0.01" for i in range(n)],
+        }
+    )
     spec = charts.margin_chart(curves, prov).to_dict()
     rows = _rows(spec, next(lay for lay in spec["layer"] if lay["mark"]["type"] == "text"))
     ylo, yhi = (math.log10(v) for v in spec["layer"][0]["encoding"]["y"]["scale"]["domain"])
@@ -421,7 +480,7 @@ def test_provider_labels_do_not_overlap():
         x0 = 640 * (r["_x_label"] - xlo) / (xhi - xlo) + 9
         boxes.append((x0, x0 + len(r["label"]) * 6.2, y))
     for i, (a0, a1, ay) in enumerate(boxes):
-        for b0, b1, by in boxes[i + 1:]:
+        for b0, b1, by in boxes[i + 1 :]:
             assert not (a0 < b1 and b0 < a1 and abs(ay - by) < 13 - 1e-6), (boxes, i)
     # every label starts right of every marker it would otherwise cover
     marks = [640 * (s - xlo) / (xhi - xlo) for s in prov["speed"]]
@@ -429,8 +488,15 @@ def test_provider_labels_do_not_overlap():
 
 
 def test_source_line_names_runs_when_dates_are_missing():
-    pts = pl.DataFrame({"synthetic": [False] * 3, "source_format": ["agg_bmk"] * 3, "date": [None] * 3,
-                        "run_id": [20737128080, 20662362255, 20662362255]},
-                       schema_overrides={"date": pl.Date})
-    assert labels.data_line(pts) == ("Data: InferenceX (SemiAnalysis) sweep results, CI runs 20662362255, "
-                                     "20737128080 (dates not recorded)")
+    pts = pl.DataFrame(
+        {
+            "synthetic": [False] * 3,
+            "source_format": ["agg_bmk"] * 3,
+            "date": [None] * 3,
+            "run_id": [20737128080, 20662362255, 20662362255],
+        },
+        schema_overrides={"date": pl.Date},
+    )
+    assert labels.data_line(pts) == (
+        "Data: InferenceX (SemiAnalysis) sweep results, CI runs 20662362255, 20737128080 (dates not recorded)"
+    )

@@ -1,4 +1,5 @@
 """`frontier iso` and `frontier iso-point` answer every input with a result or a clear error, never a traceback."""
+
 from __future__ import annotations
 
 import contextlib
@@ -47,22 +48,27 @@ def test_iso_point_answers_a_good_request():
     assert 50 < value < 100  # between the two measured throughputs, monotone
 
 
-@pytest.mark.parametrize("request_text,message", [
-    ('{"points": [], "target_iv": 1e400}', "target_iv must be a finite number, got inf"),
-    ('{"points": [], "target_iv": NaN}', "target_iv must be a finite number, got nan"),
-    ('{"points": [{"interactivity": 1%s, "throughput": 5}], "target_iv": 3}' % ("0" * 400),
-     r"points[0].interactivity is too large for a number"),
-    ('{"points": [], "target_iv": "fast"}', "'target_iv' must be a finite number"),
-    ('{"points": [], "target_iv": true}', "'target_iv' must be a finite number"),
-    ('{"target_iv": 3}', "'points' must be a list of objects"),
-    ('{"points": {"a": 1}, "target_iv": 3}', "'points' must be a list of objects"),
-    ('{"points": [], "target_iv": 3, "metric_key": ["x"]}', "'metric_key' must be a string"),
-    ('{"points": [], "target_iv": 3, "iv_key": {"a": 1}}', "'iv_key' must be a string"),
-    ("[1, 2]", "the request must be a JSON object, got list"),
-    ("", "the request is not valid JSON"),
-    ('{"points": [', "the request is not valid JSON"),
-    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
-])
+@pytest.mark.parametrize(
+    "request_text,message",
+    [
+        ('{"points": [], "target_iv": 1e400}', "target_iv must be a finite number, got inf"),
+        ('{"points": [], "target_iv": NaN}', "target_iv must be a finite number, got nan"),
+        (
+            '{"points": [{"interactivity": 1%s, "throughput": 5}], "target_iv": 3}' % ("0" * 400),
+            r"points[0].interactivity is too large for a number",
+        ),
+        ('{"points": [], "target_iv": "fast"}', "'target_iv' must be a finite number"),
+        ('{"points": [], "target_iv": true}', "'target_iv' must be a finite number"),
+        ('{"target_iv": 3}', "'points' must be a list of objects"),
+        ('{"points": {"a": 1}, "target_iv": 3}', "'points' must be a list of objects"),
+        ('{"points": [], "target_iv": 3, "metric_key": ["x"]}', "'metric_key' must be a string"),
+        ('{"points": [], "target_iv": 3, "iv_key": {"a": 1}}', "'iv_key' must be a string"),
+        ("[1, 2]", "the request must be a JSON object, got list"),
+        ("", "the request is not valid JSON"),
+        ('{"points": [', "the request is not valid JSON"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ],
+)
 def test_iso_point_bad_requests_are_clear_errors(request_text, message):
     rc, out, err = run_iso_point(request_text.encode())
     assert_answer_or_clear_error(rc, out, err)
@@ -75,8 +81,10 @@ def test_iso_point_non_utf8_request():
 
 
 def test_iso_point_overflowing_spline_is_an_error_not_nan():
-    points = [{"interactivity": x, "throughput": t, "cost": c}
-              for x, t, c in ((1, 30, 1e308), (2, 20, -1e308), (3, 10, 1e308))]  # the spline overflows to NaN
+    points = [
+        {"interactivity": x, "throughput": t, "cost": c}
+        for x, t, c in ((1, 30, 1e308), (2, 20, -1e308), (3, 10, 1e308))
+    ]  # the spline overflows to NaN
     rc, out, err = run_iso_point(json.dumps({"points": points, "target_iv": 1.5, "metric_key": "cost"}).encode())
     assert rc == 2 and "not a finite number" in json.loads(err)["error"]
 
@@ -122,14 +130,17 @@ def iso_argv(*extra: str) -> list[str]:
     return ["iso", str(SAMPLE_DIR), "--model", "DeepSeek*", "--isl", "1024", "--osl", "1024", "--no-cache", *extra]
 
 
-@pytest.mark.parametrize("targets,message", [
-    ("30,nan", "target 'nan' must be a positive finite tok/s/user"),
-    ("-5", "target '-5' must be a positive finite tok/s/user"),
-    ("0,50", "target '0' must be a positive finite tok/s/user"),
-    ("inf", "target 'inf' must be a positive finite tok/s/user"),
-    ("fast", "target 'fast' is not a number"),
-    (",", "no targets given"),
-])
+@pytest.mark.parametrize(
+    "targets,message",
+    [
+        ("30,nan", "target 'nan' must be a positive finite tok/s/user"),
+        ("-5", "target '-5' must be a positive finite tok/s/user"),
+        ("0,50", "target '0' must be a positive finite tok/s/user"),
+        ("inf", "target 'inf' must be a positive finite tok/s/user"),
+        ("fast", "target 'fast' is not a number"),
+        (",", "no targets given"),
+    ],
+)
 def test_iso_bad_targets(targets, message, capsys):
     with pytest.raises(SystemExit) as ei:
         cli.main(iso_argv(f"--targets={targets}"))
@@ -138,14 +149,17 @@ def test_iso_bad_targets(targets, message, capsys):
     assert message in err and "Traceback" not in err
 
 
-@pytest.mark.parametrize("content,message", [
-    (None, "does not exist"),
-    (b"", "is empty"),
-    (b"\n\n", "cannot use the price table"),
-    (b"gpu,costh\nb200,abc\n", "non-numeric values in price column"),
-    (b"\xff\xfe\x00\x01garbage\n", "needs a 'gpu' column"),
-    (b"gpu,costh\nb200,1.5\nb200,2\n", "listed more than once"),
-])
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (None, "does not exist"),
+        (b"", "is empty"),
+        (b"\n\n", "cannot use the price table"),
+        (b"gpu,costh\nb200,abc\n", "non-numeric values in price column"),
+        (b"\xff\xfe\x00\x01garbage\n", "needs a 'gpu' column"),
+        (b"gpu,costh\nb200,1.5\nb200,2\n", "listed more than once"),
+    ],
+)
 def test_iso_bad_price_tables(content, message, tmp_path, capsys, no_cache):
     prices = tmp_path / "prices.csv"
     if content is not None:
@@ -162,14 +176,42 @@ def test_iso_price_table_that_is_a_folder(tmp_path, capsys, no_cache):
 
 
 def test_iso_prints_names_from_data_terminal_safe(tmp_path, capsys, no_cache):
-    rows = [{"hw": "b200\x1b]0;owned\x07-trt", "conc": conc, "model": "deepseek-ai/DeepSeek-R1-0528",
-             "infmax_model_prefix": "dsr1", "framework": "trt\x1b[2J", "precision": "fp4", "isl": 1024, "osl": 1024,
-             "tp": 8, "ep": 1, "tput_per_gpu": tput, "output_tput_per_gpu": tput / 2, "input_tput_per_gpu": tput / 2,
-             "median_tpot": tpot, "median_intvty": 1 / tpot}
-            for conc, tput, tpot in ((4, 400.0, 0.01), (16, 1200.0, 0.016), (64, 2800.0, 0.03))]
+    rows = [
+        {
+            "hw": "b200\x1b]0;owned\x07-trt",
+            "conc": conc,
+            "model": "deepseek-ai/DeepSeek-R1-0528",
+            "infmax_model_prefix": "dsr1",
+            "framework": "trt\x1b[2J",
+            "precision": "fp4",
+            "isl": 1024,
+            "osl": 1024,
+            "tp": 8,
+            "ep": 1,
+            "tput_per_gpu": tput,
+            "output_tput_per_gpu": tput / 2,
+            "input_tput_per_gpu": tput / 2,
+            "median_tpot": tpot,
+            "median_intvty": 1 / tpot,
+        }
+        for conc, tput, tpot in ((4, 400.0, 0.01), (16, 1200.0, 0.016), (64, 2800.0, 0.03))
+    ]
     (tmp_path / "agg_bmk.json").write_text(json.dumps(rows))
-    rc = cli.main(["iso", str(tmp_path), "--model", "DeepSeek*", "--isl", "1024", "--osl", "1024", "--no-cache",
-                   "--targets", "50"])
+    rc = cli.main(
+        [
+            "iso",
+            str(tmp_path),
+            "--model",
+            "DeepSeek*",
+            "--isl",
+            "1024",
+            "--osl",
+            "1024",
+            "--no-cache",
+            "--targets",
+            "50",
+        ]
+    )
     out = capsys.readouterr().out
     assert rc == 0 and "\\x1b]0;owned\\x07" in out
     assert "\x1b" not in out and "\x07" not in out

@@ -1,4 +1,5 @@
 """MTP / precision pairing, pair comparisons and provider margins."""
+
 from __future__ import annotations
 
 import polars as pl
@@ -12,19 +13,37 @@ from frontier.economics import Pricing
 def _curve(hw, precision, spec, scale, reach=1.0):
     rows = []
     for conc in (1, 2, 4, 8, 16, 32, 64, 128, 256):
-        intv = 150.0 * reach / conc ** 0.45
-        tput = scale * 40.0 * conc ** 0.85
-        rows.append({"model": "M", "isl": 1024, "osl": 1024, "hardware": hw, "framework": "trt",
-                     "precision": precision, "spec_method": spec, "disagg": False, "conc": conc,
-                     "median_intvty": intv, "tput_per_gpu": tput, "input_tput_per_gpu": tput * 0.5,
-                     "output_tput_per_gpu": tput * 0.5, "topology": "TP8"})
+        intv = 150.0 * reach / conc**0.45
+        tput = scale * 40.0 * conc**0.85
+        rows.append(
+            {
+                "model": "M",
+                "isl": 1024,
+                "osl": 1024,
+                "hardware": hw,
+                "framework": "trt",
+                "precision": precision,
+                "spec_method": spec,
+                "disagg": False,
+                "conc": conc,
+                "median_intvty": intv,
+                "tput_per_gpu": tput,
+                "input_tput_per_gpu": tput * 0.5,
+                "output_tput_per_gpu": tput * 0.5,
+                "topology": "TP8",
+            }
+        )
     return rows
 
 
 @pytest.fixture
 def pts():
-    rows = (_curve("b200", "fp4", "none", 2.0) + _curve("b200", "fp4", "mtp", 2.6, reach=1.4)
-            + _curve("b200", "fp8", "none", 1.0) + _curve("h200", "fp8", "none", 0.7))
+    rows = (
+        _curve("b200", "fp4", "none", 2.0)
+        + _curve("b200", "fp4", "mtp", 2.6, reach=1.4)
+        + _curve("b200", "fp8", "none", 1.0)
+        + _curve("h200", "fp8", "none", 0.7)
+    )
     return pl.DataFrame(rows)
 
 
@@ -43,12 +62,15 @@ def test_config_pairs_only_differ_in_one_field(pts):
     # curve over the shared band: every grid point reachable by both, ratios computed from the spline
     assert m.curves["cost_ratio_b_over_a"].null_count() == 0
     assert m.curves["target"].min() == pytest.approx(p["band_lo"]) and m.curves["target"].max() == pytest.approx(
-        p["band_hi"])
-    a_pts = pts.filter((pl.col("spec_method") == "none") & (pl.col("precision") == "fp4")
-                       & (pl.col("hardware") == "b200")).to_dicts()
+        p["band_hi"]
+    )
+    a_pts = pts.filter(
+        (pl.col("spec_method") == "none") & (pl.col("precision") == "fp4") & (pl.col("hardware") == "b200")
+    ).to_dicts()
     mid = m.curves.row(m.curves.height // 2, named=True)
-    assert mid["tput_a"] == pytest.approx(P.interpolate_reference(a_pts, mid["target"], "tput_per_gpu",
-                                                                  x="median_intvty", y="tput_per_gpu"))
+    assert mid["tput_a"] == pytest.approx(
+        P.interpolate_reference(a_pts, mid["target"], "tput_per_gpu", x="median_intvty", y="tput_per_gpu")
+    )
 
 
 def test_precision_pairs_put_lower_bit_first(pts):
@@ -59,18 +81,28 @@ def test_precision_pairs_put_lower_bit_first(pts):
     row = pc.at_targets.row(0, named=True)
     assert row["cost_b"] / row["cost_a"] == pytest.approx(2.0, rel=1e-9)  # same $/GPU-h, 2× throughput
     assert "fp4 is 2.00× cheaper (−50 % cost" in row["comparison"]
-    cross = C.cross_pairs(pc.iso, {"hardware": "b200", "precision": "fp4", "spec_method": "none"},
-                          {"hardware": "h200", "precision": "fp8"})
+    cross = C.cross_pairs(
+        pc.iso,
+        {"hardware": "b200", "precision": "fp4", "spec_method": "none"},
+        {"hardware": "h200", "precision": "fp8"},
+    )
     cc = C.compare_pairs(pc.iso, cross, cost_metric="cost_total_costh")
     r = cc.at_targets.row(0, named=True)
     assert r["cost_b"] / r["cost_a"] == pytest.approx((2.0 / 0.7) * (1.41 / 1.95), rel=1e-9)
 
 
 def test_provider_margins(pts):
-    providers = pl.DataFrame({"provider": ["fast", "slow", "other"], "model": ["M", "M", "Z"],
-                              "price_input_per_m": [1.35, 1.0, 1.0], "price_output_per_m": [5.40, 4.0, 4.0],
-                              "tok_s_user": [50.0, 1000.0, 50.0], "date": ["2026-11-01"] * 3,
-                              "source": ["test"] * 3})
+    providers = pl.DataFrame(
+        {
+            "provider": ["fast", "slow", "other"],
+            "model": ["M", "M", "Z"],
+            "price_input_per_m": [1.35, 1.0, 1.0],
+            "price_output_per_m": [5.40, 4.0, 4.0],
+            "tok_s_user": [50.0, 1000.0, 50.0],
+            "date": ["2026-11-01"] * 3,
+            "source": ["test"] * 3,
+        }
+    )
     out = C.provider_margins(pts, providers, pricing=Pricing.dashboard("v0"), views=["costh"])
     fast = out.filter(pl.col("provider") == "fast").row(0, named=True)
     assert fast["status"] == "estimated" and fast["config"] is not None
@@ -92,8 +124,9 @@ def test_ratio_words_on_unreachable():
 
 def test_read_provider_table(tmp_path):
     f = tmp_path / "p.csv"
-    f.write_text("provider,model,price_input_per_m,price_output_per_m,tok_s_user,date,source\n"
-                 "a,M,1.35,5.40,36,2026-01-01,page\n")
+    f.write_text(
+        "provider,model,price_input_per_m,price_output_per_m,tok_s_user,date,source\na,M,1.35,5.40,36,2026-01-01,page\n"
+    )
     t = C.read_provider_table(f)
     assert t["price_output_per_m"][0] == 5.40
     (tmp_path / "bad.csv").write_text("provider,model\na,M\n")
@@ -103,6 +136,7 @@ def test_read_provider_table(tmp_path):
 
 # ---------------------------------------------------------------------------------------------------------------
 # like for like: never a pair of different models or ISL/OSL (the bundled sample holds four models, two ISL/OSL)
+
 
 @pytest.fixture(scope="module")
 def sample_points():
@@ -117,8 +151,9 @@ def _workload_of(iso):
 
 
 def test_cross_silicon_holds_the_model_fixed_on_the_sample(sample_points):
-    pc = C.precision_comparison(sample_points.filter(pl.col("isl") == 1024), [30, 50, 90],
-                                pricing=Pricing.dashboard("v0"))
+    pc = C.precision_comparison(
+        sample_points.filter(pl.col("isl") == 1024), [30, 50, 90], pricing=Pricing.dashboard("v0")
+    )
     cross = C.cross_silicon_table(pc.iso, ["b200/fp4 vs h200/fp8", "b200/fp4 vs b200/int4"], "cost_total_costh")
     workload = _workload_of(pc.iso)
     compared = cross.filter(pl.col("ratio").is_not_null())
@@ -137,8 +172,10 @@ def test_cross_silicon_holds_the_model_fixed_on_the_sample(sample_points):
 
 
 def test_pairs_never_mix_models_or_sequence_lengths_on_the_sample(sample_points):
-    for pc in (C.mtp_comparison(sample_points, [30, 50], pricing=Pricing.dashboard("v0")),
-               C.precision_comparison(sample_points, [30, 50], pricing=Pricing.dashboard("v0"))):
+    for pc in (
+        C.mtp_comparison(sample_points, [30, 50], pricing=Pricing.dashboard("v0")),
+        C.precision_comparison(sample_points, [30, 50], pricing=Pricing.dashboard("v0")),
+    ):
         workload = _workload_of(pc.iso)
         assert pc.pairs.height > 0
         for r in pc.pairs.iter_rows(named=True):
@@ -158,8 +195,14 @@ def test_explicit_pairs_across_models_are_refused(sample_points):
     kimi = cfg.filter(pl.col("model").str.starts_with("Kimi") & (pl.col("hardware") == "b200")).row(0, named=True)
     with pytest.raises(ValueError, match="no like-for-like partner"):
         C.cross_pairs(pc.iso, {"label": gpt["label"]}, {"label": kimi["label"]})
-    forged = pl.DataFrame({"curve_id_a": [gpt["curve_id"]], "curve_id_b": [kimi["curve_id"]],
-                           "label_a": [gpt["label"]], "label_b": [kimi["label"]]})
+    forged = pl.DataFrame(
+        {
+            "curve_id_a": [gpt["curve_id"]],
+            "curve_id_b": [kimi["curve_id"]],
+            "label_a": [gpt["label"]],
+            "label_b": [kimi["label"]],
+        }
+    )
     with pytest.raises(ValueError, match="mix models"):
         C.compare_pairs(pc.iso, forged, cost_metric="cost_total_costh")
     with pytest.raises(ValueError, match="never differ"):
@@ -181,8 +224,10 @@ def test_real_sweeps_never_pair_across_models():
     pts = load([need(MANTILE_RAW)], cache=False).points
     assert pts["model"].n_unique() > 1 and pts.select("isl", "osl").n_unique() > 1
     pricing = Pricing.dashboard("v1")
-    for pc in (C.mtp_comparison(pts, [30, 60], pricing=pricing), C.precision_comparison(pts, [30, 60],
-                                                                                          pricing=pricing)):
+    for pc in (
+        C.mtp_comparison(pts, [30, 60], pricing=pricing),
+        C.precision_comparison(pts, [30, 60], pricing=pricing),
+    ):
         workload = _workload_of(pc.iso)
         for r in pc.at_targets.iter_rows(named=True):
             assert workload[r["label_a"]] == workload[r["label_b"]]
@@ -196,9 +241,17 @@ def test_real_sweeps_never_pair_across_models():
 # ---------------------------------------------------------------------------------------------------------------
 # provider margins: restricted to what the provider runs, blended at a token mix, OpenRouter exports
 
+
 def _provider(**kw):
-    row = {"provider": "p", "model": "M", "price_input_per_m": 1.35, "price_output_per_m": 5.40, "tok_s_user": 50.0,
-           "date": "2026-11-01", "source": "test"}
+    row = {
+        "provider": "p",
+        "model": "M",
+        "price_input_per_m": 1.35,
+        "price_output_per_m": 5.40,
+        "tok_s_user": 50.0,
+        "date": "2026-11-01",
+        "source": "test",
+    }
     row.update(kw)
     return pl.DataFrame([row], schema_overrides={"isl": pl.Int64, "osl": pl.Int64})
 
@@ -206,14 +259,16 @@ def _provider(**kw):
 def test_margins_are_restricted_to_what_the_provider_runs(pts):
     any_cfg = C.provider_margins(pts, _provider(), pricing=Pricing.dashboard("v0"), views=["costh"]).row(0, named=True)
     assert any_cfg["config"] == "M 1024/1024 · b200 · trt · fp4 · mtp · agg" and any_cfg["restricted_to"] == ""
-    h200 = C.provider_margins(pts, _provider(hardware="h200", precision="fp8"), pricing=Pricing.dashboard("v0"),
-                              views=["costh"]).row(0, named=True)
+    h200 = C.provider_margins(
+        pts, _provider(hardware="h200", precision="fp8"), pricing=Pricing.dashboard("v0"), views=["costh"]
+    ).row(0, named=True)
     assert h200["config"] == "M 1024/1024 · h200 · trt · fp8 · no spec · agg"
     assert h200["restricted_to"] == "hardware h200, precision fp8"
     assert h200["margin_output"] < any_cfg["margin_output"]  # dearer hardware, thinner margin
     # the analysis' own filters apply to every row; nothing matching is said, not widened
-    none = C.provider_margins(pts, _provider(), pricing=Pricing.dashboard("v0"), views=["costh"],
-                              restrict={"hardware": ["mi355x"]}).row(0, named=True)
+    none = C.provider_margins(
+        pts, _provider(), pricing=Pricing.dashboard("v0"), views=["costh"], restrict={"hardware": ["mi355x"]}
+    ).row(0, named=True)
     assert none["status"].startswith("no benchmarked config of this model matches") and none["config"] is None
 
 
@@ -221,19 +276,25 @@ def test_blended_margin_at_the_benchmark_mix_and_a_stated_mix(pts):
     m = C.provider_margins(pts, _provider(), pricing=Pricing.dashboard("v0"), views=["costh"]).row(0, named=True)
     assert m["token_mix"] == "1024:1024" and m["price_blended_per_m"] == pytest.approx((1.35 + 5.40) / 2)
     assert m["margin_blended"] == pytest.approx(1 - m["cost_total_per_m"] / ((1.35 + 5.40) / 2))
-    m3 = C.provider_margins(pts, _provider(), pricing=Pricing.dashboard("v0"), views=["costh"],
-                            mix=(3, 1)).row(0, named=True)
+    m3 = C.provider_margins(pts, _provider(), pricing=Pricing.dashboard("v0"), views=["costh"], mix=(3, 1)).row(
+        0, named=True
+    )
     assert m3["token_mix"] == "3:1" and m3["price_blended_per_m"] == pytest.approx((3 * 1.35 + 5.40) / 4)
     assert m3["cost_total_per_m"] == m["cost_total_per_m"]  # the cost is the benchmark's, only the price blends
-    assert any("cost is measured at the benchmark" in n for n in C.margin_caveats(
-        C.provider_margins(pts, _provider(), pricing=Pricing.dashboard("v0"), views=["costh"], mix=(3, 1))))
+    assert any(
+        "cost is measured at the benchmark" in n
+        for n in C.margin_caveats(
+            C.provider_margins(pts, _provider(), pricing=Pricing.dashboard("v0"), views=["costh"], mix=(3, 1))
+        )
+    )
 
 
 def test_negative_per_token_margin_beside_a_positive_blended_one_is_explained(pts):
     ref = C.provider_margins(pts, _provider(), pricing=Pricing.dashboard("v0"), views=["costh"]).row(0, named=True)
     cheap_input = ref["cost_input_per_m"] / 2  # below the all-GPU-time-on-input cost: that margin goes negative
-    m = C.provider_margins(pts, _provider(price_input_per_m=cheap_input), pricing=Pricing.dashboard("v0"),
-                           views=["costh"])
+    m = C.provider_margins(
+        pts, _provider(price_input_per_m=cheap_input), pricing=Pricing.dashboard("v0"), views=["costh"]
+    )
     r = m.row(0, named=True)
     assert r["margin_input"] < 0 < r["margin_blended"]
     view = C.margins_view(m)
@@ -252,23 +313,29 @@ def test_margins_never_mix_sequence_lengths(pts):
 
 def test_read_provider_table_optional_run_columns(tmp_path):
     f = tmp_path / "p.csv"
-    f.write_text("provider,model,price_input_per_m,price_output_per_m,tok_s_user,date,source,hardware,engine,disagg,isl\n"
-                 "a,M,1.35,5.40,36,2026-01-01,page,H200,dynamo-trt,disagg,1024\n"
-                 "b,M,1.00,4.00,40,2026-01-01,page,,,,\n")
+    f.write_text(
+        "provider,model,price_input_per_m,price_output_per_m,tok_s_user,date,source,hardware,engine,disagg,isl\n"
+        "a,M,1.35,5.40,36,2026-01-01,page,H200,dynamo-trt,disagg,1024\n"
+        "b,M,1.00,4.00,40,2026-01-01,page,,,,\n"
+    )
     t = C.read_provider_table(f)
     a, b = t.row(0, named=True), t.row(1, named=True)
     assert (a["hardware"], a["framework"], a["disagg"], a["isl"]) == ("h200", "dynamo-trt", True, 1024)
     assert (b["hardware"], b["framework"], b["disagg"], b["isl"]) == (None, None, None, None)
-    (tmp_path / "bad.csv").write_text("provider,model,price_input_per_m,price_output_per_m,tok_s_user,date,source,"
-                                      "disagg\na,M,1,2,3,2026-01-01,s,sometimes\n")
+    (tmp_path / "bad.csv").write_text(
+        "provider,model,price_input_per_m,price_output_per_m,tok_s_user,date,source,"
+        "disagg\na,M,1,2,3,2026-01-01,s,sometimes\n"
+    )
     with pytest.raises(ValueError, match="disagg"):
         C.read_provider_table(tmp_path / "bad.csv")
 
 
-OPENROUTER_CSV = ("model_slug,provider_name,pricing_prompt,pricing_completion,stats_p50_latency,stats_p50_throughput\n"
-                  "openai/gpt-oss-120b,Alpha,1.5e-07,6e-07,300,80\n"
-                  "openai/gpt-oss-120b,Alpha,3.9e-08,1.9e-07,290,42\n"
-                  "someone/other-model,Beta,1e-07,2e-07,100,55.5\n")
+OPENROUTER_CSV = (
+    "model_slug,provider_name,pricing_prompt,pricing_completion,stats_p50_latency,stats_p50_throughput\n"
+    "openai/gpt-oss-120b,Alpha,1.5e-07,6e-07,300,80\n"
+    "openai/gpt-oss-120b,Alpha,3.9e-08,1.9e-07,290,42\n"
+    "someone/other-model,Beta,1e-07,2e-07,100,55.5\n"
+)
 
 
 def test_openrouter_export_is_read_in_one_step(tmp_path):
@@ -293,13 +360,19 @@ def test_public_openrouter_export_prices_gpt_oss(sample_points):
 
     from .conftest import need
 
-    f = need(paths.SHARED_DATA / "inferencex" / "leoshan__inferencex-scraper" / "analysis"
-             / "conclusion_20260424_162122__openrouter_gpt-oss-120b_providers.csv")
+    f = need(
+        paths.SHARED_DATA
+        / "inferencex"
+        / "leoshan__inferencex-scraper"
+        / "analysis"
+        / "conclusion_20260424_162122__openrouter_gpt-oss-120b_providers.csv"
+    )
     t = C.read_provider_table(f)
     assert t.height == 18 and set(t["model"]) == {"gpt-oss-120b"} and set(t["date"]) == {"2026-04-24"}
     groq = t.filter(pl.col("provider") == "Groq").row(0, named=True)
     assert (groq["price_input_per_m"], groq["price_output_per_m"], groq["tok_s_user"]) == pytest.approx(
-        (0.15, 0.60, 397.5))
+        (0.15, 0.60, 397.5)
+    )
     m = C.provider_margins(sample_points, t, pricing=Pricing.dashboard("v2"), views=["costh"], isl=1024, osl=1024)
     assert m.height == 18 and set(m["status"]) <= {"estimated"} | {s for s in m["status"] if s.startswith("unreach")}
     est = m.filter(pl.col("status") == "estimated")

@@ -1,4 +1,5 @@
 """Decision charts build, export (PNG and SVG, light and dark) and draw what they are given."""
+
 from __future__ import annotations
 
 import polars as pl
@@ -21,8 +22,10 @@ def values(spec: dict, layer: dict) -> list[dict]:
 
 @pytest.fixture
 def analysis():
-    pts = frame(_points("M", "b200", "fp4", [20.0, 40.0, 80.0], [4000.0, 3000.0, 1000.0])
-                + _points("M", "h100", "fp8", [30.0, 60.0], [900.0, 300.0]))
+    pts = frame(
+        _points("M", "b200", "fp4", [20.0, 40.0, 80.0], [4000.0, 3000.0, 1000.0])
+        + _points("M", "h100", "fp8", [30.0, 60.0], [900.0, 300.0])
+    )
     prices = be.price_table_from_mapping(PRICES, label="prices", as_of="2026-01-01")
     return pts, be.break_even(pts, "b200/fp4", "h100/fp8", [40.0, 50.0], [prices])
 
@@ -51,8 +54,11 @@ def test_cost_ratio_and_breakeven_price_charts(tmp_path, analysis):
 def test_payback_heatmap_marks_never(tmp_path):
     old = fleet.FleetSide("h100/fp8", "h100", "h100", "TP8", 1500.0, 8)
     new = fleet.FleetSide("b200/fp4", "b200", "b200", "TP1", 10000.0, 1)
-    view = next(v for v in be.price_views([be.price_table_from_mapping(PRICES, label="p", as_of="2026")])
-                if v.view == "on_demand")
+    view = next(
+        v
+        for v in be.price_views([be.price_table_from_mapping(PRICES, label="p", as_of="2026")])
+        if v.view == "on_demand"
+    )
     s = fleet.sensitivity(fleet.Workload(4e9, 50.0, 0.5), old, new, view, 1e5, price_factors=(1.0, 5.0))
     spec = charts.to_spec(dc.payback_heatmap(s, "b200"))
     cells = values(spec, spec["layer"][0])

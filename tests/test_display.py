@@ -1,4 +1,5 @@
 """HTML pieces: escaping, number alignment, null markers, provenance, callouts, summary JSON."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -50,12 +51,12 @@ def _cells(html: str) -> _Cells:
 def frame() -> pl.DataFrame:
     return pl.DataFrame(
         {"config": [EVIL, "b200 fp4"], "tput": [1057.2, None], "cost": [0.509, float("nan")], "conc": [41, 25]},
-        schema={"config": pl.String, "tput": pl.Float64, "cost": pl.Float64, "conc": pl.Int64})
+        schema={"config": pl.String, "tput": pl.Float64, "cost": pl.Float64, "conc": pl.Int64},
+    )
 
 
 def test_table_escapes_data_and_aligns_numbers(frame):
-    t = display.table_html(frame, caption="<b>caption</b>", formats={"cost": "${:.3f}"},
-                           na={"tput": "unreachable"})
+    t = display.table_html(frame, caption="<b>caption</b>", formats={"cost": "${:.3f}"}, na={"tput": "unreachable"})
     html = t._repr_html_()
     parsed = _cells(html)
     assert parsed.scripts == 0
@@ -68,7 +69,7 @@ def test_table_escapes_data_and_aligns_numbers(frame):
     assert "na" in cells["unreachable"][1]
     assert "—" in cells  # NaN cost uses the default marker
     assert "num" in cells["41"][1]
-    assert not ("num" in cells[EVIL][1])
+    assert "num" not in cells[EVIL][1]
     # headers of numeric columns are right-aligned too
     assert [c for c in parsed.cells if c[0] == "th" and c[2] == "tput"][0][1] == "num"
 
@@ -101,10 +102,22 @@ def test_callout_kinds_and_escaping():
 
 
 def test_provenance_shows_inputs_load_report_params_and_banner():
-    inputs = [{"path": str(paths.ROOT / "data" / "raw" / "sample" / "agg_bmk.json"), "sha256": "0123456789abcdef" * 4,
-               "format": "agg_bmk", "rows_read": 120, "rows_loaded": 117}]
-    load = {"rows_read": 120, "rows_loaded": 117, "skipped": {"non-positive throughput": 2, EVIL: 1},
-            "duplicates": 4, "skip_examples": [{"file": "agg_bmk.json", "row": 17, "reason": "tpot is zero"}]}
+    inputs = [
+        {
+            "path": str(paths.ROOT / "data" / "raw" / "sample" / "agg_bmk.json"),
+            "sha256": "0123456789abcdef" * 4,
+            "format": "agg_bmk",
+            "rows_read": 120,
+            "rows_loaded": 117,
+        }
+    ]
+    load = {
+        "rows_read": 120,
+        "rows_loaded": 117,
+        "skipped": {"non-positive throughput": 2, EVIL: 1},
+        "duplicates": 4,
+        "skip_examples": [{"file": "agg_bmk.json", "row": 17, "reason": "tpot is zero"}],
+    }
     h = str(display.provenance_html(inputs, load, {"targets": [30, 50, 90], "note": EVIL}, "9.9.9", synthetic=True))
     assert display.SYNTHETIC_BANNER in h
     assert "data/raw/sample/agg_bmk.json" in h and str(paths.ROOT) not in h  # shown relative to the project
@@ -118,8 +131,9 @@ def test_provenance_shows_inputs_load_report_params_and_banner():
 
 def test_summary_json(tmp_path):
     df = pl.DataFrame({"x": [1.0, float("nan")], "d": [dt.date(2026, 1, 2), None]})
-    p = display.summary_json({"table": df, "when": dt.datetime(2026, 1, 2, 3, 4, 5), "inf": float("inf"),
-                              "path": tmp_path}, tmp_path / "out")
+    p = display.summary_json(
+        {"table": df, "when": dt.datetime(2026, 1, 2, 3, 4, 5), "inf": float("inf"), "path": tmp_path}, tmp_path / "out"
+    )
     assert p == tmp_path / "out" / "summary.json"
     data = json.loads(p.read_text())
     assert data["table"] == [{"x": 1.0, "d": "2026-01-02"}, {"x": None, "d": None}]
@@ -140,8 +154,16 @@ def test_default_number_formats():
 
 def test_provenance_many_inputs_are_collapsed_and_runner_paths_explained():
     root = paths.ROOT / "data" / "raw" / "sample"
-    inputs = [{"path": str(root / f"run_{i}" / "agg.json"), "sha256": f"{i:064x}", "format": "agg",
-               "rows_read": 1, "rows_loaded": 1} for i in range(20)]
+    inputs = [
+        {
+            "path": str(root / f"run_{i}" / "agg.json"),
+            "sha256": f"{i:064x}",
+            "format": "agg",
+            "rows_read": 1,
+            "rows_loaded": 1,
+        }
+        for i in range(20)
+    ]
     h = str(display.provenance_html(inputs, None, {"output_dir": "/tmp/x/.staging/nb-1/output"}))
     assert "<details>" in h and "List of the 20 input files" in h
     assert "data/raw/sample" in h and "run_3/agg.json" in h
@@ -151,12 +173,21 @@ def test_provenance_many_inputs_are_collapsed_and_runner_paths_explained():
 
 def test_costs_to_significant_digits_and_one_minus_and_percent_style():
     assert [display.money(v) for v in (0.005123, 0.0569, 1.2345, 12.345, 1234.5, -0.5)] == [
-        "$0.00512", "$0.0569", "$1.23", "$12.3", "$1,234", "−$0.500"]
+        "$0.00512",
+        "$0.0569",
+        "$1.23",
+        "$12.3",
+        "$1,234",
+        "−$0.500",
+    ]
     assert display.percent(-61.2) == "−61 %" and display.fraction_percent(0.88) == "88 %"
     assert display.approx()(398.6) == "≈399" and display.approx()(512.0) == "512"
     df = pl.DataFrame({"margin": [0.88, -1.76], "saved %": [61.0, -3.0], "delta": [-2.5, 1.0]})
-    cells = [c[2] for c in _cells(str(display.table_html(
-        df, formats={"margin": "{:.0%}", "saved %": "{:.0f} %"}))).cells if c[0] == "td"]
+    cells = [
+        c[2]
+        for c in _cells(str(display.table_html(df, formats={"margin": "{:.0%}", "saved %": "{:.0f} %"}))).cells
+        if c[0] == "td"
+    ]
     assert cells == ["88 %", "61 %", "2.5".join(["−", ""]), "−176 %", "−3 %", "1"]
     assert not any("-" in c for c in cells)
 

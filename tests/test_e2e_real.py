@@ -1,5 +1,6 @@
 """End to end on real sweeps from ../shared/data (skipped without it): every notebook builds with only ``--data``
 given, and no comparison in any ``summary.json`` pairs different models or sequence lengths."""
+
 from __future__ import annotations
 
 import json
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
 from frontier import paths
 from frontier.report import check_offline, list_notebooks
 
@@ -39,8 +41,11 @@ def mixed_pairs(summary: dict[str, Any]) -> tuple[list[str], int]:
     """(pairs that mix model or ISL/OSL, pairs checked). A side is known by its curve id from any table in the
     summary that states its model and ISL/OSL, or by its label (``"<model> · <isl>/<osl> · ..."``, where the model
     is one the summary names); ``<key>_a``/``<key>_b`` columns are compared directly."""
-    by_curve = {row["curve_id"]: tuple(row[k] for k in HELD) for row in _rows(summary)
-                if "curve_id" in row and all(k in row for k in HELD)}
+    by_curve = {
+        row["curve_id"]: tuple(row[k] for k in HELD)
+        for row in _rows(summary)
+        if "curve_id" in row and all(k in row for k in HELD)
+    }
     models = {row["model"] for row in _rows(summary) if isinstance(row.get("model"), str)}
     mixed, checked = [], 0
     for row in _rows(summary):
@@ -73,15 +78,27 @@ def _label_workload(label: str, models: set[str]) -> tuple[str | None, str | Non
 
 def test_mixed_pairs_is_found():
     """The checker itself: a pair across models is caught, a like-for-like one is not."""
-    configs = [{"curve_id": 1, "model": "M1", "isl": 1024, "osl": 1024},
-               {"curve_id": 2, "model": "M2", "isl": 1024, "osl": 1024},
-               {"curve_id": 3, "model": "M1", "isl": 1024, "osl": 1024}]
-    good = {"configs": configs, "pairs": [{"curve_id_a": 1, "curve_id_b": 3, "A": "M1 · 1024/1024 · b200 · fp4",
-                                           "B": "M1 · 1024/1024 · b200 · fp8"}]}
+    configs = [
+        {"curve_id": 1, "model": "M1", "isl": 1024, "osl": 1024},
+        {"curve_id": 2, "model": "M2", "isl": 1024, "osl": 1024},
+        {"curve_id": 3, "model": "M1", "isl": 1024, "osl": 1024},
+    ]
+    good = {
+        "configs": configs,
+        "pairs": [
+            {"curve_id_a": 1, "curve_id_b": 3, "A": "M1 · 1024/1024 · b200 · fp4", "B": "M1 · 1024/1024 · b200 · fp8"}
+        ],
+    }
     assert mixed_pairs(good) == ([], 2)
-    bad = {"configs": configs, "pairs": [{"curve_id_a": 1, "curve_id_b": 2}, {"A": "M1 · b200", "B": "M2 · b200"},
-                                         {"label_a": "b200 · 1024/1024", "label_b": "b200 · 8192/1024"}],
-           "cross": [{"isl_a": 1, "isl_b": 2}]}
+    bad = {
+        "configs": configs,
+        "pairs": [
+            {"curve_id_a": 1, "curve_id_b": 2},
+            {"A": "M1 · b200", "B": "M2 · b200"},
+            {"label_a": "b200 · 1024/1024", "label_b": "b200 · 8192/1024"},
+        ],
+        "cross": [{"isl_a": 1, "isl_b": 2}],
+    }
     found, checked = mixed_pairs(bad)
     assert checked == 4 and len(found) == 4
 
@@ -91,11 +108,20 @@ def test_mixed_pairs_is_found():
 def test_every_notebook_builds_on_a_real_sweep(family, tmp_path):
     sweep = need(MANTILE_RAW / SWEEPS[family] / "agg_bmk.json").parent
     out = tmp_path / "reports"
-    done = subprocess.run([sys.executable, "-m", "frontier.cli", "report", "--data", str(sweep), "--out", str(out)],
-                          capture_output=True, text=True, cwd=paths.ROOT, timeout=3600, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "frontier.cli", "report", "--data", str(sweep), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=paths.ROOT,
+        timeout=3600,
+        check=False,
+    )
     names = list_notebooks()
-    failed = {n: json.loads((out / n / "failed.json").read_text())["error"]
-              for n in names if (out / n / "failed.json").exists()}
+    failed = {
+        n: json.loads((out / n / "failed.json").read_text())["error"]
+        for n in names
+        if (out / n / "failed.json").exists()
+    }
     assert not failed and done.returncode == 0, f"{family}: {failed or done.stderr[-2000:]}"
     for name in names:
         page = out / name / "index.html"

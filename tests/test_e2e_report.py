@@ -1,4 +1,5 @@
 """End to end: the report command on the bundled sample, a failing report, hostile strings from artifacts."""
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,14 @@ from .test_report import _img_alts
 
 
 def report(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "frontier.cli", "report", *args], capture_output=True, text=True,
-                          cwd=paths.ROOT, timeout=1200, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "frontier.cli", "report", *args],
+        capture_output=True,
+        text=True,
+        cwd=paths.ROOT,
+        timeout=1200,
+        check=False,
+    )
 
 
 def test_report_command_end_to_end(tmp_path, sample_reports):
@@ -42,7 +49,7 @@ def test_report_command_end_to_end(tmp_path, sample_reports):
         # the page ends with its content (no repr of a returned value) and is titled for a reader
         assert "PosixPath(" not in html and "Path('" not in html, name
         summary = json.loads((out / name / "summary.json").read_text())
-        title = html[html.index("<title>") + 7: html.index("</title>")]
+        title = html[html.index("<title>") + 7 : html.index("</title>")]
         assert title.startswith(summary["title"]) and title.endswith("(synthetic data)") and title != name, title
         assert run["synthetic"] is True and run["title"] == summary["title"]
         assert run["thumbnail"] == "thumbnail.png", (name, run["warnings"])
@@ -68,9 +75,18 @@ def test_hostile_strings_in_artifacts_are_escaped(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
     evil = "<script>alert(1)</script>"
-    rows = [agg_row(conc=c, tput_per_gpu=8000.0 / (i + 1), median_tpot=0.008 * (i + 1), median_intvty=125.0 / (i + 1),
-                    infmax_model_prefix=evil, model=evil, image='"><img src=x onerror=alert(2)>')
-            for i, c in enumerate((4, 8, 16, 32))]
+    rows = [
+        agg_row(
+            conc=c,
+            tput_per_gpu=8000.0 / (i + 1),
+            median_tpot=0.008 * (i + 1),
+            median_intvty=125.0 / (i + 1),
+            infmax_model_prefix=evil,
+            model=evil,
+            image='"><img src=x onerror=alert(2)>',
+        )
+        for i, c in enumerate((4, 8, 16, 32))
+    ]
     (data / "agg_bmk.json").write_text(json.dumps(rows))
     out = tmp_path / "reports"
     done = report("explore", "--data", str(data), "--out", str(out))

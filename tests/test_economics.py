@@ -1,4 +1,5 @@
 """Economics against the reference figures of spec §5."""
+
 from __future__ import annotations
 
 import polars as pl
@@ -24,12 +25,22 @@ def test_gpu_table_versions_by_date():
 
 def test_llama_on_demand_and_spot_table():
     # spec §5: $/GPU-hour on-demand/spot and tok/s/GPU → $/M tokens, as published (2 significant digits)
-    cases = {"h100": (2.64, 1.66, 1500, 0.49, 0.31), "h200": (4.62, 1.92, 2500, 0.51, 0.21),
-             "b200": (6.03, 2.12, 10000, 0.17, 0.059)}
-    prices = pl.DataFrame({"gpu": list(cases), "on_demand": [c[0] for c in cases.values()],
-                           "spot": [c[1] for c in cases.values()]})
-    pts = pl.DataFrame({"hardware": list(cases), "tput_per_gpu": [float(c[2]) for c in cases.values()],
-                        "input_tput_per_gpu": [1.0] * 3, "output_tput_per_gpu": [1.0] * 3})
+    cases = {
+        "h100": (2.64, 1.66, 1500, 0.49, 0.31),
+        "h200": (4.62, 1.92, 2500, 0.51, 0.21),
+        "b200": (6.03, 2.12, 10000, 0.17, 0.059),
+    }
+    prices = pl.DataFrame(
+        {"gpu": list(cases), "on_demand": [c[0] for c in cases.values()], "spot": [c[1] for c in cases.values()]}
+    )
+    pts = pl.DataFrame(
+        {
+            "hardware": list(cases),
+            "tput_per_gpu": [float(c[2]) for c in cases.values()],
+            "input_tput_per_gpu": [1.0] * 3,
+            "output_tput_per_gpu": [1.0] * 3,
+        }
+    )
     priced, unpriced = E.add_costs(pts, E.Pricing.from_table(prices))
     assert unpriced == []
     for row in priced.iter_rows(named=True):
@@ -67,8 +78,14 @@ def test_provider_margin_arithmetic():
 
 
 def test_unknown_gpu_has_no_cost_and_is_reported():
-    pts = pl.DataFrame({"hardware": ["b200", "gaudi25"], "tput_per_gpu": [1000.0, 1000.0],
-                        "input_tput_per_gpu": [500.0, 500.0], "output_tput_per_gpu": [500.0, 500.0]})
+    pts = pl.DataFrame(
+        {
+            "hardware": ["b200", "gaudi25"],
+            "tput_per_gpu": [1000.0, 1000.0],
+            "input_tput_per_gpu": [500.0, 500.0],
+            "output_tput_per_gpu": [500.0, 500.0],
+        }
+    )
     priced, unpriced = E.add_costs(pts, E.Pricing.dashboard("v0"))
     assert unpriced == ["gaudi25"]
     g = priced.filter(pl.col("hardware") == "gaudi25").row(0, named=True)
@@ -96,8 +113,9 @@ def test_user_price_table_file(tmp_path):
 
 def test_price_table_listing_a_gpu_twice_is_an_error():
     prices = pl.DataFrame({"gpu": ["h100", "b200", "h100"], "on_demand": [2.64, 6.03, 2.10]})
-    pts = pl.DataFrame({"hardware": ["h100"], "tput_per_gpu": [1500.0], "input_tput_per_gpu": [1.0],
-                        "output_tput_per_gpu": [1.0]})
+    pts = pl.DataFrame(
+        {"hardware": ["h100"], "tput_per_gpu": [1500.0], "input_tput_per_gpu": [1.0], "output_tput_per_gpu": [1.0]}
+    )
     with pytest.raises(ValueError, match=r"listed more than once: \['h100'\]"):
         E.add_costs(pts, E.Pricing.from_table(prices, label="my prices"))
 
@@ -114,19 +132,25 @@ def test_price_table_power_comes_from_its_own_kw_or_the_table_version_in_use(tmp
     pr = E.Pricing.from_table(own, version="v0")
     kw = dict(pr.table.select("gpu", "kw").iter_rows())
     assert kw == {"b200": 1.5, "h100": 1.73}  # its own kW where given, else the chosen table's
-    assert pr.power == (f"kw column of {own} (dated 2026-10-01) where given, "
-                        "else dashboard GPU table v0 (in force 2025-01-01 to 2026-07-13)")
+    assert pr.power == (
+        f"kw column of {own} (dated 2026-10-01) where given, "
+        "else dashboard GPU table v0 (in force 2025-01-01 to 2026-07-13)"
+    )
     assert pr.label == f"{own} (dated 2026-10-01)" and pr.views == ("on_demand",)
-    pts = pl.DataFrame({"hardware": ["b200"], "tput_per_gpu": [1000.0], "input_tput_per_gpu": [1.0],
-                        "output_tput_per_gpu": [1.0]})
+    pts = pl.DataFrame(
+        {"hardware": ["b200"], "tput_per_gpu": [1000.0], "input_tput_per_gpu": [1.0], "output_tput_per_gpu": [1.0]}
+    )
     assert E.price_points(pts, pr)["tok_s_mw"][0] == pytest.approx(1000 * 1000 / 1.5)
     with pytest.raises(ValueError, match="no price column"):
         E.Pricing.from_table(f, views=["reserved"])
 
 
 def test_cost_columns_and_their_throughputs_have_one_home():
-    assert E.cost_columns(["spot"]) == {"cost_total_spot": "tput_per_gpu", "cost_input_spot": "input_tput_per_gpu",
-                                        "cost_output_spot": "output_tput_per_gpu"}
+    assert E.cost_columns(["spot"]) == {
+        "cost_total_spot": "tput_per_gpu",
+        "cost_input_spot": "input_tput_per_gpu",
+        "cost_output_spot": "output_tput_per_gpu",
+    }
     assert [E.throughput_of(c) for c in E.cost_columns(["costh"])] == list(E.COST_THROUGHPUT.values())
     assert E.throughput_of("tok_s_mw") is None
 

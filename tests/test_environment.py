@@ -1,4 +1,5 @@
 """Project set-up files agree with each other."""
+
 from __future__ import annotations
 
 import json

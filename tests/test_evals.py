@@ -1,4 +1,5 @@
 """frontier.evals: loading API evaluation rows and attaching them to configs."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,8 +14,15 @@ from frontier.evals import EVAL_SCHEMA, JOIN_COLUMNS, EvalLoad, evals_from_rows,
 from frontier.paths import SHARED_DATA
 
 EVAL_FILE = (
-    SHARED_DATA / "inferencex" / "SemiAnalysisAI__InferenceX-app" / "packages" / "app" / "cypress" / "fixtures"
-    / "api" / "evaluations.json"
+    SHARED_DATA
+    / "inferencex"
+    / "SemiAnalysisAI__InferenceX-app"
+    / "packages"
+    / "app"
+    / "cypress"
+    / "fixtures"
+    / "api"
+    / "evaluations.json"
 )
 needs_real = pytest.mark.skipif(
     not EVAL_FILE.is_file(), reason=f"recorded InferenceX evaluations not found at {EVAL_FILE} (../shared/data absent)"
@@ -26,13 +34,35 @@ CFG_COLS = ("model", "hardware", "framework", "precision", "spec_method", "disag
 def row(**over):
     """A hand-made evaluation row (not taken from any data file)."""
     base = {
-        "id": "1", "config_id": 10, "hardware": "b200", "framework": "sglang", "model": "dsr1", "precision": "fp8",
-        "spec_method": "none", "disagg": False, "is_multinode": False, "prefill_tp": 8, "prefill_ep": 1,
-        "prefill_dp_attention": False, "prefill_num_workers": 0, "decode_tp": 8, "decode_ep": 1,
-        "decode_dp_attention": False, "decode_num_workers": 0, "num_prefill_gpu": 8, "num_decode_gpu": 8,
-        "task": "gsm8k", "date": "2026-05-01", "conc": 32,
-        "metrics": {"n_eff": 1319, "em_strict": 0.95, "em_strict_se": 0.006, "em_flexible": 0.96,
-                    "em_flexible_se": 0.005},
+        "id": "1",
+        "config_id": 10,
+        "hardware": "b200",
+        "framework": "sglang",
+        "model": "dsr1",
+        "precision": "fp8",
+        "spec_method": "none",
+        "disagg": False,
+        "is_multinode": False,
+        "prefill_tp": 8,
+        "prefill_ep": 1,
+        "prefill_dp_attention": False,
+        "prefill_num_workers": 0,
+        "decode_tp": 8,
+        "decode_ep": 1,
+        "decode_dp_attention": False,
+        "decode_num_workers": 0,
+        "num_prefill_gpu": 8,
+        "num_decode_gpu": 8,
+        "task": "gsm8k",
+        "date": "2026-05-01",
+        "conc": 32,
+        "metrics": {
+            "n_eff": 1319,
+            "em_strict": 0.95,
+            "em_strict_se": 0.006,
+            "em_flexible": 0.96,
+            "em_flexible_se": 0.005,
+        },
         "timestamp": "2026-05-01T10:00:00Z",
         "run_url": "https://github.com/SemiAnalysisAI/InferenceX/actions/runs/111",
     }
@@ -41,9 +71,17 @@ def row(**over):
 
 
 def configs(*rows):
-    return pl.DataFrame([dict(zip(CFG_COLS, r)) for r in rows],
-                        schema={"model": pl.String, "hardware": pl.String, "framework": pl.String,
-                                "precision": pl.String, "spec_method": pl.String, "disagg": pl.Boolean})
+    return pl.DataFrame(
+        [dict(zip(CFG_COLS, r)) for r in rows],
+        schema={
+            "model": pl.String,
+            "hardware": pl.String,
+            "framework": pl.String,
+            "precision": pl.String,
+            "spec_method": pl.String,
+            "disagg": pl.Boolean,
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -78,7 +116,7 @@ def test_load_real_evaluations():
     assert got["n_eff"] == first["metrics"]["n_eff"]
     assert got["run_id"] == int(first["run_url"].rsplit("/", 1)[1])
     assert got["conc"] == first["conc"] and got["disagg"] is first["disagg"]
-    assert got["timestamp"] == dt.datetime(2026, 6, 14, 4, 8, 16, tzinfo=dt.timezone.utc)
+    assert got["timestamp"] == dt.datetime(2026, 6, 14, 4, 8, 16, tzinfo=dt.UTC)
     assert got["source_file"] == str(EVAL_FILE) and got["source_row"] == 0
 
 
@@ -86,13 +124,18 @@ def test_load_real_evaluations():
 def test_join_real_picks_newest_without_averaging():
     raw = json.loads(EVAL_FILE.read_text())
     key = ("gptoss120b", "h200", "vllm", "fp4", "none", True)
-    cands = [r for r in raw if (r["model"], r["hardware"], r["framework"], r["precision"], r["spec_method"],
-                                r["disagg"]) == key]
+    cands = [
+        r
+        for r in raw
+        if (r["model"], r["hardware"], r["framework"], r["precision"], r["spec_method"], r["disagg"]) == key
+    ]
     newest_date = max(r["date"] for r in cands)
     newest = [r for r in cands if r["date"] == newest_date]
     pick = max(newest, key=lambda r: (r["timestamp"], int(r["run_url"].rsplit("/", 1)[1]), int(r["id"])))
-    cfg = configs(("gpt-oss-120b", "h200", "vllm", "fp4", "none", True),
-                  ("DeepSeek-R1-0528", "h100", "no-such-engine", "fp8", "none", False))
+    cfg = configs(
+        ("gpt-oss-120b", "h200", "vllm", "fp4", "none", True),
+        ("DeepSeek-R1-0528", "h100", "no-such-engine", "fp8", "none", False),
+    )
     out = join_evals(cfg, load_evals(EVAL_FILE), score_name="em_strict", task="gsm8k")
     assert out.height == 2
     m, miss = out.row(0, named=True), out.row(1, named=True)
@@ -119,8 +162,17 @@ def test_schema_is_explicit_even_when_empty():
 
 
 def test_long_table_from_rows():
-    res = evals_from_rows([row(run_url="https://github.com/o/r/actions/runs/222/attempts/3", disagg="true",
-                               model="kimik2.5", framework="sglang-disagg")], source_file="x.json")
+    res = evals_from_rows(
+        [
+            row(
+                run_url="https://github.com/o/r/actions/runs/222/attempts/3",
+                disagg="true",
+                model="kimik2.5",
+                framework="sglang-disagg",
+            )
+        ],
+        source_file="x.json",
+    )
     t = res.table.sort("score_name")
     assert t["score_name"].to_list() == ["em_flexible", "em_strict"]
     assert t["score"].to_list() == [0.96, 0.95] and t["score_se"].to_list() == [0.005, 0.006]
@@ -191,8 +243,11 @@ def test_load_files_folder_gzip_and_unreadable(tmp_path):
     notarray.write_text('{"a": 1}')
     res = load_evals([tmp_path / "api", gz, broken, notarray, tmp_path / "absent.json"])
     assert sorted(set(res.table["hardware"])) == ["b200", "h200", "mi355x"]
-    assert res.skipped == {"unreadable file (JSONDecodeError)": 1, "file is not a JSON array of evaluations": 1,
-                           "unreadable file (FileNotFoundError)": 1}
+    assert res.skipped == {
+        "unreadable file (JSONDecodeError)": 1,
+        "file is not a JSON array of evaluations": 1,
+        "unreadable file (FileNotFoundError)": 1,
+    }
     assert {p["source_file"] for p in res.problems} == {str(broken), str(notarray), str(tmp_path / "absent.json")}
     assert isinstance(res, EvalLoad)
 
@@ -200,15 +255,35 @@ def test_load_files_folder_gzip_and_unreadable(tmp_path):
 def test_join_newest_pick_ties_and_nulls():
     rows = [
         row(id="1", date="2026-04-01", metrics={"em_strict": 0.10}),
-        row(id="2", date="2026-05-01", conc=64, metrics={"em_strict": 0.50, "em_strict_se": 0.01},
-            timestamp="2026-05-01T10:00:00Z"),
-        row(id="3", date="2026-05-01", conc=32, metrics={"em_strict": 0.70, "em_strict_se": 0.02},
-            timestamp="2026-05-01T11:00:00Z"),
+        row(
+            id="2",
+            date="2026-05-01",
+            conc=64,
+            metrics={"em_strict": 0.50, "em_strict_se": 0.01},
+            timestamp="2026-05-01T10:00:00Z",
+        ),
+        row(
+            id="3",
+            date="2026-05-01",
+            conc=32,
+            metrics={"em_strict": 0.70, "em_strict_se": 0.02},
+            timestamp="2026-05-01T11:00:00Z",
+        ),
         # a rerun attempt of another run on the same date and time: the higher attempt wins over attempt-less ids
-        row(id="5", hardware="h200", date="2026-05-01", metrics={"em_strict": 0.2},
-            run_url="https://github.com/o/r/actions/runs/900/attempts/1"),
-        row(id="4", hardware="h200", date="2026-05-01", metrics={"em_strict": 0.3},
-            run_url="https://github.com/o/r/actions/runs/900/attempts/2"),
+        row(
+            id="5",
+            hardware="h200",
+            date="2026-05-01",
+            metrics={"em_strict": 0.2},
+            run_url="https://github.com/o/r/actions/runs/900/attempts/1",
+        ),
+        row(
+            id="4",
+            hardware="h200",
+            date="2026-05-01",
+            metrics={"em_strict": 0.3},
+            run_url="https://github.com/o/r/actions/runs/900/attempts/2",
+        ),
         row(id="6", hardware="b300", task="mmlu", metrics={"acc": 0.8}),
     ]
     ev = evals_from_rows(rows)
@@ -238,8 +313,11 @@ def test_join_all_pairs_and_empty_evals():
     cfg = configs(("DeepSeek-R1-0528", "b200", "sglang", "fp8", "none", False))
     out = join_evals(cfg, ev)
     pairs = list(zip(out["eval_task"], out["eval_score_name"], out["eval_status"]))
-    assert pairs == [("gsm8k", "em_flexible", "measured"), ("gsm8k", "em_strict", "measured"),
-                     ("mmlu", "acc", "missing")]
+    assert pairs == [
+        ("gsm8k", "em_flexible", "measured"),
+        ("gsm8k", "em_strict", "measured"),
+        ("mmlu", "acc", "missing"),
+    ]
     empty = join_evals(cfg, evals_from_rows([]), score_name="em_strict", task="gsm8k")
     assert empty.height == 1 and empty["eval_status"].to_list() == ["missing"]
     assert empty["eval_task"].to_list() == ["gsm8k"] and empty["eval_score"].to_list() == [None]
@@ -251,8 +329,16 @@ def test_join_all_pairs_and_empty_evals():
 
 def test_join_accepts_dataframe_and_string_booleans():
     ev = evals_from_rows([row(id="1", disagg=True)]).table
-    cfg = pl.DataFrame({"model": ["DeepSeek-R1-0528"], "hardware": ["b200"], "framework": ["sglang"],
-                        "precision": ["fp8"], "spec_method": ["none"], "disagg": ["true"]})
+    cfg = pl.DataFrame(
+        {
+            "model": ["DeepSeek-R1-0528"],
+            "hardware": ["b200"],
+            "framework": ["sglang"],
+            "precision": ["fp8"],
+            "spec_method": ["none"],
+            "disagg": ["true"],
+        }
+    )
     out = join_evals(cfg, ev, score_name="em_strict")
     assert out["eval_status"].to_list() == ["measured"] and math.isclose(out["eval_score"][0], 0.95)
     assert out["disagg"].to_list() == ["true"]  # the config's own column is untouched
@@ -263,6 +349,7 @@ def test_join_rejects_bad_configs():
     with pytest.raises(ValueError, match="lack the column"):
         join_evals(pl.DataFrame({"model": ["x"]}), ev)
     cfg = configs(("DeepSeek-R1-0528", "b200", "sglang", "fp8", "none", False)).with_columns(
-        pl.lit(1.0).alias("eval_score"))
+        pl.lit(1.0).alias("eval_score")
+    )
     with pytest.raises(ValueError, match="already have"):
         join_evals(cfg, ev)

@@ -1,4 +1,5 @@
 """frontier.fetch and frontier.safety against a real HTTP server on 127.0.0.1 and a fake `gh` executable."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -47,20 +48,41 @@ ROUTE_FILES = {
     "availability": "availability.json",
     "evaluations": "evaluations.json",
 }
-_TOPOLOGY = {"hardware": "b200", "framework": "sglang", "model": "dsr1", "precision": "fp4", "spec_method": "none",
-             "disagg": False, "is_multinode": False, "prefill_tp": 8, "prefill_ep": 1, "prefill_dp_attention": False,
-             "prefill_num_workers": 0, "decode_tp": 8, "decode_ep": 1, "decode_dp_attention": False,
-             "decode_num_workers": 0, "num_prefill_gpu": 8, "num_decode_gpu": 8}
+_TOPOLOGY = {
+    "hardware": "b200",
+    "framework": "sglang",
+    "model": "dsr1",
+    "precision": "fp4",
+    "spec_method": "none",
+    "disagg": False,
+    "is_multinode": False,
+    "prefill_tp": 8,
+    "prefill_ep": 1,
+    "prefill_dp_attention": False,
+    "prefill_num_workers": 0,
+    "decode_tp": 8,
+    "decode_ep": 1,
+    "decode_dp_attention": False,
+    "decode_num_workers": 0,
+    "num_prefill_gpu": 8,
+    "num_decode_gpu": 8,
+}
 
 
 def _small_rows(date: str) -> bytes:
     """Hand-made API rows in the public format (a 3-point sweep), for clones without the recorded responses."""
     rows = []
     for conc, tput, tpot_s in ((4, 400.0, 0.010), (16, 1200.0, 0.016), (64, 2800.0, 0.030)):
-        metrics = {"tput_per_gpu": tput, "output_tput_per_gpu": tput / 2, "input_tput_per_gpu": tput / 2,
-                   "median_tpot": tpot_s, "median_intvty": 1 / tpot_s, "median_ttft": 0.2, "median_e2el": 10.0}
-        rows.append({**_TOPOLOGY, "isl": 1024, "osl": 1024, "conc": conc, "metrics": metrics,
-                     "date": date})
+        metrics = {
+            "tput_per_gpu": tput,
+            "output_tput_per_gpu": tput / 2,
+            "input_tput_per_gpu": tput / 2,
+            "median_tpot": tpot_s,
+            "median_intvty": 1 / tpot_s,
+            "median_ttft": 0.2,
+            "median_e2el": 10.0,
+        }
+        rows.append({**_TOPOLOGY, "isl": 1024, "osl": 1024, "conc": conc, "metrics": metrics, "date": date})
     return (json.dumps(rows) + "\n").encode()
 
 
@@ -68,11 +90,13 @@ SMALL_BODIES = {
     "benchmarks": _small_rows("2026-01-02"),
     "benchmarks/history": _small_rows("2026-01-01"),
     "availability": b'[{"model": "dsr1", "date": "2026-01-01"}, {"model": "dsr1", "date": "2026-01-02"}]\n',
-    "evaluations": (json.dumps([{**_TOPOLOGY, "task": "gsm8k", "date": "2026-01-01", "conc": 64,
-                                 "metrics": {"em_strict": 0.9}}]) + "\n").encode(),
+    "evaluations": (
+        json.dumps([{**_TOPOLOGY, "task": "gsm8k", "date": "2026-01-01", "conc": 64, "metrics": {"em_strict": 0.9}}])
+        + "\n"
+    ).encode(),
 }
 
-FAST = dict(min_interval=0.0, backoff=0.01, retries=3, timeout=2.0, proxies={})
+FAST = {"min_interval": 0.0, "backoff": 0.01, "retries": 3, "timeout": 2.0, "proxies": {}}
 MODEL = "DeepSeek-R1-0528"
 
 
@@ -139,8 +163,9 @@ def test_fetch_gzip_cache_and_meta(server, tmp_path):
 
 @needs_recorded
 def test_recorded_row_counts(server, tmp_path):
-    res = fetch_model(MODEL, history=True, evaluations=True, availability=True, base_url=server.base_url,
-                      cache_dir=tmp_path, **FAST)
+    res = fetch_model(
+        MODEL, history=True, evaluations=True, availability=True, base_url=server.base_url, cache_dir=tmp_path, **FAST
+    )
     by_ep = {}
     for r in res:
         by_ep.setdefault(r.endpoint, []).append(r)
@@ -152,8 +177,7 @@ def test_recorded_row_counts(server, tmp_path):
 
 
 def test_fetch_model_requests(server, tmp_path):
-    res = fetch_model(MODEL, date="2026-06-01", availability=True, base_url=server.base_url, cache_dir=tmp_path,
-                      **FAST)
+    res = fetch_model(MODEL, date="2026-06-01", availability=True, base_url=server.base_url, cache_dir=tmp_path, **FAST)
     assert [r.endpoint for r in res] == ["benchmarks"] + ["benchmarks/history"] * 3 + ["evaluations", "availability"]
     assert len({r.path for r in res}) == 6  # distinct cache files
     hist = [r["query"] for r in server.requests if r["path"] == "benchmarks/history"]
@@ -185,22 +209,25 @@ def test_server_gone_uses_cache_and_says_so(server, tmp_path):
     first = fetch_endpoint("evaluations", {}, base_url=server.base_url, cache_dir=tmp_path, **FAST)
     server.stop()
     t0 = time.monotonic()
-    res = fetch_endpoint("evaluations", {}, base_url=server.base_url, cache_dir=tmp_path, max_age=0,
-                         **{**FAST, "retries": 1})
+    res = fetch_endpoint(
+        "evaluations", {}, base_url=server.base_url, cache_dir=tmp_path, max_age=0, **{**FAST, "retries": 1}
+    )
     assert time.monotonic() - t0 < 5
     assert res.from_cache and res.path == first.path and res.sha256 == first.sha256
     assert "could not fetch" in res.note and first.retrieved_at in res.note
     with pytest.raises(FetchError, match="a cached copy exists"):
-        fetch_endpoint("evaluations", {}, base_url=server.base_url, cache_dir=tmp_path, refresh=True,
-                       **{**FAST, "retries": 0})
+        fetch_endpoint(
+            "evaluations", {}, base_url=server.base_url, cache_dir=tmp_path, refresh=True, **{**FAST, "retries": 0}
+        )
     off = fetch_endpoint("evaluations", {}, base_url=server.base_url, cache_dir=tmp_path, offline=True, **FAST)
     assert off.from_cache and "offline" in off.note
 
 
 def test_offline_without_cache_is_a_clear_error(dead_url, tmp_path):
     with pytest.raises(FetchError) as ei:
-        fetch_endpoint("benchmarks", {"model": MODEL}, base_url=dead_url, cache_dir=tmp_path / "api",
-                       **{**FAST, "retries": 1})
+        fetch_endpoint(
+            "benchmarks", {"model": MODEL}, base_url=dead_url, cache_dir=tmp_path / "api", **{**FAST, "retries": 1}
+        )
     msg = str(ei.value)
     assert msg.startswith(f"could not fetch {dead_url}benchmarks?model=DeepSeek-R1-0528: ")
     assert "no cached copy under" in msg and "after 2 attempts" in msg
@@ -210,20 +237,18 @@ def test_offline_without_cache_is_a_clear_error(dead_url, tmp_path):
 
 
 def test_newest_intact_cached_copy_wins(server, tmp_path, monkeypatch):
-    clock = {"now": dt.datetime(2026, 1, 1, 12, tzinfo=dt.timezone.utc)}
+    clock = {"now": dt.datetime(2026, 1, 1, 12, tzinfo=dt.UTC)}
     monkeypatch.setattr(fetch.api, "_utcnow", lambda: clock["now"])
     old = fetch_endpoint("availability", None, base_url=server.base_url, cache_dir=tmp_path, **FAST)
-    clock["now"] = dt.datetime(2026, 1, 2, 12, tzinfo=dt.timezone.utc)
+    clock["now"] = dt.datetime(2026, 1, 2, 12, tzinfo=dt.UTC)
     new = fetch_endpoint("availability", None, base_url=server.base_url, cache_dir=tmp_path, **FAST)
     assert not new.from_cache  # a day old: older than max_age, so asked again
     assert old.path.parent.name == "2026-01-01" and new.path.parent.name == "2026-01-02"
     server.stop()
-    res = fetch_endpoint("availability", None, base_url=server.base_url, cache_dir=tmp_path,
-                         **{**FAST, "retries": 0})
+    res = fetch_endpoint("availability", None, base_url=server.base_url, cache_dir=tmp_path, **{**FAST, "retries": 0})
     assert res.from_cache and res.path == new.path
     new.path.write_bytes(b"[]")  # a damaged copy no longer matches its sha256 and is passed over
-    res = fetch_endpoint("availability", None, base_url=server.base_url, cache_dir=tmp_path,
-                         **{**FAST, "retries": 0})
+    res = fetch_endpoint("availability", None, base_url=server.base_url, cache_dir=tmp_path, **{**FAST, "retries": 0})
     assert res.from_cache and res.path == old.path
 
 
@@ -241,8 +266,13 @@ def test_newest_intact_cached_copy_wins(server, tmp_path, monkeypatch):
 )
 def test_transient_failures_are_retried(server, tmp_path, actions, attempts):
     server.script("benchmarks/history", *actions)
-    res = fetch_endpoint("benchmarks/history", {"model": MODEL, "isl": 1024, "osl": 1024}, base_url=server.base_url,
-                         cache_dir=tmp_path, **{**FAST, "timeout": 2.0})  # 2 s: a loaded machine sends the body in time
+    res = fetch_endpoint(
+        "benchmarks/history",
+        {"model": MODEL, "isl": 1024, "osl": 1024},
+        base_url=server.base_url,
+        cache_dir=tmp_path,
+        **{**FAST, "timeout": 2.0},
+    )  # 2 s: a loaded machine sends the body in time
     assert not res.from_cache
     assert res.path.read_bytes() == route_body("benchmarks/history")
     assert json.loads(res.meta_path.read_text())["attempts"] == attempts
@@ -252,8 +282,9 @@ def test_transient_failures_are_retried(server, tmp_path, actions, attempts):
 def test_retries_are_bounded(server, tmp_path):
     server.script("benchmarks", *([500] * 10))
     with pytest.raises(FetchError, match=r"HTTP 500 .*after 3 attempts.*no cached copy"):
-        fetch_endpoint("benchmarks", {"model": MODEL}, base_url=server.base_url, cache_dir=tmp_path,
-                       **{**FAST, "retries": 2})
+        fetch_endpoint(
+            "benchmarks", {"model": MODEL}, base_url=server.base_url, cache_dir=tmp_path, **{**FAST, "retries": 2}
+        )
     assert server.count("benchmarks") == 3
     assert files_under(tmp_path) == []
 
@@ -279,8 +310,14 @@ def test_404_is_not_retried_and_not_cached(server, tmp_path):
 def test_rate_limit_spaces_requests(server, tmp_path):
     t0 = time.monotonic()
     for _ in range(3):
-        fetch_endpoint("availability", None, base_url=server.base_url, cache_dir=tmp_path, max_age=0,
-                       **{**FAST, "min_interval": 0.15})
+        fetch_endpoint(
+            "availability",
+            None,
+            base_url=server.base_url,
+            cache_dir=tmp_path,
+            max_age=0,
+            **{**FAST, "min_interval": 0.15},
+        )
     assert time.monotonic() - t0 >= 0.3
     assert server.count("availability") == 3
 
@@ -315,8 +352,21 @@ def test_invalid_base_url(tmp_path, base):
 
 
 def test_cli_model(server, tmp_path, capsys):
-    argv = ["fetch", "--model", MODEL, "--history", "--evals", "--base-url", server.base_url, "--out", str(tmp_path),
-            "--min-interval", "0", "--isl-osl", "1024/1024"]
+    argv = [
+        "fetch",
+        "--model",
+        MODEL,
+        "--history",
+        "--evals",
+        "--base-url",
+        server.base_url,
+        "--out",
+        str(tmp_path),
+        "--min-interval",
+        "0",
+        "--isl-osl",
+        "1024/1024",
+    ]
     assert main_fetch(argv) == 0
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 3 and all(line.startswith("fresh") for line in out)
@@ -329,8 +379,9 @@ def test_cli_model(server, tmp_path, capsys):
 
 
 def test_cli_failure_exit_codes(dead_url, tmp_path, capsys):
-    rc = main_fetch(["--model", MODEL, "--base-url", dead_url, "--out", str(tmp_path), "--min-interval", "0",
-                     "--retries", "0"])
+    rc = main_fetch(
+        ["--model", MODEL, "--base-url", dead_url, "--out", str(tmp_path), "--min-interval", "0", "--retries", "0"]
+    )
     assert rc == 1
     err = capsys.readouterr().err
     assert "could not fetch" in err and "no cached copy under" in err
@@ -342,7 +393,7 @@ def test_cli_failure_exit_codes(dead_url, tmp_path, capsys):
 # ---------------------------------------------------------------------------------------------------------------
 # GitHub Actions runs with a fake gh
 
-FAKE_GH = r'''#!{python}
+FAKE_GH = r"""#!{python}
 import fnmatch, json, os, shutil, sys
 cfg = json.load(open({cfg!r}))
 args = sys.argv[1:]
@@ -373,7 +424,7 @@ if args[:2] == ["run", "download"]:
     sys.exit(0)
 print("unknown command", args, file=sys.stderr)
 sys.exit(1)
-'''
+"""
 
 RUN_ID = 20200037154
 VIEW = {
@@ -383,9 +434,20 @@ VIEW = {
     "headSha": "0123456789abcdef0123456789abcdef01234567",
     "url": f"https://github.com/SemiAnalysisAI/InferenceX/actions/runs/{RUN_ID}",
 }
-HAND_ROW = {"hw": "b200-trt", "conc": 4, "model": "deepseek-ai/DeepSeek-R1-0528", "infmax_model_prefix": "dsr1",
-            "framework": "trt", "precision": "fp4", "isl": 1024, "osl": 1024, "tp": 8, "ep": 1,
-            "tput_per_gpu": 1234.5, "median_tpot": 0.02}
+HAND_ROW = {
+    "hw": "b200-trt",
+    "conc": 4,
+    "model": "deepseek-ai/DeepSeek-R1-0528",
+    "infmax_model_prefix": "dsr1",
+    "framework": "trt",
+    "precision": "fp4",
+    "isl": 1024,
+    "osl": 1024,
+    "tp": 8,
+    "ep": 1,
+    "tput_per_gpu": 1234.5,
+    "median_tpot": 0.02,
+}
 
 
 def make_gh(tmp_path: Path, *, authenticated: bool = True, artifacts: Path | None = None) -> tuple[Path, Path]:
@@ -393,8 +455,16 @@ def make_gh(tmp_path: Path, *, authenticated: bool = True, artifacts: Path | Non
     bin_dir.mkdir(exist_ok=True)
     log = tmp_path / "gh-calls.jsonl"
     cfg = tmp_path / "gh-config.json"
-    cfg.write_text(json.dumps({"authenticated": authenticated, "view": VIEW, "log": str(log),
-                               "artifacts": str(artifacts or tmp_path / "artifacts")}))
+    cfg.write_text(
+        json.dumps(
+            {
+                "authenticated": authenticated,
+                "view": VIEW,
+                "log": str(log),
+                "artifacts": str(artifacts or tmp_path / "artifacts"),
+            }
+        )
+    )
     gh = bin_dir / "gh"
     gh.write_text(FAKE_GH.replace("{python}", sys.executable).replace("{cfg!r}", repr(str(cfg))))
     gh.chmod(0o755)
@@ -425,13 +495,26 @@ def test_run_happy_path(tmp_path, capsys):
     assert rels == ["bmk_dsr1_1k1k_fp4_trt_tp8-ep1_conc4_b200-trt/agg_dsr1.json", "results_bmk/agg_bmk.json"]
     assert json.loads((res.path / "results_bmk" / "agg_bmk.json").read_text()) == [HAND_ROW]
     run = json.loads((res.path / "run.json").read_text())
-    assert run == {"run_id": RUN_ID, "run_attempt": 1, "date": "2025-12-14", "head_sha": VIEW["headSha"],
-                   "repo": "SemiAnalysisAI/InferenceX", "url": VIEW["url"]}
+    assert run == {
+        "run_id": RUN_ID,
+        "run_attempt": 1,
+        "date": "2025-12-14",
+        "head_sha": VIEW["headSha"],
+        "repo": "SemiAnalysisAI/InferenceX",
+        "url": VIEW["url"],
+    }
     assert sorted(p.name for p in out.iterdir()) == [str(RUN_ID)]  # no staging left behind
     calls = gh_calls(log)
     assert calls[0] == ["auth", "status"]
-    assert calls[1] == ["run", "view", str(RUN_ID), "--repo", "SemiAnalysisAI/InferenceX", "--json",
-                        "databaseId,attempt,createdAt,headSha,url"]
+    assert calls[1] == [
+        "run",
+        "view",
+        str(RUN_ID),
+        "--repo",
+        "SemiAnalysisAI/InferenceX",
+        "--json",
+        "databaseId,attempt,createdAt,headSha,url",
+    ]
     assert calls[2][:4] == ["run", "download", str(RUN_ID), "--repo"]
     assert calls[2][calls[2].index("--pattern") :] == ["--pattern", "results_bmk", "--pattern", "bmk_*"]
 
@@ -572,7 +655,7 @@ def test_safe_extract_zip(tmp_path):
     link = tmp_path / "link.zip"
     with zipfile.ZipFile(link, "w") as zf:
         info = zipfile.ZipInfo("agg.json")
-        info.external_attr = (0o120777 << 16)
+        info.external_attr = 0o120777 << 16
         zf.writestr(info, "/etc/passwd")
     with pytest.raises(UnsafePathError, match="symlink"):
         safe_extract_zip(link, tmp_path / "destl")
@@ -628,8 +711,9 @@ def test_slow_drip_stops_at_the_overall_deadline(server, tmp_path, kind):
     server.script("availability", (kind, 0.05))  # one byte every 50 ms: every socket read succeeds
     t0 = time.monotonic()
     with pytest.raises(FetchError, match=r"no complete response within 0.6 s \(overall deadline"):
-        fetch_endpoint("availability", None, base_url=server.base_url, cache_dir=tmp_path,
-                       **{**FAST, "timeout": 0.6, "retries": 0})
+        fetch_endpoint(
+            "availability", None, base_url=server.base_url, cache_dir=tmp_path, **{**FAST, "timeout": 0.6, "retries": 0}
+        )
     assert time.monotonic() - t0 < 2.5
     assert files_under(tmp_path) == []
 
@@ -639,8 +723,9 @@ def test_gzip_bomb_stops_at_the_limit(server, tmp_path):
     assert len(bomb) < 8 * 1024**2
     server.script("evaluations", ("raw", bomb, "gzip"))
     with pytest.raises(FetchError, match=r"inflates to more than 8,388,608 bytes \(limit\); refused.*not retried"):
-        fetch_endpoint("evaluations", {}, base_url=server.base_url, cache_dir=tmp_path,
-                       **{**FAST, "max_bytes": 8 * 1024**2})
+        fetch_endpoint(
+            "evaluations", {}, base_url=server.base_url, cache_dir=tmp_path, **{**FAST, "max_bytes": 8 * 1024**2}
+        )
     assert server.count("evaluations") == 1
     assert files_under(tmp_path) == []
 
@@ -649,8 +734,9 @@ def test_body_larger_than_the_limit_is_refused(server, tmp_path):
     body = b"[" + b"0," * 600_000 + b"0]"
     server.script("evaluations", ("raw", body, None))
     with pytest.raises(FetchError, match=rf"{len(body):,} bytes announced, more than the 1,000,000-byte limit"):
-        fetch_endpoint("evaluations", {}, base_url=server.base_url, cache_dir=tmp_path,
-                       **{**FAST, "max_bytes": 1_000_000})
+        fetch_endpoint(
+            "evaluations", {}, base_url=server.base_url, cache_dir=tmp_path, **{**FAST, "max_bytes": 1_000_000}
+        )
     assert files_under(tmp_path) == []
 
 
@@ -666,8 +752,11 @@ def test_redirect_to_another_host_is_refused(server, tmp_path):
     other = FixtureAPIServer({"availability": b'[{"evil": true}]'}).start()
     try:
         server.script("availability", ("redirect", other.base_url + "availability"))
-        with pytest.raises(FetchError, match=r"redirect \(HTTP 302\) to http://127.0.0.1:\d+/api/v1/availability "
-                                             r"refused: only 127.0.0.1:\d+ is allowed"):
+        with pytest.raises(
+            FetchError,
+            match=r"redirect \(HTTP 302\) to http://127.0.0.1:\d+/api/v1/availability "
+            r"refused: only 127.0.0.1:\d+ is allowed",
+        ):
             fetch_endpoint("availability", None, base_url=server.base_url, cache_dir=tmp_path, **FAST)
         assert other.count("availability") == 0
     finally:
@@ -696,15 +785,35 @@ def test_concatenated_gzip_members_are_decoded(server, tmp_path):
     assert res.path.read_bytes() == body and res.n_rows == 2
 
 
-@pytest.mark.parametrize("action,message", [
-    (("drip", 0.05), "overall deadline"),
-    (("raw", _gzip_bomb(64 * 1024**2), "gzip"), "inflates to more than"),
-    (("raw", b"{\"a\":" * 50_000 + b"1" + b"}" * 50_000, None), "nested deeper than 64 levels"),
-])
+@pytest.mark.parametrize(
+    "action,message",
+    [
+        (("drip", 0.05), "overall deadline"),
+        (("raw", _gzip_bomb(64 * 1024**2), "gzip"), "inflates to more than"),
+        (("raw", b'{"a":' * 50_000 + b"1" + b"}" * 50_000, None), "nested deeper than 64 levels"),
+    ],
+)
 def test_cli_hostile_server_gives_a_message_not_a_traceback(server, tmp_path, capsys, action, message):
     server.script("availability", action)
-    rc = main_fetch(["--model", MODEL, "--availability", "--base-url", server.base_url, "--out", str(tmp_path),
-                     "--min-interval", "0", "--retries", "0", "--timeout", "0.6", "--max-body-mb", "8"])
+    rc = main_fetch(
+        [
+            "--model",
+            MODEL,
+            "--availability",
+            "--base-url",
+            server.base_url,
+            "--out",
+            str(tmp_path),
+            "--min-interval",
+            "0",
+            "--retries",
+            "0",
+            "--timeout",
+            "0.6",
+            "--max-body-mb",
+            "8",
+        ]
+    )
     assert rc == 1
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
@@ -719,11 +828,14 @@ def _zip_run(tmp_path: Path, members: dict[str, bytes]) -> Path:
     return arts
 
 
-@pytest.mark.parametrize("members,message", [
-    ({"big.json": b"0" * 300_000}, r"member .big.json.: zip member inflates to 300,000 bytes \(limit 200,000\)"),
-    ({f"m{i}.json": b"0" * 150_000 for i in range(3)}, r"expands to 450000 bytes \(limit 400000\)"),
-    ({f"m{i}.json": b"[]" for i in range(12)}, r"12 members \(limit 10\)"),
-])
+@pytest.mark.parametrize(
+    "members,message",
+    [
+        ({"big.json": b"0" * 300_000}, r"member .big.json.: zip member inflates to 300,000 bytes \(limit 200,000\)"),
+        ({f"m{i}.json": b"0" * 150_000 for i in range(3)}, r"expands to 450000 bytes \(limit 400000\)"),
+        ({f"m{i}.json": b"[]" for i in range(12)}, r"12 members \(limit 10\)"),
+    ],
+)
 def test_run_zip_over_the_limits_is_refused(tmp_path, monkeypatch, capsys, members, message):
     limits = {"total_bytes": 400_000, "member_bytes": 200_000, "members": 10, "ratio": 200}
     monkeypatch.setattr(fetch.runs, "RUN_ZIP_LIMITS", limits)
@@ -739,10 +851,12 @@ def test_run_zip_over_the_limits_is_refused(tmp_path, monkeypatch, capsys, membe
 def test_run_zip_bomb_is_refused_with_the_default_limits(tmp_path, capsys):
     arts = make_artifacts(tmp_path / "artifacts")
     (arts / "bmk_bomb").mkdir()
-    with zipfile.ZipFile(arts / "bmk_bomb" / "results.zip", "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        with zf.open("agg_bmk.json", "w", force_zip64=True) as member:
-            for _ in range(8):
-                member.write(b"0" * (1 << 20))  # 8 MiB of zeros, about 8 KB compressed
+    with (
+        zipfile.ZipFile(arts / "bmk_bomb" / "results.zip", "w", compression=zipfile.ZIP_DEFLATED) as zf,
+        zf.open("agg_bmk.json", "w", force_zip64=True) as member,
+    ):
+        for _ in range(8):
+            member.write(b"0" * (1 << 20))  # 8 MiB of zeros, about 8 KB compressed
     assert (arts / "bmk_bomb" / "results.zip").stat().st_size < 200_000
     gh, _ = make_gh(tmp_path, artifacts=arts)
     assert main_fetch(["--run", str(RUN_ID), "--gh", str(gh), "--out", str(tmp_path / "runs")]) == 1
@@ -785,8 +899,21 @@ def test_printed_file_names_cannot_reach_the_terminal_raw(tmp_path, capsys):
 
 def test_cli_redirect_elsewhere_is_a_message(server, tmp_path, capsys):
     server.script("availability", ("redirect", "http://127.0.0.2:9/\x1b[2Javailability"))
-    rc = main_fetch(["--model", MODEL, "--availability", "--base-url", server.base_url, "--out", str(tmp_path),
-                     "--min-interval", "0", "--retries", "0"])
+    rc = main_fetch(
+        [
+            "--model",
+            MODEL,
+            "--availability",
+            "--base-url",
+            server.base_url,
+            "--out",
+            str(tmp_path),
+            "--min-interval",
+            "0",
+            "--retries",
+            "0",
+        ]
+    )
     err = capsys.readouterr().err
     assert rc == 1 and "refused: only 127.0.0.1:" in err and "Traceback" not in err
     assert "\x1b" not in err
@@ -814,8 +941,9 @@ def test_fuzz_fetch_any_body(server, tmp_path, body, gzipped, cut):
     wire = wire[: len(wire) - cut] if cut < len(wire) // 2 else wire  # sometimes a damaged tail
     server.script("evaluations", ("raw", wire, "gzip" if gzipped else None))
     try:
-        res = fetch_endpoint("evaluations", {}, base_url=server.base_url, cache_dir=tmp_path, refresh=True,
-                             **{**FAST, "retries": 0})  # refresh: never an earlier example's cached copy
+        res = fetch_endpoint(
+            "evaluations", {}, base_url=server.base_url, cache_dir=tmp_path, refresh=True, **{**FAST, "retries": 0}
+        )  # refresh: never an earlier example's cached copy
     except FetchError as e:
         assert f"{server.base_url}evaluations: " in str(e)  # the message names the URL and the reason
     else:  # accepted: the complete, decoded body is cached with its hash, and it is JSON

@@ -1,10 +1,12 @@
 """Fetched data flows into the loader: API cache folders and downloaded runs (with their run.json dates)."""
+
 from __future__ import annotations
 
 import datetime as dt
 
 import polars as pl
 import pytest
+
 from frontier.fetch import fetch_model, fetch_run
 from frontier.iso import iso_table
 from frontier.load import load
@@ -41,8 +43,7 @@ def api(request):
 
 
 def test_fetched_api_responses_load_and_price(api, tmp_path):
-    results = fetch_model(MODEL, base_url=api.base_url, cache_dir=tmp_path / "api",
-                          isl_osl=((1024, 1024),), **FAST)
+    results = fetch_model(MODEL, base_url=api.base_url, cache_dir=tmp_path / "api", isl_osl=((1024, 1024),), **FAST)
     assert {r.endpoint for r in results} >= {"benchmarks", "benchmarks/history", "evaluations"}
     res = load(tmp_path / "api", cache=False, keep="all")
     rep = res.report

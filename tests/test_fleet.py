@@ -1,5 +1,6 @@
 """Fleet cost and migration payback: GPU counts with stated rounding, monthly cost per price view, payback that is
 never negative or infinite, and the sensitivity table."""
+
 from __future__ import annotations
 
 import math
@@ -90,8 +91,13 @@ def test_sensitivity_matches_migration_at_each_cell():
 
 def test_sides_from_break_even_take_replica_size_from_the_frontier():
     pts = frame(_points("M", "b200", "fp4", [50.0], [10000.0]) + _points("M", "h100", "fp8", [50.0], [1500.0]))
-    res = be.break_even(pts, "b200/fp4", "h100/fp8", [50.0, 80.0], [
-        be.price_table_from_mapping(PRICES, label="prices", as_of="2026-01-01")])
+    res = be.break_even(
+        pts,
+        "b200/fp4",
+        "h100/fp8",
+        [50.0, 80.0],
+        [be.price_table_from_mapping(PRICES, label="prices", as_of="2026-01-01")],
+    )
     a, b = fleet.sides_from_break_even(res, 50.0)
     assert (a.tput_per_gpu, b.tput_per_gpu) == (10000.0, 1500.0) and a.replica_gpus == 8 and a.topology == "TP8"
     with pytest.raises(ValueError, match="unreachable"):

@@ -1,4 +1,5 @@
 """write_atomic: complete replacement or nothing, no temporary files left behind."""
+
 from __future__ import annotations
 
 import os
@@ -14,7 +15,7 @@ def test_writes_bytes_and_text_creating_folders(tmp_path):
     write_atomic(target, b"\x00\x01bytes")
     assert target.read_bytes() == b"\x00\x01bytes"
     write_atomic(target, "tëxt")
-    assert target.read_bytes() == "tëxt".encode("utf-8")
+    assert target.read_bytes() == "tëxt".encode()
     assert sorted(p.name for p in target.parent.iterdir()) == ["out.json"]
 
 

@@ -1,4 +1,5 @@
 """Iso-interactivity table on loaded points."""
+
 from __future__ import annotations
 
 import json
@@ -21,13 +22,29 @@ def _points():
     for hw, scale in (("b200", 3.0), ("h200", 1.0), ("mystery", 1.0)):
         for tp, eff in ((4, 1.0), (8, 0.8)):
             for conc in (4, 8, 16, 32, 64, 128):
-                intv = 200.0 / conc ** 0.5 * (1.2 if tp == 8 else 1.0)
-                tput = scale * eff * 60.0 * conc ** 0.8
-                rows.append({"model": "M", "isl": 1024, "osl": 1024, "hardware": hw, "framework": "vllm",
-                             "precision": "fp8", "spec_method": "none", "disagg": False, "tp": tp, "conc": conc,
-                             "median_intvty": intv, "median_tpot_s": 1 / intv, "tput_per_gpu": tput,
-                             "input_tput_per_gpu": tput / 2, "output_tput_per_gpu": tput / 2,
-                             "topology": f"TP{tp}", "median_ttft_s": 0.1 * conc ** 0.3})
+                intv = 200.0 / conc**0.5 * (1.2 if tp == 8 else 1.0)
+                tput = scale * eff * 60.0 * conc**0.8
+                rows.append(
+                    {
+                        "model": "M",
+                        "isl": 1024,
+                        "osl": 1024,
+                        "hardware": hw,
+                        "framework": "vllm",
+                        "precision": "fp8",
+                        "spec_method": "none",
+                        "disagg": False,
+                        "tp": tp,
+                        "conc": conc,
+                        "median_intvty": intv,
+                        "median_tpot_s": 1 / intv,
+                        "tput_per_gpu": tput,
+                        "input_tput_per_gpu": tput / 2,
+                        "output_tput_per_gpu": tput / 2,
+                        "topology": f"TP{tp}",
+                        "median_ttft_s": 0.1 * conc**0.3,
+                    }
+                )
     return pl.DataFrame(rows)
 
 
@@ -37,7 +54,7 @@ def test_iso_table_values_match_reference_and_formula():
     assert res.unpriced == ["mystery"]
     assert set(res.table["label"]) == {"b200", "h200", "mystery"}
     for row in res.table.iter_rows(named=True):
-        sel = [r for r in pts.filter(pl.col("hardware") == row["hardware"]).to_dicts()]
+        sel = list(pts.filter(pl.col("hardware") == row["hardware"]).to_dicts())
         ref = P.interpolate_reference(sel, row["target"], "tput_per_gpu", x="median_intvty", y="tput_per_gpu")
         if ref is None:
             assert row["tput_per_gpu"] is None and row["cost_total_costh"] is None and not row["reachable"]
@@ -64,16 +81,18 @@ def test_points_are_priced_labelled_and_marked_on_frontier():
     pts = _points()
     # an exact repeat of a frontier point, and a point dominated by its neighbours
     first = pts.filter(pl.col("hardware") == "b200").sort("median_intvty").row(0, named=True)
-    dominated = dict(first, median_intvty=first["median_intvty"] * 1.01, tput_per_gpu=first["tput_per_gpu"] / 2,
-                     conc=999)
+    dominated = dict(
+        first, median_intvty=first["median_intvty"] * 1.01, tput_per_gpu=first["tput_per_gpu"] / 2, conc=999
+    )
     pts = pl.concat([pts, pl.DataFrame([first, dominated], schema=pts.schema)])
     res = iso_table(pts, [50], pricing=Pricing.dashboard("v0"))
     got = res.points
     assert got.height == pts.height and got["label"].null_count() == 0
     for hw, g in got.group_by("hardware"):
         rows = g.to_dicts()
-        front = {(r["median_intvty"], r["tput_per_gpu"]) for r in
-                 P.frontier_reference(rows, "median_intvty", "tput_per_gpu")}
+        front = {
+            (r["median_intvty"], r["tput_per_gpu"]) for r in P.frontier_reference(rows, "median_intvty", "tput_per_gpu")
+        }
         for r in rows:
             assert r["on_frontier"] == ((r["median_intvty"], r["tput_per_gpu"]) in front), (hw, r["conc"])
             if r["hardware"] != "mystery":
@@ -84,7 +103,9 @@ def test_points_are_priced_labelled_and_marked_on_frontier():
     assert marked.height == 2 and marked["on_frontier"].all()  # the repeat is marked too
     assert not got.filter(pl.col("conc") == 999)["on_frontier"].any()
     # the frontier itself keeps one of the two equal points
-    assert res.frontier.filter(pl.col("hardware") == "b200", pl.col("median_intvty") == first["median_intvty"]).height == 1
+    assert (
+        res.frontier.filter(pl.col("hardware") == "b200", pl.col("median_intvty") == first["median_intvty"]).height == 1
+    )
 
 
 def test_one_frontier_over_every_point_and_empty_input():
@@ -124,34 +145,95 @@ def test_targets_parsing():
 
 def test_cli_iso_json_on_real_data(tmp_path):
     raw = need(MANTILE_RAW)
-    out = subprocess.run([sys.executable, "-m", "frontier.cli", "iso", str(raw), "--model", "DeepSeek-R1-0528",
-                          "--isl", "1024", "--osl", "1024", "--targets", "30,50,90", "--tco", "costh", "--json",
-                          "--no-cache"], capture_output=True, text=True)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "frontier.cli",
+            "iso",
+            str(raw),
+            "--model",
+            "DeepSeek-R1-0528",
+            "--isl",
+            "1024",
+            "--osl",
+            "1024",
+            "--targets",
+            "30,50,90",
+            "--tco",
+            "costh",
+            "--json",
+            "--no-cache",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 0, out.stderr
     recs = json.loads(out.stdout)
-    pts = load(raw, cache=False).points.filter((pl.col("model") == "DeepSeek-R1-0528") & (pl.col("isl") == 1024)
-                                               & (pl.col("osl") == 1024))
+    pts = load(raw, cache=False).points.filter(
+        (pl.col("model") == "DeepSeek-R1-0528") & (pl.col("isl") == 1024) & (pl.col("osl") == 1024)
+    )
     n_cfg = pts.select("hardware", "framework", "precision", "spec_method", "disagg").unique().height
     assert len(recs) == 3 * n_cfg
-    r = next(r for r in recs if r["hardware"] == "b200" and r["framework"] == "sglang" and r["precision"] == "fp4"
-             and r["target"] == 50.0)
-    sel = pts.filter((pl.col("hardware") == "b200") & (pl.col("framework") == "sglang")
-                     & (pl.col("precision") == "fp4")).to_dicts()
+    r = next(
+        r
+        for r in recs
+        if r["hardware"] == "b200" and r["framework"] == "sglang" and r["precision"] == "fp4" and r["target"] == 50.0
+    )
+    sel = pts.filter(
+        (pl.col("hardware") == "b200") & (pl.col("framework") == "sglang") & (pl.col("precision") == "fp4")
+    ).to_dicts()
     ref = P.interpolate_reference(sel, 50.0, "tput_per_gpu", x="median_intvty", y="tput_per_gpu")
     assert r["tput_per_gpu"] == pytest.approx(ref, rel=1e-9)
     assert r["cost_total_costh"] == pytest.approx(1.73 / (ref * 0.0036), rel=1e-9)  # newest table: b200 $1.73
     assert any(r["tput_per_gpu"] is None for r in recs)  # some targets are out of range: null, not a number
-    missing = subprocess.run([sys.executable, "-m", "frontier.cli", "iso", str(raw), "--model", "Nope",
-                              "--isl", "1024", "--osl", "1024", "--no-cache"], capture_output=True, text=True)
+    missing = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "frontier.cli",
+            "iso",
+            str(raw),
+            "--model",
+            "Nope",
+            "--isl",
+            "1024",
+            "--osl",
+            "1024",
+            "--no-cache",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert missing.returncode == 2 and "no points for model" in missing.stderr
 
 
 def _cli_iso(*extra):
     from frontier import paths
 
-    return subprocess.run([sys.executable, "-m", "frontier.cli", "iso", str(paths.SAMPLE_DIR), "--model",
-                           "DeepSeek-R1-0528*", "--isl", "1024", "--osl", "1024", "--targets", "40", "--hardware",
-                           "b200", "--no-cache", *extra], capture_output=True, text=True)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "frontier.cli",
+            "iso",
+            str(paths.SAMPLE_DIR),
+            "--model",
+            "DeepSeek-R1-0528*",
+            "--isl",
+            "1024",
+            "--osl",
+            "1024",
+            "--targets",
+            "40",
+            "--hardware",
+            "b200",
+            "--no-cache",
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+    )
 
 
 def test_cli_prices_any_column_with_power_from_the_table_in_use(tmp_path):
@@ -185,8 +267,9 @@ def test_direct_cost_rule_splines_the_cost_itself():
     res = iso_table(pts, [40.0], pricing=Pricing.dashboard("v0"), cost_rule="direct")
     fr = res.frontier.to_dicts()
     got = res.table.filter(pl.col("label").str.contains("b200"))["cost_total_costh"][0]
-    assert got == pytest.approx(P.interpolate_reference(fr, 40.0, "cost_total_costh", x="median_intvty",
-                                                        y="tput_per_gpu"), rel=1e-12)
+    assert got == pytest.approx(
+        P.interpolate_reference(fr, 40.0, "cost_total_costh", x="median_intvty", y="tput_per_gpu"), rel=1e-12
+    )
     recip = iso_table(pts, [40.0], pricing=Pricing.dashboard("v0")).table["cost_total_costh"][0]
     assert recip == pytest.approx(1.95 / (res.table["tput_per_gpu"][0] * 0.0036), rel=1e-12)
     assert got != pytest.approx(recip, rel=1e-6)

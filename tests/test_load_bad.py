@@ -1,4 +1,5 @@
 """A corpus of bad inputs: each gets its reason, nothing is lost silently, the batch goes on."""
+
 from __future__ import annotations
 
 import io
@@ -14,11 +15,28 @@ from frontier.load import LoadError, load
 
 def agg_row(**over):
     row = {
-        "hw": "b200-trt", "conc": 16, "image": "img:1", "model": "openai/gpt-oss-120b", "infmax_model_prefix": "gptoss",
-        "framework": "trt", "precision": "fp4", "spec_decoding": "none", "disagg": False, "isl": 1024, "osl": 1024,
-        "is_multinode": False, "tp": 4, "ep": 1, "dp_attention": "false", "tput_per_gpu": 5000.0,
-        "output_tput_per_gpu": 2500.0, "input_tput_per_gpu": 2500.0, "median_tpot": 0.01, "median_intvty": 100.0,
-        "median_ttft": 0.1, "mean_tpot": 0.011,
+        "hw": "b200-trt",
+        "conc": 16,
+        "image": "img:1",
+        "model": "openai/gpt-oss-120b",
+        "infmax_model_prefix": "gptoss",
+        "framework": "trt",
+        "precision": "fp4",
+        "spec_decoding": "none",
+        "disagg": False,
+        "isl": 1024,
+        "osl": 1024,
+        "is_multinode": False,
+        "tp": 4,
+        "ep": 1,
+        "dp_attention": "false",
+        "tput_per_gpu": 5000.0,
+        "output_tput_per_gpu": 2500.0,
+        "input_tput_per_gpu": 2500.0,
+        "median_tpot": 0.01,
+        "median_intvty": 100.0,
+        "median_ttft": 0.1,
+        "mean_tpot": 0.011,
     }
     row.update(over)
     return row
@@ -28,24 +46,41 @@ def agg_row(**over):
 def corpus(tmp_path):
     d = tmp_path / "artifacts"
     d.mkdir()
-    (d / "good.json").write_text(json.dumps([agg_row(conc=c, tput_per_gpu=6000.0 / (i + 1), median_tpot=0.01 * (i + 1))
-                                            for i, c in enumerate((4, 8, 16))]))
+    (d / "good.json").write_text(
+        json.dumps(
+            [
+                agg_row(conc=c, tput_per_gpu=6000.0 / (i + 1), median_tpot=0.01 * (i + 1))
+                for i, c in enumerate((4, 8, 16))
+            ]
+        )
+    )
     (d / "truncated.json").write_text(json.dumps([agg_row()])[:-40])
     (d / "garbage.json").write_bytes(bytes(range(256)) * 4)
-    (d / "nan.json").write_text('[' + json.dumps(agg_row(conc=32)).replace('5000.0', 'NaN', 1) + ','
-                                + json.dumps(agg_row(conc=64)).replace('"median_tpot": 0.01', '"median_tpot": Infinity')
-                                + ']')
-    (d / "nonpositive.json").write_text(json.dumps([agg_row(conc=128, tput_per_gpu=0.0),
-                                                    agg_row(conc=256, tput_per_gpu=-5.0),
-                                                    agg_row(conc=512, median_tpot=0.0, median_intvty=None)]))
+    (d / "nan.json").write_text(
+        "["
+        + json.dumps(agg_row(conc=32)).replace("5000.0", "NaN", 1)
+        + ","
+        + json.dumps(agg_row(conc=64)).replace('"median_tpot": 0.01', '"median_tpot": Infinity')
+        + "]"
+    )
+    (d / "nonpositive.json").write_text(
+        json.dumps(
+            [
+                agg_row(conc=128, tput_per_gpu=0.0),
+                agg_row(conc=256, tput_per_gpu=-5.0),
+                agg_row(conc=512, median_tpot=0.0, median_intvty=None),
+            ]
+        )
+    )
     missing = agg_row(conc=2)
     del missing["precision"]
     no_tput = agg_row(conc=3)
     del no_tput["tput_per_gpu"]
     (d / "missing.json").write_text(json.dumps([missing, no_tput]))
     (d / "empty.json").write_text("[]")
-    (d / "bad_value.json").write_text(json.dumps([agg_row(conc=1, tp={"oops": 1}), agg_row(conc=1, tp=8.5),
-                                                  agg_row(conc=1, tput_per_gpu=True)]))
+    (d / "bad_value.json").write_text(
+        json.dumps([agg_row(conc=1, tp={"oops": 1}), agg_row(conc=1, tp=8.5), agg_row(conc=1, tput_per_gpu=True)])
+    )
     # the same point in two attempts of one run: the newer attempt wins, the other is reported
     run = d / "run_555_1"
     run.mkdir()
@@ -113,14 +148,32 @@ def test_nothing_readable_is_a_clear_error(tmp_path, no_cache):
 
 
 def test_raw_client_without_topology_needs_it(tmp_path, no_cache):
-    raw = {"model_id": "moonshotai/Kimi-K2.5", "max_concurrency": 8, "total_token_throughput": 800.0,
-           "output_throughput": 400.0, "median_tpot_ms": 20.0, "completed": 40, "date": "20260101-000000"}
+    raw = {
+        "model_id": "moonshotai/Kimi-K2.5",
+        "max_concurrency": 8,
+        "total_token_throughput": 800.0,
+        "output_throughput": 400.0,
+        "median_tpot_ms": 20.0,
+        "completed": 40,
+        "date": "20260101-000000",
+    }
     f = tmp_path / "myrun.json"
     f.write_text(json.dumps(raw))
     with pytest.raises(LoadError, match="raw client result without topology"):
         load(f, cache=False)
-    res = load(f, cache=False, topology={"hw": "h200", "tp": 8, "isl": 1024, "osl": 1024, "precision": "int4",
-                                         "framework": "vllm", "infmax_model_prefix": "kimik2.5"})
+    res = load(
+        f,
+        cache=False,
+        topology={
+            "hw": "h200",
+            "tp": 8,
+            "isl": 1024,
+            "osl": 1024,
+            "precision": "int4",
+            "framework": "vllm",
+            "infmax_model_prefix": "kimik2.5",
+        },
+    )
     row = res.points.row(0, named=True)
     assert row["tput_per_gpu"] == 100.0 and row["median_tpot_s"] == 0.02 and row["median_intvty"] == 50.0
     assert row["model"] == "Kimi-K2.5" and str(row["date"]) == "2026-01-01"
@@ -130,13 +183,19 @@ def test_raw_client_without_topology_needs_it(tmp_path, no_cache):
 
 
 def test_cli_load_json_reports_reasons(corpus):
-    out = subprocess.run([sys.executable, "-m", "frontier.cli", "load", str(corpus), "--json", "--no-cache"],
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "frontier.cli", "load", str(corpus), "--json", "--no-cache"],
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 0, out.stderr
     d = json.loads(out.stdout)
     assert d["rows_loaded"] == 4 and d["duplicates"] == 2
     assert d["skipped"]["non-positive throughput"] == 2
     assert d["rows_read"] == d["rows_loaded"] + d["rows_skipped"] + d["duplicates"]
-    bad = subprocess.run([sys.executable, "-m", "frontier.cli", "load", str(corpus / "garbage.json"), "--no-cache"],
-                         capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, "-m", "frontier.cli", "load", str(corpus / "garbage.json"), "--no-cache"],
+        capture_output=True,
+        text=True,
+    )
     assert bad.returncode != 0 and "nothing could be read" in bad.stderr

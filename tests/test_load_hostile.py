@@ -2,6 +2,7 @@
 reason, or a duplicate; the good file beside it always loads; ``strict`` is a clear error; nothing escapes.
 
 The two cases that write gigabytes are marked ``slow`` (``pytest -m slow`` runs them)."""
+
 from __future__ import annotations
 
 import io
@@ -13,11 +14,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from frontier.fsutil import safe_for_terminal as printable
 from frontier.load import LoadError, load
 from frontier.safety import path_text
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from .hostile_inputs import (
     CASES,
@@ -159,7 +161,8 @@ def test_archive_inflated_total_is_bounded(tmp_path, monkeypatch):
     res = load(tmp_path / "three.zip", cache=False)
     assert sorted(res.points["conc"].to_list()) == [32, 64]
     assert [(s.file.rsplit("!", 1)[-1], s.reason) for s in res.report.skips] == [
-        ("m2.json", "zip archive inflates past the loader's limit")]
+        ("m2.json", "zip archive inflates past the loader's limit")
+    ]
 
 
 def test_rows_per_file_are_bounded_on_every_path(tmp_path, monkeypatch):
@@ -184,13 +187,18 @@ def test_rows_per_file_are_bounded_on_every_path(tmp_path, monkeypatch):
     assert sorted(res.points["conc"].to_list()) == list(GOOD_CONCS)
 
 
-@pytest.mark.parametrize(("text", "deep"), [
-    (b"[]", False), (b"[" * 64 + b"]" * 64, False), (b"[" * 65 + b"]" * 65, True),
-    (b'{"a": "' + b"[" * 500 + b'"}', False),  # brackets inside a string do not nest
-    (b'["\\", "\"[[[[", ' + b"[" * 70 + b"]" * 70 + b"]", True),  # escaped quotes do not end the string
-    (b"[" * 100 + b"}" * 100, False),  # unbalanced: not JSON, left to the parser to report
-    (json.dumps([{"a": [1, {"b": [2]}]}] * 5000).encode(), False),
-])
+@pytest.mark.parametrize(
+    ("text", "deep"),
+    [
+        (b"[]", False),
+        (b"[" * 64 + b"]" * 64, False),
+        (b"[" * 65 + b"]" * 65, True),
+        (b'{"a": "' + b"[" * 500 + b'"}', False),  # brackets inside a string do not nest
+        (b'["\\", ""[[[[", ' + b"[" * 70 + b"]" * 70 + b"]", True),  # escaped quotes do not end the string
+        (b"[" * 100 + b"}" * 100, False),  # unbalanced: not JSON, left to the parser to report
+        (json.dumps([{"a": [1, {"b": [2]}]}] * 5000).encode(), False),
+    ],
+)
 def test_json_depth_is_measured_without_recursion(text, deep):
     from frontier.load.limits import json_too_deep
 
@@ -198,8 +206,13 @@ def test_json_depth_is_measured_without_recursion(text, deep):
 
 
 def _cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "frontier.cli", "load", *args], capture_output=True, text=True,
-                          timeout=timeout, errors="surrogateescape")
+    return subprocess.run(
+        [sys.executable, "-m", "frontier.cli", "load", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        errors="surrogateescape",
+    )
 
 
 def test_fifo_matched_by_a_glob_is_never_opened(tmp_path):
@@ -221,8 +234,11 @@ def test_glob_over_two_symlink_loops_finishes(tmp_path):
 
 def test_cli_escapes_terminal_control_characters_in_names(tmp_path):
     build_case("escape_sequence_name", tmp_path)
-    for args in ([str(tmp_path), "--no-cache"], [str(tmp_path), "--no-cache", "--strict"],
-                 [str(tmp_path / ESCAPE_NAME), "--no-cache"]):
+    for args in (
+        [str(tmp_path), "--no-cache"],
+        [str(tmp_path), "--no-cache", "--strict"],
+        [str(tmp_path / ESCAPE_NAME), "--no-cache"],
+    ):
         out = _cli(*args)
         assert "\x1b" not in out.stdout + out.stderr and "\x07" not in out.stdout + out.stderr, out
         assert "Traceback" not in out.stderr
@@ -245,21 +261,32 @@ def test_cli_lists_skipped_inputs_with_their_names(tmp_path):
 # ---------------------------------------------------------------------------------------------------------------
 # bounded fuzzing: mutated artifacts of every format under random names
 
+
 def _seeds() -> list[bytes]:
     agg = json.dumps([agg_row(conc=c) for c in (32, 64)]).encode()
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("run_7/agg_bmk.json", agg)
         zf.writestr("run_7/run.json", json.dumps({"run_id": 7, "date": "2026-01-02"}))
-    csv = ("# a\n# b\n# c\nModel,ISL,OSL,Hardware,Framework,Precision,TP,Concurrency,Date,Throughput/GPU (tok/s),"
-           "Median TPOT (ms)\ngpt-oss-120b,1024,1024,b200,trt,fp4,4,4,2026-01-01,7000,0.02\n").encode()
-    return [agg, json.dumps(agg_row(conc=2)).encode(), json.dumps([api_row()]).encode(), csv,
-            json.dumps(raw_client()).encode(), buf.getvalue()]
+    csv = (
+        b"# a\n# b\n# c\nModel,ISL,OSL,Hardware,Framework,Precision,TP,Concurrency,Date,Throughput/GPU (tok/s),"
+        b"Median TPOT (ms)\ngpt-oss-120b,1024,1024,b200,trt,fp4,4,4,2026-01-01,7000,0.02\n"
+    )
+    return [
+        agg,
+        json.dumps(agg_row(conc=2)).encode(),
+        json.dumps([api_row()]).encode(),
+        csv,
+        json.dumps(raw_client()).encode(),
+        buf.getvalue(),
+    ]
 
 
 SEEDS = _seeds()
-NAMES = st.tuples(st.text(st.characters(blacklist_characters="/\x00", blacklist_categories=("Cs",)), max_size=12),
-                  st.sampled_from([".json", ".csv", ".zip", ".txt", "", ".JSON"]))
+NAMES = st.tuples(
+    st.text(st.characters(blacklist_characters="/\x00", blacklist_categories=("Cs",)), max_size=12),
+    st.sampled_from([".json", ".csv", ".zip", ".txt", "", ".JSON"]),
+)
 
 
 @st.composite
@@ -275,17 +302,34 @@ def mutated(draw) -> bytes:
         elif kind == "truncate":
             del data[pos:]
         elif kind == "repeat":
-            data[pos:pos] = data[pos:pos + draw(st.integers(1, 64))] * draw(st.integers(1, 50))
+            data[pos:pos] = data[pos : pos + draw(st.integers(1, 64))] * draw(st.integers(1, 50))
         elif kind == "number":
-            data[pos:pos] = draw(st.sampled_from([b"1e400", b"-0", b"99999999999999999999999", b"4.5", b"NaN",
-                                                  b"2147483648", b"\\ud800", b"true", b"null"]))
+            data[pos:pos] = draw(
+                st.sampled_from(
+                    [
+                        b"1e400",
+                        b"-0",
+                        b"99999999999999999999999",
+                        b"4.5",
+                        b"NaN",
+                        b"2147483648",
+                        b"\\ud800",
+                        b"true",
+                        b"null",
+                    ]
+                )
+            )
         else:
             data[pos:pos] = b"[" * draw(st.integers(1, 3000))
     return bytes(data)
 
 
-@settings(max_examples=60, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(files=st.lists(st.tuples(NAMES, mutated()), min_size=1, max_size=4))
 def test_fuzz_every_file_is_accounted_for_and_nothing_escapes(tmp_path_factory, files):
     d = tmp_path_factory.mktemp("fuzz")

@@ -1,5 +1,6 @@
 """The loader's read paths agree: a sweep read whole, streamed block by block, batched with other files or
 normalised in small groups loads the same table with the same report."""
+
 from __future__ import annotations
 
 import io

@@ -1,4 +1,5 @@
 """Loader on every real format in ../shared/data."""
+
 from __future__ import annotations
 
 import json
@@ -31,6 +32,7 @@ def test_all_agg_bmk_rows_accounted_for(no_cache):
     assert everything.points["run_id"].null_count() == 0
     # newest-only keeps one row per point
     from frontier.schema import POINT_KEY
+
     assert res.points.select(POINT_KEY).is_duplicated().sum() == 0
     assert res.points.schema == pl.Schema(SCHEMA)
 
@@ -83,8 +85,20 @@ def test_raw_client_files_reproduce_their_agg_siblings(no_cache):
         assert from_raw.height == 1 and from_agg.height == 1
         assert from_raw["source_format"][0] == "raw_client" and from_agg["source_format"][0] == "agg"
         a, b = from_raw.row(0, named=True), from_agg.row(0, named=True)
-        for k in ("model", "isl", "osl", "hardware", "framework", "precision", "spec_method", "conc", "tp", "ep",
-                  "num_gpus", "disagg"):
+        for k in (
+            "model",
+            "isl",
+            "osl",
+            "hardware",
+            "framework",
+            "precision",
+            "spec_method",
+            "conc",
+            "tp",
+            "ep",
+            "num_gpus",
+            "disagg",
+        ):
             assert a[k] == b[k], k
         for k, v in b.items():
             if isinstance(v, float):
@@ -102,8 +116,11 @@ def test_public_api_rows(no_cache):
     # single-node rows: GPU count from decode_tp, not the tp×ep ingest quirk in num_*_gpu
     single = pts.filter(~pl.col("is_multinode"))
     assert (single["num_gpus"] == single["tp"]).all()
-    raw = {(r["hardware"], r["framework"], r["precision"], r["conc"], r["isl"], r["osl"], r["spec_method"]): r
-           for r in json.loads((d / "benchmarks.json").read_text()) if r["decode_ep"] == 8 and not r["is_multinode"]}
+    raw = {
+        (r["hardware"], r["framework"], r["precision"], r["conc"], r["isl"], r["osl"], r["spec_method"]): r
+        for r in json.loads((d / "benchmarks.json").read_text())
+        if r["decode_ep"] == 8 and not r["is_multinode"]
+    }
     assert any(r["num_prefill_gpu"] == 64 for r in raw.values())
     assert single.filter(pl.col("ep") == 8)["num_gpus"].max() == 8
     multi = pts.filter(pl.col("is_multinode"))

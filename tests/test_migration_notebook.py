@@ -1,5 +1,6 @@
 """The migration notebook through papermill with params/blackwell_migration.yaml: the published cost table is
 reproduced from its stated inputs, and every table in the summary is recomputed here with the library."""
+
 from __future__ import annotations
 
 import json
@@ -64,13 +65,20 @@ def test_migration_brief_refuses_a_side_without_partner(tmp_path):
 
 def test_migration_brief_on_real_reruns(tmp_path):
     raw = need(MANTILE_RAW)
-    s, out, nb = run("migration", tmp_path, data_paths=[str(raw)], model="DeepSeek-R1-0528", side_old="h200/fp8",
-                     side_new="b200/fp4", targets=[50.0, 70.0], workload_target=50.0)
+    s, out, nb = run(
+        "migration",
+        tmp_path,
+        data_paths=[str(raw)],
+        model="DeepSeek-R1-0528",
+        side_old="h200/fp8",
+        side_new="b200/fp4",
+        targets=[50.0, 70.0],
+        workload_target=50.0,
+    )
     assert s["synthetic"] is False
     figures_ok(out, "migration_frontiers")
     several = [r for r in s["iso_spread"] if r["runs"] and r["runs"] > 1 and r["runs_reaching"]]
-    assert several and all(r["tput_per_gpu_min"] <= r["tput_per_gpu_median"] <= r["tput_per_gpu_max"]
-                           for r in several)
+    assert several and all(r["tput_per_gpu_min"] <= r["tput_per_gpu_median"] <= r["tput_per_gpu_max"] for r in several)
     ratio = next(r for r in s["throughput_ratio"] if r["target"] == 50.0)
     assert ratio["new ÷ old, over runs"].endswith(" runs)") and "–" in ratio["new ÷ old, over runs"]
     assert "Shaded: min–max over runs" in html_outputs(nb)
@@ -81,8 +89,9 @@ def test_migration_brief_skips_fleet_when_a_side_cannot_serve_the_target(tmp_pat
     s, out, _ = run("migration", tmp_path, model="Llama-3.3-70B-Instruct*", isl=1024, osl=1024, side_old="h100/fp8",
                     side_new="b200/fp4", workload_target=30.0, targets=[30.0, 50.0])
     assert s["fleet"] is None and s["payback"] is None and s["sensitivity"] is None
-    assert any(n.startswith("Fleet cost and payback are skipped: at 30 tok/s/user unreachable by b200/fp4")
-               for n in s["notes"])
+    assert any(
+        n.startswith("Fleet cost and payback are skipped: at 30 tok/s/user unreachable by b200/fp4") for n in s["notes"]
+    )
     assert {r["gpus"] for r in s["bounds"]} == {1}
     figures_ok(out, "migration_cost_ratio")
     figures_ok(out, "migration_breakeven_price")  # drawn at 50, the first target both sides reach
@@ -92,10 +101,30 @@ def test_migration_report_with_command_line_parameters(tmp_path, capsys):
     from frontier import cli
 
     out = tmp_path / "reports"
-    rc = cli.main(["report", "migration", "-p", "side_old", "h200/fp8", "-p", "side_new", "b200/fp4",
-                   "-p", "migration_cost", "100000", "-p", "payback_view", "spot",
-                   "-y", "prices: {h200: {spot: 1.92}, b200: {spot: 2.12}}", "-y", "prices_as_of: '2026-01-01'",
-                   "--out", str(out)])
+    rc = cli.main(
+        [
+            "report",
+            "migration",
+            "-p",
+            "side_old",
+            "h200/fp8",
+            "-p",
+            "side_new",
+            "b200/fp4",
+            "-p",
+            "migration_cost",
+            "100000",
+            "-p",
+            "payback_view",
+            "spot",
+            "-y",
+            "prices: {h200: {spot: 1.92}, b200: {spot: 2.12}}",
+            "-y",
+            "prices_as_of: '2026-01-01'",
+            "--out",
+            str(out),
+        ]
+    )
     assert rc == 0, capsys.readouterr()
     s = json.loads((out / "migration" / "summary.json").read_text())
     spot = [r for r in s["payback"] if r["view"] == "spot"]
@@ -107,8 +136,9 @@ def test_migration_report_with_command_line_parameters(tmp_path, capsys):
 def test_mapping_parameters_are_checked():
     from frontier import notebook
 
-    got = notebook.check_params({"prices": {"h100": {"spot": 1.66}}, "published": None},
-                                {"prices": dict, "published": dict})
+    got = notebook.check_params(
+        {"prices": {"h100": {"spot": 1.66}}, "published": None}, {"prices": dict, "published": dict}
+    )
     assert got == {"prices": {"h100": {"spot": 1.66}}, "published": {}}
     with pytest.raises(notebook.ParameterError, match="'prices': must be a mapping"):
         notebook.check_params({"prices": [1, 2]}, {"prices": dict})

@@ -1,5 +1,6 @@
 """Every notebook executed through papermill on the bundled sample (and on real data when present), asserting on
 what it produced: the summary JSON (recomputed with the library), figure files, the shown tables."""
+
 from __future__ import annotations
 
 import json
@@ -23,17 +24,28 @@ THEMED = ("-light.png", "-light.svg", "-dark.png", "-dark.svg")
 def run(name: str, tmp_path: Path, **params) -> tuple[dict, Path, dict]:
     out = tmp_path / name
     nb_out = tmp_path / f"{name}.ipynb"
-    pm.execute_notebook(str(paths.NOTEBOOKS / f"{name}.ipynb"), str(nb_out), parameters={"output_dir": str(out),
-                        **params}, kernel_name="python3", cwd=str(paths.ROOT), progress_bar=False,
-                        execution_timeout=300)
+    pm.execute_notebook(
+        str(paths.NOTEBOOKS / f"{name}.ipynb"),
+        str(nb_out),
+        parameters={"output_dir": str(out), **params},
+        kernel_name="python3",
+        cwd=str(paths.ROOT),
+        progress_bar=False,
+        execution_timeout=300,
+    )
     summary = json.loads((out / "summary.json").read_text())
     nb = json.loads(nb_out.read_text())
     return summary, out, nb
 
 
 def html_outputs(nb: dict) -> str:
-    return "\n".join("".join(o.get("data", {}).get(kind, "")) for c in nb["cells"] if c["cell_type"] == "code"
-                     for o in c.get("outputs", []) for kind in ("text/html", "image/svg+xml"))
+    return "\n".join(
+        "".join(o.get("data", {}).get(kind, ""))
+        for c in nb["cells"]
+        if c["cell_type"] == "code"
+        for o in c.get("outputs", [])
+        for kind in ("text/html", "image/svg+xml")
+    )
 
 
 def figures_ok(out: Path, name: str) -> None:
@@ -48,8 +60,9 @@ def test_iso_interactivity_on_sample(tmp_path):
     figures_ok(out, "frontier")
     figures_ok(out, "cost")
     # recompute with the library from the same inputs: the notebook's numbers are these
-    pts = matches(load(paths.SAMPLE_DIR).points, model="DeepSeek-R1-0528*", isl=1024, osl=1024,
-                  hardware=["b200", "h200"])
+    pts = matches(
+        load(paths.SAMPLE_DIR).points, model="DeepSeek-R1-0528*", isl=1024, osl=1024, hardware=["b200", "h200"]
+    )
     ref = iso_table(pts, [40.0, 80.0], pricing=Pricing.dashboard())
     got = {(r["label"], r["target"]): r for r in s["table"]}
     assert len(got) == ref.table.height > 0
@@ -79,8 +92,15 @@ def test_mtp_delta_on_sample(tmp_path):
 
 
 def test_precision_comparison_on_sample(tmp_path):
-    s, out, nb = run("precision_comparison", tmp_path, model="Kimi-K2.5*", isl=1024, osl=1024, targets=[40.0, 60.0],
-                     cross=["b200/fp4 vs h200/int4"])
+    s, out, nb = run(
+        "precision_comparison",
+        tmp_path,
+        model="Kimi-K2.5*",
+        isl=1024,
+        osl=1024,
+        targets=[40.0, 60.0],
+        cross=["b200/fp4 vs h200/int4"],
+    )
     figures_ok(out, "precision_cost_ratio")
     pairs = {(r["label_a"], r["label_b"]) for r in s["at_targets"]}
     assert any("fp4" in a and "int4" in b for a, b in pairs)
@@ -104,17 +124,24 @@ def test_provider_margins_on_sample(tmp_path):
     assert pub["margin_input"] == pytest.approx(1 - pub["cost_input_per_m"] / 1.35)
     assert pub["margin_output"] == pytest.approx(1 - pub["cost_output_per_m"] / 5.40)
     assert rows["oss-turbo"]["status"].startswith("unreachable") and rows["oss-turbo"]["margin_input"] is None
-    ref = provider_margins(load(paths.SAMPLE_DIR).points, providers, pricing=Pricing.dashboard(), views=["costh"],
-                           isl=1024, osl=1024)
+    ref = provider_margins(
+        load(paths.SAMPLE_DIR).points, providers, pricing=Pricing.dashboard(), views=["costh"], isl=1024, osl=1024
+    )
     assert ref.filter(pl.col("provider") == "published-example")["cost_output_per_m"][0] == pytest.approx(
-        pub["cost_output_per_m"], rel=1e-12)
+        pub["cost_output_per_m"], rel=1e-12
+    )
     assert any(f["name"].startswith("cost_") for f in s["figures"])
     assert "no prefix caching" in " ".join(s["notes"])
 
 
 def _chart_outputs(nb: dict) -> list[dict]:
-    return [o["data"] for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])
-            if "".join(o.get("data", {}).get("text/plain", "")).startswith("Chart: ")]
+    return [
+        o["data"]
+        for c in nb["cells"]
+        if c["cell_type"] == "code"
+        for o in c.get("outputs", [])
+        if "".join(o.get("data", {}).get("text/plain", "")).startswith("Chart: ")
+    ]
 
 
 def _untrusted(nb: dict) -> bool:
@@ -156,15 +183,31 @@ def test_bad_parameter_fails_clearly(tmp_path):
 
 def test_iso_and_precision_on_real_data(tmp_path):
     raw = need(MANTILE_RAW)
-    s, out, nb = run("iso_interactivity", tmp_path, data_paths=[str(raw)], model="DeepSeek-R1-0528", isl=1024,
-                     osl=1024, targets=[30.0, 50.0, 90.0], tco_view="costh")
+    s, out, nb = run(
+        "iso_interactivity",
+        tmp_path,
+        data_paths=[str(raw)],
+        model="DeepSeek-R1-0528",
+        isl=1024,
+        osl=1024,
+        targets=[30.0, 50.0, 90.0],
+        tco_view="costh",
+    )
     assert s["synthetic"] is False and s["load"]["rows_read"] == 1687
     ref = iso_table(matches(load(raw).points, model="DeepSeek-R1-0528", isl=1024, osl=1024), [30.0, 50.0, 90.0])
     assert len(s["table"]) == ref.table.height
     assert "Synthetic data" not in html_outputs(nb)
     evals = need(API_FIXTURES / "evaluations.json")
-    s2, out2, _ = run("precision_comparison", tmp_path, data_paths=[str(raw)], model="DeepSeek-R1-0528", isl=1024,
-                      osl=1024, cross=["b200/fp4 vs h200/fp8"], eval_paths=[str(evals)])
+    s2, out2, _ = run(
+        "precision_comparison",
+        tmp_path,
+        data_paths=[str(raw)],
+        model="DeepSeek-R1-0528",
+        isl=1024,
+        osl=1024,
+        cross=["b200/fp4 vs h200/fp8"],
+        eval_paths=[str(evals)],
+    )
     statuses = {r["status"] for r in s2["accuracy"]}
     assert "measured" in statuses  # real evaluations joined to real configs
     measured = [r for r in s2["accuracy"] if r["status"] == "measured"]
@@ -175,8 +218,14 @@ def test_iso_and_precision_on_real_data(tmp_path):
 def _ns(**values) -> dict:
     """A notebook namespace after its parameters cell ran (annotations as Python records them)."""
     declared = {"data_paths": list[str], "isl": int, "targets": list[float], "output_dir": str, "chart_mode": str}
-    ns = {"data_paths": [], "isl": 1024, "targets": [30.0], "output_dir": "", "chart_mode": "auto",
-          "__annotations__": declared}
+    ns = {
+        "data_paths": [],
+        "isl": 1024,
+        "targets": [30.0],
+        "output_dir": "",
+        "chart_mode": "auto",
+        "__annotations__": declared,
+    }
     ns.update(values)
     return ns
 

@@ -1,4 +1,5 @@
 """Frontier and interpolation: hand-computed cases, properties, vectorised == reference."""
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,13 @@ THREE = [{"x": 10.0, "y": 1000.0}, {"x": 20.0, "y": 600.0}, {"x": 40.0, "y": 200
 
 
 def test_frontier_drops_dominated_and_same_x_points():
-    pts = THREE + [{"x": 20.0, "y": 500.0}, {"x": 15.0, "y": 400.0}, {"x": 30.0, "y": 650.0},
-                   {"x": -1.0, "y": 9e9}, {"x": float("nan"), "y": 1.0}]
+    pts = THREE + [
+        {"x": 20.0, "y": 500.0},
+        {"x": 15.0, "y": 400.0},
+        {"x": 30.0, "y": 650.0},
+        {"x": -1.0, "y": 9e9},
+        {"x": float("nan"), "y": 1.0},
+    ]
     fr = P.frontier_reference(pts, "x", "y")
     assert [(p["x"], p["y"]) for p in fr] == [(10.0, 1000.0), (30.0, 650.0), (40.0, 200.0)]
 
@@ -61,12 +67,14 @@ def test_two_point_frontier_vectorised_and_iso_point_equal_the_reference():
     two = [dict(p, cost=2.0 / (p["y"] * 0.0036)) for p in THREE[:2]]
     fr = P.frontier(pl.DataFrame(two), [], "x", "y")
     targets = [10.0, 11.0, 12.5, 17.25, 20.0]
-    out = P.interpolate_many(fr, pl.DataFrame({"curve_id": [0] * len(targets), "target": targets}),
-                             {"y": None, "cost": "y"}, x="x")
+    out = P.interpolate_many(
+        fr, pl.DataFrame({"curve_id": [0] * len(targets), "target": targets}), {"y": None, "cost": "y"}, x="x"
+    )
     for t, y, cost in zip(targets, out["y"], out["cost"]):
         assert y == pytest.approx(P.interpolate_reference(two, t, "y", x="x", y="y"), rel=1e-12)
-        assert cost == pytest.approx(P.interpolate_reference(two, t, "cost", x="x", y="y", reciprocal_of="y"),
-                                     rel=1e-12)
+        assert cost == pytest.approx(
+            P.interpolate_reference(two, t, "cost", x="x", y="y", reciprocal_of="y"), rel=1e-12
+        )
         req = {"points": [{"interactivity": p["x"], "throughput": p["y"]} for p in two], "target_iv": t}
         assert P.iso_point(req)["value"] == pytest.approx(y, rel=1e-12)
 
@@ -93,7 +101,8 @@ def test_clamping_to_frontier_range():
 
 
 frontier_points = st.lists(
-    st.tuples(st.floats(0.5, 300, allow_nan=False), st.floats(1, 1e5, allow_nan=False)), min_size=1, max_size=30)
+    st.tuples(st.floats(0.5, 300, allow_nan=False), st.floats(1, 1e5, allow_nan=False)), min_size=1, max_size=30
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -124,8 +133,15 @@ def _random_configs(seed: int, n_cfg: int = 200):
             x = np.round(x, 0)
         y = 5000 / x * rng.uniform(0.5, 1.5, n)
         for i in range(n):
-            rows.append({"c": c, "x": float(x[i]), "y": float(y[i]), "cost": 2.0 / (y[i] * 0.0036),
-                         "conc": float(rng.integers(1, 512))})
+            rows.append(
+                {
+                    "c": c,
+                    "x": float(x[i]),
+                    "y": float(y[i]),
+                    "cost": 2.0 / (y[i] * 0.0036),
+                    "conc": float(rng.integers(1, 512)),
+                }
+            )
     return rows
 
 
@@ -137,8 +153,12 @@ def test_vectorised_matches_reference_to_1e9(seed):
     for c in range(0, 200, 17):
         ref = [(p["x"], p["y"]) for p in P.frontier_reference([r for r in rows if r["c"] == c], "x", "y")]
         assert fr.filter(pl.col("c") == c).select("x", "y").rows() == ref
-    targets = pl.DataFrame({"curve_id": np.repeat(np.arange(200), 8),
-                            "target": np.tile([1, 10, 30, 50, 90, 150, 199.5, 250], 200).astype(float)})
+    targets = pl.DataFrame(
+        {
+            "curve_id": np.repeat(np.arange(200), 8),
+            "target": np.tile([1, 10, 30, 50, 90, 150, 199.5, 250], 200).astype(float),
+        }
+    )
     out = P.interpolate_many(fr, targets, {"y": None, "cost": "y", "conc": None}, x="x")
     cmap = dict(zip(fr["curve_id"].to_list(), fr["c"].to_list()))
     by_c = {}
@@ -158,27 +178,45 @@ def test_vectorised_matches_reference_to_1e9(seed):
 
 
 def test_iso_point_cli_contract():
-    req = {"points": [{"interactivity": p["x"], "throughput": p["y"], "cost_per_M": 2.0 / (p["y"] * 0.0036)}
-                      for p in THREE],
-           "target_iv": 18.0, "metric_key": "cost_per_M", "reciprocal_of": "throughput",
-           "iv_key": "interactivity", "tput_key": "throughput"}
-    out = subprocess.run([sys.executable, "-m", "frontier.cli", "iso-point"], input=json.dumps(req),
-                         capture_output=True, text=True)
+    req = {
+        "points": [
+            {"interactivity": p["x"], "throughput": p["y"], "cost_per_M": 2.0 / (p["y"] * 0.0036)} for p in THREE
+        ],
+        "target_iv": 18.0,
+        "metric_key": "cost_per_M",
+        "reciprocal_of": "throughput",
+        "iv_key": "interactivity",
+        "tput_key": "throughput",
+    }
+    out = subprocess.run(
+        [sys.executable, "-m", "frontier.cli", "iso-point"], input=json.dumps(req), capture_output=True, text=True
+    )
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["value"] == pytest.approx(2.0 / (670.4 * 0.0036), rel=1e-12)
     req["target_iv"] = 99.0
-    out = subprocess.run([sys.executable, "-m", "frontier.cli", "iso-point"], input=json.dumps(req),
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "frontier.cli", "iso-point"], input=json.dumps(req), capture_output=True, text=True
+    )
     assert json.loads(out.stdout) == {"value": None}
-    bad = subprocess.run([sys.executable, "-m", "frontier.cli", "iso-point"], input="{oops",
-                         capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, "-m", "frontier.cli", "iso-point"], input="{oops", capture_output=True, text=True
+    )
     assert bad.returncode == 2 and "error" in bad.stderr
     assert not math.isnan(P.iso_point({**req, "target_iv": 20.0})["value"])
 
 
-curve_sets = st.lists(st.lists(st.tuples(st.floats(0.5, 300, allow_nan=False, allow_subnormal=False),
-                                         st.floats(1, 1e5, allow_nan=False, allow_subnormal=False)),
-                               min_size=1, max_size=8), min_size=1, max_size=6)
+curve_sets = st.lists(
+    st.lists(
+        st.tuples(
+            st.floats(0.5, 300, allow_nan=False, allow_subnormal=False),
+            st.floats(1, 1e5, allow_nan=False, allow_subnormal=False),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    min_size=1,
+    max_size=6,
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -189,8 +227,17 @@ def test_property_vectorised_equals_reference_rule(curves, raw_targets):
     fr = P.frontier(pl.DataFrame(rows), ["c"], "x", "y")
     cmap = dict(zip(fr["curve_id"].to_list(), fr["c"].to_list()))
     knots = fr.select("curve_id", pl.col("x").alias("target"))  # the knots themselves are targets too
-    grid = pl.concat([knots, pl.DataFrame({"curve_id": np.repeat(np.arange(len(cmap)), len(raw_targets)),
-                                           "target": np.tile(raw_targets, len(cmap)).astype(float)})])
+    grid = pl.concat(
+        [
+            knots,
+            pl.DataFrame(
+                {
+                    "curve_id": np.repeat(np.arange(len(cmap)), len(raw_targets)),
+                    "target": np.tile(raw_targets, len(cmap)).astype(float),
+                }
+            ),
+        ]
+    )
     out = P.interpolate_many(fr, grid, {"y": None, "cost": "y"}, x="x")
     for r in out.iter_rows(named=True):
         pts = [p for p in rows if p["c"] == cmap[r["curve_id"]]]
@@ -216,11 +263,18 @@ def test_two_point_real_curves_equal_the_reference():
     two = sizes.filter(pl.col("len") == 2)["curve_id"].sort().to_list()
     assert len(two) >= 10, "the API history is expected to hold two-point frontiers"
     fr2 = fr.filter(pl.col("curve_id").is_in(two))
-    lo_hi = fr2.group_by("curve_id").agg(pl.col("median_intvty").min().alias("a"),
-                                          pl.col("median_intvty").max().alias("b"))
-    grid = lo_hi.with_columns(target=pl.concat_list(
-        [pl.col("a") + (pl.col("b") - pl.col("a")) * f for f in (0.0, 0.1, 0.37, 0.5, 0.83, 1.0)])
-    ).explode("target").select("curve_id", "target")
+    lo_hi = fr2.group_by("curve_id").agg(
+        pl.col("median_intvty").min().alias("a"), pl.col("median_intvty").max().alias("b")
+    )
+    grid = (
+        lo_hi.with_columns(
+            target=pl.concat_list(
+                [pl.col("a") + (pl.col("b") - pl.col("a")) * f for f in (0.0, 0.1, 0.37, 0.5, 0.83, 1.0)]
+            )
+        )
+        .explode("target")
+        .select("curve_id", "target")
+    )
     out = P.interpolate_many(fr, grid, {"tput_per_gpu": None}, x="median_intvty")
     differs_from_line = 0
     for r in out.iter_rows(named=True):

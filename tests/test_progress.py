@@ -1,4 +1,5 @@
 """Progress is drawn on a terminal and nowhere else (logs, pipes, CI)."""
+
 from __future__ import annotations
 
 import io

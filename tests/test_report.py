@@ -3,6 +3,7 @@
 The fixture notebooks in tests/notebooks_fixture/ are tiny: ``ok`` writes a figure and a summary (and fails on
 purpose with ``fail: true``), ``fail`` always raises. Kernels run sequentially (3 runs, ~30 s in all).
 """
+
 from __future__ import annotations
 
 import base64
@@ -13,6 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from frontier import paths, report
 
 FIXTURES = Path(__file__).resolve().parent / "notebooks_fixture"
@@ -59,7 +61,11 @@ def test_success_report_is_offline_with_code_hidden(built):
     assert 'Chart: Second chart "q" <b>x</b>' in alts  # an attribute value, parsed back: nothing leaked as markup
     assert "<b>x</b>" not in page and "No description has been provided" not in page
     assert sorted(p.name for p in (d / "figures").iterdir()) == [
-        "fixture-dark.png", "fixture-dark.svg", "fixture-light.png", "fixture-light.svg"]
+        "fixture-dark.png",
+        "fixture-dark.svg",
+        "fixture-light.png",
+        "fixture-light.svg",
+    ]
     assert json.loads((d / "summary.json").read_text()) == {"label": "fixture", "rows": 8, "max_tput": 3000.0}
     run = json.loads((d / "run.json").read_text())
     assert run["status"] == "ok" and run["library_version"]
@@ -106,7 +112,7 @@ def test_failure_keeps_previous_good_report(built, tmp_path):
     page = (d / "failed.html").read_text(encoding="utf-8")
     assert "fixture asked to fail" in page and "previous good report is unchanged" in page
     idx = (out / "index.html").read_text(encoding="utf-8")
-    row = idx[idx.index('<td class="name">ok</td>'):]
+    row = idx[idx.index('<td class="name">ok</td>') :]
     row = row[: row.index("</tr>")]
     assert "failed" in row and "ok/index.html" in row and "ok/failed.html" in row
 
@@ -117,9 +123,20 @@ def test_report_renders_in_headless_chromium(built, tmp_path):
     png = tmp_path / "shot.png"
     profile = tmp_path / "profile"
     profile.mkdir()
-    cmd = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-           "--no-first-run", "--disable-sync", "--disable-component-update", f"--user-data-dir={profile}",
-           f"--screenshot={png}", "--window-size=1200,1600", (out / "ok" / "index.html").as_uri()]
+    cmd = [
+        str(CHROMIUM),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--no-first-run",
+        "--disable-sync",
+        "--disable-component-update",
+        f"--user-data-dir={profile}",
+        f"--screenshot={png}",
+        "--window-size=1200,1600",
+        (out / "ok" / "index.html").as_uri(),
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
     assert png.exists(), proc.stderr[-2000:]
     data = png.read_bytes()
@@ -188,9 +205,16 @@ def test_check_offline_finds_external_refs(tmp_path):
     f.write_text(page, encoding="utf-8")
     refs = report.check_offline(f)
     joined = "\n".join(refs)
-    for url in ("https://cdn.test/require.js", "//cdn.test/x.css", "https://fonts.test/f.css",
-                "http://img.test/a.png", "https://img.test/b.png", "https://x.test/i.png",
-                "https://img.test/c.png", "https://example.test/source"):
+    for url in (
+        "https://cdn.test/require.js",
+        "//cdn.test/x.css",
+        "https://fonts.test/f.css",
+        "http://img.test/a.png",
+        "https://img.test/b.png",
+        "https://x.test/i.png",
+        "https://img.test/c.png",
+        "https://example.test/source",
+    ):
         assert url in joined, url
     assert len(refs) == 8
     assert "w3.org" not in joined and "figures/x.png" not in joined
@@ -276,21 +300,26 @@ def test_foreign_files_in_a_report(built, tmp_path):
 
 
 # --------------------------------------------------------------------------------- hostile requests: no traceback
-BOMB = "".join(f"{k}: &{k} [{','.join([f'*{p}'] * 9) if p else ','.join(['lol'] * 9)}]\n"
-               for p, k in zip([None, *"abcdefgh"], "abcdefghi"))
+BOMB = "".join(
+    f"{k}: &{k} [{','.join([f'*{p}'] * 9) if p else ','.join(['lol'] * 9)}]\n"
+    for p, k in zip([None, *"abcdefgh"], "abcdefghi")
+)
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"model: \xff\xfe DeepSeek\n", "is not UTF-8 text"),
-    (BOMB.encode(), "aliases (*name) are not allowed"),
-    (b"- a\n- b\n", "expected a YAML mapping"),
-    (b"just a string\n", "expected a YAML mapping"),
-    (b"notebook: [ok]\n", "'notebook' must be a notebook name"),
-    (b"notebook: ../../etc/passwd\n", "bad notebook name"),
-    (b"notebooks:\n  nope: {}\n", "not found"),
-    (b"[" * 100_000, "nested too deeply"),
-    (b"a: 1\n" + b"#" * (1 << 20), "larger than"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"model: \xff\xfe DeepSeek\n", "is not UTF-8 text"),
+        (BOMB.encode(), "aliases (*name) are not allowed"),
+        (b"- a\n- b\n", "expected a YAML mapping"),
+        (b"just a string\n", "expected a YAML mapping"),
+        (b"notebook: [ok]\n", "'notebook' must be a notebook name"),
+        (b"notebook: ../../etc/passwd\n", "bad notebook name"),
+        (b"notebooks:\n  nope: {}\n", "not found"),
+        (b"[" * 100_000, "nested too deeply"),
+        (b"a: 1\n" + b"#" * (1 << 20), "larger than"),
+    ],
+)
 def test_bad_params_files_are_clear_errors(tmp_path, monkeypatch, capsys, content, message):
     import time
 
@@ -330,21 +359,33 @@ def test_cli_values_read_as_papermill_reads_them():
     from frontier.report.params import cli_value
 
     assert [cli_value(v) for v in ("True", "False", "None", "12", "-3", "1.5", "1e3", "true", "a b", "[1, 2]")] == [
-        True, False, None, 12, -3, 1.5, 1000.0, "true", "a b", "[1, 2]"]
+        True,
+        False,
+        None,
+        12,
+        -3,
+        1.5,
+        1000.0,
+        "true",
+        "a b",
+        "[1, 2]",
+    ]
 
 
 def test_cli_overrides_precedence_and_checks():
     from frontier.report.params import cli_overrides
 
-    o = cli_overrides(["label: from-y\nfail: true", "fail: false"],
-                      [("label", "1.10", False), ("fail", "True", False)])
+    o = cli_overrides(["label: from-y\nfail: true", "fail: false"], [("label", "1.10", False), ("fail", "True", False)])
     assert o.values == {"label": 1.1, "fail": True}
     nb = FIXTURES / "ok.ipynb"
     assert o.for_notebook(nb) == {"label": "1.10", "fail": True}  # a str parameter gets the text as typed
     assert cli_overrides([], [("label", "1.10", True)]).values == {"label": "1.10"}  # -r: raw text
     assert cli_overrides([], [("label", "a", False), ("label", "b", True)]).values == {"label": "b"}  # order
-    with pytest.raises(report.ReportError, match=r"ok has no parameter 'labl' \(its parameters: data_paths, fail, "
-                                                 r"label\)"):
+    with pytest.raises(
+        report.ReportError,
+        match=r"ok has no parameter 'labl' \(its parameters: data_paths, fail, "
+        r"label\)",
+    ):
         cli_overrides([], [("labl", "x", False)]).for_notebook(nb)
     with pytest.raises(report.ReportError, match="'fail' of ok is declared bool: give True or False"):
         cli_overrides([], [("fail", "yes", False)]).for_notebook(nb)
@@ -378,8 +419,21 @@ def test_cli_parameters_reach_the_notebook_and_bad_ones_run_nothing(tmp_path, mo
     assert "ok has no parameter 'nope'" in capsys.readouterr().err and not out.exists()
     params = tmp_path / "p.yaml"
     params.write_text("notebook: ok\nparameters: {label: file, fail: true}\n", encoding="utf-8")
-    code = report.main_report(["--params", str(params), "-y", "{label: yaml, fail: false}", "-p", "label", "cli",
-                               "--out", str(out), "--timeout", "120"])
+    code = report.main_report(
+        [
+            "--params",
+            str(params),
+            "-y",
+            "{label: yaml, fail: false}",
+            "-p",
+            "label",
+            "cli",
+            "--out",
+            str(out),
+            "--timeout",
+            "120",
+        ]
+    )
     assert code == 0, capsys.readouterr()
     run = json.loads((out / "ok" / "run.json").read_text())
     assert run["parameters"]["label"] == "cli" and run["parameters"]["fail"] is False
@@ -417,8 +471,13 @@ if mode != "run":
 def _kill_run(mode: str, out: Path) -> int:
     import sys
 
-    proc = subprocess.run([sys.executable, "-c", _KILLER, mode, str(out), str(FIXTURES)], capture_output=True, check=False,
-                          text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-c", _KILLER, mode, str(out), str(FIXTURES)],
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=300,
+    )
     return proc.returncode
 
 
@@ -443,8 +502,9 @@ def test_killed_at_the_swap_leaves_a_complete_report(built, tmp_path, mode):
     assert _kill_run(mode, out) == -signal.SIGKILL
     if mode == "between-renames":
         assert not (out / "ok").exists()  # the one instant the fallback leaves open is closed by the next run:
-        results = report.run_reports(None, out_dir=out, notebooks_dir=FIXTURES, params_file=_fail_params(tmp_path),
-                                     timeout_s=120)
+        results = report.run_reports(
+            None, out_dir=out, notebooks_dir=FIXTURES, params_file=_fail_params(tmp_path), timeout_s=120
+        )
         assert [r.status for r in results] == ["failed"]
         assert _good_report(out / "ok") == old
         assert (out / "ok" / "failed.html").exists()
@@ -473,8 +533,12 @@ def test_killed_while_the_notebook_runs_keeps_the_report(built, tmp_path):
     out.mkdir()
     shutil.copytree(built_out / "ok", out / "ok")
     old = _good_report(out / "ok")
-    proc = subprocess.Popen([sys.executable, "-c", _KILLER, "run", str(out), str(FIXTURES)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _KILLER, "run", str(out), str(FIXTURES)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     staging = out / ".frontier-report-staging"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not list(staging.glob("ok-*/report/ok.ipynb")):
@@ -494,10 +558,17 @@ def test_summary_gives_title_scope_and_main_figure(tmp_path):
     from frontier.report.summary import read_summary
 
     assert read_summary(tmp_path, "nb").page_title == "nb"  # no summary.json: the notebook name
-    (tmp_path / "summary.json").write_text(json.dumps({
-        "title": "Iso-interactivity table", "synthetic": True,
-        "parameters": {"model": "DeepSeek-R1-0528*", "isl": 1024, "osl": 8192},
-        "figures": [{"name": "frontier", "files": []}, {"name": "cost", "files": []}]}), encoding="utf-8")
+    (tmp_path / "summary.json").write_text(
+        json.dumps(
+            {
+                "title": "Iso-interactivity table",
+                "synthetic": True,
+                "parameters": {"model": "DeepSeek-R1-0528*", "isl": 1024, "osl": 8192},
+                "figures": [{"name": "frontier", "files": []}, {"name": "cost", "files": []}],
+            }
+        ),
+        encoding="utf-8",
+    )
     s = read_summary(tmp_path, "nb")
     assert s.page_title == "Iso-interactivity table · DeepSeek-R1-0528 · 1024/8192 (synthetic data)"
     assert s.main_figure == "frontier"
@@ -526,13 +597,24 @@ def test_index_shows_title_synthetic_mark_and_thumbnail_escaped(tmp_path):
     (d / "index.html").write_text("<html></html>", encoding="utf-8")
     (d / "thumbnail.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     evil = '<script>alert(1)</script>"'
-    (d / "run.json").write_text(json.dumps({
-        "status": "ok", "finished_utc": "2026-01-01T00:00:00Z", "title": evil, "scope": "M · 1024/1024",
-        "synthetic": True, "thumbnail": "thumbnail.png", "files": ["index.html", "thumbnail.png", "run.json"]}))
+    (d / "run.json").write_text(
+        json.dumps(
+            {
+                "status": "ok",
+                "finished_utc": "2026-01-01T00:00:00Z",
+                "title": evil,
+                "scope": "M · 1024/1024",
+                "synthetic": True,
+                "thumbnail": "thumbnail.png",
+                "files": ["index.html", "thumbnail.png", "run.json"],
+            }
+        )
+    )
     real = tmp_path / "real"
     real.mkdir()
-    (real / "run.json").write_text(json.dumps({"status": "ok", "finished_utc": "x", "title": "Real",
-                                               "synthetic": False, "thumbnail": None}))
+    (real / "run.json").write_text(
+        json.dumps({"status": "ok", "finished_utc": "x", "title": "Real", "synthetic": False, "thumbnail": None})
+    )
     page = report.write_index(tmp_path).read_text(encoding="utf-8")
     assert evil not in page and "&lt;script&gt;alert(1)&lt;/script&gt;&quot; · M · 1024/1024" in page
     assert page.count('class="synthetic"') == 1  # only the synthetic report is marked

@@ -1,4 +1,5 @@
 """The bundled synthetic sample: determinism, format, coverage and physical sanity."""
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,7 @@ def _load(root: Path) -> list[dict]:
         for f in sorted(run_dir.rglob("agg_*.json")):
             data = json.loads(f.read_text())
             for r in data if isinstance(data, list) else [data]:
-                rows.append({**r, "_run": (meta["run_id"], meta["run_attempt"]), "_date": meta["date"],
-                             "_file": f})
+                rows.append({**r, "_run": (meta["run_id"], meta["run_attempt"]), "_date": meta["date"], "_file": f})
     return rows
 
 
@@ -50,8 +50,15 @@ def main_rows(rows) -> list[dict]:
 
 def _topo(r: dict) -> tuple:
     if r["is_multinode"]:
-        return ("disagg", r["prefill_tp"], r["prefill_num_workers"], r["decode_tp"], r["decode_ep"],
-                r["decode_dp_attention"], r["decode_num_workers"])
+        return (
+            "disagg",
+            r["prefill_tp"],
+            r["prefill_num_workers"],
+            r["decode_tp"],
+            r["decode_ep"],
+            r["decode_dp_attention"],
+            r["decode_num_workers"],
+        )
     return ("single", r["tp"], r["ep"], r["dp_attention"])
 
 
@@ -119,7 +126,7 @@ def test_layout_and_run_metadata():
     per_point = list((SAMPLE_DIR / "run_9100000001").glob("bmk_*/agg_*.json"))
     assert per_point
     for f in per_point:
-        assert f.parent.name == "bmk_" + f.stem[len("agg_"):]
+        assert f.parent.name == "bmk_" + f.stem[len("agg_") :]
     total = sum(p.stat().st_size for p in SAMPLE_DIR.rglob("*") if p.is_file())
     assert total < 5_000_000
 
@@ -127,11 +134,11 @@ def test_layout_and_run_metadata():
 def test_row_format(rows):
     assert 1000 <= len(rows) <= 3000
     for r in rows:
-        keys = list(r)[: -3]  # drop test bookkeeping
+        keys = list(r)[:-3]  # drop test bookkeeping
         assert keys[:12] == list(sample.HEAD_FIELDS)
         topo_fields = sample.MULTINODE_FIELDS if r["is_multinode"] else sample.SINGLE_NODE_FIELDS
-        assert keys[12:12 + len(topo_fields)] == list(topo_fields)
-        assert keys[12 + len(topo_fields):] == list(sample.METRIC_FIELDS) + ["synthetic"]
+        assert keys[12 : 12 + len(topo_fields)] == list(topo_fields)
+        assert keys[12 + len(topo_fields) :] == list(sample.METRIC_FIELDS) + ["synthetic"]
         assert r["synthetic"] is True
         assert r["model"].startswith("synthetic/")
         assert r["infmax_model_prefix"] in REAL_KEYS
@@ -169,10 +176,13 @@ def test_coverage(main_rows):
     assert {r["infmax_model_prefix"] for r in main_rows} == REAL_KEYS
     assert {(r["isl"], r["osl"]) for r in main_rows} == {(1024, 1024), (8192, 1024)}
     disagg = [r for r in main_rows if r["disagg"]]
-    assert disagg and all(r["hw"] == "gb200" and r["framework"] == "dynamo-trt" and r["is_multinode"]
-                          for r in disagg)
-    assert {(r["isl"], r["spec_decoding"]) for r in disagg} == {(1024, "none"), (1024, "mtp"), (8192, "none"),
-                                                                 (8192, "mtp")}
+    assert disagg and all(r["hw"] == "gb200" and r["framework"] == "dynamo-trt" and r["is_multinode"] for r in disagg)
+    assert {(r["isl"], r["spec_decoding"]) for r in disagg} == {
+        (1024, "none"),
+        (1024, "mtp"),
+        (8192, "none"),
+        (8192, "mtp"),
+    }
     # MTP vs none pairs: same config, only spec_decoding differs
     specs = defaultdict(set)
     for r in main_rows:
@@ -182,9 +192,17 @@ def test_coverage(main_rows):
     assert ("dsr1", "gb200", "dynamo-trt", "fp4") in pairs
     # required model / precision / hardware combinations
     combos = {(r["infmax_model_prefix"], bounds.gpu_key(r["hw"]), r["precision"]) for r in main_rows}
-    for need in [("dsr1", "b200", "fp4"), ("dsr1", "b200", "fp8"), ("gptoss", "b200", "fp4"),
-                 ("kimik2.5", "b200", "fp4"), ("kimik2.5", "b200", "int4"), ("kimik2.5", "h200", "int4"),
-                 ("llama70b", "h100", "fp8"), ("llama70b", "h200", "fp8"), ("llama70b", "b200", "fp4")]:
+    for need in [
+        ("dsr1", "b200", "fp4"),
+        ("dsr1", "b200", "fp8"),
+        ("gptoss", "b200", "fp4"),
+        ("kimik2.5", "b200", "fp4"),
+        ("kimik2.5", "b200", "int4"),
+        ("kimik2.5", "h200", "int4"),
+        ("llama70b", "h100", "fp8"),
+        ("llama70b", "h200", "fp8"),
+        ("llama70b", "b200", "fp4"),
+    ]:
         assert need in combos, need
 
 
@@ -193,8 +211,12 @@ def test_history_trend(rows):
     for r in rows:
         if r["_run"][1] != 1 or (r["infmax_model_prefix"], r["hw"], r["precision"]) != ("dsr1", "b200", "fp4"):
             continue
-        if r["framework"] == "sglang" and r["spec_decoding"] == "none" and r["isl"] == 1024 \
-                and _topo(r) == ("single", 8, 1, "false"):
+        if (
+            r["framework"] == "sglang"
+            and r["spec_decoding"] == "none"
+            and r["isl"] == 1024
+            and _topo(r) == ("single", 8, 1, "false")
+        ):
             by_date[r["_date"]][r["conc"]] = r
     dates = sorted(by_date)
     assert dates == ["2026-08-03", "2026-09-07", "2026-10-05"]
@@ -206,8 +228,12 @@ def test_history_trend(rows):
     # Kimi: the last step is a new topology (DP-attention) on the frontier
     kimi = defaultdict(set)
     for r in rows:
-        if r["_run"][1] == 1 and (r["infmax_model_prefix"], r["precision"], r["hw"], r["isl"]) == \
-                ("kimik2.5", "fp4", "b200", 1024):
+        if r["_run"][1] == 1 and (r["infmax_model_prefix"], r["precision"], r["hw"], r["isl"]) == (
+            "kimik2.5",
+            "fp4",
+            "b200",
+            1024,
+        ):
             kimi[r["_date"]].add(r["dp_attention"])
     assert kimi["2026-08-03"] == kimi["2026-09-07"] == {"false"}
     assert "true" in kimi["2026-10-05"]
@@ -217,8 +243,11 @@ def test_rerun_duplicate(rows):
     dup = [r for r in rows if r["_run"] == (9100000003, 2)]
     assert len(dup) == 1
     d = dup[0]
-    orig = [r for r in rows if r["_run"] == MAIN and _config(r) == _config(d) and _topo(r) == _topo(d)
-            and r["conc"] == d["conc"]]
+    orig = [
+        r
+        for r in rows
+        if r["_run"] == MAIN and _config(r) == _config(d) and _topo(r) == _topo(d) and r["conc"] == d["conc"]
+    ]
     assert len(orig) == 1
     assert orig[0]["tput_per_gpu"] != d["tput_per_gpu"]
     assert orig[0]["tput_per_gpu"] == pytest.approx(d["tput_per_gpu"], rel=0.05)
@@ -264,8 +293,15 @@ def test_concurrency_fits_kv_budget(main_rows):
     for r in main_rows:
         if r["is_multinode"]:
             continue
-        kv = bounds.kv_cache_budget(r["infmax_model_prefix"], r["precision"], r["hw"], r["tp"], r["isl"], r["osl"],
-                                    dp_attention=r["dp_attention"] == "true")
+        kv = bounds.kv_cache_budget(
+            r["infmax_model_prefix"],
+            r["precision"],
+            r["hw"],
+            r["tp"],
+            r["isl"],
+            r["osl"],
+            dp_attention=r["dp_attention"] == "true",
+        )
         assert r["conc"] <= kv.max_concurrency
 
 
@@ -292,8 +328,19 @@ def test_generate_frame_shape_and_types():
     assert df["model"].str.starts_with("synthetic/").all() and df["synthetic"].all()
     metrics = df.select(list(sample.METRIC_FIELDS)).to_numpy()
     assert np.isfinite(metrics).all() and (metrics > 0).all()
-    keys = ["infmax_model_prefix", "hw", "framework", "precision", "spec_decoding", "isl", "osl", "tp", "ep",
-            "dp_attention", "conc"]
+    keys = [
+        "infmax_model_prefix",
+        "hw",
+        "framework",
+        "precision",
+        "spec_decoding",
+        "isl",
+        "osl",
+        "tp",
+        "ep",
+        "dp_attention",
+        "conc",
+    ]
     assert not df.select(keys).is_duplicated().any()
     assert df.equals(sample.generate_frame(7, 5, seed=3))
     assert not df.equals(sample.generate_frame(7, 5, seed=4))
@@ -303,8 +350,19 @@ def test_generate_frame_shape_and_types():
 def test_generate_frame_repeats_catalogue_with_distinct_curves():
     n = len(sample._bulk_catalogue()) + 3
     df = sample.generate_frame(n, 2, seed=1)
-    keys = ["infmax_model_prefix", "hw", "framework", "precision", "spec_decoding", "isl", "osl", "tp", "ep",
-            "dp_attention", "conc"]
+    keys = [
+        "infmax_model_prefix",
+        "hw",
+        "framework",
+        "precision",
+        "spec_decoding",
+        "isl",
+        "osl",
+        "tp",
+        "ep",
+        "dp_attention",
+        "conc",
+    ]
     assert df.height == 2 * n and not df.select(keys).is_duplicated().any()
 
 

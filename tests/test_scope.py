@@ -1,4 +1,5 @@
 """Scope defaults that fit the data: model, ISL/OSL and targets chosen from what was measured, and said so."""
+
 from __future__ import annotations
 
 import json
@@ -16,9 +17,21 @@ from .conftest import MANTILE_RAW, need
 def _curve(model, hw, lo, hi, isl=1024, n=5, scale=1.0):
     """A config measured from ``lo`` to ``hi`` tok/s/user (throughput falling with interactivity)."""
     step = (hi - lo) / (n - 1) if n > 1 else 0.0
-    return [{"model": model, "isl": isl, "osl": 1024, "hardware": hw, "framework": "vllm", "precision": "fp8",
-             "spec_method": "none", "disagg": False, "median_intvty": lo + i * step,
-             "tput_per_gpu": scale * 5000.0 / (lo + i * step)} for i in range(n)]
+    return [
+        {
+            "model": model,
+            "isl": isl,
+            "osl": 1024,
+            "hardware": hw,
+            "framework": "vllm",
+            "precision": "fp8",
+            "spec_method": "none",
+            "disagg": False,
+            "median_intvty": lo + i * step,
+            "tput_per_gpu": scale * 5000.0 / (lo + i * step),
+        }
+        for i in range(n)
+    ]
 
 
 def _frame(*curves):
@@ -26,8 +39,12 @@ def _frame(*curves):
 
 
 def test_most_measured_model_and_sequence_are_chosen_and_said():
-    pts = _frame(_curve("A", "b200", 10, 60, n=8), _curve("A", "h200", 20, 80, n=8),
-                 _curve("A", "b200", 10, 60, isl=8192, n=3), _curve("B", "b200", 30, 90, n=4))
+    pts = _frame(
+        _curve("A", "b200", 10, 60, n=8),
+        _curve("A", "h200", 20, 80, n=8),
+        _curve("A", "b200", 10, 60, isl=8192, n=3),
+        _curve("B", "b200", 30, 90, n=4),
+    )
     sc = choose_scope(pts, targets=[40.0])
     assert (sc.model, sc.isl, sc.osl, sc.targets) == ("A", 1024, 1024, [40.0])
     assert sc.points["model"].unique().to_list() == ["A"] and sc.points["isl"].unique().to_list() == [1024]
@@ -90,9 +107,15 @@ def test_every_notebook_builds_on_a_real_sweep_with_only_data_given(tmp_path):
     run = need(MANTILE_RAW / "run_20218553330" / "agg_bmk.json")
     for name in ("iso_interactivity", "mtp_delta", "precision_comparison", "provider_margins", "trend", "explore"):
         out = tmp_path / name
-        pm.execute_notebook(str(paths.NOTEBOOKS / f"{name}.ipynb"), str(tmp_path / f"{name}.ipynb"),
-                            parameters={"output_dir": str(out), "data_paths": [str(run)]}, kernel_name="python3",
-                            cwd=str(paths.ROOT), progress_bar=False, execution_timeout=300)
+        pm.execute_notebook(
+            str(paths.NOTEBOOKS / f"{name}.ipynb"),
+            str(tmp_path / f"{name}.ipynb"),
+            parameters={"output_dir": str(out), "data_paths": [str(run)]},
+            kernel_name="python3",
+            cwd=str(paths.ROOT),
+            progress_bar=False,
+            execution_timeout=300,
+        )
         summary = json.loads((out / "summary.json").read_text())
         assert summary["synthetic"] is False
         if name == "iso_interactivity":
@@ -103,7 +126,12 @@ def test_every_notebook_builds_on_a_real_sweep_with_only_data_given(tmp_path):
 
 def test_without_a_shared_range_targets_avoid_a_sliver():
     # four curves overlap only on 48–50; a wider range (40–60) is still reached by three of them
-    pts = _frame(_curve("A", "b200", 40, 60), _curve("A", "h200", 30, 70), _curve("A", "h100", 35, 65),
-                 _curve("A", "mi300x", 48, 50), _curve("A", "mi355x", 5, 12))
+    pts = _frame(
+        _curve("A", "b200", 40, 60),
+        _curve("A", "h200", 30, 70),
+        _curve("A", "h100", 35, 65),
+        _curve("A", "mi300x", 48, 50),
+        _curve("A", "mi355x", 5, 12),
+    )
     targets, (lo, hi) = choose_targets(pts)
     assert (lo, hi) == (40.0, 60.0) and targets == [44.0, 50.0, 56.0]

@@ -1,5 +1,6 @@
 """Run-to-run spread: on sample points rerun with known throughput factors, and on the real reruns in
 ../shared/data (skipped without it)."""
+
 from __future__ import annotations
 
 import statistics
@@ -24,10 +25,16 @@ def sample_points() -> pl.DataFrame:
 def reruns(points: pl.DataFrame, factors: dict[int, float]) -> pl.DataFrame:
     """Every point rerun once per run id with all throughputs scaled by that run's factor (interactivity kept)."""
     tput = ["tput_per_gpu", "input_tput_per_gpu", "output_tput_per_gpu"]
-    return pl.concat([points.with_columns([(pl.col(c) * f).alias(c) for c in tput],
-                                          run_id=pl.lit(rid, dtype=points.schema["run_id"]),
-                                          run_attempt=pl.lit(1, dtype=points.schema["run_attempt"]))
-                      for rid, f in factors.items()])
+    return pl.concat(
+        [
+            points.with_columns(
+                [(pl.col(c) * f).alias(c) for c in tput],
+                run_id=pl.lit(rid, dtype=points.schema["run_id"]),
+                run_attempt=pl.lit(1, dtype=points.schema["run_attempt"]),
+            )
+            for rid, f in factors.items()
+        ]
+    )
 
 
 def test_known_spread_on_sample_reruns(sample_points):
@@ -55,8 +62,8 @@ def test_iso_with_spread_notes_one_run_and_several(sample_points):
     everything = pl.concat([reruns(h100, FACTORS), h200])
     _, table = spread.iso_with_spread(pl.concat([h100, h200]), everything, [30.0])
     notes = dict(zip(table["label"], table["spread_note"]))
-    assert any(l.startswith("h100") and n == "5 runs" for l, n in notes.items())
-    assert all(n == "one run: no spread measured" for l, n in notes.items() if l.startswith("h200"))
+    assert any(lbl.startswith("h100") and n == "5 runs" for lbl, n in notes.items())
+    assert all(n == "one run: no spread measured" for lbl, n in notes.items() if lbl.startswith("h200"))
     view = spread.spread_view(table)
     assert {"tok/s/GPU median", "tok/s/GPU min", "tok/s/GPU max", "spread %", "runs"} <= set(view.columns)
 
@@ -75,8 +82,9 @@ def test_ratio_range_wording():
 
 def test_compare_runs_and_bands(sample_points):
     h100 = reruns(sample_points.filter(pl.col("hardware") == "h100"), FACTORS)
-    h200 = reruns(sample_points.filter((pl.col("hardware") == "h200") & (pl.col("precision") == "fp8")),
-                  {1: 1.0, 2: 1.0})
+    h200 = reruns(
+        sample_points.filter((pl.col("hardware") == "h200") & (pl.col("precision") == "fp8")), {1: 1.0, 2: 1.0}
+    )
     both = pl.concat([h100, h200])
     runs = spread.per_run(both, [30.0])
     la = runs.filter(pl.col("hardware") == "h100")["label"][0]

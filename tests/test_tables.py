@@ -1,4 +1,5 @@
 """Wide iso tables: one table per metric, configs × targets, what every row shares in the caption."""
+
 from __future__ import annotations
 
 import polars as pl
@@ -56,8 +57,9 @@ def test_interpolated_concurrency_is_marked(res):
 
 
 def test_hostile_labels_are_escaped_in_wide_tables():
-    pts = pl.DataFrame(_points()).with_columns(hardware=pl.when(pl.col("hardware") == "h200").then(pl.lit(EVIL))
-                                               .otherwise(pl.col("hardware")))
+    pts = pl.DataFrame(_points()).with_columns(
+        hardware=pl.when(pl.col("hardware") == "h200").then(pl.lit(EVIL)).otherwise(pl.col("hardware"))
+    )
     res = iso_table(pts, [30.0], pricing=Pricing.dashboard())
     for t in [*tables.iso_wide(res, "costh"), tables.topology_wide(res)]:
         html = display.table_html(t.frame, formats=t.formats, na=t.na, caption=t.caption)._repr_html_()
@@ -66,8 +68,10 @@ def test_hostile_labels_are_escaped_in_wide_tables():
 
 
 def test_accuracy_markers_tell_unreachable_from_no_evaluation():
-    table = pl.DataFrame({"config": ["a"], "$/M @ 30": [None], "score": [None], "status": ["missing"]},
-                         schema={"config": pl.String, "$/M @ 30": pl.Float64, "score": pl.Float64, "status": pl.String})
+    table = pl.DataFrame(
+        {"config": ["a"], "$/M @ 30": [None], "score": [None], "status": ["missing"]},
+        schema={"config": pl.String, "$/M @ 30": pl.Float64, "score": pl.Float64, "status": pl.String},
+    )
     na = tables.accuracy_na(table)
     assert na == {"$/M @ 30": "unreachable", "score": "no evaluation"}
     html = str(display.table_html(table, na=na, formats=tables.accuracy_formats(table)))
@@ -75,9 +79,13 @@ def test_accuracy_markers_tell_unreachable_from_no_evaluation():
 
 
 def test_pairs_read_as_one_short_column_with_shared_parts_in_the_caption():
-    df = pl.DataFrame({"A": ["M · 1024/1024 · b200 · fp4 · no spec", "M · 1024/1024 · h200 · fp8 · no spec"],
-                       "B": ["M · 1024/1024 · b200 · fp4 · mtp", "M · 1024/1024 · h200 · fp8 · mtp"],
-                       "cost B ÷ A": [0.5, 0.7]})
+    df = pl.DataFrame(
+        {
+            "A": ["M · 1024/1024 · b200 · fp4 · no spec", "M · 1024/1024 · h200 · fp8 · no spec"],
+            "B": ["M · 1024/1024 · b200 · fp4 · mtp", "M · 1024/1024 · h200 · fp8 · mtp"],
+            "cost B ÷ A": [0.5, 0.7],
+        }
+    )
     out, shared = tables.compact_pairs(df)
     assert out.columns == ["pair", "cost B ÷ A"] and shared == ["M", "1024/1024", "no spec → mtp"]
     assert out["pair"].to_list() == ["b200 · fp4", "h200 · fp8"]
@@ -87,8 +95,15 @@ def test_pairs_read_as_one_short_column_with_shared_parts_in_the_caption():
 
 
 def test_constant_columns_go_to_the_caption_and_margins_split_in_two():
-    df = pl.DataFrame({"provider": ["a", "b"], "model": ["M", "M"], "view": ["costh", "costr"],
-                       "restricted to": [None, None], "status": ["estimated", "estimated"]})
+    df = pl.DataFrame(
+        {
+            "provider": ["a", "b"],
+            "model": ["M", "M"],
+            "view": ["costh", "costr"],
+            "restricted to": [None, None],
+            "status": ["estimated", "estimated"],
+        }
+    )
     out, words = tables.lift_constant_columns(df, ["model", "view", "restricted to"])
     assert out.columns == ["provider", "view", "status"] and words == ["model: M", "restricted to: none"]
     from frontier.compare import MARGIN_IN

@@ -1,5 +1,6 @@
 """Performance over time (frontier.trend): hand-built histories, the bundled sample, real API history and an undated
 folder of collected sweeps, and the trend notebook run through papermill."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,9 +8,8 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from frontier import charts, paths
+from frontier import charts, paths, trend
 from frontier import pareto as P
-from frontier import trend
 from frontier.economics import Pricing
 from frontier.load import load, matches
 from frontier.schema import CURVE_KEY, conform
@@ -21,24 +21,56 @@ from .test_notebooks import figures_ok, html_outputs, run
 TOPOS = {"TP4": (1.0, 1.0, 4, 1, False), "TP8": (0.8, 1.2, 8, 1, False), "TP8/EP8 DPA": (1.8, 0.8, 8, 8, True)}
 
 
-def curve(*, date: str | None = None, run_id: int | None = None, attempt: int = 1, scale: float = 1.0,
-          image: str | None = "vllm/vllm-openai:v1.0", topologies=("TP4", "TP8"), hardware: str = "b200",
-          framework: str = "vllm", model: str = "M", concs=(4, 8, 16, 32, 64, 128)) -> list[dict]:
+def curve(
+    *,
+    date: str | None = None,
+    run_id: int | None = None,
+    attempt: int = 1,
+    scale: float = 1.0,
+    image: str | None = "vllm/vllm-openai:v1.0",
+    topologies=("TP4", "TP8"),
+    hardware: str = "b200",
+    framework: str = "vllm",
+    model: str = "M",
+    concs=(4, 8, 16, 32, 64, 128),
+) -> list[dict]:
     """One config's sweep in one run: interactivity 200/√conc × topology multiplier (tok/s/user), throughput
     scale × efficiency × 60 × conc^0.8 (tok/s/GPU), so a scale change multiplies every frontier value."""
     rows = []
     for topo in topologies:
         eff, mult, tp, ep, dpa = TOPOS[topo]
         for i, conc in enumerate(concs):
-            intv = 200.0 / conc ** 0.5 * mult
-            tput = scale * eff * 60.0 * conc ** 0.8
-            rows.append({"model": model, "isl": 1024, "osl": 1024, "hardware": hardware, "framework": framework,
-                         "precision": "fp8", "spec_method": "none", "disagg": False, "is_multinode": False,
-                         "tp": tp, "ep": ep, "dp_attention": dpa, "conc": conc, "median_intvty": intv,
-                         "median_tpot_s": 1 / intv, "tput_per_gpu": tput, "input_tput_per_gpu": tput / 2,
-                         "output_tput_per_gpu": tput / 2, "topology": topo, "image": image, "num_gpus": tp,
-                         "date": dt.date.fromisoformat(date) if date else None, "run_id": run_id,
-                         "run_attempt": attempt, "source_row": i})
+            intv = 200.0 / conc**0.5 * mult
+            tput = scale * eff * 60.0 * conc**0.8
+            rows.append(
+                {
+                    "model": model,
+                    "isl": 1024,
+                    "osl": 1024,
+                    "hardware": hardware,
+                    "framework": framework,
+                    "precision": "fp8",
+                    "spec_method": "none",
+                    "disagg": False,
+                    "is_multinode": False,
+                    "tp": tp,
+                    "ep": ep,
+                    "dp_attention": dpa,
+                    "conc": conc,
+                    "median_intvty": intv,
+                    "median_tpot_s": 1 / intv,
+                    "tput_per_gpu": tput,
+                    "input_tput_per_gpu": tput / 2,
+                    "output_tput_per_gpu": tput / 2,
+                    "topology": topo,
+                    "image": image,
+                    "num_gpus": tp,
+                    "date": dt.date.fromisoformat(date) if date else None,
+                    "run_id": run_id,
+                    "run_attempt": attempt,
+                    "source_row": i,
+                }
+            )
     return rows
 
 
@@ -61,18 +93,25 @@ def cell(res: trend.TrendResult, period: str, target: float, **cfg) -> dict:
 
 
 def test_factors_values_and_first_measurement():
-    pts = frame(curve(date="2026-01-05", run_id=1, scale=1.0),
-                curve(date="2026-02-05", run_id=2, scale=1.5, image="vllm/vllm-openai:v1.1"),
-                curve(date="2026-03-05", run_id=3, scale=2.0, image="vllm/vllm-openai:v1.2"),
-                curve(date="2026-02-05", run_id=2, hardware="h200", scale=0.5))
+    pts = frame(
+        curve(date="2026-01-05", run_id=1, scale=1.0),
+        curve(date="2026-02-05", run_id=2, scale=1.5, image="vllm/vllm-openai:v1.1"),
+        curve(date="2026-03-05", run_id=3, scale=2.0, image="vllm/vllm-openai:v1.2"),
+        curve(date="2026-02-05", run_id=2, hardware="h200", scale=0.5),
+    )
     res = trend.trend(pts, [30, 60], pricing=PRICING, view="costh")
     assert res.dated and res.periods["period"].to_list() == ["2026-01-05", "2026-02-05", "2026-03-05"]
     for target in (30.0, 60.0):
         first = cell(res, "2026-01-05", target, hardware="b200")
         assert first["status"] == trend.FIRST and first["tput_factor"] == 1.0 and first["cost_factor"] == 1.0
         # each period's frontier is built from that period's points only: the plain reference agrees
-        ref = P.interpolate_reference(pts.filter(pl.col("run_id") == 1, pl.col("hardware") == "b200").to_dicts(),
-                                      target, "tput_per_gpu", x="median_intvty", y="tput_per_gpu")
+        ref = P.interpolate_reference(
+            pts.filter(pl.col("run_id") == 1, pl.col("hardware") == "b200").to_dicts(),
+            target,
+            "tput_per_gpu",
+            x="median_intvty",
+            y="tput_per_gpu",
+        )
         assert first["tput_per_gpu"] == pytest.approx(ref, rel=1e-12)
         assert first["cost_total"] == pytest.approx(1.73 / (ref * 0.0036), rel=1e-9)  # v2 b200 costh
         for period, scale in (("2026-02-05", 1.5), ("2026-03-05", 2.0)):
@@ -89,11 +128,11 @@ def test_factors_values_and_first_measurement():
 
 
 def test_changes_text_names_image_topology_and_framework():
-    pts = frame(curve(date="2026-01-05", run_id=1, image="lmsysorg/sglang:v0.5.7"),
-                curve(date="2026-02-05", run_id=2, image="lmsysorg/sglang:v0.5.8",
-                      topologies=("TP4", "TP8", "TP8/EP8 DPA")),
-                curve(date="2026-03-05", run_id=3, image="lmsysorg/sglang:v0.5.8",
-                      topologies=("TP4", "TP8", "TP8/EP8 DPA")))
+    pts = frame(
+        curve(date="2026-01-05", run_id=1, image="lmsysorg/sglang:v0.5.7"),
+        curve(date="2026-02-05", run_id=2, image="lmsysorg/sglang:v0.5.8", topologies=("TP4", "TP8", "TP8/EP8 DPA")),
+        curve(date="2026-03-05", run_id=3, image="lmsysorg/sglang:v0.5.8", topologies=("TP4", "TP8", "TP8/EP8 DPA")),
+    )
     res = trend.trend(pts, [28], pricing=PRICING)
     steps = res.steps.sort("to_period")
     assert steps.height == 2
@@ -106,8 +145,10 @@ def test_changes_text_names_image_topology_and_framework():
     assert first["cost_step"] == pytest.approx(first["cost_from"] / first["cost_to"])
     assert second["changes"] == trend.NO_CHANGE
     # a config followed across engines: the framework change is a step
-    pts2 = frame(curve(date="2026-01-05", run_id=1, framework="sglang", image="lmsysorg/sglang:v0.5.7"),
-                 curve(date="2026-02-05", run_id=2, framework="trt", image="nvcr.io#nvidia/tensorrt-llm:1.2"))
+    pts2 = frame(
+        curve(date="2026-01-05", run_id=1, framework="sglang", image="lmsysorg/sglang:v0.5.7"),
+        curve(date="2026-02-05", run_id=2, framework="trt", image="nvcr.io#nvidia/tensorrt-llm:1.2"),
+    )
     res2 = trend.trend(pts2, [30], pricing=PRICING, key=[c for c in CURVE_KEY if c != "framework"])
     text = res2.steps["changes"][0]
     assert "framework sglang → trt" in text
@@ -116,9 +157,11 @@ def test_changes_text_names_image_topology_and_framework():
 
 
 def test_unreachable_targets_are_null_and_factors_start_where_reached():
-    pts = frame(curve(date="2026-01-05", run_id=1, concs=(4, 8)),  # 70–120 tok/s/user: 30 out of range
-                curve(date="2026-02-05", run_id=2, scale=1.2),
-                curve(date="2026-03-05", run_id=3, scale=1.5, concs=(4, 8)))
+    pts = frame(
+        curve(date="2026-01-05", run_id=1, concs=(4, 8)),  # 70–120 tok/s/user: 30 out of range
+        curve(date="2026-02-05", run_id=2, scale=1.2),
+        curve(date="2026-03-05", run_id=3, scale=1.5, concs=(4, 8)),
+    )
     res = trend.trend(pts, [30, 90], pricing=PRICING)
     c1 = cell(res, "2026-01-05", 30.0)
     assert c1["status"] == trend.UNREACHABLE and c1["tput_per_gpu"] is None and c1["cost_total"] is None
@@ -149,8 +192,13 @@ def test_undated_periods_follow_run_ids_and_mixed_periods_interleave():
     assert spec["layer"][0]["encoding"]["x"]["type"] == "ordinal"
     # dated and undated together: an undated run sits after the latest dated period with a smaller run id;
     # rows with neither date nor run id come last
-    mixed = frame(curve(date="2026-01-05", run_id=100), curve(run_id=150), curve(date="2026-02-05", run_id=200),
-                  curve(run_id=50), curve(scale=2.0))
+    mixed = frame(
+        curve(date="2026-01-05", run_id=100),
+        curve(run_id=150),
+        curve(date="2026-02-05", run_id=200),
+        curve(run_id=50),
+        curve(scale=2.0),
+    )
     per, periods = trend.with_periods(mixed)
     assert periods["period"].to_list() == ["run 50", "2026-01-05", "run 150", "2026-02-05", trend.NO_PERIOD]
     assert periods["period_index"].to_list() == [1, 2, 3, 4, 5]
@@ -165,20 +213,24 @@ def test_rerun_within_a_period_keeps_the_newest_attempt():
     assert res.superseded == len(old)
     alone = trend.trend(frame(new), [40], pricing=PRICING)
     assert cell(res, "2026-01-05", 40.0)["tput_per_gpu"] == pytest.approx(
-        cell(alone, "2026-01-05", 40.0)["tput_per_gpu"], rel=1e-12)
+        cell(alone, "2026-01-05", 40.0)["tput_per_gpu"], rel=1e-12
+    )
 
 
 def test_best_config_per_period_and_workload():
-    pts = frame(curve(date="2026-01-05", run_id=1, hardware="b200", scale=1.0),
-                curve(date="2026-01-05", run_id=1, hardware="h200", scale=1.0),  # same speed, cheaper GPU
-                curve(date="2026-02-05", run_id=2, hardware="b200", scale=2.0),
-                curve(date="2026-02-05", run_id=2, hardware="h200", scale=1.0),
-                curve(date="2026-02-05", run_id=2, hardware="h200", model="Other", scale=9.0))
+    pts = frame(
+        curve(date="2026-01-05", run_id=1, hardware="b200", scale=1.0),
+        curve(date="2026-01-05", run_id=1, hardware="h200", scale=1.0),  # same speed, cheaper GPU
+        curve(date="2026-02-05", run_id=2, hardware="b200", scale=2.0),
+        curve(date="2026-02-05", run_id=2, hardware="h200", scale=1.0),
+        curve(date="2026-02-05", run_id=2, hardware="h200", model="Other", scale=9.0),
+    )
     res = trend.trend(pts, [40], pricing=PRICING)
     m = res.best.filter(pl.col("model") == "M").sort("period_index")
     assert m["best_config"].to_list() == [
         res.table.filter(pl.col("model") == "M", pl.col("hardware") == "h200")["label"][0],
-        res.table.filter(pl.col("model") == "M", pl.col("hardware") == "b200")["label"][0]]
+        res.table.filter(pl.col("model") == "M", pl.col("hardware") == "b200")["label"][0],
+    ]
     assert m["change"][1].startswith("new cheapest (was")
     assert m["configs"].to_list() == [2, 2]  # the other model is not a competitor
     other = res.best.filter(pl.col("model") == "Other")
@@ -207,14 +259,22 @@ def sample_trend() -> trend.TrendResult:
     return trend.trend(pts, [30, 90], pricing=Pricing.dashboard())
 
 
-HISTORY = {"DeepSeek-R1-0528 (synthetic)": ("b200", "sglang"), "gpt-oss-120b (synthetic)": ("h200", "vllm"),
-           "Kimi-K2.5 (synthetic)": ("b200", "vllm")}
+HISTORY = {
+    "DeepSeek-R1-0528 (synthetic)": ("b200", "sglang"),
+    "gpt-oss-120b (synthetic)": ("h200", "vllm"),
+    "Kimi-K2.5 (synthetic)": ("b200", "vllm"),
+}
 
 
 def _history(res: trend.TrendResult, model: str) -> pl.DataFrame:
     hw, fw = HISTORY[model]
-    return res.table.filter(pl.col("model") == model, pl.col("hardware") == hw, pl.col("framework") == fw,
-                            pl.col("precision") == "fp4", pl.col("spec_method") == "none")
+    return res.table.filter(
+        pl.col("model") == model,
+        pl.col("hardware") == hw,
+        pl.col("framework") == fw,
+        pl.col("precision") == "fp4",
+        pl.col("spec_method") == "none",
+    )
 
 
 def test_sample_history_configs_improve(sample_trend):
@@ -235,17 +295,23 @@ def test_sample_history_configs_improve(sample_trend):
 
 
 def test_sample_reports_the_topology_change(sample_trend):
-    steps = sample_trend.steps.filter(pl.col("model") == "Kimi-K2.5 (synthetic)", pl.col("hardware") == "b200",
-                                      pl.col("precision") == "fp4", pl.col("to_period") == "2026-10-05")
+    steps = sample_trend.steps.filter(
+        pl.col("model") == "Kimi-K2.5 (synthetic)",
+        pl.col("hardware") == "b200",
+        pl.col("precision") == "fp4",
+        pl.col("to_period") == "2026-10-05",
+    )
     assert steps.height == 2
     for text in steps["changes"]:
         assert "topologies added: TP8/EP8 DPA" in text and "image vllm/vllm-openai: v0.19.0 → v0.20.1" in text
     at30 = steps.filter(pl.col("target") == 30.0).row(0, named=True)
     assert at30["topology_to"] == "TP8/EP8 DPA" and "winning topology TP8 → TP8/EP8 DPA" in at30["changes"]
-    dsr1 = sample_trend.steps.filter(pl.col("model") == "DeepSeek-R1-0528 (synthetic)",
-                                     pl.col("to_period") == "2026-09-07")
-    assert dsr1.height and all("image lmsysorg/sglang: v0.5.7-cu129-amd64 → v0.5.8-cu129-amd64" in t
-                               for t in dsr1["changes"])
+    dsr1 = sample_trend.steps.filter(
+        pl.col("model") == "DeepSeek-R1-0528 (synthetic)", pl.col("to_period") == "2026-09-07"
+    )
+    assert dsr1.height and all(
+        "image lmsysorg/sglang: v0.5.7-cu129-amd64 → v0.5.8-cu129-amd64" in t for t in dsr1["changes"]
+    )
 
 
 # ------------------------------------------------------------------------------------------------ real data
@@ -282,8 +348,11 @@ def test_real_undated_sweeps_are_run_ordered():
     runs = res.periods["first_run"].to_list()
     assert runs == sorted(runs) and all(p.startswith("run ") for p in res.periods["period"])
     assert any("no date" in n for n in trend.notes(res))
-    assert res.steps["changes"].str.contains("image lmsysorg/sglang: v0.5.6.post1-rocm700-mi35x → "
-                                             "v0.5.6.post2-rocm700-mi35x").any()
+    assert (
+        res.steps["changes"]
+        .str.contains("image lmsysorg/sglang: v0.5.6.post1-rocm700-mi35x → v0.5.6.post2-rocm700-mi35x")
+        .any()
+    )
     kw = trend.line_chart_kwargs(res, "tput", 50)
     assert kw["x"] == "period #" and kw["df"].height > 0
 
@@ -297,8 +366,12 @@ def test_trend_notebook_on_sample(tmp_path):
     for metric in ("tput", "cost"):
         for target in ("30", "90"):
             figures_ok(out, f"trend_{metric}_{target}")
-    ref = trend.trend(matches(load(paths.SAMPLE_DIR, keep="all").points, model="*", isl=1024, osl=1024), [30, 90],
-                      pricing=Pricing.dashboard(), view="costh")
+    ref = trend.trend(
+        matches(load(paths.SAMPLE_DIR, keep="all").points, model="*", isl=1024, osl=1024),
+        [30, 90],
+        pricing=Pricing.dashboard(),
+        view="costh",
+    )
     got = {(r["label"], r["period"], r["target"]): r for r in s["table"]}
     assert len(got) == len(s["table"]) == ref.table.height
     for r in ref.table.iter_rows(named=True):

@@ -27,12 +27,13 @@ active set kept in BF16 in every checkpoint (embeddings / LM head, and for gpt-o
 checkpoint's GEMMs run in (``fp4`` for W4A4 NVFP4, ``fp8`` for gpt-oss's MXFP4 × FP8 activations);
 ``precisions`` published checkpoints.
 """
+
 from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import numpy as np
 import polars as pl
@@ -97,12 +98,12 @@ KV_CACHE_BYTES_PER_ELEMENT: dict[str, float] = {"fp4": 1.0, "fp8": 1.0, "int4": 
 COMPUTE_PRECISION: dict[str, str] = {"fp4": "fp4", "fp8": "fp8", "int4": "bf16", "bf16": "bf16"}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _gpu_table() -> pl.DataFrame:
     return pl.read_csv(GPU_SPECS_CSV, schema=GPU_SPECS_SCHEMA)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _model_table() -> pl.DataFrame:
     return pl.read_csv(MODEL_SPECS_CSV, schema=MODEL_SPECS_SCHEMA)
 
@@ -138,7 +139,7 @@ def model_key(model: str) -> str:
     """Normalise a model key (``dsr1``), display name, HF id or ``synthetic/<display name>`` to a key."""
     m = _norm(model)
     if m.startswith("synthetic/"):
-        m = m[len("synthetic/"):]
+        m = m[len("synthetic/") :]
     m = MODEL_KEY_ALIASES.get(m, m)
     t = _model_table()
     for row in t.select("model", "model_key", "hf_id").iter_rows():
@@ -274,8 +275,11 @@ def decode_floor(
     if not (bw > 0 and n_gpus > 0):
         raise ValueError("bandwidth and n_gpus must be positive")
     wb = _weight_bytes_fn(model, p) if weight_bytes is None else _positive(weight_bytes, "weight bytes")
-    kvt = _kv_bytes_fn(model, p, kv_element_bytes=kv_element_bytes) if kv_bytes_per_token is None else float(
-        kv_bytes_per_token)
+    kvt = (
+        _kv_bytes_fn(model, p, kv_element_bytes=kv_element_bytes)
+        if kv_bytes_per_token is None
+        else float(kv_bytes_per_token)
+    )
     total = wb + context_tokens * kvt
     sec = total / (n_gpus * bw * 1e12)
     return DecodeFloor(model_key(model), p, g["gpu"], int(n_gpus), total, bw, sec, 1.0 / sec)
@@ -336,12 +340,18 @@ def kv_cache_budget(
     cap = float(g["hbm_capacity_gb"]) if capacity_gb is None else _positive(capacity_gb, "HBM capacity")
     if not (0 < memory_fraction <= 1) or not (reserve_gb_per_gpu >= 0) or n_gpus <= 0:
         raise ValueError("memory_fraction must be in (0, 1], reserve_gb_per_gpu ≥ 0 and n_gpus positive")
-    w = (weight_bytes(model, p, active_only=False) if resident_weight_bytes is None
-         else _positive(resident_weight_bytes, "resident weight bytes"))
+    w = (
+        weight_bytes(model, p, active_only=False)
+        if resident_weight_bytes is None
+        else _positive(resident_weight_bytes, "resident weight bytes")
+    )
     usable = n_gpus * (cap * memory_fraction - reserve_gb_per_gpu) * 1e9
     budget = max(0.0, usable - w)
-    kvt = (_kv_bytes_fn(model, p, kv_element_bytes=kv_element_bytes) if kv_bytes_per_token is None
-           else _positive(kv_bytes_per_token, "KV bytes per token"))
+    kvt = (
+        _kv_bytes_fn(model, p, kv_element_bytes=kv_element_bytes)
+        if kv_bytes_per_token is None
+        else _positive(kv_bytes_per_token, "KV bytes per token")
+    )
     shards = n_gpus if dp_attention else min(n_gpus, int(m["kv_heads"]))
     copies = n_gpus // shards if n_gpus >= shards else 1
     ctx = int(isl) + int(osl)
@@ -358,8 +368,15 @@ def prefill_flops_per_token(model: str, isl: int) -> float:
 
 
 def prefill_ceiling(
-    model: str, precision: str, gpu: str, n_gpus: int = 1, isl: int = 1024, *, efficiency: float = 1.0,
-    dense_tflops: float | None = None, sparse_tflops: float | None = None,
+    model: str,
+    precision: str,
+    gpu: str,
+    n_gpus: int = 1,
+    isl: int = 1024,
+    *,
+    efficiency: float = 1.0,
+    dense_tflops: float | None = None,
+    sparse_tflops: float | None = None,
 ) -> float:
     """Compute-bound ceiling on prefill throughput, tokens/s per GPU.
 
@@ -380,7 +397,11 @@ SPARSITY_FACTOR = 2.0
 
 
 def dense_peak_tflops(
-    gpu: str, precision: str, model: str | None = None, *, dense_tflops: float | None = None,
+    gpu: str,
+    precision: str,
+    model: str | None = None,
+    *,
+    dense_tflops: float | None = None,
     sparse_tflops: float | None = None,
 ) -> float:
     """Dense TFLOP/s per GPU: ``dense_tflops`` if given, else ``sparse_tflops`` ÷ 2, else the table
@@ -475,9 +496,12 @@ def decode_floor_table(
         .join(ng, how="cross")
     )
     bpw = (
-        pl.when(pl.col("precision") == "fp4").then(pl.col("bpw_fp4"))
-        .when(pl.col("precision") == "fp8").then(pl.col("bpw_fp8"))
-        .when(pl.col("precision") == "int4").then(pl.col("bpw_int4"))
+        pl.when(pl.col("precision") == "fp4")
+        .then(pl.col("bpw_fp4"))
+        .when(pl.col("precision") == "fp8")
+        .then(pl.col("bpw_fp8"))
+        .when(pl.col("precision") == "int4")
+        .then(pl.col("bpw_int4"))
         .otherwise(pl.col("bpw_bf16"))
     )
     is_bf16 = pl.col("precision") == "bf16"
@@ -486,17 +510,20 @@ def decode_floor_table(
     def _bytes(n: pl.Expr) -> pl.Expr:
         return pl.when(is_bf16).then(n * bpw).otherwise((n - unq) * bpw + unq * 2.0)
 
-    df = df.with_columns(
-        _bytes(pl.col("active_params_b")).alias("weight_gb"),
-        _bytes(pl.col("total_params_b")).alias("_resident_gb"),
-        pl.col("hbm_bandwidth_tb_s").alias("bandwidth_tb_s"),
-    ).with_columns(
-        (pl.col("weight_gb") / (pl.col("n_gpus") * pl.col("bandwidth_tb_s"))).alias("ms_per_token"),
-        (pl.col("_resident_gb") < pl.col("n_gpus") * pl.col("hbm_capacity_gb")).alias("fits_in_memory"),
-    ).with_columns((1000.0 / pl.col("ms_per_token")).alias("floor_intvty"))
-    return (
-        df.select([pl.col(c).cast(t) for c, t in FLOOR_TABLE_SCHEMA.items()])
-        .sort("model_key", "precision", "gpu", "n_gpus")
+    df = (
+        df.with_columns(
+            _bytes(pl.col("active_params_b")).alias("weight_gb"),
+            _bytes(pl.col("total_params_b")).alias("_resident_gb"),
+            pl.col("hbm_bandwidth_tb_s").alias("bandwidth_tb_s"),
+        )
+        .with_columns(
+            (pl.col("weight_gb") / (pl.col("n_gpus") * pl.col("bandwidth_tb_s"))).alias("ms_per_token"),
+            (pl.col("_resident_gb") < pl.col("n_gpus") * pl.col("hbm_capacity_gb")).alias("fits_in_memory"),
+        )
+        .with_columns((1000.0 / pl.col("ms_per_token")).alias("floor_intvty"))
+    )
+    return df.select([pl.col(c).cast(t) for c, t in FLOOR_TABLE_SCHEMA.items()]).sort(
+        "model_key", "precision", "gpu", "n_gpus"
     )
 
 
@@ -509,12 +536,25 @@ def frontier_vs_floor(iso_result) -> pl.DataFrame:
     (several tokens per weight pass). Unknown models/GPUs/precisions get null floors and a ``floor_note``.
     """
     fr = iso_result.frontier
-    fastest = (fr.sort("median_intvty").group_by("curve_id", maintain_order=True).last()
-               .select("curve_id", "label", "model", "hardware", "precision", "spec_method", "topology",
-                       pl.col("median_intvty").alias("fastest_intvty"),
-                       pl.coalesce(pl.col("decode_tp") if "decode_tp" in fr.columns else pl.lit(None),
-                                   pl.col("tp")).alias("weight_gpus"))
-               .sort("curve_id"))
+    fastest = (
+        fr.sort("median_intvty")
+        .group_by("curve_id", maintain_order=True)
+        .last()
+        .select(
+            "curve_id",
+            "label",
+            "model",
+            "hardware",
+            "precision",
+            "spec_method",
+            "topology",
+            pl.col("median_intvty").alias("fastest_intvty"),
+            pl.coalesce(pl.col("decode_tp") if "decode_tp" in fr.columns else pl.lit(None), pl.col("tp")).alias(
+                "weight_gpus"
+            ),
+        )
+        .sort("curve_id")
+    )
     floors: list[float | None] = []
     notes: list[str] = []
     for r in fastest.iter_rows(named=True):
@@ -526,8 +566,9 @@ def frontier_vs_floor(iso_result) -> pl.DataFrame:
         except (KeyError, ValueError) as e:
             floors.append(None)
             notes.append(f"no floor: {e}")
-    out = fastest.with_columns(floor_intvty=pl.Series(floors, dtype=pl.Float64),
-                               floor_note=pl.Series(notes, dtype=pl.String))
+    out = fastest.with_columns(
+        floor_intvty=pl.Series(floors, dtype=pl.Float64), floor_note=pl.Series(notes, dtype=pl.String)
+    )
     return out.with_columns(pct_of_bound=percent_of_bound(pl.col("fastest_intvty"), pl.col("floor_intvty")))
 
 
@@ -536,7 +577,11 @@ BOUND_FORMATS = {"fastest tok/s/user": ",.1f", "floor tok/s/user": ",.0f", "% of
 
 def floor_view(fv: pl.DataFrame) -> pl.DataFrame:
     """``frontier_vs_floor`` with readable column names."""
-    return fv.select(pl.col("label").alias("config"), pl.col("topology").alias("fastest point topology"),
-                     pl.col("fastest_intvty").alias("fastest tok/s/user"),
-                     pl.col("floor_intvty").alias("floor tok/s/user"), pl.col("pct_of_bound").alias("% of bound"),
-                     pl.col("floor_note").alias("floor inputs"))
+    return fv.select(
+        pl.col("label").alias("config"),
+        pl.col("topology").alias("fastest point topology"),
+        pl.col("fastest_intvty").alias("fastest tok/s/user"),
+        pl.col("floor_intvty").alias("floor tok/s/user"),
+        pl.col("pct_of_bound").alias("% of bound"),
+        pl.col("floor_note").alias("floor inputs"),
+    )

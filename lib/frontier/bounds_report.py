@@ -5,6 +5,7 @@ the concurrency it allows at ISL+OSL), the prefill ceiling (tokens/s per GPU) an
 point (FLOP/byte). Each input is a table value (``gpu_specs.csv`` / ``model_specs.csv`` row and its ``source``),
 an override the analyst gave, or a stated default; the numbers are computed by :mod:`frontier.bounds`.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -70,11 +71,24 @@ class BoundsReport:
 
 
 def bounds_report(
-    model: str, gpu: str, precision: str, n_gpus: int = 1, isl: int = 1024, osl: int = 1024, *,
-    bandwidth_tb_s: float | None = None, capacity_gb: float | None = None, dense_tflops: float | None = None,
-    sparse_tflops: float | None = None, weight_gb: float | None = None, resident_weight_gb: float | None = None,
-    kv_dtype: str | None = None, kv_bytes_per_token: float | None = None, memory_fraction: float | None = None,
-    reserve_gb_per_gpu: float | None = None, dp_attention: bool = False,
+    model: str,
+    gpu: str,
+    precision: str,
+    n_gpus: int = 1,
+    isl: int = 1024,
+    osl: int = 1024,
+    *,
+    bandwidth_tb_s: float | None = None,
+    capacity_gb: float | None = None,
+    dense_tflops: float | None = None,
+    sparse_tflops: float | None = None,
+    weight_gb: float | None = None,
+    resident_weight_gb: float | None = None,
+    kv_dtype: str | None = None,
+    kv_bytes_per_token: float | None = None,
+    memory_fraction: float | None = None,
+    reserve_gb_per_gpu: float | None = None,
+    dp_attention: bool = False,
 ) -> BoundsReport:
     """Decode floor, KV budget, prefill ceiling and ridge point with every input overridable.
 
@@ -101,10 +115,14 @@ def bounds_report(
     streamed, streamed_from = _streamed(m, p, weight_gb, model_row)
     resident, resident_from = _resident(m, p, weight_gb, resident_weight_gb, model_row)
     kvt, kvt_from = _kv_per_token(m, p, kv_dtype, kv_bytes_per_token, model_row)
-    frac, frac_from = (bounds.DEFAULT_MEMORY_FRACTION, "default") if memory_fraction is None else (
-        float(memory_fraction), OVERRIDE)
-    reserve, reserve_from = (bounds.DEFAULT_RESERVE_GB_PER_GPU, "default") if reserve_gb_per_gpu is None else (
-        float(reserve_gb_per_gpu), OVERRIDE)
+    frac, frac_from = (
+        (bounds.DEFAULT_MEMORY_FRACTION, "default") if memory_fraction is None else (float(memory_fraction), OVERRIDE)
+    )
+    reserve, reserve_from = (
+        (bounds.DEFAULT_RESERVE_GB_PER_GPU, "default")
+        if reserve_gb_per_gpu is None
+        else (float(reserve_gb_per_gpu), OVERRIDE)
+    )
     inputs = [
         BoundInput("HBM bandwidth", bw, "TB/s per GPU", bw_from),
         BoundInput("HBM capacity", cap, "GB per GPU", cap_from),
@@ -114,16 +132,34 @@ def bounds_report(
         BoundInput("KV cache per token", kvt, "bytes", kvt_from),
         BoundInput("usable memory fraction", frac, "of HBM", frac_from),
         BoundInput("reserve", reserve, "GB per GPU", reserve_from),
-        BoundInput("prefill FLOPs per token", bounds.prefill_flops_per_token(model, isl), "FLOP",
-                   f"2 × {model_row}.active_params_b + kv_layers × attn_dim × ISL"),
+        BoundInput(
+            "prefill FLOPs per token",
+            bounds.prefill_flops_per_token(model, isl),
+            "FLOP",
+            f"2 × {model_row}.active_params_b + kv_layers × attn_dim × ISL",
+        ),
     ]
     floor = bounds.decode_floor(model, p, gpu, n_gpus, bandwidth_tb_s=bw, weight_bytes=streamed)
-    kv = bounds.kv_cache_budget(model, p, gpu, n_gpus, isl, osl, memory_fraction=frac,
-                                reserve_gb_per_gpu=reserve, dp_attention=dp_attention, capacity_gb=cap,
-                                resident_weight_bytes=resident, kv_bytes_per_token=kvt)
+    kv = bounds.kv_cache_budget(
+        model,
+        p,
+        gpu,
+        n_gpus,
+        isl,
+        osl,
+        memory_fraction=frac,
+        reserve_gb_per_gpu=reserve,
+        dp_attention=dp_attention,
+        capacity_gb=cap,
+        resident_weight_bytes=resident,
+        kv_bytes_per_token=kvt,
+    )
     results = {
-        "decode_ms_per_token": floor.ms_per_token, "decode_tok_s_user": floor.tok_s_user,
-        "kv_budget_gb": kv.kv_budget_gb, "kv_max_concurrency": kv.max_concurrency, "kv_copies": kv.kv_copies,
+        "decode_ms_per_token": floor.ms_per_token,
+        "decode_tok_s_user": floor.tok_s_user,
+        "kv_budget_gb": kv.kv_budget_gb,
+        "kv_max_concurrency": kv.max_concurrency,
+        "kv_copies": kv.kv_copies,
         "prefill_tok_s_per_gpu": bounds.prefill_ceiling(model, p, gpu, n_gpus, isl, dense_tflops=peak),
         "ridge_flop_per_byte": bounds.ridge_point(peak, bw),
     }
@@ -153,9 +189,13 @@ def _resident(m: dict, p: str, weight_gb: float | None, resident_gb: float | Non
     if resident_gb is not None:
         return bounds._positive(resident_gb, "resident weight GB") * 1e9, OVERRIDE
     if weight_gb is not None and m["active_params_b"] == m["total_params_b"]:
-        return bounds._positive(weight_gb, "weight GB") * 1e9, f"{OVERRIDE} (weight GB; a dense model holds what it streams)"
-    return (bounds.weight_bytes(m["model_key"], p, active_only=False),
-            f"{row}: total_params_b at bpw_{p} (+ BF16 unquantized_params_b)")
+        return bounds._positive(
+            weight_gb, "weight GB"
+        ) * 1e9, f"{OVERRIDE} (weight GB; a dense model holds what it streams)"
+    return (
+        bounds.weight_bytes(m["model_key"], p, active_only=False),
+        f"{row}: total_params_b at bpw_{p} (+ BF16 unquantized_params_b)",
+    )
 
 
 def _kv_per_token(m: dict, p: str, dtype: str | None, per_token: float | None, row: str) -> tuple[float, str]:
@@ -168,7 +208,8 @@ def _kv_per_token(m: dict, p: str, dtype: str | None, per_token: float | None, r
         key = dtype.strip().lower()
         if key not in KV_DTYPE_BYTES:
             raise ValueError(f"unknown KV dtype {dtype!r}; known: {sorted(KV_DTYPE_BYTES)}")
-        return elems * KV_DTYPE_BYTES[key], f"{row}: kv_layers × kv_elems_per_token_layer × {KV_DTYPE_BYTES[key]:g} B " \
-                                            f"({OVERRIDE}: KV dtype {key})"
+        return elems * KV_DTYPE_BYTES[
+            key
+        ], f"{row}: kv_layers × kv_elems_per_token_layer × {KV_DTYPE_BYTES[key]:g} B ({OVERRIDE}: KV dtype {key})"
     eb = bounds.KV_CACHE_BYTES_PER_ELEMENT[p]
     return elems * eb, f"{row}: kv_layers × kv_elems_per_token_layer × {eb:g} B (usual KV dtype with {p} weights)"

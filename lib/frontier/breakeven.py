@@ -12,6 +12,7 @@ best config there: the highest throughput per GPU, which within one GPU is also 
   every column of a user price table such as ``on_demand``, ``spot``): cost A, cost B, the cost ratio A ÷ B and who
   wins; a ratio (pricier ÷ cheaper) under 1.01 is a tie (spec §4).
 """
+
 from __future__ import annotations
 
 import math
@@ -79,8 +80,9 @@ def price_views(pricings: Iterable[Pricing]) -> list[PriceView]:
     return out
 
 
-def price_table_from_mapping(prices: dict[str, dict[str, float]], *, label: str, as_of: str | None = None,
-                             source: str | None = None) -> Pricing:
+def price_table_from_mapping(
+    prices: dict[str, dict[str, float]], *, label: str, as_of: str | None = None, source: str | None = None
+) -> Pricing:
     """A user price table from ``{gpu: {view: $/GPU-hour}}`` (e.g. a parameter file's on-demand and spot prices)."""
     if not prices:
         raise ValueError("price table: no GPUs given")
@@ -91,7 +93,7 @@ def price_table_from_mapping(prices: dict[str, dict[str, float]], *, label: str,
             if not isinstance(p, (int, float)) or isinstance(p, bool) or not math.isfinite(p) or p <= 0:
                 raise ValueError(f"price table {label}: {gpu} {v} must be a positive $/GPU-hour, got {p!r}")
         rows.append({"gpu": str(gpu).strip().lower(), **{v: (float(row[v]) if v in row else None) for v in views}})
-    schema = {"gpu": pl.String, **{v: pl.Float64 for v in views}}
+    schema = {"gpu": pl.String, **dict.fromkeys(views, pl.Float64)}
     t = pl.DataFrame(rows, schema=schema)
     if as_of:
         t = t.with_columns(date=pl.lit(str(as_of)))
@@ -137,9 +139,12 @@ def best_at_targets(iso: IsoResult, s: Side) -> pl.DataFrame:
     """At each target: the config of side ``s`` with the highest throughput (tok/s/GPU). Columns target, config,
     topology, tput (null where no config of the side reaches the target)."""
     t = matching(iso.table, s).filter(pl.col("tput_per_gpu").is_not_null())
-    best = (t.sort(["target", "tput_per_gpu", "label"], descending=[False, True, False])
-            .group_by("target", maintain_order=True).first()
-            .select("target", pl.col("label").alias("config"), "topology", pl.col("tput_per_gpu").alias("tput")))
+    best = (
+        t.sort(["target", "tput_per_gpu", "label"], descending=[False, True, False])
+        .group_by("target", maintain_order=True)
+        .first()
+        .select("target", pl.col("label").alias("config"), "topology", pl.col("tput_per_gpu").alias("tput"))
+    )
     grid = pl.DataFrame({"target": iso.targets}, schema={"target": pl.Float64})
     return grid.join(best, on="target", how="left").sort("target")
 
@@ -170,21 +175,57 @@ class BreakEven:
 
     def records(self) -> dict[str, Any]:
         """JSON-ready: the inputs, the per-target and per-view rows, the status and notes."""
-        return {"side_a": self.side_a.name, "side_b": self.side_b.name, "model": self.model, "isl": self.isl,
-                "osl": self.osl, "status": self.status,
-                "price_views": [{"view": v.view, "table": v.table, "as_of": v.as_of, "label": v.label,
-                                 "price_a": v.price(self.side_a.gpu), "price_b": v.price(self.side_b.gpu)}
-                                for v in self.views],
-                "at_targets": self.at_targets.to_dicts(), "by_view": self.by_view.to_dicts(), "notes": self.notes}
+        return {
+            "side_a": self.side_a.name,
+            "side_b": self.side_b.name,
+            "model": self.model,
+            "isl": self.isl,
+            "osl": self.osl,
+            "status": self.status,
+            "price_views": [
+                {
+                    "view": v.view,
+                    "table": v.table,
+                    "as_of": v.as_of,
+                    "label": v.label,
+                    "price_a": v.price(self.side_a.gpu),
+                    "price_b": v.price(self.side_b.gpu),
+                }
+                for v in self.views
+            ],
+            "at_targets": self.at_targets.to_dicts(),
+            "by_view": self.by_view.to_dicts(),
+            "notes": self.notes,
+        }
 
 
-AT_TARGET_SCHEMA = {"target": pl.Float64, "config_a": pl.String, "topology_a": pl.String, "tput_a": pl.Float64,
-                    "config_b": pl.String, "topology_b": pl.String, "tput_b": pl.Float64,
-                    "breakeven_price_ratio": pl.Float64, "status": pl.String}
-BY_VIEW_SCHEMA = {"target": pl.Float64, "view": pl.String, "price_table": pl.String, "as_of": pl.String,
-                  "price_label": pl.String, "price_a": pl.Float64, "price_b": pl.Float64, "price_ratio": pl.Float64,
-                  "breakeven_price_a": pl.Float64, "cost_a": pl.Float64, "cost_b": pl.Float64,
-                  "cost_ratio": pl.Float64, "winner": pl.String, "comparison": pl.String}
+AT_TARGET_SCHEMA = {
+    "target": pl.Float64,
+    "config_a": pl.String,
+    "topology_a": pl.String,
+    "tput_a": pl.Float64,
+    "config_b": pl.String,
+    "topology_b": pl.String,
+    "tput_b": pl.Float64,
+    "breakeven_price_ratio": pl.Float64,
+    "status": pl.String,
+}
+BY_VIEW_SCHEMA = {
+    "target": pl.Float64,
+    "view": pl.String,
+    "price_table": pl.String,
+    "as_of": pl.String,
+    "price_label": pl.String,
+    "price_a": pl.Float64,
+    "price_b": pl.Float64,
+    "price_ratio": pl.Float64,
+    "breakeven_price_a": pl.Float64,
+    "cost_a": pl.Float64,
+    "cost_b": pl.Float64,
+    "cost_ratio": pl.Float64,
+    "winner": pl.String,
+    "comparison": pl.String,
+}
 
 
 def one_scope(points: pl.DataFrame) -> tuple[str, int, int]:
@@ -193,14 +234,17 @@ def one_scope(points: pl.DataFrame) -> tuple[str, int, int]:
     scopes = points.select(keys).unique().sort(keys)
     if scopes.height != 1:
         listed = [f"{m} {i}/{o}" for m, i, o in scopes.iter_rows()]
-        raise ValueError("break-even compares within one model and ISL/OSL; the points hold "
-                         f"{scopes.height}: {listed[:12]} (select one model, isl and osl)")
+        raise ValueError(
+            "break-even compares within one model and ISL/OSL; the points hold "
+            f"{scopes.height}: {listed[:12]} (select one model, isl and osl)"
+        )
     m, i, o = scopes.row(0)
     return str(m), int(i), int(o)
 
 
-def break_even(points: pl.DataFrame, side_a: str | Side, side_b: str | Side, targets: Any,
-               pricings: Sequence[Pricing]) -> BreakEven:
+def break_even(
+    points: pl.DataFrame, side_a: str | Side, side_b: str | Side, targets: Any, pricings: Sequence[Pricing]
+) -> BreakEven:
     """Break-even prices of ``side_a`` against ``side_b`` at ``targets`` (tok/s/user) under every view of every
     pricing. ``points`` must hold one model and ISL/OSL (see :func:`one_scope`)."""
     a, b = side(side_a), side(side_b)
@@ -214,11 +258,14 @@ def break_even(points: pl.DataFrame, side_a: str | Side, side_b: str | Side, tar
     if missing:
         have = sorted({f"{h}/{p}" for h, p in iso.configs.select("hardware", "precision").iter_rows()})
         who = " and ".join(s.name for s in missing)
-        status = (f"{NO_PARTNER}: no {who} config of {model} at {isl}/{osl} in the data "
-                  f"(this model and ISL/OSL has: {', '.join(have)}); nothing is compared across models")
+        status = (
+            f"{NO_PARTNER}: no {who} config of {model} at {isl}/{osl} in the data "
+            f"(this model and ISL/OSL has: {', '.join(have)}); nothing is compared across models"
+        )
         empty_t = pl.DataFrame(schema=AT_TARGET_SCHEMA)
-        return BreakEven(a, b, model, isl, osl, empty_t, pl.DataFrame(schema=BY_VIEW_SCHEMA), views, status,
-                         [status], iso)
+        return BreakEven(
+            a, b, model, isl, osl, empty_t, pl.DataFrame(schema=BY_VIEW_SCHEMA), views, status, [status], iso
+        )
     at = _at_targets(iso, a, b)
     rows = [_view_row(r, pv, a, b) for r in at.iter_rows(named=True) for pv in views]
     by_view = pl.DataFrame(rows, schema=BY_VIEW_SCHEMA).sort("target", "price_label")
@@ -233,9 +280,12 @@ def _at_targets(iso: IsoResult, a: Side, b: Side) -> pl.DataFrame:
         breakeven_price_ratio=pl.col("tput_a") / pl.col("tput_b"),
         status=pl.when(pl.col("tput_a").is_null() & pl.col("tput_b").is_null())
         .then(pl.lit(f"unreachable by {a.name} and {b.name}"))
-        .when(pl.col("tput_a").is_null()).then(pl.lit(f"unreachable by {a.name}"))
-        .when(pl.col("tput_b").is_null()).then(pl.lit(f"unreachable by {b.name}"))
-        .otherwise(pl.lit("ok")))
+        .when(pl.col("tput_a").is_null())
+        .then(pl.lit(f"unreachable by {a.name}"))
+        .when(pl.col("tput_b").is_null())
+        .then(pl.lit(f"unreachable by {b.name}"))
+        .otherwise(pl.lit("ok")),
+    )
     return out.select(list(AT_TARGET_SCHEMA)).cast(AT_TARGET_SCHEMA).sort("target")  # type: ignore[arg-type]
 
 
@@ -253,27 +303,43 @@ def _view_row(r: dict[str, Any], pv: PriceView, a: Side, b: Side) -> dict[str, A
         text, winner = words["text"], None
     else:
         text, winner = words["text"], (words["cheaper"] or "tie")
-    return {"target": r["target"], "view": pv.view, "price_table": pv.table, "as_of": pv.as_of,
-            "price_label": pv.label, "price_a": pa, "price_b": pb,
-            "price_ratio": pa / pb if pa is not None and pb is not None else None,
-            "breakeven_price_a": pb * ta / tb if pb is not None and ta and tb else None,
-            "cost_a": ca, "cost_b": cb, "cost_ratio": ca / cb if ca is not None and cb is not None else None,
-            "winner": winner, "comparison": text}
+    return {
+        "target": r["target"],
+        "view": pv.view,
+        "price_table": pv.table,
+        "as_of": pv.as_of,
+        "price_label": pv.label,
+        "price_a": pa,
+        "price_b": pb,
+        "price_ratio": pa / pb if pa is not None and pb is not None else None,
+        "breakeven_price_a": pb * ta / tb if pb is not None and ta and tb else None,
+        "cost_a": ca,
+        "cost_b": cb,
+        "cost_ratio": ca / cb if ca is not None and cb is not None else None,
+        "winner": winner,
+        "comparison": text,
+    }
 
 
 def caveats(a: Side, b: Side, at: pl.DataFrame, views: Sequence[PriceView]) -> list[str]:
     """What a reader must know beside break-even prices."""
     out = [
-        (f"Break-even price ratio = tok/s/GPU of {a.name} ÷ tok/s/GPU of {b.name} at the same interactivity: "
-         f"{a.name} is cheaper per token whenever its $/GPU-hour is below that multiple of {b.name}'s."),
-        ("Prices are assumptions (a TCO model or list prices), named with their table and date; throughput is the "
-         f"only measured figure. A cost ratio under {TIE_RATIO:.2f}× is a tie."),
+        (
+            f"Break-even price ratio = tok/s/GPU of {a.name} ÷ tok/s/GPU of {b.name} at the same interactivity: "
+            f"{a.name} is cheaper per token whenever its $/GPU-hour is below that multiple of {b.name}'s."
+        ),
+        (
+            "Prices are assumptions (a TCO model or list prices), named with their table and date; throughput is the "
+            f"only measured figure. A cost ratio under {TIE_RATIO:.2f}× is a tie."
+        ),
         "Each side is its best config at each target (any engine, topology and concurrency that matches it).",
     ]
     unreach = at.filter(pl.col("status") != "ok")
     if unreach.height:
-        out.append(f"{unreach.height} of {at.height} targets are unreachable by at least one side: no ratio is given "
-                   "there (no extrapolation).")
+        out.append(
+            f"{unreach.height} of {at.height} targets are unreachable by at least one side: no ratio is given "
+            "there (no extrapolation)."
+        )
     undated = sorted({v.table for v in views if not v.as_of})
     if undated:
         out.append(f"Undated price table(s): {', '.join(undated)}; state when the prices were observed.")
@@ -290,11 +356,13 @@ def chart_target(be: BreakEven, preferred: float) -> float | None:
 
 def grid_targets(iso: IsoResult, a: Side, b: Side, n: int = 40) -> list[float]:
     """``n`` interactivities (tok/s/user) spanning the band both sides reach (empty if they do not overlap)."""
+
     def span(s: Side) -> tuple[float, float] | None:
         c = matching(iso.configs, s)
         if c.height == 0:
             return None
         return float(c["intvty_min"].min()), float(c["intvty_max"].max())  # type: ignore[arg-type]
+
     sa, sb = span(a), span(b)
     if sa is None or sb is None:
         return []
@@ -314,10 +382,14 @@ def curves(points: pl.DataFrame, be: BreakEven, n: int = 40) -> pl.DataFrame:
         return pl.DataFrame(schema=BY_VIEW_SCHEMA | {"breakeven_price_ratio": pl.Float64})
     iso = iso_table(points, grid, pricing=be.iso.pricing)
     at = _at_targets(iso, be.side_a, be.side_b)
-    rows = [_view_row(r, pv, be.side_a, be.side_b) | {"breakeven_price_ratio": r["breakeven_price_ratio"]}
-            for r in at.iter_rows(named=True) for pv in be.views]
-    return pl.DataFrame(rows, schema=BY_VIEW_SCHEMA | {"breakeven_price_ratio": pl.Float64}).sort("price_label",
-                                                                                                 "target")
+    rows = [
+        _view_row(r, pv, be.side_a, be.side_b) | {"breakeven_price_ratio": r["breakeven_price_ratio"]}
+        for r in at.iter_rows(named=True)
+        for pv in be.views
+    ]
+    return pl.DataFrame(rows, schema=BY_VIEW_SCHEMA | {"breakeven_price_ratio": pl.Float64}).sort(
+        "price_label", "target"
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -337,10 +409,19 @@ def stated_costs(prices: Pricing, throughputs: dict[str, float]) -> pl.DataFrame
     for pv in price_views([prices]):
         for gpu, tput in throughputs.items():
             p = pv.price(gpu.lower())
-            rows.append({"gpu": gpu.lower(), "view": pv.view, "price": p, "tput": float(tput),
-                         "cost_per_m": cost_per_million(p, float(tput)) if p is not None else None})
-    return pl.DataFrame(rows, schema={"gpu": pl.String, "view": pl.String, "price": pl.Float64, "tput": pl.Float64,
-                                      "cost_per_m": pl.Float64})
+            rows.append(
+                {
+                    "gpu": gpu.lower(),
+                    "view": pv.view,
+                    "price": p,
+                    "tput": float(tput),
+                    "cost_per_m": cost_per_million(p, float(tput)) if p is not None else None,
+                }
+            )
+    return pl.DataFrame(
+        rows,
+        schema={"gpu": pl.String, "view": pl.String, "price": pl.Float64, "tput": pl.Float64, "cost_per_m": pl.Float64},
+    )
 
 
 def check_published(computed: float | None, published: str | float) -> dict[str, Any]:
@@ -349,18 +430,31 @@ def check_published(computed: float | None, published: str | float) -> dict[str,
     d = decimals_of(published)
     pub = float(str(published).replace(",", ""))
     if computed is None:
-        return {"published": pub, "decimals": d, "computed": None, "rounded": None, "difference": None,
-                "verdict": "not computed (no price or throughput)"}
+        return {
+            "published": pub,
+            "decimals": d,
+            "computed": None,
+            "rounded": None,
+            "difference": None,
+            "verdict": "not computed (no price or throughput)",
+        }
     rounded = round(computed, d)
-    ok = abs(computed - pub) <= 0.5 * 10.0 ** -d * (1 + 1e-9)
+    ok = abs(computed - pub) <= 0.5 * 10.0**-d * (1 + 1e-9)
     diff = computed - pub
     verdict = "matches published" if ok else f"differs from published by {diff:+.{d + 2}f}"
-    return {"published": pub, "decimals": d, "computed": computed, "rounded": rounded, "difference": diff,
-            "verdict": verdict}
+    return {
+        "published": pub,
+        "decimals": d,
+        "computed": computed,
+        "rounded": rounded,
+        "difference": diff,
+        "verdict": verdict,
+    }
 
 
-def published_check(prices: Pricing, throughputs: dict[str, float],
-                    published: dict[str, dict[str, str | float]]) -> pl.DataFrame:
+def published_check(
+    prices: Pricing, throughputs: dict[str, float], published: dict[str, dict[str, str | float]]
+) -> pl.DataFrame:
     """Recompute a published cost table from its stated inputs: for each GPU and view in ``published``
     ({gpu: {view: $/M as printed}}), $/M = price ÷ (tput × 3600 / 1e6) and the verdict against the printed value."""
     costs = {(r["gpu"], r["view"]): r for r in stated_costs(prices, throughputs).iter_rows(named=True)}
@@ -372,14 +466,24 @@ def published_check(prices: Pricing, throughputs: dict[str, float],
                 raise ValueError(f"published {gpu} {view}: no stated price or throughput for it")
             chk = check_published(r["cost_per_m"], pub)
             rows.append({"gpu": gpu.lower(), "view": view, "price": r["price"], "tput": r["tput"], **chk})
-    schema = {"gpu": pl.String, "view": pl.String, "price": pl.Float64, "tput": pl.Float64, "published": pl.Float64,
-              "decimals": pl.Int64, "computed": pl.Float64, "rounded": pl.Float64, "difference": pl.Float64,
-              "verdict": pl.String}
+    schema = {
+        "gpu": pl.String,
+        "view": pl.String,
+        "price": pl.Float64,
+        "tput": pl.Float64,
+        "published": pl.Float64,
+        "decimals": pl.Int64,
+        "computed": pl.Float64,
+        "rounded": pl.Float64,
+        "difference": pl.Float64,
+        "verdict": pl.String,
+    }
     return pl.DataFrame(rows, schema=schema)
 
 
-def published_ratio_check(prices: Pricing, throughputs: dict[str, float],
-                          ratios: Sequence[dict[str, Any]]) -> pl.DataFrame:
+def published_ratio_check(
+    prices: Pricing, throughputs: dict[str, float], ratios: Sequence[dict[str, Any]]
+) -> pl.DataFrame:
     """Published cost ratios ``[{"view", "pricier", "cheaper", "published"}]`` (e.g. on_demand h100 ÷ b200 "2.9")
     recomputed from the stated inputs."""
     costs = {(r["gpu"], r["view"]): r["cost_per_m"] for r in stated_costs(prices, throughputs).iter_rows(named=True)}
@@ -388,11 +492,25 @@ def published_ratio_check(prices: Pricing, throughputs: dict[str, float],
         hi = costs.get((str(spec["pricier"]).lower(), spec["view"]))
         lo = costs.get((str(spec["cheaper"]).lower(), spec["view"]))
         val = hi / lo if hi is not None and lo else None
-        rows.append({"view": spec["view"], "pricier": spec["pricier"], "cheaper": spec["cheaper"],
-                     **check_published(val, spec["published"])})
-    schema = {"view": pl.String, "pricier": pl.String, "cheaper": pl.String, "published": pl.Float64,
-              "decimals": pl.Int64, "computed": pl.Float64, "rounded": pl.Float64, "difference": pl.Float64,
-              "verdict": pl.String}
+        rows.append(
+            {
+                "view": spec["view"],
+                "pricier": spec["pricier"],
+                "cheaper": spec["cheaper"],
+                **check_published(val, spec["published"]),
+            }
+        )
+    schema = {
+        "view": pl.String,
+        "pricier": pl.String,
+        "cheaper": pl.String,
+        "published": pl.Float64,
+        "decimals": pl.Int64,
+        "computed": pl.Float64,
+        "rounded": pl.Float64,
+        "difference": pl.Float64,
+        "verdict": pl.String,
+    }
     return pl.DataFrame(rows, schema=schema)
 
 
@@ -400,26 +518,44 @@ def published_ratio_check(prices: Pricing, throughputs: dict[str, float],
 # frames for display
 
 FORMATS = {
-    "target tok/s/user": "{:.0f}", "tok/s/GPU A": ",.1f", "tok/s/GPU B": ",.1f", "break-even price ratio A ÷ B": "{:.2f}×",
-    "$/GPU-hour A": "${:.2f}", "$/GPU-hour B": "${:.2f}", "break-even $/GPU-hour A": "${:.2f}",
-    "$/M A": "${:.3f}", "$/M B": "${:.3f}", "cost A ÷ B": "{:.2f}×", "price A ÷ B": "{:.2f}×",
+    "target tok/s/user": "{:.0f}",
+    "tok/s/GPU A": ",.1f",
+    "tok/s/GPU B": ",.1f",
+    "break-even price ratio A ÷ B": "{:.2f}×",
+    "$/GPU-hour A": "${:.2f}",
+    "$/GPU-hour B": "${:.2f}",
+    "break-even $/GPU-hour A": "${:.2f}",
+    "$/M A": "${:.3f}",
+    "$/M B": "${:.3f}",
+    "cost A ÷ B": "{:.2f}×",
+    "price A ÷ B": "{:.2f}×",
 }
 
 
 def targets_view(be: BreakEven) -> pl.DataFrame:
     """One row per target: each side's best config and tok/s/GPU, and the break-even price ratio."""
     return be.at_targets.select(
-        pl.col("target").alias("target tok/s/user"), pl.col("config_a").alias("best A config"),
-        pl.col("tput_a").alias("tok/s/GPU A"), pl.col("config_b").alias("best B config"),
-        pl.col("tput_b").alias("tok/s/GPU B"), pl.col("breakeven_price_ratio").alias("break-even price ratio A ÷ B"),
-        pl.col("status"))
+        pl.col("target").alias("target tok/s/user"),
+        pl.col("config_a").alias("best A config"),
+        pl.col("tput_a").alias("tok/s/GPU A"),
+        pl.col("config_b").alias("best B config"),
+        pl.col("tput_b").alias("tok/s/GPU B"),
+        pl.col("breakeven_price_ratio").alias("break-even price ratio A ÷ B"),
+        pl.col("status"),
+    )
 
 
 def views_view(be: BreakEven) -> pl.DataFrame:
     """One row per target × price view: prices, A's break-even price, costs, cost ratio and the verdict."""
     return be.by_view.select(
-        pl.col("target").alias("target tok/s/user"), pl.col("price_label").alias("price view"),
-        pl.col("price_a").alias("$/GPU-hour A"), pl.col("price_b").alias("$/GPU-hour B"),
-        pl.col("breakeven_price_a").alias("break-even $/GPU-hour A"), pl.col("cost_a").alias("$/M A"),
-        pl.col("cost_b").alias("$/M B"), pl.col("cost_ratio").alias("cost A ÷ B"), pl.col("winner"),
-        pl.col("comparison"))
+        pl.col("target").alias("target tok/s/user"),
+        pl.col("price_label").alias("price view"),
+        pl.col("price_a").alias("$/GPU-hour A"),
+        pl.col("price_b").alias("$/GPU-hour B"),
+        pl.col("breakeven_price_a").alias("break-even $/GPU-hour A"),
+        pl.col("cost_a").alias("$/M A"),
+        pl.col("cost_b").alias("$/M B"),
+        pl.col("cost_ratio").alias("cost A ÷ B"),
+        pl.col("winner"),
+        pl.col("comparison"),
+    )

@@ -5,9 +5,9 @@ hashes are memoised in ``data/processed/file-hashes.json`` by each file's (size,
 an unchanged tree is not read again to be hashed. The ctime and inode are what make the memo safe: ``cp -p``,
 ``rsync -t``, ``tar`` and ``unzip`` restore a file's mtime, but the kernel sets its ctime on every write and no
 tool can set it back, so a file rewritten with its size and mtime preserved is hashed again. A memo taken within
-``RACY_NS`` of the file's last change is not trusted either (two changes within one timestamp tick). Hashing everything on
-every load was measured and not chosen: SHA-256 runs at about 160 MB/s here, 37 ms for the 2.2 MB sample (a
-stat of every file: 0.2 ms) but about 9 s for a 1.4 GB sweep whose cached reload takes 0.3 s.
+``RACY_NS`` of the file's last change is not trusted either (two changes within one timestamp tick). Hashing
+everything on every load was measured and not chosen: SHA-256 runs at about 160 MB/s here, 37 ms for the 2.2 MB
+sample (a stat of every file: 0.2 ms) but about 9 s for a 1.4 GB sweep whose cached reload takes 0.3 s.
 
 Entries are ``load-<key>.parquet`` (lz4: faster to write and read than zstd) + ``load-<key>.json`` (the load
 report in an envelope that names the key and the parquet's size, so a mismatched or damaged pair is a miss).
@@ -18,6 +18,7 @@ temporary files and rename them into place, so concurrent loads never see half-w
 at most ``MAX_ENTRIES`` entries and ``MAX_BYTES`` bytes of entries (least recently used evicted first), and at
 most ``MAX_INDEX_ENTRIES`` memoised file hashes (least recently hashed dropped first).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -88,8 +89,14 @@ def _signature(st: os.stat_result) -> list[int]:
 
 def _valid_memo(v: Any) -> bool:
     """A memo is [size, mtime_ns, ctime_ns, inode, device, sha256 hex, hashed_at_ns]."""
-    return (isinstance(v, list) and len(v) == 7 and all(type(x) is int for x in v[:5]) and type(v[6]) is int
-            and isinstance(v[5], str) and _HEX64.match(v[5]) is not None)
+    return (
+        isinstance(v, list)
+        and len(v) == 7
+        and all(type(x) is int for x in v[:5])
+        and type(v[6]) is int
+        and isinstance(v[5], str)
+        and _HEX64.match(v[5]) is not None
+    )
 
 
 _ABSENT = object()
@@ -129,8 +136,9 @@ def _read_index(path: Path, notes: Notes) -> dict[str, list[Any]]:
     return index
 
 
-def content_hashes(files: list[Path], cache_dir: Path | None = None,
-                   resolved: dict[Path, Path] | None = None, notes: Notes = None) -> dict[str, str]:
+def content_hashes(
+    files: list[Path], cache_dir: Path | None = None, resolved: dict[Path, Path] | None = None, notes: Notes = None
+) -> dict[str, str]:
     """Resolved path → SHA-256 of content ("unreadable" when the file cannot be read).
 
     A memoised hash is reused only when the file's size, mtime, ctime, inode and device are all unchanged and
@@ -186,8 +194,9 @@ def _write_index(index_path: Path, fresh: dict[str, list[Any]], notes: Notes) ->
     try:
         write_atomic(index_path, json.dumps(index).encode())
     except OSError as e:
-        _note(notes, f"cache: cannot write {index_path} ({e.strerror or type(e).__name__}); "
-                     "file hashes are not memoised")
+        _note(
+            notes, f"cache: cannot write {index_path} ({e.strerror or type(e).__name__}); file hashes are not memoised"
+        )
 
 
 def _sha256_or_none(path: Path) -> str | None:
@@ -211,8 +220,9 @@ def _entry_paths(d: Path, key: str) -> tuple[Path, Path]:
     return d / f"load-{key}.parquet", d / f"load-{key}.json"
 
 
-def get(key: str, cache_dir: Path | None = None, decode: Callable[[dict[str, Any]], Any] | None = None,
-        notes: Notes = None) -> tuple[pl.DataFrame, Any] | None:
+def get(
+    key: str, cache_dir: Path | None = None, decode: Callable[[dict[str, Any]], Any] | None = None, notes: Notes = None
+) -> tuple[pl.DataFrame, Any] | None:
     """(points, report) cached under ``key``, or None on a miss.
 
     ``decode`` turns the stored report dict into the caller's object; if it raises, the entry is a miss. Any
@@ -224,8 +234,13 @@ def get(key: str, cache_dir: Path | None = None, decode: Callable[[dict[str, Any
     env = _read_json(js, js.name, notes)
     if env is _ABSENT:
         return None
-    if not (isinstance(env, dict) and env.get("format") == ENTRY_FORMAT and env.get("key") == key
-            and type(env.get("parquet_bytes")) is int and isinstance(env.get("report"), dict)):
+    if not (
+        isinstance(env, dict)
+        and env.get("format") == ENTRY_FORMAT
+        and env.get("key") == key
+        and type(env.get("parquet_bytes")) is int
+        and isinstance(env.get("report"), dict)
+    ):
         _note(notes, f"cache: {js.name} is not a cache entry of this version, ignored")
         return None
     try:
@@ -235,7 +250,7 @@ def get(key: str, cache_dir: Path | None = None, decode: Callable[[dict[str, Any
             return None
         points = pl.read_parquet(pq)
         report = decode(env["report"]) if decode is not None else env["report"]
-    except Exception as e:  # noqa: BLE001 - a damaged cache entry is a miss, never an error
+    except Exception as e:
         _note(notes, f"cache: entry {key} is damaged ({type(e).__name__}), ignored")
         return None
     try:
@@ -245,8 +260,15 @@ def get(key: str, cache_dir: Path | None = None, decode: Callable[[dict[str, Any
     return points, report
 
 
-def put(key: str, points: pl.DataFrame, report: dict[str, Any], cache_dir: Path | None = None,
-        notes: Notes = None, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES) -> bool:
+def put(
+    key: str,
+    points: pl.DataFrame,
+    report: dict[str, Any],
+    cache_dir: Path | None = None,
+    notes: Notes = None,
+    max_entries: int = MAX_ENTRIES,
+    max_bytes: int = MAX_BYTES,
+) -> bool:
     """Store an entry, then evict the least recently used ones beyond the bounds. True when stored.
 
     An unwritable cache folder, or an entry larger than ``max_bytes`` on its own, is a note, never an error."""
@@ -263,18 +285,24 @@ def put(key: str, points: pl.DataFrame, report: dict[str, Any], cache_dir: Path 
         # chunk per column, which is faster to read and makes every later gather and sort about 2x faster
         points.write_parquet(tmp, compression="lz4", row_group_size=max(points.height, 1))
         size = os.path.getsize(tmp)
-        envelope = json.dumps({"format": ENTRY_FORMAT, "key": key, "parquet_bytes": size, "report": report},
-                              default=str).encode()
+        envelope = json.dumps(
+            {"format": ENTRY_FORMAT, "key": key, "parquet_bytes": size, "report": report}, default=str
+        ).encode()
         if size + len(envelope) > max_bytes:
-            _note(notes, f"cache: this load ({size + len(envelope):,} bytes) exceeds the cache bound "
-                         f"({max_bytes:,} bytes), not cached")
+            _note(
+                notes,
+                f"cache: this load ({size + len(envelope):,} bytes) exceeds the cache bound "
+                f"({max_bytes:,} bytes), not cached",
+            )
             return False
         os.replace(tmp, pq)
         tmp = None
         write_atomic(js, envelope)
-    except Exception as e:  # noqa: BLE001 - a cache that cannot be written only costs speed
-        _note(notes, f"cache: cannot write to {d} ({getattr(e, 'strerror', None) or type(e).__name__}); "
-                     "this load is not cached")
+    except Exception as e:
+        _note(
+            notes,
+            f"cache: cannot write to {d} ({getattr(e, 'strerror', None) or type(e).__name__}); this load is not cached",
+        )
         return False
     finally:
         if tmp is not None:
@@ -283,8 +311,13 @@ def put(key: str, points: pl.DataFrame, report: dict[str, Any], cache_dir: Path 
     return True
 
 
-def evict(cache_dir: Path | None = None, *, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES,
-          keep: str | None = None) -> list[str]:
+def evict(
+    cache_dir: Path | None = None,
+    *,
+    max_entries: int = MAX_ENTRIES,
+    max_bytes: int = MAX_BYTES,
+    keep: str | None = None,
+) -> list[str]:
     """Remove the least recently used entries beyond ``max_entries`` / ``max_bytes``, parquet files without a
     report, and temporary files older than ``STALE_TMP_SECONDS``. Returns the evicted keys. Never raises."""
     d = _dir(cache_dir)
@@ -314,9 +347,13 @@ def evict(cache_dir: Path | None = None, *, max_entries: int = MAX_ENTRIES, max_
                     continue
                 pq_size = 0
             entries.append((st.st_mtime, k, st.st_size + pq_size))
-        elif name.startswith("load-") and name.endswith(".parquet") and name[:-8] + ".json" not in name_set:
-            if now - st.st_mtime > STALE_TMP_SECONDS:  # a report-less parquet (a writer died in between)
-                _unlink(p)
+        elif (
+            name.startswith("load-")
+            and name.endswith(".parquet")
+            and name[:-8] + ".json" not in name_set
+            and now - st.st_mtime > STALE_TMP_SECONDS  # a report-less parquet (a writer died in between)
+        ):
+            _unlink(p)
     entries.sort(reverse=True)
     evicted: list[str] = []
     total = 0

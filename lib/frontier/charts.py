@@ -17,6 +17,7 @@ Everything here works with no network:
 
 Units on the default axes: interactivity in tok/s/user, throughput in tok/s/GPU, cost in $ per million tokens.
 """
+
 from __future__ import annotations
 
 import copy
@@ -31,7 +32,7 @@ import uuid
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import altair as alt
 import polars as pl
@@ -54,10 +55,8 @@ PALETTES: dict[str, list[str]] = {
 }
 
 COLORS: dict[str, dict[str, str]] = {
-    "light": {"background": "#ffffff", "text": "#1f2328", "subtle": "#57606a", "grid": "#e6e8eb",
-              "domain": "#8c959f"},
-    "dark": {"background": "#0d1117", "text": "#e6edf3", "subtle": "#9da7b3", "grid": "#2a3038",
-             "domain": "#6e7681"},
+    "light": {"background": "#ffffff", "text": "#1f2328", "subtle": "#57606a", "grid": "#e6e8eb", "domain": "#8c959f"},
+    "dark": {"background": "#0d1117", "text": "#e6edf3", "subtle": "#9da7b3", "grid": "#2a3038", "domain": "#6e7681"},
 }
 
 X_INTVTY_TITLE = labels.COLUMN_TITLES["median_intvty"]
@@ -68,10 +67,10 @@ _NUM_FORMAT = ",.5~r"
 
 
 # --------------------------------------------------------------------------------------------------------- theme
-def _check_theme(theme: str) -> str:
+def _check_theme(theme: str) -> Theme:
     if theme not in THEMES:
         raise ValueError(f"theme must be one of {THEMES}, got {theme!r}")
-    return theme
+    return cast(Theme, theme)
 
 
 def theme_config(theme: Theme = "light") -> dict[str, Any]:
@@ -85,12 +84,35 @@ def theme_config(theme: Theme = "light") -> dict[str, Any]:
         "font": FONT,
         "padding": {"left": 10, "top": 10, "bottom": 10, "right": 28},  # room for text measured narrower than drawn
         "view": {"stroke": None, "continuousWidth": 640, "continuousHeight": 400},
-        "title": {"color": c["text"], "subtitleColor": c["subtle"], "font": FONT, "subtitleFont": FONT,
-                  "fontSize": 15, "subtitleFontSize": 12, "fontWeight": 600, "anchor": "start", "offset": 12},
-        "axis": {**label, **title, "gridColor": c["grid"], "domainColor": c["domain"], "tickColor": c["domain"],
-                 "labelFlush": False},
-        "legend": {"labelColor": c["text"], "labelFont": FONT, "labelFontSize": 11, "titleColor": c["text"],
-                   "titleFont": FONT, "titleFontSize": 12, "titleFontWeight": 600, "labelLimit": 320},
+        "title": {
+            "color": c["text"],
+            "subtitleColor": c["subtle"],
+            "font": FONT,
+            "subtitleFont": FONT,
+            "fontSize": 15,
+            "subtitleFontSize": 12,
+            "fontWeight": 600,
+            "anchor": "start",
+            "offset": 12,
+        },
+        "axis": {
+            **label,
+            **title,
+            "gridColor": c["grid"],
+            "domainColor": c["domain"],
+            "tickColor": c["domain"],
+            "labelFlush": False,
+        },
+        "legend": {
+            "labelColor": c["text"],
+            "labelFont": FONT,
+            "labelFontSize": 11,
+            "titleColor": c["text"],
+            "titleFont": FONT,
+            "titleFontSize": 12,
+            "titleFontWeight": 600,
+            "labelLimit": 320,
+        },
         "header": {"labelColor": c["text"], "titleColor": c["text"], "labelFont": FONT, "titleFont": FONT},
         "range": {"category": list(palette)},
         "mark": {"color": palette[0]},
@@ -127,7 +149,7 @@ def _config_dict(chart: alt.TopLevelMixin) -> dict[str, Any]:
 
 def apply_theme(chart: alt.TopLevelMixin, theme: Theme = "light") -> alt.TopLevelMixin:
     """A copy of ``chart`` styled with ``theme`` (the theme overrides the chart's own config where both set a key)."""
-    out = chart.copy(deep=True)
+    out = chart.copy(deep=True)  # type: ignore[attr-defined]
     out["config"] = _deep_merge(_config_dict(chart), theme_config(theme))
     return out
 
@@ -198,8 +220,11 @@ def _values(df: pl.DataFrame, cols: Iterable[str | None], *, what: str, max_rows
         elif isinstance(dtype, (pl.Categorical, pl.Enum)):
             e = e.cast(pl.String)
         elif isinstance(dtype, (pl.List, pl.Array, pl.Struct, pl.Object)):
-            e = e.cast(pl.String, strict=False) if not isinstance(dtype, pl.Object) else e.map_elements(
-                str, return_dtype=pl.String)
+            e = (
+                e.cast(pl.String, strict=False)
+                if not isinstance(dtype, pl.Object)
+                else e.map_elements(str, return_dtype=pl.String)
+            )
         exprs.append(e.alias(c))
     return df.select(exprs).to_dicts()
 
@@ -210,9 +235,17 @@ def _data(rows: list[dict[str, Any]]) -> alt.InlineData:
 
 #: tooltip number formats by column (d3-format): rounded, $ to three significant digits, ratios to 2 decimals
 TOOLTIP_FORMATS: dict[str, str] = {
-    "median_intvty": ",.1f", "tput_per_gpu": ",.0f", "output_tput_per_gpu": ",.0f", "input_tput_per_gpu": ",.0f",
-    "cost_per_m_total": "$,.3~r", "ratio": ".2f", "tput_ratio_b_over_a": ".2f", "conc": ",.0f",
-    "tok_s_mw": ",.0f", "price_per_m": "$,.3~r", "cost_per_m": "$,.3~r",
+    "median_intvty": ",.1f",
+    "tput_per_gpu": ",.0f",
+    "output_tput_per_gpu": ",.0f",
+    "input_tput_per_gpu": ",.0f",
+    "cost_per_m_total": "$,.3~r",
+    "ratio": ".2f",
+    "tput_ratio_b_over_a": ".2f",
+    "conc": ",.0f",
+    "tok_s_mw": ",.0f",
+    "price_per_m": "$,.3~r",
+    "cost_per_m": "$,.3~r",
 }
 
 
@@ -271,9 +304,12 @@ def _dash(color: str | None, domain: list[str]) -> Any:
 def _dash_by(dash: str, domain: list[str], title: str | None) -> Any:
     """strokeDash by its own field (e.g. the two members of a pair: solid and dashed), with its own legend."""
     rng = [DASHES[i % len(DASHES)] for i in range(len(domain))]
-    return alt.StrokeDash(f"{_field(dash)}:N", title=title, scale=alt.Scale(domain=domain, range=rng),
-                          legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=260,
-                                            labelLimit=_label_limit(domain)))
+    return alt.StrokeDash(
+        f"{_field(dash)}:N",
+        title=title,
+        scale=alt.Scale(domain=domain, range=rng),
+        legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=260, labelLimit=_label_limit(domain)),
+    )
 
 
 def _color(color: str | None, domain: list[str], title: str | None = None) -> Any:
@@ -281,9 +317,14 @@ def _color(color: str | None, domain: list[str], title: str | None = None) -> An
     labels are never cut."""
     if color is None:
         return alt.Undefined
-    return alt.Color(f"{_field(color)}:N", title=title, scale=alt.Scale(domain=domain),
-                     legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=260, symbolOpacity=1,
-                                       labelLimit=_label_limit(domain)))
+    return alt.Color(
+        f"{_field(color)}:N",
+        title=title,
+        scale=alt.Scale(domain=domain),
+        legend=alt.Legend(
+            symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=260, symbolOpacity=1, labelLimit=_label_limit(domain)
+        ),
+    )
 
 
 def _subtitle_lines(subtitle: str | Sequence[str] | None, synthetic: bool) -> list[str]:
@@ -346,14 +387,24 @@ def _source_layer(lines: Sequence[str], height: int) -> alt.Chart:
     """The source block as a text layer below the plot (after the x axis title), left-aligned, in the subtle
     colour: data source and dates, prices, build date."""
     wrapped = [w for line in lines for w in _wrap(line)]
-    return alt.Chart(_data([{"source": 1}])).mark_text(
-        align="left", baseline="top", fontSize=10, lineHeight=13, style="source-text", text=wrapped).encode(
-        x=alt.value(0), y=alt.value(height + 44))
+    return (
+        alt.Chart(_data([{"source": 1}]))
+        .mark_text(align="left", baseline="top", fontSize=10, lineHeight=13, style="source-text", text=wrapped)
+        .encode(x=alt.value(0), y=alt.value(height + 44))
+    )
 
 
-def _finish(chart: Any, *, theme: Theme, title: str | None, subtitle: str | Sequence[str] | None,
-            width: int, height: int, source: Sequence[str] | None = None,
-            synthetic: bool = False) -> alt.LayerChart:
+def _finish(
+    chart: Any,
+    *,
+    theme: Theme,
+    title: str | None,
+    subtitle: str | Sequence[str] | None,
+    width: int,
+    height: int,
+    source: Sequence[str] | None = None,
+    synthetic: bool = False,
+) -> alt.LayerChart:
     """Size, title (+ the synthetic marker in the subtitle), the source block, description and theme."""
     sub = _subtitle_lines(subtitle, synthetic)
     if source:  # appended, so data Altair lifted to the layer chart stays where it is
@@ -394,16 +445,18 @@ def _target_layers(targets: Sequence[float] | None, x_field_title: str, unit: st
     rows = [{"target": float(t), "target_label": f"{float(t):g} {unit}".strip()} for t in targets]
     base = alt.Chart(_data(rows))
     rule = base.mark_rule(style="guide-rule").encode(
-        x=alt.X("target:Q", title=x_field_title),
-        tooltip=[alt.Tooltip("target_label:N", title="Target")])
+        x=alt.X("target:Q", title=x_field_title), tooltip=[alt.Tooltip("target_label:N", title="Target")]
+    )
     text = base.mark_text(style="guide-label", angle=270, align="right", baseline="top", dx=-4, dy=3).encode(
-        x="target:Q", y=alt.value(0), text="target_label:N")
+        x="target:Q", y=alt.value(0), text="target_label:N"
+    )
     return [rule, text]
 
 
 # ---------------------------------------------------------------------------------------------------- decode floors
-def _bound_rows(bd: pl.DataFrame, bounds_x: str, color: str | None, domain_x: list[float] | None, log_x: bool,
-                width: int) -> list[dict[str, Any]]:
+def _bound_rows(
+    bd: pl.DataFrame, bounds_x: str, color: str | None, domain_x: list[float] | None, log_x: bool, width: int
+) -> list[dict[str, Any]]:
     """One rule per distinct floor value (configs sharing it named together), and one label per cluster of
     floors closer than ~14 px, carrying the value(s): labels never print on top of each other."""
     d = bd.filter(pl.col(bounds_x).is_not_null())
@@ -411,8 +464,14 @@ def _bound_rows(bd: pl.DataFrame, bounds_x: str, color: str | None, domain_x: li
     rows: list[dict[str, Any]] = []
     for r in grp.iter_rows(named=True):
         names = r[color] if color else []
-        rows.append({bounds_x: r[bounds_x], "_configs": ", ".join(str(n) for n in names),
-                     "_shared": len(names) != 1, "_series": names[0] if len(names) == 1 else None})
+        rows.append(
+            {
+                bounds_x: r[bounds_x],
+                "_configs": ", ".join(str(n) for n in names),
+                "_shared": len(names) != 1,
+                "_series": names[0] if len(names) == 1 else None,
+            }
+        )
 
     def px(v: float) -> float:
         if not domain_x:
@@ -487,20 +546,28 @@ def frontier_chart(
     ref = fr if fr is not None else pts
     assert ref is not None
     if color is not None and color not in ref.columns:
-        raise KeyError(f"frontier_chart: colour column {color!r} not found; available columns: {ref.columns} "
-                       "(use frontier.labels.series_labels to build one, or pass color=None)")
+        raise KeyError(
+            f"frontier_chart: colour column {color!r} not found; available columns: {ref.columns} "
+            "(use frontier.labels.series_labels to build one, or pass color=None)"
+        )
     if dash is not None and dash not in ref.columns:
         raise KeyError(f"frontier_chart: dash column {dash!r} not found; available columns: {ref.columns}")
-    tips = list(tooltip) if tooltip is not None else (
-        ([color] if color else []) + ([dash] if dash else []) + [x, y]
-        + [c for c in ("conc", "topology") if c in ref.columns])
+    tips = (
+        list(tooltip)
+        if tooltip is not None
+        else (
+            ([color] if color else [])
+            + ([dash] if dash else [])
+            + [x, y]
+            + [c for c in ("conc", "topology") if c in ref.columns]
+        )
+    )
     xvals = [v for df in (fr, pts) if df is not None for v in df[x].to_list()]
     if bd is not None and bounds_x in bd.columns:
         xvals += bd[bounds_x].to_list()
     dom_x = fit_domain(xvals + list(targets or []), log=True) if log_x else None
     xs = alt.X(f"{_field(x)}:Q", title=x_title, scale=_scale(log_x, zero=False if log_x else None, domain=dom_x))
-    dom_y = fit_domain([v for df in (fr, pts) if df is not None for v in df[y].to_list()], log=True) \
-        if log_y else None
+    dom_y = fit_domain([v for df in (fr, pts) if df is not None for v in df[y].to_list()], log=True) if log_y else None
     ys = alt.Y(f"{_field(y)}:Q", title=y_title, scale=_scale(log_y, domain=dom_y))
     domain = _domain((fr, color), (pts, color))
     col = _color(color, domain, color_title)
@@ -510,27 +577,57 @@ def frontier_chart(
     # frontier first: the shared legend takes its symbols from the first layer (solid, not the faint scatter)
     if fr is not None:
         ttips = [t for t in tips if not isinstance(t, str) or t in fr.columns]
-        rows = _values(fr.sort(x), [x, y, color, dash, *[t for t in ttips if isinstance(t, str)]],
-                       what="frontier_chart frontier", max_rows=max_rows)
-        layers.append(alt.Chart(_data(rows)).mark_line(
-            interpolate="monotone", point=alt.OverlayMarkDef(filled=True, size=40)).encode(
-            x=xs, y=ys, color=col, strokeDash=stroke, tooltip=_tooltip(fr, ttips)))
+        rows = _values(
+            fr.sort(x),
+            [x, y, color, dash, *[t for t in ttips if isinstance(t, str)]],
+            what="frontier_chart frontier",
+            max_rows=max_rows,
+        )
+        layers.append(
+            alt.Chart(_data(rows))
+            .mark_line(interpolate="monotone", point=alt.OverlayMarkDef(filled=True, size=40))
+            .encode(x=xs, y=ys, color=col, strokeDash=stroke, tooltip=_tooltip(fr, ttips))
+        )
     if pts is not None:
         ttips = [t for t in tips if not isinstance(t, str) or t in pts.columns]
-        rows = _values(pts, [x, y, color, *[t for t in ttips if isinstance(t, str)]],
-                       what="frontier_chart points", max_rows=max_rows)
-        layers.append(alt.Chart(_data(rows)).mark_point(filled=True, size=26, opacity=0.28).encode(
-            x=xs, y=ys, color=col, tooltip=_tooltip(pts, ttips)))
+        rows = _values(
+            pts,
+            [x, y, color, *[t for t in ttips if isinstance(t, str)]],
+            what="frontier_chart points",
+            max_rows=max_rows,
+        )
+        layers.append(
+            alt.Chart(_data(rows))
+            .mark_point(filled=True, size=26, opacity=0.28)
+            .encode(x=xs, y=ys, color=col, tooltip=_tooltip(pts, ttips))
+        )
     if bd is not None and bd.height:
         layers += _bound_layers(bd, bounds_x, color, domain, dom_x, log_x, width, x_title, theme)
     layers += _target_layers(targets, x_title, "tok/s/user")
     chart = alt.layer(*layers)
-    return _finish(chart, theme=theme, title=title, subtitle=subtitle, width=width, height=height, source=source,
-                   synthetic=synthetic)
+    return _finish(
+        chart,
+        theme=theme,
+        title=title,
+        subtitle=subtitle,
+        width=width,
+        height=height,
+        source=source,
+        synthetic=synthetic,
+    )
 
 
-def _bound_layers(bd: pl.DataFrame, bounds_x: str, color: str | None, domain: list[str],
-                  dom_x: list[float] | None, log_x: bool, width: int, x_title: str, theme: str) -> list[alt.Chart]:
+def _bound_layers(
+    bd: pl.DataFrame,
+    bounds_x: str,
+    color: str | None,
+    domain: list[str],
+    dom_x: list[float] | None,
+    log_x: bool,
+    width: int,
+    x_title: str,
+    theme: str,
+) -> list[alt.Chart]:
     rows = _bound_rows(bd, bounds_x, color if color in bd.columns else None, dom_x, log_x, width)
     palette, neutral = PALETTES[theme], COLORS[theme]["subtle"]
     for r in rows:
@@ -539,13 +636,18 @@ def _bound_layers(bd: pl.DataFrame, bounds_x: str, color: str | None, domain: li
         r["_shared"] = "several configs" if r["_shared"] else "one config"
     base = alt.Chart(_data(rows))
     bx = alt.X(f"{_field(bounds_x)}:Q", title=x_title)
-    tips = [alt.Tooltip(f"{_field(bounds_x)}:Q", title="Decode floor (tok/s/user)", format=",.0f"),
-            alt.Tooltip("_configs:N", title="Configs")]
+    tips = [
+        alt.Tooltip(f"{_field(bounds_x)}:Q", title="Decode floor (tok/s/user)", format=",.0f"),
+        alt.Tooltip("_configs:N", title="Configs"),
+    ]
     rule = base.mark_rule(strokeDash=[6, 4], strokeWidth=1.4, opacity=0.85).encode(
-        x=bx, color=alt.Color("_stroke:N", scale=None), tooltip=tips)
-    text = base.transform_filter("datum._bound_text != null").mark_text(
-        angle=270, align="right", baseline="bottom", dx=-4, dy=-3, fontSize=10).encode(
-        x=bx, y=alt.value(0), text="_bound_text:N", color=alt.Color("_stroke:N", scale=None))
+        x=bx, color=alt.Color("_stroke:N", scale=None), tooltip=tips
+    )
+    text = (
+        base.transform_filter("datum._bound_text != null")
+        .mark_text(angle=270, align="right", baseline="bottom", dx=-4, dy=-3, fontSize=10)
+        .encode(x=bx, y=alt.value(0), text="_bound_text:N", color=alt.Color("_stroke:N", scale=None))
+    )
     return [rule, text]
 
 
@@ -578,21 +680,39 @@ def cost_chart(
     df = _frame(frontier_with_cost, "cost_chart data")
     if color is not None and color not in df.columns:
         raise KeyError(f"cost_chart: colour column {color!r} not found; available columns: {df.columns}")
-    tips = list(tooltip) if tooltip is not None else (
-        ([color] if color else []) + [x, y] + [c for c in ("conc", "topology") if c in df.columns])
-    rows = _values(df.sort(x), [x, y, color, *[t for t in tips if isinstance(t, str)]], what="cost_chart data",
-                   max_rows=max_rows)
+    tips = (
+        list(tooltip)
+        if tooltip is not None
+        else (([color] if color else []) + [x, y] + [c for c in ("conc", "topology") if c in df.columns])
+    )
+    rows = _values(
+        df.sort(x), [x, y, color, *[t for t in tips if isinstance(t, str)]], what="cost_chart data", max_rows=max_rows
+    )
     domain = _domain((df, color))
     col = _color(color, domain)
     dom_y = fit_domain(df[y].to_list(), log=True) if log_y else None
-    line = alt.Chart(_data(rows)).mark_line(
-        interpolate="monotone", point=alt.OverlayMarkDef(filled=True, size=40)).encode(
-        x=alt.X(f"{_field(x)}:Q", title=x_title),
-        y=alt.Y(f"{_field(y)}:Q", title=y_title, scale=_scale(log_y, domain=dom_y), axis=alt.Axis(format=y_format)),
-        color=col, strokeDash=_dash(color, domain), tooltip=_tooltip(df, tips))
+    line = (
+        alt.Chart(_data(rows))
+        .mark_line(interpolate="monotone", point=alt.OverlayMarkDef(filled=True, size=40))
+        .encode(
+            x=alt.X(f"{_field(x)}:Q", title=x_title),
+            y=alt.Y(f"{_field(y)}:Q", title=y_title, scale=_scale(log_y, domain=dom_y), axis=alt.Axis(format=y_format)),
+            color=col,
+            strokeDash=_dash(color, domain),
+            tooltip=_tooltip(df, tips),
+        )
+    )
     chart = alt.layer(line, *_target_layers(targets, x_title, "tok/s/user"))
-    return _finish(chart, theme=theme, title=title, subtitle=subtitle, width=width, height=height, source=source,
-                   synthetic=synthetic)
+    return _finish(
+        chart,
+        theme=theme,
+        title=title,
+        subtitle=subtitle,
+        width=width,
+        height=height,
+        source=source,
+        synthetic=synthetic,
+    )
 
 
 def ratio_chart(
@@ -626,20 +746,36 @@ def ratio_chart(
         if color is not None:
             raise KeyError(f"ratio_chart: colour column {color!r} not found; available columns: {d.columns}")
     tips = list(tooltip) if tooltip is not None else ([color] if color else []) + [x, y]
-    rows = _values(d.sort(x), [x, y, color, *[t for t in tips if isinstance(t, str)]], what="ratio_chart data",
-                   max_rows=max_rows)
+    rows = _values(
+        d.sort(x), [x, y, color, *[t for t in tips if isinstance(t, str)]], what="ratio_chart data", max_rows=max_rows
+    )
     domain = _domain((d, color))
     col = _color(color, domain, color_title)
-    line = alt.Chart(_data(rows)).mark_line(interpolate="monotone").encode(
-        x=alt.X(f"{_field(x)}:Q", title=x_title),
-        y=alt.Y(f"{_field(y)}:Q", title=y_title, scale=_scale(log_y, zero=False), axis=alt.Axis(format=y_format)),
-        color=col, strokeDash=_dash(color, domain), tooltip=_tooltip(d, tips))
+    line = (
+        alt.Chart(_data(rows))
+        .mark_line(interpolate="monotone")
+        .encode(
+            x=alt.X(f"{_field(x)}:Q", title=x_title),
+            y=alt.Y(f"{_field(y)}:Q", title=y_title, scale=_scale(log_y, zero=False), axis=alt.Axis(format=y_format)),
+            color=col,
+            strokeDash=_dash(color, domain),
+            tooltip=_tooltip(d, tips),
+        )
+    )
     layers: list[alt.Chart] = [line]
     if ref is not None:
         layers.insert(0, alt.Chart(_data([{"ref": float(ref)}])).mark_rule(style="ref-rule").encode(y="ref:Q"))
     chart = alt.layer(*layers)
-    return _finish(chart, theme=theme, title=title, subtitle=subtitle, width=width, height=height, source=source,
-                   synthetic=synthetic)
+    return _finish(
+        chart,
+        theme=theme,
+        title=title,
+        subtitle=subtitle,
+        width=width,
+        height=height,
+        source=source,
+        synthetic=synthetic,
+    )
 
 
 def line_chart(
@@ -678,37 +814,62 @@ def line_chart(
             raise KeyError(f"line_chart: column {c!r} not found; available columns: {d.columns}")
     xt = x_type or _enc_type(d.schema[x])
     tips = list(tooltip) if tooltip is not None else ([color] if color else []) + [x, y]
-    rows = _values(d.sort(x), [x, y, color, *[t for t in tips if isinstance(t, str)]], what="line_chart data",
-                   max_rows=max_rows)
+    rows = _values(
+        d.sort(x), [x, y, color, *[t for t in tips if isinstance(t, str)]], what="line_chart data", max_rows=max_rows
+    )
     domain = _domain((d, color))
     col = _color(color, domain)
     yaxis = alt.Axis(format=y_format) if y_format else alt.Axis()
     xaxis = alt.Axis(format=x_format) if x_format else alt.Axis()
     dom_y = fit_domain(d[y].to_list(), log=True) if log_y else None
-    enc = dict(
-        x=alt.X(f"{_field(x)}:{xt[0].upper()}", title=x_title if x_title is not None else x, axis=xaxis,
-                scale=alt.Scale(padding=24) if xt != "ordinal" else alt.Undefined),
-        y=alt.Y(f"{_field(y)}:Q", title=y_title if y_title is not None else y, scale=_scale(log_y, domain=dom_y),
-                axis=yaxis),
-        color=col, tooltip=_tooltip(d, tips))
+    enc = {
+        "x": alt.X(
+            f"{_field(x)}:{xt[0].upper()}",
+            title=x_title if x_title is not None else x,
+            axis=xaxis,
+            scale=alt.Scale(padding=24) if xt != "ordinal" else alt.Undefined,
+        ),
+        "y": alt.Y(
+            f"{_field(y)}:Q", title=y_title if y_title is not None else y, scale=_scale(log_y, domain=dom_y), axis=yaxis
+        ),
+        "color": col,
+        "tooltip": _tooltip(d, tips),
+    }
     base = alt.Chart(_data(rows))
     layers: list[alt.Chart] = []
     if connect:  # faint connectors: the markers are the measurements, the lines only join a config's markers
-        layers.append(base.mark_line(interpolate=interpolate, strokeWidth=1.2, opacity=0.45).encode(
-            **enc, strokeDash=_dash(color, domain)))
+        layers.append(
+            base.mark_line(interpolate=interpolate, strokeWidth=1.2, opacity=0.45).encode(
+                **enc, strokeDash=_dash(color, domain)
+            )
+        )
     if points or not connect:
         layers.append(base.mark_point(filled=True, size=70, opacity=1).encode(**enc))
     chart = alt.layer(*layers)
-    return _finish(chart, theme=theme, title=title, subtitle=subtitle, width=width, height=height, source=source,
-                   synthetic=synthetic)
+    return _finish(
+        chart,
+        theme=theme,
+        title=title,
+        subtitle=subtitle,
+        width=width,
+        height=height,
+        source=source,
+        synthetic=synthetic,
+    )
 
 
 #: label box height and width per character (px) used to keep annotation labels apart
 _LABEL_PX_H, _LABEL_PX_CHAR = 13.0, 6.2
 
 
-def _place_labels(rows: list[dict[str, Any]], dom_x: list[float] | None, dom_y: list[float] | None, width: int,
-                  height: int, log_y: bool) -> None:
+def _place_labels(
+    rows: list[dict[str, Any]],
+    dom_x: list[float] | None,
+    dom_y: list[float] | None,
+    width: int,
+    height: int,
+    log_y: bool,
+) -> None:
     """Set ``_x_label``/``_y_label`` (data units) on each provider row: beside its price marker, moved down past
     labels already placed and sideways past other providers' markers and margin rules, so no label covers
     another label or a marker (greedy, top to bottom, in pixels)."""
@@ -724,8 +885,9 @@ def _place_labels(rows: list[dict[str, Any]], dom_x: list[float] | None, dom_y: 
     def xpx(v: float) -> float:
         return width * (v - dom_x[0]) / (dom_x[1] - dom_x[0])
 
-    marks = [(xpx(r["speed"]), ypx(r["price"]), ypx(r["cost"]) if r["cost"] is not None else ypx(r["price"]))
-             for r in rows]
+    marks = [
+        (xpx(r["speed"]), ypx(r["price"]), ypx(r["cost"]) if r["cost"] is not None else ypx(r["price"])) for r in rows
+    ]
     placed: list[tuple[float, float, float]] = []  # x0, x1, y (px)
     for r in sorted(rows, key=lambda r: ypx(r["price"])):
         x, y, w, right = xpx(r["speed"]), ypx(r["price"]), len(str(r["label"])) * _LABEL_PX_CHAR, r["_right"]
@@ -736,15 +898,16 @@ def _place_labels(rows: list[dict[str, Any]], dom_x: list[float] | None, dom_y: 
             if hit_label is not None:
                 y = hit_label + _LABEL_PX_H
                 continue
-            hit = [mx for mx, top, bottom in marks if x0 - 5 < mx < x1 + 5 and top - 8 < y < bottom + 8
-                   and mx != anchor]
+            hit = [
+                mx for mx, top, bottom in marks if x0 - 5 < mx < x1 + 5 and top - 8 < y < bottom + 8 and mx != anchor
+            ]
             if not hit:
                 break
             anchor = min(hit) if right else max(hit)
         placed.append((x0, x1, y))
         r["_x_label"] = dom_x[0] + anchor / width * (dom_x[1] - dom_x[0])
         v = ylo + (1 - y / height) * (yhi - ylo)
-        r["_y_label"] = 10 ** v if log_y else v
+        r["_y_label"] = 10**v if log_y else v
 
 
 def margin_chart(
@@ -779,20 +942,31 @@ def margin_chart(
     if missing:
         raise KeyError(f"margin_chart: provider column(s) {missing} not found; available columns: {pv.columns}")
     c = COLORS[theme]
-    dom_y = fit_domain([*cv[y].to_list(), *pv["price"].to_list(), *pv["cost"].to_list()], log=True, margin=0.08) \
-        if log_y else None
+    dom_y = (
+        fit_domain([*cv[y].to_list(), *pv["price"].to_list(), *pv["cost"].to_list()], log=True, margin=0.08)
+        if log_y
+        else None
+    )
     yscale = _scale(log_y, domain=dom_y)
     ys = alt.Y(f"{_field(y)}:Q", title=y_title, scale=yscale, axis=alt.Axis(format="$,.3~r"))
     dom_x = fit_domain([0.0, *cv[x].to_list(), *pv["speed"].to_list()], margin=0.04)
     xscale = _scale(False, domain=dom_x)
     xs = alt.X(f"{_field(x)}:Q", title=x_title, scale=xscale)
     rows = _values(cv.sort(x), [x, y, curve], what="margin_chart curves", max_rows=max_rows)
-    lines = alt.Chart(_data(rows)).mark_line(interpolate="monotone", strokeWidth=1.3, opacity=0.35,
-                                             color=c["subtle"]).encode(
-        x=xs, y=ys, detail=f"{_field(curve)}:N",
-        tooltip=[alt.Tooltip(f"{_field(curve)}:N", title="Config"),
-                 alt.Tooltip(f"{_field(x)}:Q", title=labels.column_title(x), format=",.1f"),
-                 alt.Tooltip(f"{_field(y)}:Q", title="Benchmark cost ($/M)", format="$,.3~r")])
+    lines = (
+        alt.Chart(_data(rows))
+        .mark_line(interpolate="monotone", strokeWidth=1.3, opacity=0.35, color=c["subtle"])
+        .encode(
+            x=xs,
+            y=ys,
+            detail=f"{_field(curve)}:N",
+            tooltip=[
+                alt.Tooltip(f"{_field(curve)}:N", title="Config"),
+                alt.Tooltip(f"{_field(x)}:Q", title=labels.column_title(x), format=",.1f"),
+                alt.Tooltip(f"{_field(y)}:Q", title="Benchmark cost ($/M)", format="$,.3~r"),
+            ],
+        )
+    )
     prow = _values(pv, need, what="margin_chart providers", max_rows=max_rows)
     for r in prow:  # labels right of the marker, or left of it in the right part of the plot
         r["_y_price"], r["_y_cost"] = r["price"], r["cost"]
@@ -800,27 +974,49 @@ def margin_chart(
     _place_labels(prow, dom_x, dom_y, width, height, log_y)
     base = alt.Chart(_data(prow))
     domain = [str(v) for v in pv["provider"].to_list()]
-    col = alt.Color("provider:N", title="Provider", scale=alt.Scale(domain=domain),
-                    legend=alt.Legend(labelLimit=_label_limit(domain)))
-    tips = [alt.Tooltip("provider:N", title="Provider"), alt.Tooltip("speed:Q", title="Speed (tok/s/user)",
-                                                                      format=",.0f"),
-            alt.Tooltip("price:Q", title="Price ($/M)", format="$,.3~r"),
-            alt.Tooltip("cost:Q", title="Benchmark cost ($/M)", format="$,.3~r")]
+    col = alt.Color(
+        "provider:N",
+        title="Provider",
+        scale=alt.Scale(domain=domain),
+        legend=alt.Legend(labelLimit=_label_limit(domain)),
+    )
+    tips = [
+        alt.Tooltip("provider:N", title="Provider"),
+        alt.Tooltip("speed:Q", title="Speed (tok/s/user)", format=",.0f"),
+        alt.Tooltip("price:Q", title="Price ($/M)", format="$,.3~r"),
+        alt.Tooltip("cost:Q", title="Benchmark cost ($/M)", format="$,.3~r"),
+    ]
     px, py = alt.X("speed:Q", title=x_title, scale=xscale), alt.Y("_y_price:Q", title=y_title, scale=yscale)
-    margin = base.transform_filter("datum._y_cost != null").mark_rule(strokeWidth=2, opacity=0.8).encode(
-        x=px, y=py, y2="_y_cost:Q", color=col, tooltip=tips)
+    margin = (
+        base.transform_filter("datum._y_cost != null")
+        .mark_rule(strokeWidth=2, opacity=0.8)
+        .encode(x=px, y=py, y2="_y_cost:Q", color=col, tooltip=tips)
+    )
     price = base.mark_point(filled=True, size=110, shape="circle", opacity=1).encode(
-        x=px, y=py, color=col, tooltip=tips)
-    cost = base.transform_filter("datum._y_cost != null").mark_point(
-        filled=False, size=110, shape="diamond", strokeWidth=2, opacity=1).encode(
-        x=px, y=alt.Y("_y_cost:Q", scale=yscale), color=col, tooltip=tips)
-    texts = [base.transform_filter(f"{'' if right else '!'}datum._right").mark_text(
-        align="right" if right else "left", dx=-9 if right else 9, fontSize=10.5).encode(
-        x=alt.X("_x_label:Q", scale=xscale), y=alt.Y("_y_label:Q", scale=yscale), text="label:N", color=col)
-        for right in (False, True)]
+        x=px, y=py, color=col, tooltip=tips
+    )
+    cost = (
+        base.transform_filter("datum._y_cost != null")
+        .mark_point(filled=False, size=110, shape="diamond", strokeWidth=2, opacity=1)
+        .encode(x=px, y=alt.Y("_y_cost:Q", scale=yscale), color=col, tooltip=tips)
+    )
+    texts = [
+        base.transform_filter(f"{'' if right else '!'}datum._right")
+        .mark_text(align="right" if right else "left", dx=-9 if right else 9, fontSize=10.5)
+        .encode(x=alt.X("_x_label:Q", scale=xscale), y=alt.Y("_y_label:Q", scale=yscale), text="label:N", color=col)
+        for right in (False, True)
+    ]
     chart = alt.layer(lines, margin, price, cost, *texts)
-    return _finish(chart, theme=theme, title=title, subtitle=subtitle, width=width, height=height, source=source,
-                   synthetic=synthetic)
+    return _finish(
+        chart,
+        theme=theme,
+        title=title,
+        subtitle=subtitle,
+        width=width,
+        height=height,
+        source=source,
+        synthetic=synthetic,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------- export
@@ -847,12 +1043,13 @@ def _themed_spec(chart_or_builder: Any, theme: str, max_rows: int) -> dict[str, 
     if isinstance(chart_or_builder, (alt.TopLevelMixin, Mapping)):
         return spec_with_theme(to_spec(chart_or_builder, max_rows=max_rows), theme)  # type: ignore[arg-type]
     if callable(chart_or_builder):
+        params: Mapping[str, Any]
         try:
             params = inspect.signature(chart_or_builder).parameters
         except (TypeError, ValueError):
             params = {}
         chart = chart_or_builder(theme=theme) if "theme" in params else chart_or_builder(theme)
-        return spec_with_theme(to_spec(chart, max_rows=max_rows), theme)
+        return spec_with_theme(to_spec(chart, max_rows=max_rows), _check_theme(theme))
     raise TypeError("save_figure needs an Altair chart, a spec dict or a callable theme -> chart")
 
 
@@ -879,9 +1076,9 @@ def png_with_dpi(data: bytes, dpi: float) -> bytes:
     phys = struct.pack(">I", 9) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
     out, pos = [data[:8]], 8
     while pos < len(data):
-        (length,) = struct.unpack(">I", data[pos:pos + 4])
-        kind = data[pos + 4:pos + 8]
-        chunk = data[pos:pos + 12 + length]
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind = data[pos + 4 : pos + 8]
+        chunk = data[pos : pos + 12 + length]
         pos += 12 + length
         if kind == b"pHYs":
             continue
@@ -895,9 +1092,9 @@ def png_dpi(data: bytes) -> float | None:
     """The dpi a PNG's pHYs chunk states (None without one, or when its unit is not the metre)."""
     pos = 8
     while pos < len(data):
-        (length,) = struct.unpack(">I", data[pos:pos + 4])
-        if data[pos + 4:pos + 8] == b"pHYs":
-            x, _, unit = struct.unpack(">IIB", data[pos + 8:pos + 17])
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        if data[pos + 4 : pos + 8] == b"pHYs":
+            x, _, unit = struct.unpack(">IIB", data[pos + 8 : pos + 17])
             return x * 0.0254 if unit == 1 else None
         pos += 12 + length
     return None
@@ -944,8 +1141,9 @@ def save_figure(
                 png = vlc.vegalite_to_png(spec, vl_version=vl_version, scale=scale, allowed_base_urls=[])
                 path.write_bytes(png_with_dpi(png, CSS_DPI * scale))
             else:
-                path.write_text(vlc.vegalite_to_svg(spec, vl_version=vl_version, allowed_base_urls=[]),
-                                encoding="utf-8")
+                path.write_text(
+                    vlc.vegalite_to_svg(spec, vl_version=vl_version, allowed_base_urls=[]), encoding="utf-8"
+                )
             written.append(path)
     return written
 
@@ -959,15 +1157,20 @@ _QUEUE = "__frontierVegaQueue"
 def _script_safe_json(obj: Any) -> str:
     """JSON that is safe inside an HTML <script> element (no '</script', '<!--', U+2028/2029 breaks)."""
     s = json.dumps(obj, allow_nan=False, ensure_ascii=False)
-    return (s.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return (
+        s.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 @functools.lru_cache(maxsize=1)
 def _bundle_js() -> str:
     import vl_convert as vlc
 
-    js = vlc.javascript_bundle()
+    js = vlc.javascript_bundle()  # type: ignore[call-arg]  # the snippet is optional at run time
     return js.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
 
 
@@ -1050,8 +1253,14 @@ def enable_offline(mode: Literal["svg", "interactive"] = "svg", *, theme: Theme 
     return RENDERERS[mode]
 
 
-def standalone_html(charts: Sequence[Any], *, mode: Literal["svg", "interactive"] = "interactive",
-                    title: str = "Charts", theme: Theme = "light", max_rows: int = MAX_ROWS) -> str:
+def standalone_html(
+    charts: Sequence[Any],
+    *,
+    mode: Literal["svg", "interactive"] = "interactive",
+    title: str = "Charts",
+    theme: Theme = "light",
+    max_rows: int = MAX_ROWS,
+) -> str:
     """A self-contained HTML page with ``charts`` (no external references)."""
     c = COLORS[_check_theme(theme)]
     body = []
@@ -1065,7 +1274,7 @@ def standalone_html(charts: Sequence[Any], *, mode: Literal["svg", "interactive"
     else:
         raise ValueError(f"mode must be 'svg' or 'interactive', got {mode!r}")
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{html.escape(title)}</title>"
         f"<style>body{{background:{c['background']};color:{c['text']};font-family:{FONT};margin:24px}}"
         ".frontier-chart{margin:16px 0}</style></head>\n<body>\n"

@@ -1,24 +1,26 @@
 """The ``frontier`` command line (also what scheduled jobs call).
 
-  frontier load PATH... [--json] [--strict] [--keep newest|all] [--no-cache]
-  frontier iso PATH... --model M --isl N --osl N --targets 30,50,90 [--tco COLUMN]
-               [--gpu-table v0|v1|v2 | --as-of DATE] [--prices FILE] [--baseline LABEL] [--json]
-  frontier iso-point            < {"points": [...], "target_iv": x, "metric_key": k, ...}
-  frontier breakeven PATH... --sides "b200/fp4 vs h100/fp8" --model M --isl N --osl N [--targets 30,50,90]
-               [--gpu-table v0|v1|v2 | --as-of DATE] [--prices FILE]... [--requests-per-day N --migration-cost $]
-               [--json]
-  frontier report [NAME...] [--data PATH...] [--params FILE] [-y YAML] [-p NAME VALUE] [--out DIR]
-  frontier sample [--out DIR] [--seed N]
-  frontier fetch --model NAME | --run ID
-  frontier bounds --model M --gpu G --precision P [--n-gpus N] [--isl N --osl N] [overrides] [--json]
+frontier load PATH... [--json] [--strict] [--keep newest|all] [--no-cache]
+frontier iso PATH... --model M --isl N --osl N --targets 30,50,90 [--tco COLUMN]
+             [--gpu-table v0|v1|v2 | --as-of DATE] [--prices FILE] [--baseline LABEL] [--json]
+frontier iso-point            < {"points": [...], "target_iv": x, "metric_key": k, ...}
+frontier breakeven PATH... --sides "b200/fp4 vs h100/fp8" --model M --isl N --osl N [--targets 30,50,90]
+             [--gpu-table v0|v1|v2 | --as-of DATE] [--prices FILE]... [--requests-per-day N --migration-cost $]
+             [--json]
+frontier report [NAME...] [--data PATH...] [--params FILE] [-y YAML] [-p NAME VALUE] [--out DIR]
+frontier sample [--out DIR] [--seed N]
+frontier fetch --model NAME | --run ID
+frontier bounds --model M --gpu G --precision P [--n-gpus N] [--isl N --osl N] [overrides] [--json]
 """
+
 from __future__ import annotations
 
 import argparse
 import json
 import math
 import sys
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from . import __version__
 from .fsutil import safe_for_terminal
@@ -39,13 +41,13 @@ def _dump(obj: Any) -> str:
         if isinstance(o, (list, tuple)):
             return [walk(v) for v in o]
         return _clean(o)
+
     return json.dumps(walk(obj), indent=2, allow_nan=False)
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    from .load import LoadError, load
-
     from .fsutil import safe_for_terminal as printable
+    from .load import LoadError, load
 
     try:
         res = load(args.paths, strict=args.strict, keep=args.keep, cache=not args.no_cache)
@@ -62,7 +64,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     else:
         print(rep.summary())
         not_read = [f for f in rep.files if f.status in ("skipped", "duplicate")]
-        for f in not_read[:args.examples]:  # names and reasons come from the data: escaped for the terminal
+        for f in not_read[: args.examples]:  # names and reasons come from the data: escaped for the terminal
             print(f"  {f.status}: {printable(f.path)}: {printable(f.reason or '')}")
         if len(not_read) > args.examples:
             print(f"  … and {len(not_read) - args.examples:,} more (--json --files lists them all)")
@@ -70,9 +72,17 @@ def cmd_load(args: argparse.Namespace) -> int:
             print("note: synthetic rows loaded (generated sample data, not measurements)")
         if res.points.height:
             import polars as pl
-            by = res.points.group_by("model", "isl", "osl").agg(
-                pl.len().alias("points"), pl.struct("hardware", "framework", "precision", "spec_method", "disagg")
-                .n_unique().alias("configs")).sort("model", "isl", "osl")
+
+            by = (
+                res.points.group_by("model", "isl", "osl")
+                .agg(
+                    pl.len().alias("points"),
+                    pl.struct("hardware", "framework", "precision", "spec_method", "disagg")
+                    .n_unique()
+                    .alias("configs"),
+                )
+                .sort("model", "isl", "osl")
+            )
             for r in by.iter_rows(named=True):
                 print(f"  {r['model']} {r['isl']}/{r['osl']}: {r['points']} points, {r['configs']} configs")
     if rep.rows_loaded == 0:
@@ -92,12 +102,24 @@ def cmd_iso(args: argparse.Namespace) -> int:
     except LoadError as e:
         print(safe_for_terminal(f"frontier iso: {e}"), file=sys.stderr)
         return 2
-    pts = matches(res.points, model=args.model, isl=args.isl, osl=args.osl, hardware=args.hardware,
-                  precision=args.precision, framework=args.framework)
+    pts = matches(
+        res.points,
+        model=args.model,
+        isl=args.isl,
+        osl=args.osl,
+        hardware=args.hardware,
+        precision=args.precision,
+        framework=args.framework,
+    )
     if pts.height == 0:
         models = sorted(set(res.points["model"].drop_nulls()))
-        print(safe_for_terminal(f"frontier iso: no points for model={args.model!r} isl={args.isl} osl={args.osl}; "
-                                f"models loaded: {models}"), file=sys.stderr)
+        print(
+            safe_for_terminal(
+                f"frontier iso: no points for model={args.model!r} isl={args.isl} osl={args.osl}; "
+                f"models loaded: {models}"
+            ),
+            file=sys.stderr,
+        )
         return 2
     try:
         if args.prices:
@@ -112,8 +134,17 @@ def cmd_iso(args: argparse.Namespace) -> int:
         print(_dump(iso.records()))
         return 0
     view = args.tco or pricing.views[0]
-    cols = ["label", "target", "tput_per_gpu", f"cost_total_{view}", f"cost_input_{view}", f"cost_output_{view}",
-            "tok_s_mw", "conc", "topology"]
+    cols = [
+        "label",
+        "target",
+        "tput_per_gpu",
+        f"cost_total_{view}",
+        f"cost_input_{view}",
+        f"cost_output_{view}",
+        "tok_s_mw",
+        "conc",
+        "topology",
+    ]
     if res.synthetic:
         print("note: synthetic data (generated sample, not measurements)")
     _print_lines(f"pricing: {pricing.label}, view {view} ($/GPU-hour → $/M tokens); targets in tok/s/user")
@@ -142,8 +173,10 @@ def _pricing(args: argparse.Namespace) -> Any:
         return Pricing.from_table(args.prices, views=views, version=args.gpu_table, as_of=args.as_of)
     pricing = Pricing.dashboard(version=args.gpu_table, as_of=args.as_of, views=views or TCO_VIEWS)
     if args.tco and args.tco not in pricing.views:
-        raise ValueError(f"--tco {args.tco!r} is not a price column of {pricing.label} "
-                         f"(columns: {', '.join(v for v in TCO_VIEWS if pricing.table[v].is_not_null().any())})")
+        raise ValueError(
+            f"--tco {args.tco!r} is not a price column of {pricing.label} "
+            f"(columns: {', '.join(v for v in TCO_VIEWS if pricing.table[v].is_not_null().any())})"
+        )
     return pricing
 
 
@@ -157,8 +190,10 @@ def cmd_iso_point(args: argparse.Namespace) -> int:
         out = iso_point(request)
         value = out.get("value")
         if value is not None and not (isinstance(value, (int, float)) and math.isfinite(value)):
-            raise ValueError(f"the interpolated value is not a finite number ({value!r}): the points' values are "
-                             "too large to interpolate")
+            raise ValueError(
+                f"the interpolated value is not a finite number ({value!r}): the points' values are "
+                "too large to interpolate"
+            )
         text = json.dumps({**out, "value": None if value is None else float(value)}, allow_nan=False)
     except (ValueError, TypeError, AttributeError, ArithmeticError, RecursionError) as e:
         print(json.dumps({"error": _error_text(e)}), file=sys.stderr)
@@ -196,7 +231,11 @@ def iso_point_request(raw: bytes | str) -> dict[str, Any]:
     if not isinstance(request, dict):
         raise ValueError(f"the request must be a JSON object, got {type(request).__name__}")
     for key in _ISO_POINT_KEYS:
-        if key in request and not isinstance(request[key], str) and not (key == "reciprocal_of" and request[key] is None):
+        if (
+            key in request
+            and not isinstance(request[key], str)
+            and not (key == "reciprocal_of" and request[key] is None)
+        ):
             raise ValueError(f"{key!r} must be a string naming a field of the points")
     target = request.get("target_iv")
     if isinstance(target, bool) or not isinstance(target, (int, float)):
@@ -204,8 +243,11 @@ def iso_point_request(raw: bytes | str) -> dict[str, Any]:
     points = request.get("points")
     if not isinstance(points, list):
         raise ValueError("'points' must be a list of objects")
-    return {**request, "target_iv": _as_float(target, "target_iv"),
-            "points": [_point_as_floats(p, i) for i, p in enumerate(points)]}
+    return {
+        **request,
+        "target_iv": _as_float(target, "target_iv"),
+        "points": [_point_as_floats(p, i) for i, p in enumerate(points)],
+    }
 
 
 def _as_float(v: int | float, where: str) -> float:
@@ -221,8 +263,10 @@ def _as_float(v: int | float, where: str) -> float:
 def _point_as_floats(point: Any, i: int) -> Any:
     if not isinstance(point, dict):
         return point  # not an object: skipped by iso_point
-    return {k: (_as_float(v, f"points[{i}].{k}") if isinstance(v, int) and not isinstance(v, bool) else v)
-            for k, v in point.items()}
+    return {
+        k: (_as_float(v, f"points[{i}].{k}") if isinstance(v, int) and not isinstance(v, bool) else v)
+        for k, v in point.items()
+    }
 
 
 def cmd_bounds(args: argparse.Namespace) -> int:
@@ -231,11 +275,23 @@ def cmd_bounds(args: argparse.Namespace) -> int:
 
     try:
         rep = bounds_report(
-            args.model, args.gpu, args.precision, args.n_gpus, args.isl, args.osl,
-            bandwidth_tb_s=args.bandwidth_tb_s, capacity_gb=args.capacity_gb, dense_tflops=args.dense_tflops,
-            sparse_tflops=args.sparse_tflops, weight_gb=args.weight_gb, resident_weight_gb=args.resident_weight_gb,
-            kv_dtype=args.kv_dtype, kv_bytes_per_token=args.kv_bytes_per_token,
-            memory_fraction=args.memory_fraction, reserve_gb_per_gpu=args.reserve_gb, dp_attention=args.dp_attention,
+            args.model,
+            args.gpu,
+            args.precision,
+            args.n_gpus,
+            args.isl,
+            args.osl,
+            bandwidth_tb_s=args.bandwidth_tb_s,
+            capacity_gb=args.capacity_gb,
+            dense_tflops=args.dense_tflops,
+            sparse_tflops=args.sparse_tflops,
+            weight_gb=args.weight_gb,
+            resident_weight_gb=args.resident_weight_gb,
+            kv_dtype=args.kv_dtype,
+            kv_bytes_per_token=args.kv_bytes_per_token,
+            memory_fraction=args.memory_fraction,
+            reserve_gb_per_gpu=args.reserve_gb,
+            dp_attention=args.dp_attention,
         )
     except (KeyError, ValueError) as e:
         message = e.args[0] if isinstance(e, KeyError) and e.args else e
@@ -246,9 +302,12 @@ def cmd_bounds(args: argparse.Namespace) -> int:
 
 
 def _add_bounds_parser(sub: Any) -> None:
-    sp = sub.add_parser("bounds", help="decode floor, KV budget, prefill ceiling and ridge point, inputs shown",
-                        description="Physical bounds for a model × GPU × precision from the package's spec tables; "
-                        "every input can be overridden to check an article's arithmetic.")
+    sp = sub.add_parser(
+        "bounds",
+        help="decode floor, KV budget, prefill ceiling and ridge point, inputs shown",
+        description="Physical bounds for a model × GPU × precision from the package's spec tables; "
+        "every input can be overridden to check an article's arithmetic.",
+    )
     sp.add_argument("--model", required=True, help="model key, display name or HF id (e.g. llama70b)")
     sp.add_argument("--gpu", required=True, help="GPU key or runner label (e.g. b200)")
     sp.add_argument("--precision", required=True, help="weight precision: fp4, fp8, int4 or bf16")
@@ -260,13 +319,19 @@ def _add_bounds_parser(sub: Any) -> None:
     o.add_argument("--capacity-gb", type=float, metavar="GB", help="HBM capacity, GB per GPU")
     peak = o.add_mutually_exclusive_group()
     peak.add_argument("--dense-tflops", type=float, metavar="TFLOP/S", help="peak TFLOP/s per GPU without sparsity")
-    peak.add_argument("--sparse-tflops", type=float, metavar="TFLOP/S",
-                      help="peak TFLOP/s per GPU as a datasheet states it with 2:4 sparsity (halved for the bound)")
+    peak.add_argument(
+        "--sparse-tflops",
+        type=float,
+        metavar="TFLOP/S",
+        help="peak TFLOP/s per GPU as a datasheet states it with 2:4 sparsity (halved for the bound)",
+    )
     o.add_argument("--weight-gb", type=float, metavar="GB", help="weights streamed per token, GB (all GPUs)")
     o.add_argument("--resident-weight-gb", type=float, metavar="GB", help="weights held in HBM, GB (all GPUs)")
     kv = o.add_mutually_exclusive_group()
     kv.add_argument("--kv-dtype", metavar="DTYPE", help="KV-cache data type: fp4, fp8, int8, bf16, fp16, fp32")
-    kv.add_argument("--kv-bytes-per-token", type=float, metavar="BYTES", help="KV cache per token of context, bytes (all layers)")
+    kv.add_argument(
+        "--kv-bytes-per-token", type=float, metavar="BYTES", help="KV cache per token of context, bytes (all layers)"
+    )
     o.add_argument("--memory-fraction", type=float, metavar="FRACTION", help="share of HBM usable (default 0.90)")
     o.add_argument("--reserve-gb", type=float, metavar="GB", help="GB per GPU kept back (default 2)")
     o.add_argument("--dp-attention", action="store_true", help="each GPU holds its sequences' KV whole")
@@ -309,13 +374,20 @@ def cmd_breakeven(args: argparse.Namespace) -> int:
         pts = matches(res.points, model=args.model, isl=args.isl, osl=args.osl)
         if pts.height == 0:
             models = sorted(set(res.points["model"].drop_nulls()))
-            raise ValueError(f"no points for model={args.model!r} isl={args.isl} osl={args.osl}; "
-                             f"models loaded: {models}")
+            raise ValueError(
+                f"no points for model={args.model!r} isl={args.isl} osl={args.osl}; models loaded: {models}"
+            )
         sources = pricings(args.gpu_table or "", args.prices or [], as_of=args.as_of or "")
         work = None
         if args.tokens_per_day or args.requests_per_day:
-            work = workload(args.tokens_per_day or 0.0, args.requests_per_day or 0.0, args.isl, args.osl,
-                            args.workload_target, args.utilisation)
+            work = workload(
+                args.tokens_per_day or 0.0,
+                args.requests_per_day or 0.0,
+                args.isl,
+                args.osl,
+                args.workload_target,
+                args.utilisation,
+            )
         be, out = decision(pts, args.sides, args.targets, sources, work=work, migration_cost=args.migration_cost)
     except (LoadError, ValueError, OSError) as e:
         print(f"frontier breakeven: {e}", file=sys.stderr)
@@ -360,8 +432,11 @@ def _delegate(module: str, func: str, argv: Sequence[str]) -> int:
 def build_parser() -> argparse.ArgumentParser:
     from .economics import TCO_VIEWS
 
-    p = argparse.ArgumentParser(prog="frontier", description="LLM inference economics: load benchmark sweeps, "
-                                "read iso-interactivity frontiers, price them, build reports.")
+    p = argparse.ArgumentParser(
+        prog="frontier",
+        description="LLM inference economics: load benchmark sweeps, "
+        "read iso-interactivity frontiers, price them, build reports.",
+    )
     p.add_argument("--version", action="version", version=f"frontier {__version__}")
     sub = p.add_subparsers(dest="cmd", required=True)
 
@@ -380,15 +455,28 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--model", required=True, help="display name (glob allowed, e.g. 'DeepSeek*')")
     sp.add_argument("--isl", type=int, required=True)
     sp.add_argument("--osl", type=int, required=True)
-    sp.add_argument("--targets", default="30,50,90", type=_targets_arg,
-                    help="tok/s/user, comma separated, each a positive finite number")
-    sp.add_argument("--tco", metavar="COLUMN", help=f"price column: a dashboard TCO view ({', '.join(TCO_VIEWS)}) "
-                    "or any column of --prices (default: every column; the text table shows the first)")
-    sp.add_argument("--gpu-table", help="dashboard GPU table version v0/v1/v2 (default newest); with --prices it "
-                    "supplies kW per GPU where the price table has no kw column")
+    sp.add_argument(
+        "--targets",
+        default="30,50,90",
+        type=_targets_arg,
+        help="tok/s/user, comma separated, each a positive finite number",
+    )
+    sp.add_argument(
+        "--tco",
+        metavar="COLUMN",
+        help=f"price column: a dashboard TCO view ({', '.join(TCO_VIEWS)}) "
+        "or any column of --prices (default: every column; the text table shows the first)",
+    )
+    sp.add_argument(
+        "--gpu-table",
+        help="dashboard GPU table version v0/v1/v2 (default newest); with --prices it "
+        "supplies kW per GPU where the price table has no kw column",
+    )
     sp.add_argument("--as-of", metavar="DATE", help="use the dashboard GPU table in force on DATE (YYYY-MM-DD)")
-    sp.add_argument("--prices", help="CSV price table: gpu,<column>... in $/GPU-hour, optional kw (overrides the "
-                    "GPU table's prices)")
+    sp.add_argument(
+        "--prices",
+        help="CSV price table: gpu,<column>... in $/GPU-hour, optional kw (overrides the GPU table's prices)",
+    )
     sp.add_argument("--hardware", nargs="*", help="only these GPUs")
     sp.add_argument("--precision", nargs="*")
     sp.add_argument("--framework", nargs="*")
@@ -406,8 +494,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--targets", default="30,50,90", help="tok/s/user, comma separated")
     sp.add_argument("--gpu-table", help="dashboard GPU table version v0/v1/v2 (default newest)")
     sp.add_argument("--as-of", metavar="DATE", help="use the dashboard GPU table in force on DATE (YYYY-MM-DD)")
-    sp.add_argument("--prices", action="append", help="CSV price table gpu,<view>... in $/GPU-hour (repeatable); "
-                    "its views are priced beside the GPU table's")
+    sp.add_argument(
+        "--prices",
+        action="append",
+        help="CSV price table gpu,<view>... in $/GPU-hour (repeatable); its views are priced beside the GPU table's",
+    )
     sp.add_argument("--tokens-per-day", type=float, help="workload, input + output tokens/day (adds fleet cost)")
     sp.add_argument("--requests-per-day", type=float, help="workload, requests/day of ISL + OSL tokens")
     sp.add_argument("--workload-target", type=float, default=50.0, help="tok/s/user the fleet serves at")
@@ -417,7 +508,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--no-cache", action="store_true")
     sp.set_defaults(func=cmd_breakeven)
 
-    sp = sub.add_parser("iso-point", help="JSON on stdin → {\"value\": v|null} (blog helper contract)")
+    sp = sub.add_parser("iso-point", help='JSON on stdin → {"value": v|null} (blog helper contract)')
     sp.set_defaults(func=cmd_iso_point)
     _add_bounds_parser(sub)
 
@@ -437,9 +528,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     # subcommands with their own parsers get every argument after their name, --help included
     if argv and argv[0] in ("report", "sample", "fetch"):
-        return _delegate({"report": "report", "sample": "sample", "fetch": "fetch"}[argv[0]],
-                         {"report": "main_report", "sample": "main_sample", "fetch": "main_fetch"}[argv[0]],
-                         argv[1:])
+        return _delegate(
+            {"report": "report", "sample": "sample", "fetch": "fetch"}[argv[0]],
+            {"report": "main_report", "sample": "main_sample", "fetch": "main_fetch"}[argv[0]],
+            argv[1:],
+        )
     args = parser.parse_args(argv)
     return int(args.func(args) or 0)
 

@@ -4,19 +4,21 @@ Ratios are stated as "N.NN× cheaper (−X % cost)": N = pricier ÷ cheaper, X =
 The dashboard's "Y % cheaper" is (pricier ÷ cheaper − 1) × 100 (so "208 % cheaper" means 3.08×, not a cost
 below zero); both numbers are given, and a ratio under 1.01 is a tie (as the dashboard calls it).
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import polars as pl
 
 from .display import money
 from .economics import Pricing, gross_margin, read_price_table, throughput_of  # noqa: F401  (re-exported)
-from .iso import X, IsoResult, iso_table  # noqa: F401
+from .iso import IsoResult, X, iso_table
 from .labels import full_config_name, pair_label, workload_text  # noqa: F401  (pair_label re-exported for tables)
 from .normalise import MODEL_DISPLAY_NAMES, SYNTHETIC_SUFFIX, model_key_for
 from .pareto import interpolate_many
@@ -40,24 +42,34 @@ def check_like_for_like(configs: pl.DataFrame, pairs: pl.DataFrame) -> None:
     """Raise ValueError when a pair (``curve_id_a``, ``curve_id_b``) joins configs of different models or ISL/OSL."""
     keys = like_for_like_keys(configs.columns)
     side = configs.select("curve_id", *keys)
-    both = (pairs.select("curve_id_a", "curve_id_b")
-            .join(side.rename({"curve_id": "curve_id_a", **{k: f"{k}_A" for k in keys}}), on="curve_id_a", how="left")
-            .join(side.rename({"curve_id": "curve_id_b", **{k: f"{k}_B" for k in keys}}), on="curve_id_b", how="left"))
+    both = (
+        pairs.select("curve_id_a", "curve_id_b")
+        .join(side.rename({"curve_id": "curve_id_a", **{k: f"{k}_A" for k in keys}}), on="curve_id_a", how="left")
+        .join(side.rename({"curve_id": "curve_id_b", **{k: f"{k}_B" for k in keys}}), on="curve_id_b", how="left")
+    )
     mixed = both.filter(pl.any_horizontal([pl.col(f"{k}_A").ne_missing(pl.col(f"{k}_B")) for k in keys]))
     if mixed.height:
-        raise ValueError(f"{mixed.height} pair(s) mix models or ISL/OSL (curve ids "
-                         f"{mixed.select('curve_id_a', 'curve_id_b').rows()[:5]}): comparisons are like for like only")
+        raise ValueError(
+            f"{mixed.height} pair(s) mix models or ISL/OSL (curve ids "
+            f"{mixed.select('curve_id_a', 'curve_id_b').rows()[:5]}): comparisons are like for like only"
+        )
 
 
-def ratio_words(cost_a: float | None, cost_b: float | None, a: str = "A", b: str = "B",
-                where: str = "here") -> dict[str, Any]:
+def ratio_words(
+    cost_a: float | None, cost_b: float | None, a: str = "A", b: str = "B", where: str = "here"
+) -> dict[str, Any]:
     """How two costs compare: cheaper side, ratio (pricier/cheaper), percent saved, dashboard-style percent.
     ``where`` ends the sentence when a side is unreachable (e.g. "at 90 tok/s/user")."""
     if cost_a is None or cost_b is None or not (cost_a > 0 and cost_b > 0):
         gone = [n for n, c in ((a, cost_a), (b, cost_b)) if c is None or not c > 0]
         who = "both" if len(gone) == 2 else gone[0]
-        return {"cheaper": None, "ratio": None, "saved_pct": None, "dashboard_pct": None,
-                "text": f"not comparable: {who} unreachable {where}"}
+        return {
+            "cheaper": None,
+            "ratio": None,
+            "saved_pct": None,
+            "dashboard_pct": None,
+            "text": f"not comparable: {who} unreachable {where}",
+        }
     cheap, dear = (cost_a, cost_b) if cost_a <= cost_b else (cost_b, cost_a)
     cheaper: str | None = a if cost_a <= cost_b else b
     ratio = dear / cheap
@@ -67,12 +79,18 @@ def ratio_words(cost_a: float | None, cost_b: float | None, a: str = "A", b: str
         text = f"tie ({ratio:.2f}×)"
         cheaper = None
     else:
-        text = f"{cheaper} is {ratio:.2f}× cheaper (−{saved:.0f} % cost; dashboard wording: \"{dash:.0f} % cheaper\")"
+        text = f'{cheaper} is {ratio:.2f}× cheaper (−{saved:.0f} % cost; dashboard wording: "{dash:.0f} % cheaper")'
     return {"cheaper": cheaper, "ratio": ratio, "saved_pct": saved, "dashboard_pct": dash, "text": text}
 
 
-def config_pairs(configs: pl.DataFrame, differ: str, *, same: Sequence[str] | None = None,
-                 a_values: Iterable[str] | None = None, b_values: Iterable[str] | None = None) -> pl.DataFrame:
+def config_pairs(
+    configs: pl.DataFrame,
+    differ: str,
+    *,
+    same: Sequence[str] | None = None,
+    a_values: Iterable[str] | None = None,
+    b_values: Iterable[str] | None = None,
+) -> pl.DataFrame:
     """Pairs of configs equal on ``same`` (default: every other curve-key column) that differ in ``differ``.
 
     ``LIKE_FOR_LIKE`` (model, ISL, OSL) is always part of ``same``: no pair mixes models or sequence lengths.
@@ -97,8 +115,9 @@ def config_pairs(configs: pl.DataFrame, differ: str, *, same: Sequence[str] | No
     return pairs.sort("curve_id_a", "curve_id_b")
 
 
-def unpaired_configs(configs: pl.DataFrame, pairs: pl.DataFrame, differ: str, want: str,
-                     sides: Iterable[str] | None = None) -> pl.DataFrame:
+def unpaired_configs(
+    configs: pl.DataFrame, pairs: pl.DataFrame, differ: str, want: str, sides: Iterable[str] | None = None
+) -> pl.DataFrame:
     """Configs (those whose ``differ`` is in ``sides``, default all) that are in no pair, each with the reason:
     ``"no like-for-like partner: <want> of the same model, ISL/OSL and the rest of the config"``."""
     paired = set(pairs["curve_id_a"].to_list()) | set(pairs["curve_id_b"].to_list())
@@ -107,7 +126,8 @@ def unpaired_configs(configs: pl.DataFrame, pairs: pl.DataFrame, differ: str, wa
     if sides is not None:
         c = c.filter(pl.col(differ).is_in(list(sides)))
     return c.select(pl.col("label").alias("config"), *keys, differ).with_columns(
-        reason=pl.lit(f"{NO_PARTNER}: no {want} config of the same model, ISL/OSL and otherwise equal config"))
+        reason=pl.lit(f"{NO_PARTNER}: no {want} config of the same model, ISL/OSL and otherwise equal config")
+    )
 
 
 @dataclass
@@ -122,50 +142,71 @@ class PairComparison:
     unpaired: pl.DataFrame | None = None  # configs with no like-for-like partner, and why
 
 
-def compare_pairs(iso: IsoResult, pairs: pl.DataFrame, *, cost_metric: str, n_grid: int = 40,
-                  a_name: str = "A", b_name: str = "B") -> PairComparison:
+def compare_pairs(
+    iso: IsoResult, pairs: pl.DataFrame, *, cost_metric: str, n_grid: int = 40, a_name: str = "A", b_name: str = "B"
+) -> PairComparison:
     """Compare each pair at the iso targets and on a grid over the interactivity band both curves reach.
     Every pair must hold model and ISL/OSL fixed (``check_like_for_like``)."""
     check_like_for_like(iso.configs, pairs)
     cfg = iso.configs.select("curve_id", "intvty_min", "intvty_max")
-    p = (pairs.join(cfg.rename({"curve_id": "curve_id_a", "intvty_min": "min_a", "intvty_max": "max_a"}),
-                    on="curve_id_a")
-         .join(cfg.rename({"curve_id": "curve_id_b", "intvty_min": "min_b", "intvty_max": "max_b"}), on="curve_id_b")
-         .with_columns(band_lo=pl.max_horizontal("min_a", "min_b"), band_hi=pl.min_horizontal("max_a", "max_b"))
-         .with_columns(
-             shared_band=pl.col("band_lo") <= pl.col("band_hi"),
-             # interactivity B reaches beyond A's fastest point (tok/s/user); 0 when none
-             b_extends_by=pl.max_horizontal(pl.col("max_b") - pl.col("max_a"), pl.lit(0.0)),
-             a_extends_by=pl.max_horizontal(pl.col("max_a") - pl.col("max_b"), pl.lit(0.0)),
-         )
-         .with_row_index("pair_id"))
+    p = (
+        pairs.join(
+            cfg.rename({"curve_id": "curve_id_a", "intvty_min": "min_a", "intvty_max": "max_a"}), on="curve_id_a"
+        )
+        .join(cfg.rename({"curve_id": "curve_id_b", "intvty_min": "min_b", "intvty_max": "max_b"}), on="curve_id_b")
+        .with_columns(band_lo=pl.max_horizontal("min_a", "min_b"), band_hi=pl.min_horizontal("max_a", "max_b"))
+        .with_columns(
+            shared_band=pl.col("band_lo") <= pl.col("band_hi"),
+            # interactivity B reaches beyond A's fastest point (tok/s/user); 0 when none
+            b_extends_by=pl.max_horizontal(pl.col("max_b") - pl.col("max_a"), pl.lit(0.0)),
+            a_extends_by=pl.max_horizontal(pl.col("max_a") - pl.col("max_b"), pl.lit(0.0)),
+        )
+        .with_row_index("pair_id")
+    )
     t = iso.table
     keep = ["curve_id", "target", "tput_per_gpu", cost_metric, "topology"]
-    ta = t.select(keep).rename({"curve_id": "curve_id_a", "tput_per_gpu": "tput_a", cost_metric: "cost_a",
-                                "topology": "topology_a"})
-    tb = t.select(keep).rename({"curve_id": "curve_id_b", "tput_per_gpu": "tput_b", cost_metric: "cost_b",
-                                "topology": "topology_b"})
-    at = (p.select("pair_id", "curve_id_a", "curve_id_b", "label_a", "label_b")
-          .join(ta, on="curve_id_a").join(tb, on=["curve_id_b", "target"])
-          .with_columns(cost_ratio_b_over_a=pl.col("cost_b") / pl.col("cost_a"),
-                        tput_ratio_b_over_a=pl.col("tput_b") / pl.col("tput_a"))
-          .sort("pair_id", "target"))
+    ta = t.select(keep).rename(
+        {"curve_id": "curve_id_a", "tput_per_gpu": "tput_a", cost_metric: "cost_a", "topology": "topology_a"}
+    )
+    tb = t.select(keep).rename(
+        {"curve_id": "curve_id_b", "tput_per_gpu": "tput_b", cost_metric: "cost_b", "topology": "topology_b"}
+    )
+    at = (
+        p.select("pair_id", "curve_id_a", "curve_id_b", "label_a", "label_b")
+        .join(ta, on="curve_id_a")
+        .join(tb, on=["curve_id_b", "target"])
+        .with_columns(
+            cost_ratio_b_over_a=pl.col("cost_b") / pl.col("cost_a"),
+            tput_ratio_b_over_a=pl.col("tput_b") / pl.col("tput_a"),
+        )
+        .sort("pair_id", "target")
+    )
     name_cols = [c for c in pairs.columns if c.endswith("_a") and c not in ("curve_id_a", "label_a")]
     if name_cols:  # name each side by the value that differs (e.g. "MTP off" / "MTP on", "fp4")
         diff = name_cols[0][:-2]
         names = p.select("pair_id", pl.col(f"{diff}_a").alias("_na"), pl.col(f"{diff}_b").alias("_nb"))
         if diff == "spec_method":
             names = names.with_columns(
-                _na=pl.when(pl.col("_na") == "none").then(pl.col("_nb").str.to_uppercase() + " off")
+                _na=pl.when(pl.col("_na") == "none")
+                .then(pl.col("_nb").str.to_uppercase() + " off")
                 .otherwise(pl.col("_na")),
-                _nb=pl.when(pl.col("_na") == "none").then(pl.col("_nb").str.to_uppercase() + " on")
-                .otherwise(pl.col("_nb")))
+                _nb=pl.when(pl.col("_na") == "none")
+                .then(pl.col("_nb").str.to_uppercase() + " on")
+                .otherwise(pl.col("_nb")),
+            )
         at = at.join(names, on="pair_id", how="left").sort("pair_id", "target")
     else:
         at = at.with_columns(_na=pl.lit(a_name), _nb=pl.lit(b_name))
-    words = [ratio_words(ca, cb, na, nb, f"at {t:g} tok/s/user")["text"] for ca, cb, na, nb, t in
-             zip(at["cost_a"].to_list(), at["cost_b"].to_list(), at["_na"].to_list(), at["_nb"].to_list(),
-                 at["target"].to_list())]
+    words = [
+        ratio_words(ca, cb, na, nb, f"at {t:g} tok/s/user")["text"]
+        for ca, cb, na, nb, t in zip(
+            at["cost_a"].to_list(),
+            at["cost_b"].to_list(),
+            at["_na"].to_list(),
+            at["_nb"].to_list(),
+            at["target"].to_list(),
+        )
+    ]
     at = at.drop("_na", "_nb")
     at = at.with_columns(comparison=pl.Series(words, dtype=pl.String))
     # curves over the shared band
@@ -174,27 +215,39 @@ def compare_pairs(iso: IsoResult, pairs: pl.DataFrame, *, cost_metric: str, n_gr
         xs = np.linspace(row["band_lo"], row["band_hi"], n_grid)
         for x in xs:
             grid_rows.append((row["pair_id"], row["curve_id_a"], row["curve_id_b"], float(x)))
-    grid = pl.DataFrame(grid_rows, schema={"pair_id": pl.UInt32, "curve_id_a": pl.Int64, "curve_id_b": pl.Int64,
-                                           "target": pl.Float64}, orient="row")
-    metrics = {"tput_per_gpu": None,
-               cost_metric: throughput_of(cost_metric) if iso.cost_rule == "reciprocal" else None}
+    grid = pl.DataFrame(
+        grid_rows,
+        schema={"pair_id": pl.UInt32, "curve_id_a": pl.Int64, "curve_id_b": pl.Int64, "target": pl.Float64},
+        orient="row",
+    )
+    metrics = {"tput_per_gpu": None, cost_metric: throughput_of(cost_metric) if iso.cost_rule == "reciprocal" else None}
     va = interpolate_many(iso.frontier, grid.select(pl.col("curve_id_a").alias("curve_id"), "target"), metrics, x=X)
     vb = interpolate_many(iso.frontier, grid.select(pl.col("curve_id_b").alias("curve_id"), "target"), metrics, x=X)
     curves = grid.with_columns(
-        tput_a=va["tput_per_gpu"], tput_b=vb["tput_per_gpu"], cost_a=va[cost_metric], cost_b=vb[cost_metric],
-    ).with_columns(cost_ratio_b_over_a=pl.col("cost_b") / pl.col("cost_a"),
-                   tput_ratio_b_over_a=pl.col("tput_b") / pl.col("tput_a"))
+        tput_a=va["tput_per_gpu"],
+        tput_b=vb["tput_per_gpu"],
+        cost_a=va[cost_metric],
+        cost_b=vb[cost_metric],
+    ).with_columns(
+        cost_ratio_b_over_a=pl.col("cost_b") / pl.col("cost_a"), tput_ratio_b_over_a=pl.col("tput_b") / pl.col("tput_a")
+    )
     curves = curves.join(p.select("pair_id", "label_a", "label_b"), on="pair_id")
     return PairComparison(pairs=p, at_targets=at, curves=curves, iso=iso, cost_metric=cost_metric)
 
 
-def mtp_comparison(points: pl.DataFrame, targets: Any, *, pricing: Pricing | None = None, view: str = "costh",
-                   n_grid: int = 40, cost_rule: str = "reciprocal") -> PairComparison:
+def mtp_comparison(
+    points: pl.DataFrame,
+    targets: Any,
+    *,
+    pricing: Pricing | None = None,
+    view: str = "costh",
+    n_grid: int = 40,
+    cost_rule: str = "reciprocal",
+) -> PairComparison:
     """Every pair of configs differing only in spec method (a = none, b = MTP or another method)."""
     iso = iso_table(points, targets, pricing=pricing, cost_rule=cost_rule)
     pairs = config_pairs(iso.configs, "spec_method", a_values=["none"])
-    pc = compare_pairs(iso, pairs, cost_metric=f"cost_total_{view}", n_grid=n_grid, a_name="no spec",
-                       b_name="spec")
+    pc = compare_pairs(iso, pairs, cost_metric=f"cost_total_{view}", n_grid=n_grid, a_name="no spec", b_name="spec")
     spec = [v for v in iso.configs["spec_method"].unique().to_list() if v != "none"]
     pc.unpaired = unpaired_configs(iso.configs, pairs, "spec_method", "no-spec-decoding", sides=spec)
     return pc
@@ -203,8 +256,15 @@ def mtp_comparison(points: pl.DataFrame, targets: Any, *, pricing: Pricing | Non
 PRECISION_ORDER = ("fp4", "mxfp4", "nvfp4", "int4", "fp8", "int8", "bf16", "fp16")
 
 
-def precision_comparison(points: pl.DataFrame, targets: Any, *, pricing: Pricing | None = None,
-                         view: str = "costh", n_grid: int = 40, cost_rule: str = "reciprocal") -> PairComparison:
+def precision_comparison(
+    points: pl.DataFrame,
+    targets: Any,
+    *,
+    pricing: Pricing | None = None,
+    view: str = "costh",
+    n_grid: int = 40,
+    cost_rule: str = "reciprocal",
+) -> PairComparison:
     """Pairs differing only in precision on the same hardware and engine (a = the lower-bit precision).
     ``cost_rule``: how $/M is read off a frontier (``iso.COST_RULES``)."""
     iso = iso_table(points, targets, pricing=pricing, cost_rule=cost_rule)
@@ -213,16 +273,24 @@ def precision_comparison(points: pl.DataFrame, targets: Any, *, pricing: Pricing
     # order each pair so a is the lower-bit precision
     pairs = pairs.with_columns(
         _ra=pl.col("precision_a").replace_strict(rank, default=99, return_dtype=pl.Int32),
-        _rb=pl.col("precision_b").replace_strict(rank, default=99, return_dtype=pl.Int32))
+        _rb=pl.col("precision_b").replace_strict(rank, default=99, return_dtype=pl.Int32),
+    )
     swapped = pairs.filter(pl.col("_ra") > pl.col("_rb"))
     if swapped.height:
-        ren = {"curve_id_a": "curve_id_b", "curve_id_b": "curve_id_a", "label_a": "label_b", "label_b": "label_a",
-               "precision_a": "precision_b", "precision_b": "precision_a"}
+        ren = {
+            "curve_id_a": "curve_id_b",
+            "curve_id_b": "curve_id_a",
+            "label_a": "label_b",
+            "label_b": "label_a",
+            "precision_a": "precision_b",
+            "precision_b": "precision_a",
+        }
         swapped = swapped.rename(ren).select(pairs.columns)
         pairs = pl.concat([pairs.filter(pl.col("_ra") <= pl.col("_rb")), swapped])
     pairs = pairs.drop("_ra", "_rb").sort("curve_id_a", "curve_id_b")
-    pc = compare_pairs(iso, pairs, cost_metric=f"cost_total_{view}", n_grid=n_grid, a_name="lower precision",
-                       b_name="higher precision")
+    pc = compare_pairs(
+        iso, pairs, cost_metric=f"cost_total_{view}", n_grid=n_grid, a_name="lower precision", b_name="higher precision"
+    )
     pc.unpaired = unpaired_configs(iso.configs, pairs, "precision", "other-precision")
     return pc
 
@@ -233,12 +301,15 @@ def unpaired_note(pc: PairComparison, what: str) -> str | None:
         return None
     names = ", ".join(f"{r['config']} ({workload_text(r)})" for r in pc.unpaired.head(12).iter_rows(named=True))
     more = f" and {pc.unpaired.height - 12} more" if pc.unpaired.height > 12 else ""
-    return (f"{pc.unpaired.height} config(s) have {NO_PARTNER} for {what} (same model and ISL/OSL, rest equal) "
-            f"and are not compared: {names}{more}.")
+    return (
+        f"{pc.unpaired.height} config(s) have {NO_PARTNER} for {what} (same model and ISL/OSL, rest equal) "
+        f"and are not compared: {names}{more}."
+    )
 
 
 def cross_pairs(iso: IsoResult, a: dict[str, Any], b: dict[str, Any]) -> pl.DataFrame:
     """One explicit pair (e.g. B200 FP4 vs H200 FP8), each side a dict of curve-key values matching one config."""
+
     def pick(sel):
         rows = iso.configs
         for k, v in sel.items():
@@ -246,28 +317,46 @@ def cross_pairs(iso: IsoResult, a: dict[str, Any], b: dict[str, Any]) -> pl.Data
         if rows.height != 1:
             raise ValueError(f"{sel} matches {rows.height} configs: {iso.configs['label'].to_list()}")
         return rows.row(0, named=True)
+
     ra, rb = pick(a), pick(b)
     keys = like_for_like_keys(iso.configs.columns)
     if any(ra[k] != rb[k] for k in keys):
-        raise ValueError(f"{NO_PARTNER}: {ra['label']} ({workload_text(ra)}) and {rb['label']} "
-                         f"({workload_text(rb)}) differ in model or ISL/OSL")
-    return pl.DataFrame({"curve_id_a": [ra["curve_id"]], "curve_id_b": [rb["curve_id"]],
-                         "label_a": [ra["label"]], "label_b": [rb["label"]]},
-                        schema={"curve_id_a": pl.Int64, "curve_id_b": pl.Int64, "label_a": pl.String,
-                                "label_b": pl.String})
+        raise ValueError(
+            f"{NO_PARTNER}: {ra['label']} ({workload_text(ra)}) and {rb['label']} "
+            f"({workload_text(rb)}) differ in model or ISL/OSL"
+        )
+    return pl.DataFrame(
+        {
+            "curve_id_a": [ra["curve_id"]],
+            "curve_id_b": [rb["curve_id"]],
+            "label_a": [ra["label"]],
+            "label_b": [rb["label"]],
+        },
+        schema={"curve_id_a": pl.Int64, "curve_id_b": pl.Int64, "label_a": pl.String, "label_b": pl.String},
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # provider margins
 
 PROVIDER_SCHEMA = {
-    "provider": pl.String, "model": pl.String, "price_input_per_m": pl.Float64, "price_output_per_m": pl.Float64,
-    "tok_s_user": pl.Float64, "date": pl.String, "source": pl.String,
+    "provider": pl.String,
+    "model": pl.String,
+    "price_input_per_m": pl.Float64,
+    "price_output_per_m": pl.Float64,
+    "tok_s_user": pl.Float64,
+    "date": pl.String,
+    "source": pl.String,
 }
 #: optional provider-table columns: what the provider is known to run (an empty cell: not stated)
 PROVIDER_RUNS: dict[str, pl.DataType] = {
-    "hardware": pl.String(), "precision": pl.String(), "spec_method": pl.String(), "disagg": pl.Boolean(),
-    "framework": pl.String(), "isl": pl.Int64(), "osl": pl.Int64(),
+    "hardware": pl.String(),
+    "precision": pl.String(),
+    "spec_method": pl.String(),
+    "disagg": pl.Boolean(),
+    "framework": pl.String(),
+    "isl": pl.Int64(),
+    "osl": pl.Int64(),
 }
 PROVIDER_ALIASES = {"engine": "framework", "serving_mode": "disagg", "spec_decoding": "spec_method"}
 #: columns of an OpenRouter endpoint export ($ per token, p50 tok/s), read by ``read_openrouter``
@@ -286,8 +375,10 @@ def read_provider_table(path: str | Path) -> pl.DataFrame:
     df = df.rename({k: v for k, v in PROVIDER_ALIASES.items() if k in df.columns and v not in df.columns})
     missing = [c for c in PROVIDER_SCHEMA if c not in df.columns]
     if missing:
-        raise ValueError(f"{path}: provider table lacks column(s) {missing}; expected {list(PROVIDER_SCHEMA)} "
-                         f"(optional: {list(PROVIDER_RUNS)}), or an OpenRouter export {list(OPENROUTER_COLUMNS)}")
+        raise ValueError(
+            f"{path}: provider table lacks column(s) {missing}; expected {list(PROVIDER_SCHEMA)} "
+            f"(optional: {list(PROVIDER_RUNS)}), or an OpenRouter export {list(OPENROUTER_COLUMNS)}"
+        )
     out = df.select([*PROVIDER_SCHEMA, *[c for c in PROVIDER_RUNS if c in df.columns]])
     for c, t in PROVIDER_SCHEMA.items():
         if t == pl.Float64:
@@ -312,11 +403,18 @@ def _with_runs(out: pl.DataFrame, path: str | Path) -> pl.DataFrame:
         raw = pl.col(c).cast(pl.String).str.strip_chars().str.to_lowercase()
         raw = pl.when(raw == "").then(None).otherwise(raw)
         if t == pl.Boolean():
-            cols.append(pl.when(raw.is_in(["true", "1", "yes", "disagg", "disaggregated"])).then(True)
-                        .when(raw.is_in(["false", "0", "no", "agg", "aggregated"])).then(False)
-                        .otherwise(None).alias(c))
-            bad = out.filter(raw.is_not_null() & ~raw.is_in(["true", "1", "yes", "disagg", "disaggregated", "false",
-                                                              "0", "no", "agg", "aggregated"]))
+            cols.append(
+                pl.when(raw.is_in(["true", "1", "yes", "disagg", "disaggregated"]))
+                .then(True)
+                .when(raw.is_in(["false", "0", "no", "agg", "aggregated"]))
+                .then(False)
+                .otherwise(None)
+                .alias(c)
+            )
+            bad = out.filter(
+                raw.is_not_null()
+                & ~raw.is_in(["true", "1", "yes", "disagg", "disaggregated", "false", "0", "no", "agg", "aggregated"])
+            )
         elif t == pl.Int64():
             cols.append(raw.cast(pl.Int64, strict=False).alias(c))
             bad = out.filter(raw.is_not_null() & raw.cast(pl.Int64, strict=False).is_null())
@@ -349,18 +447,20 @@ def read_openrouter(path: str | Path, *, date: str | None = None, source: str | 
     for n in names.to_list():
         counts[n] = counts.get(n, 0) + 1
         providers.append(n if counts[n] == 1 else f"{n} #{counts[n]}")
-    out = pl.DataFrame({
-        "provider": providers,
-        "model": [_display_model(m) for m in df["model_slug"].to_list()],
-        "price_input_per_m": _positive(df["pricing_prompt"], f"{path}: pricing_prompt") * 1e6,
-        "price_output_per_m": _positive(df["pricing_completion"], f"{path}: pricing_completion") * 1e6,
-        "tok_s_user": _positive(df["stats_p50_throughput"], f"{path}: stats_p50_throughput"),
-        "date": [date] * df.height,
-        "source": [source or f"OpenRouter endpoint stats ({path.name}): $/token × 1e6, p50 tok/s"] * df.height,
-    }, schema=PROVIDER_SCHEMA)
+    out = pl.DataFrame(
+        {
+            "provider": providers,
+            "model": [_display_model(m) for m in df["model_slug"].to_list()],
+            "price_input_per_m": _positive(df["pricing_prompt"], f"{path}: pricing_prompt") * 1e6,
+            "price_output_per_m": _positive(df["pricing_completion"], f"{path}: pricing_completion") * 1e6,
+            "tok_s_user": _positive(df["stats_p50_throughput"], f"{path}: stats_p50_throughput"),
+            "date": [date] * df.height,
+            "source": [source or f"OpenRouter endpoint stats ({path.name}): $/token × 1e6, p50 tok/s"] * df.height,
+        },
+        schema=PROVIDER_SCHEMA,
+    )
     if "stats_p50_latency" in df.columns:
-        out = out.with_columns(p50_latency_ms=df["stats_p50_latency"].str.strip_chars().cast(pl.Float64,
-                                                                                              strict=False))
+        out = out.with_columns(p50_latency_ms=df["stats_p50_latency"].str.strip_chars().cast(pl.Float64, strict=False))
     return _with_runs(out, path)
 
 
@@ -384,10 +484,17 @@ def _restrict(pts: pl.DataFrame, prov: dict[str, Any], restrict: dict[str, Any])
     return pts, ", ".join(dict.fromkeys(said))
 
 
-def provider_margins(points: pl.DataFrame, providers: pl.DataFrame, *, pricing: Pricing | None = None,
-                     views: Sequence[str] | None = None, isl: int | None = None, osl: int | None = None,
-                     restrict: dict[str, Any] | None = None,
-                     mix: tuple[float, float] | None = None) -> pl.DataFrame:
+def provider_margins(
+    points: pl.DataFrame,
+    providers: pl.DataFrame,
+    *,
+    pricing: Pricing | None = None,
+    views: Sequence[str] | None = None,
+    isl: int | None = None,
+    osl: int | None = None,
+    restrict: dict[str, Any] | None = None,
+    mix: tuple[float, float] | None = None,
+) -> pl.DataFrame:
     """Gross margin estimate per provider row, benchmark ISL/OSL and TCO view (spec §4).
 
     For each provider (model, price in/out $/M, observed tok/s/user v): among the benchmarked configs of that model
@@ -408,51 +515,96 @@ def provider_margins(points: pl.DataFrame, providers: pl.DataFrame, *, pricing: 
             continue
         pts, said = _restrict(pts, prov, restrict)
         if pts.height == 0:
-            rows.append({**prov, "restricted_to": said,
-                         "status": f"no benchmarked config of this model matches what it runs ({said})"})
+            rows.append(
+                {
+                    **prov,
+                    "restricted_to": said,
+                    "status": f"no benchmarked config of this model matches what it runs ({said})",
+                }
+            )
             continue
         for (w_isl, w_osl), sub in sorted(pts.group_by(["isl", "osl"]), key=lambda g: g[0]):
-            rows += _margin_rows(sub, prov, pricing, views, said, mix or (float(w_isl), float(w_osl)),
-                                 (int(w_isl), int(w_osl)))
+            rows += _margin_rows(
+                sub, prov, pricing, views, said, mix or (float(w_isl), float(w_osl)), (int(w_isl), int(w_osl))
+            )
     return pl.DataFrame([{k: r.get(k) for k in MARGIN_SCHEMA} for r in rows], schema=MARGIN_SCHEMA)
 
 
-def _margin_rows(pts: pl.DataFrame, prov: dict[str, Any], pricing: Pricing | None, views: Sequence[str] | None,
-                 said: str, mix: tuple[float, float], workload: tuple[int, int]) -> list[dict[str, Any]]:
+def _margin_rows(
+    pts: pl.DataFrame,
+    prov: dict[str, Any],
+    pricing: Pricing | None,
+    views: Sequence[str] | None,
+    said: str,
+    mix: tuple[float, float],
+    workload: tuple[int, int],
+) -> list[dict[str, Any]]:
     """The margin rows of one provider on one model and ISL/OSL, one per view."""
     iso = iso_table(pts, [prov["tok_s_user"]], pricing=pricing)
     w_in, w_out = mix
     price_blend = (w_in * prov["price_input_per_m"] + w_out * prov["price_output_per_m"]) / (w_in + w_out)
-    common = {**prov, "isl": workload[0], "osl": workload[1], "restricted_to": said,
-              "token_mix": f"{w_in:g}:{w_out:g}", "price_blended_per_m": price_blend}
+    common = {
+        **prov,
+        "isl": workload[0],
+        "osl": workload[1],
+        "restricted_to": said,
+        "token_mix": f"{w_in:g}:{w_out:g}",
+        "price_blended_per_m": price_blend,
+    }
     out = []
-    for v in (list(views) if views else list(iso.pricing.views)):
+    for v in list(views) if views else list(iso.pricing.views):
         t = iso.table.filter(pl.col(f"cost_total_{v}").is_not_null())
         if t.height == 0:
             lo, hi = float(iso.configs["intvty_min"].min()), float(iso.configs["intvty_max"].max())  # type: ignore[arg-type]
-            out.append({**common, "view": v, "reachable_configs": 0,
-                        "status": f"unreachable: the {iso.configs.height} matching config(s) reach "
-                                  f"{lo:.0f}–{hi:.0f} tok/s/user (priced)"})
+            out.append(
+                {
+                    **common,
+                    "view": v,
+                    "reachable_configs": 0,
+                    "status": f"unreachable: the {iso.configs.height} matching config(s) reach "
+                    f"{lo:.0f}–{hi:.0f} tok/s/user (priced)",
+                }
+            )
             continue
         best = t.sort(f"cost_total_{v}").row(0, named=True)
         cin, cout, ctot = best[f"cost_input_{v}"], best[f"cost_output_{v}"], best[f"cost_total_{v}"]
-        out.append({
-            **common, "view": v, "status": "estimated", "reachable_configs": t.height,
-            "config": full_config_name(best), "topology": best["topology"], "config_disagg": best["disagg"],
-            "cost_total_per_m": ctot, "cost_input_per_m": cin, "cost_output_per_m": cout,
-            "margin_input": gross_margin(cin, prov["price_input_per_m"]) if cin else None,
-            "margin_output": gross_margin(cout, prov["price_output_per_m"]) if cout else None,
-            "margin_blended": gross_margin(ctot, price_blend),
-        })
+        out.append(
+            {
+                **common,
+                "view": v,
+                "status": "estimated",
+                "reachable_configs": t.height,
+                "config": full_config_name(best),
+                "topology": best["topology"],
+                "config_disagg": best["disagg"],
+                "cost_total_per_m": ctot,
+                "cost_input_per_m": cin,
+                "cost_output_per_m": cout,
+                "margin_input": gross_margin(cin, prov["price_input_per_m"]) if cin else None,
+                "margin_output": gross_margin(cout, prov["price_output_per_m"]) if cout else None,
+                "margin_blended": gross_margin(ctot, price_blend),
+            }
+        )
     return out
 
 
 MARGIN_SCHEMA: dict[str, Any] = {
-    **PROVIDER_SCHEMA, **PROVIDER_RUNS, "restricted_to": pl.String, "view": pl.String, "status": pl.String,
-    "reachable_configs": pl.Int64, "config": pl.String, "topology": pl.String, "config_disagg": pl.Boolean,
+    **PROVIDER_SCHEMA,
+    **PROVIDER_RUNS,
+    "restricted_to": pl.String,
+    "view": pl.String,
+    "status": pl.String,
+    "reachable_configs": pl.Int64,
+    "config": pl.String,
+    "topology": pl.String,
+    "config_disagg": pl.Boolean,
     "cost_total_per_m": pl.Float64,
-    "cost_input_per_m": pl.Float64, "cost_output_per_m": pl.Float64, "margin_input": pl.Float64,
-    "margin_output": pl.Float64, "token_mix": pl.String, "price_blended_per_m": pl.Float64,
+    "cost_input_per_m": pl.Float64,
+    "cost_output_per_m": pl.Float64,
+    "margin_input": pl.Float64,
+    "margin_output": pl.Float64,
+    "token_mix": pl.String,
+    "price_blended_per_m": pl.Float64,
     "margin_blended": pl.Float64,
 }
 
@@ -462,7 +614,7 @@ MARGIN_SCHEMA: dict[str, Any] = {
 
 
 def parse_side(text: str) -> dict[str, str]:
-    """"b200/fp4" or "b200/fp4/trt" or "h200/int4/vllm/mtp" → curve-key filters (hardware, precision, framework,
+    """ "b200/fp4" or "b200/fp4/trt" or "h200/int4/vllm/mtp" → curve-key filters (hardware, precision, framework,
     spec_method)."""
     parts = [p.strip().lower() for p in text.split("/") if p.strip()]
     if not parts:
@@ -471,8 +623,14 @@ def parse_side(text: str) -> dict[str, str]:
     return dict(zip(keys, parts))
 
 
-def cross_silicon(iso: IsoResult, a: dict[str, Any], b: dict[str, Any], cost_metric: str,
-                  a_name: str | None = None, b_name: str | None = None) -> pl.DataFrame:
+def cross_silicon(
+    iso: IsoResult,
+    a: dict[str, Any],
+    b: dict[str, Any],
+    cost_metric: str,
+    a_name: str | None = None,
+    b_name: str | None = None,
+) -> pl.DataFrame:
     """Within each model and ISL/OSL, at each target: the cheapest config matching ``a`` vs the cheapest matching
     ``b`` (e.g. best B200 FP4 vs best H200 FP8 across engines), with the ratio stated both ways. A model and
     ISL/OSL where only one side was measured gets a row saying it has no like-for-like partner (never a match
@@ -487,61 +645,108 @@ def cross_silicon(iso: IsoResult, a: dict[str, Any], b: dict[str, Any], cost_met
         return t
 
     def best(sel: dict[str, Any]) -> pl.DataFrame:
-        return (matching(iso.table, sel).filter(pl.col(cost_metric).is_not_null()).sort(cost_metric)
-                .group_by([*keys, "target"], maintain_order=True).first()
-                .select(*keys, "target", "label", cost_metric, "tput_per_gpu"))
+        return (
+            matching(iso.table, sel)
+            .filter(pl.col(cost_metric).is_not_null())
+            .sort(cost_metric)
+            .group_by([*keys, "target"], maintain_order=True)
+            .first()
+            .select(*keys, "target", "label", cost_metric, "tput_per_gpu")
+        )
 
     have_a = matching(iso.configs, a).select(keys).unique().with_columns(_a=pl.lit(True))
     have_b = matching(iso.configs, b).select(keys).unique().with_columns(_b=pl.lit(True))
-    workloads = (have_a.join(have_b, on=keys, how="full", coalesce=True, nulls_equal=True)
-                 .with_columns(pl.col("_a").fill_null(False), pl.col("_b").fill_null(False)))
+    workloads = have_a.join(have_b, on=keys, how="full", coalesce=True, nulls_equal=True).with_columns(
+        pl.col("_a").fill_null(False), pl.col("_b").fill_null(False)
+    )
     grid = workloads.join(pl.DataFrame({"target": iso.targets}, schema={"target": pl.Float64}), how="cross")
-    out = (grid.join(best(a).rename({"label": "config_a", cost_metric: "cost_a", "tput_per_gpu": "tput_a"}),
-                     on=[*keys, "target"], how="left", nulls_equal=True)
-           .join(best(b).rename({"label": "config_b", cost_metric: "cost_b", "tput_per_gpu": "tput_b"}),
-                 on=[*keys, "target"], how="left", nulls_equal=True)
-           .with_columns(side_a=pl.lit(a_name), side_b=pl.lit(b_name)))
+    out = (
+        grid.join(
+            best(a).rename({"label": "config_a", cost_metric: "cost_a", "tput_per_gpu": "tput_a"}),
+            on=[*keys, "target"],
+            how="left",
+            nulls_equal=True,
+        )
+        .join(
+            best(b).rename({"label": "config_b", cost_metric: "cost_b", "tput_per_gpu": "tput_b"}),
+            on=[*keys, "target"],
+            how="left",
+            nulls_equal=True,
+        )
+        .with_columns(side_a=pl.lit(a_name), side_b=pl.lit(b_name))
+    )
     words = []
     for r in out.iter_rows(named=True):
         if not (r["_a"] and r["_b"]):
             missing = b_name if r["_a"] else a_name
-            words.append({"ratio": None, "saved_pct": None, "dashboard_pct": None,
-                          "text": f"{NO_PARTNER}: no {missing} config for {workload_text(r)}"})
+            words.append(
+                {
+                    "ratio": None,
+                    "saved_pct": None,
+                    "dashboard_pct": None,
+                    "text": f"{NO_PARTNER}: no {missing} config for {workload_text(r)}",
+                }
+            )
         else:
             words.append(ratio_words(r["cost_a"], r["cost_b"], a_name, b_name, f"at {r['target']:g} tok/s/user"))
-    return out.drop("_a", "_b").with_columns(
-        ratio=pl.Series([w["ratio"] for w in words], dtype=pl.Float64),
-        saved_pct=pl.Series([w["saved_pct"] for w in words], dtype=pl.Float64),
-        dashboard_pct=pl.Series([w["dashboard_pct"] for w in words], dtype=pl.Float64),
-        comparison=pl.Series([w["text"] for w in words], dtype=pl.String),
-    ).sort([*keys, "target"])
+    return (
+        out.drop("_a", "_b")
+        .with_columns(
+            ratio=pl.Series([w["ratio"] for w in words], dtype=pl.Float64),
+            saved_pct=pl.Series([w["saved_pct"] for w in words], dtype=pl.Float64),
+            dashboard_pct=pl.Series([w["dashboard_pct"] for w in words], dtype=pl.Float64),
+            comparison=pl.Series([w["text"] for w in words], dtype=pl.String),
+        )
+        .sort([*keys, "target"])
+    )
 
 
 PAIR_FORMATS = {
-    "target tok/s/user": "{:.0f}", "cost A $/M": money, "cost B $/M": money, "cost B ÷ A": "{:.2f}×",
-    "tok/s/GPU A": ",.1f", "tok/s/GPU B": ",.1f", "tok/s/GPU B ÷ A": "{:.2f}×", "shared band from": ",.1f",
-    "shared band to": ",.1f", "A reaches": ",.1f", "B reaches": ",.1f", "B extends range by": ",.1f",
-    "ratio": "{:.2f}×", "saved %": "{:.0f} %", "dashboard %": "{:.0f} %",
+    "target tok/s/user": "{:.0f}",
+    "cost A $/M": money,
+    "cost B $/M": money,
+    "cost B ÷ A": "{:.2f}×",
+    "tok/s/GPU A": ",.1f",
+    "tok/s/GPU B": ",.1f",
+    "tok/s/GPU B ÷ A": "{:.2f}×",
+    "shared band from": ",.1f",
+    "shared band to": ",.1f",
+    "A reaches": ",.1f",
+    "B reaches": ",.1f",
+    "B extends range by": ",.1f",
+    "ratio": "{:.2f}×",
+    "saved %": "{:.0f} %",
+    "dashboard %": "{:.0f} %",
 }
 
 
 def pairs_view(pc: PairComparison) -> pl.DataFrame:
     """One row per pair: the shared interactivity band and how far each side reaches (tok/s/user)."""
     return pc.pairs.select(
-        pl.col("label_a").alias("A"), pl.col("label_b").alias("B"),
-        pl.col("band_lo").alias("shared band from"), pl.col("band_hi").alias("shared band to"),
-        pl.col("max_a").alias("A reaches"), pl.col("max_b").alias("B reaches"),
-        pl.col("b_extends_by").alias("B extends range by"))
+        pl.col("label_a").alias("A"),
+        pl.col("label_b").alias("B"),
+        pl.col("band_lo").alias("shared band from"),
+        pl.col("band_hi").alias("shared band to"),
+        pl.col("max_a").alias("A reaches"),
+        pl.col("max_b").alias("B reaches"),
+        pl.col("b_extends_by").alias("B extends range by"),
+    )
 
 
 def targets_view(pc: PairComparison) -> pl.DataFrame:
     """Pair × target: costs, throughputs, ratios and the wording."""
     return pc.at_targets.select(
-        pl.col("label_a").alias("A"), pl.col("label_b").alias("B"), pl.col("target").alias("target tok/s/user"),
-        pl.col("cost_a").alias("cost A $/M"), pl.col("cost_b").alias("cost B $/M"),
-        pl.col("cost_ratio_b_over_a").alias("cost B ÷ A"), pl.col("tput_a").alias("tok/s/GPU A"),
-        pl.col("tput_b").alias("tok/s/GPU B"), pl.col("tput_ratio_b_over_a").alias("tok/s/GPU B ÷ A"),
-        pl.col("comparison"))
+        pl.col("label_a").alias("A"),
+        pl.col("label_b").alias("B"),
+        pl.col("target").alias("target tok/s/user"),
+        pl.col("cost_a").alias("cost A $/M"),
+        pl.col("cost_b").alias("cost B $/M"),
+        pl.col("cost_ratio_b_over_a").alias("cost B ÷ A"),
+        pl.col("tput_a").alias("tok/s/GPU A"),
+        pl.col("tput_b").alias("tok/s/GPU B"),
+        pl.col("tput_ratio_b_over_a").alias("tok/s/GPU B ÷ A"),
+        pl.col("comparison"),
+    )
 
 
 MARGIN_IN = "margin in (all GPU time on input)"
@@ -550,9 +755,16 @@ MARGIN_BLENDED = "blended margin"
 
 
 MARGIN_FORMATS = {
-    "price in $/M": "${:.2f}", "price out $/M": "${:.2f}", "speed tok/s/user": "{:.0f}", "cost in $/M": money,
-    "cost out $/M": money, "cost total $/M": money, MARGIN_IN: "{:.0%}", MARGIN_OUT: "{:.0%}",
-    "blended price $/M": money, MARGIN_BLENDED: "{:.0%}",
+    "price in $/M": "${:.2f}",
+    "price out $/M": "${:.2f}",
+    "speed tok/s/user": "{:.0f}",
+    "cost in $/M": money,
+    "cost out $/M": money,
+    "cost total $/M": money,
+    MARGIN_IN: "{:.0%}",
+    MARGIN_OUT: "{:.0%}",
+    "blended price $/M": money,
+    MARGIN_BLENDED: "{:.0%}",
 }
 
 
@@ -560,16 +772,28 @@ def margins_view(m: pl.DataFrame) -> pl.DataFrame:
     """Provider margins with readable column names: per-token-type margins say what they charge, the blended
     margin names its token mix, and the config is named in full."""
     return m.select(
-        pl.col("provider"), pl.col("model"), pl.format("{}/{}", "isl", "osl").alias("benchmark ISL/OSL"),
-        pl.col("view"), pl.col("tok_s_user").alias("speed tok/s/user"),
-        pl.col("price_input_per_m").alias("price in $/M"), pl.col("price_output_per_m").alias("price out $/M"),
-        pl.col("cost_input_per_m").alias("cost in $/M"), pl.col("cost_output_per_m").alias("cost out $/M"),
+        pl.col("provider"),
+        pl.col("model"),
+        pl.format("{}/{}", "isl", "osl").alias("benchmark ISL/OSL"),
+        pl.col("view"),
+        pl.col("tok_s_user").alias("speed tok/s/user"),
+        pl.col("price_input_per_m").alias("price in $/M"),
+        pl.col("price_output_per_m").alias("price out $/M"),
+        pl.col("cost_input_per_m").alias("cost in $/M"),
+        pl.col("cost_output_per_m").alias("cost out $/M"),
         pl.col("cost_total_per_m").alias("cost total $/M"),
-        pl.col("margin_input").alias(MARGIN_IN), pl.col("margin_output").alias(MARGIN_OUT),
-        pl.col("token_mix").alias("token mix in:out"), pl.col("price_blended_per_m").alias("blended price $/M"),
+        pl.col("margin_input").alias(MARGIN_IN),
+        pl.col("margin_output").alias(MARGIN_OUT),
+        pl.col("token_mix").alias("token mix in:out"),
+        pl.col("price_blended_per_m").alias("blended price $/M"),
         pl.col("margin_blended").alias(MARGIN_BLENDED),
-        pl.col("config").alias("cheapest config at that speed"), pl.col("topology"),
-        pl.col("restricted_to").alias("restricted to"), pl.col("status"), pl.col("date"), pl.col("source"))
+        pl.col("config").alias("cheapest config at that speed"),
+        pl.col("topology"),
+        pl.col("restricted_to").alias("restricted to"),
+        pl.col("status"),
+        pl.col("date"),
+        pl.col("source"),
+    )
 
 
 def cross_silicon_table(iso: IsoResult, specs: Sequence[str], cost_metric: str) -> pl.DataFrame:
@@ -585,12 +809,20 @@ def cross_silicon_table(iso: IsoResult, specs: Sequence[str], cost_metric: str) 
         return pl.DataFrame()
     out = pl.concat(frames, how="vertical")
     return out.select(
-        pl.col("model"), pl.format("{}/{}", "isl", "osl").alias("ISL/OSL"), pl.col("side_a").alias("A"),
-        pl.col("side_b").alias("B"), pl.col("target").alias("target tok/s/user"),
-        pl.col("config_a").alias("best A config"), pl.col("cost_a").alias("cost A $/M"),
-        pl.col("config_b").alias("best B config"), pl.col("cost_b").alias("cost B $/M"),
-        pl.col("ratio"), pl.col("saved_pct").alias("saved %"), pl.col("dashboard_pct").alias("dashboard %"),
-        pl.col("comparison"))
+        pl.col("model"),
+        pl.format("{}/{}", "isl", "osl").alias("ISL/OSL"),
+        pl.col("side_a").alias("A"),
+        pl.col("side_b").alias("B"),
+        pl.col("target").alias("target tok/s/user"),
+        pl.col("config_a").alias("best A config"),
+        pl.col("cost_a").alias("cost A $/M"),
+        pl.col("config_b").alias("best B config"),
+        pl.col("cost_b").alias("cost B $/M"),
+        pl.col("ratio"),
+        pl.col("saved_pct").alias("saved %"),
+        pl.col("dashboard_pct").alias("dashboard %"),
+        pl.col("comparison"),
+    )
 
 
 def margin_caveats(margins: pl.DataFrame) -> list[str]:
@@ -609,19 +841,27 @@ def margin_caveats(margins: pl.DataFrame) -> list[str]:
     est = margins.filter(pl.col("status") == "estimated")
     split = est.filter(((pl.col("margin_input") < 0) | (pl.col("margin_output") < 0)) & (pl.col("margin_blended") > 0))
     if split.height:
-        out.append(f"{split.height} row(s) show a negative per-token-type margin beside a positive blended one: "
-                   "the blended margin is the one to read.")
+        out.append(
+            f"{split.height} row(s) show a negative per-token-type margin beside a positive blended one: "
+            "the blended margin is the one to read."
+        )
     mixed = est.filter(pl.col("token_mix") != pl.format("{}:{}", "isl", "osl"))
     if mixed.height:
-        out.append("A token mix other than the benchmark's ISL:OSL is stated: the price is blended at that mix, the "
-                   "cost is measured at the benchmark's ISL:OSL.")
+        out.append(
+            "A token mix other than the benchmark's ISL:OSL is stated: the price is blended at that mix, the "
+            "cost is measured at the benchmark's ISL:OSL."
+        )
     if est.height and est["config_disagg"].fill_null(False).any():
-        out.append("Some cheapest configs are disaggregated: their input/output $/M use prefill-/decode-only GPU "
-                   "denominators and flatter the split; the total-token cost compares like for like.")
+        out.append(
+            "Some cheapest configs are disaggregated: their input/output $/M use prefill-/decode-only GPU "
+            "denominators and flatter the split; the total-token cost compares like for like."
+        )
     unreach = margins.filter(pl.col("status").str.starts_with("unreachable"))
     if unreach.height:
-        out.append(f"{unreach.height} provider/view rows are unreachable: no benchmarked config reaches that speed; "
-                   "no margin is estimated for them.")
+        out.append(
+            f"{unreach.height} provider/view rows are unreachable: no benchmarked config reaches that speed; "
+            "no margin is estimated for them."
+        )
     return out
 
 

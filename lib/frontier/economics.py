@@ -9,12 +9,13 @@
 - tokens per provisioned megawatt = tok/s/GPU × 1000 / all-in kW per GPU.
 - A GPU missing from the table has no cost (null, listed in ``unpriced``), never 0.
 """
+
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 import polars as pl
 
@@ -30,8 +31,15 @@ SECONDS_PER_HOUR = 3600.0
 TOKENS_PER_MILLION = 1e6
 
 GPU_TABLE_SCHEMA = {
-    "gpu": pl.String, "version": pl.String, "effective_from": pl.Date, "effective_to": pl.Date,
-    "kw": pl.Float64, "costh": pl.Float64, "costn": pl.Float64, "costr": pl.Float64, "source": pl.String,
+    "gpu": pl.String,
+    "version": pl.String,
+    "effective_from": pl.Date,
+    "effective_to": pl.Date,
+    "kw": pl.Float64,
+    "costh": pl.Float64,
+    "costn": pl.Float64,
+    "costr": pl.Float64,
+    "source": pl.String,
 }
 
 
@@ -66,8 +74,9 @@ def gpu_table(version: str | None = None, as_of: str | dt.date | None = None) ->
         return out
     if as_of is not None:
         day = dt.date.fromisoformat(str(as_of)[:10]) if not isinstance(as_of, dt.date) else as_of
-        out = t.filter((pl.col("effective_from") <= day) & (pl.col("effective_to").is_null()
-                                                             | (pl.col("effective_to") >= day)))
+        out = t.filter(
+            (pl.col("effective_from") <= day) & (pl.col("effective_to").is_null() | (pl.col("effective_to") >= day))
+        )
         if out.height == 0:
             raise ValueError(f"no GPU table in force on {day}")
         return out
@@ -94,8 +103,10 @@ def read_price_table(path: str | Path) -> pl.DataFrame:
     if bad:
         raise ValueError(f"{path}: non-numeric values in price column(s) {bad}")
     if not_positive:
-        raise ValueError(f"{path}: prices and kW must be positive finite numbers; column(s) {not_positive} are not "
-                         "(leave a cell empty for a GPU without a price)")
+        raise ValueError(
+            f"{path}: prices and kW must be positive finite numbers; column(s) {not_positive} are not "
+            "(leave a cell empty for a GPU without a price)"
+        )
     return out
 
 
@@ -124,8 +135,9 @@ class Pricing:
         return f"prices: {self.label}; power (kW/GPU): {self.power or self.label}"
 
     @classmethod
-    def dashboard(cls, version: str | None = None, as_of: str | dt.date | None = None,
-                  views: Iterable[str] = TCO_VIEWS) -> "Pricing":
+    def dashboard(
+        cls, version: str | None = None, as_of: str | dt.date | None = None, views: Iterable[str] = TCO_VIEWS
+    ) -> Pricing:
         """A dashboard GPU table: ``version``, or the one in force ``as_of`` a date, or the newest."""
         t = gpu_table(version, as_of)
         views = tuple(v for v in views if t[v].is_not_null().any())  # costn was dropped in v2
@@ -133,9 +145,16 @@ class Pricing:
         return cls(t, views, label, power=f"kW column of the same table ({t['version'][0]})")
 
     @classmethod
-    def from_table(cls, table: pl.DataFrame | str | Path, views: Iterable[str] | None = None,
-                   power: pl.DataFrame | None = None, label: str | None = None, *,
-                   version: str | None = None, as_of: str | dt.date | None = None) -> "Pricing":
+    def from_table(
+        cls,
+        table: pl.DataFrame | str | Path,
+        views: Iterable[str] | None = None,
+        power: pl.DataFrame | None = None,
+        label: str | None = None,
+        *,
+        version: str | None = None,
+        as_of: str | dt.date | None = None,
+    ) -> Pricing:
         """A user price table. Its own ``kw`` column gives power where filled; other GPUs take kW from ``power``
         (gpu, kw) or else from the dashboard GPU table in use (``version`` / ``as_of``; default the newest),
         and ``Pricing.power`` says which."""
@@ -158,8 +177,11 @@ class Pricing:
         if own and t["kw"].null_count() == 0:
             t, power_text = t.with_columns(pl.col("kw").cast(pl.Float64)), f"kw column of {label}"
         elif own:
-            t = (t.join(pw.rename({"kw": "_kw"}), on="gpu", how="left")
-                 .with_columns(pl.col("kw").cast(pl.Float64).fill_null(pl.col("_kw"))).drop("_kw"))
+            t = (
+                t.join(pw.rename({"kw": "_kw"}), on="gpu", how="left")
+                .with_columns(pl.col("kw").cast(pl.Float64).fill_null(pl.col("_kw")))
+                .drop("_kw")
+            )
             power_text = f"kw column of {label} where given, else {pw_label}"
         else:
             t, power_text = t.drop("kw", strict=False).join(pw, on="gpu", how="left"), pw_label
@@ -181,8 +203,10 @@ def price_points(points: pl.DataFrame, pricing: Pricing) -> pl.DataFrame:
     """The columns of ``add_costs`` added to ``points``, without the list of unpriced GPUs."""
     t = _price_lookup(pricing)
     keys = t["gpu"]
-    lookups = [pl.col("hardware").replace_strict(keys, t[src], default=None, return_dtype=pl.Float64).alias(dst)
-               for src, dst in [("kw", "kw_per_gpu"), *[(v, f"price_{v}") for v in pricing.views]]]
+    lookups = [
+        pl.col("hardware").replace_strict(keys, t[src], default=None, return_dtype=pl.Float64).alias(dst)
+        for src, dst in [("kw", "kw_per_gpu"), *[(v, f"price_{v}") for v in pricing.views]]
+    ]
     out = points.with_columns(lookups)
     per_hour = SECONDS_PER_HOUR / TOKENS_PER_MILLION
     cols = [(pl.col("tput_per_gpu") * 1000.0 / pl.col("kw_per_gpu")).alias("tok_s_mw")]

@@ -11,6 +11,7 @@ when several rows tie for "newest" (several topologies or concurrencies in the s
 order and reports how many candidates there were and the spread of scores on the newest date. Configs without an
 evaluation get nulls (never zeros) and ``eval_status = "missing"``.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,9 +20,10 @@ import json
 import math
 import os
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import polars as pl
 
@@ -87,8 +89,16 @@ JOIN_COLUMNS: dict[str, pl.DataType] = {
     "eval_status": pl.String(),  # "measured" / "missing"
 }
 
-_TOPOLOGY_INT = ("prefill_tp", "prefill_ep", "prefill_num_workers", "decode_tp", "decode_ep", "decode_num_workers",
-                 "num_prefill_gpu", "num_decode_gpu")
+_TOPOLOGY_INT = (
+    "prefill_tp",
+    "prefill_ep",
+    "prefill_num_workers",
+    "decode_tp",
+    "decode_ep",
+    "decode_num_workers",
+    "num_prefill_gpu",
+    "num_decode_gpu",
+)
 _TOPOLOGY_BOOL = ("prefill_dp_attention", "decode_dp_attention")
 
 
@@ -111,6 +121,13 @@ class EvalLoad:
 
 class _Skip(Exception):
     pass
+
+
+def _required_text(obj: Mapping[str, Any], key: str) -> str:
+    """``obj[key]`` as stripped text; ``_Skip`` when it is missing, empty or not a scalar."""
+    text = _text(obj, key)
+    assert text is not None  # _text raises for a missing required field
+    return text
 
 
 def _text(obj: Mapping[str, Any], key: str, *, required: bool = True) -> str | None:
@@ -193,7 +210,7 @@ def _timestamp(value: Any) -> dt.datetime | None:
         t = dt.datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
     except ValueError:
         return None
-    return t.astimezone(dt.timezone.utc) if t.tzinfo else t.replace(tzinfo=dt.timezone.utc)
+    return t.astimezone(dt.UTC) if t.tzinfo else t.replace(tzinfo=dt.UTC)
 
 
 def _display_name(key: str) -> str:
@@ -204,13 +221,13 @@ def _parse_row(obj: Any, source_file: str, source_row: int) -> tuple[list[dict[s
     """One API row → score rows; returns (rows, score-level problems). Raises _Skip for a malformed row."""
     if not isinstance(obj, dict):
         raise _Skip("row is not a JSON object")
-    model_key = _text(obj, "model")
-    hardware = _text(obj, "hardware").lower()
-    framework = _text(obj, "framework").lower()
+    model_key = _required_text(obj, "model")
+    hardware = _required_text(obj, "hardware").lower()
+    framework = _required_text(obj, "framework").lower()
     framework = FRAMEWORK_ALIASES.get(framework, framework)
-    precision = _text(obj, "precision").lower()
+    precision = _required_text(obj, "precision").lower()
     task = _text(obj, "task")
-    spec = (_text(obj, "spec_method", required=False) or _text(obj, "spec_decoding", required=False) or "none")
+    spec = _text(obj, "spec_method", required=False) or _text(obj, "spec_decoding", required=False) or "none"
     spec = spec.lower()
     if spec in NO_SPEC_STRINGS:
         spec = "none"
@@ -305,8 +322,11 @@ def _ingest(out: EvalLoad, rows: list[Any], source_file: str, *, seen: set, coll
         except _Skip as e:
             skip(str(e), i)
             continue
-        ident = ("id", parsed[0]["eval_id"]) if parsed[0]["eval_id"] is not None else (
-            "content", json.dumps(obj, sort_keys=True, default=str))
+        ident = (
+            ("id", parsed[0]["eval_id"])
+            if parsed[0]["eval_id"] is not None
+            else ("content", json.dumps(obj, sort_keys=True, default=str))
+        )
         if ident in seen:
             skip("duplicate evaluation row", i)
             continue
@@ -417,8 +437,16 @@ def join_evals(
         *[pl.col(c).cast(EVAL_SCHEMA[c]).alias(k) for c, k in zip(match_on, keys)],
         pl.col("task").alias("eval_task"),
         pl.col("score_name").alias("eval_score_name"),
-        pl.col("score"), pl.col("score_se"), pl.col("n_eff"), pl.col("date"), pl.col("timestamp"),
-        pl.col("conc"), pl.col("run_id"), pl.col("run_attempt"), pl.col("run_url"), pl.col("eval_id"),
+        pl.col("score"),
+        pl.col("score_se"),
+        pl.col("n_eff"),
+        pl.col("date"),
+        pl.col("timestamp"),
+        pl.col("conc"),
+        pl.col("run_id"),
+        pl.col("run_attempt"),
+        pl.col("run_url"),
+        pl.col("eval_id"),
         pl.col("eval_id").cast(pl.Int64, strict=False).alias("__ev_id_num"),
     )
     order = ["date", "timestamp", "run_id", "run_attempt", "__ev_id_num", "eval_id"]
@@ -443,8 +471,10 @@ def join_evals(
     if pairs.height == 0:
         one_task = tasks[0] if tasks and len(tasks) == 1 else None
         one_name = names[0] if names and len(names) == 1 else None
-        pairs = pl.DataFrame({"eval_task": [one_task], "eval_score_name": [one_name]},
-                             schema={"eval_task": pl.String(), "eval_score_name": pl.String()})
+        pairs = pl.DataFrame(
+            {"eval_task": [one_task], "eval_score_name": [one_name]},
+            schema={"eval_task": pl.String(), "eval_score_name": pl.String()},
+        )
     pairs = pairs.with_row_index("__ev_pair")
 
     base = configs.with_row_index("__ev_row").with_columns(
@@ -455,12 +485,12 @@ def join_evals(
     joined = joined.with_columns(
         pl.col("eval_n_candidates").fill_null(0),
         pl.col("eval_n_newest").fill_null(0),
-        pl.when(pl.col("eval_score").is_not_null()).then(pl.lit("measured")).otherwise(pl.lit("missing"))
+        pl.when(pl.col("eval_score").is_not_null())
+        .then(pl.lit("measured"))
+        .otherwise(pl.lit("missing"))
         .alias("eval_status"),
     )
-    return joined.select(
-        *configs.columns, *[pl.col(c).cast(t) for c, t in JOIN_COLUMNS.items()]
-    )
+    return joined.select(*configs.columns, *[pl.col(c).cast(t) for c, t in JOIN_COLUMNS.items()])
 
 
 @dataclass
@@ -472,8 +502,14 @@ class AccuracyBesideCost:
     notes: list[str]
 
 
-def accuracy_beside_cost(iso: Any, eval_paths: Sequence[str], *, view: str | None = None,
-                         task: str | None = None, score_name: str | None = None) -> AccuracyBesideCost:
+def accuracy_beside_cost(
+    iso: Any,
+    eval_paths: Sequence[str],
+    *,
+    view: str | None = None,
+    task: str | None = None,
+    score_name: str | None = None,
+) -> AccuracyBesideCost:
     """For an ``frontier.iso.IsoResult``: one row per config and evaluation score, with $/M total at each target
     (``view``, default the first pricing view) next to the score, its standard error and date."""
     view = view or iso.pricing.views[0]
@@ -484,24 +520,37 @@ def accuracy_beside_cost(iso: Any, eval_paths: Sequence[str], *, view: str | Non
     if eval_paths:
         loaded = load_evals(list(eval_paths))
         # accuracy depends on weights, precision, engine, GPU and spec method, not on the serving split
-        joined = join_evals(configs, loaded, score_name=score_name, task=task,
-                            match_on=[c for c in CONFIG_KEY if c != "disagg"])
+        joined = join_evals(
+            configs, loaded, score_name=score_name, task=task, match_on=[c for c in CONFIG_KEY if c != "disagg"]
+        )
         if loaded.skipped:
             notes.append("Evaluation rows skipped: " + "; ".join(f"{n} {r}" for r, n in loaded.skipped.items()))
-        caption = f"Accuracy from {len(eval_paths)} evaluation input(s) ({loaded.table.height} scores); " \
-                  f"cost in $/M total tokens ({view})"
+        caption = (
+            f"Accuracy from {len(eval_paths)} evaluation input(s) ({loaded.table.height} scores); "
+            f"cost in $/M total tokens ({view})"
+        )
     else:
-        joined = configs.with_columns(eval_task=pl.lit(None, pl.String), eval_score_name=pl.lit(None, pl.String),
-                                      eval_score=pl.lit(None, pl.Float64), eval_score_se=pl.lit(None, pl.Float64),
-                                      eval_date=pl.lit(None, pl.Date), eval_status=pl.lit("missing"))
+        joined = configs.with_columns(
+            eval_task=pl.lit(None, pl.String),
+            eval_score_name=pl.lit(None, pl.String),
+            eval_score=pl.lit(None, pl.Float64),
+            eval_score_se=pl.lit(None, pl.Float64),
+            eval_date=pl.lit(None, pl.Date),
+            eval_status=pl.lit("missing"),
+        )
         caption = f"No evaluation files given (parameter eval_paths): accuracy is missing; cost in $/M ({view})"
     n_missing = joined.filter(pl.col("eval_status") == "missing").height
     if n_missing:
         notes.append(f"{n_missing} of {joined.height} config rows have no evaluation: shown as missing, not as zero.")
     cost_cols = [c for c in joined.columns if c.startswith("$/M @ ")]
     table = joined.sort("curve_id").select(
-        pl.col("label").alias("config"), *cost_cols, pl.col("eval_task").alias("task"),
-        pl.col("eval_score_name").alias("score name"), pl.col("eval_score").alias("score"),
-        pl.col("eval_score_se").alias("std. error"), pl.col("eval_date").alias("eval date"),
-        pl.col("eval_status").alias("status"))
+        pl.col("label").alias("config"),
+        *cost_cols,
+        pl.col("eval_task").alias("task"),
+        pl.col("eval_score_name").alias("score name"),
+        pl.col("eval_score").alias("score"),
+        pl.col("eval_score_se").alias("std. error"),
+        pl.col("eval_date").alias("eval date"),
+        pl.col("eval_status").alias("status"),
+    )
     return AccuracyBesideCost(table=table, caption=caption, notes=notes)

@@ -9,13 +9,15 @@ Each function returns a :class:`Figure`: a builder ``theme -> chart`` (for ``cha
 - carries a source block built from the points drawn and the pricing (``labels.source_lines``) and the
   synthetic-data marker when the data are generated.
 """
+
 from __future__ import annotations
 
 import functools
 import math
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import polars as pl
 
@@ -65,9 +67,12 @@ def rank_configs(result: Any, target: float) -> pl.DataFrame:
     configs that do not reach it after, by their highest measured throughput (tok/s/GPU)."""
     at = result.table.filter((pl.col("target") - target).abs() < 1e-9).select("curve_id", "tput_per_gpu")
     best = result.frontier.group_by("curve_id").agg(pl.col("tput_per_gpu").max().alias("_max"))
-    return (result.configs.join(at, on="curve_id", how="left").join(best, on="curve_id", how="left")
-            .sort(["tput_per_gpu", "_max", "curve_id"], descending=[True, True, False], nulls_last=True)
-            .drop("tput_per_gpu", "_max"))
+    return (
+        result.configs.join(at, on="curve_id", how="left")
+        .join(best, on="curve_id", how="left")
+        .sort(["tput_per_gpu", "_max", "curve_id"], descending=[True, True, False], nulls_last=True)
+        .drop("tput_per_gpu", "_max")
+    )
 
 
 @dataclass
@@ -78,8 +83,13 @@ class _Selection:
     held: str  # what the drawn configs share, in words
 
 
-def select_configs(result: Any, targets: Sequence[float] | None = None, max_series: int = MAX_SERIES,
-                   first: Sequence[str] = (), first_rule: str = "") -> _Selection:
+def select_configs(
+    result: Any,
+    targets: Sequence[float] | None = None,
+    max_series: int = MAX_SERIES,
+    first: Sequence[str] = (),
+    first_rule: str = "",
+) -> _Selection:
     """The configs a chart of ``result`` draws: the configs labelled ``first`` (``first_rule`` says why), then the
     best at the middle target up to ``max_series``; with legend labels (``series``), the selection rule and what
     is held constant."""
@@ -87,15 +97,21 @@ def select_configs(result: Any, targets: Sequence[float] | None = None, max_seri
     target = _middle(ts)
     ranked = rank_configs(result, target)
     if first:
-        ranked = ranked.with_columns(_first=pl.col("label").is_in(list(first))).sort(
-            "_first", descending=True, maintain_order=True).drop("_first")
+        ranked = (
+            ranked.with_columns(_first=pl.col("label").is_in(list(first)))
+            .sort("_first", descending=True, maintain_order=True)
+            .drop("_first")
+        )
     drawn, rest = ranked.head(max_series), ranked.slice(max_series)
     drawn = drawn.with_columns(series=labels.series_labels(drawn))
     where = "middle target; " if len(ts) > 1 else ""
-    best = (f"the highest throughput per GPU at {target:g} tok/s/user ({where}configs that do not reach it "
-            "ranked by their highest measured throughput)")
-    rule = _rule_line(drawn.height, ranked.height, f"{first_rule}, then {best}" if first_rule else
-                      f"the {drawn.height} with {best}")
+    best = (
+        f"the highest throughput per GPU at {target:g} tok/s/user ({where}configs that do not reach it "
+        "ranked by their highest measured throughput)"
+    )
+    rule = _rule_line(
+        drawn.height, ranked.height, f"{first_rule}, then {best}" if first_rule else f"the {drawn.height} with {best}"
+    )
     rest_names = labels.series_labels(ranked).slice(max_series).to_list() if rest.height else []
     return _Selection(drawn, rule, rest_names, labels.held_constant(drawn))
 
@@ -104,38 +120,69 @@ def _with_series(df: pl.DataFrame, sel: _Selection, on: str) -> pl.DataFrame:
     return df.join(sel.configs.select(on, "series"), on=on, how="inner")
 
 
-def iso_frontier(result: Any, *, targets: Sequence[float] | None = None, max_series: int = MAX_SERIES,
-                 title: str = "Throughput per GPU vs interactivity") -> Figure:
+def iso_frontier(
+    result: Any,
+    *,
+    targets: Sequence[float] | None = None,
+    max_series: int = MAX_SERIES,
+    title: str = "Throughput per GPU vs interactivity",
+) -> Figure:
     """Frontiers (lines) and every measured point (faint) of the drawn configs, with the target rules."""
     sel = select_configs(result, targets, max_series)
     fr = _with_series(result.frontier, sel, "curve_id")
     pts = _with_series(result.points, sel, "label")
     build = functools.partial(
-        charts.frontier_chart, pts, fr, color="series", targets=list(targets or result.targets), title=title,
-        subtitle=[sel.held, "Lines: Pareto frontier over all topologies and concurrencies; dots: every measured "
-                            "point"],
-        source=labels.source_lines(pts, extra=[sel.rule]), synthetic=_synthetic(pts))
+        charts.frontier_chart,
+        pts,
+        fr,
+        color="series",
+        targets=list(targets or result.targets),
+        title=title,
+        subtitle=[sel.held, "Lines: Pareto frontier over all topologies and concurrencies; dots: every measured point"],
+        source=labels.source_lines(pts, extra=[sel.rule]),
+        synthetic=_synthetic(pts),
+    )
     return Figure(build, _left_out(sel.left_out))
 
 
-def iso_cost(result: Any, view: str, *, targets: Sequence[float] | None = None, max_series: int = MAX_SERIES,
-             log_y: bool = True, title: str = "Cost per million tokens vs interactivity") -> Figure:
+def iso_cost(
+    result: Any,
+    view: str,
+    *,
+    targets: Sequence[float] | None = None,
+    max_series: int = MAX_SERIES,
+    log_y: bool = True,
+    title: str = "Cost per million tokens vs interactivity",
+) -> Figure:
     """$/M total tokens along each drawn config's frontier under pricing ``view``."""
     sel = select_configs(result, targets, max_series)
     col = f"cost_total_{view}"
     fr = _with_series(result.frontier.filter(pl.col(col).is_not_null()), sel, "curve_id").with_columns(
-        pl.col(col).alias("cost_per_m_total"))
+        pl.col(col).alias("cost_per_m_total")
+    )
     scale = "log scale" if log_y else "linear scale"
     build = functools.partial(
-        charts.cost_chart, fr, color="series", targets=list(targets or result.targets), log_y=log_y, title=title,
+        charts.cost_chart,
+        fr,
+        color="series",
+        targets=list(targets or result.targets),
+        log_y=log_y,
+        title=title,
         subtitle=[sel.held, f"Total tokens (input + output); GPUs {labels.view_words(view)}; {scale}"],
-        source=labels.source_lines(fr, result.pricing, view, extra=[sel.rule]), synthetic=_synthetic(fr),
-        tooltip=["series", "median_intvty", "cost_per_m_total", "tput_per_gpu", "conc", "topology"])
+        source=labels.source_lines(fr, result.pricing, view, extra=[sel.rule]),
+        synthetic=_synthetic(fr),
+        tooltip=["series", "median_intvty", "cost_per_m_total", "tput_per_gpu", "conc", "topology"],
+    )
     return Figure(build, _left_out(sel.left_out))
 
 
-def iso_bounds(result: Any, floors: pl.DataFrame, *, max_series: int = MAX_SERIES,
-               title: str = "Frontiers against their batch-1 decode floors") -> Figure:
+def iso_bounds(
+    result: Any,
+    floors: pl.DataFrame,
+    *,
+    max_series: int = MAX_SERIES,
+    title: str = "Frontiers against their batch-1 decode floors",
+) -> Figure:
     """Frontiers on a log interactivity axis fitted to the data and the decode floors (``bounds.frontier_vs_floor``)
     of the drawn configs: one rule and label per distinct floor value."""
     sel = select_configs(result, None, max_series)
@@ -143,10 +190,21 @@ def iso_bounds(result: Any, floors: pl.DataFrame, *, max_series: int = MAX_SERIE
     pts = _with_series(result.points, sel, "label")
     bd = _with_series(floors.filter(pl.col("floor_intvty").is_not_null()), sel, "curve_id")
     build = functools.partial(
-        charts.frontier_chart, pts, fr, color="series", log_x=True, bounds=bd, bounds_x="floor_intvty",
-        title=title, subtitle=[sel.held, "Dashed rules: batch-1 decode floor (weights streamed from HBM once per "
-                                         "token); log interactivity axis"],
-        source=labels.source_lines(pts, extra=[sel.rule]), synthetic=_synthetic(pts))
+        charts.frontier_chart,
+        pts,
+        fr,
+        color="series",
+        log_x=True,
+        bounds=bd,
+        bounds_x="floor_intvty",
+        title=title,
+        subtitle=[
+            sel.held,
+            "Dashed rules: batch-1 decode floor (weights streamed from HBM once per token); log interactivity axis",
+        ],
+        source=labels.source_lines(pts, extra=[sel.rule]),
+        synthetic=_synthetic(pts),
+    )
     return Figure(build, _left_out(sel.left_out))
 
 
@@ -162,10 +220,12 @@ _DIFFER_TITLES = {"spec_method": "Spec decoding", "precision": "Precision"}
 def _pair_selection(pc: Any, max_pairs: int) -> tuple[pl.DataFrame, str, list[str], str, str]:
     """Pairs drawn (pair_id, series, side words), rule line, pairs left out, held-constant text, differing column."""
     p = pc.pairs
-    differ = next((c[:-2] for c in p.columns if c.endswith("_a") and c not in ("curve_id_a", "label_a", "min_a",
-                                                                              "max_a")), "side")
+    differ = next(
+        (c[:-2] for c in p.columns if c.endswith("_a") and c not in ("curve_id_a", "label_a", "min_a", "max_a")), "side"
+    )
     ranked = p.with_columns(_w=pl.col("band_hi") - pl.col("band_lo")).sort(
-        ["shared_band", "_w", "pair_id"], descending=[True, True, False], nulls_last=True)
+        ["shared_band", "_w", "pair_id"], descending=[True, True, False], nulls_last=True
+    )
     drawn, rest = ranked.head(max_pairs), ranked.slice(max_pairs)
     shared = [c for c in labels.LABEL_PARTS if c in drawn.columns]
     lab = labels.series_labels(drawn.select(shared)) if drawn.height else pl.Series("series", [], pl.String)
@@ -176,13 +236,17 @@ def _pair_selection(pc: Any, max_pairs: int) -> tuple[pl.DataFrame, str, list[st
         a_words, b_words = drawn["label_a"].to_list(), drawn["label_b"].to_list()
     one_kind = len(set(zip(a_words, b_words))) <= 1
     names = [s if one_kind else f"{s} · {a} → {b}" for s, a, b in zip(lab.to_list(), a_words, b_words)]
-    drawn = drawn.with_columns(series=pl.Series(names, dtype=pl.String),
-                               side_a=pl.Series(a_words, dtype=pl.String), side_b=pl.Series(b_words, dtype=pl.String))
+    drawn = drawn.with_columns(
+        series=pl.Series(names, dtype=pl.String),
+        side_a=pl.Series(a_words, dtype=pl.String),
+        side_b=pl.Series(b_words, dtype=pl.String),
+    )
     held = labels.held_constant(drawn.select(shared)) if drawn.height else ""
     if one_kind and drawn.height:
         held = " · ".join(x for x in (held, f"{a_words[0]} vs {b_words[0]}") if x)
-    rule = _rule_line(drawn.height, p.height, f"the {drawn.height} with the widest interactivity band both "
-                                              "members reach", "pairs")
+    rule = _rule_line(
+        drawn.height, p.height, f"the {drawn.height} with the widest interactivity band both members reach", "pairs"
+    )
     left = [f"{a} vs {b}" for a, b in zip(rest["label_a"].to_list(), rest["label_b"].to_list())]
     return drawn, rule, left, held, differ
 
@@ -191,14 +255,24 @@ def pair_ratio(pc: Any, *, title: str, y_title: str, max_pairs: int = MAX_SERIES
     """Cost ratio B ÷ A of each drawn pair across the interactivity band both members reach."""
     drawn, rule, left, held, _ = _pair_selection(pc, max_pairs)
     curves = curves_frame(pc, drawn)
-    pts = pc.iso.frontier.filter(pl.col("curve_id").is_in(drawn["curve_id_a"].to_list()
-                                                          + drawn["curve_id_b"].to_list()))
+    pts = pc.iso.frontier.filter(
+        pl.col("curve_id").is_in(drawn["curve_id_a"].to_list() + drawn["curve_id_b"].to_list())
+    )
     build = functools.partial(
-        charts.ratio_chart, curves, color="series", y_title=y_title, title=title,
-        subtitle=[held, f"Below 1: {_b_side(drawn)} is cheaper; total tokens, GPUs {labels.view_words(_view(pc))}; "
-                        "lines read between each frontier's measured points"],
-        source=labels.source_lines(pts, pc.iso.pricing, _view(pc), extra=[rule]), synthetic=_synthetic(pts),
-        tooltip=["series", "median_intvty", "ratio", "tput_ratio_b_over_a"])
+        charts.ratio_chart,
+        curves,
+        color="series",
+        y_title=y_title,
+        title=title,
+        subtitle=[
+            held,
+            f"Below 1: {_b_side(drawn)} is cheaper; total tokens, GPUs {labels.view_words(_view(pc))}; "
+            "lines read between each frontier's measured points",
+        ],
+        source=labels.source_lines(pts, pc.iso.pricing, _view(pc), extra=[rule]),
+        synthetic=_synthetic(pts),
+        tooltip=["series", "median_intvty", "ratio", "tput_ratio_b_over_a"],
+    )
     return Figure(build, _left_out(left, "pairs"))
 
 
@@ -215,31 +289,48 @@ def curves_frame(pc: Any, drawn: pl.DataFrame) -> pl.DataFrame:
     """Ratio curves of the drawn pairs: median_intvty, ratio (cost B ÷ A), tput_ratio_b_over_a, series."""
     c = pc.curves.filter(pl.col("cost_ratio_b_over_a").is_not_null())
     return c.join(drawn.select("pair_id", "series"), on="pair_id").select(
-        pl.col("target").alias("median_intvty"), pl.col("cost_ratio_b_over_a").alias("ratio"),
-        "tput_ratio_b_over_a", "series")
+        pl.col("target").alias("median_intvty"),
+        pl.col("cost_ratio_b_over_a").alias("ratio"),
+        "tput_ratio_b_over_a",
+        "series",
+    )
 
 
-def pair_frontiers(pc: Any, *, targets: Sequence[float] | None = None, title: str,
-                   max_pairs: int = MAX_PAIRS) -> Figure:
+def pair_frontiers(
+    pc: Any, *, targets: Sequence[float] | None = None, title: str, max_pairs: int = MAX_PAIRS
+) -> Figure:
     """Frontiers of the drawn pairs: the two members of a pair share a colour and differ by dash."""
     drawn, rule, left, held, differ = _pair_selection(pc, max_pairs)
-    sides = pl.concat([
-        drawn.select(pl.col("curve_id_a").alias("curve_id"), "series", pl.col("side_a").alias("side")),
-        drawn.select(pl.col("curve_id_b").alias("curve_id"), "series", pl.col("side_b").alias("side"))])
+    sides = pl.concat(
+        [
+            drawn.select(pl.col("curve_id_a").alias("curve_id"), "series", pl.col("side_a").alias("side")),
+            drawn.select(pl.col("curve_id_b").alias("curve_id"), "series", pl.col("side_b").alias("side")),
+        ]
+    )
     fr = pc.iso.frontier.join(sides, on="curve_id", how="inner")
     lab = pc.iso.frontier.select("curve_id", "label").unique()
     pts = pc.iso.points.join(lab.join(sides, on="curve_id"), on="label", how="inner")
     build = functools.partial(
-        charts.frontier_chart, pts, fr, color="series", dash="side", color_title="Pair",
-        dash_title=_DIFFER_TITLES.get(differ, differ), targets=list(targets or []), title=title,
+        charts.frontier_chart,
+        pts,
+        fr,
+        color="series",
+        dash="side",
+        color_title="Pair",
+        dash_title=_DIFFER_TITLES.get(differ, differ),
+        targets=list(targets or []),
+        title=title,
         subtitle=[held, "Same colour: one pair; solid and dashed: its two members"],
-        source=labels.source_lines(pts, extra=[rule]), synthetic=_synthetic(pts))
+        source=labels.source_lines(pts, extra=[rule]),
+        synthetic=_synthetic(pts),
+    )
     return Figure(build, _left_out(left, "pairs"))
 
 
 # ------------------------------------------------------------------------------------------ provider margins
-def provider_margin_figures(points: pl.DataFrame, margins: pl.DataFrame, pricing: Any, view: str,
-                            max_series: int = MAX_SERIES) -> list[tuple[str, Figure]]:
+def provider_margin_figures(
+    points: pl.DataFrame, margins: pl.DataFrame, pricing: Any, view: str, max_series: int = MAX_SERIES
+) -> list[tuple[str, Figure]]:
     """(figure name, figure) of :func:`provider_margin` for each model and ISL/OSL with a margin row under
     ``view`` (``margins``: ``compare.provider_margins`` of ``points``), like for like."""
     from .iso import iso_table
@@ -247,8 +338,9 @@ def provider_margin_figures(points: pl.DataFrame, margins: pl.DataFrame, pricing
     m = margins.filter((pl.col("view") == view) & pl.col("isl").is_not_null())
     out = []
     for (model, isl, osl), rows in sorted(m.group_by(["model", "isl", "osl"]), key=lambda g: tuple(map(str, g[0]))):
-        pts = points.filter((labels.base_model_expr("model") == model) & (pl.col("isl") == isl)
-                            & (pl.col("osl") == osl))
+        pts = points.filter(
+            (labels.base_model_expr("model") == model) & (pl.col("isl") == isl) & (pl.col("osl") == osl)
+        )
         speeds = sorted(set(rows["tok_s_user"].to_list()))
         if not pts.height or not speeds:
             continue
@@ -263,36 +355,67 @@ def provider_margin(res: Any, margins: pl.DataFrame, view: str, *, max_series: i
     cost at its speed (the cheapest matching config's total-token $/M there, ``cost_total_per_m``), over the
     cost curves of the drawn configs. ``res``: the iso result of one model and ISL/OSL; ``margins``: the
     ``compare.provider_margins`` rows of that model, ISL/OSL and ``view``."""
-    ranked = margins.sort(["cost_total_per_m", "price_blended_per_m", "provider"], nulls_last=True).with_columns(
-        _reach=pl.col("cost_total_per_m").is_not_null()).sort("_reach", descending=True, maintain_order=True)
+    ranked = (
+        margins.sort(["cost_total_per_m", "price_blended_per_m", "provider"], nulls_last=True)
+        .with_columns(_reach=pl.col("cost_total_per_m").is_not_null())
+        .sort("_reach", descending=True, maintain_order=True)
+    )
     shown, rest = ranked.head(max_series), ranked.slice(max_series)
     rows = []
     for r in shown.iter_rows(named=True):
         price, cost = r["price_blended_per_m"], r["cost_total_per_m"]
         tail = f"cost ${cost:.3g} · margin {r['margin_blended']:.0%}" if cost is not None else "speed not reached"
-        rows.append({"provider": r["provider"], "speed": r["tok_s_user"], "price": price, "cost": cost,
-                     "label": f"{r['provider']} ${price:.3g} · {tail}"})
-    prov = pl.DataFrame(rows, schema={"provider": pl.String, "speed": pl.Float64, "price": pl.Float64,
-                                      "cost": pl.Float64, "label": pl.String})
-    prov_rule = _rule_line(shown.height, ranked.height, f"the {shown.height} whose speed a benchmarked config "
-                           "reaches, lowest benchmark cost first", "providers")
+        rows.append(
+            {
+                "provider": r["provider"],
+                "speed": r["tok_s_user"],
+                "price": price,
+                "cost": cost,
+                "label": f"{r['provider']} ${price:.3g} · {tail}",
+            }
+        )
+    prov = pl.DataFrame(
+        rows,
+        schema={
+            "provider": pl.String,
+            "speed": pl.Float64,
+            "price": pl.Float64,
+            "cost": pl.Float64,
+            "label": pl.String,
+        },
+    )
+    prov_rule = _rule_line(
+        shown.height,
+        ranked.height,
+        f"the {shown.height} whose speed a benchmarked config reaches, lowest benchmark cost first",
+        "providers",
+    )
     names = {labels.full_config_name(c): c["label"] for c in res.configs.iter_rows(named=True)}
     setting = [names[c] for c in shown["config"].drop_nulls().to_list() if c in names]
-    sel = select_configs(res, None, max_series, first=setting,
-                         first_rule="the configs setting the cost at each provider's speed")
+    sel = select_configs(
+        res, None, max_series, first=setting, first_rule="the configs setting the cost at each provider's speed"
+    )
     col = f"cost_total_{view}"
     curves = _with_series(res.frontier.filter(pl.col(col).is_not_null()), sel, "curve_id").with_columns(
-        pl.col(col).alias("cost_per_m_total"))
+        pl.col(col).alias("cost_per_m_total")
+    )
     mixes = sorted(set(margins["token_mix"].drop_nulls().to_list()))
     mix = _ratio_words(mixes[0]) if len(mixes) == 1 else "each provider's stated mix"
     build = functools.partial(
-        charts.margin_chart, curves, prov, curve="series", title="Provider price against benchmark cost",
-        subtitle=[sel.held, "Dot: provider price; diamond: cheapest matching benchmarked config's cost at the "
-                            f"provider's speed; both per million tokens at input:output {mix}",
-                  "Grey lines: benchmarked configs' cost curves; the gap between dot and diamond is the gross margin"],
-        source=labels.source_lines(curves, res.pricing, view,
-                                   extra=[prov_rule, sel.rule, _provider_sources(margins)]),
-        synthetic=_synthetic(curves))
+        charts.margin_chart,
+        curves,
+        prov,
+        curve="series",
+        title="Provider price against benchmark cost",
+        subtitle=[
+            sel.held,
+            "Dot: provider price; diamond: cheapest matching benchmarked config's cost at the "
+            f"provider's speed; both per million tokens at input:output {mix}",
+            "Grey lines: benchmarked configs' cost curves; the gap between dot and diamond is the gross margin",
+        ],
+        source=labels.source_lines(curves, res.pricing, view, extra=[prov_rule, sel.rule, _provider_sources(margins)]),
+        synthetic=_synthetic(curves),
+    )
     left = [x for x in (_left_out(rest["provider"].to_list(), "providers"), _left_out(sel.left_out)) if x]
     return Figure(build, " ".join(left) or None)
 
@@ -316,4 +439,3 @@ def _provider_sources(m: pl.DataFrame) -> str:
     srcs = sorted(set(m["source"].drop_nulls().to_list()))
     when = f" ({dates[0]}" + (f" to {dates[-1]})" if len(dates) > 1 else ")") if dates else ""
     return f"Provider prices and speeds{when}: {'; '.join(srcs)}"
-

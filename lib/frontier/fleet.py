@@ -9,6 +9,7 @@ each price view, and how many months a one-off migration cost takes to pay back.
 - Payback = one-off migration cost ÷ monthly saving, in months; when the saving is ≤ 0 the migration **never pays
   back** (no negative or infinite month count is ever shown).
 """
+
 from __future__ import annotations
 
 import math
@@ -43,13 +44,16 @@ class Workload:
             raise ValueError(f"workload: utilisation must be in (0, 1], got {self.utilisation!r}")
 
     @classmethod
-    def from_requests(cls, requests_per_day: float, isl: int, osl: int, target: float,
-                      utilisation: float) -> Workload:
+    def from_requests(cls, requests_per_day: float, isl: int, osl: int, target: float, utilisation: float) -> Workload:
         """Requests per day, each ISL input + OSL output tokens (the benchmark's nominal lengths)."""
         if not (requests_per_day > 0 and isl > 0 and osl > 0):
             raise ValueError("workload: requests per day, ISL and OSL must be positive")
-        return cls(requests_per_day * (isl + osl), target, utilisation,
-                   f"{requests_per_day:,.0f} requests/day × ({isl:,} + {osl:,}) tokens")
+        return cls(
+            requests_per_day * (isl + osl),
+            target,
+            utilisation,
+            f"{requests_per_day:,.0f} requests/day × ({isl:,} + {osl:,}) tokens",
+        )
 
     @property
     def provisioned_tok_s(self) -> float:
@@ -59,10 +63,14 @@ class Workload:
     def assumptions(self) -> list[str]:
         what = self.description or f"{self.tokens_per_day:,.0f} tokens/day"
         return [
-            (f"Workload: {what} = {self.tokens_per_day:,.0f} tokens/day (input + output), "
-             f"{self.tokens_per_day / SECONDS_PER_DAY:,.0f} tok/s on average."),
-            (f"Served at {self.target:g} tok/s/user with {self.utilisation:.0%} average utilisation: the fleet "
-             f"provides {self.provisioned_tok_s:,.0f} tok/s at that interactivity."),
+            (
+                f"Workload: {what} = {self.tokens_per_day:,.0f} tokens/day (input + output), "
+                f"{self.tokens_per_day / SECONDS_PER_DAY:,.0f} tok/s on average."
+            ),
+            (
+                f"Served at {self.target:g} tok/s/user with {self.utilisation:.0%} average utilisation: the fleet "
+                f"provides {self.provisioned_tok_s:,.0f} tok/s at that interactivity."
+            ),
             f"A month is {HOURS_PER_MONTH:g} hours (8,760 ÷ 12); GPUs are paid for every hour, busy or not.",
         ]
 
@@ -93,29 +101,48 @@ def replica_gpus(iso: Any, config: str, topology: str | None) -> int:
     if fr.height == 0 or "num_gpus" not in fr.columns:
         return 1
     n = fr["num_gpus"].drop_nulls()
-    return int(n.max()) if n.len() else 1  # type: ignore[arg-type]
+    return int(n.max()) if n.len() else 1
 
 
 def sides_from_break_even(be: BreakEven, target: float) -> tuple[FleetSide, FleetSide]:
     """(A, B) fleet sides at ``target`` from a break-even analysis (each side's best config there)."""
     rows = be.at_targets.filter((pl.col("target") - target).abs() < 1e-9)
     if rows.height == 0:
-        raise ValueError(f"fleet: target {target:g} tok/s/user is not among the analysed targets "
-                         f"{be.at_targets['target'].to_list()}")
+        raise ValueError(
+            f"fleet: target {target:g} tok/s/user is not among the analysed targets {be.at_targets['target'].to_list()}"
+        )
     r = rows.row(0, named=True)
     if r["tput_a"] is None or r["tput_b"] is None:
         raise ValueError(f"fleet: at {target:g} tok/s/user {r['status']}; choose a target both sides reach")
     out = []
     for s, k in ((be.side_a, "a"), (be.side_b, "b")):
-        out.append(FleetSide(s.name, s.gpu, r[f"config_{k}"], r[f"topology_{k}"], r[f"tput_{k}"],
-                             replica_gpus(be.iso, r[f"config_{k}"], r[f"topology_{k}"])))
+        out.append(
+            FleetSide(
+                s.name,
+                s.gpu,
+                r[f"config_{k}"],
+                r[f"topology_{k}"],
+                r[f"tput_{k}"],
+                replica_gpus(be.iso, r[f"config_{k}"], r[f"topology_{k}"]),
+            )
+        )
     return out[0], out[1]
 
 
-FLEET_SCHEMA = {"side": pl.String, "config": pl.String, "topology": pl.String, "tput_per_gpu": pl.Float64,
-                "replica_gpus": pl.Int64, "gpus_exact": pl.Float64, "gpus": pl.Int64, "view": pl.String,
-                "price_label": pl.String, "price": pl.Float64, "monthly_cost": pl.Float64,
-                "cost_per_m_served": pl.Float64}
+FLEET_SCHEMA = {
+    "side": pl.String,
+    "config": pl.String,
+    "topology": pl.String,
+    "tput_per_gpu": pl.Float64,
+    "replica_gpus": pl.Int64,
+    "gpus_exact": pl.Float64,
+    "gpus": pl.Int64,
+    "view": pl.String,
+    "price_label": pl.String,
+    "price": pl.Float64,
+    "monthly_cost": pl.Float64,
+    "cost_per_m_served": pl.Float64,
+}
 
 
 def fleet_cost(w: Workload, sides: Sequence[FleetSide], views: Sequence[PriceView]) -> pl.DataFrame:
@@ -128,10 +155,22 @@ def fleet_cost(w: Workload, sides: Sequence[FleetSide], views: Sequence[PriceVie
         for pv in views:
             p = pv.price(s.gpu)
             monthly = n * p * HOURS_PER_MONTH if p is not None else None
-            rows.append({"side": s.name, "config": s.config, "topology": s.topology, "tput_per_gpu": s.tput_per_gpu,
-                         "replica_gpus": s.replica_gpus, "gpus_exact": exact, "gpus": n, "view": pv.view,
-                         "price_label": pv.label, "price": p, "monthly_cost": monthly,
-                         "cost_per_m_served": monthly / tokens_month * 1e6 if monthly is not None else None})
+            rows.append(
+                {
+                    "side": s.name,
+                    "config": s.config,
+                    "topology": s.topology,
+                    "tput_per_gpu": s.tput_per_gpu,
+                    "replica_gpus": s.replica_gpus,
+                    "gpus_exact": exact,
+                    "gpus": n,
+                    "view": pv.view,
+                    "price_label": pv.label,
+                    "price": p,
+                    "monthly_cost": monthly,
+                    "cost_per_m_served": monthly / tokens_month * 1e6 if monthly is not None else None,
+                }
+            )
     return pl.DataFrame(rows, schema=FLEET_SCHEMA)
 
 
@@ -152,13 +191,23 @@ def _money(x: float) -> str:
     return f"-${-x:,.0f}" if x < 0 else f"${x:,.0f}"
 
 
-MIGRATION_SCHEMA = {"view": pl.String, "price_label": pl.String, "gpus_old": pl.Int64, "gpus_new": pl.Int64,
-                    "monthly_old": pl.Float64, "monthly_new": pl.Float64, "monthly_saving": pl.Float64,
-                    "migration_cost": pl.Float64, "payback_months": pl.Float64, "payback": pl.String}
+MIGRATION_SCHEMA = {
+    "view": pl.String,
+    "price_label": pl.String,
+    "gpus_old": pl.Int64,
+    "gpus_new": pl.Int64,
+    "monthly_old": pl.Float64,
+    "monthly_new": pl.Float64,
+    "monthly_saving": pl.Float64,
+    "migration_cost": pl.Float64,
+    "payback_months": pl.Float64,
+    "payback": pl.String,
+}
 
 
-def migration(w: Workload, old: FleetSide, new: FleetSide, views: Sequence[PriceView],
-              migration_cost: float) -> pl.DataFrame:
+def migration(
+    w: Workload, old: FleetSide, new: FleetSide, views: Sequence[PriceView], migration_cost: float
+) -> pl.DataFrame:
     """Per price view: monthly cost of the old and new fleet, the saving and the payback of ``migration_cost``
     (one-off, $)."""
     fc = fleet_cost(w, [old, new], views)
@@ -166,18 +215,38 @@ def migration(w: Workload, old: FleetSide, new: FleetSide, views: Sequence[Price
     for pv in views:
         o = fc.filter((pl.col("side") == old.name) & (pl.col("price_label") == pv.label)).row(0, named=True)
         n = fc.filter((pl.col("side") == new.name) & (pl.col("price_label") == pv.label)).row(0, named=True)
-        saving = (o["monthly_cost"] - n["monthly_cost"]
-                  if o["monthly_cost"] is not None and n["monthly_cost"] is not None else None)
+        saving = (
+            o["monthly_cost"] - n["monthly_cost"]
+            if o["monthly_cost"] is not None and n["monthly_cost"] is not None
+            else None
+        )
         months, words = payback(migration_cost, saving)
-        rows.append({"view": pv.view, "price_label": pv.label, "gpus_old": o["gpus"], "gpus_new": n["gpus"],
-                     "monthly_old": o["monthly_cost"], "monthly_new": n["monthly_cost"], "monthly_saving": saving,
-                     "migration_cost": float(migration_cost), "payback_months": months, "payback": words})
+        rows.append(
+            {
+                "view": pv.view,
+                "price_label": pv.label,
+                "gpus_old": o["gpus"],
+                "gpus_new": n["gpus"],
+                "monthly_old": o["monthly_cost"],
+                "monthly_new": n["monthly_cost"],
+                "monthly_saving": saving,
+                "migration_cost": float(migration_cost),
+                "payback_months": months,
+                "payback": words,
+            }
+        )
     return pl.DataFrame(rows, schema=MIGRATION_SCHEMA)
 
 
-def sensitivity(w: Workload, old: FleetSide, new: FleetSide, view: PriceView, migration_cost: float,
-                price_factors: Sequence[float] = (0.75, 1.0, 1.25, 1.5),
-                utilisations: Sequence[float] = (0.3, 0.5, 0.7, 0.9)) -> pl.DataFrame:
+def sensitivity(
+    w: Workload,
+    old: FleetSide,
+    new: FleetSide,
+    view: PriceView,
+    migration_cost: float,
+    price_factors: Sequence[float] = (0.75, 1.0, 1.25, 1.5),
+    utilisations: Sequence[float] = (0.3, 0.5, 0.7, 0.9),
+) -> pl.DataFrame:
     """Payback (months; null = never) as the new side's $/GPU-hour is scaled by each of ``price_factors`` and the
     utilisation of both fleets varies over ``utilisations``. Long form: utilisation, price_factor, new_price,
     monthly_saving, payback_months, payback."""
@@ -193,22 +262,45 @@ def sensitivity(w: Workload, old: FleetSide, new: FleetSide, view: PriceView, mi
                 raise ValueError(f"price factors must be positive, got {f!r}")
             saving = monthly_old - new.gpus(wu)[1] * base * f * HOURS_PER_MONTH
             months, words = payback(migration_cost, saving)
-            rows.append({"utilisation": float(u), "price_factor": float(f), "new_price": base * f,
-                         "monthly_saving": saving, "payback_months": months, "payback": words})
-    return pl.DataFrame(rows, schema={"utilisation": pl.Float64, "price_factor": pl.Float64,
-                                      "new_price": pl.Float64, "monthly_saving": pl.Float64,
-                                      "payback_months": pl.Float64, "payback": pl.String})
+            rows.append(
+                {
+                    "utilisation": float(u),
+                    "price_factor": float(f),
+                    "new_price": base * f,
+                    "monthly_saving": saving,
+                    "payback_months": months,
+                    "payback": words,
+                }
+            )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "utilisation": pl.Float64,
+            "price_factor": pl.Float64,
+            "new_price": pl.Float64,
+            "monthly_saving": pl.Float64,
+            "payback_months": pl.Float64,
+            "payback": pl.String,
+        },
+    )
 
 
 def sensitivity_grid(sens: pl.DataFrame, new_gpu: str) -> pl.DataFrame:
     """The sensitivity as a small table: one row per utilisation, one column per new $/GPU-hour; cells are
     months to pay back, or "never"."""
-    cell = (pl.when(pl.col("payback_months").is_null()).then(pl.lit("never"))
-            .otherwise(pl.col("payback_months").round(1).cast(pl.String)))
+    cell = (
+        pl.when(pl.col("payback_months").is_null())
+        .then(pl.lit("never"))
+        .otherwise(pl.col("payback_months").round(1).cast(pl.String))
+    )
     head = pl.struct("new_price", "price_factor").map_elements(
-        lambda r: f"{new_gpu} ${r['new_price']:,.2f} ({r['price_factor']:g}×)", return_dtype=pl.String)
-    long = sens.with_columns(cell.alias("cell"), head.alias("col"),
-                             (pl.col("utilisation") * 100).round(0).cast(pl.Int64).alias("utilisation %"))
+        lambda r: f"{new_gpu} ${r['new_price']:,.2f} ({r['price_factor']:g}×)", return_dtype=pl.String
+    )
+    long = sens.with_columns(
+        cell.alias("cell"),
+        head.alias("col"),
+        (pl.col("utilisation") * 100).round(0).cast(pl.Int64).alias("utilisation %"),
+    )
     order = long["col"].unique(maintain_order=True).to_list()
     wide = long.pivot(on="col", index="utilisation %", values="cell", aggregate_function="first")
     return wide.select("utilisation %", *order).sort("utilisation %")
@@ -219,34 +311,63 @@ def caveats(w: Workload, old: FleetSide, new: FleetSide) -> list[str]:
     out = w.assumptions()
     for s in (old, new):
         exact, n = s.gpus(w)
-        rep = (f"whole {s.replica_gpus}-GPU replicas of {s.topology}" if s.replica_gpus > 1 else "whole GPUs")
-        out.append(f"{s.name}: {s.config} at {s.tput_per_gpu:,.1f} tok/s/GPU needs {exact:,.2f} GPUs, rounded up "
-                   f"to {rep}: {n:,} GPUs.")
+        rep = f"whole {s.replica_gpus}-GPU replicas of {s.topology}" if s.replica_gpus > 1 else "whole GPUs"
+        out.append(
+            f"{s.name}: {s.config} at {s.tput_per_gpu:,.1f} tok/s/GPU needs {exact:,.2f} GPUs, rounded up "
+            f"to {rep}: {n:,} GPUs."
+        )
     out += [
-        ("Benchmark throughput (random tokens, no prefix caching, one ISL/OSL) stands in for the real traffic mix; "
-         "the fleet runs its best benchmarked config at the target all the time."),
-        ("The migration cost is one-off and stated by the user; payback ignores the cost of capital and price changes "
-         "during the payback period. A saving ≤ 0 never pays back."),
+        (
+            "Benchmark throughput (random tokens, no prefix caching, one ISL/OSL) stands in for the real traffic mix; "
+            "the fleet runs its best benchmarked config at the target all the time."
+        ),
+        (
+            "The migration cost is one-off and stated by the user; payback ignores the cost of capital and "
+            "price changes during the payback period. A saving ≤ 0 never pays back."
+        ),
     ]
     return out
 
 
-FORMATS = {"tok/s/GPU": ",.1f", "GPUs exact": ",.2f", "GPUs": ",.0f", "$/GPU-hour": "${:.2f}",
-           "$ per month": "${:,.0f}", "$/M served": "${:.3f}", "old $ per month": "${:,.0f}",
-           "new $ per month": "${:,.0f}", "saving per month": "${:,.0f}", "migration cost": "${:,.0f}",
-           "payback months": "{:.1f}"}
+FORMATS = {
+    "tok/s/GPU": ",.1f",
+    "GPUs exact": ",.2f",
+    "GPUs": ",.0f",
+    "$/GPU-hour": "${:.2f}",
+    "$ per month": "${:,.0f}",
+    "$/M served": "${:.3f}",
+    "old $ per month": "${:,.0f}",
+    "new $ per month": "${:,.0f}",
+    "saving per month": "${:,.0f}",
+    "migration cost": "${:,.0f}",
+    "payback months": "{:.1f}",
+}
 
 
 def fleet_view(fc: pl.DataFrame) -> pl.DataFrame:
-    return fc.select(pl.col("side"), pl.col("config"), pl.col("topology"), pl.col("tput_per_gpu").alias("tok/s/GPU"),
-                     pl.col("gpus_exact").alias("GPUs exact"), pl.col("gpus").alias("GPUs"),
-                     pl.col("price_label").alias("price view"), pl.col("price").alias("$/GPU-hour"),
-                     pl.col("monthly_cost").alias("$ per month"), pl.col("cost_per_m_served").alias("$/M served"))
+    return fc.select(
+        pl.col("side"),
+        pl.col("config"),
+        pl.col("topology"),
+        pl.col("tput_per_gpu").alias("tok/s/GPU"),
+        pl.col("gpus_exact").alias("GPUs exact"),
+        pl.col("gpus").alias("GPUs"),
+        pl.col("price_label").alias("price view"),
+        pl.col("price").alias("$/GPU-hour"),
+        pl.col("monthly_cost").alias("$ per month"),
+        pl.col("cost_per_m_served").alias("$/M served"),
+    )
 
 
 def migration_view(m: pl.DataFrame) -> pl.DataFrame:
-    return m.select(pl.col("price_label").alias("price view"), pl.col("gpus_old").alias("GPUs old"),
-                    pl.col("gpus_new").alias("GPUs new"), pl.col("monthly_old").alias("old $ per month"),
-                    pl.col("monthly_new").alias("new $ per month"), pl.col("monthly_saving").alias("saving per month"),
-                    pl.col("migration_cost").alias("migration cost"), pl.col("payback_months").alias("payback months"),
-                    pl.col("payback"))
+    return m.select(
+        pl.col("price_label").alias("price view"),
+        pl.col("gpus_old").alias("GPUs old"),
+        pl.col("gpus_new").alias("GPUs new"),
+        pl.col("monthly_old").alias("old $ per month"),
+        pl.col("monthly_new").alias("new $ per month"),
+        pl.col("monthly_saving").alias("saving per month"),
+        pl.col("migration_cost").alias("migration cost"),
+        pl.col("payback_months").alias("payback months"),
+        pl.col("payback"),
+    )

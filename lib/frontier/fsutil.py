@@ -1,4 +1,5 @@
 """File-system helpers shared by the cache, the fetcher and the report runner."""
+
 from __future__ import annotations
 
 import os

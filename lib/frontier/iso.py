@@ -4,10 +4,12 @@ Every config (curve, ``schema.CURVE_KEY``) gets its Pareto frontier over all top
 (median interactivity, total throughput per GPU); each metric is read off that frontier at each target with the
 spec §3 interpolation (``frontier.pareto``). Out-of-range targets are unreachable (null), never clamped.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from functools import cached_property
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -20,8 +22,16 @@ from .schema import CURVE_KEY
 
 X = "median_intvty"
 Y = "tput_per_gpu"
-DIRECT_METRICS = ("tput_per_gpu", "output_tput_per_gpu", "input_tput_per_gpu", "tok_s_mw", "conc",
-                  "median_ttft_s", "p90_ttft_s", "median_e2el_s")
+DIRECT_METRICS = (
+    "tput_per_gpu",
+    "output_tput_per_gpu",
+    "input_tput_per_gpu",
+    "tok_s_mw",
+    "conc",
+    "median_ttft_s",
+    "p90_ttft_s",
+    "median_e2el_s",
+)
 #: how $/M columns are read off a frontier: "reciprocal" (spec §3 step 6: price ÷ the splined throughput, the
 #: dashboard since August 2026) or "direct" (the cost splined on its own, as pages published before then did)
 COST_RULES = ("reciprocal", "direct")
@@ -57,9 +67,20 @@ class IsoResult:
     a million points they are most of the work): frontier: the frontier points with every input column, priced,
     sorted by curve and interactivity; points: every input point, priced, with its label and ``on_frontier``."""
 
-    def __init__(self, table: pl.DataFrame, configs: pl.DataFrame, pricing: Pricing, unpriced: list[str],
-                 targets: list[float], baseline: str | None, metrics: list[str], source: pl.DataFrame,
-                 parts: FrontierParts, group_labels: pl.Series, cost_rule: str = "reciprocal"):
+    def __init__(
+        self,
+        table: pl.DataFrame,
+        configs: pl.DataFrame,
+        pricing: Pricing,
+        unpriced: list[str],
+        targets: list[float],
+        baseline: str | None,
+        metrics: list[str],
+        source: pl.DataFrame,
+        parts: FrontierParts,
+        group_labels: pl.Series,
+        cost_rule: str = "reciprocal",
+    ):
         self.table, self.configs = table, configs
         self.pricing, self.unpriced, self.targets = pricing, unpriced, targets
         self.baseline, self.metrics = baseline, metrics
@@ -76,13 +97,16 @@ class IsoResult:
     def points(self) -> pl.DataFrame:
         """Every input point, priced (``economics.price_points``), with ``label`` and ``on_frontier`` (a frontier
         point or an exact repeat of one)."""
-        return price_points(self._source, self.pricing).with_columns(label=_labels_of(self._parts.gid, self._group_labels),
-                                   on_frontier=pl.Series("on_frontier", self._parts.on_frontier))
+        return price_points(self._source, self.pricing).with_columns(
+            label=_labels_of(self._parts.gid, self._group_labels),
+            on_frontier=pl.Series("on_frontier", self._parts.on_frontier),
+        )
 
     def records(self) -> list[dict[str, Any]]:
         """One JSON-ready record per config and target (nulls where unreachable)."""
-        cols = [*CURVE_KEY, "label", "target", "reachable", *self.metrics, "topology"] + \
-            [c for c in self.table.columns if c.endswith("_vs_baseline")]
+        cols = [*CURVE_KEY, "label", "target", "reachable", *self.metrics, "topology"] + [
+            c for c in self.table.columns if c.endswith("_vs_baseline")
+        ]
         return self.table.select([c for c in cols if c in self.table.columns]).to_dicts()
 
 
@@ -91,10 +115,12 @@ def _labels_of(gid: np.ndarray, group_labels: pl.Series) -> pl.Series:
     return group_labels.gather(gid).alias("label") if gid.size else pl.Series("label", [], pl.String)
 
 
-def _frontier_rows(points: pl.DataFrame, parts: FrontierParts, group_labels: pl.Series,
-                   pricing: Pricing) -> pl.DataFrame:
-    return price_points(points[parts.rows], pricing).with_columns(label=_labels_of(parts.gid[parts.rows], group_labels),
-                           curve_id=pl.Series(parts.curve_id, dtype=pl.Int64))
+def _frontier_rows(
+    points: pl.DataFrame, parts: FrontierParts, group_labels: pl.Series, pricing: Pricing
+) -> pl.DataFrame:
+    return price_points(points[parts.rows], pricing).with_columns(
+        label=_labels_of(parts.gid[parts.rows], group_labels), curve_id=pl.Series(parts.curve_id, dtype=pl.Int64)
+    )
 
 
 def iso_table(
@@ -126,8 +152,18 @@ def iso_table(
         group_labels = configs.select(config_label_expr(configs).alias("label")).to_series()
     else:  # one frontier over every point
         group_labels = pl.Series("label", ["all points"] if points.height else [], pl.String)
-    need = [*by, X, Y, "hardware", "topology", "tput_per_gpu", "input_tput_per_gpu", "output_tput_per_gpu",
-            *DIRECT_METRICS, *extra_metrics]
+    need = [
+        *by,
+        X,
+        Y,
+        "hardware",
+        "topology",
+        "tput_per_gpu",
+        "input_tput_per_gpu",
+        "output_tput_per_gpu",
+        *DIRECT_METRICS,
+        *extra_metrics,
+    ]
     narrow = points.select([c for c in dict.fromkeys(need) if c in points.columns])
     fr = _frontier_rows(narrow, parts, group_labels, pricing)
     unpriced = unpriced_gpus(points["hardware"], pricing)
@@ -140,27 +176,33 @@ def iso_table(
     has = parts.curve_of_group >= 0
     np.add.at(npts, parts.curve_of_group[has], np.bincount(parts.gid, minlength=parts.first.size)[has])
     xs_fr = fr[X].to_numpy()
-    cfg = fr[starts].select("curve_id", *by, "label").with_columns(
-        frontier_points=pl.Series(np.diff(np.r_[starts, n_fr]), dtype=pl.UInt32),
-        intvty_min=pl.Series(xs_fr[starts], dtype=fr[X].dtype),
-        intvty_max=pl.Series(xs_fr[ends], dtype=fr[X].dtype),
-        points=pl.Series(npts, dtype=pl.UInt32),
+    cfg = (
+        fr[starts]
+        .select("curve_id", *by, "label")
+        .with_columns(
+            frontier_points=pl.Series(np.diff(np.r_[starts, n_fr]), dtype=pl.UInt32),
+            intvty_min=pl.Series(xs_fr[starts], dtype=fr[X].dtype),
+            intvty_max=pl.Series(xs_fr[ends], dtype=fr[X].dtype),
+            points=pl.Series(npts, dtype=pl.UInt32),
+        )
     )
     metrics: dict[str, str | None] = {m: None for m in DIRECT_METRICS if m in fr.columns}
     costs = cost_columns(pricing.views)
     metrics.update({c: (thr if cost_rule == "reciprocal" else None) for c, thr in costs.items()})
     for m in extra_metrics:
         metrics.setdefault(m, None)
-    grid = cfg.select("curve_id").join(pl.DataFrame({"target": tlist}, schema={"target": pl.Float64}),
-                                       how="cross")
+    grid = cfg.select("curve_id").join(pl.DataFrame({"target": tlist}, schema={"target": pl.Float64}), how="cross")
     vals = interpolate_many(fr, grid, metrics, x=X)
     # the topology that wins at the target: the nearer bracketing frontier point
     xs = xs_fr
     lo, hi, t = vals["lo"].to_numpy(), vals["hi"].to_numpy(), vals["target"].to_numpy()
     nearest = np.where(np.abs(xs[np.maximum(hi, 0)] - t) < np.abs(xs[np.maximum(lo, 0)] - t), hi, lo)
     topo = fr["topology"] if "topology" in fr.columns else pl.Series([None] * fr.height, dtype=pl.String)
-    win = topo.cast(pl.String).gather(np.maximum(nearest, 0)) if fr.height else pl.Series([None] * vals.height,
-                                                                                          dtype=pl.String)
+    win = (
+        topo.cast(pl.String).gather(np.maximum(nearest, 0))
+        if fr.height
+        else pl.Series([None] * vals.height, dtype=pl.String)
+    )
     vals = vals.with_columns(topology=pl.when(pl.col("reachable")).then(win).otherwise(None).cast(pl.String))
     table = cfg.select("curve_id", *by, "label").join(vals.drop("lo", "hi"), on="curve_id").sort("curve_id", "target")
     base_label = None
@@ -168,13 +210,27 @@ def iso_table(
         base_rows = _pick_baseline(cfg, baseline)
         base_label = base_rows["label"][0]
         base = table.filter(pl.col("curve_id") == base_rows["curve_id"][0]).select(
-            "target", *[pl.col(m).alias(f"__b_{m}") for m in metrics])
-        table = table.join(base, on="target", how="left").with_columns(
-            [(pl.col(m) / pl.col(f"__b_{m}")).alias(f"{m}_vs_baseline") for m in metrics]
-        ).drop([f"__b_{m}" for m in metrics]).sort("curve_id", "target")
-    return IsoResult(table=table, configs=cfg, pricing=pricing, unpriced=unpriced, targets=tlist,
-                     baseline=base_label, metrics=list(metrics), source=points, parts=parts,
-                     group_labels=group_labels, cost_rule=cost_rule)
+            "target", *[pl.col(m).alias(f"__b_{m}") for m in metrics]
+        )
+        table = (
+            table.join(base, on="target", how="left")
+            .with_columns([(pl.col(m) / pl.col(f"__b_{m}")).alias(f"{m}_vs_baseline") for m in metrics])
+            .drop([f"__b_{m}" for m in metrics])
+            .sort("curve_id", "target")
+        )
+    return IsoResult(
+        table=table,
+        configs=cfg,
+        pricing=pricing,
+        unpriced=unpriced,
+        targets=tlist,
+        baseline=base_label,
+        metrics=list(metrics),
+        source=points,
+        parts=parts,
+        group_labels=group_labels,
+        cost_rule=cost_rule,
+    )
 
 
 def _pick_baseline(cfg: pl.DataFrame, baseline: str | dict[str, Any]) -> pl.DataFrame:
@@ -193,61 +249,97 @@ def _pick_baseline(cfg: pl.DataFrame, baseline: str | dict[str, Any]) -> pl.Data
 # frames for display (column names for people; numbers stay numbers)
 
 TABLE_FORMATS = {
-    "target tok/s/user": "{:.0f}", "tok/s/GPU": ",.1f", "$/M total": money, "$/M input": money,
-    "$/M output": money, "tok/s/MW": ",.0f", "concurrency": ",.0f", "cost × baseline": "{:.2f}×",
-    "tok/s/GPU × baseline": "{:.2f}×", "interactivity from": ",.1f", "interactivity to": ",.1f",
+    "target tok/s/user": "{:.0f}",
+    "tok/s/GPU": ",.1f",
+    "$/M total": money,
+    "$/M input": money,
+    "$/M output": money,
+    "tok/s/MW": ",.0f",
+    "concurrency": ",.0f",
+    "cost × baseline": "{:.2f}×",
+    "tok/s/GPU × baseline": "{:.2f}×",
+    "interactivity from": ",.1f",
+    "interactivity to": ",.1f",
 }
 
 
 def configs_view(res: IsoResult) -> pl.DataFrame:
     """One row per config: points, frontier size, the interactivity range the frontier covers (tok/s/user), and
     the topologies on its frontier."""
-    topo = res.frontier.group_by("curve_id").agg(pl.col("topology").unique().sort().str.join(", ")
-                                                 .alias("frontier topologies"))
-    priced = [c for c in res.pricing.views]
+    topo = res.frontier.group_by("curve_id").agg(
+        pl.col("topology").unique().sort().str.join(", ").alias("frontier topologies")
+    )
+    priced = list(res.pricing.views)
     out = res.configs.join(topo, on="curve_id", how="left").sort("curve_id")
     gpu_priced = out.with_columns(priced=~pl.col("hardware").is_in(res.unpriced))
     return gpu_priced.select(
-        pl.col("label").alias("config"), pl.col("points"), pl.col("frontier_points").alias("frontier points"),
-        pl.col("intvty_min").alias("interactivity from"), pl.col("intvty_max").alias("interactivity to"),
-        pl.col("frontier topologies"), pl.col("priced") if priced else pl.lit(False).alias("priced"))
+        pl.col("label").alias("config"),
+        pl.col("points"),
+        pl.col("frontier_points").alias("frontier points"),
+        pl.col("intvty_min").alias("interactivity from"),
+        pl.col("intvty_max").alias("interactivity to"),
+        pl.col("frontier topologies"),
+        pl.col("priced") if priced else pl.lit(False).alias("priced"),
+    )
 
 
 def table_view(res: IsoResult, view: str) -> pl.DataFrame:
     """The iso-interactivity table for one pricing view, with readable column names."""
     t = res.table
-    cols = [pl.col("label").alias("config"), pl.col("target").alias("target tok/s/user"),
-            pl.col("tput_per_gpu").alias("tok/s/GPU"), pl.col(f"cost_total_{view}").alias("$/M total"),
-            pl.col(f"cost_input_{view}").alias("$/M input"), pl.col(f"cost_output_{view}").alias("$/M output"),
-            pl.col("tok_s_mw").alias("tok/s/MW"), pl.col("conc").alias("concurrency"), pl.col("topology")]
+    cols = [
+        pl.col("label").alias("config"),
+        pl.col("target").alias("target tok/s/user"),
+        pl.col("tput_per_gpu").alias("tok/s/GPU"),
+        pl.col(f"cost_total_{view}").alias("$/M total"),
+        pl.col(f"cost_input_{view}").alias("$/M input"),
+        pl.col(f"cost_output_{view}").alias("$/M output"),
+        pl.col("tok_s_mw").alias("tok/s/MW"),
+        pl.col("conc").alias("concurrency"),
+        pl.col("topology"),
+    ]
     if f"cost_total_{view}_vs_baseline" in t.columns:
-        cols += [pl.col(f"cost_total_{view}_vs_baseline").alias("cost × baseline"),
-                 pl.col("tput_per_gpu_vs_baseline").alias("tok/s/GPU × baseline")]
+        cols += [
+            pl.col(f"cost_total_{view}_vs_baseline").alias("cost × baseline"),
+            pl.col("tput_per_gpu_vs_baseline").alias("tok/s/GPU × baseline"),
+        ]
     return t.sort("target", "curve_id").select(cols)
 
 
 def frontier_costs(res: IsoResult, view: str) -> pl.DataFrame:
     """Frontier points with their $/M total under ``view`` (for cost–interactivity charts)."""
     return res.frontier.filter(pl.col(f"cost_total_{view}").is_not_null()).select(
-        "label", "median_intvty", "tput_per_gpu", pl.col(f"cost_total_{view}").alias("cost_per_m_total"),
-        "conc", "topology")
+        "label",
+        "median_intvty",
+        "tput_per_gpu",
+        pl.col(f"cost_total_{view}").alias("cost_per_m_total"),
+        "conc",
+        "topology",
+    )
 
 
 def notes(res: IsoResult, view: str) -> list[str]:
     """Caveats that belong beside an iso table: unpriced GPUs, disaggregated input/output figures, unreachable
     cells, the assumptions behind prices."""
-    out = [f"Prices are assumptions from {res.pricing.label} (view {view}, $/GPU-hour); power (kW per GPU, for "
-           f"tok/s/MW) from {res.pricing.power or res.pricing.label}; throughput is the only measured figure."]
+    out = [
+        f"Prices are assumptions from {res.pricing.label} (view {view}, $/GPU-hour); power (kW per GPU, for "
+        f"tok/s/MW) from {res.pricing.power or res.pricing.label}; throughput is the only measured figure."
+    ]
     if res.unpriced:
         out.append(f"No price for {', '.join(res.unpriced)}: their costs and tok/s/MW are left empty, not zero.")
     if res.table["disagg"].any():
-        out.append("Disaggregated configs: input and output $/M use prefill-only / decode-only GPU denominators and "
-                   "flatter them against aggregated serving; only total-token figures compare like for like.")
+        out.append(
+            "Disaggregated configs: input and output $/M use prefill-only / decode-only GPU denominators and "
+            "flatter them against aggregated serving; only total-token figures compare like for like."
+        )
     if res.cost_rule == "direct":
-        out.append("$/M figures are splined on their own (as pages published before August 2026 did), not read as "
-                   "price ÷ the splined throughput: they reproduce those pages, not the current rule.")
+        out.append(
+            "$/M figures are splined on their own (as pages published before August 2026 did), not read as "
+            "price ÷ the splined throughput: they reproduce those pages, not the current rule."
+        )
     n_unreach = res.table.filter(~pl.col("reachable")).height
     if n_unreach:
-        out.append(f"{n_unreach} of {res.table.height} cells are unreachable: the target lies outside that "
-                   "config's measured interactivity range (no extrapolation).")
+        out.append(
+            f"{n_unreach} of {res.table.height} cells are unreachable: the target lies outside that "
+            "config's measured interactivity range (no extrapolation)."
+        )
     return out

@@ -12,6 +12,7 @@ Two Altair renderers, each output carrying a static PNG (vl-convert, 2x, shown a
   the PNG stays. Nothing is fetched from a network. It survives save and reopen with Lab's default settings
   (no widget state needed).
 """
+
 from __future__ import annotations
 
 import base64

@@ -8,6 +8,7 @@
 - the synthetic marker (:data:`SYNTHETIC_SUFFIX` on model names, :data:`SYNTHETIC_NOTE` on figures) and the data
   source of the points drawn (:func:`data_line`), for the source line under every exported figure.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,10 +21,27 @@ from . import __version__
 from .load.normalise import SYNTHETIC_SUFFIX
 
 __all__ = [
-    "SYNTHETIC_SUFFIX", "SYNTHETIC_NOTE", "LABEL_PARTS", "VIEW_WORDS", "COLUMN_TITLES", "config_label_expr",
-    "workload_text", "full_config_name", "base_model", "base_model_expr", "value_words", "series_labels",
-    "held_constant", "pair_label",
-    "view_words", "price_line", "price_views_line", "data_line", "build_line", "source_lines", "column_title",
+    "SYNTHETIC_SUFFIX",
+    "SYNTHETIC_NOTE",
+    "LABEL_PARTS",
+    "VIEW_WORDS",
+    "COLUMN_TITLES",
+    "config_label_expr",
+    "workload_text",
+    "full_config_name",
+    "base_model",
+    "base_model_expr",
+    "value_words",
+    "series_labels",
+    "held_constant",
+    "pair_label",
+    "view_words",
+    "price_line",
+    "price_views_line",
+    "data_line",
+    "build_line",
+    "source_lines",
+    "column_title",
 ]
 
 #: on every figure drawn from generated data (the bundled sample), in its subtitle and source line
@@ -45,8 +63,14 @@ VIEW_WORDS: dict[str, str] = {
 
 #: engines as their projects spell them
 FRAMEWORK_WORDS: dict[str, str] = {
-    "sglang": "SGLang", "vllm": "vLLM", "trt": "TensorRT-LLM", "dynamo-trt": "Dynamo TRT-LLM",
-    "dynamo-sglang": "Dynamo SGLang", "dynamo-vllm": "Dynamo vLLM", "mori-sglang": "MoRI SGLang", "atom": "ATOM",
+    "sglang": "SGLang",
+    "vllm": "vLLM",
+    "trt": "TensorRT-LLM",
+    "dynamo-trt": "Dynamo TRT-LLM",
+    "dynamo-sglang": "Dynamo SGLang",
+    "dynamo-vllm": "Dynamo vLLM",
+    "mori-sglang": "MoRI SGLang",
+    "atom": "ATOM",
 }
 
 #: column names → titles for axes and tooltips (units in brackets)
@@ -84,8 +108,9 @@ def config_label_expr(configs: pl.DataFrame, parts: Sequence[str] = LABEL_PARTS)
     pieces: list[pl.Expr] = []
     for c in varying:
         if c == "disagg":
-            pieces.append(pl.when(pl.col("disagg")).then(pl.lit(SERVING_SHORT[True])).otherwise(
-                pl.lit(SERVING_SHORT[False])))
+            pieces.append(
+                pl.when(pl.col("disagg")).then(pl.lit(SERVING_SHORT[True])).otherwise(pl.lit(SERVING_SHORT[False]))
+            )
         elif c == "spec_method":
             pieces.append(pl.when(pl.col(c) == "none").then(pl.lit(NO_SPEC_SHORT)).otherwise(pl.col(c)))
         else:
@@ -108,8 +133,16 @@ def full_config_name(row: Mapping[str, Any]) -> str:
     """Every field of a config, in table words: ``"DeepSeek-R1-0528 1024/1024 · h200 · dynamo-trt · fp8 · mtp ·
     disagg"``."""
     spec = NO_SPEC_SHORT if row.get("spec_method") in (None, "none") else row["spec_method"]
-    return " · ".join([workload_text(row), str(row["hardware"]), str(row["framework"]), str(row["precision"]),
-                       spec, SERVING_SHORT[bool(row.get("disagg"))]])
+    return " · ".join(
+        [
+            workload_text(row),
+            str(row["hardware"]),
+            str(row["framework"]),
+            str(row["precision"]),
+            spec,
+            SERVING_SHORT[bool(row.get("disagg"))],
+        ]
+    )
 
 
 def base_model(name: str) -> str:
@@ -180,8 +213,10 @@ def series_labels(df: pl.DataFrame, parts: Sequence[str] = LABEL_PARTS, *, sep: 
     if not varying:
         return pl.Series("series", ["all points"] * df.height, dtype=pl.String)
     keys = df.select(varying)
-    words = {row: sep.join(_words_of_row(dict(zip(varying, row)), varying, prefix_seq=False))
-             for row in keys.unique().iter_rows()}
+    words = {
+        row: sep.join(_words_of_row(dict(zip(varying, row)), varying, prefix_seq=False))
+        for row in keys.unique().iter_rows()
+    }
     return pl.Series("series", [words[row] for row in keys.iter_rows()], dtype=pl.String)
 
 
@@ -241,8 +276,14 @@ def price_views_line(view_labels: Sequence[str]) -> str:
     return "Prices: " + "; ".join(dict.fromkeys(str(v) for v in view_labels))
 
 
-_FORMAT_WORDS = {"agg": "per-point results", "agg_bmk": "sweep results", "raw_client": "benchmark-client results",
-                 "api": "public API rows", "csv": "dashboard CSV export", "early_agg": "early-format results"}
+_FORMAT_WORDS = {
+    "agg": "per-point results",
+    "agg_bmk": "sweep results",
+    "raw_client": "benchmark-client results",
+    "api": "public API rows",
+    "csv": "dashboard CSV export",
+    "early_agg": "early-format results",
+}
 
 
 def _date_range(df: pl.DataFrame) -> str:
@@ -271,12 +312,13 @@ def data_line(points: pl.DataFrame) -> str:
 
 def build_line(today: dt.date | None = None) -> str:
     """``Built YYYY-MM-DD with frontier <version>`` (UTC date)."""
-    day = today or dt.datetime.now(dt.timezone.utc).date()
+    day = today or dt.datetime.now(dt.UTC).date()
     return f"Built {day.isoformat()} with frontier {__version__}"
 
 
-def source_lines(points: pl.DataFrame, pricing: Any | None = None, view: str | None = None,
-                 extra: Sequence[str] = ()) -> list[str]:
+def source_lines(
+    points: pl.DataFrame, pricing: Any | None = None, view: str | None = None, extra: Sequence[str] = ()
+) -> list[str]:
     """The source block printed under a figure: data line, price line (when ``pricing`` and ``view`` are given:
     the figure shows costs), any ``extra`` lines (e.g. which series are drawn), build line."""
     out = [data_line(points)]

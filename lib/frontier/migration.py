@@ -5,6 +5,7 @@ Puts together what the ``migration`` notebook shows, each part with its caveats:
 (:mod:`frontier.spread`), break-even prices under every price view (:mod:`frontier.breakeven`), fleet cost and
 payback (:mod:`frontier.fleet`), and a published cost table recomputed from its own stated inputs.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -36,8 +37,14 @@ def input_paths(data_paths: Sequence[str]) -> list[str]:
     return out or [str(paths.SAMPLE_DIR)]
 
 
-def pricings(gpu_table: str = "", price_table: str | Sequence[str] = "", prices: Mapping[str, Any] | None = None,
-             prices_label: str = "inline price table", prices_as_of: str = "", as_of: str = "") -> list[Pricing]:
+def pricings(
+    gpu_table: str = "",
+    price_table: str | Sequence[str] = "",
+    prices: Mapping[str, Any] | None = None,
+    prices_label: str = "inline price table",
+    prices_as_of: str = "",
+    as_of: str = "",
+) -> list[Pricing]:
     """Every price source at once: the dashboard GPU table (``gpu_table`` version, or the one in force ``as_of``,
     default newest), user price table CSVs (one path or several), and an inline ``{gpu: {view: $/GPU-hour}}`` table
     (from a parameter file)."""
@@ -51,13 +58,17 @@ def pricings(gpu_table: str = "", price_table: str | Sequence[str] = "", prices:
     if prices:
         if not isinstance(prices, Mapping) or not all(isinstance(v, Mapping) for v in prices.values()):
             raise ValueError("parameter 'prices': give {gpu: {view: $/GPU-hour}}, e.g. {h100: {on_demand: 2.64}}")
-        out.append(price_table_from_mapping({str(g): dict(v) for g, v in prices.items()}, label=prices_label,
-                                            as_of=prices_as_of or None))
+        out.append(
+            price_table_from_mapping(
+                {str(g): dict(v) for g, v in prices.items()}, label=prices_label, as_of=prices_as_of or None
+            )
+        )
     return out
 
 
-def workload(tokens_per_day: float, requests_per_day: float, isl: int, osl: int, target: float,
-             utilisation: float) -> Workload:
+def workload(
+    tokens_per_day: float, requests_per_day: float, isl: int, osl: int, target: float, utilisation: float
+) -> Workload:
     """Tokens per day when given (> 0), else requests per day × (ISL + OSL)."""
     if tokens_per_day and tokens_per_day > 0:
         return Workload(float(tokens_per_day), float(target), float(utilisation))
@@ -77,8 +88,7 @@ def fleet_sides(be: BreakEven, target: float) -> tuple[FleetSide | None, FleetSi
     return old, new, ""
 
 
-def sensitivity_view(views: Sequence[PriceView], name: str, old_gpu: str,
-                     new_gpu: str) -> tuple[PriceView | None, str]:
+def sensitivity_view(views: Sequence[PriceView], name: str, old_gpu: str, new_gpu: str) -> tuple[PriceView | None, str]:
     """The price view named ``name`` (default: the first that prices both GPUs), or (None, why not)."""
     if name:
         pv = next((v for v in views if v.view == name), None)
@@ -94,13 +104,23 @@ def sensitivity_view(views: Sequence[PriceView], name: str, old_gpu: str,
 # ---------------------------------------------------------------------------------------------------------------
 # physical bounds of each side
 
-BOUNDS_SCHEMA = {"side": pl.String, "gpu": pl.String, "precision": pl.String, "gpus": pl.Int64,
-                 "floor_ms_per_token": pl.Float64, "floor_tok_s_user": pl.Float64, "weights_gb": pl.Float64,
-                 "kv_budget_gb": pl.Float64, "max_concurrency": pl.Int64, "note": pl.String}
+BOUNDS_SCHEMA = {
+    "side": pl.String,
+    "gpu": pl.String,
+    "precision": pl.String,
+    "gpus": pl.Int64,
+    "floor_ms_per_token": pl.Float64,
+    "floor_tok_s_user": pl.Float64,
+    "weights_gb": pl.Float64,
+    "kv_budget_gb": pl.Float64,
+    "max_concurrency": pl.Int64,
+    "note": pl.String,
+}
 
 
-def side_bounds(model: str, sides: Sequence[FleetSide | Side], isl: int, osl: int,
-                precisions: Mapping[str, str] | None = None) -> pl.DataFrame:
+def side_bounds(
+    model: str, sides: Sequence[FleetSide | Side], isl: int, osl: int, precisions: Mapping[str, str] | None = None
+) -> pl.DataFrame:
     """Per side: the batch-1 decode floor (ms/token, tok/s/user) and the KV-cache budget (GB) with the concurrency
     it allows at ISL + OSL, on the GPUs of the side's serving replica (a :class:`FleetSide`) or one GPU. A model,
     GPU or precision the spec tables do not know gets a note, not a number."""
@@ -114,33 +134,58 @@ def side_bounds(model: str, sides: Sequence[FleetSide | Side], isl: int, osl: in
         try:
             f = bounds.decode_floor(base, prec, gpu, n)
             kv = bounds.kv_cache_budget(base, prec, gpu, n, isl, osl)
-            note = (f"{f.weight_bytes / 1e9:.1f} GB streamed per token over {n} × {f.bandwidth_tb_s:g} TB/s"
-                    + ("" if kv.fits else "; the weights do not fit with room for one sequence"))
-            rows.append({"side": name, "gpu": gpu, "precision": prec, "gpus": n,
-                         "floor_ms_per_token": f.ms_per_token, "floor_tok_s_user": f.tok_s_user,
-                         "weights_gb": kv.weights_gb, "kv_budget_gb": kv.kv_budget_gb,
-                         "max_concurrency": kv.max_concurrency, "note": note})
+            note = f"{f.weight_bytes / 1e9:.1f} GB streamed per token over {n} × {f.bandwidth_tb_s:g} TB/s" + (
+                "" if kv.fits else "; the weights do not fit with room for one sequence"
+            )
+            rows.append(
+                {
+                    "side": name,
+                    "gpu": gpu,
+                    "precision": prec,
+                    "gpus": n,
+                    "floor_ms_per_token": f.ms_per_token,
+                    "floor_tok_s_user": f.tok_s_user,
+                    "weights_gb": kv.weights_gb,
+                    "kv_budget_gb": kv.kv_budget_gb,
+                    "max_concurrency": kv.max_concurrency,
+                    "note": note,
+                }
+            )
         except (KeyError, ValueError) as e:
             rows.append({"side": name, "gpu": gpu, "precision": prec, "gpus": n, "note": f"no bound: {e}"})
     return pl.DataFrame(rows, schema=BOUNDS_SCHEMA)
 
 
-BOUNDS_FORMATS = {"GPUs": ",.0f", "floor ms/token": "{:.2f}", "floor tok/s/user": ",.0f", "weights GB": ",.1f",
-                  "KV budget GB": ",.0f", "sequences at ISL + OSL": ",.0f"}
+BOUNDS_FORMATS = {
+    "GPUs": ",.0f",
+    "floor ms/token": "{:.2f}",
+    "floor tok/s/user": ",.0f",
+    "weights GB": ",.1f",
+    "KV budget GB": ",.0f",
+    "sequences at ISL + OSL": ",.0f",
+}
 
 
 def bounds_view(b: pl.DataFrame) -> pl.DataFrame:
     """:func:`side_bounds` with readable column names."""
-    return b.select(pl.col("side"), pl.col("gpus").alias("GPUs"), pl.col("floor_ms_per_token").alias("floor ms/token"),
-                    pl.col("floor_tok_s_user").alias("floor tok/s/user"), pl.col("weights_gb").alias("weights GB"),
-                    pl.col("kv_budget_gb").alias("KV budget GB"),
-                    pl.col("max_concurrency").alias("sequences at ISL + OSL"), pl.col("note").alias("inputs"))
+    return b.select(
+        pl.col("side"),
+        pl.col("gpus").alias("GPUs"),
+        pl.col("floor_ms_per_token").alias("floor ms/token"),
+        pl.col("floor_tok_s_user").alias("floor tok/s/user"),
+        pl.col("weights_gb").alias("weights GB"),
+        pl.col("kv_budget_gb").alias("KV budget GB"),
+        pl.col("max_concurrency").alias("sequences at ISL + OSL"),
+        pl.col("note").alias("inputs"),
+    )
 
 
 BOUNDS_CAVEATS = [
-    ("Bounds, not predictions: the decode floor is the time to stream the active weights once from HBM at batch 1 "
-     "(no measured point can be faster without speculative decoding); the KV budget is HBM left after weights at "
-     "90 % usable memory, and the concurrency it allows holds every sequence at full ISL + OSL context."),
+    (
+        "Bounds, not predictions: the decode floor is the time to stream the active weights once from HBM at batch 1 "
+        "(no measured point can be faster without speculative decoding); the KV budget is HBM left after weights at "
+        "90 % usable memory, and the concurrency it allows holds every sequence at full ISL + OSL context."
+    ),
     "Bandwidth, capacity and model sizes are public vendor and model-card figures (lib/frontier/data).",
 ]
 
@@ -174,37 +219,74 @@ def published_tables(published: Mapping[str, Any], prices: Pricing) -> tuple[pl.
     ratios = published_ratio_check(prices, tput, list(pub.get("ratios") or []))
     n_ok = int((costs["verdict"] == "matches published").sum()) + int((ratios["verdict"] == "matches published").sum())
     n = costs.height + ratios.height
-    verdict = (f"{n_ok} of {n} published figures match when recomputed from the stated inputs"
-               + ("" if n_ok == n else "; see the differences below"))
+    verdict = f"{n_ok} of {n} published figures match when recomputed from the stated inputs" + (
+        "" if n_ok == n else "; see the differences below"
+    )
     return costs, ratios, verdict
 
 
-PUBLISHED_FORMATS = {"$/GPU-hour": "${:.2f}", "tok/s/GPU": ",.0f", "published": "{:g}", "computed": "{:.4f}",
-                     "difference": "{:+.4f}"}
+PUBLISHED_FORMATS = {
+    "$/GPU-hour": "${:.2f}",
+    "tok/s/GPU": ",.0f",
+    "published": "{:g}",
+    "computed": "{:.4f}",
+    "difference": "{:+.4f}",
+}
 
 
 def published_view(costs: pl.DataFrame) -> pl.DataFrame:
-    return costs.select(pl.col("gpu"), pl.col("view"), pl.col("price").alias("$/GPU-hour"),
-                        pl.col("tput").alias("tok/s/GPU"), pl.col("published"), pl.col("computed"),
-                        pl.col("difference"), pl.col("verdict"))
+    return costs.select(
+        pl.col("gpu"),
+        pl.col("view"),
+        pl.col("price").alias("$/GPU-hour"),
+        pl.col("tput").alias("tok/s/GPU"),
+        pl.col("published"),
+        pl.col("computed"),
+        pl.col("difference"),
+        pl.col("verdict"),
+    )
 
 
 def implied_ratios(costs: pl.DataFrame) -> pl.DataFrame:
     """Per view: each GPU's recomputed $/M ÷ the cheapest GPU's in that view (what the stated inputs imply, whether
     or not the publication printed it). Columns view, gpu, cheapest, ratio, text."""
     c = costs.filter(pl.col("computed").is_not_null())
-    low = c.sort("computed").group_by("view", maintain_order=True).first().select(
-        "view", pl.col("gpu").alias("cheapest"), pl.col("computed").alias("_low"))
-    out = c.join(low, on="view").filter(pl.col("gpu") != pl.col("cheapest")).with_columns(
-        ratio=pl.col("computed") / pl.col("_low"))
-    return out.select("view", "gpu", "cheapest", "ratio").with_columns(
-        text=pl.format("{} is {}× cheaper than {} ({})", pl.col("cheapest"), pl.col("ratio").round(2),
-                       pl.col("gpu"), pl.col("view"))).sort("view", "ratio")
+    low = (
+        c.sort("computed")
+        .group_by("view", maintain_order=True)
+        .first()
+        .select("view", pl.col("gpu").alias("cheapest"), pl.col("computed").alias("_low"))
+    )
+    out = (
+        c.join(low, on="view")
+        .filter(pl.col("gpu") != pl.col("cheapest"))
+        .with_columns(ratio=pl.col("computed") / pl.col("_low"))
+    )
+    return (
+        out.select("view", "gpu", "cheapest", "ratio")
+        .with_columns(
+            text=pl.format(
+                "{} is {}× cheaper than {} ({})",
+                pl.col("cheapest"),
+                pl.col("ratio").round(2),
+                pl.col("gpu"),
+                pl.col("view"),
+            )
+        )
+        .sort("view", "ratio")
+    )
 
 
 def published_ratio_view(ratios: pl.DataFrame) -> pl.DataFrame:
-    return ratios.select(pl.col("view"), pl.col("pricier"), pl.col("cheaper"), pl.col("published"),
-                         pl.col("computed"), pl.col("difference"), pl.col("verdict"))
+    return ratios.select(
+        pl.col("view"),
+        pl.col("pricier"),
+        pl.col("cheaper"),
+        pl.col("published"),
+        pl.col("computed"),
+        pl.col("difference"),
+        pl.col("verdict"),
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -248,8 +330,15 @@ def parse_sides(spec: str) -> tuple[Side, Side]:
     return side(a), side(b)
 
 
-def decision(points: pl.DataFrame, sides: str, targets: Any, sources: Sequence[Pricing], *,
-             work: Workload | None = None, migration_cost: float | None = None) -> tuple[BreakEven, dict[str, Any]]:
+def decision(
+    points: pl.DataFrame,
+    sides: str,
+    targets: Any,
+    sources: Sequence[Pricing],
+    *,
+    work: Workload | None = None,
+    migration_cost: float | None = None,
+) -> tuple[BreakEven, dict[str, Any]]:
     """Break-even of A against B (``sides`` = "A vs B") at ``targets`` under every view of ``sources``; with a
     workload, also the fleet each side needs and, with a migration cost, the payback of moving from B to A."""
     from .fleet import caveats as fleet_caveats
@@ -269,8 +358,9 @@ def decision(points: pl.DataFrame, sides: str, targets: Any, sources: Sequence[P
     return res, out
 
 
-def break_even_from(points: pl.DataFrame, a: Side, b: Side, targets: Any, sources: Sequence[Pricing],
-                    extra: Sequence[float] = ()) -> BreakEven:
+def break_even_from(
+    points: pl.DataFrame, a: Side, b: Side, targets: Any, sources: Sequence[Pricing], extra: Sequence[float] = ()
+) -> BreakEven:
     """:func:`frontier.breakeven.break_even` with ``extra`` targets added (e.g. the workload's interactivity)."""
     from .breakeven import break_even
     from .iso import targets_from

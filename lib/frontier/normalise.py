@@ -1,5 +1,6 @@
 """Name normalisation (hardware, framework and model aliases, flags, topology labels): the names live in
 ``frontier.load.normalise``, next to the loader step that applies them; they are importable from here too."""
+
 from __future__ import annotations
 
 from .load.normalise import (

@@ -10,13 +10,15 @@ The parameters are declared once, in the notebook's ``parameters`` cell, as anno
     ctx.figure("frontier", lambda theme: charts.frontier_chart(..., theme=theme))
     ctx.finish(table=df)
 """
+
 from __future__ import annotations
 
 import functools
 import inspect
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 import polars as pl
 
@@ -29,8 +31,11 @@ SCRATCH_ROOT = paths.DATA_PROCESSED / "scratch"
 """Where a notebook run by hand (``output_dir`` left empty) writes its figures and summary: never ``reports/``."""
 CHART_MODES = ("svg", "interactive", "auto")
 SERVING_MODES = ("", "agg", "disagg")
-PARAMETER_CHOICES: dict[str, tuple[str, ...]] = {"chart_mode": CHART_MODES, "cost_rule": COST_RULES,
-                                                 "serving": SERVING_MODES}
+PARAMETER_CHOICES: dict[str, tuple[str, ...]] = {
+    "chart_mode": CHART_MODES,
+    "cost_rule": COST_RULES,
+    "serving": SERVING_MODES,
+}
 """Parameters (by name, in any notebook) whose value must be one of a fixed set; the sets live in the library."""
 
 
@@ -194,8 +199,10 @@ def declared_parameters(ns: Mapping[str, Any]) -> dict[str, Any]:
     which Python keeps in the namespace's ``__annotations__``)."""
     declared = ns.get("__annotations__")
     if not isinstance(declared, Mapping) or not declared:
-        raise ParameterError("no annotated parameters found: run the notebook's parameters cell first "
-                             "(each parameter declared as `name: type = default  # comment`)")
+        raise ParameterError(
+            "no annotated parameters found: run the notebook's parameters cell first "
+            "(each parameter declared as `name: type = default  # comment`)"
+        )
     return dict(declared)
 
 
@@ -216,8 +223,15 @@ def setup(ns: dict[str, Any], title: str, *, keep: str = "newest", intro: str | 
     mode = str(params.get("chart_mode") or "svg")
     if mode == "auto":
         mode = "svg" if output_dir else "interactive"
-    return start(title, params=params, data_paths=params.get("data_paths") or [], output_dir=output_dir,
-                 chart_mode=mode, keep=keep, intro=intro)
+    return start(
+        title,
+        params=params,
+        data_paths=params.get("data_paths") or [],
+        output_dir=output_dir,
+        chart_mode=mode,
+        keep=keep,
+        intro=intro,
+    )
 
 
 def output_folder(title: str, output_dir: str | None) -> tuple[Path, bool]:
@@ -228,9 +242,16 @@ def output_folder(title: str, output_dir: str | None) -> tuple[Path, bool]:
     return (out if out.is_absolute() else paths.ROOT / out), False
 
 
-def start(title: str, *, params: Mapping[str, Any], data_paths: Sequence[str] | None = None,
-          output_dir: str | None = None, chart_mode: str = "svg", keep: str = "newest",
-          intro: str | None = None) -> Context:
+def start(
+    title: str,
+    *,
+    params: Mapping[str, Any],
+    data_paths: Sequence[str] | None = None,
+    output_dir: str | None = None,
+    chart_mode: str = "svg",
+    keep: str = "newest",
+    intro: str | None = None,
+) -> Context:
     """Load the inputs (default: the bundled sample), show title, synthetic banner and provenance."""
     if chart_mode not in ("svg", "interactive"):
         raise ParameterError(f"parameter 'chart_mode': must be one of {list(CHART_MODES)}, got {chart_mode!r}")
@@ -241,21 +262,31 @@ def start(title: str, *, params: Mapping[str, Any], data_paths: Sequence[str] | 
     out.mkdir(parents=True, exist_ok=True)
     lab.enable(chart_mode)
     if scratch:
-        _display(display.callout(f"Run by hand: figures and summary.json go to the scratch folder "
-                                 f"{_scratch_text(out)} (reports are built with `frontier report`).", "note",
-                                 title="Output"))
+        _display(
+            display.callout(
+                f"Run by hand: figures and summary.json go to the scratch folder "
+                f"{_scratch_text(out)} (reports are built with `frontier report`).",
+                "note",
+                title="Output",
+            )
+        )
     res = load(inputs, keep=keep)
     ctx = Context(title=title, params=dict(params), result=res, output_dir=out, chart_mode=chart_mode)
     if intro:
         _display(display.callout(intro, "note"))
-    _display(display.provenance_html(
-        inputs=[{k: f[k] for k in ("path", "sha256", "format", "rows_read", "rows_loaded")} for f in res.inputs()
-                if f["status"] == "read"],
-        load_summary=res.report.to_dict(examples=10),
-        params={k: v for k, v in params.items()},
-        library_version=__version__,
-        synthetic=res.synthetic,
-    ))
+    _display(
+        display.provenance_html(
+            inputs=[
+                {k: f[k] for k in ("path", "sha256", "format", "rows_read", "rows_loaded")}
+                for f in res.inputs()
+                if f["status"] == "read"
+            ],
+            load_summary=res.report.to_dict(examples=10),
+            params=dict(params.items()),
+            library_version=__version__,
+            synthetic=res.synthetic,
+        )
+    )
     return ctx
 
 
@@ -275,8 +306,9 @@ def pricing_from(view: str, gpu_table: str = "", price_table: str = "", as_of: s
     try:
         if price_table:
             p = Path(price_table)
-            pr = Pricing.from_table(p if p.is_absolute() else paths.ROOT / p, version=gpu_table or None,
-                                    as_of=as_of or None)
+            pr = Pricing.from_table(
+                p if p.is_absolute() else paths.ROOT / p, version=gpu_table or None, as_of=as_of or None
+            )
         else:
             pr = Pricing.dashboard(version=gpu_table or None, as_of=as_of or None)
     except ValueError as e:

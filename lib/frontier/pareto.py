@@ -18,10 +18,12 @@ splined values. A reciprocal metric (constant ÷ a throughput, e.g. $/M tokens) 
 read as constant ÷ spline(throughput) when every frontier point agrees on metric × throughput within 0.1 %,
 otherwise splined directly. A frontier point lacking the metric makes the result unreachable (null), never 0.
 """
+
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -84,7 +86,12 @@ def spline_at(xs: Sequence[float], ys: Sequence[float], target: float) -> float:
 
 
 def interpolate_reference(
-    points: Sequence[dict[str, Any]], target: float, metric: str, *, x: str, y: str,
+    points: Sequence[dict[str, Any]],
+    target: float,
+    metric: str,
+    *,
+    x: str,
+    y: str,
     reciprocal_of: str | None = None,
 ) -> float | None:
     """Value of ``metric`` at interactivity ``target`` on the (x, y) frontier of one config, or None."""
@@ -123,8 +130,7 @@ def _hermite(x0, x1, y0, y1, m0, m1, t):
     h = x1 - x0
     u = (t - x0) / h
     u2, u3 = u * u, u * u * u
-    return ((2 * u3 - 3 * u2 + 1) * y0 + (u3 - 2 * u2 + u) * h * m0
-            + (-2 * u3 + 3 * u2) * y1 + (u3 - u2) * h * m1)
+    return (2 * u3 - 3 * u2 + 1) * y0 + (u3 - 2 * u2 + u) * h * m0 + (-2 * u3 + 3 * u2) * y1 + (u3 - u2) * h * m1
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -146,8 +152,9 @@ def _group_ids(df: pl.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, np.ndar
     return gid, first
 
 
-def _frontier_mask_gid(gid: np.ndarray, xv: np.ndarray, yv: np.ndarray,
-                       with_ties: bool = False) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+def _frontier_mask_gid(
+    gid: np.ndarray, xv: np.ndarray, yv: np.ndarray, with_ties: bool = False
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Frontier membership per row for integer group ids (the rule of ``frontier_reference``), all in numpy.
 
     Rows sorted by (group, x ascending, y descending, row); the first row at each (group, x) is on the frontier
@@ -238,8 +245,9 @@ class FrontierParts:
         self.on_frontier = on_frontier
 
 
-def frontier_parts(df: pl.DataFrame, by: Sequence[str], x: str = "median_intvty",
-                   y: str = "tput_per_gpu") -> FrontierParts:
+def frontier_parts(
+    df: pl.DataFrame, by: Sequence[str], x: str = "median_intvty", y: str = "tput_per_gpu"
+) -> FrontierParts:
     """What ``frontier`` computes, as row indices (no copy of the table)."""
     by = list(by)
     gid, first = _group_ids(df, by)
@@ -269,8 +277,9 @@ class _Queries:
     def __init__(self, cid: np.ndarray, xs: np.ndarray, q_cid: np.ndarray, q_t: np.ndarray):
         n_curves = int(cid.max()) + 1 if cid.size else 0
         self.length = np.bincount(cid, minlength=n_curves).astype(np.int64)
-        self.start = (np.concatenate([[0], np.cumsum(self.length)[:-1]]).astype(np.int64) if n_curves
-                      else np.zeros(0, np.int64))
+        self.start = (
+            np.concatenate([[0], np.cumsum(self.length)[:-1]]).astype(np.int64) if n_curves else np.zeros(0, np.int64)
+        )
         self.n_curves, self.xs, self.t = n_curves, xs, q_t
         self.known = (q_cid >= 0) & (q_cid < n_curves)
         self.c = np.where(self.known, q_cid, 0)
@@ -283,20 +292,27 @@ class _Queries:
         x_min = xs[np.minimum(self.first, xs.size - 1)]
         x_max = xs[np.minimum(last, xs.size - 1)]
         self.single = self.len == 1
-        self.in_range = self.known & np.isfinite(q_t) & (
-            (self.single & (np.abs(q_t - x_min) < SINGLE_POINT_TOL))
-            | (~self.single & (self.len >= 2) & (q_t >= x_min) & (q_t <= x_max)))
+        self.in_range = (
+            self.known
+            & np.isfinite(q_t)
+            & (
+                (self.single & (np.abs(q_t - x_min) < SINGLE_POINT_TOL))
+                | (~self.single & (self.len >= 2) & (q_t >= x_min) & (q_t <= x_max))
+            )
+        )
         n = xs.size
-        self.win = np.stack([np.maximum(self.lo - 1, 0), self.lo, np.minimum(self.lo + 1, n - 1),
-                             np.minimum(self.lo + 2, n - 1)])
+        self.win = np.stack(
+            [np.maximum(self.lo - 1, 0), self.lo, np.minimum(self.lo + 1, n - 1), np.minimum(self.lo + 2, n - 1)]
+        )
         self.xw = xs[self.win]
         self.xw[2] = np.where(self.len >= 2, self.xw[2], self.xw[1])  # a one-point curve: hi is lo
         self.lo_first = self.lo_local == 0
         self.hi_last = self.lo_local + 1 == self.len - 1
 
 
-def _knots_at_or_below(cid: np.ndarray, xs: np.ndarray, q_c: np.ndarray, q_t: np.ndarray, q_start: np.ndarray,
-                       q_len: np.ndarray) -> np.ndarray:
+def _knots_at_or_below(
+    cid: np.ndarray, xs: np.ndarray, q_c: np.ndarray, q_t: np.ndarray, q_start: np.ndarray, q_len: np.ndarray
+) -> np.ndarray:
     """Index (within its curve) of the left knot of each query's interval: the binary search of spec §3 step 4
     (``x[mid] ≤ target`` moves ``lo``), done as one lexicographic sort of knots and queries together."""
     all_c = np.concatenate([cid, q_c])
@@ -305,7 +321,7 @@ def _knots_at_or_below(cid: np.ndarray, xs: np.ndarray, q_c: np.ndarray, q_t: np
     order = _argsort_keys([all_c, all_x, is_q], [False, False, False])
     cnt = np.empty(all_c.size, np.int64)
     cnt[order] = np.cumsum(is_q[order] == 0)
-    local_le = cnt[xs.size:] - q_start
+    local_le = cnt[xs.size :] - q_start
     return np.clip(local_le - 1, 0, np.maximum(q_len - 2, 0))
 
 
@@ -327,8 +343,12 @@ def _hermite_many(qs: _Queries, vals: np.ndarray, q: np.ndarray | slice = slice(
         y1 = np.where(len_q >= 2, yw[2], yw[1])
         u = np.where(h1 > 0, (qs.t[q] - x1) / np.where(h1 > 0, h1, 1.0), 0.0)
         u2, u3 = u * u, u * u * u
-        return ((2 * u3 - 3 * u2 + 1) * yw[1] + (u3 - 2 * u2 + u) * h1 * m_lo
-                + (-2 * u3 + 3 * u2) * y1 + (u3 - u2) * h1 * m_hi)
+        return (
+            (2 * u3 - 3 * u2 + 1) * yw[1]
+            + (u3 - 2 * u2 + u) * h1 * m_lo
+            + (-2 * u3 + 3 * u2) * y1
+            + (u3 - u2) * h1 * m_hi
+        )
 
 
 def _clamped_spline(qs: _Queries, vals: np.ndarray, q: np.ndarray | slice = slice(None)) -> np.ndarray:
@@ -337,8 +357,9 @@ def _clamped_spline(qs: _Queries, vals: np.ndarray, q: np.ndarray | slice = slic
     return np.clip(_hermite_many(qs, vals, q), vmin[qs.c[q]], vmax[qs.c[q]])
 
 
-def _reciprocal_agreement(qs: _Queries, cid: np.ndarray, vals: np.ndarray, thr: np.ndarray) -> tuple[np.ndarray,
-                                                                                                    np.ndarray]:
+def _reciprocal_agreement(
+    qs: _Queries, cid: np.ndarray, vals: np.ndarray, thr: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Per curve: do all frontier points agree on ``vals × thr`` within 0.1 % (and have a usable throughput), and
     the constant (from the curve's first point) (step 6)."""
     bad_thr = ~np.isfinite(thr) | (thr <= 0)
@@ -370,8 +391,9 @@ def interpolate_many(
     q_cid = targets["curve_id"].to_numpy().astype(np.int64)
     q_t = targets["target"].to_numpy().astype(float)
     if q_t.size == 0 or cid.size == 0:
-        empty = targets.with_columns(reachable=pl.lit(False), lo=pl.lit(None, dtype=pl.Int64),
-                                     hi=pl.lit(None, dtype=pl.Int64))
+        empty = targets.with_columns(
+            reachable=pl.lit(False), lo=pl.lit(None, dtype=pl.Int64), hi=pl.lit(None, dtype=pl.Int64)
+        )
         return empty.with_columns([pl.lit(None, dtype=pl.Float64).alias(mcol) for mcol in metrics])
     qs = _Queries(cid, xs, q_cid, q_t)
     spline_of: dict[str, np.ndarray] = {}  # column → its clamped spline at every query (computed once)
@@ -390,8 +412,9 @@ def interpolate_many(
     )
 
 
-def _metric_at(qs: _Queries, fr: pl.DataFrame, cid: np.ndarray, mcol: str, recip: str | None,
-               spline: Any) -> np.ndarray:
+def _metric_at(
+    qs: _Queries, fr: pl.DataFrame, cid: np.ndarray, mcol: str, recip: str | None, spline: Any
+) -> np.ndarray:
     """One metric at every query (NaN where unreachable): constant ÷ spline(throughput) on curves whose points
     agree on metric × throughput, else the metric's own clamped spline; a one-point curve gives its value."""
     n_fr = qs.xs.size
@@ -441,10 +464,11 @@ def iso_point(request: dict[str, Any]) -> dict[str, Any]:
     iv_key = request.get("iv_key", "interactivity")
     tput_key = request.get("tput_key", "throughput")
     metric = request.get("metric_key", tput_key)
-    target = request.get("target_iv")
+    target: Any = request.get("target_iv")
     if not _finite(target):
         raise ValueError("'target_iv' must be a finite number")
     clean = [p for p in pts if isinstance(p, dict)]
-    value = interpolate_reference(clean, float(target), metric, x=iv_key, y=tput_key,
-                                  reciprocal_of=request.get("reciprocal_of"))
+    value = interpolate_reference(
+        clean, float(target), metric, x=iv_key, y=tput_key, reciprocal_of=request.get("reciprocal_of")
+    )
     return {"value": value}

@@ -1,4 +1,5 @@
 """Project paths, resolved from this file (never from the current directory)."""
+
 from __future__ import annotations
 
 from pathlib import Path

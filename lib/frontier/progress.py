@@ -6,6 +6,7 @@ in logs, pipes, cron mail and CI the iterable is returned untouched and nothing 
     for name in progress(names, desc="report"):
         ...
 """
+
 from __future__ import annotations
 
 import os

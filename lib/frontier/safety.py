@@ -9,6 +9,7 @@ destination folder. The helpers here refuse, before writing anything:
 
 Sizes are in bytes.
 """
+
 from __future__ import annotations
 
 import os
@@ -98,15 +99,18 @@ def zip_member_problem(info: zipfile.ZipInfo, *, max_bytes: int, max_ratio: floa
     if info.flag_bits & 0x1:
         return "encrypted zip member", "encrypted zip member (no password is ever used)"
     if info.compress_type not in SUPPORTED_ZIP_METHODS:
-        return ("unsupported zip compression method",
-                f"unsupported zip compression method {info.compress_type}")
+        return ("unsupported zip compression method", f"unsupported zip compression method {info.compress_type}")
     if info.file_size > max_bytes:
-        return ("zip member inflates past the loader's limit",
-                f"zip member inflates to {info.file_size:,} bytes (limit {max_bytes:,})")
+        return (
+            "zip member inflates past the loader's limit",
+            f"zip member inflates to {info.file_size:,} bytes (limit {max_bytes:,})",
+        )
     if info.file_size >= _RATIO_FLOOR and info.file_size > max_ratio * max(info.compress_size, 1):
-        return ("zip member compression ratio past the limit",
-                f"zip member compression ratio {info.file_size / max(info.compress_size, 1):,.0f}:1 "
-                f"(limit {max_ratio:,.0f}:1)")
+        return (
+            "zip member compression ratio past the limit",
+            f"zip member compression ratio {info.file_size / max(info.compress_size, 1):,.0f}:1 "
+            f"(limit {max_ratio:,.0f}:1)",
+        )
     return None
 
 

@@ -44,6 +44,7 @@ Performance model (per engine instance of ``g`` GPUs serving ``B`` concurrent re
   artifacts. **Noise**: ±0.4 % on the step time, ±3 % on prefill time and ±0.5 % on the realised mean request
   lengths, seeded per configuration and run.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,9 +53,9 @@ import json
 import shutil
 import sys
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 import polars as pl
@@ -106,13 +107,30 @@ METRIC_FIELDS = (
 )
 SINGLE_NODE_FIELDS = ("tp", "ep", "dp_attention")
 MULTINODE_FIELDS = (
-    "prefill_tp", "prefill_ep", "prefill_dp_attention", "prefill_num_workers",
-    "decode_tp", "decode_ep", "decode_dp_attention", "decode_num_workers",
-    "num_prefill_gpu", "num_decode_gpu",
+    "prefill_tp",
+    "prefill_ep",
+    "prefill_dp_attention",
+    "prefill_num_workers",
+    "decode_tp",
+    "decode_ep",
+    "decode_dp_attention",
+    "decode_num_workers",
+    "num_prefill_gpu",
+    "num_decode_gpu",
 )
 HEAD_FIELDS = (
-    "hw", "conc", "image", "model", "infmax_model_prefix", "framework", "precision", "spec_decoding",
-    "disagg", "isl", "osl", "is_multinode",
+    "hw",
+    "conc",
+    "image",
+    "model",
+    "infmax_model_prefix",
+    "framework",
+    "precision",
+    "spec_decoding",
+    "disagg",
+    "isl",
+    "osl",
+    "is_multinode",
 )
 
 # ------------------------------------------------------------------------------------------------------------
@@ -145,8 +163,10 @@ class Topology:
     def label(self) -> str:
         s = f"tp{self.tp}-ep{self.ep}-dpa{str(self.dpa).lower()}"
         if self.disagg:
-            s = (f"p{self.prefill_workers}x{self.prefill_tp}-ep{self.prefill_ep}"
-                 f"-dpa{str(self.prefill_dpa).lower()}_d{self.decode_workers}x" + s)
+            s = (
+                f"p{self.prefill_workers}x{self.prefill_tp}-ep{self.prefill_ep}"
+                f"-dpa{str(self.prefill_dpa).lower()}_d{self.decode_workers}x" + s
+            )
         return s
 
 
@@ -155,8 +175,19 @@ def _tp(tp: int, ep: int = 1, dpa: bool = False, concs: Sequence[int] = CONC_SWE
 
 
 def _pd(pw: int, ptp: int, pdpa: bool, dw: int, dtp: int, ddpa: bool, concs: Sequence[int], isl: int) -> Topology:
-    return Topology(tp=dtp, ep=dtp, dpa=ddpa, concs=tuple(concs), disagg=True, prefill_tp=ptp, prefill_ep=ptp,
-                    prefill_dpa=pdpa, prefill_workers=pw, decode_workers=dw, isl_only=isl)
+    return Topology(
+        tp=dtp,
+        ep=dtp,
+        dpa=ddpa,
+        concs=tuple(concs),
+        disagg=True,
+        prefill_tp=ptp,
+        prefill_ep=ptp,
+        prefill_dpa=pdpa,
+        prefill_workers=pw,
+        decode_workers=dw,
+        isl_only=isl,
+    )
 
 
 @dataclass(frozen=True)
@@ -191,8 +222,12 @@ _IMG = {
     "dynamo-trt": "nvcr.io#nvidia/ai-dynamo/tensorrtllm-runtime:0.9.1",
 }
 _RUNNER = {
-    "h100": "h100-cr_0", "h200": "h200-cw_1", "b200": "b200-dgxc-slurm_3", "gb200": "gb200-nv_0",
-    "mi300x": "mi300x-amd_1", "mi355x": "mi355x-amd_2",
+    "h100": "h100-cr_0",
+    "h200": "h200-cw_1",
+    "b200": "b200-dgxc-slurm_3",
+    "gb200": "gb200-nv_0",
+    "mi300x": "mi300x-amd_1",
+    "mi355x": "mi355x-amd_2",
 }
 _MODEL_PATHS = {
     ("dsr1", "fp8"): "synthetic/DeepSeek-R1-0528",
@@ -207,14 +242,32 @@ _MODEL_PATHS = {
 }
 
 
-def _cfg(prefix: str, gpu: str, framework: str, precision: str, topologies: Sequence[Topology], *,
-         hw: str | None = None, image: str | None = None, specs: Sequence[str] = ("none",)) -> list[SampleConfig]:
+def _cfg(
+    prefix: str,
+    gpu: str,
+    framework: str,
+    precision: str,
+    topologies: Sequence[Topology],
+    *,
+    hw: str | None = None,
+    image: str | None = None,
+    specs: Sequence[str] = ("none",),
+) -> list[SampleConfig]:
     vendor = bounds.gpu_spec(gpu)["vendor"]
     path = _MODEL_PATHS.get((prefix, precision, vendor)) or _MODEL_PATHS[(prefix, precision)]
     return [
-        SampleConfig(prefix=prefix, gpu=gpu, hw=hw or gpu, runner=_RUNNER[gpu], framework=framework,
-                     precision=precision, spec=s, image=image or _IMG[framework], model_path=path,
-                     topologies=tuple(topologies))
+        SampleConfig(
+            prefix=prefix,
+            gpu=gpu,
+            hw=hw or gpu,
+            runner=_RUNNER[gpu],
+            framework=framework,
+            precision=precision,
+            spec=s,
+            image=image or _IMG[framework],
+            model_path=path,
+            topologies=tuple(topologies),
+        )
         for s in specs
     ]
 
@@ -288,15 +341,21 @@ class SampleRun:
 
 _HISTORY = (
     # (date, sglang image, vllm image, dsr1/gptoss efficiency, kimi efficiency, kimi topologies)
-    ("2026-08-03", "lmsysorg/sglang:v0.5.7-cu129-amd64", "vllm/vllm-openai:v0.18.0", 1 / 1.15 ** 2, 1 / 1.15,
-     (_tp(4), _tp(8))),
-    ("2026-09-07", "lmsysorg/sglang:v0.5.8-cu129-amd64", "vllm/vllm-openai:v0.19.0", 1 / 1.15, 1.0,
-     (_tp(4), _tp(8))),
+    (
+        "2026-08-03",
+        "lmsysorg/sglang:v0.5.7-cu129-amd64",
+        "vllm/vllm-openai:v0.18.0",
+        1 / 1.15**2,
+        1 / 1.15,
+        (_tp(4), _tp(8)),
+    ),
+    ("2026-09-07", "lmsysorg/sglang:v0.5.8-cu129-amd64", "vllm/vllm-openai:v0.19.0", 1 / 1.15, 1.0, (_tp(4), _tp(8))),
 )
 
 
-def _history_configs(sglang_img: str, vllm_img: str, eff: float, kimi_eff: float,
-                     kimi_topos: Sequence[Topology]) -> list[SampleConfig]:
+def _history_configs(
+    sglang_img: str, vllm_img: str, eff: float, kimi_eff: float, kimi_topos: Sequence[Topology]
+) -> list[SampleConfig]:
     one = ((1024, 1024),)
     out = []
     for c in main_configs():
@@ -318,15 +377,27 @@ def sample_runs() -> list[SampleRun]:
     """The runs of the bundled sample: two history runs, the main sweep, and a rerun (attempt 2) of one point."""
     runs = []
     for i, (date, simg, vimg, eff, keff, ktopo) in enumerate(_HISTORY):
-        runs.append(SampleRun(RUN_ID_BASE + i, 1, date, "per_point",
-                              tuple(_history_configs(simg, vimg, eff, keff, ktopo))))
+        runs.append(
+            SampleRun(RUN_ID_BASE + i, 1, date, "per_point", tuple(_history_configs(simg, vimg, eff, keff, ktopo)))
+        )
     main = SampleRun(RUN_ID_BASE + 2, 1, "2026-10-05", "agg_bmk", tuple(main_configs()))
     runs.append(main)
-    dsr1 = next(c for c in main.configs
-                if (c.prefix, c.gpu, c.framework, c.precision, c.spec) == ("dsr1", "b200", "sglang", "fp4", "none"))
-    runs.append(SampleRun(RUN_ID_BASE + 2, 2, "2026-10-05", "per_point", (dsr1,),
-                          dirname=f"run_{RUN_ID_BASE + 2}_attempt2",
-                          only=((dsr1.label, 1024, 1024, _tp(8).label, 64),)))
+    dsr1 = next(
+        c
+        for c in main.configs
+        if (c.prefix, c.gpu, c.framework, c.precision, c.spec) == ("dsr1", "b200", "sglang", "fp4", "none")
+    )
+    runs.append(
+        SampleRun(
+            RUN_ID_BASE + 2,
+            2,
+            "2026-10-05",
+            "per_point",
+            (dsr1,),
+            dirname=f"run_{RUN_ID_BASE + 2}_attempt2",
+            only=((dsr1.label, 1024, 1024, _tp(8).label, 64),),
+        )
+    )
     return runs
 
 
@@ -334,7 +405,9 @@ def sample_runs() -> list[SampleRun]:
 # vectorised performance model
 
 
-def _param_arrays(prefix: Sequence[str], gpu: Sequence[str], precision: Sequence[str]) -> dict[str, np.ndarray]:
+def _param_arrays(
+    prefix: Sequence[str] | np.ndarray, gpu: Sequence[str] | np.ndarray, precision: Sequence[str] | np.ndarray
+) -> dict[str, np.ndarray]:
     """Model / GPU / precision parameters gathered per row (vectorised over rows)."""
     ms = bounds.model_specs()
     gs = bounds.gpu_specs()
@@ -351,9 +424,21 @@ def _param_arrays(prefix: Sequence[str], gpu: Sequence[str], precision: Sequence
         return gs[name].cast(pl.Float64).fill_null(np.nan).to_numpy()[g_idx]
 
     P: dict[str, np.ndarray] = {}
-    for name in ("active_params_b", "expert_params_b", "n_routed_experts", "experts_per_token",
-                 "unquantized_params_b", "attn_params_b", "n_layers", "hidden_size", "attn_dim", "kv_layers",
-                 "kv_elems_per_token_layer", "kv_heads", "total_params_b"):
+    for name in (
+        "active_params_b",
+        "expert_params_b",
+        "n_routed_experts",
+        "experts_per_token",
+        "unquantized_params_b",
+        "attn_params_b",
+        "n_layers",
+        "hidden_size",
+        "attn_dim",
+        "kv_layers",
+        "kv_elems_per_token_layer",
+        "kv_heads",
+        "total_params_b",
+    ):
         P[name] = mcol(name)
     bpw = np.zeros(len(m_idx))
     kvb = np.zeros(len(m_idx))
@@ -385,7 +470,7 @@ def _param_arrays(prefix: Sequence[str], gpu: Sequence[str], precision: Sequence
     P["cap"] = gcol("hbm_capacity_gb")
     P["sbw"] = gcol("scaleup_bw_gb_s")
     P["tdp"] = gcol("tdp_w")
-    P["amd"] = (gs["vendor"].to_numpy()[g_idx] == "amd")
+    P["amd"] = gs["vendor"].to_numpy()[g_idx] == "amd"
     return P
 
 
@@ -417,8 +502,7 @@ def _decode_step(P: dict, g, ep, dpa, B, n_q, ctx, sw):
     link = P["sbw"] * 0.5e9  # unidirectional bytes/s per GPU
     L = P["n_layers"]
     hid = P["hidden_size"]
-    tp_comm = np.where((g > 1) & ~dpa,
-                       L * 2.0 * (4e-6 + 0.8e-6 * g + T * hid * 2.0 * 2.0 * (g - 1) / g / link), 0.0)
+    tp_comm = np.where((g > 1) & ~dpa, L * 2.0 * (4e-6 + 0.8e-6 * g + T * hid * 2.0 * 2.0 * (g - 1) / g / link), 0.0)
     a2a_bytes = (T / g) * P["experts_per_token"] * hid * 3.0 * (g - 1) / g
     ep_comm = np.where(has_ep, L * (2.0 * 10e-6 + a2a_bytes / link), 0.0)
     dpa_sync = np.where(dpa, L * 3e-6 + 0.3e-3, 0.0)
@@ -430,7 +514,7 @@ def _decode_step(P: dict, g, ep, dpa, B, n_q, ctx, sw):
 def _prefill_time(P: dict, g, ep, isl_e, sw):
     """Time (s) to prefill one request of isl_e tokens on g GPUs (compute bound)."""
     moe = P["n_routed_experts"] > 0
-    flops = 2.0 * P["active_params_b"] * 1e9 * isl_e + P["kv_layers"] * P["attn_dim"] * isl_e ** 2
+    flops = 2.0 * P["active_params_b"] * 1e9 * isl_e + P["kv_layers"] * P["attn_dim"] * isl_e**2
     moe_eff = np.where(moe & (ep <= 1) & (g > 1), 0.85, 1.0)
     t_comp = flops / (g * P["flops"] * 1e12 * PREFILL_FLOP_EFF * P["keff"] * moe_eff)
     resident = ((P["total_params_b"] - P["unq_eff"]) * P["bpw"] + P["unq_eff"] * 2.0) * 1e9
@@ -441,11 +525,11 @@ def _prefill_time(P: dict, g, ep, isl_e, sw):
 
 
 def _lognormal_stats(med: np.ndarray, sigma: np.ndarray, tail: np.ndarray | float = 1.0) -> dict[str, np.ndarray]:
-    mean = med * np.exp(sigma ** 2 / 2.0)
+    mean = med * np.exp(sigma**2 / 2.0)
     return {
         "mean": mean,
         "median": med,
-        "std": mean * np.sqrt(np.expm1(sigma ** 2)),
+        "std": mean * np.sqrt(np.expm1(sigma**2)),
         "p90": med * np.exp(Z90 * sigma),
         "p99": med * np.exp(Z99 * sigma * tail),
         "p99.9": med * np.exp(Z999 * sigma * tail),
@@ -489,7 +573,7 @@ def _simulate_core(P: dict[str, np.ndarray], fw: np.ndarray, cols: dict) -> dict
     n_q = np.where(mtp, 1.0 + MTP_DRAFT_TOKENS, 1.0)
     t_step, t_core = _decode_step(P, g, ep, dpa, Bd, n_q, ctx, sw)
     a = MTP_ACCEPTANCE
-    accepted = np.where(mtp, sum(a ** i for i in range(MTP_DRAFT_TOKENS + 1)), 1.0)
+    accepted = np.where(mtp, sum(a**i for i in range(MTP_DRAFT_TOKENS + 1)), 1.0)
     t_step = t_step + np.where(mtp, MTP_DRAFT_TOKENS * (0.15e-3 / sw + t_core / P["n_layers"]), 0.0)
     t_step = t_step * (1.0 + STEP_NOISE * np.asarray(cols["u_step"], float))
     t_pf = _prefill_time(P, gp, epp, isl_e, sw) * (1.0 + PREFILL_NOISE * np.asarray(cols["u_prefill"], float))
@@ -572,12 +656,13 @@ def point_name(row: dict, runner: str) -> str:
     ``dsr1_1k1k_fp4_sglang_tp8-ep1-dpafalse_disagg-false_spec-mtp_conc32_<runner>``
     (disaggregated rows: ``p<prefill GPUs>-tp<decode tp>-ep<decode ep>-dpa<decode dpa>`` as topology)."""
     if row["is_multinode"]:
-        topo = (f"p{row['num_prefill_gpu']}-tp{row['decode_tp']}-ep{row['decode_ep']}"
-                f"-dpa{row['decode_dp_attention']}")
+        topo = f"p{row['num_prefill_gpu']}-tp{row['decode_tp']}-ep{row['decode_ep']}-dpa{row['decode_dp_attention']}"
     else:
         topo = f"tp{row['tp']}-ep{row['ep']}-dpa{row['dp_attention']}"
-    return (f"{row['infmax_model_prefix']}_{_isl_tag(row['isl'], row['osl'])}_{row['precision']}_{row['framework']}_"
-            f"{topo}_disagg-{str(row['disagg']).lower()}_spec-{row['spec_decoding']}_conc{row['conc']}_{runner}")
+    return (
+        f"{row['infmax_model_prefix']}_{_isl_tag(row['isl'], row['osl'])}_{row['precision']}_{row['framework']}_"
+        f"{topo}_disagg-{str(row['disagg']).lower()}_spec-{row['spec_decoding']}_conc{row['conc']}_{runner}"
+    )
 
 
 def _round(x: float) -> float:
@@ -591,12 +676,14 @@ def _config_points(cfg: SampleConfig) -> list[tuple[int, int, Topology, int]]:
             if topo.isl_only and topo.isl_only != isl:
                 continue
             if topo.disagg:
-                kvb = bounds.kv_cache_budget(cfg.prefix, cfg.precision, cfg.gpu, topo.tp, isl, osl,
-                                             dp_attention=topo.dpa)
+                kvb = bounds.kv_cache_budget(
+                    cfg.prefix, cfg.precision, cfg.gpu, topo.tp, isl, osl, dp_attention=topo.dpa
+                )
                 limit = kvb.max_concurrency * topo.decode_workers
             else:
-                limit = bounds.kv_cache_budget(cfg.prefix, cfg.precision, cfg.gpu, topo.tp, isl, osl,
-                                               dp_attention=topo.dpa).max_concurrency
+                limit = bounds.kv_cache_budget(
+                    cfg.prefix, cfg.precision, cfg.gpu, topo.tp, isl, osl, dp_attention=topo.dpa
+                ).max_concurrency
             for conc in topo.concs:
                 if conc <= limit:
                     pts.append((isl, osl, topo, conc))
@@ -612,18 +699,27 @@ def config_rows(cfg: SampleConfig, seed: int, salt: str = "") -> list[dict]:
     u = rng.uniform(-1.0, 1.0, size=(4, len(pts)))
     n = len(pts)
     cols = {
-        "prefix": [cfg.prefix] * n, "gpu": [cfg.gpu] * n, "precision": [cfg.precision] * n,
+        "prefix": [cfg.prefix] * n,
+        "gpu": [cfg.gpu] * n,
+        "precision": [cfg.precision] * n,
         "framework": [cfg.framework] * n,
-        "conc": np.array([p[3] for p in pts]), "isl": np.array([p[0] for p in pts]),
+        "conc": np.array([p[3] for p in pts]),
+        "isl": np.array([p[0] for p in pts]),
         "osl": np.array([p[1] for p in pts]),
-        "tp": np.array([p[2].tp for p in pts]), "ep": np.array([p[2].ep for p in pts]),
-        "dpa": np.array([p[2].dpa for p in pts]), "mtp": np.full(n, cfg.spec == "mtp"),
+        "tp": np.array([p[2].tp for p in pts]),
+        "ep": np.array([p[2].ep for p in pts]),
+        "dpa": np.array([p[2].dpa for p in pts]),
+        "mtp": np.full(n, cfg.spec == "mtp"),
         "disagg": np.array([p[2].disagg for p in pts]),
         "prefill_tp": np.array([p[2].prefill_tp for p in pts]),
         "prefill_ep": np.array([p[2].prefill_ep for p in pts]),
         "prefill_workers": np.array([p[2].prefill_workers for p in pts]),
         "decode_workers": np.array([p[2].decode_workers for p in pts]),
-        "sw_eff": np.full(n, cfg.sw_eff), "u_step": u[0], "u_prefill": u[1], "u_isl": u[2], "u_osl": u[3],
+        "sw_eff": np.full(n, cfg.sw_eff),
+        "u_step": u[0],
+        "u_prefill": u[1],
+        "u_isl": u[2],
+        "u_osl": u[3],
     }
     res = simulate(cols)
     rows = []
@@ -631,20 +727,34 @@ def config_rows(cfg: SampleConfig, seed: int, salt: str = "") -> list[dict]:
         if topo.disagg and res["prefill_util"][i] >= PREFILL_SATURATED:
             continue  # prefill workers saturated: a tuned sweep does not run this point
         r: dict = {
-            "hw": cfg.hw, "conc": int(conc), "image": cfg.image, "model": cfg.model_path,
-            "infmax_model_prefix": cfg.prefix, "framework": cfg.framework, "precision": cfg.precision,
-            "spec_decoding": cfg.spec, "disagg": bool(topo.disagg), "isl": int(isl), "osl": int(osl),
+            "hw": cfg.hw,
+            "conc": int(conc),
+            "image": cfg.image,
+            "model": cfg.model_path,
+            "infmax_model_prefix": cfg.prefix,
+            "framework": cfg.framework,
+            "precision": cfg.precision,
+            "spec_decoding": cfg.spec,
+            "disagg": bool(topo.disagg),
+            "isl": int(isl),
+            "osl": int(osl),
             "is_multinode": bool(topo.disagg),
         }
         if topo.disagg:
-            r.update({
-                "prefill_tp": topo.prefill_tp, "prefill_ep": topo.prefill_ep,
-                "prefill_dp_attention": str(topo.prefill_dpa).lower(), "prefill_num_workers": topo.prefill_workers,
-                "decode_tp": topo.tp, "decode_ep": topo.ep, "decode_dp_attention": str(topo.dpa).lower(),
-                "decode_num_workers": topo.decode_workers,
-                "num_prefill_gpu": topo.prefill_tp * topo.prefill_workers,
-                "num_decode_gpu": topo.tp * topo.decode_workers,
-            })
+            r.update(
+                {
+                    "prefill_tp": topo.prefill_tp,
+                    "prefill_ep": topo.prefill_ep,
+                    "prefill_dp_attention": str(topo.prefill_dpa).lower(),
+                    "prefill_num_workers": topo.prefill_workers,
+                    "decode_tp": topo.tp,
+                    "decode_ep": topo.ep,
+                    "decode_dp_attention": str(topo.dpa).lower(),
+                    "decode_num_workers": topo.decode_workers,
+                    "num_prefill_gpu": topo.prefill_tp * topo.prefill_workers,
+                    "num_decode_gpu": topo.tp * topo.decode_workers,
+                }
+            )
         else:
             r.update({"tp": topo.tp, "ep": topo.ep, "dp_attention": str(topo.dpa).lower()})
         for f in METRIC_FIELDS:
@@ -693,10 +803,10 @@ def write_sample(out_dir: str | Path = SAMPLE_DIR, seed: int = DEFAULT_SEED) -> 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     for d in sorted(out.glob("run_*")):
-        meta = d / "run.json"
-        if d.is_dir() and meta.is_file():
+        sidecar = d / "run.json"
+        if d.is_dir() and sidecar.is_file():
             try:
-                synthetic = json.loads(meta.read_text()).get("synthetic") is True
+                synthetic = json.loads(sidecar.read_text()).get("synthetic") is True
             except (OSError, ValueError):
                 synthetic = False
             if synthetic:
@@ -707,8 +817,13 @@ def write_sample(out_dir: str | Path = SAMPLE_DIR, seed: int = DEFAULT_SEED) -> 
         rows = [r for _, r in pairs]
         d = out / run.folder
         d.mkdir(parents=True, exist_ok=True)
-        meta = {"run_id": run.run_id, "run_attempt": run.run_attempt, "date": run.date,
-                "head_sha": _head_sha(run, seed), "synthetic": True}
+        meta = {
+            "run_id": run.run_id,
+            "run_attempt": run.run_attempt,
+            "date": run.date,
+            "head_sha": _head_sha(run, seed),
+            "synthetic": True,
+        }
         (d / "run.json").write_text(_dump(meta), encoding="utf-8")
         if run.layout == "agg_bmk":
             (d / "results_bmk").mkdir(exist_ok=True)
@@ -751,16 +866,18 @@ def generate_frame(n_configs: int, points_per_config: int, seed: int = DEFAULT_S
         raise ValueError("n_configs and points_per_config must be non-negative")
     cat = _bulk_catalogue()
     C = len(cat)
-    strings = pl.DataFrame({
-        "hw": [c.hw for c, _, _, _ in cat],
-        "image": [c.image for c, _, _, _ in cat],
-        "model": [c.model_path for c, _, _, _ in cat],
-        "infmax_model_prefix": [c.prefix for c, _, _, _ in cat],
-        "framework": [c.framework for c, _, _, _ in cat],
-        "precision": [c.precision for c, _, _, _ in cat],
-        "spec_decoding": [c.spec for c, _, _, _ in cat],
-        "dp_attention": [str(t.dpa).lower() for _, t, _, _ in cat],
-    })
+    strings = pl.DataFrame(
+        {
+            "hw": [c.hw for c, _, _, _ in cat],
+            "image": [c.image for c, _, _, _ in cat],
+            "model": [c.model_path for c, _, _, _ in cat],
+            "infmax_model_prefix": [c.prefix for c, _, _, _ in cat],
+            "framework": [c.framework for c, _, _, _ in cat],
+            "precision": [c.precision for c, _, _, _ in cat],
+            "spec_decoding": [c.spec for c, _, _, _ in cat],
+            "dp_attention": [str(t.dpa).lower() for _, t, _, _ in cat],
+        }
+    )
     c_isl = np.array([i for _, _, i, _ in cat], dtype=np.int64)
     c_osl = np.array([o for _, _, _, o in cat], dtype=np.int64)
     c_tp = np.array([t.tp for _, t, _, _ in cat], dtype=np.int64)
@@ -768,8 +885,9 @@ def generate_frame(n_configs: int, points_per_config: int, seed: int = DEFAULT_S
     c_dpa = np.array([t.dpa for _, t, _, _ in cat], dtype=bool)
     c_mtp = np.array([c.spec == "mtp" for c, _, _, _ in cat], dtype=bool)
     c_fw = np.array([FRAMEWORK_EFF[c.framework] for c, _, _, _ in cat], dtype=float)
-    c_P = _param_arrays([c.prefix for c, _, _, _ in cat], [c.gpu for c, _, _, _ in cat],
-                        [c.precision for c, _, _, _ in cat])
+    c_P = _param_arrays(
+        [c.prefix for c, _, _, _ in cat], [c.gpu for c, _, _, _ in cat], [c.precision for c, _, _, _ in cat]
+    )
 
     n = n_configs * points_per_config
     cfg_idx = np.repeat(np.arange(n_configs, dtype=np.int64), points_per_config)
@@ -786,22 +904,47 @@ def generate_frame(n_configs: int, points_per_config: int, seed: int = DEFAULT_S
     ep = c_ep[cat_idx]
     zeros = np.zeros(n)
     cols = {
-        "conc": conc, "isl": isl, "osl": osl, "tp": tp, "ep": ep, "dpa": c_dpa[cat_idx], "mtp": c_mtp[cat_idx],
-        "disagg": np.zeros(n, bool), "prefill_tp": zeros, "prefill_ep": zeros, "prefill_workers": zeros,
-        "decode_workers": zeros, "sw_eff": np.ones(n), "u_step": u[0], "u_prefill": u[1], "u_isl": u[2],
+        "conc": conc,
+        "isl": isl,
+        "osl": osl,
+        "tp": tp,
+        "ep": ep,
+        "dpa": c_dpa[cat_idx],
+        "mtp": c_mtp[cat_idx],
+        "disagg": np.zeros(n, bool),
+        "prefill_tp": zeros,
+        "prefill_ep": zeros,
+        "prefill_workers": zeros,
+        "decode_workers": zeros,
+        "sw_eff": np.ones(n),
+        "u_step": u[0],
+        "u_prefill": u[1],
+        "u_isl": u[2],
         "u_osl": u[3],
     }
     res = _simulate_core({k: v[cat_idx] for k, v in c_P.items()}, c_fw[cat_idx], cols)
     s = strings[cat_idx]
-    return pl.DataFrame({
-        "hw": s["hw"], "conc": conc, "image": s["image"], "model": s["model"],
-        "infmax_model_prefix": s["infmax_model_prefix"], "framework": s["framework"],
-        "precision": s["precision"], "spec_decoding": s["spec_decoding"],
-        "disagg": np.zeros(n, bool), "isl": isl, "osl": osl, "is_multinode": np.zeros(n, bool),
-        "tp": tp, "ep": ep, "dp_attention": s["dp_attention"],
-        **{f: res[f] for f in METRIC_FIELDS},
-        "synthetic": np.ones(n, bool),
-    })
+    return pl.DataFrame(
+        {
+            "hw": s["hw"],
+            "conc": conc,
+            "image": s["image"],
+            "model": s["model"],
+            "infmax_model_prefix": s["infmax_model_prefix"],
+            "framework": s["framework"],
+            "precision": s["precision"],
+            "spec_decoding": s["spec_decoding"],
+            "disagg": np.zeros(n, bool),
+            "isl": isl,
+            "osl": osl,
+            "is_multinode": np.zeros(n, bool),
+            "tp": tp,
+            "ep": ep,
+            "dp_attention": s["dp_attention"],
+            **{f: res[f] for f in METRIC_FIELDS},
+            "synthetic": np.ones(n, bool),
+        }
+    )
 
 
 def write_agg_bmk(df: pl.DataFrame, path: str | Path) -> Path:
@@ -812,8 +955,9 @@ def write_agg_bmk(df: pl.DataFrame, path: str | Path) -> Path:
     return p
 
 
-def write_agg_files(df: pl.DataFrame, out_dir: str | Path, n_files: int, *, run_json: bool = True,
-                    date: str = "2026-10-05") -> list[Path]:
+def write_agg_files(
+    df: pl.DataFrame, out_dir: str | Path, n_files: int, *, run_json: bool = True, date: str = "2026-10-05"
+) -> list[Path]:
     """Split ``df`` into ``n_files`` contiguous slices written as ``out_dir/run_<k>/agg_bmk.json``.
 
     With ``run_json`` each folder also gets a ``run.json`` sidecar (run id 9200000000 + k, attempt 1, ``date``,
@@ -828,8 +972,13 @@ def write_agg_files(df: pl.DataFrame, out_dir: str | Path, n_files: int, *, run_
         d = out / f"run_{k}"
         p = write_agg_bmk(df.slice(int(bounds_[k]), int(bounds_[k + 1] - bounds_[k])), d / "agg_bmk.json")
         if run_json:
-            meta = {"run_id": 9200000000 + k, "run_attempt": 1, "date": date,
-                    "head_sha": hashlib.sha1(f"bulk-{k}".encode()).hexdigest(), "synthetic": True}
+            meta = {
+                "run_id": 9200000000 + k,
+                "run_attempt": 1,
+                "date": date,
+                "head_sha": hashlib.sha1(f"bulk-{k}".encode()).hexdigest(),
+                "synthetic": True,
+            }
             (d / "run.json").write_text(_dump(meta), encoding="utf-8")
         paths.append(p)
     return paths

@@ -14,6 +14,7 @@ Units
 A **curve** is ``CURVE_KEY``; its points over every topology and concurrency form one Pareto frontier.
 A **point** is ``POINT_KEY``: a curve, a topology and a concurrency.
 """
+
 from __future__ import annotations
 
 import polars as pl
@@ -91,10 +92,23 @@ SCHEMA: dict[str, pl.DataType] = {**CONFIG_SCHEMA, **METRIC_SCHEMA, **PROVENANCE
 
 CURVE_KEY = ("model", "isl", "osl", "hardware", "framework", "precision", "spec_method", "disagg")
 TOPOLOGY_KEY = (
-    "is_multinode", "tp", "ep", "pp", "dcp_size", "pcp_size", "dp_attention",
-    "prefill_tp", "prefill_ep", "prefill_dp_attention", "prefill_num_workers",
-    "decode_tp", "decode_ep", "decode_dp_attention", "decode_num_workers",
-    "num_prefill_gpu", "num_decode_gpu",
+    "is_multinode",
+    "tp",
+    "ep",
+    "pp",
+    "dcp_size",
+    "pcp_size",
+    "dp_attention",
+    "prefill_tp",
+    "prefill_ep",
+    "prefill_dp_attention",
+    "prefill_num_workers",
+    "decode_tp",
+    "decode_ep",
+    "decode_dp_attention",
+    "decode_num_workers",
+    "num_prefill_gpu",
+    "num_decode_gpu",
 )
 POINT_KEY = CURVE_KEY + TOPOLOGY_KEY + ("conc",)
 

@@ -12,11 +12,13 @@
 
 Every choice is stated in ``Scope.notes`` so a report can say how its scope was chosen.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -55,9 +57,17 @@ class Scope:
         return f"{model} {seq}" if self.model else f"{model}, {seq}"
 
 
-def choose_scope(points: pl.DataFrame, model: str | None = None, isl: int | None = None, osl: int | None = None,
-                 targets: Sequence[float] | None = None, *, all_workloads: bool = False,
-                 n_targets: int = N_TARGETS, by: Sequence[str] = CURVE_KEY) -> Scope:
+def choose_scope(
+    points: pl.DataFrame,
+    model: str | None = None,
+    isl: int | None = None,
+    osl: int | None = None,
+    targets: Sequence[float] | None = None,
+    *,
+    all_workloads: bool = False,
+    n_targets: int = N_TARGETS,
+    by: Sequence[str] = CURVE_KEY,
+) -> Scope:
     """The scope of a report on ``points`` (see the module docstring); ``n_targets=0``: choose no targets (for
     analyses whose targets come from elsewhere, e.g. provider speeds). Raises ValueError when a given model or
     ISL/OSL is not in the data, naming what is."""
@@ -72,8 +82,9 @@ def choose_scope(points: pl.DataFrame, model: str | None = None, isl: int | None
     return Scope(chosen_model, chosen_isl, chosen_osl, tlist, pts, notes, rng)
 
 
-def _choose_model(points: pl.DataFrame, model: str | None, all_workloads: bool,
-                  notes: list[str]) -> tuple[pl.DataFrame, str | None]:
+def _choose_model(
+    points: pl.DataFrame, model: str | None, all_workloads: bool, notes: list[str]
+) -> tuple[pl.DataFrame, str | None]:
     counts = points.group_by("model").len().sort(["len", "model"], descending=[True, False])
     if model:
         pts = matches(points, model=model)
@@ -83,18 +94,23 @@ def _choose_model(points: pl.DataFrame, model: str | None, all_workloads: bool,
         return pts, names[0] if len(names) == 1 else None
     if all_workloads or counts.height == 1:
         if counts.height > 1:
-            notes.append(f"No model was given: every model in the data is covered ({', '.join(sorted(counts['model']))}"
-                         "), each compared only with itself.")
+            notes.append(
+                f"No model was given: every model in the data is covered ({', '.join(sorted(counts['model']))}"
+                "), each compared only with itself."
+            )
         return points, counts["model"][0] if counts.height == 1 else None
     top, n = counts["model"][0], counts["len"][0]
     others = ", ".join(f"{m} ({k} points)" for m, k in counts.slice(1).iter_rows())
-    notes.append(f"No model was given: this report covers the most-measured model in the data, {top} ({n} points); "
-                 f"also in the data: {others}. Set the parameter 'model' for another.")
+    notes.append(
+        f"No model was given: this report covers the most-measured model in the data, {top} ({n} points); "
+        f"also in the data: {others}. Set the parameter 'model' for another."
+    )
     return points.filter(pl.col("model") == top), top
 
 
-def _choose_sequence(pts: pl.DataFrame, isl: int | None, osl: int | None, all_workloads: bool,
-                     notes: list[str]) -> tuple[pl.DataFrame, int | None, int | None]:
+def _choose_sequence(
+    pts: pl.DataFrame, isl: int | None, osl: int | None, all_workloads: bool, notes: list[str]
+) -> tuple[pl.DataFrame, int | None, int | None]:
     if isl:
         pts = _require(pts, "isl", isl)
     if osl:
@@ -104,13 +120,16 @@ def _choose_sequence(pts: pl.DataFrame, isl: int | None, osl: int | None, all_wo
         return pts, int(counts["isl"][0]), int(counts["osl"][0])
     if all_workloads:
         seqs = ", ".join(f"{a}/{b}" for a, b, _ in counts.sort("isl", "osl").iter_rows())
-        notes.append(f"No ISL/OSL was given: every one in the data is covered ({seqs}), each compared only with "
-                     "itself.")
+        notes.append(
+            f"No ISL/OSL was given: every one in the data is covered ({seqs}), each compared only with itself."
+        )
         return pts, None, None
     top_isl, top_osl, n = counts.row(0)
     others = ", ".join(f"{a}/{b} ({k} points)" for a, b, k in counts.slice(1).iter_rows())
-    notes.append(f"No ISL/OSL was given: this report covers the most-measured one, {top_isl}/{top_osl} ({n} points); "
-                 f"also measured: {others}. Set 'isl' and 'osl' for another.")
+    notes.append(
+        f"No ISL/OSL was given: this report covers the most-measured one, {top_isl}/{top_osl} ({n} points); "
+        f"also measured: {others}. Set 'isl' and 'osl' for another."
+    )
     return pts.filter((pl.col("isl") == top_isl) & (pl.col("osl") == top_osl)), int(top_isl), int(top_osl)
 
 
@@ -129,8 +148,9 @@ def curve_ranges(points: pl.DataFrame, by: Sequence[str] = CURVE_KEY) -> pl.Data
     return fr.group_by("curve_id", *by).agg(pl.col(X).min().alias("lo"), pl.col(X).max().alias("hi")).sort("curve_id")
 
 
-def choose_targets(points: pl.DataFrame, n_targets: int = N_TARGETS, by: Sequence[str] = CURVE_KEY,
-                   notes: list[str] | None = None) -> tuple[list[float], tuple[float, float] | None]:
+def choose_targets(
+    points: pl.DataFrame, n_targets: int = N_TARGETS, by: Sequence[str] = CURVE_KEY, notes: list[str] | None = None
+) -> tuple[list[float], tuple[float, float] | None]:
     """Round targets (tok/s/user) inside the range the curves share, else inside the range most curves cover;
     the reason goes to ``notes``. Returns (targets, the range they were chosen in)."""
     notes = notes if notes is not None else []
@@ -142,16 +162,20 @@ def choose_targets(points: pl.DataFrame, n_targets: int = N_TARGETS, by: Sequenc
     shown = ", ".join(f"{t:g}" for t in targets)
     n = ranges.height
     if covered == n:
-        notes.append(f"No targets were given: {shown} tok/s/user were chosen inside {lo:.1f}–{hi:.1f} tok/s/user, the "
-                     f"interactivity range all {n} curve(s) share (highest frontier start to lowest frontier end).")
+        notes.append(
+            f"No targets were given: {shown} tok/s/user were chosen inside {lo:.1f}–{hi:.1f} tok/s/user, the "
+            f"interactivity range all {n} curve(s) share (highest frontier start to lowest frontier end)."
+        )
     else:
         out = ranges.filter((pl.col("lo") > hi) | (pl.col("hi") < lo))
         names = "; ".join(_curve_text(r, by) for r in out.head(8).iter_rows(named=True))
         more = f"; and {out.height - 8} more" if out.height > 8 else ""
-        notes.append(f"No targets were given, and the {n} curves share no interactivity range: {shown} tok/s/user "
-                     f"were chosen inside {lo:.1f}–{hi:.1f} tok/s/user, the range covered by the most curves "
-                     f"({covered} of {n}; a range at least a quarter of its start wide where there is one). "
-                     f"Unreachable there: {names}{more}.")
+        notes.append(
+            f"No targets were given, and the {n} curves share no interactivity range: {shown} tok/s/user "
+            f"were chosen inside {lo:.1f}–{hi:.1f} tok/s/user, the range covered by the most curves "
+            f"({covered} of {n}; a range at least a quarter of its start wide where there is one). "
+            f"Unreachable there: {names}{more}."
+        )
     return targets, (lo, hi)
 
 

@@ -7,6 +7,7 @@ middle values for an even count), min and max. One run is reported as one run ("
 precise figure. Ratios between two configs carry the range over every pairing of their runs:
 "4.40× (4.20–4.60×, 5 runs)".
 """
+
 from __future__ import annotations
 
 import math
@@ -30,14 +31,19 @@ def with_run(points: pl.DataFrame) -> pl.DataFrame:
     """Add ``run``: "run <id>" (with "attempt <n>" when known), "unknown run" when the row has no run id."""
     rid = pl.col("run_id").cast(pl.String) if "run_id" in points.columns else pl.lit(None, dtype=pl.String)
     att = pl.col("run_attempt").cast(pl.String) if "run_attempt" in points.columns else pl.lit(None, dtype=pl.String)
-    run = (pl.when(rid.is_null()).then(pl.lit("unknown run"))
-           .when(att.is_null()).then(pl.format("run {}", rid))
-           .otherwise(pl.format("run {} attempt {}", rid, att)))
+    run = (
+        pl.when(rid.is_null())
+        .then(pl.lit("unknown run"))
+        .when(att.is_null())
+        .then(pl.format("run {}", rid))
+        .otherwise(pl.format("run {} attempt {}", rid, att))
+    )
     return points.with_columns(run.alias(RUN))
 
 
-def per_run(points: pl.DataFrame, targets: Any, *, pricing: Pricing | None = None,
-            by: Sequence[str] = CURVE_KEY) -> pl.DataFrame:
+def per_run(
+    points: pl.DataFrame, targets: Any, *, pricing: Pricing | None = None, by: Sequence[str] = CURVE_KEY
+) -> pl.DataFrame:
     """Iso values per run: one row per config × run × target (the iso table's metrics; null when that run's
     frontier does not reach the target), with the config's ``label`` as the pooled iso table names it."""
     pts = with_run(points)
@@ -51,8 +57,10 @@ def summarise(runs: pl.DataFrame, metrics: Iterable[str], by: Sequence[str] = CU
     """Per config and target: ``runs`` (runs holding the config), ``runs_reaching`` (runs whose own frontier
     reaches the target) and ``<metric>_median/_min/_max`` over those runs."""
     metrics = [m for m in metrics if m in runs.columns]
-    aggs: list[pl.Expr] = [pl.col(RUN).n_unique().alias("runs"),
-                           pl.col(RUN).filter(pl.col("reachable")).n_unique().alias("runs_reaching")]
+    aggs: list[pl.Expr] = [
+        pl.col(RUN).n_unique().alias("runs"),
+        pl.col(RUN).filter(pl.col("reachable")).n_unique().alias("runs_reaching"),
+    ]
     for m in metrics:
         v = pl.col(m).filter(pl.col("reachable"))
         aggs += [v.median().alias(f"{m}_median"), v.min().alias(f"{m}_min"), v.max().alias(f"{m}_max")]
@@ -65,15 +73,26 @@ def with_spread(table: pl.DataFrame, spread: pl.DataFrame, by: Sequence[str] = C
     ``spread_note`` ("6 runs", "one run: no spread measured", "reached by 2 of 5 runs")."""
     cols = [c for c in spread.columns if c not in (*by, "label", "target")]
     out = table.join(spread.select([*by, "target", *cols]), on=[*by, "target"], how="left", nulls_equal=True)
-    note = (pl.when(pl.col("runs").is_null()).then(pl.lit("no run information"))
-            .when(pl.col("runs") == 1).then(pl.lit("one run: no spread measured"))
-            .when(pl.col("runs_reaching") == pl.col("runs")).then(pl.format("{} runs", pl.col("runs")))
-            .otherwise(pl.format("reached by {} of {} runs", pl.col("runs_reaching"), pl.col("runs"))))
+    note = (
+        pl.when(pl.col("runs").is_null())
+        .then(pl.lit("no run information"))
+        .when(pl.col("runs") == 1)
+        .then(pl.lit("one run: no spread measured"))
+        .when(pl.col("runs_reaching") == pl.col("runs"))
+        .then(pl.format("{} runs", pl.col("runs")))
+        .otherwise(pl.format("reached by {} of {} runs", pl.col("runs_reaching"), pl.col("runs")))
+    )
     return out.with_columns(note.alias("spread_note"))
 
 
-def iso_with_spread(points: pl.DataFrame, points_all: pl.DataFrame, targets: Any, *, pricing: Pricing | None = None,
-                    metrics: Sequence[str] | None = None) -> tuple[IsoResult, pl.DataFrame]:
+def iso_with_spread(
+    points: pl.DataFrame,
+    points_all: pl.DataFrame,
+    targets: Any,
+    *,
+    pricing: Pricing | None = None,
+    metrics: Sequence[str] | None = None,
+) -> tuple[IsoResult, pl.DataFrame]:
     """(iso result on ``points`` (the default load: newest run of each point), its table with spread columns over
     every run of ``points_all`` (the same inputs loaded with ``keep="all"``))."""
     iso = iso_table(points, targets, pricing=pricing)
@@ -122,8 +141,14 @@ def ratio_range(values_a: Sequence[float], values_b: Sequence[float]) -> dict[st
     a = [float(v) for v in values_a if v is not None and math.isfinite(v) and v > 0]
     b = [float(v) for v in values_b if v is not None and math.isfinite(v) and v > 0]
     if not a or not b:
-        return {"ratio": None, "lo": None, "hi": None, "runs_a": len(a), "runs_b": len(b),
-                "text": "not comparable: unreachable in every run of " + ("A" if not a else "B")}
+        return {
+            "ratio": None,
+            "lo": None,
+            "hi": None,
+            "runs_a": len(a),
+            "runs_b": len(b),
+            "text": "not comparable: unreachable in every run of " + ("A" if not a else "B"),
+        }
     ratio = statistics.median(a) / statistics.median(b)
     lo, hi = min(a) / max(b), max(a) / min(b)
     if len(a) == 1 and len(b) == 1:
@@ -142,35 +167,62 @@ def compare_runs(runs: pl.DataFrame, label_a: str, label_b: str, metric: str = "
         va = at.filter(pl.col("label") == label_a)[metric].drop_nulls().to_list()
         vb = at.filter(pl.col("label") == label_b)[metric].drop_nulls().to_list()
         rows.append({"target": t, "config_a": label_a, "config_b": label_b, **ratio_range(va, vb)})
-    return pl.DataFrame(rows, schema={"target": pl.Float64, "config_a": pl.String, "config_b": pl.String,
-                                      "ratio": pl.Float64, "lo": pl.Float64, "hi": pl.Float64,
-                                      "runs_a": pl.Int64, "runs_b": pl.Int64, "text": pl.String})
+    return pl.DataFrame(
+        rows,
+        schema={
+            "target": pl.Float64,
+            "config_a": pl.String,
+            "config_b": pl.String,
+            "ratio": pl.Float64,
+            "lo": pl.Float64,
+            "hi": pl.Float64,
+            "runs_a": pl.Int64,
+            "runs_b": pl.Int64,
+            "text": pl.String,
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # bands for frontier charts
 
 
-def bands(points_all: pl.DataFrame, *, n: int = 40, labels: Sequence[str] | None = None,
-          metric: str = "tput_per_gpu") -> pl.DataFrame:
+def bands(
+    points_all: pl.DataFrame, *, n: int = 40, labels: Sequence[str] | None = None, metric: str = "tput_per_gpu"
+) -> pl.DataFrame:
     """Per config, on ``n`` interactivities across its range: the min, median and max of ``metric`` over the runs
     whose frontier reaches there (columns label, median_intvty, lo, median, hi, runs_reaching). Only points reached
     by at least two runs are kept (one run has no band)."""
     pts = points_all.filter(pl.col("median_intvty").is_finite() & (pl.col("median_intvty") > 0))
     if pts.height == 0:
-        return pl.DataFrame(schema={"label": pl.String, "median_intvty": pl.Float64, "lo": pl.Float64,
-                                    "median": pl.Float64, "hi": pl.Float64, "runs_reaching": pl.UInt32})
+        return pl.DataFrame(
+            schema={
+                "label": pl.String,
+                "median_intvty": pl.Float64,
+                "lo": pl.Float64,
+                "median": pl.Float64,
+                "hi": pl.Float64,
+                "runs_reaching": pl.UInt32,
+            }
+        )
     lo, hi = float(pts["median_intvty"].min()), float(pts["median_intvty"].max())  # type: ignore[arg-type]
     grid = [float(x) for x in np.geomspace(lo, hi, n)] if hi > lo else [lo]
     runs = per_run(pts, grid)
     if labels is not None:
         runs = runs.filter(pl.col("label").is_in(list(labels)))
-    out = (runs.filter(pl.col("reachable") & pl.col(metric).is_not_null())
-           .group_by("label", "target")
-           .agg(pl.col(metric).min().alias("lo"), pl.col(metric).median().alias("median"),
-                pl.col(metric).max().alias("hi"), pl.col(RUN).n_unique().alias("runs_reaching"))
-           .filter(pl.col("runs_reaching") >= 2)
-           .rename({"target": "median_intvty"}).sort("label", "median_intvty"))
+    out = (
+        runs.filter(pl.col("reachable") & pl.col(metric).is_not_null())
+        .group_by("label", "target")
+        .agg(
+            pl.col(metric).min().alias("lo"),
+            pl.col(metric).median().alias("median"),
+            pl.col(metric).max().alias("hi"),
+            pl.col(RUN).n_unique().alias("runs_reaching"),
+        )
+        .filter(pl.col("runs_reaching") >= 2)
+        .rename({"target": "median_intvty"})
+        .sort("label", "median_intvty")
+    )
     return out
 
 
@@ -179,15 +231,23 @@ def caveats(table: pl.DataFrame) -> list[str]:
     configs = table.select("label", "runs").unique()
     one = configs.filter(pl.col("runs") == 1)["label"].sort().to_list()
     most = int(configs["runs"].max() or 0) if configs.height else 0  # type: ignore[arg-type]
-    out = [("Spread: each run's own frontier (only that run's points) read at the target; median (the mean of the "
+    out = [
+        (
+            "Spread: each run's own frontier (only that run's points) read at the target; median (the mean of the "
             "two middle runs for an even count) and min–max over the runs that reach it. A run that measured fewer "
-            "concurrencies has a coarser frontier.")]
+            "concurrencies has a coarser frontier."
+        )
+    ]
     if one:
-        out.append(f"Measured in one run only, so no spread is known: {', '.join(one)}. Their figures are one "
-                   "measurement, not a settled value.")
+        out.append(
+            f"Measured in one run only, so no spread is known: {', '.join(one)}. Their figures are one "
+            "measurement, not a settled value."
+        )
     if most > 1:
-        out.append(f"Up to {most} runs per config; runs are reruns of the same sweep points, not independent "
-                   "samples of every source of variation (software version, machine, date).")
+        out.append(
+            f"Up to {most} runs per config; runs are reruns of the same sweep points, not independent "
+            "samples of every source of variation (software version, machine, date)."
+        )
     return out
 
 
@@ -198,16 +258,24 @@ def band_subtitle(table: pl.DataFrame) -> str:
     several = configs.filter(pl.col("runs") > 1).height
     if several == 0:
         return "Every config was measured in one run: no run-to-run band can be drawn."
-    text = ("Shaded: min–max over runs, each read off its own frontier; the line is the frontier of the newest run "
-            "of each point, which can mix runs and leave the band")
+    text = (
+        "Shaded: min–max over runs, each read off its own frontier; the line is the frontier of the newest run "
+        "of each point, which can mix runs and leave the band"
+    )
     return text + (f"; {one} config(s) measured in one run have no band." if one else ".")
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # frames for display
 
-FORMATS = {"tok/s/GPU": ",.1f", "tok/s/GPU median": ",.1f", "tok/s/GPU min": ",.1f", "tok/s/GPU max": ",.1f",
-           "target tok/s/user": "{:.0f}", "spread %": "{:.1f} %"}
+FORMATS = {
+    "tok/s/GPU": ",.1f",
+    "tok/s/GPU median": ",.1f",
+    "tok/s/GPU min": ",.1f",
+    "tok/s/GPU max": ",.1f",
+    "target tok/s/user": "{:.0f}",
+    "spread %": "{:.1f} %",
+}
 
 
 def spread_view(table: pl.DataFrame) -> pl.DataFrame:
@@ -217,11 +285,14 @@ def spread_view(table: pl.DataFrame) -> pl.DataFrame:
 
     def over_runs(expr: pl.Expr) -> pl.Expr:
         return pl.when(several).then(expr).otherwise(None)
+
     return table.sort("target", "label").select(
-        pl.col("label").alias("config"), pl.col("target").alias("target tok/s/user"),
+        pl.col("label").alias("config"),
+        pl.col("target").alias("target tok/s/user"),
         pl.col("tput_per_gpu").alias("tok/s/GPU"),
         over_runs(pl.col("tput_per_gpu_median")).alias("tok/s/GPU median"),
         over_runs(pl.col("tput_per_gpu_min")).alias("tok/s/GPU min"),
         over_runs(pl.col("tput_per_gpu_max")).alias("tok/s/GPU max"),
         over_runs((pl.col("tput_per_gpu_max") / pl.col("tput_per_gpu_min") - 1) * 100).alias("spread %"),
-        pl.col("spread_note").alias("runs"))
+        pl.col("spread_note").alias("runs"),
+    )

@@ -4,10 +4,12 @@ table per metric), with what every row shares lifted into the caption.
 The long form (config × target rows) stays in ``summary.json`` (``IsoResult.records``); these frames are for
 display only (numbers stay numbers; :mod:`frontier.display` formats them).
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import polars as pl
 
@@ -39,8 +41,11 @@ ISO_METRICS: dict[str, tuple[str, str | Callable[[Any], Any], str]] = {
     "$/M input": ("cost_input_{view}", display.money, "Cost per million input tokens ($/M)"),
     "$/M output": ("cost_output_{view}", display.money, "Cost per million output tokens ($/M)"),
     "tok/s/MW": ("tok_s_mw", ",.0f", "Tokens per second per provisioned megawatt (tok/s/MW)"),
-    "concurrency": ("conc", display.approx(",.0f"),
-                    "Concurrency at the target (≈ interpolated between measured concurrencies)"),
+    "concurrency": (
+        "conc",
+        display.approx(",.0f"),
+        "Concurrency at the target (≈ interpolated between measured concurrencies)",
+    ),
 }
 COST_METRICS = ("$/M total", "$/M input", "$/M output", "tok/s/MW")
 
@@ -71,7 +76,9 @@ def target_column(target: float) -> str:
 def _wide(res: IsoResult, column: str, configs: pl.DataFrame) -> pl.DataFrame:
     out = configs.select("curve_id", pl.col("label").alias("config"))
     for target in res.targets:
-        at = res.table.filter(pl.col("target") == target).select("curve_id", pl.col(column).alias(target_column(target)))
+        at = res.table.filter(pl.col("target") == target).select(
+            "curve_id", pl.col(column).alias(target_column(target))
+        )
         out = out.join(at, on="curve_id", how="left")
     return out.sort("curve_id").drop("curve_id")
 
@@ -96,8 +103,15 @@ def iso_wide(res: IsoResult, view: str, metrics: tuple[str, ...] = tuple(ISO_MET
             caption += f" · not shown (no price): {', '.join(res.unpriced)}"
         frame = _wide(res, column, configs)
         cols = [target_column(t) for t in res.targets]
-        out.append(WideTable(metric=metric, frame=frame, caption=caption, formats={c: fmt for c in cols},
-                             na={c: UNREACHABLE for c in cols}))
+        out.append(
+            WideTable(
+                metric=metric,
+                frame=frame,
+                caption=caption,
+                formats=dict.fromkeys(cols, fmt),
+                na=dict.fromkeys(cols, UNREACHABLE),
+            )
+        )
     return out
 
 
@@ -106,10 +120,12 @@ def topology_wide(res: IsoResult) -> WideTable:
     topologies wrap in their cell."""
     cols = [target_column(t) for t in res.targets]
     shared = " · ".join(shared_parts(res.configs))
-    return WideTable(metric="topology", frame=_wide(res, "topology", res.configs),
-                     caption="Topology at each target (the nearer measured frontier point)"
-                     + (f" · {shared}" if shared else ""),
-                     na={c: UNREACHABLE for c in cols})
+    return WideTable(
+        metric="topology",
+        frame=_wide(res, "topology", res.configs),
+        caption="Topology at each target (the nearer measured frontier point)" + (f" · {shared}" if shared else ""),
+        na=dict.fromkeys(cols, UNREACHABLE),
+    )
 
 
 EVAL_COLUMNS = ("task", "score name", "score", "std. error", "eval date")
@@ -117,8 +133,11 @@ EVAL_COLUMNS = ("task", "score name", "score", "std. error", "eval date")
 
 def accuracy_na(table: pl.DataFrame) -> dict[str, str]:
     """Null markers for the accuracy-beside-cost table: a cost is "unreachable", an evaluation "no evaluation"."""
-    return {c: UNREACHABLE if c.startswith("$/M") else NO_EVALUATION for c in table.columns
-            if c.startswith("$/M") or c in EVAL_COLUMNS}
+    return {
+        c: UNREACHABLE if c.startswith("$/M") else NO_EVALUATION
+        for c in table.columns
+        if c.startswith("$/M") or c in EVAL_COLUMNS
+    }
 
 
 def accuracy_formats(table: pl.DataFrame) -> dict[str, str | Callable[[Any], Any]]:
@@ -182,10 +201,30 @@ def margin_tables(view: pl.DataFrame) -> list[tuple[pl.DataFrame, str]]:
     from .compare import MARGIN_BLENDED, MARGIN_IN, MARGIN_OUT
 
     keys = ["provider", "model", "view"]
-    margin_cols = [*keys, "speed tok/s/user", "price in $/M", "cost in $/M", MARGIN_IN, "price out $/M",
-                   "cost out $/M", MARGIN_OUT, "blended price $/M", MARGIN_BLENDED, "status"]
-    source_cols = [*keys, "benchmark ISL/OSL", "token mix in:out", "cost total $/M", "cheapest config at that speed",
-                   "topology", "restricted to", "date", "source"]
+    margin_cols = [
+        *keys,
+        "speed tok/s/user",
+        "price in $/M",
+        "cost in $/M",
+        MARGIN_IN,
+        "price out $/M",
+        "cost out $/M",
+        MARGIN_OUT,
+        "blended price $/M",
+        MARGIN_BLENDED,
+        "status",
+    ]
+    source_cols = [
+        *keys,
+        "benchmark ISL/OSL",
+        "token mix in:out",
+        "cost total $/M",
+        "cheapest config at that speed",
+        "topology",
+        "restricted to",
+        "date",
+        "source",
+    ]
     out = []
     for cols, what in ((margin_cols, "Margins"), (source_cols, "Where each cost comes from")):
         frame = view.select([c for c in cols if c in view.columns])

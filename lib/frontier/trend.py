@@ -30,11 +30,13 @@ Outputs (``trend`` → ``TrendResult``)
 ``chart_frame`` / ``line_chart_kwargs`` give frames ready for ``charts.line_chart`` (x = date, or period number
 when some periods have no date; y = tok/s/GPU or $/M; colour = config label).
 """
+
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import polars as pl
 
@@ -58,8 +60,13 @@ NO_CHANGE_NO_IMAGE = "no change in framework or topologies (image not recorded)"
 
 #: provenance columns ``trend`` needs; hand-built frames lacking them get typed nulls
 _OPTIONAL: dict[str, pl.DataType] = {
-    "date": pl.Date(), "run_id": pl.Int64(), "run_attempt": pl.Int32(), "image": pl.String(),
-    "topology": pl.String(), "source_row": pl.Int32(), "synthetic": pl.Boolean(),
+    "date": pl.Date(),
+    "run_id": pl.Int64(),
+    "run_attempt": pl.Int32(),
+    "image": pl.String(),
+    "topology": pl.String(),
+    "source_row": pl.Int32(),
+    "synthetic": pl.Boolean(),
 }
 
 
@@ -91,10 +98,33 @@ class TrendResult:
 
 def record_columns(key: Sequence[str]) -> list[str]:
     """Columns of ``TrendResult.records()`` in order."""
-    return list(dict.fromkeys([
-        *key, "label", "period", "period_date", "period_index", "target", "reachable", "status", "tput_per_gpu",
-        "cost_total", "conc", "tput_factor", "cost_factor", "baseline_period", "image", "n_images", "framework",
-        "topology", "topologies", "points", "frontier_points"]))
+    return list(
+        dict.fromkeys(
+            [
+                *key,
+                "label",
+                "period",
+                "period_date",
+                "period_index",
+                "target",
+                "reachable",
+                "status",
+                "tput_per_gpu",
+                "cost_total",
+                "conc",
+                "tput_factor",
+                "cost_factor",
+                "baseline_period",
+                "image",
+                "n_images",
+                "framework",
+                "topology",
+                "topologies",
+                "points",
+                "frontier_points",
+            ]
+        )
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -112,21 +142,32 @@ def with_periods(points: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     Returns (points, periods): periods has one row per period with ``period_dated``, ``runs`` (run ids, text),
     ``first_run``/``last_run`` and ``order_note`` (how it was placed)."""
     pts = _complete(points)
-    pts = pts.with_columns(period=pl.when(pl.col("date").is_not_null()).then(pl.col("date").cast(pl.String))
-                           .when(pl.col("run_id").is_not_null()).then(pl.format("run {}", pl.col("run_id")))
-                           .otherwise(pl.lit(NO_PERIOD)))
-    per = (pts.group_by("period").agg(
-        pl.col("date").first().alias("period_date"),
-        pl.col("run_id").min().alias("first_run"), pl.col("run_id").max().alias("last_run"),
-        pl.col("run_id").drop_nulls().unique().sort().cast(pl.String).str.join(", ").alias("runs"),
-        pl.len().alias("rows"))
-        .with_columns(period_dated=pl.col("period_date").is_not_null()))
+    pts = pts.with_columns(
+        period=pl.when(pl.col("date").is_not_null())
+        .then(pl.col("date").cast(pl.String))
+        .when(pl.col("run_id").is_not_null())
+        .then(pl.format("run {}", pl.col("run_id")))
+        .otherwise(pl.lit(NO_PERIOD))
+    )
+    per = (
+        pts.group_by("period")
+        .agg(
+            pl.col("date").first().alias("period_date"),
+            pl.col("run_id").min().alias("first_run"),
+            pl.col("run_id").max().alias("last_run"),
+            pl.col("run_id").drop_nulls().unique().sort().cast(pl.String).str.join(", ").alias("runs"),
+            pl.len().alias("rows"),
+        )
+        .with_columns(period_dated=pl.col("period_date").is_not_null())
+    )
     dated = per.filter(pl.col("period_dated"))
     undated = per.filter(~pl.col("period_dated"))
     # an undated run goes after the latest dated period whose first run id is not larger than its own
-    anchors = (dated.filter(pl.col("first_run").is_not_null())
-               .select(pl.col("first_run").alias("anchor_run"), pl.col("period_date").alias("anchor_date"))
-               .sort("anchor_run"))
+    anchors = (
+        dated.filter(pl.col("first_run").is_not_null())
+        .select(pl.col("first_run").alias("anchor_run"), pl.col("period_date").alias("anchor_date"))
+        .sort("anchor_run")
+    )
     if undated.height and anchors.height:
         und_runs = undated.filter(pl.col("first_run").is_not_null()).sort("first_run")
         placed = und_runs.join_asof(anchors, left_on="first_run", right_on="anchor_run", strategy="backward")
@@ -135,20 +176,22 @@ def with_periods(points: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         undated = undated.with_columns(anchor_date=pl.lit(None, dtype=pl.Date))
     dated = dated.with_columns(anchor_date=pl.col("period_date"))
     per = pl.concat([dated, undated], how="diagonal_relaxed").with_columns(
-        _unknown=pl.col("period") == NO_PERIOD,
-        _rank=pl.when(pl.col("period_dated")).then(0).otherwise(1))
+        _unknown=pl.col("period") == NO_PERIOD, _rank=pl.when(pl.col("period_dated")).then(0).otherwise(1)
+    )
     per = per.sort(["_unknown", "anchor_date", "_rank", "first_run", "period"], nulls_last=False)
     per = per.with_columns(
         period_index=pl.int_range(1, pl.len() + 1, dtype=pl.Int32),
-        order_note=pl.when(pl.col("period_dated")).then(pl.lit("by date"))
-        .when(pl.col("_unknown")).then(pl.lit("no date or run id: placed last"))
-        .when(pl.col("anchor_date").is_not_null()).then(pl.format("undated: by run id, after {}",
-                                                                   pl.col("anchor_date").cast(pl.String)))
+        order_note=pl.when(pl.col("period_dated"))
+        .then(pl.lit("by date"))
+        .when(pl.col("_unknown"))
+        .then(pl.lit("no date or run id: placed last"))
+        .when(pl.col("anchor_date").is_not_null())
+        .then(pl.format("undated: by run id, after {}", pl.col("anchor_date").cast(pl.String)))
         .otherwise(pl.lit("undated: by run id")),
-    ).select("period_index", "period", "period_date", "period_dated", "runs", "first_run", "last_run", "rows",
-             "order_note")
-    pts = pts.join(per.select("period", "period_date", "period_index"), on="period", how="left",
-                   maintain_order="left")
+    ).select(
+        "period_index", "period", "period_date", "period_dated", "runs", "first_run", "last_run", "rows", "order_note"
+    )
+    pts = pts.join(per.select("period", "period_date", "period_index"), on="period", how="left", maintain_order="left")
     return pts, per
 
 
@@ -182,15 +225,20 @@ def _labels(configs: pl.DataFrame, key: Sequence[str]) -> pl.DataFrame:
     out = configs.with_columns(label=lab)
     if out["label"].n_unique() < out.height:  # e.g. a varying key column outside LABEL_PARTS
         extra = [c for c in key if c not in parts and configs[c].n_unique() > 1]
-        out = out.with_columns(label=pl.concat_str([pl.col("label"), *[pl.col(c).cast(pl.String) for c in extra]],
-                                                   separator=" · "))
+        out = out.with_columns(
+            label=pl.concat_str([pl.col("label"), *[pl.col(c).cast(pl.String) for c in extra]], separator=" · ")
+        )
     return out
 
 
 def _mode(points: pl.DataFrame, by: list[str], col: str) -> pl.DataFrame:
     """Most frequent non-null ``col`` per group (ties: the later value in sort order), and its distinct count."""
-    counts = (points.filter(pl.col(col).is_not_null()).group_by([*by, col]).len()
-              .sort([*by, "len", col], descending=[False] * len(by) + [True, True], nulls_last=True))
+    counts = (
+        points.filter(pl.col(col).is_not_null())
+        .group_by([*by, col])
+        .len()
+        .sort([*by, "len", col], descending=[False] * len(by) + [True, True], nulls_last=True)
+    )
     top = counts.group_by(by, maintain_order=True).agg(pl.col(col).first(), pl.len().alias(f"n_{col}s"))
     return top
 
@@ -228,13 +276,15 @@ def trend(
         raise ValueError(f"key must include {list(LIKE_FOR_LIKE)}: a trend holds model and ISL/OSL fixed")
     pts, periods = with_periods(points)
     pts, superseded = newest_within_period(pts)
-    periods = periods.drop("rows").join(pts.group_by("period").len("rows"), on="period", how="left") \
-        .sort("period_index")
+    periods = (
+        periods.drop("rows").join(pts.group_by("period").len("rows"), on="period", how="left").sort("period_index")
+    )
     configs = _labels(pts.select(key).unique().sort(key, nulls_last=True), key)
     by = [*key, "period"]
     # per config × period: dominant image and framework, topologies measured, points
-    groups = pts.group_by(by).agg(pl.len().alias("points"),
-                                  pl.col("topology").drop_nulls().unique().sort().alias("topologies"))
+    groups = pts.group_by(by).agg(
+        pl.len().alias("points"), pl.col("topology").drop_nulls().unique().sort().alias("topologies")
+    )
     info = groups.join(_mode(pts, by, "image"), on=by, how="left", nulls_equal=True)
     iso_pts, iso_by = pts, by
     for col in ("framework", "precision"):
@@ -250,29 +300,39 @@ def trend(
     frontier_n = res.configs.select(*by, "frontier_points")  # (key, period) identifies a group of iso_by
 
     cost_col = f"cost_total_{view}"
-    t = (res.table.drop("label")
-         .select(*by, "target", "reachable", "tput_per_gpu", pl.col(cost_col).alias("cost_total"), "conc", "topology")
-         .join(configs, on=key, how="left", nulls_equal=True)
-         .join(periods.select("period", "period_date", "period_index"), on="period", how="left")
-         .join(info, on=by, how="left", nulls_equal=True)
-         .join(frontier_n, on=by, how="left", nulls_equal=True))
+    t = (
+        res.table.drop("label")
+        .select(*by, "target", "reachable", "tput_per_gpu", pl.col(cost_col).alias("cost_total"), "conc", "topology")
+        .join(configs, on=key, how="left", nulls_equal=True)
+        .join(periods.select("period", "period_date", "period_index"), on="period", how="left")
+        .join(info, on=by, how="left", nulls_equal=True)
+        .join(frontier_n, on=by, how="left", nulls_equal=True)
+    )
     t = t.with_columns(pl.col("n_images").fill_null(0).cast(pl.Int32))
     cfg_t = [*key, "target"]
     t = t.sort([*key, "target", "period_index"], nulls_last=True)
     first_idx = pl.col("period_index").filter(pl.col("tput_per_gpu").is_not_null()).min().over(cfg_t)
     t = t.with_columns(_first=first_idx)
-    base = (t.filter(pl.col("period_index") == pl.col("_first"))
-            .select(*cfg_t, pl.col("period").alias("baseline_period"), pl.col("tput_per_gpu").alias("_t0"),
-                    pl.col("cost_total").alias("_c0")))
-    t = (t.join(base, on=cfg_t, how="left", nulls_equal=True)
-         .with_columns(
-             tput_factor=pl.col("tput_per_gpu") / pl.col("_t0"),
-             cost_factor=pl.col("_c0") / pl.col("cost_total"),
-             status=pl.when(pl.col("tput_per_gpu").is_null()).then(pl.lit(UNREACHABLE))
-             .when(pl.col("period_index") == pl.col("_first")).then(pl.lit(FIRST))
-             .otherwise(pl.lit(MEASURED)))
-         .drop("_first", "_t0", "_c0")
-         .sort(["label", "target", "period_index"]))
+    base = t.filter(pl.col("period_index") == pl.col("_first")).select(
+        *cfg_t,
+        pl.col("period").alias("baseline_period"),
+        pl.col("tput_per_gpu").alias("_t0"),
+        pl.col("cost_total").alias("_c0"),
+    )
+    t = (
+        t.join(base, on=cfg_t, how="left", nulls_equal=True)
+        .with_columns(
+            tput_factor=pl.col("tput_per_gpu") / pl.col("_t0"),
+            cost_factor=pl.col("_c0") / pl.col("cost_total"),
+            status=pl.when(pl.col("tput_per_gpu").is_null())
+            .then(pl.lit(UNREACHABLE))
+            .when(pl.col("period_index") == pl.col("_first"))
+            .then(pl.lit(FIRST))
+            .otherwise(pl.lit(MEASURED)),
+        )
+        .drop("_first", "_t0", "_c0")
+        .sort(["label", "target", "period_index"])
+    )
     t = t.select(record_columns(key) + [c for c in t.columns if c not in record_columns(key)])
 
     steps = _steps(t, key)
@@ -290,8 +350,19 @@ def trend(
         "unpriced": res.unpriced,
     }
     synthetic = bool(pts["synthetic"].fill_null(False).any())
-    return TrendResult(table=t, steps=steps, best=best, periods=periods, iso=res, key=key, view=view,
-                       targets=tlist, superseded=superseded, synthetic=synthetic, stats=stats)
+    return TrendResult(
+        table=t,
+        steps=steps,
+        best=best,
+        periods=periods,
+        iso=res,
+        key=key,
+        view=view,
+        targets=tlist,
+        superseded=superseded,
+        synthetic=synthetic,
+        stats=stats,
+    )
 
 
 def _tag_change(old: str, new: str, what: str) -> pl.Expr:
@@ -310,57 +381,103 @@ def _image_change() -> pl.Expr:
     n_tag = n.str.extract(r":([^:/]+)$", 1)
     same_repo = o_repo.is_not_null() & (o_repo == n_repo)
     differ = o.ne_missing(n) & o.is_not_null() & n.is_not_null()
-    return (pl.when(differ & same_repo).then(pl.format("image {}: {} → {}", n_repo, o_tag, n_tag))
-            .when(differ).then(pl.format("image {} → {}", o, n))
-            .when(o.is_null() & n.is_not_null()).then(pl.format("image ? → {}", n))
-            .when(o.is_not_null() & n.is_null()).then(pl.format("image {} → ?", o)))
+    return (
+        pl.when(differ & same_repo)
+        .then(pl.format("image {}: {} → {}", n_repo, o_tag, n_tag))
+        .when(differ)
+        .then(pl.format("image {} → {}", o, n))
+        .when(o.is_null() & n.is_not_null())
+        .then(pl.format("image ? → {}", n))
+        .when(o.is_not_null() & n.is_null())
+        .then(pl.format("image {} → ?", o))
+    )
 
 
 def _steps(t: pl.DataFrame, key: list[str]) -> pl.DataFrame:
     """Consecutive measured periods of each config at each target, with step factors and what changed."""
     cfg_t = [*key, "target"]
-    cols = ["period", "period_date", "period_index", "tput_per_gpu", "cost_total", "image", "framework",
-            "topology", "topologies"]
-    s = t.sort([*cfg_t, "period_index"]).with_columns(
-        [pl.col(c).shift(1).over(cfg_t).alias(f"prev_{c}") for c in cols])
+    cols = [
+        "period",
+        "period_date",
+        "period_index",
+        "tput_per_gpu",
+        "cost_total",
+        "image",
+        "framework",
+        "topology",
+        "topologies",
+    ]
+    s = t.sort([*cfg_t, "period_index"]).with_columns([pl.col(c).shift(1).over(cfg_t).alias(f"prev_{c}") for c in cols])
     s = s.filter(pl.col("prev_period").is_not_null())
     if s.height == 0:
-        return pl.DataFrame(schema={**{c: t.schema[c] for c in key}, "label": pl.String, "target": pl.Float64,
-                                    "from_period": pl.String, "to_period": pl.String, "from_date": pl.Date,
-                                    "to_date": pl.Date, "tput_from": pl.Float64, "tput_to": pl.Float64,
-                                    "tput_step": pl.Float64, "cost_from": pl.Float64, "cost_to": pl.Float64,
-                                    "cost_step": pl.Float64, "image_from": pl.String, "image_to": pl.String,
-                                    "topology_from": pl.String, "topology_to": pl.String,
-                                    "changes": pl.String})
+        return pl.DataFrame(
+            schema={
+                **{c: t.schema[c] for c in key},
+                "label": pl.String,
+                "target": pl.Float64,
+                "from_period": pl.String,
+                "to_period": pl.String,
+                "from_date": pl.Date,
+                "to_date": pl.Date,
+                "tput_from": pl.Float64,
+                "tput_to": pl.Float64,
+                "tput_step": pl.Float64,
+                "cost_from": pl.Float64,
+                "cost_to": pl.Float64,
+                "cost_step": pl.Float64,
+                "image_from": pl.String,
+                "image_to": pl.String,
+                "topology_from": pl.String,
+                "topology_to": pl.String,
+                "changes": pl.String,
+            }
+        )
     added = pl.col("topologies").list.set_difference(pl.col("prev_topologies")).list.sort()
     removed = pl.col("prev_topologies").list.set_difference(pl.col("topologies")).list.sort()
     topo_o, topo_n = pl.col("prev_topology"), pl.col("topology")
     parts = [
         _image_change(),
         _tag_change("prev_framework", "framework", "framework"),
-        pl.when(topo_o.is_not_null() & topo_n.is_not_null() & (topo_o != topo_n))
-        .then(pl.format("winning topology {} → {}", topo_o, topo_n)),
+        pl.when(topo_o.is_not_null() & topo_n.is_not_null() & (topo_o != topo_n)).then(
+            pl.format("winning topology {} → {}", topo_o, topo_n)
+        ),
         pl.when(added.list.len() > 0).then(pl.format("topologies added: {}", added.list.join(", "))),
         pl.when(removed.list.len() > 0).then(pl.format("topologies dropped: {}", removed.list.join(", "))),
-        pl.when(pl.col("prev_tput_per_gpu").is_null() & pl.col("tput_per_gpu").is_not_null())
-        .then(pl.format("target now reachable (winning topology {})", topo_n.fill_null("?"))),
-        pl.when(pl.col("prev_tput_per_gpu").is_not_null() & pl.col("tput_per_gpu").is_null())
-        .then(pl.lit("target no longer reachable")),
+        pl.when(pl.col("prev_tput_per_gpu").is_null() & pl.col("tput_per_gpu").is_not_null()).then(
+            pl.format("target now reachable (winning topology {})", topo_n.fill_null("?"))
+        ),
+        pl.when(pl.col("prev_tput_per_gpu").is_not_null() & pl.col("tput_per_gpu").is_null()).then(
+            pl.lit("target no longer reachable")
+        ),
     ]
     changes = pl.concat_str(parts, separator="; ", ignore_nulls=True)
     unchanged = changes.is_null() | (changes == "")
     no_image = pl.col("image").is_null() & pl.col("prev_image").is_null()
-    s = s.with_columns(changes=pl.when(unchanged & no_image).then(pl.lit(NO_CHANGE_NO_IMAGE))
-                       .when(unchanged).then(pl.lit(NO_CHANGE)).otherwise(changes))
+    s = s.with_columns(
+        changes=pl.when(unchanged & no_image)
+        .then(pl.lit(NO_CHANGE_NO_IMAGE))
+        .when(unchanged)
+        .then(pl.lit(NO_CHANGE))
+        .otherwise(changes)
+    )
     return s.select(
-        *key, "label", "target", pl.col("prev_period").alias("from_period"), pl.col("period").alias("to_period"),
-        pl.col("prev_period_date").alias("from_date"), pl.col("period_date").alias("to_date"),
-        pl.col("prev_tput_per_gpu").alias("tput_from"), pl.col("tput_per_gpu").alias("tput_to"),
+        *key,
+        "label",
+        "target",
+        pl.col("prev_period").alias("from_period"),
+        pl.col("period").alias("to_period"),
+        pl.col("prev_period_date").alias("from_date"),
+        pl.col("period_date").alias("to_date"),
+        pl.col("prev_tput_per_gpu").alias("tput_from"),
+        pl.col("tput_per_gpu").alias("tput_to"),
         (pl.col("tput_per_gpu") / pl.col("prev_tput_per_gpu")).alias("tput_step"),
-        pl.col("prev_cost_total").alias("cost_from"), pl.col("cost_total").alias("cost_to"),
+        pl.col("prev_cost_total").alias("cost_from"),
+        pl.col("cost_total").alias("cost_to"),
         (pl.col("prev_cost_total") / pl.col("cost_total")).alias("cost_step"),
-        pl.col("prev_image").alias("image_from"), pl.col("image").alias("image_to"),
-        pl.col("prev_topology").alias("topology_from"), pl.col("topology").alias("topology_to"),
+        pl.col("prev_image").alias("image_from"),
+        pl.col("image").alias("image_to"),
+        pl.col("prev_topology").alias("topology_from"),
+        pl.col("topology").alias("topology_to"),
         "changes",
     ).sort("label", "target", "to_period")
 
@@ -372,25 +489,54 @@ def _best(t: pl.DataFrame, periods: pl.DataFrame, group: list[str]) -> pl.DataFr
     grid = t.group_by(g).agg(
         pl.col("label").n_unique().alias("configs"),
         pl.col("label").filter(pl.col("tput_per_gpu").is_not_null()).n_unique().alias("reachable"),
-        pl.col("label").filter(pl.col("cost_total").is_not_null()).n_unique().alias("priced"))
-    cheapest = (t.filter(pl.col("cost_total").is_not_null())
-                .sort([*g, "cost_total", "label"], nulls_last=True)
-                .group_by(g, maintain_order=True).first()
-                .select(*g, pl.col("label").alias("best_config"), "cost_total", "tput_per_gpu", "topology", "image",
-                        "framework"))
-    out = (grid.join(cheapest, on=g, how="left", nulls_equal=True)
-           .join(periods.select("period", "period_date", "period_index"), on="period", how="left")
-           .sort([*group, "target", "period_index"], nulls_last=True))
-    out = out.with_columns(prev_best=pl.col("best_config").shift(1).over([*group, "target"]),
-                           _n=pl.int_range(pl.len()).over([*group, "target"]))
+        pl.col("label").filter(pl.col("cost_total").is_not_null()).n_unique().alias("priced"),
+    )
+    cheapest = (
+        t.filter(pl.col("cost_total").is_not_null())
+        .sort([*g, "cost_total", "label"], nulls_last=True)
+        .group_by(g, maintain_order=True)
+        .first()
+        .select(
+            *g, pl.col("label").alias("best_config"), "cost_total", "tput_per_gpu", "topology", "image", "framework"
+        )
+    )
+    out = (
+        grid.join(cheapest, on=g, how="left", nulls_equal=True)
+        .join(periods.select("period", "period_date", "period_index"), on="period", how="left")
+        .sort([*group, "target", "period_index"], nulls_last=True)
+    )
     out = out.with_columns(
-        change=pl.when(pl.col("best_config").is_null()).then(pl.lit("no priced config reaches the target"))
-        .when(pl.col("_n") == 0).then(pl.lit(FIRST))
-        .when(pl.col("prev_best").is_null()).then(pl.lit("first period a priced config reaches the target"))
-        .when(pl.col("prev_best") == pl.col("best_config")).then(pl.lit("same config"))
-        .otherwise(pl.format("new cheapest (was {})", pl.col("prev_best"))))
-    return out.select(*group, "period", "period_date", "period_index", "target", "best_config", "cost_total",
-                      "tput_per_gpu", "topology", "image", "framework", "configs", "reachable", "priced", "change")
+        prev_best=pl.col("best_config").shift(1).over([*group, "target"]),
+        _n=pl.int_range(pl.len()).over([*group, "target"]),
+    )
+    out = out.with_columns(
+        change=pl.when(pl.col("best_config").is_null())
+        .then(pl.lit("no priced config reaches the target"))
+        .when(pl.col("_n") == 0)
+        .then(pl.lit(FIRST))
+        .when(pl.col("prev_best").is_null())
+        .then(pl.lit("first period a priced config reaches the target"))
+        .when(pl.col("prev_best") == pl.col("best_config"))
+        .then(pl.lit("same config"))
+        .otherwise(pl.format("new cheapest (was {})", pl.col("prev_best")))
+    )
+    return out.select(
+        *group,
+        "period",
+        "period_date",
+        "period_index",
+        "target",
+        "best_config",
+        "cost_total",
+        "tput_per_gpu",
+        "topology",
+        "image",
+        "framework",
+        "configs",
+        "reachable",
+        "priced",
+        "change",
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -399,8 +545,9 @@ def _best(t: pl.DataFrame, periods: pl.DataFrame, group: list[str]) -> pl.DataFr
 METRICS = {"tput": ("tput_per_gpu", "tok/s/GPU"), "cost": ("cost_total", "$/M total")}
 
 
-def chart_frame(res: TrendResult, metric: str = "tput", target: float | None = None,
-                min_periods: int = 1) -> pl.DataFrame:
+def chart_frame(
+    res: TrendResult, metric: str = "tput", target: float | None = None, min_periods: int = 1
+) -> pl.DataFrame:
     """A frame for ``charts.line_chart``: columns x (``date`` when every period is dated, else ``period #`` in
     run order), y (``tok/s/GPU`` or ``$/M total``), ``config`` (colour: the key parts that vary among the configs
     drawn, in display words), then ``period``, ``image``, ``topology``, ``target tok/s/user`` for tooltips. Only
@@ -421,8 +568,15 @@ def chart_frame(res: TrendResult, metric: str = "tput", target: float | None = N
         t = t.join(short, on=res.key, how="left", nulls_equal=True).with_columns(pl.col("_series").alias("label"))
     x = pl.col("period_date").alias("date") if res.dated else pl.col("period_index").alias("period #")
     return t.sort("label", "target", "period_index").select(
-        x, pl.col(col).alias(name), pl.col("label").alias("config"), "period", "image", "topology",
-        pl.col("target").alias("target tok/s/user"), *[c for c in res.key if c not in ("image", "topology")])
+        x,
+        pl.col(col).alias(name),
+        pl.col("label").alias("config"),
+        "period",
+        "image",
+        "topology",
+        pl.col("target").alias("target tok/s/user"),
+        *[c for c in res.key if c not in ("image", "topology")],
+    )
 
 
 #: at most this many configs in one trend chart (colours in the palette)
@@ -432,20 +586,33 @@ MAX_CHART_CONFIGS = 8
 def _chart_configs(df: pl.DataFrame, y: str, metric: str, cap: int) -> tuple[pl.DataFrame, str, list[str]]:
     """The configs a trend chart draws: those measured in the most periods, then the best value in their latest
     period (highest tok/s/GPU, lowest $/M); the rule line and the configs left out."""
-    last = df.sort("period #" if "period #" in df.columns else "date").group_by("config").agg(
-        pl.len().alias("_n"), pl.col(y).last().alias("_last"))
+    last = (
+        df.sort("period #" if "period #" in df.columns else "date")
+        .group_by("config")
+        .agg(pl.len().alias("_n"), pl.col(y).last().alias("_last"))
+    )
     ranked = last.sort(["_n", "_last", "config"], descending=[True, metric == "tput", False])
     keep = ranked.head(cap)["config"].to_list()
     rest = ranked.slice(cap)["config"].to_list()
     best = "highest throughput" if metric == "tput" else "lowest cost"
-    rule = (f"Showing {len(keep)} of {ranked.height} configs: those measured in the most periods, then the {best} "
-            "in their latest period; the others are listed under the chart." if rest else "")
+    rule = (
+        f"Showing {len(keep)} of {ranked.height} configs: those measured in the most periods, then the {best} "
+        "in their latest period; the others are listed under the chart."
+        if rest
+        else ""
+    )
     return df.filter(pl.col("config").is_in(keep)), rule, rest
 
 
-def line_chart_kwargs(res: TrendResult, metric: str = "tput", target: float | None = None, *,
-                      min_periods: int = 2, title: str | None = None,
-                      max_configs: int = MAX_CHART_CONFIGS) -> dict[str, Any]:
+def line_chart_kwargs(
+    res: TrendResult,
+    metric: str = "tput",
+    target: float | None = None,
+    *,
+    min_periods: int = 2,
+    title: str | None = None,
+    max_configs: int = MAX_CHART_CONFIGS,
+) -> dict[str, Any]:
     """Keyword arguments for ``charts.line_chart`` (``df``, ``x``, ``y``, ``color``, titles, subtitle with what is
     held constant, source block, tooltip, axis types and formats) drawing ``metric`` over time at ``target``: one
     marker per measurement with faint connectors, dates with their year, ``$`` on the cost axis, a log axis when
@@ -455,22 +622,33 @@ def line_chart_kwargs(res: TrendResult, metric: str = "tput", target: float | No
     x, y = full.columns[0], full.columns[1]
     df, rule, _ = _chart_configs(full, y, metric, max_configs) if full.height else (full, "", [])
     undated = "" if res.dated else " (no dates: periods in run-id order)"
-    y_title = ("Throughput per GPU (tok/s/GPU)" if metric == "tput"
-               else f"Cost ($ per million total tokens, GPUs {labels.view_words(res.view)})")
+    y_title = (
+        "Throughput per GPU (tok/s/GPU)"
+        if metric == "tput"
+        else f"Cost ($ per million total tokens, GPUs {labels.view_words(res.view)})"
+    )
     at = f" at {target:g} tok/s/user" if target is not None else ""
-    vals = df[y].drop_nulls()
-    wide = bool(vals.len()) and float(vals.min()) > 0 and float(vals.max()) / float(vals.min()) > 10
-    pts = res.iso.frontier.filter(pl.col("hardware").is_in(df["hardware"].unique().implode())) \
-        if "hardware" in df.columns else res.iso.frontier
+    vals = df[y].drop_nulls().cast(pl.Float64).to_numpy()
+    wide = bool(vals.size) and vals.min() > 0 and vals.max() / vals.min() > 10
+    pts = (
+        res.iso.frontier.filter(pl.col("hardware").is_in(df["hardware"].unique().implode()))
+        if "hardware" in df.columns
+        else res.iso.frontier
+    )
     held = labels.held_constant(df.select(res.key).unique()) if df.height else ""
     return {
-        "df": df, "x": x, "y": y, "color": "config",
-        "title": title or (f"{'Throughput per GPU' if metric == 'tput' else 'Cost per million tokens'}{at} "
-                           "over time"),
-        "subtitle": [held, "Each marker: that period's Pareto frontier read at the target" + undated
-                     + ("; log scale" if wide else "")],
-        "source": labels.source_lines(pts, res.iso.pricing if metric == "cost" else None,
-                                      res.view if metric == "cost" else None, extra=[rule]),
+        "df": df,
+        "x": x,
+        "y": y,
+        "color": "config",
+        "title": title or (f"{'Throughput per GPU' if metric == 'tput' else 'Cost per million tokens'}{at} over time"),
+        "subtitle": [
+            held,
+            "Each marker: that period's Pareto frontier read at the target" + undated + ("; log scale" if wide else ""),
+        ],
+        "source": labels.source_lines(
+            pts, res.iso.pricing if metric == "cost" else None, res.view if metric == "cost" else None, extra=[rule]
+        ),
         "synthetic": res.synthetic,
         "tooltip": ["config", "period", y, "image", "topology"],
         "x_title": "Run date" if res.dated else "Period (run order)",
@@ -482,8 +660,14 @@ def line_chart_kwargs(res: TrendResult, metric: str = "tput", target: float | No
     }
 
 
-def chart_left_out(res: TrendResult, metric: str = "tput", target: float | None = None, *, min_periods: int = 2,
-                   max_configs: int = MAX_CHART_CONFIGS) -> str | None:
+def chart_left_out(
+    res: TrendResult,
+    metric: str = "tput",
+    target: float | None = None,
+    *,
+    min_periods: int = 2,
+    max_configs: int = MAX_CHART_CONFIGS,
+) -> str | None:
     """A sentence listing the configs ``line_chart_kwargs`` leaves out of its chart, or None."""
     full = chart_frame(res, metric, target, min_periods)
     if not full.height:
@@ -500,29 +684,52 @@ def figures(res: TrendResult, min_periods: int = 2) -> list[tuple[str, Figure]]:
         for metric in ("tput", "cost"):
             kw = line_chart_kwargs(res, metric, target, min_periods=min_periods)
             if kw["df"].height:
-                out.append((f"trend_{metric}_{target:g}", Figure(
-                    functools.partial(charts.line_chart, **kw),
-                    chart_left_out(res, metric, target, min_periods=min_periods))))
+                out.append(
+                    (
+                        f"trend_{metric}_{target:g}",
+                        Figure(
+                            functools.partial(charts.line_chart, **kw),
+                            chart_left_out(res, metric, target, min_periods=min_periods),
+                        ),
+                    )
+                )
     return out
 
 
 def figure_gaps(res: TrendResult, min_periods: int = 2) -> list[str]:
     """Why a chart is missing: targets at which no config has a value in ``min_periods`` periods."""
-    return [f"No chart at {t:g} tok/s/user: no config reaches it in at least {min_periods} periods."
-            for t in res.targets if chart_frame(res, "tput", t, min_periods).height == 0]
+    return [
+        f"No chart at {t:g} tok/s/user: no config reaches it in at least {min_periods} periods."
+        for t in res.targets
+        if chart_frame(res, "tput", t, min_periods).height == 0
+    ]
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # frames for display
 
 #: what an empty cell means, per display column (others show "—")
-NA = {"tok/s/GPU": "unreachable", "$/M total": "unreachable", "tok/s/GPU to": "unreachable",
-      "tok/s/GPU from": "unreachable", "cheapest config": "none reaches the target"}
+NA = {
+    "tok/s/GPU": "unreachable",
+    "$/M total": "unreachable",
+    "tok/s/GPU to": "unreachable",
+    "tok/s/GPU from": "unreachable",
+    "cheapest config": "none reaches the target",
+}
 
 FORMATS = {
-    "target tok/s/user": "{:.0f}", "tok/s/GPU": ",.1f", "$/M total": money, "tok/s/GPU × first": "{:.2f}×",
-    "cheaper × first": "{:.2f}×", "concurrency": ",.0f", "tok/s/GPU from": ",.1f", "tok/s/GPU to": ",.1f",
-    "tok/s/GPU step": "{:.2f}×", "cheaper step": "{:.2f}×", "$/M from": money, "$/M to": money,
+    "target tok/s/user": "{:.0f}",
+    "tok/s/GPU": ",.1f",
+    "$/M total": money,
+    "tok/s/GPU × first": "{:.2f}×",
+    "cheaper × first": "{:.2f}×",
+    "concurrency": ",.0f",
+    "tok/s/GPU from": ",.1f",
+    "tok/s/GPU to": ",.1f",
+    "tok/s/GPU step": "{:.2f}×",
+    "cheaper step": "{:.2f}×",
+    "$/M from": money,
+    "$/M to": money,
 }
 
 
@@ -530,12 +737,24 @@ def table_view(res: TrendResult, min_periods: int = 1) -> pl.DataFrame:
     """The config × period × target table with readable column names; configs measured (at any target) in fewer
     than ``min_periods`` periods are left out (see ``configs_left_out``)."""
     keep = _configs_with_periods(res, min_periods)
-    return res.table.filter(pl.col("label").is_in(keep)).sort("target", "label", "period_index").select(
-        pl.col("label").alias("config"), pl.col("target").alias("target tok/s/user"), "period",
-        pl.col("tput_per_gpu").alias("tok/s/GPU"), pl.col("cost_total").alias("$/M total"),
-        pl.col("tput_factor").alias("tok/s/GPU × first"), pl.col("cost_factor").alias("cheaper × first"),
-        "status", pl.col("image"), pl.col("framework"), pl.col("topology").alias("winning topology"),
-        pl.col("conc").alias("concurrency"))
+    return (
+        res.table.filter(pl.col("label").is_in(keep))
+        .sort("target", "label", "period_index")
+        .select(
+            pl.col("label").alias("config"),
+            pl.col("target").alias("target tok/s/user"),
+            "period",
+            pl.col("tput_per_gpu").alias("tok/s/GPU"),
+            pl.col("cost_total").alias("$/M total"),
+            pl.col("tput_factor").alias("tok/s/GPU × first"),
+            pl.col("cost_factor").alias("cheaper × first"),
+            "status",
+            pl.col("image"),
+            pl.col("framework"),
+            pl.col("topology").alias("winning topology"),
+            pl.col("conc").alias("concurrency"),
+        )
+    )
 
 
 def _configs_with_periods(res: TrendResult, min_periods: int) -> list[str]:
@@ -551,17 +770,24 @@ def configs_left_out(res: TrendResult, min_periods: int) -> str | None:
     kept = len(_configs_with_periods(res, min_periods))
     if kept == total:
         return None
-    return (f"{total - kept} of {total} configs were measured in fewer than {min_periods} periods and are left out "
-            f"of this table (they are in summary.json); set min_periods: 1 to show them.")
+    return (
+        f"{total - kept} of {total} configs were measured in fewer than {min_periods} periods and are left out "
+        f"of this table (they are in summary.json); set min_periods: 1 to show them."
+    )
 
 
 def steps_view(res: TrendResult) -> pl.DataFrame:
     """What changed at each step (consecutive measured periods of a config), with the step factors."""
     return res.steps.sort("label", "target", "to_period").select(
-        pl.col("label").alias("config"), pl.col("target").alias("target tok/s/user"),
+        pl.col("label").alias("config"),
+        pl.col("target").alias("target tok/s/user"),
         pl.format("{} → {}", "from_period", "to_period").alias("step"),
-        pl.col("tput_from").alias("tok/s/GPU from"), pl.col("tput_to").alias("tok/s/GPU to"),
-        pl.col("tput_step").alias("tok/s/GPU step"), pl.col("cost_step").alias("cheaper step"), "changes")
+        pl.col("tput_from").alias("tok/s/GPU from"),
+        pl.col("tput_to").alias("tok/s/GPU to"),
+        pl.col("tput_step").alias("tok/s/GPU step"),
+        pl.col("cost_step").alias("cheaper step"),
+        "changes",
+    )
 
 
 def best_view(res: TrendResult) -> pl.DataFrame:
@@ -572,45 +798,76 @@ def best_view(res: TrendResult) -> pl.DataFrame:
         work.append(pl.format("{}/{}", "isl", "osl"))
     lead = [pl.concat_str(work, separator=" ").alias("workload")] if work else []
     return res.best.sort([*group, "target", "period_index"], nulls_last=True).select(
-        *lead, pl.col("target").alias("target tok/s/user"), "period", pl.col("best_config").alias("cheapest config"),
-        pl.col("cost_total").alias("$/M total"), pl.col("tput_per_gpu").alias("tok/s/GPU"),
-        pl.col("topology").alias("winning topology"), "image", pl.col("configs").alias("configs measured"),
-        pl.col("reachable").alias("configs reaching target"), "change")
+        *lead,
+        pl.col("target").alias("target tok/s/user"),
+        "period",
+        pl.col("best_config").alias("cheapest config"),
+        pl.col("cost_total").alias("$/M total"),
+        pl.col("tput_per_gpu").alias("tok/s/GPU"),
+        pl.col("topology").alias("winning topology"),
+        "image",
+        pl.col("configs").alias("configs measured"),
+        pl.col("reachable").alias("configs reaching target"),
+        "change",
+    )
 
 
 def periods_view(res: TrendResult) -> pl.DataFrame:
     """One row per period: order, date, runs, rows and how it was placed."""
     n_cfg = res.table.group_by("period").agg(pl.col("label").n_unique().alias("configs"))
-    return (res.periods.join(n_cfg, on="period", how="left").sort("period_index")
-            .select(pl.col("period_index").alias("#"), "period", pl.col("period_date").alias("date"), "runs",
-                    "configs", pl.col("rows").alias("points"), pl.col("order_note").alias("order")))
+    return (
+        res.periods.join(n_cfg, on="period", how="left")
+        .sort("period_index")
+        .select(
+            pl.col("period_index").alias("#"),
+            "period",
+            pl.col("period_date").alias("date"),
+            "runs",
+            "configs",
+            pl.col("rows").alias("points"),
+            pl.col("order_note").alias("order"),
+        )
+    )
 
 
 def notes(res: TrendResult) -> list[str]:
     """Caveats that belong beside the trend tables."""
     out = []
     if res.synthetic:
-        out.append("Synthetic data: the bundled sample is generated by a performance model; its history shows how "
-                   "the analysis reads, not how any engine improved.")
-    out.append(f"Every period is priced with the same table ({res.iso.pricing.label}, view {res.view}, "
-               "$/GPU-hour; assumptions, not measurements), so a change in $/M is a change in measured "
-               "throughput, not in prices.")
+        out.append(
+            "Synthetic data: the bundled sample is generated by a performance model; its history shows how "
+            "the analysis reads, not how any engine improved."
+        )
+    out.append(
+        f"Every period is priced with the same table ({res.iso.pricing.label}, view {res.view}, "
+        "$/GPU-hour; assumptions, not measurements), so a change in $/M is a change in measured "
+        "throughput, not in prices."
+    )
     u = res.stats["undated_periods"]
     if u:
-        placed = (" Each is placed after the latest dated period with a smaller run id."
-                  if u < res.stats["periods"] else "")
-        out.append(f"{u} of {res.stats['periods']} periods have no date: they are runs ordered by run id (CI run ids "
-                   f"increase with time); charts use the period number instead of a date.{placed}")
+        placed = (
+            " Each is placed after the latest dated period with a smaller run id." if u < res.stats["periods"] else ""
+        )
+        out.append(
+            f"{u} of {res.stats['periods']} periods have no date: they are runs ordered by run id (CI run ids "
+            f"increase with time); charts use the period number instead of a date.{placed}"
+        )
     if res.stats["single_period_configs"]:
-        out.append(f"{res.stats['single_period_configs']} of {res.stats['configs']} configs were measured in one "
-                   "period only: factor 1.0 (first measurement), no trend.")
+        out.append(
+            f"{res.stats['single_period_configs']} of {res.stats['configs']} configs were measured in one "
+            "period only: factor 1.0 (first measurement), no trend."
+        )
     if res.stats["unreachable_cells"]:
-        out.append(f"{res.stats['unreachable_cells']} of {res.stats['cells']} config × period × target cells are "
-                   "unreachable: the target lies outside that period's frontier (left empty, never 0; factors "
-                   "count from the first period that reaches it).")
+        out.append(
+            f"{res.stats['unreachable_cells']} of {res.stats['cells']} config × period × target cells are "
+            "unreachable: the target lies outside that period's frontier (left empty, never 0; factors "
+            "count from the first period that reaches it)."
+        )
     if res.stats["thin_frontiers"]:
-        out.append(f"{res.stats['thin_frontiers']} of {res.stats['config_periods']} config × period frontiers have "
-                   "at most 2 points: values there are read between few measurements.")
+        out.append(
+            f"{res.stats['thin_frontiers']} of {res.stats['config_periods']} config × period frontiers have "
+            "at most 2 points: values there are read between few measurements."
+        )
     if res.superseded:
         out.append(f"{res.superseded} reruns of a point within the same period were replaced by the newer run.")
     if res.stats["unpriced"]:

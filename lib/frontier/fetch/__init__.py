@@ -9,10 +9,10 @@ Public API (``https://inferencex.semianalysis.com/api/v1/``; override with ``bas
 - ``evaluations``: accuracy evaluations (see :mod:`frontier.evals`).
 
 Every response is cached under ``data/raw/api/<retrieval date, UTC>/<safe name>.json`` with a sidecar
-``<safe name>.meta.json`` (url asked, final_url after redirects, retrieved_at, sha256 and size of the body in
-bytes, HTTP status, endpoint and params). A copy retrieved less than ``max_age`` seconds ago is reused without a request; otherwise the client asks
-the server and, if the server cannot be reached, falls back to the newest cached copy of the same URL and says so
-(``FetchResult.from_cache`` / ``note``). ``refresh=True`` always asks the server.
+``<safe name>.meta.json`` (url asked, final_url after redirects, retrieved_at, sha256 and size of the body in bytes,
+HTTP status, endpoint and params). A copy retrieved less than ``max_age`` seconds ago is reused without a request;
+otherwise the client asks the server and, if the server cannot be reached, falls back to the newest cached copy of
+the same URL and says so (``FetchResult.from_cache`` / ``note``). ``refresh=True`` always asks the server.
 
 Requests are polite and bounded: a minimum interval between requests (default 1 s), ``Accept-Encoding: gzip``, a
 User-Agent naming the project, one overall deadline per attempt (seconds, body included), bodies limited on the
@@ -27,6 +27,7 @@ escapes that folder (:mod:`frontier.safety`), beside a ``run.json`` describing t
 Modules: :mod:`~frontier.fetch.api` (URLs, cache, provenance), :mod:`~frontier.fetch.transport` (HTTP with an
 overall deadline and bounded bodies), :mod:`~frontier.fetch.runs` (``gh`` downloads), :mod:`~frontier.fetch.cli`.
 """
+
 from __future__ import annotations
 
 from frontier.fetch.api import (

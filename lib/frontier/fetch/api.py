@@ -9,6 +9,7 @@ redirects, retrieved_at, sha256 and size of the body in bytes, HTTP status, endp
 than ``max_age`` seconds is reused without a request; when the server cannot be reached the newest intact copy of
 the same URL is used and the result says so (``from_cache`` / ``note``).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,9 +17,10 @@ import json
 import os
 import re
 import urllib.parse
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from frontier import __version__
 from frontier.cache import bytes_sha256
@@ -135,11 +137,11 @@ def _meta_path(path: Path) -> Path:
 
 
 def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def _iso(t: dt.datetime) -> str:
-    return t.astimezone(dt.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return t.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _parse_iso(s: str) -> dt.datetime | None:
@@ -147,7 +149,7 @@ def _parse_iso(s: str) -> dt.datetime | None:
         t = dt.datetime.fromisoformat(str(s).replace("Z", "+00:00"))
     except ValueError:
         return None
-    return t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc)
+    return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
 
 
 def _n_rows(data: Any) -> int | None:
@@ -250,15 +252,21 @@ def fetch_endpoint(
     root = Path(cache_dir) if cache_dir is not None else DATA_RAW / "api"
     name = cache_filename(ep, cparams, url)
     cached = find_cached(root, name, url)
-    reuse = _reusable_copy(cached, url, f"{_show(root)}/<date>/{name}", offline=offline, refresh=refresh,
-                           max_age=max_age)
+    reuse = _reusable_copy(
+        cached, url, f"{_show(root)}/<date>/{name}", offline=offline, refresh=refresh, max_age=max_age
+    )
     if reuse is not None:
         return reuse
     try:
         resp, attempts = _http_get(
-            url, timeout=timeout, retries=retries, backoff=backoff,
+            url,
+            timeout=timeout,
+            retries=retries,
+            backoff=backoff,
             min_interval=_default_min_interval() if min_interval is None else max(0.0, float(min_interval)),
-            opener=_opener(proxies), user_agent=user_agent, max_bytes=max_bytes,
+            opener=_opener(proxies),
+            user_agent=user_agent,
+            max_bytes=max_bytes,
         )
     except (_Permanent, _Transient) as e:
         return _fallback_or_raise(e, url, cached, root / "<date>" / name, refresh=refresh)
@@ -297,7 +305,13 @@ def _fallback_or_raise(
 
 
 def _store_response(
-    resp: _Response, attempts: int, root: Path, name: str, url: str, ep: str, cparams: dict[str, str],
+    resp: _Response,
+    attempts: int,
+    root: Path,
+    name: str,
+    url: str,
+    ep: str,
+    cparams: dict[str, str],
     user_agent: str,
 ) -> FetchResult:
     """Write the body and its ``.meta.json`` (provenance: URL asked, final URL after redirects, sha256 …)."""
@@ -325,8 +339,17 @@ def _store_response(
     except OSError as e:
         raise FetchError(f"{url}: fetched but cannot write the cache under {_show(root)}: {e}") from None
     return FetchResult(
-        path=path, url=url, sha256=sha, retrieved_at=meta["retrieved_at"], from_cache=False, n_rows=meta["n_rows"],
-        endpoint=ep, params=cparams, http_status=resp.status, n_bytes=len(resp.body), final_url=resp.final_url,
+        path=path,
+        url=url,
+        sha256=sha,
+        retrieved_at=meta["retrieved_at"],
+        from_cache=False,
+        n_rows=meta["n_rows"],
+        endpoint=ep,
+        params=cparams,
+        http_status=resp.status,
+        n_bytes=len(resp.body),
+        final_url=resp.final_url,
         note=f"fetched in {attempts} attempt{'s' if attempts > 1 else ''}",
     )
 

@@ -3,6 +3,7 @@
 Prints what was fetched or reused, names and URLs made terminal-safe; every failure is one message on stderr and
 exit 1 (fetch failed) or 2 (usage, or the GitHub CLI missing / not logged in), never a traceback.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -10,7 +11,8 @@ import math
 import re
 import sys
 import urllib.parse
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from frontier.fetch.api import (
     DEFAULT_API_BASE,
@@ -50,22 +52,42 @@ def _parser() -> argparse.ArgumentParser:
     api = p.add_argument_group("API (--model)")
     api.add_argument("--date", help="benchmarks as of this date (YYYY-MM-DD)")
     api.add_argument("--history", action="store_true", help="also benchmarks/history for each ISL/OSL")
-    api.add_argument("--isl-osl", action="append", type=_parse_isl_osl, metavar="ISL/OSL",
-                     help="history sequence lengths in tokens (repeatable; default 1024/1024 1024/8192 8192/1024)")
+    api.add_argument(
+        "--isl-osl",
+        action="append",
+        type=_parse_isl_osl,
+        metavar="ISL/OSL",
+        help="history sequence lengths in tokens (repeatable; default 1024/1024 1024/8192 8192/1024)",
+    )
     api.add_argument("--evals", action="store_true", help="also the evaluations endpoint")
     api.add_argument("--availability", action="store_true", help="also the availability endpoint")
     api.add_argument("--all", action="store_true", help="same as --history --evals --availability")
     api.add_argument("--base-url", help=f"API base URL (default ${ENV_API_BASE} or {DEFAULT_API_BASE})")
     api.add_argument("--offline", action="store_true", help="no requests: use cached copies only")
-    api.add_argument("--max-age", type=float, default=DEFAULT_MAX_AGE_S / 3600, metavar="HOURS",
-                     help="reuse a cached copy younger than this without a request (default 6; 0 = always ask)")
-    api.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S,
-                     help="overall deadline of each request attempt in seconds, body included (default 60)")
-    api.add_argument("--max-body-mb", type=float, default=MAX_BODY_BYTES / 1024**2, metavar="MiB",
-                     help=f"largest response body accepted, on the wire and decoded (default {MAX_BODY_BYTES // 1024**2})")
+    api.add_argument(
+        "--max-age",
+        type=float,
+        default=DEFAULT_MAX_AGE_S / 3600,
+        metavar="HOURS",
+        help="reuse a cached copy younger than this without a request (default 6; 0 = always ask)",
+    )
+    api.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT_S,
+        help="overall deadline of each request attempt in seconds, body included (default 60)",
+    )
+    api.add_argument(
+        "--max-body-mb",
+        type=float,
+        default=MAX_BODY_BYTES / 1024**2,
+        metavar="MiB",
+        help=f"largest response body accepted, on the wire and decoded (default {MAX_BODY_BYTES // 1024**2})",
+    )
     api.add_argument("--retries", type=int, default=DEFAULT_RETRIES, help="retries after a transient failure")
-    api.add_argument("--min-interval", type=float, default=None,
-                     help=f"seconds between requests (default ${ENV_MIN_INTERVAL} or 1)")
+    api.add_argument(
+        "--min-interval", type=float, default=None, help=f"seconds between requests (default ${ENV_MIN_INTERVAL} or 1)"
+    )
     run = p.add_argument_group("GitHub Actions (--run)")
     run.add_argument("--repo", default=DEFAULT_REPO, help=f"OWNER/NAME (default {DEFAULT_REPO})")
     run.add_argument("--attempt", type=int, help="run attempt to record (default: the latest)")
@@ -101,11 +123,12 @@ def _print_error(message: object) -> None:
 
 
 def _cli_run(args: argparse.Namespace) -> int:
-    res = fetch_run(args.run, repo=args.repo, attempt=args.attempt, out_dir=args.out, gh=args.gh,
-                    refresh=args.refresh)
+    res = fetch_run(args.run, repo=args.repo, attempt=args.attempt, out_dir=args.out, gh=args.gh, refresh=args.refresh)
     state = "cached" if res.from_cache else "fresh"
-    print(f"{state}  run {res.run_id} attempt {res.run_attempt}  {len(res.files)} files  "
-          f"{safe_for_terminal(_show(res.path))}")
+    print(
+        f"{state}  run {res.run_id} attempt {res.run_attempt}  {len(res.files)} files  "
+        f"{safe_for_terminal(_show(res.path))}"
+    )
     for f in res.files:
         print(f"  {safe_for_terminal(_show(f))}")
     if res.note:
@@ -118,16 +141,26 @@ def _cli_model(args: argparse.Namespace) -> int:
         raise FetchError(f"--timeout must be a positive number of seconds, got {args.timeout}")
     if args.max_body_mb <= 0 or not math.isfinite(args.max_body_mb):
         raise FetchError(f"--max-body-mb must be a positive number, got {args.max_body_mb}")
-    options: dict[str, Any] = dict(
-        base_url=args.base_url, cache_dir=args.out, refresh=args.refresh, offline=args.offline,
-        max_age=max(0.0, args.max_age) * 3600, timeout=args.timeout, retries=args.retries,
-        min_interval=args.min_interval, max_bytes=int(args.max_body_mb * 1024**2),
-    )
+    options: dict[str, Any] = {
+        "base_url": args.base_url,
+        "cache_dir": args.out,
+        "refresh": args.refresh,
+        "offline": args.offline,
+        "max_age": max(0.0, args.max_age) * 3600,
+        "timeout": args.timeout,
+        "retries": args.retries,
+        "min_interval": args.min_interval,
+        "max_bytes": int(args.max_body_mb * 1024**2),
+    }
     try:
         results = fetch_model(
-            args.model, date=args.date, isl_osl=tuple(args.isl_osl or DEFAULT_ISL_OSL),
-            history=args.history or args.all, evaluations=args.evals or args.all,
-            availability=args.availability or args.all, **options,
+            args.model,
+            date=args.date,
+            isl_osl=tuple(args.isl_osl or DEFAULT_ISL_OSL),
+            history=args.history or args.all,
+            evaluations=args.evals or args.all,
+            availability=args.availability or args.all,
+            **options,
         )
         failed: FetchError | None = None
     except FetchError as e:

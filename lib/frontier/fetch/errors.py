@@ -1,7 +1,9 @@
 """Errors of :mod:`frontier.fetch`: every failure a user can meet is one of these, with a message."""
+
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 __all__ = ["FetchError", "GhUnavailableError"]
 

@@ -4,6 +4,7 @@
 The download is checked before anything is imported (:mod:`frontier.safety`: no links or special files, no zip
 member escaping its folder) and zips are held to :data:`RUN_ZIP_LIMITS`; the previous copy is replaced atomically.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,9 +16,10 @@ import subprocess
 import tempfile
 import zipfile
 import zlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from frontier.fetch.api import _parse_iso
 from frontier.fetch.errors import FetchError, GhUnavailableError
@@ -39,8 +41,12 @@ RUN_ARTIFACT_PATTERNS = ("results_bmk", "bmk_*")
 #: zips in a downloaded run are refused beyond the loader's limits for zips (:mod:`frontier.load.limits`: bytes
 #: inflated, as declared and as actually inflated; ratio = inflated : compressed for members of 1 MiB or more), so
 #: nothing is imported that a load would skip
-RUN_ZIP_LIMITS = {"total_bytes": limits.MAX_INFLATED_BYTES, "member_bytes": limits.MAX_MEMBER_BYTES,
-                  "members": limits.MAX_MEMBERS, "ratio": limits.MAX_COMPRESSION_RATIO}
+RUN_ZIP_LIMITS = {
+    "total_bytes": limits.MAX_INFLATED_BYTES,
+    "member_bytes": limits.MAX_MEMBER_BYTES,
+    "members": limits.MAX_MEMBERS,
+    "ratio": limits.MAX_COMPRESSION_RATIO,
+}
 
 _REPO_RE = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 _SHA_RE = re.compile(r"^[0-9a-fA-F]{7,64}$")
@@ -124,7 +130,7 @@ def _parse_run_view(out: str, run_id: int, repo: str) -> dict[str, Any]:
     return {
         "run_id": run_id,
         "run_attempt": attempt,
-        "date": t.astimezone(dt.timezone.utc).strftime("%Y-%m-%d"),
+        "date": t.astimezone(dt.UTC).strftime("%Y-%m-%d"),
         "head_sha": sha,
         "repo": repo,
         "url": url,
@@ -206,8 +212,9 @@ def _already_downloaded(rid: int, target: Path, attempt: int | None) -> RunFetch
         run_attempt = int(info.get("run_attempt") or 0)
     except (TypeError, ValueError, OverflowError):
         return None
-    return RunFetchResult(rid, run_attempt, target, files, info, True,
-                          note="already downloaded (use --refresh to download again)")
+    return RunFetchResult(
+        rid, run_attempt, target, files, info, True, note="already downloaded (use --refresh to download again)"
+    )
 
 
 def _run_info(exe: str, rid: int, repo: str, attempt: int | None) -> dict[str, Any]:
@@ -227,9 +234,7 @@ def _run_info(exe: str, rid: int, repo: str, attempt: int | None) -> dict[str, A
     return _parse_run_view(view.stdout, rid, repo)
 
 
-def _download_artifacts(
-    exe: str, rid: int, repo: str, patterns: Sequence[str], dl_dir: Path, timeout: float
-) -> None:
+def _download_artifacts(exe: str, rid: int, repo: str, patterns: Sequence[str], dl_dir: Path, timeout: float) -> None:
     args = ["run", "download", str(rid), "--repo", repo, "--dir", str(dl_dir)]
     for p in patterns:
         args += ["--pattern", p]

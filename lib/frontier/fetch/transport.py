@@ -8,6 +8,7 @@
 - redirects followed only to the host and port first asked, at most :data:`MAX_REDIRECTS`; the final URL kept;
 - bounded retries with exponential backoff on transient failures, a process-wide minimum interval.
 """
+
 from __future__ import annotations
 
 import http.client
@@ -20,8 +21,9 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from frontier.load.limits import MAX_JSON_DEPTH, MAX_WHOLE_BYTES, json_too_deep
 
@@ -112,7 +114,7 @@ class _Deadline:
     def passed(self) -> bool:
         return self.expired or self.remaining() <= 0
 
-    def error(self) -> "_Transient":
+    def error(self) -> _Transient:
         return _Transient(f"no complete response within {self.seconds:g} s (overall deadline per request)")
 
 
@@ -174,7 +176,9 @@ def _opener(proxies: Mapping[str, str] | None) -> urllib.request.OpenerDirector:
     """An opener with the deadline and redirect rules; ``proxies`` None = from the environment, {} = none."""
     return urllib.request.build_opener(
         urllib.request.ProxyHandler(None if proxies is None else dict(proxies)),
-        _DeadlineHTTPHandler, _DeadlineHTTPSHandler, _SameHostRedirectHandler,
+        _DeadlineHTTPHandler,
+        _DeadlineHTTPSHandler,
+        _SameHostRedirectHandler,
     )
 
 

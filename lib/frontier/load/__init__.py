@@ -21,6 +21,7 @@ its format's reader in ``readers/``, into the ``raw`` table) → ``raw.attach_pr
 ``limits`` states how big, how deep and how many an input may be; past a limit the input is skipped with its
 reason, and every input file ends as read, skipped, ignored (not data) or a duplicate.
 """
+
 from __future__ import annotations
 
 from .dedupe import conform_keep

@@ -3,6 +3,7 @@ compression method, size, ratio) and then read with its inflated bytes counted a
 limits (``limits``), whatever the header says; nested archives are expanded up to ``MAX_ZIP_NESTING`` deep. A
 member that must not or cannot be read is skipped with its reason; the rest of the archive is read.
 """
+
 from __future__ import annotations
 
 import io
@@ -36,8 +37,9 @@ class _Budget:
     left: int
 
 
-def _zip_sidecars(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], label: str, report: LoadReport
-                  ) -> dict[str, dict[str, Any]]:
+def _zip_sidecars(
+    zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], label: str, report: LoadReport
+) -> dict[str, dict[str, Any]]:
     """Member folder → its ``run.json`` run hint; unusable sidecars are skipped with their reason."""
     sidecars: dict[str, dict[str, Any]] = {}
     for info in infos:
@@ -49,7 +51,7 @@ def _zip_sidecars(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], label: str,
         if not problem:
             try:
                 parsed = parse_sidecar(read_zip_member(zf, info, MAX_SIDECAR_BYTES))
-            except Exception as e:  # noqa: BLE001 - any damage: this sidecar is skipped with its reason
+            except Exception as e:
                 parsed = f"unreadable zip member ({type(e).__name__})"
         if isinstance(parsed, str):
             report.skip_file(member, parsed)
@@ -76,8 +78,16 @@ def _member_hint(name: str, hint: dict[str, Any], sidecars: dict[str, dict[str, 
 
 
 #: what reading a damaged member can raise (bad CRC, corrupt deflate/bzip2/lzma data, truncated archive)
-_ZIP_READ_ERRORS = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, ValueError,
-                    NotImplementedError, RuntimeError)
+_ZIP_READ_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    EOFError,
+    OSError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+)
 
 
 def _open_zip(label: str, source: Path | bytes, report: LoadReport) -> tuple[zipfile.ZipFile, list] | None:
@@ -90,20 +100,32 @@ def _open_zip(label: str, source: Path | bytes, report: LoadReport) -> tuple[zip
         return None
     if len(infos) > MAX_MEMBERS:
         zf.close()
-        report.skip_file(label, "zip archive with too many members",
-                         f"zip archive with {len(infos):,} members (limit {MAX_MEMBERS:,})", format="zip")
+        report.skip_file(
+            label,
+            "zip archive with too many members",
+            f"zip archive with {len(infos):,} members (limit {MAX_MEMBERS:,})",
+            format="zip",
+        )
         return None
     return zf, infos
 
 
-def zip_members(label: str, path: Path, hint: dict[str, Any], report: LoadReport, sha: str | None = None
-                ) -> Iterator[tuple[str, bytes, dict[str, Any]]]:
+def zip_members(
+    label: str, path: Path, hint: dict[str, Any], report: LoadReport, sha: str | None = None
+) -> Iterator[tuple[str, bytes, dict[str, Any]]]:
     """(label ``archive.zip!member``, bytes, run hint) of every data member of the archive at ``path``."""
     yield from _zip_sources(label, path, hint, report, _Budget(MAX_INFLATED_BYTES), 1, sha)
 
 
-def _zip_sources(label: str, source: Path | bytes, hint: dict[str, Any], report: LoadReport, budget: _Budget,
-                 depth: int, sha: str | None = None) -> Iterator[tuple[str, bytes, dict[str, Any]]]:
+def _zip_sources(
+    label: str,
+    source: Path | bytes,
+    hint: dict[str, Any],
+    report: LoadReport,
+    budget: _Budget,
+    depth: int,
+    sha: str | None = None,
+) -> Iterator[tuple[str, bytes, dict[str, Any]]]:
     """The data members of a zip (nested zips expanded, at most ``MAX_ZIP_NESTING`` deep), labelled
     ``archive.zip!member``. Every member is checked by ``frontier.safety`` before it is read, and read with its
     inflated bytes counted against the member and archive limits, whatever its header says."""
@@ -133,8 +155,9 @@ def _zip_sources(label: str, source: Path | bytes, hint: dict[str, Any], report:
                 yield member, blob, mhint
 
 
-def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, member: str, budget: _Budget, depth: int,
-                 report: LoadReport) -> bytes | None:
+def _read_member(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, member: str, budget: _Budget, depth: int, report: LoadReport
+) -> bytes | None:
     """A data member's bytes, or None when it is not data (ignored) or must not or cannot be read (skipped)."""
     lname = info.filename.lower()
     problem = zip_member_problem(info, max_bytes=MAX_MEMBER_BYTES, max_ratio=MAX_COMPRESSION_RATIO)
@@ -142,15 +165,25 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, member: str, budget
         report.skip_file(member, *problem)
         return None
     if lname.endswith(IGNORED_SUFFIXES) or not lname.endswith(DATA_SUFFIXES):
-        report.files.append(FileEntry(member, None, None, status="ignored",
-                                      reason="download metadata" if lname.endswith(IGNORED_SUFFIXES) else NOT_DATA))
+        report.files.append(
+            FileEntry(
+                member,
+                None,
+                None,
+                status="ignored",
+                reason="download metadata" if lname.endswith(IGNORED_SUFFIXES) else NOT_DATA,
+            )
+        )
         return None
     if lname.endswith(".zip") and depth >= MAX_ZIP_NESTING:
         report.skip_file(member, f"zip archives nested deeper than {MAX_ZIP_NESTING} levels")
         return None
     if info.file_size > budget.left:
-        report.skip_file(member, "zip archive inflates past the loader's limit",
-                         f"zip archive inflates to more than {MAX_INFLATED_BYTES:,} bytes in all")
+        report.skip_file(
+            member,
+            "zip archive inflates past the loader's limit",
+            f"zip archive inflates to more than {MAX_INFLATED_BYTES:,} bytes in all",
+        )
         return None
     try:
         blob = read_zip_member(zf, info, min(MAX_MEMBER_BYTES, budget.left))

@@ -2,6 +2,7 @@
 normalisation, validation marks and the schema's types. The whole raw table (its flags and names as strings,
 integers as Int64) never exists at once, only the canonical one; each group is normalised in one pass, so the
 fixed cost of a pass is paid once per ``GROUP_ROWS`` rows, not once per file."""
+
 from __future__ import annotations
 
 import polars as pl

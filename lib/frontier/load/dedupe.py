@@ -1,5 +1,6 @@
 """De-duplication: identical copies of a point are removed; with ``keep="newest"`` a rerun of a point keeps the
 newest run. Every removed row is returned with its reason, for the load report."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -54,9 +55,12 @@ def dedupe(points: pl.DataFrame, keep: str) -> tuple[pl.DataFrame, pl.DataFrame]
         removed_i.append(narrow.filter(~newest)["_i"])
         reasons.append("superseded by a newer run of the same point")
         narrow = narrow.filter(newest)
-    rem = pl.concat([
-        points.select("source_file", "source_row").gather(idx).with_columns(dup_reason=pl.lit(reason, dtype=STR))
-        for idx, reason in zip(removed_i, reasons)])
+    rem = pl.concat(
+        [
+            points.select("source_file", "source_row").gather(idx).with_columns(dup_reason=pl.lit(reason, dtype=STR))
+            for idx, reason in zip(removed_i, reasons)
+        ]
+    )
     if rem.height == 0:
         return points, rem
     mask = np.zeros(points.height, dtype=bool)

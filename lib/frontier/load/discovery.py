@@ -6,6 +6,7 @@ and folders, hidden entries, FIFOs and other special files (never opened), dangl
 followed: loops cannot hang a load), folders past the depth limit and files past the size limits as skipped with
 a reason; a file reached twice as a duplicate. Folders are walked without recursion.
 """
+
 from __future__ import annotations
 
 import errno
@@ -70,8 +71,9 @@ def discover(paths: list[str | Path], report: LoadReport) -> Inputs:
     for where, reason, detail in found.problems:
         report.skip_file(path_text(where), reason, detail)
     for dup, first in found.duplicates:
-        report.files.append(FileEntry(path_text(dup), None, None, status="duplicate",
-                                      reason=f"same file as {path_text(first)}"))
+        report.files.append(
+            FileEntry(path_text(dup), None, None, status="duplicate", reason=f"same file as {path_text(first)}")
+        )
     if not found.files and not found.missing and not found.problems and not found.duplicates:
         raise LoadError(f"no input files under {', '.join(printable(str(p)) for p in paths) or '(nothing given)'}")
     return Inputs(found.files, resolved, _input_roots(paths, found.files, resolved))
@@ -157,7 +159,7 @@ def _add(p: Path, kind: str, found: list[tuple[Path, Path | None]], out: Expande
 
 
 def _kind_of(p: Path | os.DirEntry) -> str:
-    """"file", "folder", "folder link", "missing", or the reason an entry is not read (links followed)."""
+    """ "file", "folder", "folder link", "missing", or the reason an entry is not read (links followed)."""
     if isinstance(p, os.DirEntry) and not p.is_symlink():  # the entry's type is known without a system call
         if p.is_file(follow_symlinks=False):
             return "file"
@@ -182,8 +184,12 @@ def _kind_of(p: Path | os.DirEntry) -> str:
     return f"not a regular file ({_SPECIAL.get(stat.S_IFMT(st.st_mode), 'special file')})"
 
 
-_SPECIAL = {stat.S_IFIFO: "FIFO", stat.S_IFSOCK: "socket", stat.S_IFCHR: "character device",
-            stat.S_IFBLK: "block device"}
+_SPECIAL = {
+    stat.S_IFIFO: "FIFO",
+    stat.S_IFSOCK: "socket",
+    stat.S_IFCHR: "character device",
+    stat.S_IFBLK: "block device",
+}
 HIDDEN = "hidden file or folder (name starts with '.'), not read"
 FOLDER_LINK = "symbolic link to a folder, not followed"
 
@@ -202,20 +208,20 @@ def _walk(p: Path, problems: list[tuple[str, str, str]]) -> list[tuple[Path, Pat
         except OSError as e:
             problems.append((d, "unreadable folder", f"unreadable folder ({e.strerror or type(e).__name__})"))
             continue
-        for e in entries:
-            here = str(p.joinpath(*rel, e.name))
-            if e.name.startswith("."):
+        for entry in entries:
+            here = str(p.joinpath(*rel, entry.name))
+            if entry.name.startswith("."):
                 problems.append((here, HIDDEN, HIDDEN))
                 continue
-            kind = _kind_of(e)
+            kind = _kind_of(entry)
             if kind == "folder":
                 if len(rel) >= MAX_FOLDER_DEPTH:
                     reason = f"folders nested deeper than {MAX_FOLDER_DEPTH} levels, not searched"
                     problems.append((here, reason, reason))
                 else:
-                    stack.append((e.path, rel + (e.name,)))
+                    stack.append((entry.path, rel + (entry.name,)))
             elif kind == "file":
-                out.append((Path(here), None if e.is_symlink() else base.joinpath(*rel, e.name)))
+                out.append((Path(here), None if entry.is_symlink() else base.joinpath(*rel, entry.name)))
             elif kind == "folder link":
                 problems.append((here, FOLDER_LINK, FOLDER_LINK))
             else:
@@ -250,16 +256,16 @@ def _glob(pattern: Path, problems: list[tuple[str, str, str]]) -> list[Path]:
         except OSError as e:
             seen_problems.append((str(d), "unreadable folder", f"unreadable folder ({e.strerror})"))
             continue
-        for e in entries:
-            here = d / e.name
+        for entry in entries:
+            here = d / entry.name
             rel = here.relative_to(root).as_posix() if fixed else here.as_posix()
             hit = regex.fullmatch(rel) is not None
-            kind = _kind_of(e)
-            if kind == "folder" and not e.name.startswith(".") and depth < MAX_FOLDER_DEPTH:
+            kind = _kind_of(entry)
+            if kind == "folder" and not entry.name.startswith(".") and depth < MAX_FOLDER_DEPTH:
                 stack.append((here, depth + 1))
             if not hit:
                 continue
-            if e.name.startswith("."):
+            if entry.name.startswith("."):
                 problems.append((str(here), HIDDEN, HIDDEN))
             elif kind in ("file", "folder"):
                 matched.append(here)
@@ -289,7 +295,7 @@ def _glob_regex(parts: tuple[str, ...]) -> str:
                 out += "[^/]"
             elif ch == "[" and part.find("]", j + 2) != -1:
                 k = part.find("]", j + 2)
-                body = part[j + 1:k].replace("\\", "\\\\")
+                body = part[j + 1 : k].replace("\\", "\\\\")
                 out += "[" + ("^" + body[1:] if body.startswith("!") else body) + "]"
                 j = k
             else:
@@ -351,8 +357,11 @@ def sources(inputs: Inputs, report: LoadReport, hashes: dict[str, str] | None = 
                 st = os.fstat(fh.fileno())
                 too_big = _too_big(name, st.st_size) if stat.S_ISREG(st.st_mode) else "not a regular file"
                 if too_big:
-                    report.skip_file(label, "file larger than the loader's limit" if stat.S_ISREG(st.st_mode)
-                                     else "not a regular file", too_big)
+                    report.skip_file(
+                        label,
+                        "file larger than the loader's limit" if stat.S_ISREG(st.st_mode) else "not a regular file",
+                        too_big,
+                    )
                     continue
                 if name.endswith(".csv") or (name.endswith(".json") and st.st_size < STREAM_BYTES):
                     data = fh.read(MAX_WHOLE_BYTES + 1)  # never more than the limit, even if the file grew
@@ -377,5 +386,3 @@ def _too_big(name: str, size: int) -> str | None:
     if name.endswith(".csv") and size > MAX_WHOLE_BYTES:
         return f"CSV file of {size:,} bytes (limit {MAX_WHOLE_BYTES:,} for files read whole)"
     return None
-
-

@@ -1,4 +1,5 @@
 """Which file names the loader reads as data, which it reads as run sidecars, and which it ignores."""
+
 from __future__ import annotations
 
 DATA_SUFFIXES = (".json", ".csv", ".zip")

@@ -5,6 +5,7 @@ Peak memory follows from them: a file read whole is at most ``MAX_WHOLE_BYTES`` 
 multiple of that), a bigger agg sweep is memory-mapped and parsed in 16 MB blocks, and a zip member is inflated
 into memory only up to ``MAX_MEMBER_BYTES``.
 """
+
 from __future__ import annotations
 
 import json
@@ -62,8 +63,9 @@ def _first_wins(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def parse_json(data: bytes, what: str = "JSON") -> Any:
     """Parse a whole JSON document with the loader's rules; ``ValueError`` with the reason when it cannot be used.
 
-    Rules: at most ``MAX_JSON_CONTAINERS`` objects and arrays and ``MAX_JSON_DEPTH`` levels of nesting; NaN and Infinity accepted (the checks that follow reject
-    them with a reason); a key repeated in one object keeps its FIRST value, on every parse path."""
+    Rules: at most ``MAX_JSON_CONTAINERS`` objects and arrays and ``MAX_JSON_DEPTH`` levels of nesting; NaN and
+    Infinity accepted (the checks that follow reject them with a reason); a key repeated in one object keeps its
+    FIRST value, on every parse path."""
     if data.count(b"{") + data.count(b"[") > MAX_JSON_CONTAINERS:  # brackets in strings count too: an upper bound
         raise ValueError(f"{what} holds more than {MAX_JSON_CONTAINERS:,} objects and arrays to read whole")
     if json_too_deep(data):

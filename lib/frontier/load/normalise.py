@@ -11,10 +11,12 @@
 columns (``frontier.schema.SCHEMA``); ``validate`` then names the rows that cannot be used. The name tables here are
 the project's one home for model and framework aliases (``frontier.normalise`` re-exports them).
 """
+
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import polars as pl
 
@@ -22,10 +24,27 @@ from ..schema import LATENCY_KINDS, STAT_SOURCE_NAMES
 from .raw import INT
 
 __all__ = [
-    "FALSE_STRINGS", "FRAMEWORK_ALIASES", "HW_ALIASES", "HW_SUFFIX_FRAMEWORK", "MODEL_DISPLAY_NAMES", "MODEL_KEYS",
-    "MODEL_KEY_ALIASES", "MODEL_PATH_PATTERNS", "NO_SPEC_STRINGS", "RUN_URL_RE", "SYNTHETIC_SUFFIX", "TRUE_STRINGS",
-    "bool_expr", "framework_expr", "gpu_count_expr", "hardware_expr", "hw_suffix_framework_expr", "model_key_expr",
-    "normalise", "spec_method_expr", "topology_label_expr",
+    "FALSE_STRINGS",
+    "FRAMEWORK_ALIASES",
+    "HW_ALIASES",
+    "HW_SUFFIX_FRAMEWORK",
+    "MODEL_DISPLAY_NAMES",
+    "MODEL_KEYS",
+    "MODEL_KEY_ALIASES",
+    "MODEL_PATH_PATTERNS",
+    "NO_SPEC_STRINGS",
+    "RUN_URL_RE",
+    "SYNTHETIC_SUFFIX",
+    "TRUE_STRINGS",
+    "bool_expr",
+    "framework_expr",
+    "gpu_count_expr",
+    "hardware_expr",
+    "hw_suffix_framework_expr",
+    "model_key_expr",
+    "normalise",
+    "spec_method_expr",
+    "topology_label_expr",
 ]
 
 #: canonical model key → display name
@@ -95,8 +114,10 @@ def bool_expr(col: str) -> pl.Expr:
     """A column holding booleans or strings like "true"/"False"/"1"/"" → Boolean (unknown strings → null)."""
     s = pl.col(col).cast(pl.String).str.strip_chars().str.to_lowercase()
     return (
-        pl.when(s.is_in(TRUE_STRINGS)).then(True)
-        .when(s.is_in(FALSE_STRINGS) | (s == "")).then(False)
+        pl.when(s.is_in(TRUE_STRINGS))
+        .then(True)
+        .when(s.is_in(FALSE_STRINGS) | (s == ""))
+        .then(False)
         .otherwise(None)
         .cast(pl.Boolean)
         .alias(col)
@@ -155,11 +176,19 @@ def topology_label_expr() -> pl.Expr:
     single = pl.concat_str([_part("", "tp", "ep", "dp_attention"), pp_txt])
     pw = pl.col("prefill_num_workers").fill_null(1).cast(pl.String)
     dw = pl.col("decode_num_workers").fill_null(1).cast(pl.String)
-    split = pl.concat_str([
-        pl.lit("P "), pw, pl.lit("×"), _part("", "prefill_tp", "prefill_ep", "prefill_dp_attention"),
-        pl.lit(" + D "), dw, pl.lit("×"), _part("", "decode_tp", "decode_ep", "decode_dp_attention"),
-        pl.format(" ({}+{} GPUs)", pl.col("num_prefill_gpu").fill_null(0), pl.col("num_decode_gpu").fill_null(0)),
-    ])
+    split = pl.concat_str(
+        [
+            pl.lit("P "),
+            pw,
+            pl.lit("×"),
+            _part("", "prefill_tp", "prefill_ep", "prefill_dp_attention"),
+            pl.lit(" + D "),
+            dw,
+            pl.lit("×"),
+            _part("", "decode_tp", "decode_ep", "decode_dp_attention"),
+            pl.format(" ({}+{} GPUs)", pl.col("num_prefill_gpu").fill_null(0), pl.col("num_decode_gpu").fill_null(0)),
+        ]
+    )
     return pl.when(pl.col("disagg").fill_null(False) & pl.col("prefill_tp").is_not_null()).then(split).otherwise(single)
 
 
@@ -168,8 +197,9 @@ def topology_label_expr() -> pl.Expr:
 _FLAG_COLUMNS = ("disagg", "is_multinode", "dp_attention", "prefill_dp_attention", "decode_dp_attention")
 
 
-def _per_distinct(df: pl.DataFrame, cols: list[str], build: Callable[[pl.DataFrame], pl.DataFrame],
-                  outputs: list[str]) -> list[pl.Series]:
+def _per_distinct(
+    df: pl.DataFrame, cols: list[str], build: Callable[[pl.DataFrame], pl.DataFrame], outputs: list[str]
+) -> list[pl.Series]:
     """Columns ``outputs`` of ``build(frame)`` — which may only use ``cols`` — for every row of ``df``, computed
     once per distinct combination of ``cols`` and joined back (plainly on all rows when most rows differ)."""
     keys = df.select(cols)
@@ -213,14 +243,21 @@ def _latency_exprs() -> dict[str, pl.Expr]:
 def _models(f: pl.DataFrame) -> pl.DataFrame:
     """Synthetic flag, model key and display name (``__synthetic``, ``__model_key``, ``__model``)."""
     f = f.with_columns(
-        __synthetic=pl.coalesce(bool_expr("synthetic"), pl.col("_synthetic"),
-                                pl.col("model").str.starts_with("synthetic/")).fill_null(False),
+        __synthetic=pl.coalesce(
+            bool_expr("synthetic"), pl.col("_synthetic"), pl.col("model").str.starts_with("synthetic/")
+        ).fill_null(False),
         __model_key=model_key_expr("infmax_model_prefix", "model"),
     )
-    f = f.with_columns(__model=pl.when(pl.col("__model_key").is_not_null())
-                       .then(pl.col("__model_key").replace(MODEL_DISPLAY_NAMES)).otherwise(pl.col("model")))
-    return f.with_columns(__model=pl.when(pl.col("__synthetic") & pl.col("__model").is_not_null())
-                          .then(pl.col("__model") + SYNTHETIC_SUFFIX).otherwise(pl.col("__model")))
+    f = f.with_columns(
+        __model=pl.when(pl.col("__model_key").is_not_null())
+        .then(pl.col("__model_key").replace(MODEL_DISPLAY_NAMES))
+        .otherwise(pl.col("model"))
+    )
+    return f.with_columns(
+        __model=pl.when(pl.col("__synthetic") & pl.col("__model").is_not_null())
+        .then(pl.col("__model") + SYNTHETIC_SUFFIX)
+        .otherwise(pl.col("__model"))
+    )
 
 
 def _flag_builder(col: str) -> Callable[[pl.DataFrame], pl.DataFrame]:
@@ -231,27 +268,53 @@ def _flag_builder(col: str) -> Callable[[pl.DataFrame], pl.DataFrame]:
 def _names(raw: pl.DataFrame) -> dict[str, Any]:
     """Normalised names, flags and dates, each computed once per distinct raw value (there are few) and joined back."""
     synthetic, model_key, model = _per_distinct(
-        raw, ["infmax_model_prefix", "model", "synthetic", "_synthetic"], _models,
-        ["__synthetic", "__model_key", "__model"])
-    hardware, hw_fw = _per_distinct(raw, ["hw"], lambda f: f.with_columns(
-        __hardware=hardware_expr("hw"), __hw_fw=hw_suffix_framework_expr("hw")), ["__hardware", "__hw_fw"])
-    (framework,) = _per_distinct(raw, ["framework"], lambda f: f.with_columns(__fw=framework_expr("framework")),
-                                 ["__fw"])
-    flags = {c: _per_distinct(raw, [c], _flag_builder(c), ["__b"])[0] for c in _FLAG_COLUMNS}
-    (spec,) = _per_distinct(raw, ["spec_decoding"], lambda f: f.with_columns(
-        __spec=spec_method_expr("spec_decoding")), ["__spec"])
-    (precision,) = _per_distinct(raw, ["precision"], lambda f: f.with_columns(
-        __p=pl.col("precision").str.strip_chars().str.to_lowercase()), ["__p"])
-    (date,) = _per_distinct(raw, ["date", "_date"], lambda f: f.with_columns(
-        __d=pl.coalesce(pl.col("date").str.slice(0, 10), pl.col("_date")).str.to_date("%Y-%m-%d", strict=False)),
-        ["__d"])
-    return dict(
-        synthetic=synthetic, model_key=model_key, model=model, hardware=hardware,
-        framework=pl.coalesce(framework, hw_fw), spec_method=spec, precision=precision, date=date,
-        disagg=flags["disagg"].fill_null(False), is_multinode=flags["is_multinode"].fill_null(False),
-        dp_attention=flags["dp_attention"], prefill_dp_attention=flags["prefill_dp_attention"],
-        decode_dp_attention=flags["decode_dp_attention"],
+        raw,
+        ["infmax_model_prefix", "model", "synthetic", "_synthetic"],
+        _models,
+        ["__synthetic", "__model_key", "__model"],
     )
+    hardware, hw_fw = _per_distinct(
+        raw,
+        ["hw"],
+        lambda f: f.with_columns(__hardware=hardware_expr("hw"), __hw_fw=hw_suffix_framework_expr("hw")),
+        ["__hardware", "__hw_fw"],
+    )
+    (framework,) = _per_distinct(
+        raw, ["framework"], lambda f: f.with_columns(__fw=framework_expr("framework")), ["__fw"]
+    )
+    flags = {c: _per_distinct(raw, [c], _flag_builder(c), ["__b"])[0] for c in _FLAG_COLUMNS}
+    (spec,) = _per_distinct(
+        raw, ["spec_decoding"], lambda f: f.with_columns(__spec=spec_method_expr("spec_decoding")), ["__spec"]
+    )
+    (precision,) = _per_distinct(
+        raw,
+        ["precision"],
+        lambda f: f.with_columns(__p=pl.col("precision").str.strip_chars().str.to_lowercase()),
+        ["__p"],
+    )
+    (date,) = _per_distinct(
+        raw,
+        ["date", "_date"],
+        lambda f: f.with_columns(
+            __d=pl.coalesce(pl.col("date").str.slice(0, 10), pl.col("_date")).str.to_date("%Y-%m-%d", strict=False)
+        ),
+        ["__d"],
+    )
+    return {
+        "synthetic": synthetic,
+        "model_key": model_key,
+        "model": model,
+        "hardware": hardware,
+        "framework": pl.coalesce(framework, hw_fw),
+        "spec_method": spec,
+        "precision": precision,
+        "date": date,
+        "disagg": flags["disagg"].fill_null(False),
+        "is_multinode": flags["is_multinode"].fill_null(False),
+        "dp_attention": flags["dp_attention"],
+        "prefill_dp_attention": flags["prefill_dp_attention"],
+        "decode_dp_attention": flags["decode_dp_attention"],
+    }
 
 
 def normalise(raw: pl.DataFrame) -> pl.DataFrame:

@@ -1,9 +1,11 @@
 """``load()``: discover → (cache) → read → canonical (provenance, normalise, validate; group by group while
 reading) → drop invalid rows → de-duplicate → report."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -90,8 +92,9 @@ def _to_points(canonical: pl.DataFrame | None, report: LoadReport, keep: str) ->
     del canonical
     points, removed = dedupe(good, keep)
     report.duplicates = removed.height
-    report.duplicate_examples = [dict(zip(("file", "row", "reason"), r))
-                                 for r in removed.head(_DUPLICATE_EXAMPLES).iter_rows()]
+    report.duplicate_examples = [
+        dict(zip(("file", "row", "reason"), r)) for r in removed.head(_DUPLICATE_EXAMPLES).iter_rows()
+    ]
     return points
 
 
@@ -107,8 +110,10 @@ def _count_loaded(points: pl.DataFrame, metas: FileMetas, report: LoadReport) ->
         for f in report.files:
             f.rows_loaded = by_label.get(f.path, 0)
     if not any(f.status == "read" for f in report.files):
-        raise LoadError("nothing could be read: " + "; ".join(f"{printable(f.path)}: {printable(f.reason or '')}"
-                                                              for f in report.files[:10]))
+        raise LoadError(
+            "nothing could be read: "
+            + "; ".join(f"{printable(f.path)}: {printable(f.reason or '')}" for f in report.files[:10])
+        )
 
 
 def _store(key: str, points: pl.DataFrame, report: LoadReport, cache_dir: Path | None) -> None:

@@ -4,6 +4,7 @@ Readers return frames in ``RAW_SCHEMA`` plus an optional ``_skip`` column (a rea
 a frame's rows and names its file; ``attach_provenance`` joins the per-file facts (label, format, run id, date,
 synthetic flag) onto every row once all files are read.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -17,26 +18,64 @@ FLT = pl.Float64()
 STR = pl.String()
 
 RAW_CONFIG: dict[str, pl.DataType] = {
-    "hw": STR, "conc": INT, "image": STR, "model": STR, "infmax_model_prefix": STR, "framework": STR,
-    "precision": STR, "spec_decoding": STR, "disagg": STR, "isl": INT, "osl": INT, "is_multinode": STR,
-    "tp": INT, "ep": INT, "pp": INT, "dcp_size": INT, "pcp_size": INT, "dp_attention": STR,
-    "prefill_tp": INT, "prefill_ep": INT, "prefill_dp_attention": STR, "prefill_num_workers": INT,
-    "decode_tp": INT, "decode_ep": INT, "decode_dp_attention": STR, "decode_num_workers": INT,
-    "num_prefill_gpu": INT, "num_decode_gpu": INT, "synthetic": STR, "scenario_type": STR,
-    "timestamp": STR, "source_file": STR, "date": STR, "run_url": STR,
+    "hw": STR,
+    "conc": INT,
+    "image": STR,
+    "model": STR,
+    "infmax_model_prefix": STR,
+    "framework": STR,
+    "precision": STR,
+    "spec_decoding": STR,
+    "disagg": STR,
+    "isl": INT,
+    "osl": INT,
+    "is_multinode": STR,
+    "tp": INT,
+    "ep": INT,
+    "pp": INT,
+    "dcp_size": INT,
+    "pcp_size": INT,
+    "dp_attention": STR,
+    "prefill_tp": INT,
+    "prefill_ep": INT,
+    "prefill_dp_attention": STR,
+    "prefill_num_workers": INT,
+    "decode_tp": INT,
+    "decode_ep": INT,
+    "decode_dp_attention": STR,
+    "decode_num_workers": INT,
+    "num_prefill_gpu": INT,
+    "num_decode_gpu": INT,
+    "synthetic": STR,
+    "scenario_type": STR,
+    "timestamp": STR,
+    "source_file": STR,
+    "date": STR,
+    "run_url": STR,
 }
 #: throughput (tok/s/GPU), latency (seconds), interactivity (tok/s/user), power (W) and energy (J/token) fields
 RAW_METRICS: dict[str, pl.DataType] = {
-    "tput_per_gpu": FLT, "output_tput_per_gpu": FLT, "input_tput_per_gpu": FLT,
+    "tput_per_gpu": FLT,
+    "output_tput_per_gpu": FLT,
+    "input_tput_per_gpu": FLT,
     **{f"{s}_{k}": FLT for k in LATENCY_KINDS + ("intvty",) for s in STAT_SOURCE_NAMES},
-    "avg_power_w": FLT, "joules_per_total_token": FLT, "joules_per_output_token": FLT,
+    "avg_power_w": FLT,
+    "joules_per_total_token": FLT,
+    "joules_per_output_token": FLT,
 }
 RAW_SCHEMA: dict[str, pl.DataType] = {**RAW_CONFIG, **RAW_METRICS}
 #: per-row provenance: file label, format, row in the file, run id/attempt/date/synthetic from the file's
 #: surroundings, the file's position in the load order and the row's skip reason
 PROV_COLUMNS: dict[str, pl.DataType] = {
-    "_file": STR, "_format": STR, "_row": pl.Int32(), "_run_id": INT, "_run_attempt": pl.Int32(),
-    "_date": STR, "_synthetic": pl.Boolean(), "_file_index": pl.Int32(), "_skip": STR,
+    "_file": STR,
+    "_format": STR,
+    "_row": pl.Int32(),
+    "_run_id": INT,
+    "_run_attempt": pl.Int32(),
+    "_date": STR,
+    "_synthetic": pl.Boolean(),
+    "_file_index": pl.Int32(),
+    "_skip": STR,
 }
 
 #: file index → (label shown to users, run hint from sidecars/folders, format)
@@ -53,8 +92,10 @@ def to_raw_columns(df: pl.DataFrame) -> pl.DataFrame:
 
 def tag(df: pl.DataFrame, file_index: int, first_row: int = 0) -> pl.DataFrame:
     """Per-file frame → with ``_file_index``, ``_row`` and ``_skip`` (provenance is attached once, at the end)."""
-    cols = {"_file_index": pl.lit(file_index, dtype=pl.Int32),
-            "_row": pl.int_range(first_row, first_row + pl.len(), dtype=pl.Int32)}
+    cols = {
+        "_file_index": pl.lit(file_index, dtype=pl.Int32),
+        "_row": pl.int_range(first_row, first_row + pl.len(), dtype=pl.Int32),
+    }
     if "_skip" not in df.columns:
         cols["_skip"] = pl.lit(None, dtype=STR)
     return df.with_columns(**cols)
@@ -81,10 +122,24 @@ def attach_provenance(raws: list[pl.DataFrame], metas: FileMetas) -> pl.DataFram
         attempt[i] = int_or_none(hint.get("run_attempt"))
         date[i] = str(hint["date"])[:10] if hint.get("date") else None
         synth[i] = bool(hint.get("synthetic")) if "synthetic" in hint else None
-    prov = pl.DataFrame({"_file": label, "_format": fmt, "_run_id": run_id, "_run_attempt": attempt, "_date": date,
-                         "_synthetic": synth},
-                        schema={"_file": STR, "_format": STR, "_run_id": INT, "_run_attempt": pl.Int32(),
-                                "_date": STR, "_synthetic": pl.Boolean()})
+    prov = pl.DataFrame(
+        {
+            "_file": label,
+            "_format": fmt,
+            "_run_id": run_id,
+            "_run_attempt": attempt,
+            "_date": date,
+            "_synthetic": synth,
+        },
+        schema={
+            "_file": STR,
+            "_format": STR,
+            "_run_id": INT,
+            "_run_attempt": pl.Int32(),
+            "_date": STR,
+            "_synthetic": pl.Boolean(),
+        },
+    )
     cols = list(RAW_SCHEMA) + list(PROV_COLUMNS)
     out = []
     while raws:  # frame by frame (each one chunk), releasing the inputs as we go

@@ -5,13 +5,15 @@ call); a large file on disk is memory-mapped and parsed block by block; every ot
 path fails on, is read file by file by its format's reader. NDJSON parsing and content hashing (for the report)
 run on their own threads while the main thread reads and rewrites the next files: both release the GIL.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -46,8 +48,15 @@ class _SourceReader:
     """Reads sources one by one, handing each raw frame to ``sink`` (first file index, frame) once its files'
     entries are in ``metas``; see the module docstring."""
 
-    def __init__(self, report: LoadReport, topology: dict[str, Any] | None, metas: FileMetas, sink: RawSink,
-                 parse_pool: Executor, hash_pool: Executor) -> None:
+    def __init__(
+        self,
+        report: LoadReport,
+        topology: dict[str, Any] | None,
+        metas: FileMetas,
+        sink: RawSink,
+        parse_pool: Executor,
+        hash_pool: Executor,
+    ) -> None:
         self.report, self.topology = report, topology
         self.metas, self.sink = metas, sink
         self.parse_pool, self.hash_pool = parse_pool, hash_pool
@@ -56,7 +65,7 @@ class _SourceReader:
         self.parsing: list[tuple[Future, list[_Pending]]] = []
         self.hashed: list[tuple[FileEntry, Future]] = []
         self.in_flight: list[tuple[Future, int]] = []  # (future, bytes it holds): bounded, so a slow hashing
-        self.in_flight_bytes = 0                       # thread cannot keep every file's content alive
+        self.in_flight_bytes = 0  # thread cannot keep every file's content alive
 
     def hasher(self, buf: bytes | Path) -> Future:
         """The content hash of bytes or a file, computed on the hashing thread."""
@@ -130,7 +139,7 @@ class _SourceReader:
         """One file by its format's reader; a file it cannot read is skipped with the reader's reason."""
         try:
             fmt, parsed = read_one(src, self.topology)
-        except Exception as e:  # noqa: BLE001 - one file's surprise never stops the batch: skipped, named
+        except Exception as e:
             fmt, parsed = None, f"unreadable: {type(e).__name__} while reading"
         entry.format = fmt or None
         if isinstance(parsed, str):
@@ -186,8 +195,9 @@ class _SourceReader:
             entry.sha256 = fut.result()
 
 
-def read_sources(sources: Iterable[Source], report: LoadReport, topology: dict[str, Any] | None,
-                 metas: FileMetas, sink: RawSink) -> None:
+def read_sources(
+    sources: Iterable[Source], report: LoadReport, topology: dict[str, Any] | None, metas: FileMetas, sink: RawSink
+) -> None:
     """Parse every source, handing each raw frame (RAW_SCHEMA + ``_skip``, ``_file_index``, ``_row``) to ``sink``
     with the index of its first file; frames may arrive out of file order. ``metas`` receives file index → (label,
     run hint, format) for the provenance columns, before that file's rows reach ``sink``."""

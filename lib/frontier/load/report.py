@@ -1,5 +1,6 @@
 """The load report: what a load did with every input (rows read, loaded, skipped by reason, duplicates), and the
 result a load returns (points + report)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -50,8 +51,9 @@ class LoadReport:
     from_cache: bool = False
     notes: list[str] = field(default_factory=list)  # what did not affect the rows (e.g. a cache file ignored)
 
-    def skip_file(self, path: str, reason: str, detail: str | None = None, *, sha256: str | None = None,
-                  format: str | None = None) -> None:
+    def skip_file(
+        self, path: str, reason: str, detail: str | None = None, *, sha256: str | None = None, format: str | None = None
+    ) -> None:
         """Record a whole file as skipped: ``reason`` is counted, ``detail`` (default: the reason) is shown."""
         self.files.append(FileEntry(path, sha256, format, status="skipped", reason=detail or reason))
         self.skips.append(SkipEntry(path, None, reason))
@@ -94,12 +96,14 @@ class LoadReport:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "LoadReport":
+    def from_dict(cls, d: dict[str, Any]) -> LoadReport:
         """The report ``to_dict`` (plus ``all_skips``) wrote; ValueError/TypeError/KeyError when it is damaged."""
         rep = cls(
             files=[FileEntry(**f) for f in d["files"]],
             skips=[SkipEntry(**s) for s in d.get("all_skips", d.get("skip_examples", []))],
-            rows_read=d["rows_read"], rows_loaded=d["rows_loaded"], duplicates=d["duplicates"],
+            rows_read=d["rows_read"],
+            rows_loaded=d["rows_loaded"],
+            duplicates=d["duplicates"],
             duplicate_examples=d.get("duplicate_examples", []),
         )
         counts = (rep.rows_read, rep.rows_loaded, rep.duplicates)
@@ -115,9 +119,11 @@ class LoadReport:
 
     def summary(self) -> str:
         """One paragraph for people."""
-        lines = [f"{self.rows_loaded:,} of {self.rows_read:,} rows loaded from "
-                 f"{sum(1 for f in self.files if f.status == 'read'):,} files"
-                 f"{' (from cache)' if self.from_cache else ''}; {self.duplicates:,} duplicates removed."]
+        lines = [
+            f"{self.rows_loaded:,} of {self.rows_read:,} rows loaded from "
+            f"{sum(1 for f in self.files if f.status == 'read'):,} files"
+            f"{' (from cache)' if self.from_cache else ''}; {self.duplicates:,} duplicates removed."
+        ]
         rows: dict[str, int] = {}
         files: dict[str, int] = {}
         for sk in self.skips:
@@ -150,5 +156,15 @@ class LoadResult:
 
     def inputs(self) -> list[dict[str, Any]]:
         """Inputs for provenance blocks: path, sha256, format, rows read/loaded."""
-        return [{"path": f.path, "sha256": f.sha256, "format": f.format, "rows_read": f.rows_read,
-                 "rows_loaded": f.rows_loaded, "status": f.status, "reason": f.reason} for f in self.report.files]
+        return [
+            {
+                "path": f.path,
+                "sha256": f.sha256,
+                "format": f.format,
+                "rows_read": f.rows_read,
+                "rows_loaded": f.rows_loaded,
+                "status": f.status,
+                "reason": f.reason,
+            }
+            for f in self.report.files
+        ]

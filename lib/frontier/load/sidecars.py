@@ -3,6 +3,7 @@
 folder name. A sidecar that cannot be used (damaged, too deep, too big, values out of range, not a regular file)
 is skipped with its reason and none of its fields is used.
 """
+
 from __future__ import annotations
 
 import errno
@@ -16,8 +17,14 @@ from .limits import INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, MAX_SIDECAR_BYTE
 #: a ``run_<id>[_<attempt>]`` folder (ids of up to 18 digits fit the run-id column; longer ones are no run folder)
 RUN_DIR_RE = re.compile(r"^run[_-](\d{1,18})(?:[_-](\d{1,9}))?$")
 #: sidecar key → run-hint key (first one present wins)
-_SIDECAR_KEYS = (("run_id", "run_id"), ("databaseId", "run_id"), ("run_attempt", "run_attempt"),
-                 ("attempt", "run_attempt"), ("date", "date"), ("synthetic", "synthetic"))
+_SIDECAR_KEYS = (
+    ("run_id", "run_id"),
+    ("databaseId", "run_id"),
+    ("run_attempt", "run_attempt"),
+    ("attempt", "run_attempt"),
+    ("date", "date"),
+    ("synthetic", "synthetic"),
+)
 SIDECAR_READ = "run.json sidecar (run id, attempt and date of the files beside and below it)"
 
 

@@ -1,5 +1,6 @@
 """Validation: the first failed check names why a normalised row cannot be used (spec §2); such rows are skipped
 and recorded in the load report with their file and row."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -11,24 +12,46 @@ from .normalise import RUN_URL_RE
 from .raw import STR
 from .report import LoadReport, SkipEntry
 
-
 #: integer columns stored as Int32 in the point table: a value outside that range is skipped, never nulled
-INT32_FIELDS = ("conc", "isl", "osl", "tp", "ep", "pp", "dcp_size", "pcp_size", "prefill_tp", "prefill_ep",
-                "prefill_num_workers", "decode_tp", "decode_ep", "decode_num_workers", "num_prefill_gpu",
-                "num_decode_gpu")
+INT32_FIELDS = (
+    "conc",
+    "isl",
+    "osl",
+    "tp",
+    "ep",
+    "pp",
+    "dcp_size",
+    "pcp_size",
+    "prefill_tp",
+    "prefill_ep",
+    "prefill_num_workers",
+    "decode_tp",
+    "decode_ep",
+    "decode_num_workers",
+    "num_prefill_gpu",
+    "num_decode_gpu",
+)
 
 
 def _range_checks() -> list[tuple[pl.Expr, str]]:
     """Values that do not fit their column: integers past Int32, GPU counts whose product does."""
-    checks = [((pl.col(c) < INT32_MIN) | (pl.col(c) > INT32_MAX), f"value out of range for field: {c}")
-              for c in INT32_FIELDS]
-    product = (pl.col("tp").cast(pl.Float64) * pl.col("pp").fill_null(1).cast(pl.Float64)
-               * pl.col("pcp_size").fill_null(1).cast(pl.Float64))
+    checks = [
+        ((pl.col(c) < INT32_MIN) | (pl.col(c) > INT32_MAX), f"value out of range for field: {c}") for c in INT32_FIELDS
+    ]
+    product = (
+        pl.col("tp").cast(pl.Float64)
+        * pl.col("pp").fill_null(1).cast(pl.Float64)
+        * pl.col("pcp_size").fill_null(1).cast(pl.Float64)
+    )
     split = pl.col("num_prefill_gpu").cast(pl.Float64) + pl.col("num_decode_gpu").cast(pl.Float64)
     checks.append(((product > INT32_MAX) | (split > INT32_MAX), "value out of range for field: num_gpus"))
     run = pl.col("run_url").str.extract_groups(RUN_URL_RE.pattern)  # run id (Int64) and attempt (Int32)
-    checks.append(((run.struct.field("1").str.len_chars() > 18) | (run.struct.field("2").str.len_chars() > 9),
-                   "value out of range for field: run_url"))
+    checks.append(
+        (
+            (run.struct.field("1").str.len_chars() > 18) | (run.struct.field("2").str.len_chars() > 9),
+            "value out of range for field: run_url",
+        )
+    )
     return checks
 
 

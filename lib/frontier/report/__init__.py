@@ -40,7 +40,22 @@ from .results import ReportError, ReportResult, ReportResults
 from .runner import run_reports
 
 __all__ = [
-    "REMOVE_CELL_TAGS", "RUNNER_PARAMS", "TEMPLATES_DIR", "TEMPLATE_NAME", "ParamsSpec", "ReportError",
-    "ReportResult", "ReportResults", "build_parser", "check_offline", "declared_parameters", "find_external_refs",
-    "list_notebooks", "load_params", "main_report", "notebook_to_html", "run_reports", "write_index",
+    "REMOVE_CELL_TAGS",
+    "RUNNER_PARAMS",
+    "TEMPLATES_DIR",
+    "TEMPLATE_NAME",
+    "ParamsSpec",
+    "ReportError",
+    "ReportResult",
+    "ReportResults",
+    "build_parser",
+    "check_offline",
+    "declared_parameters",
+    "find_external_refs",
+    "list_notebooks",
+    "load_params",
+    "main_report",
+    "notebook_to_html",
+    "run_reports",
+    "write_index",
 ]

@@ -1,4 +1,5 @@
 """Small JSON and time helpers shared by the runner and the index (atomic writes: ``frontier.fsutil``)."""
+
 from __future__ import annotations
 
 import datetime as dt

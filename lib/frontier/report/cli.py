@@ -1,4 +1,5 @@
 """``frontier report``: the command line over :func:`run_reports`."""
+
 from __future__ import annotations
 
 import argparse
@@ -27,8 +28,13 @@ def _rel(p: Path) -> str:
 class _PairAction(argparse.Action):
     """Collects ``-p NAME VALUE`` and ``-r NAME VALUE`` in command-line order as (name, text, raw)."""
 
-    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
-                 option_string: str | None = None) -> None:
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
         name, text = values
         pairs = list(getattr(namespace, self.dest) or [])
         pairs.append((name, text, option_string in ("-r", "--parameters_raw")))
@@ -40,27 +46,66 @@ def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         prog="frontier report",
         description="Execute analysis notebooks headless and export offline HTML reports. Parameters: the "
-                    "notebook's defaults < --params FILE < -y YAML < -p/-r (in the order given). "
-                    "Exit 0: every report built; 1: a report failed; 2: bad request, nothing run; "
-                    "3: unexpected error.")
-    ap.add_argument("names", nargs="*", metavar="NAME", help="notebook names in notebooks/ (default: all, or the "
-                    "notebook(s) the params file names)")
-    ap.add_argument("--data", nargs="+", action="extend", metavar="PATH",
-                    help="input files/folders passed to the notebooks as data_paths")
+        "notebook's defaults < --params FILE < -y YAML < -p/-r (in the order given). "
+        "Exit 0: every report built; 1: a report failed; 2: bad request, nothing run; "
+        "3: unexpected error.",
+    )
+    ap.add_argument(
+        "names",
+        nargs="*",
+        metavar="NAME",
+        help="notebook names in notebooks/ (default: all, or the notebook(s) the params file names)",
+    )
+    ap.add_argument(
+        "--data",
+        nargs="+",
+        action="extend",
+        metavar="PATH",
+        help="input files/folders passed to the notebooks as data_paths",
+    )
     ap.add_argument("--params", type=Path, metavar="FILE", help="YAML params file (see params/README.md)")
-    ap.add_argument("-y", "--parameters_yaml", dest="yaml", action="append", default=[], metavar="YAML",
-                    help="parameters as a YAML mapping, e.g. -y 'targets: [30, 60]' (repeatable)")
-    ap.add_argument("-p", "--parameters", dest="pairs", nargs=2, action=_PairAction, metavar=("NAME", "VALUE"),
-                    help="one parameter; VALUE read as papermill does: True/False/None, int, float, else text "
-                         "(text as typed for a parameter the notebook declares str); repeatable")
-    ap.add_argument("-r", "--parameters_raw", dest="pairs", nargs=2, action=_PairAction, metavar=("NAME", "VALUE"),
-                    help="one parameter, VALUE always text (repeatable)")
-    ap.add_argument("--out", type=Path, default=None, metavar="DIR",
-                    help="output folder (default: reports/ in the project); frontier report never replaces files "
-                         "there it did not write")
+    ap.add_argument(
+        "-y",
+        "--parameters_yaml",
+        dest="yaml",
+        action="append",
+        default=[],
+        metavar="YAML",
+        help="parameters as a YAML mapping, e.g. -y 'targets: [30, 60]' (repeatable)",
+    )
+    ap.add_argument(
+        "-p",
+        "--parameters",
+        dest="pairs",
+        nargs=2,
+        action=_PairAction,
+        metavar=("NAME", "VALUE"),
+        help="one parameter; VALUE read as papermill does: True/False/None, int, float, else text "
+        "(text as typed for a parameter the notebook declares str); repeatable",
+    )
+    ap.add_argument(
+        "-r",
+        "--parameters_raw",
+        dest="pairs",
+        nargs=2,
+        action=_PairAction,
+        metavar=("NAME", "VALUE"),
+        help="one parameter, VALUE always text (repeatable)",
+    )
+    ap.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="output folder (default: reports/ in the project); frontier report never replaces files "
+        "there it did not write",
+    )
     ap.add_argument("--timeout", type=int, default=600, metavar="S", help="per-cell timeout in seconds (600)")
-    ap.add_argument("--interactive", action="store_true",
-                    help="interactive charts (embeds the chart runtime once per page) instead of static SVG")
+    ap.add_argument(
+        "--interactive",
+        action="store_true",
+        help="interactive charts (embeds the chart runtime once per page) instead of static SVG",
+    )
     ap.add_argument("--list", action="store_true", help="list the notebooks and exit")
     return ap
 
@@ -77,7 +122,7 @@ def main_report(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         _err(f"error: {exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""))
         return 2
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: a message, never a traceback
+    except Exception as exc:
         _err(f"unexpected error: {type(exc).__name__}: {exc}")
         return 3
 
@@ -90,8 +135,15 @@ def _main(args: argparse.Namespace) -> int:
     if args.timeout <= 0:
         raise ReportError("--timeout must be a positive number of seconds")
     overrides = cli_overrides(args.yaml, args.pairs or [])
-    results = run_reports(args.names or None, data=args.data, params_file=args.params, out_dir=args.out,
-                          timeout_s=args.timeout, interactive=args.interactive, overrides=overrides)
+    results = run_reports(
+        args.names or None,
+        data=args.data,
+        params_file=args.params,
+        out_dir=args.out,
+        timeout_s=args.timeout,
+        interactive=args.interactive,
+        overrides=overrides,
+    )
     for r in results:
         line = f"{'ok' if r.ok else 'FAILED':<7}{r.name:<28} {_rel(r.html_path)}  ({r.duration_s:.1f} s)"
         if not r.ok:

@@ -1,4 +1,5 @@
 """``<out>/index.html``: every report in an output folder with its status, last good run, parameters and files."""
+
 from __future__ import annotations
 
 import html
@@ -23,8 +24,7 @@ def _params_summary(p: Mapping[str, Any] | None, limit: int = 200) -> str:
     parts = []
     for k, v in p.items():
         if k == "data_paths" and isinstance(v, list):
-            v = ", ".join(os.path.relpath(x, paths.ROOT) if str(x).startswith(str(paths.ROOT)) else str(x)
-                          for x in v)
+            v = ", ".join(os.path.relpath(x, paths.ROOT) if str(x).startswith(str(paths.ROOT)) else str(x) for x in v)
         parts.append(f"{k}={v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)}")
     s = "; ".join(parts)
     return s if len(s) <= limit else s[: limit - 1] + "…"
@@ -67,8 +67,9 @@ def _report_entries(out: Path) -> list[tuple[Path, dict[str, Any] | None, dict[s
         failed = read_json(d / "failed.json")
         if run is None and failed is None:
             continue
-        is_failed = failed is not None and (run is None or str(failed.get("finished_utc", ""))
-                                            >= str(run.get("finished_utc", "")))
+        is_failed = failed is not None and (
+            run is None or str(failed.get("finished_utc", "")) >= str(run.get("finished_utc", ""))
+        )
         entries.append((d, run, failed, is_failed))
     return entries
 
@@ -96,7 +97,7 @@ def _row_html(d: Path, run: dict[str, Any] | None, failed: dict[str, Any] | None
     """One table row of the index (every string from the report folder escaped)."""
     e = html.escape
     links, fig_links = _links(d)
-    status = ('<span class="bad">failed</span>' if is_failed else '<span class="good">ok</span>')
+    status = '<span class="bad">failed</span>' if is_failed else '<span class="good">ok</span>'
     err = ""
     if is_failed and failed:
         err = f'<div class="err">{e(str(failed.get("error", "")))} ({e(str(failed.get("finished_utc", "")))})</div>'
@@ -133,8 +134,9 @@ def _thumbnail_html(d: Path, run: dict[str, Any] | None) -> str:
     e = html.escape
     href = e(d.name, quote=True)
     alt = e(f"Main figure of {run.get('title') or d.name}", quote=True)
-    return (f'<a href="{href}/index.html"><img class="thumb" src="{href}/{THUMBNAIL_NAME}" alt="{alt}" '
-            'loading="lazy"></a>')
+    return (
+        f'<a href="{href}/index.html"><img class="thumb" src="{href}/{THUMBNAIL_NAME}" alt="{alt}" loading="lazy"></a>'
+    )
 
 
 def _page_html(rows: list[str]) -> str:
@@ -143,11 +145,11 @@ def _page_html(rows: list[str]) -> str:
 
     e = html.escape
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f"{GENERATOR_TAG}<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'{GENERATOR_TAG}<meta name="viewport" content="width=device-width, initial-scale=1">'
         "<title>Reports</title>"
         f"<style>{_CSS}</style></head>\n<body>\n<h1>Reports</h1>\n"
-        f"<p class=\"muted\">Index written {e(iso(now()))} UTC by frontier {e(__version__)}. "
+        f'<p class="muted">Index written {e(iso(now()))} UTC by frontier {e(__version__)}. '
         "Every report is a single self-contained file that opens with no network.</p>\n"
         "<table><thead><tr><th>Report</th><th>What it shows</th><th>Status</th><th>Last good run (UTC)</th>"
         "<th>Parameters</th><th>Files</th></tr></thead><tbody>\n"

@@ -1,4 +1,5 @@
 """Offline check: every external reference (http(s) or protocol-relative) an HTML/SVG page would load."""
+
 from __future__ import annotations
 
 import base64
@@ -7,8 +8,25 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-_URL_ATTRS = {"src", "href", "xlink:href", "action", "formaction", "poster", "data", "background", "manifest",
-              "codebase", "cite", "longdesc", "icon", "ping", "archive", "lowsrc", "dynsrc"}
+_URL_ATTRS = {
+    "src",
+    "href",
+    "xlink:href",
+    "action",
+    "formaction",
+    "poster",
+    "data",
+    "background",
+    "manifest",
+    "codebase",
+    "cite",
+    "longdesc",
+    "icon",
+    "ping",
+    "archive",
+    "lowsrc",
+    "dynsrc",
+}
 _EXTERNAL_RE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
 _CSS_URL_RE = re.compile(r"""url\(\s*(['"]?)\s*([^'")\s]+)""", re.IGNORECASE)
 _CSS_IMPORT_RE = re.compile(r"""@import\s+(?:url\(\s*)?['"]?\s*([^'");\s]+)""", re.IGNORECASE)
@@ -114,5 +132,6 @@ def find_external_refs(text: str, *, include_links: bool = True, _depth: int = 0
 def check_offline(html_path: str | Path, *, include_links: bool = True) -> list[str]:
     """Every external reference in an HTML file (empty list: it renders with no network). See
     :func:`find_external_refs`; the report runner calls it with ``include_links=False``."""
-    return find_external_refs(Path(html_path).read_text(encoding="utf-8", errors="replace"),
-                              include_links=include_links)
+    return find_external_refs(
+        Path(html_path).read_text(encoding="utf-8", errors="replace"), include_links=include_links
+    )

@@ -6,6 +6,7 @@ wrote them itself: the index carries the runner's generator tag, a report folder
 ``run.json`` lists and the runner's ``failed.*`` files. Anything else in the way is a :class:`ReportError` before a
 notebook runs, so a user's files are never deleted or overwritten.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -39,14 +40,18 @@ def check_out_dir(out: Path, names: Sequence[str]) -> None:
         return
     index = out / "index.html"
     if index.is_symlink() or (index.exists() and not _is_runner_index(index)):
-        raise ReportError(f"{index} was not written by frontier report; it is left alone: choose another --out "
-                          "folder (a new one, or one frontier report built)")
+        raise ReportError(
+            f"{index} was not written by frontier report; it is left alone: choose another --out "
+            "folder (a new one, or one frontier report built)"
+        )
     for name in names:
         foreign = foreign_files(out / name)
         if foreign:
             shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
-            raise ReportError(f"{out / name} holds files frontier report did not write ({shown}); they are left "
-                              "alone: move them, or choose another --out folder")
+            raise ReportError(
+                f"{out / name} holds files frontier report did not write ({shown}); they are left "
+                "alone: move them, or choose another --out folder"
+            )
 
 
 def _is_runner_index(path: Path) -> bool:

@@ -1,4 +1,5 @@
 """Report parameters: YAML params files, notebook names, and the parameters a notebook declares."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -33,8 +34,9 @@ def _yaml_loader() -> Any:
             def compose_node(self, parent: Any, index: Any) -> Any:
                 if self.check_event(yaml.AliasEvent):
                     mark = self.peek_event().start_mark
-                    raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in params files;"
-                                                      " write the value out", mark)
+                    raise yaml.composer.ComposerError(
+                        None, None, "aliases (*name) are not allowed in params files; write the value out", mark
+                    )
                 return super().compose_node(parent, index)
 
         Loader.yaml_implicit_resolvers = {
@@ -117,13 +119,15 @@ def _read_yaml(p: Path) -> Any:
     except OSError as exc:
         raise ReportError(f"params file {p} cannot be read: {exc.strerror or exc}") from exc
     if len(raw) > MAX_PARAMS_BYTES:
-        raise ReportError(f"params file {p} is larger than {MAX_PARAMS_BYTES // 1024} KiB; "
-                          "a params file holds a few parameters")
+        raise ReportError(
+            f"params file {p} is larger than {MAX_PARAMS_BYTES // 1024} KiB; a params file holds a few parameters"
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ReportError(f"params file {p} is not UTF-8 text (byte {exc.start}: {raw[exc.start:exc.start + 1]!r})"
-                          ) from exc
+        raise ReportError(
+            f"params file {p} is not UTF-8 text (byte {exc.start}: {raw[exc.start : exc.start + 1]!r})"
+        ) from exc
     return parse_yaml(text, f"params file {p}")
 
 
@@ -156,8 +160,10 @@ def _parse_many(doc: Mapping[str, Any], p: Path, spec: ParamsSpec) -> None:
 def _parse_one(doc: Mapping[str, Any], p: Path, spec: ParamsSpec) -> None:
     extra = set(doc) - {"notebook", "parameters", "description"}
     if extra:
-        raise ReportError(f"params file {p}: unexpected top-level key(s) {sorted(extra)} next to 'notebook' "
-                          "(parameters go under 'parameters:')")
+        raise ReportError(
+            f"params file {p}: unexpected top-level key(s) {sorted(extra)} next to 'notebook' "
+            "(parameters go under 'parameters:')"
+        )
     name = doc["notebook"]
     if not isinstance(name, str):
         raise ReportError(f"params file {p}: 'notebook' must be a notebook name")
@@ -201,7 +207,7 @@ def declared_parameter_types(nb_path: str | Path) -> dict[str, str | None]:
 
     try:
         nb = nbformat.read(str(nb_path), as_version=4)
-    except Exception:  # noqa: BLE001 - unreadable notebooks fail later with a proper report
+    except Exception:
         return {}
     for cell in nb.cells:
         if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
@@ -258,8 +264,7 @@ class Overrides:
                 continue
             problem = _type_problem(value, want)
             if problem:
-                raise ReportError(f"parameter {name!r} of {nb_path.stem} is declared {want}: {problem} "
-                                  f"(got {value!r})")
+                raise ReportError(f"parameter {name!r} of {nb_path.stem} is declared {want}: {problem} (got {value!r})")
         return out
 
 
@@ -270,8 +275,9 @@ def cli_overrides(yaml_texts: Sequence[str] = (), pairs: Sequence[tuple[str, str
     for text in yaml_texts:
         doc = parse_yaml(text, f"-y {text[:60]!r}")
         if doc is not None and not isinstance(doc, Mapping):
-            raise ReportError(f"-y {text[:60]!r}: expected a YAML mapping such as 'isl: 8192', "
-                              f"got {type(doc).__name__}")
+            raise ReportError(
+                f"-y {text[:60]!r}: expected a YAML mapping such as 'isl: 8192', got {type(doc).__name__}"
+            )
         values = check_params(doc, "-y")
         out.values.update(values)
         for k in values:

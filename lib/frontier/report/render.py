@@ -1,4 +1,5 @@
 """HTML export: an executed notebook becomes one self-contained page with the offline template."""
+
 from __future__ import annotations
 
 import html
@@ -62,7 +63,8 @@ def notebook_to_html(nb: Any, *, title: str, banner: str = "", footer: str = "",
             if cell.get("cell_type") != "code":
                 continue
             errored = any(o.get("output_type") == "error" for o in cell.get("outputs", [])) or bool(
-                cell.get("metadata", {}).get("papermill", {}).get("exception"))
+                cell.get("metadata", {}).get("papermill", {}).get("exception")
+            )
             if not errored:
                 tags = list(cell.setdefault("metadata", {}).get("tags", []))
                 cell["metadata"]["tags"] = [*tags, _HIDE_INPUT_TAG]
@@ -80,14 +82,19 @@ def footer_html(name: str, started: str, nb_sha: str) -> str:
     """The footer line of a report: name, run time (UTC), library version, notebook hash."""
     from frontier import __version__
 
-    return (f'<div class="fx-footer">Report <strong>{html.escape(name)}</strong> · run {html.escape(started)} UTC · '
-            f"frontier {html.escape(__version__)} · notebook sha256 {html.escape(nb_sha[:12])}</div>")
+    return (
+        f'<div class="fx-footer">Report <strong>{html.escape(name)}</strong> · run {html.escape(started)} UTC · '
+        f"frontier {html.escape(__version__)} · notebook sha256 {html.escape(nb_sha[:12])}</div>"
+    )
 
 
 def failure_banner_html(name: str, error: str, tb: str, started: str, has_good: bool) -> str:
     """The banner on top of ``failed.html``: the error, when the run started, whether a good report remains."""
-    prev = ('The previous good report is unchanged: <a href="index.html">index.html</a>.' if has_good
-            else "There is no previous good report of this name.")
+    prev = (
+        'The previous good report is unchanged: <a href="index.html">index.html</a>.'
+        if has_good
+        else "There is no previous good report of this name."
+    )
     return (
         '<div class="fx-failure" role="alert">'
         f"<h1>Report failed: {html.escape(name)}</h1>"

@@ -1,4 +1,5 @@
 """What a report run returns: one :class:`ReportResult` per notebook, and the error for a bad request."""
+
 from __future__ import annotations
 
 import dataclasses

@@ -3,6 +3,7 @@
 Each notebook run is: prepare a staging folder and the injected parameters → execute and render → publish the
 new report in one rename, or write the failure report beside the previous good one.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -83,8 +84,9 @@ def run_reports(
     with locked(out), staging_area(out) as staging:
         try:
             for name in progress(wanted, desc="report"):
-                results.append(_run_one(name, nb_dir / f"{name}.ipynb", params[name], out, staging,
-                                        int(timeout_s), interactive))
+                results.append(
+                    _run_one(name, nb_dir / f"{name}.ipynb", params[name], out, staging, int(timeout_s), interactive)
+                )
         finally:
             write_index(out)
     return results
@@ -95,8 +97,9 @@ def _wanted_notebooks(names: Sequence[str] | None, spec: ParamsSpec, nb_dir: Pat
     if names:
         wanted = [check_name(strip_ipynb(str(n))) for n in names]
         if spec.names is not None and not set(spec.names) & set(wanted):
-            raise ReportError(f"params file {spec.source} configures notebook(s) {spec.names}, "
-                              f"none of which was requested ({wanted})")
+            raise ReportError(
+                f"params file {spec.source} configures notebook(s) {spec.names}, none of which was requested ({wanted})"
+            )
     elif spec.names is not None:
         wanted = list(spec.names)
     else:
@@ -107,8 +110,9 @@ def _wanted_notebooks(names: Sequence[str] | None, spec: ParamsSpec, nb_dir: Pat
     missing = [n for n in wanted if not (nb_dir / f"{n}.ipynb").is_file()]
     if missing:
         avail = list_notebooks(nb_dir)
-        raise ReportError(f"notebook(s) not found in {nb_dir}: {', '.join(missing)}"
-                          f" (available: {', '.join(avail) or 'none'})")
+        raise ReportError(
+            f"notebook(s) not found in {nb_dir}: {', '.join(missing)} (available: {', '.join(avail) or 'none'})"
+        )
     return wanted
 
 
@@ -157,8 +161,15 @@ class _Run:
         return self.report / f"{self.name}.ipynb"
 
 
-def _run_one(name: str, nb_path: Path, params: dict[str, Any], out_dir: Path, staging_root: Path,
-             timeout_s: int, interactive: bool) -> ReportResult:
+def _run_one(
+    name: str,
+    nb_path: Path,
+    params: dict[str, Any],
+    out_dir: Path,
+    staging_root: Path,
+    timeout_s: int,
+    interactive: bool,
+) -> ReportResult:
     """Run one notebook: prepare, execute and render, then publish the report or the failure report."""
     run = _prepare(name, nb_path, params, out_dir, staging_root, timeout_s, interactive)
     page, error, tb, refs = _execute_and_render(run, timeout_s)
@@ -171,8 +182,15 @@ def _run_one(name: str, nb_path: Path, params: dict[str, Any], out_dir: Path, st
         shutil.rmtree(run.stage, ignore_errors=True)
 
 
-def _prepare(name: str, nb_path: Path, params: dict[str, Any], out_dir: Path, staging_root: Path,
-             timeout_s: int, interactive: bool) -> _Run:
+def _prepare(
+    name: str,
+    nb_path: Path,
+    params: dict[str, Any],
+    out_dir: Path,
+    staging_root: Path,
+    timeout_s: int,
+    interactive: bool,
+) -> _Run:
     """Create the staging folders and work out the injected parameters and the run record."""
     from frontier import __version__
 
@@ -199,8 +217,9 @@ def _prepare(name: str, nb_path: Path, params: dict[str, Any], out_dir: Path, st
     return _Run(name, nb_path, out_dir / name, stage, started, time.monotonic(), nb_sha, injected, meta, warnings)
 
 
-def _inject(params: dict[str, Any], declared: list[str], work: Path, interactive: bool,
-            warnings: list[str]) -> dict[str, Any]:
+def _inject(
+    params: dict[str, Any], declared: list[str], work: Path, interactive: bool, warnings: list[str]
+) -> dict[str, Any]:
     """The parameters papermill injects: ``params`` plus the runner's ``output_dir`` and ``chart_mode``; notes
     what the notebook does not declare in ``warnings``."""
     injected = dict(params)
@@ -228,23 +247,29 @@ def _execute_and_render(run: _Run, timeout_s: int) -> tuple[str, str | None, str
     try:
         with _quiet_papermill():
             pm.execute_notebook(
-                str(run.nb_path), str(run.executed), parameters=run.injected, kernel_name="python3",
-                cwd=str(paths.ROOT), execution_timeout=timeout_s, progress_bar=False, log_output=False,
+                str(run.nb_path),
+                str(run.executed),
+                parameters=run.injected,
+                kernel_name="python3",
+                cwd=str(paths.ROOT),
+                execution_timeout=timeout_s,
+                progress_bar=False,
+                log_output=False,
                 # the kernel's own start-up chatter (e.g. its notice about local TCP sockets) is not the report's
                 # business; cell errors still fail the run and appear in the failure report
                 extra_arguments=["--IPKernelApp.log_level=ERROR"],
             )
         nb = nbformat.read(str(run.executed), as_version=4)
         run.summary = read_summary(run.work, run.name)
-        page = notebook_to_html(nb, title=run.summary.page_title,
-                                footer=footer_html(run.name, iso(run.started), run.nb_sha))
-    except Exception as exc:  # noqa: BLE001 - any failure becomes a failure report
+        page = notebook_to_html(
+            nb, title=run.summary.page_title, footer=footer_html(run.name, iso(run.started), run.nb_sha)
+        )
+    except Exception as exc:
         error, tb = _error_from(exc)
         return "", error, tb, []
     refs = find_external_refs(page, include_links=False)
     if refs:
-        return page, f"OfflineCheckError: the report references {len(refs)} external resource(s)", \
-            "\n".join(refs), refs
+        return page, f"OfflineCheckError: the report references {len(refs)} external resource(s)", "\n".join(refs), refs
     return page, None, "", []
 
 
@@ -268,8 +293,13 @@ def _publish(run: _Run, page: str) -> ReportResult:
 def _add_thumbnail(run: _Run) -> None:
     """Write the index thumbnail of the report's main figure and record title, scope and synthetic in run.json."""
     summary = run.summary or read_summary(run.report, run.name)
-    run.meta.update(title=summary.title, scope=summary.scope, synthetic=summary.synthetic,
-                    main_figure=summary.main_figure, thumbnail=None)
+    run.meta.update(
+        title=summary.title,
+        scope=summary.scope,
+        synthetic=summary.synthetic,
+        main_figure=summary.main_figure,
+        thumbnail=None,
+    )
     try:
         thumb = write_thumbnail(run.report, summary.main_figure)
     except (ValueError, OSError) as exc:
@@ -304,19 +334,38 @@ def _failure_page(run: _Run, banner: str) -> str:
             for cell in nb.cells:
                 if cell.get("cell_type") == "code":
                     cell["outputs"] = []
-        return notebook_to_html(nb, title=f"FAILED: {run.name}", banner=banner, failure=True,
-                                footer=footer_html(run.name, run.meta["started_utc"], run.nb_sha))
-    except Exception as exc:  # noqa: BLE001 - the failure report must exist even if conversion fails
-        return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-                f"<title>FAILED: {html.escape(run.name)}</title>{report_css()}</head><body>{banner}"
-                f"<p>The notebook could not be converted either: {html.escape(repr(exc))}</p></body></html>")
+        return notebook_to_html(
+            nb,
+            title=f"FAILED: {run.name}",
+            banner=banner,
+            failure=True,
+            footer=footer_html(run.name, run.meta["started_utc"], run.nb_sha),
+        )
+    except Exception as exc:
+        return (
+            '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+            f"<title>FAILED: {html.escape(run.name)}</title>{report_css()}</head><body>{banner}"
+            f"<p>The notebook could not be converted either: {html.escape(repr(exc))}</p></body></html>"
+        )
 
 
-def _result(run: _Run, status: str, html_path: Path, error: str | None = None,
-            refs: list[str] | None = None) -> ReportResult:
+def _result(
+    run: _Run, status: str, html_path: Path, error: str | None = None, refs: list[str] | None = None
+) -> ReportResult:
     m = run.meta
-    return ReportResult(run.name, status, run.final, html_path, m["started_utc"], m["finished_utc"],
-                        m["duration_s"], run.injected, error, list(refs or []), run.warnings)
+    return ReportResult(
+        run.name,
+        status,
+        run.final,
+        html_path,
+        m["started_utc"],
+        m["finished_utc"],
+        m["duration_s"],
+        run.injected,
+        error,
+        list(refs or []),
+        run.warnings,
+    )
 
 
 @contextlib.contextmanager

@@ -1,5 +1,6 @@
 """What the runner reads from a notebook's ``summary.json``: the report's human title and scope, whether its data
 is synthetic, its main figure; and the small PNG of that figure the index shows."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -38,9 +39,12 @@ def read_summary(output_dir: Path, name: str) -> ReportSummary:
     notebook ``name`` as title when there is none)."""
     doc = read_json(output_dir / "summary.json") or {}
     title, params, synthetic = doc.get("title"), doc.get("parameters"), doc.get("synthetic")
-    return ReportSummary(title if isinstance(title, str) and title.strip() else name,
-                         _scope(doc, params if isinstance(params, dict) else {}),
-                         synthetic if isinstance(synthetic, bool) else None, _main_figure(doc))
+    return ReportSummary(
+        title if isinstance(title, str) and title.strip() else name,
+        _scope(doc, params if isinstance(params, dict) else {}),
+        synthetic if isinstance(synthetic, bool) else None,
+        _main_figure(doc),
+    )
 
 
 def _scope(doc: dict[str, Any], params: dict[str, Any]) -> str:

@@ -4,6 +4,7 @@
 ``ndjson``), raw benchmark-client JSON (``raw_client``), public API rows (``api``), dashboard CSV exports
 (``dashboard_csv``) and early agg rows (``early_agg``). Anything else is skipped with the reason ``detect`` gives.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -16,15 +17,15 @@ from ..raw import to_raw_columns
 from . import agg, api, dashboard_csv, early_agg, raw_client
 from .detect import classify, probe_keys
 
-
 #: the counted reason for a file only a whole-file reader could take that is too large for one
 TOO_BIG_WHOLE = "too large to read whole"
 
 
 def too_big_to_read_whole(size: int, why: str = "") -> str:
     """The shown reason (with the numbers) for such a file; ``why``: what the streamed reader said."""
-    return (f"{TOO_BIG_WHOLE} ({size:,} bytes, limit {MAX_WHOLE_BYTES:,})"
-            + (f"; the streamed reader cannot take it: {why}" if why else ""))
+    return f"{TOO_BIG_WHOLE} ({size:,} bytes, limit {MAX_WHOLE_BYTES:,})" + (
+        f"; the streamed reader cannot take it: {why}" if why else ""
+    )
 
 
 def read_one(src: Source, topology: dict[str, Any] | None) -> tuple[str | None, pl.DataFrame | str]:

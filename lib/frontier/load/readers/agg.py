@@ -2,6 +2,7 @@
 
 The fields are the raw schema's own; the fast path reads them as NDJSON, the checked path field by field.
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """Reader for public API rows: topology fields at the top level, measurements nested under ``metrics``."""
+
 from __future__ import annotations
 
 import io
@@ -12,15 +13,43 @@ from .coerce import python_rows
 from .ndjson import has_surrogate_escapes
 
 API_SCHEMA: dict[str, pl.DataType] = {
-    "hardware": STR, "framework": STR, "model": STR, "precision": STR, "spec_method": STR, "disagg": STR,
-    "is_multinode": STR, "prefill_tp": INT, "prefill_ep": INT, "prefill_dp_attention": STR,
-    "prefill_num_workers": INT, "decode_tp": INT, "decode_ep": INT, "decode_dp_attention": STR,
-    "decode_num_workers": INT, "num_prefill_gpu": INT, "num_decode_gpu": INT, "isl": INT, "osl": INT,
-    "conc": INT, "image": STR, "date": STR, "run_url": STR,
-    "metrics": pl.Struct({k: v for k, v in RAW_METRICS.items()}),
+    "hardware": STR,
+    "framework": STR,
+    "model": STR,
+    "precision": STR,
+    "spec_method": STR,
+    "disagg": STR,
+    "is_multinode": STR,
+    "prefill_tp": INT,
+    "prefill_ep": INT,
+    "prefill_dp_attention": STR,
+    "prefill_num_workers": INT,
+    "decode_tp": INT,
+    "decode_ep": INT,
+    "decode_dp_attention": STR,
+    "decode_num_workers": INT,
+    "num_prefill_gpu": INT,
+    "num_decode_gpu": INT,
+    "isl": INT,
+    "osl": INT,
+    "conc": INT,
+    "image": STR,
+    "date": STR,
+    "run_url": STR,
+    "metrics": pl.Struct(dict(RAW_METRICS.items())),
 }
-_SPLIT_COLUMNS = ("prefill_tp", "prefill_ep", "prefill_dp_attention", "prefill_num_workers", "decode_tp",
-                  "decode_ep", "decode_dp_attention", "decode_num_workers", "num_prefill_gpu", "num_decode_gpu")
+_SPLIT_COLUMNS = (
+    "prefill_tp",
+    "prefill_ep",
+    "prefill_dp_attention",
+    "prefill_num_workers",
+    "decode_tp",
+    "decode_ep",
+    "decode_dp_attention",
+    "decode_num_workers",
+    "num_prefill_gpu",
+    "num_decode_gpu",
+)
 
 
 def read_fast(data: bytes) -> pl.DataFrame | None:
@@ -29,7 +58,7 @@ def read_fast(data: bytes) -> pl.DataFrame | None:
         return None
     try:
         return to_raw(pl.read_json(io.BytesIO(data), schema=API_SCHEMA))
-    except Exception:  # noqa: BLE001 - any failure: the checked path reads it and names the bad rows
+    except Exception:
         return None
 
 

@@ -1,4 +1,5 @@
 """The checked path shared by the JSON readers: Python objects coerced field by field, a reason per bad row."""
+
 from __future__ import annotations
 
 import math

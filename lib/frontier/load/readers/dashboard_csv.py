@@ -1,5 +1,6 @@
 """Reader for dashboard CSV exports: one row per point, display names in ``Model``; latency columns labelled
 "(ms)" hold seconds (spec §2.5). Leading ``#`` comment lines are skipped; a bad cell skips its row with a reason."""
+
 from __future__ import annotations
 
 import csv
@@ -15,17 +16,39 @@ _LATENCY_NAMES = {"TTFT": "ttft", "TPOT": "tpot", "ITL": "itl", "E2E Latency": "
 _STAT_NAMES = {"Mean": "mean", "Median": "median", "P90": "p90", "P99": "p99", "P99.9": "p99.9", "Std": "std"}
 #: dashboard CSV export column → raw field
 CSV_COLUMNS: dict[str, str] = {
-    "Model": "model", "ISL": "isl", "OSL": "osl", "Hardware": "hw", "Framework": "framework",
-    "Precision": "precision", "TP": "tp", "Concurrency": "conc", "Date": "date",
-    "Throughput/GPU (tok/s)": "tput_per_gpu", "Output Throughput/GPU (tok/s)": "output_tput_per_gpu",
+    "Model": "model",
+    "ISL": "isl",
+    "OSL": "osl",
+    "Hardware": "hw",
+    "Framework": "framework",
+    "Precision": "precision",
+    "TP": "tp",
+    "Concurrency": "conc",
+    "Date": "date",
+    "Throughput/GPU (tok/s)": "tput_per_gpu",
+    "Output Throughput/GPU (tok/s)": "output_tput_per_gpu",
     "Input Throughput/GPU (tok/s)": "input_tput_per_gpu",
-    "Disaggregated": "disagg", "Num Prefill GPUs": "num_prefill_gpu", "Num Decode GPUs": "num_decode_gpu",
-    "Spec Decoding": "spec_decoding", "EP": "ep", "DP Attention": "dp_attention", "Is Multinode": "is_multinode",
+    "Disaggregated": "disagg",
+    "Num Prefill GPUs": "num_prefill_gpu",
+    "Num Decode GPUs": "num_decode_gpu",
+    "Spec Decoding": "spec_decoding",
+    "EP": "ep",
+    "DP Attention": "dp_attention",
+    "Is Multinode": "is_multinode",
     **{f"{st} {lt} (ms)": f"{s}_{lat}" for st, s in _STAT_NAMES.items() for lt, lat in _LATENCY_NAMES.items()},
     **{f"{st} Interactivity (tok/s/user)": f"{s}_intvty" for st, s in _STAT_NAMES.items()},
 }
-CSV_REQUIRED = ("Model", "ISL", "OSL", "Hardware", "Framework", "Precision", "Concurrency",
-                "Throughput/GPU (tok/s)", "Median TPOT (ms)")
+CSV_REQUIRED = (
+    "Model",
+    "ISL",
+    "OSL",
+    "Hardware",
+    "Framework",
+    "Precision",
+    "Concurrency",
+    "Throughput/GPU (tok/s)",
+    "Median TPOT (ms)",
+)
 
 
 def _header(text: str) -> tuple[list[str], str] | str:
@@ -66,8 +89,8 @@ def read(data: bytes) -> tuple[str | None, pl.DataFrame | str]:
     header, body = found
     # read numbers as strings first, so a bad cell skips its row with a reason instead of failing the file
     try:
-        df = pl.read_csv(io.StringIO(body), schema={c: STR for c in header}, has_header=True)
-    except Exception as e:  # noqa: BLE001
+        df = pl.read_csv(io.StringIO(body), schema=dict.fromkeys(header, STR), has_header=True)
+    except Exception as e:
         return None, f"unreadable CSV: {type(e).__name__}"
     bad = pl.lit(None, dtype=STR)
     cast_cols = []
@@ -86,10 +109,16 @@ def read(data: bytes) -> tuple[str | None, pl.DataFrame | str]:
             unusable = unusable | ~casted.is_finite() | (casted != casted.floor())
         bad = pl.when(given & unusable).then(pl.lit(f"bad value for field: {target}")).otherwise(bad)
         if dtype != FLT:  # past the 64-bit range: skipped with its reason, never nulled
-            bad = pl.when(given & ~unusable & (casted.abs() >= 2.0**63)) \
-                .then(pl.lit(f"value out of range for field: {target}")).otherwise(bad)
-        cast_cols.append((casted if dtype == FLT else
-                          pl.when(casted.abs() < 2.0**63).then(casted).cast(INT, strict=False)).alias(target))
+            bad = (
+                pl.when(given & ~unusable & (casted.abs() >= 2.0**63))
+                .then(pl.lit(f"value out of range for field: {target}"))
+                .otherwise(bad)
+            )
+        cast_cols.append(
+            (casted if dtype == FLT else pl.when(casted.abs() < 2.0**63).then(casted).cast(INT, strict=False)).alias(
+                target
+            )
+        )
     df = df.select(*cast_cols, bad.alias("_skip"))
     # the Model column holds display names: keep it as the path and derive the key
     return "csv", df.with_columns(

@@ -1,4 +1,5 @@
 """Which format a JSON document holds: from its first bytes (``probe_keys``, no parse) or parsed (``classify``)."""
+
 from __future__ import annotations
 
 import re

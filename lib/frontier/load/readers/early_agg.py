@@ -1,5 +1,6 @@
 """Reader fix-ups for early agg rows (agg fields without ISL/OSL): ISL/OSL from ``source_file`` (``…_1k1k_…``),
 date from ``timestamp``, run id from the ``run-<id>`` part of ``source_file``."""
+
 from __future__ import annotations
 
 import polars as pl
@@ -14,6 +15,7 @@ def fixups(df: pl.DataFrame) -> pl.DataFrame:
         isl=pl.coalesce(pl.col("isl"), m.struct.field("1").cast(INT) * 1024),
         osl=pl.coalesce(pl.col("osl"), m.struct.field("2").cast(INT) * 1024),
         date=pl.coalesce(pl.col("date"), pl.col("timestamp").str.slice(0, 10)),
-        run_url=pl.coalesce(pl.col("run_url"),
-                            pl.format("/runs/{}", pl.col("source_file").str.extract(r"run-(\d+)", 1))),
+        run_url=pl.coalesce(
+            pl.col("run_url"), pl.format("/runs/{}", pl.col("source_file").str.extract(r"run-(\d+)", 1))
+        ),
     )

@@ -5,13 +5,15 @@ explicit raw schema, which fails on any type mismatch.
 Any failure (``NotFast``) sends the file to the checked path, which parses it with Python and gives each bad row
 its reason: the fast path either loads exactly what the checked path would, or it does not load.
 """
+
 from __future__ import annotations
 
 import mmap
 import os
 import re
+from collections.abc import Callable
 from concurrent.futures import Executor, Future
-from typing import Any, Callable
+from typing import Any
 
 import msgspec
 import polars as pl
@@ -75,7 +77,7 @@ def parse_ndjson(text: bytes, expected_rows: int) -> pl.DataFrame:
         raise NotFast("surrogate escapes")
     try:
         df = pl.read_ndjson(text, schema=RAW_SCHEMA)
-    except Exception as e:  # noqa: BLE001 - any parser failure means: use the checked path
+    except Exception as e:
         raise NotFast(str(e)) from None
     # the reader returns one chunk per internal batch (dozens per call): later steps are much faster on one
     df = df.rechunk()
@@ -170,8 +172,9 @@ def _piece_lines(mm: Any, lo: int, hi: int) -> list[Any]:
     return _one_per_line(elements, b"\n" in doc or b"\r" in doc)
 
 
-def stream_json_file(path: os.PathLike, sha: Any, hasher: Callable[[Any], Future], parse_pool: Executor
-                     ) -> tuple[str, list[pl.DataFrame], Any]:
+def stream_json_file(
+    path: os.PathLike, sha: Any, hasher: Callable[[Any], Future], parse_pool: Executor
+) -> tuple[str, list[pl.DataFrame], Any]:
     """A large agg_bmk array on disk → (format, frames, sha256 or a future of it), memory-mapped and rewritten
     to NDJSON piece by piece (the file is never copied whole); one block is parsed while the next is rewritten.
 

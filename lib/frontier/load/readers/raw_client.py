@@ -1,5 +1,6 @@
 """Reader for raw benchmark-client results: one JSON object per run (latencies in ms), topology from the
 InferenceX file name (or ``topology=``) → one raw agg row (latencies in seconds, throughput per GPU)."""
+
 from __future__ import annotations
 
 import re
@@ -21,8 +22,10 @@ RESULT_NAME_RE = re.compile(
     re.IGNORECASE,
 )
 _NEEDED = ("hw", "tp", "isl", "osl", "precision", "framework")
-NO_TOPOLOGY = ("raw client result without topology: file name not in the InferenceX convention "
-               "(pass topology={hw, tp, isl, osl, precision, framework, ...})")
+NO_TOPOLOGY = (
+    "raw client result without topology: file name not in the InferenceX convention "
+    "(pass topology={hw, tp, isl, osl, precision, framework, ...})"
+)
 
 
 def _tokens(tok: str) -> int:
@@ -36,9 +39,17 @@ def topology_from_name(label: str) -> dict[str, Any]:
     if not m:
         return {}
     return {
-        "infmax_model_prefix": m["prefix"], "isl": _tokens(m["isl"]), "osl": _tokens(m["osl"]),
-        "precision": m["precision"], "framework": m["framework"], "tp": int(m["tp"]), "ep": int(m["ep"]),
-        "dp_attention": m["dpa"], "disagg": m["disagg"], "spec_decoding": m["spec"], "conc": int(m["conc"]),
+        "infmax_model_prefix": m["prefix"],
+        "isl": _tokens(m["isl"]),
+        "osl": _tokens(m["osl"]),
+        "precision": m["precision"],
+        "framework": m["framework"],
+        "tp": int(m["tp"]),
+        "ep": int(m["ep"]),
+        "dp_attention": m["dpa"],
+        "disagg": m["disagg"],
+        "spec_decoding": m["spec"],
+        "conc": int(m["conc"]),
         "hw": m["runner"],
     }
 
@@ -81,8 +92,11 @@ def _gpus(topo: dict[str, Any]) -> int | str:
         if not ok or v is None:
             return f"{why} for field: {k}" if not ok else "unknown GPU count (no tp or prefill/decode GPUs)"
         if not 1 <= v <= INT32_MAX:
-            return (f"value out of range for field: {k}" if v > INT32_MAX
-                    else "unknown GPU count (no tp or prefill/decode GPUs)")
+            return (
+                f"value out of range for field: {k}"
+                if v > INT32_MAX
+                else "unknown GPU count (no tp or prefill/decode GPUs)"
+            )
         gpus *= v
     return gpus
 
