@@ -406,8 +406,12 @@ class MigrationScope:
 
 def _sides_of(points: pl.DataFrame) -> pl.DataFrame:
     """One row per GPU/precision side: hardware, precision, points (``n``)."""
-    return (points.with_columns(pl.col("hardware").str.to_lowercase(), pl.col("precision").str.to_lowercase())
-            .group_by("hardware", "precision").len("n").sort("hardware", "precision"))
+    return (
+        points.with_columns(pl.col("hardware").str.to_lowercase(), pl.col("precision").str.to_lowercase())
+        .group_by("hardware", "precision")
+        .len("n")
+        .sort("hardware", "precision")
+    )
 
 
 def _has_sides(points: pl.DataFrame, given: Sequence[str]) -> bool:
@@ -434,10 +438,13 @@ def choose_sides(points: pl.DataFrame) -> tuple[str, str, str]:
     out while two known ones remain. Raises ValueError with fewer than two sides."""
     sides = _sides_of(points)
     if sides.height < 2:
-        raise ValueError(f"one GPU/precision side only ({', '.join(f'{h}/{p}' for h, p, _ in sides.iter_rows())}): "
-                         "a migration compares two")
-    sides = sides.with_columns(bits=pl.col("precision").replace_strict(PRECISION_BITS, default=99,
-                                                                       return_dtype=pl.Int64))
+        raise ValueError(
+            f"one GPU/precision side only ({', '.join(f'{h}/{p}' for h, p, _ in sides.iter_rows())}): "
+            "a migration compares two"
+        )
+    sides = sides.with_columns(
+        bits=pl.col("precision").replace_strict(PRECISION_BITS, default=99, return_dtype=pl.Int64)
+    )
     gens = gpu_generations()
     gpus = sides.group_by("hardware").agg(pl.col("n").sum()).sort("hardware")
     known = [g for g in gpus["hardware"] if g in gens]
@@ -445,9 +452,11 @@ def choose_sides(points: pl.DataFrame) -> tuple[str, str, str]:
     if len(known) >= 2:
         order = sorted(known, key=lambda g: (gens[g], g))
         old_gpu, new_gpu = order[0], order[-1]
-        rule = (f"old = the GPU in the data that shipped first ({old_gpu}, {gens[old_gpu]}), new = the one that "
-                f"shipped last ({new_gpu}, {gens[new_gpu]}), each at its most-measured precision (ship dates: "
-                "lib/frontier/data/gpu_generations.csv)")
+        rule = (
+            f"old = the GPU in the data that shipped first ({old_gpu}, {gens[old_gpu]}), new = the one that "
+            f"shipped last ({new_gpu}, {gens[new_gpu]}), each at its most-measured precision (ship dates: "
+            "lib/frontier/data/gpu_generations.csv)"
+        )
         if unknown:
             rule += f"; GPUs without a ship date were not considered: {', '.join(unknown)}"
         old = _best_precision(sides, old_gpu, widest=True)
@@ -455,8 +464,10 @@ def choose_sides(points: pl.DataFrame) -> tuple[str, str, str]:
     elif gpus.height >= 2:
         order = gpus.sort(["n", "hardware"], descending=[True, False])["hardware"].to_list()
         old_gpu, new_gpu = order[1], order[0]
-        rule = (f"no ship date is known for {', '.join(unknown)}: old = {old_gpu} and new = {new_gpu}, the two "
-                "most-measured GPUs (new the more measured), each at its most-measured precision")
+        rule = (
+            f"no ship date is known for {', '.join(unknown)}: old = {old_gpu} and new = {new_gpu}, the two "
+            "most-measured GPUs (new the more measured), each at its most-measured precision"
+        )
         old = _best_precision(sides, old_gpu, widest=True)
         new = _best_precision(sides, new_gpu, widest=False)
     else:
@@ -481,15 +492,23 @@ def _shared_range(points: pl.DataFrame, sides: Sequence[str]) -> tuple[float, fl
         r = curve_ranges(breakeven.matching(points, side(s)))
         if r.height == 0:
             return None
-        los.append(float(r["lo"].min()))
-        his.append(float(r["hi"].max()))
+        los.append(float(r["lo"].to_numpy().min()))
+        his.append(float(r["hi"].to_numpy().max()))
     lo, hi = max(los), min(his)
     return (lo, hi) if lo <= hi else None
 
 
-def choose_scope(points: pl.DataFrame, model: str = "", isl: int = 0, osl: int = 0, side_old: str = "",
-                 side_new: str = "", targets: Sequence[float] = (), workload_target: float = 0.0,
-                 n_targets: int = N_TARGETS) -> MigrationScope:
+def choose_scope(
+    points: pl.DataFrame,
+    model: str = "",
+    isl: int = 0,
+    osl: int = 0,
+    side_old: str = "",
+    side_new: str = "",
+    targets: Sequence[float] = (),
+    workload_target: float = 0.0,
+    n_targets: int = N_TARGETS,
+) -> MigrationScope:
     """The migration brief's scope on ``points``; parameters left open ("", 0, []) are chosen from the data:
     model → the most-measured model with at least two GPU/precision sides (and the given sides, if any); ISL/OSL →
     the most-measured one within it that has them; sides → :func:`choose_sides`; targets → round values inside the
@@ -501,9 +520,20 @@ def choose_scope(points: pl.DataFrame, model: str = "", isl: int = 0, osl: int =
     pts, problem = _choose_workload(points, model, isl, osl, given, notes)
     name, seq = str(pts["model"][0]), (int(pts["isl"][0]), int(pts["osl"][0]))
     if problem:
-        return MigrationScope(name, *seq, "", "", [], 0.0, pts, notes, problem=(
-            f"This data cannot support a migration comparison: {problem}. A migration brief compares two "
-            "GPU/precision sides of one model at one ISL/OSL."))
+        return MigrationScope(
+            name,
+            *seq,
+            "",
+            "",
+            [],
+            0.0,
+            pts,
+            notes,
+            problem=(
+                f"This data cannot support a migration comparison: {problem}. A migration brief compares two "
+                "GPU/precision sides of one model at one ISL/OSL."
+            ),
+        )
     old, new = side_old, side_new
     if not (old and new):
         c_old, c_new, rule = choose_sides(pts)
@@ -514,13 +544,15 @@ def choose_scope(points: pl.DataFrame, model: str = "", isl: int = 0, osl: int =
     tlist = [float(t) for t in targets] or _choose_targets(pts, old, new, n_targets, notes)
     wt = float(workload_target) if workload_target else tlist[len(tlist) // 2]
     if not workload_target:
-        notes.append(f"No workload interactivity was given: the fleet is sized at {wt:g} tok/s/user, the middle "
-                     "target.")
+        notes.append(
+            f"No workload interactivity was given: the fleet is sized at {wt:g} tok/s/user, the middle target."
+        )
     return MigrationScope(name, *seq, old, new, sorted(set(tlist) | {wt}), wt, pts, notes)
 
 
-def _choose_workload(points: pl.DataFrame, model: str, isl: int, osl: int, given: Sequence[str],
-                     notes: list[str]) -> tuple[pl.DataFrame, str]:
+def _choose_workload(
+    points: pl.DataFrame, model: str, isl: int, osl: int, given: Sequence[str], notes: list[str]
+) -> tuple[pl.DataFrame, str]:
     """(points of one model and ISL/OSL, "" or why they cannot support a comparison); choices go to ``notes``."""
     from .load import matches
 
@@ -538,19 +570,24 @@ def _choose_workload(points: pl.DataFrame, model: str, isl: int, osl: int, given
         if pick is None:
             top = pts.group_by("model").len().sort(["len", "model"], descending=[True, False])["model"][0]
             with_sides = f" including {' and '.join(given)}" if given else ""
-            return (pts.filter(pl.col("model") == top),
-                    f"no model in the data has two GPU/precision sides{with_sides} (models: {counts})")
+            return (
+                pts.filter(pl.col("model") == top),
+                f"no model in the data has two GPU/precision sides{with_sides} (models: {counts})",
+            )
         what = "No model was given" if not model else f"Model {model!r} matches several models"
-        notes.append(f"{what}: the most-measured model with at least two GPU/precision sides, {pick[0]} "
-                     f"(models in the data: {counts}).")
+        notes.append(
+            f"{what}: the most-measured model with at least two GPU/precision sides, {pick[0]} "
+            f"(models in the data: {counts})."
+        )
         pts = pts.filter(pl.col("model") == pick[0])
     name = str(pts["model"][0])
     if pts.select("isl", "osl").unique().height > 1:
         pick, counts = _pick(pts, ["isl", "osl"], given)
         if pick is None:
             return pts, f"no ISL/OSL of {name} has two GPU/precision sides (ISL/OSL measured: {counts})"
-        notes.append(f"No ISL/OSL was given: {pick[0]}/{pick[1]}, the most-measured with two sides "
-                     f"(measured: {counts}).")
+        notes.append(
+            f"No ISL/OSL was given: {pick[0]}/{pick[1]}, the most-measured with two sides (measured: {counts})."
+        )
         pts = pts.filter((pl.col("isl") == pick[0]) & (pl.col("osl") == pick[1]))
     _require_sides(pts, given, f"{name} {pts['isl'][0]}/{pts['osl'][0]}")
     sides = _sides_of(pts)
@@ -571,8 +608,10 @@ def _choose_targets(pts: pl.DataFrame, old: str, new: str, n_targets: int, notes
         notes.append(f"{old} and {new} reach no common interactivity: the targets cannot price both sides.")
         return tlist
     tlist = _round_targets(rng[0], rng[1], n_targets)
-    notes.append(f"No targets were given: {', '.join(f'{t:g}' for t in tlist)} tok/s/user, inside "
-                 f"{rng[0]:.1f}–{rng[1]:.1f} tok/s/user, the interactivity range both sides reach.")
+    notes.append(
+        f"No targets were given: {', '.join(f'{t:g}' for t in tlist)} tok/s/user, inside "
+        f"{rng[0]:.1f}–{rng[1]:.1f} tok/s/user, the interactivity range both sides reach."
+    )
     return tlist
 
 

@@ -122,12 +122,23 @@ def spread_html(table: pl.DataFrame) -> list[Any]:
     from .display import callout, table_html
 
     if table.filter(pl.col("runs_reaching") >= 2).height == 0:
-        return [callout(f"Run-to-run spread: {ONE_RUN} (every config was measured in one run, or only one of its "
-                        "runs reaches each target).", "note")]
+        return [
+            callout(
+                f"Run-to-run spread: {ONE_RUN} (every config was measured in one run, or only one of its "
+                "runs reaches each target).",
+                "note",
+            )
+        ]
     view = spread_view(table)
-    return [table_html(view, formats={k: v for k, v in FORMATS.items() if k in view.columns}, na="—",
-                       caption="tok/s/GPU over runs (median and min–max of the runs that reach the target)"),
-            *(callout(text, "caveat") for text in caveats(table))]
+    return [
+        table_html(
+            view,
+            formats={k: v for k, v in FORMATS.items() if k in view.columns},
+            na="—",
+            caption="tok/s/GPU over runs (median and min–max of the runs that reach the target)",
+        ),
+        *(callout(text, "caveat") for text in caveats(table)),
+    ]
 
 
 # ---------------------------------------------------------------------------------------------------------------
