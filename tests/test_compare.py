@@ -405,5 +405,17 @@ def test_provider_table_is_shown_with_the_margins_headers_not_column_names():
     shown = C.providers_view(providers)
     assert {"price in $/M", "price out $/M", "speed tok/s/user"} <= set(shown.columns)
     assert not {"price_input_per_m", "price_output_per_m", "tok_s_user"} & set(shown.columns)
-    assert set(C.PROVIDER_FORMATS) <= set(shown.columns)
+    assert set(C.PROVIDER_FORMATS) <= set(shown.columns) and "isl" not in shown.columns
     assert shown.height == providers.height
+
+
+def test_margins_view_words_the_view_shortens_the_config_and_leaves_no_empty_restriction(pts):
+    m = C.provider_margins(pts, _provider(), pricing=Pricing.dashboard("v0"), views=["costh"])
+    row = C.margins_view(m).row(0, named=True)
+    assert row["view"] == "owning at hyperscaler volume"
+    # model and ISL/OSL have their own columns; the config names the rest
+    assert (
+        row["cheapest config at that speed"] == "b200 · trt · fp4 · mtp · agg"
+        and row["benchmark ISL/OSL"] == "1024/1024"
+    )
+    assert row["restricted to"] is None  # nothing stated: shown as a null marker, never an empty cell

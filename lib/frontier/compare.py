@@ -817,7 +817,7 @@ def margins_view(m: pl.DataFrame) -> pl.DataFrame:
         # model and ISL/OSL have their own columns: the config names the rest (GPU, engine, precision, …)
         pl.col("config").str.replace(r"^[^·]*· ", "").alias("cheapest config at that speed"),
         pl.col("topology"),
-        pl.col("restricted_to").alias("restricted to"),
+        pl.when(pl.col("restricted_to") != "").then(pl.col("restricted_to")).alias("restricted to"),  # "": none
         pl.col("status"),
         pl.col("date"),
         pl.col("source"),
@@ -900,6 +900,8 @@ PROVIDER_TITLES = {
     "tok_s_user": "speed tok/s/user",
     "spec_method": "spec decoding",
     "disagg": "serving",
+    "isl": "ISL",
+    "osl": "OSL",
 }
 PROVIDER_FORMATS = {"price in $/M": "${:.2f}", "price out $/M": "${:.2f}", "speed tok/s/user": "{:.0f}"}
 
