@@ -500,3 +500,60 @@ def test_source_line_names_runs_when_dates_are_missing():
     assert labels.data_line(pts) == (
         "Data: InferenceX (SemiAnalysis) sweep results, CI runs 20662362255, 20737128080 (dates not recorded)"
     )
+
+
+def _target_labels(spec: dict) -> list[dict]:
+    """Rows of the layer that labels the target rules (text encoded from ``_text``)."""
+    for layer in spec["layer"]:
+        if layer.get("encoding", {}).get("text", {}).get("field") == "_text":
+            d = layer["data"]
+            rows = d["values"] if "values" in d else spec["datasets"][d["name"]]
+            return [r for r in rows if r["_text"]]
+    raise AssertionError("no target label layer")
+
+
+@pytest.mark.parametrize("builder", ["frontier", "cost"])
+def test_close_targets_share_one_label_and_labels_are_apart(pts, builder):
+    targets = [30.0, 47.2, 49.0, 50.8, 76.0, 79.0]
+    if builder == "frontier":
+        chart = charts.frontier_chart(None, pts, targets=targets, width=640)
+    else:
+        chart = charts.cost_chart(pts.rename({"tput_per_gpu": "cost_per_m_total"}), targets=targets, width=640)
+    labelled = _target_labels(charts.to_spec(chart))
+    # the axis runs from 0 to at most 1.25 × the largest x drawn (90): labels at least the gap apart there
+    px_per_unit = 640 / (90.0 * 1.25)
+    xs = sorted(r["target"] for r in labelled)
+    assert all((b - a) * px_per_unit >= charts.TARGET_LABEL_GAP_PX for a, b in zip(xs, xs[1:]))
+    texts = " | ".join(r["_text"] for r in labelled)
+    for t in targets:  # every target is still named, merged into a neighbour's label when too close
+        assert f"{t:g}" in texts
+    assert "47.2 / 49 tok/s/user" in texts and "76 / 79 tok/s/user" in texts
+
+
+def test_provider_margin_labels_use_one_percent_and_minus_style():
+    from frontier import compare, figures
+    from frontier.economics import Pricing
+
+    from .test_compare import _curve
+
+    pts = pl.DataFrame(_curve("b200", "fp4", "none", 2.0) + _curve("h200", "fp8", "none", 0.7))
+    providers = pl.DataFrame(
+        {
+            "provider": ["dear", "cheap"],
+            "model": ["M", "M"],
+            "price_input_per_m": [50.0, 0.0001],
+            "price_output_per_m": [200.0, 0.0004],
+            "tok_s_user": [50.0, 50.0],
+            "date": ["2026-11-01"] * 2,
+            "source": ["test"] * 2,
+        }
+    )
+    pricing = Pricing.dashboard("v0")
+    figs = figures.provider_margin_figures(
+        pts, compare.provider_margins(pts, providers, pricing=pricing, views=["costh"]), pricing, "costh"
+    )
+    assert len(figs) == 1
+    text = json.dumps(charts.to_spec(figs[0][1]()), ensure_ascii=False)
+    margins = re.findall(r"margin ([^\s\"]+ ?%)", text)
+    assert margins and all(re.fullmatch(r"−?\d[\d,]* %", m) for m in margins), margins
+    assert any(m.startswith("−") for m in margins) and not re.search(r"margin -\d|\d%", text)

@@ -21,7 +21,7 @@ from typing import Any
 
 import polars as pl
 
-from . import charts, labels
+from . import charts, display, labels
 
 #: the default cap on series in one chart (colours in the palette)
 MAX_SERIES = 8
@@ -364,14 +364,18 @@ def provider_margin(res: Any, margins: pl.DataFrame, view: str, *, max_series: i
     rows = []
     for r in shown.iter_rows(named=True):
         price, cost = r["price_blended_per_m"], r["cost_total_per_m"]
-        tail = f"cost ${cost:.3g} · margin {r['margin_blended']:.0%}" if cost is not None else "speed not reached"
+        tail = (
+            f"cost {display.money(cost)} · margin {display.fraction_percent(r['margin_blended'])}"
+            if cost is not None
+            else "speed not reached"
+        )
         rows.append(
             {
                 "provider": r["provider"],
                 "speed": r["tok_s_user"],
                 "price": price,
                 "cost": cost,
-                "label": f"{r['provider']} ${price:.3g} · {tail}",
+                "label": f"{r['provider']} {display.money(price)} · {tail}",
             }
         )
     prov = pl.DataFrame(
