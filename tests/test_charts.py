@@ -56,7 +56,7 @@ def _png_size(data: bytes) -> tuple[int, int]:
 
 
 def test_frontier_chart_encodings(pts):
-    bounds = pl.DataFrame({"label": ["b200 fp4"], "intvty": [180.0]})
+    bounds = pl.DataFrame({"label": ["b200 fp4"], "intvty": [120.0]})
     spec = charts.frontier_chart(
         pts, pts.filter(pl.col("conc") != 8), title="T", bounds=bounds, targets=[30, 50]
     ).to_dict()
@@ -79,11 +79,11 @@ def test_frontier_chart_encodings(pts):
     rules = [lay for lay in layers if lay["mark"]["type"] == "rule"]
     dashed = [r for r in rules if r["mark"].get("strokeDash")]
     assert dashed and dashed[0]["encoding"]["x"]["field"] == "intvty"
-    assert _rows(spec, dashed[0])[0]["intvty"] == 180.0
+    assert _rows(spec, dashed[0])[0]["intvty"] == 120.0
     target_rule = [r for r in rules if r["mark"].get("style") == "guide-rule"][0]
     assert [v["target"] for v in _rows(spec, target_rule)] == [30.0, 50.0]
     texts = [lay for lay in layers if lay["mark"]["type"] == "text"]
-    assert any(v.get("_bound_text") == "decode floor 180 tok/s/user" for t in texts for v in _rows(spec, t))
+    assert any(v.get("_bound_text") == "decode floor b200 fp4 120 tok/s/user" for t in texts for v in _rows(spec, t))
     assert spec["config"]["background"] == "#ffffff"
     assert spec["title"] == "T"
 
@@ -412,17 +412,26 @@ def test_pair_members_share_a_colour_and_differ_by_dash():
 
 
 def test_decode_floor_labels_do_not_collide_and_log_axis_fits_the_data(pts):
-    bounds = pl.DataFrame({"label": ["b200 fp4", "h200 fp8", "x", "y"], "intvty": [180.0, 180.0, 185.0, 900.0]})
-    spec = charts.frontier_chart(pts, pts, bounds=bounds, log_x=True).to_dict()
+    bounds = pl.DataFrame(
+        {
+            "label": ["b200 fp4", "h200 fp8", "x", "y"],
+            "hardware": ["b200", "h200", "mi355x", "mi355x"],
+            "precision": ["fp4", "fp8", "fp8", "fp4"],
+            "intvty": [100.0, 100.0, 104.0, 2726.0],
+        }
+    )
+    spec = charts.frontier_chart(pts, pts, bounds=bounds, log_x=True, subtitle="held").to_dict()
     rule = next(lay for lay in spec["layer"] if lay["mark"]["type"] == "rule" and lay["mark"].get("strokeDash"))
     rows = _rows(spec, rule)
-    assert [r["intvty"] for r in rows] == [180.0, 185.0, 900.0]  # one rule per distinct floor
+    assert [r["intvty"] for r in rows] == [100.0, 104.0]  # one rule per distinct floor; the far one not drawn
     shared = rows[0]
     assert shared["_configs"] == "b200 fp4, h200 fp8" and shared["_stroke"] == charts.COLORS["light"]["subtle"]
     texts = [r["_bound_text"] for r in rows if r["_bound_text"]]
-    assert texts == ["decode floor 180, 185 tok/s/user", "decode floor 900 tok/s/user"]  # close floors share a label
+    # close floors share a label; each floor names its GPU and precision
+    assert texts == ["decode floor B200 FP4, H200 FP8 100; MI355X FP8 104 tok/s/user"]
+    assert spec["title"]["subtitle"] == ["held", "Decode floors beyond the axis: MI355X FP4 2,726 tok/s/user"]
     lo, hi = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
-    data_lo, data_hi = 10.0, 900.0
+    data_lo, data_hi = 10.0, 104.0  # the axis fits the data and the floors drawn, within a factor 1.5
     assert data_lo / 1.5 < lo <= data_lo and data_hi <= hi < data_hi * 1.5
 
 

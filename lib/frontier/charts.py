@@ -504,20 +504,50 @@ def _target_layers(
 
 
 # ---------------------------------------------------------------------------------------------------- decode floors
+#: decode floors beyond this multiple of the largest interactivity drawn are named in the subtitle, not drawn:
+#: the x axis stays fitted to the data
+FLOOR_AXIS_REACH = 1.5
+
+
+def _floor_owner(group: pl.DataFrame, color: str | None) -> str:
+    """Who has a floor, in words a reader can match to the legend: the GPU and precision when known (``B200 FP4``),
+    else the series names."""
+    if {"hardware", "precision"} <= set(group.columns):
+        pairs = group.select("hardware", "precision").unique().sort(["hardware", "precision"]).iter_rows()
+        return ", ".join(f"{labels.value_words('hardware', h)} {labels.value_words('precision', p)}" for h, p in pairs)
+    if color:
+        return ", ".join(str(n) for n in group[color].unique().sort().to_list())
+    return ""
+
+
+def _floor_entry(owner: str, value: float) -> str:
+    return f"{owner} {value:,.0f}".strip()
+
+
+def floors_beyond_line(bd: pl.DataFrame, bounds_x: str, color: str | None) -> str:
+    """Subtitle line naming decode floors too far right to draw without squeezing the data."""
+    entries = [
+        _floor_entry(_floor_owner(g, color), float(v))
+        for (v,), g in sorted(bd.group_by(bounds_x), key=lambda kv: float(kv[0][0]))
+    ]
+    return f"Decode floors beyond the axis: {'; '.join(entries)} tok/s/user"
+
+
 def _bound_rows(
     bd: pl.DataFrame, bounds_x: str, color: str | None, domain_x: list[float] | None, log_x: bool, width: int
 ) -> list[dict[str, Any]]:
     """One rule per distinct floor value (configs sharing it named together), and one label per cluster of
-    floors closer than ~14 px, carrying the value(s): labels never print on top of each other."""
+    floors closer than ~14 px, carrying the value(s) and whose floor each is (GPU and precision): labels never
+    print on top of each other."""
     d = bd.filter(pl.col(bounds_x).is_not_null())
-    grp = d.group_by(bounds_x).agg(pl.col(color).unique().sort() if color else pl.len().alias("_n")).sort(bounds_x)
     rows: list[dict[str, Any]] = []
-    for r in grp.iter_rows(named=True):
-        names = r[color] if color else []
+    for (v,), g in sorted(d.group_by(bounds_x), key=lambda kv: float(kv[0][0])):
+        names = g[color].unique().sort().to_list() if color else []
         rows.append(
             {
-                bounds_x: r[bounds_x],
+                bounds_x: v,
                 "_configs": ", ".join(str(n) for n in names),
+                "_owner": _floor_owner(g, color),
                 "_shared": len(names) != 1,
                 "_series": names[0] if len(names) == 1 else None,
             }
@@ -534,12 +564,12 @@ def _bound_rows(
     cluster_start = None
     for r in rows:
         x = px(r[bounds_x])
+        entry = _floor_entry(r.pop("_owner"), r[bounds_x])
         if cluster_start is not None and domain_x and x - cluster_start[0] < 14:
-            first = cluster_start[1]
-            first["_bound_text"] += f", {r[bounds_x]:,.0f}"
+            cluster_start[1]["_bound_text"] += f"; {entry}"
             r["_bound_text"] = None
         else:
-            r["_bound_text"] = f"decode floor {r[bounds_x]:,.0f}"
+            r["_bound_text"] = f"decode floor {entry}"
             cluster_start = (x, r)
     for r in rows:
         if r["_bound_text"]:
@@ -614,6 +644,12 @@ def frontier_chart(
     )
     xvals = [v for df in (fr, pts) if df is not None for v in df[x].to_list()]
     if bd is not None and bounds_x in bd.columns:
+        reach = FLOOR_AXIS_REACH * max([v for v in xvals if v is not None] + list(targets or []), default=0.0)
+        far = bd.filter(pl.col(bounds_x) > reach) if reach > 0 else bd.clear()
+        if far.height:
+            lines = [subtitle] if isinstance(subtitle, str) else list(subtitle or [])
+            subtitle = [*lines, floors_beyond_line(far, bounds_x, color if color in bd.columns else None)]
+            bd = bd.filter(~(pl.col(bounds_x) > reach))
         xvals += bd[bounds_x].to_list()
     dom_x = fit_domain(xvals + list(targets or []), log=True) if log_x else None
     xs = alt.X(f"{_field(x)}:Q", title=x_title, scale=_scale(log_x, zero=False if log_x else None, domain=dom_x))
