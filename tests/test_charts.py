@@ -566,3 +566,38 @@ def test_provider_margin_labels_use_one_percent_and_minus_style():
     margins = re.findall(r"margin ([^\s\"]+ ?%)", text)
     assert margins and all(re.fullmatch(r"−?\d[\d,]* %", m) for m in margins), margins
     assert any(m.startswith("−") for m in margins) and not re.search(r"margin -\d|\d%", text)
+
+
+def test_trend_connectors_join_only_adjacent_periods_and_legend_names_what_varies():
+    df = pl.DataFrame(
+        {
+            "period": [2, 3, 9, 12, 13, 2, 4, 10, 11],
+            "v": [300.0, 320.0, 330.0, 50_000.0, 52_000.0, 1000.0, 1050.0, None, 1100.0],
+            "config": ["B200 · FP8 · no spec decoding"] * 5 + ["H200 · FP8 · no spec decoding"] * 4,
+        }
+    )
+    spec = charts.line_chart(df, "period", "v", "config", x_type="ordinal", log_y=True).to_dict()
+    line = next(lay for lay in spec["layer"] if lay["mark"]["type"] == "line")
+    assert line["encoding"]["detail"]["field"] == "_segment"
+    rows = _rows(spec, line)
+    segs: dict[str, list[int]] = {}
+    for r in rows:
+        if r["_segment"] is not None:
+            segs.setdefault(r["_segment"], []).append(r["period"])
+    positions = sorted(set(df["period"].to_list()))
+    for periods in segs.values():  # each connector joins markers in neighbouring x positions only
+        idx = sorted(positions.index(p) for p in periods)
+        assert len(idx) >= 2 and all(b - a == 1 for a, b in zip(idx, idx[1:]))
+    assert sorted(sorted(p) for p in segs.values()) == [[2, 3], [12, 13]]  # 3 → 9 → 12 and 2 → 4 → 11 not bridged
+    # the constant part is left out of the legend
+    assert line["encoding"]["color"]["scale"]["domain"] == ["B200", "H200"]
+    # a log axis with round ends: the top tick is at or above the largest value
+    ticks = line["encoding"]["y"]["axis"]["values"]
+    lo, hi = line["encoding"]["y"]["scale"]["domain"]
+    assert ticks[0] == lo <= 300.0 and ticks[-1] == hi >= 52_000.0 and hi <= 52_000.0 * 2.5
+
+
+def test_without_shared_parts():
+    names = ["A · 1k/1k · FP4 · no spec", "A · 8k/1k · FP8 · no spec"]
+    assert labels.without_shared_parts(names) == {names[0]: "1k/1k · FP4", names[1]: "8k/1k · FP8"}
+    assert labels.without_shared_parts(["x · y", "x · y · z"]) == {"x · y": "x · y", "x · y · z": "x · y · z"}

@@ -312,17 +312,27 @@ def _dash_by(dash: str, domain: list[str], title: str | None) -> Any:
     )
 
 
-def _color(color: str | None, domain: list[str], title: str | None = None) -> Any:
+#: legend labels longer than this (characters) put a line chart's legend under the plot, not beside it
+LONG_LEGEND_CHARS = 40
+
+
+def _color(color: str | None, domain: list[str], title: str | None = None, *, below: bool = False) -> Any:
     """Colour by label with a fixed domain (stable colours across layers); legend symbols are line segments and
-    labels are never cut."""
+    labels are never cut. ``below``: the legend under the plot (long labels), else beside it."""
     if color is None:
         return alt.Undefined
+    where: dict[str, Any] = {"orient": "bottom", "direction": "vertical"} if below else {}
     return alt.Color(
         f"{_field(color)}:N",
         title=title,
         scale=alt.Scale(domain=domain),
         legend=alt.Legend(
-            symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=260, symbolOpacity=1, labelLimit=_label_limit(domain)
+            symbolType="stroke",
+            symbolStrokeWidth=2.5,
+            symbolSize=260,
+            symbolOpacity=1,
+            labelLimit=_label_limit(domain),
+            **where,
         ),
     )
 
@@ -366,6 +376,51 @@ def fit_domain(values: Iterable[float | None], *, log: bool = False, margin: flo
         return [10 ** (a - pad), 10 ** (b + pad)]
     pad = (hi - lo) * margin or abs(hi) * 0.1 or 1.0
     return [lo - pad if lo - pad > 0 or lo < 0 else 0.0, hi + pad]
+
+
+def nice_log_domain(values: Iterable[float | None]) -> list[float] | None:
+    """A log axis domain whose ends are round (1, 2 or 5 × a power of ten) around the positive ``values``."""
+    dom = fit_domain(values, log=True, margin=0.0)
+    if dom is None:
+        return None
+    lo, hi = dom
+    steps = (1.0, 2.0, 5.0, 10.0)
+    k_lo, k_hi = math.floor(math.log10(lo)), math.floor(math.log10(hi))
+    lo_n = max(s * 10**k_lo for s in steps if s * 10**k_lo <= lo * (1 + 1e-9))
+    hi_n = min(s * 10**k_hi for s in steps if s * 10**k_hi >= hi * (1 - 1e-9))
+    return [lo_n, hi_n] if hi_n > lo_n else [lo_n, lo_n * 2]
+
+
+def log_ticks(domain: Sequence[float]) -> list[float]:
+    """Tick values 1, 2 and 5 × powers of ten within a log ``domain`` (its round ends included)."""
+    lo, hi = domain
+    out = []
+    for k in range(math.floor(math.log10(lo)), math.floor(math.log10(hi)) + 1):
+        out += [s * 10**k for s in (1.0, 2.0, 5.0) if lo * (1 - 1e-9) <= s * 10**k <= hi * (1 + 1e-9)]
+    return out
+
+
+def _with_segments(d: pl.DataFrame, x: str, y: str, color: str | None) -> pl.DataFrame:
+    """A ``_segment`` id joining each series' markers at adjacent x positions (in the chart's x order); markers
+    with no neighbour, and values across a gap, get none, so a connector never implies a measurement between."""
+    order = {v: i for i, v in enumerate(d.select(pl.col(x).drop_nulls().unique(maintain_order=True)).to_series())}
+    seg: list[str | None] = [None] * d.height
+    last: dict[Any, tuple[int, int, str]] = {}  # series → (row, x position, segment id)
+    for i, (xv, yv, c) in enumerate(
+        zip(d[x].to_list(), d[y].to_list(), d[color].to_list() if color else [None] * d.height)
+    ):
+        pos = order.get(xv)
+        if pos is None or yv is None or (isinstance(yv, float) and not math.isfinite(yv)):
+            last.pop(c, None)
+            continue
+        prev = last.get(c)
+        if prev is not None and pos - prev[1] == 1:
+            seg[prev[0]] = seg[prev[0]] or prev[2]
+            seg[i] = prev[2]
+            last[c] = (i, pos, prev[2])
+        else:
+            last[c] = (i, pos, f"{c}#{i}")
+    return d.with_columns(pl.Series("_segment", seg, dtype=pl.String))
 
 
 #: characters per line of the source block under a figure (wrapped at separators beyond this)
@@ -905,14 +960,19 @@ def line_chart(
             raise KeyError(f"line_chart: column {c!r} not found; available columns: {d.columns}")
     xt = x_type or _enc_type(d.schema[x])
     tips = list(tooltip) if tooltip is not None else ([color] if color else []) + [x, y]
-    rows = _values(
-        d.sort(x), [x, y, color, *[t for t in tips if isinstance(t, str)]], what="line_chart data", max_rows=max_rows
-    )
+    if color is not None:  # the legend names only what varies between the series
+        short = labels.without_shared_parts([str(v) for v in d[color].drop_nulls().unique().sort().to_list()])
+        d = d.with_columns(pl.col(color).cast(pl.String).replace_strict(short, default=pl.col(color)))
+    d = _with_segments(d.sort(x), x, y, color)
+    cols = [x, y, color, "_segment", *[t for t in tips if isinstance(t, str)]]
+    rows = _values(d, cols, what="line_chart data", max_rows=max_rows)
     domain = _domain((d, color))
-    col = _color(color, domain)
+    col = _color(color, domain, below=max(map(len, domain), default=0) > LONG_LEGEND_CHARS)
     yaxis = alt.Axis(format=y_format) if y_format else alt.Axis()
     xaxis = alt.Axis(format=x_format) if x_format else alt.Axis()
-    dom_y = fit_domain(d[y].to_list(), log=True) if log_y else None
+    dom_y = nice_log_domain(d[y].to_list()) if log_y else None
+    if dom_y:  # round tick values, the top and bottom of the axis among them
+        yaxis = alt.Axis(format=y_format or ",~r", values=log_ticks(dom_y))
     enc = {
         "x": alt.X(
             f"{_field(x)}:{xt[0].upper()}",
@@ -928,11 +988,11 @@ def line_chart(
     }
     base = alt.Chart(_data(rows))
     layers: list[alt.Chart] = []
-    if connect:  # faint connectors: the markers are the measurements, the lines only join a config's markers
+    if connect:  # faint connectors only between markers in adjacent x positions: a gap is never bridged
         layers.append(
-            base.mark_line(interpolate=interpolate, strokeWidth=1.2, opacity=0.45).encode(
-                **enc, strokeDash=_dash(color, domain)
-            )
+            base.transform_filter("datum._segment != null")
+            .mark_line(interpolate=interpolate, strokeWidth=1.2, opacity=0.45)
+            .encode(**enc, strokeDash=_dash(color, domain), detail="_segment:N")
         )
     if points or not connect:
         layers.append(base.mark_point(filled=True, size=70, opacity=1).encode(**enc))

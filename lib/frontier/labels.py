@@ -35,6 +35,7 @@ __all__ = [
     "series_labels",
     "held_constant",
     "pair_label",
+    "without_shared_parts",
     "view_words",
     "price_line",
     "price_views_line",
@@ -239,6 +240,25 @@ def pair_label(a: str, b: str, sep: str = " · ") -> str:
     shared = [x for x, y in zip(pa, pb) if x == y]
     diff = [f"{x} → {y}" for x, y in zip(pa, pb) if x != y]
     return sep.join(shared + diff)
+
+
+def without_shared_parts(names: Sequence[str], sep: str = " · ") -> dict[str, str]:
+    """Each name without the ``sep``-separated parts every name shares (they belong in the subtitle):
+    {"B200 · FP4 · no spec decoding", "H200 · FP8 · no spec decoding"} → {…: "B200 · FP4", …: "H200 · FP8"}.
+    Names are kept whole when they share nothing, or when fewer than two are given."""
+    uniq = list(dict.fromkeys(names))
+    split = [n.split(sep) for n in uniq]
+    if len(uniq) < 2:
+        return {n: n for n in uniq}
+    if len({len(p) for p in split}) == 1:  # same shape: drop the positions where every name agrees
+        keep = [i for i in range(len(split[0])) if len({p[i] for p in split}) > 1]
+        short = [sep.join(p[i] for i in keep) for p in split]
+    else:  # different shapes: drop the parts found in every name
+        shared = set(split[0]).intersection(*split[1:])
+        short = [sep.join(x for x in p if x not in shared) for p in split]
+    if any(not t for t in short) or len(set(short)) != len(uniq):
+        return {n: n for n in uniq}
+    return dict(zip(uniq, short))
 
 
 # ---------------------------------------------------------------------------------------------- source lines
