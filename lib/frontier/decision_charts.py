@@ -13,8 +13,51 @@ from typing import Any
 import altair as alt
 import polars as pl
 
-from . import charts
+from . import charts, labels
 from .charts import MAX_ROWS, Theme
+
+VIEW_COLUMNS = ("price_label", "view", "price_table", "as_of", "price_a", "price_b")
+
+
+def _view_rows(df: pl.DataFrame) -> list[dict[str, Any]]:
+    """One row per price view (label, view, table, date and the two $/GPU-hour), in first-seen order."""
+    return df.select([c for c in VIEW_COLUMNS if c in df.columns]).unique(maintain_order=True).to_dicts()
+
+
+def _view_name(r: dict[str, Any], side_a: str, side_b: str, *, with_table: bool) -> str:
+    """A price view for a legend or marker: what it means in words and the two $/GPU-hour it sets."""
+    a, b = labels.side_words(side_a), labels.side_words(side_b)
+    pa, pb = r.get("price_a"), r.get("price_b")
+    prices = f"{a} ${pa:,.2f}, {b} ${pb:,.2f}" if pa is not None and pb is not None else "no price"
+    table = f"{r['price_table']}, " if with_table and r.get("price_table") else ""
+    return f"{labels.view_words(str(r['view']))} ({table}{prices})"
+
+
+def view_names(df: pl.DataFrame, side_a: str, side_b: str) -> dict[str, str]:
+    """price_label → figure words for each price view in ``df`` (the table named when several tables appear)."""
+    rows = _view_rows(df)
+    several = len({r.get("price_table") for r in rows}) > 1
+    return {str(r["price_label"]): _view_name(r, side_a, side_b, with_table=several) for r in rows}
+
+
+def prices_line(df: pl.DataFrame, side_a: str, side_b: str) -> str:
+    """The source line naming every price view drawn: table, view in words, date and both $/GPU-hour."""
+    parts = [
+        labels.price_view_words(
+            str(r["view"]),
+            str(r.get("price_table") or ""),
+            r.get("as_of"),
+            {labels.side_words(side_a): r.get("price_a"), labels.side_words(side_b): r.get("price_b")},
+        )
+        for r in _view_rows(df)
+    ]
+    return "Prices: " + "; ".join(parts)
+
+
+def _with_prices(source: Sequence[str] | None, line: str) -> list[str]:
+    """``source`` with its price line (if any) replaced by ``line``, built from the prices drawn."""
+    lines = [s_ for s_ in (source or []) if not s_.startswith("Prices:")]
+    return [*lines[:1], line, *lines[1:]]
 
 
 def cost_ratio_chart(
@@ -29,18 +72,25 @@ def cost_ratio_chart(
 ) -> alt.TopLevelMixin:
     """Cost ratio A ÷ B against interactivity, one line per price view, with the break-even line at 1× (below it
     A is cheaper per token)."""
-    d = curves.filter(pl.col("cost_ratio").is_not_null()).select(
+    c = curves.filter(pl.col("cost_ratio").is_not_null())
+    names = view_names(c, side_a, side_b)
+    d = c.select(
         pl.col("target").alias("median_intvty"),
         pl.col("cost_ratio").alias("ratio"),
-        pl.col("price_label").alias("label"),
+        pl.col("price_label").replace_strict(names, default=pl.col("price_label")).alias("label"),
     )
+    a, b = labels.side_words(side_a), labels.side_words(side_b)
+    if "source" in kw:
+        kw["source"] = _with_prices(kw["source"], prices_line(c, side_a, side_b))
     return charts.ratio_chart(
         d,
         ref=1.0,
         log_y=True,
-        y_title=f"Cost per token, {side_a} ÷ {side_b} (×)",
-        title=title or f"Cost ratio {side_a} ÷ {side_b} by price view",
-        subtitle=subtitle or f"Line at 1×: break-even. Below it {side_a} is cheaper per token.",
+        y_title=f"Cost per token, {a} ÷ {b} (×)",
+        title=title or f"Cost per token of {a} relative to {b}, by price view",
+        subtitle=subtitle
+        or f"Line at 1×: break-even. Below it {a} is cheaper per token; each line sets both GPUs' "
+        "$/GPU-hour by one price view (legend).",
         theme=theme,
         **kw,
     )
@@ -72,21 +122,41 @@ def breakeven_price_chart(
     if len(targets) != 1:
         raise ValueError(f"breakeven_price_chart: give one target's rows (got targets {sorted(targets)})")
     slope = float(rows["breakeven_price_a"][0] / rows["price_b"][0])
+    a, b = labels.side_words(side_a), labels.side_words(side_b)
     x_max = max(rows["price_b"].to_list()) * 1.25
+    # the y axis fits the markers and the line over the markers' x range, not the line's far end
+    y_max = max([*rows["price_a"].to_list(), *rows["breakeven_price_a"].to_list()]) * 1.25
     line_rows = [
-        {"price_b": x, "price_a": x * slope, "what": f"break-even ({slope:.2f}× {side_b}'s price)"}
+        {"price_b": x, "price_a": x * slope, "what": f"break-even: {a} at {slope:.2f}× {b}'s price"}
         for x in (0.0, x_max)
     ]
-    xs = alt.X("price_b:Q", title=f"{side_b} price ($/GPU-hour)", scale=alt.Scale(domain=[0, x_max]))
-    ys = alt.Y("price_a:Q", title=f"{side_a} price ($/GPU-hour)", scale=alt.Scale(zero=True))
+    xs = alt.X(
+        "price_b:Q",
+        title=f"{b} price ($/GPU-hour)",
+        scale=alt.Scale(domain=[0, x_max], nice=False),
+        axis=alt.Axis(format="$,.2f"),
+    )
+    ys = alt.Y(
+        "price_a:Q",
+        title=f"{a} price ($/GPU-hour)",
+        scale=alt.Scale(domain=[0, y_max], nice=False),
+        axis=alt.Axis(format="$,.2f"),
+    )
     line = (
         alt.Chart(charts._data(line_rows))
-        .mark_line(strokeWidth=2)
+        .mark_line(strokeWidth=2, clip=True)
         .encode(x=xs, y=ys, tooltip=[alt.Tooltip("what:N", title="line")])
     )
+    names = view_names(rows, side_a, side_b)
     marks = charts._values(
-        rows.select(pl.col("price_b"), pl.col("price_a"), pl.col("view"), pl.col("price_label"), pl.col("cost_ratio")),
-        ["price_b", "price_a", "view", "price_label", "cost_ratio"],
+        rows.select(
+            pl.col("price_b"),
+            pl.col("price_a"),
+            pl.col("view").map_elements(labels.view_words, return_dtype=pl.String).alias("view_words"),
+            pl.col("price_label").replace_strict(names, default=pl.col("price_label")).alias("price_view"),
+            pl.col("cost_ratio"),
+        ),
+        ["price_b", "price_a", "view_words", "price_view", "cost_ratio"],
         what="breakeven_price_chart markers",
         max_rows=MAX_ROWS,
     )
@@ -95,23 +165,28 @@ def breakeven_price_chart(
         x=xs,
         y=ys,
         tooltip=[
-            alt.Tooltip("price_label:N", title="price view"),
-            alt.Tooltip("price_b:Q", title=f"{side_b} $/GPU-hour", format="$.2f"),
-            alt.Tooltip("price_a:Q", title=f"{side_a} $/GPU-hour", format="$.2f"),
-            alt.Tooltip("cost_ratio:Q", title="cost A ÷ B", format=".2f"),
+            alt.Tooltip("price_view:N", title="price view"),
+            alt.Tooltip("price_b:Q", title=f"{b} $/GPU-hour", format="$.2f"),
+            alt.Tooltip("price_a:Q", title=f"{a} $/GPU-hour", format="$.2f"),
+            alt.Tooltip("cost_ratio:Q", title=f"cost per token {a} ÷ {b}", format=".2f"),
         ],
     )
-    text = base.mark_text(align="left", dx=7, dy=-6, fontSize=11).encode(x=xs, y=ys, text="view:N")
+    text = base.mark_text(align="left", dx=7, dy=-6, fontSize=11).encode(x=xs, y=ys, text="view_words:N")
     t = float(targets[0])
     chart = alt.layer(line, dots, text)
     return charts._finish(
         chart,
         theme=theme,
-        title=title or f"Break-even price of {side_a} against {side_b} at {t:g} tok/s/user",
-        subtitle=subtitle or f"Markers below the line: {side_a} is cheaper per token at that view's prices.",
+        title=title or f"Break-even {a} price against the {b} price at {t:g} tok/s/user",
+        subtitle=subtitle
+        or [
+            f"Line: the {a} $/GPU-hour at which its cost per token equals {b}'s ({slope:.2f}× {b}'s price, "
+            "the throughput ratio).",
+            f"Markers: each price view's actual prices; below the line {a} is cheaper per token.",
+        ],
         width=width,
         height=height,
-        source=source,
+        source=_with_prices(source, prices_line(rows, side_a, side_b)) if source is not None else None,
         synthetic=synthetic,
     )
 

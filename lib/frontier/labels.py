@@ -37,6 +37,8 @@ __all__ = [
     "pair_label",
     "without_shared_parts",
     "view_words",
+    "side_words",
+    "price_view_words",
     "price_line",
     "price_views_line",
     "data_line",
@@ -265,6 +267,24 @@ def without_shared_parts(names: Sequence[str], sep: str = " · ") -> dict[str, s
 def view_words(view: str) -> str:
     """A pricing view in plain words: a dashboard TCO view's meaning, else a price-table column's name."""
     return VIEW_WORDS.get(view, view.replace("_", " "))
+
+
+#: the curve-key column each part of a side name (``b200/fp4/sglang/mtp``) names, in order
+SIDE_PARTS = ("hardware", "precision", "framework", "spec_method")
+
+
+def side_words(name: str) -> str:
+    """A side name in display words: ``b200/fp4`` → ``B200 FP4``, ``h200/fp8/sglang/mtp`` → ``H200 FP8 SGLang MTP``."""
+    parts = [p for p in str(name).split("/") if p]
+    return " ".join(value_words(c, p) for c, p in zip(SIDE_PARTS, parts)) or str(name)
+
+
+def price_view_words(view: str, table: str, as_of: str | None, prices: Mapping[str, float | None]) -> str:
+    """One price view in words with its $/GPU-hour per side: ``owning at hyperscaler volume (dashboard GPU table
+    v2, as of 2026-09-01): B200 FP4 $1.73, H100 FP8 $1.17 per GPU-hour``."""
+    when = f", as of {as_of}" if as_of and as_of not in table else ("" if as_of else ", undated")
+    each = ", ".join(f"{k} {_money(float(v))}" if v is not None else f"{k} no price" for k, v in prices.items())
+    return f"{view_words(view)} ({table}{when}): {each} per GPU-hour"
 
 
 def _money(x: float) -> str:
