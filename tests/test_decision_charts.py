@@ -63,7 +63,17 @@ def test_payback_heatmap_marks_never(tmp_path):
         if v.view == "on_demand"
     )
     s = fleet.sensitivity(fleet.Workload(4e9, 50.0, 0.5), old, new, view, 1e5, price_factors=(1.0, 5.0))
-    spec = charts.to_spec(dc.payback_heatmap(s, "b200"))
+    held = dc.payback_held(fleet.Workload(4e9, 50.0, 0.5), old, new, 1e5, view)
+    spec = charts.to_spec(dc.payback_heatmap(s, "b200", held=held))
+    sub = " ".join(spec["title"]["subtitle"])
+    # what is held constant: both sides, the target, the workload, the migration cost and the view's prices
+    for words in ("H100 FP8 → B200 FP4", "50 tok/s/user", "4,000,000,000 tokens/day", "$100,000", "H100 FP8 $"):
+        assert words in sub
+    months = {(c["utilisation_pct"], c["price"]): c["payback_months"] for c in values(spec, spec["layer"][0])}
+    lowest, highest = min(k[0] for k in months), max(k[0] for k in months)
+    col = next(iter(months))[1]
+    if months[(highest, col)] and months[(lowest, col)] and months[(highest, col)] > months[(lowest, col)]:
+        assert "Higher utilisation needs fewer GPUs" in sub  # the counter-intuitive direction is explained
     cells = values(spec, spec["layer"][0])
     assert {c["cell"] for c in cells if c["payback_months"] is None} == {"never"}
     assert len(charts.save_figure(dc.payback_heatmap(s, "b200"), "payback", tmp_path)) == 4
@@ -79,6 +89,10 @@ def test_frontier_band_chart(sample_points):  # noqa: F811
     area = [layer for layer in spec["layer"] if layer.get("mark", {}).get("type") == "area"]
     rows = values(spec, area[0]) if len(area) == 1 else []
     assert len(rows) == band.height > 0 and all(v["hi"] >= v["lo"] for v in rows)
+    # legend, lines and bands name configs in display words, never the table labels
+    domain = spec["layer"][0]["encoding"]["color"]["scale"]["domain"]
+    assert domain and not set(domain) & set(iso.frontier["label"].to_list())
+    assert {v["label"] for v in rows} <= set(domain)
 
 
 def test_decision_charts_speak_in_words_with_dollars_and_fitted_axes():

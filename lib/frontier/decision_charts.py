@@ -199,7 +199,8 @@ def payback_heatmap(
     new_gpu: str,
     *,
     title: str | None = None,
-    subtitle: str | None = None,
+    subtitle: str | Sequence[str] | None = None,
+    held: Sequence[str] = (),
     source: Sequence[str] | None = None,
     synthetic: bool = False,
     theme: Theme = "light",
@@ -207,7 +208,8 @@ def payback_heatmap(
     height: int = 260,
 ) -> alt.TopLevelMixin:
     """Months to pay back by utilisation (rows) and the new side's $/GPU-hour (columns); "never" cells left
-    uncoloured."""
+    uncoloured. ``held``: subtitle lines with what is held constant (:func:`payback_held`); a line explaining why
+    payback lengthens with utilisation is added when it does."""
     charts._check_theme(theme)
     d = sens.with_columns(
         pl.struct("new_price", "price_factor")
@@ -252,12 +254,36 @@ def payback_heatmap(
         alt.layer(rect, text),
         theme=theme,
         title=title or "Months to pay back the migration",
-        subtitle=subtitle,
+        subtitle=[*held, *([subtitle] if isinstance(subtitle, str) else list(subtitle or [])), *_payback_why(sens)],
         width=width,
         height=height,
         source=source,
         synthetic=synthetic,
     )
+
+
+def payback_held(work: Any, old: Any, new: Any, migration_cost: float, view: Any) -> list[str]:
+    """Subtitle lines for :func:`payback_heatmap`: the two sides, workload, target, migration cost and the price
+    view the cells vary around (``work``: fleet.Workload, ``old``/``new``: fleet.FleetSide, ``view``: PriceView)."""
+    o, n = labels.side_words(old.name), labels.side_words(new.name)
+    prices = {o: view.price(old.gpu), n: view.price(new.gpu)}
+    return [
+        f"{o} → {n} (best config of each at {work.target:g} tok/s/user), {work.tokens_per_day:,.0f} tokens/day, "
+        f"one-off migration cost ${migration_cost:,.0f}",
+        f"Prices: {labels.price_view_words(view.view, view.table, view.as_of, prices)}; columns scale {n}'s price",
+    ]
+
+
+def _payback_why(sens: pl.DataFrame) -> list[str]:
+    """Why payback lengthens with utilisation, when it does on this grid."""
+    d = sens.drop_nulls("payback_months")
+    d = d.filter(pl.col("price_factor") == d["price_factor"].min()).sort("utilisation") if d.height else d
+    if d.height < 2 or d["payback_months"][-1] <= d["payback_months"][0]:
+        return []
+    return [
+        "Higher utilisation needs fewer GPUs on both sides, so the monthly saving is smaller and the fixed "
+        "migration cost takes longer to repay; fleets come in whole replicas, so neighbouring rows can match."
+    ]
 
 
 def frontier_band_chart(
@@ -273,11 +299,21 @@ def frontier_band_chart(
     """:func:`frontier.charts.frontier_chart` with a shaded min–max band per config over its runs (``band`` from
     :func:`frontier.spread.bands`: label, median_intvty, lo, hi, runs_reaching). Configs measured in one run have no
     band; say so in the subtitle or a note."""
-    chart = charts.frontier_chart(points, frontier, title=title, subtitle=subtitle, theme=theme, **kw)
-    if band.height == 0:
-        return chart
     fr = charts._frame(frontier, "frontier") if frontier is not None else None
     pts = charts._frame(points, "points") if points is not None else None
+    words = _legend_words(fr if fr is not None else pts)
+    if words:  # legends in display words (B200 · TensorRT-LLM · FP4), the same names on lines, points and bands
+
+        def named(df: pl.DataFrame | None) -> pl.DataFrame | None:
+            return (
+                None if df is None else df.with_columns(pl.col("label").replace_strict(words, default=pl.col("label")))
+            )
+
+        fr, pts = named(fr), named(pts)
+        band = band.with_columns(pl.col("label").replace_strict(words, default=pl.col("label")))
+    chart = charts.frontier_chart(pts, fr, title=title, subtitle=subtitle, theme=theme, **kw)
+    if band.height == 0:
+        return chart
     domain = charts._domain((fr, "label"), (pts, "label"), (band, "label"))
     rows = charts._values(
         band,
@@ -304,6 +340,14 @@ def frontier_band_chart(
     )
     chart.layer = [*chart.layer, area]  # after the frontier layer, which sets the legend's symbols
     return chart
+
+
+def _legend_words(df: pl.DataFrame | None) -> dict[str, str]:
+    """Config label → legend words (the curve-key parts that vary, in display words), or {} without key columns."""
+    if df is None or "label" not in df.columns or not {"hardware", "precision"} <= set(df.columns):
+        return {}
+    cfg = df.unique("label", maintain_order=True)
+    return dict(zip(cfg["label"].to_list(), labels.series_labels(cfg).to_list()))
 
 
 def labels_with_one_run(spread_table: pl.DataFrame) -> Sequence[str]:
