@@ -409,6 +409,30 @@ def test_pair_members_share_a_colour_and_differ_by_dash():
     assert all(sides == {"MTP", "no spec decoding"} for sides in by_series.values())  # both members, one colour
     assert line["encoding"]["color"]["field"] == "series" and line["encoding"]["strokeDash"]["field"] == "side"
     assert line["encoding"]["strokeDash"]["scale"]["range"][0] != line["encoding"]["strokeDash"]["scale"]["range"][1]
+    # one model and ISL/OSL per panel (the target rules apply to it); other workloads' pairs are listed
+    assert "ISL/OSL" in " ".join(spec["title"]["subtitle"])  # held constant across the panel: in the subtitle
+    assert not any("/" in name for name in by_series)  # no series names its own ISL/OSL
+    if mtp.pairs.select("model", "isl", "osl").n_unique() > 1:
+        assert "One model and ISL/OSL per chart" in json.dumps(spec, ensure_ascii=False)
+
+
+def test_pair_ratio_titles_name_the_two_sides_drawn():
+    from frontier import compare, figures, paths
+    from frontier.load import load
+
+    prec = compare.precision_comparison(load(paths.SAMPLE_DIR).points, [30, 50, 90])
+    spec = charts.to_spec(figures.pair_ratio(prec)("light"))
+    y_titles = [lay["encoding"]["y"].get("title", "") for lay in spec["layer"] if "y" in lay.get("encoding", {})]
+    title = spec["title"]["text"] + " " + " ".join(t for t in y_titles if t)
+    assert "higher precision" not in title and "lower" not in title
+    kinds = {
+        (r["side_a"], r["side_b"]) for r in figures._pair_selection(prec, figures.MAX_SERIES)[0].iter_rows(named=True)
+    }
+    if len(kinds) == 1:
+        ((a, b),) = kinds
+        assert f"{b} ÷ {a}" in title
+    else:
+        assert "after ÷ before the arrow" in title
 
 
 def test_decode_floor_labels_do_not_collide_and_log_axis_fits_the_data(pts):

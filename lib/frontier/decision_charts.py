@@ -237,9 +237,8 @@ def payback_heatmap(
         d, ["price", "utilisation_pct", "payback_months", "cell", "ink"], what="payback_heatmap data", max_rows=MAX_ROWS
     )
     base = alt.Chart(charts._data(rows))
-    x = alt.X(
-        "price:O", sort=order, title=f"{new_gpu} price ($/GPU-hour, × the view's price)", axis=alt.Axis(labelAngle=0)
-    )
+    gpu = labels.value_words("hardware", new_gpu)
+    x = alt.X("price:O", sort=order, title=f"{gpu} price ($/GPU-hour, × the view's price)", axis=alt.Axis(labelAngle=0))
     y = alt.Y("utilisation_pct:O", sort="descending", title="Utilisation (%)")
     rect = base.mark_rect().encode(
         x=x,
@@ -281,8 +280,8 @@ def _payback_why(sens: pl.DataFrame) -> list[str]:
     if d.height < 2 or d["payback_months"][-1] <= d["payback_months"][0]:
         return []
     return [
-        "Higher utilisation needs fewer GPUs on both sides, so the monthly saving is smaller and the fixed "
-        "migration cost takes longer to repay; fleets come in whole replicas, so neighbouring rows can match."
+        "Higher utilisation needs fewer GPUs on both sides, so the monthly saving is smaller and the fixed",
+        "migration cost takes longer to repay; fleets come in whole replicas, so neighbouring rows can match.",
     ]
 
 
