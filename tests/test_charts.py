@@ -413,7 +413,7 @@ def test_pair_members_share_a_colour_and_differ_by_dash():
     assert "ISL/OSL" in " ".join(spec["title"]["subtitle"])  # held constant across the panel: in the subtitle
     assert not any("/" in name for name in by_series)  # no series names its own ISL/OSL
     if mtp.pairs.select("model", "isl", "osl").n_unique() > 1:
-        assert "One model and ISL/OSL per chart" in json.dumps(spec, ensure_ascii=False)
+        assert "one model and ISL/OSL per chart" in json.dumps(spec, ensure_ascii=False)
 
 
 def test_pair_ratio_titles_name_the_two_sides_drawn():

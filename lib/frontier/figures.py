@@ -347,7 +347,13 @@ def pair_frontiers(
     drawn, other, held = _one_workload(drawn, held)
     if other:
         left = [*other, *left]
-        rule = f"{rule} One model and ISL/OSL per chart: {len(other)} pairs of other workloads are listed below it."
+        rule = _rule_line(
+            drawn.height,
+            pc.pairs.height,
+            f"the {drawn.height} with the widest interactivity band both members reach, all of "
+            f"{' · '.join(held.split(' · ')[:2])} (one model and ISL/OSL per chart)",
+            "pairs",
+        )
     sides = pl.concat(
         [
             drawn.select(pl.col("curve_id_a").alias("curve_id"), "series", pl.col("side_a").alias("side")),
