@@ -33,7 +33,9 @@ when some periods have no date; y = tok/s/GPU or $/M; colour = config label).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -676,24 +678,46 @@ def chart_left_out(
     return f"Not drawn ({len(rest)} configs): {'; '.join(rest)}." if rest else None
 
 
+def workloads(res: TrendResult) -> list[tuple[str, int, int]]:
+    """The (model, ISL, OSL) workloads in the trend table, most rows first: each gets charts of its own, so a chart
+    never draws different models or sequence lengths side by side."""
+    cols = [c for c in ("model", "isl", "osl") if c in res.table.columns]
+    if len(cols) < 3 or not res.table.height:
+        return []
+    counts = res.table.group_by(cols).len().sort(["len", *cols], descending=[True, False, False, False])
+    return [(str(m), int(i), int(o)) for m, i, o, _ in counts.iter_rows()]
+
+
+def for_workload(res: TrendResult, model: str, isl: int, osl: int) -> TrendResult:
+    """``res`` with its table restricted to one model and ISL/OSL (for that workload's charts)."""
+    keep = (pl.col("model") == model) & (pl.col("isl") == isl) & (pl.col("osl") == osl)
+    return dataclasses.replace(res, table=res.table.filter(keep))
+
+
 def figures(res: TrendResult, min_periods: int = 2) -> list[tuple[str, Figure]]:
-    """(figure name, figure) for tok/s/GPU and $/M over time at each target; charts with no config measured at
-    that target in at least ``min_periods`` periods are left out (see ``figure_gaps``)."""
+    """(figure name, figure) for tok/s/GPU and $/M over time at each target, one chart per workload (model and
+    ISL/OSL; the name gains the workload when the data holds several); charts with no config measured at that
+    target in at least ``min_periods`` periods are left out (see ``figure_gaps``)."""
     out = []
-    for target in res.targets:
-        for metric in ("tput", "cost"):
-            kw = line_chart_kwargs(res, metric, target, min_periods=min_periods)
-            if kw["df"].height:
-                out.append(
-                    (
-                        f"trend_{metric}_{target:g}",
-                        Figure(
-                            functools.partial(charts.line_chart, **kw),
-                            chart_left_out(res, metric, target, min_periods=min_periods),
-                        ),
+    loads = workloads(res)
+    for model, isl, osl in loads or [("", 0, 0)]:
+        sub = for_workload(res, model, isl, osl) if loads else res
+        suffix = f"_{_slug(model)}_{isl}_{osl}" if len(loads) > 1 else ""
+        for target in res.targets:
+            for metric in ("tput", "cost"):
+                kw = line_chart_kwargs(sub, metric, target, min_periods=min_periods)
+                if kw["df"].height:
+                    figure = Figure(
+                        functools.partial(charts.line_chart, **kw),
+                        chart_left_out(sub, metric, target, min_periods=min_periods),
                     )
-                )
+                    out.append((f"trend_{metric}_{target:g}{suffix}", figure))
     return out
+
+
+def _slug(text: str) -> str:
+    """``DeepSeek-R1-0528 (synthetic)`` → ``deepseek_r1_0528``: a figure-file-name part."""
+    return re.sub(r"[^a-z0-9]+", "_", labels.base_model(text).lower()).strip("_")
 
 
 def figure_gaps(res: TrendResult, min_periods: int = 2) -> list[str]:
