@@ -8,6 +8,7 @@ spec §3 interpolation (``frontier.pareto``). Out-of-range targets are unreachab
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -19,6 +20,21 @@ from .economics import Pricing, cost_columns, price_points, unpriced_gpus
 from .labels import LABEL_PARTS, config_label_expr  # noqa: F401  (LABEL_PARTS: the parts a label may name)
 from .pareto import FrontierParts, frontier_parts, interpolate_many
 from .schema import CURVE_KEY
+
+__all__ = [
+    "COST_RULES",
+    "DIRECT_METRICS",
+    "IsoResult",
+    "TABLE_FORMATS",
+    "X",
+    "Y",
+    "configs_view",
+    "iso_table",
+    "label_expr",
+    "notes",
+    "table_view",
+    "targets_from",
+]
 
 X = "median_intvty"
 Y = "tput_per_gpu"
@@ -59,6 +75,7 @@ def targets_from(spec: Any) -> list[float]:
     return out
 
 
+@dataclass(eq=False)
 class IsoResult:
     """An iso-interactivity table and everything it was computed from.
 
@@ -67,25 +84,18 @@ class IsoResult:
     a million points they are most of the work): frontier: the frontier points with every input column, priced,
     sorted by curve and interactivity; points: every input point, priced, with its label and ``on_frontier``."""
 
-    def __init__(
-        self,
-        table: pl.DataFrame,
-        configs: pl.DataFrame,
-        pricing: Pricing,
-        unpriced: list[str],
-        targets: list[float],
-        baseline: str | None,
-        metrics: list[str],
-        source: pl.DataFrame,
-        parts: FrontierParts,
-        group_labels: pl.Series,
-        cost_rule: str = "reciprocal",
-    ):
-        self.table, self.configs = table, configs
-        self.pricing, self.unpriced, self.targets = pricing, unpriced, targets
-        self.baseline, self.metrics = baseline, metrics
-        self.cost_rule = cost_rule  # how $/M was read off the frontiers (COST_RULES)
-        self._source, self._parts, self._group_labels = source, parts, group_labels
+    table: pl.DataFrame
+    configs: pl.DataFrame
+    pricing: Pricing
+    unpriced: list[str]
+    targets: list[float]
+    baseline: str | None
+    metrics: list[str]
+    _source: pl.DataFrame = field(repr=False)
+    _parts: FrontierParts = field(repr=False)
+    _group_labels: pl.Series = field(repr=False)
+    #: how $/M was read off the frontiers (COST_RULES)
+    cost_rule: str = "reciprocal"
 
     @cached_property
     def frontier(self) -> pl.DataFrame:
@@ -226,9 +236,9 @@ def iso_table(
         targets=tlist,
         baseline=base_label,
         metrics=list(metrics),
-        source=points,
-        parts=parts,
-        group_labels=group_labels,
+        _source=points,
+        _parts=parts,
+        _group_labels=group_labels,
         cost_rule=cost_rule,
     )
 
@@ -303,18 +313,6 @@ def table_view(res: IsoResult, view: str) -> pl.DataFrame:
             pl.col("tput_per_gpu_vs_baseline").alias("tok/s/GPU × baseline"),
         ]
     return t.sort("target", "curve_id").select(cols)
-
-
-def frontier_costs(res: IsoResult, view: str) -> pl.DataFrame:
-    """Frontier points with their $/M total under ``view`` (for cost–interactivity charts)."""
-    return res.frontier.filter(pl.col(f"cost_total_{view}").is_not_null()).select(
-        "label",
-        "median_intvty",
-        "tput_per_gpu",
-        pl.col(f"cost_total_{view}").alias("cost_per_m_total"),
-        "conc",
-        "topology",
-    )
 
 
 def notes(res: IsoResult, view: str) -> list[str]:

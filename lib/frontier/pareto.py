@@ -23,10 +23,23 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import polars as pl
+
+__all__ = [
+    "FrontierParts",
+    "frontier",
+    "frontier_parts",
+    "frontier_reference",
+    "interpolate_many",
+    "interpolate_reference",
+    "iso_point",
+    "spline_at",
+    "steffen_slopes",
+]
 
 SINGLE_POINT_TOL = 1e-6
 RECIPROCAL_AGREEMENT = 1e-3
@@ -231,6 +244,7 @@ def frontier(df: pl.DataFrame, by: Sequence[str], x: str = "median_intvty", y: s
     return df[parts.rows].with_columns(curve_id=pl.Series(parts.curve_id, dtype=pl.Int64))
 
 
+@dataclass(frozen=True, eq=False)
 class FrontierParts:
     """Row-level results of one frontier computation (numpy arrays), for callers that need more than the rows.
 
@@ -239,10 +253,12 @@ class FrontierParts:
     curve_of_group: curve id of each group (-1 when the group has no frontier); on_frontier: per input row, is it
     a frontier point or an exact repeat of one (same group, x and y)."""
 
-    def __init__(self, gid, first, rows, curve_id, curve_of_group, on_frontier):
-        self.gid, self.first, self.rows = gid, first, rows
-        self.curve_id, self.curve_of_group = curve_id, curve_of_group
-        self.on_frontier = on_frontier
+    gid: np.ndarray
+    first: np.ndarray
+    rows: np.ndarray
+    curve_id: np.ndarray
+    curve_of_group: np.ndarray
+    on_frontier: np.ndarray
 
 
 def frontier_parts(
