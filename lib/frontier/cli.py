@@ -25,6 +25,8 @@ from typing import Any
 from . import __version__
 from .fsutil import safe_for_terminal
 
+__all__ = ["build_parser", "main"]
+
 
 def _clean(v: Any) -> Any:
     if isinstance(v, float) and not math.isfinite(v):
@@ -421,12 +423,33 @@ def _print_breakeven(be: Any, out: dict[str, Any]) -> None:
         print(f"- {n}")
 
 
-def _delegate(module: str, func: str, argv: Sequence[str]) -> int:
-    import importlib
+def cmd_report(argv: Sequence[str]) -> int:
+    """``frontier report …``: the report package's own command line."""
+    from .report import main_report
 
-    mod = importlib.import_module(f"frontier.{module}")
-    rc = getattr(mod, func)(list(argv))
-    return int(rc or 0)
+    return int(main_report(list(argv)) or 0)
+
+
+def cmd_sample(argv: Sequence[str]) -> int:
+    """``frontier sample …``: regenerate the bundled synthetic sample."""
+    from .sample import main_sample
+
+    return int(main_sample(list(argv)) or 0)
+
+
+def cmd_fetch(argv: Sequence[str]) -> int:
+    """``frontier fetch …``: the fetch package's own command line."""
+    from .fetch import main_fetch
+
+    return int(main_fetch(list(argv)) or 0)
+
+
+#: subcommands with their own parsers: name → (entry point, help)
+_DELEGATED = {
+    "report": (cmd_report, "run notebooks and export HTML reports"),
+    "sample": (cmd_sample, "regenerate the bundled synthetic sample"),
+    "fetch": (cmd_fetch, "download InferenceX API data or CI run artifacts"),
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -512,14 +535,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_iso_point)
     _add_bounds_parser(sub)
 
-    for name, module, func, helptext in (
-        ("report", "report", "main_report", "run notebooks and export HTML reports"),
-        ("sample", "sample", "main_sample", "regenerate the bundled synthetic sample"),
-        ("fetch", "fetch", "main_fetch", "download InferenceX API data or CI run artifacts"),
-    ):
+    for name, (entry, helptext) in _DELEGATED.items():
         sp = sub.add_parser(name, help=helptext, add_help=False)
         sp.add_argument("rest", nargs=argparse.REMAINDER)
-        sp.set_defaults(func=lambda a, m=module, f=func: _delegate(m, f, a.rest))
+        sp.set_defaults(func=lambda a, run=entry: run(a.rest))
     return p
 
 
@@ -527,12 +546,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     # subcommands with their own parsers get every argument after their name, --help included
-    if argv and argv[0] in ("report", "sample", "fetch"):
-        return _delegate(
-            {"report": "report", "sample": "sample", "fetch": "fetch"}[argv[0]],
-            {"report": "main_report", "sample": "main_sample", "fetch": "main_fetch"}[argv[0]],
-            argv[1:],
-        )
+    if argv and argv[0] in _DELEGATED:
+        return _DELEGATED[argv[0]][0](argv[1:])
     args = parser.parse_args(argv)
     return int(args.func(args) or 0)
 
