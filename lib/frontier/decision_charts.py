@@ -16,6 +16,8 @@ import polars as pl
 from . import charts
 from .charts import MAX_ROWS, Theme
 
+__all__ = ["breakeven_price_chart", "cost_ratio_chart", "frontier_band_chart", "payback_heatmap"]
+
 
 def cost_ratio_chart(
     curves: pl.DataFrame,
@@ -229,8 +231,3 @@ def frontier_band_chart(
     )
     chart.layer = [*chart.layer, area]  # after the frontier layer, which sets the legend's symbols
     return chart
-
-
-def labels_with_one_run(spread_table: pl.DataFrame) -> Sequence[str]:
-    """Config labels measured in a single run (no band drawn for them)."""
-    return sorted(set(spread_table.filter(pl.col("runs") == 1)["label"].to_list()))

@@ -12,6 +12,24 @@ import json
 import re
 from typing import Any
 
+__all__ = [
+    "MAX_COMPRESSION_RATIO",
+    "MAX_FILE_BYTES",
+    "MAX_FOLDER_DEPTH",
+    "MAX_INFLATED_BYTES",
+    "MAX_JSON_DEPTH",
+    "MAX_MEMBERS",
+    "MAX_MEMBER_BYTES",
+    "MAX_OBJECT_BYTES",
+    "MAX_ROWS_PER_FILE",
+    "MAX_SIDECAR_BYTES",
+    "MAX_WHOLE_BYTES",
+    "MAX_ZIP_NESTING",
+    "json_too_deep",
+    "parse_json",
+    "valid_text",
+]
+
 MAX_FILE_BYTES = 4 << 30  # any file on disk; only agg sweeps this big can be read (streamed) — 4 GiB
 MAX_WHOLE_BYTES = 128 << 20  # a file read and parsed whole (CSV, JSON off the streamed NDJSON path) — 128 MiB
 MAX_OBJECT_BYTES = 16 << 20  # one JSON object on the streamed path (a longer one sends the file to whole reading)
@@ -32,11 +50,6 @@ INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 _STRING_RE = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 _PAIR_RE = re.compile(rb"\[\]|\{\}")
-
-
-def mib(n: int) -> str:
-    """A byte count for people: ``128 MiB``."""
-    return f"{n / (1 << 30):g} GiB" if n >= 1 << 30 else f"{n / (1 << 20):g} MiB"
 
 
 def json_too_deep(data: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
