@@ -42,6 +42,40 @@ from frontier.labels import base_model
 from frontier.load.normalise import MODEL_KEY_ALIASES
 from frontier.paths import PACKAGE_DATA
 
+__all__ = [
+    "BOUND_FORMATS",
+    "COMPUTE_PRECISION",
+    "DEFAULT_MEMORY_FRACTION",
+    "DEFAULT_RESERVE_GB_PER_GPU",
+    "DecodeFloor",
+    "FLOOR_TABLE_SCHEMA",
+    "KV_CACHE_BYTES_PER_ELEMENT",
+    "KvBudget",
+    "PRECISIONS",
+    "SPARSITY_FACTOR",
+    "bytes_per_weight",
+    "compute_format",
+    "decode_floor",
+    "decode_floor_table",
+    "dense_peak_tflops",
+    "floor_view",
+    "frontier_vs_floor",
+    "gpu_key",
+    "gpu_spec",
+    "gpu_specs",
+    "kv_bytes_per_token",
+    "kv_cache_budget",
+    "model_key",
+    "model_spec",
+    "model_specs",
+    "peak_tflops",
+    "percent_of_bound",
+    "prefill_ceiling",
+    "prefill_flops_per_token",
+    "ridge_point",
+    "weight_bytes",
+]
+
 GPU_SPECS_CSV = PACKAGE_DATA / "gpu_specs.csv"
 MODEL_SPECS_CSV = PACKAGE_DATA / "model_specs.csv"
 

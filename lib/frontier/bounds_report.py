@@ -13,7 +13,7 @@ from typing import Any
 
 from frontier import bounds
 
-__all__ = ["KV_DTYPE_BYTES", "BoundInput", "BoundsReport", "bounds_report"]
+__all__ = ["KV_DTYPE_BYTES", "OVERRIDE", "BoundInput", "BoundsReport", "bounds_report"]
 
 #: bytes per KV-cache element by data type
 KV_DTYPE_BYTES: dict[str, float] = {"fp4": 0.5, "fp8": 1.0, "int8": 1.0, "bf16": 2.0, "fp16": 2.0, "fp32": 4.0}

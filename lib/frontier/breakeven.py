@@ -27,6 +27,28 @@ from .compare import LIKE_FOR_LIKE, NO_PARTNER, TIE_RATIO, parse_side, ratio_wor
 from .economics import Pricing, cost_per_million
 from .iso import IsoResult, iso_table
 
+__all__ = [
+    "BreakEven",
+    "FORMATS",
+    "PriceView",
+    "Side",
+    "break_even",
+    "caveats",
+    "chart_target",
+    "check_published",
+    "curves",
+    "decimals_of",
+    "matching",
+    "one_scope",
+    "price_table_from_mapping",
+    "price_views",
+    "published_check",
+    "published_ratio_check",
+    "side",
+    "targets_view",
+    "views_view",
+]
+
 # ---------------------------------------------------------------------------------------------------------------
 # price views: one $/GPU-hour per GPU, named by its table, column and date
 

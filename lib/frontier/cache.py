@@ -37,6 +37,19 @@ import polars as pl
 from . import paths
 from .fsutil import write_atomic
 
+__all__ = [
+    "HASH_INDEX",
+    "RACY_COARSE_NS",
+    "RACY_NS",
+    "bytes_sha256",
+    "content_hashes",
+    "evict",
+    "file_sha256",
+    "get",
+    "key_for",
+    "put",
+]
+
 HASH_INDEX = "file-hashes.json"
 ENTRY_FORMAT = 2  # version of the load-<key>.json envelope
 MAX_ENTRIES = 32  # cached loads kept (least recently used evicted first)

@@ -39,6 +39,29 @@ import polars as pl
 
 from . import labels
 
+__all__ = [
+    "COLORS",
+    "MAX_ROWS",
+    "PALETTES",
+    "RENDERERS",
+    "Theme",
+    "apply_theme",
+    "bundle_script",
+    "chart_description",
+    "cost_chart",
+    "enable_offline",
+    "frontier_chart",
+    "line_chart",
+    "margin_chart",
+    "png_dpi",
+    "png_with_dpi",
+    "ratio_chart",
+    "save_figure",
+    "spec_with_theme",
+    "standalone_html",
+    "to_spec",
+]
+
 Theme = Literal["light", "dark"]
 THEMES: tuple[str, ...] = ("light", "dark")
 

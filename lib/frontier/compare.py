@@ -24,6 +24,35 @@ from .normalise import MODEL_DISPLAY_NAMES, SYNTHETIC_SUFFIX, model_key_for
 from .pareto import interpolate_many
 from .schema import CURVE_KEY
 
+__all__ = [
+    "LIKE_FOR_LIKE",
+    "MARGIN_BLENDED",
+    "MARGIN_FORMATS",
+    "MARGIN_IN",
+    "MARGIN_OUT",
+    "NO_PARTNER",
+    "PAIR_FORMATS",
+    "PROVIDER_FORMATS",
+    "PairComparison",
+    "TIE_RATIO",
+    "compare_pairs",
+    "config_pairs",
+    "cross_pairs",
+    "cross_silicon_table",
+    "margin_caveats",
+    "margins_view",
+    "mtp_comparison",
+    "pairs_view",
+    "parse_side",
+    "precision_comparison",
+    "provider_margins",
+    "ratio_words",
+    "read_openrouter",
+    "read_provider_table",
+    "targets_view",
+    "unpaired_note",
+]
+
 TIE_RATIO = 1.01
 #: what every comparison holds fixed (spec §4): a pair never mixes models or sequence lengths
 LIKE_FOR_LIKE = ("model", "isl", "osl")

@@ -21,6 +21,23 @@ import polars as pl
 
 from . import paths
 
+__all__ = [
+    "COST_THROUGHPUT",
+    "Pricing",
+    "TCO_VIEWS",
+    "add_costs",
+    "all_gpu_tables",
+    "cost_columns",
+    "cost_per_million",
+    "gpu_table",
+    "gross_margin",
+    "price_points",
+    "read_price_table",
+    "throughput_of",
+    "tokens_per_mw",
+    "unpriced_gpus",
+]
+
 GPU_COSTS_CSV = paths.PACKAGE_DATA / "gpu_costs.csv"
 TCO_VIEWS = ("costh", "costn", "costr")
 #: cost column kind → the throughput (tok/s/GPU) column it divides: the one home of this mapping

@@ -37,7 +37,17 @@ from frontier.load.normalise import (  # the loader's names, so evaluations and 
 )
 from frontier.schema import DISAGG_SCHEMA
 
-__all__ = ["EVAL_SCHEMA", "CONFIG_KEY", "JOIN_COLUMNS", "EvalLoad", "load_evals", "evals_from_rows", "join_evals"]
+__all__ = [
+    "EVAL_SCHEMA",
+    "CONFIG_KEY",
+    "JOIN_COLUMNS",
+    "EvalLoad",
+    "AccuracyBesideCost",
+    "load_evals",
+    "evals_from_rows",
+    "join_evals",
+    "accuracy_beside_cost",
+]
 
 EVAL_SCHEMA: dict[str, pl.DataType] = {
     "model": pl.String(),  # display name ("DeepSeek-R1-0528"); unknown keys kept as given

@@ -23,6 +23,19 @@ import polars as pl
 
 from . import charts, labels
 
+__all__ = [
+    "Figure",
+    "MAX_PAIRS",
+    "MAX_SERIES",
+    "explore_frontier",
+    "iso_bounds",
+    "iso_cost",
+    "iso_frontier",
+    "pair_frontiers",
+    "pair_ratio",
+    "provider_margin_figures",
+]
+
 #: the default cap on series in one chart (colours in the palette)
 MAX_SERIES = 8
 #: the default cap on pairs in a frontier chart of pairs (two lines each)

@@ -21,6 +21,22 @@ import polars as pl
 
 from .breakeven import BreakEven, PriceView
 
+__all__ = [
+    "FORMATS",
+    "FleetSide",
+    "Workload",
+    "caveats",
+    "fleet_cost",
+    "fleet_view",
+    "migration",
+    "migration_view",
+    "payback",
+    "replica_gpus",
+    "sensitivity",
+    "sensitivity_grid",
+    "sides_from_break_even",
+]
+
 HOURS_PER_MONTH = 8760.0 / 12.0
 SECONDS_PER_DAY = 86400.0
 NEVER = "never pays back"

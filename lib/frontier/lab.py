@@ -26,6 +26,8 @@ import altair as alt
 
 from . import charts
 
+__all__ = ["RENDERERS", "enable", "interactive_renderer", "svg_renderer"]
+
 RENDERERS = {"svg": "frontier-lab-svg", "interactive": "frontier-lab-interactive"}
 PNG_SCALE = 2
 _STATE: dict[str, Any] = {"bundle_emitted": False, "theme": "light"}

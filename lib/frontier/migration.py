@@ -29,6 +29,25 @@ from .fleet import FleetSide, Workload
 from .normalise import SYNTHETIC_SUFFIX
 from .schema import CURVE_KEY
 
+__all__ = [
+    "BOUNDS_CAVEATS",
+    "BOUNDS_FORMATS",
+    "PUBLISHED_FORMATS",
+    "bounds_view",
+    "decision",
+    "fleet_sides",
+    "implied_ratios",
+    "input_paths",
+    "pricings",
+    "published_ratio_view",
+    "published_tables",
+    "published_view",
+    "ratio_with_spread",
+    "sensitivity_view",
+    "side_bounds",
+    "workload",
+]
+
 
 def input_paths(data_paths: Sequence[str]) -> list[str]:
     """The inputs a notebook loads: the given paths (relative ones from the project root), else the sample."""

@@ -27,6 +27,20 @@ from .economics import Pricing
 from .iso import COST_RULES
 from .load import LoadResult, load, matches
 
+__all__ = [
+    "Context",
+    "ParameterError",
+    "SCRATCH_ROOT",
+    "check_params",
+    "declared_parameters",
+    "partial",
+    "pricing_from",
+    "resolve",
+    "setup",
+    "slug",
+    "start",
+]
+
 SCRATCH_ROOT = paths.DATA_PROCESSED / "scratch"
 """Where a notebook run by hand (``output_dir`` left empty) writes its figures and summary: never ``reports/``."""
 CHART_MODES = ("svg", "interactive", "auto")

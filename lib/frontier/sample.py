@@ -63,6 +63,24 @@ import polars as pl
 from frontier import bounds
 from frontier.paths import SAMPLE_DIR
 
+__all__ = [
+    "DEFAULT_SEED",
+    "HEAD_FIELDS",
+    "METRIC_FIELDS",
+    "MTP",
+    "MULTINODE_FIELDS",
+    "SINGLE_NODE_FIELDS",
+    "STATS_SRC",
+    "SampleConfig",
+    "SampleRun",
+    "Topology",
+    "generate_frame",
+    "main_sample",
+    "write_agg_bmk",
+    "write_agg_files",
+    "write_sample",
+]
+
 DEFAULT_SEED = 20261123
 
 CONC_SWEEP = (4, 8, 16, 32, 64, 128, 256, 512)

@@ -19,6 +19,20 @@ from __future__ import annotations
 
 import polars as pl
 
+__all__ = [
+    "CURVE_KEY",
+    "DISAGG_SCHEMA",
+    "FORMATS",
+    "LATENCY_KINDS",
+    "POINT_KEY",
+    "SCHEMA",
+    "STATS",
+    "STAT_SOURCE_NAMES",
+    "TOPOLOGY_KEY",
+    "conform",
+    "empty_points",
+]
+
 LATENCY_KINDS = ("ttft", "tpot", "itl", "e2el")
 STATS = ("mean", "median", "std", "p90", "p99", "p999")
 #: source stat name -> canonical stat name

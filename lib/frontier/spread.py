@@ -23,6 +23,20 @@ from .iso import IsoResult, iso_table
 from .labels import config_label_expr as label_expr
 from .schema import CURVE_KEY
 
+__all__ = [
+    "FORMATS",
+    "STATS",
+    "band_subtitle",
+    "bands",
+    "caveats",
+    "compare_runs",
+    "iso_with_spread",
+    "per_run",
+    "ratio_range",
+    "spread_view",
+    "summarise",
+]
+
 RUN = "run"
 STATS = ("median", "min", "max")
 

@@ -49,6 +49,28 @@ from .iso import IsoResult, iso_table, targets_from
 from .labels import LABEL_PARTS, config_label_expr
 from .schema import CURVE_KEY, POINT_KEY
 
+__all__ = [
+    "FIRST",
+    "FORMATS",
+    "MEASURED",
+    "NA",
+    "NO_CHANGE",
+    "NO_PERIOD",
+    "TrendResult",
+    "UNREACHABLE",
+    "best_view",
+    "configs_left_out",
+    "figure_gaps",
+    "figures",
+    "line_chart_kwargs",
+    "notes",
+    "periods_view",
+    "steps_view",
+    "table_view",
+    "trend",
+    "with_periods",
+]
+
 NO_PERIOD = "no date or run id"
 FIRST = "first measurement"
 MEASURED = "measured"

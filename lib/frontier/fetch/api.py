@@ -37,6 +37,22 @@ from frontier.fetch.transport import (
 from frontier.fsutil import write_atomic
 from frontier.paths import DATA_RAW, ROOT
 
+__all__ = [
+    "DEFAULT_API_BASE",
+    "DEFAULT_ISL_OSL",
+    "DEFAULT_MAX_AGE_S",
+    "DEFAULT_RETRIES",
+    "DEFAULT_TIMEOUT_S",
+    "ENV_API_BASE",
+    "FetchResult",
+    "api_base_url",
+    "build_url",
+    "cache_filename",
+    "fetch_endpoint",
+    "fetch_model",
+    "find_cached",
+]
+
 DEFAULT_API_BASE = "https://inferencex.semianalysis.com/api/v1/"
 ENV_API_BASE = "FRONTIER_API_BASE"
 USER_AGENT = f"frontier/{__version__} (InferenceX inference-economics analysis workspace; python-urllib)"

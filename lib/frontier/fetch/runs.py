@@ -35,6 +35,8 @@ from frontier.safety import (
     zip_member_problem,
 )
 
+__all__ = ["DEFAULT_REPO", "ENV_GH", "RUN_ZIP_LIMITS", "RunFetchResult", "fetch_run"]
+
 ENV_GH = "FRONTIER_GH"
 DEFAULT_REPO = "SemiAnalysisAI/InferenceX"
 RUN_ARTIFACT_PATTERNS = ("results_bmk", "bmk_*")

@@ -27,6 +27,8 @@ from typing import Any
 
 from frontier.load.limits import MAX_JSON_DEPTH, MAX_WHOLE_BYTES, json_too_deep
 
+__all__ = ["ENV_MIN_INTERVAL", "MAX_BODY_BYTES"]
+
 ENV_MIN_INTERVAL = "FRONTIER_API_MIN_INTERVAL"
 MAX_BODY_BYTES = MAX_WHOLE_BYTES  # one response body, on the wire and after gzip decoding: what the loader reads whole
 MAX_REDIRECTS = 5  # redirects followed per request (same host and port only)

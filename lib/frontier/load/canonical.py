@@ -12,6 +12,8 @@ from .normalise import normalise
 from .raw import FileMetas, attach_provenance
 from .validate import mark_invalid
 
+__all__ = ["CanonicalFrames", "GROUP_ROWS"]
+
 #: rows normalised together (about 50 MB of raw columns)
 GROUP_ROWS = 65_536
 #: columns a canonical frame keeps besides the schema's: load order (for de-duplication), skip reason

@@ -27,6 +27,8 @@ from .limits import MAX_FILE_BYTES, MAX_FOLDER_DEPTH, MAX_WHOLE_BYTES
 from .report import FileEntry, LoadError, LoadReport
 from .sidecars import SIDECAR_READ, run_info_for, sidecar_problem
 
+__all__ = ["Expanded", "Inputs", "STREAM_BYTES", "Source", "discover", "expand", "sidecars_above", "sources"]
+
 #: on-disk JSON files at least this large (bytes) are not read here: the reader memory-maps them
 STREAM_BYTES = 64 << 20
 

@@ -21,6 +21,8 @@ from .reading import read_sources
 from .report import LoadError, LoadReport, LoadResult
 from .validate import drop_invalid
 
+__all__ = ["load"]
+
 #: part of every cache key; 2: strict fast path (fractional or boolean numbers in numeric fields are skipped);
 #: 3: values that do not fit are skipped, a repeated JSON key keeps its first value on every path, input limits
 LOADER_VERSION = "3"

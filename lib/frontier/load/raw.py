@@ -13,6 +13,19 @@ import polars as pl
 
 from ..schema import LATENCY_KINDS, STAT_SOURCE_NAMES
 
+__all__ = [
+    "FLT",
+    "FileMetas",
+    "INT",
+    "RAW_CONFIG",
+    "RAW_METRICS",
+    "RAW_SCHEMA",
+    "STR",
+    "attach_provenance",
+    "tag",
+    "to_raw_columns",
+]
+
 INT = pl.Int64()
 FLT = pl.Float64()
 STR = pl.String()

@@ -26,6 +26,8 @@ from .readers import TOO_BIG_WHOLE, read_one, too_big_to_read_whole
 from .readers.ndjson import NDJSON_BATCH_BYTES, NotFast, fast_lines, join_lines, parse_ndjson, stream_json_file
 from .report import FileEntry, LoadReport, SkipEntry
 
+__all__ = ["read_sources"]
+
 _HASH_IN_FLIGHT_BYTES = 64 << 20  # file contents waiting for the hashing thread, at most
 #: receives (index of the frame's first file, raw frame)
 RawSink = Callable[[int, pl.DataFrame], None]

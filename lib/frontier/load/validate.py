@@ -12,6 +12,8 @@ from .normalise import RUN_URL_RE
 from .raw import STR
 from .report import LoadReport, SkipEntry
 
+__all__ = ["drop_invalid", "mark_invalid"]
+
 #: integer columns stored as Int32 in the point table: a value outside that range is skipped, never nulled
 INT32_FIELDS = (
     "conc",

@@ -16,6 +16,8 @@ from .params import cli_overrides, list_notebooks
 from .results import ReportError
 from .runner import run_reports
 
+__all__ = ["build_parser", "main_report", "printable"]
+
 
 def _rel(p: Path) -> str:
     """``p`` relative to the current directory when possible (for printing)."""

@@ -22,6 +22,17 @@ from pathlib import Path
 from ._files import read_json
 from .results import ReportError
 
+__all__ = [
+    "GENERATOR_TAG",
+    "RUNNER_FILES",
+    "check_out_dir",
+    "exchange",
+    "foreign_files",
+    "locked",
+    "staging_area",
+    "swap_in",
+]
+
 #: marks an index page as written by the runner (so it may be rewritten)
 GENERATOR_TAG = '<meta name="generator" content="frontier report">'
 LOCK_NAME = ".frontier-report.lock"

@@ -12,6 +12,20 @@ from frontier import paths
 
 from .results import ReportError
 
+__all__ = [
+    "Overrides",
+    "ParamsSpec",
+    "RUNNER_PARAMS",
+    "check_name",
+    "check_params",
+    "cli_overrides",
+    "cli_value",
+    "declared_parameters",
+    "list_notebooks",
+    "load_params",
+    "strip_ipynb",
+]
+
 #: parameters the runner controls; a params file may not set them
 RUNNER_PARAMS = frozenset({"output_dir", "chart_mode"})
 #: largest params file read, bytes (a parameter set is a few hundred bytes; this bounds parse time and memory)

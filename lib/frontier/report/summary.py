@@ -12,6 +12,8 @@ from frontier.fsutil import write_atomic
 
 from ._files import read_json
 
+__all__ = ["ReportSummary", "THUMBNAIL_NAME", "read_summary", "write_thumbnail"]
+
 THUMBNAIL_NAME = "thumbnail.png"
 THUMBNAIL_WIDTH_PX = 320
 _SVG_WIDTH_RE = re.compile(r"<svg\b[^>]*?\swidth=\"([0-9.]+)")

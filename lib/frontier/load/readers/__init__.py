@@ -17,6 +17,8 @@ from ..raw import to_raw_columns
 from . import agg, api, dashboard_csv, early_agg, raw_client
 from .detect import classify, probe_keys
 
+__all__ = ["TOO_BIG_WHOLE", "read_one", "too_big_to_read_whole"]
+
 #: the counted reason for a file only a whole-file reader could take that is too large for one
 TOO_BIG_WHOLE = "too large to read whole"
 

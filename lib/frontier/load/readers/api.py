@@ -12,6 +12,8 @@ from ..raw import INT, RAW_METRICS, RAW_SCHEMA, STR
 from .coerce import python_rows
 from .ndjson import has_surrogate_escapes
 
+__all__ = ["read_checked", "read_fast"]
+
 API_SCHEMA: dict[str, pl.DataType] = {
     "hardware": STR,
     "framework": STR,

@@ -12,6 +12,8 @@ from ..limits import MAX_ROWS_PER_FILE
 from ..normalise import MODEL_KEYS
 from ..raw import FLT, INT, RAW_CONFIG, RAW_SCHEMA, STR
 
+__all__ = ["read"]
+
 _LATENCY_NAMES = {"TTFT": "ttft", "TPOT": "tpot", "ITL": "itl", "E2E Latency": "e2el"}
 _STAT_NAMES = {"Mean": "mean", "Median": "median", "P90": "p90", "P99": "p99", "P99.9": "p99.9", "Std": "std"}
 #: dashboard CSV export column → raw field

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+__all__ = ["classify", "probe_keys"]
+
 _EMPTY_ARRAY_RE = re.compile(r"^\[\s*\]\s*$")
 
 

@@ -22,6 +22,16 @@ from ..limits import MAX_OBJECT_BYTES, MAX_ROWS_PER_FILE
 from ..raw import RAW_SCHEMA
 from .detect import probe_keys
 
+__all__ = [
+    "NDJSON_BATCH_BYTES",
+    "NotFast",
+    "fast_lines",
+    "has_surrogate_escapes",
+    "join_lines",
+    "parse_ndjson",
+    "stream_json_file",
+]
+
 NDJSON_BATCH_BYTES = 16 << 20  # NDJSON text handed to one polars call (many small files, or blocks of a big one)
 _PIECE_BYTES = 1 << 20  # a big file is rewritten in pieces of this size (cache-friendly, few page faults)
 _FLATTEN = bytes.maketrans(b"\r\n", b"  ")

@@ -14,6 +14,8 @@ from ..limits import INT32_MAX
 from ..raw import FLT, INT, RAW_SCHEMA, STR
 from .coerce import coerce, coerce_why, python_rows
 
+__all__ = ["read"]
+
 #: InferenceX result file-name convention (raw benchmark-client results and agg files)
 RESULT_NAME_RE = re.compile(
     r"^(?:agg_)?(?P<prefix>[a-z0-9.]+?)_(?P<isl>\d+k)(?P<osl>\d+k)_(?P<precision>[a-z0-9]+)_(?P<framework>[a-z0-9.-]+)"
