@@ -20,10 +20,14 @@ import json
 import math
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .fsutil import safe_for_terminal
+
+if TYPE_CHECKING:
+    from .economics import Pricing
+    from .iso import IsoResult
 
 __all__ = ["build_parser", "main"]
 
@@ -93,6 +97,31 @@ def cmd_load(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_iso(iso: IsoResult, pricing: Pricing, view: str, synthetic: bool) -> None:
+    """The iso table as text, under the pricing, power and unpriced GPUs it was computed with."""
+    import polars as pl
+
+    cols = [
+        "label",
+        "target",
+        "tput_per_gpu",
+        f"cost_total_{view}",
+        f"cost_input_{view}",
+        f"cost_output_{view}",
+        "tok_s_mw",
+        "conc",
+        "topology",
+    ]
+    if synthetic:
+        print("note: synthetic data (generated sample, not measurements)")
+    _print_lines(f"pricing: {pricing.label}, view {view} ($/GPU-hour → $/M tokens); targets in tok/s/user")
+    _print_lines(f"power: {pricing.power} (kW per GPU → tok/s/MW)")
+    if iso.unpriced:
+        _print_lines(f"no price for: {', '.join(iso.unpriced)} (costs left empty)")
+    with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=200, fmt_str_lengths=60, float_precision=3):
+        _print_lines(str(iso.table.select([c for c in cols if c in iso.table.columns])))
+
+
 def cmd_iso(args: argparse.Namespace) -> int:
     import polars as pl
 
@@ -135,26 +164,7 @@ def cmd_iso(args: argparse.Namespace) -> int:
     if args.json:
         print(_dump(iso.records()))
         return 0
-    view = args.tco or pricing.views[0]
-    cols = [
-        "label",
-        "target",
-        "tput_per_gpu",
-        f"cost_total_{view}",
-        f"cost_input_{view}",
-        f"cost_output_{view}",
-        "tok_s_mw",
-        "conc",
-        "topology",
-    ]
-    if res.synthetic:
-        print("note: synthetic data (generated sample, not measurements)")
-    _print_lines(f"pricing: {pricing.label}, view {view} ($/GPU-hour → $/M tokens); targets in tok/s/user")
-    _print_lines(f"power: {pricing.power} (kW per GPU → tok/s/MW)")
-    if iso.unpriced:
-        _print_lines(f"no price for: {', '.join(iso.unpriced)} (costs left empty)")
-    with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=200, fmt_str_lengths=60, float_precision=3):
-        _print_lines(str(iso.table.select([c for c in cols if c in iso.table.columns])))
+    _print_iso(iso, pricing, args.tco or pricing.views[0], res.synthetic)
     return 0
 
 
@@ -452,26 +462,9 @@ _DELEGATED = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _add_iso_parser(sub: Any) -> None:
+    """The ``frontier iso`` subcommand and its arguments."""
     from .economics import TCO_VIEWS
-
-    p = argparse.ArgumentParser(
-        prog="frontier",
-        description="LLM inference economics: load benchmark sweeps, "
-        "read iso-interactivity frontiers, price them, build reports.",
-    )
-    p.add_argument("--version", action="version", version=f"frontier {__version__}")
-    sub = p.add_subparsers(dest="cmd", required=True)
-
-    sp = sub.add_parser("load", help="load artifacts and say what loaded / was skipped")
-    sp.add_argument("paths", nargs="+", help="files, folders (recursive), globs or zips")
-    sp.add_argument("--json", action="store_true", help="print one JSON object")
-    sp.add_argument("--files", action="store_true", help="with --json: include the per-file list")
-    sp.add_argument("--examples", type=int, default=20, help="skip/duplicate examples to list")
-    sp.add_argument("--strict", action="store_true", help="any skipped row is an error")
-    sp.add_argument("--keep", choices=["newest", "all"], default="newest", help="reruns of a point")
-    sp.add_argument("--no-cache", action="store_true", help="do not use data/processed/")
-    sp.set_defaults(func=cmd_load)
 
     sp = sub.add_parser("iso", help="iso-interactivity table")
     sp.add_argument("paths", nargs="+")
@@ -508,6 +501,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--no-cache", action="store_true")
     sp.set_defaults(func=cmd_iso)
 
+
+def _add_breakeven_parser(sub: Any) -> None:
+    """The ``frontier breakeven`` subcommand and its arguments."""
     sp = sub.add_parser("breakeven", help="break-even $/GPU-hour of two sides under every price view; fleet, payback")
     sp.add_argument("paths", nargs="+")
     sp.add_argument("--sides", required=True, help="'A vs B', e.g. 'b200/fp4 vs h100/fp8' (gpu/precision[/engine])")
@@ -530,6 +526,30 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true", help="one JSON object (inputs, per-target and per-view rows)")
     sp.add_argument("--no-cache", action="store_true")
     sp.set_defaults(func=cmd_breakeven)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``frontier`` argument parser: one subcommand per task."""
+    p = argparse.ArgumentParser(
+        prog="frontier",
+        description="LLM inference economics: load benchmark sweeps, "
+        "read iso-interactivity frontiers, price them, build reports.",
+    )
+    p.add_argument("--version", action="version", version=f"frontier {__version__}")
+    sub = p.add_subparsers(dest="cmd", required=True)
+
+    sp = sub.add_parser("load", help="load artifacts and say what loaded / was skipped")
+    sp.add_argument("paths", nargs="+", help="files, folders (recursive), globs or zips")
+    sp.add_argument("--json", action="store_true", help="print one JSON object")
+    sp.add_argument("--files", action="store_true", help="with --json: include the per-file list")
+    sp.add_argument("--examples", type=int, default=20, help="skip/duplicate examples to list")
+    sp.add_argument("--strict", action="store_true", help="any skipped row is an error")
+    sp.add_argument("--keep", choices=["newest", "all"], default="newest", help="reruns of a point")
+    sp.add_argument("--no-cache", action="store_true", help="do not use data/processed/")
+    sp.set_defaults(func=cmd_load)
+
+    _add_iso_parser(sub)
+    _add_breakeven_parser(sub)
 
     sp = sub.add_parser("iso-point", help='JSON on stdin → {"value": v|null} (blog helper contract)')
     sp.set_defaults(func=cmd_iso_point)
