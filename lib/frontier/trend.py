@@ -265,44 +265,26 @@ def _mode(points: pl.DataFrame, by: list[str], col: str) -> pl.DataFrame:
     return top
 
 
-def trend(
-    points: pl.DataFrame,
-    targets: Iterable[float] | str | tuple,
-    *,
-    pricing: Pricing | None = None,
-    view: str | None = None,
-    key: Sequence[str] = CURVE_KEY,
-) -> TrendResult:
-    """Throughput/GPU and $/M at fixed targets for every config and period.
-
-    points: canonical points of the chosen configs, loaded with ``keep="all"`` (filter first, e.g. with
-    ``load.matches``). targets: tok/s/user (list, "30,60" or a band, see ``iso.targets_from``). pricing: the GPU
-    price table (default: newest dashboard table); view: its $/GPU-hour column for ``cost_total`` (default: the
-    first view). key: the columns that make a config (default ``CURVE_KEY``; drop ``"framework"`` to follow a
-    config across engines, e.g. SGLang → TensorRT-LLM, which the changes then report; must include
-    ``"hardware"`` and ``compare.LIKE_FOR_LIKE``: model, ISL and OSL).
-    """
-    tlist = targets_from(targets)
-    if not tlist:
+def _check_trend_inputs(
+    points: pl.DataFrame, targets: list[float], pricing: Pricing, view: str, key: list[str]
+) -> None:
+    """A trend needs points, targets, a price view of ``pricing`` and a key holding hardware, model and ISL/OSL
+    fixed."""
+    if not targets:
         raise ValueError("no target interactivities given")
     if points.height == 0:
         raise ValueError("no points to analyse")
-    pricing = pricing or Pricing.dashboard()
-    view = view or pricing.views[0]
     if view not in pricing.views:
         raise ValueError(f"view {view!r} is not in {pricing.label} (views: {list(pricing.views)})")
-    key = list(key)
     if "hardware" not in key:
         raise ValueError("key must include 'hardware' (prices are per GPU)")
     if any(c not in key for c in LIKE_FOR_LIKE):
         raise ValueError(f"key must include {list(LIKE_FOR_LIKE)}: a trend holds model and ISL/OSL fixed")
-    pts, periods = with_periods(points)
-    pts, superseded = newest_within_period(pts)
-    periods = (
-        periods.drop("rows").join(pts.group_by("period").len("rows"), on="period", how="left").sort("period_index")
-    )
-    configs = _labels(pts.select(key).unique().sort(key, nulls_last=True), key)
-    by = [*key, "period"]
+
+
+def _period_groups(pts: pl.DataFrame, key: list[str], by: list[str]) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
+    """Per config × period: dominant image (and framework), topologies, points; and the points and grouping the
+    iso table is read with (a config spanning engines or precisions is grouped by its dominant one)."""
     # per config × period: dominant image and framework, topologies measured, points
     groups = pts.group_by(by).agg(
         pl.len().alias("points"), pl.col("topology").drop_nulls().unique().sort().alias("topologies")
@@ -318,19 +300,11 @@ def trend(
             iso_by = [*iso_by, col]
             if col == "framework":
                 info = info.join(top, on=by, how="left", nulls_equal=True)
-    res = iso_table(iso_pts, tlist, pricing=pricing, by=iso_by)
-    frontier_n = res.configs.select(*by, "frontier_points")  # (key, period) identifies a group of iso_by
+    return info, iso_pts, iso_by
 
-    cost_col = f"cost_total_{view}"
-    t = (
-        res.table.drop("label")
-        .select(*by, "target", "reachable", "tput_per_gpu", pl.col(cost_col).alias("cost_total"), "conc", "topology")
-        .join(configs, on=key, how="left", nulls_equal=True)
-        .join(periods.select("period", "period_date", "period_index"), on="period", how="left")
-        .join(info, on=by, how="left", nulls_equal=True)
-        .join(frontier_n, on=by, how="left", nulls_equal=True)
-    )
-    t = t.with_columns(pl.col("n_images").fill_null(0).cast(pl.Int32))
+
+def _with_factors(t: pl.DataFrame, key: list[str]) -> pl.DataFrame:
+    """Each cell's throughput and cost factors against the config's first measured period, and its status."""
     cfg_t = [*key, "target"]
     t = t.sort([*key, "target", "period_index"], nulls_last=True)
     first_idx = pl.col("period_index").filter(pl.col("tput_per_gpu").is_not_null()).min().over(cfg_t)
@@ -355,12 +329,15 @@ def trend(
         .drop("_first", "_t0", "_c0")
         .sort(["label", "target", "period_index"])
     )
-    t = t.select(record_columns(key) + [c for c in t.columns if c not in record_columns(key)])
+    return t.select(record_columns(key) + [c for c in t.columns if c not in record_columns(key)])
 
-    steps = _steps(t, key)
-    best = _best(t, periods, [c for c in WORKLOAD if c in key])
+
+def _trend_stats(
+    t: pl.DataFrame, key: list[str], configs: pl.DataFrame, periods: pl.DataFrame, res: IsoResult
+) -> dict[str, Any]:
+    """Counts a trend reports beside its table: configs, periods, unreachable cells, thin frontiers, unpriced GPUs."""
     n_cfg_periods = t.select(*key, "period").unique().group_by(key).len()
-    stats = {
+    return {
         "configs": configs.height,
         "periods": periods.height,
         "undated_periods": int((~periods["period_dated"]).sum()),
@@ -371,6 +348,51 @@ def trend(
         "config_periods": res.configs.height,
         "unpriced": res.unpriced,
     }
+
+
+def trend(
+    points: pl.DataFrame,
+    targets: Iterable[float] | str | tuple,
+    *,
+    pricing: Pricing | None = None,
+    view: str | None = None,
+    key: Sequence[str] = CURVE_KEY,
+) -> TrendResult:
+    """Throughput/GPU and $/M at fixed targets for every config and period.
+
+    points: canonical points of the chosen configs, loaded with ``keep="all"`` (filter first, e.g. with
+    ``load.matches``). targets: tok/s/user (list, "30,60" or a band, see ``iso.targets_from``). pricing: the GPU
+    price table (default: newest dashboard table); view: its $/GPU-hour column for ``cost_total`` (default: the
+    first view). key: the columns that make a config (default ``CURVE_KEY``; drop ``"framework"`` to follow a
+    config across engines, e.g. SGLang → TensorRT-LLM, which the changes then report; must include
+    ``"hardware"`` and ``compare.LIKE_FOR_LIKE``: model, ISL and OSL).
+    """
+    tlist, pricing = targets_from(targets), pricing or Pricing.dashboard()
+    view, key = view or pricing.views[0], list(key)
+    _check_trend_inputs(points, tlist, pricing, view, key)
+    pts, periods = with_periods(points)
+    pts, superseded = newest_within_period(pts)
+    periods = (
+        periods.drop("rows").join(pts.group_by("period").len("rows"), on="period", how="left").sort("period_index")
+    )
+    configs = _labels(pts.select(key).unique().sort(key, nulls_last=True), key)
+    by = [*key, "period"]
+    info, iso_pts, iso_by = _period_groups(pts, key, by)
+    res = iso_table(iso_pts, tlist, pricing=pricing, by=iso_by)
+    frontier_n = res.configs.select(*by, "frontier_points")  # (key, period) identifies a group of iso_by
+    cost_col = f"cost_total_{view}"
+    t = (
+        res.table.drop("label")
+        .select(*by, "target", "reachable", "tput_per_gpu", pl.col(cost_col).alias("cost_total"), "conc", "topology")
+        .join(configs, on=key, how="left", nulls_equal=True)
+        .join(periods.select("period", "period_date", "period_index"), on="period", how="left")
+        .join(info, on=by, how="left", nulls_equal=True)
+        .join(frontier_n, on=by, how="left", nulls_equal=True)
+    )
+    t = _with_factors(t.with_columns(pl.col("n_images").fill_null(0).cast(pl.Int32)), key)
+    steps = _steps(t, key)
+    best = _best(t, periods, [c for c in WORKLOAD if c in key])
+    stats = _trend_stats(t, key, configs, periods, res)
     synthetic = bool(pts["synthetic"].fill_null(False).any())
     return TrendResult(
         table=t,
@@ -415,45 +437,33 @@ def _image_change() -> pl.Expr:
     )
 
 
-def _steps(t: pl.DataFrame, key: list[str]) -> pl.DataFrame:
-    """Consecutive measured periods of each config at each target, with step factors and what changed."""
-    cfg_t = [*key, "target"]
-    cols = [
-        "period",
-        "period_date",
-        "period_index",
-        "tput_per_gpu",
-        "cost_total",
-        "image",
-        "framework",
-        "topology",
-        "topologies",
-    ]
-    s = t.sort([*cfg_t, "period_index"]).with_columns([pl.col(c).shift(1).over(cfg_t).alias(f"prev_{c}") for c in cols])
-    s = s.filter(pl.col("prev_period").is_not_null())
-    if s.height == 0:
-        return pl.DataFrame(
-            schema={
-                **{c: t.schema[c] for c in key},
-                "label": pl.String,
-                "target": pl.Float64,
-                "from_period": pl.String,
-                "to_period": pl.String,
-                "from_date": pl.Date,
-                "to_date": pl.Date,
-                "tput_from": pl.Float64,
-                "tput_to": pl.Float64,
-                "tput_step": pl.Float64,
-                "cost_from": pl.Float64,
-                "cost_to": pl.Float64,
-                "cost_step": pl.Float64,
-                "image_from": pl.String,
-                "image_to": pl.String,
-                "topology_from": pl.String,
-                "topology_to": pl.String,
-                "changes": pl.String,
-            }
-        )
+#: the columns of a steps table after the config key
+_STEP_SCHEMA = pl.Schema(
+    {
+        "label": pl.String,
+        "target": pl.Float64,
+        "from_period": pl.String,
+        "to_period": pl.String,
+        "from_date": pl.Date,
+        "to_date": pl.Date,
+        "tput_from": pl.Float64,
+        "tput_to": pl.Float64,
+        "tput_step": pl.Float64,
+        "cost_from": pl.Float64,
+        "cost_to": pl.Float64,
+        "cost_step": pl.Float64,
+        "image_from": pl.String,
+        "image_to": pl.String,
+        "topology_from": pl.String,
+        "topology_to": pl.String,
+        "changes": pl.String,
+    }
+)
+
+
+def _changes_expr() -> pl.Expr:
+    """What changed between a period and the one before it (image, framework, topologies, reachability), as text;
+    null when nothing did."""
     added = pl.col("topologies").list.set_difference(pl.col("prev_topologies")).list.sort()
     removed = pl.col("prev_topologies").list.set_difference(pl.col("topologies")).list.sort()
     topo_o, topo_n = pl.col("prev_topology"), pl.col("topology")
@@ -472,7 +482,28 @@ def _steps(t: pl.DataFrame, key: list[str]) -> pl.DataFrame:
             pl.lit("target no longer reachable")
         ),
     ]
-    changes = pl.concat_str(parts, separator="; ", ignore_nulls=True)
+    return pl.concat_str(parts, separator="; ", ignore_nulls=True)
+
+
+def _steps(t: pl.DataFrame, key: list[str]) -> pl.DataFrame:
+    """Consecutive measured periods of each config at each target, with step factors and what changed."""
+    cfg_t = [*key, "target"]
+    cols = [
+        "period",
+        "period_date",
+        "period_index",
+        "tput_per_gpu",
+        "cost_total",
+        "image",
+        "framework",
+        "topology",
+        "topologies",
+    ]
+    s = t.sort([*cfg_t, "period_index"]).with_columns([pl.col(c).shift(1).over(cfg_t).alias(f"prev_{c}") for c in cols])
+    s = s.filter(pl.col("prev_period").is_not_null())
+    if s.height == 0:
+        return pl.DataFrame(schema={**{c: t.schema[c] for c in key}, **_STEP_SCHEMA})
+    changes = _changes_expr()
     unchanged = changes.is_null() | (changes == "")
     no_image = pl.col("image").is_null() & pl.col("prev_image").is_null()
     s = s.with_columns(
