@@ -97,6 +97,7 @@ def bounds_report(
     token (GB, all GPUs), ``resident_weight_gb`` held in HBM (GB, all GPUs; for a dense model ``weight_gb``
     serves for both), ``kv_dtype`` a name in :data:`KV_DTYPE_BYTES` or ``kv_bytes_per_token`` (bytes per token of
     context, all layers), ``memory_fraction`` of HBM usable, ``reserve_gb_per_gpu`` (GB) kept back.
+    Long because it lists every input beside where it came from (table row, override or default), one per line.
     """
     p = bounds._check_precision(precision)
     g, m = bounds.gpu_spec(gpu), bounds.model_spec(model)

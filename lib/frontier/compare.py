@@ -175,7 +175,8 @@ def compare_pairs(
     iso: IsoResult, pairs: pl.DataFrame, *, cost_metric: str, n_grid: int = 40, a_name: str = "A", b_name: str = "B"
 ) -> PairComparison:
     """Compare each pair at the iso targets and on a grid over the interactivity band both curves reach.
-    Every pair must hold model and ISL/OSL fixed (``check_like_for_like``)."""
+    Every pair must hold model and ISL/OSL fixed (``check_like_for_like``).
+    Long because the at-target table and the shared-band curves are built from the one joined frame of pairs."""
     check_like_for_like(iso.configs, pairs)
     cfg = iso.configs.select("curve_id", "intvty_min", "intvty_max")
     p = (
@@ -663,7 +664,8 @@ def cross_silicon(
     """Within each model and ISL/OSL, at each target: the cheapest config matching ``a`` vs the cheapest matching
     ``b`` (e.g. best B200 FP4 vs best H200 FP8 across engines), with the ratio stated both ways. A model and
     ISL/OSL where only one side was measured gets a row saying it has no like-for-like partner (never a match
-    to another model)."""
+    to another model).
+    Long because both sides' best configs and the rows without a partner come from one grid of workloads × targets."""
     a_name = a_name or "/".join(a.values())
     b_name = b_name or "/".join(b.values())
     keys = like_for_like_keys(iso.configs.columns)

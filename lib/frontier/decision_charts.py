@@ -63,7 +63,8 @@ def breakeven_price_chart(
 ) -> alt.TopLevelMixin:
     """Break-even $/GPU-hour of side A against side B's $/GPU-hour at one target (a line through the origin with
     slope tok/s/GPU A ÷ B), and each price view's actual (B price, A price) as a labelled marker: markers below the
-    line are views where A is cheaper per token."""
+    line are views where A is cheaper per token.
+    Long because it is one chart spec, built layer by layer and read top to bottom."""
     charts._check_theme(theme)
     rows = by_view.filter(
         pl.col("price_a").is_not_null() & pl.col("price_b").is_not_null() & pl.col("breakeven_price_a").is_not_null()
@@ -134,7 +135,8 @@ def payback_heatmap(
     height: int = 260,
 ) -> alt.TopLevelMixin:
     """Months to pay back by utilisation (rows) and the new side's $/GPU-hour (columns); "never" cells left
-    uncoloured."""
+    uncoloured.
+    Long because it is one chart spec, built layer by layer and read top to bottom."""
     charts._check_theme(theme)
     d = sens.with_columns(
         pl.struct("new_price", "price_factor")

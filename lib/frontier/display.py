@@ -391,6 +391,7 @@ def provenance_html(
     "—"). ``load_summary``: ``rows_read``, ``rows_loaded``, ``skipped`` ({reason: count}), ``duplicates`` (int),
     ``skip_examples`` ([{file, row, reason}]). ``params``: the notebook parameters. ``synthetic``: adds the
     synthetic-data banner. Paths under the project root are shown relative to it.
+    Long because it is one HTML block written section by section (inputs, load report, parameters, versions).
     """
     from frontier import __version__
 

@@ -228,7 +228,8 @@ def _display_name(key: str) -> str:
 
 
 def _parse_row(obj: Any, source_file: str, source_row: int) -> tuple[list[dict[str, Any]], list[str]]:
-    """One API row → score rows; returns (rows, score-level problems). Raises _Skip for a malformed row."""
+    """One API row → score rows; returns (rows, score-level problems). Raises _Skip for a malformed row.
+    Long because it reads every field of a row in turn, each with its own check."""
     if not isinstance(obj, dict):
         raise _Skip("row is not a JSON object")
     model_key = _required_text(obj, "model")
@@ -425,6 +426,7 @@ def join_evals(
     and ``eval_status = "missing"``. ``match_on``: the config columns that must agree (default all of
     :data:`CONFIG_KEY`; leave out ``disagg`` to let an evaluation of the same model, GPU, engine, precision and
     spec method stand for both serving modes).
+    Long because it is one query: filter, pick the newest evaluation per config and score, join, mark the missing.
     """
     table = evals.table if isinstance(evals, EvalLoad) else evals
     missing = [c for c in match_on if c not in configs.columns]

@@ -426,7 +426,8 @@ def sample_runs() -> list[SampleRun]:
 def _param_arrays(
     prefix: Sequence[str] | np.ndarray, gpu: Sequence[str] | np.ndarray, precision: Sequence[str] | np.ndarray
 ) -> dict[str, np.ndarray]:
-    """Model / GPU / precision parameters gathered per row (vectorised over rows)."""
+    """Model / GPU / precision parameters gathered per row (vectorised over rows).
+    Long because it gathers every model, GPU and precision parameter the simulation reads, one array each."""
     ms = bounds.model_specs()
     gs = bounds.gpu_specs()
     mi = {k: i for i, k in enumerate(ms["model_key"].to_list())}
@@ -709,7 +710,8 @@ def _config_points(cfg: SampleConfig) -> list[tuple[int, int, Topology, int]]:
 
 
 def config_rows(cfg: SampleConfig, seed: int, salt: str = "") -> list[dict]:
-    """Agg rows (InferenceX field names and order, plus ``synthetic``) for one configuration."""
+    """Agg rows (InferenceX field names and order, plus ``synthetic``) for one configuration.
+    Long because it writes every field of an agg row, in the artifact's order."""
     pts = _config_points(cfg)
     if not pts:
         return []
@@ -879,6 +881,7 @@ def generate_frame(n_configs: int, points_per_config: int, seed: int = DEFAULT_S
     values are distinct within a config (geometric 4…512 plus the point index). Columns and types follow the
     agg artifact (``dp_attention`` as ``"true"``/``"false"``, latencies in seconds, ``p99.9_*`` names) plus
     ``synthetic``. The KV-capacity limit is not applied here.
+    Long because it is one pass of array building, kept whole so the column layout is seen at once.
     """
     if n_configs < 0 or points_per_config < 0:
         raise ValueError("n_configs and points_per_config must be non-negative")

@@ -262,6 +262,7 @@ def fetch_endpoint(
         ``{"http": url, "https": url}``; None (default) takes them from the environment, ``{}`` uses none.
     max_bytes:
         limit on the body in bytes, on the wire and after gzip decoding (default :data:`MAX_BODY_BYTES`).
+    Long because its docstring documents every parameter; the body is a short list of named steps.
     """
     url = build_url(endpoint, params, base_url)
     ep, cparams = _clean_endpoint(endpoint), _clean_params(params)

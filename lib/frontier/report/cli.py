@@ -44,7 +44,8 @@ class _PairAction(argparse.Action):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The ``frontier report`` argument parser."""
+    """The ``frontier report`` argument parser.
+    Long because it declares every option of the command, one call each."""
     ap = argparse.ArgumentParser(
         prog="frontier report",
         description="Execute analysis notebooks headless and export offline HTML reports. Parameters: the "
