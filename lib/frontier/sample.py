@@ -62,6 +62,7 @@ import polars as pl
 
 from frontier import bounds
 from frontier.paths import SAMPLE_DIR
+from frontier.schema import DISAGG_TOPOLOGY
 
 __all__ = [
     "DEFAULT_SEED",
@@ -124,18 +125,7 @@ METRIC_FIELDS = (
     + ["avg_power_w", "joules_per_total_token", "joules_per_output_token"]
 )
 SINGLE_NODE_FIELDS = ("tp", "ep", "dp_attention")
-MULTINODE_FIELDS = (
-    "prefill_tp",
-    "prefill_ep",
-    "prefill_dp_attention",
-    "prefill_num_workers",
-    "decode_tp",
-    "decode_ep",
-    "decode_dp_attention",
-    "decode_num_workers",
-    "num_prefill_gpu",
-    "num_decode_gpu",
-)
+MULTINODE_FIELDS = DISAGG_TOPOLOGY
 HEAD_FIELDS = (
     "hw",
     "conc",

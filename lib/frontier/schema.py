@@ -20,6 +20,7 @@ from __future__ import annotations
 import polars as pl
 
 __all__ = [
+    "DISAGG_TOPOLOGY",
     "CURVE_KEY",
     "DISAGG_SCHEMA",
     "FORMATS",
@@ -105,14 +106,8 @@ PROVENANCE_SCHEMA: dict[str, pl.DataType] = {
 SCHEMA: dict[str, pl.DataType] = {**CONFIG_SCHEMA, **METRIC_SCHEMA, **PROVENANCE_SCHEMA}
 
 CURVE_KEY = ("model", "isl", "osl", "hardware", "framework", "precision", "spec_method", "disagg")
-TOPOLOGY_KEY = (
-    "is_multinode",
-    "tp",
-    "ep",
-    "pp",
-    "dcp_size",
-    "pcp_size",
-    "dp_attention",
+#: the topology fields of a disaggregated (multinode) point: prefill and decode workers
+DISAGG_TOPOLOGY = (
     "prefill_tp",
     "prefill_ep",
     "prefill_dp_attention",
@@ -124,6 +119,7 @@ TOPOLOGY_KEY = (
     "num_prefill_gpu",
     "num_decode_gpu",
 )
+TOPOLOGY_KEY = ("is_multinode", "tp", "ep", "pp", "dcp_size", "pcp_size", "dp_attention", *DISAGG_TOPOLOGY)
 POINT_KEY = CURVE_KEY + TOPOLOGY_KEY + ("conc",)
 
 FORMATS = ("agg", "agg_bmk", "raw_client", "api", "csv", "early_agg")

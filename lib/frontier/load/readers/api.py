@@ -7,6 +7,7 @@ from typing import Any
 
 import polars as pl
 
+from ...schema import DISAGG_TOPOLOGY
 from ..normalise import bool_expr
 from ..raw import INT, RAW_METRICS, RAW_SCHEMA, STR
 from .coerce import python_rows
@@ -40,18 +41,6 @@ API_SCHEMA: dict[str, pl.DataType] = {
     "run_url": STR,
     "metrics": pl.Struct(dict(RAW_METRICS.items())),
 }
-_SPLIT_COLUMNS = (
-    "prefill_tp",
-    "prefill_ep",
-    "prefill_dp_attention",
-    "prefill_num_workers",
-    "decode_tp",
-    "decode_ep",
-    "decode_dp_attention",
-    "decode_num_workers",
-    "num_prefill_gpu",
-    "num_decode_gpu",
-)
 
 
 def read_fast(data: bytes) -> pl.DataFrame | None:
@@ -89,7 +78,7 @@ def to_raw(df: pl.DataFrame, nested: bool = True) -> pl.DataFrame:
         tp=pl.when(single).then(pl.col("decode_tp")),
         ep=pl.when(single).then(pl.col("decode_ep")),
         dp_attention=pl.when(single).then(pl.col("decode_dp_attention")),
-        **{c: pl.when(~single).then(pl.col(c)) for c in _SPLIT_COLUMNS},
+        **{c: pl.when(~single).then(pl.col(c)) for c in DISAGG_TOPOLOGY},
     )
     keep = [c for c in RAW_SCHEMA if c in out.columns] + (["_skip"] if "_skip" in out.columns else [])
     return out.select(keep)
