@@ -20,7 +20,7 @@ import polars as pl
 
 from ..limits import MAX_OBJECT_BYTES, MAX_ROWS_PER_FILE
 from ..raw import RAW_SCHEMA
-from .detect import probe_keys
+from .detect import probe_file
 
 __all__ = [
     "NDJSON_BATCH_BYTES",
@@ -97,13 +97,7 @@ def parse_ndjson(text: bytes, expected_rows: int) -> pl.DataFrame:
 
 
 def _fast_probe(data: Any) -> str | None:
-    head = bytes(data[:4096]).lstrip()
-    if head[:1] not in (b"[", b"{"):
-        return None
-    try:
-        probe = probe_keys(head)
-    except ValueError:
-        return None
+    probe = probe_file(data)
     return probe if probe in ("agg", "agg_bmk") else None
 
 
