@@ -35,7 +35,7 @@ from frontier.load.normalise import (  # the loader's names, so evaluations and 
     RUN_URL_RE,
     TRUE_STRINGS,
 )
-from frontier.schema import DISAGG_SCHEMA
+from frontier.schema import DISAGG_SCHEMA, DISAGG_TOPOLOGY
 
 __all__ = [
     "EVAL_SCHEMA",
@@ -99,17 +99,8 @@ JOIN_COLUMNS: dict[str, pl.DataType] = {
     "eval_status": pl.String(),  # "measured" / "missing"
 }
 
-_TOPOLOGY_INT = (
-    "prefill_tp",
-    "prefill_ep",
-    "prefill_num_workers",
-    "decode_tp",
-    "decode_ep",
-    "decode_num_workers",
-    "num_prefill_gpu",
-    "num_decode_gpu",
-)
-_TOPOLOGY_BOOL = ("prefill_dp_attention", "decode_dp_attention")
+_TOPOLOGY_BOOL = tuple(f for f in DISAGG_TOPOLOGY if f.endswith("dp_attention"))
+_TOPOLOGY_INT = tuple(f for f in DISAGG_TOPOLOGY if f not in _TOPOLOGY_BOOL)
 
 
 @dataclass
