@@ -20,7 +20,7 @@ from .display import money
 from .economics import Pricing, gross_margin, read_price_table, throughput_of  # noqa: F401  (re-exported)
 from .iso import IsoResult, X, iso_table
 from .labels import full_config_name, pair_label, workload_text  # noqa: F401  (pair_label re-exported for tables)
-from .normalise import MODEL_DISPLAY_NAMES, SYNTHETIC_SUFFIX, model_key_for
+from .load.normalise import MODEL_DISPLAY_NAMES, SYNTHETIC_SUFFIX, model_key_for
 from .pareto import interpolate_many
 from .schema import CURVE_KEY
 

@@ -26,7 +26,7 @@ from .breakeven import (
 )
 from .economics import Pricing
 from .fleet import FleetSide, Workload
-from .normalise import SYNTHETIC_SUFFIX
+from .load.normalise import SYNTHETIC_SUFFIX
 from .schema import CURVE_KEY
 
 __all__ = [
