@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import polars as pl
 
@@ -37,6 +38,9 @@ __all__ = [
     "tokens_per_mw",
     "unpriced_gpus",
 ]
+
+#: a number or a polars expression: the unit formulas below serve scalars and whole columns alike
+_Num = TypeVar("_Num", float, pl.Expr)
 
 GPU_COSTS_CSV = paths.PACKAGE_DATA / "gpu_costs.csv"
 TCO_VIEWS = ("costh", "costn", "costr")
@@ -60,13 +64,13 @@ GPU_TABLE_SCHEMA = {
 }
 
 
-def cost_per_million(price_per_gpu_hour: float, tokens_per_s_per_gpu: float) -> float:
-    """$/M tokens from $/GPU-hour and tok/s/GPU."""
-    return price_per_gpu_hour / (tokens_per_s_per_gpu * SECONDS_PER_HOUR / TOKENS_PER_MILLION)
+def cost_per_million(price_per_gpu_hour: _Num, tokens_per_s_per_gpu: _Num) -> _Num:
+    """$/M tokens from $/GPU-hour and tok/s/GPU (numbers or polars expressions)."""
+    return price_per_gpu_hour / (tokens_per_s_per_gpu * (SECONDS_PER_HOUR / TOKENS_PER_MILLION))
 
 
-def tokens_per_mw(tokens_per_s_per_gpu: float, kw_per_gpu: float) -> float:
-    """tok/s per provisioned MW from tok/s/GPU and all-in kW per GPU."""
+def tokens_per_mw(tokens_per_s_per_gpu: _Num, kw_per_gpu: _Num) -> _Num:
+    """tok/s per provisioned MW from tok/s/GPU and all-in kW per GPU (numbers or polars expressions)."""
     return tokens_per_s_per_gpu * 1000.0 / kw_per_gpu
 
 
@@ -225,11 +229,12 @@ def price_points(points: pl.DataFrame, pricing: Pricing) -> pl.DataFrame:
         for src, dst in [("kw", "kw_per_gpu"), *[(v, f"price_{v}") for v in pricing.views]]
     ]
     out = points.with_columns(lookups)
-    per_hour = SECONDS_PER_HOUR / TOKENS_PER_MILLION
-    cols = [(pl.col("tput_per_gpu") * 1000.0 / pl.col("kw_per_gpu")).alias("tok_s_mw")]
+    cols = [tokens_per_mw(pl.col("tput_per_gpu"), pl.col("kw_per_gpu")).alias("tok_s_mw")]
     for v in pricing.views:
         price = pl.col(f"price_{v}")
-        cols += [(price / (pl.col(thr) * per_hour)).alias(f"cost_{kind}_{v}") for kind, thr in COST_THROUGHPUT.items()]
+        cols += [
+            cost_per_million(price, pl.col(thr)).alias(f"cost_{kind}_{v}") for kind, thr in COST_THROUGHPUT.items()
+        ]
     return out.with_columns(cols)
 
 
