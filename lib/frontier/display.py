@@ -32,7 +32,6 @@ __all__ = [
     "SYNTHETIC_BANNER",
     "approx",
     "callout",
-    "fraction_percent",
     "money",
     "percent",
     "provenance_html",
@@ -147,11 +146,6 @@ def money(v: float) -> str:
 def percent(v: float, digits: int = 0) -> str:
     """A value already in percent: ``-61.2`` → ``−61 %``."""
     return f"{float(v):.{digits}f}".replace("-", MINUS) + PERCENT
-
-
-def fraction_percent(v: float) -> str:
-    """A fraction as percent: ``0.88`` → ``88 %``, ``-1.76`` → ``−176 %``."""
-    return percent(float(v) * 100.0)
 
 
 def approx(fmt: str = ",.0f") -> Callable[[Any], str]:
