@@ -76,10 +76,10 @@ __all__ = [
     "weight_bytes",
 ]
 
-GPU_SPECS_CSV = PACKAGE_DATA / "gpu_specs.csv"
-MODEL_SPECS_CSV = PACKAGE_DATA / "model_specs.csv"
+_GPU_SPECS_CSV = PACKAGE_DATA / "gpu_specs.csv"
+_MODEL_SPECS_CSV = PACKAGE_DATA / "model_specs.csv"
 
-GPU_SPECS_SCHEMA: dict[str, pl.DataType] = {
+_GPU_SPECS_SCHEMA: dict[str, pl.DataType] = {
     "gpu": pl.String(),
     "name": pl.String(),
     "vendor": pl.String(),
@@ -94,7 +94,7 @@ GPU_SPECS_SCHEMA: dict[str, pl.DataType] = {
     "source": pl.String(),
 }
 
-MODEL_SPECS_SCHEMA: dict[str, pl.DataType] = {
+_MODEL_SPECS_SCHEMA: dict[str, pl.DataType] = {
     "model": pl.String(),  # display name
     "model_key": pl.String(),  # InferenceX prefix
     "hf_id": pl.String(),
@@ -134,12 +134,12 @@ COMPUTE_PRECISION: dict[str, str] = {"fp4": "fp4", "fp8": "fp8", "int4": "bf16",
 
 @functools.cache
 def _gpu_table() -> pl.DataFrame:
-    return pl.read_csv(GPU_SPECS_CSV, schema=GPU_SPECS_SCHEMA)
+    return pl.read_csv(_GPU_SPECS_CSV, schema=_GPU_SPECS_SCHEMA)
 
 
 @functools.cache
 def _model_table() -> pl.DataFrame:
-    return pl.read_csv(MODEL_SPECS_CSV, schema=MODEL_SPECS_SCHEMA)
+    return pl.read_csv(_MODEL_SPECS_CSV, schema=_MODEL_SPECS_SCHEMA)
 
 
 def gpu_specs() -> pl.DataFrame:

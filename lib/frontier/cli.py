@@ -51,7 +51,7 @@ def _dump(obj: Any) -> str:
     return json.dumps(walk(obj), indent=2, allow_nan=False)
 
 
-def cmd_load(args: argparse.Namespace) -> int:
+def _cmd_load(args: argparse.Namespace) -> int:
     from .fsutil import safe_for_terminal as printable
     from .load import LoadError, load
 
@@ -122,7 +122,7 @@ def _print_iso(iso: IsoResult, pricing: Pricing, view: str, synthetic: bool) -> 
         _print_lines(str(iso.table.select([c for c in cols if c in iso.table.columns])))
 
 
-def cmd_iso(args: argparse.Namespace) -> int:
+def _cmd_iso(args: argparse.Namespace) -> int:
     import polars as pl
 
     from .iso import iso_table
@@ -192,13 +192,13 @@ def _pricing(args: argparse.Namespace) -> Any:
     return pricing
 
 
-def cmd_iso_point(args: argparse.Namespace) -> int:
+def _cmd_iso_point(args: argparse.Namespace) -> int:
     """Read one JSON request on stdin, print ``{"value": v|null}``; a bad request is ``{"error": ...}`` on stderr
     and exit 2, never a traceback."""
     from .pareto import iso_point
 
     try:
-        request = iso_point_request(sys.stdin.buffer.read())
+        request = _iso_point_request(sys.stdin.buffer.read())
         out = iso_point(request)
         value = out.get("value")
         if value is not None and not (isinstance(value, (int, float)) and math.isfinite(value)):
@@ -225,7 +225,7 @@ def _error_text(e: BaseException) -> str:
 _ISO_POINT_KEYS = ("iv_key", "tput_key", "metric_key", "reciprocal_of")
 
 
-def iso_point_request(raw: bytes | str) -> dict[str, Any]:
+def _iso_point_request(raw: bytes | str) -> dict[str, Any]:
     """Parse and check an ``iso-point`` request (UTF-8 JSON object); ValueError says what is wrong.
 
     ``points`` must be a list of objects; ``target_iv`` a finite number; the key names strings (``reciprocal_of``
@@ -281,7 +281,7 @@ def _point_as_floats(point: Any, i: int) -> Any:
     }
 
 
-def cmd_bounds(args: argparse.Namespace) -> int:
+def _cmd_bounds(args: argparse.Namespace) -> int:
     """Physical bounds for one model × GPU × precision, every input shown with where it came from."""
     from .bounds_report import bounds_report
 
@@ -348,7 +348,7 @@ def _add_bounds_parser(sub: Any) -> None:
     o.add_argument("--reserve-gb", type=float, metavar="GB", help="GB per GPU kept back (default 2)")
     o.add_argument("--dp-attention", action="store_true", help="each GPU holds its sequences' KV whole")
     sp.add_argument("--json", action="store_true", help="one JSON object: inputs (value, unit, origin), results")
-    sp.set_defaults(func=cmd_bounds)
+    sp.set_defaults(func=_cmd_bounds)
 
 
 def _targets_arg(text: str) -> list[float]:
@@ -377,7 +377,7 @@ def _check_readable_file(path: str, what: str) -> None:
         raise ValueError(f"{what} {path} is empty: expected a CSV with a header such as gpu,costh")
 
 
-def cmd_breakeven(args: argparse.Namespace) -> int:
+def _cmd_breakeven(args: argparse.Namespace) -> int:
     from .load import LoadError, load, matches
     from .migration import decision, pricings, workload
 
@@ -433,21 +433,21 @@ def _print_breakeven(be: Any, out: dict[str, Any]) -> None:
         print(f"- {n}")
 
 
-def cmd_report(argv: Sequence[str]) -> int:
+def _cmd_report(argv: Sequence[str]) -> int:
     """``frontier report …``: the report package's own command line."""
     from .report import main_report
 
     return int(main_report(list(argv)) or 0)
 
 
-def cmd_sample(argv: Sequence[str]) -> int:
+def _cmd_sample(argv: Sequence[str]) -> int:
     """``frontier sample …``: regenerate the bundled synthetic sample."""
     from .sample import main_sample
 
     return int(main_sample(list(argv)) or 0)
 
 
-def cmd_fetch(argv: Sequence[str]) -> int:
+def _cmd_fetch(argv: Sequence[str]) -> int:
     """``frontier fetch …``: the fetch package's own command line."""
     from .fetch import main_fetch
 
@@ -456,9 +456,9 @@ def cmd_fetch(argv: Sequence[str]) -> int:
 
 #: subcommands with their own parsers: name → (entry point, help)
 _DELEGATED = {
-    "report": (cmd_report, "run notebooks and export HTML reports"),
-    "sample": (cmd_sample, "regenerate the bundled synthetic sample"),
-    "fetch": (cmd_fetch, "download InferenceX API data or CI run artifacts"),
+    "report": (_cmd_report, "run notebooks and export HTML reports"),
+    "sample": (_cmd_sample, "regenerate the bundled synthetic sample"),
+    "fetch": (_cmd_fetch, "download InferenceX API data or CI run artifacts"),
 }
 
 
@@ -499,7 +499,7 @@ def _add_iso_parser(sub: Any) -> None:
     sp.add_argument("--baseline", help="config label to compute ratios against")
     sp.add_argument("--json", action="store_true", help="list of records, one per config and target")
     sp.add_argument("--no-cache", action="store_true")
-    sp.set_defaults(func=cmd_iso)
+    sp.set_defaults(func=_cmd_iso)
 
 
 def _add_breakeven_parser(sub: Any) -> None:
@@ -525,7 +525,7 @@ def _add_breakeven_parser(sub: Any) -> None:
     sp.add_argument("--migration-cost", type=float, help="one-off $ to move from B to A (adds payback)")
     sp.add_argument("--json", action="store_true", help="one JSON object (inputs, per-target and per-view rows)")
     sp.add_argument("--no-cache", action="store_true")
-    sp.set_defaults(func=cmd_breakeven)
+    sp.set_defaults(func=_cmd_breakeven)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -546,13 +546,13 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--strict", action="store_true", help="any skipped row is an error")
     sp.add_argument("--keep", choices=["newest", "all"], default="newest", help="reruns of a point")
     sp.add_argument("--no-cache", action="store_true", help="do not use data/processed/")
-    sp.set_defaults(func=cmd_load)
+    sp.set_defaults(func=_cmd_load)
 
     _add_iso_parser(sub)
     _add_breakeven_parser(sub)
 
     sp = sub.add_parser("iso-point", help='JSON on stdin → {"value": v|null} (blog helper contract)')
-    sp.set_defaults(func=cmd_iso_point)
+    sp.set_defaults(func=_cmd_iso_point)
     _add_bounds_parser(sub)
 
     for name, (entry, helptext) in _DELEGATED.items():

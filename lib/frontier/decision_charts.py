@@ -119,7 +119,7 @@ def breakeven_price_chart(
     )
 
 
-INKS = ["#8c959f", "#ffffff", "#1f2328"]  # heatmap text: "never" cells, dark cells, light cells
+_INKS = ["#8c959f", "#ffffff", "#1f2328"]  # heatmap text: "never" cells, dark cells, light cells
 
 
 def payback_heatmap(
@@ -153,10 +153,10 @@ def payback_heatmap(
     # cell text readable on light and dark cells in either theme; "never" cells (no fill) in mid grey
     d = d.with_columns(
         pl.when(pl.col("payback_months").is_null())
-        .then(pl.lit(INKS[0]))
+        .then(pl.lit(_INKS[0]))
         .when(pl.col("payback_months") > mid)
-        .then(pl.lit(INKS[1]))
-        .otherwise(pl.lit(INKS[2]))
+        .then(pl.lit(_INKS[1]))
+        .otherwise(pl.lit(_INKS[2]))
         .alias("ink")
     )
     order = d["price"].unique(maintain_order=True).to_list()
@@ -175,7 +175,7 @@ def payback_heatmap(
         tooltip=[alt.Tooltip("cell:N", title="payback (months)")],
     )
     text = base.mark_text(fontSize=12).encode(
-        x=x, y=y, text="cell:N", color=alt.Color("ink:N", scale=alt.Scale(domain=INKS, range=INKS), legend=None)
+        x=x, y=y, text="cell:N", color=alt.Color("ink:N", scale=alt.Scale(domain=_INKS, range=_INKS), legend=None)
     )
     return charts._finish(
         alt.layer(rect, text),

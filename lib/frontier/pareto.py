@@ -41,8 +41,8 @@ __all__ = [
     "steffen_slopes",
 ]
 
-SINGLE_POINT_TOL = 1e-6
-RECIPROCAL_AGREEMENT = 1e-3
+_SINGLE_POINT_TOL = 1e-6
+_RECIPROCAL_AGREEMENT = 1e-3
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -117,13 +117,13 @@ def interpolate_reference(
         reciprocal_of = None
     xs = [p[x] for p in fr]
     if len(fr) == 1:
-        return fr[0][metric] if abs(target - xs[0]) < SINGLE_POINT_TOL else None
+        return fr[0][metric] if abs(target - xs[0]) < _SINGLE_POINT_TOL else None
     if target < xs[0] or target > xs[-1]:
         return None
     if reciprocal_of is not None:
         ks = [p[metric] * p[reciprocal_of] for p in fr]
         k0 = ks[0]
-        if k0 != 0 and all(abs(k / k0 - 1.0) <= RECIPROCAL_AGREEMENT for k in ks):
+        if k0 != 0 and all(abs(k / k0 - 1.0) <= _RECIPROCAL_AGREEMENT for k in ks):
             ts = [p[reciprocal_of] for p in fr]
             t = min(max(spline_at(xs, ts, target), min(ts)), max(ts))
             return k0 / t
@@ -312,7 +312,7 @@ class _Queries:
             self.known
             & np.isfinite(q_t)
             & (
-                (self.single & (np.abs(q_t - x_min) < SINGLE_POINT_TOL))
+                (self.single & (np.abs(q_t - x_min) < _SINGLE_POINT_TOL))
                 | (~self.single & (self.len >= 2) & (q_t >= x_min) & (q_t <= x_max))
             )
         )
@@ -383,7 +383,7 @@ def _reciprocal_agreement(
         k = vals * thr
         k0 = k[qs.start]
         dev = np.abs(k / np.repeat(k0, qs.length) - 1.0)
-    off = (dev > RECIPROCAL_AGREEMENT) | ~np.isfinite(dev) | bad_thr
+    off = (dev > _RECIPROCAL_AGREEMENT) | ~np.isfinite(dev) | bad_thr
     agree = (np.bincount(cid, weights=off.astype(float), minlength=qs.n_curves) == 0) & (k0 != 0)
     return agree, k0
 

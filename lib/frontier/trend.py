@@ -27,7 +27,7 @@ Outputs (``trend`` → ``TrendResult``)
 - ``best``: per period and target, the cheapest config ($/M total) among the selected configs measured then.
 - ``periods``: one row per period: date, run ids, order, configs and points.
 
-``chart_frame`` / ``line_chart_kwargs`` give frames ready for ``charts.line_chart`` (x = date, or period number
+``_chart_frame`` / ``line_chart_kwargs`` give frames ready for ``charts.line_chart`` (x = date, or period number
 when some periods have no date; y = tok/s/GPU or $/M; colour = config label).
 """
 
@@ -76,9 +76,9 @@ FIRST = "first measurement"
 MEASURED = "measured"
 UNREACHABLE = "unreachable"
 #: the best config per period is chosen among configs serving the same workload
-WORKLOAD = LIKE_FOR_LIKE  # a trend never follows a config across models or ISL/OSL
+_WORKLOAD = LIKE_FOR_LIKE  # a trend never follows a config across models or ISL/OSL
 NO_CHANGE = "no change in image, framework or topologies (same setup re-measured)"
-NO_CHANGE_NO_IMAGE = "no change in framework or topologies (image not recorded)"
+_NO_CHANGE_NO_IMAGE = "no change in framework or topologies (image not recorded)"
 
 #: provenance columns ``trend`` needs; hand-built frames lacking them get typed nulls
 _OPTIONAL: dict[str, pl.DataType] = {
@@ -115,10 +115,10 @@ class TrendResult:
 
     def records(self) -> list[dict[str, Any]]:
         """The config × period × target table as JSON-ready records (null where unreachable)."""
-        return self.table.select(record_columns(self.key)).to_dicts()
+        return self.table.select(_record_columns(self.key)).to_dicts()
 
 
-def record_columns(key: Sequence[str]) -> list[str]:
+def _record_columns(key: Sequence[str]) -> list[str]:
     """Columns of ``TrendResult.records()`` in order."""
     return list(
         dict.fromkeys(
@@ -217,7 +217,7 @@ def with_periods(points: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     return pts, per
 
 
-def newest_within_period(points: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+def _newest_within_period(points: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     """Keep the newest run of each point within each period (highest run id, then attempt, then source row).
 
     Returns (points, rows removed). Points need a ``period`` column (``with_periods``)."""
@@ -329,7 +329,7 @@ def _with_factors(t: pl.DataFrame, key: list[str]) -> pl.DataFrame:
         .drop("_first", "_t0", "_c0")
         .sort(["label", "target", "period_index"])
     )
-    return t.select(record_columns(key) + [c for c in t.columns if c not in record_columns(key)])
+    return t.select(_record_columns(key) + [c for c in t.columns if c not in _record_columns(key)])
 
 
 def _trend_stats(
@@ -371,7 +371,7 @@ def trend(
     view, key = view or pricing.views[0], list(key)
     _check_trend_inputs(points, tlist, pricing, view, key)
     pts, periods = with_periods(points)
-    pts, superseded = newest_within_period(pts)
+    pts, superseded = _newest_within_period(pts)
     periods = (
         periods.drop("rows").join(pts.group_by("period").len("rows"), on="period", how="left").sort("period_index")
     )
@@ -391,7 +391,7 @@ def trend(
     )
     t = _with_factors(t.with_columns(pl.col("n_images").fill_null(0).cast(pl.Int32)), key)
     steps = _steps(t, key)
-    best = _best(t, periods, [c for c in WORKLOAD if c in key])
+    best = _best(t, periods, [c for c in _WORKLOAD if c in key])
     stats = _trend_stats(t, key, configs, periods, res)
     synthetic = bool(pts["synthetic"].fill_null(False).any())
     return TrendResult(
@@ -508,7 +508,7 @@ def _steps(t: pl.DataFrame, key: list[str]) -> pl.DataFrame:
     no_image = pl.col("image").is_null() & pl.col("prev_image").is_null()
     s = s.with_columns(
         changes=pl.when(unchanged & no_image)
-        .then(pl.lit(NO_CHANGE_NO_IMAGE))
+        .then(pl.lit(_NO_CHANGE_NO_IMAGE))
         .when(unchanged)
         .then(pl.lit(NO_CHANGE))
         .otherwise(changes)
@@ -595,10 +595,10 @@ def _best(t: pl.DataFrame, periods: pl.DataFrame, group: list[str]) -> pl.DataFr
 # ---------------------------------------------------------------------------------------------------------------
 # charts
 
-METRICS = {"tput": ("tput_per_gpu", "tok/s/GPU"), "cost": ("cost_total", "$/M total")}
+_METRICS = {"tput": ("tput_per_gpu", "tok/s/GPU"), "cost": ("cost_total", "$/M total")}
 
 
-def chart_frame(
+def _chart_frame(
     res: TrendResult, metric: str = "tput", target: float | None = None, min_periods: int = 1
 ) -> pl.DataFrame:
     """A frame for ``charts.line_chart``: columns x (``date`` when every period is dated, else ``period #`` in
@@ -606,9 +606,9 @@ def chart_frame(
     drawn, in display words), then ``period``, ``image``, ``topology``, ``target tok/s/user`` for tooltips. Only
     reachable cells; ``target`` picks one target (default: all); ``min_periods``: only configs with a value in at
     least this many periods (a single point is no trend)."""
-    if metric not in METRICS:
-        raise ValueError(f"metric must be one of {list(METRICS)}")
-    col, name = METRICS[metric]
+    if metric not in _METRICS:
+        raise ValueError(f"metric must be one of {list(_METRICS)}")
+    col, name = _METRICS[metric]
     t = res.table.filter(pl.col(col).is_not_null())
     if target is not None:
         t = t.filter((pl.col("target") - float(target)).abs() < 1e-9)
@@ -633,7 +633,7 @@ def chart_frame(
 
 
 #: at most this many configs in one trend chart (colours in the palette)
-MAX_CHART_CONFIGS = 8
+_MAX_CHART_CONFIGS = 8
 
 
 def _chart_configs(df: pl.DataFrame, y: str, metric: str, cap: int) -> tuple[pl.DataFrame, str, list[str]]:
@@ -664,14 +664,14 @@ def line_chart_kwargs(
     *,
     min_periods: int = 2,
     title: str | None = None,
-    max_configs: int = MAX_CHART_CONFIGS,
+    max_configs: int = _MAX_CHART_CONFIGS,
 ) -> dict[str, Any]:
     """Keyword arguments for ``charts.line_chart`` (``df``, ``x``, ``y``, ``color``, titles, subtitle with what is
     held constant, source block, tooltip, axis types and formats) drawing ``metric`` over time at ``target``: one
     marker per measurement with faint connectors, dates with their year, ``$`` on the cost axis, a log axis when
-    values span more than 10×. At most ``max_configs`` configs (the rule is printed on the chart; ``chart_left_out``
+    values span more than 10×. At most ``max_configs`` configs (the rule is printed on the chart; ``_chart_left_out``
     lists the others)."""
-    full = chart_frame(res, metric, target, min_periods)
+    full = _chart_frame(res, metric, target, min_periods)
     x, y = full.columns[0], full.columns[1]
     df, rule, _ = _chart_configs(full, y, metric, max_configs) if full.height else (full, "", [])
     undated = "" if res.dated else " (no dates: periods in run-id order)"
@@ -713,16 +713,16 @@ def line_chart_kwargs(
     }
 
 
-def chart_left_out(
+def _chart_left_out(
     res: TrendResult,
     metric: str = "tput",
     target: float | None = None,
     *,
     min_periods: int = 2,
-    max_configs: int = MAX_CHART_CONFIGS,
+    max_configs: int = _MAX_CHART_CONFIGS,
 ) -> str | None:
     """A sentence listing the configs ``line_chart_kwargs`` leaves out of its chart, or None."""
-    full = chart_frame(res, metric, target, min_periods)
+    full = _chart_frame(res, metric, target, min_periods)
     if not full.height:
         return None
     rest = _chart_configs(full, full.columns[1], metric, max_configs)[2]
@@ -742,7 +742,7 @@ def figures(res: TrendResult, min_periods: int = 2) -> list[tuple[str, Figure]]:
                         f"trend_{metric}_{target:g}",
                         Figure(
                             functools.partial(charts.line_chart, **kw),
-                            chart_left_out(res, metric, target, min_periods=min_periods),
+                            _chart_left_out(res, metric, target, min_periods=min_periods),
                         ),
                     )
                 )
@@ -754,7 +754,7 @@ def figure_gaps(res: TrendResult, min_periods: int = 2) -> list[str]:
     return [
         f"No chart at {t:g} tok/s/user: no config reaches it in at least {min_periods} periods."
         for t in res.targets
-        if chart_frame(res, "tput", t, min_periods).height == 0
+        if _chart_frame(res, "tput", t, min_periods).height == 0
     ]
 
 
@@ -845,7 +845,7 @@ def steps_view(res: TrendResult) -> pl.DataFrame:
 
 def best_view(res: TrendResult) -> pl.DataFrame:
     """The cheapest config in each period at each target (per model and ISL/OSL)."""
-    group = [c for c in WORKLOAD if c in res.best.columns]
+    group = [c for c in _WORKLOAD if c in res.best.columns]
     work = [pl.col("model")] if "model" in group else []
     if "isl" in group and "osl" in group:
         work.append(pl.format("{}/{}", "isl", "osl"))

@@ -55,11 +55,11 @@ __all__ = [
 
 DEFAULT_API_BASE = "https://inferencex.semianalysis.com/api/v1/"
 ENV_API_BASE = "FRONTIER_API_BASE"
-USER_AGENT = f"frontier/{__version__} (InferenceX inference-economics analysis workspace; python-urllib)"
+_USER_AGENT = f"frontier/{__version__} (InferenceX inference-economics analysis workspace; python-urllib)"
 DEFAULT_ISL_OSL: tuple[tuple[int, int], ...] = ((1024, 1024), (1024, 8192), (8192, 1024))
 DEFAULT_TIMEOUT_S = 60.0  # overall deadline of one request attempt, seconds
 DEFAULT_RETRIES = 4
-DEFAULT_BACKOFF_S = 1.0
+_DEFAULT_BACKOFF_S = 1.0
 DEFAULT_MAX_AGE_S = 6 * 3600.0
 
 _DATE_DIR = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -230,11 +230,11 @@ def fetch_endpoint(
     max_age: float | None = DEFAULT_MAX_AGE_S,
     timeout: float = DEFAULT_TIMEOUT_S,
     retries: int = DEFAULT_RETRIES,
-    backoff: float = DEFAULT_BACKOFF_S,
+    backoff: float = _DEFAULT_BACKOFF_S,
     min_interval: float | None = None,
     proxies: Mapping[str, str] | None = None,
     max_bytes: int = MAX_BODY_BYTES,
-    user_agent: str = USER_AGENT,
+    user_agent: str = _USER_AGENT,
 ) -> FetchResult:
     """Fetch one API endpoint into the cache and return where it is.
 

@@ -15,7 +15,7 @@ from .ndjson import has_surrogate_escapes
 
 __all__ = ["read_checked", "read_fast"]
 
-API_SCHEMA: dict[str, pl.DataType] = {
+_API_SCHEMA: dict[str, pl.DataType] = {
     "hardware": STR,
     "framework": STR,
     "model": STR,
@@ -44,11 +44,11 @@ API_SCHEMA: dict[str, pl.DataType] = {
 
 
 def read_fast(data: bytes) -> pl.DataFrame | None:
-    """Raw frame read by polars with ``API_SCHEMA``, or None when the checked path must read the file."""
+    """Raw frame read by polars with ``_API_SCHEMA``, or None when the checked path must read the file."""
     if has_surrogate_escapes(data):
         return None
     try:
-        return to_raw(pl.read_json(io.BytesIO(data), schema=API_SCHEMA))
+        return _to_raw(pl.read_json(io.BytesIO(data), schema=_API_SCHEMA))
     except Exception:
         return None
 
@@ -61,11 +61,11 @@ def read_checked(obj: Any) -> pl.DataFrame:
             metrics = o.get("metrics")
             o = {**{k: v for k, v in o.items() if k != "metrics"}, **(metrics if isinstance(metrics, dict) else {})}
         flat.append(o)
-    api_flat = {k: v for k, v in API_SCHEMA.items() if k != "metrics"} | RAW_METRICS
-    return to_raw(python_rows(flat, api_flat), nested=False)
+    api_flat = {k: v for k, v in _API_SCHEMA.items() if k != "metrics"} | RAW_METRICS
+    return _to_raw(python_rows(flat, api_flat), nested=False)
 
 
-def to_raw(df: pl.DataFrame, nested: bool = True) -> pl.DataFrame:
+def _to_raw(df: pl.DataFrame, nested: bool = True) -> pl.DataFrame:
     """API rows → raw agg fields. Single-node rows take the GPU count from decode_tp (spec §2.4 quirk)."""
     if nested:
         df = df.unnest("metrics")
