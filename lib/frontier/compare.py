@@ -17,9 +17,9 @@ import numpy as np
 import polars as pl
 
 from .display import money
-from .economics import Pricing, gross_margin, read_price_table, throughput_of  # noqa: F401  (re-exported)
+from .economics import Pricing, gross_margin, throughput_of
 from .iso import IsoResult, X, iso_table
-from .labels import full_config_name, pair_label, workload_text  # noqa: F401  (pair_label re-exported for tables)
+from .labels import full_config_name, workload_text
 from .load.normalise import MODEL_DISPLAY_NAMES, SYNTHETIC_SUFFIX, model_key_for
 from .pareto import interpolate_many
 from .schema import CURVE_KEY

@@ -17,7 +17,7 @@ import polars as pl
 
 from .display import money
 from .economics import Pricing, cost_columns, price_points, unpriced_gpus
-from .labels import LABEL_PARTS, config_label_expr  # noqa: F401  (LABEL_PARTS: the parts a label may name)
+from .labels import config_label_expr
 from .pareto import FrontierParts, frontier_parts, interpolate_many
 from .schema import CURVE_KEY
 
@@ -30,7 +30,6 @@ __all__ = [
     "Y",
     "configs_view",
     "iso_table",
-    "label_expr",
     "notes",
     "table_view",
     "targets_from",
@@ -51,8 +50,6 @@ DIRECT_METRICS = (
 #: how $/M columns are read off a frontier: "reciprocal" (spec §3 step 6: price ÷ the splined throughput, the
 #: dashboard since August 2026) or "direct" (the cost splined on its own, as pages published before then did)
 COST_RULES = ("reciprocal", "direct")
-#: the config-label rule (defined in ``frontier.labels``), under the name tables and tests use
-label_expr = config_label_expr
 
 
 def targets_from(spec: Any) -> list[float]:

@@ -20,7 +20,7 @@ import polars as pl
 
 from .economics import Pricing
 from .iso import IsoResult, iso_table
-from .labels import config_label_expr as label_expr
+from .labels import config_label_expr
 from .schema import CURVE_KEY
 
 __all__ = [
@@ -63,7 +63,7 @@ def per_run(
     pts = _with_run(points)
     res = iso_table(pts, targets, pricing=pricing, by=[*by, _RUN])
     configs = res.configs.select(list(by)).unique(maintain_order=True)
-    labels = configs.with_columns(label_expr(configs).alias("label"))
+    labels = configs.with_columns(config_label_expr(configs).alias("label"))
     return res.table.drop("label", "curve_id").join(labels, on=list(by), how="left", nulls_equal=True)
 
 
