@@ -59,8 +59,8 @@ def test_migration_brief_with_published_params(tmp_path):
 def test_migration_brief_refuses_a_side_without_partner(tmp_path):
     import papermill as pm
 
-    with pytest.raises(pm.PapermillExecutionError, match="no like-for-like partner"):
-        run("migration", tmp_path, side_new="mi355x/fp4")
+    with pytest.raises(pm.PapermillExecutionError, match="has no points of side mi355x/fp4"):
+        run("migration", tmp_path, model="Llama-3.3-70B-Instruct*", isl=1024, osl=1024, side_new="mi355x/fp4")
 
 
 def test_migration_brief_on_real_reruns(tmp_path):
@@ -86,7 +86,17 @@ def test_migration_brief_on_real_reruns(tmp_path):
 
 def test_migration_brief_skips_fleet_when_a_side_cannot_serve_the_target(tmp_path):
     # the sample's Llama B200 frontier starts above 30 tok/s/user: no fleet there, said so, and the brief still builds
-    s, out, _ = run("migration", tmp_path, workload_target=30.0, targets=[30.0, 50.0])
+    s, out, _ = run(
+        "migration",
+        tmp_path,
+        model="Llama-3.3-70B-Instruct*",
+        isl=1024,
+        osl=1024,
+        side_old="h100/fp8",
+        side_new="b200/fp4",
+        workload_target=30.0,
+        targets=[30.0, 50.0],
+    )
     assert s["fleet"] is None and s["payback"] is None and s["sensitivity"] is None
     assert any(
         n.startswith("Fleet cost and payback are skipped: at 30 tok/s/user unreachable by b200/fp4") for n in s["notes"]
@@ -141,3 +151,21 @@ def test_mapping_parameters_are_checked():
     assert got == {"prices": {"h100": {"spot": 1.66}}, "published": {}}
     with pytest.raises(notebook.ParameterError, match="'prices': must be a mapping"):
         notebook.check_params({"prices": [1, 2]}, {"prices": dict})
+
+
+def test_migration_brief_defaults_fit_the_sample(tmp_path):
+    s, out, nb = run("migration", tmp_path)
+    scope = migration.choose_scope(load(paths.SAMPLE_DIR).points)
+    assert s["parameters"]["side_old"] == scope.side_old and "problem" not in s
+    assert {r["side"] for r in s["bounds"]} == {scope.side_old, scope.side_new}
+    assert sorted({r["target"] for r in s["break_even"]["by_view"]}) == scope.targets
+    assert all(n in s["notes"] for n in scope.notes)
+    assert "Sides not given: old side " in html_outputs(nb)
+    figures_ok(out, "migration_cost_ratio")
+
+
+def test_migration_brief_on_one_side_says_so_and_builds(tmp_path):
+    one_side = paths.SAMPLE_DIR / "run_9100000001" / "bmk_dsr1_1k1k_fp4_sglang_*b200*"
+    s, _, nb = run("migration", tmp_path, data_paths=[str(one_side)])
+    assert s["problem"].startswith("This data cannot support a migration comparison: no model in the data has two")
+    assert "This data cannot support a migration comparison" in html_outputs(nb)

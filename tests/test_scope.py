@@ -100,6 +100,7 @@ def test_sample_defaults_cover_deepseek_1k1k_with_reachable_targets():
     assert reach["reachable"].min() >= 0.9  # 13 of 14 curves reach the targets; the note names the 14th
 
 
+@pytest.mark.slow
 def test_every_notebook_builds_on_a_real_sweep_with_only_data_given(tmp_path):
     """A gpt-oss-only run (its curves start at 65-77 tok/s/user): the defaults must fit it."""
     import papermill as pm

@@ -145,3 +145,49 @@ def test_one_run_shows_no_spread_figures(sample_points):
     view = spread.spread_view(table).row(0, named=True)
     assert view["runs"] == "one run: no spread measured" and view["tok/s/GPU"] is not None
     assert view["spread %"] is None and view["tok/s/GPU min"] is None and view["tok/s/GPU max"] is None
+
+
+def test_result_spread_reloads_every_run_of_the_result_configs():
+    """The sample's DeepSeek B200 FP4 sglang config is rerun (run 9100000003 and its second attempt): its spread
+    shows; the configs of one run say so."""
+    pts = matches(load(paths.SAMPLE_DIR).points, model="DeepSeek-R1-0528*", isl=1024, osl=1024)
+    res = iso_table(pts, [60.0, 90.0])
+    table = spread.result_spread(res, [])
+    assert table.height == res.table.height and table["runs"].min() >= 1
+    several = table.filter(pl.col("runs_reaching") >= 2)
+    assert several.height and (several["tput_per_gpu_min"] <= several["tput_per_gpu_max"]).all()
+    every = load(paths.SAMPLE_DIR, keep="all").points
+    for row in several.head(3).iter_rows(named=True):  # the run count is the number of runs holding the config
+        cfg = every.filter(
+            (pl.col("hardware") == row["hardware"])
+            & (pl.col("framework") == row["framework"])
+            & (pl.col("precision") == row["precision"])
+            & (pl.col("model") == row["model"])
+            & (pl.col("isl") == 1024)
+            & (pl.col("spec_method") == row["spec_method"])
+            & (pl.col("disagg") == row["disagg"])
+        )
+        assert row["runs"] == cfg.select("run_id", "run_attempt").unique().height
+    shown = "".join(str(h) for h in spread.spread_html(table))
+    assert "tok/s/GPU over runs" in shown and "Run-to-run spread: one run" not in shown
+
+
+def test_result_spread_of_one_run_says_so():
+    sweep = need(MANTILE_RAW / "run_20662362255")
+    res = iso_table(matches(load(sweep).points, isl=1024, osl=1024), [100.0])
+    table = spread.result_spread(res, [str(sweep)])
+    assert (table["runs"] == 1).all()
+    shown = spread.spread_html(table)
+    assert len(shown) == 1 and "Run-to-run spread: one run: no spread measured" in str(shown[0])
+
+
+def test_iso_notebook_shows_the_spread_beside_the_table(tmp_path):
+    from .test_notebooks import html_outputs, run
+
+    s, _, nb = run("iso_interactivity", tmp_path, model="DeepSeek-R1-0528*", isl=1024, osl=1024, targets=[60.0, 90.0])
+    several = [r for r in s["spread"] if r["tok/s/GPU median"] is not None]
+    assert several and all(r["tok/s/GPU min"] <= r["tok/s/GPU median"] <= r["tok/s/GPU max"] for r in several)
+    assert {(r["config"], r["target tok/s/user"]) for r in s["spread"]} == {
+        (r["label"], r["target"]) for r in s["table"]
+    }
+    assert "tok/s/GPU over runs" in html_outputs(nb)

@@ -9,12 +9,13 @@ payback (:mod:`frontier.fleet`), and a published cost table recomputed from its 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from . import bounds, paths
+from . import bounds, breakeven, paths
 from .breakeven import (
     BreakEven,
     PriceView,
@@ -386,3 +387,255 @@ def break_even_from(
     tl = targets_from(targets)
     tl = sorted(set(tl) | {float(t) for t in extra})
     return break_even(points, a, b, tl, sources)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the scope when the parameters leave it open: model, ISL/OSL, the two sides, targets
+
+GPU_GENERATIONS_CSV = paths.PACKAGE_DATA / "gpu_generations.csv"
+#: bits per weight of a precision: on one GPU, the old side is the wider precision and the new side the narrower
+PRECISION_BITS = {"bf16": 16, "fp16": 16, "fp8": 8, "int8": 8, "fp4": 4, "int4": 4, "mxfp4": 4, "nvfp4": 4}
+N_TARGETS = 3
+
+
+def gpu_generations() -> dict[str, str]:
+    """GPU → month it first shipped (``YYYY-MM``), the order that says which GPU is older
+    (``lib/frontier/data/gpu_generations.csv``, each row sourced)."""
+    t = pl.read_csv(GPU_GENERATIONS_CSV, schema={"gpu": pl.String, "first_shipped": pl.String, "source": pl.String})
+    return dict(zip(t["gpu"].str.to_lowercase(), t["first_shipped"], strict=True))
+
+
+@dataclass
+class MigrationScope:
+    """What a migration brief compares: one model and ISL/OSL, the old and new side (``gpu/precision``), the
+    targets (tok/s/user) and the workload's interactivity; ``notes`` say how each open parameter was chosen;
+    ``problem`` (non-empty) says why the data cannot support a migration comparison."""
+
+    model: str
+    isl: int
+    osl: int
+    side_old: str
+    side_new: str
+    targets: list[float]
+    workload_target: float
+    points: pl.DataFrame
+    notes: list[str] = field(default_factory=list)
+    problem: str = ""
+
+
+def _sides_of(points: pl.DataFrame) -> pl.DataFrame:
+    """One row per GPU/precision side: hardware, precision, points (``n``)."""
+    return (
+        points.with_columns(pl.col("hardware").str.to_lowercase(), pl.col("precision").str.to_lowercase())
+        .group_by("hardware", "precision")
+        .len("n")
+        .sort("hardware", "precision")
+    )
+
+
+def _has_sides(points: pl.DataFrame, given: Sequence[str]) -> bool:
+    return all(breakeven.matching(points, side(s)).height for s in given)
+
+
+def _pick(points: pl.DataFrame, keys: list[str], given: Sequence[str]) -> tuple[tuple[Any, ...] | None, str]:
+    """The most-measured value of ``keys`` whose points hold at least two sides (and every given side); None when
+    none does, with the counts as text."""
+    counts = points.group_by(keys).len("n").sort(["n", *keys], descending=[True] + [False] * len(keys))
+    for row in counts.iter_rows():
+        sub = points.filter(pl.all_horizontal([pl.col(k) == v for k, v in zip(keys, row, strict=False)]))
+        if _sides_of(sub).height >= 2 and _has_sides(sub, given):
+            return row[:-1], ", ".join(f"{'/'.join(map(str, r[:-1]))} ({r[-1]} points)" for r in counts.iter_rows())
+    return None, ", ".join(f"{'/'.join(map(str, r[:-1]))} ({r[-1]} points)" for r in counts.iter_rows())
+
+
+def choose_sides(points: pl.DataFrame) -> tuple[str, str, str]:
+    """(old, new, the rule as text) for points of one model and ISL/OSL holding at least two GPU/precision sides.
+
+    Old = the GPU that shipped first (:func:`gpu_generations`), new = the one that shipped last, each at its
+    most-measured precision (ties: the narrower precision on the new side, the wider on the old). When one GPU is
+    measured, old = its widest precision, new = its narrowest. GPUs the generation table does not know are left
+    out while two known ones remain. Raises ValueError with fewer than two sides."""
+    sides = _sides_of(points)
+    if sides.height < 2:
+        raise ValueError(
+            f"one GPU/precision side only ({', '.join(f'{h}/{p}' for h, p, _ in sides.iter_rows())}): "
+            "a migration compares two"
+        )
+    sides = sides.with_columns(
+        bits=pl.col("precision").replace_strict(PRECISION_BITS, default=99, return_dtype=pl.Int64)
+    )
+    gens = gpu_generations()
+    gpus = sides.group_by("hardware").agg(pl.col("n").sum()).sort("hardware")
+    known = [g for g in gpus["hardware"] if g in gens]
+    unknown = [g for g in gpus["hardware"] if g not in gens]
+    if len(known) >= 2:
+        order = sorted(known, key=lambda g: (gens[g], g))
+        old_gpu, new_gpu = order[0], order[-1]
+        rule = (
+            f"old = the GPU in the data that shipped first ({old_gpu}, {gens[old_gpu]}), new = the one that "
+            f"shipped last ({new_gpu}, {gens[new_gpu]}), each at its most-measured precision (ship dates: "
+            "lib/frontier/data/gpu_generations.csv)"
+        )
+        if unknown:
+            rule += f"; GPUs without a ship date were not considered: {', '.join(unknown)}"
+        old = _best_precision(sides, old_gpu, widest=True)
+        new = _best_precision(sides, new_gpu, widest=False)
+    elif gpus.height >= 2:
+        order = gpus.sort(["n", "hardware"], descending=[True, False])["hardware"].to_list()
+        old_gpu, new_gpu = order[1], order[0]
+        rule = (
+            f"no ship date is known for {', '.join(unknown)}: old = {old_gpu} and new = {new_gpu}, the two "
+            "most-measured GPUs (new the more measured), each at its most-measured precision"
+        )
+        old = _best_precision(sides, old_gpu, widest=True)
+        new = _best_precision(sides, new_gpu, widest=False)
+    else:
+        gpu = gpus["hardware"][0]
+        by_bits = sides.sort(["bits", "n"], descending=[True, True])
+        old, new = f"{gpu}/{by_bits['precision'][0]}", f"{gpu}/{by_bits['precision'][-1]}"
+        rule = f"one GPU ({gpu}) is measured: old = its widest precision, new = its narrowest"
+    return old, new, rule
+
+
+def _best_precision(sides: pl.DataFrame, gpu: str, *, widest: bool) -> str:
+    on = sides.filter(pl.col("hardware") == gpu).sort(["n", "bits", "precision"], descending=[True, widest, False])
+    return f"{gpu}/{on['precision'][0]}"
+
+
+def _shared_range(points: pl.DataFrame, sides: Sequence[str]) -> tuple[float, float] | None:
+    """The interactivity range (tok/s/user) every side reaches with at least one of its configs, else None."""
+    from .scope import curve_ranges
+
+    los, his = [], []
+    for s in sides:
+        r = curve_ranges(breakeven.matching(points, side(s)))
+        if r.height == 0:
+            return None
+        los.append(float(r["lo"].to_numpy().min()))
+        his.append(float(r["hi"].to_numpy().max()))
+    lo, hi = max(los), min(his)
+    return (lo, hi) if lo <= hi else None
+
+
+def choose_scope(
+    points: pl.DataFrame,
+    model: str = "",
+    isl: int = 0,
+    osl: int = 0,
+    side_old: str = "",
+    side_new: str = "",
+    targets: Sequence[float] = (),
+    workload_target: float = 0.0,
+    n_targets: int = N_TARGETS,
+) -> MigrationScope:
+    """The migration brief's scope on ``points``; parameters left open ("", 0, []) are chosen from the data:
+    model → the most-measured model with at least two GPU/precision sides (and the given sides, if any); ISL/OSL →
+    the most-measured one within it that has them; sides → :func:`choose_sides`; targets → round values inside the
+    interactivity range both sides reach; workload target → the middle target. Raises ValueError when a given model,
+    ISL/OSL or side is not in the data; when the data holds fewer than two sides, returns a scope whose ``problem``
+    says so."""
+    notes: list[str] = []
+    given = [s for s in (side_old, side_new) if s]
+    pts, problem = _choose_workload(points, model, isl, osl, given, notes)
+    name, seq = str(pts["model"][0]), (int(pts["isl"][0]), int(pts["osl"][0]))
+    if problem:
+        return MigrationScope(
+            name,
+            *seq,
+            "",
+            "",
+            [],
+            0.0,
+            pts,
+            notes,
+            problem=(
+                f"This data cannot support a migration comparison: {problem}. A migration brief compares two "
+                "GPU/precision sides of one model at one ISL/OSL."
+            ),
+        )
+    old, new = side_old, side_new
+    if not (old and new):
+        c_old, c_new, rule = choose_sides(pts)
+        if old and old.lower() == c_new or new and new.lower() == c_old:
+            c_old, c_new = c_new, c_old
+        old, new = old or c_old, new or c_new
+        notes.append(f"Sides not given: old side {old}, new side {new}; {rule}.")
+    tlist = [float(t) for t in targets] or _choose_targets(pts, old, new, n_targets, notes)
+    wt = float(workload_target) if workload_target else tlist[len(tlist) // 2]
+    if not workload_target:
+        notes.append(
+            f"No workload interactivity was given: the fleet is sized at {wt:g} tok/s/user, the middle target."
+        )
+    return MigrationScope(name, *seq, old, new, sorted(set(tlist) | {wt}), wt, pts, notes)
+
+
+def _choose_workload(
+    points: pl.DataFrame, model: str, isl: int, osl: int, given: Sequence[str], notes: list[str]
+) -> tuple[pl.DataFrame, str]:
+    """(points of one model and ISL/OSL, "" or why they cannot support a comparison); choices go to ``notes``."""
+    from .load import matches
+
+    pts = matches(points, model=model) if model else points
+    if pts.height == 0:
+        raise ValueError(f"no points match model {model!r}; models in the data: {sorted(set(points['model']))}")
+    for col, value in (("isl", isl), ("osl", osl)):
+        if value:
+            pts = pts.filter(pl.col(col) == value)
+            if pts.height == 0:
+                raise ValueError(f"no points of model {model or 'any'!r} have {col} {value}")
+    _require_sides(pts, given, model or "the data")
+    if len(set(pts["model"])) > 1 or not model:
+        pick, counts = _pick(pts, ["model"], given)
+        if pick is None:
+            top = pts.group_by("model").len().sort(["len", "model"], descending=[True, False])["model"][0]
+            with_sides = f" including {' and '.join(given)}" if given else ""
+            return (
+                pts.filter(pl.col("model") == top),
+                f"no model in the data has two GPU/precision sides{with_sides} (models: {counts})",
+            )
+        what = "No model was given" if not model else f"Model {model!r} matches several models"
+        notes.append(
+            f"{what}: the most-measured model with at least two GPU/precision sides, {pick[0]} "
+            f"(models in the data: {counts})."
+        )
+        pts = pts.filter(pl.col("model") == pick[0])
+    name = str(pts["model"][0])
+    if pts.select("isl", "osl").unique().height > 1:
+        pick, counts = _pick(pts, ["isl", "osl"], given)
+        if pick is None:
+            return pts, f"no ISL/OSL of {name} has two GPU/precision sides (ISL/OSL measured: {counts})"
+        notes.append(
+            f"No ISL/OSL was given: {pick[0]}/{pick[1]}, the most-measured with two sides (measured: {counts})."
+        )
+        pts = pts.filter((pl.col("isl") == pick[0]) & (pl.col("osl") == pick[1]))
+    _require_sides(pts, given, f"{name} {pts['isl'][0]}/{pts['osl'][0]}")
+    sides = _sides_of(pts)
+    if sides.height < 2:
+        listed = ", ".join(f"{h}/{p}" for h, p, _ in sides.iter_rows())
+        return pts, f"{name} {pts['isl'][0]}/{pts['osl'][0]} has one GPU/precision side only ({listed})"
+    return pts, ""
+
+
+def _choose_targets(pts: pl.DataFrame, old: str, new: str, n_targets: int, notes: list[str]) -> list[float]:
+    """Round targets (tok/s/user) inside the range both sides reach; the reason goes to ``notes``."""
+    from .scope import _round_targets, choose_targets
+
+    rng = _shared_range(pts, [old, new])
+    if rng is None:
+        sub = pl.concat([breakeven.matching(pts, side(s)) for s in (old, new)])
+        tlist, _ = choose_targets(sub, n_targets, notes=notes)
+        notes.append(f"{old} and {new} reach no common interactivity: the targets cannot price both sides.")
+        return tlist
+    tlist = _round_targets(rng[0], rng[1], n_targets)
+    notes.append(
+        f"No targets were given: {', '.join(f'{t:g}' for t in tlist)} tok/s/user, inside "
+        f"{rng[0]:.1f}–{rng[1]:.1f} tok/s/user, the interactivity range both sides reach."
+    )
+    return tlist
+
+
+def _require_sides(pts: pl.DataFrame, given: Sequence[str], where: str) -> None:
+    missing = [s for s in given if breakeven.matching(pts, side(s)).height == 0]
+    if missing:
+        have = ", ".join(f"{h}/{p}" for h, p, _ in _sides_of(pts).iter_rows())
+        raise ValueError(f"{where} has no points of side {' or '.join(missing)} (sides: {have})")

@@ -115,6 +115,46 @@ def iso_with_spread(
     return iso, with_spread(iso.table, summarise(runs, ms))
 
 
+def result_spread(result: IsoResult, data_paths: Sequence[str]) -> pl.DataFrame:
+    """``result``'s iso table with tok/s/GPU spread columns over every run of its configs: the inputs
+    (``data_paths``, as a notebook's parameter; empty: the bundled sample) loaded again with ``keep="all"``."""
+    from .load import load
+    from .migration import input_paths
+
+    every = load(input_paths(data_paths), keep="all").points
+    mine = every.join(result.configs.select(CURVE_KEY), on=list(CURVE_KEY), how="semi", nulls_equal=True)
+    runs = per_run(mine, result.targets, pricing=result.pricing)
+    return with_spread(result.table, summarise(runs, ["tput_per_gpu"]))
+
+
+ONE_RUN = "one run: no spread measured"
+
+
+def spread_html(table: pl.DataFrame) -> list[Any]:
+    """What to show for a table from :func:`result_spread`: the spread table and its caveats when some config has
+    two or more runs reaching a target, else one line saying so (:data:`ONE_RUN`)."""
+    from .display import callout, table_html
+
+    if table.filter(pl.col("runs_reaching") >= 2).height == 0:
+        return [
+            callout(
+                f"Run-to-run spread: {ONE_RUN} (every config was measured in one run, or only one of its "
+                "runs reaches each target).",
+                "note",
+            )
+        ]
+    view = spread_view(table)
+    return [
+        table_html(
+            view,
+            formats={k: v for k, v in FORMATS.items() if k in view.columns},
+            na="—",
+            caption="tok/s/GPU over runs (median and min–max of the runs that reach the target)",
+        ),
+        *(callout(text, "caveat") for text in caveats(table)),
+    ]
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # ratios with ranges
 

@@ -1,0 +1,130 @@
+"""The migration brief's scope when its parameters are left open: the model with two sides, old = the GPU that
+shipped first and new = the one that shipped last, targets both sides reach, and a plain answer when the data
+holds one side only."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from frontier import migration, paths
+from frontier.load import load
+
+from .conftest import MANTILE_RAW, need
+
+
+def _curve(model, hw, prec, lo, hi, isl=1024, n=5):
+    """A config of ``hw``/``prec`` measured from ``lo`` to ``hi`` tok/s/user."""
+    step = (hi - lo) / (n - 1)
+    return [
+        {
+            "model": model,
+            "isl": isl,
+            "osl": 1024,
+            "hardware": hw,
+            "framework": "vllm",
+            "precision": prec,
+            "spec_method": "none",
+            "disagg": False,
+            "median_intvty": lo + i * step,
+            "tput_per_gpu": 5000.0 / (lo + i * step),
+        }
+        for i in range(n)
+    ]
+
+
+def _frame(*curves):
+    return pl.DataFrame([r for c in curves for r in c])
+
+
+def test_generation_table_orders_every_gpu_it_names():
+    gens = migration.gpu_generations()
+    assert {"h100", "h200", "b200", "b300", "mi300x", "mi355x"} <= set(gens)
+    assert gens["h100"] < gens["h200"] < gens["b200"] < gens["b300"] and gens["mi300x"] < gens["mi355x"]
+    specs = pl.read_csv(paths.PACKAGE_DATA / "gpu_specs.csv")["gpu"].to_list()
+    assert set(specs) <= set(gens), "every GPU with specs has a ship date"
+
+
+def test_old_is_the_first_shipped_gpu_new_the_last_each_at_its_most_measured_precision():
+    pts = _frame(
+        _curve("A", "h200", "fp8", 10, 60),
+        _curve("A", "b200", "fp4", 20, 90, n=8),
+        _curve("A", "b200", "fp8", 20, 90, n=3),
+        _curve("A", "h100", "fp8", 5, 40, n=3),
+        _curve("A", "h100", "bf16", 5, 40, n=4),
+    )
+    old, new, rule = migration.choose_sides(pts)
+    assert (old, new) == ("h100/bf16", "b200/fp4")
+    assert "shipped first (h100, 2022-10)" in rule and "shipped last (b200, 2024-12)" in rule
+
+
+def test_one_gpu_wider_precision_is_old_and_unknown_gpus_are_left_out():
+    one_gpu = _frame(_curve("A", "b200", "fp4", 10, 60), _curve("A", "b200", "fp8", 10, 60))
+    assert migration.choose_sides(one_gpu)[:2] == ("b200/fp8", "b200/fp4")
+    with_unknown = _frame(
+        _curve("A", "h200", "fp8", 10, 60), _curve("A", "b200", "fp4", 10, 60), _curve("A", "x9000", "fp4", 10, 60, n=9)
+    )
+    old, new, rule = migration.choose_sides(with_unknown)
+    assert (old, new) == ("h200/fp8", "b200/fp4") and "without a ship date were not considered: x9000" in rule
+    only_unknown = _frame(_curve("A", "x1", "fp8", 10, 60, n=3), _curve("A", "x2", "fp4", 10, 60, n=6))
+    assert migration.choose_sides(only_unknown)[:2] == ("x1/fp8", "x2/fp4")
+    with pytest.raises(ValueError, match="one GPU/precision side only"):
+        migration.choose_sides(_frame(_curve("A", "b200", "fp4", 10, 60)))
+
+
+def test_scope_picks_the_model_with_two_sides_and_targets_both_sides_reach():
+    pts = _frame(
+        _curve("Big", "b200", "fp4", 10, 60, n=20),  # most measured, but one side only
+        _curve("A", "h100", "fp8", 10, 50),
+        _curve("A", "b200", "fp4", 30, 90),
+        _curve("A", "b200", "fp4", 30, 90, isl=8192, n=9),
+    )
+    sc = migration.choose_scope(pts)
+    assert (sc.model, sc.isl, sc.osl, sc.side_old, sc.side_new, sc.problem) == (
+        "A",
+        1024,
+        1024,
+        "h100/fp8",
+        "b200/fp4",
+        "",
+    )
+    assert all(30 <= t <= 50 for t in sc.targets) and len(sc.targets) == 3
+    assert sc.workload_target == sc.targets[1]
+    text = " ".join(sc.notes)
+    assert "two GPU/precision sides, A" in text and "Big (20 points)" in text
+    assert "30.0–50.0 tok/s/user, the interactivity range both sides reach" in text
+    # given parameters are kept, and a given side steers the model choice
+    kept = migration.choose_scope(pts, side_old="h100/fp8", side_new="b200/fp4", targets=[35.0], workload_target=40)
+    assert (kept.targets, kept.workload_target) == ([35.0, 40.0], 40.0)
+    with pytest.raises(ValueError, match="no points of side mi355x/fp4"):
+        migration.choose_scope(pts, model="A", side_new="mi355x/fp4")
+
+
+def test_one_side_only_is_a_stated_problem_not_an_error():
+    sc = migration.choose_scope(_frame(_curve("Big", "b200", "fp4", 10, 60)))
+    assert sc.problem.startswith("This data cannot support a migration comparison: no model in the data has two")
+    assert sc.model == "Big" and sc.side_old == sc.side_new == ""
+
+
+def test_sample_defaults_compare_two_generations_of_one_model():
+    sc = migration.choose_scope(load(paths.SAMPLE_DIR).points)
+    assert sc.problem == "" and sc.side_old.split("/")[0] != sc.side_new.split("/")[0]
+    gens = migration.gpu_generations()
+    assert gens[sc.side_old.split("/")[0]] < gens[sc.side_new.split("/")[0]]
+
+
+@pytest.mark.parametrize(
+    ("run", "model", "old", "new"),
+    [
+        ("run_20662362255", "gpt-oss-120b", "h100/fp4", "b200/fp4"),
+        ("run_20613446912", "DeepSeek-R1-0528", "h200/fp8", "b200/fp4"),
+    ],
+)
+def test_real_sweeps_get_a_comparison(run, model, old, new):
+    pts = load(need(MANTILE_RAW / run)).points
+    sc = migration.choose_scope(pts)
+    assert (sc.model, sc.side_old, sc.side_new, sc.problem) == (model, old, new, "")
+    assert sc.targets and all(
+        sc.points.filter(pl.col("hardware") == h)["median_intvty"].min() <= min(sc.targets)
+        for h in ("h100" if "h100" in old else "h200", "b200")
+    )
