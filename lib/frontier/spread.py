@@ -33,6 +33,8 @@ __all__ = [
     "iso_with_spread",
     "per_run",
     "ratio_range",
+    "result_spread",
+    "spread_html",
     "spread_view",
     "summarise",
 ]
