@@ -39,6 +39,29 @@ import polars as pl
 
 from . import labels
 
+__all__ = [
+    "COLORS",
+    "MAX_ROWS",
+    "PALETTES",
+    "RENDERERS",
+    "Theme",
+    "apply_theme",
+    "bundle_script",
+    "chart_description",
+    "cost_chart",
+    "enable_offline",
+    "frontier_chart",
+    "line_chart",
+    "margin_chart",
+    "png_dpi",
+    "png_with_dpi",
+    "ratio_chart",
+    "save_figure",
+    "spec_with_theme",
+    "standalone_html",
+    "to_spec",
+]
+
 Theme = Literal["light", "dark"]
 THEMES: tuple[str, ...] = ("light", "dark")
 
@@ -671,6 +694,8 @@ def frontier_chart(
     floor, else neutral. ``targets``: interactivities (tok/s/user) drawn as thin rules. ``source``: lines printed
     under the plot; ``synthetic`` adds the synthetic-data marker to the subtitle. A log x axis is fitted to the
     data and floors (no rounding out to the next power of ten).
+    Long because it is one chart spec: each optional layer (points, frontier lines, floors, targets) is a few
+    lines beside the check on its input.
     """
     _check_theme(theme)
     pts = _frame(points, "frontier_chart points") if points is not None else None
@@ -818,6 +843,7 @@ def cost_chart(
     """Cost ($ per million tokens) vs interactivity (tok/s/user), one monotone line per ``color`` label.
 
     ``log_y=True`` puts cost on a log axis fitted to the data (useful when configs differ by several x).
+    Long because it is one chart spec, built layer by layer and read top to bottom.
     """
     _check_theme(theme)
     df = _frame(frontier_with_cost, "cost_chart data")
@@ -884,7 +910,8 @@ def ratio_chart(
     max_rows: int = MAX_ROWS,
 ) -> alt.LayerChart:
     """Delta curves (e.g. MTP / no-MTP cost ratio vs interactivity, read on a grid between measured points, so
-    drawn as lines without markers) with a horizontal reference rule at ``ref``."""
+    drawn as lines without markers) with a horizontal reference rule at ``ref``.
+    Long because it is one chart spec, built layer by layer and read top to bottom."""
     _check_theme(theme)
     d = _frame(df, "ratio_chart data")
     if color is not None and color not in d.columns:
@@ -950,7 +977,8 @@ def line_chart(
     max_rows: int = MAX_ROWS,
 ) -> alt.LayerChart:
     """Markers per value, optionally joined by faint connectors (``connect``), for a few measurements over time;
-    ``x`` may be a date/datetime column (temporal axis, ``x_format`` e.g. ``"%b %Y"``), numbers or labels."""
+    ``x`` may be a date/datetime column (temporal axis, ``x_format`` e.g. ``"%b %Y"``), numbers or labels.
+    Long because it is one chart spec, built layer by layer and read top to bottom."""
     _check_theme(theme)
     d = _frame(df, "line_chart data")
     if color is not None and color not in d.columns:
@@ -1084,7 +1112,8 @@ def margin_chart(
     faint neutral colour, and for each provider (``providers``: ``provider``, ``speed`` tok/s/user, ``price`` and
     ``cost`` in $/M, ``label``) a filled marker at its price, a hollow marker at the benchmark cost at its speed,
     a rule between them (the margin) and a label naming the provider and its price. A provider whose speed no
-    config reaches has a price marker only (``cost`` null)."""
+    config reaches has a price marker only (``cost`` null).
+    Long because it is one chart spec, built layer by layer and read top to bottom."""
     _check_theme(theme)
     cv = _frame(curves, "margin_chart curves")
     pv = _frame(providers, "margin_chart providers")

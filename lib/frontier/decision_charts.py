@@ -16,6 +16,16 @@ import polars as pl
 from . import charts, labels
 from .charts import MAX_ROWS, Theme
 
+__all__ = [
+    "breakeven_price_chart",
+    "cost_ratio_chart",
+    "frontier_band_chart",
+    "payback_heatmap",
+    "payback_held",
+    "prices_line",
+    "view_names",
+]
+
 VIEW_COLUMNS = ("price_label", "view", "price_table", "as_of", "price_a", "price_b")
 
 
@@ -111,7 +121,8 @@ def breakeven_price_chart(
 ) -> alt.TopLevelMixin:
     """Break-even $/GPU-hour of side A against side B's $/GPU-hour at one target (a line through the origin with
     slope tok/s/GPU A ÷ B), and each price view's actual (B price, A price) as a labelled marker: markers below the
-    line are views where A is cheaper per token."""
+    line are views where A is cheaper per token.
+    Long because it is one chart spec, built layer by layer and read top to bottom."""
     charts._check_theme(theme)
     rows = by_view.filter(
         pl.col("price_a").is_not_null() & pl.col("price_b").is_not_null() & pl.col("breakeven_price_a").is_not_null()
@@ -191,7 +202,7 @@ def breakeven_price_chart(
     )
 
 
-INKS = ["#8c959f", "#ffffff", "#1f2328"]  # heatmap text: "never" cells, dark cells, light cells
+_INKS = ["#8c959f", "#ffffff", "#1f2328"]  # heatmap text: "never" cells, dark cells, light cells
 
 
 def payback_heatmap(
@@ -208,6 +219,16 @@ def payback_heatmap(
     height: int = 260,
 ) -> alt.TopLevelMixin:
     """Months to pay back by utilisation (rows) and the new side's $/GPU-hour (columns); "never" cells left
+__all__ = [
+    "breakeven_price_chart",
+    "cost_ratio_chart",
+    "frontier_band_chart",
+    "payback_heatmap",
+    "payback_held",
+    "prices_line",
+    "view_names",
+]
+
     uncoloured. ``held``: subtitle lines with what is held constant (:func:`payback_held`); a line explaining why
     payback lengthens with utilisation is added when it does."""
     charts._check_theme(theme)
@@ -226,10 +247,10 @@ def payback_heatmap(
     # cell text readable on light and dark cells in either theme; "never" cells (no fill) in mid grey
     d = d.with_columns(
         pl.when(pl.col("payback_months").is_null())
-        .then(pl.lit(INKS[0]))
+        .then(pl.lit(_INKS[0]))
         .when(pl.col("payback_months") > mid)
-        .then(pl.lit(INKS[1]))
-        .otherwise(pl.lit(INKS[2]))
+        .then(pl.lit(_INKS[1]))
+        .otherwise(pl.lit(_INKS[2]))
         .alias("ink")
     )
     order = d["price"].unique(maintain_order=True).to_list()
@@ -247,7 +268,7 @@ def payback_heatmap(
         tooltip=[alt.Tooltip("cell:N", title="payback (months)")],
     )
     text = base.mark_text(fontSize=12).encode(
-        x=x, y=y, text="cell:N", color=alt.Color("ink:N", scale=alt.Scale(domain=INKS, range=INKS), legend=None)
+        x=x, y=y, text="cell:N", color=alt.Color("ink:N", scale=alt.Scale(domain=_INKS, range=_INKS), legend=None)
     )
     return charts._finish(
         alt.layer(rect, text),
@@ -339,6 +360,16 @@ def frontier_band_chart(
     )
     chart.layer = [*chart.layer, area]  # after the frontier layer, which sets the legend's symbols
     return chart
+__all__ = [
+    "breakeven_price_chart",
+    "cost_ratio_chart",
+    "frontier_band_chart",
+    "payback_heatmap",
+    "payback_held",
+    "prices_line",
+    "view_names",
+]
+
 
 
 def _legend_words(df: pl.DataFrame | None) -> dict[str, str]:

@@ -23,6 +23,19 @@ import polars as pl
 
 from . import charts, display, labels
 
+__all__ = [
+    "Figure",
+    "MAX_PAIRS",
+    "MAX_SERIES",
+    "explore_frontier",
+    "iso_bounds",
+    "iso_cost",
+    "iso_frontier",
+    "pair_frontiers",
+    "pair_ratio",
+    "provider_margin_figures",
+]
+
 #: the default cap on series in one chart (colours in the palette)
 MAX_SERIES = 8
 #: the default cap on pairs in a frontier chart of pairs (two lines each)
@@ -407,7 +420,8 @@ def provider_margin(res: Any, margins: pl.DataFrame, view: str, *, max_series: i
     """Each provider's price blended at the margin's token mix (``price_blended_per_m``) against the benchmark
     cost at its speed (the cheapest matching config's total-token $/M there, ``cost_total_per_m``), over the
     cost curves of the drawn configs. ``res``: the iso result of one model and ISL/OSL; ``margins``: the
-    ``compare.provider_margins`` rows of that model, ISL/OSL and ``view``."""
+    ``compare.provider_margins`` rows of that model, ISL/OSL and ``view``.
+    Long because the provider rows, their labels and the chart are one figure, built in that order."""
     ranked = (
         margins.sort(["cost_total_per_m", "price_blended_per_m", "provider"], nulls_last=True)
         .with_columns(_reach=pl.col("cost_total_per_m").is_not_null())

@@ -16,6 +16,8 @@ from ._files import iso, now, read_json
 from .outdir import GENERATOR_TAG, check_out_dir
 from .summary import THUMBNAIL_NAME
 
+__all__ = ["write_index"]
+
 
 def _params_summary(p: Mapping[str, Any] | None, limit: int = 200) -> str:
     """The parameter overrides of a run in one line of at most ``limit`` characters."""
