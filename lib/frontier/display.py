@@ -33,6 +33,7 @@ __all__ = [
     "approx",
     "callout",
     "money",
+    "fraction_percent",
     "percent",
     "provenance_html",
     "significant",
@@ -146,6 +147,11 @@ def money(v: float) -> str:
 def percent(v: float, digits: int = 0) -> str:
     """A value already in percent: ``-61.2`` → ``−61 %``."""
     return f"{float(v):.{digits}f}".replace("-", MINUS) + PERCENT
+
+
+def fraction_percent(v: float) -> str:
+    """A fraction as percent: ``0.88`` → ``88 %``, ``-1.76`` → ``−176 %``."""
+    return percent(float(v) * 100.0)
 
 
 def approx(fmt: str = ",.0f") -> Callable[[Any], str]:
