@@ -56,7 +56,7 @@ def _png_size(data: bytes) -> tuple[int, int]:
 
 
 def test_frontier_chart_encodings(pts):
-    bounds = pl.DataFrame({"label": ["b200 fp4"], "intvty": [180.0]})
+    bounds = pl.DataFrame({"label": ["b200 fp4"], "intvty": [120.0]})
     spec = charts.frontier_chart(
         pts, pts.filter(pl.col("conc") != 8), title="T", bounds=bounds, targets=[30, 50]
     ).to_dict()
@@ -79,11 +79,11 @@ def test_frontier_chart_encodings(pts):
     rules = [lay for lay in layers if lay["mark"]["type"] == "rule"]
     dashed = [r for r in rules if r["mark"].get("strokeDash")]
     assert dashed and dashed[0]["encoding"]["x"]["field"] == "intvty"
-    assert _rows(spec, dashed[0])[0]["intvty"] == 180.0
+    assert _rows(spec, dashed[0])[0]["intvty"] == 120.0
     target_rule = [r for r in rules if r["mark"].get("style") == "guide-rule"][0]
     assert [v["target"] for v in _rows(spec, target_rule)] == [30.0, 50.0]
     texts = [lay for lay in layers if lay["mark"]["type"] == "text"]
-    assert any(v.get("_bound_text") == "decode floor 180 tok/s/user" for t in texts for v in _rows(spec, t))
+    assert any(v.get("_bound_text") == "decode floor b200 fp4 120 tok/s/user" for t in texts for v in _rows(spec, t))
     assert spec["config"]["background"] == "#ffffff"
     assert spec["title"] == "T"
 
@@ -409,20 +409,53 @@ def test_pair_members_share_a_colour_and_differ_by_dash():
     assert all(sides == {"MTP", "no spec decoding"} for sides in by_series.values())  # both members, one colour
     assert line["encoding"]["color"]["field"] == "series" and line["encoding"]["strokeDash"]["field"] == "side"
     assert line["encoding"]["strokeDash"]["scale"]["range"][0] != line["encoding"]["strokeDash"]["scale"]["range"][1]
+    # one model and ISL/OSL per panel (the target rules apply to it); other workloads' pairs are listed
+    assert "ISL/OSL" in " ".join(spec["title"]["subtitle"])  # held constant across the panel: in the subtitle
+    assert not any("/" in name for name in by_series)  # no series names its own ISL/OSL
+    if mtp.pairs.select("model", "isl", "osl").n_unique() > 1:
+        assert "one model and ISL/OSL per chart" in json.dumps(spec, ensure_ascii=False)
+
+
+def test_pair_ratio_titles_name_the_two_sides_drawn():
+    from frontier import compare, figures, paths
+    from frontier.load import load
+
+    prec = compare.precision_comparison(load(paths.SAMPLE_DIR).points, [30, 50, 90])
+    spec = charts.to_spec(figures.pair_ratio(prec)("light"))
+    y_titles = [lay["encoding"]["y"].get("title", "") for lay in spec["layer"] if "y" in lay.get("encoding", {})]
+    title = spec["title"]["text"] + " " + " ".join(t for t in y_titles if t)
+    assert "higher precision" not in title and "lower" not in title
+    kinds = {
+        (r["side_a"], r["side_b"]) for r in figures._pair_selection(prec, figures.MAX_SERIES)[0].iter_rows(named=True)
+    }
+    if len(kinds) == 1:
+        ((a, b),) = kinds
+        assert f"{b} ÷ {a}" in title
+    else:
+        assert "after ÷ before the arrow" in title
 
 
 def test_decode_floor_labels_do_not_collide_and_log_axis_fits_the_data(pts):
-    bounds = pl.DataFrame({"label": ["b200 fp4", "h200 fp8", "x", "y"], "intvty": [180.0, 180.0, 185.0, 900.0]})
-    spec = charts.frontier_chart(pts, pts, bounds=bounds, log_x=True).to_dict()
+    bounds = pl.DataFrame(
+        {
+            "label": ["b200 fp4", "h200 fp8", "x", "y"],
+            "hardware": ["b200", "h200", "mi355x", "mi355x"],
+            "precision": ["fp4", "fp8", "fp8", "fp4"],
+            "intvty": [100.0, 100.0, 104.0, 2726.0],
+        }
+    )
+    spec = charts.frontier_chart(pts, pts, bounds=bounds, log_x=True, subtitle="held").to_dict()
     rule = next(lay for lay in spec["layer"] if lay["mark"]["type"] == "rule" and lay["mark"].get("strokeDash"))
     rows = _rows(spec, rule)
-    assert [r["intvty"] for r in rows] == [180.0, 185.0, 900.0]  # one rule per distinct floor
+    assert [r["intvty"] for r in rows] == [100.0, 104.0]  # one rule per distinct floor; the far one not drawn
     shared = rows[0]
     assert shared["_configs"] == "b200 fp4, h200 fp8" and shared["_stroke"] == charts.COLORS["light"]["subtle"]
     texts = [r["_bound_text"] for r in rows if r["_bound_text"]]
-    assert texts == ["decode floor 180, 185 tok/s/user", "decode floor 900 tok/s/user"]  # close floors share a label
+    # close floors share a label; each floor names its GPU and precision
+    assert texts == ["decode floor B200 FP4, H200 FP8 100; MI355X FP8 104 tok/s/user"]
+    assert spec["title"]["subtitle"] == ["held", "Decode floors beyond the axis: MI355X FP4 2,726 tok/s/user"]
     lo, hi = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
-    data_lo, data_hi = 10.0, 900.0
+    data_lo, data_hi = 10.0, 104.0  # the axis fits the data and the floors drawn, within a factor 1.5
     assert data_lo / 1.5 < lo <= data_lo and data_hi <= hi < data_hi * 1.5
 
 
@@ -500,3 +533,95 @@ def test_source_line_names_runs_when_dates_are_missing():
     assert labels.data_line(pts) == (
         "Data: InferenceX (SemiAnalysis) sweep results, CI runs 20662362255, 20737128080 (dates not recorded)"
     )
+
+
+def _target_labels(spec: dict) -> list[dict]:
+    """Rows of the layer that labels the target rules (text encoded from ``_text``)."""
+    for layer in spec["layer"]:
+        if layer.get("encoding", {}).get("text", {}).get("field") == "_text":
+            d = layer["data"]
+            rows = d["values"] if "values" in d else spec["datasets"][d["name"]]
+            return [r for r in rows if r["_text"]]
+    raise AssertionError("no target label layer")
+
+
+@pytest.mark.parametrize("builder", ["frontier", "cost"])
+def test_close_targets_share_one_label_and_labels_are_apart(pts, builder):
+    targets = [30.0, 47.2, 49.0, 50.8, 76.0, 79.0]
+    if builder == "frontier":
+        chart = charts.frontier_chart(None, pts, targets=targets, width=640)
+    else:
+        chart = charts.cost_chart(pts.rename({"tput_per_gpu": "cost_per_m_total"}), targets=targets, width=640)
+    labelled = _target_labels(charts.to_spec(chart))
+    # the axis runs from 0 to at most 1.25 × the largest x drawn (90): labels at least the gap apart there
+    px_per_unit = 640 / (90.0 * 1.25)
+    xs = sorted(r["target"] for r in labelled)
+    assert all((b - a) * px_per_unit >= charts.TARGET_LABEL_GAP_PX for a, b in zip(xs, xs[1:]))
+    texts = " | ".join(r["_text"] for r in labelled)
+    for t in targets:  # every target is still named, merged into a neighbour's label when too close
+        assert f"{t:g}" in texts
+    assert "47.2 / 49 tok/s/user" in texts and "76 / 79 tok/s/user" in texts
+
+
+def test_provider_margin_labels_use_one_percent_and_minus_style():
+    from frontier import compare, figures
+    from frontier.economics import Pricing
+
+    from .test_compare import _curve
+
+    pts = pl.DataFrame(_curve("b200", "fp4", "none", 2.0) + _curve("h200", "fp8", "none", 0.7))
+    providers = pl.DataFrame(
+        {
+            "provider": ["dear", "cheap"],
+            "model": ["M", "M"],
+            "price_input_per_m": [50.0, 0.0001],
+            "price_output_per_m": [200.0, 0.0004],
+            "tok_s_user": [50.0, 50.0],
+            "date": ["2026-11-01"] * 2,
+            "source": ["test"] * 2,
+        }
+    )
+    pricing = Pricing.dashboard("v0")
+    figs = figures.provider_margin_figures(
+        pts, compare.provider_margins(pts, providers, pricing=pricing, views=["costh"]), pricing, "costh"
+    )
+    assert len(figs) == 1
+    text = json.dumps(charts.to_spec(figs[0][1]()), ensure_ascii=False)
+    margins = re.findall(r"margin ([^\s\"]+ ?%)", text)
+    assert margins and all(re.fullmatch(r"−?\d[\d,]* %", m) for m in margins), margins
+    assert any(m.startswith("−") for m in margins) and not re.search(r"margin -\d|\d%", text)
+
+
+def test_trend_connectors_join_only_adjacent_periods_and_legend_names_what_varies():
+    df = pl.DataFrame(
+        {
+            "period": [2, 3, 9, 12, 13, 2, 4, 10, 11],
+            "v": [300.0, 320.0, 330.0, 50_000.0, 52_000.0, 1000.0, 1050.0, None, 1100.0],
+            "config": ["B200 · FP8 · no spec decoding"] * 5 + ["H200 · FP8 · no spec decoding"] * 4,
+        }
+    )
+    spec = charts.line_chart(df, "period", "v", "config", x_type="ordinal", log_y=True).to_dict()
+    line = next(lay for lay in spec["layer"] if lay["mark"]["type"] == "line")
+    assert line["encoding"]["detail"]["field"] == "_segment"
+    rows = _rows(spec, line)
+    segs: dict[str, list[int]] = {}
+    for r in rows:
+        if r["_segment"] is not None:
+            segs.setdefault(r["_segment"], []).append(r["period"])
+    positions = sorted(set(df["period"].to_list()))
+    for periods in segs.values():  # each connector joins markers in neighbouring x positions only
+        idx = sorted(positions.index(p) for p in periods)
+        assert len(idx) >= 2 and all(b - a == 1 for a, b in zip(idx, idx[1:]))
+    assert sorted(sorted(p) for p in segs.values()) == [[2, 3], [12, 13]]  # 3 → 9 → 12 and 2 → 4 → 11 not bridged
+    # the constant part is left out of the legend
+    assert line["encoding"]["color"]["scale"]["domain"] == ["B200", "H200"]
+    # a log axis with round ends: the top tick is at or above the largest value
+    ticks = line["encoding"]["y"]["axis"]["values"]
+    lo, hi = line["encoding"]["y"]["scale"]["domain"]
+    assert ticks[0] == lo <= 300.0 and ticks[-1] == hi >= 52_000.0 and hi <= 52_000.0 * 2.5
+
+
+def test_without_shared_parts():
+    names = ["A · 1k/1k · FP4 · no spec", "A · 8k/1k · FP8 · no spec"]
+    assert labels.without_shared_parts(names) == {names[0]: "1k/1k · FP4", names[1]: "8k/1k · FP8"}
+    assert labels.without_shared_parts(["x · y", "x · y · z"]) == {"x · y": "x · y", "x · y · z": "x · y · z"}

@@ -7,7 +7,8 @@ import pytest
 
 from frontier import display, tables
 from frontier.economics import Pricing
-from frontier.iso import iso_table, label_expr
+from frontier.iso import iso_table
+from frontier.labels import config_label_expr
 
 from .test_iso import _points
 
@@ -66,7 +67,7 @@ def test_hostile_labels_are_escaped_in_wide_tables():
     for t in [*tables.iso_wide(res, "costh"), tables.topology_wide(res)]:
         html = display.table_html(t.frame, formats=t.formats, na=t.na, caption=t.caption)._repr_html_()
         assert "<script>alert" not in html
-    assert any(EVIL in c for c in res.configs.select(label_expr(res.configs)).to_series().to_list())
+    assert any(EVIL in c for c in res.configs.select(config_label_expr(res.configs)).to_series().to_list())
 
 
 def test_accuracy_markers_tell_unreachable_from_no_evaluation():

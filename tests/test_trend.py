@@ -364,8 +364,14 @@ def test_trend_notebook_on_sample(tmp_path):
     s, out, nb = run("trend", tmp_path, isl=1024, osl=1024, targets=[30.0, 90.0])
     assert s["synthetic"] is True and s["parameters"]["targets"] == [30.0, 90.0] and s["view"] == "costh"
     for metric in ("tput", "cost"):
-        for target in ("30", "90"):
-            figures_ok(out, f"trend_{metric}_{target}")
+        for target in ("30", "90"):  # several models at 1k/1k: one chart per model, named after it
+            names = {
+                p.name.removesuffix("-light.png")
+                for p in (out / "figures").glob(f"trend_{metric}_{target}_*-light.png")
+            }
+            assert f"trend_{metric}_{target}_deepseek_r1_0528_1024_1024" in names, names
+            for name in names:
+                figures_ok(out, name)
     ref = trend.trend(
         matches(load(paths.SAMPLE_DIR, keep="all").points, model="*", isl=1024, osl=1024),
         [30, 90],
@@ -394,5 +400,25 @@ def test_trend_notebook_on_undated_sweeps(tmp_path):
     s, out, nb = run("trend", tmp_path, data_paths=[str(raw)], model="DeepSeek-R1-0528", targets=[50.0])
     assert s["synthetic"] is False and all(p["period"].startswith("run ") for p in s["periods"])
     assert any("no date" in n for n in s["notes"])
-    figures_ok(out, "trend_tput_50")
-    figures_ok(out, "trend_cost_50")
+    for metric in ("tput", "cost"):  # one chart per ISL/OSL of the model
+        names = {p.name.removesuffix("-light.png") for p in (out / "figures").glob(f"trend_{metric}_50_*-light.png")}
+        assert names and all(n.startswith(f"trend_{metric}_50_deepseek_r1_0528_") for n in names), names
+        for name in names:
+            figures_ok(out, name)
+
+
+def test_trend_charts_hold_one_workload_each():
+    """Several models or ISL/OSL in the data: one chart per workload, never two models on one chart."""
+    points = load([paths.SAMPLE_DIR], cache=False, keep="all").points
+    res = trend.trend(points, [50.0])
+    loads = trend.workloads(res)
+    assert len(loads) > 1
+    figs = trend.figures(res, min_periods=1)
+    assert figs
+    for name, fig in figs:
+        assert any(name.endswith(f"_{isl}_{osl}") for _, isl, osl in loads), name
+        drawn = fig.builder.keywords["df"]
+        assert drawn["model"].n_unique() == 1 and drawn.select("isl", "osl").unique().height == 1, name
+    for model, isl, osl in loads:
+        frame = trend.chart_frame(trend.for_workload(res, model, isl, osl), "tput", 50.0, 1)
+        assert set(frame["model"].unique()) <= {model} and set(frame["isl"].unique()) <= {isl}

@@ -42,10 +42,44 @@ from frontier.labels import base_model
 from frontier.load.normalise import MODEL_KEY_ALIASES
 from frontier.paths import PACKAGE_DATA
 
-GPU_SPECS_CSV = PACKAGE_DATA / "gpu_specs.csv"
-MODEL_SPECS_CSV = PACKAGE_DATA / "model_specs.csv"
+__all__ = [
+    "BOUND_FORMATS",
+    "COMPUTE_PRECISION",
+    "DEFAULT_MEMORY_FRACTION",
+    "DEFAULT_RESERVE_GB_PER_GPU",
+    "DecodeFloor",
+    "FLOOR_TABLE_SCHEMA",
+    "KV_CACHE_BYTES_PER_ELEMENT",
+    "KvBudget",
+    "PRECISIONS",
+    "SPARSITY_FACTOR",
+    "bytes_per_weight",
+    "compute_format",
+    "decode_floor",
+    "decode_floor_table",
+    "dense_peak_tflops",
+    "floor_view",
+    "frontier_vs_floor",
+    "gpu_key",
+    "gpu_spec",
+    "gpu_specs",
+    "kv_bytes_per_token",
+    "kv_cache_budget",
+    "model_key",
+    "model_spec",
+    "model_specs",
+    "peak_tflops",
+    "percent_of_bound",
+    "prefill_ceiling",
+    "prefill_flops_per_token",
+    "ridge_point",
+    "weight_bytes",
+]
 
-GPU_SPECS_SCHEMA: dict[str, pl.DataType] = {
+_GPU_SPECS_CSV = PACKAGE_DATA / "gpu_specs.csv"
+_MODEL_SPECS_CSV = PACKAGE_DATA / "model_specs.csv"
+
+_GPU_SPECS_SCHEMA: dict[str, pl.DataType] = {
     "gpu": pl.String(),
     "name": pl.String(),
     "vendor": pl.String(),
@@ -60,7 +94,7 @@ GPU_SPECS_SCHEMA: dict[str, pl.DataType] = {
     "source": pl.String(),
 }
 
-MODEL_SPECS_SCHEMA: dict[str, pl.DataType] = {
+_MODEL_SPECS_SCHEMA: dict[str, pl.DataType] = {
     "model": pl.String(),  # display name
     "model_key": pl.String(),  # InferenceX prefix
     "hf_id": pl.String(),
@@ -100,12 +134,12 @@ COMPUTE_PRECISION: dict[str, str] = {"fp4": "fp4", "fp8": "fp8", "int4": "bf16",
 
 @functools.cache
 def _gpu_table() -> pl.DataFrame:
-    return pl.read_csv(GPU_SPECS_CSV, schema=GPU_SPECS_SCHEMA)
+    return pl.read_csv(_GPU_SPECS_CSV, schema=_GPU_SPECS_SCHEMA)
 
 
 @functools.cache
 def _model_table() -> pl.DataFrame:
-    return pl.read_csv(MODEL_SPECS_CSV, schema=MODEL_SPECS_SCHEMA)
+    return pl.read_csv(_MODEL_SPECS_CSV, schema=_MODEL_SPECS_SCHEMA)
 
 
 def gpu_specs() -> pl.DataFrame:

@@ -13,7 +13,7 @@ from typing import Any
 
 from frontier import bounds
 
-__all__ = ["KV_DTYPE_BYTES", "BoundInput", "BoundsReport", "bounds_report"]
+__all__ = ["KV_DTYPE_BYTES", "OVERRIDE", "BoundInput", "BoundsReport", "bounds_report"]
 
 #: bytes per KV-cache element by data type
 KV_DTYPE_BYTES: dict[str, float] = {"fp4": 0.5, "fp8": 1.0, "int8": 1.0, "bf16": 2.0, "fp16": 2.0, "fp32": 4.0}
@@ -97,6 +97,7 @@ def bounds_report(
     token (GB, all GPUs), ``resident_weight_gb`` held in HBM (GB, all GPUs; for a dense model ``weight_gb``
     serves for both), ``kv_dtype`` a name in :data:`KV_DTYPE_BYTES` or ``kv_bytes_per_token`` (bytes per token of
     context, all layers), ``memory_fraction`` of HBM usable, ``reserve_gb_per_gpu`` (GB) kept back.
+    Long because it lists every input beside where it came from (table row, override or default), one per line.
     """
     p = bounds._check_precision(precision)
     g, m = bounds.gpu_spec(gpu), bounds.model_spec(model)

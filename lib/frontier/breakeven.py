@@ -27,6 +27,28 @@ from .compare import LIKE_FOR_LIKE, NO_PARTNER, TIE_RATIO, parse_side, ratio_wor
 from .economics import Pricing, cost_per_million
 from .iso import IsoResult, iso_table
 
+__all__ = [
+    "BreakEven",
+    "FORMATS",
+    "PriceView",
+    "Side",
+    "break_even",
+    "caveats",
+    "chart_target",
+    "check_published",
+    "curves",
+    "decimals_of",
+    "matching",
+    "one_scope",
+    "price_table_from_mapping",
+    "price_views",
+    "published_check",
+    "published_ratio_check",
+    "side",
+    "targets_view",
+    "views_view",
+]
+
 # ---------------------------------------------------------------------------------------------------------------
 # price views: one $/GPU-hour per GPU, named by its table, column and date
 
@@ -135,7 +157,7 @@ def matching(table: pl.DataFrame, s: Side) -> pl.DataFrame:
     return out
 
 
-def best_at_targets(iso: IsoResult, s: Side) -> pl.DataFrame:
+def _best_at_targets(iso: IsoResult, s: Side) -> pl.DataFrame:
     """At each target: the config of side ``s`` with the highest throughput (tok/s/GPU). Columns target, config,
     topology, tput (null where no config of the side reaches the target)."""
     t = matching(iso.table, s).filter(pl.col("tput_per_gpu").is_not_null())
@@ -199,7 +221,7 @@ class BreakEven:
         }
 
 
-AT_TARGET_SCHEMA = {
+_AT_TARGET_SCHEMA = {
     "target": pl.Float64,
     "config_a": pl.String,
     "topology_a": pl.String,
@@ -210,7 +232,7 @@ AT_TARGET_SCHEMA = {
     "breakeven_price_ratio": pl.Float64,
     "status": pl.String,
 }
-BY_VIEW_SCHEMA = {
+_BY_VIEW_SCHEMA = {
     "target": pl.Float64,
     "view": pl.String,
     "price_table": pl.String,
@@ -262,20 +284,20 @@ def break_even(
             f"{NO_PARTNER}: no {who} config of {model} at {isl}/{osl} in the data "
             f"(this model and ISL/OSL has: {', '.join(have)}); nothing is compared across models"
         )
-        empty_t = pl.DataFrame(schema=AT_TARGET_SCHEMA)
+        empty_t = pl.DataFrame(schema=_AT_TARGET_SCHEMA)
         return BreakEven(
-            a, b, model, isl, osl, empty_t, pl.DataFrame(schema=BY_VIEW_SCHEMA), views, status, [status], iso
+            a, b, model, isl, osl, empty_t, pl.DataFrame(schema=_BY_VIEW_SCHEMA), views, status, [status], iso
         )
     at = _at_targets(iso, a, b)
     rows = [_view_row(r, pv, a, b) for r in at.iter_rows(named=True) for pv in views]
-    by_view = pl.DataFrame(rows, schema=BY_VIEW_SCHEMA).sort("target", "price_label")
+    by_view = pl.DataFrame(rows, schema=_BY_VIEW_SCHEMA).sort("target", "price_label")
     notes += caveats(a, b, at, views)
     return BreakEven(a, b, model, isl, osl, at, by_view, views, "ok", notes, iso)
 
 
 def _at_targets(iso: IsoResult, a: Side, b: Side) -> pl.DataFrame:
-    ba = best_at_targets(iso, a).rename({"config": "config_a", "topology": "topology_a", "tput": "tput_a"})
-    bb = best_at_targets(iso, b).rename({"config": "config_b", "topology": "topology_b", "tput": "tput_b"})
+    ba = _best_at_targets(iso, a).rename({"config": "config_a", "topology": "topology_a", "tput": "tput_a"})
+    bb = _best_at_targets(iso, b).rename({"config": "config_b", "topology": "topology_b", "tput": "tput_b"})
     out = ba.join(bb, on="target", how="left").with_columns(
         breakeven_price_ratio=pl.col("tput_a") / pl.col("tput_b"),
         status=pl.when(pl.col("tput_a").is_null() & pl.col("tput_b").is_null())
@@ -286,7 +308,7 @@ def _at_targets(iso: IsoResult, a: Side, b: Side) -> pl.DataFrame:
         .then(pl.lit(f"unreachable by {b.name}"))
         .otherwise(pl.lit("ok")),
     )
-    return out.select(list(AT_TARGET_SCHEMA)).cast(AT_TARGET_SCHEMA).sort("target")  # type: ignore[arg-type]
+    return out.select(list(_AT_TARGET_SCHEMA)).cast(_AT_TARGET_SCHEMA).sort("target")  # type: ignore[arg-type]
 
 
 def _view_row(r: dict[str, Any], pv: PriceView, a: Side, b: Side) -> dict[str, Any]:
@@ -354,7 +376,7 @@ def chart_target(be: BreakEven, preferred: float) -> float | None:
     return preferred if any(abs(t - preferred) < 1e-9 for t in ok) else ok[0]
 
 
-def grid_targets(iso: IsoResult, a: Side, b: Side, n: int = 40) -> list[float]:
+def _grid_targets(iso: IsoResult, a: Side, b: Side, n: int = 40) -> list[float]:
     """``n`` interactivities (tok/s/user) spanning the band both sides reach (empty if they do not overlap)."""
 
     def span(s: Side) -> tuple[float, float] | None:
@@ -376,10 +398,10 @@ def curves(points: pl.DataFrame, be: BreakEven, n: int = 40) -> pl.DataFrame:
     """Cost ratio A ÷ B and break-even price ratio across the shared band, one row per interactivity × view
     (for charts)."""
     if be.iso is None or be.status != "ok":
-        return pl.DataFrame(schema=BY_VIEW_SCHEMA | {"breakeven_price_ratio": pl.Float64})
-    grid = grid_targets(be.iso, be.side_a, be.side_b, n)
+        return pl.DataFrame(schema=_BY_VIEW_SCHEMA | {"breakeven_price_ratio": pl.Float64})
+    grid = _grid_targets(be.iso, be.side_a, be.side_b, n)
     if not grid:
-        return pl.DataFrame(schema=BY_VIEW_SCHEMA | {"breakeven_price_ratio": pl.Float64})
+        return pl.DataFrame(schema=_BY_VIEW_SCHEMA | {"breakeven_price_ratio": pl.Float64})
     iso = iso_table(points, grid, pricing=be.iso.pricing)
     at = _at_targets(iso, be.side_a, be.side_b)
     rows = [
@@ -387,7 +409,7 @@ def curves(points: pl.DataFrame, be: BreakEven, n: int = 40) -> pl.DataFrame:
         for r in at.iter_rows(named=True)
         for pv in be.views
     ]
-    return pl.DataFrame(rows, schema=BY_VIEW_SCHEMA | {"breakeven_price_ratio": pl.Float64}).sort(
+    return pl.DataFrame(rows, schema=_BY_VIEW_SCHEMA | {"breakeven_price_ratio": pl.Float64}).sort(
         "price_label", "target"
     )
 
@@ -402,7 +424,7 @@ def decimals_of(value: str | float) -> int:
     return len(text.split(".", 1)[1]) if "." in text else 0
 
 
-def stated_costs(prices: Pricing, throughputs: dict[str, float]) -> pl.DataFrame:
+def _stated_costs(prices: Pricing, throughputs: dict[str, float]) -> pl.DataFrame:
     """$/M tokens for stated throughputs (tok/s/GPU per GPU) under every view of ``prices``: gpu, view,
     price ($/GPU-hour), tput, cost_per_m."""
     rows = []
@@ -457,7 +479,7 @@ def published_check(
 ) -> pl.DataFrame:
     """Recompute a published cost table from its stated inputs: for each GPU and view in ``published``
     ({gpu: {view: $/M as printed}}), $/M = price ÷ (tput × 3600 / 1e6) and the verdict against the printed value."""
-    costs = {(r["gpu"], r["view"]): r for r in stated_costs(prices, throughputs).iter_rows(named=True)}
+    costs = {(r["gpu"], r["view"]): r for r in _stated_costs(prices, throughputs).iter_rows(named=True)}
     rows = []
     for gpu, per_view in published.items():
         for view, pub in per_view.items():
@@ -486,7 +508,7 @@ def published_ratio_check(
 ) -> pl.DataFrame:
     """Published cost ratios ``[{"view", "pricier", "cheaper", "published"}]`` (e.g. on_demand h100 ÷ b200 "2.9")
     recomputed from the stated inputs."""
-    costs = {(r["gpu"], r["view"]): r["cost_per_m"] for r in stated_costs(prices, throughputs).iter_rows(named=True)}
+    costs = {(r["gpu"], r["view"]): r["cost_per_m"] for r in _stated_costs(prices, throughputs).iter_rows(named=True)}
     rows = []
     for spec in ratios:
         hi = costs.get((str(spec["pricier"]).lower(), spec["view"]))

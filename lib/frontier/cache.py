@@ -15,8 +15,8 @@ report in an envelope that names the key and the parquet's size, so a mismatched
 The cache can only cost speed, never break or falsify a load: any unreadable, unwritable, damaged or malformed
 cache file is a miss, and the reason is appended to the caller's ``notes`` list. Writers write to unique
 temporary files and rename them into place, so concurrent loads never see half-written entries. Size is bounded:
-at most ``MAX_ENTRIES`` entries and ``MAX_BYTES`` bytes of entries (least recently used evicted first), and at
-most ``MAX_INDEX_ENTRIES`` memoised file hashes (least recently hashed dropped first).
+at most ``_MAX_ENTRIES`` entries and ``_MAX_BYTES`` bytes of entries (least recently used evicted first), and at
+most ``_MAX_INDEX_ENTRIES`` memoised file hashes (least recently hashed dropped first).
 """
 
 from __future__ import annotations
@@ -37,29 +37,42 @@ import polars as pl
 from . import paths
 from .fsutil import write_atomic
 
+__all__ = [
+    "HASH_INDEX",
+    "RACY_COARSE_NS",
+    "RACY_NS",
+    "bytes_sha256",
+    "content_hashes",
+    "evict",
+    "file_sha256",
+    "get",
+    "key_for",
+    "put",
+]
+
 HASH_INDEX = "file-hashes.json"
-ENTRY_FORMAT = 2  # version of the load-<key>.json envelope
-MAX_ENTRIES = 32  # cached loads kept (least recently used evicted first)
-MAX_BYTES = 4 << 30  # bytes of cached loads kept (parquet + json), 4 GiB
-MAX_INDEX_ENTRIES = 200_000  # memoised file hashes kept (about 40 MB of JSON at most)
-MAX_JSON_BYTES = 256 << 20  # a cache JSON file larger than this is not read (a miss with a note)
+_ENTRY_FORMAT = 2  # version of the load-<key>.json envelope
+_MAX_ENTRIES = 32  # cached loads kept (least recently used evicted first)
+_MAX_BYTES = 4 << 30  # bytes of cached loads kept (parquet + json), 4 GiB
+_MAX_INDEX_ENTRIES = 200_000  # memoised file hashes kept (about 40 MB of JSON at most)
+_MAX_JSON_BYTES = 256 << 20  # a cache JSON file larger than this is not read (a miss with a note)
 #: a memo is not trusted when the file changed this close before it was hashed (it may have changed again within
 #: the same timestamp tick): 100 ms where timestamps have sub-second resolution, 2 s where they are whole seconds
 RACY_NS = 100_000_000
 RACY_COARSE_NS = 2_000_000_000
-STALE_TMP_SECONDS = 3600  # temporary files of writers that died are removed after an hour
+_STALE_TMP_SECONDS = 3600  # temporary files of writers that died are removed after an hour
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _KEY = re.compile(r"^[0-9a-f]{32}$")
 
-Notes = list[str] | None
+_Notes = list[str] | None
 
 
 def _dir(cache_dir: Path | None) -> Path:
     return Path(cache_dir) if cache_dir is not None else paths.DATA_PROCESSED
 
 
-def _note(notes: Notes, text: str) -> None:
+def _note(notes: _Notes, text: str) -> None:
     if notes is not None and text not in notes:
         notes.append(text)
 
@@ -102,13 +115,13 @@ def _valid_memo(v: Any) -> bool:
 _ABSENT = object()
 
 
-def _read_json(path: Path, what: str, notes: Notes) -> Any:
+def _read_json(path: Path, what: str, notes: _Notes) -> Any:
     """Parsed JSON of a cache file, or ``_ABSENT`` (absent: silently; unreadable or damaged: with a note)."""
     try:
         with open(path, "rb") as fh:
             size = os.fstat(fh.fileno()).st_size
-            if size > MAX_JSON_BYTES:
-                _note(notes, f"cache: {what} is {size:,} bytes (limit {MAX_JSON_BYTES:,}), ignored")
+            if size > _MAX_JSON_BYTES:
+                _note(notes, f"cache: {what} is {size:,} bytes (limit {_MAX_JSON_BYTES:,}), ignored")
                 return _ABSENT
             data = fh.read()
     except FileNotFoundError:
@@ -123,7 +136,7 @@ def _read_json(path: Path, what: str, notes: Notes) -> Any:
         return _ABSENT
 
 
-def _read_index(path: Path, notes: Notes) -> dict[str, list[Any]]:
+def _read_index(path: Path, notes: _Notes) -> dict[str, list[Any]]:
     raw = _read_json(path, HASH_INDEX, notes)
     if raw is _ABSENT:
         return {}
@@ -137,7 +150,7 @@ def _read_index(path: Path, notes: Notes) -> dict[str, list[Any]]:
 
 
 def content_hashes(
-    files: list[Path], cache_dir: Path | None = None, resolved: dict[Path, Path] | None = None, notes: Notes = None
+    files: list[Path], cache_dir: Path | None = None, resolved: dict[Path, Path] | None = None, notes: _Notes = None
 ) -> dict[str, str]:
     """Resolved path → SHA-256 of content ("unreadable" when the file cannot be read).
 
@@ -184,12 +197,12 @@ def _racy(ctime_ns: int, hashed_at_ns: int) -> bool:
     return ctime_ns >= hashed_at_ns - window
 
 
-def _write_index(index_path: Path, fresh: dict[str, list[Any]], notes: Notes) -> None:
+def _write_index(index_path: Path, fresh: dict[str, list[Any]], notes: _Notes) -> None:
     """Merge ``fresh`` memos into the index file (re-read just before writing, so concurrent loads lose little)."""
     index = _read_index(index_path, None)
     index.update(fresh)
-    if len(index) > MAX_INDEX_ENTRIES:
-        newest = sorted(index.items(), key=lambda kv: kv[1][6], reverse=True)[:MAX_INDEX_ENTRIES]
+    if len(index) > _MAX_INDEX_ENTRIES:
+        newest = sorted(index.items(), key=lambda kv: kv[1][6], reverse=True)[:_MAX_INDEX_ENTRIES]
         index = dict(newest)
     try:
         write_atomic(index_path, json.dumps(index).encode())
@@ -221,7 +234,7 @@ def _entry_paths(d: Path, key: str) -> tuple[Path, Path]:
 
 
 def get(
-    key: str, cache_dir: Path | None = None, decode: Callable[[dict[str, Any]], Any] | None = None, notes: Notes = None
+    key: str, cache_dir: Path | None = None, decode: Callable[[dict[str, Any]], Any] | None = None, notes: _Notes = None
 ) -> tuple[pl.DataFrame, Any] | None:
     """(points, report) cached under ``key``, or None on a miss.
 
@@ -236,7 +249,7 @@ def get(
         return None
     if not (
         isinstance(env, dict)
-        and env.get("format") == ENTRY_FORMAT
+        and env.get("format") == _ENTRY_FORMAT
         and env.get("key") == key
         and type(env.get("parquet_bytes")) is int
         and isinstance(env.get("report"), dict)
@@ -265,9 +278,9 @@ def put(
     points: pl.DataFrame,
     report: dict[str, Any],
     cache_dir: Path | None = None,
-    notes: Notes = None,
-    max_entries: int = MAX_ENTRIES,
-    max_bytes: int = MAX_BYTES,
+    notes: _Notes = None,
+    max_entries: int = _MAX_ENTRIES,
+    max_bytes: int = _MAX_BYTES,
 ) -> bool:
     """Store an entry, then evict the least recently used ones beyond the bounds. True when stored.
 
@@ -286,7 +299,7 @@ def put(
         points.write_parquet(tmp, compression="lz4", row_group_size=max(points.height, 1))
         size = os.path.getsize(tmp)
         envelope = json.dumps(
-            {"format": ENTRY_FORMAT, "key": key, "parquet_bytes": size, "report": report}, default=str
+            {"format": _ENTRY_FORMAT, "key": key, "parquet_bytes": size, "report": report}, default=str
         ).encode()
         if size + len(envelope) > max_bytes:
             _note(
@@ -314,12 +327,12 @@ def put(
 def evict(
     cache_dir: Path | None = None,
     *,
-    max_entries: int = MAX_ENTRIES,
-    max_bytes: int = MAX_BYTES,
+    max_entries: int = _MAX_ENTRIES,
+    max_bytes: int = _MAX_BYTES,
     keep: str | None = None,
 ) -> list[str]:
     """Remove the least recently used entries beyond ``max_entries`` / ``max_bytes``, parquet files without a
-    report, and temporary files older than ``STALE_TMP_SECONDS``. Returns the evicted keys. Never raises."""
+    report, and temporary files older than ``_STALE_TMP_SECONDS``. Returns the evicted keys. Never raises."""
     d = _dir(cache_dir)
     now = time.time()
     entries: list[tuple[float, str, int]] = []  # (last used, key, bytes)
@@ -335,14 +348,14 @@ def evict(
         except OSError:
             continue
         if name.startswith("."):  # temporary files (this module's and write_atomic's)
-            if now - st.st_mtime > STALE_TMP_SECONDS:
+            if now - st.st_mtime > _STALE_TMP_SECONDS:
                 _unlink(p)
         elif name.startswith("load-") and name.endswith(".json"):
             k = name[5:-5]
             try:
                 pq_size = (d / f"load-{k}.parquet").stat().st_size
             except OSError:  # a report without its table (a concurrent eviction): removed once stale
-                if now - st.st_mtime > STALE_TMP_SECONDS:
+                if now - st.st_mtime > _STALE_TMP_SECONDS:
                     _unlink(p)
                     continue
                 pq_size = 0
@@ -351,7 +364,7 @@ def evict(
             name.startswith("load-")
             and name.endswith(".parquet")
             and name[:-8] + ".json" not in name_set
-            and now - st.st_mtime > STALE_TMP_SECONDS  # a report-less parquet (a writer died in between)
+            and now - st.st_mtime > _STALE_TMP_SECONDS  # a report-less parquet (a writer died in between)
         ):
             _unlink(p)
     entries.sort(reverse=True)

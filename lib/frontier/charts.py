@@ -39,6 +39,29 @@ import polars as pl
 
 from . import labels
 
+__all__ = [
+    "COLORS",
+    "MAX_ROWS",
+    "PALETTES",
+    "RENDERERS",
+    "Theme",
+    "apply_theme",
+    "bundle_script",
+    "chart_description",
+    "cost_chart",
+    "enable_offline",
+    "frontier_chart",
+    "line_chart",
+    "margin_chart",
+    "png_dpi",
+    "png_with_dpi",
+    "ratio_chart",
+    "save_figure",
+    "spec_with_theme",
+    "standalone_html",
+    "to_spec",
+]
+
 Theme = Literal["light", "dark"]
 THEMES: tuple[str, ...] = ("light", "dark")
 
@@ -312,17 +335,27 @@ def _dash_by(dash: str, domain: list[str], title: str | None) -> Any:
     )
 
 
-def _color(color: str | None, domain: list[str], title: str | None = None) -> Any:
+#: legend labels longer than this (characters) put a line chart's legend under the plot, not beside it
+LONG_LEGEND_CHARS = 40
+
+
+def _color(color: str | None, domain: list[str], title: str | None = None, *, below: bool = False) -> Any:
     """Colour by label with a fixed domain (stable colours across layers); legend symbols are line segments and
-    labels are never cut."""
+    labels are never cut. ``below``: the legend under the plot (long labels), else beside it."""
     if color is None:
         return alt.Undefined
+    where: dict[str, Any] = {"orient": "bottom", "direction": "vertical"} if below else {}
     return alt.Color(
         f"{_field(color)}:N",
         title=title,
         scale=alt.Scale(domain=domain),
         legend=alt.Legend(
-            symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=260, symbolOpacity=1, labelLimit=_label_limit(domain)
+            symbolType="stroke",
+            symbolStrokeWidth=2.5,
+            symbolSize=260,
+            symbolOpacity=1,
+            labelLimit=_label_limit(domain),
+            **where,
         ),
     )
 
@@ -366,6 +399,51 @@ def fit_domain(values: Iterable[float | None], *, log: bool = False, margin: flo
         return [10 ** (a - pad), 10 ** (b + pad)]
     pad = (hi - lo) * margin or abs(hi) * 0.1 or 1.0
     return [lo - pad if lo - pad > 0 or lo < 0 else 0.0, hi + pad]
+
+
+def nice_log_domain(values: Iterable[float | None]) -> list[float] | None:
+    """A log axis domain whose ends are round (1, 2 or 5 × a power of ten) around the positive ``values``."""
+    dom = fit_domain(values, log=True, margin=0.0)
+    if dom is None:
+        return None
+    lo, hi = dom
+    steps = (1.0, 2.0, 5.0, 10.0)
+    k_lo, k_hi = math.floor(math.log10(lo)), math.floor(math.log10(hi))
+    lo_n = max(s * 10**k_lo for s in steps if s * 10**k_lo <= lo * (1 + 1e-9))
+    hi_n = min(s * 10**k_hi for s in steps if s * 10**k_hi >= hi * (1 - 1e-9))
+    return [lo_n, hi_n] if hi_n > lo_n else [lo_n, lo_n * 2]
+
+
+def log_ticks(domain: Sequence[float]) -> list[float]:
+    """Tick values 1, 2 and 5 × powers of ten within a log ``domain`` (its round ends included)."""
+    lo, hi = domain
+    out = []
+    for k in range(math.floor(math.log10(lo)), math.floor(math.log10(hi)) + 1):
+        out += [s * 10**k for s in (1.0, 2.0, 5.0) if lo * (1 - 1e-9) <= s * 10**k <= hi * (1 + 1e-9)]
+    return out
+
+
+def _with_segments(d: pl.DataFrame, x: str, y: str, color: str | None) -> pl.DataFrame:
+    """A ``_segment`` id joining each series' markers at adjacent x positions (in the chart's x order); markers
+    with no neighbour, and values across a gap, get none, so a connector never implies a measurement between."""
+    order = {v: i for i, v in enumerate(d.select(pl.col(x).drop_nulls().unique(maintain_order=True)).to_series())}
+    seg: list[str | None] = [None] * d.height
+    last: dict[Any, tuple[int, int, str]] = {}  # series → (row, x position, segment id)
+    for i, (xv, yv, c) in enumerate(
+        zip(d[x].to_list(), d[y].to_list(), d[color].to_list() if color else [None] * d.height)
+    ):
+        pos = order.get(xv)
+        if pos is None or yv is None or (isinstance(yv, float) and not math.isfinite(yv)):
+            last.pop(c, None)
+            continue
+        prev = last.get(c)
+        if prev is not None and pos - prev[1] == 1:
+            seg[prev[0]] = seg[prev[0]] or prev[2]
+            seg[i] = prev[2]
+            last[c] = (i, pos, prev[2])
+        else:
+            last[c] = (i, pos, f"{c}#{i}")
+    return d.with_columns(pl.Series("_segment", seg, dtype=pl.String))
 
 
 #: characters per line of the source block under a figure (wrapped at separators beyond this)
@@ -439,35 +517,115 @@ def chart_description(spec: Mapping[str, Any]) -> str:
     return ". ".join(p for p in parts if p.strip()) or "Chart"
 
 
-def _target_layers(targets: Sequence[float] | None, x_field_title: str, unit: str) -> list[alt.Chart]:
+#: least horizontal distance between two target labels (rotated text: about one line height plus a gap), px
+TARGET_LABEL_GAP_PX = 18
+
+
+def _target_rows(
+    targets: Sequence[float], unit: str, xmax: float | None, domain_x: Sequence[float] | None, log_x: bool, width: int
+) -> list[dict[str, Any]]:
+    """One row per target; targets closer than :data:`TARGET_LABEL_GAP_PX` share one label ("47.2 / 50.8 tok/s/user")
+    placed at the first, so labels never print on top of each other."""
+    ts = sorted({float(t) for t in targets})
+    # no fixed domain: a zero-based linear axis, which Vega's nice rounding may extend by up to ~25 %
+    lo, hi = domain_x if domain_x else (0.0, max([*ts, xmax or 0.0]) * 1.25 or 1.0)
+    log = log_x and bool(domain_x) and lo > 0
+
+    def to_px(v: float) -> float:
+        if log:
+            return width * (math.log10(v) - math.log10(lo)) / (math.log10(hi) - math.log10(lo))
+        return width * (v - lo) / (hi - lo)
+
+    rows: list[dict[str, Any]] = []
+    start: tuple[float, dict[str, Any]] | None = None
+    for t in ts:
+        x = to_px(t)
+        row: dict[str, Any] = {"target": t, "target_label": f"{t:g} {unit}".strip(), "_text": None}
+        if start is not None and x - start[0] < TARGET_LABEL_GAP_PX:
+            start[1]["_values"].append(f"{t:g}")
+        else:
+            row["_values"] = [f"{t:g}"]
+            start = (x, row)
+        rows.append(row)
+    for r in rows:
+        vals = r.pop("_values", None)
+        if vals:
+            r["_text"] = f"{' / '.join(vals)} {unit}".strip()
+    return rows
+
+
+def _target_layers(
+    targets: Sequence[float] | None,
+    x_field_title: str,
+    unit: str,
+    *,
+    xmax: float | None = None,
+    domain_x: Sequence[float] | None = None,
+    log_x: bool = False,
+    width: int = 640,
+) -> list[alt.Chart]:
+    """Thin rules at the targets, each labelled once; close targets share one label. ``xmax``: the largest x drawn
+    (for a zero-based linear axis), ``domain_x``: the axis domain when fixed."""
     if not targets:
         return []
-    rows = [{"target": float(t), "target_label": f"{float(t):g} {unit}".strip()} for t in targets]
+    rows = _target_rows(targets, unit, xmax, domain_x, log_x, width)
     base = alt.Chart(_data(rows))
     rule = base.mark_rule(style="guide-rule").encode(
         x=alt.X("target:Q", title=x_field_title), tooltip=[alt.Tooltip("target_label:N", title="Target")]
     )
-    text = base.mark_text(style="guide-label", angle=270, align="right", baseline="top", dx=-4, dy=3).encode(
-        x="target:Q", y=alt.value(0), text="target_label:N"
+    text = (
+        base.transform_filter("datum._text != null")
+        .mark_text(style="guide-label", angle=270, align="right", baseline="top", dx=-4, dy=3)
+        .encode(x="target:Q", y=alt.value(0), text="_text:N")
     )
     return [rule, text]
 
 
 # ---------------------------------------------------------------------------------------------------- decode floors
+#: decode floors beyond this multiple of the largest interactivity drawn are named in the subtitle, not drawn:
+#: the x axis stays fitted to the data
+FLOOR_AXIS_REACH = 1.5
+
+
+def _floor_owner(group: pl.DataFrame, color: str | None) -> str:
+    """Who has a floor, in words a reader can match to the legend: the GPU and precision when known (``B200 FP4``),
+    else the series names."""
+    if {"hardware", "precision"} <= set(group.columns):
+        pairs = group.select("hardware", "precision").unique().sort(["hardware", "precision"]).iter_rows()
+        return ", ".join(f"{labels.value_words('hardware', h)} {labels.value_words('precision', p)}" for h, p in pairs)
+    if color:
+        return ", ".join(str(n) for n in group[color].unique().sort().to_list())
+    return ""
+
+
+def _floor_entry(owner: str, value: float) -> str:
+    return f"{owner} {value:,.0f}".strip()
+
+
+def floors_beyond_line(bd: pl.DataFrame, bounds_x: str, color: str | None) -> str:
+    """Subtitle line naming decode floors too far right to draw without squeezing the data."""
+    entries = [
+        _floor_entry(_floor_owner(g, color), float(v))
+        for (v,), g in sorted(bd.group_by(bounds_x), key=lambda kv: float(kv[0][0]))
+    ]
+    return f"Decode floors beyond the axis: {'; '.join(entries)} tok/s/user"
+
+
 def _bound_rows(
     bd: pl.DataFrame, bounds_x: str, color: str | None, domain_x: list[float] | None, log_x: bool, width: int
 ) -> list[dict[str, Any]]:
     """One rule per distinct floor value (configs sharing it named together), and one label per cluster of
-    floors closer than ~14 px, carrying the value(s): labels never print on top of each other."""
+    floors closer than ~14 px, carrying the value(s) and whose floor each is (GPU and precision): labels never
+    print on top of each other."""
     d = bd.filter(pl.col(bounds_x).is_not_null())
-    grp = d.group_by(bounds_x).agg(pl.col(color).unique().sort() if color else pl.len().alias("_n")).sort(bounds_x)
     rows: list[dict[str, Any]] = []
-    for r in grp.iter_rows(named=True):
-        names = r[color] if color else []
+    for (v,), g in sorted(d.group_by(bounds_x), key=lambda kv: float(kv[0][0])):
+        names = g[color].unique().sort().to_list() if color else []
         rows.append(
             {
-                bounds_x: r[bounds_x],
+                bounds_x: v,
                 "_configs": ", ".join(str(n) for n in names),
+                "_owner": _floor_owner(g, color),
                 "_shared": len(names) != 1,
                 "_series": names[0] if len(names) == 1 else None,
             }
@@ -484,12 +642,12 @@ def _bound_rows(
     cluster_start = None
     for r in rows:
         x = px(r[bounds_x])
+        entry = _floor_entry(r.pop("_owner"), r[bounds_x])
         if cluster_start is not None and domain_x and x - cluster_start[0] < 14:
-            first = cluster_start[1]
-            first["_bound_text"] += f", {r[bounds_x]:,.0f}"
+            cluster_start[1]["_bound_text"] += f"; {entry}"
             r["_bound_text"] = None
         else:
-            r["_bound_text"] = f"decode floor {r[bounds_x]:,.0f}"
+            r["_bound_text"] = f"decode floor {entry}"
             cluster_start = (x, r)
     for r in rows:
         if r["_bound_text"]:
@@ -536,6 +694,8 @@ def frontier_chart(
     floor, else neutral. ``targets``: interactivities (tok/s/user) drawn as thin rules. ``source``: lines printed
     under the plot; ``synthetic`` adds the synthetic-data marker to the subtitle. A log x axis is fitted to the
     data and floors (no rounding out to the next power of ten).
+    Long because it is one chart spec: each optional layer (points, frontier lines, floors, targets) is a few
+    lines beside the check on its input.
     """
     _check_theme(theme)
     pts = _frame(points, "frontier_chart points") if points is not None else None
@@ -564,6 +724,12 @@ def frontier_chart(
     )
     xvals = [v for df in (fr, pts) if df is not None for v in df[x].to_list()]
     if bd is not None and bounds_x in bd.columns:
+        reach = FLOOR_AXIS_REACH * max([v for v in xvals if v is not None] + list(targets or []), default=0.0)
+        far = bd.filter(pl.col(bounds_x) > reach) if reach > 0 else bd.clear()
+        if far.height:
+            lines = [subtitle] if isinstance(subtitle, str) else list(subtitle or [])
+            subtitle = [*lines, floors_beyond_line(far, bounds_x, color if color in bd.columns else None)]
+            bd = bd.filter(~(pl.col(bounds_x) > reach))
         xvals += bd[bounds_x].to_list()
     dom_x = fit_domain(xvals + list(targets or []), log=True) if log_x else None
     xs = alt.X(f"{_field(x)}:Q", title=x_title, scale=_scale(log_x, zero=False if log_x else None, domain=dom_x))
@@ -603,7 +769,9 @@ def frontier_chart(
         )
     if bd is not None and bd.height:
         layers += _bound_layers(bd, bounds_x, color, domain, dom_x, log_x, width, x_title, theme)
-    layers += _target_layers(targets, x_title, "tok/s/user")
+    layers += _target_layers(
+        targets, x_title, "tok/s/user", xmax=max(xvals, default=None), domain_x=dom_x, log_x=log_x, width=width
+    )
     chart = alt.layer(*layers)
     return _finish(
         chart,
@@ -675,6 +843,7 @@ def cost_chart(
     """Cost ($ per million tokens) vs interactivity (tok/s/user), one monotone line per ``color`` label.
 
     ``log_y=True`` puts cost on a log axis fitted to the data (useful when configs differ by several x).
+    Long because it is one chart spec, built layer by layer and read top to bottom.
     """
     _check_theme(theme)
     df = _frame(frontier_with_cost, "cost_chart data")
@@ -702,7 +871,10 @@ def cost_chart(
             tooltip=_tooltip(df, tips),
         )
     )
-    chart = alt.layer(line, *_target_layers(targets, x_title, "tok/s/user"))
+    xmax = df[x].drop_nulls().max() if df.height else None
+    drawn_max = float(xmax) if isinstance(xmax, int | float) else None
+    targets_drawn = _target_layers(targets, x_title, "tok/s/user", xmax=drawn_max, width=width)
+    chart = alt.layer(line, *targets_drawn)
     return _finish(
         chart,
         theme=theme,
@@ -738,7 +910,8 @@ def ratio_chart(
     max_rows: int = MAX_ROWS,
 ) -> alt.LayerChart:
     """Delta curves (e.g. MTP / no-MTP cost ratio vs interactivity, read on a grid between measured points, so
-    drawn as lines without markers) with a horizontal reference rule at ``ref``."""
+    drawn as lines without markers) with a horizontal reference rule at ``ref``.
+    Long because it is one chart spec, built layer by layer and read top to bottom."""
     _check_theme(theme)
     d = _frame(df, "ratio_chart data")
     if color is not None and color not in d.columns:
@@ -804,7 +977,8 @@ def line_chart(
     max_rows: int = MAX_ROWS,
 ) -> alt.LayerChart:
     """Markers per value, optionally joined by faint connectors (``connect``), for a few measurements over time;
-    ``x`` may be a date/datetime column (temporal axis, ``x_format`` e.g. ``"%b %Y"``), numbers or labels."""
+    ``x`` may be a date/datetime column (temporal axis, ``x_format`` e.g. ``"%b %Y"``), numbers or labels.
+    Long because it is one chart spec, built layer by layer and read top to bottom."""
     _check_theme(theme)
     d = _frame(df, "line_chart data")
     if color is not None and color not in d.columns:
@@ -814,14 +988,19 @@ def line_chart(
             raise KeyError(f"line_chart: column {c!r} not found; available columns: {d.columns}")
     xt = x_type or _enc_type(d.schema[x])
     tips = list(tooltip) if tooltip is not None else ([color] if color else []) + [x, y]
-    rows = _values(
-        d.sort(x), [x, y, color, *[t for t in tips if isinstance(t, str)]], what="line_chart data", max_rows=max_rows
-    )
+    if color is not None:  # the legend names only what varies between the series
+        short = labels.without_shared_parts([str(v) for v in d[color].drop_nulls().unique().sort().to_list()])
+        d = d.with_columns(pl.col(color).cast(pl.String).replace_strict(short, default=pl.col(color)))
+    d = _with_segments(d.sort(x), x, y, color)
+    cols = [x, y, color, "_segment", *[t for t in tips if isinstance(t, str)]]
+    rows = _values(d, cols, what="line_chart data", max_rows=max_rows)
     domain = _domain((d, color))
-    col = _color(color, domain)
+    col = _color(color, domain, below=max(map(len, domain), default=0) > LONG_LEGEND_CHARS)
     yaxis = alt.Axis(format=y_format) if y_format else alt.Axis()
     xaxis = alt.Axis(format=x_format) if x_format else alt.Axis()
-    dom_y = fit_domain(d[y].to_list(), log=True) if log_y else None
+    dom_y = nice_log_domain(d[y].to_list()) if log_y else None
+    if dom_y:  # round tick values, the top and bottom of the axis among them
+        yaxis = alt.Axis(format=y_format or ",~r", values=log_ticks(dom_y))
     enc = {
         "x": alt.X(
             f"{_field(x)}:{xt[0].upper()}",
@@ -837,11 +1016,11 @@ def line_chart(
     }
     base = alt.Chart(_data(rows))
     layers: list[alt.Chart] = []
-    if connect:  # faint connectors: the markers are the measurements, the lines only join a config's markers
+    if connect:  # faint connectors only between markers in adjacent x positions: a gap is never bridged
         layers.append(
-            base.mark_line(interpolate=interpolate, strokeWidth=1.2, opacity=0.45).encode(
-                **enc, strokeDash=_dash(color, domain)
-            )
+            base.transform_filter("datum._segment != null")
+            .mark_line(interpolate=interpolate, strokeWidth=1.2, opacity=0.45)
+            .encode(**enc, strokeDash=_dash(color, domain), detail="_segment:N")
         )
     if points or not connect:
         layers.append(base.mark_point(filled=True, size=70, opacity=1).encode(**enc))
@@ -933,7 +1112,8 @@ def margin_chart(
     faint neutral colour, and for each provider (``providers``: ``provider``, ``speed`` tok/s/user, ``price`` and
     ``cost`` in $/M, ``label``) a filled marker at its price, a hollow marker at the benchmark cost at its speed,
     a rule between them (the margin) and a label naming the provider and its price. A provider whose speed no
-    config reaches has a price marker only (``cost`` null)."""
+    config reaches has a price marker only (``cost`` null).
+    Long because it is one chart spec, built layer by layer and read top to bottom."""
     _check_theme(theme)
     cv = _frame(curves, "margin_chart curves")
     pv = _frame(providers, "margin_chart providers")

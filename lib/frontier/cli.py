@@ -28,6 +28,11 @@ from .fsutil import safe_for_terminal
 if TYPE_CHECKING:
     import polars as pl
 
+    from .economics import Pricing
+    from .iso import IsoResult
+
+__all__ = ["build_parser", "iso_text_table", "main"]
+
 
 def _clean(v: Any) -> Any:
     if isinstance(v, float) and not math.isfinite(v):
@@ -48,7 +53,7 @@ def _dump(obj: Any) -> str:
     return json.dumps(walk(obj), indent=2, allow_nan=False)
 
 
-def cmd_load(args: argparse.Namespace) -> int:
+def _cmd_load(args: argparse.Namespace) -> int:
     from .fsutil import safe_for_terminal as printable
     from .load import LoadError, load
 
@@ -94,11 +99,36 @@ def cmd_load(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_iso(args: argparse.Namespace) -> int:
+def _print_iso(iso: IsoResult, pricing: Pricing, view: str, synthetic: bool) -> None:
+    """The iso table as text (significant digits, ≈ on interpolated concurrency), under the prices in words,
+    power and unpriced GPUs it was computed with."""
+    import polars as pl
+
+    from .labels import price_line
+
+    if synthetic:
+        print("note: synthetic data (generated sample, not measurements)")
+    gpus = iso.configs["hardware"].unique().to_list()
+    _print_lines(f"{price_line(pricing, view, gpus)} → $/M tokens; targets in tok/s/user")
+    _print_lines(f"power: {pricing.power} (kW per GPU → tok/s/MW)")
+    if iso.unpriced:
+        _print_lines(f"no price for: {', '.join(iso.unpriced)} (costs left empty)")
+    with pl.Config(
+        tbl_rows=-1,
+        tbl_cols=-1,
+        tbl_width_chars=200,
+        fmt_str_lengths=60,
+        tbl_hide_dataframe_shape=True,
+        tbl_hide_column_data_types=True,
+    ):
+        _print_lines(str(iso_text_table(iso.table, view)))
+    _print_lines("≈: concurrency read off the curve between measured concurrencies; —: target outside the frontier")
+
+
+def _cmd_iso(args: argparse.Namespace) -> int:
     import polars as pl
 
     from .iso import iso_table
-    from .labels import price_line
     from .load import LoadError, load, matches
 
     try:
@@ -137,24 +167,7 @@ def cmd_iso(args: argparse.Namespace) -> int:
     if args.json:
         print(_dump(iso.records()))
         return 0
-    view = args.tco or pricing.views[0]
-    if res.synthetic:
-        print("note: synthetic data (generated sample, not measurements)")
-    gpus = iso.configs["hardware"].unique().to_list()
-    _print_lines(f"{price_line(pricing, view, gpus)} → $/M tokens; targets in tok/s/user")
-    _print_lines(f"power: {pricing.power} (kW per GPU → tok/s/MW)")
-    if iso.unpriced:
-        _print_lines(f"no price for: {', '.join(iso.unpriced)} (costs left empty)")
-    with pl.Config(
-        tbl_rows=-1,
-        tbl_cols=-1,
-        tbl_width_chars=200,
-        fmt_str_lengths=60,
-        tbl_hide_dataframe_shape=True,
-        tbl_hide_column_data_types=True,
-    ):
-        _print_lines(str(iso_text_table(iso.table, view)))
-    _print_lines("≈: concurrency read off the curve between measured concurrencies; —: target outside the frontier")
+    _print_iso(iso, pricing, args.tco or pricing.views[0], res.synthetic)
     return 0
 
 
@@ -208,13 +221,13 @@ def _pricing(args: argparse.Namespace) -> Any:
     return pricing
 
 
-def cmd_iso_point(args: argparse.Namespace) -> int:
+def _cmd_iso_point(args: argparse.Namespace) -> int:
     """Read one JSON request on stdin, print ``{"value": v|null}``; a bad request is ``{"error": ...}`` on stderr
     and exit 2, never a traceback."""
     from .pareto import iso_point
 
     try:
-        request = iso_point_request(sys.stdin.buffer.read())
+        request = _iso_point_request(sys.stdin.buffer.read())
         out = iso_point(request)
         value = out.get("value")
         if value is not None and not (isinstance(value, (int, float)) and math.isfinite(value)):
@@ -241,7 +254,7 @@ def _error_text(e: BaseException) -> str:
 _ISO_POINT_KEYS = ("iv_key", "tput_key", "metric_key", "reciprocal_of")
 
 
-def iso_point_request(raw: bytes | str) -> dict[str, Any]:
+def _iso_point_request(raw: bytes | str) -> dict[str, Any]:
     """Parse and check an ``iso-point`` request (UTF-8 JSON object); ValueError says what is wrong.
 
     ``points`` must be a list of objects; ``target_iv`` a finite number; the key names strings (``reciprocal_of``
@@ -297,7 +310,7 @@ def _point_as_floats(point: Any, i: int) -> Any:
     }
 
 
-def cmd_bounds(args: argparse.Namespace) -> int:
+def _cmd_bounds(args: argparse.Namespace) -> int:
     """Physical bounds for one model × GPU × precision, every input shown with where it came from."""
     from .bounds_report import bounds_report
 
@@ -364,7 +377,7 @@ def _add_bounds_parser(sub: Any) -> None:
     o.add_argument("--reserve-gb", type=float, metavar="GB", help="GB per GPU kept back (default 2)")
     o.add_argument("--dp-attention", action="store_true", help="each GPU holds its sequences' KV whole")
     sp.add_argument("--json", action="store_true", help="one JSON object: inputs (value, unit, origin), results")
-    sp.set_defaults(func=cmd_bounds)
+    sp.set_defaults(func=_cmd_bounds)
 
 
 def _targets_arg(text: str) -> list[float]:
@@ -393,7 +406,7 @@ def _check_readable_file(path: str, what: str) -> None:
         raise ValueError(f"{what} {path} is empty: expected a CSV with a header such as gpu,costh")
 
 
-def cmd_breakeven(args: argparse.Namespace) -> int:
+def _cmd_breakeven(args: argparse.Namespace) -> int:
     from .load import LoadError, load, matches
     from .migration import decision, pricings, workload
 
@@ -449,34 +462,38 @@ def _print_breakeven(be: Any, out: dict[str, Any]) -> None:
         print(f"- {n}")
 
 
-def _delegate(module: str, func: str, argv: Sequence[str]) -> int:
-    import importlib
+def _cmd_report(argv: Sequence[str]) -> int:
+    """``frontier report …``: the report package's own command line."""
+    from .report import main_report
 
-    mod = importlib.import_module(f"frontier.{module}")
-    rc = getattr(mod, func)(list(argv))
-    return int(rc or 0)
+    return int(main_report(list(argv)) or 0)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _cmd_sample(argv: Sequence[str]) -> int:
+    """``frontier sample …``: regenerate the bundled synthetic sample."""
+    from .sample import main_sample
+
+    return int(main_sample(list(argv)) or 0)
+
+
+def _cmd_fetch(argv: Sequence[str]) -> int:
+    """``frontier fetch …``: the fetch package's own command line."""
+    from .fetch import main_fetch
+
+    return int(main_fetch(list(argv)) or 0)
+
+
+#: subcommands with their own parsers: name → (entry point, help)
+_DELEGATED = {
+    "report": (_cmd_report, "run notebooks and export HTML reports"),
+    "sample": (_cmd_sample, "regenerate the bundled synthetic sample"),
+    "fetch": (_cmd_fetch, "download InferenceX API data or CI run artifacts"),
+}
+
+
+def _add_iso_parser(sub: Any) -> None:
+    """The ``frontier iso`` subcommand and its arguments."""
     from .economics import TCO_VIEWS
-
-    p = argparse.ArgumentParser(
-        prog="frontier",
-        description="LLM inference economics: load benchmark sweeps, "
-        "read iso-interactivity frontiers, price them, build reports.",
-    )
-    p.add_argument("--version", action="version", version=f"frontier {__version__}")
-    sub = p.add_subparsers(dest="cmd", required=True)
-
-    sp = sub.add_parser("load", help="load artifacts and say what loaded / was skipped")
-    sp.add_argument("paths", nargs="+", help="files, folders (recursive), globs or zips")
-    sp.add_argument("--json", action="store_true", help="print one JSON object")
-    sp.add_argument("--files", action="store_true", help="with --json: include the per-file list")
-    sp.add_argument("--examples", type=int, default=20, help="skip/duplicate examples to list")
-    sp.add_argument("--strict", action="store_true", help="any skipped row is an error")
-    sp.add_argument("--keep", choices=["newest", "all"], default="newest", help="reruns of a point")
-    sp.add_argument("--no-cache", action="store_true", help="do not use data/processed/")
-    sp.set_defaults(func=cmd_load)
 
     sp = sub.add_parser("iso", help="iso-interactivity table")
     sp.add_argument("paths", nargs="+")
@@ -511,8 +528,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--baseline", help="config label to compute ratios against")
     sp.add_argument("--json", action="store_true", help="list of records, one per config and target")
     sp.add_argument("--no-cache", action="store_true")
-    sp.set_defaults(func=cmd_iso)
+    sp.set_defaults(func=_cmd_iso)
 
+
+def _add_breakeven_parser(sub: Any) -> None:
+    """The ``frontier breakeven`` subcommand and its arguments."""
     sp = sub.add_parser("breakeven", help="break-even $/GPU-hour of two sides under every price view; fleet, payback")
     sp.add_argument("paths", nargs="+")
     sp.add_argument("--sides", required=True, help="'A vs B', e.g. 'b200/fp4 vs h100/fp8' (gpu/precision[/engine])")
@@ -534,20 +554,40 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--migration-cost", type=float, help="one-off $ to move from B to A (adds payback)")
     sp.add_argument("--json", action="store_true", help="one JSON object (inputs, per-target and per-view rows)")
     sp.add_argument("--no-cache", action="store_true")
-    sp.set_defaults(func=cmd_breakeven)
+    sp.set_defaults(func=_cmd_breakeven)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``frontier`` argument parser: one subcommand per task."""
+    p = argparse.ArgumentParser(
+        prog="frontier",
+        description="LLM inference economics: load benchmark sweeps, "
+        "read iso-interactivity frontiers, price them, build reports.",
+    )
+    p.add_argument("--version", action="version", version=f"frontier {__version__}")
+    sub = p.add_subparsers(dest="cmd", required=True)
+
+    sp = sub.add_parser("load", help="load artifacts and say what loaded / was skipped")
+    sp.add_argument("paths", nargs="+", help="files, folders (recursive), globs or zips")
+    sp.add_argument("--json", action="store_true", help="print one JSON object")
+    sp.add_argument("--files", action="store_true", help="with --json: include the per-file list")
+    sp.add_argument("--examples", type=int, default=20, help="skip/duplicate examples to list")
+    sp.add_argument("--strict", action="store_true", help="any skipped row is an error")
+    sp.add_argument("--keep", choices=["newest", "all"], default="newest", help="reruns of a point")
+    sp.add_argument("--no-cache", action="store_true", help="do not use data/processed/")
+    sp.set_defaults(func=_cmd_load)
+
+    _add_iso_parser(sub)
+    _add_breakeven_parser(sub)
 
     sp = sub.add_parser("iso-point", help='JSON on stdin → {"value": v|null} (blog helper contract)')
-    sp.set_defaults(func=cmd_iso_point)
+    sp.set_defaults(func=_cmd_iso_point)
     _add_bounds_parser(sub)
 
-    for name, module, func, helptext in (
-        ("report", "report", "main_report", "run notebooks and export HTML reports"),
-        ("sample", "sample", "main_sample", "regenerate the bundled synthetic sample"),
-        ("fetch", "fetch", "main_fetch", "download InferenceX API data or CI run artifacts"),
-    ):
+    for name, (entry, helptext) in _DELEGATED.items():
         sp = sub.add_parser(name, help=helptext, add_help=False)
         sp.add_argument("rest", nargs=argparse.REMAINDER)
-        sp.set_defaults(func=lambda a, m=module, f=func: _delegate(m, f, a.rest))
+        sp.set_defaults(func=lambda a, run=entry: run(a.rest))
     return p
 
 
@@ -555,12 +595,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     # subcommands with their own parsers get every argument after their name, --help included
-    if argv and argv[0] in ("report", "sample", "fetch"):
-        return _delegate(
-            {"report": "report", "sample": "sample", "fetch": "fetch"}[argv[0]],
-            {"report": "main_report", "sample": "main_sample", "fetch": "main_fetch"}[argv[0]],
-            argv[1:],
-        )
+    if argv and argv[0] in _DELEGATED:
+        return _DELEGATED[argv[0]][0](argv[1:])
     args = parser.parse_args(argv)
     return int(args.func(args) or 0)
 

@@ -17,12 +17,46 @@ import numpy as np
 import polars as pl
 
 from .display import money
-from .economics import Pricing, gross_margin, read_price_table, throughput_of  # noqa: F401  (re-exported)
+from .economics import Pricing, gross_margin, throughput_of
 from .iso import IsoResult, X, iso_table
-from .labels import LABEL_PARTS, VIEW_WORDS, config_label_expr, full_config_name, pair_label, workload_text  # noqa: F401  (pair_label re-exported for tables)
-from .normalise import MODEL_DISPLAY_NAMES, SYNTHETIC_SUFFIX, model_key_for
+from .labels import LABEL_PARTS, VIEW_WORDS, config_label_expr, full_config_name, workload_text
+from .load.normalise import MODEL_DISPLAY_NAMES, SYNTHETIC_SUFFIX, model_key_for
 from .pareto import interpolate_many
 from .schema import CURVE_KEY
+
+__all__ = [
+    "LIKE_FOR_LIKE",
+    "MARGIN_BLENDED",
+    "MARGIN_FORMATS",
+    "MARGIN_IN",
+    "MARGIN_OUT",
+    "NO_PARTNER",
+    "PAIR_FORMATS",
+    "PROVIDER_FORMATS",
+    "PROVIDER_TITLES",
+    "PairComparison",
+    "TIE_RATIO",
+    "compare_pairs",
+    "config_pairs",
+    "cross_pairs",
+    "cross_silicon_table",
+    "margin_caveats",
+    "margins_view",
+    "mtp_comparison",
+    "mtp_paired_points",
+    "paired_points",
+    "pairs_view",
+    "parse_side",
+    "precision_comparison",
+    "precision_paired_points",
+    "provider_margins",
+    "providers_view",
+    "ratio_words",
+    "read_openrouter",
+    "read_provider_table",
+    "targets_view",
+    "unpaired_note",
+]
 
 TIE_RATIO = 1.01
 #: what every comparison holds fixed (spec §4): a pair never mixes models or sequence lengths
@@ -30,7 +64,7 @@ LIKE_FOR_LIKE = ("model", "isl", "osl")
 NO_PARTNER = "no like-for-like partner"
 
 
-def like_for_like_keys(columns: Sequence[str], what: str = "configs") -> list[str]:
+def _like_for_like_keys(columns: Sequence[str], what: str = "configs") -> list[str]:
     """``LIKE_FOR_LIKE``, after checking that ``columns`` hold all of it (else a comparison could mix them)."""
     missing = [c for c in LIKE_FOR_LIKE if c not in columns]
     if missing:
@@ -38,9 +72,9 @@ def like_for_like_keys(columns: Sequence[str], what: str = "configs") -> list[st
     return list(LIKE_FOR_LIKE)
 
 
-def check_like_for_like(configs: pl.DataFrame, pairs: pl.DataFrame) -> None:
+def _check_like_for_like(configs: pl.DataFrame, pairs: pl.DataFrame) -> None:
     """Raise ValueError when a pair (``curve_id_a``, ``curve_id_b``) joins configs of different models or ISL/OSL."""
-    keys = like_for_like_keys(configs.columns)
+    keys = _like_for_like_keys(configs.columns)
     side = configs.select("curve_id", *keys)
     both = (
         pairs.select("curve_id_a", "curve_id_b")
@@ -99,7 +133,7 @@ def config_pairs(
     """
     if differ in LIKE_FOR_LIKE:
         raise ValueError(f"pairs never differ in {differ!r}: comparisons hold model and ISL/OSL fixed")
-    fixed = like_for_like_keys(configs.columns)
+    fixed = _like_for_like_keys(configs.columns)
     same = list(dict.fromkeys([*fixed, *(same if same is not None else [c for c in CURVE_KEY if c != differ])]))
     same = [c for c in same if c in configs.columns]
     left = configs.select(*same, differ, "curve_id", "label")
@@ -115,13 +149,13 @@ def config_pairs(
     return pairs.sort("curve_id_a", "curve_id_b")
 
 
-def unpaired_configs(
+def _unpaired_configs(
     configs: pl.DataFrame, pairs: pl.DataFrame, differ: str, want: str, sides: Iterable[str] | None = None
 ) -> pl.DataFrame:
     """Configs (those whose ``differ`` is in ``sides``, default all) that are in no pair, each with the reason:
     ``"no like-for-like partner: <want> of the same model, ISL/OSL and the rest of the config"``."""
     paired = set(pairs["curve_id_a"].to_list()) | set(pairs["curve_id_b"].to_list())
-    keys = like_for_like_keys(configs.columns)
+    keys = _like_for_like_keys(configs.columns)
     c = configs.filter(~pl.col("curve_id").is_in(list(paired)))
     if sides is not None:
         c = c.filter(pl.col(differ).is_in(list(sides)))
@@ -170,8 +204,9 @@ def compare_pairs(
     iso: IsoResult, pairs: pl.DataFrame, *, cost_metric: str, n_grid: int = 40, a_name: str = "A", b_name: str = "B"
 ) -> PairComparison:
     """Compare each pair at the iso targets and on a grid over the interactivity band both curves reach.
-    Every pair must hold model and ISL/OSL fixed (``check_like_for_like``)."""
-    check_like_for_like(iso.configs, pairs)
+    Every pair must hold model and ISL/OSL fixed (``_check_like_for_like``).
+    Long because the at-target table and the shared-band curves are built from the one joined frame of pairs."""
+    _check_like_for_like(iso.configs, pairs)
     cfg = iso.configs.select("curve_id", "intvty_min", "intvty_max")
     p = (
         pairs.join(
@@ -273,11 +308,11 @@ def mtp_comparison(
     pairs = config_pairs(iso.configs, "spec_method", a_values=["none"])
     pc = compare_pairs(iso, pairs, cost_metric=f"cost_total_{view}", n_grid=n_grid, a_name="no spec", b_name="spec")
     spec = [v for v in iso.configs["spec_method"].unique().to_list() if v != "none"]
-    pc.unpaired = unpaired_configs(iso.configs, pairs, "spec_method", "no-spec-decoding", sides=spec)
+    pc.unpaired = _unpaired_configs(iso.configs, pairs, "spec_method", "no-spec-decoding", sides=spec)
     return pc
 
 
-PRECISION_ORDER = ("fp4", "mxfp4", "nvfp4", "int4", "fp8", "int8", "bf16", "fp16")
+_PRECISION_ORDER = ("fp4", "mxfp4", "nvfp4", "int4", "fp8", "int8", "bf16", "fp16")
 
 
 def precision_comparison(
@@ -293,7 +328,7 @@ def precision_comparison(
     ``cost_rule``: how $/M is read off a frontier (``iso.COST_RULES``)."""
     iso = iso_table(points, targets, pricing=pricing, cost_rule=cost_rule)
     pairs = config_pairs(iso.configs, "precision")
-    rank = {p: i for i, p in enumerate(PRECISION_ORDER)}
+    rank = {p: i for i, p in enumerate(_PRECISION_ORDER)}
     # order each pair so a is the lower-bit precision
     pairs = pairs.with_columns(
         _ra=pl.col("precision_a").replace_strict(rank, default=99, return_dtype=pl.Int32),
@@ -315,7 +350,7 @@ def precision_comparison(
     pc = compare_pairs(
         iso, pairs, cost_metric=f"cost_total_{view}", n_grid=n_grid, a_name="lower precision", b_name="higher precision"
     )
-    pc.unpaired = unpaired_configs(iso.configs, pairs, "precision", "other-precision")
+    pc.unpaired = _unpaired_configs(iso.configs, pairs, "precision", "other-precision")
     return pc
 
 
@@ -343,7 +378,7 @@ def cross_pairs(iso: IsoResult, a: dict[str, Any], b: dict[str, Any]) -> pl.Data
         return rows.row(0, named=True)
 
     ra, rb = pick(a), pick(b)
-    keys = like_for_like_keys(iso.configs.columns)
+    keys = _like_for_like_keys(iso.configs.columns)
     if any(ra[k] != rb[k] for k in keys):
         raise ValueError(
             f"{NO_PARTNER}: {ra['label']} ({workload_text(ra)}) and {rb['label']} "
@@ -363,7 +398,7 @@ def cross_pairs(iso: IsoResult, a: dict[str, Any], b: dict[str, Any]) -> pl.Data
 # ---------------------------------------------------------------------------------------------------------------
 # provider margins
 
-PROVIDER_SCHEMA = {
+_PROVIDER_SCHEMA = {
     "provider": pl.String,
     "model": pl.String,
     "price_input_per_m": pl.Float64,
@@ -373,7 +408,7 @@ PROVIDER_SCHEMA = {
     "source": pl.String,
 }
 #: optional provider-table columns: what the provider is known to run (an empty cell: not stated)
-PROVIDER_RUNS: dict[str, pl.DataType] = {
+_PROVIDER_RUNS: dict[str, pl.DataType] = {
     "hardware": pl.String(),
     "precision": pl.String(),
     "spec_method": pl.String(),
@@ -382,29 +417,29 @@ PROVIDER_RUNS: dict[str, pl.DataType] = {
     "isl": pl.Int64(),
     "osl": pl.Int64(),
 }
-PROVIDER_ALIASES = {"engine": "framework", "serving_mode": "disagg", "spec_decoding": "spec_method"}
+_PROVIDER_ALIASES = {"engine": "framework", "serving_mode": "disagg", "spec_decoding": "spec_method"}
 #: columns of an OpenRouter endpoint export ($ per token, p50 tok/s), read by ``read_openrouter``
-OPENROUTER_COLUMNS = ("model_slug", "provider_name", "pricing_prompt", "pricing_completion", "stats_p50_throughput")
+_OPENROUTER_COLUMNS = ("model_slug", "provider_name", "pricing_prompt", "pricing_completion", "stats_p50_throughput")
 
 
 def read_provider_table(path: str | Path) -> pl.DataFrame:
     """Provider price table CSV: provider, model (display name), price_input_per_m, price_output_per_m ($/M
-    tokens), tok_s_user (observed tok/s/user), date (YYYY-MM-DD), source; optional ``PROVIDER_RUNS`` columns
+    tokens), tok_s_user (observed tok/s/user), date (YYYY-MM-DD), source; optional ``_PROVIDER_RUNS`` columns
     (hardware, precision, spec_method, disagg, framework or engine, isl, osl) saying what the provider runs.
-    ``#`` lines are comments. An OpenRouter endpoint export (``OPENROUTER_COLUMNS``) is detected and converted
+    ``#`` lines are comments. An OpenRouter endpoint export (``_OPENROUTER_COLUMNS``) is detected and converted
     by ``read_openrouter``."""
     df = pl.read_csv(path, comment_prefix="#", infer_schema_length=0)
-    if all(c in df.columns for c in OPENROUTER_COLUMNS):
+    if all(c in df.columns for c in _OPENROUTER_COLUMNS):
         return read_openrouter(path)
-    df = df.rename({k: v for k, v in PROVIDER_ALIASES.items() if k in df.columns and v not in df.columns})
-    missing = [c for c in PROVIDER_SCHEMA if c not in df.columns]
+    df = df.rename({k: v for k, v in _PROVIDER_ALIASES.items() if k in df.columns and v not in df.columns})
+    missing = [c for c in _PROVIDER_SCHEMA if c not in df.columns]
     if missing:
         raise ValueError(
-            f"{path}: provider table lacks column(s) {missing}; expected {list(PROVIDER_SCHEMA)} "
-            f"(optional: {list(PROVIDER_RUNS)}), or an OpenRouter export {list(OPENROUTER_COLUMNS)}"
+            f"{path}: provider table lacks column(s) {missing}; expected {list(_PROVIDER_SCHEMA)} "
+            f"(optional: {list(_PROVIDER_RUNS)}), or an OpenRouter export {list(_OPENROUTER_COLUMNS)}"
         )
-    out = df.select([*PROVIDER_SCHEMA, *[c for c in PROVIDER_RUNS if c in df.columns]])
-    for c, t in PROVIDER_SCHEMA.items():
+    out = df.select([*_PROVIDER_SCHEMA, *[c for c in _PROVIDER_RUNS if c in df.columns]])
+    for c, t in _PROVIDER_SCHEMA.items():
         if t == pl.Float64:
             out = out.with_columns(_positive(out[c], f"{path}: column {c}"))
     return _with_runs(out, path)
@@ -418,9 +453,9 @@ def _positive(col: pl.Series, what: str) -> pl.Series:
 
 
 def _with_runs(out: pl.DataFrame, path: str | Path) -> pl.DataFrame:
-    """The optional ``PROVIDER_RUNS`` columns, typed (absent or empty: null, meaning "not stated")."""
+    """The optional ``_PROVIDER_RUNS`` columns, typed (absent or empty: null, meaning "not stated")."""
     cols = []
-    for c, t in PROVIDER_RUNS.items():
+    for c, t in _PROVIDER_RUNS.items():
         if c not in out.columns:
             cols.append(pl.lit(None, dtype=t).alias(c))
             continue
@@ -457,7 +492,7 @@ def read_openrouter(path: str | Path, *, date: str | None = None, source: str | 
     ``date`` defaults to the YYYYMMDD in the file name; a provider listed twice (two endpoints) is numbered."""
     path = Path(path)
     df = pl.read_csv(path, comment_prefix="#", infer_schema_length=0)
-    missing = [c for c in OPENROUTER_COLUMNS if c not in df.columns]
+    missing = [c for c in _OPENROUTER_COLUMNS if c not in df.columns]
     if missing:
         raise ValueError(f"{path}: an OpenRouter export needs column(s) {missing}")
     if date is None:
@@ -481,7 +516,7 @@ def read_openrouter(path: str | Path, *, date: str | None = None, source: str | 
             "date": [date] * df.height,
             "source": [source or f"OpenRouter endpoint stats ({path.name}): $/token × 1e6, p50 tok/s"] * df.height,
         },
-        schema=PROVIDER_SCHEMA,
+        schema=_PROVIDER_SCHEMA,
     )
     if "stats_p50_latency" in df.columns:
         out = out.with_columns(p50_latency_ms=df["stats_p50_latency"].str.strip_chars().cast(pl.Float64, strict=False))
@@ -498,7 +533,7 @@ def _restrict(pts: pl.DataFrame, prov: dict[str, Any], restrict: dict[str, Any])
     """Points restricted to what the provider runs (its row) and to ``restrict`` (the analysis' filters); and
     the restriction in words ("" when none)."""
     said = []
-    for c in PROVIDER_RUNS:
+    for c in _PROVIDER_RUNS:
         for want in (prov.get(c), restrict.get(c)):
             if want is None or want == [] or want == "":
                 continue
@@ -522,7 +557,7 @@ def provider_margins(
     """Gross margin estimate per provider row, benchmark ISL/OSL and TCO view (spec §4).
 
     For each provider (model, price in/out $/M, observed tok/s/user v): among the benchmarked configs of that model
-    restricted to what the provider runs (its optional ``PROVIDER_RUNS`` columns, and ``restrict`` /
+    restricted to what the provider runs (its optional ``_PROVIDER_RUNS`` columns, and ``restrict`` /
     ``isl``/``osl`` for every row), within one ISL/OSL at a time (like for like), the config with the lowest total
     $/M at v sets the cost. Margins (1 − cost/price): ``margin_input`` / ``margin_output`` charge the config's
     whole GPU-hour to one token type (input or output $/M at v, as published analyses do), so each understates
@@ -551,7 +586,7 @@ def provider_margins(
             rows += _margin_rows(
                 sub, prov, pricing, views, said, mix or (float(w_isl), float(w_osl)), (int(w_isl), int(w_osl))
             )
-    return pl.DataFrame([{k: r.get(k) for k in MARGIN_SCHEMA} for r in rows], schema=MARGIN_SCHEMA)
+    return pl.DataFrame([{k: r.get(k) for k in _MARGIN_SCHEMA} for r in rows], schema=_MARGIN_SCHEMA)
 
 
 def _margin_rows(
@@ -612,9 +647,9 @@ def _margin_rows(
     return out
 
 
-MARGIN_SCHEMA: dict[str, Any] = {
-    **PROVIDER_SCHEMA,
-    **PROVIDER_RUNS,
+_MARGIN_SCHEMA: dict[str, Any] = {
+    **_PROVIDER_SCHEMA,
+    **_PROVIDER_RUNS,
     "restricted_to": pl.String,
     "view": pl.String,
     "status": pl.String,
@@ -647,7 +682,7 @@ def parse_side(text: str) -> dict[str, str]:
     return dict(zip(keys, parts))
 
 
-def cross_silicon(
+def _cross_silicon(
     iso: IsoResult,
     a: dict[str, Any],
     b: dict[str, Any],
@@ -658,10 +693,11 @@ def cross_silicon(
     """Within each model and ISL/OSL, at each target: the cheapest config matching ``a`` vs the cheapest matching
     ``b`` (e.g. best B200 FP4 vs best H200 FP8 across engines), with the ratio stated both ways. A model and
     ISL/OSL where only one side was measured gets a row saying it has no like-for-like partner (never a match
-    to another model)."""
+    to another model).
+    Long because both sides' best configs and the rows without a partner come from one grid of workloads × targets."""
     a_name = a_name or "/".join(a.values())
     b_name = b_name or "/".join(b.values())
-    keys = like_for_like_keys(iso.configs.columns)
+    keys = _like_for_like_keys(iso.configs.columns)
 
     def matching(t: pl.DataFrame, sel: dict[str, Any]) -> pl.DataFrame:
         for k, v in sel.items():
@@ -825,14 +861,14 @@ def margins_view(m: pl.DataFrame) -> pl.DataFrame:
 
 
 def cross_silicon_table(iso: IsoResult, specs: Sequence[str], cost_metric: str) -> pl.DataFrame:
-    """Several ``"b200/fp4 vs h200/fp8"`` comparisons as one table (see ``cross_silicon``): one row per model,
+    """Several ``"b200/fp4 vs h200/fp8"`` comparisons as one table (see ``_cross_silicon``): one row per model,
     ISL/OSL, comparison and target; the model and ISL/OSL each row holds fixed are its first columns."""
     frames = []
     for spec in specs:
         if " vs " not in spec:
             raise ValueError(f"cross comparison {spec!r}: write it as 'gpu/precision vs gpu/precision'")
         a_txt, b_txt = (s.strip() for s in spec.split(" vs ", 1))
-        frames.append(cross_silicon(iso, parse_side(a_txt), parse_side(b_txt), cost_metric, a_txt, b_txt))
+        frames.append(_cross_silicon(iso, parse_side(a_txt), parse_side(b_txt), cost_metric, a_txt, b_txt))
     if not frames:
         return pl.DataFrame()
     out = pl.concat(frames, how="vertical")

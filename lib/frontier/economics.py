@@ -16,21 +16,42 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import polars as pl
 
 from . import paths
 
-GPU_COSTS_CSV = paths.PACKAGE_DATA / "gpu_costs.csv"
+__all__ = [
+    "COST_THROUGHPUT",
+    "Pricing",
+    "TCO_VIEWS",
+    "add_costs",
+    "all_gpu_tables",
+    "cost_columns",
+    "cost_per_million",
+    "gpu_table",
+    "gross_margin",
+    "price_points",
+    "read_price_table",
+    "throughput_of",
+    "tokens_per_mw",
+    "unpriced_gpus",
+]
+
+#: a number or a polars expression: the unit formulas below serve scalars and whole columns alike
+_Num = TypeVar("_Num", float, pl.Expr)
+
+_GPU_COSTS_CSV = paths.PACKAGE_DATA / "gpu_costs.csv"
 TCO_VIEWS = ("costh", "costn", "costr")
 #: cost column kind → the throughput (tok/s/GPU) column it divides: the one home of this mapping
 COST_THROUGHPUT = {"total": "tput_per_gpu", "input": "input_tput_per_gpu", "output": "output_tput_per_gpu"}
 #: price-table columns that are not prices ($/GPU-hour)
-NON_PRICE_COLUMNS = ("gpu", "kw", "source", "version", "date", "effective_from", "effective_to")
-SECONDS_PER_HOUR = 3600.0
-TOKENS_PER_MILLION = 1e6
+_NON_PRICE_COLUMNS = ("gpu", "kw", "source", "version", "date", "effective_from", "effective_to")
+_SECONDS_PER_HOUR = 3600.0
+_TOKENS_PER_MILLION = 1e6
 
-GPU_TABLE_SCHEMA = {
+_GPU_TABLE_SCHEMA = {
     "gpu": pl.String,
     "version": pl.String,
     "effective_from": pl.Date,
@@ -43,13 +64,13 @@ GPU_TABLE_SCHEMA = {
 }
 
 
-def cost_per_million(price_per_gpu_hour: float, tokens_per_s_per_gpu: float) -> float:
-    """$/M tokens from $/GPU-hour and tok/s/GPU."""
-    return price_per_gpu_hour / (tokens_per_s_per_gpu * SECONDS_PER_HOUR / TOKENS_PER_MILLION)
+def cost_per_million(price_per_gpu_hour: _Num, tokens_per_s_per_gpu: _Num) -> _Num:
+    """$/M tokens from $/GPU-hour and tok/s/GPU (numbers or polars expressions)."""
+    return price_per_gpu_hour / (tokens_per_s_per_gpu * (_SECONDS_PER_HOUR / _TOKENS_PER_MILLION))
 
 
-def tokens_per_mw(tokens_per_s_per_gpu: float, kw_per_gpu: float) -> float:
-    """tok/s per provisioned MW from tok/s/GPU and all-in kW per GPU."""
+def tokens_per_mw(tokens_per_s_per_gpu: _Num, kw_per_gpu: _Num) -> _Num:
+    """tok/s per provisioned MW from tok/s/GPU and all-in kW per GPU (numbers or polars expressions)."""
     return tokens_per_s_per_gpu * 1000.0 / kw_per_gpu
 
 
@@ -60,7 +81,7 @@ def gross_margin(cost: float, price: float) -> float:
 
 def all_gpu_tables() -> pl.DataFrame:
     """Every version of the dashboard GPU table (kW and $/GPU-hour), with dates and sources."""
-    return pl.read_csv(GPU_COSTS_CSV, schema=GPU_TABLE_SCHEMA)
+    return pl.read_csv(_GPU_COSTS_CSV, schema=_GPU_TABLE_SCHEMA)
 
 
 def gpu_table(version: str | None = None, as_of: str | dt.date | None = None) -> pl.DataFrame:
@@ -110,7 +131,7 @@ def read_price_table(path: str | Path) -> pl.DataFrame:
     return out
 
 
-def table_label(t: pl.DataFrame) -> str:
+def _table_label(t: pl.DataFrame) -> str:
     """``"dashboard GPU table v0 (in force 2025-01-01 to 2026-07-13)"``: which table, and when it applied."""
     version = str(t["version"][0])
     start, end = str(t["effective_from"].min()), str(t["effective_to"].max())
@@ -141,7 +162,7 @@ class Pricing:
         """A dashboard GPU table: ``version``, or the one in force ``as_of`` a date, or the newest."""
         t = gpu_table(version, as_of)
         views = tuple(v for v in views if t[v].is_not_null().any())  # costn was dropped in v2
-        label = table_label(t)
+        label = _table_label(t)
         return cls(t, views, label, power=f"kW column of the same table ({t['version'][0]})")
 
     @classmethod
@@ -163,7 +184,7 @@ class Pricing:
         if "date" in t.columns and t["date"].drop_nulls().len():
             dates = sorted(set(t["date"].drop_nulls().cast(pl.String).to_list()))
             label += f" (dated {dates[0]}" + (f" to {dates[-1]})" if len(dates) > 1 else ")")
-        all_views = [c for c in t.columns if c not in NON_PRICE_COLUMNS]
+        all_views = [c for c in t.columns if c not in _NON_PRICE_COLUMNS]
         views = list(views) if views is not None else all_views
         unknown = [v for v in views if v not in all_views]
         if unknown:
@@ -172,7 +193,7 @@ class Pricing:
             pw, pw_label = power.select("gpu", pl.col("kw").cast(pl.Float64)), "the power table given"
         else:
             g = gpu_table(version, as_of)
-            pw, pw_label = g.select("gpu", "kw"), table_label(g)
+            pw, pw_label = g.select("gpu", "kw"), _table_label(g)
         own = "kw" in t.columns and t["kw"].is_not_null().any()
         if own and t["kw"].null_count() == 0:
             t, power_text = t.with_columns(pl.col("kw").cast(pl.Float64)), f"kw column of {label}"
@@ -208,11 +229,12 @@ def price_points(points: pl.DataFrame, pricing: Pricing) -> pl.DataFrame:
         for src, dst in [("kw", "kw_per_gpu"), *[(v, f"price_{v}") for v in pricing.views]]
     ]
     out = points.with_columns(lookups)
-    per_hour = SECONDS_PER_HOUR / TOKENS_PER_MILLION
-    cols = [(pl.col("tput_per_gpu") * 1000.0 / pl.col("kw_per_gpu")).alias("tok_s_mw")]
+    cols = [tokens_per_mw(pl.col("tput_per_gpu"), pl.col("kw_per_gpu")).alias("tok_s_mw")]
     for v in pricing.views:
         price = pl.col(f"price_{v}")
-        cols += [(price / (pl.col(thr) * per_hour)).alias(f"cost_{kind}_{v}") for kind, thr in COST_THROUGHPUT.items()]
+        cols += [
+            cost_per_million(price, pl.col(thr)).alias(f"cost_{kind}_{v}") for kind, thr in COST_THROUGHPUT.items()
+        ]
     return out.with_columns(cols)
 
 

@@ -36,9 +36,19 @@ from frontier.load.normalise import (  # the loader's names, so evaluations and 
     RUN_URL_RE,
     TRUE_STRINGS,
 )
-from frontier.schema import DISAGG_SCHEMA
+from frontier.schema import DISAGG_SCHEMA, DISAGG_TOPOLOGY
 
-__all__ = ["EVAL_SCHEMA", "CONFIG_KEY", "JOIN_COLUMNS", "EvalLoad", "load_evals", "evals_from_rows", "join_evals"]
+__all__ = [
+    "EVAL_SCHEMA",
+    "CONFIG_KEY",
+    "JOIN_COLUMNS",
+    "EvalLoad",
+    "AccuracyBesideCost",
+    "load_evals",
+    "evals_from_rows",
+    "join_evals",
+    "accuracy_beside_cost",
+]
 
 EVAL_SCHEMA: dict[str, pl.DataType] = {
     "model": pl.String(),  # display name ("DeepSeek-R1-0528"); unknown keys kept as given
@@ -90,17 +100,8 @@ JOIN_COLUMNS: dict[str, pl.DataType] = {
     "eval_status": pl.String(),  # "measured" / "missing"
 }
 
-_TOPOLOGY_INT = (
-    "prefill_tp",
-    "prefill_ep",
-    "prefill_num_workers",
-    "decode_tp",
-    "decode_ep",
-    "decode_num_workers",
-    "num_prefill_gpu",
-    "num_decode_gpu",
-)
-_TOPOLOGY_BOOL = ("prefill_dp_attention", "decode_dp_attention")
+_TOPOLOGY_BOOL = tuple(f for f in DISAGG_TOPOLOGY if f.endswith("dp_attention"))
+_TOPOLOGY_INT = tuple(f for f in DISAGG_TOPOLOGY if f not in _TOPOLOGY_BOOL)
 
 
 @dataclass
@@ -219,7 +220,8 @@ def _display_name(key: str) -> str:
 
 
 def _parse_row(obj: Any, source_file: str, source_row: int) -> tuple[list[dict[str, Any]], list[str]]:
-    """One API row → score rows; returns (rows, score-level problems). Raises _Skip for a malformed row."""
+    """One API row → score rows; returns (rows, score-level problems). Raises _Skip for a malformed row.
+    Long because it reads every field of a row in turn, each with its own check."""
     if not isinstance(obj, dict):
         raise _Skip("row is not a JSON object")
     model_key = _required_text(obj, "model")
@@ -416,6 +418,7 @@ def join_evals(
     and ``eval_status = "missing"``. ``match_on``: the config columns that must agree (default all of
     :data:`CONFIG_KEY`; leave out ``disagg`` to let an evaluation of the same model, GPU, engine, precision and
     spec method stand for both serving modes).
+    Long because it is one query: filter, pick the newest evaluation per config and score, join, mark the missing.
     """
     table = evals.table if isinstance(evals, EvalLoad) else evals
     missing = [c for c in match_on if c not in configs.columns]

@@ -21,7 +21,20 @@ from typing import Any
 
 import polars as pl
 
-from . import charts, labels
+from . import charts, display, labels
+
+__all__ = [
+    "Figure",
+    "MAX_PAIRS",
+    "MAX_SERIES",
+    "explore_frontier",
+    "iso_bounds",
+    "iso_cost",
+    "iso_frontier",
+    "pair_frontiers",
+    "pair_ratio",
+    "provider_margin_figures",
+]
 
 #: the default cap on series in one chart (colours in the palette)
 MAX_SERIES = 8
@@ -251,9 +264,12 @@ def _pair_selection(pc: Any, max_pairs: int) -> tuple[pl.DataFrame, str, list[st
     return drawn, rule, left, held, differ
 
 
-def pair_ratio(pc: Any, *, title: str, y_title: str, max_pairs: int = MAX_SERIES) -> Figure:
-    """Cost ratio B ÷ A of each drawn pair across the interactivity band both members reach."""
+def pair_ratio(pc: Any, *, title: str | None = None, y_title: str | None = None, max_pairs: int = MAX_SERIES) -> Figure:
+    """Cost ratio B ÷ A of each drawn pair across the interactivity band both members reach. Title and y title
+    default to the two sides' words (``Cost per token of INT4 relative to FP4``), so they never claim an order
+    (e.g. higher precision) that a pair does not have."""
     drawn, rule, left, held, _ = _pair_selection(pc, max_pairs)
+    default_title, default_y = _ratio_titles(drawn)
     curves = curves_frame(pc, drawn)
     pts = pc.iso.frontier.filter(
         pl.col("curve_id").is_in(drawn["curve_id_a"].to_list() + drawn["curve_id_b"].to_list())
@@ -262,8 +278,8 @@ def pair_ratio(pc: Any, *, title: str, y_title: str, max_pairs: int = MAX_SERIES
         charts.ratio_chart,
         curves,
         color="series",
-        y_title=y_title,
-        title=title,
+        y_title=y_title or default_y,
+        title=title or default_title,
         subtitle=[
             held,
             f"Below 1: {_b_side(drawn)} is cheaper; total tokens, GPUs {labels.view_words(_view(pc))}; "
@@ -274,6 +290,45 @@ def pair_ratio(pc: Any, *, title: str, y_title: str, max_pairs: int = MAX_SERIES
         tooltip=["series", "median_intvty", "ratio", "tput_ratio_b_over_a"],
     )
     return Figure(build, _left_out(left, "pairs"))
+
+
+WORKLOAD_PARTS = ("model", "isl", "osl")
+
+
+def _one_workload(drawn: pl.DataFrame, held: str) -> tuple[pl.DataFrame, list[str], str]:
+    """The drawn pairs of the first pair's model and ISL/OSL, the other pairs' names, and the held-constant text
+    (now naming that workload)."""
+    cols = [c for c in WORKLOAD_PARTS if c in drawn.columns]
+    if not cols or drawn.height == 0 or drawn.select(cols).n_unique() == 1:
+        return drawn, [], held
+    first = drawn.row(0, named=True)
+    same = pl.all_horizontal([pl.col(c) == first[c] for c in cols])
+    keep, rest = drawn.filter(same), drawn.filter(~same)
+    other = [f"{a} vs {b}" for a, b in zip(rest["label_a"].to_list(), rest["label_b"].to_list())]
+    shared = [c for c in labels.LABEL_PARTS if c in keep.columns]
+    names = labels.series_labels(keep.select(shared)).to_list()
+    sides = list(zip(keep["side_a"].to_list(), keep["side_b"].to_list()))
+    held = labels.held_constant(keep.select(shared))
+    if len(set(sides)) == 1:
+        held = " · ".join(x for x in (held, f"{sides[0][0]} vs {sides[0][1]}") if x)
+    else:
+        names = [f"{n} · {a} → {b}" for n, (a, b) in zip(names, sides)]
+    return keep.with_columns(series=pl.Series(names, dtype=pl.String)), other, held
+
+
+def _ratio_titles(drawn: pl.DataFrame) -> tuple[str, str]:
+    """(title, y title) of a pair cost-ratio chart in the drawn pairs' own words."""
+    kinds = set(zip(drawn["side_a"].to_list(), drawn["side_b"].to_list())) if drawn.height else set()
+    if len(kinds) == 1:
+        a, b = next(iter(kinds))
+        return (
+            f"Cost per token of {b} relative to {a}, across the shared interactivity band",
+            f"Cost per token, {b} ÷ {a} (×)",
+        )
+    return (
+        "Cost per token after the arrow relative to before, across the shared interactivity band",
+        "Cost per token, after ÷ before the arrow (×)",
+    )
 
 
 def _b_side(drawn: pl.DataFrame) -> str:
@@ -299,8 +354,19 @@ def curves_frame(pc: Any, drawn: pl.DataFrame) -> pl.DataFrame:
 def pair_frontiers(
     pc: Any, *, targets: Sequence[float] | None = None, title: str, max_pairs: int = MAX_PAIRS
 ) -> Figure:
-    """Frontiers of the drawn pairs: the two members of a pair share a colour and differ by dash."""
+    """Frontiers of the drawn pairs: the two members of a pair share a colour and differ by dash. One panel holds
+    one model and ISL/OSL (the targets apply to it): pairs of other workloads are listed as left out."""
     drawn, rule, left, held, differ = _pair_selection(pc, max_pairs)
+    drawn, other, held = _one_workload(drawn, held)
+    if other:
+        left = [*other, *left]
+        rule = _rule_line(
+            drawn.height,
+            pc.pairs.height,
+            f"the {drawn.height} with the widest interactivity band both members reach, all of "
+            f"{' · '.join(held.split(' · ')[:2])} (one model and ISL/OSL per chart)",
+            "pairs",
+        )
     sides = pl.concat(
         [
             drawn.select(pl.col("curve_id_a").alias("curve_id"), "series", pl.col("side_a").alias("side")),
@@ -354,7 +420,8 @@ def provider_margin(res: Any, margins: pl.DataFrame, view: str, *, max_series: i
     """Each provider's price blended at the margin's token mix (``price_blended_per_m``) against the benchmark
     cost at its speed (the cheapest matching config's total-token $/M there, ``cost_total_per_m``), over the
     cost curves of the drawn configs. ``res``: the iso result of one model and ISL/OSL; ``margins``: the
-    ``compare.provider_margins`` rows of that model, ISL/OSL and ``view``."""
+    ``compare.provider_margins`` rows of that model, ISL/OSL and ``view``.
+    Long because the provider rows, their labels and the chart are one figure, built in that order."""
     ranked = (
         margins.sort(["cost_total_per_m", "price_blended_per_m", "provider"], nulls_last=True)
         .with_columns(_reach=pl.col("cost_total_per_m").is_not_null())
@@ -364,14 +431,18 @@ def provider_margin(res: Any, margins: pl.DataFrame, view: str, *, max_series: i
     rows = []
     for r in shown.iter_rows(named=True):
         price, cost = r["price_blended_per_m"], r["cost_total_per_m"]
-        tail = f"cost ${cost:.3g} · margin {r['margin_blended']:.0%}" if cost is not None else "speed not reached"
+        tail = (
+            f"cost {display.money(cost)} · margin {display.fraction_percent(r['margin_blended'])}"
+            if cost is not None
+            else "speed not reached"
+        )
         rows.append(
             {
                 "provider": r["provider"],
                 "speed": r["tok_s_user"],
                 "price": price,
                 "cost": cost,
-                "label": f"{r['provider']} ${price:.3g} · {tail}",
+                "label": f"{r['provider']} {display.money(price)} · {tail}",
             }
         )
     prov = pl.DataFrame(

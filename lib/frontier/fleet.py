@@ -21,9 +21,25 @@ import polars as pl
 
 from .breakeven import BreakEven, PriceView
 
-HOURS_PER_MONTH = 8760.0 / 12.0
-SECONDS_PER_DAY = 86400.0
-NEVER = "never pays back"
+__all__ = [
+    "FORMATS",
+    "FleetSide",
+    "Workload",
+    "caveats",
+    "fleet_cost",
+    "fleet_view",
+    "migration",
+    "migration_view",
+    "payback",
+    "replica_gpus",
+    "sensitivity",
+    "sensitivity_grid",
+    "sides_from_break_even",
+]
+
+_HOURS_PER_MONTH = 8760.0 / 12.0
+_SECONDS_PER_DAY = 86400.0
+_NEVER = "never pays back"
 
 
 @dataclass(frozen=True)
@@ -58,20 +74,20 @@ class Workload:
     @property
     def provisioned_tok_s(self) -> float:
         """Throughput the fleet must provide (tok/s): average load ÷ utilisation."""
-        return self.tokens_per_day / SECONDS_PER_DAY / self.utilisation
+        return self.tokens_per_day / _SECONDS_PER_DAY / self.utilisation
 
     def assumptions(self) -> list[str]:
         what = self.description or f"{self.tokens_per_day:,.0f} tokens/day"
         return [
             (
                 f"Workload: {what} = {self.tokens_per_day:,.0f} tokens/day (input + output), "
-                f"{self.tokens_per_day / SECONDS_PER_DAY:,.0f} tok/s on average."
+                f"{self.tokens_per_day / _SECONDS_PER_DAY:,.0f} tok/s on average."
             ),
             (
                 f"Served at {self.target:g} tok/s/user with {self.utilisation:.0%} average utilisation: the fleet "
                 f"provides {self.provisioned_tok_s:,.0f} tok/s at that interactivity."
             ),
-            f"A month is {HOURS_PER_MONTH:g} hours (8,760 ÷ 12); GPUs are paid for every hour, busy or not.",
+            f"A month is {_HOURS_PER_MONTH:g} hours (8,760 ÷ 12); GPUs are paid for every hour, busy or not.",
         ]
 
 
@@ -129,7 +145,7 @@ def sides_from_break_even(be: BreakEven, target: float) -> tuple[FleetSide, Flee
     return out[0], out[1]
 
 
-FLEET_SCHEMA = {
+_FLEET_SCHEMA = {
     "side": pl.String,
     "config": pl.String,
     "topology": pl.String,
@@ -148,13 +164,13 @@ FLEET_SCHEMA = {
 def fleet_cost(w: Workload, sides: Sequence[FleetSide], views: Sequence[PriceView]) -> pl.DataFrame:
     """One row per side × price view: GPUs (exact and rounded), $/GPU-hour, $ per month, and the $/M tokens the
     fleet actually pays (idle capacity and rounding included). No price: cost left empty, never 0."""
-    tokens_month = w.tokens_per_day * HOURS_PER_MONTH / 24.0
+    tokens_month = w.tokens_per_day * _HOURS_PER_MONTH / 24.0
     rows = []
     for s in sides:
         exact, n = s.gpus(w)
         for pv in views:
             p = pv.price(s.gpu)
-            monthly = n * p * HOURS_PER_MONTH if p is not None else None
+            monthly = n * p * _HOURS_PER_MONTH if p is not None else None
             rows.append(
                 {
                     "side": s.name,
@@ -171,7 +187,7 @@ def fleet_cost(w: Workload, sides: Sequence[FleetSide], views: Sequence[PriceVie
                     "cost_per_m_served": monthly / tokens_month * 1e6 if monthly is not None else None,
                 }
             )
-    return pl.DataFrame(rows, schema=FLEET_SCHEMA)
+    return pl.DataFrame(rows, schema=_FLEET_SCHEMA)
 
 
 def payback(migration_cost: float, monthly_saving: float | None) -> tuple[float | None, str]:
@@ -182,7 +198,7 @@ def payback(migration_cost: float, monthly_saving: float | None) -> tuple[float 
     if monthly_saving is None:
         return None, "not priced"
     if monthly_saving <= 0:
-        return None, f"{NEVER} (monthly saving {_money(monthly_saving)} ≤ 0)"
+        return None, f"{_NEVER} (monthly saving {_money(monthly_saving)} ≤ 0)"
     months = migration_cost / monthly_saving
     return months, f"pays back in {months:.1f} months"
 
@@ -191,7 +207,7 @@ def _money(x: float) -> str:
     return f"-${-x:,.0f}" if x < 0 else f"${x:,.0f}"
 
 
-MIGRATION_SCHEMA = {
+_MIGRATION_SCHEMA = {
     "view": pl.String,
     "price_label": pl.String,
     "gpus_old": pl.Int64,
@@ -235,7 +251,7 @@ def migration(
                 "payback": words,
             }
         )
-    return pl.DataFrame(rows, schema=MIGRATION_SCHEMA)
+    return pl.DataFrame(rows, schema=_MIGRATION_SCHEMA)
 
 
 def sensitivity(
@@ -256,11 +272,11 @@ def sensitivity(
     rows = []
     for u in utilisations:
         wu = Workload(w.tokens_per_day, w.target, float(u), w.description)
-        monthly_old = old.gpus(wu)[1] * old_price * HOURS_PER_MONTH
+        monthly_old = old.gpus(wu)[1] * old_price * _HOURS_PER_MONTH
         for f in price_factors:
             if not f > 0:
                 raise ValueError(f"price factors must be positive, got {f!r}")
-            saving = monthly_old - new.gpus(wu)[1] * base * f * HOURS_PER_MONTH
+            saving = monthly_old - new.gpus(wu)[1] * base * f * _HOURS_PER_MONTH
             months, words = payback(migration_cost, saving)
             rows.append(
                 {

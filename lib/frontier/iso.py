@@ -8,6 +8,7 @@ spec §3 interpolation (``frontier.pareto``). Out-of-range targets are unreachab
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -16,9 +17,23 @@ import polars as pl
 
 from .display import approx, money
 from .economics import Pricing, cost_columns, price_points, unpriced_gpus
-from .labels import LABEL_PARTS, config_label_expr, view_words  # noqa: F401  (LABEL_PARTS: the parts a label may name)
+from .labels import config_label_expr, view_words
 from .pareto import FrontierParts, frontier_parts, interpolate_many
 from .schema import CURVE_KEY
+
+__all__ = [
+    "COST_RULES",
+    "DIRECT_METRICS",
+    "IsoResult",
+    "TABLE_FORMATS",
+    "X",
+    "Y",
+    "configs_view",
+    "iso_table",
+    "notes",
+    "table_view",
+    "targets_from",
+]
 
 X = "median_intvty"
 Y = "tput_per_gpu"
@@ -35,8 +50,6 @@ DIRECT_METRICS = (
 #: how $/M columns are read off a frontier: "reciprocal" (spec §3 step 6: price ÷ the splined throughput, the
 #: dashboard since August 2026) or "direct" (the cost splined on its own, as pages published before then did)
 COST_RULES = ("reciprocal", "direct")
-#: the config-label rule (defined in ``frontier.labels``), under the name tables and tests use
-label_expr = config_label_expr
 
 
 def targets_from(spec: Any) -> list[float]:
@@ -59,6 +72,7 @@ def targets_from(spec: Any) -> list[float]:
     return out
 
 
+@dataclass(eq=False)
 class IsoResult:
     """An iso-interactivity table and everything it was computed from.
 
@@ -67,25 +81,18 @@ class IsoResult:
     a million points they are most of the work): frontier: the frontier points with every input column, priced,
     sorted by curve and interactivity; points: every input point, priced, with its label and ``on_frontier``."""
 
-    def __init__(
-        self,
-        table: pl.DataFrame,
-        configs: pl.DataFrame,
-        pricing: Pricing,
-        unpriced: list[str],
-        targets: list[float],
-        baseline: str | None,
-        metrics: list[str],
-        source: pl.DataFrame,
-        parts: FrontierParts,
-        group_labels: pl.Series,
-        cost_rule: str = "reciprocal",
-    ):
-        self.table, self.configs = table, configs
-        self.pricing, self.unpriced, self.targets = pricing, unpriced, targets
-        self.baseline, self.metrics = baseline, metrics
-        self.cost_rule = cost_rule  # how $/M was read off the frontiers (COST_RULES)
-        self._source, self._parts, self._group_labels = source, parts, group_labels
+    table: pl.DataFrame
+    configs: pl.DataFrame
+    pricing: Pricing
+    unpriced: list[str]
+    targets: list[float]
+    baseline: str | None
+    metrics: list[str]
+    _source: pl.DataFrame = field(repr=False)
+    _parts: FrontierParts = field(repr=False)
+    _group_labels: pl.Series = field(repr=False)
+    #: how $/M was read off the frontiers (COST_RULES)
+    cost_rule: str = "reciprocal"
 
     @cached_property
     def frontier(self) -> pl.DataFrame:
@@ -147,36 +154,59 @@ def iso_table(
     by = list(by)
     # one grouping pass (integer group ids) serves the frontier, labels, point counts and frontier membership
     parts = frontier_parts(points, by, X, Y)
-    if by:
-        configs = points.select(by)[parts.first]
-        group_labels = configs.select(config_label_expr(configs).alias("label")).to_series()
-    else:  # one frontier over every point
-        group_labels = pl.Series("label", ["all points"] if points.height else [], pl.String)
-    need = [
-        *by,
-        X,
-        Y,
-        "hardware",
-        "topology",
-        "tput_per_gpu",
-        "input_tput_per_gpu",
-        "output_tput_per_gpu",
-        *DIRECT_METRICS,
-        *extra_metrics,
-    ]
-    narrow = points.select([c for c in dict.fromkeys(need) if c in points.columns])
+    group_labels = _group_labels(points, by, parts)
+    need = [*by, X, Y, "hardware", "topology", "input_tput_per_gpu", "output_tput_per_gpu", *DIRECT_METRICS]
+    narrow = points.select([c for c in dict.fromkeys([*need, *extra_metrics]) if c in points.columns])
     fr = _frontier_rows(narrow, parts, group_labels, pricing)
-    unpriced = unpriced_gpus(points["hardware"], pricing)
+    cfg = _config_table(fr, parts, by)
+    metrics: dict[str, str | None] = {m: None for m in DIRECT_METRICS if m in fr.columns}
+    costs = cost_columns(pricing.views)
+    metrics.update({c: (thr if cost_rule == "reciprocal" else None) for c, thr in costs.items()})
+    for m in extra_metrics:
+        metrics.setdefault(m, None)
+    grid = cfg.select("curve_id").join(pl.DataFrame({"target": tlist}, schema={"target": pl.Float64}), how="cross")
+    vals = interpolate_many(fr, grid, metrics, x=X)
+    vals = vals.with_columns(topology=_winning_topology(fr, vals))
+    table = cfg.select("curve_id", *by, "label").join(vals.drop("lo", "hi"), on="curve_id").sort("curve_id", "target")
+    base_label = None
+    if baseline is not None:
+        base_rows = _pick_baseline(cfg, baseline)
+        base_label = base_rows["label"][0]
+        table = _versus_baseline(table, base_rows["curve_id"][0], list(metrics))
+    return IsoResult(
+        table=table,
+        configs=cfg,
+        pricing=pricing,
+        unpriced=unpriced_gpus(points["hardware"], pricing),
+        targets=tlist,
+        baseline=base_label,
+        metrics=list(metrics),
+        _source=points,
+        _parts=parts,
+        _group_labels=group_labels,
+        cost_rule=cost_rule,
+    )
+
+
+def _group_labels(points: pl.DataFrame, by: list[str], parts: FrontierParts) -> pl.Series:
+    """The config label of each group of ``parts`` ("all points" when there is no grouping)."""
+    if not by:  # one frontier over every point
+        return pl.Series("label", ["all points"] if points.height else [], pl.String)
+    configs = points.select(by)[parts.first]
+    return configs.select(config_label_expr(configs).alias("label")).to_series()
+
+
+def _config_table(fr: pl.DataFrame, parts: FrontierParts, by: list[str]) -> pl.DataFrame:
+    """One row per curve: its keys, label, frontier size, interactivity range (tok/s/user) and point count."""
     cid = parts.curve_id
     n_fr = cid.size
     starts = np.flatnonzero(np.r_[True, cid[1:] != cid[:-1]]) if n_fr else np.zeros(0, np.int64)
     ends = np.r_[starts[1:], n_fr] - 1 if n_fr else np.zeros(0, np.int64)
-    n_cfg = starts.size
-    npts = np.zeros(n_cfg, np.int64)
+    npts = np.zeros(starts.size, np.int64)
     has = parts.curve_of_group >= 0
     np.add.at(npts, parts.curve_of_group[has], np.bincount(parts.gid, minlength=parts.first.size)[has])
     xs_fr = fr[X].to_numpy()
-    cfg = (
+    return (
         fr[starts]
         .select("curve_id", *by, "label")
         .with_columns(
@@ -186,15 +216,11 @@ def iso_table(
             points=pl.Series(npts, dtype=pl.UInt32),
         )
     )
-    metrics: dict[str, str | None] = {m: None for m in DIRECT_METRICS if m in fr.columns}
-    costs = cost_columns(pricing.views)
-    metrics.update({c: (thr if cost_rule == "reciprocal" else None) for c, thr in costs.items()})
-    for m in extra_metrics:
-        metrics.setdefault(m, None)
-    grid = cfg.select("curve_id").join(pl.DataFrame({"target": tlist}, schema={"target": pl.Float64}), how="cross")
-    vals = interpolate_many(fr, grid, metrics, x=X)
-    # the topology that wins at the target: the nearer bracketing frontier point
-    xs = xs_fr
+
+
+def _winning_topology(fr: pl.DataFrame, vals: pl.DataFrame) -> pl.Expr:
+    """The topology that wins at each target: that of the nearer bracketing frontier point (null if unreachable)."""
+    xs = fr[X].to_numpy()
     lo, hi, t = vals["lo"].to_numpy(), vals["hi"].to_numpy(), vals["target"].to_numpy()
     nearest = np.where(np.abs(xs[np.maximum(hi, 0)] - t) < np.abs(xs[np.maximum(lo, 0)] - t), hi, lo)
     topo = fr["topology"] if "topology" in fr.columns else pl.Series([None] * fr.height, dtype=pl.String)
@@ -203,33 +229,19 @@ def iso_table(
         if fr.height
         else pl.Series([None] * vals.height, dtype=pl.String)
     )
-    vals = vals.with_columns(topology=pl.when(pl.col("reachable")).then(win).otherwise(None).cast(pl.String))
-    table = cfg.select("curve_id", *by, "label").join(vals.drop("lo", "hi"), on="curve_id").sort("curve_id", "target")
-    base_label = None
-    if baseline is not None:
-        base_rows = _pick_baseline(cfg, baseline)
-        base_label = base_rows["label"][0]
-        base = table.filter(pl.col("curve_id") == base_rows["curve_id"][0]).select(
-            "target", *[pl.col(m).alias(f"__b_{m}") for m in metrics]
-        )
-        table = (
-            table.join(base, on="target", how="left")
-            .with_columns([(pl.col(m) / pl.col(f"__b_{m}")).alias(f"{m}_vs_baseline") for m in metrics])
-            .drop([f"__b_{m}" for m in metrics])
-            .sort("curve_id", "target")
-        )
-    return IsoResult(
-        table=table,
-        configs=cfg,
-        pricing=pricing,
-        unpriced=unpriced,
-        targets=tlist,
-        baseline=base_label,
-        metrics=list(metrics),
-        source=points,
-        parts=parts,
-        group_labels=group_labels,
-        cost_rule=cost_rule,
+    return pl.when(pl.col("reachable")).then(win).otherwise(None).cast(pl.String)
+
+
+def _versus_baseline(table: pl.DataFrame, base_curve: int, metrics: list[str]) -> pl.DataFrame:
+    """``table`` with ``<metric>_vs_baseline`` = value ÷ the baseline curve's value at the same target."""
+    base = table.filter(pl.col("curve_id") == base_curve).select(
+        "target", *[pl.col(m).alias(f"__b_{m}") for m in metrics]
+    )
+    return (
+        table.join(base, on="target", how="left")
+        .with_columns([(pl.col(m) / pl.col(f"__b_{m}")).alias(f"{m}_vs_baseline") for m in metrics])
+        .drop([f"__b_{m}" for m in metrics])
+        .sort("curve_id", "target")
     )
 
 
@@ -303,18 +315,6 @@ def table_view(res: IsoResult, view: str) -> pl.DataFrame:
             pl.col("tput_per_gpu_vs_baseline").alias("tok/s/GPU × baseline"),
         ]
     return t.sort("target", "curve_id").select(cols)
-
-
-def frontier_costs(res: IsoResult, view: str) -> pl.DataFrame:
-    """Frontier points with their $/M total under ``view`` (for cost–interactivity charts)."""
-    return res.frontier.filter(pl.col(f"cost_total_{view}").is_not_null()).select(
-        "label",
-        "median_intvty",
-        "tput_per_gpu",
-        pl.col(f"cost_total_{view}").alias("cost_per_m_total"),
-        "conc",
-        "topology",
-    )
 
 
 def notes(res: IsoResult, view: str) -> list[str]:

@@ -26,8 +26,10 @@ import altair as alt
 
 from . import charts
 
+__all__ = ["RENDERERS", "enable", "interactive_renderer", "svg_renderer"]
+
 RENDERERS = {"svg": "frontier-lab-svg", "interactive": "frontier-lab-interactive"}
-PNG_SCALE = 2
+_PNG_SCALE = 2
 _STATE: dict[str, Any] = {"bundle_emitted": False, "theme": "light"}
 
 
@@ -39,9 +41,9 @@ def _png(spec: dict) -> tuple[str, int, int]:
     """(base64 PNG at PNG_SCALE, width and height in CSS pixels) of a Vega-Lite spec."""
     import vl_convert as vlc
 
-    data = vlc.vegalite_to_png(spec, vl_version=charts._vl_version(), scale=PNG_SCALE, allowed_base_urls=[])
+    data = vlc.vegalite_to_png(spec, vl_version=charts._vl_version(), scale=_PNG_SCALE, allowed_base_urls=[])
     width, height = struct.unpack(">II", data[16:24])  # IHDR: the first chunk of every PNG
-    return base64.b64encode(data).decode("ascii"), width // PNG_SCALE, height // PNG_SCALE
+    return base64.b64encode(data).decode("ascii"), width // _PNG_SCALE, height // _PNG_SCALE
 
 
 def _plain(spec: dict) -> str:
@@ -63,7 +65,7 @@ def svg_renderer(spec: dict, **_: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     return data, meta
 
 
-def fallback_html(spec: dict, png_b64: str, width: int) -> str:
+def _fallback_html(spec: dict, png_b64: str, width: int) -> str:
     """The chart's ``<div>``: a PNG image now, replaced by the interactive chart once vega-embed has drawn it."""
     eid = f"frontier-lab-{uuid.uuid4().hex}"
     alt_text = html.escape(_plain(spec), quote=True)
@@ -95,7 +97,7 @@ def interactive_renderer(spec: dict, **_: Any) -> tuple[dict[str, Any], dict[str
     if not _STATE["bundle_emitted"]:
         bundle = charts.bundle_script()
         _STATE["bundle_emitted"] = True
-    data["text/html"] = fallback_html(spec, png_b64, width) + bundle
+    data["text/html"] = _fallback_html(spec, png_b64, width) + bundle
     return data, meta
 
 

@@ -35,7 +35,10 @@ __all__ = [
     "series_labels",
     "held_constant",
     "pair_label",
+    "without_shared_parts",
     "view_words",
+    "side_words",
+    "price_view_words",
     "price_line",
     "price_views_line",
     "data_line",
@@ -242,10 +245,47 @@ def pair_label(a: str, b: str, sep: str = " · ") -> str:
     return sep.join(shared + diff)
 
 
+def without_shared_parts(names: Sequence[str], sep: str = " · ") -> dict[str, str]:
+    """Each name without the ``sep``-separated parts every name shares (they belong in the subtitle):
+    {"B200 · FP4 · no spec decoding", "H200 · FP8 · no spec decoding"} → {…: "B200 · FP4", …: "H200 · FP8"}.
+    Names are kept whole when they share nothing, or when fewer than two are given."""
+    uniq = list(dict.fromkeys(names))
+    split = [n.split(sep) for n in uniq]
+    if len(uniq) < 2:
+        return {n: n for n in uniq}
+    if len({len(p) for p in split}) == 1:  # same shape: drop the positions where every name agrees
+        keep = [i for i in range(len(split[0])) if len({p[i] for p in split}) > 1]
+        short = [sep.join(p[i] for i in keep) for p in split]
+    else:  # different shapes: drop the parts found in every name
+        shared = set(split[0]).intersection(*split[1:])
+        short = [sep.join(x for x in p if x not in shared) for p in split]
+    if any(not t for t in short) or len(set(short)) != len(uniq):
+        return {n: n for n in uniq}
+    return dict(zip(uniq, short))
+
+
 # ---------------------------------------------------------------------------------------------- source lines
 def view_words(view: str) -> str:
     """A pricing view in plain words: a dashboard TCO view's meaning, else a price-table column's name."""
     return VIEW_WORDS.get(view, view.replace("_", " "))
+
+
+#: the curve-key column each part of a side name (``b200/fp4/sglang/mtp``) names, in order
+SIDE_PARTS = ("hardware", "precision", "framework", "spec_method")
+
+
+def side_words(name: str) -> str:
+    """A side name in display words: ``b200/fp4`` → ``B200 FP4``, ``h200/fp8/sglang/mtp`` → ``H200 FP8 SGLang MTP``."""
+    parts = [p for p in str(name).split("/") if p]
+    return " ".join(value_words(c, p) for c, p in zip(SIDE_PARTS, parts)) or str(name)
+
+
+def price_view_words(view: str, table: str, as_of: str | None, prices: Mapping[str, float | None]) -> str:
+    """One price view in words with its $/GPU-hour per side: ``owning at hyperscaler volume (dashboard GPU table
+    v2, as of 2026-09-01): B200 FP4 $1.73, H100 FP8 $1.17 per GPU-hour``."""
+    when = f", as of {as_of}" if as_of and as_of not in table else ("" if as_of else ", undated")
+    each = ", ".join(f"{k} {_money(float(v))}" if v is not None else f"{k} no price" for k, v in prices.items())
+    return f"{view_words(view)} ({table}{when}): {each} per GPU-hour"
 
 
 def _money(x: float) -> str:

@@ -27,8 +27,30 @@ from .breakeven import (
 )
 from .economics import Pricing
 from .fleet import FleetSide, Workload
-from .normalise import SYNTHETIC_SUFFIX
+from .load.normalise import SYNTHETIC_SUFFIX
 from .schema import CURVE_KEY
+
+__all__ = [
+    "BOUNDS_CAVEATS",
+    "BOUNDS_FORMATS",
+    "PUBLISHED_FORMATS",
+    "bounds_view",
+    "choose_scope",
+    "choose_sides",
+    "decision",
+    "fleet_sides",
+    "gpu_generations",
+    "implied_ratios",
+    "input_paths",
+    "pricings",
+    "published_ratio_view",
+    "published_tables",
+    "published_view",
+    "ratio_with_spread",
+    "sensitivity_view",
+    "side_bounds",
+    "workload",
+]
 
 
 def input_paths(data_paths: Sequence[str]) -> list[str]:

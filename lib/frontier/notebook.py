@@ -27,14 +27,28 @@ from .economics import Pricing
 from .iso import COST_RULES
 from .load import LoadResult, load, matches
 
+__all__ = [
+    "Context",
+    "ParameterError",
+    "SCRATCH_ROOT",
+    "check_params",
+    "declared_parameters",
+    "partial",
+    "pricing_from",
+    "resolve",
+    "setup",
+    "slug",
+    "start",
+]
+
 SCRATCH_ROOT = paths.DATA_PROCESSED / "scratch"
 """Where a notebook run by hand (``output_dir`` left empty) writes its figures and summary: never ``reports/``."""
-CHART_MODES = ("svg", "interactive", "auto")
-SERVING_MODES = ("", "agg", "disagg")
-PARAMETER_CHOICES: dict[str, tuple[str, ...]] = {
-    "chart_mode": CHART_MODES,
+_CHART_MODES = ("svg", "interactive", "auto")
+_SERVING_MODES = ("", "agg", "disagg")
+_PARAMETER_CHOICES: dict[str, tuple[str, ...]] = {
+    "chart_mode": _CHART_MODES,
     "cost_rule": COST_RULES,
-    "serving": SERVING_MODES,
+    "serving": _SERVING_MODES,
 }
 """Parameters (by name, in any notebook) whose value must be one of a fixed set; the sets live in the library."""
 
@@ -215,7 +229,7 @@ def setup(ns: dict[str, Any], title: str, *, keep: str = "newest", intro: str | 
     charts when it is not (a run by hand in JupyterLab). A run by hand writes to :data:`SCRATCH_ROOT`."""
     declared = declared_parameters(ns)
     params = check_params(ns, declared)
-    for name, allowed in PARAMETER_CHOICES.items():
+    for name, allowed in _PARAMETER_CHOICES.items():
         if name in params and params[name] not in allowed:
             raise ParameterError(f"parameter {name!r}: must be one of {list(allowed)} (got {params[name]!r})")
     ns.update(params)
@@ -234,7 +248,7 @@ def setup(ns: dict[str, Any], title: str, *, keep: str = "newest", intro: str | 
     )
 
 
-def output_folder(title: str, output_dir: str | None) -> tuple[Path, bool]:
+def _output_folder(title: str, output_dir: str | None) -> tuple[Path, bool]:
     """(folder for figures and summary.json, whether it is the scratch folder of a run by hand)."""
     if not output_dir:
         return SCRATCH_ROOT / slug(title), True
@@ -254,11 +268,11 @@ def start(
 ) -> Context:
     """Load the inputs (default: the bundled sample), show title, synthetic banner and provenance."""
     if chart_mode not in ("svg", "interactive"):
-        raise ParameterError(f"parameter 'chart_mode': must be one of {list(CHART_MODES)}, got {chart_mode!r}")
+        raise ParameterError(f"parameter 'chart_mode': must be one of {list(_CHART_MODES)}, got {chart_mode!r}")
     inputs = [str(Path(p) if Path(p).is_absolute() else paths.ROOT / p) for p in (data_paths or [])]
     if not inputs:
         inputs = [str(paths.SAMPLE_DIR)]
-    out, scratch = output_folder(title, output_dir)
+    out, scratch = _output_folder(title, output_dir)
     out.mkdir(parents=True, exist_ok=True)
     lab.enable(chart_mode)
     if scratch:

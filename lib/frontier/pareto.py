@@ -23,13 +23,26 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import polars as pl
 
-SINGLE_POINT_TOL = 1e-6
-RECIPROCAL_AGREEMENT = 1e-3
+__all__ = [
+    "FrontierParts",
+    "frontier",
+    "frontier_parts",
+    "frontier_reference",
+    "interpolate_many",
+    "interpolate_reference",
+    "iso_point",
+    "spline_at",
+    "steffen_slopes",
+]
+
+_SINGLE_POINT_TOL = 1e-6
+_RECIPROCAL_AGREEMENT = 1e-3
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -104,13 +117,13 @@ def interpolate_reference(
         reciprocal_of = None
     xs = [p[x] for p in fr]
     if len(fr) == 1:
-        return fr[0][metric] if abs(target - xs[0]) < SINGLE_POINT_TOL else None
+        return fr[0][metric] if abs(target - xs[0]) < _SINGLE_POINT_TOL else None
     if target < xs[0] or target > xs[-1]:
         return None
     if reciprocal_of is not None:
         ks = [p[metric] * p[reciprocal_of] for p in fr]
         k0 = ks[0]
-        if k0 != 0 and all(abs(k / k0 - 1.0) <= RECIPROCAL_AGREEMENT for k in ks):
+        if k0 != 0 and all(abs(k / k0 - 1.0) <= _RECIPROCAL_AGREEMENT for k in ks):
             ts = [p[reciprocal_of] for p in fr]
             t = min(max(spline_at(xs, ts, target), min(ts)), max(ts))
             return k0 / t
@@ -231,6 +244,7 @@ def frontier(df: pl.DataFrame, by: Sequence[str], x: str = "median_intvty", y: s
     return df[parts.rows].with_columns(curve_id=pl.Series(parts.curve_id, dtype=pl.Int64))
 
 
+@dataclass(frozen=True, eq=False)
 class FrontierParts:
     """Row-level results of one frontier computation (numpy arrays), for callers that need more than the rows.
 
@@ -239,10 +253,12 @@ class FrontierParts:
     curve_of_group: curve id of each group (-1 when the group has no frontier); on_frontier: per input row, is it
     a frontier point or an exact repeat of one (same group, x and y)."""
 
-    def __init__(self, gid, first, rows, curve_id, curve_of_group, on_frontier):
-        self.gid, self.first, self.rows = gid, first, rows
-        self.curve_id, self.curve_of_group = curve_id, curve_of_group
-        self.on_frontier = on_frontier
+    gid: np.ndarray
+    first: np.ndarray
+    rows: np.ndarray
+    curve_id: np.ndarray
+    curve_of_group: np.ndarray
+    on_frontier: np.ndarray
 
 
 def frontier_parts(
@@ -296,7 +312,7 @@ class _Queries:
             self.known
             & np.isfinite(q_t)
             & (
-                (self.single & (np.abs(q_t - x_min) < SINGLE_POINT_TOL))
+                (self.single & (np.abs(q_t - x_min) < _SINGLE_POINT_TOL))
                 | (~self.single & (self.len >= 2) & (q_t >= x_min) & (q_t <= x_max))
             )
         )
@@ -367,7 +383,7 @@ def _reciprocal_agreement(
         k = vals * thr
         k0 = k[qs.start]
         dev = np.abs(k / np.repeat(k0, qs.length) - 1.0)
-    off = (dev > RECIPROCAL_AGREEMENT) | ~np.isfinite(dev) | bad_thr
+    off = (dev > _RECIPROCAL_AGREEMENT) | ~np.isfinite(dev) | bad_thr
     agree = (np.bincount(cid, weights=off.astype(float), minlength=qs.n_curves) == 0) & (k0 != 0)
     return agree, k0
 

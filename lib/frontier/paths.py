@@ -4,6 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+__all__ = [
+    "DATA_PROCESSED",
+    "DATA_RAW",
+    "NOTEBOOKS",
+    "PACKAGE_DATA",
+    "PACKAGE_DIR",
+    "REPORTS",
+    "ROOT",
+    "SAMPLE_DIR",
+    "SHARED_DATA",
+]
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 ROOT = PACKAGE_DIR.parent.parent
 PACKAGE_DATA = PACKAGE_DIR / "data"

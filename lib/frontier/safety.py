@@ -34,8 +34,8 @@ __all__ = [
 ]
 
 #: refuse archives that would expand beyond this (zip bombs); bytes
-DEFAULT_MAX_TOTAL_BYTES = 8 * 1024**3
-DEFAULT_MAX_MEMBERS = 200_000
+_DEFAULT_MAX_TOTAL_BYTES = 8 * 1024**3
+_DEFAULT_MAX_MEMBERS = 200_000
 
 
 class UnsafePathError(ValueError):
@@ -144,8 +144,8 @@ def path_text(path: str | os.PathLike) -> str:
 def check_zip(
     zip_path: str | os.PathLike,
     *,
-    max_total_bytes: int = DEFAULT_MAX_TOTAL_BYTES,
-    max_members: int = DEFAULT_MAX_MEMBERS,
+    max_total_bytes: int = _DEFAULT_MAX_TOTAL_BYTES,
+    max_members: int = _DEFAULT_MAX_MEMBERS,
 ) -> list[zipfile.ZipInfo]:
     """Check every member of a zip without extracting; return the member list.
 
@@ -171,8 +171,8 @@ def safe_extract_zip(
     zip_path: str | os.PathLike,
     dest: str | os.PathLike,
     *,
-    max_total_bytes: int = DEFAULT_MAX_TOTAL_BYTES,
-    max_members: int = DEFAULT_MAX_MEMBERS,
+    max_total_bytes: int = _DEFAULT_MAX_TOTAL_BYTES,
+    max_members: int = _DEFAULT_MAX_MEMBERS,
 ) -> list[Path]:
     """Extract ``zip_path`` into ``dest``; refuse the whole archive if any member is unsafe.
 

@@ -13,32 +13,32 @@ Performance model (per engine instance of ``g`` GPUs serving ``B`` concurrent re
 ---------------------------------------------------------------------------------------------------------
 - **Decode step** = max(memory, compute) + 0.2 × min(memory, compute) + communication + overhead, divided by a
   software-efficiency factor (framework, vendor stack, date).
-  * memory = (weight bytes streamed + KV bytes read) ÷ (``BW_EFF`` × HBM bandwidth) per GPU. Weight bytes are the
+  * memory = (weight bytes streamed + KV bytes read) ÷ (``_BW_EFF`` × HBM bandwidth) per GPU. Weight bytes are the
     active non-expert weights plus the routed experts actually touched by the step's tokens
     (``1 − (1 − k/E)^tokens`` of them), at the precision's bytes/weight, split over ``g`` GPUs (attention weights
     are replicated under DP-attention; expert-parallel load imbalance adds up to 30 % at small batches).
     KV bytes = B × mean context × KV bytes/token, sharded over ``g`` GPUs with DP-attention, else over at most
     ``kv_heads`` ranks (MLA's latent is replicated on every tensor-parallel rank).
-  * compute = (2 × active params + 2 × kv_layers × attn_dim × context) × tokens ÷ (``DECODE_FLOP_EFF`` × dense
+  * compute = (2 × active params + 2 × kv_layers × attn_dim × context) × tokens ÷ (``_DECODE_FLOP_EFF`` × dense
     FLOP/s × g); tensor-sliced MoE GEMMs run at 75 % of expert-parallel ones.
   * communication: two all-reduces per layer under tensor parallelism, a dispatch + combine all-to-all per layer
     under expert parallelism, a barrier under DP-attention; latency + bytes ÷ scale-up bandwidth.
-  * overhead: ``STEP_OVERHEAD_S`` + ``PER_SEQ_OVERHEAD_S`` × B (launch, sampling, scheduling).
-- **MTP**: each step verifies ``MTP_DRAFT_TOKENS`` = 2 draft tokens per request (3 tokens per request through the
-  model) and accepts on average 1 + a + a² tokens (a = ``MTP_ACCEPTANCE`` = 0.7, i.e. 2.19), at the cost of a
+  * overhead: ``_STEP_OVERHEAD_S`` + ``_PER_SEQ_OVERHEAD_S`` × B (launch, sampling, scheduling).
+- **MTP**: each step verifies ``_MTP_DRAFT_TOKENS`` = 2 draft tokens per request (3 tokens per request through the
+  model) and accepts on average 1 + a + a² tokens (a = ``_MTP_ACCEPTANCE`` = 0.7, i.e. 2.19), at the cost of a
   slightly longer step (three times the tokens, plus draft-head time).
 - **Prefill** is compute bound: (2 × active params × ISL + kv_layers × attn_dim × ISL²) FLOPs at
-  ``PREFILL_FLOP_EFF`` of dense FLOP/s. In aggregated serving it adds to TTFT and steals time from decode:
-  TPOT = step ÷ tokens-per-step + ``PREFILL_STALL`` × B × prefill time ÷ OSL. TTFT adds an M/D/1 queueing wait at
-  prefill utilisation ρ, plus ``TTFT_BASE_S`` of request handling. In disaggregated serving prefill runs on separate
-  workers (no stall) and the KV cache is handed over (``KV_TRANSFER_S``); when the prefill workers reach
-  ``PREFILL_MAX_UTIL`` the request rate caps and the closed-loop users queue, so TTFT grows.
+  ``_PREFILL_FLOP_EFF`` of dense FLOP/s. In aggregated serving it adds to TTFT and steals time from decode:
+  TPOT = step ÷ tokens-per-step + ``_PREFILL_STALL`` × B × prefill time ÷ OSL. TTFT adds an M/D/1 queueing wait at
+  prefill utilisation ρ, plus ``_TTFT_BASE_S`` of request handling. In disaggregated serving prefill runs on separate
+  workers (no stall) and the KV cache is handed over (``_KV_TRANSFER_S``); when the prefill workers reach
+  ``_PREFILL_MAX_UTIL`` the request rate caps and the closed-loop users queue, so TTFT grows.
 - **Throughput**: request rate = B ÷ mean end-to-end latency; output tokens/s = rate × mean output length, input
   likewise (lengths are uniform in [0.8, 1] × nominal, mean 0.9 ×). Per GPU: ÷ g; disaggregated: total ÷ all GPUs,
   output ÷ decode GPUs, input ÷ prefill GPUs (as the harness reports).
 - **Concurrency limit**: a point is generated only if B sequences at full context fit the KV budget
   (:func:`frontier.bounds.kv_cache_budget`); disaggregated points whose prefill workers would run above
-  ``PREFILL_SATURATED`` utilisation are left out too (a tuned sweep sizes prefill to the prompt length).
+  ``_PREFILL_SATURATED`` utilisation are left out too (a tuned sweep sizes prefill to the prompt length).
 - **Latency distributions** are log-normal around the medians (spread grows with prefill pressure); mean, std and
   percentiles follow from it. Interactivity statistics are ``1 / tpot`` of the same statistic, as in the real
   artifacts. **Noise**: ±0.4 % on the step time, ±3 % on prefill time and ±0.5 % on the realised mean request
@@ -62,37 +62,56 @@ import polars as pl
 
 from frontier import bounds
 from frontier.paths import SAMPLE_DIR
+from frontier.schema import DISAGG_TOPOLOGY
+
+__all__ = [
+    "DEFAULT_SEED",
+    "HEAD_FIELDS",
+    "METRIC_FIELDS",
+    "MTP",
+    "MULTINODE_FIELDS",
+    "SINGLE_NODE_FIELDS",
+    "STATS_SRC",
+    "SampleConfig",
+    "SampleRun",
+    "Topology",
+    "generate_frame",
+    "main_sample",
+    "write_agg_bmk",
+    "write_agg_files",
+    "write_sample",
+]
 
 DEFAULT_SEED = 20261123
 
-CONC_SWEEP = (4, 8, 16, 32, 64, 128, 256, 512)
-SEQ_LENS = ((1024, 1024), (8192, 1024))
+_CONC_SWEEP = (4, 8, 16, 32, 64, 128, 256, 512)
+_SEQ_LENS = ((1024, 1024), (8192, 1024))
 
 # --- performance-model constants (documented in the module docstring) ---------------------------------------
-BW_EFF = 0.65  # achievable fraction of HBM bandwidth
-DECODE_FLOP_EFF = 0.35  # achievable fraction of dense FLOP/s in decode GEMMs
-PREFILL_FLOP_EFF = 0.35  # achievable fraction of dense FLOP/s in prefill
-STEP_OVERHEAD_S = 1.6e-3  # per decode step
-PER_SEQ_OVERHEAD_S = 6e-6  # per running sequence per decode step
-PREFILL_OVERHEAD_S = 3e-3  # per prefill (launch, KV allocation, sampling the first token)
-PREFILL_STALL = 0.8  # fraction of prefill time that blocks decode (chunked prefill overlaps the rest)
-KV_TRANSFER_S = 0.02  # disaggregated: prefill -> decode KV hand-off
-PREFILL_MAX_UTIL = 0.95  # disaggregated: highest sustainable prefill-worker utilisation
-PREFILL_SATURATED = 0.85  # disaggregated points above this prefill utilisation are left out of the sample
-TTFT_BASE_S = 0.04  # request handling before prefill (HTTP, tokenisation, scheduling); TTFT only
-MTP_DRAFT_TOKENS = 2
-MTP_ACCEPTANCE = 0.7
-LENGTH_MEAN_FRAC = 0.9  # request lengths uniform in [0.8, 1.0] x nominal
-STEP_NOISE = 0.004
-PREFILL_NOISE = 0.03
-LENGTH_NOISE = 0.005  # realised mean request lengths of one run vary by ±0.5 %
+_BW_EFF = 0.65  # achievable fraction of HBM bandwidth
+_DECODE_FLOP_EFF = 0.35  # achievable fraction of dense FLOP/s in decode GEMMs
+_PREFILL_FLOP_EFF = 0.35  # achievable fraction of dense FLOP/s in prefill
+_STEP_OVERHEAD_S = 1.6e-3  # per decode step
+_PER_SEQ_OVERHEAD_S = 6e-6  # per running sequence per decode step
+_PREFILL_OVERHEAD_S = 3e-3  # per prefill (launch, KV allocation, sampling the first token)
+_PREFILL_STALL = 0.8  # fraction of prefill time that blocks decode (chunked prefill overlaps the rest)
+_KV_TRANSFER_S = 0.02  # disaggregated: prefill -> decode KV hand-off
+_PREFILL_MAX_UTIL = 0.95  # disaggregated: highest sustainable prefill-worker utilisation
+_PREFILL_SATURATED = 0.85  # disaggregated points above this prefill utilisation are left out of the sample
+_TTFT_BASE_S = 0.04  # request handling before prefill (HTTP, tokenisation, scheduling); TTFT only
+_MTP_DRAFT_TOKENS = 2
+_MTP_ACCEPTANCE = 0.7
+_LENGTH_MEAN_FRAC = 0.9  # request lengths uniform in [0.8, 1.0] x nominal
+_STEP_NOISE = 0.004
+_PREFILL_NOISE = 0.03
+_LENGTH_NOISE = 0.005  # realised mean request lengths of one run vary by ±0.5 %
 
 #: software-efficiency multipliers (synthetic assumptions, not measurements)
-FRAMEWORK_EFF = {"trt": 1.10, "dynamo-trt": 1.10, "sglang": 1.00, "vllm": 0.95, "atom": 1.00}
-VENDOR_EFF = {"nvidia": 1.00, "amd": 0.85}
+_FRAMEWORK_EFF = {"trt": 1.10, "dynamo-trt": 1.10, "sglang": 1.00, "vllm": 0.95, "atom": 1.00}
+_VENDOR_EFF = {"nvidia": 1.00, "amd": 0.85}
 #: kernel efficiency by precision: INT4 is weight-only (W4A16) with slower MoE kernels
-PRECISION_KERNEL_EFF = {"fp4": 1.00, "fp8": 1.00, "int4": 0.75, "bf16": 1.00}
-WEIGHT_ONLY_FP4_EFF = 0.85  # FP4 weights on a GPU without FP4 tensor cores
+_PRECISION_KERNEL_EFF = {"fp4": 1.00, "fp8": 1.00, "int4": 0.75, "bf16": 1.00}
+_WEIGHT_ONLY_FP4_EFF = 0.85  # FP4 weights on a GPU without FP4 tensor cores
 
 Z90, Z99, Z999 = 1.2815515655446004, 2.3263478740408408, 3.090232306167813
 
@@ -106,18 +125,7 @@ METRIC_FIELDS = (
     + ["avg_power_w", "joules_per_total_token", "joules_per_output_token"]
 )
 SINGLE_NODE_FIELDS = ("tp", "ep", "dp_attention")
-MULTINODE_FIELDS = (
-    "prefill_tp",
-    "prefill_ep",
-    "prefill_dp_attention",
-    "prefill_num_workers",
-    "decode_tp",
-    "decode_ep",
-    "decode_dp_attention",
-    "decode_num_workers",
-    "num_prefill_gpu",
-    "num_decode_gpu",
-)
+MULTINODE_FIELDS = DISAGG_TOPOLOGY
 HEAD_FIELDS = (
     "hw",
     "conc",
@@ -144,7 +152,7 @@ class Topology:
     tp: int = 8
     ep: int = 1
     dpa: bool = False
-    concs: tuple[int, ...] = CONC_SWEEP
+    concs: tuple[int, ...] = _CONC_SWEEP
     disagg: bool = False
     prefill_tp: int = 0
     prefill_ep: int = 0
@@ -170,7 +178,7 @@ class Topology:
         return s
 
 
-def _tp(tp: int, ep: int = 1, dpa: bool = False, concs: Sequence[int] = CONC_SWEEP) -> Topology:
+def _tp(tp: int, ep: int = 1, dpa: bool = False, concs: Sequence[int] = _CONC_SWEEP) -> Topology:
     return Topology(tp=tp, ep=ep, dpa=dpa, concs=tuple(concs))
 
 
@@ -204,7 +212,7 @@ class SampleConfig:
     image: str
     model_path: str  # written to "model" (always "synthetic/...")
     topologies: tuple[Topology, ...]
-    seq_lens: tuple[tuple[int, int], ...] = SEQ_LENS
+    seq_lens: tuple[tuple[int, int], ...] = _SEQ_LENS
     sw_eff: float = 1.0  # extra software-efficiency multiplier (history runs)
 
     @property
@@ -289,7 +297,7 @@ _DISAGG = (  # prefill workers sized to the prompt length, as tuned disaggregate
 MTP = ("none", "mtp")
 
 
-def main_configs() -> list[SampleConfig]:
+def _main_configs() -> list[SampleConfig]:
     """The main sweep (run dated 2026-10-05): every model / GPU / engine / precision / spec configuration."""
     c: list[SampleConfig] = []
     # DeepSeek-R1-0528
@@ -358,7 +366,7 @@ def _history_configs(
 ) -> list[SampleConfig]:
     one = ((1024, 1024),)
     out = []
-    for c in main_configs():
+    for c in _main_configs():
         if c.spec != "none":
             continue
         if (c.prefix, c.gpu, c.framework, c.precision) == ("dsr1", "b200", "sglang", "fp4"):
@@ -370,17 +378,17 @@ def _history_configs(
     return out
 
 
-RUN_ID_BASE = 9100000001
+_RUN_ID_BASE = 9100000001
 
 
-def sample_runs() -> list[SampleRun]:
+def _sample_runs() -> list[SampleRun]:
     """The runs of the bundled sample: two history runs, the main sweep, and a rerun (attempt 2) of one point."""
     runs = []
     for i, (date, simg, vimg, eff, keff, ktopo) in enumerate(_HISTORY):
         runs.append(
-            SampleRun(RUN_ID_BASE + i, 1, date, "per_point", tuple(_history_configs(simg, vimg, eff, keff, ktopo)))
+            SampleRun(_RUN_ID_BASE + i, 1, date, "per_point", tuple(_history_configs(simg, vimg, eff, keff, ktopo)))
         )
-    main = SampleRun(RUN_ID_BASE + 2, 1, "2026-10-05", "agg_bmk", tuple(main_configs()))
+    main = SampleRun(_RUN_ID_BASE + 2, 1, "2026-10-05", "agg_bmk", tuple(_main_configs()))
     runs.append(main)
     dsr1 = next(
         c
@@ -389,12 +397,12 @@ def sample_runs() -> list[SampleRun]:
     )
     runs.append(
         SampleRun(
-            RUN_ID_BASE + 2,
+            _RUN_ID_BASE + 2,
             2,
             "2026-10-05",
             "per_point",
             (dsr1,),
-            dirname=f"run_{RUN_ID_BASE + 2}_attempt2",
+            dirname=f"run_{_RUN_ID_BASE + 2}_attempt2",
             only=((dsr1.label, 1024, 1024, _tp(8).label, 64),),
         )
     )
@@ -408,7 +416,8 @@ def sample_runs() -> list[SampleRun]:
 def _param_arrays(
     prefix: Sequence[str] | np.ndarray, gpu: Sequence[str] | np.ndarray, precision: Sequence[str] | np.ndarray
 ) -> dict[str, np.ndarray]:
-    """Model / GPU / precision parameters gathered per row (vectorised over rows)."""
+    """Model / GPU / precision parameters gathered per row (vectorised over rows).
+    Long because it gathers every model, GPU and precision parameter the simulation reads, one array each."""
     ms = bounds.model_specs()
     gs = bounds.gpu_specs()
     mi = {k: i for i, k in enumerate(ms["model_key"].to_list())}
@@ -451,14 +460,14 @@ def _param_arrays(
             continue
         bpw[sel] = mcol(f"bpw_{p}")[sel]
         kvb[sel] = bounds.KV_CACHE_BYTES_PER_ELEMENT[p]
-        keff[sel] = PRECISION_KERNEL_EFF[p]
+        keff[sel] = _PRECISION_KERNEL_EFF[p]
         if p == "fp4":  # W4A4 or W4A8 by model
             fmt_fp8 = ms["fp4_gemm_format"].to_numpy()[m_idx] == "fp8"
             fl[sel] = np.where(fmt_fp8, gcol("dense_fp8_tflops"), gcol("dense_fp4_tflops"))[sel]
         else:
             fl[sel] = gcol(f"dense_{bounds.COMPUTE_PRECISION[p]}_tflops")[sel]
     nofp4 = (precs == "fp4") & np.isnan(fp4)
-    keff[nofp4] *= WEIGHT_ONLY_FP4_EFF
+    keff[nofp4] *= _WEIGHT_ONLY_FP4_EFF
     bf16 = gcol("dense_bf16_tflops")
     fl = np.where(np.isnan(fl), bf16, fl)
     P["bpw"] = bpw
@@ -494,10 +503,10 @@ def _decode_step(P: dict, g, ep, dpa, B, n_q, ctx, sw):
     w_gpu = np.where(dpa, attn_bytes, attn_bytes / g) + other_bytes / g + exp_bytes * imb / g
     shards = np.where(dpa, g, np.minimum(g, P["kv_heads"]))
     kv_gpu = B * ctx * P["kv_tok"] / shards
-    t_mem = (w_gpu + kv_gpu) / (P["bw"] * 1e12 * BW_EFF * P["keff"])
+    t_mem = (w_gpu + kv_gpu) / (P["bw"] * 1e12 * _BW_EFF * P["keff"])
     flops = 2.0 * P["active_params_b"] * 1e9 * T + 2.0 * P["kv_layers"] * P["attn_dim"] * ctx * T
     moe_eff = np.where(moe & ~has_ep & (g > 1), 0.75, 1.0)
-    t_comp = flops / (g * P["flops"] * 1e12 * DECODE_FLOP_EFF * P["keff"] * moe_eff)
+    t_comp = flops / (g * P["flops"] * 1e12 * _DECODE_FLOP_EFF * P["keff"] * moe_eff)
     t_core = np.maximum(t_mem, t_comp) + 0.2 * np.minimum(t_mem, t_comp)
     link = P["sbw"] * 0.5e9  # unidirectional bytes/s per GPU
     L = P["n_layers"]
@@ -506,7 +515,7 @@ def _decode_step(P: dict, g, ep, dpa, B, n_q, ctx, sw):
     a2a_bytes = (T / g) * P["experts_per_token"] * hid * 3.0 * (g - 1) / g
     ep_comm = np.where(has_ep, L * (2.0 * 10e-6 + a2a_bytes / link), 0.0)
     dpa_sync = np.where(dpa, L * 3e-6 + 0.3e-3, 0.0)
-    t_over = STEP_OVERHEAD_S + PER_SEQ_OVERHEAD_S * B
+    t_over = _STEP_OVERHEAD_S + _PER_SEQ_OVERHEAD_S * B
     t = (t_core + tp_comm + ep_comm + dpa_sync + t_over) / sw
     return t, t_core / sw
 
@@ -516,12 +525,12 @@ def _prefill_time(P: dict, g, ep, isl_e, sw):
     moe = P["n_routed_experts"] > 0
     flops = 2.0 * P["active_params_b"] * 1e9 * isl_e + P["kv_layers"] * P["attn_dim"] * isl_e**2
     moe_eff = np.where(moe & (ep <= 1) & (g > 1), 0.85, 1.0)
-    t_comp = flops / (g * P["flops"] * 1e12 * PREFILL_FLOP_EFF * P["keff"] * moe_eff)
+    t_comp = flops / (g * P["flops"] * 1e12 * _PREFILL_FLOP_EFF * P["keff"] * moe_eff)
     resident = ((P["total_params_b"] - P["unq_eff"]) * P["bpw"] + P["unq_eff"] * 2.0) * 1e9
-    t_mem = resident / g / (P["bw"] * 1e12 * BW_EFF)
+    t_mem = resident / g / (P["bw"] * 1e12 * _BW_EFF)
     link = P["sbw"] * 0.5e9
     comm = np.where(g > 1, P["n_layers"] * 2.0 * (10e-6 + isl_e * P["hidden_size"] * 2.0 / link), 0.0)
-    return (np.maximum(t_comp, t_mem) + comm + PREFILL_OVERHEAD_S) / sw
+    return (np.maximum(t_comp, t_mem) + comm + _PREFILL_OVERHEAD_S) / sw
 
 
 def _lognormal_stats(med: np.ndarray, sigma: np.ndarray, tail: np.ndarray | float = 1.0) -> dict[str, np.ndarray]:
@@ -546,7 +555,7 @@ def simulate(cols: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     agg metric fields (seconds, tok/s/GPU, tok/s/user, W, J/token) plus ``n_gpus`` and ``prefill_util``.
     """
     P = _param_arrays(cols["prefix"], cols["gpu"], cols["precision"])
-    fw = np.array([FRAMEWORK_EFF[f] for f in cols["framework"]], dtype=float)
+    fw = np.array([_FRAMEWORK_EFF[f] for f in cols["framework"]], dtype=float)
     return _simulate_core(P, fw, cols)
 
 
@@ -554,11 +563,11 @@ def _simulate_core(P: dict[str, np.ndarray], fw: np.ndarray, cols: dict) -> dict
     """Body of :func:`simulate` given per-row parameters ``P`` and framework factors ``fw``. Long because it is
     one chain of vectorised formulas (a serving step's time from its inputs), read top to bottom."""
     n = len(cols["conc"])
-    sw = fw * np.where(P["amd"], VENDOR_EFF["amd"], VENDOR_EFF["nvidia"]) * np.asarray(cols["sw_eff"], float)
+    sw = fw * np.where(P["amd"], _VENDOR_EFF["amd"], _VENDOR_EFF["nvidia"]) * np.asarray(cols["sw_eff"], float)
     B = np.asarray(cols["conc"], float)
     zero = np.zeros(n)
-    isl_e = np.asarray(cols["isl"], float) * LENGTH_MEAN_FRAC * (1.0 + LENGTH_NOISE * cols.get("u_isl", zero))
-    osl_e = np.asarray(cols["osl"], float) * LENGTH_MEAN_FRAC * (1.0 + LENGTH_NOISE * cols.get("u_osl", zero))
+    isl_e = np.asarray(cols["isl"], float) * _LENGTH_MEAN_FRAC * (1.0 + _LENGTH_NOISE * cols.get("u_isl", zero))
+    osl_e = np.asarray(cols["osl"], float) * _LENGTH_MEAN_FRAC * (1.0 + _LENGTH_NOISE * cols.get("u_osl", zero))
     ctx = isl_e + osl_e / 2.0
     dis = np.asarray(cols["disagg"], bool)
     mtp = np.asarray(cols["mtp"], bool)
@@ -570,41 +579,41 @@ def _simulate_core(P: dict[str, np.ndarray], fw: np.ndarray, cols: dict) -> dict
     gp = np.where(dis, np.asarray(cols["prefill_tp"], float), g)
     epp = np.where(dis, np.asarray(cols["prefill_ep"], float), ep)
     Bd = B / dw  # sequences per decode instance
-    n_q = np.where(mtp, 1.0 + MTP_DRAFT_TOKENS, 1.0)
+    n_q = np.where(mtp, 1.0 + _MTP_DRAFT_TOKENS, 1.0)
     t_step, t_core = _decode_step(P, g, ep, dpa, Bd, n_q, ctx, sw)
-    a = MTP_ACCEPTANCE
-    accepted = np.where(mtp, sum(a**i for i in range(MTP_DRAFT_TOKENS + 1)), 1.0)
-    t_step = t_step + np.where(mtp, MTP_DRAFT_TOKENS * (0.15e-3 / sw + t_core / P["n_layers"]), 0.0)
-    t_step = t_step * (1.0 + STEP_NOISE * np.asarray(cols["u_step"], float))
-    t_pf = _prefill_time(P, gp, epp, isl_e, sw) * (1.0 + PREFILL_NOISE * np.asarray(cols["u_prefill"], float))
+    a = _MTP_ACCEPTANCE
+    accepted = np.where(mtp, sum(a**i for i in range(_MTP_DRAFT_TOKENS + 1)), 1.0)
+    t_step = t_step + np.where(mtp, _MTP_DRAFT_TOKENS * (0.15e-3 / sw + t_core / P["n_layers"]), 0.0)
+    t_step = t_step * (1.0 + _STEP_NOISE * np.asarray(cols["u_step"], float))
+    t_pf = _prefill_time(P, gp, epp, isl_e, sw) * (1.0 + _PREFILL_NOISE * np.asarray(cols["u_prefill"], float))
 
     # aggregated serving: prefill stalls decode
-    tpot_agg = t_step / accepted + PREFILL_STALL * B * t_pf / osl_e
+    tpot_agg = t_step / accepted + _PREFILL_STALL * B * t_pf / osl_e
     life0 = t_pf + osl_e * tpot_agg
     rho_agg = np.clip(B * t_pf / life0, 0.0, 0.9)
     ttft_agg = t_pf * (1.0 + rho_agg / (2.0 * (1.0 - rho_agg))) + 0.5 * t_step
     # disaggregated: prefill workers separate; fixed-point on the request rate
     tpot_dis = t_step / accepted
-    ttft_dis = t_pf + KV_TRANSFER_S
+    ttft_dis = t_pf + _KV_TRANSFER_S
     rho_dis = np.zeros(n)
     for _ in range(8):
         rate = B / (ttft_dis + osl_e * tpot_dis)
         rho_dis = np.clip(rate * t_pf / pw, 0.0, 0.9)
-        ttft_dis = t_pf * (1.0 + rho_dis / (2.0 * (1.0 - rho_dis))) + KV_TRANSFER_S
+        ttft_dis = t_pf * (1.0 + rho_dis / (2.0 * (1.0 - rho_dis))) + _KV_TRANSFER_S
     # prefill workers saturated: the request rate caps and the closed-loop users queue for prefill
-    rate_cap = PREFILL_MAX_UTIL * pw / t_pf
+    rate_cap = _PREFILL_MAX_UTIL * pw / t_pf
     rate_dis = np.minimum(B / (ttft_dis + osl_e * tpot_dis), rate_cap)
     ttft_dis = np.maximum(ttft_dis, B / rate_dis - osl_e * tpot_dis)
     rho_dis = rate_dis * t_pf / pw
     tpot = np.where(dis, tpot_dis, tpot_agg)
-    ttft = np.where(dis, ttft_dis, ttft_agg) + TTFT_BASE_S
+    ttft = np.where(dis, ttft_dis, ttft_agg) + _TTFT_BASE_S
     rho = np.where(dis, rho_dis, rho_agg)
 
     s_tpot = 0.02 + 0.10 * rho
     s_ttft = 0.25 + 0.60 * rho
     tp_s = _lognormal_stats(tpot, s_tpot)
     tt_s = _lognormal_stats(ttft, s_ttft, 1.2)
-    stall = np.where(dis, 0.0, PREFILL_STALL * B * t_pf / osl_e / np.maximum(tpot, 1e-12))
+    stall = np.where(dis, 0.0, _PREFILL_STALL * B * t_pf / osl_e / np.maximum(tpot, 1e-12))
     itl_med = t_step * (1.0 + 0.2 * stall)
     it_s = _lognormal_stats(itl_med, 0.08 + 0.3 * stall, 1.0 + 2.0 * stall)
     it_s["mean"] = tp_s["mean"] * accepted  # one chunk of `accepted` tokens per gap, stalls included
@@ -651,7 +660,7 @@ def _isl_tag(isl: int, osl: int) -> str:
     return f"{isl // 1024}k{osl // 1024}k"
 
 
-def point_name(row: dict, runner: str) -> str:
+def _point_name(row: dict, runner: str) -> str:
     """InferenceX result name for a row, e.g.
     ``dsr1_1k1k_fp4_sglang_tp8-ep1-dpafalse_disagg-false_spec-mtp_conc32_<runner>``
     (disaggregated rows: ``p<prefill GPUs>-tp<decode tp>-ep<decode ep>-dpa<decode dpa>`` as topology)."""
@@ -690,8 +699,9 @@ def _config_points(cfg: SampleConfig) -> list[tuple[int, int, Topology, int]]:
     return pts
 
 
-def config_rows(cfg: SampleConfig, seed: int, salt: str = "") -> list[dict]:
-    """Agg rows (InferenceX field names and order, plus ``synthetic``) for one configuration."""
+def _config_rows(cfg: SampleConfig, seed: int, salt: str = "") -> list[dict]:
+    """Agg rows (InferenceX field names and order, plus ``synthetic``) for one configuration.
+    Long because it writes every field of an agg row, in the artifact's order."""
     pts = _config_points(cfg)
     if not pts:
         return []
@@ -724,7 +734,7 @@ def config_rows(cfg: SampleConfig, seed: int, salt: str = "") -> list[dict]:
     res = simulate(cols)
     rows = []
     for i, (isl, osl, topo, conc) in enumerate(pts):
-        if topo.disagg and res["prefill_util"][i] >= PREFILL_SATURATED:
+        if topo.disagg and res["prefill_util"][i] >= _PREFILL_SATURATED:
             continue  # prefill workers saturated: a tuned sweep does not run this point
         r: dict = {
             "hw": cfg.hw,
@@ -770,7 +780,7 @@ def _run_rows(run: SampleRun, seed: int) -> list[tuple[SampleConfig, dict]]:
     salt = f"{run.run_id}-{run.run_attempt}"
     out: list[tuple[SampleConfig, dict]] = []
     for cfg in run.configs:
-        rs = config_rows(cfg, seed, salt)
+        rs = _config_rows(cfg, seed, salt)
         if run.only:
             keep = {(isl, osl, t, conc) for label, isl, osl, t, conc in run.only if label == cfg.label}
             rs = [r for r in rs if (r["isl"], r["osl"], _row_topology_label(r), r["conc"]) in keep]
@@ -812,7 +822,7 @@ def write_sample(out_dir: str | Path = SAMPLE_DIR, seed: int = DEFAULT_SEED) -> 
             if synthetic:
                 shutil.rmtree(d)
     counts: dict[str, int] = {}
-    for run in sample_runs():
+    for run in _sample_runs():
         pairs = _run_rows(run, seed)
         rows = [r for _, r in pairs]
         d = out / run.folder
@@ -830,7 +840,7 @@ def write_sample(out_dir: str | Path = SAMPLE_DIR, seed: int = DEFAULT_SEED) -> 
             (d / "results_bmk" / "agg_bmk.json").write_text(_dump(rows), encoding="utf-8")
         else:
             for cfg, r in pairs:
-                name = point_name(r, cfg.runner)
+                name = _point_name(r, cfg.runner)
                 pd = d / f"bmk_{name}"
                 pd.mkdir(exist_ok=True)
                 (pd / f"agg_{name}.json").write_text(_dump(r), encoding="utf-8")
@@ -844,7 +854,7 @@ def write_sample(out_dir: str | Path = SAMPLE_DIR, seed: int = DEFAULT_SEED) -> 
 
 def _bulk_catalogue() -> list[tuple[SampleConfig, Topology, int, int]]:
     cat = []
-    for cfg in main_configs():
+    for cfg in _main_configs():
         for isl, osl in cfg.seq_lens:
             for topo in cfg.topologies:
                 if not topo.disagg:
@@ -861,6 +871,7 @@ def generate_frame(n_configs: int, points_per_config: int, seed: int = DEFAULT_S
     values are distinct within a config (geometric 4…512 plus the point index). Columns and types follow the
     agg artifact (``dp_attention`` as ``"true"``/``"false"``, latencies in seconds, ``p99.9_*`` names) plus
     ``synthetic``. The KV-capacity limit is not applied here.
+    Long because it is one pass of array building, kept whole so the column layout is seen at once.
     """
     if n_configs < 0 or points_per_config < 0:
         raise ValueError("n_configs and points_per_config must be non-negative")
@@ -884,7 +895,7 @@ def generate_frame(n_configs: int, points_per_config: int, seed: int = DEFAULT_S
     c_ep = np.array([t.ep for _, t, _, _ in cat], dtype=np.int64)
     c_dpa = np.array([t.dpa for _, t, _, _ in cat], dtype=bool)
     c_mtp = np.array([c.spec == "mtp" for c, _, _, _ in cat], dtype=bool)
-    c_fw = np.array([FRAMEWORK_EFF[c.framework] for c, _, _, _ in cat], dtype=float)
+    c_fw = np.array([_FRAMEWORK_EFF[c.framework] for c, _, _, _ in cat], dtype=float)
     c_P = _param_arrays(
         [c.prefix for c, _, _, _ in cat], [c.gpu for c, _, _, _ in cat], [c.precision for c, _, _, _ in cat]
     )

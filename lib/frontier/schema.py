@@ -19,13 +19,28 @@ from __future__ import annotations
 
 import polars as pl
 
+__all__ = [
+    "DISAGG_TOPOLOGY",
+    "CURVE_KEY",
+    "DISAGG_SCHEMA",
+    "FORMATS",
+    "LATENCY_KINDS",
+    "POINT_KEY",
+    "SCHEMA",
+    "STATS",
+    "STAT_SOURCE_NAMES",
+    "TOPOLOGY_KEY",
+    "conform",
+    "empty_points",
+]
+
 LATENCY_KINDS = ("ttft", "tpot", "itl", "e2el")
 STATS = ("mean", "median", "std", "p90", "p99", "p999")
 #: source stat name -> canonical stat name
 STAT_SOURCE_NAMES = {"mean": "mean", "median": "median", "std": "std", "p90": "p90", "p99": "p99", "p99.9": "p999"}
 
-LATENCY_COLUMNS = tuple(f"{s}_{k}_s" for k in LATENCY_KINDS for s in STATS)
-INTVTY_COLUMNS = tuple(f"{s}_intvty" for s in STATS)
+_LATENCY_COLUMNS = tuple(f"{s}_{k}_s" for k in LATENCY_KINDS for s in STATS)
+_INTVTY_COLUMNS = tuple(f"{s}_intvty" for s in STATS)
 
 #: the prefill/decode split of a disaggregated config (null for aggregated serving)
 DISAGG_SCHEMA: dict[str, pl.DataType] = {
@@ -41,7 +56,7 @@ DISAGG_SCHEMA: dict[str, pl.DataType] = {
     "num_decode_gpu": pl.Int32(),  # disaggregated: GPUs serving decode; else null
 }
 
-CONFIG_SCHEMA: dict[str, pl.DataType] = {
+_CONFIG_SCHEMA: dict[str, pl.DataType] = {
     "model": pl.String(),  # display name, e.g. "DeepSeek-R1-0528" (suffix " (synthetic)" for generated data)
     "model_key": pl.String(),  # short key, e.g. "dsr1"
     "model_path": pl.String(),  # HF id or path as written in the artifact
@@ -67,18 +82,18 @@ CONFIG_SCHEMA: dict[str, pl.DataType] = {
     "topology": pl.String(),  # readable label, e.g. "TP8 EP8 DPA" or "P 5×TP4/EP4 DPA + D 1×TP32/EP32 DPA"
 }
 
-METRIC_SCHEMA: dict[str, pl.DataType] = {
+_METRIC_SCHEMA: dict[str, pl.DataType] = {
     "tput_per_gpu": pl.Float64(),
     "output_tput_per_gpu": pl.Float64(),
     "input_tput_per_gpu": pl.Float64(),
-    **{c: pl.Float64() for c in LATENCY_COLUMNS},
-    **{c: pl.Float64() for c in INTVTY_COLUMNS},
+    **{c: pl.Float64() for c in _LATENCY_COLUMNS},
+    **{c: pl.Float64() for c in _INTVTY_COLUMNS},
     "avg_power_w": pl.Float64(),
     "joules_per_total_token": pl.Float64(),
     "joules_per_output_token": pl.Float64(),
 }
 
-PROVENANCE_SCHEMA: dict[str, pl.DataType] = {
+_PROVENANCE_SCHEMA: dict[str, pl.DataType] = {
     "source_file": pl.String(),  # path of the file (zip members as "archive.zip!member")
     "source_format": pl.String(),  # one of FORMATS
     "source_row": pl.Int32(),  # 0-based row index inside the file
@@ -88,17 +103,11 @@ PROVENANCE_SCHEMA: dict[str, pl.DataType] = {
     "synthetic": pl.Boolean(),  # generated data (the bundled sample), never a measurement
 }
 
-SCHEMA: dict[str, pl.DataType] = {**CONFIG_SCHEMA, **METRIC_SCHEMA, **PROVENANCE_SCHEMA}
+SCHEMA: dict[str, pl.DataType] = {**_CONFIG_SCHEMA, **_METRIC_SCHEMA, **_PROVENANCE_SCHEMA}
 
 CURVE_KEY = ("model", "isl", "osl", "hardware", "framework", "precision", "spec_method", "disagg")
-TOPOLOGY_KEY = (
-    "is_multinode",
-    "tp",
-    "ep",
-    "pp",
-    "dcp_size",
-    "pcp_size",
-    "dp_attention",
+#: the topology fields of a disaggregated (multinode) point: prefill and decode workers
+DISAGG_TOPOLOGY = (
     "prefill_tp",
     "prefill_ep",
     "prefill_dp_attention",
@@ -110,6 +119,7 @@ TOPOLOGY_KEY = (
     "num_prefill_gpu",
     "num_decode_gpu",
 )
+TOPOLOGY_KEY = ("is_multinode", "tp", "ep", "pp", "dcp_size", "pcp_size", "dp_attention", *DISAGG_TOPOLOGY)
 POINT_KEY = CURVE_KEY + TOPOLOGY_KEY + ("conc",)
 
 FORMATS = ("agg", "agg_bmk", "raw_client", "api", "csv", "early_agg")

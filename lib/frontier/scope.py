@@ -28,6 +28,8 @@ from .load import matches
 from .pareto import frontier
 from .schema import CURVE_KEY
 
+__all__ = ["Scope", "X", "Y", "choose_scope", "choose_targets", "curve_ranges"]
+
 X = "median_intvty"
 Y = "tput_per_gpu"
 N_TARGETS = 3

@@ -20,14 +20,30 @@ import polars as pl
 
 from .economics import Pricing
 from .iso import IsoResult, iso_table
-from .labels import config_label_expr as label_expr
+from .labels import config_label_expr
 from .schema import CURVE_KEY
 
-RUN = "run"
+__all__ = [
+    "FORMATS",
+    "STATS",
+    "band_subtitle",
+    "bands",
+    "caveats",
+    "compare_runs",
+    "iso_with_spread",
+    "per_run",
+    "ratio_range",
+    "result_spread",
+    "spread_html",
+    "spread_view",
+    "summarise",
+]
+
+_RUN = "run"
 STATS = ("median", "min", "max")
 
 
-def with_run(points: pl.DataFrame) -> pl.DataFrame:
+def _with_run(points: pl.DataFrame) -> pl.DataFrame:
     """Add ``run``: "run <id>" (with "attempt <n>" when known), "unknown run" when the row has no run id."""
     rid = pl.col("run_id").cast(pl.String) if "run_id" in points.columns else pl.lit(None, dtype=pl.String)
     att = pl.col("run_attempt").cast(pl.String) if "run_attempt" in points.columns else pl.lit(None, dtype=pl.String)
@@ -38,7 +54,7 @@ def with_run(points: pl.DataFrame) -> pl.DataFrame:
         .then(pl.format("run {}", rid))
         .otherwise(pl.format("run {} attempt {}", rid, att))
     )
-    return points.with_columns(run.alias(RUN))
+    return points.with_columns(run.alias(_RUN))
 
 
 def per_run(
@@ -46,10 +62,10 @@ def per_run(
 ) -> pl.DataFrame:
     """Iso values per run: one row per config × run × target (the iso table's metrics; null when that run's
     frontier does not reach the target), with the config's ``label`` as the pooled iso table names it."""
-    pts = with_run(points)
-    res = iso_table(pts, targets, pricing=pricing, by=[*by, RUN])
+    pts = _with_run(points)
+    res = iso_table(pts, targets, pricing=pricing, by=[*by, _RUN])
     configs = res.configs.select(list(by)).unique(maintain_order=True)
-    labels = configs.with_columns(label_expr(configs).alias("label"))
+    labels = configs.with_columns(config_label_expr(configs).alias("label"))
     return res.table.drop("label", "curve_id").join(labels, on=list(by), how="left", nulls_equal=True)
 
 
@@ -58,8 +74,8 @@ def summarise(runs: pl.DataFrame, metrics: Iterable[str], by: Sequence[str] = CU
     reaches the target) and ``<metric>_median/_min/_max`` over those runs."""
     metrics = [m for m in metrics if m in runs.columns]
     aggs: list[pl.Expr] = [
-        pl.col(RUN).n_unique().alias("runs"),
-        pl.col(RUN).filter(pl.col("reachable")).n_unique().alias("runs_reaching"),
+        pl.col(_RUN).n_unique().alias("runs"),
+        pl.col(_RUN).filter(pl.col("reachable")).n_unique().alias("runs_reaching"),
     ]
     for m in metrics:
         v = pl.col(m).filter(pl.col("reachable"))
@@ -228,7 +244,7 @@ def bands(
             pl.col(metric).min().alias("lo"),
             pl.col(metric).median().alias("median"),
             pl.col(metric).max().alias("hi"),
-            pl.col(RUN).n_unique().alias("runs_reaching"),
+            pl.col(_RUN).n_unique().alias("runs_reaching"),
         )
         .filter(pl.col("runs_reaching") >= 2)
         .rename({"target": "median_intvty"})

@@ -17,6 +17,23 @@ from . import display
 from .iso import IsoResult
 from .labels import LABEL_PARTS, price_line
 
+__all__ = [
+    "UNREACHABLE",
+    "WideTable",
+    "accuracy_formats",
+    "accuracy_na",
+    "caption_with",
+    "compact_pairs",
+    "iso_wide",
+    "lift_common",
+    "lift_constant_columns",
+    "margin_tables",
+    "price_caption",
+    "shared_parts",
+    "target_column",
+    "topology_wide",
+]
+
 UNREACHABLE = "unreachable"
 """A target outside a config's measured interactivity range (never extrapolated)."""
 NO_EVALUATION = "no evaluation"

@@ -27,13 +27,15 @@ Outputs (``trend`` → ``TrendResult``)
 - ``best``: per period and target, the cheapest config ($/M total) among the selected configs measured then.
 - ``periods``: one row per period: date, run ids, order, configs and points.
 
-``chart_frame`` / ``line_chart_kwargs`` give frames ready for ``charts.line_chart`` (x = date, or period number
+``_chart_frame`` / ``line_chart_kwargs`` give frames ready for ``charts.line_chart`` (x = date, or period number
 when some periods have no date; y = tok/s/GPU or $/M; colour = config label).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,14 +51,38 @@ from .iso import IsoResult, iso_table, targets_from
 from .labels import LABEL_PARTS, config_label_expr, view_words
 from .schema import CURVE_KEY, POINT_KEY
 
+__all__ = [
+    "FIRST",
+    "FORMATS",
+    "MEASURED",
+    "NA",
+    "NO_CHANGE",
+    "NO_PERIOD",
+    "TrendResult",
+    "UNREACHABLE",
+    "best_view",
+    "configs_left_out",
+    "figure_gaps",
+    "figures",
+    "for_workload",
+    "line_chart_kwargs",
+    "notes",
+    "periods_view",
+    "steps_view",
+    "table_view",
+    "trend",
+    "with_periods",
+    "workloads",
+]
+
 NO_PERIOD = "no date or run id"
 FIRST = "first measurement"
 MEASURED = "measured"
 UNREACHABLE = "unreachable"
 #: the best config per period is chosen among configs serving the same workload
-WORKLOAD = LIKE_FOR_LIKE  # a trend never follows a config across models or ISL/OSL
+_WORKLOAD = LIKE_FOR_LIKE  # a trend never follows a config across models or ISL/OSL
 NO_CHANGE = "no change in image, framework or topologies (same setup re-measured)"
-NO_CHANGE_NO_IMAGE = "no change in framework or topologies (image not recorded)"
+_NO_CHANGE_NO_IMAGE = "no change in framework or topologies (image not recorded)"
 
 #: provenance columns ``trend`` needs; hand-built frames lacking them get typed nulls
 _OPTIONAL: dict[str, pl.DataType] = {
@@ -93,10 +119,10 @@ class TrendResult:
 
     def records(self) -> list[dict[str, Any]]:
         """The config × period × target table as JSON-ready records (null where unreachable)."""
-        return self.table.select(record_columns(self.key)).to_dicts()
+        return self.table.select(_record_columns(self.key)).to_dicts()
 
 
-def record_columns(key: Sequence[str]) -> list[str]:
+def _record_columns(key: Sequence[str]) -> list[str]:
     """Columns of ``TrendResult.records()`` in order."""
     return list(
         dict.fromkeys(
@@ -195,7 +221,7 @@ def with_periods(points: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     return pts, per
 
 
-def newest_within_period(points: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+def _newest_within_period(points: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     """Keep the newest run of each point within each period (highest run id, then attempt, then source row).
 
     Returns (points, rows removed). Points need a ``period`` column (``with_periods``)."""
@@ -243,44 +269,26 @@ def _mode(points: pl.DataFrame, by: list[str], col: str) -> pl.DataFrame:
     return top
 
 
-def trend(
-    points: pl.DataFrame,
-    targets: Iterable[float] | str | tuple,
-    *,
-    pricing: Pricing | None = None,
-    view: str | None = None,
-    key: Sequence[str] = CURVE_KEY,
-) -> TrendResult:
-    """Throughput/GPU and $/M at fixed targets for every config and period.
-
-    points: canonical points of the chosen configs, loaded with ``keep="all"`` (filter first, e.g. with
-    ``load.matches``). targets: tok/s/user (list, "30,60" or a band, see ``iso.targets_from``). pricing: the GPU
-    price table (default: newest dashboard table); view: its $/GPU-hour column for ``cost_total`` (default: the
-    first view). key: the columns that make a config (default ``CURVE_KEY``; drop ``"framework"`` to follow a
-    config across engines, e.g. SGLang → TensorRT-LLM, which the changes then report; must include
-    ``"hardware"`` and ``compare.LIKE_FOR_LIKE``: model, ISL and OSL).
-    """
-    tlist = targets_from(targets)
-    if not tlist:
+def _check_trend_inputs(
+    points: pl.DataFrame, targets: list[float], pricing: Pricing, view: str, key: list[str]
+) -> None:
+    """A trend needs points, targets, a price view of ``pricing`` and a key holding hardware, model and ISL/OSL
+    fixed."""
+    if not targets:
         raise ValueError("no target interactivities given")
     if points.height == 0:
         raise ValueError("no points to analyse")
-    pricing = pricing or Pricing.dashboard()
-    view = view or pricing.views[0]
     if view not in pricing.views:
         raise ValueError(f"view {view!r} is not in {pricing.label} (views: {list(pricing.views)})")
-    key = list(key)
     if "hardware" not in key:
         raise ValueError("key must include 'hardware' (prices are per GPU)")
     if any(c not in key for c in LIKE_FOR_LIKE):
         raise ValueError(f"key must include {list(LIKE_FOR_LIKE)}: a trend holds model and ISL/OSL fixed")
-    pts, periods = with_periods(points)
-    pts, superseded = newest_within_period(pts)
-    periods = (
-        periods.drop("rows").join(pts.group_by("period").len("rows"), on="period", how="left").sort("period_index")
-    )
-    configs = _labels(pts.select(key).unique().sort(key, nulls_last=True), key)
-    by = [*key, "period"]
+
+
+def _period_groups(pts: pl.DataFrame, key: list[str], by: list[str]) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
+    """Per config × period: dominant image (and framework), topologies, points; and the points and grouping the
+    iso table is read with (a config spanning engines or precisions is grouped by its dominant one)."""
     # per config × period: dominant image and framework, topologies measured, points
     groups = pts.group_by(by).agg(
         pl.len().alias("points"), pl.col("topology").drop_nulls().unique().sort().alias("topologies")
@@ -296,19 +304,11 @@ def trend(
             iso_by = [*iso_by, col]
             if col == "framework":
                 info = info.join(top, on=by, how="left", nulls_equal=True)
-    res = iso_table(iso_pts, tlist, pricing=pricing, by=iso_by)
-    frontier_n = res.configs.select(*by, "frontier_points")  # (key, period) identifies a group of iso_by
+    return info, iso_pts, iso_by
 
-    cost_col = f"cost_total_{view}"
-    t = (
-        res.table.drop("label")
-        .select(*by, "target", "reachable", "tput_per_gpu", pl.col(cost_col).alias("cost_total"), "conc", "topology")
-        .join(configs, on=key, how="left", nulls_equal=True)
-        .join(periods.select("period", "period_date", "period_index"), on="period", how="left")
-        .join(info, on=by, how="left", nulls_equal=True)
-        .join(frontier_n, on=by, how="left", nulls_equal=True)
-    )
-    t = t.with_columns(pl.col("n_images").fill_null(0).cast(pl.Int32))
+
+def _with_factors(t: pl.DataFrame, key: list[str]) -> pl.DataFrame:
+    """Each cell's throughput and cost factors against the config's first measured period, and its status."""
     cfg_t = [*key, "target"]
     t = t.sort([*key, "target", "period_index"], nulls_last=True)
     first_idx = pl.col("period_index").filter(pl.col("tput_per_gpu").is_not_null()).min().over(cfg_t)
@@ -333,12 +333,15 @@ def trend(
         .drop("_first", "_t0", "_c0")
         .sort(["label", "target", "period_index"])
     )
-    t = t.select(record_columns(key) + [c for c in t.columns if c not in record_columns(key)])
+    return t.select(_record_columns(key) + [c for c in t.columns if c not in _record_columns(key)])
 
-    steps = _steps(t, key)
-    best = _best(t, periods, [c for c in WORKLOAD if c in key])
+
+def _trend_stats(
+    t: pl.DataFrame, key: list[str], configs: pl.DataFrame, periods: pl.DataFrame, res: IsoResult
+) -> dict[str, Any]:
+    """Counts a trend reports beside its table: configs, periods, unreachable cells, thin frontiers, unpriced GPUs."""
     n_cfg_periods = t.select(*key, "period").unique().group_by(key).len()
-    stats = {
+    return {
         "configs": configs.height,
         "periods": periods.height,
         "undated_periods": int((~periods["period_dated"]).sum()),
@@ -349,6 +352,51 @@ def trend(
         "config_periods": res.configs.height,
         "unpriced": res.unpriced,
     }
+
+
+def trend(
+    points: pl.DataFrame,
+    targets: Iterable[float] | str | tuple,
+    *,
+    pricing: Pricing | None = None,
+    view: str | None = None,
+    key: Sequence[str] = CURVE_KEY,
+) -> TrendResult:
+    """Throughput/GPU and $/M at fixed targets for every config and period.
+
+    points: canonical points of the chosen configs, loaded with ``keep="all"`` (filter first, e.g. with
+    ``load.matches``). targets: tok/s/user (list, "30,60" or a band, see ``iso.targets_from``). pricing: the GPU
+    price table (default: newest dashboard table); view: its $/GPU-hour column for ``cost_total`` (default: the
+    first view). key: the columns that make a config (default ``CURVE_KEY``; drop ``"framework"`` to follow a
+    config across engines, e.g. SGLang → TensorRT-LLM, which the changes then report; must include
+    ``"hardware"`` and ``compare.LIKE_FOR_LIKE``: model, ISL and OSL).
+    """
+    tlist, pricing = targets_from(targets), pricing or Pricing.dashboard()
+    view, key = view or pricing.views[0], list(key)
+    _check_trend_inputs(points, tlist, pricing, view, key)
+    pts, periods = with_periods(points)
+    pts, superseded = _newest_within_period(pts)
+    periods = (
+        periods.drop("rows").join(pts.group_by("period").len("rows"), on="period", how="left").sort("period_index")
+    )
+    configs = _labels(pts.select(key).unique().sort(key, nulls_last=True), key)
+    by = [*key, "period"]
+    info, iso_pts, iso_by = _period_groups(pts, key, by)
+    res = iso_table(iso_pts, tlist, pricing=pricing, by=iso_by)
+    frontier_n = res.configs.select(*by, "frontier_points")  # (key, period) identifies a group of iso_by
+    cost_col = f"cost_total_{view}"
+    t = (
+        res.table.drop("label")
+        .select(*by, "target", "reachable", "tput_per_gpu", pl.col(cost_col).alias("cost_total"), "conc", "topology")
+        .join(configs, on=key, how="left", nulls_equal=True)
+        .join(periods.select("period", "period_date", "period_index"), on="period", how="left")
+        .join(info, on=by, how="left", nulls_equal=True)
+        .join(frontier_n, on=by, how="left", nulls_equal=True)
+    )
+    t = _with_factors(t.with_columns(pl.col("n_images").fill_null(0).cast(pl.Int32)), key)
+    steps = _steps(t, key)
+    best = _best(t, periods, [c for c in _WORKLOAD if c in key])
+    stats = _trend_stats(t, key, configs, periods, res)
     synthetic = bool(pts["synthetic"].fill_null(False).any())
     return TrendResult(
         table=t,
@@ -393,45 +441,33 @@ def _image_change() -> pl.Expr:
     )
 
 
-def _steps(t: pl.DataFrame, key: list[str]) -> pl.DataFrame:
-    """Consecutive measured periods of each config at each target, with step factors and what changed."""
-    cfg_t = [*key, "target"]
-    cols = [
-        "period",
-        "period_date",
-        "period_index",
-        "tput_per_gpu",
-        "cost_total",
-        "image",
-        "framework",
-        "topology",
-        "topologies",
-    ]
-    s = t.sort([*cfg_t, "period_index"]).with_columns([pl.col(c).shift(1).over(cfg_t).alias(f"prev_{c}") for c in cols])
-    s = s.filter(pl.col("prev_period").is_not_null())
-    if s.height == 0:
-        return pl.DataFrame(
-            schema={
-                **{c: t.schema[c] for c in key},
-                "label": pl.String,
-                "target": pl.Float64,
-                "from_period": pl.String,
-                "to_period": pl.String,
-                "from_date": pl.Date,
-                "to_date": pl.Date,
-                "tput_from": pl.Float64,
-                "tput_to": pl.Float64,
-                "tput_step": pl.Float64,
-                "cost_from": pl.Float64,
-                "cost_to": pl.Float64,
-                "cost_step": pl.Float64,
-                "image_from": pl.String,
-                "image_to": pl.String,
-                "topology_from": pl.String,
-                "topology_to": pl.String,
-                "changes": pl.String,
-            }
-        )
+#: the columns of a steps table after the config key
+_STEP_SCHEMA = pl.Schema(
+    {
+        "label": pl.String,
+        "target": pl.Float64,
+        "from_period": pl.String,
+        "to_period": pl.String,
+        "from_date": pl.Date,
+        "to_date": pl.Date,
+        "tput_from": pl.Float64,
+        "tput_to": pl.Float64,
+        "tput_step": pl.Float64,
+        "cost_from": pl.Float64,
+        "cost_to": pl.Float64,
+        "cost_step": pl.Float64,
+        "image_from": pl.String,
+        "image_to": pl.String,
+        "topology_from": pl.String,
+        "topology_to": pl.String,
+        "changes": pl.String,
+    }
+)
+
+
+def _changes_expr() -> pl.Expr:
+    """What changed between a period and the one before it (image, framework, topologies, reachability), as text;
+    null when nothing did."""
     added = pl.col("topologies").list.set_difference(pl.col("prev_topologies")).list.sort()
     removed = pl.col("prev_topologies").list.set_difference(pl.col("topologies")).list.sort()
     topo_o, topo_n = pl.col("prev_topology"), pl.col("topology")
@@ -450,12 +486,33 @@ def _steps(t: pl.DataFrame, key: list[str]) -> pl.DataFrame:
             pl.lit("target no longer reachable")
         ),
     ]
-    changes = pl.concat_str(parts, separator="; ", ignore_nulls=True)
+    return pl.concat_str(parts, separator="; ", ignore_nulls=True)
+
+
+def _steps(t: pl.DataFrame, key: list[str]) -> pl.DataFrame:
+    """Consecutive measured periods of each config at each target, with step factors and what changed."""
+    cfg_t = [*key, "target"]
+    cols = [
+        "period",
+        "period_date",
+        "period_index",
+        "tput_per_gpu",
+        "cost_total",
+        "image",
+        "framework",
+        "topology",
+        "topologies",
+    ]
+    s = t.sort([*cfg_t, "period_index"]).with_columns([pl.col(c).shift(1).over(cfg_t).alias(f"prev_{c}") for c in cols])
+    s = s.filter(pl.col("prev_period").is_not_null())
+    if s.height == 0:
+        return pl.DataFrame(schema={**{c: t.schema[c] for c in key}, **_STEP_SCHEMA})
+    changes = _changes_expr()
     unchanged = changes.is_null() | (changes == "")
     no_image = pl.col("image").is_null() & pl.col("prev_image").is_null()
     s = s.with_columns(
         changes=pl.when(unchanged & no_image)
-        .then(pl.lit(NO_CHANGE_NO_IMAGE))
+        .then(pl.lit(_NO_CHANGE_NO_IMAGE))
         .when(unchanged)
         .then(pl.lit(NO_CHANGE))
         .otherwise(changes)
@@ -542,10 +599,10 @@ def _best(t: pl.DataFrame, periods: pl.DataFrame, group: list[str]) -> pl.DataFr
 # ---------------------------------------------------------------------------------------------------------------
 # charts
 
-METRICS = {"tput": ("tput_per_gpu", "tok/s/GPU"), "cost": ("cost_total", "$/M total")}
+_METRICS = {"tput": ("tput_per_gpu", "tok/s/GPU"), "cost": ("cost_total", "$/M total")}
 
 
-def chart_frame(
+def _chart_frame(
     res: TrendResult, metric: str = "tput", target: float | None = None, min_periods: int = 1
 ) -> pl.DataFrame:
     """A frame for ``charts.line_chart``: columns x (``date`` when every period is dated, else ``period #`` in
@@ -553,9 +610,9 @@ def chart_frame(
     drawn, in display words), then ``period``, ``image``, ``topology``, ``target tok/s/user`` for tooltips. Only
     reachable cells; ``target`` picks one target (default: all); ``min_periods``: only configs with a value in at
     least this many periods (a single point is no trend)."""
-    if metric not in METRICS:
-        raise ValueError(f"metric must be one of {list(METRICS)}")
-    col, name = METRICS[metric]
+    if metric not in _METRICS:
+        raise ValueError(f"metric must be one of {list(_METRICS)}")
+    col, name = _METRICS[metric]
     t = res.table.filter(pl.col(col).is_not_null())
     if target is not None:
         t = t.filter((pl.col("target") - float(target)).abs() < 1e-9)
@@ -580,7 +637,7 @@ def chart_frame(
 
 
 #: at most this many configs in one trend chart (colours in the palette)
-MAX_CHART_CONFIGS = 8
+_MAX_CHART_CONFIGS = 8
 
 
 def _chart_configs(df: pl.DataFrame, y: str, metric: str, cap: int) -> tuple[pl.DataFrame, str, list[str]]:
@@ -611,14 +668,14 @@ def line_chart_kwargs(
     *,
     min_periods: int = 2,
     title: str | None = None,
-    max_configs: int = MAX_CHART_CONFIGS,
+    max_configs: int = _MAX_CHART_CONFIGS,
 ) -> dict[str, Any]:
     """Keyword arguments for ``charts.line_chart`` (``df``, ``x``, ``y``, ``color``, titles, subtitle with what is
     held constant, source block, tooltip, axis types and formats) drawing ``metric`` over time at ``target``: one
     marker per measurement with faint connectors, dates with their year, ``$`` on the cost axis, a log axis when
-    values span more than 10×. At most ``max_configs`` configs (the rule is printed on the chart; ``chart_left_out``
+    values span more than 10×. At most ``max_configs`` configs (the rule is printed on the chart; ``_chart_left_out``
     lists the others)."""
-    full = chart_frame(res, metric, target, min_periods)
+    full = _chart_frame(res, metric, target, min_periods)
     x, y = full.columns[0], full.columns[1]
     df, rule, _ = _chart_configs(full, y, metric, max_configs) if full.height else (full, "", [])
     undated = "" if res.dated else " (no dates: periods in run-id order)"
@@ -660,40 +717,62 @@ def line_chart_kwargs(
     }
 
 
-def chart_left_out(
+def _chart_left_out(
     res: TrendResult,
     metric: str = "tput",
     target: float | None = None,
     *,
     min_periods: int = 2,
-    max_configs: int = MAX_CHART_CONFIGS,
+    max_configs: int = _MAX_CHART_CONFIGS,
 ) -> str | None:
     """A sentence listing the configs ``line_chart_kwargs`` leaves out of its chart, or None."""
-    full = chart_frame(res, metric, target, min_periods)
+    full = _chart_frame(res, metric, target, min_periods)
     if not full.height:
         return None
     rest = _chart_configs(full, full.columns[1], metric, max_configs)[2]
     return f"Not drawn ({len(rest)} configs): {'; '.join(rest)}." if rest else None
 
 
+def workloads(res: TrendResult) -> list[tuple[str, int, int]]:
+    """The (model, ISL, OSL) workloads in the trend table, most rows first: each gets charts of its own, so a chart
+    never draws different models or sequence lengths side by side."""
+    cols = [c for c in ("model", "isl", "osl") if c in res.table.columns]
+    if len(cols) < 3 or not res.table.height:
+        return []
+    counts = res.table.group_by(cols).len().sort(["len", *cols], descending=[True, False, False, False])
+    return [(str(m), int(i), int(o)) for m, i, o, _ in counts.iter_rows()]
+
+
+def for_workload(res: TrendResult, model: str, isl: int, osl: int) -> TrendResult:
+    """``res`` with its table restricted to one model and ISL/OSL (for that workload's charts)."""
+    keep = (pl.col("model") == model) & (pl.col("isl") == isl) & (pl.col("osl") == osl)
+    return dataclasses.replace(res, table=res.table.filter(keep))
+
+
 def figures(res: TrendResult, min_periods: int = 2) -> list[tuple[str, Figure]]:
-    """(figure name, figure) for tok/s/GPU and $/M over time at each target; charts with no config measured at
-    that target in at least ``min_periods`` periods are left out (see ``figure_gaps``)."""
+    """(figure name, figure) for tok/s/GPU and $/M over time at each target, one chart per workload (model and
+    ISL/OSL; the name gains the workload when the data holds several); charts with no config measured at that
+    target in at least ``min_periods`` periods are left out (see ``figure_gaps``)."""
     out = []
-    for target in res.targets:
-        for metric in ("tput", "cost"):
-            kw = line_chart_kwargs(res, metric, target, min_periods=min_periods)
-            if kw["df"].height:
-                out.append(
-                    (
-                        f"trend_{metric}_{target:g}",
-                        Figure(
-                            functools.partial(charts.line_chart, **kw),
-                            chart_left_out(res, metric, target, min_periods=min_periods),
-                        ),
+    loads = workloads(res)
+    for model, isl, osl in loads or [("", 0, 0)]:
+        sub = for_workload(res, model, isl, osl) if loads else res
+        suffix = f"_{_slug(model)}_{isl}_{osl}" if len(loads) > 1 else ""
+        for target in res.targets:
+            for metric in ("tput", "cost"):
+                kw = line_chart_kwargs(sub, metric, target, min_periods=min_periods)
+                if kw["df"].height:
+                    figure = Figure(
+                        functools.partial(charts.line_chart, **kw),
+                        _chart_left_out(sub, metric, target, min_periods=min_periods),
                     )
-                )
+                    out.append((f"trend_{metric}_{target:g}{suffix}", figure))
     return out
+
+
+def _slug(text: str) -> str:
+    """``DeepSeek-R1-0528 (synthetic)`` → ``deepseek_r1_0528``: a figure-file-name part."""
+    return re.sub(r"[^a-z0-9]+", "_", labels.base_model(text).lower()).strip("_")
 
 
 def figure_gaps(res: TrendResult, min_periods: int = 2) -> list[str]:
@@ -701,7 +780,7 @@ def figure_gaps(res: TrendResult, min_periods: int = 2) -> list[str]:
     return [
         f"No chart at {t:g} tok/s/user: no config reaches it in at least {min_periods} periods."
         for t in res.targets
-        if chart_frame(res, "tput", t, min_periods).height == 0
+        if _chart_frame(res, "tput", t, min_periods).height == 0
     ]
 
 
@@ -792,7 +871,7 @@ def steps_view(res: TrendResult) -> pl.DataFrame:
 
 def best_view(res: TrendResult) -> pl.DataFrame:
     """The cheapest config in each period at each target (per model and ISL/OSL)."""
-    group = [c for c in WORKLOAD if c in res.best.columns]
+    group = [c for c in _WORKLOAD if c in res.best.columns]
     work = [pl.col("model")] if "model" in group else []
     if "isl" in group and "osl" in group:
         work.append(pl.format("{}/{}", "isl", "osl"))

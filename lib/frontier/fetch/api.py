@@ -37,13 +37,29 @@ from frontier.fetch.transport import (
 from frontier.fsutil import write_atomic
 from frontier.paths import DATA_RAW, ROOT
 
+__all__ = [
+    "DEFAULT_API_BASE",
+    "DEFAULT_ISL_OSL",
+    "DEFAULT_MAX_AGE_S",
+    "DEFAULT_RETRIES",
+    "DEFAULT_TIMEOUT_S",
+    "ENV_API_BASE",
+    "FetchResult",
+    "api_base_url",
+    "build_url",
+    "cache_filename",
+    "fetch_endpoint",
+    "fetch_model",
+    "find_cached",
+]
+
 DEFAULT_API_BASE = "https://inferencex.semianalysis.com/api/v1/"
 ENV_API_BASE = "FRONTIER_API_BASE"
-USER_AGENT = f"frontier/{__version__} (InferenceX inference-economics analysis workspace; python-urllib)"
+_USER_AGENT = f"frontier/{__version__} (InferenceX inference-economics analysis workspace; python-urllib)"
 DEFAULT_ISL_OSL: tuple[tuple[int, int], ...] = ((1024, 1024), (1024, 8192), (8192, 1024))
 DEFAULT_TIMEOUT_S = 60.0  # overall deadline of one request attempt, seconds
 DEFAULT_RETRIES = 4
-DEFAULT_BACKOFF_S = 1.0
+_DEFAULT_BACKOFF_S = 1.0
 DEFAULT_MAX_AGE_S = 6 * 3600.0
 
 _DATE_DIR = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -214,11 +230,11 @@ def fetch_endpoint(
     max_age: float | None = DEFAULT_MAX_AGE_S,
     timeout: float = DEFAULT_TIMEOUT_S,
     retries: int = DEFAULT_RETRIES,
-    backoff: float = DEFAULT_BACKOFF_S,
+    backoff: float = _DEFAULT_BACKOFF_S,
     min_interval: float | None = None,
     proxies: Mapping[str, str] | None = None,
     max_bytes: int = MAX_BODY_BYTES,
-    user_agent: str = USER_AGENT,
+    user_agent: str = _USER_AGENT,
 ) -> FetchResult:
     """Fetch one API endpoint into the cache and return where it is.
 
@@ -246,6 +262,7 @@ def fetch_endpoint(
         ``{"http": url, "https": url}``; None (default) takes them from the environment, ``{}`` uses none.
     max_bytes:
         limit on the body in bytes, on the wire and after gzip decoding (default :data:`MAX_BODY_BYTES`).
+    Long because its docstring documents every parameter; the body is a short list of named steps.
     """
     url = build_url(endpoint, params, base_url)
     ep, cparams = _clean_endpoint(endpoint), _clean_params(params)

@@ -35,9 +35,11 @@ from frontier.safety import (
     zip_member_problem,
 )
 
+__all__ = ["DEFAULT_REPO", "ENV_GH", "RUN_ZIP_LIMITS", "RunFetchResult", "fetch_run"]
+
 ENV_GH = "FRONTIER_GH"
 DEFAULT_REPO = "SemiAnalysisAI/InferenceX"
-RUN_ARTIFACT_PATTERNS = ("results_bmk", "bmk_*")
+_RUN_ARTIFACT_PATTERNS = ("results_bmk", "bmk_*")
 #: zips in a downloaded run are refused beyond the loader's limits for zips (:mod:`frontier.load.limits`: bytes
 #: inflated, as declared and as actually inflated; ratio = inflated : compressed for members of 1 MiB or more), so
 #: nothing is imported that a load would skip
@@ -145,7 +147,7 @@ def fetch_run(
     out_dir: str | os.PathLike | None = None,
     gh: str | os.PathLike | None = None,
     refresh: bool = False,
-    patterns: Sequence[str] = RUN_ARTIFACT_PATTERNS,
+    patterns: Sequence[str] = _RUN_ARTIFACT_PATTERNS,
     timeout: float = 1800.0,
 ) -> RunFetchResult:
     """Download a GitHub Actions run's benchmark artifacts into ``<out_dir>/<run id>/`` (default

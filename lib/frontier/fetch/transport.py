@@ -5,7 +5,7 @@
 - the body bounded on the wire and after gzip decoding (:class:`_Inflater` stops at the limit: a 4 MB gzip that
   inflates to 4 GiB costs at most the limit);
 - JSON nested deeper than the loader reads refused with a message (never a RecursionError);
-- redirects followed only to the host and port first asked, at most :data:`MAX_REDIRECTS`; the final URL kept;
+- redirects followed only to the host and port first asked, at most :data:`_MAX_REDIRECTS`; the final URL kept;
 - bounded retries with exponential backoff on transient failures, a process-wide minimum interval.
 """
 
@@ -27,11 +27,13 @@ from typing import Any
 
 from frontier.load.limits import MAX_JSON_DEPTH, MAX_WHOLE_BYTES, json_too_deep
 
+__all__ = ["ENV_MIN_INTERVAL", "MAX_BODY_BYTES"]
+
 ENV_MIN_INTERVAL = "FRONTIER_API_MIN_INTERVAL"
 MAX_BODY_BYTES = MAX_WHOLE_BYTES  # one response body, on the wire and after gzip decoding: what the loader reads whole
-MAX_REDIRECTS = 5  # redirects followed per request (same host and port only)
-MAX_BACKOFF_S = 60.0
-DEFAULT_MIN_INTERVAL_S = 1.0
+_MAX_REDIRECTS = 5  # redirects followed per request (same host and port only)
+_MAX_BACKOFF_S = 60.0
+_DEFAULT_MIN_INTERVAL_S = 1.0
 
 
 class _Transient(Exception):
@@ -153,9 +155,9 @@ def _origin(url: str) -> tuple[str, int | None]:
 
 
 class _SameHostRedirectHandler(urllib.request.HTTPRedirectHandler):
-    """Follows at most :data:`MAX_REDIRECTS` redirects, and only to the host (and port) first asked."""
+    """Follows at most :data:`_MAX_REDIRECTS` redirects, and only to the host (and port) first asked."""
 
-    max_redirections = MAX_REDIRECTS
+    max_redirections = _MAX_REDIRECTS
 
     def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> Any:
         target = urllib.parse.urljoin(req.full_url, newurl)
@@ -339,9 +341,9 @@ def _http_get(
             last = e
             if i == attempts - 1:
                 break
-            delay = min(MAX_BACKOFF_S, backoff * (2**i))
+            delay = min(_MAX_BACKOFF_S, backoff * (2**i))
             if e.retry_after is not None:
-                delay = max(delay, min(e.retry_after, MAX_BACKOFF_S))
+                delay = max(delay, min(e.retry_after, _MAX_BACKOFF_S))
             time.sleep(delay)
     assert last is not None
     raise _Transient(f"{last} (after {attempts} attempt{'s' if attempts > 1 else ''})", last.retry_after)
@@ -354,4 +356,4 @@ def _default_min_interval() -> float:
             return max(0.0, float(value))
         except ValueError:
             pass
-    return DEFAULT_MIN_INTERVAL_S
+    return _DEFAULT_MIN_INTERVAL_S

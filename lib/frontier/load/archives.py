@@ -29,6 +29,8 @@ from .limits import (
 from .report import FileEntry, LoadReport
 from .sidecars import RUN_DIR_RE, SIDECAR_READ, parse_sidecar
 
+__all__ = ["zip_members"]
+
 
 @dataclass
 class _Budget:

@@ -12,13 +12,15 @@ from .normalise import normalise
 from .raw import FileMetas, attach_provenance
 from .validate import mark_invalid
 
+__all__ = ["CanonicalFrames", "GROUP_ROWS"]
+
 #: rows normalised together (about 50 MB of raw columns)
 GROUP_ROWS = 65_536
 #: columns a canonical frame keeps besides the schema's: load order (for de-duplication), skip reason
 _HELPERS = ("_file_index", "_skip")
 
 
-def to_canonical(raws: list[pl.DataFrame], metas: FileMetas) -> pl.DataFrame:
+def _to_canonical(raws: list[pl.DataFrame], metas: FileMetas) -> pl.DataFrame:
     """Raw frames (their files' metas known) → SCHEMA columns + ``_file_index`` + ``_skip`` (null: valid row)."""
     norm = mark_invalid(normalise(attach_provenance(raws, metas)))
     return conform(norm).with_columns(norm.select(_HELPERS))
@@ -49,7 +51,7 @@ class CanonicalFrames:
         if not batch:
             return
         heights = [raw.height for _, _, raw in batch]
-        canon = to_canonical([raw for _, _, raw in batch], self.metas)
+        canon = _to_canonical([raw for _, _, raw in batch], self.metas)
         offset = 0
         for (idx, arrival, _), n in zip(batch, heights, strict=True):  # zero-copy slices, one per raw frame
             self.done.append((idx, arrival, canon.slice(offset, n)))

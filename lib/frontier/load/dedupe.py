@@ -9,6 +9,8 @@ import polars as pl
 from ..schema import POINT_KEY, conform
 from .raw import STR
 
+__all__ = ["conform_keep", "dedupe"]
+
 
 def conform_keep(df: pl.DataFrame) -> pl.DataFrame:
     """Conform to the schema but keep the load-order helper column used by de-duplication."""

@@ -27,6 +27,8 @@ from .limits import MAX_FILE_BYTES, MAX_FOLDER_DEPTH, MAX_WHOLE_BYTES
 from .report import FileEntry, LoadError, LoadReport
 from .sidecars import SIDECAR_READ, run_info_for, sidecar_problem
 
+__all__ = ["Expanded", "Inputs", "STREAM_BYTES", "Source", "discover", "expand", "sidecars_above", "sources"]
+
 #: on-disk JSON files at least this large (bytes) are not read here: the reader memory-maps them
 STREAM_BYTES = 64 << 20
 
@@ -190,8 +192,8 @@ _SPECIAL = {
     stat.S_IFCHR: "character device",
     stat.S_IFBLK: "block device",
 }
-HIDDEN = "hidden file or folder (name starts with '.'), not read"
-FOLDER_LINK = "symbolic link to a folder, not followed"
+_HIDDEN = "hidden file or folder (name starts with '.'), not read"
+_FOLDER_LINK = "symbolic link to a folder, not followed"
 
 
 def _walk(p: Path, problems: list[tuple[str, str, str]]) -> list[tuple[Path, Path | None]]:
@@ -211,7 +213,7 @@ def _walk(p: Path, problems: list[tuple[str, str, str]]) -> list[tuple[Path, Pat
         for entry in entries:
             here = str(p.joinpath(*rel, entry.name))
             if entry.name.startswith("."):
-                problems.append((here, HIDDEN, HIDDEN))
+                problems.append((here, _HIDDEN, _HIDDEN))
                 continue
             kind = _kind_of(entry)
             if kind == "folder":
@@ -223,7 +225,7 @@ def _walk(p: Path, problems: list[tuple[str, str, str]]) -> list[tuple[Path, Pat
             elif kind == "file":
                 out.append((Path(here), None if entry.is_symlink() else base.joinpath(*rel, entry.name)))
             elif kind == "folder link":
-                problems.append((here, FOLDER_LINK, FOLDER_LINK))
+                problems.append((here, _FOLDER_LINK, _FOLDER_LINK))
             else:
                 problems.append((here, kind.split(" (")[0] if kind.startswith("unreadable") else kind, kind))
     out.sort(key=lambda t: t[0])
@@ -266,11 +268,11 @@ def _glob(pattern: Path, problems: list[tuple[str, str, str]]) -> list[Path]:
             if not hit:
                 continue
             if entry.name.startswith("."):
-                problems.append((str(here), HIDDEN, HIDDEN))
+                problems.append((str(here), _HIDDEN, _HIDDEN))
             elif kind in ("file", "folder"):
                 matched.append(here)
             elif kind == "folder link":
-                problems.append((str(here), FOLDER_LINK, FOLDER_LINK))
+                problems.append((str(here), _FOLDER_LINK, _FOLDER_LINK))
             elif kind != "missing":
                 problems.append((str(here), kind.split(" (")[0] if kind.startswith("unreadable") else kind, kind))
     problems.extend(seen_problems)

@@ -12,6 +12,24 @@ import json
 import re
 from typing import Any
 
+__all__ = [
+    "MAX_COMPRESSION_RATIO",
+    "MAX_FILE_BYTES",
+    "MAX_FOLDER_DEPTH",
+    "MAX_INFLATED_BYTES",
+    "MAX_JSON_DEPTH",
+    "MAX_MEMBERS",
+    "MAX_MEMBER_BYTES",
+    "MAX_OBJECT_BYTES",
+    "MAX_ROWS_PER_FILE",
+    "MAX_SIDECAR_BYTES",
+    "MAX_WHOLE_BYTES",
+    "MAX_ZIP_NESTING",
+    "json_too_deep",
+    "parse_json",
+    "valid_text",
+]
+
 MAX_FILE_BYTES = 4 << 30  # any file on disk; only agg sweeps this big can be read (streamed) — 4 GiB
 MAX_WHOLE_BYTES = 128 << 20  # a file read and parsed whole (CSV, JSON off the streamed NDJSON path) — 128 MiB
 MAX_OBJECT_BYTES = 16 << 20  # one JSON object on the streamed path (a longer one sends the file to whole reading)
@@ -21,7 +39,7 @@ MAX_COMPRESSION_RATIO = 200  # inflated : compressed, for members inflating to 1
 MAX_MEMBERS = 10_000  # members of one archive
 MAX_ROWS_PER_FILE = 2_000_000  # rows (JSON objects, CSV lines) in one file: the raw table holds ~70 columns a row
 MAX_JSON_DEPTH = 64  # nesting of arrays and objects in a JSON document
-MAX_JSON_CONTAINERS = 1_000_000  # objects and arrays in a JSON file read whole (as Python objects they cost ~100×)
+_MAX_JSON_CONTAINERS = 1_000_000  # objects and arrays in a JSON file read whole (as Python objects they cost ~100×)
 MAX_FOLDER_DEPTH = 64  # folders below an input folder
 MAX_ZIP_NESTING = 8  # archives inside archives
 MAX_SIDECAR_BYTES = 1 << 20  # a run.json sidecar
@@ -32,11 +50,6 @@ INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 _STRING_RE = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 _PAIR_RE = re.compile(rb"\[\]|\{\}")
-
-
-def mib(n: int) -> str:
-    """A byte count for people: ``128 MiB``."""
-    return f"{n / (1 << 30):g} GiB" if n >= 1 << 30 else f"{n / (1 << 20):g} MiB"
 
 
 def json_too_deep(data: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
@@ -63,11 +76,11 @@ def _first_wins(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def parse_json(data: bytes, what: str = "JSON") -> Any:
     """Parse a whole JSON document with the loader's rules; ``ValueError`` with the reason when it cannot be used.
 
-    Rules: at most ``MAX_JSON_CONTAINERS`` objects and arrays and ``MAX_JSON_DEPTH`` levels of nesting; NaN and
+    Rules: at most ``_MAX_JSON_CONTAINERS`` objects and arrays and ``MAX_JSON_DEPTH`` levels of nesting; NaN and
     Infinity accepted (the checks that follow reject them with a reason); a key repeated in one object keeps its
     FIRST value, on every parse path."""
-    if data.count(b"{") + data.count(b"[") > MAX_JSON_CONTAINERS:  # brackets in strings count too: an upper bound
-        raise ValueError(f"{what} holds more than {MAX_JSON_CONTAINERS:,} objects and arrays to read whole")
+    if data.count(b"{") + data.count(b"[") > _MAX_JSON_CONTAINERS:  # brackets in strings count too: an upper bound
+        raise ValueError(f"{what} holds more than {_MAX_JSON_CONTAINERS:,} objects and arrays to read whole")
     if json_too_deep(data):
         raise ValueError(f"{what} nested deeper than {MAX_JSON_DEPTH} levels")
     try:

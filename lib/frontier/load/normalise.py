@@ -42,6 +42,7 @@ __all__ = [
     "hardware_expr",
     "hw_suffix_framework_expr",
     "model_key_expr",
+    "model_key_for",
     "normalise",
     "spec_method_expr",
     "topology_label_expr",

@@ -21,9 +21,11 @@ from .reading import read_sources
 from .report import LoadError, LoadReport, LoadResult
 from .validate import drop_invalid
 
+__all__ = ["load"]
+
 #: part of every cache key; 2: strict fast path (fractional or boolean numbers in numeric fields are skipped);
 #: 3: values that do not fit are skipped, a repeated JSON key keeps its first value on every path, input limits
-LOADER_VERSION = "3"
+_LOADER_VERSION = "3"
 _DUPLICATE_EXAMPLES = 50
 
 
@@ -50,7 +52,7 @@ def load(
     if cache:
         hashed = inputs.files + sidecars_above(inputs)  # run.json files above named files give their run ids
         hashes = cache_mod.content_hashes(hashed, cache_dir, resolved=inputs.resolved, notes=report.notes)
-        key = cache_mod.key_for(hashes, {"keep": keep, "topology": topology, "version": LOADER_VERSION})
+        key = cache_mod.key_for(hashes, {"keep": keep, "topology": topology, "version": _LOADER_VERSION})
         hit = _from_cache(key, cache_dir, report)
         if hit is not None:
             hit.report.raise_if_strict(strict)

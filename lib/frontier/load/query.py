@@ -7,6 +7,8 @@ from typing import Any
 
 import polars as pl
 
+__all__ = ["inventory", "matches"]
+
 
 def matches(points: pl.DataFrame, **filters: Any) -> pl.DataFrame:
     """Filter points: ``model="DeepSeek*"`` (glob), ``isl=1024``, ``hardware=["b200", "h200"]``."""

@@ -13,6 +13,19 @@ import polars as pl
 
 from ..schema import LATENCY_KINDS, STAT_SOURCE_NAMES
 
+__all__ = [
+    "FLT",
+    "FileMetas",
+    "INT",
+    "RAW_CONFIG",
+    "RAW_METRICS",
+    "RAW_SCHEMA",
+    "STR",
+    "attach_provenance",
+    "tag",
+    "to_raw_columns",
+]
+
 INT = pl.Int64()
 FLT = pl.Float64()
 STR = pl.String()
@@ -66,7 +79,7 @@ RAW_METRICS: dict[str, pl.DataType] = {
 RAW_SCHEMA: dict[str, pl.DataType] = {**RAW_CONFIG, **RAW_METRICS}
 #: per-row provenance: file label, format, row in the file, run id/attempt/date/synthetic from the file's
 #: surroundings, the file's position in the load order and the row's skip reason
-PROV_COLUMNS: dict[str, pl.DataType] = {
+_PROV_COLUMNS: dict[str, pl.DataType] = {
     "_file": STR,
     "_format": STR,
     "_row": pl.Int32(),
@@ -101,7 +114,7 @@ def tag(df: pl.DataFrame, file_index: int, first_row: int = 0) -> pl.DataFrame:
     return df.with_columns(**cols)
 
 
-def int_or_none(v: Any) -> int | None:
+def _int_or_none(v: Any) -> int | None:
     """``v`` as an int, or None when absent or not a number."""
     try:
         return int(v) if v is not None else None
@@ -118,8 +131,8 @@ def attach_provenance(raws: list[pl.DataFrame], metas: FileMetas) -> pl.DataFram
     label, fmt, run_id, attempt, date, synth = columns
     for i, (lab, hint, f) in metas.items():
         label[i], fmt[i] = lab, f
-        run_id[i] = int_or_none(hint.get("run_id"))
-        attempt[i] = int_or_none(hint.get("run_attempt"))
+        run_id[i] = _int_or_none(hint.get("run_id"))
+        attempt[i] = _int_or_none(hint.get("run_attempt"))
         date[i] = str(hint["date"])[:10] if hint.get("date") else None
         synth[i] = bool(hint.get("synthetic")) if "synthetic" in hint else None
     prov = pl.DataFrame(
@@ -140,7 +153,7 @@ def attach_provenance(raws: list[pl.DataFrame], metas: FileMetas) -> pl.DataFram
             "_synthetic": pl.Boolean(),
         },
     )
-    cols = list(RAW_SCHEMA) + list(PROV_COLUMNS)
+    cols = list(RAW_SCHEMA) + list(_PROV_COLUMNS)
     out = []
     while raws:  # frame by frame (each one chunk), releasing the inputs as we go
         r = raws.pop(0)

@@ -26,9 +26,11 @@ from .readers import TOO_BIG_WHOLE, read_one, too_big_to_read_whole
 from .readers.ndjson import NDJSON_BATCH_BYTES, NotFast, fast_lines, join_lines, parse_ndjson, stream_json_file
 from .report import FileEntry, LoadReport, SkipEntry
 
+__all__ = ["read_sources"]
+
 _HASH_IN_FLIGHT_BYTES = 64 << 20  # file contents waiting for the hashing thread, at most
 #: receives (index of the frame's first file, raw frame)
-RawSink = Callable[[int, pl.DataFrame], None]
+_RawSink = Callable[[int, pl.DataFrame], None]
 
 
 @dataclass
@@ -53,7 +55,7 @@ class _SourceReader:
         report: LoadReport,
         topology: dict[str, Any] | None,
         metas: FileMetas,
-        sink: RawSink,
+        sink: _RawSink,
         parse_pool: Executor,
         hash_pool: Executor,
     ) -> None:
@@ -196,7 +198,7 @@ class _SourceReader:
 
 
 def read_sources(
-    sources: Iterable[Source], report: LoadReport, topology: dict[str, Any] | None, metas: FileMetas, sink: RawSink
+    sources: Iterable[Source], report: LoadReport, topology: dict[str, Any] | None, metas: FileMetas, sink: _RawSink
 ) -> None:
     """Parse every source, handing each raw frame (RAW_SCHEMA + ``_skip``, ``_file_index``, ``_row``) to ``sink``
     with the index of its first file; frames may arrive out of file order. ``metas`` receives file index → (label,

@@ -10,6 +10,8 @@ import polars as pl
 
 from ..fsutil import safe_for_terminal as printable
 
+__all__ = ["FileEntry", "LoadError", "LoadReport", "LoadResult", "SkipEntry"]
+
 
 class LoadError(ValueError):
     """Raised when nothing could be read, or on any skip with ``strict=True``."""

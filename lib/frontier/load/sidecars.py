@@ -14,6 +14,8 @@ from typing import Any
 
 from .limits import INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, MAX_SIDECAR_BYTES, parse_json, valid_text
 
+__all__ = ["RUN_DIR_RE", "SIDECAR_READ", "parse_sidecar", "run_info_for", "sidecar_problem"]
+
 #: a ``run_<id>[_<attempt>]`` folder (ids of up to 18 digits fit the run-id column; longer ones are no run folder)
 RUN_DIR_RE = re.compile(r"^run[_-](\d{1,18})(?:[_-](\d{1,9}))?$")
 #: sidecar key → run-hint key (first one present wins)

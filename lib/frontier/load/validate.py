@@ -12,8 +12,10 @@ from .normalise import RUN_URL_RE
 from .raw import STR
 from .report import LoadReport, SkipEntry
 
+__all__ = ["drop_invalid", "mark_invalid"]
+
 #: integer columns stored as Int32 in the point table: a value outside that range is skipped, never nulled
-INT32_FIELDS = (
+_INT32_FIELDS = (
     "conc",
     "isl",
     "osl",
@@ -36,7 +38,7 @@ INT32_FIELDS = (
 def _range_checks() -> list[tuple[pl.Expr, str]]:
     """Values that do not fit their column: integers past Int32, GPU counts whose product does."""
     checks = [
-        ((pl.col(c) < INT32_MIN) | (pl.col(c) > INT32_MAX), f"value out of range for field: {c}") for c in INT32_FIELDS
+        ((pl.col(c) < INT32_MIN) | (pl.col(c) > INT32_MAX), f"value out of range for field: {c}") for c in _INT32_FIELDS
     ]
     product = (
         pl.col("tp").cast(pl.Float64)

@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+__all__ = ["iso", "now", "read_json", "to_json"]
+
 
 def now() -> dt.datetime:
     """The current time, UTC."""

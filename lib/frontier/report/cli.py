@@ -16,6 +16,8 @@ from .params import cli_overrides, list_notebooks
 from .results import ReportError
 from .runner import run_reports
 
+__all__ = ["build_parser", "main_report", "printable"]
+
 
 def _rel(p: Path) -> str:
     """``p`` relative to the current directory when possible (for printing)."""
@@ -42,7 +44,8 @@ class _PairAction(argparse.Action):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The ``frontier report`` argument parser."""
+    """The ``frontier report`` argument parser.
+    Long because it declares every option of the command, one call each."""
     ap = argparse.ArgumentParser(
         prog="frontier report",
         description="Execute analysis notebooks headless and export offline HTML reports. Parameters: the "

@@ -16,6 +16,8 @@ from ._files import iso, now, read_json
 from .outdir import GENERATOR_TAG, check_out_dir
 from .summary import THUMBNAIL_NAME
 
+__all__ = ["write_index"]
+
 
 def _short_path(path: str) -> str:
     """A data path as the index shows it: relative to the project root when it is inside it or beside it

@@ -8,6 +8,8 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+__all__ = ["check_offline", "find_external_refs"]
+
 _URL_ATTRS = {
     "src",
     "href",

@@ -22,10 +22,21 @@ from pathlib import Path
 from ._files import read_json
 from .results import ReportError
 
+__all__ = [
+    "GENERATOR_TAG",
+    "RUNNER_FILES",
+    "check_out_dir",
+    "exchange",
+    "foreign_files",
+    "locked",
+    "staging_area",
+    "swap_in",
+]
+
 #: marks an index page as written by the runner (so it may be rewritten)
 GENERATOR_TAG = '<meta name="generator" content="frontier report">'
-LOCK_NAME = ".frontier-report.lock"
-STAGING_NAME = ".frontier-report-staging"
+_LOCK_NAME = ".frontier-report.lock"
+_STAGING_NAME = ".frontier-report-staging"
 #: files the runner writes into a report folder besides those its run.json lists
 RUNNER_FILES = frozenset({"index.html", "run.json", "thumbnail.png", "failed.html", "failed.json", "failed.ipynb"})
 _TEMP_RE = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")  # fsutil.write_atomic's temporary files, left by a killed run
@@ -101,7 +112,7 @@ def locked(out: Path) -> Iterator[None]:
 
     try:
         out.mkdir(parents=True, exist_ok=True)
-        f = open(out / LOCK_NAME, "a")  # noqa: SIM115 - held for the whole block
+        f = open(out / _LOCK_NAME, "a")  # noqa: SIM115 - held for the whole block
     except OSError as exc:
         raise ReportError(f"cannot write to {out}: {exc.strerror or exc}") from exc
     try:
@@ -118,8 +129,8 @@ def locked(out: Path) -> Iterator[None]:
 def staging_area(out: Path) -> Iterator[Path]:
     """A fresh staging folder inside ``out`` (same file system, so a finished report moves in by rename).
     Reports an earlier, killed run had moved aside are put back first; the folder is removed afterwards."""
-    staging = out / STAGING_NAME
-    restore_interrupted(out)
+    staging = out / _STAGING_NAME
+    _restore_interrupted(out)
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
@@ -128,9 +139,9 @@ def staging_area(out: Path) -> Iterator[Path]:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def restore_interrupted(out: Path) -> list[str]:
+def _restore_interrupted(out: Path) -> list[str]:
     """Put back every report folder a killed run had moved aside but not yet replaced; the names restored."""
-    staging = out / STAGING_NAME
+    staging = out / _STAGING_NAME
     restored: list[str] = []
     if not staging.is_dir():
         return restored
@@ -146,7 +157,7 @@ def restore_interrupted(out: Path) -> list[str]:
 def swap_in(new: Path, final: Path, staging: Path) -> None:
     """Make the folder ``new`` the report at ``final`` so that at every instant ``final`` is either the complete
     previous report or the complete new one: one atomic exchange (Linux ``renameat2``); where the file system
-    cannot exchange, the previous folder is moved aside first and :func:`restore_interrupted` puts it back if
+    cannot exchange, the previous folder is moved aside first and :func:`_restore_interrupted` puts it back if
     the run dies between the two renames."""
     if not final.exists():
         new.rename(final)

@@ -12,10 +12,24 @@ from frontier import paths
 
 from .results import ReportError
 
+__all__ = [
+    "Overrides",
+    "ParamsSpec",
+    "RUNNER_PARAMS",
+    "check_name",
+    "check_params",
+    "cli_overrides",
+    "cli_value",
+    "declared_parameters",
+    "list_notebooks",
+    "load_params",
+    "strip_ipynb",
+]
+
 #: parameters the runner controls; a params file may not set them
 RUNNER_PARAMS = frozenset({"output_dir", "chart_mode"})
 #: largest params file read, bytes (a parameter set is a few hundred bytes; this bounds parse time and memory)
-MAX_PARAMS_BYTES = 1 << 20
+_MAX_PARAMS_BYTES = 1 << 20
 _NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
@@ -115,12 +129,12 @@ def _read_yaml(p: Path) -> Any:
         raise ReportError(f"params file not found: {p}" if not p.exists() else f"params file is not a file: {p}")
     try:
         with p.open("rb") as f:
-            raw = f.read(MAX_PARAMS_BYTES + 1)
+            raw = f.read(_MAX_PARAMS_BYTES + 1)
     except OSError as exc:
         raise ReportError(f"params file {p} cannot be read: {exc.strerror or exc}") from exc
-    if len(raw) > MAX_PARAMS_BYTES:
+    if len(raw) > _MAX_PARAMS_BYTES:
         raise ReportError(
-            f"params file {p} is larger than {MAX_PARAMS_BYTES // 1024} KiB; a params file holds a few parameters"
+            f"params file {p} is larger than {_MAX_PARAMS_BYTES // 1024} KiB; a params file holds a few parameters"
         )
     try:
         text = raw.decode("utf-8")
@@ -128,10 +142,10 @@ def _read_yaml(p: Path) -> Any:
         raise ReportError(
             f"params file {p} is not UTF-8 text (byte {exc.start}: {raw[exc.start : exc.start + 1]!r})"
         ) from exc
-    return parse_yaml(text, f"params file {p}")
+    return _parse_yaml(text, f"params file {p}")
 
 
-def parse_yaml(text: str, where: str) -> Any:
+def _parse_yaml(text: str, where: str) -> Any:
     """``text`` parsed as YAML with the params loader (safe types only, dates as strings, no aliases)."""
     import yaml
 
@@ -195,10 +209,10 @@ def list_notebooks(notebooks_dir: str | Path | None = None) -> list[str]:
 def declared_parameters(nb_path: str | Path) -> list[str]:
     """Names assigned in the notebook's ``parameters`` cell (parsed with ``ast``: papermill's own line parser gives
     up on comments containing quotes or brackets). Empty if there is no such cell or it does not parse."""
-    return list(declared_parameter_types(nb_path))
+    return list(_declared_parameter_types(nb_path))
 
 
-def declared_parameter_types(nb_path: str | Path) -> dict[str, str | None]:
+def _declared_parameter_types(nb_path: str | Path) -> dict[str, str | None]:
     """Parameter name → its annotation as written (``"int"``, ``"list[float]"``; None when not annotated), in the
     order of the notebook's ``parameters`` cell. Empty if there is no such cell or it does not parse."""
     import ast
@@ -252,7 +266,7 @@ class Overrides:
     def for_notebook(self, nb_path: Path) -> dict[str, Any]:
         """The values checked against what notebook ``nb_path`` declares: each name must be one of its parameters
         and each value fit the declared type. Raises :class:`ReportError` naming the parameter."""
-        declared = declared_parameter_types(nb_path)
+        declared = _declared_parameter_types(nb_path)
         out = dict(self.values)
         for name, value in self.values.items():
             if declared and name not in declared:
@@ -273,7 +287,7 @@ def cli_overrides(yaml_texts: Sequence[str] = (), pairs: Sequence[tuple[str, str
     ``(name, text, raw)`` in the order given (raw: the text as a string, else :func:`cli_value`). Later wins."""
     out = Overrides()
     for text in yaml_texts:
-        doc = parse_yaml(text, f"-y {text[:60]!r}")
+        doc = _parse_yaml(text, f"-y {text[:60]!r}")
         if doc is not None and not isinstance(doc, Mapping):
             raise ReportError(
                 f"-y {text[:60]!r}: expected a YAML mapping such as 'isl: 8192', got {type(doc).__name__}"

@@ -7,6 +7,16 @@ from typing import Any
 
 from frontier import paths
 
+__all__ = [
+    "REMOVE_CELL_TAGS",
+    "TEMPLATES_DIR",
+    "TEMPLATE_NAME",
+    "failure_banner_html",
+    "footer_html",
+    "notebook_to_html",
+    "report_css",
+]
+
 TEMPLATES_DIR = paths.PACKAGE_DIR / "templates"
 TEMPLATE_NAME = "frontier"
 #: cells with these tags are dropped from reports

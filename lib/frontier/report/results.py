@@ -6,6 +6,8 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
+__all__ = ["ReportError", "ReportResult", "ReportResults"]
+
 
 class ReportError(Exception):
     """A problem with the request itself (unknown notebook, bad params file, missing data, an output folder the

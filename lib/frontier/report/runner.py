@@ -43,6 +43,8 @@ from .render import failure_banner_html, footer_html, notebook_to_html, report_c
 from .results import ReportError, ReportResult, ReportResults
 from .summary import ReportSummary, read_summary, write_thumbnail
 
+__all__ = ["run_reports"]
+
 _ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 

@@ -12,8 +12,10 @@ from frontier.fsutil import write_atomic
 
 from ._files import read_json
 
+__all__ = ["ReportSummary", "THUMBNAIL_NAME", "read_summary", "write_thumbnail"]
+
 THUMBNAIL_NAME = "thumbnail.png"
-THUMBNAIL_WIDTH_PX = 320
+_THUMBNAIL_WIDTH_PX = 320
 _SVG_WIDTH_RE = re.compile(r"<svg\b[^>]*?\swidth=\"([0-9.]+)")
 
 
@@ -68,7 +70,7 @@ def _main_figure(doc: dict[str, Any]) -> str | None:
 
 
 def write_thumbnail(report_dir: Path, figure: str | None) -> Path | None:
-    """Render ``figures/<figure>-light.svg`` as a PNG about :data:`THUMBNAIL_WIDTH_PX` wide into the report folder;
+    """Render ``figures/<figure>-light.svg`` as a PNG about :data:`_THUMBNAIL_WIDTH_PX` wide into the report folder;
     None (nothing written) when there is no such figure. Raises ``ValueError`` if the SVG cannot be rendered."""
     if not figure:
         return None
@@ -80,7 +82,7 @@ def write_thumbnail(report_dir: Path, figure: str | None) -> Path | None:
     svg = svg_path.read_text(encoding="utf-8")
     m = _SVG_WIDTH_RE.search(svg)
     width = float(m.group(1)) if m else 800.0
-    scale = min(1.0, THUMBNAIL_WIDTH_PX / width) if width > 0 else 0.4
+    scale = min(1.0, _THUMBNAIL_WIDTH_PX / width) if width > 0 else 0.4
     try:
         png = vl_convert.svg_to_png(svg, scale=scale)
     except Exception as exc:

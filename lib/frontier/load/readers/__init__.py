@@ -15,7 +15,9 @@ from ..discovery import Source
 from ..limits import MAX_ROWS_PER_FILE, MAX_WHOLE_BYTES, parse_json
 from ..raw import to_raw_columns
 from . import agg, api, dashboard_csv, early_agg, raw_client
-from .detect import classify, probe_keys
+from .detect import classify, probe_file
+
+__all__ = ["TOO_BIG_WHOLE", "read_one", "too_big_to_read_whole"]
 
 #: the counted reason for a file only a whole-file reader could take that is too large for one
 TOO_BIG_WHOLE = "too large to read whole"
@@ -45,13 +47,7 @@ def read_one(src: Source, topology: dict[str, Any] | None) -> tuple[str | None, 
 
 def _read_fast(data: bytes) -> tuple[str, pl.DataFrame] | None:
     """Whole-file readers with an explicit schema (strict): agg / agg_bmk as NDJSON, API rows; None if not."""
-    head = data[:4096].lstrip()
-    if head[:1] not in (b"[", b"{"):
-        return None
-    try:
-        probe = probe_keys(head)
-    except ValueError:
-        return None
+    probe = probe_file(data)
     if probe in ("agg", "agg_bmk"):
         return agg.read_fast(data)
     if probe == "api":

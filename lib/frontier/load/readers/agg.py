@@ -13,6 +13,8 @@ from ..raw import RAW_SCHEMA
 from .coerce import python_rows
 from .ndjson import NotFast, fast_lines, join_lines, parse_ndjson
 
+__all__ = ["read_checked", "read_fast"]
+
 
 def read_fast(data: bytes) -> tuple[str, pl.DataFrame] | None:
     """(format, raw frame) through the NDJSON fast path, or None when the checked path must read the file."""

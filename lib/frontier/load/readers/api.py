@@ -7,12 +7,15 @@ from typing import Any
 
 import polars as pl
 
+from ...schema import DISAGG_TOPOLOGY
 from ..normalise import bool_expr
 from ..raw import INT, RAW_METRICS, RAW_SCHEMA, STR
 from .coerce import python_rows
 from .ndjson import has_surrogate_escapes
 
-API_SCHEMA: dict[str, pl.DataType] = {
+__all__ = ["read_checked", "read_fast"]
+
+_API_SCHEMA: dict[str, pl.DataType] = {
     "hardware": STR,
     "framework": STR,
     "model": STR,
@@ -38,26 +41,14 @@ API_SCHEMA: dict[str, pl.DataType] = {
     "run_url": STR,
     "metrics": pl.Struct(dict(RAW_METRICS.items())),
 }
-_SPLIT_COLUMNS = (
-    "prefill_tp",
-    "prefill_ep",
-    "prefill_dp_attention",
-    "prefill_num_workers",
-    "decode_tp",
-    "decode_ep",
-    "decode_dp_attention",
-    "decode_num_workers",
-    "num_prefill_gpu",
-    "num_decode_gpu",
-)
 
 
 def read_fast(data: bytes) -> pl.DataFrame | None:
-    """Raw frame read by polars with ``API_SCHEMA``, or None when the checked path must read the file."""
+    """Raw frame read by polars with ``_API_SCHEMA``, or None when the checked path must read the file."""
     if has_surrogate_escapes(data):
         return None
     try:
-        return to_raw(pl.read_json(io.BytesIO(data), schema=API_SCHEMA))
+        return _to_raw(pl.read_json(io.BytesIO(data), schema=_API_SCHEMA))
     except Exception:
         return None
 
@@ -70,11 +61,11 @@ def read_checked(obj: Any) -> pl.DataFrame:
             metrics = o.get("metrics")
             o = {**{k: v for k, v in o.items() if k != "metrics"}, **(metrics if isinstance(metrics, dict) else {})}
         flat.append(o)
-    api_flat = {k: v for k, v in API_SCHEMA.items() if k != "metrics"} | RAW_METRICS
-    return to_raw(python_rows(flat, api_flat), nested=False)
+    api_flat = {k: v for k, v in _API_SCHEMA.items() if k != "metrics"} | RAW_METRICS
+    return _to_raw(python_rows(flat, api_flat), nested=False)
 
 
-def to_raw(df: pl.DataFrame, nested: bool = True) -> pl.DataFrame:
+def _to_raw(df: pl.DataFrame, nested: bool = True) -> pl.DataFrame:
     """API rows → raw agg fields. Single-node rows take the GPU count from decode_tp (spec §2.4 quirk)."""
     if nested:
         df = df.unnest("metrics")
@@ -87,7 +78,7 @@ def to_raw(df: pl.DataFrame, nested: bool = True) -> pl.DataFrame:
         tp=pl.when(single).then(pl.col("decode_tp")),
         ep=pl.when(single).then(pl.col("decode_ep")),
         dp_attention=pl.when(single).then(pl.col("decode_dp_attention")),
-        **{c: pl.when(~single).then(pl.col(c)) for c in _SPLIT_COLUMNS},
+        **{c: pl.when(~single).then(pl.col(c)) for c in DISAGG_TOPOLOGY},
     )
     keep = [c for c in RAW_SCHEMA if c in out.columns] + (["_skip"] if "_skip" in out.columns else [])
     return out.select(keep)

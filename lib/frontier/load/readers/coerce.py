@@ -10,6 +10,8 @@ import polars as pl
 from ..limits import INT64_MAX, INT64_MIN, valid_text
 from ..raw import FLT, STR
 
+__all__ = ["coerce", "coerce_why", "python_rows"]
+
 
 def coerce(value: Any, dtype: pl.DataType) -> tuple[Any, bool]:
     """Python value → value for ``dtype``; (value, ok). Integers accept 8, 8.0 and "8"; booleans are no number.

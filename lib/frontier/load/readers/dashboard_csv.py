@@ -12,10 +12,12 @@ from ..limits import MAX_ROWS_PER_FILE
 from ..normalise import MODEL_KEYS
 from ..raw import FLT, INT, RAW_CONFIG, RAW_SCHEMA, STR
 
+__all__ = ["read"]
+
 _LATENCY_NAMES = {"TTFT": "ttft", "TPOT": "tpot", "ITL": "itl", "E2E Latency": "e2el"}
 _STAT_NAMES = {"Mean": "mean", "Median": "median", "P90": "p90", "P99": "p99", "P99.9": "p99.9", "Std": "std"}
 #: dashboard CSV export column → raw field
-CSV_COLUMNS: dict[str, str] = {
+_CSV_COLUMNS: dict[str, str] = {
     "Model": "model",
     "ISL": "isl",
     "OSL": "osl",
@@ -38,7 +40,7 @@ CSV_COLUMNS: dict[str, str] = {
     **{f"{st} {lt} (ms)": f"{s}_{lat}" for st, s in _STAT_NAMES.items() for lt, lat in _LATENCY_NAMES.items()},
     **{f"{st} Interactivity (tok/s/user)": f"{s}_intvty" for st, s in _STAT_NAMES.items()},
 }
-CSV_REQUIRED = (
+_CSV_REQUIRED = (
     "Model",
     "ISL",
     "OSL",
@@ -62,14 +64,14 @@ def _header(text: str) -> tuple[list[str], str] | str:
     else:
         return "unknown format: CSV with no header row"
     header = next(iter(csv.reader([header_line])), [])
-    missing = [c for c in CSV_REQUIRED if c not in header]
+    missing = [c for c in _CSV_REQUIRED if c not in header]
     if missing:
         return f"unknown format: CSV header is not a dashboard export (missing {missing[0]!r})"
     return header, header_line + "\n" + buf.read()
 
 
 def _target_dtype(column: str) -> pl.DataType:
-    target = CSV_COLUMNS.get(column, "")
+    target = _CSV_COLUMNS.get(column, "")
     if target in RAW_CONFIG and RAW_CONFIG[target] == STR:
         return STR
     return RAW_SCHEMA.get(target, STR)
@@ -95,7 +97,7 @@ def read(data: bytes) -> tuple[str | None, pl.DataFrame | str]:
     bad = pl.lit(None, dtype=STR)
     cast_cols = []
     for c in header:
-        target = CSV_COLUMNS.get(c)
+        target = _CSV_COLUMNS.get(c)
         if target is None:
             continue
         dtype = _target_dtype(c)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+__all__ = ["classify", "probe_file", "probe_keys"]
+
 _EMPTY_ARRAY_RE = re.compile(r"^\[\s*\]\s*$")
 
 
@@ -19,6 +21,17 @@ def probe_keys(head: bytes) -> str | None:
     if '"hardware"' in text and '"metrics"' in text and '"task"' not in text:
         return "api"
     return None
+
+
+def probe_file(data: Any) -> str | None:
+    """The format a file's first 4 KiB point to (``probe_keys``); None when it does not start like JSON."""
+    head = bytes(data[:4096]).lstrip()
+    if head[:1] not in (b"[", b"{"):
+        return None
+    try:
+        return probe_keys(head)
+    except ValueError:
+        return None
 
 
 def classify(obj: Any) -> str:

@@ -7,6 +7,8 @@ import polars as pl
 
 from ..raw import INT
 
+__all__ = ["fixups"]
+
 
 def fixups(df: pl.DataFrame) -> pl.DataFrame:
     """Raw frame of early agg rows (read like agg rows) → with isl, osl, date and run_url filled where missing."""

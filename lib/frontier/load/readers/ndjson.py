@@ -20,7 +20,17 @@ import polars as pl
 
 from ..limits import MAX_OBJECT_BYTES, MAX_ROWS_PER_FILE
 from ..raw import RAW_SCHEMA
-from .detect import probe_keys
+from .detect import probe_file
+
+__all__ = [
+    "NDJSON_BATCH_BYTES",
+    "NotFast",
+    "fast_lines",
+    "has_surrogate_escapes",
+    "join_lines",
+    "parse_ndjson",
+    "stream_json_file",
+]
 
 NDJSON_BATCH_BYTES = 16 << 20  # NDJSON text handed to one polars call (many small files, or blocks of a big one)
 _PIECE_BYTES = 1 << 20  # a big file is rewritten in pieces of this size (cache-friendly, few page faults)
@@ -34,7 +44,7 @@ class NotFast(Exception):
     """The NDJSON fast path does not apply or failed: use the checked per-file path."""
 
 
-def split_elements(doc: Any) -> list[Any] | None:
+def _split_elements(doc: Any) -> list[Any] | None:
     """The elements of a JSON array document as raw byte views (nothing parsed into Python objects), or None when
     the document is not valid JSON, not an array, or nested too deep for the splitter."""
     try:
@@ -87,13 +97,7 @@ def parse_ndjson(text: bytes, expected_rows: int) -> pl.DataFrame:
 
 
 def _fast_probe(data: Any) -> str | None:
-    head = bytes(data[:4096]).lstrip()
-    if head[:1] not in (b"[", b"{"):
-        return None
-    try:
-        probe = probe_keys(head)
-    except ValueError:
-        return None
+    probe = probe_file(data)
     return probe if probe in ("agg", "agg_bmk") else None
 
 
@@ -111,7 +115,7 @@ def fast_lines(data: bytes) -> tuple[str, list[Any], int] | None:
             return None
         text = data[a:b] if (a, b) != (0, len(data)) else data
         return probe, [text.translate(_FLATTEN) if flatten else text], 1
-    elements = split_elements(data)
+    elements = _split_elements(data)
     if elements is None:
         return None
     if len(elements) > MAX_ROWS_PER_FILE:  # the checked path then refuses it with its reason
@@ -166,7 +170,7 @@ def _piece_lines(mm: Any, lo: int, hi: int) -> list[Any]:
     """The objects in ``mm[lo:hi]`` (cut at ``}, {`` separators) as NDJSON lines; NotFast when the piece is not a
     run of JSON values (a cut inside a string leaves an unterminated string, so a wrong cut is never loaded)."""
     doc = b"".join((b"[", memoryview(mm)[lo:hi], b"]"))
-    elements = split_elements(doc)
+    elements = _split_elements(doc)
     if elements is None:
         raise NotFast("a block of the array is not valid JSON")
     return _one_per_line(elements, b"\n" in doc or b"\r" in doc)

@@ -14,15 +14,17 @@ from ..limits import INT32_MAX
 from ..raw import FLT, INT, RAW_SCHEMA, STR
 from .coerce import coerce, coerce_why, python_rows
 
+__all__ = ["read"]
+
 #: InferenceX result file-name convention (raw benchmark-client results and agg files)
-RESULT_NAME_RE = re.compile(
+_RESULT_NAME_RE = re.compile(
     r"^(?:agg_)?(?P<prefix>[a-z0-9.]+?)_(?P<isl>\d+k)(?P<osl>\d+k)_(?P<precision>[a-z0-9]+)_(?P<framework>[a-z0-9.-]+)"
     r"_tp(?P<tp>\d+)-ep(?P<ep>\d+)-dpa(?P<dpa>true|false)_disagg-(?P<disagg>true|false)_spec-(?P<spec>[a-z0-9-]+)"
     r"_conc(?P<conc>\d+)_(?P<runner>.+)$",
     re.IGNORECASE,
 )
 _NEEDED = ("hw", "tp", "isl", "osl", "precision", "framework")
-NO_TOPOLOGY = (
+_NO_TOPOLOGY = (
     "raw client result without topology: file name not in the InferenceX convention "
     "(pass topology={hw, tp, isl, osl, precision, framework, ...})"
 )
@@ -33,9 +35,9 @@ def _tokens(tok: str) -> int:
     return int(tok[:-1]) * 1024 if tok.lower().endswith("k") else int(tok)
 
 
-def topology_from_name(label: str) -> dict[str, Any]:
+def _topology_from_name(label: str) -> dict[str, Any]:
     """Raw agg fields named by a result file name in the InferenceX convention (empty when it is not)."""
-    m = RESULT_NAME_RE.match(PurePosixPath(label.split("!")[-1]).stem)
+    m = _RESULT_NAME_RE.match(PurePosixPath(label.split("!")[-1]).stem)
     if not m:
         return {}
     return {
@@ -103,11 +105,11 @@ def _gpus(topo: dict[str, Any]) -> int | str:
 
 def read(obj: dict[str, Any], label: str, topology: dict[str, Any] | None) -> pl.DataFrame | str:
     """A raw benchmark-client result → one raw agg row, or the reason it has no topology."""
-    topo = topology_from_name(label)
+    topo = _topology_from_name(label)
     if topology:
         topo.update(topology)
     if not all(topo.get(k) is not None for k in _NEEDED):
-        return NO_TOPOLOGY
+        return _NO_TOPOLOGY
     row: dict[str, Any] = {k: v for k, v in topo.items() if k in RAW_SCHEMA}
     row.setdefault("conc", obj.get("max_concurrency"))
     row.setdefault("spec_decoding", "none")
