@@ -420,5 +420,5 @@ def test_trend_charts_hold_one_workload_each():
         drawn = fig.builder.keywords["df"]
         assert drawn["model"].n_unique() == 1 and drawn.select("isl", "osl").unique().height == 1, name
     for model, isl, osl in loads:
-        frame = trend.chart_frame(trend.for_workload(res, model, isl, osl), "tput", 50.0, 1)
+        frame = trend.line_chart_kwargs(trend.for_workload(res, model, isl, osl), "tput", 50.0, min_periods=1)["df"]
         assert set(frame["model"].unique()) <= {model} and set(frame["isl"].unique()) <= {isl}

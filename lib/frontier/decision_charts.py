@@ -219,18 +219,9 @@ def payback_heatmap(
     height: int = 260,
 ) -> alt.TopLevelMixin:
     """Months to pay back by utilisation (rows) and the new side's $/GPU-hour (columns); "never" cells left
-    __all__ = [
-        "breakeven_price_chart",
-        "cost_ratio_chart",
-        "frontier_band_chart",
-        "payback_heatmap",
-        "payback_held",
-        "prices_line",
-        "view_names",
-    ]
-
         uncoloured. ``held``: subtitle lines with what is held constant (:func:`payback_held`); a line explaining why
-        payback lengthens with utilisation is added when it does."""
+        payback lengthens with utilisation is added when it does.
+    Long because it is one chart spec, built layer by layer and read top to bottom."""
     charts._check_theme(theme)
     d = sens.with_columns(
         pl.struct("new_price", "price_factor")
@@ -360,17 +351,6 @@ def frontier_band_chart(
     )
     chart.layer = [*chart.layer, area]  # after the frontier layer, which sets the legend's symbols
     return chart
-
-
-__all__ = [
-    "breakeven_price_chart",
-    "cost_ratio_chart",
-    "frontier_band_chart",
-    "payback_heatmap",
-    "payback_held",
-    "prices_line",
-    "view_names",
-]
 
 
 def _legend_words(df: pl.DataFrame | None) -> dict[str, str]:
