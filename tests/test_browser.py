@@ -122,3 +122,38 @@ def test_the_checks_catch_what_they_look_for(browser, tmp_path):
     assert [t for t in facts["tables"] if t["right"] > facts["width"]]
     assert facts["legend"] == [label]
     assert re.findall(REPR_TEXT, facts["text"]) == ["PosixPath(", "NaN"]
+
+
+def test_interactive_chart_picks_a_series_from_its_legend(browser, tmp_path):
+    """An interactive chart (JupyterLab's interactive mode and ``report --interactive`` share the spec): a click on
+    a legend entry fades the other series; nothing is fetched and nothing is logged as an error."""
+    import polars as pl
+
+    from frontier import charts
+
+    pts = pl.DataFrame(
+        {
+            "label": ["b200 fp4"] * 4 + ["h200 fp8"] * 4,
+            "median_intvty": [10.0, 20.0, 40.0, 80.0, 12.0, 25.0, 50.0, 90.0],
+            "tput_per_gpu": [3000.0, 2500.0, 1000.0, 400.0, 1500.0, 1200.0, 500.0, 200.0],
+            "conc": [64, 32, 8, 2, 64, 32, 8, 2],
+        }
+    )
+    page = tmp_path / "interactive.html"
+    page.write_text(charts.standalone_html([charts.frontier_chart(pts, pts, title="T")], mode="interactive"))
+    browser.open(page.as_uri(), settle_s=2)
+    faded = (
+        "[...document.querySelectorAll('.frontier-chart svg path')]"
+        ".filter(e => [e.getAttribute('stroke-opacity'), e.getAttribute('opacity')].includes('0.15')).length"
+    )
+    assert browser.evaluate(faded) == 0
+    x, y = browser.evaluate(
+        "(() => { const t = [...document.querySelectorAll('.frontier-chart svg text')]"
+        ".find(e => e.textContent === 'h200 fp8'); const r = t.getBoundingClientRect();"
+        " return [r.x + r.width / 2, r.y + r.height / 2]; })()"
+    )
+    for kind in ("mousePressed", "mouseReleased"):
+        browser.page("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=1)
+    browser.evaluate("new Promise(r => setTimeout(r, 500))")
+    assert browser.evaluate(faded) > 0
+    assert browser.errors() == [] and browser.requests() == []

@@ -625,3 +625,31 @@ def test_without_shared_parts():
     names = ["A · 1k/1k · FP4 · no spec", "A · 8k/1k · FP8 · no spec"]
     assert labels.without_shared_parts(names) == {names[0]: "1k/1k · FP4", names[1]: "8k/1k · FP8"}
     assert labels.without_shared_parts(["x · y", "x · y · z"]) == {"x · y": "x · y", "x · y · z": "x · y · z"}
+
+
+def test_interactive_charts_pan_zoom_and_pick_series_from_the_legend(pts):
+    """Interactive mode: an interval selection bound to the scales (drag pans, wheel zooms) and a legend-bound
+    series pick that fades the other series; the result compiles to Vega with both bound, static charts are
+    untouched, and the embed snippet and the JupyterLab renderer carry the interactive spec."""
+    import vl_convert as vlc
+
+    from frontier import lab
+
+    static = charts.frontier_chart(pts, pts, title="T", targets=[30]).to_dict()
+    spec = charts.with_interaction(static)
+    assert "params" not in json.dumps(static["layer"][0])  # the static spec is left as it was
+    params = {p["name"]: p for layer in spec["layer"] for p in layer.get("params", [])}
+    assert params[charts.ZOOM_PARAM]["bind"] == "scales"
+    assert params[charts.PICK_PARAM]["bind"] == "legend" and params[charts.PICK_PARAM]["select"]["fields"] == ["label"]
+    faded = [
+        layer["encoding"]["opacity"]
+        for layer in spec["layer"]
+        if layer.get("encoding", {}).get("color", {}).get("field") == "label"
+    ]
+    assert faded and all(o["condition"]["param"] == charts.PICK_PARAM for o in faded)
+    vega = json.dumps(vlc.vegalite_to_vega(spec, vl_version=charts._vl_version()))
+    assert charts.ZOOM_PARAM in vega and charts.PICK_PARAM in vega and "wheel" in vega
+    assert charts.with_interaction(spec) == spec  # applying it twice adds nothing
+    assert charts.ZOOM_PARAM in charts.embed_snippet(static)
+    data, _ = lab.interactive_renderer(static)
+    assert charts.PICK_PARAM in data["text/html"] and "image/png" in data

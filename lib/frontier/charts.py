@@ -42,6 +42,9 @@ from . import labels
 __all__ = [
     "COLORS",
     "MAX_ROWS",
+    "PICK_DIM",
+    "PICK_PARAM",
+    "ZOOM_PARAM",
     "PALETTES",
     "RENDERERS",
     "Theme",
@@ -60,6 +63,7 @@ __all__ = [
     "spec_with_theme",
     "standalone_html",
     "to_spec",
+    "with_interaction",
 ]
 
 Theme = Literal["light", "dark"]
@@ -1367,6 +1371,47 @@ def bundle_script() -> str:
     )
 
 
+ZOOM_PARAM = "frontier_zoom"
+PICK_PARAM = "frontier_pick"
+#: opacity of the series not picked in the legend
+PICK_DIM = 0.15
+
+
+def _encoding(view: Mapping[str, Any]) -> dict[str, Any]:
+    enc = view.get("encoding")
+    return enc if isinstance(enc, dict) else {}
+
+
+def _is_xy(view: Mapping[str, Any]) -> bool:
+    enc = _encoding(view)
+    return "mark" in view and all(isinstance(enc.get(c), dict) and enc[c].get("type") == "quantitative" for c in "xy")
+
+
+def with_interaction(spec: Mapping[str, Any]) -> dict[str, Any]:
+    """``spec`` with the interactions of an interactive chart: drag to pan and wheel to zoom both axes (an interval
+    selection bound to the scales), and click a legend entry to pick its series (shift-click adds one; the others
+    fade to ``PICK_DIM``; double-click clears). Added to the first layer that plots two quantitative axes; the
+    legend pick only where that layer colours by a field. Charts without such a layer (heat maps) and charts that
+    already declare these parameters are returned unchanged (as a copy)."""
+    out = copy.deepcopy(dict(spec))
+    layers = out.get("layer") if isinstance(out.get("layer"), list) else ([out] if "mark" in out else [])
+    host = next((v for v in layers if isinstance(v, dict) and _is_xy(v)), None)
+    declared = {p.get("name") for v in [out, *layers] if isinstance(v, dict) for p in v.get("params", []) or []}
+    if host is None or ZOOM_PARAM in declared:
+        return out
+    params = host.setdefault("params", [])
+    params.append({"name": ZOOM_PARAM, "select": {"type": "interval", "encodings": ["x", "y"]}, "bind": "scales"})
+    color = _encoding(host).get("color")
+    field = color.get("field") if isinstance(color, dict) and "condition" not in color else None
+    if field:
+        params.append({"name": PICK_PARAM, "select": {"type": "point", "fields": [field]}, "bind": "legend"})
+        for view in layers:
+            c = _encoding(view).get("color") if isinstance(view, dict) else None
+            if isinstance(c, dict) and c.get("field") == field and "opacity" not in _encoding(view):
+                view["encoding"]["opacity"] = {"condition": {"param": PICK_PARAM, "value": 1}, "value": PICK_DIM}
+    return out
+
+
 def embed_snippet(spec: Mapping[str, Any], *, element_id: str | None = None) -> str:
     """A <div> plus a small <script> drawing ``spec`` with vega-embed (SVG renderer, no action links); it waits
     for :func:`bundle_script` if the bundle comes later on the page."""
@@ -1379,7 +1424,7 @@ def embed_snippet(spec: Mapping[str, Any], *, element_id: str | None = None) -> 
         '<script type="text/javascript">\n'
         "(function(){\n"
         f"  var el = document.getElementById({json.dumps(eid)});\n"
-        f"  var spec = {_script_safe_json(dict(spec))};\n"
+        f"  var spec = {_script_safe_json(with_interaction(spec))};\n"
         f"  var opts = {json.dumps(opts)};\n"
         "  function draw(){\n"
         f"    var target = el || document.getElementById({json.dumps(eid)});\n"

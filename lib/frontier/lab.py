@@ -75,7 +75,7 @@ def _fallback_html(spec: dict, png_b64: str, width: int) -> str:
         f'<div class="frontier-chart" id="{eid}"><img class="frontier-fallback" width="{width}" alt="{alt_text}" '
         f'src="data:image/png;base64,{png_b64}"></div>\n'
         '<script type="text/javascript">\n(function(){\n'
-        f"  var spec = {charts._script_safe_json(spec)};\n"
+        f"  var spec = {charts._script_safe_json(charts.with_interaction(spec))};\n"
         f"  var opts = {json.dumps(opts)};\n"
         "  function draw(){\n"
         f"    var el = document.getElementById({json.dumps(eid)}); if (!el || !window.vegaEmbed) return;\n"
