@@ -1394,7 +1394,8 @@ def with_interaction(spec: Mapping[str, Any]) -> dict[str, Any]:
     legend pick only where that layer colours by a field. Charts without such a layer (heat maps) and charts that
     already declare these parameters are returned unchanged (as a copy)."""
     out = copy.deepcopy(dict(spec))
-    layers = out.get("layer") if isinstance(out.get("layer"), list) else ([out] if "mark" in out else [])
+    layer = out.get("layer")
+    layers: list[Any] = layer if isinstance(layer, list) else ([out] if "mark" in out else [])
     host = next((v for v in layers if isinstance(v, dict) and _is_xy(v)), None)
     declared = {p.get("name") for v in [out, *layers] if isinstance(v, dict) for p in v.get("params", []) or []}
     if host is None or ZOOM_PARAM in declared:
