@@ -16,38 +16,11 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+from .test_load_bad import agg_row
+
 GOOD_CONCS = (4, 8, 16)
 RAW_NAME = "kimik2.5_1k1k_int4_vllm_tp{tp}-ep1-dpafalse_disagg-false_spec-none_conc8_h200-x.json"
 ESCAPE_NAME = "evil\x1b]0;owned\x07\x1b[2J\x9b31m.json"
-
-
-def agg_row(**over: object) -> dict:
-    row = {
-        "hw": "b200-trt",
-        "conc": 16,
-        "image": "img:1",
-        "model": "openai/gpt-oss-120b",
-        "infmax_model_prefix": "gptoss",
-        "framework": "trt",
-        "precision": "fp4",
-        "spec_decoding": "none",
-        "disagg": False,
-        "isl": 1024,
-        "osl": 1024,
-        "is_multinode": False,
-        "tp": 4,
-        "ep": 1,
-        "dp_attention": "false",
-        "tput_per_gpu": 5000.0,
-        "output_tput_per_gpu": 2500.0,
-        "input_tput_per_gpu": 2500.0,
-        "median_tpot": 0.01,
-        "median_intvty": 100.0,
-        "median_ttft": 0.1,
-        "mean_tpot": 0.011,
-    }
-    row.update(over)
-    return row
 
 
 def raw_client(**over: object) -> dict:
