@@ -79,6 +79,32 @@ def test_a_bad_row_in_a_streamed_file_is_skipped_with_its_reason(tmp_path, monke
     assert [(s.row, s.reason) for s in res.report.skips] == [(25, "bad value for field: tp")]
 
 
+def test_a_streamed_file_failing_after_blocks_were_handed_on_loads_each_row_once(tmp_path, monkeypatch):
+    """Blocks are normalised while the rest of the file is parsed: when a later block fails, the blocks already
+    handed on are taken back and the checked path reads the file, so no row is loaded twice or lost."""
+    rows = _rows(400)
+    rows[350]["tp"] = 8.5
+    (tmp_path / "agg_bmk.json").write_text(json.dumps(rows))
+    whole = _load(tmp_path)
+    monkeypatch.setattr(discovery, "STREAM_BYTES", 1)
+    monkeypatch.setattr(ndjson, "_PIECE_BYTES", 1024)
+    monkeypatch.setattr(ndjson, "NDJSON_BATCH_BYTES", 4096)  # dozens of blocks before the bad one
+    monkeypatch.setattr(canonical, "GROUP_ROWS", 7)  # and many of them already normalised
+    handed_on = []
+    original = canonical.CanonicalFrames.discard
+    monkeypatch.setattr(
+        canonical.CanonicalFrames,
+        "discard",
+        lambda self, i: (handed_on.append(len(self.pending) + len(self.done) + len(self.working)), original(self, i)),
+    )
+    streamed = _load(tmp_path)
+    assert handed_on and handed_on[0] > 0
+    assert streamed.points.height == 399 and streamed.points["source_row"].n_unique() == 399
+    assert [(s.row, s.reason) for s in streamed.report.skips] == [(350, "bad value for field: tp")]
+    assert_frame_equal(whole.points, streamed.points)
+    assert whole.report.to_dict(10**9) == streamed.report.to_dict(10**9)
+
+
 def test_zip_member_names_are_checked_by_the_safety_rules(tmp_path):
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:

@@ -27,7 +27,17 @@ from .limits import MAX_FILE_BYTES, MAX_FOLDER_DEPTH, MAX_WHOLE_BYTES
 from .report import FileEntry, LoadError, LoadReport
 from .sidecars import SIDECAR_READ, run_info_for, sidecar_problem
 
-__all__ = ["Expanded", "Inputs", "STREAM_BYTES", "Source", "discover", "expand", "sidecars_above", "sources"]
+__all__ = [
+    "Expanded",
+    "Inputs",
+    "STREAM_BYTES",
+    "Source",
+    "discover",
+    "expand",
+    "read_bounded",
+    "sidecars_above",
+    "sources",
+]
 
 #: on-disk JSON files at least this large (bytes) are not read here: the reader memory-maps them
 STREAM_BYTES = 64 << 20
@@ -48,9 +58,20 @@ class Source:
     def data(self) -> bytes:
         if self.raw_data is None:
             assert self.fs_path is not None
-            with open(self.fs_path, "rb") as fh:  # at most one byte past the limit: the reader then refuses it
-                self.raw_data = fh.read(MAX_WHOLE_BYTES + 1)
+            with open(self.fs_path, "rb") as fh:
+                self.raw_data = read_bounded(fh, os.fstat(fh.fileno()).st_size)
         return self.raw_data
+
+
+def read_bounded(fh: Any, size: int) -> bytes:
+    """A file's content, at most one byte past ``MAX_WHOLE_BYTES`` (the reader then refuses it), even if it grew
+    since its ``size`` (bytes) was taken. The first read asks for the size + 1 bytes only: asking for the limit
+    would allocate it whole, every file."""
+    first = min(size, MAX_WHOLE_BYTES) + 1
+    data = fh.read(first)
+    if len(data) == first and first <= MAX_WHOLE_BYTES:  # the file grew: the rest, up to the limit
+        data += fh.read(MAX_WHOLE_BYTES + 1 - first)
+    return data
 
 
 @dataclass
@@ -366,7 +387,7 @@ def sources(inputs: Inputs, report: LoadReport, hashes: dict[str, str] | None = 
                     )
                     continue
                 if name.endswith(".csv") or (name.endswith(".json") and st.st_size < STREAM_BYTES):
-                    data = fh.read(MAX_WHOLE_BYTES + 1)  # never more than the limit, even if the file grew
+                    data = read_bounded(fh, st.st_size)
         except OSError as e:
             report.skip_file(label, "unreadable file", f"unreadable file: {e.strerror or type(e).__name__}")
             continue

@@ -58,9 +58,10 @@ def load(
             hit.report.raise_if_strict(strict)
             return hit
     metas: FileMetas = {}
-    canonical = CanonicalFrames(metas)
-    read_sources(sources(inputs, report, hashes), report, topology, metas, canonical.add)
-    points = _to_points(canonical.finish(), report, keep)
+    with CanonicalFrames(metas) as canonical:
+        read_sources(sources(inputs, report, hashes), report, topology, metas, canonical)
+        rows = canonical.finish()
+    points = _to_points(rows, report, keep)
     _count_loaded(points, metas, report)
     points = points.drop("_file_index", strict=False)
     if key is not None:

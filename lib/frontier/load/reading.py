@@ -8,12 +8,12 @@ run on their own threads while the main thread reads and rewrites the next files
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import polars as pl
@@ -26,11 +26,18 @@ from .readers import TOO_BIG_WHOLE, read_one, too_big_to_read_whole
 from .readers.ndjson import NDJSON_BATCH_BYTES, NotFast, fast_lines, join_lines, parse_ndjson, stream_json_file
 from .report import FileEntry, LoadReport, SkipEntry
 
-__all__ = ["read_sources"]
+__all__ = ["RawSink", "read_sources"]
 
 _HASH_IN_FLIGHT_BYTES = 64 << 20  # file contents waiting for the hashing thread, at most
-#: receives (index of the frame's first file, raw frame)
-_RawSink = Callable[[int, pl.DataFrame], None]
+
+
+class RawSink(Protocol):
+    """Where raw frames go: ``add`` (index of the frame's first file, raw frame); ``discard`` (file index) takes
+    back every frame of a file whose reading failed part-way."""
+
+    def add(self, file_index: int, raw: pl.DataFrame) -> None: ...
+
+    def discard(self, file_index: int) -> None: ...
 
 
 @dataclass
@@ -55,7 +62,7 @@ class _SourceReader:
         report: LoadReport,
         topology: dict[str, Any] | None,
         metas: FileMetas,
-        sink: _RawSink,
+        sink: RawSink,
         parse_pool: Executor,
         hash_pool: Executor,
     ) -> None:
@@ -107,15 +114,26 @@ class _SourceReader:
             self.in_flight_bytes -= size
 
     def _read_streamed(self, idx: int, src: Source, entry: FileEntry) -> None:
-        """A large file on disk: memory-mapped, parsed in blocks (one raw frame each, rows numbered across)."""
+        """A large file on disk: memory-mapped, parsed in blocks (one raw frame each, rows numbered across), each
+        block handed on as soon as it is parsed; on a failure part-way the blocks handed on are taken back."""
         assert src.fs_path is not None
+        self.metas[idx] = (src.label, src.run_hint, "agg_bmk")
+        offset = 0
+
+        def emit(frame: pl.DataFrame) -> None:
+            nonlocal offset
+            self.sink.add(idx, tag(frame, idx, offset))
+            offset += frame.height
+
         try:
-            fmt, frames, sha = stream_json_file(src.fs_path, src.sha256, self.hasher, self.parse_pool)
+            fmt, rows, sha = stream_json_file(src.fs_path, src.sha256, self.hasher, self.parse_pool, emit)
         except OSError as e:
+            self._take_back(idx)
             entry.status, entry.reason = "skipped", f"unreadable file: {e}"
             self.report.skips.append(SkipEntry(src.label, None, "unreadable file"))
             return
         except NotFast as e:
+            self._take_back(idx)
             try:
                 size = src.fs_path.stat().st_size
             except OSError:
@@ -129,13 +147,12 @@ class _SourceReader:
             src.raw_data = None
             return
         entry.sha256 = sha.result() if hasattr(sha, "result") else sha
-        entry.format, entry.rows_read = fmt, sum(f.height for f in frames)
-        self.metas[idx] = (src.label, src.run_hint, fmt)
-        offset = 0
-        while frames:
-            f = frames.pop(0)
-            self.sink(idx, tag(f, idx, offset))
-            offset += f.height
+        entry.format, entry.rows_read = fmt, rows
+
+    def _take_back(self, idx: int) -> None:
+        """Forget what a file handed on before its reading failed."""
+        self.sink.discard(idx)
+        self.metas.pop(idx, None)
 
     def _read_one(self, idx: int, src: Source, entry: FileEntry) -> None:
         """One file by its format's reader; a file it cannot read is skipped with the reader's reason."""
@@ -150,7 +167,7 @@ class _SourceReader:
             return
         entry.rows_read = parsed.height
         self.metas[idx] = (src.label, src.run_hint, fmt or "")
-        self.sink(idx, tag(parsed, idx))
+        self.sink.add(idx, tag(parsed, idx))
 
     def flush(self) -> None:
         """Hand the pending NDJSON batch to the parsing thread (an empty sweep is zero rows, not an error)."""
@@ -186,7 +203,7 @@ class _SourceReader:
         for p in live:
             p.entry.format, p.entry.rows_read = p.format, p.rows
             self.metas[p.index] = (p.src.label, p.src.run_hint, p.format)
-        self.sink(int(idxs[0]), df)
+        self.sink.add(int(idxs[0]), df)
 
     def finish(self) -> None:
         """Parse what is pending and wait for the content hashes."""
@@ -198,7 +215,7 @@ class _SourceReader:
 
 
 def read_sources(
-    sources: Iterable[Source], report: LoadReport, topology: dict[str, Any] | None, metas: FileMetas, sink: _RawSink
+    sources: Iterable[Source], report: LoadReport, topology: dict[str, Any] | None, metas: FileMetas, sink: RawSink
 ) -> None:
     """Parse every source, handing each raw frame (RAW_SCHEMA + ``_skip``, ``_file_index``, ``_row``) to ``sink``
     with the index of its first file; frames may arrive out of file order. ``metas`` receives file index → (label,

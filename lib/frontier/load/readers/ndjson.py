@@ -177,25 +177,31 @@ def _piece_lines(mm: Any, lo: int, hi: int) -> list[Any]:
 
 
 def stream_json_file(
-    path: os.PathLike, sha: Any, hasher: Callable[[Any], Future], parse_pool: Executor
-) -> tuple[str, list[pl.DataFrame], Any]:
-    """A large agg_bmk array on disk → (format, frames, sha256 or a future of it), memory-mapped and rewritten
-    to NDJSON piece by piece (the file is never copied whole); one block is parsed while the next is rewritten.
+    path: os.PathLike,
+    sha: Any,
+    hasher: Callable[[Any], Future],
+    parse_pool: Executor,
+    emit: Callable[[pl.DataFrame], None],
+) -> tuple[str, int, Any]:
+    """A large agg_bmk array on disk → (format, rows, sha256 or a future of it); each parsed block is handed to
+    ``emit`` as soon as it is ready, in file order. The file is memory-mapped and rewritten to NDJSON piece by
+    piece (never copied whole); one block is parsed while the next is rewritten.
 
-    Raises ``NotFast`` when the file is not such an array or any block fails to parse; OSError when unreadable."""
-    frames: list[pl.DataFrame] = []
+    Raises ``NotFast`` when the file is not such an array or any block fails to parse (blocks already emitted
+    must then be discarded by the caller); OSError when unreadable."""
     with open(path, "rb") as fh:
         if os.fstat(fh.fileno()).st_size == 0:
             raise NotFast("empty")
         mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
     futures: list[Future] = []
     released = 0  # pages before this offset were handed back (they stay in the page cache, not in our RSS)
+    total_rows = 0
     try:
         pos, end = _array_bounds(mm)
         if sha is None:  # after the shape check: a file the streamed reader refuses is not read twice
             sha = hasher(path)
         pieces: list[Any] = []
-        rows = size = total_rows = 0
+        rows = size = 0
         while pos < end:
             stop, nxt = _next_cut(mm, pos, end)
             lines = _piece_lines(mm, pos, stop)
@@ -214,11 +220,11 @@ def stream_json_file(
                 futures.append(parse_pool.submit(parse_ndjson, join_lines(pieces), rows))
                 pieces, rows, size = [], 0, 0
                 while len(futures) > 1:
-                    frames.append(futures.pop(0).result())
+                    emit(futures.pop(0).result())
         while futures:
-            frames.append(futures.pop(0).result())
+            emit(futures.pop(0).result())
     finally:
         for f in futures:  # after a failure: let the parser finish before the mapping goes
             f.exception()
         mm.close()
-    return "agg_bmk", frames, sha
+    return "agg_bmk", total_rows, sha
