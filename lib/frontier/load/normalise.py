@@ -261,61 +261,57 @@ def _models(f: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _flag_builder(col: str) -> Callable[[pl.DataFrame], pl.DataFrame]:
-    """Frame → with ``__b``: column ``col`` read as a flag."""
-    return lambda f: f.with_columns(bool_expr(col).alias("__b"))
+#: the raw columns names, flags and dates are read from (few distinct combinations in any real sweep)
+_NAME_INPUTS = (
+    "infmax_model_prefix",
+    "model",
+    "synthetic",
+    "_synthetic",
+    "hw",
+    "framework",
+    "spec_decoding",
+    "precision",
+    "date",
+    "_date",
+    *_FLAG_COLUMNS,
+)
+
+
+def _name_columns(f: pl.DataFrame) -> pl.DataFrame:
+    """``f`` (holding ``_NAME_INPUTS``) with the normalised names, flags and dates as ``__``-prefixed columns."""
+    f = _models(f)
+    return f.with_columns(
+        __hardware=hardware_expr("hw"),
+        __framework=pl.coalesce(framework_expr("framework"), hw_suffix_framework_expr("hw")),
+        __spec=spec_method_expr("spec_decoding"),
+        __precision=pl.col("precision").str.strip_chars().str.to_lowercase(),
+        __date=pl.coalesce(pl.col("date").str.slice(0, 10), pl.col("_date")).str.to_date("%Y-%m-%d", strict=False),
+        **{f"__{c}": bool_expr(c) for c in _FLAG_COLUMNS},
+    )
+
+
+#: canonical column → the column of ``_name_columns`` it is taken from
+_NAME_OUTPUTS = {
+    "synthetic": "__synthetic",
+    "model_key": "__model_key",
+    "model": "__model",
+    "hardware": "__hardware",
+    "framework": "__framework",
+    "spec_method": "__spec",
+    "precision": "__precision",
+    "date": "__date",
+    **{c: f"__{c}" for c in _FLAG_COLUMNS},
+}
 
 
 def _names(raw: pl.DataFrame) -> dict[str, Any]:
-    """Normalised names, flags and dates, each computed once per distinct raw value (there are few) and joined back."""
-    synthetic, model_key, model = _per_distinct(
-        raw,
-        ["infmax_model_prefix", "model", "synthetic", "_synthetic"],
-        _models,
-        ["__synthetic", "__model_key", "__model"],
-    )
-    hardware, hw_fw = _per_distinct(
-        raw,
-        ["hw"],
-        lambda f: f.with_columns(__hardware=hardware_expr("hw"), __hw_fw=hw_suffix_framework_expr("hw")),
-        ["__hardware", "__hw_fw"],
-    )
-    (framework,) = _per_distinct(
-        raw, ["framework"], lambda f: f.with_columns(__fw=framework_expr("framework")), ["__fw"]
-    )
-    flags = {c: _per_distinct(raw, [c], _flag_builder(c), ["__b"])[0] for c in _FLAG_COLUMNS}
-    (spec,) = _per_distinct(
-        raw, ["spec_decoding"], lambda f: f.with_columns(__spec=spec_method_expr("spec_decoding")), ["__spec"]
-    )
-    (precision,) = _per_distinct(
-        raw,
-        ["precision"],
-        lambda f: f.with_columns(__p=pl.col("precision").str.strip_chars().str.to_lowercase()),
-        ["__p"],
-    )
-    (date,) = _per_distinct(
-        raw,
-        ["date", "_date"],
-        lambda f: f.with_columns(
-            __d=pl.coalesce(pl.col("date").str.slice(0, 10), pl.col("_date")).str.to_date("%Y-%m-%d", strict=False)
-        ),
-        ["__d"],
-    )
-    return {
-        "synthetic": synthetic,
-        "model_key": model_key,
-        "model": model,
-        "hardware": hardware,
-        "framework": pl.coalesce(framework, hw_fw),
-        "spec_method": spec,
-        "precision": precision,
-        "date": date,
-        "disagg": flags["disagg"].fill_null(False),
-        "is_multinode": flags["is_multinode"].fill_null(False),
-        "dp_attention": flags["dp_attention"],
-        "prefill_dp_attention": flags["prefill_dp_attention"],
-        "decode_dp_attention": flags["decode_dp_attention"],
-    }
+    """Normalised names, flags and dates, computed once per distinct combination of the raw values they come from
+    (there are few) and joined back."""
+    outputs = list(_NAME_OUTPUTS.values())
+    cols = dict(zip(_NAME_OUTPUTS, _per_distinct(raw, list(_NAME_INPUTS), _name_columns, outputs), strict=True))
+    cols["disagg"] = cols["disagg"].fill_null(False)
+    cols["is_multinode"] = cols["is_multinode"].fill_null(False)
+    return cols
 
 
 def normalise(raw: pl.DataFrame) -> pl.DataFrame:
