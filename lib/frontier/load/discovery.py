@@ -109,10 +109,11 @@ def _input_roots(paths: list[str | Path], files: list[Path], resolved: dict[Path
         pp = Path(p).expanduser()
         if not pp.is_dir():
             continue
-        prefix = os.path.join(str(pp.resolve()), "")
+        root = pp.resolve()
+        prefix = os.path.join(str(root), "")
         for f in files:
             if f not in roots and str(resolved[f]).startswith(prefix):
-                roots[f] = pp.resolve()
+                roots[f] = root
     return roots
 
 
@@ -220,8 +221,9 @@ _FOLDER_LINK = "symbolic link to a folder, not followed"
 def _walk(p: Path, problems: list[tuple[str, str, str]]) -> list[tuple[Path, Path | None]]:
     """Regular files under folder ``p`` (sorted), each with its resolved path when known without a system call
     (no symlink on the way), else None. Entries that are not read go to ``problems`` with their reason."""
-    base = p.resolve()
-    out: list[tuple[Path, Path | None]] = []
+    base = str(p.resolve())
+    shown = "" if str(p) == "." else str(p)  # paths are shown as ``Path`` shows them: ``./x`` as ``x``
+    found: list[tuple[tuple[str, ...], str, str | None]] = []  # (parts below p, path, resolved path or None)
     stack: list[tuple[str, tuple[str, ...]]] = [(str(p), ())]
     while stack:
         d, rel = stack.pop()
@@ -232,7 +234,8 @@ def _walk(p: Path, problems: list[tuple[str, str, str]]) -> list[tuple[Path, Pat
             problems.append((d, "unreadable folder", f"unreadable folder ({e.strerror or type(e).__name__})"))
             continue
         for entry in entries:
-            here = str(p.joinpath(*rel, entry.name))
+            parts = (*rel, entry.name)
+            here = os.path.join(shown, *parts)
             if entry.name.startswith("."):
                 problems.append((here, _HIDDEN, _HIDDEN))
                 continue
@@ -242,15 +245,15 @@ def _walk(p: Path, problems: list[tuple[str, str, str]]) -> list[tuple[Path, Pat
                     reason = f"folders nested deeper than {MAX_FOLDER_DEPTH} levels, not searched"
                     problems.append((here, reason, reason))
                 else:
-                    stack.append((entry.path, rel + (entry.name,)))
+                    stack.append((entry.path, parts))
             elif kind == "file":
-                out.append((Path(here), None if entry.is_symlink() else base.joinpath(*rel, entry.name)))
+                found.append((parts, here, None if entry.is_symlink() else os.path.join(base, *parts)))
             elif kind == "folder link":
                 problems.append((here, _FOLDER_LINK, _FOLDER_LINK))
             else:
                 problems.append((here, kind.split(" (")[0] if kind.startswith("unreadable") else kind, kind))
-    out.sort(key=lambda t: t[0])
-    return out
+    found.sort(key=lambda t: t[0])  # the order of the paths' parts, as paths sort
+    return [(Path(here), None if real is None else Path(real)) for _, here, real in found]
 
 
 def _glob(pattern: Path, problems: list[tuple[str, str, str]]) -> list[Path]:
