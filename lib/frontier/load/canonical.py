@@ -13,11 +13,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 import polars as pl
 
 from ..schema import conform
+from .dedupe import POINT_HASH, point_hash_expr
 from .normalise import normalise
 from .raw import FileMetas, attach_provenance
 from .validate import mark_invalid
 
-__all__ = ["CanonicalFrames", "GROUP_ROWS"]
+__all__ = ["CanonicalFrames", "GROUP_ROWS", "POINT_HASH"]
 
 #: rows normalised together (about 50 MB of raw columns)
 GROUP_ROWS = 65_536
@@ -25,14 +26,16 @@ GROUP_ROWS = 65_536
 _IN_FLIGHT = 2
 #: columns a canonical frame keeps besides the schema's: load order (for de-duplication), skip reason
 _HELPERS = ("_file_index", "_skip")
+
 #: (first file index, arrival, frame)
 _Part = tuple[int, int, pl.DataFrame]
 
 
 def _to_canonical(raws: list[pl.DataFrame], metas: FileMetas) -> pl.DataFrame:
-    """Raw frames (their files' metas known) → SCHEMA columns + ``_file_index`` + ``_skip`` (null: valid row)."""
+    """Raw frames (their files' metas known) → SCHEMA columns + ``_file_index`` + ``_skip`` (null: valid row) +
+    ``_point_hash``."""
     norm = mark_invalid(normalise(attach_provenance(raws, metas)))
-    return conform(norm).with_columns(norm.select(_HELPERS))
+    return conform(norm).with_columns(*norm.select(_HELPERS)).with_columns(point_hash_expr())
 
 
 def _canonical_parts(batch: list[_Part], metas: FileMetas) -> list[_Part]:

@@ -9,7 +9,15 @@ import polars as pl
 from ..schema import POINT_KEY, conform
 from .raw import STR
 
-__all__ = ["conform_keep", "dedupe"]
+__all__ = ["POINT_HASH", "conform_keep", "dedupe", "point_hash_expr"]
+
+#: optional column of ``point_hash_expr`` values, computed while loading
+POINT_HASH = "_point_hash"
+
+
+def point_hash_expr() -> pl.Expr:
+    """A 64-bit hash of each row's point key (``POINT_KEY``): rows whose hashes all differ are distinct points."""
+    return pl.struct(list(POINT_KEY)).hash().alias(POINT_HASH)
 
 
 def conform_keep(df: pl.DataFrame) -> pl.DataFrame:
@@ -29,6 +37,8 @@ def dedupe(points: pl.DataFrame, keep: str) -> tuple[pl.DataFrame, pl.DataFrame]
     """
     if keep not in ("newest", "all"):
         raise ValueError("keep must be 'newest' or 'all'")
+    known_hashes = points[POINT_HASH] if POINT_HASH in points.columns else None
+    points = points.drop(POINT_HASH, strict=False)
     if points.height == 0:
         return points, points.with_columns(dup_reason=pl.lit(None, dtype=STR)).head(0)
     order = ["run_id", "run_attempt", "date", "_file_index", "source_row"]
@@ -43,8 +53,10 @@ def dedupe(points: pl.DataFrame, keep: str) -> tuple[pl.DataFrame, pl.DataFrame]
     ident_cols = informative(ident_key)
     point_cols = informative(list(POINT_KEY))
     # the common case: every point distinct (then no row is an identical copy either) — one hashing pass, no sort
-    # (distinct row hashes prove distinct rows; 8 bytes a row instead of a row-encoded copy of the keys)
-    if points.select(pl.struct(point_cols).hash().n_unique()).item() == points.height:
+    # (distinct row hashes prove distinct rows; 8 bytes a row instead of a row-encoded copy of the keys). Columns
+    # null on every row add the same to every hash, so the loader's hashes of the whole key serve as well.
+    hashes = known_hashes if known_hashes is not None else points.select(pl.struct(point_cols).hash())[:, 0]
+    if hashes.n_unique() == points.height:
         return points, pl.DataFrame(schema={"source_file": STR, "source_row": pl.Int32(), "dup_reason": STR})
     narrow = points.select(list(dict.fromkeys(ident_cols + point_cols + order))).with_row_index("_i")
     narrow = narrow.sort(order, nulls_last=False)  # newest last
