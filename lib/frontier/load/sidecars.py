@@ -7,6 +7,7 @@ is skipped with its reason and none of its fields is used.
 from __future__ import annotations
 
 import errno
+import os
 import re
 import stat
 from pathlib import Path
@@ -35,13 +36,13 @@ def run_info_for(path: Path, stop: Path | None, memo: dict | None = None) -> dic
 
     ``memo`` (shared across the files of one load) keeps each folder's parsed sidecar and each (folder, stop)
     result, so a sidecar is looked for once per folder, not once per file."""
-    if memo is not None:
-        key = (path.parent, stop)
-        hit = memo.get(key)
-        if hit is None:
-            hit = memo[key] = _run_info_walk(path, stop, memo)
-        return dict(hit)
-    return _run_info_walk(path, stop, {})
+    memo = {} if memo is None else memo
+    folder, stop_at = os.path.dirname(os.fspath(path)) or ".", None if stop is None else os.fspath(stop)
+    key = (folder, stop_at)
+    hit = memo.get(key)
+    if hit is None:
+        hit = memo[key] = _run_info_walk(folder, stop_at, memo)
+    return dict(hit)
 
 
 def parse_sidecar(data: bytes) -> dict[str, Any] | str:
@@ -75,19 +76,20 @@ def parse_sidecar(data: bytes) -> dict[str, Any] | str:
     return hint
 
 
-def _sidecar(folder: Path, memo: dict) -> dict[str, Any] | None:
+def _sidecar(folder: str, memo: dict) -> dict[str, Any] | None:
     """The run hint of ``folder/run.json`` (None when absent or unusable; the reason kept in ``memo``)."""
     key = ("sidecar", folder)
     if key not in memo:
         memo[key] = None
-        path = folder / "run.json"
+        path = os.path.join(folder, "run.json")
         try:
-            st = path.stat()
+            st = os.stat(path)
             if not stat.S_ISREG(st.st_mode):  # never open a FIFO or device: it could block forever
                 raise OSError(errno.EINVAL, "not a regular file")
             if st.st_size > MAX_SIDECAR_BYTES:
                 raise OSError(errno.EFBIG, f"larger than {MAX_SIDECAR_BYTES:,} bytes")
-            parsed = parse_sidecar(path.read_bytes())
+            with open(path, "rb") as fh:
+                parsed = parse_sidecar(fh.read(MAX_SIDECAR_BYTES + 1))
         except FileNotFoundError:
             return None
         except OSError as e:
@@ -99,24 +101,27 @@ def _sidecar(folder: Path, memo: dict) -> dict[str, Any] | None:
     return memo[key]
 
 
-def _run_info_walk(path: Path, stop: Path | None, memo: dict) -> dict[str, Any]:
+def _run_info_walk(folder: str, stop: str | None, memo: dict) -> dict[str, Any]:
+    """The run hint from ``folder`` and the folders above it, up to ``stop`` (included) or the root: the nearest
+    sidecar's fields first (no sidecar is read once a date is known), a ``run_<id>`` folder name for a missing id."""
     info: dict[str, Any] = {}
-    for parent in path.parents:
+    while True:
         if "date" not in info:
-            meta = _sidecar(parent, memo)
-            for k, v in (meta or {}).items():
+            for k, v in (_sidecar(folder, memo) or {}).items():
                 info.setdefault(k, v)
-        m = RUN_DIR_RE.match(parent.name)
+        m = RUN_DIR_RE.match(os.path.basename(folder))
         if m and "run_id" not in info:
             info["run_id"] = int(m.group(1))
             if m.group(2) and "run_attempt" not in info:
                 info["run_attempt"] = int(m.group(2))
-        if stop is not None and parent == stop:
-            break
-    return info
+        parent = os.path.dirname(folder) if folder != "." else folder
+        if folder == stop or parent == folder:
+            return info
+        folder = parent or "."
 
 
 def sidecar_problem(folder: Path, memo: dict) -> str | None:
     """Why ``folder/run.json`` cannot be used, or None (absent or fine)."""
-    _sidecar(folder, memo)
-    return memo.get(("sidecar problem", folder))
+    name = os.fspath(folder)
+    _sidecar(name, memo)
+    return memo.get(("sidecar problem", name))
