@@ -14,8 +14,10 @@ import glob as globlib
 import os
 import re
 import stat
+from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +27,7 @@ from .archives import zip_members
 from .kinds import DATA_SUFFIXES, IGNORED_SUFFIXES, NOT_DATA, SIDECAR_NAMES
 from .limits import MAX_FILE_BYTES, MAX_FOLDER_DEPTH, MAX_WHOLE_BYTES
 from .report import FileEntry, LoadError, LoadReport
-from .sidecars import SIDECAR_READ, run_info_for, sidecar_problem
+from .sidecars import SIDECAR_READ, read_sidecar, remember_sidecar, run_info_for, sidecar_problem
 
 __all__ = [
     "Expanded",
@@ -353,56 +355,133 @@ def sidecars_above(inputs: Inputs) -> list[Path]:
     return out
 
 
+def _is_data_name(name: str) -> bool:
+    """A file name (lower case) the loader reads as data (not a sidecar, download metadata or anything else)."""
+    return name not in SIDECAR_NAMES and not name.endswith(IGNORED_SUFFIXES) and name.endswith(DATA_SUFFIXES)
+
+
+@dataclass
+class _Opened:
+    """A data file opened: its status, its content when it is read whole, or why it could not be opened."""
+
+    st: os.stat_result | None
+    data: bytes | None
+    error: OSError | None
+    sidecar: tuple[str, dict[str, Any] | str | None] | None = None  # (folder, ``read_sidecar`` of it) read ahead
+
+
+#: files read ahead, at most, and the largest file read ahead (bytes): a bigger one is read when its turn comes
+_READ_AHEAD_FILES = 32
+_READ_AHEAD_MAX_BYTES = 4 << 20
+
+
+def _open(f: Path, name: str, ahead: bool = False) -> _Opened:
+    """Open a data file without blocking (a file swapped for a FIFO since it was listed cannot block the load) and
+    read it whole when it is a regular CSV, or JSON below ``STREAM_BYTES``, within the limits. ``ahead``: read only
+    files up to ``_READ_AHEAD_MAX_BYTES`` (``data`` stays None for bigger ones: ``_open`` them again in turn)."""
+    try:
+        with os.fdopen(os.open(f, os.O_RDONLY | os.O_NONBLOCK), "rb") as fh:
+            st = os.fstat(fh.fileno())
+            whole = name.endswith(".csv") or (name.endswith(".json") and st.st_size < STREAM_BYTES)
+            if not stat.S_ISREG(st.st_mode) or _too_big(name, st.st_size) or not whole:
+                return _Opened(st, None, None)
+            if ahead and st.st_size > _READ_AHEAD_MAX_BYTES:
+                return _Opened(None, None, None)
+            return _Opened(st, read_bounded(fh, st.st_size), None)
+    except OSError as e:
+        return _Opened(None, None, e)
+
+
+def _open_ahead(f: Path, name: str, folder: str) -> _Opened:
+    """``_open`` ahead of its turn, with the ``run.json`` beside the file read too."""
+    opened = _open(f, name, ahead=True)
+    opened.sidecar = (folder, read_sidecar(folder))
+    return opened
+
+
+class _ReadAhead:
+    """Opens and reads the next data files and the sidecars beside them on a thread of its own, so their system
+    calls (which release the GIL) overlap the main thread's work instead of waiting for the GIL in it."""
+
+    def __init__(self, files: list[Path], resolved: dict[Path, Path]) -> None:
+        self.resolved = resolved
+        self.todo = iter([f for f in files if _is_data_name(f.name.lower())])
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="frontier-read-ahead")
+        self.queue: deque[tuple[Path, Future[_Opened]]] = deque()
+        self._top_up()
+
+    def _top_up(self) -> None:
+        while len(self.queue) < _READ_AHEAD_FILES:
+            f = next(self.todo, None)
+            if f is None:
+                return
+            folder = os.path.dirname(os.fspath(self.resolved.get(f) or f.resolve())) or "."
+            self.queue.append((f, self.pool.submit(_open_ahead, f, f.name.lower(), folder)))
+
+    def open(self, f: Path, name: str) -> _Opened:
+        """``f`` opened (data files come in the order they were listed)."""
+        opened = None
+        if self.queue and self.queue[0][0] == f:
+            opened = self.queue.popleft()[1].result()
+            self._top_up()
+        if opened is not None and opened.st is None and opened.error is None:  # not read ahead (too big to)
+            opened = replace(_open(f, name), sidecar=opened.sidecar)
+        return opened or _open(f, name)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
 def sources(inputs: Inputs, report: LoadReport, hashes: dict[str, str] | None = None) -> Iterator[Source]:
     """Every data file (zip members expanded), in order. ``hashes``: resolved path → known content hash.
 
     Every file ends in the report: sidecars and download metadata as ignored (a sidecar that cannot be used as
     skipped), files over the size limits as skipped, data files as read (or skipped by their reader)."""
     memo: dict = {}
-    for f in inputs.files:
-        label = path_text(f)
-        name = f.name.lower()
-        rf = inputs.resolved.get(f) or f.resolve()
-        if name in SIDECAR_NAMES:
-            problem = sidecar_problem(rf.parent, memo)
-            if problem:
-                report.skip_file(label, problem)
+    ahead = _ReadAhead(inputs.files, inputs.resolved)
+    try:
+        for f in inputs.files:
+            label = path_text(f)
+            name = f.name.lower()
+            rf = inputs.resolved.get(f) or f.resolve()
+            if name in SIDECAR_NAMES:
+                problem = sidecar_problem(rf.parent, memo)
+                if problem:
+                    report.skip_file(label, problem)
+                else:
+                    report.files.append(FileEntry(label, None, None, status="ignored", reason=SIDECAR_READ))
+                continue
+            if name.endswith(IGNORED_SUFFIXES):
+                report.files.append(FileEntry(label, None, None, status="ignored", reason="download metadata"))
+                continue
+            if not name.endswith(DATA_SUFFIXES):
+                report.files.append(FileEntry(label, None, None, status="ignored", reason=NOT_DATA))
+                continue
+            opened = ahead.open(f, name)
+            if opened.error is not None:
+                e = opened.error
+                report.skip_file(label, "unreadable file", f"unreadable file: {e.strerror or type(e).__name__}")
+                continue
+            assert opened.st is not None
+            st = opened.st
+            too_big = _too_big(name, st.st_size) if stat.S_ISREG(st.st_mode) else "not a regular file"
+            if too_big:
+                reason = "file larger than the loader's limit" if stat.S_ISREG(st.st_mode) else "not a regular file"
+                report.skip_file(label, reason, too_big)
+                continue
+            if opened.sidecar is not None:
+                remember_sidecar(*opened.sidecar, memo)
+            root = inputs.roots.get(f)
+            hint = run_info_for(rf, root, memo)
+            known = (hashes or {}).get(str(rf))
+            known = known if known != "unreadable" else None
+            if name.endswith(".zip"):
+                for member, blob, mhint in zip_members(label, f, hint, report, known):
+                    yield Source(member, blob, None, None, mhint)
             else:
-                report.files.append(FileEntry(label, None, None, status="ignored", reason=SIDECAR_READ))
-            continue
-        if name.endswith(IGNORED_SUFFIXES):
-            report.files.append(FileEntry(label, None, None, status="ignored", reason="download metadata"))
-            continue
-        if not name.endswith(DATA_SUFFIXES):
-            report.files.append(FileEntry(label, None, None, status="ignored", reason=NOT_DATA))
-            continue
-        data: bytes | None = None
-        try:
-            # non-blocking open: a file swapped for a FIFO since it was listed cannot block the load
-            with os.fdopen(os.open(f, os.O_RDONLY | os.O_NONBLOCK), "rb") as fh:
-                st = os.fstat(fh.fileno())
-                too_big = _too_big(name, st.st_size) if stat.S_ISREG(st.st_mode) else "not a regular file"
-                if too_big:
-                    report.skip_file(
-                        label,
-                        "file larger than the loader's limit" if stat.S_ISREG(st.st_mode) else "not a regular file",
-                        too_big,
-                    )
-                    continue
-                if name.endswith(".csv") or (name.endswith(".json") and st.st_size < STREAM_BYTES):
-                    data = read_bounded(fh, st.st_size)
-        except OSError as e:
-            report.skip_file(label, "unreadable file", f"unreadable file: {e.strerror or type(e).__name__}")
-            continue
-        root = inputs.roots.get(f)
-        hint = run_info_for(rf, root, memo)
-        known = (hashes or {}).get(str(rf))
-        known = known if known != "unreadable" else None
-        if name.endswith(".zip"):
-            for member, blob, mhint in zip_members(label, f, hint, report, known):
-                yield Source(member, blob, None, None, mhint)
-        else:
-            yield Source(label, data, root, f, hint, known)
+                yield Source(label, opened.data, root, f, hint, known)
+    finally:
+        ahead.close()
 
 
 def _too_big(name: str, size: int) -> str | None:

@@ -15,7 +15,15 @@ from typing import Any
 
 from .limits import INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, MAX_SIDECAR_BYTES, parse_json, valid_text
 
-__all__ = ["RUN_DIR_RE", "SIDECAR_READ", "parse_sidecar", "run_info_for", "sidecar_problem"]
+__all__ = [
+    "RUN_DIR_RE",
+    "SIDECAR_READ",
+    "parse_sidecar",
+    "read_sidecar",
+    "remember_sidecar",
+    "run_info_for",
+    "sidecar_problem",
+]
 
 #: a ``run_<id>[_<attempt>]`` folder (ids of up to 18 digits fit the run-id column; longer ones are no run folder)
 RUN_DIR_RE = re.compile(r"^run[_-](\d{1,18})(?:[_-](\d{1,9}))?$")
@@ -76,28 +84,37 @@ def parse_sidecar(data: bytes) -> dict[str, Any] | str:
     return hint
 
 
+def read_sidecar(folder: str) -> dict[str, Any] | str | None:
+    """``folder/run.json`` → its run hint, the reason it cannot be used, or None when there is none."""
+    path = os.path.join(folder, "run.json")
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):  # never open a FIFO or device: it could block forever
+            raise OSError(errno.EINVAL, "not a regular file")
+        if st.st_size > MAX_SIDECAR_BYTES:
+            raise OSError(errno.EFBIG, f"larger than {MAX_SIDECAR_BYTES:,} bytes")
+        with open(path, "rb") as fh:
+            return parse_sidecar(fh.read(MAX_SIDECAR_BYTES + 1))
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        return f"run.json sidecar unreadable ({e.strerror or type(e).__name__})"
+
+
+def remember_sidecar(folder: str, found: dict[str, Any] | str | None, memo: dict) -> None:
+    """Keep ``read_sidecar(folder)``'s result in ``memo`` (read ahead of its turn, or now)."""
+    if ("sidecar", folder) in memo:
+        return
+    memo[("sidecar", folder)] = found if isinstance(found, dict) else None
+    if isinstance(found, str):
+        memo[("sidecar problem", folder)] = found
+
+
 def _sidecar(folder: str, memo: dict) -> dict[str, Any] | None:
     """The run hint of ``folder/run.json`` (None when absent or unusable; the reason kept in ``memo``)."""
     key = ("sidecar", folder)
     if key not in memo:
-        memo[key] = None
-        path = os.path.join(folder, "run.json")
-        try:
-            st = os.stat(path)
-            if not stat.S_ISREG(st.st_mode):  # never open a FIFO or device: it could block forever
-                raise OSError(errno.EINVAL, "not a regular file")
-            if st.st_size > MAX_SIDECAR_BYTES:
-                raise OSError(errno.EFBIG, f"larger than {MAX_SIDECAR_BYTES:,} bytes")
-            with open(path, "rb") as fh:
-                parsed = parse_sidecar(fh.read(MAX_SIDECAR_BYTES + 1))
-        except FileNotFoundError:
-            return None
-        except OSError as e:
-            parsed = f"run.json sidecar unreadable ({e.strerror or type(e).__name__})"
-        if isinstance(parsed, str):
-            memo[("sidecar problem", folder)] = parsed
-        else:
-            memo[key] = parsed
+        remember_sidecar(folder, read_sidecar(folder), memo)
     return memo[key]
 
 
