@@ -533,7 +533,8 @@ def _figures(results: dict[str, Any], targets: list[float]) -> list[dict[str, An
             floor["peak_rss_mb"],
             "frontier.load",
             lib["seconds"],
-            f"msgspec split + polars NDJSON; load takes {lib['seconds'] / floor['seconds']:.2f}× the floor",
+            f"msgspec split + polars NDJSON; load takes {lib['seconds'] / floor['seconds']:.2f}× the floor"
+            + (f"; the floor itself is {pdb['seconds'] / floor['seconds']:.2f}× faster than pandas" if pdb else ""),
         )
         if pdb:
             fig(

@@ -53,7 +53,7 @@ def test_migration_brief_with_published_params(tmp_path):
     assert all(r["spread_note"] == "one run: no spread measured" for r in s["iso_spread"])
     html = html_outputs(nb)
     assert "Synthetic data" in html and "matches published" in html and "one run each: no spread measured" in html
-    assert "on_demand · Blackwell migration analysis prices" in html
+    assert "on demand · Blackwell migration analysis prices" in html  # the price view in words
 
 
 def test_migration_brief_refuses_a_side_without_partner(tmp_path):

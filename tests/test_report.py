@@ -572,6 +572,8 @@ def test_summary_gives_title_scope_and_main_figure(tmp_path):
     s = read_summary(tmp_path, "nb")
     assert s.page_title == "Iso-interactivity table · DeepSeek-R1-0528 · 1024/8192 (synthetic data)"
     assert s.main_figure == "frontier"
+    brief = type(s)("Migration brief · DeepSeek-R1-0528 (synthetic) · 1024/1024", "", True)
+    assert brief.page_title == "Migration brief · DeepSeek-R1-0528 · 1024/1024 (synthetic data)"  # said once
     (tmp_path / "summary.json").write_text(json.dumps({"title": 3, "parameters": [], "figures": "x"}))
     assert read_summary(tmp_path, "nb") == type(s)("nb", "", None, None)  # malformed parts ignored, not fatal
 

@@ -26,6 +26,7 @@ import polars as pl
 from .compare import LIKE_FOR_LIKE, NO_PARTNER, TIE_RATIO, parse_side, ratio_words
 from .economics import Pricing, cost_per_million
 from .iso import IsoResult, iso_table
+from .labels import view_words
 
 __all__ = [
     "BreakEven",
@@ -64,11 +65,11 @@ class PriceView:
 
     @property
     def label(self) -> str:
-        """``view · table · as of date`` (every price names its table, view and date)."""
+        """``view in words · table · as of date`` (every price names its table, view and date)."""
         if not self.as_of:
-            return f"{self.view} · {self.table} · undated"
+            return f"{view_words(self.view)} · {self.table} · undated"
         when = "" if self.as_of in self.table else f" · as of {self.as_of}"  # the table's name may carry its dates
-        return f"{self.view} · {self.table}{when}"
+        return f"{view_words(self.view)} · {self.table}{when}"
 
     def price(self, gpu: str) -> float | None:
         p = self.prices.get(gpu)

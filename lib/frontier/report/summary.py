@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from frontier.fsutil import write_atomic
+from frontier.load.normalise import SYNTHETIC_SUFFIX
 
 from ._files import read_json
 
@@ -30,10 +31,11 @@ class ReportSummary:
 
     @property
     def page_title(self) -> str:
-        """The HTML ``<title>``: human title, scope, and "synthetic data" when it is."""
+        """The HTML ``<title>``: human title, scope, and "synthetic data" when it is (said once: a synthetic
+        model's own " (synthetic)" mark is then dropped)."""
         parts = [self.title, self.scope] if self.scope else [self.title]
         text = " · ".join(parts)
-        return f"{text} (synthetic data)" if self.synthetic else text
+        return f"{text.replace(SYNTHETIC_SUFFIX, '')} (synthetic data)" if self.synthetic else text
 
 
 def read_summary(output_dir: Path, name: str) -> ReportSummary:
