@@ -116,3 +116,18 @@ def test_zip_member_names_are_checked_by_the_safety_rules(tmp_path):
     assert res.points.height == 3
     skipped = {f.path.split("!")[-1]: f.reason for f in res.report.files if f.status == "skipped"}
     assert set(skipped) == {"..\\evil.json", "/abs.json"}
+
+
+def test_files_read_ahead_or_in_their_turn_load_the_same(sweeps, monkeypatch):
+    """Data files and the run.json beside them are read ahead on a thread of their own; a file too big to read
+    ahead is opened in its turn: either way the same table and report."""
+    (sweeps / "run_2" / "run.json").write_text(json.dumps({"run_id": 77, "date": "2026-05-01"}))
+    ahead = _load(sweeps)
+    monkeypatch.setattr(discovery, "_READ_AHEAD_MAX_BYTES", 1)  # nothing read ahead: every file opened in turn
+    monkeypatch.setattr(discovery, "_READ_AHEAD_FILES", 1)
+    in_turn = _load(sweeps)
+    assert_frame_equal(ahead.points, in_turn.points)
+    assert ahead.report.to_dict(10**9) == in_turn.report.to_dict(10**9)
+    fp8 = ahead.points.filter(ahead.points["precision"] == "fp8")
+    assert fp8["run_id"].unique().to_list() == [77] and str(fp8["date"].unique().item()) == "2026-05-01"
+    assert set(ahead.points["run_id"].unique().to_list()) == {1, 77, 3}
