@@ -13,12 +13,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 import polars as pl
 
 from ..schema import conform
-from .dedupe import POINT_HASH, point_hash_expr
+from .dedupe import point_hash_expr
 from .normalise import normalise
 from .raw import FileMetas, attach_provenance
 from .validate import mark_invalid
 
-__all__ = ["CanonicalFrames", "GROUP_ROWS", "POINT_HASH"]
+__all__ = ["CanonicalFrames", "GROUP_ROWS"]
 
 #: rows normalised together (about 50 MB of raw columns)
 GROUP_ROWS = 65_536

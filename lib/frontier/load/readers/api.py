@@ -9,36 +9,31 @@ import polars as pl
 
 from ...schema import DISAGG_TOPOLOGY
 from ..normalise import bool_expr
-from ..raw import INT, RAW_METRICS, RAW_SCHEMA, STR
+from ..raw import RAW_CONFIG, RAW_METRICS, RAW_SCHEMA, STR
 from .coerce import python_rows
 from .ndjson import has_surrogate_escapes
 
 __all__ = ["read_checked", "read_fast"]
 
+#: API row fields named as in agg rows (their types are the raw schema's)
+_SHARED_FIELDS = (
+    "framework",
+    "model",
+    "precision",
+    "disagg",
+    "is_multinode",
+    *DISAGG_TOPOLOGY,
+    "isl",
+    "osl",
+    "conc",
+    "image",
+    "date",
+    "run_url",
+)
 _API_SCHEMA: dict[str, pl.DataType] = {
     "hardware": STR,
-    "framework": STR,
-    "model": STR,
-    "precision": STR,
     "spec_method": STR,
-    "disagg": STR,
-    "is_multinode": STR,
-    "prefill_tp": INT,
-    "prefill_ep": INT,
-    "prefill_dp_attention": STR,
-    "prefill_num_workers": INT,
-    "decode_tp": INT,
-    "decode_ep": INT,
-    "decode_dp_attention": STR,
-    "decode_num_workers": INT,
-    "num_prefill_gpu": INT,
-    "num_decode_gpu": INT,
-    "isl": INT,
-    "osl": INT,
-    "conc": INT,
-    "image": STR,
-    "date": STR,
-    "run_url": STR,
+    **{k: RAW_CONFIG[k] for k in _SHARED_FIELDS},
     "metrics": pl.Struct(dict(RAW_METRICS.items())),
 }
 
