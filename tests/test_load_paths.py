@@ -131,3 +131,18 @@ def test_files_read_ahead_or_in_their_turn_load_the_same(sweeps, monkeypatch):
     fp8 = ahead.points.filter(ahead.points["precision"] == "fp8")
     assert fp8["run_id"].unique().to_list() == [77] and str(fp8["date"].unique().item()) == "2026-05-01"
     assert set(ahead.points["run_id"].unique().to_list()) == {1, 77, 3}
+
+
+def test_a_folder_sidecar_is_read_once_for_all_its_files(tmp_path, monkeypatch):
+    """The run.json beside many data files is read (ahead of their turn) once, and its run id reaches them all."""
+    run = tmp_path / "sweep"
+    run.mkdir()
+    (run / "run.json").write_text(json.dumps({"run_id": 42, "date": "2026-06-01"}))
+    for k in range(5):
+        (run / f"agg_{k}.json").write_text(json.dumps(agg_row(conc=k + 1)))
+    reads = []
+    original = discovery.read_sidecar
+    monkeypatch.setattr(discovery, "read_sidecar", lambda folder: (reads.append(folder), original(folder))[1])
+    res = _load(tmp_path)
+    assert res.points.height == 5 and res.points["run_id"].unique().to_list() == [42]
+    assert reads == [str(run.resolve())]

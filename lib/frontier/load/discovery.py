@@ -367,6 +367,7 @@ class _Opened:
     st: os.stat_result | None
     data: bytes | None
     error: OSError | None
+    deferred: bool = False  # found too big to read ahead: opened again in its turn
     sidecar: tuple[str, dict[str, Any] | str | None] | None = None  # (folder, ``read_sidecar`` of it) read ahead
 
 
@@ -375,39 +376,50 @@ _READ_AHEAD_FILES = 32
 _READ_AHEAD_MAX_BYTES = 4 << 20
 
 
+def _not_read(name: str, st: os.stat_result) -> tuple[str, str] | None:
+    """(reason, detail) when an opened file is not read at all: not a regular file, or past the size limits."""
+    if not stat.S_ISREG(st.st_mode):
+        return "not a regular file", "not a regular file"
+    too_big = _too_big(name, st.st_size)
+    return ("file larger than the loader's limit", too_big) if too_big else None
+
+
 def _open(f: Path, name: str, ahead: bool = False) -> _Opened:
     """Open a data file without blocking (a file swapped for a FIFO since it was listed cannot block the load) and
     read it whole when it is a regular CSV, or JSON below ``STREAM_BYTES``, within the limits. ``ahead``: read only
-    files up to ``_READ_AHEAD_MAX_BYTES`` (``data`` stays None for bigger ones: ``_open`` them again in turn)."""
+    files up to ``_READ_AHEAD_MAX_BYTES`` (a bigger one comes back ``deferred``: ``_open`` it again in turn)."""
     try:
         with os.fdopen(os.open(f, os.O_RDONLY | os.O_NONBLOCK), "rb") as fh:
             st = os.fstat(fh.fileno())
             whole = name.endswith(".csv") or (name.endswith(".json") and st.st_size < STREAM_BYTES)
-            if not stat.S_ISREG(st.st_mode) or _too_big(name, st.st_size) or not whole:
+            if _not_read(name, st) or not whole:
                 return _Opened(st, None, None)
             if ahead and st.st_size > _READ_AHEAD_MAX_BYTES:
-                return _Opened(None, None, None)
+                return _Opened(None, None, None, deferred=True)
             return _Opened(st, read_bounded(fh, st.st_size), None)
     except OSError as e:
         return _Opened(None, None, e)
 
 
-def _open_ahead(f: Path, name: str, folder: str) -> _Opened:
-    """``_open`` ahead of its turn, with the ``run.json`` beside the file read too."""
+def _open_ahead(f: Path, name: str, folder: str | None) -> _Opened:
+    """``_open`` ahead of its turn; ``folder``: also read the ``run.json`` in it (None: already read ahead)."""
     opened = _open(f, name, ahead=True)
-    opened.sidecar = (folder, read_sidecar(folder))
+    if folder is not None:
+        opened.sidecar = (folder, read_sidecar(folder))
     return opened
 
 
 class _ReadAhead:
-    """Opens and reads the next data files and the sidecars beside them on a thread of its own, so their system
-    calls (which release the GIL) overlap the main thread's work instead of waiting for the GIL in it."""
+    """Opens and reads the next data files and the sidecars beside them (each folder's once) on a thread of its
+    own, so their system calls (which release the GIL) overlap the main thread's work instead of waiting for the
+    GIL in it."""
 
     def __init__(self, files: list[Path], resolved: dict[Path, Path]) -> None:
         self.resolved = resolved
         self.todo = iter([f for f in files if _is_data_name(f.name.lower())])
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="frontier-read-ahead")
         self.queue: deque[tuple[Path, Future[_Opened]]] = deque()
+        self.folders: set[str] = set()  # folders whose run.json is read ahead already
         self._top_up()
 
     def _top_up(self) -> None:
@@ -416,17 +428,17 @@ class _ReadAhead:
             if f is None:
                 return
             folder = os.path.dirname(os.fspath(self.resolved.get(f) or f.resolve())) or "."
-            self.queue.append((f, self.pool.submit(_open_ahead, f, f.name.lower(), folder)))
+            new_folder = folder not in self.folders
+            self.folders.add(folder)
+            self.queue.append((f, self.pool.submit(_open_ahead, f, f.name.lower(), folder if new_folder else None)))
 
     def open(self, f: Path, name: str) -> _Opened:
         """``f`` opened (data files come in the order they were listed)."""
-        opened = None
-        if self.queue and self.queue[0][0] == f:
-            opened = self.queue.popleft()[1].result()
-            self._top_up()
-        if opened is not None and opened.st is None and opened.error is None:  # not read ahead (too big to)
-            opened = replace(_open(f, name), sidecar=opened.sidecar)
-        return opened or _open(f, name)
+        if not (self.queue and self.queue[0][0] == f):
+            return _open(f, name)
+        opened = self.queue.popleft()[1].result()
+        self._top_up()
+        return replace(_open(f, name), sidecar=opened.sidecar) if opened.deferred else opened
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
@@ -463,11 +475,9 @@ def sources(inputs: Inputs, report: LoadReport, hashes: dict[str, str] | None = 
                 report.skip_file(label, "unreadable file", f"unreadable file: {e.strerror or type(e).__name__}")
                 continue
             assert opened.st is not None
-            st = opened.st
-            too_big = _too_big(name, st.st_size) if stat.S_ISREG(st.st_mode) else "not a regular file"
-            if too_big:
-                reason = "file larger than the loader's limit" if stat.S_ISREG(st.st_mode) else "not a regular file"
-                report.skip_file(label, reason, too_big)
+            not_read = _not_read(name, opened.st)
+            if not_read:
+                report.skip_file(label, *not_read)
                 continue
             if opened.sidecar is not None:
                 remember_sidecar(*opened.sidecar, memo)
