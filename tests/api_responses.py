@@ -20,7 +20,8 @@ CONFIGS = (
 )
 
 
-def _topology(hardware: str, framework: str, precision: str, gpus: int) -> dict:
+def api_topology(hardware: str, framework: str, precision: str, gpus: int) -> dict:
+    """An API row's config and topology fields: single node, ``gpus`` GPUs, no speculative decoding."""
     return {
         "hardware": hardware,
         "framework": framework,
@@ -74,7 +75,7 @@ def benchmark_rows(dates: tuple[str, ...] = DATES) -> list[dict]:
             for conc in CONCURRENCIES:
                 rows.append(
                     {
-                        **_topology(hw, fw, prec, gpus),
+                        **api_topology(hw, fw, prec, gpus),
                         "isl": 1024,
                         "osl": 1024,
                         "conc": conc,
@@ -112,7 +113,7 @@ def evaluation_rows() -> list[dict]:
         {
             "id": str(100 + n),
             "config_id": n,
-            **_topology(hw, fw, prec, gpus),
+            **api_topology(hw, fw, prec, gpus),
             "task": "gsm8k",
             "date": DATES[-1],
             "conc": 64,

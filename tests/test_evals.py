@@ -13,6 +13,8 @@ import pytest
 from frontier.evals import EVAL_SCHEMA, JOIN_COLUMNS, EvalLoad, evals_from_rows, join_evals, load_evals
 from frontier.paths import SHARED_DATA
 
+from .api_responses import api_topology
+
 EVAL_FILE = (
     SHARED_DATA
     / "inferencex"
@@ -36,23 +38,7 @@ def row(**over):
     base = {
         "id": "1",
         "config_id": 10,
-        "hardware": "b200",
-        "framework": "sglang",
-        "model": "dsr1",
-        "precision": "fp8",
-        "spec_method": "none",
-        "disagg": False,
-        "is_multinode": False,
-        "prefill_tp": 8,
-        "prefill_ep": 1,
-        "prefill_dp_attention": False,
-        "prefill_num_workers": 0,
-        "decode_tp": 8,
-        "decode_ep": 1,
-        "decode_dp_attention": False,
-        "decode_num_workers": 0,
-        "num_prefill_gpu": 8,
-        "num_decode_gpu": 8,
+        **api_topology("b200", "sglang", "fp8", 8),
         "task": "gsm8k",
         "date": "2026-05-01",
         "conc": 32,

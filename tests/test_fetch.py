@@ -18,8 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 try:  # tests/ as a package (tests/__init__.py) or as a plain folder on sys.path
+    from tests.api_responses import api_topology
     from tests.api_server import FixtureAPIServer
 except ImportError:  # pragma: no cover
+    from api_responses import api_topology
     from api_server import FixtureAPIServer
 from frontier import fetch
 from frontier.fetch import FetchError, GhUnavailableError, fetch_endpoint, fetch_model, fetch_run, main_fetch
@@ -48,25 +50,7 @@ ROUTE_FILES = {
     "availability": "availability.json",
     "evaluations": "evaluations.json",
 }
-_TOPOLOGY = {
-    "hardware": "b200",
-    "framework": "sglang",
-    "model": "dsr1",
-    "precision": "fp4",
-    "spec_method": "none",
-    "disagg": False,
-    "is_multinode": False,
-    "prefill_tp": 8,
-    "prefill_ep": 1,
-    "prefill_dp_attention": False,
-    "prefill_num_workers": 0,
-    "decode_tp": 8,
-    "decode_ep": 1,
-    "decode_dp_attention": False,
-    "decode_num_workers": 0,
-    "num_prefill_gpu": 8,
-    "num_decode_gpu": 8,
-}
+_TOPOLOGY = api_topology("b200", "sglang", "fp4", 8)
 
 
 def _small_rows(date: str) -> bytes:
