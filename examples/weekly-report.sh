@@ -9,6 +9,9 @@
 # Settings (environment variables, all optional):
 #   FRONTIER        how to run frontier (default: .venv/bin/frontier)
 #   WEEKLY_MODELS   models to fetch from the public API, separated by ";" (default: none, no fetch)
+#   WEEKLY_FETCH_OUT   where fetched API answers go (default: data/raw/api); its fetch-log.meta.json says what
+#                   each fetch added, and the digest lists what was fetched since the previous build
+#   WEEKLY_FETCH_ARGS  more options for frontier fetch (default: --history)
 #   WEEKLY_DATA     data paths for the reports, separated by ":" (default: data/raw/api)
 #   WEEKLY_OUT      output folder (default: reports)
 #   WEEKLY_REPORTS  notebooks to build, separated by spaces (default: every notebook)
@@ -27,11 +30,13 @@ OUT="${WEEKLY_OUT:-reports}"
 KEEP="${WEEKLY_KEEP:-12}"
 
 # 1. fetch: each model's rows over dates; a response younger than the cache age is reused, and the fetch records
-#    what it added in data/raw/api/fetch-log.json
+#    what it added in data/raw/api/fetch-log.meta.json
+FETCH_OUT="${WEEKLY_FETCH_OUT:-data/raw/api}"
 if [[ -n "${WEEKLY_MODELS:-}" ]]; then
   IFS=';' read -r -a models <<< "$WEEKLY_MODELS"
+  read -r -a fetch_args <<< "${WEEKLY_FETCH_ARGS:---history}"
   for model in "${models[@]}"; do
-    "${FRONTIER_CMD[@]}" fetch --model "$model" --history || exit 2
+    "${FRONTIER_CMD[@]}" fetch --model "$model" --out "$FETCH_OUT" "${fetch_args[@]}" || exit 2
   done
 fi
 
@@ -47,10 +52,13 @@ if [[ $report_rc -ge 2 ]]; then exit 2; fi
 # 3. the digest of what changed since the previous build (none on the first build)
 fail_on=()
 for f in ${WEEKLY_FAIL_ON:-}; do fail_on+=(--fail-on "$f"); done
+log=()
+if [[ -f "$FETCH_OUT/fetch-log.meta.json" ]]; then log=(--fetch-log "$FETCH_OUT/fetch-log.meta.json"); fi
 changes_rc=0
 if [[ $(find "$OUT/history" -mindepth 1 -maxdepth 1 -type d ! -name '.*' 2>/dev/null | wc -l) -ge 2 ]]; then
-  "${FRONTIER_CMD[@]}" changes --out "$OUT" --json --write "$OUT/changes.json"
-  "${FRONTIER_CMD[@]}" changes --out "$OUT" --format md --write "$OUT/changes.md" "${fail_on[@]}" || changes_rc=$?
+  "${FRONTIER_CMD[@]}" changes --out "$OUT" "${log[@]}" --json --write "$OUT/changes.json" || exit 2
+  "${FRONTIER_CMD[@]}" changes --out "$OUT" "${log[@]}" --format md --write "$OUT/changes.md" "${fail_on[@]}" \
+    || changes_rc=$?
   if [[ $changes_rc -ge 2 ]]; then exit 2; fi
 else
   echo "first build kept in $OUT/history: nothing to compare yet" > "$OUT/changes.md"

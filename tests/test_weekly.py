@@ -12,21 +12,34 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+import yaml
+
 from frontier import paths
 from frontier.changes import MOVED, WITHIN
 from frontier.report.history import list_snapshots
 
+from .api_responses import routes
+from .api_server import FixtureAPIServer
 from .planted_run import MOVED_FACTOR, NEW_RUN, PARAMS, WITHIN_FACTOR, add_planted_run, write_first_snapshot
 
 JOB = paths.ROOT / "examples" / "weekly-report.sh"
 
 
-def _job(data: Path, out: Path, fail_on: str = "") -> subprocess.CompletedProcess:
+def _job(data: Path, api: str, out: Path, fail_on: str = "") -> subprocess.CompletedProcess:
+    """The job as cron runs it; its fetch asks the loopback server ``api``, into ``<out>/../api``."""
+    fetched = out.parent / "api"
     env = dict(os.environ)
     env.update(
         FRONTIER=f"{sys.executable} -m frontier.cli",
         PYTHONPATH=os.pathsep.join([str(paths.ROOT / "lib"), env.get("PYTHONPATH", "")]),
-        WEEKLY_DATA=str(data),
+        FRONTIER_API_BASE=api,
+        NO_PROXY="127.0.0.1",
+        no_proxy="127.0.0.1",
+        WEEKLY_MODELS="DeepSeek-R1-0528",
+        WEEKLY_FETCH_OUT=str(fetched),
+        WEEKLY_FETCH_ARGS="--history --isl-osl 1024/1024 --max-age 0 --min-interval 0",
+        WEEKLY_DATA=f"{data}:{fetched}",
         WEEKLY_OUT=str(out),
         WEEKLY_REPORTS="iso_interactivity",
         WEEKLY_YAML=json.dumps(PARAMS),
@@ -52,15 +65,24 @@ def _spreads(summary: dict[str, Any], label: str) -> dict[float, float | None]:
     return {r["target tok/s/user"]: r["spread %"] for r in summary["spread"] if r["config"] == label}
 
 
-def test_weekly_job_lists_exactly_the_planted_changes(tmp_path):
+@pytest.fixture
+def api():
+    srv = FixtureAPIServer(routes()).start()  # the same answers both weeks: the fetch adds nothing new
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+def test_weekly_job_lists_exactly_the_planted_changes(tmp_path, api):
     data, out = write_first_snapshot(tmp_path / "data"), tmp_path / "reports"
-    first = _job(data, out)
+    first = _job(data, api.base_url, out)
     assert first.returncode == 0, first.stdout + first.stderr
     assert len(list_snapshots(out)) == 1
     assert "nothing to compare yet" in (out / "changes.md").read_text()
 
     add_planted_run(data)
-    second = _job(data, out, fail_on="moved flipped")
+    second = _job(data, api.base_url, out, fail_on="moved flipped")
     assert second.returncode == 1, second.stdout + second.stderr  # --fail-on matched: something moved and flipped
     snaps = list_snapshots(out)
     assert len(snaps) == 2
@@ -104,6 +126,10 @@ def test_weekly_job_lists_exactly_the_planted_changes(tmp_path):
     assert rep["pricing"] is None and rep["parameters_changed"] == [] and rep["headline"] is None
     assert digest["counts"]["moved"] == 1 and digest["counts"]["within_noise"] == 1
     assert digest["counts"]["spread_unknown"] == 0 and digest["counts"]["price"] == 0
+    # the fetch asked the server each week and says it found nothing new the second time
+    assert api.count("benchmarks/history") == 2
+    assert {e["endpoint"] for e in digest["fetched"]} == {"benchmarks", "benchmarks/history"}
+    assert all(e["added"]["rows_added"] == 0 and not e["added"]["first_copy"] for e in digest["fetched"])
     # the words: the digest to paste, the page linked from the index
     md = (out / "changes.md").read_text()
     assert "1 new run since 2026\\-10\\-05" in md or "1 new run since 2026-10-05" in md
@@ -112,3 +138,16 @@ def test_weekly_job_lists_exactly_the_planted_changes(tmp_path):
     assert 'href="changes.html"' in index and "Previous builds" in index
     assert all(f"history/{s.path.name}/iso_interactivity/index.html" in index for s in snaps)
     assert "Kimi-K2.5" in (out / "changes.html").read_text()
+
+
+def test_the_ci_workflow_and_the_cron_line_run_the_same_job():
+    flow = yaml.safe_load((paths.ROOT / "examples" / "weekly-report.yml").read_text())
+    job = flow["jobs"]["report"]
+    runs = [step.get("run", "") for step in job["steps"]]
+    assert "examples/weekly-report.sh" in runs
+    out = job["env"]["WEEKLY_OUT"]
+    kept = [s for s in job["steps"] if "cache" in str(s.get("uses", ""))]
+    assert len(kept) == 2 and all(out in s["with"]["path"] for s in kept)  # history survives between runs
+    assert any("upload-artifact" in str(s.get("uses", "")) and s["with"]["path"] == out for s in job["steps"])
+    schedule = flow[True]["schedule"][0]["cron"]  # YAML 1.1 reads the key `on` as true
+    assert f"{schedule}  cd /path/to/frontier && examples/weekly-report.sh" in JOB.read_text()

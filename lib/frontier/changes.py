@@ -45,6 +45,7 @@ __all__ = [
     "Build",
     "ChangesError",
     "compare_builds",
+    "fetched_between",
     "read_build",
     "resolve_builds",
 ]
@@ -450,8 +451,23 @@ def compare_report(name: str, old: dict[str, Any], new: dict[str, Any]) -> dict[
     }
 
 
-def compare_builds(old: Build, new: Build) -> dict[str, Any]:
-    """The digest of two builds: per report, what changed (see the module docstring); JSON-ready."""
+def fetched_between(log: Path, old: Build, new: Build) -> list[dict[str, Any]]:
+    """The fetch-log entries (``frontier fetch``'s ``fetch-log.meta.json``) of fresh answers logged after the older
+    build and before the newer one (builds without a build time: every entry)."""
+    doc = read_json(log) or {}
+    entries = doc.get("entries") if isinstance(doc.get("entries"), list) else []
+    lo = old.label if (old.path / BUILD_FILE).is_file() else ""
+    hi = new.label if (new.path / BUILD_FILE).is_file() else "~"
+    return [
+        e
+        for e in entries or []
+        if isinstance(e, dict) and isinstance(e.get("added"), dict) and lo < str(e.get("logged_utc", "")) <= hi
+    ]
+
+
+def compare_builds(old: Build, new: Build, *, fetch_log: Path | None = None) -> dict[str, Any]:
+    """The digest of two builds: per report, what changed (see the module docstring); JSON-ready.
+    ``fetch_log``: ``frontier fetch``'s log, whose entries between the two builds the digest lists."""
     reports = []
     for name in sorted(set(old.summaries) & set(new.summaries)):
         reports.append(compare_report(name, old.summaries[name], new.summaries[name]))
@@ -468,6 +484,7 @@ def compare_builds(old: Build, new: Build) -> dict[str, Any]:
         "new": {"label": new.label, "path": str(new.path)},
         "reports": reports,
         "skipped": skipped,
+        "fetched": fetched_between(fetch_log, old, new) if fetch_log is not None else [],
         "counts": _counts(reports),
     }
 

@@ -39,6 +39,12 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--format", choices=["text", "md", "html"], default="text", help="text (default), md, html")
     ap.add_argument("--write", type=Path, metavar="FILE", help="write the digest to FILE instead of printing it")
     ap.add_argument(
+        "--fetch-log",
+        type=Path,
+        metavar="FILE",
+        help="frontier fetch's log (e.g. data/raw/api/fetch-log.meta.json): list what was fetched between the builds",
+    )
+    ap.add_argument(
         "--fail-on",
         action="append",
         choices=["moved", "flipped"],
@@ -75,7 +81,7 @@ def _main(args: argparse.Namespace) -> int:
         raise ChangesError("give two build folders (old, then new), or none to compare the newest two in history")
     out = (args.out or paths.REPORTS).resolve()
     old, new = resolve_builds(out, *(args.builds or [None, None]))
-    digest = compare_builds(old, new)
+    digest = compare_builds(old, new, fetch_log=args.fetch_log)
     if not digest["reports"]:
         reasons = "; ".join(f"{k}: {v}" for k, v in digest["skipped"].items())
         raise ChangesError(f"no report can be compared ({reasons})")

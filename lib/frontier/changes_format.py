@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from .changes import MOVED, PRICE, UNKNOWN, WITHIN
+from .fetch.added import describe
 from .fsutil import safe_for_terminal
 
 __all__ = ["digest_blocks", "exit_code", "to_html", "to_markdown", "to_text"]
@@ -121,6 +122,10 @@ def _data_lines(d: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _params(p: Any) -> str:
+    return " ".join(f"{k}={v}" for k, v in p.items()) if isinstance(p, dict) else ""
+
+
 def digest_blocks(digest: dict[str, Any]) -> tuple[str, list[tuple[str, list[tuple[str, str]]]]]:
     """(title line, [(report heading, [(kind, line)])]) with every line in plain, unescaped words."""
     title = f"What changed: {digest['old']['label']} → {digest['new']['label']}"
@@ -143,6 +148,11 @@ def digest_blocks(digest: dict[str, Any]) -> tuple[str, list[tuple[str, list[tup
             items += [("headline now", str(h)) for h in r["headline"]["new"] or []]
         heading = f"{r['name']} — {r['title']}" + (" (synthetic data)" if r["synthetic"] else "")
         blocks.append((heading, items or [("unchanged", "nothing changed")]))
+    fetched = [
+        (f"{e.get('endpoint')} {_params(e.get('params'))}", describe(e["added"])) for e in digest.get("fetched") or []
+    ]
+    if fetched:
+        blocks.insert(0, ("Fetched since the previous build", fetched))
     for name, why in digest["skipped"].items():
         blocks.append((name, [("not compared", why)]))
     return title, blocks
