@@ -102,15 +102,28 @@ def test_configs_added_and_removed_by_curve_key_not_by_label(tmp_path):
 
 def test_a_different_price_table_is_named_not_reported_as_a_market_move(tmp_path):
     repriced = [_row(r["hardware"], 50, r["tput_per_gpu"], price=3.0) for r in OLD_ROWS]
-    digest = _pair(tmp_path, repriced, pricing="prices: my_prices.csv (on_demand, 2026-11-20)")
+
+    def views(table: str) -> dict[str, Any]:  # a price view's row is labelled by its price, not a config
+        return {"price_views": [{"view": "costh", "price_table": table, "label": f"owning · {table}", "price": 1.0}]}
+
+    old = _write(tmp_path / "old", iso=_summary(OLD_ROWS, OLD_SPREAD, break_even=views("v2")))
+    new = _write(
+        tmp_path / "new",
+        iso=_summary(
+            repriced, OLD_SPREAD, pricing="prices: my_prices.csv (on_demand, 2026-11-20)", break_even=views("mine")
+        ),
+    )
+    digest = compare_builds(read_build(old), read_build(new))
     [rep] = digest["reports"]
+    assert rep["configs_added"] == rep["configs_removed"] == []
     assert rep["pricing"] == {
-        "old": [f"pricing: {PRICING}", "view: costh"],
-        "new": ["pricing: prices: my_prices.csv (on_demand, 2026-11-20)", "view: costh"],
+        "old": ["price_table: v2", f"pricing: {PRICING}", "view: costh"],
+        "new": ["price_table: mine", "pricing: prices: my_prices.csv (on_demand, 2026-11-20)", "view: costh"],
     }
     assert {m["class"] for m in rep["moves"]} == {PRICE} and len(rep["moves"]) == 4
+    assert "cost figures of 4 configs moved with the price table (+50.0 % to +50.0 %)" in to_text(digest)
     text = to_text(digest)
-    assert "price table changed: was pricing: prices: dashboard GPU table v2" in text
+    assert "price table changed: was price_table: v2; pricing: prices: dashboard GPU table v2" in text
     assert "moved:" not in text
 
 
@@ -133,7 +146,8 @@ def test_summary_versions(tmp_path):
     b = _write(tmp_path / "b", iso=_summary(OLD_ROWS, OLD_SPREAD), trend=newer)
     digest = compare_builds(read_build(a), read_build(b))
     assert [r["name"] for r in digest["reports"]] == ["iso"]
-    assert digest["reports"][0]["data"]["runs_known"] is False
+    d = digest["reports"][0]["data"]
+    assert d["runs_known"] is False and d["runs_added"] == [] and d["models_added"] == []  # like for like
     assert "schema_version 99 is newer than this frontier reads" in digest["skipped"]["trend"]
     # nothing comparable at all: a clear one-line refusal, exit 2
     c = _write(tmp_path / "c", iso=newer)

@@ -54,6 +54,7 @@ MOVED, WITHIN, UNKNOWN, PRICE = "moved", "within noise", "spread unknown", "pric
 TOLERANCE_PCT = 0.01
 _CURVE = ("model", "isl", "osl", "hardware", "framework", "precision", "spec_method", "disagg")
 _NAMED_BY = ("label", "config", "side")
+_PRICE_ROW = ("price_table", "as_of", "table")
 #: fields that identify a row (with the config) rather than measure something
 _KEY_FIELDS = (
     "target",
@@ -180,6 +181,8 @@ class _Names:
         name = _curve_name(row)
         if name:
             return name
+        if any(k in row for k in _PRICE_ROW):  # a price view's row: its label names a price, not a config
+            return None
         for k in _NAMED_BY:
             if isinstance(row.get(k), str):
                 return self.by_label.get(row[k], row[k])
@@ -303,7 +306,9 @@ def _group_moves(changes: list[dict[str, Any]], spreads: dict[Any, Any], priced:
             c["spread_pct"] = sp
             c["class"] = PRICE if priced and _is_price_field(c["field"]) else _classify(c["pct"], sp, known)
         primary = next((f for f in _PRIMARY if any(c["field"] == f for c in cs)), None)
-        main = [c for c in cs if c["field"] == primary] if primary else cs
+        if primary is None:  # no throughput: the field that moved most
+            primary = max(cs, key=lambda c: abs(c["pct"]) if c["pct"] is not None else math.inf)["field"]
+        main = [c for c in cs if c["field"] == primary]
         main.sort(key=lambda c: (c["target"] is None, c["target"] or 0.0, repr(c["where"])))
         main = list({(c["target"], repr(c["where"])): c for c in reversed(main)}.values())[::-1]
         classes = {c["class"] for c in main}
@@ -386,11 +391,18 @@ def _pricing(doc: dict[str, Any], tables: dict[str, list[dict[str, Any]]]) -> li
     return sorted(found)
 
 
-def _inventory(doc: dict[str, Any], tables: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
-    """The data a report was built on: the ``data`` inventory, else models and ISL/OSL read off its tables."""
-    inv = doc.get("data")
-    if isinstance(inv, dict):
-        return inv
+def _inventories(
+    old: dict[str, Any], new: dict[str, Any], ot: dict[str, list[dict[str, Any]]], nt: dict[str, list[dict[str, Any]]]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The data each build was made from, read the same way for both: the ``data`` inventories when both
+    summaries have one, else models and ISL/OSL read off both builds' tables (no runs or dates)."""
+    a, b = old.get("data"), new.get("data")
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a, b
+    return _from_tables(ot), _from_tables(nt)
+
+
+def _from_tables(tables: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     models = {str(r["model"]) for rows in tables.values() for r in rows if isinstance(r.get("model"), str)}
     seqs = {f"{r['isl']}/{r['osl']}" for rows in tables.values() for r in rows if "isl" in r and "osl" in r}
     return {"runs": None, "dates": None, "models": sorted(models), "seq_lens": sorted(seqs)}
@@ -441,7 +453,7 @@ def compare_report(name: str, old: dict[str, Any], new: dict[str, Any]) -> dict[
         "parameters_changed": [
             {"name": k, "old": qa.get(k), "new": qb.get(k)} for k in sorted(set(qa) | set(qb)) if qa.get(k) != qb.get(k)
         ],
-        "data": _data_changes(_inventory(old, ot), _inventory(new, nt)),
+        "data": _data_changes(*_inventories(old, new, ot, nt)),
         "configs_added": sorted(cb - ca),
         "configs_removed": sorted(ca - cb),
         "pricing": {"old": pa, "new": pb} if pa != pb else None,

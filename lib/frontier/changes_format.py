@@ -71,6 +71,16 @@ def _move_line(m: dict[str, Any]) -> str:
     return f"{m['config'] or 'report-level values'}: {_field(m['metric'])} {body}{tail}"
 
 
+def _price_moves(moves: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Values that moved with the price table, said once: how many configs, the range of the change."""
+    pcts = [c["pct"] for m in moves for c in m["changes"] if c["class"] == PRICE and c["pct"] is not None]
+    if not moves:
+        return []
+    span = f" ({min(pcts):+.1f} % to {max(pcts):+.1f} %)" if pcts else ""
+    n = len(moves)
+    return [(PRICE, f"cost figures of {n} config{'s' if n != 1 else ''} moved with the price table{span}")]
+
+
 def _flip_where(f: dict[str, Any]) -> tuple[str, str]:
     """(where the flip happened, the model · ISL/OSL prefix its config names carry)."""
     where = " ".join(
@@ -141,7 +151,8 @@ def digest_blocks(digest: dict[str, Any]) -> tuple[str, list[tuple[str, list[tup
             items.append(
                 ("price table changed", f"was {'; '.join(r['pricing']['old'])}, now {'; '.join(r['pricing']['new'])}")
             )
-        for cls in (PRICE, WITHIN, UNKNOWN):
+        items += _price_moves([m for m in moves if m["class"] == PRICE])
+        for cls in (WITHIN, UNKNOWN):
             items += [(cls, _move_line(m)) for m in moves if m["class"] == cls]
         items += [("parameter changed", f"{p['name']}: {p['old']!r} → {p['new']!r}") for p in r["parameters_changed"]]
         if r["headline"]:
