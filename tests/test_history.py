@@ -114,3 +114,60 @@ def test_index_lists_previous_builds_escaped(tmp_path):
     (tmp_path / "changes.html").write_text("<title>What changed</title>")
     page = write_index(tmp_path).read_text()
     assert "Previous builds" in page and 'href="changes.html"' in page
+
+
+def test_reports_not_run_in_a_build_are_kept_as_they_were(tmp_path):
+    from frontier.changes import compare_builds, read_build
+
+    _build(tmp_path, 0, _report(tmp_path, "iso", 1.0), _report(tmp_path, "trend", 1.0))
+    snap = _build(tmp_path, 1, _report(tmp_path, "trend", 2.0))  # only trend ran; iso stays published
+    assert snap is not None
+    build = json.loads((snap / BUILD_FILE).read_text())
+    assert build["reports"]["iso"]["rebuilt"] is False and build["reports"]["trend"]["rebuilt"] is True
+    assert (snap / "iso" / "summary.json").is_file()
+    old, new = list_snapshots(tmp_path)
+    digest = compare_builds(read_build(old.path), read_build(new.path))
+    assert [r["name"] for r in digest["reports"]] == ["trend"]
+    assert digest["skipped"] == {"iso": "not rebuilt in the newer build (its page is the one before)"}
+    assert "(as before)" in history_html(tmp_path)
+
+
+def test_report_command_keeps_history_and_a_failed_build_deletes_none(tmp_path, sample_reports):
+    """The session's build of every report, then in a copy: a build that fails (nothing kept, nothing deleted) and
+    a good rebuild of one report (a second snapshot, the What changed page, the digest)."""
+    import shutil
+    import subprocess
+    import sys
+
+    from frontier import paths
+
+    def report(*args: str) -> subprocess.CompletedProcess:
+        cmd = [sys.executable, "-m", "frontier.cli", *args]
+        return subprocess.run(cmd, capture_output=True, text=True, cwd=paths.ROOT, timeout=1200, check=False)
+
+    out = tmp_path / "reports"
+    shutil.copytree(sample_reports, out, symlinks=True)
+    names = sorted(p.stem for p in paths.NOTEBOOKS.glob("*.ipynb"))
+    [first] = list_snapshots(out)
+    assert sorted(first.reports) == names and all(e["status"] == "ok" for e in first.reports.values())
+    assert all((first.path / n / "summary.json").is_file() for n in names)
+    assert not (out / "changes.html").exists()  # one build: nothing to compare yet
+
+    failed = report("report", "explore", "-p", "model", "NoSuchModel", "--out", str(out))
+    assert failed.returncode == 1
+    assert [s.path for s in list_snapshots(out)] == [first.path]  # kept, not replaced
+    assert (first.path / "explore" / "index.html").is_file()
+
+    again = report("report", "explore", "-p", "lookup_at", "55", "--out", str(out))
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert len(list_snapshots(out)) == 2
+    assert (
+        "What changed" in (out / "changes.html").read_text()
+        and 'href="changes.html"' in (out / "index.html").read_text()
+    )
+    digest = report("changes", "--out", str(out), "--json")
+    assert digest.returncode == 0, digest.stderr
+    d = json.loads(digest.stdout)
+    [explore] = d["reports"]
+    assert explore["name"] == "explore" and explore["parameters_changed"][0]["name"] == "lookup_at"
+    assert set(d["skipped"]) == set(names) - {"explore"}

@@ -88,6 +88,7 @@ class Build:
     label: str
     summaries: dict[str, dict[str, Any]]
     problems: dict[str, str]  # report name → why it has no summary to compare (failed, refused version …)
+    not_rebuilt: set[str] = dataclasses.field(default_factory=set)  # kept as published before this build
 
 
 # ------------------------------------------------------------------------------------------------ builds
@@ -99,13 +100,16 @@ def read_build(path: Path) -> Build:
     label = str(build.get("built_utc") or path.name)
     summaries: dict[str, dict[str, Any]] = {}
     problems: dict[str, str] = {}
+    not_rebuilt: set[str] = set()
     reps = build.get("reports") if isinstance(build.get("reports"), dict) else {}
     for name, entry in (reps or {}).items():
         if isinstance(entry, dict) and entry.get("status") == "failed":
-            problems[str(name)] = f"failed in this build: {entry.get('error', '')}"
+            problems[str(name)] = f"failed: {entry.get('error', '')}"
+        elif isinstance(entry, dict) and entry.get("rebuilt") is False:
+            not_rebuilt.add(str(name))
     for d in sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
         doc = read_json(d / "summary.json")
-        if doc is None:
+        if doc is None or d.name in problems:
             continue
         try:
             summary_version(doc)
@@ -115,7 +119,7 @@ def read_build(path: Path) -> Build:
         summaries[d.name] = doc
     if not summaries and not problems:
         raise ChangesError(f"{path} holds no report summaries (no <name>/summary.json)")
-    return Build(path, label, summaries, problems)
+    return Build(path, label, summaries, problems, not_rebuilt)
 
 
 def resolve_builds(out: Path, old: Path | None = None, new: Path | None = None) -> tuple[Build, Build]:
@@ -480,14 +484,18 @@ def fetched_between(log: Path, old: Build, new: Build) -> list[dict[str, Any]]:
 def compare_builds(old: Build, new: Build, *, fetch_log: Path | None = None) -> dict[str, Any]:
     """The digest of two builds: per report, what changed (see the module docstring); JSON-ready.
     ``fetch_log``: ``frontier fetch``'s log, whose entries between the two builds the digest lists."""
-    reports = []
-    for name in sorted(set(old.summaries) & set(new.summaries)):
-        reports.append(compare_report(name, old.summaries[name], new.summaries[name]))
+    both = sorted((set(old.summaries) & set(new.summaries)) - new.not_rebuilt)
+    reports = [compare_report(name, old.summaries[name], new.summaries[name]) for name in both]
     skipped = {}
     for name in sorted(set(old.summaries) | set(new.summaries) | set(old.problems) | set(new.problems)):
-        if name in old.summaries and name in new.summaries:
+        if name in both:
             continue
-        why = new.problems.get(name) or old.problems.get(name)
+        if name in new.not_rebuilt:
+            skipped[name] = "not rebuilt in the newer build (its page is the one before)"
+            continue
+        why = f"newer build: {new.problems[name]}" if name in new.problems else None
+        if why is None and name in old.problems:
+            why = f"older build: {old.problems[name]}"
         if why is None:
             why = "new in this build: nothing to compare" if name in new.summaries else "not in the newer build"
         skipped[name] = why

@@ -1,7 +1,8 @@
 """The build history of an output folder: a dated copy of what each build of ``frontier report`` published.
 
-After a build, :func:`keep_history` copies each report the build published (``summary.json``, the HTML page
-``index.html`` and ``run.json``) into ``<out>/history/<UTC timestamp>/<name>/`` and writes ``build.json`` there:
+After a build, :func:`keep_history` copies each report the output folder publishes (``summary.json``, the HTML page
+``index.html`` and ``run.json``; reports this build did not run as they are, marked ``"rebuilt": false``; a report
+that failed in this build is left out) into ``<out>/history/<UTC timestamp>/<name>/`` and writes ``build.json``:
 when the build ran, whether every report succeeded, and each report's status, title, scope and headline.
 The copy is assembled in a hidden folder and renamed into place, so a snapshot is either complete or absent.
 
@@ -121,6 +122,8 @@ def keep_history(
     tmp.mkdir(parents=True)
     try:
         entries = {r.name: _copy_report(r.report_dir, tmp / r.name) if r.ok else _failed(r.error) for r in results}
+        for d in _other_reports(out, set(entries)):  # published earlier, not built this time: kept as they are
+            entries[d.name] = _copy_report(d, tmp / d.name) | {"rebuilt": False}
         build = {
             "generator": GENERATOR,
             "built_utc": iso(built),
@@ -148,12 +151,25 @@ def _copy_report(src: Path, dst: Path) -> dict[str, Any]:
     headline = summary.get("headline")
     return {
         "status": "ok",
+        "rebuilt": True,
         "finished_utc": run.get("finished_utc"),
         "title": run.get("title") or summary.get("title") or src.name,
         "scope": run.get("scope") or "",
         "synthetic": run.get("synthetic"),
         "headline": [str(h) for h in headline] if isinstance(headline, list) else [],
     }
+
+
+def _other_reports(out: Path, built: set[str]) -> list[Path]:
+    """Report folders of ``out`` this build did not run whose last run succeeded (a page and a summary)."""
+    found = []
+    for d in sorted(out.iterdir()):
+        if d.name in built or d.name.startswith((".", "_")) or d.name in RESERVED_NAMES or d.is_symlink():
+            continue
+        run = read_json(d / "run.json") if d.is_dir() else None
+        if run and run.get("status") == "ok" and (d / "index.html").is_file() and (d / "summary.json").is_file():
+            found.append(d)
+    return found
 
 
 def _failed(error: str | None) -> dict[str, Any]:
@@ -208,7 +224,8 @@ def history_html(out: Path, changes_page: str = "changes.html") -> str:
         for name, entry in sorted(s.reports.items()):
             href = e(f"{base}/{name}/index.html", quote=True)
             if entry.get("status") == "ok" and (s.path / name / "index.html").is_file():
-                links.append(f'<a href="{href}">{e(name)}</a>')
+                kept = ' <span class="muted">(as before)</span>' if entry.get("rebuilt") is False else ""
+                links.append(f'<a href="{href}">{e(name)}</a>{kept}')
             else:
                 links.append(f'<span class="bad">{e(name)} failed</span>')
         state = "" if s.build.get("complete") else ' <span class="muted">(a report failed)</span>'
