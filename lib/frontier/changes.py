@@ -307,7 +307,7 @@ def _group_moves(changes: list[dict[str, Any]], spreads: dict[Any, Any], priced:
         for c in cs:
             known = (cfg, c["target"]) in spreads or (cfg, None) in spreads
             sp = spreads.get((cfg, c["target"]), spreads.get((cfg, None)))
-            c["spread_pct"] = sp
+            c["spread_pct"], c["spread_measured"] = sp, known
             c["class"] = PRICE if priced and _is_price_field(c["field"]) else _classify(c["pct"], sp, known)
         primary = next((f for f in _PRIMARY if any(c["field"] == f for c in cs)), None)
         if primary is None:  # no throughput: the field that moved most

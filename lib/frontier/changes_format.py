@@ -56,7 +56,7 @@ def _change(c: dict[str, Any]) -> str:
     if c["class"] == PRICE:
         judged = "the price table changed"
     elif c.get("spread_pct") is None:
-        judged = "one run: spread unknown"
+        judged = "one run: spread unknown" if c.get("spread_measured") else "the report measures no spread"
     else:
         judged = f"run-to-run spread {c['spread_pct']:.1f} %"
     return f"{_at(c)}: {_num(c['old'])} → {_num(c['new'])} ({pct}{judged})".lstrip()
