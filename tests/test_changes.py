@@ -181,3 +181,16 @@ def test_default_builds_are_the_newest_two_in_history(tmp_path):
     assert (old.path.name, new.path.name) == ("2026-11-30T06-00-00Z", "2026-12-07T06-00-00Z")
     with pytest.raises(ChangesError, match="two build folders"):
         resolve_builds(tmp_path, tmp_path)
+
+
+def test_headline_numbers_that_moved_and_sentences_that_changed(tmp_path):
+    old = _summary(OLD_ROWS, OLD_SPREAD, headline=["B200 serves 1,000 tok/s/GPU at 50 tok/s/user.", "One run."])
+    new = _summary(OLD_ROWS, OLD_SPREAD, headline=["B200 serves 1,250 tok/s/GPU at 50 tok/s/user.", "Two runs."])
+    digest = compare_builds(read_build(_write(tmp_path / "a", iso=old)), read_build(_write(tmp_path / "b", iso=new)))
+    [n] = digest["reports"][0]["headline"]["numbers"]
+    assert (n["old"], n["new"], n["pct"]) == (1000.0, 1250.0, 25.0)
+    assert "headline number: 1,000 → 1,250 (+25.0 %): B200 serves 1,250 tok/s/GPU" in to_text(digest)
+    same_numbers = _summary(OLD_ROWS, OLD_SPREAD, headline=["H200 leads now."])
+    digest = compare_builds(read_build(tmp_path / "a"), read_build(_write(tmp_path / "c", iso=same_numbers)))
+    assert digest["reports"][0]["headline"]["numbers"] == []
+    assert "headline now: H200 leads now." in to_text(digest)

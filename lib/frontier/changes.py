@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 import statistics
 from collections.abc import Iterable
 from pathlib import Path
@@ -432,6 +433,28 @@ def _data_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+_NUMBER = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?")
+
+
+def _headline(old: Any, new: Any) -> dict[str, Any] | None:
+    """Headline sentences that changed; where a sentence kept its words and only its numbers changed, those
+    numbers as old → new with the change in %."""
+    if old == new:
+        return None
+    a = [str(x) for x in old] if isinstance(old, list) else []
+    b = [str(x) for x in new] if isinstance(new, list) else []
+    numbers = []
+    for sa, sb in zip(a, b, strict=False):
+        if sa == sb or _NUMBER.sub("#", sa) != _NUMBER.sub("#", sb):
+            continue
+        for xa, xb in zip(_NUMBER.findall(sa), _NUMBER.findall(sb), strict=True):
+            va, vb = (float(x.replace(",", "").replace("−", "-")) for x in (xa, xb))
+            if va != vb:
+                pct = (vb - va) / abs(va) * 100 if va else None
+                numbers.append({"sentence": sb, "old": va, "new": vb, "pct": pct})
+    return {"old": a, "new": b, "numbers": numbers}
+
+
 def _configs(tables: dict[str, list[dict[str, Any]]], names: _Names) -> set[str]:
     return {c for rows in tables.values() for r in rows if (c := names.of(r)) is not None}
 
@@ -461,7 +484,7 @@ def compare_report(name: str, old: dict[str, Any], new: dict[str, Any]) -> dict[
         "configs_added": sorted(cb - ca),
         "configs_removed": sorted(ca - cb),
         "pricing": {"old": pa, "new": pb} if pa != pb else None,
-        "headline": {"old": headline[0], "new": headline[1]} if headline[0] != headline[1] else None,
+        "headline": _headline(headline[0], headline[1]),
         "moves": moves,
         "flips": _flips(ot, nt, on, nn),
     }

@@ -71,6 +71,21 @@ def _move_line(m: dict[str, Any]) -> str:
     return f"{m['config'] or 'report-level values'}: {_field(m['metric'])} {body}{tail}"
 
 
+def _headline_lines(h: dict[str, Any]) -> list[tuple[str, str]]:
+    """Numbers of the headline that moved (old → new, %), else the new headline sentences."""
+    if h.get("numbers"):
+        return [
+            (
+                "headline number",
+                f"{_num(n['old'])} → {_num(n['new'])}"
+                + (f" ({n['pct']:+.1f} %)" if n["pct"] is not None else "")
+                + f": {n['sentence']}",
+            )
+            for n in h["numbers"]
+        ]
+    return [("headline now", str(x)) for x in h.get("new") or []]
+
+
 def _price_moves(moves: list[dict[str, Any]]) -> list[tuple[str, str]]:
     """Values that moved with the price table, said once: how many configs, the range of the change."""
     pcts = [c["pct"] for m in moves for c in m["changes"] if c["class"] == PRICE and c["pct"] is not None]
@@ -156,7 +171,7 @@ def digest_blocks(digest: dict[str, Any]) -> tuple[str, list[tuple[str, list[tup
             items += [(cls, _move_line(m)) for m in moves if m["class"] == cls]
         items += [("parameter changed", f"{p['name']}: {p['old']!r} → {p['new']!r}") for p in r["parameters_changed"]]
         if r["headline"]:
-            items += [("headline now", str(h)) for h in r["headline"]["new"] or []]
+            items += _headline_lines(r["headline"])
         heading = f"{r['name']} — {r['title']}" + (" (synthetic data)" if r["synthetic"] else "")
         blocks.append((heading, items or [("unchanged", "nothing changed")]))
     fetched = [
