@@ -194,3 +194,14 @@ def test_headline_numbers_that_moved_and_sentences_that_changed(tmp_path):
     digest = compare_builds(read_build(tmp_path / "a"), read_build(_write(tmp_path / "c", iso=same_numbers)))
     assert digest["reports"][0]["headline"]["numbers"] == []
     assert "headline now: H200 leads now." in to_text(digest)
+
+
+def test_targets_chosen_anew_are_said_not_compared(tmp_path):
+    moved_target = [_row(r["hardware"], 60, r["tput_per_gpu"] * 0.8) for r in OLD_ROWS]
+    spreads = [s | {"target tok/s/user": 60.0} for s in OLD_SPREAD]
+    old = _write(tmp_path / "old", iso=_summary(OLD_ROWS, OLD_SPREAD))
+    digest = compare_builds(read_build(old), read_build(_write(tmp_path / "new", iso=_summary(moved_target, spreads))))
+    [rep] = digest["reports"]
+    assert rep["targets"] == {"old": [50.0], "new": [60.0]}
+    assert rep["moves"] == [] and rep["flips"] == []  # nothing is compared across different targets
+    assert "targets changed: 50 → 60 tok/s/user" in to_text(digest)

@@ -433,6 +433,13 @@ def _data_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _targets(ot: dict[str, list[dict[str, Any]]], nt: dict[str, list[dict[str, Any]]]) -> dict[str, Any] | None:
+    """The target interactivities each build read its tables at, when they differ (values are matched at the
+    same target only, so a target chosen anew from new data leaves its values uncompared)."""
+    a, b = ({t for rows in tt.values() for r in rows if (t := _target(r)) is not None} for tt in (ot, nt))
+    return {"old": sorted(a), "new": sorted(b)} if a != b else None
+
+
 _NUMBER = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?")
 
 
@@ -485,6 +492,7 @@ def compare_report(name: str, old: dict[str, Any], new: dict[str, Any]) -> dict[
         "configs_removed": sorted(ca - cb),
         "pricing": {"old": pa, "new": pb} if pa != pb else None,
         "headline": _headline(headline[0], headline[1]),
+        "targets": _targets(ot, nt),
         "moves": moves,
         "flips": _flips(ot, nt, on, nn),
     }

@@ -169,6 +169,16 @@ def digest_blocks(digest: dict[str, Any]) -> tuple[str, list[tuple[str, list[tup
         items += _price_moves([m for m in moves if m["class"] == PRICE])
         for cls in (WITHIN, UNKNOWN):
             items += [(cls, _move_line(m)) for m in moves if m["class"] == cls]
+        if r.get("targets"):
+            t = r["targets"]
+            shown = [", ".join(f"{x:g}" for x in t[k]) or "none" for k in ("old", "new")]
+            items.append(
+                (
+                    "targets changed",
+                    f"{shown[0]} → {shown[1]} tok/s/user: values are compared at the targets both builds read "
+                    "(fix the report's targets in its parameters to compare every week at the same ones)",
+                )
+            )
         items += [("parameter changed", f"{p['name']}: {p['old']!r} → {p['new']!r}") for p in r["parameters_changed"]]
         if r["headline"]:
             items += _headline_lines(r["headline"])
