@@ -135,7 +135,8 @@ def _data_lines(d: dict[str, Any]) -> list[str]:
         shown = ", ".join(f"{r['name']} ({r.get('date') or 'undated'}, {r.get('points')} points)" for r in runs)
         lines.append(f"{len(runs)} new run{'s' if len(runs) != 1 else ''}{since}: {shown}")
     if d.get("runs_removed"):
-        lines.append("runs no longer in the data: " + ", ".join(r["name"] for r in d["runs_removed"]))
+        names = ", ".join(r["name"] for r in d["runs_removed"])
+        lines.append(f"runs no longer behind any point (superseded by newer runs, or removed): {names}")
     run_dates = {r.get("date") for r in runs}
     for key, words in (("dates", "dates"), ("models", "models"), ("seq_lens", "ISL/OSL")):
         if key == "dates" and set(d.get("dates_added") or []) <= run_dates:
@@ -157,6 +158,10 @@ def digest_blocks(digest: dict[str, Any]) -> tuple[str, list[tuple[str, list[tup
     blocks = []
     for r in digest["reports"]:
         items: list[tuple[str, str]] = [("data", x) for x in _data_lines(r["data"])]
+        items += [
+            ("parameter changed (not like for like)", f"{p['name']}: {p['old']!r} → {p['new']!r}")
+            for p in r["parameters_changed"]
+        ]
         items += [("config added", c) for c in r["configs_added"]]
         items += [("config removed", c) for c in r["configs_removed"]]
         moves = r["moves"]
@@ -179,7 +184,6 @@ def digest_blocks(digest: dict[str, Any]) -> tuple[str, list[tuple[str, list[tup
                     "(fix the report's targets in its parameters to compare every week at the same ones)",
                 )
             )
-        items += [("parameter changed", f"{p['name']}: {p['old']!r} → {p['new']!r}") for p in r["parameters_changed"]]
         if r["headline"]:
             items += _headline_lines(r["headline"])
         heading = f"{r['name']} — {r['title']}" + (" (synthetic data)" if r["synthetic"] else "")
