@@ -8,6 +8,7 @@ frontier breakeven PATH... --sides "b200/fp4 vs h100/fp8" --model M --isl N --os
              [--gpu-table v0|v1|v2 | --as-of DATE] [--prices FILE]... [--requests-per-day N --migration-cost $]
              [--json]
 frontier report [NAME...] [--data PATH...] [--params FILE] [-y YAML] [-p NAME VALUE] [--out DIR]
+frontier changes [OLD NEW] [--out DIR] [--json | --format text|md|html] [--fail-on moved|flipped]
 frontier sample [--out DIR] [--seed N]
 frontier fetch --model NAME | --run ID
 frontier bounds --model M --gpu G --precision P [--n-gpus N] [--isl N --osl N] [overrides] [--json]
@@ -483,8 +484,16 @@ def _cmd_fetch(argv: Sequence[str]) -> int:
     return int(main_fetch(list(argv)) or 0)
 
 
+def _cmd_changes(argv: Sequence[str]) -> int:
+    """``frontier changes …``: what changed between two builds of the reports."""
+    from .changes_cli import main_changes
+
+    return int(main_changes(list(argv)) or 0)
+
+
 #: subcommands with their own parsers: name → (entry point, help)
 _DELEGATED = {
+    "changes": (_cmd_changes, "what changed between two builds of the reports (digest, --fail-on)"),
     "report": (_cmd_report, "run notebooks and export HTML reports"),
     "sample": (_cmd_sample, "regenerate the bundled synthetic sample"),
     "fetch": (_cmd_fetch, "download InferenceX API data or CI run artifacts"),

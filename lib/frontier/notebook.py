@@ -28,6 +28,7 @@ from .economics import Pricing
 from .iso import COST_RULES
 from .load import LoadResult, load, matches
 from .plain import NotPlainError, check_plain, injected_names
+from .summary_schema import SCHEMA_VERSION, data_inventory
 
 __all__ = [
     "Context",
@@ -203,6 +204,7 @@ class Context:
         """Write ``summary.json`` (parameters, inputs, load report, figures, notes and the given tables) to
         ``summary_path``. Returns nothing, so a notebook's last cell shows no repr."""
         body = {
+            "schema_version": SCHEMA_VERSION,
             "title": self.title,
             "library_version": __version__,
             "synthetic": self.synthetic,
@@ -210,6 +212,7 @@ class Context:
             "load": self.result.report.to_dict(examples=20) | {"files": self.result.inputs()},
             "figures": self.figures,
             "notes": self.notes,
+            "data": data_inventory(self.points),
             **summary,
         }
         self.summary_path = display.summary_json(body, self.output_dir)

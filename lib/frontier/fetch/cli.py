@@ -12,8 +12,10 @@ import re
 import sys
 import urllib.parse
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
+from frontier.fetch.added import append_log, describe
 from frontier.fetch.api import (
     DEFAULT_API_BASE,
     DEFAULT_ISL_OSL,
@@ -29,6 +31,7 @@ from frontier.fetch.errors import FetchError
 from frontier.fetch.runs import DEFAULT_REPO, ENV_GH, fetch_run
 from frontier.fetch.transport import ENV_MIN_INTERVAL, MAX_BODY_BYTES
 from frontier.fsutil import safe_for_terminal
+from frontier.paths import DATA_RAW
 
 __all__ = ["main_fetch"]
 
@@ -167,10 +170,27 @@ def _cli_model(args: argparse.Namespace) -> int:
         results, failed = e.results, e
     for r in results:
         _print_result(r)
+    _log(args, results)
     if failed is not None:
         _print_error(failed)
         return failed.exit_code
     return 0
+
+
+def _log(args: argparse.Namespace, results: list[FetchResult]) -> None:
+    """Record what each request added in the cache root's fetch log (a log that cannot be written is a note)."""
+    if not results:
+        return
+    root = Path(args.out) if args.out else DATA_RAW / "api"
+    records = [
+        {"endpoint": r.endpoint, "params": dict(r.params), "url": r.url, "retrieved_at": r.retrieved_at}
+        | {"from_cache": r.from_cache, "added": dict(r.added) if r.added is not None else None}
+        for r in results
+    ]
+    try:
+        append_log(root, records)
+    except OSError as e:
+        print(f"  note: fetch log not written: {safe_for_terminal(e)}")
 
 
 def _print_result(r: FetchResult) -> None:
@@ -183,6 +203,8 @@ def _print_result(r: FetchResult) -> None:
         print(f"        redirected to {safe_for_terminal(r.final_url)}")
     if r.from_cache and r.note:
         print(f"        {safe_for_terminal(r.note)}")
+    if r.added is not None:
+        print(f"        added: {safe_for_terminal(describe(dict(r.added)))}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,6 +12,7 @@ from typing import Any
 from frontier import paths
 from frontier.fsutil import safe_for_terminal
 
+from .history import DEFAULT_KEEP
 from .params import cli_overrides, list_notebooks
 from .results import ReportError
 from .runner import run_reports
@@ -109,6 +110,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="interactive charts (embeds the chart runtime once per page) instead of static SVG",
     )
+    ap.add_argument(
+        "--keep-history",
+        type=int,
+        default=DEFAULT_KEEP,
+        metavar="N",
+        help=f"keep the newest N builds in OUT/history/ (default {DEFAULT_KEEP}; 0: keep none); only a build in "
+        "which every report succeeded deletes older ones",
+    )
     ap.add_argument("--list", action="store_true", help="list the notebooks and exit")
     return ap
 
@@ -135,6 +144,8 @@ def _main(args: argparse.Namespace) -> int:
         for n in list_notebooks():
             print(printable(n))
         return 0
+    if args.keep_history < 0:
+        raise ReportError("--keep-history must be 0 or more")
     if args.timeout <= 0:
         raise ReportError("--timeout must be a positive number of seconds")
     overrides = cli_overrides(args.yaml, args.pairs or [])
@@ -146,6 +157,7 @@ def _main(args: argparse.Namespace) -> int:
         timeout_s=args.timeout,
         interactive=args.interactive,
         overrides=overrides,
+        history=args.keep_history,
     )
     for r in results:
         line = f"{'ok' if r.ok else 'FAILED':<7}{r.name:<28} {_rel(r.html_path)}  ({r.duration_s:.1f} s)"

@@ -27,6 +27,7 @@ from frontier.fsutil import write_atomic
 from frontier.progress import progress
 
 from ._files import iso, now, to_json
+from .history import DEFAULT_KEEP, check_reserved, keep_history
 from .index import write_index
 from .offline import find_external_refs
 from .outdir import RUNNER_FILES, check_out_dir, locked, staging_area, swap_in
@@ -44,6 +45,7 @@ from .params import (
 from .render import failure_banner_html, footer_html, notebook_to_html, report_css
 from .results import ReportError, ReportResult, ReportResults
 from .summary import ReportSummary, read_summary, write_thumbnail
+from .whatchanged import write_changes_page
 
 __all__ = ["run_reports"]
 
@@ -60,6 +62,7 @@ def run_reports(
     interactive: bool = False,
     notebooks_dir: str | Path | None = None,
     overrides: Overrides | None = None,
+    history: int = DEFAULT_KEEP,
 ) -> ReportResults:
     """Execute notebooks and export reports, sequentially; see the package docstring.
 
@@ -68,6 +71,7 @@ def run_reports(
     (resolved against the current directory).
     ``overrides``: command-line parameters (``-y``, ``-p``, ``-r``), applied over the params file and checked
     against each notebook's declared parameters.
+    ``history``: how many builds ``<out>/history/`` keeps (:func:`keep_history`; 0: none kept, none pruned).
     ``timeout_s``: per-cell timeout, seconds. Raises :class:`ReportError` before running anything if a notebook,
     the params file or a data path is missing or invalid. A notebook that fails gives a ``failed`` result (and
     ``failed.html``); the others still run. ``result.ok`` is True only if every report succeeded.
@@ -82,6 +86,7 @@ def run_reports(
         for p in params.values():
             p["data_paths"] = list(data_paths)
 
+    check_reserved(wanted)
     check_out_dir(out, wanted)
     results = ReportResults()
     with locked(out), staging_area(out) as staging:
@@ -99,6 +104,7 @@ def run_reports(
                         refused.get(name),
                     )
                 )
+            _keep_history(out, results, history)
         finally:
             write_index(out)
     return results
@@ -122,6 +128,17 @@ def _parameters(
             params[name] = dict(from_cli[name])
             refused[name] = f"ParameterError: {exc}"
     return params, refused
+
+
+def _keep_history(out: Path, results: ReportResults, keep: int) -> None:
+    """After publishing: a dated copy of this build in ``<out>/history/`` and the "What changed" page. A problem
+    here never fails the build; it is a warning on the last result."""
+    try:
+        if keep_history(out, results, keep=keep) is not None:
+            write_changes_page(out)
+    except (OSError, ReportError) as exc:
+        if results:
+            results[-1].warnings.append(f"history not kept: {exc}")
 
 
 def _wanted_notebooks(names: Sequence[str] | None, spec: ParamsSpec, nb_dir: Path) -> list[str]:
