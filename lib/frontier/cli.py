@@ -176,7 +176,7 @@ def iso_text_table(table: pl.DataFrame, view: str) -> pl.DataFrame:
     significant digits, throughput to whole tokens and interpolated concurrency marked ≈ (nulls: "—")."""
     import polars as pl
 
-    from .display import approx, money
+    from .number_words import approx, money
 
     cols: dict[str, tuple[str, Any]] = {
         "label": ("config", str),

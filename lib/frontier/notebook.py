@@ -317,9 +317,7 @@ def start(
     """Load the inputs (default: the bundled sample), show title, synthetic banner and provenance."""
     if chart_mode not in ("svg", "interactive"):
         raise ParameterError(f"parameter 'chart_mode': must be one of {list(_CHART_MODES)}, got {chart_mode!r}")
-    inputs = [str(Path(p) if Path(p).is_absolute() else paths.ROOT / p) for p in (data_paths or [])]
-    if not inputs:
-        inputs = [str(paths.SAMPLE_DIR)]
+    inputs = paths.input_paths(data_paths or [])
     out, scratch = _output_folder(title, output_dir)
     out.mkdir(parents=True, exist_ok=True)
     lab.enable(chart_mode)
