@@ -210,7 +210,7 @@ def _price_path(path: str) -> str:
 
 def _print_synthetic(synthetic: bool) -> None:
     if synthetic:
-        echo("note: synthetic data (generated sample, not measurements)")
+        echo(wrap("note: synthetic data (generated sample, not measurements)", indent="  "))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -263,7 +263,7 @@ def _cmd_load(args: argparse.Namespace) -> int:
         if len(not_read) > args.examples:
             echo(f"  … and {len(not_read) - args.examples:,} more (--json --files lists them all)")
         if res.synthetic:
-            echo("note: synthetic rows loaded (generated sample data, not measurements)")
+            echo(wrap("note: synthetic rows loaded (generated sample data, not measurements)", indent="  "))
         if res.points.height:
             echo("")
             echo(table_text(_load_table(res.points), _LOAD_COLUMNS, wide=args.wide))
@@ -491,24 +491,26 @@ def _print_breakeven(be: Any, out: dict[str, Any], wide: bool) -> None:
 _ISO_POINT_KEYS = ("iv_key", "tput_key", "metric_key", "reciprocal_of")
 
 ISO_POINT_HELP = """\
-Reads one JSON object on stdin and prints {"value": v} on stdout: the metric read off the throughput-vs-
-interactivity frontier of the points at the target interactivity (linear between the two frontier points around
-it). {"value": null} means the target lies outside the points' interactivity range (no extrapolation).
+Reads one JSON object on stdin and prints {"value": v} on stdout: the metric read at the target interactivity off
+the frontier of the points (the points no other point beats on both interactivity and throughput), by a monotone
+cubic spline through the frontier points, clamped to their values. {"value": null} means the target lies outside
+the frontier's interactivity range: nothing is extrapolated.
 
 request keys:
   points         list of objects, each with the interactivity, throughput and metric fields named below
-  target_iv      the interactivity to read at (a finite number, tok/s/user)
+  target_iv      the interactivity to read at (a finite number, e.g. tok/s/user)
   iv_key         field holding interactivity (default "interactivity")
   tput_key       field holding throughput; the frontier maximises it (default "throughput")
   metric_key     field to read at target_iv (default: tput_key)
-  reciprocal_of  optional field to interpolate as 1/x, e.g. a cost that is price ÷ throughput (default null)
+  reciprocal_of  optional field r with metric × r the same on every point (e.g. a cost and the throughput it
+                 divides): then r is interpolated and the value is that product ÷ r (default null)
 
-A point without one of these fields, a point that is not an object, or a malformed request is an error:
-{"error": "..."} on stderr and exit 2.
+Every point must be an object holding each named field as a finite number. A point without one of them, or a
+malformed request, is an error: {"error": "..."} on stderr and exit 2 (never {"value": null}).
 
 example:
   echo '{"points": [{"interactivity": 10, "throughput": 100}, {"interactivity": 20, "throughput": 50}],
-         "target_iv": 15}' | frontier iso-point          →  {"value": 75.0}
+         "target_iv": 15}' | frontier iso-point          →  {"value": 70.3125}
 """
 
 
@@ -586,7 +588,10 @@ def _iso_point_request(raw: bytes | str) -> dict[str, Any]:
 
 
 def _check_point_keys(request: dict[str, Any], points: list[Any]) -> None:
-    """ValueError naming the first point that is not an object or lacks a field the request reads."""
+    """ValueError naming the first point that is not an object, or lacks a field the request reads or holds
+    something other than a finite number there."""
+    import json
+
     tput = request.get("tput_key", "throughput")
     need = [request.get("iv_key", "interactivity"), tput, request.get("metric_key", tput)]
     if request.get("reciprocal_of") is not None:
@@ -602,6 +607,14 @@ def _check_point_keys(request: dict[str, Any], points: list[Any]) -> None:
                 f"points[{i}] has no field {', '.join(map(repr, missing))} (its fields: {has}); "
                 "name the fields with iv_key, tput_key and metric_key"
             )
+        for k in need:
+            v = p[k]
+            if (
+                isinstance(v, bool)
+                or not isinstance(v, (int, float))
+                or (isinstance(v, float) and not math.isfinite(v))
+            ):
+                raise ValueError(f"points[{i}].{k} must be a finite number, got {json.dumps(v)[:40]}")
 
 
 def _as_float(v: int | float, where: str) -> float:

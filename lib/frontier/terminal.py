@@ -18,6 +18,7 @@ import json
 import math
 import shutil
 import sys
+import textwrap
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -396,9 +397,22 @@ def table_csv(rows: Any, columns: Iterable[str] | None = None) -> str:
 
 
 # ------------------------------------------------------------------------------------------------ argument parsing
-class HelpFormatter(argparse.RawDescriptionHelpFormatter):
-    """Help with each option's default shown (when it has one and the help does not already say it); the
-    description and epilog keep their line breaks."""
+class HelpFormatter(argparse.HelpFormatter):
+    """Help with each option's default shown (when it has one and the help does not already say it); in the
+    description and epilog, paragraphs are wrapped to the terminal and blocks with indented lines (tables,
+    examples) kept as written."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        blocks = []
+        for block in text.strip("\n").split("\n\n"):
+            lines = block.split("\n")
+            if any(line.startswith(" ") for line in lines):
+                blocks.append("\n".join(indent + line for line in lines))
+            else:
+                blocks.append(
+                    textwrap.fill(" ".join(block.split()), width, initial_indent=indent, subsequent_indent=indent)
+                )
+        return "\n\n".join(blocks)
 
     def _get_help_string(self, action: argparse.Action) -> str | None:
         text = action.help or ""
