@@ -117,8 +117,9 @@ def main_fetch(argv: Sequence[str] | None = None) -> int:
 
 
 def _print_error(message: object) -> None:
-    """The message on stderr, each of its lines terminal-safe (names and URLs in it may come from data)."""
-    echo(f"frontier fetch: error: {message}", err=True)
+    """The message as one line on stderr, terminal-safe (names and URLs in it may come from data)."""
+    lines = [line.strip() for line in str(message).splitlines() if line.strip()]
+    echo(f"frontier fetch: error: {' '.join(lines)}", err=True)
 
 
 def _cli_run(args: argparse.Namespace) -> int:
