@@ -343,3 +343,11 @@ def test_csv_output_parses_and_matches_json(capsys, no_cache):
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rc == 0 and {r["view"] for r in rows} == {"costh", "costr"} and "best" not in out, err
     assert {float(r["target"]) for r in rows} == {50.0, 90.0}
+
+
+def test_breakeven_csv_without_a_partner_keeps_its_header_and_says_why(capsys, no_cache):
+    argv = list(BREAKEVEN)
+    argv[3] = "mi355x/fp4 vs h100/fp8"
+    rc, out, err = run(capsys, *argv, "--csv")
+    assert rc == 1 and out.startswith("target,config_a,") and len(out.splitlines()) == 1
+    assert err.count("\n") == 1 and "no like-for-like partner" in err

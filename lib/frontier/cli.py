@@ -403,6 +403,8 @@ def _cmd_breakeven(args: argparse.Namespace) -> int:
         echo(table_json(out))
     elif args.csv:
         echo(table_csv(_breakeven_rows(be)))
+        if be.status != "ok":
+            echo(f"frontier breakeven: {be.status}", err=True)
     else:
         _print_breakeven(be, out, args.wide)
     return 0 if be.status == "ok" else 1

@@ -383,7 +383,10 @@ def table_csv(rows: Any, columns: Iterable[str] | None = None) -> str:
     """Rows (DataFrame or mappings) as CSV with their machine column names and raw values (empty = missing);
     nested values as JSON text."""
     data = _rows_of(rows)
-    names = list(columns) if columns is not None else (list(data[0]) if data else [])
+    if columns is not None:
+        names = list(columns)
+    else:
+        names = list(rows.columns) if hasattr(rows, "columns") else (list(data[0]) if data else [])
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(names)
