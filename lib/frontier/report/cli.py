@@ -10,7 +10,7 @@ from typing import Any
 
 from frontier import paths
 from frontier.fsutil import safe_for_terminal
-from frontier.terminal import ArgumentParser, echo, wrap
+from frontier.terminal import ArgumentParser, echo
 
 from .params import cli_overrides, list_notebooks
 from .results import ReportError
@@ -151,9 +151,9 @@ def _main(args: argparse.Namespace) -> int:
         line = f"{'ok' if r.ok else 'FAILED':<7}{r.name:<28} {_rel(r.html_path)}  ({r.duration_s:.1f} s)"
         if not r.ok:
             line += f"  {r.error}"
-        echo(wrap(line, indent=" " * 8))
+        echo(line)  # one line per report, as a log: grep-able whatever its length
         for w in r.warnings:
-            echo(wrap(f"        warning: {w}", indent=" " * 17))
+            echo(f"        warning: {w}")
     out = Path(args.out) if args.out is not None else paths.REPORTS
     echo(f"index: {_rel(out.resolve() / 'index.html')}")
     return 0 if results.ok else 1
