@@ -351,3 +351,11 @@ def test_breakeven_csv_without_a_partner_keeps_its_header_and_says_why(capsys, n
     rc, out, err = run(capsys, *argv, "--csv")
     assert rc == 1 and out.startswith("target,config_a,") and len(out.splitlines()) == 1
     assert err.count("\n") == 1 and "no like-for-like partner" in err
+
+
+def test_library_as_of_strips_spaces_and_says_the_format():
+    from frontier.economics import gpu_table
+
+    assert gpu_table(as_of="  2026-01-01")["version"][0] == gpu_table(as_of="2026-01-01")["version"][0]
+    with pytest.raises(ValueError, match="expected a date written YYYY-MM-DD"):
+        gpu_table(as_of="01/02/2026")

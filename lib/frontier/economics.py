@@ -86,6 +86,15 @@ def all_gpu_tables() -> pl.DataFrame:
     return pl.read_csv(_GPU_COSTS_CSV, schema=_GPU_TABLE_SCHEMA)
 
 
+def _as_of_day(text: str) -> dt.date:
+    """The day of an as-of date written ``YYYY-MM-DD`` (a time after it, and spaces around it, ignored)."""
+    s = str(text).strip()
+    try:
+        return dt.date.fromisoformat(s[:10])
+    except ValueError:
+        raise ValueError(f"as-of date {text!r}: expected a date written YYYY-MM-DD, e.g. 2026-01-01") from None
+
+
 def gpu_table(version: str | None = None, as_of: str | dt.date | None = None) -> pl.DataFrame:
     """One version of the GPU table: ``version`` ("v0"/"v1"/"v2"), the version in force ``as_of`` a date, or the
     newest. Columns: gpu, kw, costh, costn, costr, version, effective_from, source."""
@@ -96,7 +105,7 @@ def gpu_table(version: str | None = None, as_of: str | dt.date | None = None) ->
             raise ValueError(f"unknown GPU table version {version!r}; known: {sorted(set(t['version']))}")
         return out
     if as_of is not None:
-        day = dt.date.fromisoformat(str(as_of)[:10]) if not isinstance(as_of, dt.date) else as_of
+        day = as_of if isinstance(as_of, dt.date) else _as_of_day(as_of)
         out = t.filter(
             (pl.col("effective_from") <= day) & (pl.col("effective_to").is_null() | (pl.col("effective_to") >= day))
         )
