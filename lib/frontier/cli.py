@@ -130,11 +130,11 @@ def _count_arg(text: str) -> int:
     return v
 
 
-def _tokens_arg(text: str) -> int:
-    """A sequence length in tokens: a whole number > 0."""
+def _positive_int_arg(text: str) -> int:
+    """A whole number > 0 (tokens, GPUs)."""
     v = _count_arg(text)
     if v == 0:
-        raise argparse.ArgumentTypeError("expected a positive number of tokens, got 0")
+        raise argparse.ArgumentTypeError("expected a whole number > 0, got 0")
     return v
 
 
@@ -680,7 +680,7 @@ def _add_bounds_parser(sub: Any) -> None:
     sp.add_argument("--model", required=True, help="model key, display name or HF id (e.g. llama70b)")
     sp.add_argument("--gpu", required=True, help="GPU key or runner label (e.g. b200)")
     sp.add_argument("--precision", required=True, help="weight precision: fp4, fp8, int4 or bf16")
-    sp.add_argument("--n-gpus", type=_tokens_arg, default=1, metavar="N", help="GPUs the weights are split over")
+    sp.add_argument("--n-gpus", type=_positive_int_arg, default=1, metavar="N", help="GPUs the weights are split over")
     sp.add_argument("--isl", type=_count_arg, default=1024, metavar="TOKENS", help="input tokens per request")
     sp.add_argument("--osl", type=_count_arg, default=1024, metavar="TOKENS", help="output tokens per request")
     o = sp.add_argument_group("overrides (default: the spec tables)")
@@ -765,8 +765,8 @@ def _add_output_options(sp: Any, json_help: str, csv_help: str) -> None:
 def _add_scope_options(sp: Any, model_help: str) -> None:
     sp.add_argument("paths", nargs="+", metavar="PATH", help="files, folders (recursive), globs or zips to load")
     sp.add_argument("--model", required=True, help=model_help)
-    sp.add_argument("--isl", type=_tokens_arg, required=True, metavar="TOKENS", help="input sequence length")
-    sp.add_argument("--osl", type=_tokens_arg, required=True, metavar="TOKENS", help="output sequence length")
+    sp.add_argument("--isl", type=_positive_int_arg, required=True, metavar="TOKENS", help="input sequence length")
+    sp.add_argument("--osl", type=_positive_int_arg, required=True, metavar="TOKENS", help="output sequence length")
     sp.add_argument(
         "--targets",
         default="30,50,90",
