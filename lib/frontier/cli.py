@@ -418,7 +418,7 @@ def _breakeven_rows(be: Any) -> pl.DataFrame:
 
 
 _TARGET_COLUMNS = [
-    Column.num("target", "target tok/s/user", "{:g}".format, key_column=True),
+    Column.num("target", "target", "{:g}".format, key_column=True),
     Column.text("config_a", "best A config"),
     Column.num("tput_a", "A tok/s/GPU", count),
     Column.text("config_b", "best B config"),
@@ -428,13 +428,13 @@ _TARGET_COLUMNS = [
 ]
 
 _VIEW_COLUMNS = [
-    Column.num("target", "target tok/s/user", "{:g}".format, key_column=True),
+    Column.num("target", "target", "{:g}".format, key_column=True),
     Column.text("view", "price view", key_column=True),
-    Column.money("price_a", "A $/GPU-hour"),
-    Column.money("price_b", "B $/GPU-hour"),
-    Column.money("breakeven_price_a", "A break-even $/GPU-hour"),
-    Column.money("cost_a", "A $/M tokens"),
-    Column.money("cost_b", "B $/M tokens"),
+    Column.money("price_a", "A price"),
+    Column.money("price_b", "B price"),
+    Column.money("breakeven_price_a", "A break-even price"),
+    Column.money("cost_a", "A $/M"),
+    Column.money("cost_b", "B $/M"),
     Column.num("cost_ratio", "cost A ÷ B", ratio),
     Column.text("winner", "cheaper"),
 ]
@@ -472,9 +472,11 @@ def _print_breakeven(be: Any, out: dict[str, Any], wide: bool) -> None:
     for v in out["price_views"]:
         echo(wrap(f"  {v['view']}: {v['label']}", indent="    "))
     echo("")
-    echo(table_text(be.at_targets, _TARGET_COLUMNS, wide=wide, title="Best config of each side at each target"))
+    title = "Best config of each side at each target (targets in tok/s/user)"
+    echo(table_text(be.at_targets, _TARGET_COLUMNS, wide=wide, title=title))
     echo("")
-    echo(table_text(be.by_view, _VIEW_COLUMNS, wide=wide, title="Cost under each price view"))
+    title = "Cost under each price view (prices in $ per GPU-hour, costs in $ per million tokens)"
+    echo(table_text(be.by_view, _VIEW_COLUMNS, wide=wide, title=title))
     if "fleet" in out:
         echo("")
         title = "Fleet for the workload (GPUs rounded up to whole replicas)"

@@ -52,7 +52,8 @@ EMPTY = "—"
 """A cell with no value (null, NaN): never 0, never blank."""
 
 _GAP = "  "  # between columns
-_MIN_WRAP = 12  # a wrapped text column is never narrower than this (or its longest word, if shorter)
+_MIN_WRAP = 10  # a wrapped text column is never narrower than this (or its widest cell, if narrower)
+_MAX_WORD = 20  # words up to this long are never broken when a column wraps
 
 
 def echo(text: object = "", *, err: bool = False, file: TextIO | None = None) -> None:
@@ -227,24 +228,33 @@ def _sizes(col: Column, cells: Sequence[str]) -> tuple[int, int, int]:
     if col.numeric:
         return natural, soft, soft
     words = max((text_width(w) for c in cells for w in c.split()), default=0)
-    return natural, soft, max(header_min, min(soft, max(min(words, _MIN_WRAP), _MIN_WRAP)))
+    return natural, soft, max(header_min, min(soft, max(_MIN_WRAP, min(words, _MAX_WORD))))
 
 
-def _fit(natural: list[int], narrowest: list[int], room: int) -> list[int]:
-    """Column widths within ``room`` columns: the widest shrinkable column first, never below its narrowest."""
+def _fit(natural: list[int], narrowest: list[int], room: int, cells: list[list[str]] | None = None) -> list[int]:
+    """Column widths within ``room`` columns, never below ``narrowest``: one column at a time loses a character,
+    the widest first; with ``cells`` (one list per column), the one whose narrowing wraps the fewest cells."""
     widths = list(natural)
+    lengths = [[text_width(c) for c in col] for col in cells] if cells is not None else None
+
+    def cost(j: int) -> tuple[bool, int, int]:
+        wraps = 0 if lengths is None else sum(1 for n in lengths[j] if n >= widths[j])
+        return widths[j] > narrowest[j], -wraps, widths[j]
+
     while sum(widths) > room:
-        i = max(range(len(widths)), key=lambda j: (widths[j] - narrowest[j] > 0, widths[j]))
+        i = max(range(len(widths)), key=cost)
         if widths[i] <= narrowest[i]:
             break
         widths[i] -= 1
     return widths
 
 
-def _fit_both(natural: list[int], soft: list[int], narrowest: list[int], room: int) -> list[int]:
-    """Widths within ``room``: headers wrapped first, then text cells."""
+def _fit_both(
+    natural: list[int], soft: list[int], narrowest: list[int], room: int, cells: list[list[str]]
+) -> list[int]:
+    """Widths within ``room``: headers wrapped first, then text cells (the fewest rows wrapped)."""
     widths = _fit(natural, [min(n, s) for n, s in zip(natural, soft)], room)
-    return widths if sum(widths) <= room else _fit(widths, narrowest, room)
+    return widths if sum(widths) <= room else _fit(widths, narrowest, room, cells)
 
 
 def _blocks(cols: list[Column], narrowest: list[int], width: int) -> list[list[int]]:
@@ -348,11 +358,18 @@ def table_text(
     if sum(natural) + gaps <= width:
         return "\n".join(lines + _render(cols, cells, natural))
     if sum(narrowest) + gaps <= width:
-        return "\n".join(lines + _render(cols, cells, _fit_both(natural, soft, narrowest, width - gaps)))
+        fitted = _fit_both(natural, soft, narrowest, width - gaps, [[r[j] for r in cells] for j in range(len(cols))])
+        return "\n".join(lines + _render(cols, cells, fitted))
     for n, block in enumerate(_blocks(cols, narrowest, width)):
         bc = [cols[i] for i in block]
         room = width - len(_GAP) * (len(bc) - 1)
-        fitted = _fit_both([natural[i] for i in block], [soft[i] for i in block], [narrowest[i] for i in block], room)
+        fitted = _fit_both(
+            [natural[i] for i in block],
+            [soft[i] for i in block],
+            [narrowest[i] for i in block],
+            room,
+            [[r[i] for r in cells] for i in block],
+        )
         if n:
             lines.append("")
         lines.extend(_render(bc, [[r[i] for i in block] for r in cells], fitted))
