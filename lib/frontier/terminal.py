@@ -279,47 +279,41 @@ def _blocks(cols: list[Column], narrowest: list[int], width: int) -> list[list[i
     return blocks
 
 
+def _lines_of(text: str, width: int) -> list[str]:
+    return _wrap_line(text, width, "") if text_width(text) > width else [text]
+
+
+def _join(pieces: Sequence[str], widths: Sequence[int], numeric: Sequence[bool]) -> str:
+    """One printed line: each piece padded to its column (numbers right-aligned), columns two spaces apart."""
+    parts = []
+    for piece, w, num in zip(pieces, widths, numeric):
+        pad = " " * max(0, w - text_width(piece))
+        parts.append(pad + piece if num else piece + pad)
+    return _GAP.join(parts).rstrip()
+
+
 def _render(cols: list[Column], cells: list[list[str]], widths: list[int]) -> list[str]:
-    """Header (wrapped), a rule, and the rows, each cell wrapped to its column's width."""
-
-    def lines_of(text: str, w: int) -> list[str]:
-        return _wrap_line(text, w, "") if text_width(text) > w else [text]
-
-    def row_lines(texts: list[str], numeric: list[bool]) -> list[str]:
-        wrapped = [lines_of(t, w) for t, w in zip(texts, widths)]
-        height = max(len(x) for x in wrapped)
-        out = []
-        for k in range(height):
-            parts = []
-            for x, w, num in zip(wrapped, widths, numeric):
-                piece = x[k] if k < len(x) else ""
-                pad = " " * max(0, w - text_width(piece))
-                parts.append(pad + piece if num else piece + pad)
-            out.append(_GAP.join(parts).rstrip())
-        return out
-
+    """Header (wrapped, sitting on the rule), a rule, and the rows, each cell wrapped to its column's width. A
+    wrapped cell continues in the rows below it where its column is blank (a repeated key not shown again)."""
     numeric = [c.numeric for c in cols]
-    head = [c.header for c in cols]
-    wrapped_head = [lines_of(h, w) for h, w in zip(head, widths)]
-    depth = max(len(x) for x in wrapped_head)
-    # headers sit on the rule: pad short ones from the top
-    padded = ["\n".join([""] * (depth - len(x)) + x) for x in wrapped_head]
-    out = []
-    for k in range(depth):
-        parts = []
-        for x, w, num in zip(padded, widths, numeric):
-            piece = x.split("\n")[k]
-            pad = " " * max(0, w - text_width(piece))
-            parts.append(pad + piece if num else piece + pad)
-        out.append(_GAP.join(parts).rstrip())
+    heads = [_lines_of(c.header, w) for c, w in zip(cols, widths)]
+    depth = max((len(h) for h in heads), default=1)
+    heads = [[""] * (depth - len(h)) + h for h in heads]
+    out = [_join([h[k] for h in heads], widths, numeric) for k in range(depth)]
     out.append(_GAP.join("─" * w for w in widths))
-    rendered = [row_lines(r, numeric) for r in cells]
-    # a wrapped first column (a config name on two lines) is easier to follow with its group set apart
-    spaced = bool(cols) and cols[0].key_column and any(len(x) > 1 and r[0] for x, r in zip(rendered, cells))
-    for i, (lines, r) in enumerate(zip(rendered, cells)):
-        if spaced and i and r[0]:
+    wrapped = [[_lines_of(t, w) for t, w in zip(r, widths)] for r in cells]
+    for j in range(len(cols)):
+        for i in range(len(wrapped) - 1):
+            if len(wrapped[i][j]) > 1 and wrapped[i + 1][j] == [""]:
+                wrapped[i][j], wrapped[i + 1][j] = wrapped[i][j][:1], wrapped[i][j][1:]
+    # a first column still on several lines (a group of one row) is easier to follow with its groups set apart
+    spaced = bool(cols) and cols[0].key_column and any(len(r[0]) > 1 for r in wrapped)
+    for i, r in enumerate(wrapped):
+        if spaced and i and cells[i][0]:
             out.append("")
-        out.extend(lines)
+        out.extend(
+            _join([x[k] if k < len(x) else "" for x in r], widths, numeric) for k in range(max(len(x) for x in r))
+        )
     return out
 
 
