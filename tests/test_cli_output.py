@@ -161,3 +161,12 @@ def test_csv_has_machine_names_and_raw_values():
     assert head == "label,target,tput,cost,note"
     assert first.split(",")[2] == "37035.0"  # raw, not "37,035"
     assert text.splitlines()[-1].endswith(",")  # a missing value is an empty cell
+
+
+def test_a_wrapped_key_continues_beside_its_group():
+    rows = [{**r, "note": "TP8"} for r in ROWS]
+    text = table_text(rows, COLS, width=56)
+    body = text.split("─\n", 1)[1].splitlines() if "─\n" in text else text.splitlines()[3:]
+    assert widest(text) <= 56
+    assert len(body) == len(rows)  # the config name's second line shares the second row's line
+    assert body[0].startswith("b200 ·") and not body[1].startswith(" ") and body[2].startswith(" ")
