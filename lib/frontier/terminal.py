@@ -304,8 +304,9 @@ def _render(cols: list[Column], cells: list[list[str]], widths: list[int]) -> li
     wrapped = [[_lines_of(t, w) for t, w in zip(r, widths)] for r in cells]
     for j in range(len(cols)):
         for i in range(len(wrapped) - 1):
-            if len(wrapped[i][j]) > 1 and wrapped[i + 1][j] == [""]:
-                wrapped[i][j], wrapped[i + 1][j] = wrapped[i][j][:1], wrapped[i][j][1:]
+            keep = max([1] + [len(x) for k, x in enumerate(wrapped[i]) if k != j])  # the row's own height
+            if len(wrapped[i][j]) > keep and wrapped[i + 1][j] == [""]:
+                wrapped[i][j], wrapped[i + 1][j] = wrapped[i][j][:keep], wrapped[i][j][keep:]
     # a first column still on several lines (a group of one row) is easier to follow with its groups set apart
     spaced = bool(cols) and cols[0].key_column and any(len(r[0]) > 1 for r in wrapped)
     for i, r in enumerate(wrapped):
