@@ -708,8 +708,10 @@ def _add_bounds_parser(sub: Any) -> None:
         metavar="BYTES",
         help="KV cache per token of context, bytes (all layers)",
     )
-    o.add_argument("--memory-fraction", type=_fraction_arg, metavar="FRACTION", help="share of HBM usable (0.90)")
-    o.add_argument("--reserve-gb", type=_non_negative_arg, metavar="GB", help="GB per GPU kept back (2)")
+    o.add_argument(
+        "--memory-fraction", type=_fraction_arg, metavar="FRACTION", help="share of HBM usable (default 0.90)"
+    )
+    o.add_argument("--reserve-gb", type=_non_negative_arg, metavar="GB", help="GB per GPU kept back (default 2)")
     o.add_argument("--dp-attention", action="store_true", help="each GPU holds its sequences' KV whole")
     sp.add_argument("--json", action="store_true", help="one JSON object: inputs (value, unit, origin), results")
     sp.add_argument("--wide", action="store_true", help="one line per input, whatever the terminal width")

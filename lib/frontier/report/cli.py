@@ -103,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="output folder (default: reports/ in the project); frontier report never replaces files "
         "there it did not write",
     )
-    ap.add_argument("--timeout", type=int, default=600, metavar="S", help="per-cell timeout in seconds (600)")
+    ap.add_argument("--timeout", type=int, default=600, metavar="S", help="per-cell timeout in seconds")
     ap.add_argument(
         "--interactive",
         action="store_true",
