@@ -239,6 +239,8 @@ def test_model_names_match_without_regard_to_case_and_misses_list_what_is_there(
     assert "models loaded: DeepSeek-R1-0528 (synthetic)" in refused(rc, err)
     rc, _, err = run(capsys, "breakeven", *BREAKEVEN[1:4], "--model", "*", *BREAKEVEN[6:])
     assert "matches 4 models" in refused(rc, err)
+    rc, _, err = run(capsys, "iso", SAMPLE, "--model", "*", "--isl", "1024", "--osl", "1024")
+    assert "matches 4 models" in refused(rc, err)  # one table never mixes models
 
 
 def test_iso_point_missing_keys_is_an_error_not_null(capsys, monkeypatch):

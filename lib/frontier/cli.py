@@ -357,7 +357,7 @@ def _cmd_iso(args: argparse.Namespace) -> int:
         res = _load(args)
     except LoadError as e:
         raise CliError(str(e)) from None
-    pts = _scope(res.points, args.model, args.isl, args.osl)
+    pts = _scope(res.points, args.model, args.isl, args.osl, one_model=True)  # like for like: one model
     pts = _only(pts, "hardware", args.hardware, "--hardware")
     pts = _only(pts, "precision", args.precision, "--precision")
     pts = _only(pts, "framework", args.framework, "--framework")
@@ -809,7 +809,9 @@ def _add_iso_parser(sub: Any) -> None:
         description="Throughput and $/M tokens of every config at fixed interactivity targets (tok/s/user), read "
         "off each config's frontier; prices name their table and date.",
     )
-    _add_scope_options(sp, "model display name, case ignored; * and ? are wildcards (e.g. 'DeepSeek*')")
+    _add_scope_options(
+        sp, "model display name, case ignored; * and ? are wildcards (e.g. 'DeepSeek*'); must name one model"
+    )
     sp.add_argument(
         "--tco",
         metavar="COLUMN",
