@@ -170,3 +170,13 @@ def test_a_wrapped_key_continues_beside_its_group():
     assert widest(text) <= 56
     assert len(body) == len(rows)  # the config name's second line shares the second row's line
     assert body[0].startswith("b200 ·") and not body[1].startswith(" ") and body[2].startswith(" ")
+
+
+def test_echo_to_a_terminal_without_unicode_escapes_instead_of_failing():
+    import io
+
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding="ascii")
+    echo("b200 · trt — $0.0569", file=out)
+    out.flush()
+    assert raw.getvalue() == b"b200 \\xb7 trt \\u2014 $0.0569\n"

@@ -57,11 +57,16 @@ _MAX_WORD = 20  # words up to this long are never broken when a column wraps
 
 
 def echo(text: object = "", *, err: bool = False, file: TextIO | None = None) -> None:
-    """Print ``text`` with every line terminal-safe (control characters and escape sequences shown, not obeyed).
-    ``err``: to stderr. The one path from a command to the terminal."""
+    """Print ``text`` with every line terminal-safe (control characters and escape sequences shown, not obeyed;
+    characters the output's encoding lacks shown as ``\\u`` escapes). ``err``: to stderr. The one path from a
+    command to the terminal."""
     out = file or (sys.stderr if err else sys.stdout)
-    lines = str(text).split("\n")
-    print("\n".join(safe_for_terminal(line) for line in lines), file=out)
+    safe = "\n".join(safe_for_terminal(line) for line in str(text).split("\n"))
+    try:
+        print(safe, file=out)
+    except UnicodeEncodeError:  # a terminal that cannot show "—" or "·" gets them as \u2014, not a crash
+        enc = getattr(out, "encoding", None) or "ascii"
+        print(safe.encode(enc, "backslashreplace").decode(enc), file=out)
 
 
 def terminal_width(default: int = 80) -> int:
