@@ -177,6 +177,6 @@ def test_echo_to_a_terminal_without_unicode_escapes_instead_of_failing():
 
     raw = io.BytesIO()
     out = io.TextIOWrapper(raw, encoding="ascii")
-    echo("b200 · trt — $0.0569", file=out)
+    echo("b200 · trt — $0.0569 ≈3 ─── é", file=out)
     out.flush()
-    assert raw.getvalue() == b"b200 \\xb7 trt \\u2014 $0.0569\n"
+    assert raw.getvalue() == b"b200 . trt - $0.0569 ~3 --- \\xe9\n"

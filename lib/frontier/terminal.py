@@ -52,6 +52,8 @@ EMPTY = "—"
 """A cell with no value (null, NaN): never 0, never blank."""
 
 _GAP = "  "  # between columns
+#: stand-ins for the table's own symbols on a terminal that cannot show them
+_PLAIN = str.maketrans({"─": "-", "—": "-", "−": "-", "·": ".", "≈": "~", "×": "x", "÷": "/", "…": "...", "→": "->"})
 _MIN_WRAP = 10  # a wrapped text column is never narrower than this (or its widest cell, if narrower)
 _MAX_WORD = 20  # words up to this long are never broken when a column wraps
 
@@ -66,7 +68,7 @@ def echo(text: object = "", *, err: bool = False, file: TextIO | None = None) ->
         print(safe, file=out)
     except UnicodeEncodeError:  # a terminal that cannot show "—" or "·" gets them as \u2014, not a crash
         enc = getattr(out, "encoding", None) or "ascii"
-        print(safe.encode(enc, "backslashreplace").decode(enc), file=out)
+        print(safe.translate(_PLAIN).encode(enc, "backslashreplace").decode(enc), file=out)
 
 
 def terminal_width(default: int = 80) -> int:
