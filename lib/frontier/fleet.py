@@ -20,7 +20,7 @@ from typing import Any
 import polars as pl
 
 from .breakeven import BreakEven, PriceView
-from .display import significant
+from .number_words import significant
 
 __all__ = [
     "FORMATS",
