@@ -271,6 +271,11 @@ def break_even(
     """Break-even prices of ``side_a`` against ``side_b`` at ``targets`` (tok/s/user) under every view of every
     pricing. ``points`` must hold one model and ISL/OSL (see :func:`one_scope`)."""
     a, b = side(side_a), side(side_b)
+    if a.filters == b.filters:
+        raise ValueError(
+            f"sides {a.name!r} and {b.name!r} are the same side: a break-even compares two different "
+            "GPU/precision sides, e.g. 'b200/fp4 vs h100/fp8'"
+        )
     if not pricings:
         raise ValueError("break-even needs at least one price table")
     model, isl, osl = one_scope(points)

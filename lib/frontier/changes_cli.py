@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .fsutil import safe_for_terminal, write_atomic
+from .fsutil import write_atomic
+from .terminal import echo
 
 __all__ = ["main_changes"]
 
@@ -96,9 +96,9 @@ def _main(args: argparse.Namespace) -> int:
     if args.write:
         write_atomic(args.write, text)
     else:
-        sys.stdout.write(text)
+        echo(text.rstrip("\n"))
     return exit_code(digest, args.fail_on)
 
 
 def _err(message: str) -> None:
-    print(safe_for_terminal(f"frontier changes: {message}"), file=sys.stderr)
+    echo(f"frontier changes: {message}", err=True)

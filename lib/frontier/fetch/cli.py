@@ -30,8 +30,8 @@ from frontier.fetch.api import (
 from frontier.fetch.errors import FetchError
 from frontier.fetch.runs import DEFAULT_REPO, ENV_GH, fetch_run
 from frontier.fetch.transport import ENV_MIN_INTERVAL, MAX_BODY_BYTES
-from frontier.fsutil import safe_for_terminal
 from frontier.paths import DATA_RAW
+from frontier.terminal import ArgumentParser, echo, plural
 
 __all__ = ["main_fetch"]
 
@@ -44,7 +44,7 @@ def _parse_isl_osl(text: str) -> tuple[int, int]:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = ArgumentParser(
         prog="frontier fetch",
         description="Fetch InferenceX API responses (cached under data/raw/api/) or a GitHub Actions run's "
         "benchmark artifacts (data/raw/runs/<id>/).",
@@ -120,22 +120,19 @@ def main_fetch(argv: Sequence[str] | None = None) -> int:
 
 
 def _print_error(message: object) -> None:
-    """The message on stderr, each of its lines terminal-safe (names and URLs in it may come from data)."""
-    lines = f"frontier fetch: error: {message}".splitlines()
-    print("\n".join(safe_for_terminal(line) for line in lines), file=sys.stderr)
+    """The message as one line on stderr, terminal-safe (names and URLs in it may come from data)."""
+    lines = [line.strip() for line in str(message).splitlines() if line.strip()]
+    echo(f"frontier fetch: error: {' '.join(lines)}", err=True)
 
 
 def _cli_run(args: argparse.Namespace) -> int:
     res = fetch_run(args.run, repo=args.repo, attempt=args.attempt, out_dir=args.out, gh=args.gh, refresh=args.refresh)
     state = "cached" if res.from_cache else "fresh"
-    print(
-        f"{state}  run {res.run_id} attempt {res.run_attempt}  {len(res.files)} files  "
-        f"{safe_for_terminal(_show(res.path))}"
-    )
+    echo(f"{state}  run {res.run_id} attempt {res.run_attempt}  {plural(len(res.files), 'file')}  {_show(res.path)}")
     for f in res.files:
-        print(f"  {safe_for_terminal(_show(f))}")
+        echo(f"  {_show(f)}")
     if res.note:
-        print(f"  note: {safe_for_terminal(res.note)}")
+        echo(f"  note: {res.note}")
     return 0
 
 
@@ -190,21 +187,21 @@ def _log(args: argparse.Namespace, results: list[FetchResult]) -> None:
     try:
         append_log(root, records)
     except OSError as e:
-        print(f"  note: fetch log not written: {safe_for_terminal(e)}")
+        echo(f"  note: fetch log not written: {e}")
 
 
 def _print_result(r: FetchResult) -> None:
     state = "cached" if r.from_cache else "fresh "
     query = urllib.parse.urlsplit(r.url).query
     rows = "?" if r.n_rows is None else str(r.n_rows)
-    what = safe_for_terminal(f"{r.endpoint}{'?' + query if query else ''}")
-    print(f"{state}  {what}  rows={rows}  sha256={r.sha256[:16]}  {safe_for_terminal(_show(r.path))}")
+    what = f"{r.endpoint}{'?' + query if query else ''}"
+    echo(f"{state}  {what}  rows={rows}  sha256={r.sha256[:16]}  {_show(r.path)}")
     if r.final_url and r.final_url != r.url:
-        print(f"        redirected to {safe_for_terminal(r.final_url)}")
+        echo(f"        redirected to {r.final_url}")
     if r.from_cache and r.note:
-        print(f"        {safe_for_terminal(r.note)}")
+        echo(f"        {r.note}")
     if r.added is not None:
-        print(f"        added: {safe_for_terminal(describe(dict(r.added)))}")
+        echo(f"        added: {describe(dict(r.added))}")
 
 
 if __name__ == "__main__":  # pragma: no cover
