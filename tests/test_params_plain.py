@@ -6,6 +6,8 @@ import ast
 import importlib.metadata
 import json
 import math
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -227,7 +229,9 @@ def test_papermill_writes_the_cell_with_the_plain_translator():
     from papermill.exceptions import PapermillException
     from papermill.translators import translate_parameters
 
-    import frontier.report.papermill_hook  # noqa: F401
+    from frontier.report.papermill_hook import install
+
+    install()
 
     source = translate_parameters("python3", "python", {"label": HOSTILE_TEXT[0], "n": 3}, "Parameters")
     _only_literals(source)
@@ -239,6 +243,14 @@ def test_papermill_writes_the_cell_with_the_plain_translator():
 def test_papermill_loads_the_plain_translator_through_its_entry_point():
     eps = importlib.metadata.entry_points(group="papermill.engine")
     assert any(ep.value == "frontier.report.papermill_hook:PlainEngine" for ep in eps), list(eps)
+    # papermill imported on its own, in a fresh process, registers the plain translator through that entry point
+    code = (
+        "import papermill.translators as t; from papermill.engines import papermill_engines;"
+        "assert papermill_engines.get_engine('frontier') is not None;"
+        "print(t.papermill_translators.find_translator('python3', 'python').__name__)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "PlainPythonTranslator", out.stderr
 
 
 # ----------------------------------------------------------------------------- notebook.setup, by any runner

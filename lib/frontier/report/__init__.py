@@ -27,19 +27,31 @@ publish), :mod:`.render` (HTML export), :mod:`.offline` (external-reference chec
 
 from __future__ import annotations
 
-from .cli import build_parser, main_report
-from .index import write_index
-from .offline import check_offline, find_external_refs
-from .params import (
-    RUNNER_PARAMS,
-    ParamsSpec,
-    declared_parameters,
-    list_notebooks,
-    load_params,
-)
-from .render import REMOVE_CELL_TAGS, TEMPLATE_NAME, TEMPLATES_DIR, notebook_to_html
-from .results import ReportError, ReportResult, ReportResults
-from .runner import run_reports
+import importlib
+from typing import Any
+
+#: public name → the module of this package that defines it (imported on first use, so that a notebook kernel
+#: importing ``frontier.report.notebook`` does not import nbconvert, papermill and the runner)
+_NAMES = {
+    "REMOVE_CELL_TAGS": "render",
+    "RUNNER_PARAMS": "params",
+    "TEMPLATES_DIR": "render",
+    "TEMPLATE_NAME": "render",
+    "ParamsSpec": "params",
+    "ReportError": "results",
+    "ReportResult": "results",
+    "ReportResults": "results",
+    "build_parser": "cli",
+    "check_offline": "offline",
+    "declared_parameters": "params",
+    "find_external_refs": "offline",
+    "list_notebooks": "params",
+    "load_params": "params",
+    "main_report": "cli",
+    "notebook_to_html": "render",
+    "run_reports": "runner",
+    "write_index": "index",
+}
 
 __all__ = [
     "REMOVE_CELL_TAGS",
@@ -61,3 +73,17 @@ __all__ = [
     "run_reports",
     "write_index",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the module defining a public name the first time it is asked for."""
+    module = _NAMES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_NAMES})

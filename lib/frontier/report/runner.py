@@ -298,7 +298,9 @@ def _execute_and_render(run: _Run, timeout_s: int) -> tuple[str, str | None, str
     import nbformat
     import papermill as pm
 
-    from . import papermill_hook  # noqa: F401  (parameters injected as checked plain literals)
+    from .papermill_hook import install
+
+    install()  # parameters injected as checked plain literals
 
     try:
         with _quiet_papermill():
