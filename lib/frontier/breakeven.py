@@ -424,7 +424,7 @@ class BreakEven:
         }
 
 
-_AT_TARGET_SCHEMA = {
+_AT_TARGET_SCHEMA: dict[str, Any] = {
     "target": pl.Float64,
     "config_a": pl.String,
     "topology_a": pl.String,
@@ -440,7 +440,7 @@ _AT_TARGET_SCHEMA = {
     "status": pl.String,
 }
 #: per side, the held-equal fields' values (for saying what differs), kept beside the JSON columns
-_SIDE_KEYS = {f"{f}_{k}": pl.String for f in PAIR_FIELDS for k in ("a", "b")}
+_SIDE_KEYS: dict[str, Any] = {f"{f}_{k}": pl.String for f in PAIR_FIELDS for k in ("a", "b")}
 _BY_VIEW_SCHEMA = {
     "target": pl.Float64,
     "view": pl.String,
