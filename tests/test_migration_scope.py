@@ -45,7 +45,7 @@ def test_generation_table_orders_every_gpu_it_names():
     assert set(specs) <= set(gens), "every GPU with specs has a ship date"
 
 
-def test_old_is_the_first_shipped_gpu_new_the_last_each_at_its_most_measured_precision():
+def test_old_is_the_first_shipped_gpu_new_the_last_at_a_precision_both_share():
     pts = _frame(
         _curve("A", "h200", "fp8", 10, 60),
         _curve("A", "b200", "fp4", 20, 90, n=8),
@@ -54,8 +54,14 @@ def test_old_is_the_first_shipped_gpu_new_the_last_each_at_its_most_measured_pre
         _curve("A", "h100", "bf16", 5, 40, n=4),
     )
     old, new, rule = migration.choose_sides(pts)
-    assert (old, new) == ("h100/bf16", "b200/fp4")
+    # like for like: the GPUs share fp8, so the precision does not change with the GPU (though fp4 is measured more)
+    assert (old, new) == ("h100/fp8", "b200/fp8")
     assert "shipped first (h100, 2022-10)" in rule and "shipped last (b200, 2024-12)" in rule
+    assert "the same precision, the same engine" in rule and "overlapping over 20.0 tok/s/user" in rule
+    # no shared precision: each GPU at its most-measured precision, and the rule says the precisions differ
+    apart = _frame(_curve("A", "h100", "bf16", 5, 40, n=4), _curve("A", "b200", "fp4", 20, 90, n=8))
+    old, new, rule = migration.choose_sides(apart)
+    assert (old, new) == ("h100/bf16", "b200/fp4") and "no precision both GPUs share" in rule
 
 
 def test_one_gpu_wider_precision_is_old_and_unknown_gpus_are_left_out():
@@ -92,7 +98,7 @@ def test_scope_picks_the_model_with_two_sides_and_targets_both_sides_reach():
     assert sc.workload_target == sc.targets[1]
     text = " ".join(sc.notes)
     assert "two GPU/precision sides, A" in text and "Big (20 points)" in text
-    assert "30.0–50.0 tok/s/user, the interactivity range both sides reach" in text
+    assert "inside 30.0–50.0 tok/s/user, where both like-for-like configs are measured" in text
     # given parameters are kept, and a given side steers the model choice
     kept = migration.choose_scope(pts, side_old="h100/fp8", side_new="b200/fp4", targets=[35.0], workload_target=40)
     assert (kept.targets, kept.workload_target) == ([35.0, 40.0], 40.0)
@@ -117,7 +123,7 @@ def test_sample_defaults_compare_two_generations_of_one_model():
     ("run", "model", "old", "new"),
     [
         ("run_20662362255", "gpt-oss-120b", "h100/fp4", "b200/fp4"),
-        ("run_20613446912", "DeepSeek-R1-0528", "h200/fp8", "b200/fp4"),
+        ("run_20613446912", "DeepSeek-R1-0528", "h200/fp8", "b200/fp8"),  # like for like: both at fp8
     ],
 )
 def test_real_sweeps_get_a_comparison(run, model, old, new):
@@ -128,3 +134,54 @@ def test_real_sweeps_get_a_comparison(run, model, old, new):
         sc.points.filter(pl.col("hardware") == h)["median_intvty"].min() <= min(sc.targets)
         for h in ("h100" if "h100" in old else "h200", "b200")
     )
+
+
+def _configs_compared(sc):
+    from frontier import breakeven
+
+    be = breakeven.break_even(sc.points, sc.side_new, sc.side_old, sc.targets, migration.pricings())
+    return be, set(be.at_targets["config_a"].to_list()), set(be.at_targets["config_b"].to_list())
+
+
+def test_real_mi300x_to_mi355x_compares_sglang_with_sglang_and_says_they_never_overlap():
+    """All real sweeps: the brief picks MI300X → MI355X for DeepSeek-R1 1k/1k. Like for like that is SGLang FP8 agg
+    without MTP on both (not the MI355X disaggregated MTP set-up); the two never overlap in interactivity, so the
+    MI355X figures are lower bounds read at its slowest measured point, and the notes say so."""
+    sc = migration.choose_scope(load(need(MANTILE_RAW)).points)
+    assert (sc.model, sc.isl, sc.osl, sc.side_old, sc.side_new) == (
+        "DeepSeek-R1-0528",
+        1024,
+        1024,
+        "mi300x/fp8",
+        "mi355x/fp8",
+    )
+    be, new, old = _configs_compared(sc)
+    assert new == {"mi355x · sglang · fp8 · no spec · agg"} and old == {"mi300x · sglang · fp8 · no spec · agg"}
+    assert all(r == [] for r in be.at_targets["differs"].to_list()) and be.match == "like-for-like"
+    text = " ".join(sc.notes + be.notes)
+    assert "never overlap in interactivity" in text and "19.4–37.6" in text and "39.0–69.2" in text
+    # every target lies in MI300X's measured range; MI355X is read there at its slowest point, as a lower bound
+    assert all(19.4 <= t <= 37.6 for t in sc.targets)
+    assert be.at_targets["tput_a_lower_bound"].to_list() == [True] * len(sc.targets)
+    assert not any(be.at_targets["tput_b_lower_bound"].to_list())
+    assert set(be.at_targets["ratio_bound"].to_list()) == {"at least"}
+    slowest = sc.points.filter(
+        (pl.col("hardware") == "mi355x") & (pl.col("framework") == "sglang") & (pl.col("precision") == "fp8")
+    ).sort("median_intvty")
+    assert be.at_targets["tput_a"].to_list() == [pytest.approx(slowest["tput_per_gpu"].max())] * len(sc.targets)
+
+
+def test_sample_migration_compares_mi355x_without_mtp_against_mi300x_without_mtp():
+    """The bundled sample: MI355X with MTP against MI300X without was chosen before; like for like both are
+    SGLang FP8 agg without speculative decoding, and their frontiers overlap, so every target is measured on both."""
+    sc = migration.choose_scope(load(paths.SAMPLE_DIR).points)
+    be, new, old = _configs_compared(sc)
+    assert (sc.side_old, sc.side_new) == ("mi300x/fp8", "mi355x/fp8")
+    assert new == {"mi355x · sglang · fp8 · no spec · agg"} and old == {"mi300x · sglang · fp8 · no spec · agg"}
+    assert set(be.at_targets["status"].to_list()) == {"ok"}
+    best = migration.break_even_from(
+        sc.points, be.side_a, be.side_b, sc.targets, migration.pricings(), match="best-of-each"
+    )
+    assert best.match == "best-of-each" and "mtp" in best.at_targets["config_a"][0]
+    assert all("spec_method" in d for d in best.at_targets["differs"].to_list())
+    assert any("Best of each (as asked)" in n and "speculative decoding" in n for n in best.notes)

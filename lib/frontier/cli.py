@@ -429,7 +429,9 @@ def _cmd_breakeven(args: argparse.Namespace) -> int:
                 args.workload_target,
                 args.utilisation,
             )
-        be, out = decision(pts, args.sides, args.targets, sources, work=work, migration_cost=args.migration_cost)
+        be, out = decision(
+            pts, args.sides, args.targets, sources, work=work, migration_cost=args.migration_cost, match=args.match
+        )
     except (LoadError, ValueError, OSError) as e:
         print(f"frontier breakeven: {e}", file=sys.stderr)
         return 2
@@ -449,7 +451,7 @@ def _print_breakeven(be: Any, out: dict[str, Any]) -> None:
 
     if out["synthetic"]:
         print("note: synthetic data (generated sample, not measurements)")
-    print(f"{be.model} {be.isl}/{be.osl}: A = {be.side_a.name}, B = {be.side_b.name}")
+    print(f"{be.model} {be.isl}/{be.osl}: A = {be.side_a.name}, B = {be.side_b.name} ({be.match})")
     if be.status != "ok":
         print(be.status)
         return
@@ -540,6 +542,14 @@ def _add_breakeven_parser(sub: Any) -> None:
     sp.add_argument("--isl", type=int, required=True)
     sp.add_argument("--osl", type=int, required=True)
     sp.add_argument("--targets", default="30,50,90", help="tok/s/user, comma separated")
+    sp.add_argument(
+        "--match",
+        choices=["like-for-like", "best-of-each"],
+        default="like-for-like",
+        help="like-for-like (default): configs differing only in GPU (and the precision the sides ask), same "
+        "engine, spec decoding and serving mode; best-of-each: each side's best config, each row naming what else "
+        "differs",
+    )
     sp.add_argument("--gpu-table", help="dashboard GPU table version v0/v1/v2 (default newest)")
     sp.add_argument("--as-of", metavar="DATE", help="use the dashboard GPU table in force on DATE (YYYY-MM-DD)")
     sp.add_argument(
