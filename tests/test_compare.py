@@ -319,8 +319,31 @@ def test_negative_per_token_margin_beside_a_positive_blended_one_is_explained(pt
     r = m.row(0, named=True)
     assert r["margin_input"] < 0 < r["margin_blended"]
     view = C.margins_view(m)
-    assert {C.MARGIN_IN, C.MARGIN_OUT, C.MARGIN_BLENDED, "token mix in:out"} <= set(view.columns)
-    assert any("negative per-token-type margin beside a positive blended one" in n for n in C.margin_caveats(m))
+    # the per-token-type margins charge all GPU time to one token type: kept in the data, never shown
+    assert {C.MARGIN_BLENDED, "token mix in:out"} <= set(view.columns)
+    assert not {C.MARGIN_IN, C.MARGIN_OUT, "cost in $/M", "cost out $/M"} & set(view.columns)
+    assert any("Margins per token type are not shown" in n for n in C.margin_caveats(m))
+
+
+def test_example_providers_run_only_on_the_synthetic_sample(tmp_path):
+    from frontier.load import load
+
+    sample = load(paths.SAMPLE_DIR).points
+    for given in ("", C.EXAMPLE_PROVIDERS):
+        ch = C.provider_table_choice(given, sample)
+        assert ch.illustrative and ch.path == (paths.ROOT / C.EXAMPLE_PROVIDERS).resolve() and ch.message == ""
+        real = sample.with_columns(synthetic=pl.lit(False))
+        ch = C.provider_table_choice(given, real)
+        assert ch.path is None and not ch.illustrative
+        assert "no margin is estimated" in ch.message and "price_input_per_m" in ch.message
+    mixed = pl.concat([sample.head(3), sample.head(3).with_columns(synthetic=pl.lit(False))])
+    assert C.provider_table_choice("", mixed).path is None  # measured rows among them: no made-up prices
+    own = tmp_path / "mine.csv"
+    own.write_text(C.PROVIDER_EXAMPLE_CSV)
+    ch = C.provider_table_choice(str(own), sample.with_columns(synthetic=pl.lit(False)))
+    assert ch.path == own and not ch.illustrative
+    ex = C.read_provider_table(own)  # the example line is a valid provider table
+    assert ex.height == 1 and C.provider_example().columns == ex.columns[: C.provider_example().width]
 
 
 def test_margins_never_mix_sequence_lengths(pts):

@@ -31,7 +31,9 @@ __all__ = [
     "MARGIN_IN",
     "MARGIN_OUT",
     "NO_PARTNER",
+    "EXAMPLE_PROVIDERS",
     "PAIR_FORMATS",
+    "PROVIDER_EXAMPLE_CSV",
     "PROVIDER_FORMATS",
     "PROVIDER_TITLES",
     "PairComparison",
@@ -50,6 +52,9 @@ __all__ = [
     "precision_comparison",
     "precision_paired_points",
     "provider_margins",
+    "ProviderTableChoice",
+    "provider_example",
+    "provider_table_choice",
     "providers_view",
     "ratio_words",
     "read_openrouter",
@@ -420,6 +425,62 @@ _PROVIDER_RUNS: dict[str, pl.DataType] = {
 _PROVIDER_ALIASES = {"engine": "framework", "serving_mode": "disagg", "spec_decoding": "spec_method"}
 #: columns of an OpenRouter endpoint export ($ per token, p50 tok/s), read by ``read_openrouter``
 _OPENROUTER_COLUMNS = ("model_slug", "provider_name", "pricing_prompt", "pricing_completion", "stats_p50_throughput")
+
+
+#: the bundled example provider table: made-up ("illustrative") prices for the synthetic sample only
+EXAMPLE_PROVIDERS = "data/raw/providers/example_providers.csv"
+#: one line of a provider table, as a user would write it (the header and a row)
+PROVIDER_EXAMPLE_CSV = (
+    "provider,model,price_input_per_m,price_output_per_m,tok_s_user,date,source\n"
+    'my-provider,DeepSeek-R1-0528,1.35,5.40,36,2026-05-22,"pricing page of my-provider, speed we measured"\n'
+)
+
+
+def provider_example() -> pl.DataFrame:
+    """:data:`PROVIDER_EXAMPLE_CSV` as a table: how a provider table looks (every column as written)."""
+    import io
+
+    return pl.read_csv(io.StringIO(PROVIDER_EXAMPLE_CSV), infer_schema_length=0)
+
+
+@dataclass(frozen=True)
+class ProviderTableChoice:
+    """Which provider table a margin estimate uses: ``path`` (None: none, nothing is estimated), whether its prices
+    are ``illustrative`` (made up), and ``message`` (why none, how to supply one; "" when a table is used)."""
+
+    path: Path | None
+    illustrative: bool
+    message: str
+
+
+def provider_table_choice(param: str, points: pl.DataFrame, root: Path | None = None) -> ProviderTableChoice:
+    """The provider table for ``param`` (a path from ``root``; "" or the bundled example: none given) on ``points``.
+
+    The bundled example providers hold made-up prices: they run only when every point is synthetic (the bundled
+    sample) and are then ``illustrative``. On measured data without a table of the user's, nothing is estimated and
+    ``message`` says how to supply one (the columns and an example line)."""
+    from .paths import ROOT
+
+    root = root or ROOT
+    synthetic = bool(points.height) and bool(points["synthetic"].fill_null(False).all())
+    example = (root / EXAMPLE_PROVIDERS).resolve()
+    given = Path(param).expanduser() if param else None
+    path = None if given is None else (given if given.is_absolute() else root / given)
+    if path is not None and path.resolve() != example:
+        return ProviderTableChoice(path, False, "")
+    if synthetic:
+        return ProviderTableChoice(example, True, "")
+    return ProviderTableChoice(
+        None,
+        False,
+        "No provider table was given, so no margin is estimated: the bundled example providers hold made-up prices "
+        "and run only with the synthetic sample. To estimate margins on this data, give a CSV of real provider "
+        "prices with parameter 'providers' (or an OpenRouter endpoint export). Columns: provider, model (the "
+        "benchmark's display name), price_input_per_m and price_output_per_m ($ per million tokens), tok_s_user "
+        "(observed tok/s/user), date (YYYY-MM-DD, when the prices were read), source; optional hardware, "
+        "precision, spec_method, disagg, framework, isl, osl (what the provider is known to run). An example "
+        "line follows.",
+    )
 
 
 def read_provider_table(path: str | Path) -> pl.DataFrame:
@@ -832,8 +893,9 @@ MARGIN_FORMATS = {
 
 
 def margins_view(m: pl.DataFrame) -> pl.DataFrame:
-    """Provider margins with readable column names: per-token-type margins say what they charge, the blended
-    margin names its token mix, and the config is named in full."""
+    """Provider margins with readable column names: the blended margin names its token mix, and the config is named
+    in full. The per-token-type margins (``margin_input``/``margin_output``, and their costs) stay out: each charges
+    the config's whole GPU-hour to one token type, so neither is a margin anyone earns (they remain in the data)."""
     return m.select(
         pl.col("provider"),
         pl.col("model"),
@@ -842,11 +904,7 @@ def margins_view(m: pl.DataFrame) -> pl.DataFrame:
         pl.col("tok_s_user").alias("speed tok/s/user"),
         pl.col("price_input_per_m").alias("price in $/M"),
         pl.col("price_output_per_m").alias("price out $/M"),
-        pl.col("cost_input_per_m").alias("cost in $/M"),
-        pl.col("cost_output_per_m").alias("cost out $/M"),
         pl.col("cost_total_per_m").alias("cost total $/M"),
-        pl.col("margin_input").alias(MARGIN_IN),
-        pl.col("margin_output").alias(MARGIN_OUT),
         pl.col("token_mix").alias("token mix in:out"),
         pl.col("price_blended_per_m").alias("blended price $/M"),
         pl.col("margin_blended").alias(MARGIN_BLENDED),
@@ -897,28 +955,17 @@ def margin_caveats(margins: pl.DataFrame) -> list[str]:
         "Costs come from a TCO model (owning or renting GPUs), not from the provider's books; prices are list prices.",
         "The cheapest benchmarked config at the provider's speed is assumed, among the configs matching what the "
         "provider is stated to run (column 'restricted to'; empty: nothing stated, any config of the model).",
-        "Input and output margins charge the config's whole GPU-hour to one token type, so each understates its "
-        "margin (a negative one is not a loss). The blended margin sets the total-token cost against the price "
-        "blended at the stated input:output token mix (default the benchmark's ISL:OSL, whose inputs are uniform in "
-        "[0.8·ISL, ISL]): that one says whether serving the mix pays.",
+        "The margin shown is blended: the total-token cost against the price blended at the stated input:output "
+        "token mix (default the benchmark's ISL:OSL, whose inputs are uniform in [0.8·ISL, ISL]); it says whether "
+        "serving the mix pays. Margins per token type are not shown: each would charge the config's whole GPU-hour "
+        "to input or to output tokens alone (the summary keeps them as margin_input / margin_output).",
     ]
     est = margins.filter(pl.col("status") == "estimated")
-    split = est.filter(((pl.col("margin_input") < 0) | (pl.col("margin_output") < 0)) & (pl.col("margin_blended") > 0))
-    if split.height:
-        out.append(
-            f"{split.height} row(s) show a negative per-token-type margin beside a positive blended one: "
-            "the blended margin is the one to read."
-        )
     mixed = est.filter(pl.col("token_mix") != pl.format("{}:{}", "isl", "osl"))
     if mixed.height:
         out.append(
             "A token mix other than the benchmark's ISL:OSL is stated: the price is blended at that mix, the "
             "cost is measured at the benchmark's ISL:OSL."
-        )
-    if est.height and est["config_disagg"].fill_null(False).any():
-        out.append(
-            "Some cheapest configs are disaggregated: their input/output $/M use prefill-/decode-only GPU "
-            "denominators and flatter the split; the total-token cost compares like for like."
         )
     unreach = margins.filter(pl.col("status").str.starts_with("unreachable"))
     if unreach.height:
