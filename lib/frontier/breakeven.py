@@ -55,6 +55,7 @@ __all__ = [
     "differs_words",
     "held_equal",
     "like_pairs",
+    "match_words",
     "matching",
     "one_scope",
     "price_table_from_mapping",
@@ -674,6 +675,17 @@ def _match_notes(a: Side, b: Side, at: pl.DataFrame, match: str, pairs: pl.DataF
             f"{p['lo_a']:.1f}–{p['hi_a']:.1f} tok/s/user, {p['label_b']} {p['lo_b']:.1f}–{p['hi_b']:.1f}; no target "
             "has a measured figure on both sides."
         )
+    return out
+
+
+def match_words(be: BreakEven) -> str:
+    """How the two sides' configs were paired, in words (for captions)."""
+    if be.match == "best-of-each":
+        return "best config of each side, as asked (each row says what else differs)"
+    apart = [_FIELD_WORDS[f] for f in PAIR_FIELDS if f not in held_equal(be.side_a, be.side_b)]
+    out = "like for like: configs differing only in GPU" + "".join(f" and {w}" for w in apart)
+    if any(be.at_targets["differs"].to_list()):
+        out += " (and engine: no config pair shares one)"
     return out
 
 

@@ -373,21 +373,38 @@ def _config_rows(runs: pl.DataFrame, be: BreakEven, label: str) -> pl.DataFrame:
     return runs.join(key, on=list(CURVE_KEY), how="semi", nulls_equal=True)
 
 
-def ratio_with_spread(be: BreakEven, runs: pl.DataFrame) -> pl.DataFrame:
-    """Per target: tok/s/GPU of A's best config ÷ B's, as "N.NN× (lo–hi×, k runs)" over each config's runs."""
+def ratio_with_spread(be: BreakEven, runs: pl.DataFrame, points: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Per target: tok/s/GPU of A's config ÷ B's, as "N.NN× (lo–hi×, k runs)" over each config's runs. Where a side
+    is read below its measured range (a lower bound) and ``points`` (every run's points) are given, each of its runs
+    gives its best point at or above the target, also a lower bound, and the text starts "≥" or "≤"."""
     from .spread import ratio_range
 
     rows = []
     for r in be.at_targets.iter_rows(named=True):
-        if r["config_a"] is None or r["config_b"] is None:
+        if r["config_a"] is None or r["config_b"] is None or r["breakeven_price_ratio"] is None:
             rows.append({"target": r["target"], "ratio": None, "text": r["status"]})
             continue
         at = runs.filter((pl.col("target") == r["target"]) & pl.col("reachable"))
-        va = _config_rows(at, be, r["config_a"])["tput_per_gpu"].drop_nulls().to_list()
-        vb = _config_rows(at, be, r["config_b"])["tput_per_gpu"].drop_nulls().to_list()
-        rr = ratio_range(va, vb)
-        rows.append({"target": r["target"], "ratio": rr["ratio"], "text": rr["text"]})
+        vals = []
+        for k in ("a", "b"):
+            if r[f"tput_{k}_lower_bound"] and points is not None:
+                vals.append(_run_bounds(_config_rows(points, be, r[f"config_{k}"]), r["target"]))
+            else:
+                vals.append(_config_rows(at, be, r[f"config_{k}"])["tput_per_gpu"].drop_nulls().to_list())
+        rr = ratio_range(vals[0], vals[1])
+        mark = {"at least": "≥ ", "at most": "≤ "}.get(r["ratio_bound"] or "", "")
+        rows.append({"target": r["target"], "ratio": rr["ratio"], "text": mark + rr["text"]})
     return pl.DataFrame(rows, schema={"target": pl.Float64, "ratio": pl.Float64, "text": pl.String})
+
+
+def _run_bounds(points: pl.DataFrame, target: float) -> list[float]:
+    """Per run: the highest tok/s/GPU among its points at or above ``target`` tok/s/user (they serve its users)."""
+    keys = [c for c in ("run_id", "run_attempt") if c in points.columns]
+    fast = points.filter(pl.col("median_intvty") >= target)
+    if not keys:  # one unnamed run
+        best = fast["tput_per_gpu"].max()
+        return [float(best)] if isinstance(best, (int, float)) else []
+    return fast.group_by(keys).agg(pl.col("tput_per_gpu").max())["tput_per_gpu"].drop_nulls().to_list()
 
 
 # ---------------------------------------------------------------------------------------------------------------
