@@ -442,3 +442,27 @@ def test_margins_view_words_the_view_shortens_the_config_and_leaves_no_empty_res
         and row["benchmark ISL/OSL"] == "1024/1024"
     )
     assert row["restricted to"] is None  # nothing stated: shown as a null marker, never an empty cell
+
+
+def test_cross_silicon_pairs_like_for_like_unless_asked(sample_points):
+    """Across silicon the two configs of a row share speculative decoding and serving mode, and the engine where the
+    GPUs share one (only GPU and the asked precision differ); best of each, on request, mixes set-ups."""
+    pc = C.precision_comparison(sample_points.filter(pl.col("isl") == 1024), [40, 60], pricing=Pricing.dashboard("v0"))
+    like = C.cross_silicon_table(pc.iso, ["b200/fp4 vs h200/fp8"], "cost_total_costh")
+    both = like.filter(pl.col("best A config").is_not_null() & pl.col("best B config").is_not_null())
+    assert both.height > 0
+    for r in both.iter_rows(named=True):
+        _assert_sides_in_row_workload(pc.iso, r)
+        a, b = r["best A config"].split(" · "), r["best B config"].split(" · ")
+        assert a[0] == "b200" and b[0] == "h200" and a[3:] == b[3:], (a, b)  # same spec decoding and serving
+        # the same engine where the two GPUs share one (the sample's Llama has B200 on TRT, H200 on vLLM only)
+        assert a[1] == b[1] or not r["model"].startswith("DeepSeek"), (a, b)
+    best = C.cross_silicon_table(pc.iso, ["b200/fp4 vs h200/fp8"], "cost_total_costh", match="best-of-each")
+    mixed = [
+        r
+        for r in best.filter(pl.col("ratio").is_not_null()).iter_rows(named=True)
+        if r["best A config"].split(" · ")[1:] != r["best B config"].split(" · ")[1:]
+    ]
+    assert mixed, "best of each mixes set-ups somewhere on the sample"
+    with pytest.raises(ValueError, match="match"):
+        C.cross_silicon_table(pc.iso, ["b200/fp4 vs h200/fp8"], "cost_total_costh", match="best")

@@ -750,11 +750,14 @@ def _cross_silicon(
     cost_metric: str,
     a_name: str | None = None,
     b_name: str | None = None,
+    match: str = "like-for-like",
 ) -> pl.DataFrame:
-    """Within each model and ISL/OSL, at each target: the cheapest config matching ``a`` vs the cheapest matching
-    ``b`` (e.g. best B200 FP4 vs best H200 FP8 across engines), with the ratio stated both ways. A model and
-    ISL/OSL where only one side was measured gets a row saying it has no like-for-like partner (never a match
-    to another model).
+    """Within each model and ISL/OSL, at each target: a config matching ``a`` vs one matching ``b``, with the ratio
+    stated both ways. ``match`` "like-for-like": a pair with the same engine, speculative decoding and serving mode
+    (:func:`frontier.breakeven.like_pairs`: overlapping frontiers first; at each target the first pair both reach);
+    "best-of-each": the cheapest config of each side whatever else differs. A model and ISL/OSL where only one side
+    was measured, or (like for like) no pair exists, gets a row saying it has no like-for-like partner (never a
+    match to another model).
     Long because both sides' best configs and the rows without a partner come from one grid of workloads × targets."""
     a_name = a_name or "/".join(a.values())
     b_name = b_name or "/".join(b.values())
@@ -784,37 +787,42 @@ def _cross_silicon(
         pl.col("_a").fill_null(False), pl.col("_b").fill_null(False)
     )
     grid = workloads.join(pl.DataFrame({"target": iso.targets}, schema={"target": pl.Float64}), how="cross")
-    out = (
-        grid.join(
+    if match == "best-of-each":
+        out = grid.join(
             best(a).rename({"label": "config_a", cost_metric: "cost_a", "tput_per_gpu": "tput_a"}),
             on=[*keys, "target"],
             how="left",
             nulls_equal=True,
-        )
-        .join(
+        ).join(
             best(b).rename({"label": "config_b", cost_metric: "cost_b", "tput_per_gpu": "tput_b"}),
             on=[*keys, "target"],
             how="left",
             nulls_equal=True,
         )
-        .with_columns(side_a=pl.lit(a_name), side_b=pl.lit(b_name))
-    )
+    else:
+        pairs = _like_cells(iso, a, b, a_name, b_name, cost_metric, keys, short_label)
+        out = grid.join(pairs, on=[*keys, "target"], how="left", nulls_equal=True)
+    out = out.with_columns(side_a=pl.lit(a_name), side_b=pl.lit(b_name))
     words = []
     for r in out.iter_rows(named=True):
-        if not (r["_a"] and r["_b"]):
-            missing = b_name if r["_a"] else a_name
+        if not (r["_a"] and r["_b"]) or (match != "best-of-each" and not r.get("_pair")):
+            why = (
+                f"no {b_name if r['_a'] else a_name} config"
+                if not (r["_a"] and r["_b"])
+                else f"no {a_name} and {b_name} configs with the same engine, speculative decoding and serving mode"
+            )
             words.append(
                 {
                     "ratio": None,
                     "saved_pct": None,
                     "dashboard_pct": None,
-                    "text": f"{NO_PARTNER}: no {missing} config for {workload_text(r)}",
+                    "text": f"{NO_PARTNER}: {why} for {workload_text(r)}",
                 }
             )
         else:
             words.append(ratio_words(r["cost_a"], r["cost_b"], a_name, b_name, f"at {r['target']:g} tok/s/user"))
     return (
-        out.drop("_a", "_b")
+        out.drop("_a", "_b", "_pair", strict=False)
         .with_columns(
             ratio=pl.Series([w["ratio"] for w in words], dtype=pl.Float64),
             saved_pct=pl.Series([w["saved_pct"] for w in words], dtype=pl.Float64),
@@ -823,6 +831,49 @@ def _cross_silicon(
         )
         .sort([*keys, "target"])
     )
+
+
+def _like_cells(
+    iso: IsoResult,
+    a: dict[str, Any],
+    b: dict[str, Any],
+    a_name: str,
+    b_name: str,
+    cost_metric: str,
+    keys: list[str],
+    label: pl.Expr,
+) -> pl.DataFrame:
+    """Per model, ISL/OSL and target: the like-for-like pair of ``a`` and ``b`` configs read there (the first in
+    :func:`frontier.breakeven.like_pairs` order that both reach, else the first): config_a/b, cost_a/b, tput_a/b."""
+    from .breakeven import Side, like_pairs
+
+    sa, sb = Side(a_name, dict(a)), Side(b_name, dict(b))
+    frames = []
+    for _, cfg in iso.configs.group_by(keys, maintain_order=True):
+        pairs = like_pairs(cfg, sa, sb)
+        if pairs.height:
+            frames.append(pairs.select("curve_id_a", "curve_id_b", "rank"))
+    schema: dict[str, Any] = {**{k: iso.configs.schema[k] for k in keys}, "target": pl.Float64}
+    cols = {"config_a": pl.String, "cost_a": pl.Float64, "tput_a": pl.Float64}
+    cols |= {"config_b": pl.String, "cost_b": pl.Float64, "tput_b": pl.Float64}
+    if not frames:
+        return pl.DataFrame(schema=schema | cols | {"_pair": pl.Boolean})
+    t = iso.table.select("curve_id", "target", *keys, label.alias("label"), cost_metric, "tput_per_gpu")
+    side_a = t.rename({"curve_id": "curve_id_a", "label": "config_a", cost_metric: "cost_a", "tput_per_gpu": "tput_a"})
+    side_b = t.select("curve_id", "target", "label", cost_metric, "tput_per_gpu").rename(
+        {"curve_id": "curve_id_b", "label": "config_b", cost_metric: "cost_b", "tput_per_gpu": "tput_b"}
+    )
+    both = (
+        pl.concat(frames)
+        .join(side_a, on="curve_id_a")
+        .join(side_b, on=["curve_id_b", "target"])
+        .with_columns(_q=pl.col("cost_a").is_null().cast(pl.Int32) + pl.col("cost_b").is_null().cast(pl.Int32))
+        .sort([*keys, "target", "_q", "rank"])
+        .group_by([*keys, "target"], maintain_order=True)
+        .first()
+    )
+    unread = {k: pl.when(pl.col(f"cost_{k[-1]}").is_not_null()).then(pl.col(k)) for k in ("config_a", "config_b")}
+    return both.select(*keys, "target", *cols).with_columns(**unread, _pair=pl.lit(True))
 
 
 PAIR_FORMATS = {
@@ -918,15 +969,20 @@ def margins_view(m: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def cross_silicon_table(iso: IsoResult, specs: Sequence[str], cost_metric: str) -> pl.DataFrame:
-    """Several ``"b200/fp4 vs h200/fp8"`` comparisons as one table (see ``_cross_silicon``): one row per model,
-    ISL/OSL, comparison and target; the model and ISL/OSL each row holds fixed are its first columns."""
+def cross_silicon_table(
+    iso: IsoResult, specs: Sequence[str], cost_metric: str, *, match: str = "like-for-like"
+) -> pl.DataFrame:
+    """Several ``"b200/fp4 vs h200/fp8"`` comparisons as one table (see ``_cross_silicon``; ``match``
+    "like-for-like" by default, "best-of-each" on request): one row per model, ISL/OSL, comparison and target; the
+    model and ISL/OSL each row holds fixed are its first columns."""
+    if match not in ("like-for-like", "best-of-each"):
+        raise ValueError(f"match {match!r}: 'like-for-like' or 'best-of-each'")
     frames = []
     for spec in specs:
         if " vs " not in spec:
             raise ValueError(f"cross comparison {spec!r}: write it as 'gpu/precision vs gpu/precision'")
         a_txt, b_txt = (s.strip() for s in spec.split(" vs ", 1))
-        frames.append(_cross_silicon(iso, parse_side(a_txt), parse_side(b_txt), cost_metric, a_txt, b_txt))
+        frames.append(_cross_silicon(iso, parse_side(a_txt), parse_side(b_txt), cost_metric, a_txt, b_txt, match))
     if not frames:
         return pl.DataFrame()
     out = pl.concat(frames, how="vertical")
