@@ -73,3 +73,17 @@ def test_unknown_gpu_has_no_floor():
     res, fv = _floors(pts)
     assert fv["floor_intvty"].null_count() == fv.height
     assert all(n.startswith("no floor") for n in fv["floor_note"])
+
+
+def test_bounds_report_per_gpu_floor_compares_gpus_whatever_the_replica():
+    """The issue's migration brief: an 8×H100 replica floor (2.71 ms) next to a 2×B200 one (2.67 ms) read as if the
+    old GPU were as fast. Per GPU the floors differ by the bandwidth × bytes ratio, whatever the replica size."""
+    from frontier.bounds_report import bounds_report
+
+    h100 = bounds_report("llama70b", "h100", "fp8", n_gpus=8)
+    b200 = bounds_report("llama70b", "b200", "fp4", n_gpus=2)
+    per_h, per_b = h100.results["decode_gpu_ms_per_token"], b200.results["decode_gpu_ms_per_token"]
+    assert per_h == pytest.approx(8 * h100.results["decode_ms_per_token"])
+    assert per_b == pytest.approx(2 * b200.results["decode_ms_per_token"])
+    assert per_h / per_b > 3  # per GPU the B200 is several times faster, whatever the replicas say
+    assert "per GPU" in b200.to_text()

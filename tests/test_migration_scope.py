@@ -7,7 +7,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from frontier import migration, paths
+from frontier import bounds, migration, paths
 from frontier.load import load
 
 from .conftest import MANTILE_RAW, need
@@ -205,3 +205,34 @@ def test_real_throughput_ratio_over_runs_keeps_the_bound():
     first = got.row(0, named=True)
     ref = be.at_targets.row(0, named=True)["breakeven_price_ratio"]
     assert first["ratio"] == pytest.approx(ref, rel=0.05)  # median over runs beside the pooled figure
+
+
+def test_real_side_bounds_take_the_replica_from_the_data_and_compare_per_gpu():
+    """Bounds of the sides the brief compares: a disaggregated side's replica is one decode worker (its GPU count
+    from the data, not the 24 GPUs of prefill + decode); topology fields that contradict the GPU count (GB200
+    Dynamo SGLang: decode tp 1 / ep 1, one worker, 32 decode GPUs) give no floor, with the reason; the sides are
+    compared per GPU."""
+    from frontier import breakeven, fleet
+
+    pts = load(need(MANTILE_RAW)).points.filter(
+        (pl.col("model") == "DeepSeek-R1-0528") & (pl.col("isl") == 1024) & (pl.col("osl") == 1024)
+    )
+    be = breakeven.break_even(pts, "mi355x/fp8", "mi300x/fp8", [23.0], migration.pricings(), match="best-of-each")
+    new, old = fleet.sides_from_break_even(be, 23.0)
+    assert "disagg" in new.config and new.replica_gpus == 24  # the fleet rounds to whole prefill + decode replicas
+    b = migration.side_bounds(be.model, [old, new], 1024, 1024, iso=be.iso)
+    rows = {r["side"]: r for r in b.iter_rows(named=True)}
+    top = be.iso.frontier.filter((pl.col("label") == new.config) & (pl.col("topology") == new.topology)).row(
+        0, named=True
+    )
+    assert rows["mi355x/fp8"]["gpus"] == max(top["decode_tp"], top["decode_ep"]) < 24
+    assert rows["mi300x/fp8"]["gpus"] == 8
+    for r in rows.values():
+        one = bounds.decode_floor("DeepSeek-R1-0528", "fp8", r["gpu"], 1)
+        assert r["floor_gpu_ms_per_token"] == pytest.approx(one.ms_per_token)
+    text = migration.bounds_comparison(b)
+    assert text.startswith("Per GPU, mi355x/fp8 streams") and "faster" in text
+    gb = breakeven.break_even(pts, "gb200/fp8", "mi300x/fp8", [35.0], migration.pricings(), match="best-of-each")
+    side_gb, _ = fleet.sides_from_break_even(gb, 35.0)
+    r = migration.side_bounds(gb.model, [side_gb], 1024, 1024, iso=gb.iso).row(0, named=True)
+    assert r["floor_ms_per_token"] is None and "contradict the GPU count" in r["note"]
