@@ -466,3 +466,15 @@ def test_cross_silicon_pairs_like_for_like_unless_asked(sample_points):
     assert mixed, "best of each mixes set-ups somewhere on the sample"
     with pytest.raises(ValueError, match="match"):
         C.cross_silicon_table(pc.iso, ["b200/fp4 vs h200/fp8"], "cost_total_costh", match="best")
+
+
+def test_paired_points_prefer_pairs_whose_frontiers_overlap():
+    # b200 MTP vs no MTP overlap in interactivity (reach 1.0 and 1.2); h200's MTP curve sits far above its no-MTP one
+    # (12–150 vs 246–3,000 tok/s/user): targets should come from the b200 pair only
+    b200 = _curve("b200", "fp4", "none", 1.0) + _curve("b200", "fp4", "mtp", 1.0, reach=1.2)
+    h200 = _curve("h200", "fp8", "none", 0.5) + _curve("h200", "fp8", "mtp", 0.5, reach=20.0)
+    got = C.mtp_paired_points(pl.DataFrame(b200 + h200))
+    assert got["hardware"].unique().to_list() == ["b200"] and got["spec_method"].n_unique() == 2
+    # no pair overlaps: every paired curve stays (the notebook then says the targets cannot price both)
+    alone = C.mtp_paired_points(pl.DataFrame(h200))
+    assert alone.height == len(h200)

@@ -171,7 +171,9 @@ def _unpaired_configs(
 
 def paired_points(points: pl.DataFrame, differ: str, a_values: Sequence[str] | None = None) -> pl.DataFrame:
     """The points of curves that have a like-for-like partner differing only in ``differ`` (with ``a_values``:
-    one side's ``differ`` in ``a_values``, the other's not), e.g. for choosing targets from the curves compared."""
+    one side's ``differ`` in ``a_values``, the other's not), e.g. for choosing targets from the curves compared.
+    Curves whose frontier overlaps its partner's in interactivity are preferred: when any pair overlaps, only the
+    curves of overlapping pairs are returned (targets then fall where both sides are measured)."""
     same = [c for c in CURVE_KEY if c != differ and c in points.columns]
     kinds = points.select(*same, differ).unique()
     if a_values is not None:
@@ -180,7 +182,28 @@ def paired_points(points: pl.DataFrame, differ: str, a_values: Sequence[str] | N
         ok = ok.filter(pl.col("_a") & pl.col("_b"))
     else:
         ok = kinds.group_by(same).agg(pl.col(differ).n_unique().alias("_n")).filter(pl.col("_n") > 1)
-    return points.join(ok.select(same), on=same, how="semi", nulls_equal=True)
+    paired = points.join(ok.select(same), on=same, how="semi", nulls_equal=True)
+    return _overlapping(paired, same, differ, a_values)
+
+
+def _overlapping(pts: pl.DataFrame, same: list[str], differ: str, a_values: Sequence[str] | None) -> pl.DataFrame:
+    """The points of curves in ``pts`` with a partner (equal on ``same``, differing in ``differ``) whose frontier
+    overlaps theirs in interactivity; all of ``pts`` when no pair overlaps."""
+    from .scope import curve_ranges
+
+    if pts.height == 0:
+        return pts
+    r = curve_ranges(pts, [*same, differ])
+    left = r.rename({differ: "_da", "lo": "_loa", "hi": "_hia", "curve_id": "_ca"})
+    right = r.select(*same, differ, "lo", "hi").rename({differ: "_db", "lo": "_lob", "hi": "_hib"})
+    j = left.join(right, on=same, nulls_equal=True).filter(pl.col("_da") != pl.col("_db"))
+    if a_values is not None:
+        j = j.filter(pl.col("_da").is_in(list(a_values)) != pl.col("_db").is_in(list(a_values)))
+    j = j.filter(pl.min_horizontal("_hia", "_hib") >= pl.max_horizontal("_loa", "_lob"))
+    if j.height == 0:
+        return pts
+    keep = j.select(*same, pl.col("_da").alias(differ)).unique()
+    return pts.join(keep, on=[*same, differ], how="semi", nulls_equal=True)
 
 
 def mtp_paired_points(points: pl.DataFrame) -> pl.DataFrame:
