@@ -478,3 +478,15 @@ def test_paired_points_prefer_pairs_whose_frontiers_overlap():
     # no pair overlaps: every paired curve stays (the notebook then says the targets cannot price both)
     alone = C.mtp_paired_points(pl.DataFrame(h200))
     assert alone.height == len(h200)
+
+
+def test_margins_headline_says_illustrative_or_why_nothing_is_estimated(sample_points):
+    ch = C.provider_table_choice("", sample_points)
+    m = C.provider_margins(
+        sample_points, C.read_provider_table(ch.path), pricing=Pricing.dashboard("v0"), views=["costh"]
+    )
+    head = C.margins_headline(m, ch)
+    est = m.filter(pl.col("status") == "estimated")["margin_blended"]
+    assert head[0].startswith("Illustrative (made-up prices") and f"{est.min():.0%} to {est.max():.0%}" in head[0]
+    none = C.provider_table_choice("", sample_points.with_columns(synthetic=pl.lit(False)))
+    assert C.margins_headline(None, none)[0].startswith("No margin estimated")

@@ -236,3 +236,22 @@ def test_real_side_bounds_take_the_replica_from_the_data_and_compare_per_gpu():
     side_gb, _ = fleet.sides_from_break_even(gb, 35.0)
     r = migration.side_bounds(gb.model, [side_gb], 1024, 1024, iso=gb.iso).row(0, named=True)
     assert r["floor_ms_per_token"] is None and "contradict the GPU count" in r["note"]
+
+
+def test_headline_states_the_pair_the_bound_and_the_price_views():
+    from frontier import spread
+
+    raw = need(MANTILE_RAW)
+    sc = migration.choose_scope(load(raw).points)
+    be, _, _ = _configs_compared(sc)
+    everything = load(raw, keep="all").points.filter(
+        (pl.col("model") == sc.model) & (pl.col("isl") == sc.isl) & (pl.col("osl") == sc.osl)
+    )
+    side_all = migration.compared_points(everything, be)
+    ratio = migration.ratio_with_spread(be, spread.per_run(side_all, sc.targets), side_all)
+    head = migration.headline(be, ratio, sc.workload_target)
+    r = be.at_targets.filter(pl.col("target") == sc.workload_target).row(0, named=True)
+    assert 2 <= len(head) <= 3 and "(like for like)" in head[0]
+    assert f"at least {r['breakeven_price_ratio']:.2f}×" in head[0] and "per run:" in head[0]
+    assert "under all 2 price views" in head[1] and "at most" in head[1]
+    assert "never overlap" in head[2] and "lower bound" in head[2]

@@ -442,6 +442,8 @@ _AT_TARGET_SCHEMA: dict[str, Any] = {
 }
 #: per side, the held-equal fields' values (for saying what differs), kept beside the JSON columns
 _SIDE_KEYS: dict[str, Any] = {f"{f}_{k}": pl.String for f in PAIR_FIELDS for k in ("a", "b")}
+# each config's slowest measured point (tok/s/user): where a lower bound was read
+_SIDE_KEYS |= {"slowest_a": pl.Float64, "slowest_b": pl.Float64}
 _BY_VIEW_SCHEMA = {
     "target": pl.Float64,
     "view": pl.String,

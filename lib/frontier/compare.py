@@ -43,6 +43,7 @@ __all__ = [
     "cross_pairs",
     "cross_silicon_table",
     "margin_caveats",
+    "margins_headline",
     "margins_view",
     "mtp_comparison",
     "mtp_paired_points",
@@ -1053,6 +1054,34 @@ def margin_caveats(margins: pl.DataFrame) -> list[str]:
             "no margin is estimated for them."
         )
     return out
+
+
+def margins_headline(margins: pl.DataFrame | None, choice: ProviderTableChoice) -> list[str]:
+    """One to three plain sentences of what the margin estimate found: the blended margins' range per view, how many
+    provider rows could not be estimated, and whether the prices are illustrative; or why nothing was estimated."""
+    if margins is None or choice.path is None:
+        return [
+            "No margin estimated: no provider price table was given for this measured data (see how to supply one)."
+        ]
+    est = margins.filter(pl.col("status") == "estimated")
+    lead = "Illustrative (made-up prices, synthetic sample): " if choice.illustrative else ""
+    if est.height == 0:
+        return [f"{lead}no provider row could be estimated: {margins['status'].unique().sort().to_list()[:3]}."]
+    out = []
+    for view, rows in sorted(est.group_by("view"), key=lambda g: str(g[0][0])):
+        m = rows["margin_blended"].drop_nulls()
+        words = VIEW_WORDS.get(str(view[0]), str(view[0]))
+        if m.len():
+            lo, hi = float(m.min()), float(m.max())  # type: ignore[arg-type]
+            out.append(
+                f"{lead}{'b' if lead else 'B'}lended gross margins from {lo:.0%} to {hi:.0%} across "
+                f"{rows['provider'].n_unique()} provider(s) and {rows.height} benchmark workload row(s), {words}."
+            )
+            lead = ""
+    skipped = margins.height - est.height
+    if skipped:
+        out.append(f"{skipped} provider row(s) not estimated (unreachable speed or no matching benchmark data).")
+    return out[:3]
 
 
 #: provider-table columns → the headers the margins tables use for the same quantities

@@ -42,6 +42,7 @@ __all__ = [
     "decision",
     "fleet_sides",
     "gpu_generations",
+    "headline",
     "implied_ratios",
     "input_paths",
     "like_precisions",
@@ -405,6 +406,67 @@ def _run_bounds(points: pl.DataFrame, target: float) -> list[float]:
         best = fast["tput_per_gpu"].max()
         return [float(best)] if isinstance(best, (int, float)) else []
     return fast.group_by(keys).agg(pl.col("tput_per_gpu").max())["tput_per_gpu"].drop_nulls().to_list()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the finding in a few sentences
+
+
+def headline(be: BreakEven, ratio: pl.DataFrame, target: float) -> list[str]:
+    """Two or three plain sentences of what the brief found at ``target`` (tok/s/user): the configs compared and
+    their throughput ratio with its run-to-run range (``ratio``: :func:`ratio_with_spread`), which side is cheaper
+    per token under the price views and whether they agree, and the caveat that matters most."""
+    rows = be.at_targets.filter((pl.col("target") - target).abs() < 1e-9)
+    if be.status != "ok" or rows.height == 0:
+        return [f"{be.side_b.name} → {be.side_a.name}, {be.model} {be.isl}/{be.osl}: nothing compared ({be.status})."]
+    r = rows.row(0, named=True)
+    pair = f"{r['config_b'] or be.side_b.name} → {r['config_a'] or be.side_a.name}"
+    how = "like for like" if be.match == "like-for-like" else "best config of each side (set-ups differ)"
+    if r["breakeven_price_ratio"] is None:
+        return [f"{pair}, {be.model} {be.isl}/{be.osl} ({how}): at {target:g} tok/s/user {r['status']}."]
+    text = ratio.filter((pl.col("target") - target).abs() < 1e-9)["text"].to_list()
+    over = f" (per run: {text[0].removeprefix('≥ ').removeprefix('≤ ')})" if text else ""
+    mark = {"at least": "at least ", "at most": "at most "}.get(r["ratio_bound"] or "", "")
+    out = [
+        f"{pair}, {be.model} {be.isl}/{be.osl} ({how}): at {target:g} tok/s/user the new side serves "
+        f"{mark}{r['breakeven_price_ratio']:.2f}× the old side's tok/s/GPU{over}, so it is cheaper per token up to "
+        f"{mark}that multiple of the old side's $/GPU-hour."
+    ]
+    views = be.by_view.filter((pl.col("target") - target).abs() < 1e-9)
+    won = views.filter(pl.col("winner").is_not_null())
+    if won.height:
+        winners = sorted(set(won["winner"].to_list()))
+        ratios = [float(x) for x in won["cost_ratio"].drop_nulls().to_list()]
+        bound = "at most " if r["tput_a_lower_bound"] else "at least " if r["tput_b_lower_bound"] else ""
+        span = f" (cost new ÷ old {bound}{min(ratios):.2f}–{max(ratios):.2f}×)" if ratios else ""
+        if len(winners) == 1:
+            out.append(
+                f"{winners[0]} is cheaper per token under all {won.height} price views"
+                if winners[0] != "tie"
+                else f"It is a tie under all {won.height} price views"
+            )
+            out[-1] += f"{span}: {'; '.join(won['price_label'].to_list())}."
+        else:
+            each = "; ".join(f"{w['winner']} under {w['price_label']}" for w in won.iter_rows(named=True))
+            out.append(f"The price views disagree{span}: {each}.")
+    caveat = next(
+        (
+            n
+            for n in be.notes
+            if n.startswith(("The like-for-like configs never overlap", "Best of each", "No config of"))
+        ),
+        None,
+    )
+    if r["ratio_bound"]:
+        k = "a" if r["tput_a_lower_bound"] else "b"
+        bounded = be.side_a.name if k == "a" else be.side_b.name
+        why = (
+            f"{bounded} is read there at its slowest measured point ({r[f'slowest_{k}']:.1f} tok/s/user), a lower bound"
+        )
+        caveat = f"{caveat.rstrip('.')}; {why}." if caveat else why[0].upper() + why[1:] + "."
+    if caveat:
+        out.append(caveat)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------------------------
