@@ -642,25 +642,11 @@ def frontier_vs_floor(iso_result) -> pl.DataFrame:
         )
         .sort("curve_id")
     )
-    gpus: list[int | None] = []
-    floors: list[float | None] = []
-    per_gpu: list[float | None] = []
-    notes: list[str] = []
-    for r in fastest.iter_rows(named=True):
-        n, why = decode_gpus(r)
-        try:
-            if n is None:
-                raise ValueError(why)
-            f = decode_floor(base_model(r["model"]), r["precision"], r["hardware"], n)
-            gpus.append(n)
-            floors.append(f.tok_s_user)
-            per_gpu.append(f.ms_per_token * n)
-            notes.append(f"{f.weight_bytes / 1e9:.1f} GB streamed over {n} × {f.bandwidth_tb_s:g} TB/s")
-        except (KeyError, ValueError) as e:
-            gpus.append(n)
-            floors.append(None)
-            per_gpu.append(None)
-            notes.append(f"no floor: {e}")
+    rows = [_floor_of(r) for r in fastest.iter_rows(named=True)]
+    gpus = [r[0] for r in rows]
+    floors = [r[1] for r in rows]
+    per_gpu = [r[2] for r in rows]
+    notes = [r[3] for r in rows]
     out = fastest.select(
         "curve_id", "label", "model", "hardware", "precision", "spec_method", "topology", "fastest_intvty"
     ).with_columns(
@@ -670,6 +656,23 @@ def frontier_vs_floor(iso_result) -> pl.DataFrame:
         floor_note=pl.Series(notes, dtype=pl.String),
     )
     return out.with_columns(pct_of_bound=percent_of_bound(pl.col("fastest_intvty"), pl.col("floor_intvty")))
+
+
+def _floor_of(r: dict) -> tuple[int | None, float | None, float | None, str]:
+    """(replica GPUs, floor tok/s/user, floor per GPU ms/token, inputs or why no floor) of one fastest point."""
+    n, why = decode_gpus(r)
+    try:
+        if n is None:
+            raise ValueError(why)
+        f = decode_floor(base_model(r["model"]), r["precision"], r["hardware"], n)
+    except (KeyError, ValueError) as e:
+        return n, None, None, f"no floor: {e}"
+    return (
+        n,
+        f.tok_s_user,
+        f.ms_per_token * n,
+        f"{f.weight_bytes / 1e9:.1f} GB streamed over {n} × {f.bandwidth_tb_s:g} TB/s",
+    )
 
 
 BOUND_FORMATS = {
