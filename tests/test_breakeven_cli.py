@@ -104,3 +104,24 @@ def test_breakeven_below_the_measured_range_is_a_lower_bound(capsys, no_cache):
     assert cli.main(args) == 0
     text = capsys.readouterr().out
     assert f"≥ {r['tput_a']:,.1f}" in text and "lower bound" in text
+    # the iso table keeps the dashboard's rule: below the measured range the cell is unreachable
+    from frontier.iso import iso_table
+
+    cell = iso_table(b200, [30.0]).table.row(0, named=True)
+    assert cell["reachable"] is False and cell["tput_per_gpu"] is None
+
+
+def test_breakeven_without_a_like_for_like_pair_says_so_and_best_of_each_still_compares(capsys, no_cache):
+    """Real sweeps: GB200 runs DeepSeek disaggregated on Dynamo only, B200 aggregated on SGLang only: no pair shares
+    a serving mode, so like for like nothing is compared (said in one line); best of each compares and names it."""
+    from .conftest import MANTILE_RAW, need
+
+    args = ["breakeven", str(need(MANTILE_RAW)), "--sides", "gb200/fp4 vs b200/fp4", "--model", "DeepSeek-R1-0528"]
+    args += ["--isl", "1024", "--osl", "1024", "--targets", "60", "--json"]
+    assert cli.main(args) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert out["status"].startswith("no like-for-like partner: no config of gb200/fp4 has the same")
+    assert "best-of-each" in out["status"] and out["at_targets"] == []
+    assert cli.main([*args, "--match", "best-of-each"]) == 0
+    best = json.loads(capsys.readouterr().out)
+    assert all("disagg" in r["differs"] and "framework" in r["differs"] for r in best["at_targets"])
