@@ -188,6 +188,9 @@ def test_migration_brief_defaults_fit_the_sample(tmp_path):
     assert all(n in s["notes"] for n in scope.notes)
     assert "Sides not given: old side " in html_outputs(nb)
     figures_ok(out, "migration_cost_ratio")
+    # the finding in sentences: the like-for-like pair and the ratio at the workload's interactivity
+    assert 2 <= len(s["headline"]) <= 3 and "(like for like)" in s["headline"][0]
+    assert s["break_even"]["match"] == "like-for-like"
 
 
 def test_migration_brief_on_one_side_says_so_and_builds(tmp_path):
