@@ -8,15 +8,21 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
 venv="$root/.venv"
-py="${PYTHON:-python3.11}"
-command -v "$py" >/dev/null 2>&1 || py=python3
 stamp="$venv/.installed"
-if [ ! -x "$venv/bin/python" ] || [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  "$py" -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found %s" % sys.version.split()[0]'
+if [ ! -x "$venv/bin/python" ] || [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ run.sh -nt "$stamp" ]; then
+  # the Python to build .venv from: $PYTHON if given, else python3.11, else python3; it must be 3.11
+  py="${PYTHON:-python3.11}"
+  if [ -z "${PYTHON:-}" ] && ! command -v "$py" >/dev/null 2>&1; then py=python3; fi
+  found="$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null | head -n 1)" || found=""
+  if [ "$found" != "3.11" ]; then
+    echo "run.sh: frontier needs Python 3.11; ${py} is ${found:+Python }${found:-not a working Python}. Install Python 3.11 and point run.sh at it: PYTHON=/path/to/python3.11 ./run.sh ${1:-reports}" >&2
+    exit 2
+  fi
+  echo "setting up .venv (Python 3.11 from ${py}, about 1-2 min): installing frontier, its pinned packages and the notebook kernel" >&2
   "$py" -m venv "$venv"
   "$venv/bin/python" -m pip install --quiet --upgrade pip
   "$venv/bin/python" -m pip install --quiet -e ".[test]"
-  "$venv/bin/python" -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (frontier)" >/dev/null
+  "$venv/bin/python" -m frontier.kernel install >/dev/null  # the kernel notebooks name (lib/frontier/kernel.py)
   touch "$stamp"
 fi
 export PATH="$venv/bin:$PATH"

@@ -48,12 +48,12 @@ def test_breakeven_json_matches_the_library(tmp_path, capsys, no_cache):
 
 
 def test_breakeven_text_and_errors(capsys, no_cache):
-    assert cli.main(ARGS) == 0
+    assert cli.main([*ARGS, "--wide"]) == 0
     text = capsys.readouterr().out
     assert "synthetic" in text and "break-even price ratio A ÷ B" in text
     rc = cli.main([*ARGS[:5], "Nope", *ARGS[6:]])
     err = capsys.readouterr().err
-    assert rc == 2 and "no points for model='Nope'" in err and "Traceback" not in err
+    assert rc == 2 and "no model matches 'Nope'" in err and "Traceback" not in err
     rc = cli.main([*ARGS[:3], "b200/fp4 h100/fp8", *ARGS[4:]])
     assert rc == 2 and "'gpu/precision vs gpu/precision'" in capsys.readouterr().err
     rc = cli.main([*ARGS[:3], "mi355x/fp4 vs h100/fp8", *ARGS[4:], "--json"])

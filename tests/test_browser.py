@@ -18,6 +18,7 @@ from frontier import paths
 from .chromium import Browser, find_browser
 
 WIDTH = 1400
+PRICES = r"B200 \$\d+\.\d\d / GB200 \$\d+\.\d\d"  # a caption's prices, as text (not typeset as math)
 REPR_TEXT = r"\bNaN\b|\bnan\b|\bNone\b|Traceback|PosixPath\(|WindowsPath\(|object at 0x|<frontier\.|\bdtype[:=]"
 
 # what the page shows: tables, chart texts (inline SVG, SVG images as data URIs, interactive charts), visible text
@@ -36,8 +37,10 @@ PAGE_FACTS = r"""(async () => {
   }
   const legend = svgs.flatMap(s => [...s.querySelectorAll('.role-legend-label text')]
     .map(t => t.textContent));
+  const math = document.querySelectorAll('mjx-container, .MathJax, .MathJax_Preview, script[type^="math/"]').length
+    + (window.MathJax ? 1 : 0) + [...document.scripts].filter(s => /mathjax/i.test(s.src)).length;
   const broken = [...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.alt.slice(0, 60));
-  return {width, scrollWidth: document.documentElement.scrollWidth, tables, legend, broken,
+  return {width, scrollWidth: document.documentElement.scrollWidth, tables, legend, broken, math,
           charts: svgs.length, text: document.body.innerText, title: document.title};
 })()"""
 
@@ -46,8 +49,9 @@ def _reports() -> list[str]:
     return sorted(p.stem for p in paths.NOTEBOOKS.glob("*.ipynb"))
 
 
-@pytest.fixture(scope="module")
-def browser():
+def _chromium() -> str:
+    """The Chromium executable; the test skips with the reason where it (or websocket-client) is missing, and fails
+    in CI instead."""
     exe = find_browser()
     required = os.environ.get("FRONTIER_BROWSER_TESTS") == "required"  # set by .ci/run: never skip in CI
     if exe is None:
@@ -56,7 +60,12 @@ def browser():
     if required:
         import websocket  # noqa: F401  (fails loudly in CI)
     pytest.importorskip("websocket", reason="websocket-client is not installed (pip install -e '.[test]')")
-    b = Browser(exe, width=WIDTH)
+    return str(exe)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    b = Browser(_chromium(), width=WIDTH)
     yield b
     b.close()
 
@@ -77,6 +86,7 @@ def _check_page(browser: Browser, page: Path) -> dict:
     wide = [t for t in facts["tables"] if t["right"] > facts["width"]]
     assert wide == [], (name, wide)
     assert re.findall(REPR_TEXT, facts["text"]) == [], name
+    assert facts["math"] == 0, name  # no MathJax loaded, nothing typeset
     return facts
 
 
@@ -85,6 +95,8 @@ def test_report_reads_cleanly_in_a_browser(browser, built, name):
     facts = _check_page(browser, built / name / "index.html")
     assert facts["charts"] >= 1 and facts["tables"], name
     assert "Synthetic data" in facts["text"]
+    if name in ("iso_interactivity", "precision_comparison", "explore"):  # captions name two prices or more
+        assert re.search(PRICES, facts["text"]), name
 
 
 @pytest.mark.parametrize("name", _reports())
@@ -111,6 +123,7 @@ def test_the_checks_catch_what_they_look_for(browser, tmp_path):
         "<!DOCTYPE html><html><head><title>bad</title></head><body>"
         f"{svg}<table><tr><td style='white-space:nowrap'>{'x' * 400}</td></tr></table>"
         "<p>PosixPath('/tmp/x') NaN</p><img src='https://example.com/a.png' alt='remote'>"
+        "<mjx-container class='MathJax'>1.73</mjx-container>"
         "<script>console.error('boom')</script></body></html>",
         encoding="utf-8",
     )
@@ -122,6 +135,7 @@ def test_the_checks_catch_what_they_look_for(browser, tmp_path):
     assert [t for t in facts["tables"] if t["right"] > facts["width"]]
     assert facts["legend"] == [label]
     assert re.findall(REPR_TEXT, facts["text"]) == ["PosixPath(", "NaN"]
+    assert facts["math"] == 1
 
 
 def test_interactive_chart_picks_a_series_from_its_legend(browser, tmp_path):
@@ -157,3 +171,95 @@ def test_interactive_chart_picks_a_series_from_its_legend(browser, tmp_path):
     browser.evaluate("new Promise(r => setTimeout(r, 500))")
     assert browser.evaluate(faded) > 0
     assert browser.errors() == [] and browser.requests() == []
+
+
+# ------------------------------------------------------------------------------------------------------ JupyterLab
+# The notebooks as an analyst meets them: JupyterLab served on loopback, its page in headless Chromium at 1,400 px.
+STALE_METADATA = {  # what the notebooks stored before: Lab rewrote it on opening
+    "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+    "language_info": {"name": "python"},
+}
+CONTROL = "from IPython.display import HTML\nHTML('<p class=\"control\">B200 $1.73 / GB200 $1.86</p>')"
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """JupyterLab (tests/jupyterlab.py) serving copies of the notebooks, plus: ``stale.ipynb`` (the old metadata)
+    and ``run_precision.ipynb`` (precision_comparison writing to a scratch folder, with a last cell showing plain HTML
+    with two dollar signs: Lab's MathJax is active, and the check below sees what it typesets)."""
+    import nbformat
+
+    exe = _chromium()
+    pytest.importorskip("jupyterlab", reason="JupyterLab is not installed (pip install -e '.[test]')")
+    from .jupyterlab import LabServer
+
+    root = tmp_path_factory.mktemp("lab_root")
+    scratch = tmp_path_factory.mktemp("lab_scratch")
+    for nb_path in paths.NOTEBOOKS.glob("*.ipynb"):
+        (root / nb_path.name).write_bytes(nb_path.read_bytes())
+    stale = nbformat.read(paths.NOTEBOOKS / "trend.ipynb", as_version=4)
+    stale.metadata.update(STALE_METADATA)
+    nbformat.write(stale, root / "stale.ipynb")
+    run = nbformat.read(paths.NOTEBOOKS / "precision_comparison.ipynb", as_version=4)
+    params = next(c for c in run.cells if "parameters" in c.metadata.get("tags", []))
+    params.source = params.source.replace('output_dir: str = ""', f"output_dir: str = {str(scratch / 'out')!r}")
+    assert str(scratch / "out") in params.source
+    run.cells.append(nbformat.v4.new_code_cell(CONTROL))
+    nbformat.write(run, root / "run_precision.ipynb")
+    server = LabServer(root, scratch)
+    b = Browser(exe, width=WIDTH, offline=False)  # loopback only: every other host goes to a dead proxy
+    yield server, b
+    b.close()
+    server.close()
+
+
+def _dirty(b: Browser) -> bool:
+    return bool(b.evaluate("jupyterapp.shell.currentWidget.context.model.dirty"))
+
+
+@pytest.mark.parametrize("name", [*_reports(), "stale"])
+def test_opening_a_notebook_in_lab_changes_nothing(lab, name):
+    """Open, kernel started and idle, Lab's metadata rewrite done: the notebook is not modified (the stale copy, with
+    the metadata stored before, is: the check sees what it looks for)."""
+    from .jupyterlab import open_notebook
+
+    server, b = lab
+    open_notebook(b, server, f"{name}.ipynb")
+    b.evaluate("new Promise(r => setTimeout(r, 2000))")  # kernel_info has arrived; give the model its update
+    meta = b.evaluate("JSON.stringify(jupyterapp.shell.currentWidget.context.model.toJSON().metadata)")
+    assert _dirty(b) is (name == "stale"), meta
+
+
+OUTPUT_FACTS = r"""(() => {
+  const panel = jupyterapp.shell.currentWidget.content.node.getBoundingClientRect();
+  const tables = [...document.querySelectorAll('.jp-OutputArea-output table.fx-table')].map(t => {
+    const box = t.closest('.fx-wrap'), area = t.closest('.jp-OutputArea-output').getBoundingClientRect();
+    return {caption: t.caption ? t.caption.textContent : '', right: Math.round(t.getBoundingClientRect().right),
+            areaRight: Math.round(area.right), scrolls: box.scrollWidth > box.clientWidth + 1,
+            rowHeight: Math.round(t.tBodies[0].rows[0].getBoundingClientRect().height)}; });
+  const typeset = el => !!el.querySelector('mjx-container, .MathJax');
+  return {panelRight: Math.round(panel.right), tables,
+          typesetOutputs: [...document.querySelectorAll('.jp-OutputArea-output .fx')].filter(typeset).length,
+          control: [...document.querySelectorAll('.jp-OutputArea-output p.control')].map(typeset)};
+})()"""
+
+
+def test_a_notebook_run_in_lab_shows_prices_as_text_and_tables_within_the_panel(lab, tmp_path):
+    """precision_comparison run in Lab at 1,400 px (file browser open): no output typeset as math (a caption's
+    "B200 $1.73 / GB200 $1.86" reads as written) while the control cell's plain HTML is typeset; every table ends
+    inside the output area, the cross-silicon table without scrolling and without one word per line."""
+    from .jupyterlab import open_notebook, run_all
+
+    server, b = lab
+    open_notebook(b, server, "run_precision.ipynb")
+    run_all(b)
+    b.evaluate("new Promise(r => setTimeout(r, 3000))")  # MathJax typesets after the outputs are attached
+    facts = b.evaluate(OUTPUT_FACTS)
+    b.screenshot(tmp_path / "lab_precision.png")
+    assert facts["control"] == [True], facts["control"]  # MathJax runs on HTML outputs in this Lab
+    assert facts["typesetOutputs"] == 0
+    captions = " ".join(t["caption"] for t in facts["tables"])
+    assert re.search(PRICES, captions), captions[:300]
+    assert [t for t in facts["tables"] if t["right"] > t["areaRight"]] == []
+    cross = next(t for t in facts["tables"] if "cheapest matching config of each side" in t["caption"])
+    assert not cross["scrolls"] and cross["rowHeight"] < 120, cross

@@ -154,9 +154,12 @@ def test_iso_bad_targets(targets, message, capsys):
     [
         (None, "does not exist"),
         (b"", "is empty"),
-        (b"\n\n", "cannot use the price table"),
+        (b"\n\n", "is empty"),
+        (b"# only a comment\n", "no header line"),
         (b"gpu,costh\nb200,abc\n", "non-numeric values in price column"),
-        (b"\xff\xfe\x00\x01garbage\n", "needs a 'gpu' column"),
+        (b"\xff\xfe\x00\x01garbage\n", "not UTF-8 text (byte 0)"),
+        (b"gpu,costh\x00\nb200,1\n", "not a text file"),
+        (b"name,price\nx,1\n", "needs a 'gpu' column"),
         (b"gpu,costh\nb200,1.5\nb200,2\n", "listed more than once"),
     ],
 )
@@ -172,7 +175,7 @@ def test_iso_bad_price_tables(content, message, tmp_path, capsys, no_cache):
 
 def test_iso_price_table_that_is_a_folder(tmp_path, capsys, no_cache):
     rc = cli.main(iso_argv("--prices", str(tmp_path)))
-    assert rc == 2 and "is not a file" in capsys.readouterr().err
+    assert rc == 2 and "is a folder" in capsys.readouterr().err
 
 
 def test_iso_prints_names_from_data_terminal_safe(tmp_path, capsys, no_cache):

@@ -198,6 +198,54 @@ def test_long_text_wraps_instead_of_widening_the_table():
     assert '<td class="txt">' in html and "td.txt{white-space:normal" in display.CSS
 
 
+def test_a_squeezed_table_scrolls_in_its_box_and_keeps_text_readable():
+    """A table wider than its panel scrolls inside its own box (never cut off at the panel's edge); text cells wrap at
+    spaces, long ones keep a minimum width (no one word per line), numbers never wrap."""
+    df = pl.DataFrame({"config": ["b200 · trt · fp4 · mtp · agg"], "gpu": ["b200 fp4"], "cost": [1.5]})
+    html = str(display.table_html(df))
+    assert html.startswith('<div class="fx fx-wrap ') and ".fx.fx-wrap{max-width:100%;overflow-x:auto}" in display.CSS
+    assert '<td class="txt">b200' in html and '<td class="s">b200 fp4' in html and '<td class="num">' in html
+    assert "td.s{white-space:normal}" in display.CSS
+    assert re.search(r"td\.txt\{white-space:normal;min-width:\d+em", display.CSS)
+
+
+MATH_TEXT = "B200 $1.73 / GB200 $1.86 per GPU-hour"
+
+
+def _outer_classes(fragment: str) -> set[str]:
+    m = re.match(r'\s*<div class="([^"]+)"', fragment)
+    assert m, fragment[:80]
+    return set(m.group(1).split())
+
+
+def test_every_html_output_is_marked_as_no_math():
+    """Two dollar signs in one output are not LaTeX: every container the library emits carries the classes MathJax 3
+    (JupyterLab) and MathJax 2 (nbconvert's templates) skip; the text itself is unchanged."""
+    df = pl.DataFrame({"price": [MATH_TEXT]})
+    pieces = [
+        display.table_html(df, caption=MATH_TEXT),
+        display.callout(MATH_TEXT, "warning"),
+        display.provenance_html(inputs=[{"path": "a.json"}], params={"prices": MATH_TEXT}),
+    ]
+    for piece in pieces:
+        assert {"mathjax_ignore", "tex2jax_ignore"} <= _outer_classes(str(piece)), str(piece)[:80]
+        assert MATH_TEXT in str(piece)
+        shown = piece._repr_html_()
+        assert shown.startswith("<style") and str(piece) in shown
+
+
+def test_chart_html_is_marked_as_no_math():
+    import altair as alt
+
+    from frontier import charts, lab
+
+    chart = alt.Chart(pl.DataFrame({"x": [1, 2], "y": [1.73, 1.86]}).to_pandas()).mark_line().encode(x="x", y="y")
+    chart = chart.properties(title=MATH_TEXT)
+    assert {"mathjax_ignore", "tex2jax_ignore"} <= _outer_classes(charts.embed_snippet(chart.to_dict()))
+    data, _ = lab.interactive_renderer(chart.to_dict())
+    assert {"mathjax_ignore", "tex2jax_ignore"} <= _outer_classes(data["text/html"])
+
+
 def test_parameters_say_what_is_chosen_from_the_data_and_hide_the_staging_path():
     params = {
         "model": "",

@@ -49,26 +49,47 @@ class BoundsReport:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
-    def to_text(self) -> str:
-        """Plain-text report: results, then inputs with their origin, then the table rows' sources."""
+    def to_text(self, width: int | None = None, *, wide: bool = False) -> str:
+        """Plain-text report fitted to ``width`` columns (default: the terminal's): results, then inputs with
+        their origin (4 significant figures), then the table rows' sources. ``wide``: one line per input."""
+        from frontier.terminal import Column, count, number, table_text, wrap
+
+        def _value(v: float) -> str:  # exact counts (bytes, GB) whole; measured quantities to 4 figures
+            return count(v) if float(v).is_integer() and abs(v) < 1e9 else number(4, trim=True)(v)
+
         r = self.results
-        lines = [
-            f"bounds for {self.model} · {self.precision} on {self.n_gpus} × {self.gpu}, ISL/OSL {self.isl}/{self.osl}",
-            f"  decode floor (batch 1)   {r['decode_ms_per_token']:.2f} ms/token = {r['decode_tok_s_user']:,.1f} "
-            f"tok/s/user on {self.n_gpus} GPU(s); per GPU {r['decode_gpu_ms_per_token']:.2f} ms/token (compare GPUs "
-            "on this one)",
-            f"  KV-cache budget          {r['kv_budget_gb']:,.1f} GB = {r['kv_max_concurrency']:,} sequences at "
-            f"{self.isl + self.osl:,} tokens ({r['kv_copies']} cop{'y' if r['kv_copies'] == 1 else 'ies'} each)"
-            + ("; the weights leave no room for one sequence" if r["kv_max_concurrency"] < 1 else ""),
-            f"  prefill ceiling          {r['prefill_tok_s_per_gpu']:,.0f} tokens/s per GPU",
-            f"  ridge point              {r['ridge_flop_per_byte']:,.0f} FLOP/byte (dense peak ÷ HBM bandwidth)",
-            "inputs:",
+        kv = (
+            f"{r['kv_budget_gb']:,.1f} GB = {r['kv_max_concurrency']:,} sequences at {self.isl + self.osl:,} tokens "
+            f"({r['kv_copies']} cop{'y' if r['kv_copies'] == 1 else 'ies'} each)"
+            + ("; the weights leave no room for one sequence" if r["kv_max_concurrency"] < 1 else "")
+        )
+        results = [
+            (
+                "decode floor (batch 1)",
+                f"{r['decode_ms_per_token']:.2f} ms/token = {r['decode_tok_s_user']:,.1f} tok/s/user",
+            ),
+            (
+                "decode floor per GPU",
+                f"{r['decode_gpu_ms_per_token']:.2f} ms/token (one GPU's bandwidth: compares GPUs)",
+            ),
+            ("KV-cache budget", kv),
+            ("prefill ceiling", f"{r['prefill_tok_s_per_gpu']:,.0f} tokens/s per GPU"),
+            ("ridge point", f"{r['ridge_flop_per_byte']:,.0f} FLOP/byte (dense peak ÷ HBM bandwidth)"),
         ]
-        width = max(len(i.name) for i in self.inputs)
-        for i in self.inputs:
-            lines.append(f"  {i.name:<{width}}  {i.value:>12,.6g} {i.unit:<16} {i.origin}")
-        lines.append("sources:")
-        lines += [f"  {k}: {v}" for k, v in self.sources.items()]
+        head = (
+            f"bounds for {self.model} · {self.precision} on {self.n_gpus} × {self.gpu}, ISL/OSL {self.isl}/{self.osl}"
+        )
+        lines = [wrap(head, width)]
+        lines += [wrap(f"  {name:<24} {text}", width, indent=" " * 27) for name, text in results]
+        rows = [{"input": i.name, "value": i.value, "unit": i.unit, "origin": i.origin} for i in self.inputs]
+        cols = [
+            Column.text("input", "input"),
+            Column.num("value", "value", _value),
+            Column.text("unit", "unit"),
+            Column.text("origin", "origin"),
+        ]
+        lines += ["", table_text(rows, cols, width=width, wide=wide), "", "sources:"]
+        lines += [wrap(f"  {k}: {v}", width, indent="    ") for k, v in self.sources.items()]
         return "\n".join(lines)
 
 

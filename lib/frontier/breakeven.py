@@ -492,6 +492,11 @@ def break_even(
     (see :func:`one_scope`)."""
     a, b = side(side_a), side(side_b)
     _check_match(match)
+    if a.filters == b.filters:
+        raise ValueError(
+            f"sides {a.name!r} and {b.name!r} are the same side: a break-even compares two different "
+            "GPU/precision sides, e.g. 'b200/fp4 vs h100/fp8'"
+        )
     if not pricings:
         raise ValueError("break-even needs at least one price table")
     model, isl, osl = one_scope(points)

@@ -38,6 +38,7 @@ import altair as alt
 import polars as pl
 
 from . import labels
+from .display import NO_MATH
 
 __all__ = [
     "COLORS",
@@ -1421,7 +1422,7 @@ def embed_snippet(spec: Mapping[str, Any], *, element_id: str | None = None) -> 
         raise ValueError(f"bad element id {eid!r}")
     opts = {"renderer": "svg", "actions": False, "mode": "vega-lite"}
     return (
-        f'<div class="frontier-chart" id="{eid}"></div>\n'
+        f'<div class="frontier-chart {NO_MATH}" id="{eid}"></div>\n'
         '<script type="text/javascript">\n'
         "(function(){\n"
         f"  var el = document.getElementById({json.dumps(eid)});\n"

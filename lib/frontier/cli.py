@@ -1,29 +1,48 @@
 """The ``frontier`` command line (also what scheduled jobs call).
 
-frontier load PATH... [--json] [--strict] [--keep newest|all] [--no-cache]
-frontier iso PATH... --model M --isl N --osl N --targets 30,50,90 [--tco COLUMN]
-             [--gpu-table v0|v1|v2 | --as-of DATE] [--prices FILE] [--baseline LABEL] [--json]
+frontier load PATH... [--json | --csv] [--strict] [--keep newest|all] [--no-cache]
+frontier iso PATH... --model M --isl N --osl N [--targets 30,50,90] [--tco COLUMN]
+             [--gpu-table v0|v1|v2 | --as-of DATE] [--prices FILE] [--baseline LABEL] [--json | --csv] [--wide]
 frontier iso-point            < {"points": [...], "target_iv": x, "metric_key": k, ...}
 frontier breakeven PATH... --sides "b200/fp4 vs h100/fp8" --model M --isl N --osl N [--targets 30,50,90]
              [--gpu-table v0|v1|v2 | --as-of DATE] [--prices FILE]... [--requests-per-day N --migration-cost $]
-             [--json]
+             [--json | --csv] [--wide]
 frontier report [NAME...] [--data PATH...] [--params FILE] [-y YAML] [-p NAME VALUE] [--out DIR]
+frontier changes [OLD NEW] [--out DIR] [--json | --format text|md|html] [--fail-on moved|flipped]
 frontier sample [--out DIR] [--seed N]
 frontier fetch --model NAME | --run ID
-frontier bounds --model M --gpu G --precision P [--n-gpus N] [--isl N --osl N] [overrides] [--json]
+frontier bounds --model M --gpu G --precision P [--n-gpus N] [--isl N --osl N] [overrides] [--json] [--wide]
+
+Everything printed goes through :func:`frontier.terminal.echo` (terminal-safe); tables through
+:func:`frontier.terminal.table_text`. A refused request is one line on stderr and exit 2, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import dataclasses
+import datetime as dt
+import fnmatch
 import math
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .fsutil import safe_for_terminal
+from .terminal import (
+    ArgumentParser,
+    Column,
+    count,
+    echo,
+    error_message,
+    ratio,
+    table_csv,
+    table_json,
+    table_text,
+    wrap,
+)
 
 if TYPE_CHECKING:
     import polars as pl
@@ -31,175 +50,276 @@ if TYPE_CHECKING:
     from .economics import Pricing
     from .iso import IsoResult
 
-__all__ = ["build_parser", "iso_text_table", "main"]
+__all__ = ["CliError", "build_parser", "iso_text_table", "main"]
 
 
-def _clean(v: Any) -> Any:
-    if isinstance(v, float) and not math.isfinite(v):
-        return None
-    if hasattr(v, "isoformat"):
-        return v.isoformat()
+class CliError(ValueError):
+    """A request the command refuses: printed as one line on stderr, exit 2."""
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# argument types: each refuses bad input with a one-line message
+
+
+def _targets_arg(text: str) -> list[float]:
+    """``--targets`` as tok/s/user: comma-separated positive finite numbers (argparse type)."""
+    parts = [t.strip() for t in text.replace(";", ",").split(",") if t.strip()]
+    if not any(parts):
+        raise argparse.ArgumentTypeError("no targets given: expected e.g. 30,50,90 (tok/s/user)")
+    out = []
+    for t in parts:
+        try:
+            v = float(t)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"target {t!r} is not a number (expected e.g. 30,50,90)") from None
+        if not math.isfinite(v) or v <= 0:
+            raise argparse.ArgumentTypeError(f"target {t!r} must be a positive finite tok/s/user")
+        out.append(v)
+    return out
+
+
+def _date_arg(text: str) -> str:
+    """A calendar date written YYYY-MM-DD (spaces around it ignored)."""
+    s = text.strip()
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
+            raise ValueError
+        dt.date.fromisoformat(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date written YYYY-MM-DD, e.g. 2026-01-01, got {text!r}") from None
+    return s
+
+
+def _positive_arg(text: str) -> float:
+    """A positive finite number."""
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not (math.isfinite(v) and v > 0):
+        raise argparse.ArgumentTypeError(f"expected a positive finite number, got {text!r}")
     return v
 
 
-def _dump(obj: Any) -> str:
-    def walk(o):
-        if isinstance(o, dict):
-            return {k: walk(v) for k, v in o.items()}
-        if isinstance(o, (list, tuple)):
-            return [walk(v) for v in o]
-        return _clean(o)
+def _non_negative_arg(text: str) -> float:
+    """A finite number ≥ 0."""
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not (math.isfinite(v) and v >= 0):
+        raise argparse.ArgumentTypeError(f"expected a finite number ≥ 0, got {text!r}")
+    return v
 
-    return json.dumps(walk(obj), indent=2, allow_nan=False)
+
+def _fraction_arg(text: str) -> float:
+    """A number in (0, 1]."""
+    v = _positive_arg(text)
+    if v > 1:
+        raise argparse.ArgumentTypeError(f"expected a fraction in (0, 1], e.g. 0.6, got {text!r}")
+    return v
+
+
+def _count_arg(text: str) -> int:
+    """A whole number ≥ 0."""
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 0, got {text!r}")
+    return v
+
+
+def _positive_int_arg(text: str) -> int:
+    """A whole number > 0 (tokens, GPUs)."""
+    v = _count_arg(text)
+    if v == 0:
+        raise argparse.ArgumentTypeError("expected a whole number > 0, got 0")
+    return v
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# shared steps: load, choose the model, read price tables
+
+
+def _load(args: argparse.Namespace, **options: Any) -> Any:
+    from .load import load
+
+    return load(args.paths, cache=not args.no_cache, **options)
+
+
+def _model_names(points: pl.DataFrame, wanted: str) -> list[str]:
+    """The models of ``points`` that ``wanted`` names, case ignored: the exact name (with or without the
+    " (synthetic)" suffix), else a glob (``DeepSeek*``)."""
+    from .load.normalise import SYNTHETIC_SUFFIX
+
+    names = sorted({str(m) for m in points["model"].drop_nulls().unique()})
+    w = wanted.strip().lower()
+    exact = [n for n in names if w in (n.lower(), n.lower().removesuffix(SYNTHETIC_SUFFIX))]
+    if exact:
+        return exact
+    return [
+        n
+        for n in names
+        if fnmatch.fnmatchcase(n.lower(), w) or fnmatch.fnmatchcase(n.lower().removesuffix(SYNTHETIC_SUFFIX), w)
+    ]
+
+
+def _scope(points: pl.DataFrame, model: str, isl: int, osl: int, *, one_model: bool = False) -> pl.DataFrame:
+    """The points of ``model`` at ``isl``/``osl``; CliError naming what is there when nothing matches."""
+    import polars as pl
+
+    names = _model_names(points, model)
+    if not names:
+        have = sorted({str(m) for m in points["model"].drop_nulls().unique()})
+        raise CliError(
+            f"no model matches {model!r} (case ignored; * and ? are wildcards); models loaded: "
+            + (", ".join(have) or "none")
+        )
+    if one_model and len(names) > 1:
+        raise CliError(f"--model {model!r} matches {len(names)} models ({', '.join(names)}): name one")
+    sub = points.filter(pl.col("model").is_in(names))
+    pts = sub.filter((pl.col("isl") == isl) & (pl.col("osl") == osl))
+    if pts.height == 0:
+        pairs = sub.select("isl", "osl").unique().sort("isl", "osl").iter_rows()
+        raise CliError(
+            f"no points of {', '.join(names)} at ISL/OSL {isl}/{osl}; ISL/OSL measured: "
+            + ", ".join(f"{i}/{o}" for i, o in pairs)
+        )
+    return pts
+
+
+def _only(points: pl.DataFrame, column: str, values: Sequence[str] | None, option: str) -> pl.DataFrame:
+    """``points`` whose ``column`` is one of ``values`` (case ignored); CliError listing the values present."""
+    import polars as pl
+
+    if not values:
+        return points
+    want = [v.strip().lower() for v in values]
+    out = points.filter(pl.col(column).cast(pl.String).str.to_lowercase().is_in(want))
+    if out.height == 0:
+        have = sorted({str(v) for v in points[column].drop_nulls().unique()})
+        raise CliError(f"{option} {' '.join(values)}: none of these in the selection; present: {', '.join(have)}")
+    return out
+
+
+def _price_path(path: str) -> str:
+    """A ``--prices`` path as given on the command line (relative to the current folder), made absolute."""
+    return str(Path(path).expanduser().absolute())
+
+
+def _print_synthetic(synthetic: bool) -> None:
+    if synthetic:
+        echo(wrap("note: synthetic data (generated sample, not measurements)", indent="  "))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# frontier load
+
+_LOAD_COLUMNS = [
+    Column.text("model", "model", key_column=True),
+    Column.text("isl_osl", "ISL/OSL"),
+    Column.num("points", "points", count),
+    Column.num("configs", "configs", count),
+]
+
+
+def _load_table(points: pl.DataFrame) -> pl.DataFrame:
+    """Per model and ISL/OSL: points and configs."""
+    import polars as pl
+
+    return (
+        points.group_by("model", "isl", "osl")
+        .agg(
+            pl.len().alias("points"),
+            pl.struct("hardware", "framework", "precision", "spec_method", "disagg").n_unique().alias("configs"),
+        )
+        .sort("model", "isl", "osl")
+        .with_columns(isl_osl=pl.format("{}/{}", "isl", "osl"))
+    )
 
 
 def _cmd_load(args: argparse.Namespace) -> int:
-    from .fsutil import safe_for_terminal as printable
-    from .load import LoadError, load
+    from .load import LoadError
 
     try:
-        res = load(args.paths, strict=args.strict, keep=args.keep, cache=not args.no_cache)
+        res = _load(args, strict=args.strict, keep=args.keep)
     except LoadError as e:
-        print(f"frontier load: {printable(str(e))}", file=sys.stderr)
-        return 2
+        raise CliError(str(e)) from None
     rep = res.report
     if args.json:
         d = rep.to_dict(examples=args.examples)
         d["synthetic"] = res.synthetic
         if not args.files:
             d.pop("files")
-        print(_dump(d))
+        echo(table_json(d))
+    elif args.csv:
+        echo(table_csv(_load_table(res.points), ["model", "isl", "osl", "points", "configs"]))
     else:
-        print(rep.summary())
+        echo(wrap(rep.summary(), indent="    "))
         not_read = [f for f in rep.files if f.status in ("skipped", "duplicate")]
-        for f in not_read[: args.examples]:  # names and reasons come from the data: escaped for the terminal
-            print(f"  {f.status}: {printable(f.path)}: {printable(f.reason or '')}")
+        for f in not_read[: args.examples]:  # names and reasons come from the data: echo escapes them
+            echo(wrap(f"  {f.status}: {f.path}: {f.reason or ''}", indent="    "))
         if len(not_read) > args.examples:
-            print(f"  … and {len(not_read) - args.examples:,} more (--json --files lists them all)")
+            echo(f"  … and {len(not_read) - args.examples:,} more (--json --files lists them all)")
         if res.synthetic:
-            print("note: synthetic rows loaded (generated sample data, not measurements)")
+            echo(wrap("note: synthetic rows loaded (generated sample data, not measurements)", indent="  "))
         if res.points.height:
-            import polars as pl
-
-            by = (
-                res.points.group_by("model", "isl", "osl")
-                .agg(
-                    pl.len().alias("points"),
-                    pl.struct("hardware", "framework", "precision", "spec_method", "disagg")
-                    .n_unique()
-                    .alias("configs"),
-                )
-                .sort("model", "isl", "osl")
-            )
-            for r in by.iter_rows(named=True):
-                print(f"  {r['model']} {r['isl']}/{r['osl']}: {r['points']} points, {r['configs']} configs")
+            echo("")
+            echo(table_text(_load_table(res.points), _LOAD_COLUMNS, wide=args.wide))
     if rep.rows_loaded == 0:
-        print("frontier load: no rows loaded (see the skip reasons above)", file=sys.stderr)
+        echo("frontier load: no rows loaded (see the skip reasons above)", err=True)
         return 1
     return 0
 
 
-def _print_iso(iso: IsoResult, pricing: Pricing, view: str, synthetic: bool) -> None:
-    """The iso table as text (significant digits, ≈ on interpolated concurrency), under the prices in words,
-    power and unpriced GPUs it was computed with."""
-    import polars as pl
-
-    from .labels import price_line
-
-    if synthetic:
-        print("note: synthetic data (generated sample, not measurements)")
-    gpus = iso.configs["hardware"].unique().to_list()
-    _print_lines(f"{price_line(pricing, view, gpus)} → $/M tokens; targets in tok/s/user")
-    _print_lines(f"power: {pricing.power} (kW per GPU → tok/s/MW)")
-    if iso.unpriced:
-        _print_lines(f"no price for: {', '.join(iso.unpriced)} (costs left empty)")
-    with pl.Config(
-        tbl_rows=-1,
-        tbl_cols=-1,
-        tbl_width_chars=200,
-        fmt_str_lengths=60,
-        tbl_hide_dataframe_shape=True,
-        tbl_hide_column_data_types=True,
-    ):
-        _print_lines(str(iso_text_table(iso.table, view)))
-    _print_lines("≈: concurrency read off the curve between measured concurrencies; —: target outside the frontier")
+# ---------------------------------------------------------------------------------------------------------------
+# frontier iso
 
 
-def _cmd_iso(args: argparse.Namespace) -> int:
-    import polars as pl
-
-    from .iso import iso_table
-    from .load import LoadError, load, matches
-
-    try:
-        res = load(args.paths, cache=not args.no_cache)
-    except LoadError as e:
-        print(safe_for_terminal(f"frontier iso: {e}"), file=sys.stderr)
-        return 2
-    pts = matches(
-        res.points,
-        model=args.model,
-        isl=args.isl,
-        osl=args.osl,
-        hardware=args.hardware,
-        precision=args.precision,
-        framework=args.framework,
-    )
-    if pts.height == 0:
-        models = sorted(set(res.points["model"].drop_nulls()))
-        print(
-            safe_for_terminal(
-                f"frontier iso: no points for model={args.model!r} isl={args.isl} osl={args.osl}; "
-                f"models loaded: {models}"
-            ),
-            file=sys.stderr,
-        )
-        return 2
-    try:
-        if args.prices:
-            _check_readable_file(args.prices, "price table")
-        pricing = _pricing(args)
-        iso = iso_table(pts, args.targets, pricing=pricing, baseline=args.baseline)
-    except (ValueError, OSError, pl.exceptions.PolarsError) as e:
-        where = f"cannot use the price table {args.prices}: " if args.prices and not isinstance(e, ValueError) else ""
-        print(safe_for_terminal(f"frontier iso: {where}{e}"), file=sys.stderr)
-        return 2
-    if args.json:
-        print(_dump(iso.records()))
-        return 0
-    _print_iso(iso, pricing, args.tco or pricing.views[0], res.synthetic)
-    return 0
+def _iso_columns(view: str) -> list[Column]:
+    """The iso text table's columns: costs to three significant figures, throughput whole, ≈ on interpolated
+    concurrency."""
+    return [
+        Column.text("label", "config", key_column=True),
+        Column.num("target", "target tok/s/user", "{:g}".format, key_column=True),
+        Column.num("tput_per_gpu", "tok/s/GPU", count),
+        Column.money(f"cost_total_{view}", "$/M total"),
+        Column.money(f"cost_input_{view}", "$/M input"),
+        Column.money(f"cost_output_{view}", "$/M output"),
+        Column.num("tok_s_mw", "tok/s/MW", count),
+        Column.approx("conc", "concurrency"),
+        Column.text("topology", "topology"),
+        Column.num("tput_per_gpu_vs_baseline", "tok/s/GPU vs baseline", ratio),
+        Column.num(f"cost_total_{view}_vs_baseline", "$/M vs baseline", ratio),
+    ]
 
 
 def iso_text_table(table: pl.DataFrame, view: str) -> pl.DataFrame:
-    """``frontier iso``'s text table: the iso table's key columns as text, with human headers, costs to three
-    significant digits, throughput to whole tokens and interpolated concurrency marked ≈ (nulls: "—")."""
+    """``frontier iso``'s table as text cells with human headers (the cells :func:`frontier.terminal.table_text`
+    prints): costs to three significant figures, throughput to whole tokens, interpolated concurrency marked ≈,
+    nulls "—"."""
     import polars as pl
 
-    from .display import approx, money
-
-    cols: dict[str, tuple[str, Any]] = {
-        "label": ("config", str),
-        "target": ("target tok/s/user", "{:g}".format),
-        "tput_per_gpu": ("tok/s/GPU", "{:,.0f}".format),
-        f"cost_total_{view}": ("$/M total", money),
-        f"cost_input_{view}": ("$/M input", money),
-        f"cost_output_{view}": ("$/M output", money),
-        "tok_s_mw": ("tok/s/MW", "{:,.0f}".format),
-        "conc": ("concurrency", approx(",.0f")),
-        "topology": ("topology", str),
-    }
-    out = {
-        h: ["—" if v is None else str(fmt(v)) for v in table[c].to_list()]
-        for c, (h, fmt) in cols.items()
-        if c in table.columns
-    }
+    cols = [c for c in _iso_columns(view) if c.key in table.columns]
+    out = {c.header: [c.cell(v) for v in table[c.key].to_list()] for c in cols}
     return pl.DataFrame(out, schema=dict.fromkeys(out, pl.String))
 
 
-def _print_lines(text: str) -> None:
-    """Print ``text`` line by line with each line terminal-safe (labels and names come from data files)."""
-    print("\n".join(safe_for_terminal(line) for line in text.splitlines()))
+def _print_iso(iso: IsoResult, pricing: Pricing, view: str, synthetic: bool, wide: bool) -> None:
+    """The iso table as text under the prices in words, power and unpriced GPUs it was computed with."""
+    from .labels import price_line
+
+    _print_synthetic(synthetic)
+    gpus = iso.configs["hardware"].unique().to_list()
+    echo(wrap(f"{price_line(pricing, view, gpus)} → $/M tokens; targets in tok/s/user", indent="  "))
+    echo(wrap(f"power: {pricing.power} (kW per GPU → tok/s/MW)", indent="  "))
+    if iso.unpriced:
+        echo(wrap(f"no price for: {', '.join(iso.unpriced)} (costs left empty)", indent="  "))
+    echo("")
+    echo(table_text(iso.table, _iso_columns(view), wide=wide))
+    echo(wrap("≈: concurrency read off the curve between measured concurrencies; —: target outside the frontier"))
 
 
 def _pricing(args: argparse.Namespace) -> Any:
@@ -208,22 +328,220 @@ def _pricing(args: argparse.Namespace) -> Any:
     from .economics import TCO_VIEWS, Pricing
 
     if args.gpu_table and args.as_of:
-        raise ValueError("give --gpu-table or --as-of, not both")
-    views = [args.tco] if args.tco else None
+        raise CliError("give --gpu-table or --as-of, not both")
     if args.prices:
-        return Pricing.from_table(args.prices, views=views, version=args.gpu_table, as_of=args.as_of)
-    pricing = Pricing.dashboard(version=args.gpu_table, as_of=args.as_of, views=views or TCO_VIEWS)
-    if args.tco and args.tco not in pricing.views:
-        raise ValueError(
-            f"--tco {args.tco!r} is not a price column of {pricing.label} "
-            f"(columns: {', '.join(v for v in TCO_VIEWS if pricing.table[v].is_not_null().any())})"
+        pricing = Pricing.from_table(
+            _price_path(args.prices), label=args.prices, version=args.gpu_table, as_of=args.as_of
         )
+        source, columns = f"the price table {args.prices}", list(pricing.views)
+    else:
+        pricing = Pricing.dashboard(version=args.gpu_table, as_of=args.as_of, views=TCO_VIEWS)
+        source, columns = pricing.label, list(pricing.views)
+    if args.tco:
+        if args.tco not in columns:
+            hint = "" if args.prices else "; other columns need --prices FILE"
+            raise CliError(
+                f"--tco {args.tco!r} is not a price column of {source} (columns: {', '.join(columns)}){hint}"
+            )
+        pricing = dataclasses.replace(pricing, views=(args.tco,))
     return pricing
+
+
+def _cmd_iso(args: argparse.Namespace) -> int:
+    from .iso import iso_table
+    from .load import LoadError
+
+    if args.gpu_table and args.as_of:
+        raise CliError("give --gpu-table or --as-of, not both")
+    pricing = _pricing(args)  # a bad price table is refused before any data is read
+    try:
+        res = _load(args)
+    except LoadError as e:
+        raise CliError(str(e)) from None
+    pts = _scope(res.points, args.model, args.isl, args.osl, one_model=True)  # like for like: one model
+    pts = _only(pts, "hardware", args.hardware, "--hardware")
+    pts = _only(pts, "precision", args.precision, "--precision")
+    pts = _only(pts, "framework", args.framework, "--framework")
+    iso = iso_table(pts, args.targets, pricing=pricing, baseline=args.baseline)
+    if args.json:
+        echo(table_json(iso.records()))
+    elif args.csv:
+        echo(table_csv(iso.records()))
+    else:
+        _print_iso(iso, pricing, pricing.views[0], res.synthetic, args.wide)
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# frontier breakeven
+
+
+def _cmd_breakeven(args: argparse.Namespace) -> int:
+    from .load import LoadError
+    from .migration import decision, pricings, workload
+
+    if args.gpu_table and args.as_of:
+        raise CliError("give --gpu-table or --as-of, not both")
+    sources = pricings(args.gpu_table or "", [_price_path(p) for p in args.prices or []], as_of=args.as_of or "")
+    try:
+        res = _load(args)
+    except LoadError as e:
+        raise CliError(str(e)) from None
+    pts = _scope(res.points, args.model, args.isl, args.osl, one_model=True)
+    work = None
+    if args.tokens_per_day or args.requests_per_day:
+        work = workload(
+            args.tokens_per_day or 0.0,
+            args.requests_per_day or 0.0,
+            args.isl,
+            args.osl,
+            args.workload_target,
+            args.utilisation,
+        )
+    be, out = decision(
+        pts, args.sides, args.targets, sources, work=work, migration_cost=args.migration_cost, match=args.match
+    )
+    out["synthetic"] = res.synthetic
+    if args.json:
+        echo(table_json(out))
+    elif args.csv:
+        echo(table_csv(_breakeven_rows(be)))
+        if be.status != "ok":
+            echo(f"frontier breakeven: {be.status}", err=True)
+    else:
+        _print_breakeven(be, out, args.wide)
+    return 0 if be.status == "ok" else 1
+
+
+def _breakeven_rows(be: Any) -> pl.DataFrame:
+    """One row per target × price view: each side's config and tok/s/GPU (with its lower-bound flag) beside the
+    view's prices, costs and verdict (``--csv``; ``differs`` as names joined by ";")."""
+    import polars as pl
+
+    from .breakeven import PAIR_FIELDS
+
+    at = be.at_targets.select(
+        [c for c in be.at_targets.columns if not c.startswith("slowest_") and c[:-2] not in PAIR_FIELDS]
+    ).rename({"status": "target_status"})
+    at = at.with_columns(pl.col("differs").list.join(";"))
+    by_view = be.by_view.drop("tput_a_lower_bound", "tput_b_lower_bound")
+    return at.join(by_view, on="target", how="left").sort("target", "view")
+
+
+# the library's display frames (breakeven.targets_view / views_view): figures read below a side's measured range
+# carry "≥" / "≤", so they are text here
+_TARGET_COLUMNS = [
+    Column.num("target tok/s/user", "target", "{:g}".format, key_column=True),
+    Column.text("A config", "A config"),
+    Column.text("tok/s/GPU A", "A tok/s/GPU"),
+    Column.text("B config", "B config"),
+    Column.text("tok/s/GPU B", "B tok/s/GPU"),
+    Column.text("break-even price ratio A ÷ B", "break-even price ratio A ÷ B"),
+    Column.text("what else differs", "what else differs"),
+    Column.text("status", "status"),
+]
+
+_VIEW_COLUMNS = [
+    Column.num("target tok/s/user", "target", "{:g}".format, key_column=True),
+    Column.text("view", "price view", key_column=True),
+    Column.money("$/GPU-hour A", "A price"),
+    Column.money("$/GPU-hour B", "B price"),
+    Column.text("break-even $/GPU-hour A", "A break-even price"),
+    Column.text("$/M A", "A $/M"),
+    Column.text("$/M B", "B $/M"),
+    Column.text("cost A ÷ B", "cost A ÷ B"),
+    Column.text("winner", "cheaper"),
+]
+
+_FLEET_COLUMNS = [
+    Column.text("side", "side", key_column=True),
+    Column.text("config", "config", key_column=True),
+    Column.text("view", "price view"),
+    Column.num("gpus", "GPUs", count),
+    Column.money("price", "$/GPU-hour"),
+    Column.money("monthly_cost", "$ per month"),
+    Column.money("cost_per_m_served", "$/M served"),
+]
+
+_PAYBACK_COLUMNS = [
+    Column.text("view", "price view", key_column=True),
+    Column.num("gpus_old", "GPUs B (old)", count),
+    Column.num("gpus_new", "GPUs A (new)", count),
+    Column.money("monthly_old", "B $ per month"),
+    Column.money("monthly_new", "A $ per month"),
+    Column.money("monthly_saving", "saving per month"),
+    Column.money("migration_cost", "migration cost"),
+    Column.text("payback", "payback"),
+]
+
+
+def _print_breakeven(be: Any, out: dict[str, Any], wide: bool) -> None:
+    """Header, the per-target and per-view tables, fleet and payback when asked for, then the notes."""
+    from .breakeven import match_words, targets_view, views_view
+
+    _print_synthetic(out["synthetic"])
+    echo(wrap(f"{be.model} {be.isl}/{be.osl}: A = {be.side_a.name}, B = {be.side_b.name} ({match_words(be)})"))
+    if be.status != "ok":
+        echo(wrap(be.status, indent="  "))
+        return
+    echo("price views ($/GPU-hour; each names its table and date):")
+    for v in out["price_views"]:
+        echo(wrap(f"  {v['view']}: {v['label']}", indent="    "))
+    echo("")
+    title = "Configs compared at each target (targets in tok/s/user; ≥: a lower bound, read below the range measured)"
+    targets = targets_view(be)
+    columns = [c for c in _TARGET_COLUMNS if c.key in targets.columns]
+    echo(table_text(targets, columns, wide=wide, title=title))
+    echo("")
+    title = "Cost under each price view (prices in $ per GPU-hour, costs in $ per million tokens)"
+    views = views_view(be).with_columns(view=be.by_view["view"])
+    echo(table_text(views, _VIEW_COLUMNS, wide=wide, title=title))
+    if "fleet" in out:
+        echo("")
+        title = "Fleet for the workload (GPUs rounded up to whole replicas)"
+        echo(table_text(out["fleet"], _FLEET_COLUMNS, wide=wide, title=title))
+    if "payback" in out:
+        echo("")
+        echo(table_text(out["payback"], _PAYBACK_COLUMNS, wide=wide, title="Payback of moving from B to A"))
+    echo("")
+    for n in be.notes + out.get("fleet_notes", []):
+        echo(wrap(f"- {n}", indent="  "))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# frontier iso-point
+
+_ISO_POINT_KEYS = ("iv_key", "tput_key", "metric_key", "reciprocal_of")
+
+ISO_POINT_HELP = """\
+Reads one JSON object on stdin and prints {"value": v} on stdout: the metric read at the target interactivity off
+the frontier of the points (the points no other point beats on both interactivity and throughput), by a monotone
+cubic spline through the frontier points, clamped to their values. {"value": null} means the target lies outside
+the frontier's interactivity range: nothing is extrapolated.
+
+request keys:
+  points         list of objects, each with the interactivity, throughput and metric fields named below
+  target_iv      the interactivity to read at (a finite number, e.g. tok/s/user)
+  iv_key         field holding interactivity (default "interactivity")
+  tput_key       field holding throughput; the frontier maximises it (default "throughput")
+  metric_key     field to read at target_iv (default: tput_key)
+  reciprocal_of  optional field r with metric × r the same on every point (e.g. a cost and the throughput it
+                 divides): then r is interpolated and the value is that product ÷ r (default null)
+
+Every point must be an object holding each named field as a finite number. A point without one of them, or a
+malformed request, is an error: {"error": "..."} on stderr and exit 2 (never {"value": null}).
+
+example:
+  echo '{"points": [{"interactivity": 10, "throughput": 100}, {"interactivity": 20, "throughput": 50}],
+         "target_iv": 15}' | frontier iso-point          →  {"value": 70.3125}
+"""
 
 
 def _cmd_iso_point(args: argparse.Namespace) -> int:
     """Read one JSON request on stdin, print ``{"value": v|null}``; a bad request is ``{"error": ...}`` on stderr
     and exit 2, never a traceback."""
+    import json
+
     from .pareto import iso_point
 
     try:
@@ -237,9 +555,9 @@ def _cmd_iso_point(args: argparse.Namespace) -> int:
             )
         text = json.dumps({**out, "value": None if value is None else float(value)}, allow_nan=False)
     except (ValueError, TypeError, AttributeError, ArithmeticError, RecursionError) as e:
-        print(json.dumps({"error": _error_text(e)}), file=sys.stderr)
+        echo(json.dumps({"error": _error_text(e)}), err=True)
         return 2
-    print(text)
+    echo(text)
     return 0
 
 
@@ -251,15 +569,15 @@ def _error_text(e: BaseException) -> str:
     return str(e) or type(e).__name__
 
 
-_ISO_POINT_KEYS = ("iv_key", "tput_key", "metric_key", "reciprocal_of")
-
-
 def _iso_point_request(raw: bytes | str) -> dict[str, Any]:
     """Parse and check an ``iso-point`` request (UTF-8 JSON object); ValueError says what is wrong.
 
-    ``points`` must be a list of objects; ``target_iv`` a finite number; the key names strings (``reciprocal_of``
-    may be null). Numbers in points are made floats (an integer too large for a float is an error, not a crash).
+    ``points`` must be a list of objects, each with the interactivity, throughput and metric fields (and
+    ``reciprocal_of`` when given); ``target_iv`` a finite number; the key names strings (``reciprocal_of`` may be
+    null). Numbers in points are made floats (an integer too large for a float is an error, not a crash).
     """
+    import json
+
     try:
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
         request = json.loads(text)
@@ -284,11 +602,42 @@ def _iso_point_request(raw: bytes | str) -> dict[str, Any]:
     points = request.get("points")
     if not isinstance(points, list):
         raise ValueError("'points' must be a list of objects")
+    _check_point_keys(request, points)
     return {
         **request,
         "target_iv": _as_float(target, "target_iv"),
         "points": [_point_as_floats(p, i) for i, p in enumerate(points)],
     }
+
+
+def _check_point_keys(request: dict[str, Any], points: list[Any]) -> None:
+    """ValueError naming the first point that is not an object, or lacks a field the request reads or holds
+    something other than a finite number there."""
+    import json
+
+    tput = request.get("tput_key", "throughput")
+    need = [request.get("iv_key", "interactivity"), tput, request.get("metric_key", tput)]
+    if request.get("reciprocal_of") is not None:
+        need.append(request["reciprocal_of"])
+    need = list(dict.fromkeys(need))
+    for i, p in enumerate(points):
+        if not isinstance(p, dict):
+            raise ValueError(f"points[{i}] is not an object (each point is {{field: number}})")
+        missing = [k for k in need if k not in p]
+        if missing:
+            has = ", ".join(repr(str(k)) for k in list(p)[:8]) or "none"
+            raise ValueError(
+                f"points[{i}] has no field {', '.join(map(repr, missing))} (its fields: {has}); "
+                "name the fields with iv_key, tput_key and metric_key"
+            )
+        for k in need:
+            v = p[k]
+            if (
+                isinstance(v, bool)
+                or not isinstance(v, (int, float))
+                or (isinstance(v, float) and not math.isfinite(v))
+            ):
+                raise ValueError(f"points[{i}].{k} must be a finite number, got {json.dumps(v)[:40]}")
 
 
 def _as_float(v: int | float, where: str) -> float:
@@ -301,13 +650,15 @@ def _as_float(v: int | float, where: str) -> float:
     return f
 
 
-def _point_as_floats(point: Any, i: int) -> Any:
-    if not isinstance(point, dict):
-        return point  # not an object: skipped by iso_point
+def _point_as_floats(point: dict[str, Any], i: int) -> dict[str, Any]:
     return {
         k: (_as_float(v, f"points[{i}].{k}") if isinstance(v, int) and not isinstance(v, bool) else v)
         for k, v in point.items()
     }
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# frontier bounds
 
 
 def _cmd_bounds(args: argparse.Namespace) -> int:
@@ -334,11 +685,9 @@ def _cmd_bounds(args: argparse.Namespace) -> int:
             reserve_gb_per_gpu=args.reserve_gb,
             dp_attention=args.dp_attention,
         )
-    except (KeyError, ValueError) as e:
-        message = e.args[0] if isinstance(e, KeyError) and e.args else e
-        print(safe_for_terminal(f"frontier bounds: {message}"), file=sys.stderr)
-        return 2
-    print(_dump(rep.to_dict()) if args.json else rep.to_text())
+    except KeyError as e:
+        raise CliError(str(e.args[0]) if e.args else str(e)) from None
+    echo(table_json(rep.to_dict()) if args.json else rep.to_text(wide=args.wide))
     return 0
 
 
@@ -352,116 +701,44 @@ def _add_bounds_parser(sub: Any) -> None:
     sp.add_argument("--model", required=True, help="model key, display name or HF id (e.g. llama70b)")
     sp.add_argument("--gpu", required=True, help="GPU key or runner label (e.g. b200)")
     sp.add_argument("--precision", required=True, help="weight precision: fp4, fp8, int4 or bf16")
-    sp.add_argument("--n-gpus", type=int, default=1, metavar="N", help="GPUs the weights are split over (default 1)")
-    sp.add_argument("--isl", type=int, default=1024, help="input tokens (default 1024)")
-    sp.add_argument("--osl", type=int, default=1024, help="output tokens (default 1024)")
+    sp.add_argument("--n-gpus", type=_positive_int_arg, default=1, metavar="N", help="GPUs the weights are split over")
+    sp.add_argument("--isl", type=_count_arg, default=1024, metavar="TOKENS", help="input tokens per request")
+    sp.add_argument("--osl", type=_count_arg, default=1024, metavar="TOKENS", help="output tokens per request")
     o = sp.add_argument_group("overrides (default: the spec tables)")
-    o.add_argument("--bandwidth-tb-s", type=float, metavar="TB/S", help="HBM bandwidth, TB/s per GPU")
-    o.add_argument("--capacity-gb", type=float, metavar="GB", help="HBM capacity, GB per GPU")
+    o.add_argument("--bandwidth-tb-s", type=_positive_arg, metavar="TB/S", help="HBM bandwidth, TB/s per GPU")
+    o.add_argument("--capacity-gb", type=_positive_arg, metavar="GB", help="HBM capacity, GB per GPU")
     peak = o.add_mutually_exclusive_group()
-    peak.add_argument("--dense-tflops", type=float, metavar="TFLOP/S", help="peak TFLOP/s per GPU without sparsity")
+    peak.add_argument(
+        "--dense-tflops", type=_positive_arg, metavar="TFLOP/S", help="peak TFLOP/s per GPU without sparsity"
+    )
     peak.add_argument(
         "--sparse-tflops",
-        type=float,
+        type=_positive_arg,
         metavar="TFLOP/S",
         help="peak TFLOP/s per GPU as a datasheet states it with 2:4 sparsity (halved for the bound)",
     )
-    o.add_argument("--weight-gb", type=float, metavar="GB", help="weights streamed per token, GB (all GPUs)")
-    o.add_argument("--resident-weight-gb", type=float, metavar="GB", help="weights held in HBM, GB (all GPUs)")
+    o.add_argument("--weight-gb", type=_positive_arg, metavar="GB", help="weights streamed per token, GB (all GPUs)")
+    o.add_argument("--resident-weight-gb", type=_positive_arg, metavar="GB", help="weights held in HBM, GB (all GPUs)")
     kv = o.add_mutually_exclusive_group()
     kv.add_argument("--kv-dtype", metavar="DTYPE", help="KV-cache data type: fp4, fp8, int8, bf16, fp16, fp32")
     kv.add_argument(
-        "--kv-bytes-per-token", type=float, metavar="BYTES", help="KV cache per token of context, bytes (all layers)"
+        "--kv-bytes-per-token",
+        type=_positive_arg,
+        metavar="BYTES",
+        help="KV cache per token of context, bytes (all layers)",
     )
-    o.add_argument("--memory-fraction", type=float, metavar="FRACTION", help="share of HBM usable (default 0.90)")
-    o.add_argument("--reserve-gb", type=float, metavar="GB", help="GB per GPU kept back (default 2)")
+    o.add_argument(
+        "--memory-fraction", type=_fraction_arg, metavar="FRACTION", help="share of HBM usable (default 0.90)"
+    )
+    o.add_argument("--reserve-gb", type=_non_negative_arg, metavar="GB", help="GB per GPU kept back (default 2)")
     o.add_argument("--dp-attention", action="store_true", help="each GPU holds its sequences' KV whole")
     sp.add_argument("--json", action="store_true", help="one JSON object: inputs (value, unit, origin), results")
+    sp.add_argument("--wide", action="store_true", help="one line per input, whatever the terminal width")
     sp.set_defaults(func=_cmd_bounds)
 
 
-def _targets_arg(text: str) -> list[float]:
-    """``--targets`` as tok/s/user: comma-separated positive finite numbers (argparse type)."""
-    parts = [t.strip() for t in text.replace(";", ",").split(",") if t.strip()]
-    if not any(parts):
-        raise argparse.ArgumentTypeError("no targets given: expected e.g. 30,50,90 (tok/s/user)")
-    out = []
-    for t in parts:
-        try:
-            v = float(t)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"target {t!r} is not a number (expected e.g. 30,50,90)") from None
-        if not math.isfinite(v) or v <= 0:
-            raise argparse.ArgumentTypeError(f"target {t!r} must be a positive finite tok/s/user")
-        out.append(v)
-    return out
-
-
-def _check_readable_file(path: str, what: str) -> None:
-    import os
-
-    if not os.path.isfile(path):
-        raise ValueError(f"{what} {path} is not a file" if os.path.exists(path) else f"{what} {path} does not exist")
-    if os.path.getsize(path) == 0:
-        raise ValueError(f"{what} {path} is empty: expected a CSV with a header such as gpu,costh")
-
-
-def _cmd_breakeven(args: argparse.Namespace) -> int:
-    from .load import LoadError, load, matches
-    from .migration import decision, pricings, workload
-
-    try:
-        res = load(args.paths, cache=not args.no_cache)
-        pts = matches(res.points, model=args.model, isl=args.isl, osl=args.osl)
-        if pts.height == 0:
-            models = sorted(set(res.points["model"].drop_nulls()))
-            raise ValueError(
-                f"no points for model={args.model!r} isl={args.isl} osl={args.osl}; models loaded: {models}"
-            )
-        sources = pricings(args.gpu_table or "", args.prices or [], as_of=args.as_of or "")
-        work = None
-        if args.tokens_per_day or args.requests_per_day:
-            work = workload(
-                args.tokens_per_day or 0.0,
-                args.requests_per_day or 0.0,
-                args.isl,
-                args.osl,
-                args.workload_target,
-                args.utilisation,
-            )
-        be, out = decision(
-            pts, args.sides, args.targets, sources, work=work, migration_cost=args.migration_cost, match=args.match
-        )
-    except (LoadError, ValueError, OSError) as e:
-        print(f"frontier breakeven: {e}", file=sys.stderr)
-        return 2
-    out["synthetic"] = res.synthetic
-    if args.json:
-        print(_dump(out))
-        return 0 if be.status == "ok" else 1
-    _print_breakeven(be, out)
-    return 0 if be.status == "ok" else 1
-
-
-def _print_breakeven(be: Any, out: dict[str, Any]) -> None:
-    import polars as pl
-
-    from .breakeven import targets_view, views_view
-    from .fleet import migration_view
-
-    if out["synthetic"]:
-        print("note: synthetic data (generated sample, not measurements)")
-    print(f"{be.model} {be.isl}/{be.osl}: A = {be.side_a.name}, B = {be.side_b.name} ({be.match})")
-    if be.status != "ok":
-        print(be.status)
-        return
-    with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=200, fmt_str_lengths=80, float_precision=3):
-        print(targets_view(be))
-        print(views_view(be).drop("comparison"))
-        if "payback" in out:
-            print(migration_view(pl.DataFrame(out["payback"])))
-    for n in be.notes + out.get("fleet_notes", []):
-        print(f"- {n}")
+# ---------------------------------------------------------------------------------------------------------------
+# delegated subcommands
 
 
 def _cmd_report(argv: Sequence[str]) -> int:
@@ -485,63 +762,127 @@ def _cmd_fetch(argv: Sequence[str]) -> int:
     return int(main_fetch(list(argv)) or 0)
 
 
+def _cmd_changes(argv: Sequence[str]) -> int:
+    """``frontier changes …``: what changed between two builds of the reports."""
+    from .changes_cli import main_changes
+
+    return int(main_changes(list(argv)) or 0)
+
+
 #: subcommands with their own parsers: name → (entry point, help)
-_DELEGATED = {
+_DELEGATED: dict[str, tuple[Callable[[Sequence[str]], int], str]] = {
+    "changes": (_cmd_changes, "what changed between two builds of the reports (digest, --fail-on)"),
     "report": (_cmd_report, "run notebooks and export HTML reports"),
     "sample": (_cmd_sample, "regenerate the bundled synthetic sample"),
     "fetch": (_cmd_fetch, "download InferenceX API data or CI run artifacts"),
 }
 
 
-def _add_iso_parser(sub: Any) -> None:
-    """The ``frontier iso`` subcommand and its arguments."""
-    from .economics import TCO_VIEWS
+# ---------------------------------------------------------------------------------------------------------------
+# parsers
 
-    sp = sub.add_parser("iso", help="iso-interactivity table")
-    sp.add_argument("paths", nargs="+")
-    sp.add_argument("--model", required=True, help="display name (glob allowed, e.g. 'DeepSeek*')")
-    sp.add_argument("--isl", type=int, required=True)
-    sp.add_argument("--osl", type=int, required=True)
+
+def _add_output_options(sp: Any, json_help: str, csv_help: str) -> None:
+    """``--json`` / ``--csv`` (one of them) for scripts and ``--wide`` for people."""
+    fmt = sp.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help=json_help)
+    fmt.add_argument("--csv", action="store_true", help=csv_help)
+    sp.add_argument(
+        "--wide", action="store_true", help="tables one line per row, whatever the terminal width (COLUMNS)"
+    )
+    sp.add_argument("--no-cache", action="store_true", help="read the files again, not data/processed/")
+
+
+def _add_scope_options(sp: Any, model_help: str) -> None:
+    sp.add_argument("paths", nargs="+", metavar="PATH", help="files, folders (recursive), globs or zips to load")
+    sp.add_argument("--model", required=True, help=model_help)
+    sp.add_argument("--isl", type=_positive_int_arg, required=True, metavar="TOKENS", help="input sequence length")
+    sp.add_argument("--osl", type=_positive_int_arg, required=True, metavar="TOKENS", help="output sequence length")
     sp.add_argument(
         "--targets",
         default="30,50,90",
         type=_targets_arg,
-        help="tok/s/user, comma separated, each a positive finite number",
+        help="interactivity targets, tok/s/user, comma separated, each a positive finite number",
+    )
+
+
+def _add_load_parser(sub: Any) -> None:
+    sp = sub.add_parser(
+        "load",
+        help="load artifacts and say what loaded / was skipped",
+        description="Load benchmark files and say what loaded, what was skipped and why; per model and ISL/OSL, "
+        "the points and configs loaded.",
+    )
+    sp.add_argument("paths", nargs="+", metavar="PATH", help="files, folders (recursive), globs or zips")
+    sp.add_argument("--files", action="store_true", help="with --json: include the per-file list")
+    sp.add_argument("--examples", type=_count_arg, default=20, metavar="N", help="skipped files to list")
+    sp.add_argument("--strict", action="store_true", help="any skipped row is an error (exit 2)")
+    sp.add_argument("--keep", choices=["newest", "all"], default="newest", help="reruns of a point to keep")
+    _add_output_options(
+        sp,
+        "print one JSON object: counts, skip reasons, notes",
+        "print the points and configs per model and ISL/OSL as CSV",
+    )
+    sp.set_defaults(func=_cmd_load)
+
+
+def _add_iso_parser(sub: Any) -> None:
+    """The ``frontier iso`` subcommand and its arguments."""
+    from .economics import TCO_VIEWS
+
+    sp = sub.add_parser(
+        "iso",
+        help="iso-interactivity table",
+        description="Throughput and $/M tokens of every config at fixed interactivity targets (tok/s/user), read "
+        "off each config's frontier; prices name their table and date.",
+    )
+    _add_scope_options(
+        sp, "model display name, case ignored; * and ? are wildcards (e.g. 'DeepSeek*'); must name one model"
     )
     sp.add_argument(
         "--tco",
         metavar="COLUMN",
-        help=f"price column: a dashboard TCO view ({', '.join(TCO_VIEWS)}) "
-        "or any column of --prices (default: every column; the text table shows the first)",
+        help=f"price column shown: a dashboard TCO view ({', '.join(TCO_VIEWS)}) or a column of --prices "
+        "(default: the first; --json and --csv carry every column)",
     )
     sp.add_argument(
         "--gpu-table",
-        help="dashboard GPU table version v0/v1/v2 (default newest); with --prices it "
-        "supplies kW per GPU where the price table has no kw column",
+        metavar="VERSION",
+        help="dashboard GPU table version v0/v1/v2 (default: the newest); with --prices it supplies kW per GPU "
+        "where the price table has no kw column",
     )
-    sp.add_argument("--as-of", metavar="DATE", help="use the dashboard GPU table in force on DATE (YYYY-MM-DD)")
+    sp.add_argument("--as-of", type=_date_arg, metavar="DATE", help="the dashboard GPU table in force on DATE")
     sp.add_argument(
         "--prices",
-        help="CSV price table: gpu,<column>... in $/GPU-hour, optional kw (overrides the GPU table's prices)",
+        metavar="FILE",
+        help="CSV price table: gpu,<column>... in $/GPU-hour, optional kw (replaces the GPU table's prices)",
     )
-    sp.add_argument("--hardware", nargs="*", help="only these GPUs")
-    sp.add_argument("--precision", nargs="*")
-    sp.add_argument("--framework", nargs="*")
-    sp.add_argument("--baseline", help="config label to compute ratios against")
-    sp.add_argument("--json", action="store_true", help="list of records, one per config and target")
-    sp.add_argument("--no-cache", action="store_true")
+    sp.add_argument("--hardware", nargs="+", metavar="GPU", help="only these GPUs (default: all)")
+    sp.add_argument("--precision", nargs="+", metavar="P", help="only these precisions, e.g. fp4 fp8 (default: all)")
+    sp.add_argument("--framework", nargs="+", metavar="ENGINE", help="only these engines, e.g. trt (default: all)")
+    sp.add_argument("--baseline", metavar="LABEL", help="config label to give ratios against (e.g. 'b200 · trt')")
+    _add_output_options(
+        sp,
+        "print a list of records, one per config and target, every price column",
+        "print the same records as CSV",
+    )
     sp.set_defaults(func=_cmd_iso)
 
 
 def _add_breakeven_parser(sub: Any) -> None:
     """The ``frontier breakeven`` subcommand and its arguments."""
-    sp = sub.add_parser("breakeven", help="break-even $/GPU-hour of two sides under every price view; fleet, payback")
-    sp.add_argument("paths", nargs="+")
-    sp.add_argument("--sides", required=True, help="'A vs B', e.g. 'b200/fp4 vs h100/fp8' (gpu/precision[/engine])")
-    sp.add_argument("--model", required=True, help="display name (glob allowed); one model only")
-    sp.add_argument("--isl", type=int, required=True)
-    sp.add_argument("--osl", type=int, required=True)
-    sp.add_argument("--targets", default="30,50,90", help="tok/s/user, comma separated")
+    sp = sub.add_parser(
+        "breakeven",
+        help="break-even $/GPU-hour of two sides under every price view; fleet, payback",
+        description="The $/GPU-hour at which side A costs per token what side B does, at each target, under "
+        "every price view; with a workload, the fleet each side needs; with a migration cost, the payback.",
+    )
+    _add_scope_options(sp, "model display name, case ignored; * and ? are wildcards; must name one model")
+    sp.add_argument(
+        "--sides",
+        required=True,
+        help="'A vs B', e.g. 'b200/fp4 vs h100/fp8' (gpu/precision[/engine]); two different sides",
+    )
     sp.add_argument(
         "--match",
         choices=["like-for-like", "best-of-each"],
@@ -550,65 +891,104 @@ def _add_breakeven_parser(sub: Any) -> None:
         "engine, spec decoding and serving mode; best-of-each: each side's best config, each row naming what else "
         "differs",
     )
-    sp.add_argument("--gpu-table", help="dashboard GPU table version v0/v1/v2 (default newest)")
-    sp.add_argument("--as-of", metavar="DATE", help="use the dashboard GPU table in force on DATE (YYYY-MM-DD)")
+    sp.add_argument("--gpu-table", metavar="VERSION", help="dashboard GPU table version v0/v1/v2 (default: newest)")
+    sp.add_argument("--as-of", type=_date_arg, metavar="DATE", help="the dashboard GPU table in force on DATE")
     sp.add_argument(
         "--prices",
         action="append",
+        metavar="FILE",
         help="CSV price table gpu,<view>... in $/GPU-hour (repeatable); its views are priced beside the GPU table's",
     )
-    sp.add_argument("--tokens-per-day", type=float, help="workload, input + output tokens/day (adds fleet cost)")
-    sp.add_argument("--requests-per-day", type=float, help="workload, requests/day of ISL + OSL tokens")
-    sp.add_argument("--workload-target", type=float, default=50.0, help="tok/s/user the fleet serves at")
-    sp.add_argument("--utilisation", type=float, default=0.6, help="average load ÷ capacity, 0–1 (0.6)")
-    sp.add_argument("--migration-cost", type=float, help="one-off $ to move from B to A (adds payback)")
-    sp.add_argument("--json", action="store_true", help="one JSON object (inputs, per-target and per-view rows)")
-    sp.add_argument("--no-cache", action="store_true")
+    w = sp.add_argument_group("workload, fleet and payback")
+    w.add_argument("--tokens-per-day", type=_positive_arg, metavar="N", help="input + output tokens per day")
+    w.add_argument("--requests-per-day", type=_positive_arg, metavar="N", help="requests per day of ISL + OSL tokens")
+    w.add_argument("--workload-target", type=_positive_arg, default=50.0, metavar="TOK/S", help="tok/s/user served")
+    w.add_argument(
+        "--utilisation", type=_fraction_arg, default=0.6, metavar="FRACTION", help="average load ÷ capacity, (0, 1]"
+    )
+    w.add_argument("--migration-cost", type=_non_negative_arg, metavar="DOLLARS", help="one-off $ to move from B to A")
+    _add_output_options(
+        sp,
+        "print one JSON object: inputs, per-target and per-view rows, fleet, payback",
+        "print one row per target × price view as CSV",
+    )
     sp.set_defaults(func=_cmd_breakeven)
+
+
+EPILOG = """\
+exit status: 0 done; 1 the command ran but found nothing to report (no rows loaded, no like-for-like partner);
+2 a request refused (bad argument, file or data), said in one line on stderr; 3 an unexpected error.
+Text tables fit the terminal (COLUMNS); --wide prints one line per row, --json and --csv are for scripts."""
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``frontier`` argument parser: one subcommand per task."""
-    p = argparse.ArgumentParser(
+    p = ArgumentParser(
         prog="frontier",
         description="LLM inference economics: load benchmark sweeps, "
         "read iso-interactivity frontiers, price them, build reports.",
+        epilog=EPILOG,
     )
     p.add_argument("--version", action="version", version=f"frontier {__version__}")
-    sub = p.add_subparsers(dest="cmd", required=True)
-
-    sp = sub.add_parser("load", help="load artifacts and say what loaded / was skipped")
-    sp.add_argument("paths", nargs="+", help="files, folders (recursive), globs or zips")
-    sp.add_argument("--json", action="store_true", help="print one JSON object")
-    sp.add_argument("--files", action="store_true", help="with --json: include the per-file list")
-    sp.add_argument("--examples", type=int, default=20, help="skip/duplicate examples to list")
-    sp.add_argument("--strict", action="store_true", help="any skipped row is an error")
-    sp.add_argument("--keep", choices=["newest", "all"], default="newest", help="reruns of a point")
-    sp.add_argument("--no-cache", action="store_true", help="do not use data/processed/")
-    sp.set_defaults(func=_cmd_load)
-
+    sub = p.add_subparsers(dest="cmd", required=True, metavar="COMMAND")
+    _add_load_parser(sub)
     _add_iso_parser(sub)
     _add_breakeven_parser(sub)
-
-    sp = sub.add_parser("iso-point", help='JSON on stdin → {"value": v|null} (blog helper contract)')
+    sp = sub.add_parser(
+        "iso-point",
+        help='JSON on stdin → {"value": v|null} (blog helper contract)',
+        description="Interpolate one metric at one interactivity from a list of points.",
+        epilog=ISO_POINT_HELP,
+    )
     sp.set_defaults(func=_cmd_iso_point)
     _add_bounds_parser(sub)
-
-    for name, (entry, helptext) in _DELEGATED.items():
-        sp = sub.add_parser(name, help=helptext, add_help=False)
-        sp.add_argument("rest", nargs=argparse.REMAINDER)
-        sp.set_defaults(func=lambda a, run=entry: run(a.rest))
+    for name, (_entry, helptext) in _DELEGATED.items():
+        sub.add_parser(name, help=helptext + f" (frontier {name} --help)", add_help=False)
     return p
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    """Exceptions that mean the request cannot be served as given (bad argument, file or data)."""
+    import polars as pl
+
+    return (ValueError, OSError, ArithmeticError, KeyError, pl.exceptions.PolarsError)
+
+
+def _run(cmd: str, call: Callable[[], int]) -> int:
+    """Run a subcommand: a refused request is one line on stderr and exit 2; anything else unexpected is one line
+    and exit 3; never a traceback."""
+    try:
+        return int(call() or 0)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        echo(f"frontier {cmd}: interrupted", err=True)
+        return 130
+    except BrokenPipeError:  # e.g. `frontier iso … | head`: the reader left; nothing more to say
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except _user_errors() as e:
+        echo(f"frontier {cmd}: {error_message(e)}", err=True)
+        return 2
+    except Exception as e:
+        echo(
+            f"frontier {cmd}: unexpected error: {type(e).__name__}: {error_message(e)} "
+            "(please report it with the command that caused it)",
+            err=True,
+        )
+        return 3
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
     # subcommands with their own parsers get every argument after their name, --help included
     if argv and argv[0] in _DELEGATED:
-        return _DELEGATED[argv[0]][0](argv[1:])
-    args = parser.parse_args(argv)
-    return int(args.func(args) or 0)
+        entry = _DELEGATED[argv[0]][0]
+        return _run(argv[0], lambda: entry(argv[1:]))
+    args = build_parser().parse_args(argv)
+    return _run(args.cmd, lambda: args.func(args))
 
 
 if __name__ == "__main__":

@@ -16,11 +16,11 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from .display import money
 from .economics import Pricing, gross_margin, throughput_of
 from .iso import IsoResult, X, iso_table
 from .labels import LABEL_PARTS, VIEW_WORDS, config_label_expr, full_config_name, workload_text
 from .load.normalise import MODEL_DISPLAY_NAMES, SYNTHETIC_SUFFIX, model_key_for
+from .number_words import money
 from .pareto import interpolate_many
 from .schema import CURVE_KEY
 

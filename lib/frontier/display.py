@@ -26,10 +26,12 @@ import polars as pl
 
 from frontier import paths
 from frontier.fsutil import write_atomic
+from frontier.number_words import MINUS, PERCENT, approx, fraction_percent, money, percent, significant
 
 __all__ = [
     "CSS",
     "HTML",
+    "NO_MATH",
     "SYNTHETIC_BANNER",
     "approx",
     "callout",
@@ -42,15 +44,22 @@ __all__ = [
     "table_html",
 ]
 
+NO_MATH = "mathjax_ignore tex2jax_ignore"
+"""Classes on every output container: MathJax skips elements carrying them (``mathjax_ignore``: MathJax 3, which
+JupyterLab runs on HTML outputs; ``tex2jax_ignore``: MathJax 2, which nbconvert's HTML templates load), so a caption
+such as "B200 $1.73 / GB200 $1.86" stays text instead of being typeset as math between the two dollar signs."""
+
 CSS = """
 .fx{font-family:-apple-system,"Segoe UI","Liberation Sans",Helvetica,Arial,sans-serif;font-size:13px;color:#1f2328;
   background:#ffffff;line-height:1.45}
 .fx table.fx-table{border-collapse:collapse;margin:6px 0 14px;font-variant-numeric:tabular-nums;background:#fff}
 .fx table.fx-table caption{caption-side:top;text-align:left;font-weight:600;padding:4px 0 6px;color:#1f2328}
-.fx table.fx-table th,.fx table.fx-table td{border-bottom:1px solid #e6e8eb;padding:4px 10px;text-align:left;
+.fx.fx-wrap{max-width:100%;overflow-x:auto}
+.fx table.fx-table th,.fx table.fx-table td{border-bottom:1px solid #e6e8eb;padding:4px 6px;text-align:left;
   vertical-align:top;white-space:nowrap}
-.fx table.fx-table td.txt{white-space:normal;max-width:26em;overflow-wrap:anywhere}
-.fx table.fx-table th{white-space:normal;max-width:14em}
+.fx table.fx-table td.s{white-space:normal}
+.fx table.fx-table td.txt{white-space:normal;min-width:6em;max-width:24em;overflow-wrap:break-word}
+.fx table.fx-table th{white-space:normal;min-width:3em;max-width:12em}
 .fx table.fx-table thead th{border-bottom:2px solid #8c959f;font-weight:600;background:#f6f8fa}
 .fx table.fx-table td.num,.fx table.fx-table th.num{text-align:right}
 .fx table.fx-table td.na{color:#8c959f;font-style:italic}
@@ -121,52 +130,6 @@ def _is_null(v: Any) -> bool:
     return False
 
 
-MINUS = "\u2212"
-"""The minus sign in every table and text (U+2212, not the hyphen)."""
-PERCENT = " %"
-"""Percent style everywhere: a number, a space, the sign ("−61 %")."""
-APPROX = "≈"
-"""Marks a value read off a frontier between measurements (e.g. an interpolated concurrency)."""
-
-
-def significant(v: float, digits: int = 3) -> str:
-    """``v`` to ``digits`` significant digits, thousands separated, never in exponent form: 0.00512, 1.23, 1,234."""
-    f = float(v)
-    if f == 0 or not math.isfinite(f):
-        return "0" if f == 0 else ("∞" if f > 0 else MINUS + "∞")
-    decimals = max(0, digits - 1 - math.floor(math.log10(abs(f))))
-    text = f"{round(f, decimals):,.{decimals}f}"
-    return text.replace("-", MINUS)
-
-
-def money(v: float) -> str:
-    """A cost in dollars to 3 significant digits: ``$0.00512``, ``$1.23``, ``$1,234``."""
-    text = significant(v, 3)
-    return MINUS + "$" + text[1:] if text.startswith(MINUS) else "$" + text
-
-
-def percent(v: float, digits: int = 0) -> str:
-    """A value already in percent: ``-61.2`` → ``−61 %``."""
-    return f"{float(v):.{digits}f}".replace("-", MINUS) + PERCENT
-
-
-def fraction_percent(v: float) -> str:
-    """A fraction as percent: ``0.88`` → ``88 %``, ``-1.76`` → ``−176 %``."""
-    return percent(float(v) * 100.0)
-
-
-def approx(fmt: str = ",.0f") -> Callable[[Any], str]:
-    """A formatter for counts read off a curve: ``approx()(398.6)`` → ``≈399``; a whole number (a measured
-    setting, e.g. concurrency 512) is shown as it is."""
-
-    def fmt_approx(v: Any) -> str:
-        f = float(v)
-        text = format(f, fmt).replace("-", MINUS)
-        return text if f.is_integer() else APPROX + text
-
-    return fmt_approx
-
-
 def _house_style(text: str) -> str:
     """One minus and one percent style whatever a format string produced: ``-176%`` → ``−176 %``."""
     import re
@@ -231,6 +194,14 @@ def _columns_rows(df: Any) -> tuple[list[str], list[bool], list[tuple[Any, ...]]
     raise TypeError(f"table_html needs a polars or pandas DataFrame, got {type(df).__name__}")
 
 
+def _text_class(v: Any) -> str:
+    """Text wraps at spaces (numbers never): a long text keeps a minimum width so it does not end up one word per
+    line when a table is squeezed into a narrow panel."""
+    if not isinstance(v, str):
+        return ""
+    return ' class="txt"' if len(v) > 24 else ' class="s"'
+
+
 def table_html(
     df: Any,
     *,
@@ -257,7 +228,7 @@ def table_html(
     na_default = "—" if isinstance(na, Mapping) else na
     shown = rows if max_rows is None else rows[:max_rows]
 
-    out = ['<div class="fx"><table class="fx-table">']
+    out = [f'<div class="fx fx-wrap {NO_MATH}"><table class="fx-table">']
     if caption:
         out.append(f"<caption>{_e(caption)}</caption>")
     out.append("<thead><tr>")
@@ -275,7 +246,7 @@ def table_html(
                 text = _apply_fmt(formats[c], v) if c in formats else _default_fmt(v)
             except (ValueError, TypeError) as exc:
                 raise ValueError(f"table_html: cannot format column {c!r} value {v!r}: {exc}") from exc
-            cls = ' class="num"' if is_num else (' class="txt"' if isinstance(v, str) and len(v) > 24 else "")
+            cls = ' class="num"' if is_num else _text_class(v)
             out.append(f"<td{cls}>{_e(text)}</td>")
         out.append("</tr>")
     out.append("</tbody></table>")
@@ -296,7 +267,7 @@ def callout(text: str, kind: str = "note", *, title: str | None = None) -> HTML:
     paras = [p.strip() for p in str(text).split("\n\n") if p.strip()] or [""]
     body = "".join(f'<p style="margin:2px 0">{_e(p)}</p>' for p in paras)
     head = f'<span class="fx-kind">{_e(title or _KINDS[kind])}</span>'
-    return HTML(f'<div class="fx"><div class="fx-callout {kind}" role="note">{head}{body}</div></div>')
+    return HTML(f'<div class="fx {NO_MATH}"><div class="fx-callout {kind}" role="note">{head}{body}</div></div>')
 
 
 SYNTHETIC_BANNER = "Synthetic data: generated by frontier.sample from a first-principles model, not measurements"
@@ -404,7 +375,7 @@ def provenance_html(
     """
     from frontier import __version__
 
-    parts = ['<div class="fx fx-provenance">']
+    parts = [f'<div class="fx fx-provenance {NO_MATH}">']
     if synthetic:
         parts.append(f'<div class="fx-banner" role="alert">{_e(SYNTHETIC_BANNER)}</div>')
 

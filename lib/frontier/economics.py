@@ -12,7 +12,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,6 +86,15 @@ def all_gpu_tables() -> pl.DataFrame:
     return pl.read_csv(_GPU_COSTS_CSV, schema=_GPU_TABLE_SCHEMA)
 
 
+def _as_of_day(text: str) -> dt.date:
+    """The day of an as-of date written ``YYYY-MM-DD`` (a time after it, and spaces around it, ignored)."""
+    s = str(text).strip()
+    try:
+        return dt.date.fromisoformat(s[:10])
+    except ValueError:
+        raise ValueError(f"as-of date {text!r}: expected a date written YYYY-MM-DD, e.g. 2026-01-01") from None
+
+
 def gpu_table(version: str | None = None, as_of: str | dt.date | None = None) -> pl.DataFrame:
     """One version of the GPU table: ``version`` ("v0"/"v1"/"v2"), the version in force ``as_of`` a date, or the
     newest. Columns: gpu, kw, costh, costn, costr, version, effective_from, source."""
@@ -94,7 +105,7 @@ def gpu_table(version: str | None = None, as_of: str | dt.date | None = None) ->
             raise ValueError(f"unknown GPU table version {version!r}; known: {sorted(set(t['version']))}")
         return out
     if as_of is not None:
-        day = dt.date.fromisoformat(str(as_of)[:10]) if not isinstance(as_of, dt.date) else as_of
+        day = as_of if isinstance(as_of, dt.date) else _as_of_day(as_of)
         out = t.filter(
             (pl.col("effective_from") <= day) & (pl.col("effective_to").is_null() | (pl.col("effective_to") >= day))
         )
@@ -105,12 +116,60 @@ def gpu_table(version: str | None = None, as_of: str | dt.date | None = None) ->
     return t.filter(pl.col("effective_from") == newest)
 
 
+def _price_table_rows(path: str | Path) -> tuple[list[str], list[list[str]]]:
+    """(header, rows) of a price table CSV; ValueError naming the file when it is a folder, unreadable, not UTF-8,
+    has no header, a column without a name or twice, or a row with more or fewer fields than the header."""
+    p = Path(path)
+    if not p.exists():
+        raise ValueError(f"{path}: the price table does not exist")
+    if p.is_dir():
+        raise ValueError(f"{path}: is a folder; a price table is a CSV file such as gpu,on_demand,spot")
+    try:
+        raw = p.read_bytes()
+    except OSError as e:
+        raise ValueError(f"{path}: cannot be read ({e.strerror or e})") from None
+    if not raw.strip():
+        raise ValueError(f"{path}: the price table is empty; expected a CSV with a header such as gpu,costh")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ValueError(f"{path}: not UTF-8 text (byte {e.start}); save the price table as UTF-8 CSV") from None
+    if "\x00" in text:
+        raise ValueError(f"{path}: not a text file (it holds NUL bytes); a price table is a CSV file")
+    records = []
+    reader = csv.reader(io.StringIO(text))
+    for rec in reader:
+        if not any(f.strip() for f in rec) or rec[0].lstrip().startswith("#"):
+            continue  # blank lines and # comments
+        records.append((reader.line_num, [f.strip() for f in rec]))
+    if not records:
+        raise ValueError(f"{path}: no header line; expected a CSV with a header such as gpu,costh")
+    header = records[0][1]
+    if "" in header:
+        raise ValueError(f"{path}: column {header.index('') + 1} of the header has no name")
+    twice = sorted({c for c in header if header.count(c) > 1})
+    if twice:
+        raise ValueError(f"{path}: column(s) {twice} appear more than once in the header; give each column once")
+    for line, rec in records[1:]:
+        if len(rec) != len(header):
+            raise ValueError(
+                f"{path}: line {line} has {len(rec)} field(s), the header has {len(header)} ({','.join(header)})"
+            )
+    return header, [rec for _, rec in records[1:]]
+
+
 def read_price_table(path: str | Path) -> pl.DataFrame:
-    """A user price table CSV: a ``gpu`` column and one or more $/GPU-hour columns (e.g. ``on_demand``, ``spot``);
-    optional ``kw`` (all-in kW per GPU) and ``source``. Lines starting with ``#`` are comments."""
-    df = pl.read_csv(path, comment_prefix="#", infer_schema_length=0)  # all strings; cast below
-    if "gpu" not in df.columns:
-        raise ValueError(f"{path}: a price table needs a 'gpu' column (found {df.columns})")
+    """A user price table CSV (UTF-8): a ``gpu`` column and one or more $/GPU-hour columns (e.g. ``on_demand``,
+    ``spot``), each named once; optional ``kw`` (all-in kW per GPU) and ``source``. Lines starting with ``#`` are
+    comments; an empty cell is a GPU without that price. Every problem is a ValueError naming the file."""
+    header, rows = _price_table_rows(path)
+    if "gpu" not in header:
+        raise ValueError(f"{path}: a price table needs a 'gpu' column (found {header})")
+    if not [c for c in header if c not in _NON_PRICE_COLUMNS]:
+        raise ValueError(f"{path}: no price column; add one or more $/GPU-hour columns, e.g. gpu,on_demand,spot")
+    df = pl.DataFrame(
+        {c: [r[i] or None for r in rows] for i, c in enumerate(header)}, schema=dict.fromkeys(header, pl.String)
+    )
     out = df.with_columns(pl.col("gpu").str.strip_chars().str.to_lowercase())
     numeric = [c for c in out.columns if c not in ("gpu", "source", "version", "date", "effective_from")]
     bad, not_positive = [], []

@@ -23,9 +23,11 @@ from typing import Any
 import polars as pl
 
 from .breakeven import BreakEven, PriceView
+from .number_words import significant
 
 __all__ = [
     "FORMATS",
+    "MAX_TOKENS_PER_DAY",
     "FleetSide",
     "Workload",
     "caveats",
@@ -43,6 +45,8 @@ __all__ = [
 _HOURS_PER_MONTH = 8760.0 / 12.0
 _SECONDS_PER_DAY = 86400.0
 _NEVER = "never pays back"
+MAX_TOKENS_PER_DAY = 1e15
+"""Largest workload accepted, tokens/day (about 11.6 billion tok/s, far beyond any fleet the data can price)."""
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,12 @@ class Workload:
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.tokens_per_day) and self.tokens_per_day > 0):
-            raise ValueError(f"workload: tokens per day must be positive, got {self.tokens_per_day!r}")
+            raise ValueError(f"workload: tokens per day must be a positive finite number, got {self.tokens_per_day!r}")
+        if self.tokens_per_day > MAX_TOKENS_PER_DAY:
+            raise ValueError(
+                f"workload: {self.tokens_per_day:.3g} tokens/day is more than the {MAX_TOKENS_PER_DAY:.0e} accepted "
+                "(check the units: input + output tokens per day)"
+            )
         if not (math.isfinite(self.target) and self.target > 0):
             raise ValueError(f"workload: target interactivity must be positive tok/s/user, got {self.target!r}")
         if not (0 < self.utilisation <= 1):
@@ -65,8 +74,13 @@ class Workload:
     @classmethod
     def from_requests(cls, requests_per_day: float, isl: int, osl: int, target: float, utilisation: float) -> Workload:
         """Requests per day, each ISL input + OSL output tokens (the benchmark's nominal lengths)."""
-        if not (requests_per_day > 0 and isl > 0 and osl > 0):
-            raise ValueError("workload: requests per day, ISL and OSL must be positive")
+        if not (math.isfinite(requests_per_day) and requests_per_day > 0 and isl > 0 and osl > 0):
+            raise ValueError("workload: requests per day, ISL and OSL must be positive finite numbers")
+        if requests_per_day * (isl + osl) > MAX_TOKENS_PER_DAY:
+            raise ValueError(
+                f"workload: {requests_per_day:.3g} requests/day × ({isl:,} + {osl:,}) tokens is more than the "
+                f"{MAX_TOKENS_PER_DAY:.0e} tokens/day accepted (check the units)"
+            )
         return cls(
             requests_per_day * (isl + osl),
             target,
@@ -107,10 +121,10 @@ class FleetSide:
     lower_bound: bool = False  # tput_per_gpu read at the slowest measured point, above the target: a lower bound
 
     def gpus(self, w: Workload) -> tuple[float, int]:
-        """(exact GPUs, GPUs rounded up to whole replicas) for workload ``w``."""
+        """(exact GPUs, GPUs rounded up to whole replicas, at least one replica) for workload ``w``."""
         exact = w.provisioned_tok_s / self.tput_per_gpu
         rep = max(int(self.replica_gpus), 1)
-        return exact, math.ceil(exact / rep - 1e-9) * rep
+        return exact, max(1, math.ceil(exact / rep - 1e-9)) * rep
 
 
 def replica_gpus(iso: Any, config: str, topology: str | None) -> int:
@@ -362,8 +376,8 @@ def caveats(w: Workload, old: FleetSide, new: FleetSide) -> list[str]:
             )
             continue
         out.append(
-            f"{s.name}: {s.config} at {s.tput_per_gpu:,.1f} tok/s/GPU needs {exact:,.2f} GPUs, rounded up "
-            f"to {rep}: {n:,} GPUs."
+            f"{s.name}: {s.config} at {s.tput_per_gpu:,.1f} tok/s/GPU needs {significant(exact, 3)} GPUs, "
+            f"rounded up to {rep} (at least one): {n:,} GPUs."
         )
     out += [
         (

@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from .display import approx, money
 from .economics import Pricing, cost_columns, price_points, unpriced_gpus
 from .labels import config_label_expr, view_words
+from .number_words import approx, money
 from .pareto import FrontierParts, frontier_parts, interpolate_many
 from .schema import CURVE_KEY
 

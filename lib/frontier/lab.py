@@ -25,6 +25,7 @@ from typing import Any
 import altair as alt
 
 from . import charts
+from .display import NO_MATH
 
 __all__ = ["RENDERERS", "enable", "interactive_renderer", "svg_renderer"]
 
@@ -72,8 +73,8 @@ def _fallback_html(spec: dict, png_b64: str, width: int) -> str:
     opts = {"renderer": "svg", "actions": False, "mode": "vega-lite"}
     ready, queue = charts._READY_FLAG, charts._QUEUE
     return (
-        f'<div class="frontier-chart" id="{eid}"><img class="frontier-fallback" width="{width}" alt="{alt_text}" '
-        f'src="data:image/png;base64,{png_b64}"></div>\n'
+        f'<div class="frontier-chart {NO_MATH}" id="{eid}"><img class="frontier-fallback" width="{width}" '
+        f'alt="{alt_text}" src="data:image/png;base64,{png_b64}"></div>\n'
         '<script type="text/javascript">\n(function(){\n'
         f"  var spec = {charts._script_safe_json(charts.with_interaction(spec))};\n"
         f"  var opts = {json.dumps(opts)};\n"

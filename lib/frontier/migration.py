@@ -28,6 +28,7 @@ from .breakeven import (
 from .economics import Pricing
 from .fleet import FleetSide, Workload
 from .load.normalise import SYNTHETIC_SUFFIX
+from .paths import input_paths
 from .schema import CURVE_KEY
 
 __all__ = [
@@ -55,12 +56,6 @@ __all__ = [
     "side_bounds",
     "workload",
 ]
-
-
-def input_paths(data_paths: Sequence[str]) -> list[str]:
-    """The inputs a notebook loads: the given paths (relative ones from the project root), else the sample."""
-    out = [str(Path(p) if Path(p).is_absolute() else paths.ROOT / p) for p in data_paths]
-    return out or [str(paths.SAMPLE_DIR)]
 
 
 def pricings(

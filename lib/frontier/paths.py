@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "ROOT",
     "SAMPLE_DIR",
     "SHARED_DATA",
+    "input_paths",
 ]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -25,3 +27,10 @@ SAMPLE_DIR = DATA_RAW / "sample"
 NOTEBOOKS = ROOT / "notebooks"
 REPORTS = ROOT / "reports"
 SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+def input_paths(data_paths: Sequence[str]) -> list[str]:
+    """The inputs an analysis loads: the given paths (relative ones from the project root), else the bundled
+    sample (:data:`SAMPLE_DIR`)."""
+    out = [str(Path(p) if Path(p).is_absolute() else ROOT / p) for p in data_paths]
+    return out or [str(SAMPLE_DIR)]

@@ -47,7 +47,6 @@ Performance model (per engine instance of ``g`` GPUs serving ``B`` concurrent re
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import shutil
@@ -1001,14 +1000,16 @@ def write_agg_files(
 
 def main_sample(argv: Sequence[str] | None = None) -> int:
     """``frontier sample [--out DIR] [--seed N]``: (re)generate the bundled synthetic sample."""
-    ap = argparse.ArgumentParser(prog="frontier sample", description="Generate the synthetic benchmark sample.")
+    from .terminal import ArgumentParser, echo
+
+    ap = ArgumentParser(prog="frontier sample", description="Generate the synthetic benchmark sample.")
     ap.add_argument("--out", default=str(SAMPLE_DIR), help="output folder (default: data/raw/sample)")
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
     args = ap.parse_args(list(argv) if argv is not None else None)
     counts = write_sample(args.out, args.seed)
     for folder, n in counts.items():
-        print(f"{folder}: {n} rows")
-    print(f"total: {sum(counts.values())} synthetic rows in {args.out}")
+        echo(f"{folder}: {n:,} rows")
+    echo(f"total: {sum(counts.values()):,} synthetic rows in {args.out}")
     return 0
 
 

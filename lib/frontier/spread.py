@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from . import paths
 from .economics import Pricing
 from .iso import IsoResult, iso_table
 from .labels import config_label_expr
@@ -121,9 +122,8 @@ def result_spread(result: IsoResult, data_paths: Sequence[str]) -> pl.DataFrame:
     """``result``'s iso table with tok/s/GPU spread columns over every run of its configs: the inputs
     (``data_paths``, as a notebook's parameter; empty: the bundled sample) loaded again with ``keep="all"``."""
     from .load import load
-    from .migration import input_paths
 
-    every = load(input_paths(data_paths), keep="all").points
+    every = load(paths.input_paths(data_paths), keep="all").points
     mine = every.join(result.configs.select(CURVE_KEY), on=list(CURVE_KEY), how="semi", nulls_equal=True)
     runs = per_run(mine, result.targets, pricing=result.pricing)
     return with_spread(result.table, summarise(runs, ["tput_per_gpu"]))

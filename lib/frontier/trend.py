@@ -44,11 +44,11 @@ import polars as pl
 
 from . import charts, labels
 from .compare import LIKE_FOR_LIKE
-from .display import approx, money
 from .economics import Pricing
 from .figures import Figure
 from .iso import IsoResult, iso_table, targets_from
 from .labels import LABEL_PARTS, config_label_expr, view_words
+from .number_words import approx, money
 from .schema import CURVE_KEY, POINT_KEY
 
 __all__ = [

@@ -24,6 +24,7 @@ from typing import Any
 
 from frontier import __version__
 from frontier.cache import bytes_sha256
+from frontier.fetch.added import rows_added
 from frontier.fetch.errors import FetchError
 from frontier.fetch.transport import (
     MAX_BODY_BYTES,
@@ -87,6 +88,7 @@ class FetchResult:
     n_bytes: int = 0
     note: str = ""
     final_url: str = ""  # after redirects (same host only); "" in caches written before it was recorded
+    added: Mapping[str, Any] | None = None  # fresh answers: what the previous copy did not hold (fetch.added)
 
     @property
     def meta_path(self) -> Path:
@@ -287,7 +289,8 @@ def fetch_endpoint(
         )
     except (_Permanent, _Transient) as e:
         return _fallback_or_raise(e, url, cached, root / "<date>" / name, refresh=refresh)
-    return _store_response(resp, attempts, root, name, url, ep, cparams, user_agent)
+    added = rows_added(cached.path if cached is not None else None, resp.data)  # before the copy is replaced
+    return replace(_store_response(resp, attempts, root, name, url, ep, cparams, user_agent), added=added)
 
 
 def _reusable_copy(

@@ -12,8 +12,10 @@ import re
 import sys
 import urllib.parse
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
+from frontier.fetch.added import append_log, describe
 from frontier.fetch.api import (
     DEFAULT_API_BASE,
     DEFAULT_ISL_OSL,
@@ -28,7 +30,8 @@ from frontier.fetch.api import (
 from frontier.fetch.errors import FetchError
 from frontier.fetch.runs import DEFAULT_REPO, ENV_GH, fetch_run
 from frontier.fetch.transport import ENV_MIN_INTERVAL, MAX_BODY_BYTES
-from frontier.fsutil import safe_for_terminal
+from frontier.paths import DATA_RAW
+from frontier.terminal import ArgumentParser, echo, plural
 
 __all__ = ["main_fetch"]
 
@@ -41,7 +44,7 @@ def _parse_isl_osl(text: str) -> tuple[int, int]:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = ArgumentParser(
         prog="frontier fetch",
         description="Fetch InferenceX API responses (cached under data/raw/api/) or a GitHub Actions run's "
         "benchmark artifacts (data/raw/runs/<id>/).",
@@ -117,22 +120,19 @@ def main_fetch(argv: Sequence[str] | None = None) -> int:
 
 
 def _print_error(message: object) -> None:
-    """The message on stderr, each of its lines terminal-safe (names and URLs in it may come from data)."""
-    lines = f"frontier fetch: error: {message}".splitlines()
-    print("\n".join(safe_for_terminal(line) for line in lines), file=sys.stderr)
+    """The message as one line on stderr, terminal-safe (names and URLs in it may come from data)."""
+    lines = [line.strip() for line in str(message).splitlines() if line.strip()]
+    echo(f"frontier fetch: error: {' '.join(lines)}", err=True)
 
 
 def _cli_run(args: argparse.Namespace) -> int:
     res = fetch_run(args.run, repo=args.repo, attempt=args.attempt, out_dir=args.out, gh=args.gh, refresh=args.refresh)
     state = "cached" if res.from_cache else "fresh"
-    print(
-        f"{state}  run {res.run_id} attempt {res.run_attempt}  {len(res.files)} files  "
-        f"{safe_for_terminal(_show(res.path))}"
-    )
+    echo(f"{state}  run {res.run_id} attempt {res.run_attempt}  {plural(len(res.files), 'file')}  {_show(res.path)}")
     for f in res.files:
-        print(f"  {safe_for_terminal(_show(f))}")
+        echo(f"  {_show(f)}")
     if res.note:
-        print(f"  note: {safe_for_terminal(res.note)}")
+        echo(f"  note: {res.note}")
     return 0
 
 
@@ -167,22 +167,41 @@ def _cli_model(args: argparse.Namespace) -> int:
         results, failed = e.results, e
     for r in results:
         _print_result(r)
+    _log(args, results)
     if failed is not None:
         _print_error(failed)
         return failed.exit_code
     return 0
 
 
+def _log(args: argparse.Namespace, results: list[FetchResult]) -> None:
+    """Record what each request added in the cache root's fetch log (a log that cannot be written is a note)."""
+    if not results:
+        return
+    root = Path(args.out) if args.out else DATA_RAW / "api"
+    records = [
+        {"endpoint": r.endpoint, "params": dict(r.params), "url": r.url, "retrieved_at": r.retrieved_at}
+        | {"from_cache": r.from_cache, "added": dict(r.added) if r.added is not None else None}
+        for r in results
+    ]
+    try:
+        append_log(root, records)
+    except OSError as e:
+        echo(f"  note: fetch log not written: {e}")
+
+
 def _print_result(r: FetchResult) -> None:
     state = "cached" if r.from_cache else "fresh "
     query = urllib.parse.urlsplit(r.url).query
     rows = "?" if r.n_rows is None else str(r.n_rows)
-    what = safe_for_terminal(f"{r.endpoint}{'?' + query if query else ''}")
-    print(f"{state}  {what}  rows={rows}  sha256={r.sha256[:16]}  {safe_for_terminal(_show(r.path))}")
+    what = f"{r.endpoint}{'?' + query if query else ''}"
+    echo(f"{state}  {what}  rows={rows}  sha256={r.sha256[:16]}  {_show(r.path)}")
     if r.final_url and r.final_url != r.url:
-        print(f"        redirected to {safe_for_terminal(r.final_url)}")
+        echo(f"        redirected to {r.final_url}")
     if r.from_cache and r.note:
-        print(f"        {safe_for_terminal(r.note)}")
+        echo(f"        {r.note}")
+    if r.added is not None:
+        echo(f"        added: {describe(dict(r.added))}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -121,10 +121,12 @@ class LoadReport:
 
     def summary(self) -> str:
         """One paragraph for people."""
+        n_read = sum(1 for f in self.files if f.status == "read")
         lines = [
-            f"{self.rows_loaded:,} of {self.rows_read:,} rows loaded from "
-            f"{sum(1 for f in self.files if f.status == 'read'):,} files"
-            f"{' (from cache)' if self.from_cache else ''}; {self.duplicates:,} duplicates removed."
+            f"{self.rows_loaded:,} of {self.rows_read:,} row{'s' if self.rows_read != 1 else ''} loaded from "
+            f"{n_read:,} file{'s' if n_read != 1 else ''}"
+            f"{' (from cache)' if self.from_cache else ''}; {self.duplicates:,} "
+            f"duplicate{'s' if self.duplicates != 1 else ''} removed."
         ]
         rows: dict[str, int] = {}
         files: dict[str, int] = {}

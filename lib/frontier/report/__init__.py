@@ -17,10 +17,12 @@ machine):
    writes ``<out>/<name>/failed.html`` (error and traceback on top), ``failed.ipynb`` and ``failed.json``.
 
 ``<out>/index.html`` lists every report (:func:`write_index`). The CLI exits 0 only if every report succeeded.
+After the reports, :mod:`.history` keeps a dated copy of what the build published in ``<out>/history/`` and
+:mod:`.whatchanged` writes ``<out>/changes.html`` (the digest of :mod:`frontier.changes`); the index lists both.
 
 Modules: :mod:`.params` (params files, notebook names, declared parameters), :mod:`.runner` (execute, render,
 publish), :mod:`.render` (HTML export), :mod:`.offline` (external-reference check), :mod:`.index` (the index page),
-:mod:`.cli` (``frontier report``).
+:mod:`.history` (the build history), :mod:`.whatchanged` (the "What changed" page), :mod:`.cli` (``frontier report``).
 """
 
 from __future__ import annotations

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from frontier import paths
 from frontier.fsutil import safe_for_terminal
+from frontier.terminal import ArgumentParser, echo
 
+from .history import DEFAULT_KEEP
 from .params import cli_overrides, list_notebooks
 from .results import ReportError
 from .runner import run_reports
@@ -46,7 +47,7 @@ class _PairAction(argparse.Action):
 def build_parser() -> argparse.ArgumentParser:
     """The ``frontier report`` argument parser.
     Long because it declares every option of the command, one call each."""
-    ap = argparse.ArgumentParser(
+    ap = ArgumentParser(
         prog="frontier report",
         description="Execute analysis notebooks headless and export offline HTML reports. Parameters: the "
         "notebook's defaults < --params FILE < -y YAML < -p/-r (in the order given). "
@@ -103,11 +104,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="output folder (default: reports/ in the project); frontier report never replaces files "
         "there it did not write",
     )
-    ap.add_argument("--timeout", type=int, default=600, metavar="S", help="per-cell timeout in seconds (600)")
+    ap.add_argument("--timeout", type=int, default=600, metavar="S", help="per-cell timeout in seconds")
     ap.add_argument(
         "--interactive",
         action="store_true",
         help="interactive charts (embeds the chart runtime once per page) instead of static SVG",
+    )
+    ap.add_argument(
+        "--keep-history",
+        type=int,
+        default=DEFAULT_KEEP,
+        metavar="N",
+        help=f"keep the newest N builds in OUT/history/ (default {DEFAULT_KEEP}; 0: keep none); only a build in "
+        "which every report succeeded deletes older ones",
     )
     ap.add_argument("--list", action="store_true", help="list the notebooks and exit")
     return ap
@@ -133,8 +142,10 @@ def main_report(argv: Sequence[str] | None = None) -> int:
 def _main(args: argparse.Namespace) -> int:
     if args.list:
         for n in list_notebooks():
-            print(printable(n))
+            echo(n)
         return 0
+    if args.keep_history < 0:
+        raise ReportError("--keep-history must be 0 or more")
     if args.timeout <= 0:
         raise ReportError("--timeout must be a positive number of seconds")
     overrides = cli_overrides(args.yaml, args.pairs or [])
@@ -146,21 +157,22 @@ def _main(args: argparse.Namespace) -> int:
         timeout_s=args.timeout,
         interactive=args.interactive,
         overrides=overrides,
+        history=args.keep_history,
     )
     for r in results:
         line = f"{'ok' if r.ok else 'FAILED':<7}{r.name:<28} {_rel(r.html_path)}  ({r.duration_s:.1f} s)"
         if not r.ok:
             line += f"  {r.error}"
-        print(printable(line))
+        echo(line)  # one line per report, as a log: grep-able whatever its length
         for w in r.warnings:
-            print(printable(f"        warning: {w}"))
+            echo(f"        warning: {w}")
     out = Path(args.out) if args.out is not None else paths.REPORTS
-    print(printable(f"index: {_rel(out.resolve() / 'index.html')}"))
+    echo(f"index: {_rel(out.resolve() / 'index.html')}")
     return 0 if results.ok else 1
 
 
 def _err(message: str) -> None:
-    print(printable(f"frontier report: {message}"), file=sys.stderr)
+    echo(f"frontier report: {message}", err=True)
 
 
 def printable(text: str) -> str:

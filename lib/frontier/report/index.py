@@ -13,6 +13,7 @@ from frontier import paths
 from frontier.fsutil import write_atomic
 
 from ._files import iso, now, read_json
+from .history import history_html, history_nav
 from .outdir import GENERATOR_TAG, check_out_dir
 from .summary import THUMBNAIL_NAME
 
@@ -73,7 +74,7 @@ def write_index(out_dir: str | Path | None = None) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     rows = [_row_html(*entry) for entry in _report_entries(out)]
     target = out / "index.html"
-    write_atomic(target, _page_html(rows))
+    write_atomic(target, _page_html(rows, history_html(out), history_nav(out)))
     return target
 
 
@@ -157,8 +158,8 @@ def _thumbnail_html(d: Path, run: dict[str, Any] | None) -> str:
     )
 
 
-def _page_html(rows: list[str]) -> str:
-    """The whole index page around its table rows."""
+def _page_html(rows: list[str], history: str = "", nav: str = "") -> str:
+    """The whole index page around its table rows, then the previous builds (``history``, already HTML)."""
     from frontier import __version__
 
     e = html.escape
@@ -169,8 +170,11 @@ def _page_html(rows: list[str]) -> str:
         f"<style>{_CSS}</style></head>\n<body>\n<h1>Reports</h1>\n"
         f'<p class="muted">Index written {e(iso(now()))} UTC by frontier {e(__version__)}. '
         "Every report is a single self-contained file that opens with no network.</p>\n"
-        "<table><thead><tr><th>Report</th><th>What it shows</th><th>Status</th><th>Last good run (UTC)</th>"
+        + nav
+        + "<table><thead><tr><th>Report</th><th>What it shows</th><th>Status</th><th>Last good run (UTC)</th>"
         "<th>Parameters</th><th>Files</th></tr></thead><tbody>\n"
         + ("\n".join(rows) if rows else '<tr><td colspan="6">No reports yet.</td></tr>')
-        + "\n</tbody></table>\n</body></html>\n"
+        + "\n</tbody></table>\n"
+        + history
+        + "\n</body></html>\n"
     )

@@ -27,14 +27,17 @@ from frontier.fsutil import write_atomic
 from frontier.progress import progress
 
 from ._files import iso, now, to_json
+from .history import DEFAULT_KEEP, check_reserved, keep_history
 from .index import write_index
 from .offline import find_external_refs
 from .outdir import RUNNER_FILES, check_out_dir, locked, staging_area, swap_in
 from .params import (
     Overrides,
     ParamsSpec,
+    check_common,
     check_name,
     declared_parameters,
+    file_parameters,
     list_notebooks,
     load_params,
     strip_ipynb,
@@ -42,6 +45,7 @@ from .params import (
 from .render import failure_banner_html, footer_html, notebook_to_html, report_css
 from .results import ReportError, ReportResult, ReportResults
 from .summary import ReportSummary, read_summary, write_thumbnail
+from .whatchanged import write_changes_page
 
 __all__ = ["run_reports"]
 
@@ -58,6 +62,7 @@ def run_reports(
     interactive: bool = False,
     notebooks_dir: str | Path | None = None,
     overrides: Overrides | None = None,
+    history: int = DEFAULT_KEEP,
 ) -> ReportResults:
     """Execute notebooks and export reports, sequentially; see the package docstring.
 
@@ -66,6 +71,7 @@ def run_reports(
     (resolved against the current directory).
     ``overrides``: command-line parameters (``-y``, ``-p``, ``-r``), applied over the params file and checked
     against each notebook's declared parameters.
+    ``history``: how many builds ``<out>/history/`` keeps (:func:`keep_history`; 0: none kept, none pruned).
     ``timeout_s``: per-cell timeout, seconds. Raises :class:`ReportError` before running anything if a notebook,
     the params file or a data path is missing or invalid. A notebook that fails gives a ``failed`` result (and
     ``failed.html``); the others still run. ``result.ok`` is True only if every report succeeded.
@@ -75,23 +81,64 @@ def run_reports(
     spec = load_params(Path(params_file).resolve()) if params_file is not None else ParamsSpec()
     wanted = _wanted_notebooks(names, spec, nb_dir)
     data_paths = _resolve_data(data)
-    cli = overrides or Overrides()
-    params = {name: {**spec.for_notebook(name), **cli.for_notebook(nb_dir / f"{name}.ipynb")} for name in wanted}
+    params, refused = _parameters(wanted, nb_dir, spec, overrides or Overrides())
     if data_paths is not None:
         for p in params.values():
             p["data_paths"] = list(data_paths)
 
+    check_reserved(wanted)
     check_out_dir(out, wanted)
     results = ReportResults()
     with locked(out), staging_area(out) as staging:
         try:
             for name in progress(wanted, desc="report"):
                 results.append(
-                    _run_one(name, nb_dir / f"{name}.ipynb", params[name], out, staging, int(timeout_s), interactive)
+                    _run_one(
+                        name,
+                        nb_dir / f"{name}.ipynb",
+                        params[name],
+                        out,
+                        staging,
+                        int(timeout_s),
+                        interactive,
+                        refused.get(name),
+                    )
                 )
+            _keep_history(out, results, history)
         finally:
             write_index(out)
     return results
+
+
+def _parameters(
+    wanted: Sequence[str], nb_dir: Path, spec: ParamsSpec, cli: Overrides
+) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    """(parameters per notebook, why a notebook's parameter set is refused). A command-line mistake or a common
+    parameter no notebook declares stops the whole request (:class:`ReportError`); a bad entry of one notebook in
+    the params file fails that notebook only."""
+    nb_paths = {name: nb_dir / f"{name}.ipynb" for name in wanted}
+    from_cli = {name: cli.for_notebook(nb_paths[name]) for name in wanted}
+    check_common(spec, list(nb_paths.values()))
+    params: dict[str, dict[str, Any]] = {}
+    refused: dict[str, str] = {}
+    for name in wanted:
+        try:
+            params[name] = {**file_parameters(spec, name, nb_paths[name]), **from_cli[name]}
+        except ReportError as exc:
+            params[name] = dict(from_cli[name])
+            refused[name] = f"ParameterError: {exc}"
+    return params, refused
+
+
+def _keep_history(out: Path, results: ReportResults, keep: int) -> None:
+    """After publishing: a dated copy of this build in ``<out>/history/`` and the "What changed" page. A problem
+    here never fails the build; it is a warning on the last result."""
+    try:
+        if keep_history(out, results, keep=keep) is not None:
+            write_changes_page(out)
+    except (OSError, ReportError) as exc:
+        if results:
+            results[-1].warnings.append(f"history not kept: {exc}")
 
 
 def _wanted_notebooks(names: Sequence[str] | None, spec: ParamsSpec, nb_dir: Path) -> list[str]:
@@ -171,10 +218,15 @@ def _run_one(
     staging_root: Path,
     timeout_s: int,
     interactive: bool,
+    refused: str | None = None,
 ) -> ReportResult:
-    """Run one notebook: prepare, execute and render, then publish the report or the failure report."""
+    """Run one notebook: prepare, execute and render, then publish the report or the failure report. A notebook
+    whose parameters were ``refused`` (the reason) fails without starting a kernel."""
     run = _prepare(name, nb_path, params, out_dir, staging_root, timeout_s, interactive)
-    page, error, tb, refs = _execute_and_render(run, timeout_s)
+    if refused is None:
+        page, error, tb, refs = _execute_and_render(run, timeout_s)
+    else:
+        page, error, tb, refs = "", refused, "", []
     run.meta.update(finished_utc=iso(now()), duration_s=round(time.monotonic() - run.t0, 3))
     try:
         if error is None:
@@ -245,6 +297,8 @@ def _execute_and_render(run: _Run, timeout_s: int) -> tuple[str, str | None, str
     Any failure (a cell error, a timeout, an external reference in the page) is returned as ``error``."""
     import nbformat
     import papermill as pm
+
+    from . import papermill_hook  # noqa: F401  (parameters injected as checked plain literals)
 
     try:
         with _quiet_papermill():

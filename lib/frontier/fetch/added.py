@@ -1,0 +1,89 @@
+"""What a fetch added: the rows, dates and runs of a fresh API answer that the previous copy of the same request
+did not hold, and the fetch log that keeps those records.
+
+The public API answers each request whole (``benchmarks/history`` returns every date), so a weekly fetch asks
+once per request (none when a copy younger than ``--max-age`` exists) and compares the answer with the newest
+copy it already had. A row is identified by its whole content; a run by its ``run_url`` (else its ``date``).
+Records are appended to ``<cache root>/fetch-log.meta.json`` (a ``.meta.json`` name: the loader never reads it
+as data), newest last, the last :data:`LOG_LIMIT` kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from frontier.fsutil import write_atomic
+
+__all__ = ["LOG_LIMIT", "LOG_NAME", "append_log", "describe", "rows_added"]
+
+LOG_NAME = "fetch-log.meta.json"
+LOG_LIMIT = 500
+
+
+def _rows(data: Any) -> list[dict[str, Any]]:
+    return [r for r in data if isinstance(r, dict)] if isinstance(data, list) else []
+
+
+def _run_of(row: dict[str, Any]) -> str | None:
+    run = row.get("run_url")
+    if isinstance(run, str) and run:
+        return run
+    date = row.get("date")
+    return f"date {date}" if isinstance(date, str) and date else None
+
+
+def rows_added(previous: Path | None, data: Any) -> dict[str, Any]:
+    """What ``data`` (a parsed answer) holds that the copy at ``previous`` (None: no copy) did not: row count,
+    dates and runs added, and ``since``, the newest date of the previous copy."""
+    new_rows = _rows(data)
+    old_rows: list[dict[str, Any]] = []
+    if previous is not None:
+        try:
+            old_rows = _rows(json.loads(previous.read_bytes()))
+        except (OSError, ValueError):
+            old_rows = []
+    seen = {json.dumps(r, sort_keys=True) for r in old_rows}
+    added = [r for r in new_rows if json.dumps(r, sort_keys=True) not in seen]
+    old_dates = {str(r["date"]) for r in old_rows if isinstance(r.get("date"), str)}
+    old_runs = {x for r in old_rows if (x := _run_of(r))}
+    dates = sorted({str(r["date"]) for r in added if isinstance(r.get("date"), str)} - old_dates)
+    runs = sorted({x for r in added if (x := _run_of(r))} - old_runs)
+    return {
+        "first_copy": previous is None,
+        "rows": len(new_rows),
+        "rows_added": len(added),
+        "dates_added": dates,
+        "runs_added": runs,
+        "since": max(old_dates) if old_dates else None,
+    }
+
+
+def describe(added: dict[str, Any]) -> str:
+    """One line: "3 new runs since 2026-11-28 (24 rows, dates 2026-12-01)", or "nothing new"."""
+    if added.get("first_copy"):
+        return f"first copy: {added['rows']} rows, {len(added['runs_added'])} runs"
+    if not added.get("rows_added"):
+        return "nothing new since the previous copy"
+    runs = len(added["runs_added"])
+    since = f" since {added['since']}" if added.get("since") else ""
+    dates = f", dates {', '.join(added['dates_added'])}" if added["dates_added"] else ""
+    return f"{runs} new run{'s' if runs != 1 else ''}{since} ({added['rows_added']} rows{dates})"
+
+
+def append_log(root: Path, records: Iterable[dict[str, Any]], *, when: dt.datetime | None = None) -> Path:
+    """Append ``records`` (one per request, each with its ``added``) to ``<root>/fetch-log.meta.json``."""
+    path = root / LOG_NAME
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        entries = doc.get("entries") if isinstance(doc, dict) else None
+    except (OSError, ValueError):
+        entries = None
+    entries = list(entries) if isinstance(entries, list) else []
+    stamp = (when or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    entries += [{"logged_utc": stamp, **r} for r in records]
+    write_atomic(path, json.dumps({"entries": entries[-LOG_LIMIT:]}, indent=2, ensure_ascii=False) + "\n")
+    return path

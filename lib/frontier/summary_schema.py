@@ -1,0 +1,60 @@
+"""The ``summary.json`` contract: its version, the data inventory every summary carries, and the version check.
+
+Fields are documented in ``docs/summary-json.md``. Version history:
+
+- 0: summaries written before the version field (no ``schema_version``, no ``data``);
+- 1: adds ``schema_version`` and ``data`` (runs, dates, models and ISL/OSL of the points the report loaded).
+
+A reader of a newer version than :data:`SCHEMA_VERSION` refuses it (:class:`SummaryVersionError`): fields may have
+changed meaning, so a comparison could be wrong rather than merely incomplete.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+__all__ = ["READABLE_VERSIONS", "SCHEMA_VERSION", "SummaryVersionError", "data_inventory", "summary_version"]
+
+SCHEMA_VERSION = 1
+READABLE_VERSIONS = (0, 1)
+
+
+class SummaryVersionError(ValueError):
+    """A ``summary.json`` whose ``schema_version`` this library cannot read."""
+
+
+def summary_version(doc: dict[str, Any]) -> int:
+    """The schema version of a parsed ``summary.json`` (0 when it has none); raises :class:`SummaryVersionError`
+    for a version this library does not read."""
+    v = doc.get("schema_version", 0)
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise SummaryVersionError(f"summary.json schema_version {v!r} is not a whole number")
+    if v not in READABLE_VERSIONS:
+        newer = v > SCHEMA_VERSION
+        raise SummaryVersionError(
+            f"summary.json schema_version {v} is "
+            + ("newer than this frontier reads" if newer else "not one this frontier reads")
+            + f" (it reads {', '.join(map(str, READABLE_VERSIONS))})"
+            + ("; update frontier to compare it" if newer else "")
+        )
+    return v
+
+
+def data_inventory(points: pl.DataFrame) -> dict[str, Any]:
+    """What data a report's points come from: each run (id, attempt, date, points), the dates, models and
+    ISL/OSL pairs, sorted. A row without a run id counts under run ``None``."""
+    cols = [c for c in ("run_id", "run_attempt", "date") if c in points.columns]
+    runs: list[dict[str, Any]] = []
+    if cols and points.height:
+        grouped = points.group_by(cols).len("points").sort(cols, nulls_last=True)
+        for r in grouped.iter_rows(named=True):
+            runs.append({k: (str(v) if k == "date" and v is not None else v) for k, v in r.items()})
+    dates = sorted({str(d) for d in points["date"].drop_nulls().to_list()}) if "date" in points.columns else []
+    models = sorted({str(m) for m in points["model"].drop_nulls().to_list()}) if "model" in points.columns else []
+    seqs: list[str] = []
+    if {"isl", "osl"} <= set(points.columns):
+        pairs = points.select("isl", "osl").unique().drop_nulls().sort("isl", "osl").iter_rows()
+        seqs = [f"{i}/{o}" for i, o in pairs]
+    return {"runs": runs, "dates": dates, "models": models, "seq_lens": seqs, "points": points.height}
