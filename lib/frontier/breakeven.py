@@ -365,8 +365,7 @@ def _status(r: dict[str, Any], a: Side, b: Side) -> tuple[str, str | None]:
     if la or lb:
         s, k = (a, "a") if la else (b, "b")
         return (
-            f"{s.name} read at its slowest measured point ({r[f'slowest_{k}']:.1f} tok/s/user), which serves "
-            f"{r['target']:g} tok/s/user users too: a lower bound",
+            f"lower bound: {s.name} read at its slowest measured point, {r[f'slowest_{k}']:.1f} tok/s/user",
             "at least" if la else "at most",
         )
     return "ok", None
