@@ -294,6 +294,7 @@ def test_bounds_cli_text_and_json(capsys):
     )
     text = capsys.readouterr().out
     assert "decode floor (batch 1)   5.55 ms/token = 180.3 tok/s/user" in text
+    assert "decode floor per GPU     5.55 ms/token" in text
     assert "override" in text and "gpu_specs.csv[b200].hbm_capacity_gb" in text and "ridge point" in text
     assert (
         cli.main(

@@ -319,8 +319,31 @@ def test_negative_per_token_margin_beside_a_positive_blended_one_is_explained(pt
     r = m.row(0, named=True)
     assert r["margin_input"] < 0 < r["margin_blended"]
     view = C.margins_view(m)
-    assert {C.MARGIN_IN, C.MARGIN_OUT, C.MARGIN_BLENDED, "token mix in:out"} <= set(view.columns)
-    assert any("negative per-token-type margin beside a positive blended one" in n for n in C.margin_caveats(m))
+    # the per-token-type margins charge all GPU time to one token type: kept in the data, never shown
+    assert {C.MARGIN_BLENDED, "token mix in:out"} <= set(view.columns)
+    assert not {C.MARGIN_IN, C.MARGIN_OUT, "cost in $/M", "cost out $/M"} & set(view.columns)
+    assert any("Margins per token type are not shown" in n for n in C.margin_caveats(m))
+
+
+def test_example_providers_run_only_on_the_synthetic_sample(tmp_path):
+    from frontier.load import load
+
+    sample = load(paths.SAMPLE_DIR).points
+    for given in ("", C.EXAMPLE_PROVIDERS):
+        ch = C.provider_table_choice(given, sample)
+        assert ch.illustrative and ch.path == (paths.ROOT / C.EXAMPLE_PROVIDERS).resolve() and ch.message == ""
+        real = sample.with_columns(synthetic=pl.lit(False))
+        ch = C.provider_table_choice(given, real)
+        assert ch.path is None and not ch.illustrative
+        assert "no margin is estimated" in ch.message and "price_input_per_m" in ch.message
+    mixed = pl.concat([sample.head(3), sample.head(3).with_columns(synthetic=pl.lit(False))])
+    assert C.provider_table_choice("", mixed).path is None  # measured rows among them: no made-up prices
+    own = tmp_path / "mine.csv"
+    own.write_text(C.PROVIDER_EXAMPLE_CSV)
+    ch = C.provider_table_choice(str(own), sample.with_columns(synthetic=pl.lit(False)))
+    assert ch.path == own and not ch.illustrative
+    ex = C.read_provider_table(own)  # the example line is a valid provider table
+    assert ex.height == 1 and C.provider_example().columns == ex.columns[: C.provider_example().width]
 
 
 def test_margins_never_mix_sequence_lengths(pts):
@@ -419,3 +442,51 @@ def test_margins_view_words_the_view_shortens_the_config_and_leaves_no_empty_res
         and row["benchmark ISL/OSL"] == "1024/1024"
     )
     assert row["restricted to"] is None  # nothing stated: shown as a null marker, never an empty cell
+
+
+def test_cross_silicon_pairs_like_for_like_unless_asked(sample_points):
+    """Across silicon the two configs of a row share speculative decoding and serving mode, and the engine where the
+    GPUs share one (only GPU and the asked precision differ); best of each, on request, mixes set-ups."""
+    pc = C.precision_comparison(sample_points.filter(pl.col("isl") == 1024), [40, 60], pricing=Pricing.dashboard("v0"))
+    like = C.cross_silicon_table(pc.iso, ["b200/fp4 vs h200/fp8"], "cost_total_costh")
+    both = like.filter(pl.col("best A config").is_not_null() & pl.col("best B config").is_not_null())
+    assert both.height > 0
+    for r in both.iter_rows(named=True):
+        _assert_sides_in_row_workload(pc.iso, r)
+        a, b = r["best A config"].split(" · "), r["best B config"].split(" · ")
+        assert a[0] == "b200" and b[0] == "h200" and a[3:] == b[3:], (a, b)  # same spec decoding and serving
+        # the same engine where the two GPUs share one (the sample's Llama has B200 on TRT, H200 on vLLM only)
+        assert a[1] == b[1] or not r["model"].startswith("DeepSeek"), (a, b)
+    best = C.cross_silicon_table(pc.iso, ["b200/fp4 vs h200/fp8"], "cost_total_costh", match="best-of-each")
+    mixed = [
+        r
+        for r in best.filter(pl.col("ratio").is_not_null()).iter_rows(named=True)
+        if r["best A config"].split(" · ")[1:] != r["best B config"].split(" · ")[1:]
+    ]
+    assert mixed, "best of each mixes set-ups somewhere on the sample"
+    with pytest.raises(ValueError, match="match"):
+        C.cross_silicon_table(pc.iso, ["b200/fp4 vs h200/fp8"], "cost_total_costh", match="best")
+
+
+def test_paired_points_prefer_pairs_whose_frontiers_overlap():
+    # b200 MTP vs no MTP overlap in interactivity (reach 1.0 and 1.2); h200's MTP curve sits far above its no-MTP one
+    # (12–150 vs 246–3,000 tok/s/user): targets should come from the b200 pair only
+    b200 = _curve("b200", "fp4", "none", 1.0) + _curve("b200", "fp4", "mtp", 1.0, reach=1.2)
+    h200 = _curve("h200", "fp8", "none", 0.5) + _curve("h200", "fp8", "mtp", 0.5, reach=20.0)
+    got = C.mtp_paired_points(pl.DataFrame(b200 + h200))
+    assert got["hardware"].unique().to_list() == ["b200"] and got["spec_method"].n_unique() == 2
+    # no pair overlaps: every paired curve stays (the notebook then says the targets cannot price both)
+    alone = C.mtp_paired_points(pl.DataFrame(h200))
+    assert alone.height == len(h200)
+
+
+def test_margins_headline_says_illustrative_or_why_nothing_is_estimated(sample_points):
+    ch = C.provider_table_choice("", sample_points)
+    m = C.provider_margins(
+        sample_points, C.read_provider_table(ch.path), pricing=Pricing.dashboard("v0"), views=["costh"]
+    )
+    head = C.margins_headline(m, ch)
+    est = m.filter(pl.col("status") == "estimated")["margin_blended"]
+    assert head[0].startswith("Illustrative (made-up prices") and f"{est.min():.0%} to {est.max():.0%}" in head[0]
+    none = C.provider_table_choice("", sample_points.with_columns(synthetic=pl.lit(False)))
+    assert C.margins_headline(None, none)[0].startswith("No margin estimated")

@@ -106,3 +106,35 @@ def test_sides_from_break_even_take_replica_size_from_the_frontier():
         fleet.sides_from_break_even(res, 33.0)
     notes = fleet.caveats(fleet.Workload(1e9, 50.0, 0.5), b, a)
     assert any("rounded up to whole 8-GPU replicas of TP8" in n for n in notes)
+
+
+def test_a_side_read_below_its_measured_range_bounds_the_fleet_and_payback():
+    # B200 measured from 60 tok/s/user only: at 40 its slowest point (60 tok/s/user, 8,000 tok/s/GPU) serves the
+    # users too, so B200's throughput is at least that, its fleet at most what that needs, the payback at most so long
+    pts = frame(
+        _points("M", "b200", "fp4", [60.0, 90.0], [8000.0, 4000.0])
+        + _points("M", "h100", "fp8", [30.0, 50.0], [2000.0, 1000.0])
+    )
+    res = be.break_even(
+        pts, "b200/fp4", "h100/fp8", [40.0], [be.price_table_from_mapping(PRICES, label="p", as_of="2026-01-01")]
+    )
+    r = res.at_targets.row(0, named=True)
+    assert r["tput_a"] == 8000.0 and r["tput_a_lower_bound"] and not r["tput_b_lower_bound"]
+    new, old = fleet.sides_from_break_even(res, 40.0)
+    assert new.lower_bound and not old.lower_bound
+    w = fleet.Workload(86400 * 100_000 * 0.5, 40.0, 0.5)
+    pay = fleet.migration(w, old, new, res.views, 100_000.0)
+    od = pay.filter(pl.col("view") == "on_demand").row(0, named=True)
+    assert od["payback_months"] == pytest.approx(100_000.0 / od["monthly_saving"])
+    assert od["payback"].startswith("pays back in at most")
+    assert any("needs at most" in c and "a lower bound" in c for c in fleet.caveats(w, old, new))
+    view = fleet.fleet_view(fleet.fleet_cost(w, [old, new], res.views))
+    assert set(view["tok/s/GPU is"]) == {"measured at the target", "a lower bound: its slowest measured point"}
+    # the old side read below its range instead: the saving is at most what is shown, the payback at least as long
+    old_b = fleet.FleetSide(**{**old.__dict__, "lower_bound": True})
+    new_m = fleet.FleetSide(**{**new.__dict__, "lower_bound": False})
+    only_old = fleet.migration(w, old_b, new_m, res.views, 100_000.0)
+    assert all(p.startswith(("pays back in at least", "never pays back")) for p in only_old["payback"])
+    # both read below their ranges: no direction, said so
+    both = fleet.migration(w, old_b, new, res.views, 100_000.0)
+    assert all(p.startswith("open:") for p in both["payback"])

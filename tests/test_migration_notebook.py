@@ -85,8 +85,32 @@ def test_migration_brief_on_real_reruns(tmp_path):
 
 
 def test_migration_brief_skips_fleet_when_a_side_cannot_serve_the_target(tmp_path):
-    # the sample's Llama B200 frontier starts above 30 tok/s/user: no fleet there, said so, and the brief still builds
+    # the sample's Llama H100 frontier ends below 130 tok/s/user: no fleet there, said so, and the brief still builds
     s, out, _ = run(
+        "migration",
+        tmp_path,
+        model="Llama-3.3-70B-Instruct*",
+        isl=1024,
+        osl=1024,
+        side_old="h100/fp8",
+        side_new="b200/fp4",
+        workload_target=130.0,
+        targets=[50.0, 130.0],
+    )
+    assert s["fleet"] is None and s["payback"] is None and s["sensitivity"] is None
+    assert any(
+        n.startswith("Fleet cost and payback are skipped: at 130 tok/s/user unreachable by h100/fp8")
+        for n in s["notes"]
+    )
+    assert {r["gpus"] for r in s["bounds"]} == {1}
+    figures_ok(out, "migration_cost_ratio")
+    figures_ok(out, "migration_breakeven_price")  # drawn at 50, the first target both sides reach
+
+
+def test_migration_brief_below_a_side_s_measured_range_sizes_the_fleet_on_a_bound(tmp_path):
+    # the sample's Llama B200 frontier starts above 30 tok/s/user: its slowest point serves those users too, so the
+    # B200 fleet is sized on it as a lower bound on tok/s/GPU (at most that many GPUs, payback at most that long)
+    s, _, nb = run(
         "migration",
         tmp_path,
         model="Llama-3.3-70B-Instruct*",
@@ -97,13 +121,15 @@ def test_migration_brief_skips_fleet_when_a_side_cannot_serve_the_target(tmp_pat
         workload_target=30.0,
         targets=[30.0, 50.0],
     )
-    assert s["fleet"] is None and s["payback"] is None and s["sensitivity"] is None
-    assert any(
-        n.startswith("Fleet cost and payback are skipped: at 30 tok/s/user unreachable by b200/fp4") for n in s["notes"]
-    )
-    assert {r["gpus"] for r in s["bounds"]} == {1}
-    figures_ok(out, "migration_cost_ratio")
-    figures_ok(out, "migration_breakeven_price")  # drawn at 50, the first target both sides reach
+    at30 = next(r for r in s["break_even"]["at_targets"] if r["target"] == 30.0)
+    assert at30["tput_a_lower_bound"] is True and at30["tput_b_lower_bound"] is False
+    assert at30["ratio_bound"] == "at least"
+    new = [r for r in s["fleet"] if r["side"] == "b200/fp4"]
+    assert new and all(r["tput_lower_bound"] for r in new) and all(r["tput_per_gpu"] == at30["tput_a"] for r in new)
+    assert all(not r["tput_lower_bound"] for r in s["fleet"] if r["side"] == "h100/fp8")
+    assert all(p["payback"].startswith(("pays back in at most", "open:")) for p in s["payback"])
+    html = html_outputs(nb)
+    assert f"≥ {at30['tput_a']:,.1f}" in html and "needs at most" in html
 
 
 def test_migration_report_with_command_line_parameters(tmp_path, capsys):
@@ -162,6 +188,9 @@ def test_migration_brief_defaults_fit_the_sample(tmp_path):
     assert all(n in s["notes"] for n in scope.notes)
     assert "Sides not given: old side " in html_outputs(nb)
     figures_ok(out, "migration_cost_ratio")
+    # the finding in sentences: the like-for-like pair and the ratio at the workload's interactivity
+    assert 2 <= len(s["headline"]) <= 3 and "(like for like)" in s["headline"][0]
+    assert s["break_even"]["match"] == "like-for-like"
 
 
 def test_migration_brief_on_one_side_says_so_and_builds(tmp_path):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from frontier import migration, paths
+from frontier import bounds, migration, paths
 from frontier.load import load
 
 from .conftest import MANTILE_RAW, need
@@ -45,7 +45,7 @@ def test_generation_table_orders_every_gpu_it_names():
     assert set(specs) <= set(gens), "every GPU with specs has a ship date"
 
 
-def test_old_is_the_first_shipped_gpu_new_the_last_each_at_its_most_measured_precision():
+def test_old_is_the_first_shipped_gpu_new_the_last_at_a_precision_both_share():
     pts = _frame(
         _curve("A", "h200", "fp8", 10, 60),
         _curve("A", "b200", "fp4", 20, 90, n=8),
@@ -54,8 +54,14 @@ def test_old_is_the_first_shipped_gpu_new_the_last_each_at_its_most_measured_pre
         _curve("A", "h100", "bf16", 5, 40, n=4),
     )
     old, new, rule = migration.choose_sides(pts)
-    assert (old, new) == ("h100/bf16", "b200/fp4")
+    # like for like: the GPUs share fp8, so the precision does not change with the GPU (though fp4 is measured more)
+    assert (old, new) == ("h100/fp8", "b200/fp8")
     assert "shipped first (h100, 2022-10)" in rule and "shipped last (b200, 2024-12)" in rule
+    assert "the same precision, the same engine" in rule and "overlapping over 20.0 tok/s/user" in rule
+    # no shared precision: each GPU at its most-measured precision, and the rule says the precisions differ
+    apart = _frame(_curve("A", "h100", "bf16", 5, 40, n=4), _curve("A", "b200", "fp4", 20, 90, n=8))
+    old, new, rule = migration.choose_sides(apart)
+    assert (old, new) == ("h100/bf16", "b200/fp4") and "no precision both GPUs share" in rule
 
 
 def test_one_gpu_wider_precision_is_old_and_unknown_gpus_are_left_out():
@@ -92,7 +98,7 @@ def test_scope_picks_the_model_with_two_sides_and_targets_both_sides_reach():
     assert sc.workload_target == sc.targets[1]
     text = " ".join(sc.notes)
     assert "two GPU/precision sides, A" in text and "Big (20 points)" in text
-    assert "30.0–50.0 tok/s/user, the interactivity range both sides reach" in text
+    assert "inside 30.0–50.0 tok/s/user, where both like-for-like configs are measured" in text
     # given parameters are kept, and a given side steers the model choice
     kept = migration.choose_scope(pts, side_old="h100/fp8", side_new="b200/fp4", targets=[35.0], workload_target=40)
     assert (kept.targets, kept.workload_target) == ([35.0, 40.0], 40.0)
@@ -117,7 +123,7 @@ def test_sample_defaults_compare_two_generations_of_one_model():
     ("run", "model", "old", "new"),
     [
         ("run_20662362255", "gpt-oss-120b", "h100/fp4", "b200/fp4"),
-        ("run_20613446912", "DeepSeek-R1-0528", "h200/fp8", "b200/fp4"),
+        ("run_20613446912", "DeepSeek-R1-0528", "h200/fp8", "b200/fp8"),  # like for like: both at fp8
     ],
 )
 def test_real_sweeps_get_a_comparison(run, model, old, new):
@@ -128,3 +134,124 @@ def test_real_sweeps_get_a_comparison(run, model, old, new):
         sc.points.filter(pl.col("hardware") == h)["median_intvty"].min() <= min(sc.targets)
         for h in ("h100" if "h100" in old else "h200", "b200")
     )
+
+
+def _configs_compared(sc):
+    from frontier import breakeven
+
+    be = breakeven.break_even(sc.points, sc.side_new, sc.side_old, sc.targets, migration.pricings())
+    return be, set(be.at_targets["config_a"].to_list()), set(be.at_targets["config_b"].to_list())
+
+
+def test_real_mi300x_to_mi355x_compares_sglang_with_sglang_and_says_they_never_overlap():
+    """All real sweeps: the brief picks MI300X → MI355X for DeepSeek-R1 1k/1k. Like for like that is SGLang FP8 agg
+    without MTP on both (not the MI355X disaggregated MTP set-up); the two never overlap in interactivity, so the
+    MI355X figures are lower bounds read at its slowest measured point, and the notes say so."""
+    sc = migration.choose_scope(load(need(MANTILE_RAW)).points)
+    assert (sc.model, sc.isl, sc.osl, sc.side_old, sc.side_new) == (
+        "DeepSeek-R1-0528",
+        1024,
+        1024,
+        "mi300x/fp8",
+        "mi355x/fp8",
+    )
+    be, new, old = _configs_compared(sc)
+    assert new == {"mi355x · sglang · fp8 · no spec · agg"} and old == {"mi300x · sglang · fp8 · no spec · agg"}
+    assert all(r == [] for r in be.at_targets["differs"].to_list()) and be.match == "like-for-like"
+    text = " ".join(sc.notes + be.notes)
+    assert "never overlap in interactivity" in text and "19.4–37.6" in text and "39.0–69.2" in text
+    # every target lies in MI300X's measured range; MI355X is read there at its slowest point, as a lower bound
+    assert all(19.4 <= t <= 37.6 for t in sc.targets)
+    assert be.at_targets["tput_a_lower_bound"].to_list() == [True] * len(sc.targets)
+    assert not any(be.at_targets["tput_b_lower_bound"].to_list())
+    assert set(be.at_targets["ratio_bound"].to_list()) == {"at least"}
+    slowest = sc.points.filter(
+        (pl.col("hardware") == "mi355x") & (pl.col("framework") == "sglang") & (pl.col("precision") == "fp8")
+    ).sort("median_intvty")
+    assert be.at_targets["tput_a"].to_list() == [pytest.approx(slowest["tput_per_gpu"].max())] * len(sc.targets)
+
+
+def test_sample_migration_compares_mi355x_without_mtp_against_mi300x_without_mtp():
+    """The bundled sample: MI355X with MTP against MI300X without was chosen before; like for like both are
+    SGLang FP8 agg without speculative decoding, and their frontiers overlap, so every target is measured on both."""
+    sc = migration.choose_scope(load(paths.SAMPLE_DIR).points)
+    be, new, old = _configs_compared(sc)
+    assert (sc.side_old, sc.side_new) == ("mi300x/fp8", "mi355x/fp8")
+    assert new == {"mi355x · sglang · fp8 · no spec · agg"} and old == {"mi300x · sglang · fp8 · no spec · agg"}
+    assert set(be.at_targets["status"].to_list()) == {"ok"}
+    best = migration.break_even_from(
+        sc.points, be.side_a, be.side_b, sc.targets, migration.pricings(), match="best-of-each"
+    )
+    assert best.match == "best-of-each" and "mtp" in best.at_targets["config_a"][0]
+    assert all("spec_method" in d for d in best.at_targets["differs"].to_list())
+    assert any("Best of each (as asked)" in n and "speculative decoding" in n for n in best.notes)
+
+
+def test_real_throughput_ratio_over_runs_keeps_the_bound():
+    """MI355X read below its measured range: its runs' bounds (each run's best point faster than the target) give a
+    ratio over runs that is a bound too, marked "≥", never "unreachable"."""
+    from frontier import spread
+
+    raw = need(MANTILE_RAW)
+    sc = migration.choose_scope(load(raw).points)
+    be, _, _ = _configs_compared(sc)
+    everything = load(raw, keep="all").points.filter(
+        (pl.col("model") == sc.model) & (pl.col("isl") == sc.isl) & (pl.col("osl") == sc.osl)
+    )
+    side_all = migration.compared_points(everything, be)
+    runs = spread.per_run(side_all, sc.targets)
+    got = migration.ratio_with_spread(be, runs, side_all)
+    assert got["ratio"].null_count() == 0 and all(t.startswith("≥ ") for t in got["text"])
+    first = got.row(0, named=True)
+    ref = be.at_targets.row(0, named=True)["breakeven_price_ratio"]
+    assert first["ratio"] == pytest.approx(ref, rel=0.05)  # median over runs beside the pooled figure
+
+
+def test_real_side_bounds_take_the_replica_from_the_data_and_compare_per_gpu():
+    """Bounds of the sides the brief compares: a disaggregated side's replica is one decode worker (its GPU count
+    from the data, not the 24 GPUs of prefill + decode); topology fields that contradict the GPU count (GB200
+    Dynamo SGLang: decode tp 1 / ep 1, one worker, 32 decode GPUs) give no floor, with the reason; the sides are
+    compared per GPU."""
+    from frontier import breakeven, fleet
+
+    pts = load(need(MANTILE_RAW)).points.filter(
+        (pl.col("model") == "DeepSeek-R1-0528") & (pl.col("isl") == 1024) & (pl.col("osl") == 1024)
+    )
+    be = breakeven.break_even(pts, "mi355x/fp8", "mi300x/fp8", [23.0], migration.pricings(), match="best-of-each")
+    new, old = fleet.sides_from_break_even(be, 23.0)
+    assert "disagg" in new.config and new.replica_gpus == 24  # the fleet rounds to whole prefill + decode replicas
+    b = migration.side_bounds(be.model, [old, new], 1024, 1024, iso=be.iso)
+    rows = {r["side"]: r for r in b.iter_rows(named=True)}
+    top = be.iso.frontier.filter((pl.col("label") == new.config) & (pl.col("topology") == new.topology)).row(
+        0, named=True
+    )
+    assert rows["mi355x/fp8"]["gpus"] == max(top["decode_tp"], top["decode_ep"]) < 24
+    assert rows["mi300x/fp8"]["gpus"] == 8
+    for r in rows.values():
+        one = bounds.decode_floor("DeepSeek-R1-0528", "fp8", r["gpu"], 1)
+        assert r["floor_gpu_ms_per_token"] == pytest.approx(one.ms_per_token)
+    text = migration.bounds_comparison(b)
+    assert text.startswith("Per GPU, mi355x/fp8 streams") and "faster" in text
+    gb = breakeven.break_even(pts, "gb200/fp8", "mi300x/fp8", [35.0], migration.pricings(), match="best-of-each")
+    side_gb, _ = fleet.sides_from_break_even(gb, 35.0)
+    r = migration.side_bounds(gb.model, [side_gb], 1024, 1024, iso=gb.iso).row(0, named=True)
+    assert r["floor_ms_per_token"] is None and "contradict the GPU count" in r["note"]
+
+
+def test_headline_states_the_pair_the_bound_and_the_price_views():
+    from frontier import spread
+
+    raw = need(MANTILE_RAW)
+    sc = migration.choose_scope(load(raw).points)
+    be, _, _ = _configs_compared(sc)
+    everything = load(raw, keep="all").points.filter(
+        (pl.col("model") == sc.model) & (pl.col("isl") == sc.isl) & (pl.col("osl") == sc.osl)
+    )
+    side_all = migration.compared_points(everything, be)
+    ratio = migration.ratio_with_spread(be, spread.per_run(side_all, sc.targets), side_all)
+    head = migration.headline(be, ratio, sc.workload_target)
+    r = be.at_targets.filter(pl.col("target") == sc.workload_target).row(0, named=True)
+    assert 2 <= len(head) <= 3 and "(like for like)" in head[0]
+    assert f"at least {r['breakeven_price_ratio']:.2f}×" in head[0] and "per run:" in head[0]
+    assert "under all 2 price views" in head[1] and "at most" in head[1]
+    assert "never overlap" in head[2] and "lower bound" in head[2]

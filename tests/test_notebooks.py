@@ -140,6 +140,23 @@ def test_provider_margins_on_sample(tmp_path):
     shown = _html_outputs(nb)  # what the reader sees: headers in words, no empty caption value, no view ids
     assert "price in $/M" in shown and "price_input_per_m" not in shown and "tok_s_user" not in shown
     assert "restricted to:  " not in shown and "view costh" not in shown and "owning at hyperscaler volume" in shown
+    # the example providers are made up: said in the summary, above the tables and in every figure's title
+    assert s["illustrative"] is True and "Illustrative prices" in shown
+    assert "margin in (all GPU time on input)" not in shown  # per-token-type margins are not published
+    for f in s["figures"]:
+        svg = next(n for n in f["files"] if n.endswith(".svg"))
+        assert "Illustrative provider prices" in (out / "figures" / svg).read_text()
+
+
+def test_provider_margins_on_real_data_without_a_provider_table_estimates_nothing(tmp_path):
+    from .conftest import MANTILE_RAW, need
+
+    s, out, nb = run("provider_margins", tmp_path, data_paths=[str(need(MANTILE_RAW))])
+    assert s["synthetic"] is False and "margins" not in s and not s["figures"]
+    assert s["problem"].startswith("No provider table was given, so no margin is estimated")
+    shown = _html_outputs(nb)
+    assert "price_input_per_m" in shown and "my-provider" in shown  # how to supply one: the columns and an example
+    assert "fast-tier" not in shown and "illustrative" not in shown.lower()
 
 
 def _html_outputs(nb: dict) -> str:

@@ -57,6 +57,7 @@ __all__ = [
     "compute_format",
     "decode_floor",
     "decode_floor_table",
+    "decode_gpus",
     "dense_peak_tflops",
     "floor_view",
     "frontier_vs_floor",
@@ -486,6 +487,42 @@ def percent_of_bound(measured_intvty, floor_intvty):
     return float(out) if out.ndim == 0 else out
 
 
+def _int(v: object) -> int | None:
+    return int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) and v == v and v > 0 else None
+
+
+def decode_gpus(row: dict) -> tuple[int | None, str]:
+    """(GPUs one decode replica splits its weights over, "") from a point's topology fields, or (None, why not).
+
+    Aggregated: max(tp, ep) × pp GPUs per replica; the point's ``num_gpus`` must be a whole number of replicas.
+    Disaggregated: max(decode_tp, decode_ep) GPUs per decode worker; ``decode_num_workers`` workers must make up
+    ``num_decode_gpu``. Fields that contradict the GPU count give no number (a floor on them would be wrong)."""
+    if row.get("disagg"):
+        tp, ep, workers = _int(row.get("decode_tp")), _int(row.get("decode_ep")), _int(row.get("decode_num_workers"))
+        total = _int(row.get("num_decode_gpu"))
+        if tp is None and ep is None:
+            return None, "the decode workers' tensor/expert parallelism is not recorded"
+        per = max(tp or 1, ep or 1)
+        if total is not None and workers is not None and per * workers != total:
+            return None, (
+                f"decode tp {tp or 1} / ep {ep or 1} per worker × {workers} worker(s) = {per * workers} GPU(s), but "
+                f"the point counts {total} decode GPUs: the topology fields contradict the GPU count"
+            )
+        if total is not None and workers is None and total % per:
+            return None, f"{total} decode GPUs are not whole workers of {per} (decode tp {tp or 1} / ep {ep or 1})"
+        return per, ""
+    tp, ep, pp, n = _int(row.get("tp")), _int(row.get("ep")), _int(row.get("pp")), _int(row.get("num_gpus"))
+    if tp is None:
+        return (n, "") if n is not None else (None, "the tensor parallelism is not recorded")
+    per = max(tp, ep or 1) * (pp or 1)
+    if n is not None and (n < per or n % per):
+        return None, (
+            f"tp {tp} / ep {ep or 1} / pp {pp or 1} make {per}-GPU replicas, but the point counts {n} GPUs: "
+            "the topology fields contradict the GPU count"
+        )
+    return per, ""
+
+
 FLOOR_TABLE_SCHEMA: dict[str, pl.DataType] = {
     "model": pl.String(),
     "model_key": pl.String(),
@@ -564,12 +601,29 @@ def decode_floor_table(
 def frontier_vs_floor(iso_result) -> pl.DataFrame:
     """How close each measured curve gets to its batch-1 decode floor.
 
-    For each config of an ``frontier.iso.IsoResult``: the fastest frontier point (tok/s/user), the GPUs its weights
-    are split over (``tp`` on a single node, ``decode_tp`` on disaggregated configs), the decode floor for that many
-    GPUs, and ``pct_of_bound`` = fastest measured interactivity ÷ floor interactivity × 100. MTP can exceed 100 %
-    (several tokens per weight pass). Unknown models/GPUs/precisions get null floors and a ``floor_note``.
+    For each config of an ``frontier.iso.IsoResult``: the fastest frontier point (tok/s/user), the GPUs one replica
+    of it splits the weights over (:func:`decode_gpus`: tp × pp on one node, the decode worker's GPUs when
+    disaggregated), the decode floor of that replica and per GPU (ms of HBM streaming per token on one GPU, which
+    compares GPUs whatever their topology), and ``pct_of_bound`` = fastest measured interactivity ÷ floor
+    interactivity × 100. MTP can exceed 100 % (several tokens per weight pass). Unknown models/GPUs/precisions and
+    topology fields that contradict the GPU count get null floors and a ``floor_note`` saying why.
     """
     fr = iso_result.frontier
+    topo_cols = [
+        c
+        for c in (
+            "disagg",
+            "tp",
+            "ep",
+            "pp",
+            "num_gpus",
+            "decode_tp",
+            "decode_ep",
+            "decode_num_workers",
+            "num_decode_gpu",
+        )
+        if c in fr.columns
+    ]
     fastest = (
         fr.sort("median_intvty")
         .group_by("curve_id", maintain_order=True)
@@ -583,30 +637,51 @@ def frontier_vs_floor(iso_result) -> pl.DataFrame:
             "spec_method",
             "topology",
             pl.col("median_intvty").alias("fastest_intvty"),
-            pl.coalesce(pl.col("decode_tp") if "decode_tp" in fr.columns else pl.lit(None), pl.col("tp")).alias(
-                "weight_gpus"
-            ),
+            *[c for c in topo_cols if c != "disagg"],
+            *(["disagg"] if "disagg" in topo_cols else []),
         )
         .sort("curve_id")
     )
-    floors: list[float | None] = []
-    notes: list[str] = []
-    for r in fastest.iter_rows(named=True):
-        try:
-            n = int(r["weight_gpus"] or 1)
-            f = decode_floor(base_model(r["model"]), r["precision"], r["hardware"], n)
-            floors.append(f.tok_s_user)
-            notes.append(f"{f.weight_bytes / 1e9:.1f} GB streamed over {n} × {f.bandwidth_tb_s:g} TB/s")
-        except (KeyError, ValueError) as e:
-            floors.append(None)
-            notes.append(f"no floor: {e}")
-    out = fastest.with_columns(
-        floor_intvty=pl.Series(floors, dtype=pl.Float64), floor_note=pl.Series(notes, dtype=pl.String)
+    rows = [_floor_of(r) for r in fastest.iter_rows(named=True)]
+    gpus = [r[0] for r in rows]
+    floors = [r[1] for r in rows]
+    per_gpu = [r[2] for r in rows]
+    notes = [r[3] for r in rows]
+    out = fastest.select(
+        "curve_id", "label", "model", "hardware", "precision", "spec_method", "topology", "fastest_intvty"
+    ).with_columns(
+        weight_gpus=pl.Series(gpus, dtype=pl.Int64),
+        floor_intvty=pl.Series(floors, dtype=pl.Float64),
+        floor_gpu_ms=pl.Series(per_gpu, dtype=pl.Float64),
+        floor_note=pl.Series(notes, dtype=pl.String),
     )
     return out.with_columns(pct_of_bound=percent_of_bound(pl.col("fastest_intvty"), pl.col("floor_intvty")))
 
 
-BOUND_FORMATS = {"fastest tok/s/user": ",.1f", "floor tok/s/user": ",.0f", "% of bound": "{:.1f} %"}
+def _floor_of(r: dict) -> tuple[int | None, float | None, float | None, str]:
+    """(replica GPUs, floor tok/s/user, floor per GPU ms/token, inputs or why no floor) of one fastest point."""
+    n, why = decode_gpus(r)
+    try:
+        if n is None:
+            raise ValueError(why)
+        f = decode_floor(base_model(r["model"]), r["precision"], r["hardware"], n)
+    except (KeyError, ValueError) as e:
+        return n, None, None, f"no floor: {e}"
+    return (
+        n,
+        f.tok_s_user,
+        f.ms_per_token * n,
+        f"{f.weight_bytes / 1e9:.1f} GB streamed over {n} × {f.bandwidth_tb_s:g} TB/s",
+    )
+
+
+BOUND_FORMATS = {
+    "fastest tok/s/user": ",.1f",
+    "GPUs per replica": ",.0f",
+    "floor tok/s/user": ",.0f",
+    "floor per GPU, ms/token": "{:.2f}",
+    "% of bound": "{:.1f} %",
+}
 
 
 def floor_view(fv: pl.DataFrame) -> pl.DataFrame:
@@ -615,7 +690,9 @@ def floor_view(fv: pl.DataFrame) -> pl.DataFrame:
         pl.col("label").alias("config"),
         pl.col("topology").alias("fastest point topology"),
         pl.col("fastest_intvty").alias("fastest tok/s/user"),
+        pl.col("weight_gpus").alias("GPUs per replica"),
         pl.col("floor_intvty").alias("floor tok/s/user"),
+        pl.col("floor_gpu_ms").alias("floor per GPU, ms/token"),
         pl.col("pct_of_bound").alias("% of bound"),
         pl.col("floor_note").alias("floor inputs"),
     )

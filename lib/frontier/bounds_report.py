@@ -1,6 +1,7 @@
 """Every physical bound for one model × GPU × precision, with each input shown and where it came from.
 
-What ``frontier bounds`` prints: the batch-1 decode floor (ms/token, tok/s/user), the KV-cache budget (GB, and
+What ``frontier bounds`` prints: the batch-1 decode floor (ms/token, tok/s/user) on ``n_gpus`` GPUs and per GPU
+(ms/token on one GPU: the figure that compares GPUs whatever their topology), the KV-cache budget (GB, and
 the concurrency it allows at ISL+OSL), the prefill ceiling (tokens/s per GPU) and the compute/bandwidth ridge
 point (FLOP/byte). Each input is a table value (``gpu_specs.csv`` / ``model_specs.csv`` row and its ``source``),
 an override the analyst gave, or a stated default; the numbers are computed by :mod:`frontier.bounds`.
@@ -66,6 +67,10 @@ class BoundsReport:
             (
                 "decode floor (batch 1)",
                 f"{r['decode_ms_per_token']:.2f} ms/token = {r['decode_tok_s_user']:,.1f} tok/s/user",
+            ),
+            (
+                "decode floor per GPU",
+                f"{r['decode_gpu_ms_per_token']:.2f} ms/token (one GPU's bandwidth: compares GPUs)",
             ),
             ("KV-cache budget", kv),
             ("prefill ceiling", f"{r['prefill_tok_s_per_gpu']:,.0f} tokens/s per GPU"),
@@ -176,6 +181,7 @@ def bounds_report(
     results = {
         "decode_ms_per_token": floor.ms_per_token,
         "decode_tok_s_user": floor.tok_s_user,
+        "decode_gpu_ms_per_token": floor.ms_per_token * floor.n_gpus,  # the same bytes over one GPU's bandwidth
         "kv_budget_gb": kv.kv_budget_gb,
         "kv_max_concurrency": kv.max_concurrency,
         "kv_copies": kv.kv_copies,

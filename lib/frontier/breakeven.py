@@ -2,8 +2,19 @@
 
 Two sides (e.g. ``h100/fp8`` and ``b200/fp4``, written as for the precision notebook's cross-silicon specs) are
 compared within ONE model and ISL/OSL (never across models: a side with no config of that model and sequence
-lengths is reported as having no like-for-like partner). At each target interactivity (tok/s/user) each side is its
-best config there: the highest throughput per GPU, which within one GPU is also the lowest cost under every price.
+lengths is reported as having no like-for-like partner). ``match`` says which configs face each other:
+
+- ``"like-for-like"`` (default): configs that differ only in the GPU, and in whatever else the sides ask to
+  differ (e.g. the precision of ``b200/fp4 vs h100/fp8``): same engine, speculative decoding and serving mode
+  (``PAIR_FIELDS``).
+  Pairs whose frontiers overlap in interactivity come first; at each target the first pair both sides reach is read.
+- ``"best-of-each"`` (on request): each side is its best config at each target (the highest throughput per GPU,
+  which within one GPU is also the lowest cost under every price), whatever else differs; each row's ``differs``
+  lists what does.
+
+A target below a config's slowest measured point is served at least as well by that point (its users get more
+tok/s/user than asked): its throughput there is a **lower bound** (``tput_a_lower_bound``), shown as "≥ X"; the
+ratios and costs read on it are bounds too. Above the fastest point a target stays unreachable (no extrapolation).
 
 - $/M tokens = $/GPU-hour ÷ (tok/s/GPU × 3600 / 1e6), so A and B cost the same per token when
   price_A ÷ price_B = tput_A ÷ tput_B: the **break-even price ratio**. A's break-even price is
@@ -31,6 +42,8 @@ from .labels import view_words
 __all__ = [
     "BreakEven",
     "FORMATS",
+    "MATCHES",
+    "PAIR_FIELDS",
     "PriceView",
     "Side",
     "break_even",
@@ -39,6 +52,10 @@ __all__ = [
     "check_published",
     "curves",
     "decimals_of",
+    "differs_words",
+    "held_equal",
+    "like_pairs",
+    "match_words",
     "matching",
     "one_scope",
     "price_table_from_mapping",
@@ -158,18 +175,200 @@ def matching(table: pl.DataFrame, s: Side) -> pl.DataFrame:
     return out
 
 
-def _best_at_targets(iso: IsoResult, s: Side) -> pl.DataFrame:
-    """At each target: the config of side ``s`` with the highest throughput (tok/s/GPU). Columns target, config,
-    topology, tput (null where no config of the side reaches the target)."""
-    t = matching(iso.table, s).filter(pl.col("tput_per_gpu").is_not_null())
+#: curve-key fields a like-for-like pair holds equal (model and ISL/OSL always are), unless the sides ask otherwise
+PAIR_FIELDS = ("precision", "framework", "spec_method", "disagg")
+#: which configs face each other: see the module docstring
+MATCHES = ("like-for-like", "best-of-each")
+_FIELD_WORDS = {
+    "precision": "precision",
+    "framework": "engine",
+    "spec_method": "speculative decoding",
+    "disagg": "serving mode",
+}
+
+
+def held_equal(a: Side, b: Side) -> list[str]:
+    """``PAIR_FIELDS`` a like-for-like pair of ``a`` and ``b`` holds equal: all but those the sides set apart."""
+    return [f for f in PAIR_FIELDS if not (f in a.filters and f in b.filters and a.filters[f] != b.filters[f])]
+
+
+def _check_match(match: str) -> str:
+    if match not in MATCHES:
+        raise ValueError(f"match {match!r}: one of {list(MATCHES)}")
+    return match
+
+
+def like_pairs(configs: pl.DataFrame, a: Side, b: Side) -> pl.DataFrame:
+    """Pairs of configs (one of side ``a``, one of ``b``) equal on :func:`held_equal`; when no pair shares an
+    engine (engines are often tied to a vendor), pairs equal on the rest, which then differ in engine. Ranked:
+    frontiers that overlap in interactivity first (widest overlap first), then the smallest gap; ties: more frontier
+    points. Columns curve_id_a/b, label_a/b, lo_a/b, hi_a/b (tok/s/user each reaches), overlap (tok/s/user; < 0: a
+    gap), rank (0 = first)."""
+    keys = [f for f in held_equal(a, b) if f in configs.columns]
+    out = _join_sides(configs, a, b, keys)
+    if out.height == 0 and "framework" in keys:
+        out = _join_sides(configs, a, b, [k for k in keys if k != "framework"])
+    out = out.with_columns(
+        overlap=pl.min_horizontal("hi_a", "hi_b") - pl.max_horizontal("lo_a", "lo_b"),
+        _n=(pl.col("_na") + pl.col("_nb")).cast(pl.Int64),
+    ).with_columns(_far=-pl.col("overlap"))  # widest overlap first, then the smallest gap
+    out = out.sort(
+        [pl.col("overlap") >= 0, "_far", "_n", "label_a", "label_b"], descending=[True, False, True, False, False]
+    )
+    return (
+        out.with_row_index("rank")
+        .with_columns(pl.col("rank").cast(pl.Int64))
+        .select("curve_id_a", "label_a", "lo_a", "hi_a", "curve_id_b", "label_b", "lo_b", "hi_b", "overlap", "rank")
+    )
+
+
+def _join_sides(configs: pl.DataFrame, a: Side, b: Side, keys: list[str]) -> pl.DataFrame:
+    cols = ["curve_id", "label", "intvty_min", "intvty_max", "frontier_points"]
+    ren = {"curve_id": "curve_id_{}", "label": "label_{}", "intvty_min": "lo_{}", "intvty_max": "hi_{}"}
+    ca = matching(configs, a).select(*keys, *cols)
+    cb = matching(configs, b).select(*keys, *cols)
+    ca = ca.rename({k: v.format("a") for k, v in ren.items()} | {"frontier_points": "_na"})
+    cb = cb.rename({k: v.format("b") for k, v in ren.items()} | {"frontier_points": "_nb"})
+    out = ca.join(cb, on=keys, nulls_equal=True) if keys else ca.join(cb, how="cross")
+    return out.filter(pl.col("curve_id_a") != pl.col("curve_id_b"))
+
+
+def _slowest(iso: IsoResult) -> pl.DataFrame:
+    """Per curve: its slowest frontier point (interactivity, tok/s/GPU, topology): the highest throughput it
+    measured, which serves any slower target at least as well."""
+    fr = iso.frontier
+    topo = pl.col("topology").cast(pl.String) if "topology" in fr.columns else pl.lit(None, dtype=pl.String)
+    return (
+        fr.sort("curve_id", "median_intvty")
+        .group_by("curve_id", maintain_order=True)
+        .first()
+        .select(
+            "curve_id",
+            pl.col("median_intvty").alias("_slow_x"),
+            pl.col("tput_per_gpu").alias("_slow_y"),
+            topo.alias("_slow_topo"),
+        )
+    )
+
+
+def _cells(iso: IsoResult, s: Side) -> pl.DataFrame:
+    """Every config of side ``s`` × target: curve_id, config, topology, tput (tok/s/GPU), bound (True: read at the
+    config's slowest point, a lower bound), slowest (that point's tok/s/user) and quality (0 measured, 1 lower
+    bound, 9 above its fastest point)."""
+    keys = [f for f in PAIR_FIELDS if f in iso.table.columns]
+    t = matching(iso.table, s).select("curve_id", "target", "label", *keys, "tput_per_gpu", "topology")
+    t = t.join(_slowest(iso), on="curve_id", how="left")
+    below = pl.col("tput_per_gpu").is_null() & (pl.col("target") < pl.col("_slow_x"))
+    return t.with_columns(
+        bound=below.fill_null(False),
+        tput=pl.when(below).then(pl.col("_slow_y")).otherwise(pl.col("tput_per_gpu")),
+        topology=pl.when(below).then(pl.col("_slow_topo")).otherwise(pl.col("topology").cast(pl.String)),
+        quality=pl.when(pl.col("tput_per_gpu").is_not_null()).then(0).when(below).then(1).otherwise(9),
+    ).select(
+        "curve_id",
+        "target",
+        pl.col("label").alias("config"),
+        *keys,
+        "topology",
+        "tput",
+        "bound",
+        pl.col("_slow_x").alias("slowest"),
+        "quality",
+    )
+
+
+def _best_of_each(iso: IsoResult, s: Side) -> pl.DataFrame:
+    """At each target: the config of side ``s`` with the highest tok/s/GPU among those that reach it; where none
+    does, the highest lower bound (a target below every config's slowest point)."""
     best = (
-        t.sort(["target", "tput_per_gpu", "label"], descending=[False, True, False])
+        _cells(iso, s)
+        .filter(pl.col("quality") < 9)
+        .sort(["target", "quality", "tput", "config"], descending=[False, False, True, False])
         .group_by("target", maintain_order=True)
         .first()
-        .select("target", pl.col("label").alias("config"), "topology", pl.col("tput_per_gpu").alias("tput"))
     )
     grid = pl.DataFrame({"target": iso.targets}, schema={"target": pl.Float64})
     return grid.join(best, on="target", how="left").sort("target")
+
+
+def _suffixed(frame: pl.DataFrame, k: str) -> pl.DataFrame:
+    """A side's cells with ``_a``/``_b`` names: config_a, topology_a, tput_a, tput_a_lower_bound, slowest_a, …"""
+    keys = [f for f in PAIR_FIELDS if f in frame.columns]
+    return frame.select(
+        "target",
+        pl.col("config").alias(f"config_{k}"),
+        pl.col("topology").alias(f"topology_{k}"),
+        pl.col("tput").alias(f"tput_{k}"),
+        pl.col("bound").alias(f"tput_{k}_lower_bound"),
+        pl.col("slowest").alias(f"slowest_{k}"),
+        *[pl.col(f).cast(pl.String).alias(f"{f}_{k}") for f in keys],
+    )
+
+
+def _like_for_like(iso: IsoResult, a: Side, b: Side) -> pl.DataFrame:
+    """At each target: the first like-for-like pair (:func:`like_pairs` order) that both sides reach, else the
+    first with lower bounds, else the first pair (unreachable)."""
+    pairs = like_pairs(iso.configs, a, b).select("curve_id_a", "curve_id_b", "rank")
+    cells_a = _cells(iso, a)
+    cells_b = _cells(iso, b)
+    grid = pairs.join(pl.DataFrame({"target": iso.targets}, schema={"target": pl.Float64}), how="cross")
+    both = (
+        grid.join(cells_a.rename({"curve_id": "curve_id_a", "quality": "_qa"}), on=["curve_id_a", "target"])
+        .join(cells_b.rename({"curve_id": "curve_id_b", "quality": "_qb"}), on=["curve_id_b", "target"], suffix="_B")
+        .with_columns(_q=pl.max_horizontal("_qa", "_qb") * 10 + pl.col("_qa") + pl.col("_qb"))
+        .sort("target", "_q", "rank")
+        .group_by("target", maintain_order=True)
+        .first()
+    )
+    keys = [f for f in PAIR_FIELDS if f in cells_a.columns]
+    side_a = both.select("target", "config", *keys, "topology", "tput", "bound", "slowest")
+    side_b = both.select(
+        "target", *[pl.col(f"{c}_B").alias(c) for c in ("config", *keys, "topology", "tput", "bound", "slowest")]
+    )
+    grid_t = pl.DataFrame({"target": iso.targets}, schema={"target": pl.Float64})
+    return grid_t.join(_suffixed(side_a, "a"), on="target", how="left").join(
+        _suffixed(side_b, "b"), on="target", how="left"
+    )
+
+
+def _best_pair(iso: IsoResult, a: Side, b: Side) -> pl.DataFrame:
+    grid = pl.DataFrame({"target": iso.targets}, schema={"target": pl.Float64})
+    return grid.join(_suffixed(_best_of_each(iso, a), "a"), on="target", how="left").join(
+        _suffixed(_best_of_each(iso, b), "b"), on="target", how="left"
+    )
+
+
+def _differs(r: dict[str, Any], held: Sequence[str]) -> list[str]:
+    """The held-equal fields in which row ``r``'s two configs differ (empty when like for like or a side is absent)."""
+    if r["config_a"] is None or r["config_b"] is None:
+        return []
+    return [f for f in held if f"{f}_a" in r and r[f"{f}_a"] != r[f"{f}_b"]]
+
+
+def differs_words(r: dict[str, Any]) -> str:
+    """``r["differs"]`` in words, each with both values: "engine (mori-sglang vs sglang)"; "" when like for like."""
+    return ", ".join(
+        f"{_FIELD_WORDS.get(f, f)} ({r.get(f'{f}_a')} vs {r.get(f'{f}_b')})" for f in r.get("differs") or []
+    )
+
+
+def _status(r: dict[str, Any], a: Side, b: Side) -> tuple[str, str | None]:
+    """(status, ratio bound) of one target row: "ok", a lower bound on one side ("at least"/"at most" for the
+    ratio A ÷ B), or why there is no ratio."""
+    ta, tb = r["tput_a"], r["tput_b"]
+    if ta is None or tb is None:
+        gone = " and ".join(s.name for s, t in ((a, ta), (b, tb)) if t is None)
+        return f"unreachable by {gone}", None
+    la, lb = bool(r["tput_a_lower_bound"]), bool(r["tput_b_lower_bound"])
+    if la and lb:
+        return "below the measured range of both sides: no ratio (both figures are lower bounds)", None
+    if la or lb:
+        s, k = (a, "a") if la else (b, "b")
+        return (
+            f"lower bound: {s.name} read at its slowest measured point, {r[f'slowest_{k}']:.1f} tok/s/user",
+            "at least" if la else "at most",
+        )
+    return "ok", None
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -180,9 +379,10 @@ def _best_at_targets(iso: IsoResult, s: Side) -> pl.DataFrame:
 class BreakEven:
     """Break-even prices of side A against side B.
 
-    at_targets: one row per target (config and tok/s/GPU of each side, break-even price ratio A ÷ B);
-    by_view: one row per target × price view (prices, break-even price of A, costs, cost ratio, winner);
-    status: "ok" or why nothing is compared (no like-for-like partner); notes: caveats for the report."""
+    at_targets: one row per target (config and tok/s/GPU of each side, whether each is a lower bound, what else
+    the two configs differ in, break-even price ratio A ÷ B); by_view: one row per target × price view (prices,
+    break-even price of A, costs, cost ratio, winner); status: "ok" or why nothing is compared (no like-for-like
+    partner); notes: caveats for the report; match: ``MATCHES``."""
 
     side_a: Side
     side_b: Side
@@ -195,6 +395,7 @@ class BreakEven:
     status: str
     notes: list[str] = field(default_factory=list)
     iso: IsoResult | None = None
+    match: str = "like-for-like"
 
     def records(self) -> dict[str, Any]:
         """JSON-ready: the inputs, the per-target and per-view rows, the status and notes."""
@@ -204,6 +405,7 @@ class BreakEven:
             "model": self.model,
             "isl": self.isl,
             "osl": self.osl,
+            "match": self.match,
             "status": self.status,
             "price_views": [
                 {
@@ -216,23 +418,31 @@ class BreakEven:
                 }
                 for v in self.views
             ],
-            "at_targets": self.at_targets.to_dicts(),
+            "at_targets": self.at_targets.select(list(_AT_TARGET_SCHEMA)).to_dicts(),
             "by_view": self.by_view.to_dicts(),
             "notes": self.notes,
         }
 
 
-_AT_TARGET_SCHEMA = {
+_AT_TARGET_SCHEMA: dict[str, Any] = {
     "target": pl.Float64,
     "config_a": pl.String,
     "topology_a": pl.String,
     "tput_a": pl.Float64,
+    "tput_a_lower_bound": pl.Boolean,
     "config_b": pl.String,
     "topology_b": pl.String,
     "tput_b": pl.Float64,
+    "tput_b_lower_bound": pl.Boolean,
     "breakeven_price_ratio": pl.Float64,
+    "ratio_bound": pl.String,  # "at least" / "at most" when one side is a lower bound, else null
+    "differs": pl.List(pl.String),  # PAIR_FIELDS the two configs differ in beyond what the sides ask
     "status": pl.String,
 }
+#: per side, the held-equal fields' values (for saying what differs), kept beside the JSON columns
+_SIDE_KEYS: dict[str, Any] = {f"{f}_{k}": pl.String for f in PAIR_FIELDS for k in ("a", "b")}
+# each config's slowest measured point (tok/s/user): where a lower bound was read
+_SIDE_KEYS |= {"slowest_a": pl.Float64, "slowest_b": pl.Float64}
 _BY_VIEW_SCHEMA = {
     "target": pl.Float64,
     "view": pl.String,
@@ -246,6 +456,8 @@ _BY_VIEW_SCHEMA = {
     "cost_a": pl.Float64,
     "cost_b": pl.Float64,
     "cost_ratio": pl.Float64,
+    "tput_a_lower_bound": pl.Boolean,  # cost A is then an upper bound (≤), break-even price A a lower bound (≥)
+    "tput_b_lower_bound": pl.Boolean,
     "winner": pl.String,
     "comparison": pl.String,
 }
@@ -266,11 +478,19 @@ def one_scope(points: pl.DataFrame) -> tuple[str, int, int]:
 
 
 def break_even(
-    points: pl.DataFrame, side_a: str | Side, side_b: str | Side, targets: Any, pricings: Sequence[Pricing]
+    points: pl.DataFrame,
+    side_a: str | Side,
+    side_b: str | Side,
+    targets: Any,
+    pricings: Sequence[Pricing],
+    *,
+    match: str = "like-for-like",
 ) -> BreakEven:
     """Break-even prices of ``side_a`` against ``side_b`` at ``targets`` (tok/s/user) under every view of every
-    pricing. ``points`` must hold one model and ISL/OSL (see :func:`one_scope`)."""
+    pricing, comparing configs as ``match`` says (module docstring). ``points`` must hold one model and ISL/OSL
+    (see :func:`one_scope`)."""
     a, b = side(side_a), side(side_b)
+    _check_match(match)
     if a.filters == b.filters:
         raise ValueError(
             f"sides {a.name!r} and {b.name!r} are the same side: a break-even compares two different "
@@ -281,45 +501,68 @@ def break_even(
     model, isl, osl = one_scope(points)
     views = price_views(pricings)
     iso = iso_table(points, targets, pricing=pricings[0])
+    status = _no_partner(iso, a, b, match, f"{model} at {isl}/{osl}")
+    if status:
+        empty_t = pl.DataFrame(schema=_AT_TARGET_SCHEMA | _SIDE_KEYS)
+        return BreakEven(
+            a, b, model, isl, osl, empty_t, pl.DataFrame(schema=_BY_VIEW_SCHEMA), views, status, [status], iso, match
+        )
+    at = _at_targets(iso, a, b, match)
+    rows = [_view_row(r, pv, a, b) for r in at.iter_rows(named=True) for pv in views]
+    by_view = pl.DataFrame(rows, schema=_BY_VIEW_SCHEMA).sort("target", "price_label")
+    notes = caveats(a, b, at, views, match=match, pairs=like_pairs(iso.configs, a, b))
+    return BreakEven(a, b, model, isl, osl, at, by_view, views, "ok", notes, iso, match)
+
+
+def _no_partner(iso: IsoResult, a: Side, b: Side, match: str, where: str) -> str:
+    """Why nothing can be compared ("" when something can): a side has no config, or (like for like) no config of
+    one side shares engine, speculative decoding and serving mode with one of the other."""
     missing = [s for s in (a, b) if matching(iso.configs, s).height == 0]
-    notes: list[str] = []
     if missing:
         have = sorted({f"{h}/{p}" for h, p in iso.configs.select("hardware", "precision").iter_rows()})
         who = " and ".join(s.name for s in missing)
-        status = (
-            f"{NO_PARTNER}: no {who} config of {model} at {isl}/{osl} in the data "
+        return (
+            f"{NO_PARTNER}: no {who} config of {where} in the data "
             f"(this model and ISL/OSL has: {', '.join(have)}); nothing is compared across models"
         )
-        empty_t = pl.DataFrame(schema=_AT_TARGET_SCHEMA)
-        return BreakEven(
-            a, b, model, isl, osl, empty_t, pl.DataFrame(schema=_BY_VIEW_SCHEMA), views, status, [status], iso
+    if match == "like-for-like" and like_pairs(iso.configs, a, b).height == 0:
+        held = ", ".join(_FIELD_WORDS[f] for f in held_equal(a, b))
+        listed = "; ".join(f"{s.name}: {', '.join(matching(iso.configs, s)['label'].to_list())}" for s in (a, b))
+        return (
+            f"{NO_PARTNER}: no config of {a.name} has the same {held} as one of {b.name} ({listed}); "
+            "compare each side's best config instead with match 'best-of-each' (each row then says what else differs)"
         )
-    at = _at_targets(iso, a, b)
-    rows = [_view_row(r, pv, a, b) for r in at.iter_rows(named=True) for pv in views]
-    by_view = pl.DataFrame(rows, schema=_BY_VIEW_SCHEMA).sort("target", "price_label")
-    notes += caveats(a, b, at, views)
-    return BreakEven(a, b, model, isl, osl, at, by_view, views, "ok", notes, iso)
+    return ""
 
 
-def _at_targets(iso: IsoResult, a: Side, b: Side) -> pl.DataFrame:
-    ba = _best_at_targets(iso, a).rename({"config": "config_a", "topology": "topology_a", "tput": "tput_a"})
-    bb = _best_at_targets(iso, b).rename({"config": "config_b", "topology": "topology_b", "tput": "tput_b"})
-    out = ba.join(bb, on="target", how="left").with_columns(
-        breakeven_price_ratio=pl.col("tput_a") / pl.col("tput_b"),
-        status=pl.when(pl.col("tput_a").is_null() & pl.col("tput_b").is_null())
-        .then(pl.lit(f"unreachable by {a.name} and {b.name}"))
-        .when(pl.col("tput_a").is_null())
-        .then(pl.lit(f"unreachable by {a.name}"))
-        .when(pl.col("tput_b").is_null())
-        .then(pl.lit(f"unreachable by {b.name}"))
-        .otherwise(pl.lit("ok")),
-    )
-    return out.select(list(_AT_TARGET_SCHEMA)).cast(_AT_TARGET_SCHEMA).sort("target")  # type: ignore[arg-type]
+def _at_targets(iso: IsoResult, a: Side, b: Side, match: str) -> pl.DataFrame:
+    """One row per target (``_AT_TARGET_SCHEMA`` and each side's held-equal values)."""
+    both = _best_pair(iso, a, b) if match == "best-of-each" else _like_for_like(iso, a, b)
+    held = held_equal(a, b)
+    rows = []
+    for r in both.iter_rows(named=True):
+        r["tput_a_lower_bound"] = bool(r["tput_a_lower_bound"]) if r["tput_a"] is not None else None
+        r["tput_b_lower_bound"] = bool(r["tput_b_lower_bound"]) if r["tput_b"] is not None else None
+        status, bound = _status(r, a, b)
+        ratio = r["tput_a"] / r["tput_b"] if r["tput_a"] and r["tput_b"] else None
+        no_ratio = bool(r["tput_a_lower_bound"] and r["tput_b_lower_bound"])
+        rows.append(
+            r
+            | {
+                "breakeven_price_ratio": None if no_ratio else ratio,
+                "ratio_bound": bound,
+                "differs": _differs(r, held),
+                "status": status,
+            }
+        )
+    schema = _AT_TARGET_SCHEMA | _SIDE_KEYS
+    return pl.DataFrame([{k: r.get(k) for k in schema} for r in rows], schema=schema).sort("target")
 
 
 def _view_row(r: dict[str, Any], pv: PriceView, a: Side, b: Side) -> dict[str, Any]:
     pa, pb = pv.price(a.gpu), pv.price(b.gpu)
     ta, tb = r["tput_a"], r["tput_b"]
+    la, lb = bool(r.get("tput_a_lower_bound")), bool(r.get("tput_b_lower_bound"))
     ca = cost_per_million(pa, ta) if pa is not None and ta else None
     cb = cost_per_million(pb, tb) if pb is not None and tb else None
     words = ratio_words(ca, cb, a.name, b.name)
@@ -329,6 +572,10 @@ def _view_row(r: dict[str, Any], pv: PriceView, a: Side, b: Side) -> dict[str, A
         winner = None
     elif ca is None or cb is None:
         text, winner = words["text"], None
+    elif la and lb:
+        text, winner = "not compared: both sides below their measured range (both costs are upper bounds)", None
+    elif la or lb:
+        text, winner = _bounded_words(words, a.name if la else b.name, a.name, b.name)
     else:
         text, winner = words["text"], (words["cheaper"] or "tie")
     return {
@@ -340,16 +587,41 @@ def _view_row(r: dict[str, Any], pv: PriceView, a: Side, b: Side) -> dict[str, A
         "price_a": pa,
         "price_b": pb,
         "price_ratio": pa / pb if pa is not None and pb is not None else None,
-        "breakeven_price_a": pb * ta / tb if pb is not None and ta and tb else None,
+        "breakeven_price_a": pb * ta / tb if pb is not None and ta and tb and not (la and lb) else None,
         "cost_a": ca,
         "cost_b": cb,
-        "cost_ratio": ca / cb if ca is not None and cb is not None else None,
+        "cost_ratio": ca / cb if ca is not None and cb is not None and not (la and lb) else None,
+        "tput_a_lower_bound": la if ta is not None else None,
+        "tput_b_lower_bound": lb if tb is not None else None,
         "winner": winner,
         "comparison": text,
     }
 
 
-def caveats(a: Side, b: Side, at: pl.DataFrame, views: Sequence[PriceView]) -> list[str]:
+def _bounded_words(words: dict[str, Any], bounded: str, a: str, b: str) -> tuple[str, str | None]:
+    """Wording when one side's cost is an upper bound (its throughput a lower bound): that side wins for sure when
+    it wins at the bound; otherwise the verdict is open."""
+    other = b if bounded == a else a
+    if words["cheaper"] == bounded:
+        return f"{bounded} is at least {words['ratio']:.2f}× cheaper ({bounded}'s cost is an upper bound)", bounded
+    if words["cheaper"] is None:
+        return f"{bounded} is at least as cheap ({bounded}'s cost is an upper bound; a tie at the bound)", bounded
+    return (
+        f"open: {other} is at most {words['ratio']:.2f}× cheaper ({bounded}'s cost is an upper bound, its throughput "
+        "read below its measured range)",
+        None,
+    )
+
+
+def caveats(
+    a: Side,
+    b: Side,
+    at: pl.DataFrame,
+    views: Sequence[PriceView],
+    *,
+    match: str = "like-for-like",
+    pairs: pl.DataFrame | None = None,
+) -> list[str]:
     """What a reader must know beside break-even prices."""
     out = [
         (
@@ -360,17 +632,66 @@ def caveats(a: Side, b: Side, at: pl.DataFrame, views: Sequence[PriceView]) -> l
             "Prices are assumptions (a TCO model or list prices), named with their table and date; throughput is the "
             f"only measured figure. A cost ratio under {TIE_RATIO:.2f}× is a tie."
         ),
-        "Each side is its best config at each target (any engine, topology and concurrency that matches it).",
+        *_match_notes(a, b, at, match, pairs),
     ]
-    unreach = at.filter(pl.col("status") != "ok")
+    bounded = at.filter(pl.col("ratio_bound").is_not_null() | pl.col("status").str.starts_with("below"))
+    if bounded.height:
+        out.append(
+            f"{bounded.height} of {at.height} targets lie below a side's slowest measured point: that point serves "
+            "slower users too, so its tok/s/GPU is a lower bound there (shown ≥), the cost an upper bound (≤) and the "
+            "ratio a bound; the iso table keeps such targets unreachable, as the dashboard does."
+        )
+    unreach = at.filter(pl.col("status").str.starts_with("unreachable"))
     if unreach.height:
         out.append(
-            f"{unreach.height} of {at.height} targets are unreachable by at least one side: no ratio is given "
-            "there (no extrapolation)."
+            f"{unreach.height} of {at.height} targets are unreachable, above a side's fastest measured point: no "
+            "ratio is given there (no extrapolation)."
         )
     undated = sorted({v.table for v in views if not v.as_of})
     if undated:
         out.append(f"Undated price table(s): {', '.join(undated)}; state when the prices were observed.")
+    return out
+
+
+def _match_notes(a: Side, b: Side, at: pl.DataFrame, match: str, pairs: pl.DataFrame | None) -> list[str]:
+    """How the configs were paired, and (like for like) whether the pairs' frontiers overlap."""
+    if match == "best-of-each":
+        rows = [r for r in at.iter_rows(named=True) if r["differs"]]
+        what = sorted({_FIELD_WORDS.get(f, f) for r in rows for f in r["differs"]})
+        return [
+            "Best of each (as asked): each side is its best config at each target (any engine, speculative decoding "
+            "and serving mode that matches it), so the comparison is of set-ups, not of GPUs alone"
+            + (f"; at {len(rows)} of {at.height} targets the two also differ in {', '.join(what)}." if rows else ".")
+        ]
+    fields = held_equal(a, b)
+    rows = [r for r in at.iter_rows(named=True) if r["differs"]]
+    if rows:  # no pair shares an engine
+        fields = [f for f in fields if f != "framework"]
+    held = ", ".join(_FIELD_WORDS[f] for f in fields)
+    out = [f"Like for like: each target compares configs of {a.name} and {b.name} with the same {held}."]
+    if rows:
+        out.append(
+            f"No config of {a.name} shares an engine with one of {b.name}: the pairs differ in engine too "
+            f"({differs_words(rows[0])}), as each row says."
+        )
+    if pairs is not None and pairs.height and not (pairs["overlap"] >= 0).any():
+        p = pairs.row(0, named=True)
+        out.append(
+            f"The like-for-like configs never overlap in interactivity: {p['label_a']} reaches "
+            f"{p['lo_a']:.1f}–{p['hi_a']:.1f} tok/s/user, {p['label_b']} {p['lo_b']:.1f}–{p['hi_b']:.1f}; no target "
+            "has a measured figure on both sides."
+        )
+    return out
+
+
+def match_words(be: BreakEven) -> str:
+    """How the two sides' configs were paired, in words (for captions)."""
+    if be.match == "best-of-each":
+        return "best config of each side, as asked (each row says what else differs)"
+    apart = [_FIELD_WORDS[f] for f in PAIR_FIELDS if f not in held_equal(be.side_a, be.side_b)]
+    out = "like for like: configs differing only in GPU" + "".join(f" and {w}" for w in apart)
+    if any(be.at_targets["differs"].to_list()):
+        out += " (and engine: no config pair shares one)"
     return out
 
 
@@ -402,22 +723,21 @@ def _grid_targets(iso: IsoResult, a: Side, b: Side, n: int = 40) -> list[float]:
 
 def curves(points: pl.DataFrame, be: BreakEven, n: int = 40) -> pl.DataFrame:
     """Cost ratio A ÷ B and break-even price ratio across the shared band, one row per interactivity × view
-    (for charts)."""
+    (for charts; measured figures only: no lower bounds)."""
+    empty = pl.DataFrame(schema=_BY_VIEW_SCHEMA | {"breakeven_price_ratio": pl.Float64})
     if be.iso is None or be.status != "ok":
-        return pl.DataFrame(schema=_BY_VIEW_SCHEMA | {"breakeven_price_ratio": pl.Float64})
+        return empty
     grid = _grid_targets(be.iso, be.side_a, be.side_b, n)
     if not grid:
-        return pl.DataFrame(schema=_BY_VIEW_SCHEMA | {"breakeven_price_ratio": pl.Float64})
+        return empty
     iso = iso_table(points, grid, pricing=be.iso.pricing)
-    at = _at_targets(iso, be.side_a, be.side_b)
+    at = _at_targets(iso, be.side_a, be.side_b, be.match).filter(pl.col("status") == "ok")
     rows = [
         _view_row(r, pv, be.side_a, be.side_b) | {"breakeven_price_ratio": r["breakeven_price_ratio"]}
         for r in at.iter_rows(named=True)
         for pv in be.views
     ]
-    return pl.DataFrame(rows, schema=_BY_VIEW_SCHEMA | {"breakeven_price_ratio": pl.Float64}).sort(
-        "price_label", "target"
-    )
+    return pl.DataFrame(rows, schema=empty.schema).sort("price_label", "target")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -547,43 +867,56 @@ def published_ratio_check(
 
 FORMATS = {
     "target tok/s/user": "{:.0f}",
-    "tok/s/GPU A": ",.1f",
-    "tok/s/GPU B": ",.1f",
-    "break-even price ratio A ÷ B": "{:.2f}×",
     "$/GPU-hour A": "${:.2f}",
     "$/GPU-hour B": "${:.2f}",
-    "break-even $/GPU-hour A": "${:.2f}",
-    "$/M A": "${:.3f}",
-    "$/M B": "${:.3f}",
-    "cost A ÷ B": "{:.2f}×",
     "price A ÷ B": "{:.2f}×",
 }
 
 
+def _marked(value: str, fmt: str, prefix: str = "", *, at_least: str = "", at_most: str = "") -> pl.Expr:
+    """``value`` formatted (``prefix`` + ``fmt``), marked "≥ " where column ``at_least`` is true and "≤ " where
+    ``at_most`` is; null stays null."""
+    text = pl.lit(prefix) + pl.col(value).map_elements(lambda v: format(v, fmt), return_dtype=pl.String)
+    ge = pl.col(at_least).fill_null(False) if at_least else pl.lit(False)
+    le = pl.col(at_most).fill_null(False) if at_most else pl.lit(False)
+    return pl.when(ge & ~le).then(pl.lit("≥ ") + text).when(le & ~ge).then(pl.lit("≤ ") + text).otherwise(text)
+
+
 def targets_view(be: BreakEven) -> pl.DataFrame:
-    """One row per target: each side's best config and tok/s/GPU, and the break-even price ratio."""
-    return be.at_targets.select(
+    """One row per target: each side's config and tok/s/GPU ("≥" where it is a lower bound), the break-even price
+    ratio ("≥"/"≤" where bounded) and, when any, what else the two configs differ in."""
+    t = be.at_targets
+    out = t.with_columns(_ge=pl.col("ratio_bound") == "at least", _le=pl.col("ratio_bound") == "at most").select(
         pl.col("target").alias("target tok/s/user"),
-        pl.col("config_a").alias("best A config"),
-        pl.col("tput_a").alias("tok/s/GPU A"),
-        pl.col("config_b").alias("best B config"),
-        pl.col("tput_b").alias("tok/s/GPU B"),
-        pl.col("breakeven_price_ratio").alias("break-even price ratio A ÷ B"),
+        pl.col("config_a").alias("A config"),
+        _marked("tput_a", ",.1f", at_least="tput_a_lower_bound").alias("tok/s/GPU A"),
+        pl.col("config_b").alias("B config"),
+        _marked("tput_b", ",.1f", at_least="tput_b_lower_bound").alias("tok/s/GPU B"),
+        (_marked("breakeven_price_ratio", ".2f", at_least="_ge", at_most="_le") + pl.lit("×")).alias(
+            "break-even price ratio A ÷ B"
+        ),
+        pl.Series("what else differs", [differs_words(r) for r in t.iter_rows(named=True)], dtype=pl.String),
         pl.col("status"),
     )
+    return out if (out["what else differs"] != "").any() else out.drop("what else differs")
 
 
 def views_view(be: BreakEven) -> pl.DataFrame:
-    """One row per target × price view: prices, A's break-even price, costs, cost ratio and the verdict."""
+    """One row per target × price view: prices, A's break-even price, costs ("≤" where a side is read at its
+    slowest point), cost ratio and the verdict."""
     return be.by_view.select(
         pl.col("target").alias("target tok/s/user"),
         pl.col("price_label").alias("price view"),
         pl.col("price_a").alias("$/GPU-hour A"),
         pl.col("price_b").alias("$/GPU-hour B"),
-        pl.col("breakeven_price_a").alias("break-even $/GPU-hour A"),
-        pl.col("cost_a").alias("$/M A"),
-        pl.col("cost_b").alias("$/M B"),
-        pl.col("cost_ratio").alias("cost A ÷ B"),
+        _marked("breakeven_price_a", ".2f", "$", at_least="tput_a_lower_bound", at_most="tput_b_lower_bound").alias(
+            "break-even $/GPU-hour A"
+        ),
+        _marked("cost_a", ".3f", "$", at_most="tput_a_lower_bound").alias("$/M A"),
+        _marked("cost_b", ".3f", "$", at_most="tput_b_lower_bound").alias("$/M B"),
+        (_marked("cost_ratio", ".2f", at_least="tput_b_lower_bound", at_most="tput_a_lower_bound") + pl.lit("×")).alias(
+            "cost A ÷ B"
+        ),
         pl.col("winner"),
         pl.col("comparison"),
     )

@@ -398,7 +398,9 @@ def _cmd_breakeven(args: argparse.Namespace) -> int:
             args.workload_target,
             args.utilisation,
         )
-    be, out = decision(pts, args.sides, args.targets, sources, work=work, migration_cost=args.migration_cost)
+    be, out = decision(
+        pts, args.sides, args.targets, sources, work=work, migration_cost=args.migration_cost, match=args.match
+    )
     out["synthetic"] = res.synthetic
     if args.json:
         echo(table_json(out))
@@ -412,31 +414,42 @@ def _cmd_breakeven(args: argparse.Namespace) -> int:
 
 
 def _breakeven_rows(be: Any) -> pl.DataFrame:
-    """One row per target × price view: each side's best config and tok/s/GPU beside the view's prices, costs
-    and verdict (``--csv``)."""
-    at = be.at_targets.rename({"status": "target_status"})
-    return at.join(be.by_view, on="target", how="left").sort("target", "view")
+    """One row per target × price view: each side's config and tok/s/GPU (with its lower-bound flag) beside the
+    view's prices, costs and verdict (``--csv``; ``differs`` as names joined by ";")."""
+    import polars as pl
+
+    from .breakeven import PAIR_FIELDS
+
+    at = be.at_targets.select(
+        [c for c in be.at_targets.columns if not c.startswith("slowest_") and c[:-2] not in PAIR_FIELDS]
+    ).rename({"status": "target_status"})
+    at = at.with_columns(pl.col("differs").list.join(";"))
+    by_view = be.by_view.drop("tput_a_lower_bound", "tput_b_lower_bound")
+    return at.join(by_view, on="target", how="left").sort("target", "view")
 
 
+# the library's display frames (breakeven.targets_view / views_view): figures read below a side's measured range
+# carry "≥" / "≤", so they are text here
 _TARGET_COLUMNS = [
-    Column.num("target", "target", "{:g}".format, key_column=True),
-    Column.text("config_a", "best A config"),
-    Column.num("tput_a", "A tok/s/GPU", count),
-    Column.text("config_b", "best B config"),
-    Column.num("tput_b", "B tok/s/GPU", count),
-    Column.num("breakeven_price_ratio", "break-even price ratio A ÷ B", ratio),
+    Column.num("target tok/s/user", "target", "{:g}".format, key_column=True),
+    Column.text("A config", "A config"),
+    Column.text("tok/s/GPU A", "A tok/s/GPU"),
+    Column.text("B config", "B config"),
+    Column.text("tok/s/GPU B", "B tok/s/GPU"),
+    Column.text("break-even price ratio A ÷ B", "break-even price ratio A ÷ B"),
+    Column.text("what else differs", "what else differs"),
     Column.text("status", "status"),
 ]
 
 _VIEW_COLUMNS = [
-    Column.num("target", "target", "{:g}".format, key_column=True),
+    Column.num("target tok/s/user", "target", "{:g}".format, key_column=True),
     Column.text("view", "price view", key_column=True),
-    Column.money("price_a", "A price"),
-    Column.money("price_b", "B price"),
-    Column.money("breakeven_price_a", "A break-even price"),
-    Column.money("cost_a", "A $/M"),
-    Column.money("cost_b", "B $/M"),
-    Column.num("cost_ratio", "cost A ÷ B", ratio),
+    Column.money("$/GPU-hour A", "A price"),
+    Column.money("$/GPU-hour B", "B price"),
+    Column.text("break-even $/GPU-hour A", "A break-even price"),
+    Column.text("$/M A", "A $/M"),
+    Column.text("$/M B", "B $/M"),
+    Column.text("cost A ÷ B", "cost A ÷ B"),
     Column.text("winner", "cheaper"),
 ]
 
@@ -464,8 +477,10 @@ _PAYBACK_COLUMNS = [
 
 def _print_breakeven(be: Any, out: dict[str, Any], wide: bool) -> None:
     """Header, the per-target and per-view tables, fleet and payback when asked for, then the notes."""
+    from .breakeven import match_words, targets_view, views_view
+
     _print_synthetic(out["synthetic"])
-    echo(wrap(f"{be.model} {be.isl}/{be.osl}: A = {be.side_a.name}, B = {be.side_b.name}"))
+    echo(wrap(f"{be.model} {be.isl}/{be.osl}: A = {be.side_a.name}, B = {be.side_b.name} ({match_words(be)})"))
     if be.status != "ok":
         echo(wrap(be.status, indent="  "))
         return
@@ -473,11 +488,14 @@ def _print_breakeven(be: Any, out: dict[str, Any], wide: bool) -> None:
     for v in out["price_views"]:
         echo(wrap(f"  {v['view']}: {v['label']}", indent="    "))
     echo("")
-    title = "Best config of each side at each target (targets in tok/s/user)"
-    echo(table_text(be.at_targets, _TARGET_COLUMNS, wide=wide, title=title))
+    title = "Configs compared at each target (targets in tok/s/user; ≥: a lower bound, read below the range measured)"
+    targets = targets_view(be)
+    columns = [c for c in _TARGET_COLUMNS if c.key in targets.columns]
+    echo(table_text(targets, columns, wide=wide, title=title))
     echo("")
     title = "Cost under each price view (prices in $ per GPU-hour, costs in $ per million tokens)"
-    echo(table_text(be.by_view, _VIEW_COLUMNS, wide=wide, title=title))
+    views = views_view(be).with_columns(view=be.by_view["view"])
+    echo(table_text(views, _VIEW_COLUMNS, wide=wide, title=title))
     if "fleet" in out:
         echo("")
         title = "Fleet for the workload (GPUs rounded up to whole replicas)"
@@ -864,6 +882,14 @@ def _add_breakeven_parser(sub: Any) -> None:
         "--sides",
         required=True,
         help="'A vs B', e.g. 'b200/fp4 vs h100/fp8' (gpu/precision[/engine]); two different sides",
+    )
+    sp.add_argument(
+        "--match",
+        choices=["like-for-like", "best-of-each"],
+        default="like-for-like",
+        help="like-for-like (default): configs differing only in GPU (and the precision the sides ask), same "
+        "engine, spec decoding and serving mode; best-of-each: each side's best config, each row naming what else "
+        "differs",
     )
     sp.add_argument("--gpu-table", metavar="VERSION", help="dashboard GPU table version v0/v1/v2 (default: newest)")
     sp.add_argument("--as-of", type=_date_arg, metavar="DATE", help="the dashboard GPU table in force on DATE")

@@ -31,7 +31,9 @@ __all__ = [
     "MARGIN_IN",
     "MARGIN_OUT",
     "NO_PARTNER",
+    "EXAMPLE_PROVIDERS",
     "PAIR_FORMATS",
+    "PROVIDER_EXAMPLE_CSV",
     "PROVIDER_FORMATS",
     "PROVIDER_TITLES",
     "PairComparison",
@@ -41,6 +43,7 @@ __all__ = [
     "cross_pairs",
     "cross_silicon_table",
     "margin_caveats",
+    "margins_headline",
     "margins_view",
     "mtp_comparison",
     "mtp_paired_points",
@@ -50,6 +53,9 @@ __all__ = [
     "precision_comparison",
     "precision_paired_points",
     "provider_margins",
+    "ProviderTableChoice",
+    "provider_example",
+    "provider_table_choice",
     "providers_view",
     "ratio_words",
     "read_openrouter",
@@ -166,7 +172,9 @@ def _unpaired_configs(
 
 def paired_points(points: pl.DataFrame, differ: str, a_values: Sequence[str] | None = None) -> pl.DataFrame:
     """The points of curves that have a like-for-like partner differing only in ``differ`` (with ``a_values``:
-    one side's ``differ`` in ``a_values``, the other's not), e.g. for choosing targets from the curves compared."""
+    one side's ``differ`` in ``a_values``, the other's not), e.g. for choosing targets from the curves compared.
+    Curves whose frontier overlaps its partner's in interactivity are preferred: when any pair overlaps, only the
+    curves of overlapping pairs are returned (targets then fall where both sides are measured)."""
     same = [c for c in CURVE_KEY if c != differ and c in points.columns]
     kinds = points.select(*same, differ).unique()
     if a_values is not None:
@@ -175,7 +183,28 @@ def paired_points(points: pl.DataFrame, differ: str, a_values: Sequence[str] | N
         ok = ok.filter(pl.col("_a") & pl.col("_b"))
     else:
         ok = kinds.group_by(same).agg(pl.col(differ).n_unique().alias("_n")).filter(pl.col("_n") > 1)
-    return points.join(ok.select(same), on=same, how="semi", nulls_equal=True)
+    paired = points.join(ok.select(same), on=same, how="semi", nulls_equal=True)
+    return _overlapping(paired, same, differ, a_values)
+
+
+def _overlapping(pts: pl.DataFrame, same: list[str], differ: str, a_values: Sequence[str] | None) -> pl.DataFrame:
+    """The points of curves in ``pts`` with a partner (equal on ``same``, differing in ``differ``) whose frontier
+    overlaps theirs in interactivity; all of ``pts`` when no pair overlaps."""
+    from .scope import curve_ranges
+
+    if pts.height == 0:
+        return pts
+    r = curve_ranges(pts, [*same, differ])
+    left = r.rename({differ: "_da", "lo": "_loa", "hi": "_hia", "curve_id": "_ca"})
+    right = r.select(*same, differ, "lo", "hi").rename({differ: "_db", "lo": "_lob", "hi": "_hib"})
+    j = left.join(right, on=same, nulls_equal=True).filter(pl.col("_da") != pl.col("_db"))
+    if a_values is not None:
+        j = j.filter(pl.col("_da").is_in(list(a_values)) != pl.col("_db").is_in(list(a_values)))
+    j = j.filter(pl.min_horizontal("_hia", "_hib") >= pl.max_horizontal("_loa", "_lob"))
+    if j.height == 0:
+        return pts
+    keep = j.select(*same, pl.col("_da").alias(differ)).unique()
+    return pts.join(keep, on=[*same, differ], how="semi", nulls_equal=True)
 
 
 def mtp_paired_points(points: pl.DataFrame) -> pl.DataFrame:
@@ -420,6 +449,62 @@ _PROVIDER_RUNS: dict[str, pl.DataType] = {
 _PROVIDER_ALIASES = {"engine": "framework", "serving_mode": "disagg", "spec_decoding": "spec_method"}
 #: columns of an OpenRouter endpoint export ($ per token, p50 tok/s), read by ``read_openrouter``
 _OPENROUTER_COLUMNS = ("model_slug", "provider_name", "pricing_prompt", "pricing_completion", "stats_p50_throughput")
+
+
+#: the bundled example provider table: made-up ("illustrative") prices for the synthetic sample only
+EXAMPLE_PROVIDERS = "data/raw/providers/example_providers.csv"
+#: one line of a provider table, as a user would write it (the header and a row)
+PROVIDER_EXAMPLE_CSV = (
+    "provider,model,price_input_per_m,price_output_per_m,tok_s_user,date,source\n"
+    'my-provider,DeepSeek-R1-0528,1.35,5.40,36,2026-05-22,"pricing page of my-provider, speed we measured"\n'
+)
+
+
+def provider_example() -> pl.DataFrame:
+    """:data:`PROVIDER_EXAMPLE_CSV` as a table: how a provider table looks (every column as written)."""
+    import io
+
+    return pl.read_csv(io.StringIO(PROVIDER_EXAMPLE_CSV), infer_schema_length=0)
+
+
+@dataclass(frozen=True)
+class ProviderTableChoice:
+    """Which provider table a margin estimate uses: ``path`` (None: none, nothing is estimated), whether its prices
+    are ``illustrative`` (made up), and ``message`` (why none, how to supply one; "" when a table is used)."""
+
+    path: Path | None
+    illustrative: bool
+    message: str
+
+
+def provider_table_choice(param: str, points: pl.DataFrame, root: Path | None = None) -> ProviderTableChoice:
+    """The provider table for ``param`` (a path from ``root``; "" or the bundled example: none given) on ``points``.
+
+    The bundled example providers hold made-up prices: they run only when every point is synthetic (the bundled
+    sample) and are then ``illustrative``. On measured data without a table of the user's, nothing is estimated and
+    ``message`` says how to supply one (the columns and an example line)."""
+    from .paths import ROOT
+
+    root = root or ROOT
+    synthetic = bool(points.height) and bool(points["synthetic"].fill_null(False).all())
+    example = (root / EXAMPLE_PROVIDERS).resolve()
+    given = Path(param).expanduser() if param else None
+    path = None if given is None else (given if given.is_absolute() else root / given)
+    if path is not None and path.resolve() != example:
+        return ProviderTableChoice(path, False, "")
+    if synthetic:
+        return ProviderTableChoice(example, True, "")
+    return ProviderTableChoice(
+        None,
+        False,
+        "No provider table was given, so no margin is estimated: the bundled example providers hold made-up prices "
+        "and run only with the synthetic sample. To estimate margins on this data, give a CSV of real provider "
+        "prices with parameter 'providers' (or an OpenRouter endpoint export). Columns: provider, model (the "
+        "benchmark's display name), price_input_per_m and price_output_per_m ($ per million tokens), tok_s_user "
+        "(observed tok/s/user), date (YYYY-MM-DD, when the prices were read), source; optional hardware, "
+        "precision, spec_method, disagg, framework, isl, osl (what the provider is known to run). An example "
+        "line follows.",
+    )
 
 
 def read_provider_table(path: str | Path) -> pl.DataFrame:
@@ -689,11 +774,14 @@ def _cross_silicon(
     cost_metric: str,
     a_name: str | None = None,
     b_name: str | None = None,
+    match: str = "like-for-like",
 ) -> pl.DataFrame:
-    """Within each model and ISL/OSL, at each target: the cheapest config matching ``a`` vs the cheapest matching
-    ``b`` (e.g. best B200 FP4 vs best H200 FP8 across engines), with the ratio stated both ways. A model and
-    ISL/OSL where only one side was measured gets a row saying it has no like-for-like partner (never a match
-    to another model).
+    """Within each model and ISL/OSL, at each target: a config matching ``a`` vs one matching ``b``, with the ratio
+    stated both ways. ``match`` "like-for-like": a pair with the same engine, speculative decoding and serving mode
+    (:func:`frontier.breakeven.like_pairs`: overlapping frontiers first; at each target the first pair both reach);
+    "best-of-each": the cheapest config of each side whatever else differs. A model and ISL/OSL where only one side
+    was measured, or (like for like) no pair exists, gets a row saying it has no like-for-like partner (never a
+    match to another model).
     Long because both sides' best configs and the rows without a partner come from one grid of workloads × targets."""
     a_name = a_name or "/".join(a.values())
     b_name = b_name or "/".join(b.values())
@@ -723,37 +811,42 @@ def _cross_silicon(
         pl.col("_a").fill_null(False), pl.col("_b").fill_null(False)
     )
     grid = workloads.join(pl.DataFrame({"target": iso.targets}, schema={"target": pl.Float64}), how="cross")
-    out = (
-        grid.join(
+    if match == "best-of-each":
+        out = grid.join(
             best(a).rename({"label": "config_a", cost_metric: "cost_a", "tput_per_gpu": "tput_a"}),
             on=[*keys, "target"],
             how="left",
             nulls_equal=True,
-        )
-        .join(
+        ).join(
             best(b).rename({"label": "config_b", cost_metric: "cost_b", "tput_per_gpu": "tput_b"}),
             on=[*keys, "target"],
             how="left",
             nulls_equal=True,
         )
-        .with_columns(side_a=pl.lit(a_name), side_b=pl.lit(b_name))
-    )
+    else:
+        pairs = _like_cells(iso, a, b, a_name, b_name, cost_metric, keys, short_label)
+        out = grid.join(pairs, on=[*keys, "target"], how="left", nulls_equal=True)
+    out = out.with_columns(side_a=pl.lit(a_name), side_b=pl.lit(b_name))
     words = []
     for r in out.iter_rows(named=True):
-        if not (r["_a"] and r["_b"]):
-            missing = b_name if r["_a"] else a_name
+        if not (r["_a"] and r["_b"]) or (match != "best-of-each" and not r.get("_pair")):
+            why = (
+                f"no {b_name if r['_a'] else a_name} config"
+                if not (r["_a"] and r["_b"])
+                else f"no {a_name} and {b_name} configs with the same engine, speculative decoding and serving mode"
+            )
             words.append(
                 {
                     "ratio": None,
                     "saved_pct": None,
                     "dashboard_pct": None,
-                    "text": f"{NO_PARTNER}: no {missing} config for {workload_text(r)}",
+                    "text": f"{NO_PARTNER}: {why} for {workload_text(r)}",
                 }
             )
         else:
             words.append(ratio_words(r["cost_a"], r["cost_b"], a_name, b_name, f"at {r['target']:g} tok/s/user"))
     return (
-        out.drop("_a", "_b")
+        out.drop("_a", "_b", "_pair", strict=False)
         .with_columns(
             ratio=pl.Series([w["ratio"] for w in words], dtype=pl.Float64),
             saved_pct=pl.Series([w["saved_pct"] for w in words], dtype=pl.Float64),
@@ -762,6 +855,49 @@ def _cross_silicon(
         )
         .sort([*keys, "target"])
     )
+
+
+def _like_cells(
+    iso: IsoResult,
+    a: dict[str, Any],
+    b: dict[str, Any],
+    a_name: str,
+    b_name: str,
+    cost_metric: str,
+    keys: list[str],
+    label: pl.Expr,
+) -> pl.DataFrame:
+    """Per model, ISL/OSL and target: the like-for-like pair of ``a`` and ``b`` configs read there (the first in
+    :func:`frontier.breakeven.like_pairs` order that both reach, else the first): config_a/b, cost_a/b, tput_a/b."""
+    from .breakeven import Side, like_pairs
+
+    sa, sb = Side(a_name, dict(a)), Side(b_name, dict(b))
+    frames = []
+    for _, cfg in iso.configs.group_by(keys, maintain_order=True):
+        pairs = like_pairs(cfg, sa, sb)
+        if pairs.height:
+            frames.append(pairs.select("curve_id_a", "curve_id_b", "rank"))
+    schema: dict[str, Any] = {**{k: iso.configs.schema[k] for k in keys}, "target": pl.Float64}
+    cols = {"config_a": pl.String, "cost_a": pl.Float64, "tput_a": pl.Float64}
+    cols |= {"config_b": pl.String, "cost_b": pl.Float64, "tput_b": pl.Float64}
+    if not frames:
+        return pl.DataFrame(schema=schema | cols | {"_pair": pl.Boolean})
+    t = iso.table.select("curve_id", "target", *keys, label.alias("label"), cost_metric, "tput_per_gpu")
+    side_a = t.rename({"curve_id": "curve_id_a", "label": "config_a", cost_metric: "cost_a", "tput_per_gpu": "tput_a"})
+    side_b = t.select("curve_id", "target", "label", cost_metric, "tput_per_gpu").rename(
+        {"curve_id": "curve_id_b", "label": "config_b", cost_metric: "cost_b", "tput_per_gpu": "tput_b"}
+    )
+    both = (
+        pl.concat(frames)
+        .join(side_a, on="curve_id_a")
+        .join(side_b, on=["curve_id_b", "target"])
+        .with_columns(_q=pl.col("cost_a").is_null().cast(pl.Int32) + pl.col("cost_b").is_null().cast(pl.Int32))
+        .sort([*keys, "target", "_q", "rank"])
+        .group_by([*keys, "target"], maintain_order=True)
+        .first()
+    )
+    unread = {k: pl.when(pl.col(f"cost_{k[-1]}").is_not_null()).then(pl.col(k)) for k in ("config_a", "config_b")}
+    return both.select(*keys, "target", *cols).with_columns(**unread, _pair=pl.lit(True))
 
 
 PAIR_FORMATS = {
@@ -832,8 +968,9 @@ MARGIN_FORMATS = {
 
 
 def margins_view(m: pl.DataFrame) -> pl.DataFrame:
-    """Provider margins with readable column names: per-token-type margins say what they charge, the blended
-    margin names its token mix, and the config is named in full."""
+    """Provider margins with readable column names: the blended margin names its token mix, and the config is named
+    in full. The per-token-type margins (``margin_input``/``margin_output``, and their costs) stay out: each charges
+    the config's whole GPU-hour to one token type, so neither is a margin anyone earns (they remain in the data)."""
     return m.select(
         pl.col("provider"),
         pl.col("model"),
@@ -842,11 +979,7 @@ def margins_view(m: pl.DataFrame) -> pl.DataFrame:
         pl.col("tok_s_user").alias("speed tok/s/user"),
         pl.col("price_input_per_m").alias("price in $/M"),
         pl.col("price_output_per_m").alias("price out $/M"),
-        pl.col("cost_input_per_m").alias("cost in $/M"),
-        pl.col("cost_output_per_m").alias("cost out $/M"),
         pl.col("cost_total_per_m").alias("cost total $/M"),
-        pl.col("margin_input").alias(MARGIN_IN),
-        pl.col("margin_output").alias(MARGIN_OUT),
         pl.col("token_mix").alias("token mix in:out"),
         pl.col("price_blended_per_m").alias("blended price $/M"),
         pl.col("margin_blended").alias(MARGIN_BLENDED),
@@ -860,15 +993,20 @@ def margins_view(m: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def cross_silicon_table(iso: IsoResult, specs: Sequence[str], cost_metric: str) -> pl.DataFrame:
-    """Several ``"b200/fp4 vs h200/fp8"`` comparisons as one table (see ``_cross_silicon``): one row per model,
-    ISL/OSL, comparison and target; the model and ISL/OSL each row holds fixed are its first columns."""
+def cross_silicon_table(
+    iso: IsoResult, specs: Sequence[str], cost_metric: str, *, match: str = "like-for-like"
+) -> pl.DataFrame:
+    """Several ``"b200/fp4 vs h200/fp8"`` comparisons as one table (see ``_cross_silicon``; ``match``
+    "like-for-like" by default, "best-of-each" on request): one row per model, ISL/OSL, comparison and target; the
+    model and ISL/OSL each row holds fixed are its first columns."""
+    if match not in ("like-for-like", "best-of-each"):
+        raise ValueError(f"match {match!r}: 'like-for-like' or 'best-of-each'")
     frames = []
     for spec in specs:
         if " vs " not in spec:
             raise ValueError(f"cross comparison {spec!r}: write it as 'gpu/precision vs gpu/precision'")
         a_txt, b_txt = (s.strip() for s in spec.split(" vs ", 1))
-        frames.append(_cross_silicon(iso, parse_side(a_txt), parse_side(b_txt), cost_metric, a_txt, b_txt))
+        frames.append(_cross_silicon(iso, parse_side(a_txt), parse_side(b_txt), cost_metric, a_txt, b_txt, match))
     if not frames:
         return pl.DataFrame()
     out = pl.concat(frames, how="vertical")
@@ -897,28 +1035,17 @@ def margin_caveats(margins: pl.DataFrame) -> list[str]:
         "Costs come from a TCO model (owning or renting GPUs), not from the provider's books; prices are list prices.",
         "The cheapest benchmarked config at the provider's speed is assumed, among the configs matching what the "
         "provider is stated to run (column 'restricted to'; empty: nothing stated, any config of the model).",
-        "Input and output margins charge the config's whole GPU-hour to one token type, so each understates its "
-        "margin (a negative one is not a loss). The blended margin sets the total-token cost against the price "
-        "blended at the stated input:output token mix (default the benchmark's ISL:OSL, whose inputs are uniform in "
-        "[0.8·ISL, ISL]): that one says whether serving the mix pays.",
+        "The margin shown is blended: the total-token cost against the price blended at the stated input:output "
+        "token mix (default the benchmark's ISL:OSL, whose inputs are uniform in [0.8·ISL, ISL]); it says whether "
+        "serving the mix pays. Margins per token type are not shown: each would charge the config's whole GPU-hour "
+        "to input or to output tokens alone (the summary keeps them as margin_input / margin_output).",
     ]
     est = margins.filter(pl.col("status") == "estimated")
-    split = est.filter(((pl.col("margin_input") < 0) | (pl.col("margin_output") < 0)) & (pl.col("margin_blended") > 0))
-    if split.height:
-        out.append(
-            f"{split.height} row(s) show a negative per-token-type margin beside a positive blended one: "
-            "the blended margin is the one to read."
-        )
     mixed = est.filter(pl.col("token_mix") != pl.format("{}:{}", "isl", "osl"))
     if mixed.height:
         out.append(
             "A token mix other than the benchmark's ISL:OSL is stated: the price is blended at that mix, the "
             "cost is measured at the benchmark's ISL:OSL."
-        )
-    if est.height and est["config_disagg"].fill_null(False).any():
-        out.append(
-            "Some cheapest configs are disaggregated: their input/output $/M use prefill-/decode-only GPU "
-            "denominators and flatter the split; the total-token cost compares like for like."
         )
     unreach = margins.filter(pl.col("status").str.starts_with("unreachable"))
     if unreach.height:
@@ -927,6 +1054,34 @@ def margin_caveats(margins: pl.DataFrame) -> list[str]:
             "no margin is estimated for them."
         )
     return out
+
+
+def margins_headline(margins: pl.DataFrame | None, choice: ProviderTableChoice) -> list[str]:
+    """One to three plain sentences of what the margin estimate found: the blended margins' range per view, how many
+    provider rows could not be estimated, and whether the prices are illustrative; or why nothing was estimated."""
+    if margins is None or choice.path is None:
+        return [
+            "No margin estimated: no provider price table was given for this measured data (see how to supply one)."
+        ]
+    est = margins.filter(pl.col("status") == "estimated")
+    lead = "Illustrative (made-up prices, synthetic sample): " if choice.illustrative else ""
+    if est.height == 0:
+        return [f"{lead}no provider row could be estimated: {margins['status'].unique().sort().to_list()[:3]}."]
+    out = []
+    for view, rows in sorted(est.group_by("view"), key=lambda g: str(g[0][0])):
+        m = rows["margin_blended"].drop_nulls()
+        words = VIEW_WORDS.get(str(view[0]), str(view[0]))
+        if m.len():
+            lo, hi = float(m.min()), float(m.max())  # type: ignore[arg-type]
+            out.append(
+                f"{lead}{'b' if lead else 'B'}lended gross margins from {lo:.0%} to {hi:.0%} across "
+                f"{rows['provider'].n_unique()} provider(s) and {rows.height} benchmark workload row(s), {words}."
+            )
+            lead = ""
+    skipped = margins.height - est.height
+    if skipped:
+        out.append(f"{skipped} provider row(s) not estimated (unreachable speed or no matching benchmark data).")
+    return out[:3]
 
 
 #: provider-table columns → the headers the margins tables use for the same quantities

@@ -218,7 +218,17 @@ def iso_bounds(
         source=labels.source_lines(pts, extra=[sel.rule]),
         synthetic=_synthetic(pts),
     )
-    return Figure(build, _left_out(sel.left_out))
+    drawn = set(fr["curve_id"].unique().to_list()) if "curve_id" in fr.columns else set()
+    none = floors.filter(pl.col("floor_intvty").is_null() & pl.col("curve_id").is_in(sorted(drawn)))
+    no_floor = (
+        "No floor drawn for: "
+        + "; ".join(f"{r['label']} ({r['floor_note'].removeprefix('no floor: ')})" for r in none.iter_rows(named=True))
+        + "."
+        if none.height
+        else None
+    )
+    caption = " ".join(c for c in (_left_out(sel.left_out), no_floor) if c) or None
+    return Figure(build, caption)
 
 
 def explore_frontier(result: Any, lookup_at: float, *, max_series: int = MAX_SERIES) -> Figure:
@@ -395,10 +405,17 @@ def pair_frontiers(
 
 # ------------------------------------------------------------------------------------------ provider margins
 def provider_margin_figures(
-    points: pl.DataFrame, margins: pl.DataFrame, pricing: Any, view: str, max_series: int = MAX_SERIES
+    points: pl.DataFrame,
+    margins: pl.DataFrame,
+    pricing: Any,
+    view: str,
+    max_series: int = MAX_SERIES,
+    *,
+    illustrative: bool = False,
 ) -> list[tuple[str, Figure]]:
     """(figure name, figure) of :func:`provider_margin` for each model and ISL/OSL with a margin row under
-    ``view`` (``margins``: ``compare.provider_margins`` of ``points``), like for like."""
+    ``view`` (``margins``: ``compare.provider_margins`` of ``points``), like for like; ``illustrative``: the provider
+    prices are made up (the bundled examples), said in every figure's title."""
     from .iso import iso_table
 
     m = margins.filter((pl.col("view") == view) & pl.col("isl").is_not_null())
@@ -412,11 +429,13 @@ def provider_margin_figures(
             continue
         res = iso_table(pts, speeds, pricing=pricing)
         name = re.sub(r"[^a-z0-9]+", "_", f"cost {model} {isl} {osl}".lower()).strip("_")
-        out.append((name, provider_margin(res, rows, view, max_series=max_series)))
+        out.append((name, provider_margin(res, rows, view, max_series=max_series, illustrative=illustrative)))
     return out
 
 
-def provider_margin(res: Any, margins: pl.DataFrame, view: str, *, max_series: int = MAX_SERIES) -> Figure:
+def provider_margin(
+    res: Any, margins: pl.DataFrame, view: str, *, max_series: int = MAX_SERIES, illustrative: bool = False
+) -> Figure:
     """Each provider's price blended at the margin's token mix (``price_blended_per_m``) against the benchmark
     cost at its speed (the cheapest matching config's total-token $/M there, ``cost_total_per_m``), over the
     cost curves of the drawn configs. ``res``: the iso result of one model and ISL/OSL; ``margins``: the
@@ -477,8 +496,15 @@ def provider_margin(res: Any, margins: pl.DataFrame, view: str, *, max_series: i
         curves,
         prov,
         curve="series",
-        title="Provider price against benchmark cost",
+        title="Illustrative provider prices against benchmark cost"
+        if illustrative
+        else "Provider price against benchmark cost",
         subtitle=[
+            *(
+                ["Illustrative: made-up provider prices for the synthetic sample, not any provider's"]
+                if illustrative
+                else []
+            ),
             sel.held,
             "Dot: provider price; diamond: cheapest matching benchmarked config's cost at the "
             f"provider's speed; both per million tokens at input:output {mix}",

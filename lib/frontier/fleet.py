@@ -8,6 +8,9 @@ each price view, and how many months a one-off migration cost takes to pay back.
 - Monthly cost = GPUs × $/GPU-hour × 730 h (8,760 h ÷ 12). Saving = old − new per month.
 - Payback = one-off migration cost ÷ monthly saving, in months; when the saving is ≤ 0 the migration **never pays
   back** (no negative or infinite month count is ever shown).
+- A side whose tok/s/GPU is a lower bound (the target lies below its slowest measured point, which serves those
+  users too: ``FleetSide.lower_bound``) needs **at most** the GPUs shown; the saving and payback are then bounds
+  in the direction they follow ("pays back in at most N months"), or open when both sides are bounds.
 """
 
 from __future__ import annotations
@@ -115,6 +118,7 @@ class FleetSide:
     topology: str | None
     tput_per_gpu: float
     replica_gpus: int = 1
+    lower_bound: bool = False  # tput_per_gpu read at the slowest measured point, above the target: a lower bound
 
     def gpus(self, w: Workload) -> tuple[float, int]:
         """(exact GPUs, GPUs rounded up to whole replicas, at least one replica) for workload ``w``."""
@@ -154,6 +158,7 @@ def sides_from_break_even(be: BreakEven, target: float) -> tuple[FleetSide, Flee
                 r[f"topology_{k}"],
                 r[f"tput_{k}"],
                 replica_gpus(be.iso, r[f"config_{k}"], r[f"topology_{k}"]),
+                bool(r.get(f"tput_{k}_lower_bound")),
             )
         )
     return out[0], out[1]
@@ -164,6 +169,7 @@ _FLEET_SCHEMA = {
     "config": pl.String,
     "topology": pl.String,
     "tput_per_gpu": pl.Float64,
+    "tput_lower_bound": pl.Boolean,  # GPUs and cost are then upper bounds
     "replica_gpus": pl.Int64,
     "gpus_exact": pl.Float64,
     "gpus": pl.Int64,
@@ -191,6 +197,7 @@ def fleet_cost(w: Workload, sides: Sequence[FleetSide], views: Sequence[PriceVie
                     "config": s.config,
                     "topology": s.topology,
                     "tput_per_gpu": s.tput_per_gpu,
+                    "tput_lower_bound": s.lower_bound,
                     "replica_gpus": s.replica_gpus,
                     "gpus_exact": exact,
                     "gpus": n,
@@ -250,7 +257,7 @@ def migration(
             if o["monthly_cost"] is not None and n["monthly_cost"] is not None
             else None
         )
-        months, words = payback(migration_cost, saving)
+        months, words = _bounded_payback(migration_cost, saving, old, new)
         rows.append(
             {
                 "view": pv.view,
@@ -266,6 +273,25 @@ def migration(
             }
         )
     return pl.DataFrame(rows, schema=_MIGRATION_SCHEMA)
+
+
+def _bounded_payback(
+    migration_cost: float, saving: float | None, old: FleetSide, new: FleetSide
+) -> tuple[float | None, str]:
+    """:func:`payback`, worded as a bound when a side's throughput is a lower bound (its GPUs an upper bound): the
+    new side's makes the saving a lower bound ("at most N months"), the old side's an upper bound ("at least")."""
+    months, words = payback(migration_cost, saving)
+    if saving is None or not (old.lower_bound or new.lower_bound):
+        return months, words
+    if old.lower_bound and new.lower_bound:
+        return None, "open: both sides read below their measured range (both fleets are upper bounds)"
+    if new.lower_bound:
+        if months is None:
+            return None, "open: the new fleet is an upper bound and at that bound the saving is ≤ 0"
+        return months, f"pays back in at most {months:.1f} months (the new fleet is an upper bound)"
+    if months is None:
+        return None, words + " (the old fleet is an upper bound: the saving is at most this)"
+    return months, f"pays back in at least {months:.1f} months (the old fleet is an upper bound)"
 
 
 def sensitivity(
@@ -342,6 +368,13 @@ def caveats(w: Workload, old: FleetSide, new: FleetSide) -> list[str]:
     for s in (old, new):
         exact, n = s.gpus(w)
         rep = f"whole {s.replica_gpus}-GPU replicas of {s.topology}" if s.replica_gpus > 1 else "whole GPUs"
+        if s.lower_bound:
+            out.append(
+                f"{s.name}: {s.config} at ≥ {s.tput_per_gpu:,.1f} tok/s/GPU (its slowest measured point, faster "
+                f"than {w.target:g} tok/s/user: a lower bound) needs at most {exact:,.2f} GPUs, rounded up to {rep}: "
+                f"at most {n:,} GPUs."
+            )
+            continue
         out.append(
             f"{s.name}: {s.config} at {s.tput_per_gpu:,.1f} tok/s/GPU needs {significant(exact, 3)} GPUs, "
             f"rounded up to {rep} (at least one): {n:,} GPUs."
@@ -375,11 +408,16 @@ FORMATS = {
 
 
 def fleet_view(fc: pl.DataFrame) -> pl.DataFrame:
-    return fc.select(
+    """Fleet cost with readable names; a column says where a side's tok/s/GPU (so its GPUs) is a bound."""
+    out = fc.select(
         pl.col("side"),
         pl.col("config"),
         pl.col("topology"),
         pl.col("tput_per_gpu").alias("tok/s/GPU"),
+        pl.when(pl.col("tput_lower_bound"))
+        .then(pl.lit("a lower bound: its slowest measured point"))
+        .otherwise(pl.lit("measured at the target"))
+        .alias("tok/s/GPU is"),
         pl.col("gpus_exact").alias("GPUs exact"),
         pl.col("gpus").alias("GPUs"),
         pl.col("price_label").alias("price view"),
@@ -387,6 +425,7 @@ def fleet_view(fc: pl.DataFrame) -> pl.DataFrame:
         pl.col("monthly_cost").alias("$ per month"),
         pl.col("cost_per_m_served").alias("$/M served"),
     )
+    return out if fc["tput_lower_bound"].fill_null(False).any() else out.drop("tok/s/GPU is")
 
 
 def migration_view(m: pl.DataFrame) -> pl.DataFrame:

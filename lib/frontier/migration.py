@@ -35,14 +35,18 @@ __all__ = [
     "BOUNDS_CAVEATS",
     "BOUNDS_FORMATS",
     "PUBLISHED_FORMATS",
+    "bounds_comparison",
     "bounds_view",
     "choose_scope",
     "choose_sides",
+    "compared_points",
     "decision",
     "fleet_sides",
     "gpu_generations",
+    "headline",
     "implied_ratios",
     "input_paths",
+    "like_precisions",
     "pricings",
     "published_ratio_view",
     "published_tables",
@@ -125,9 +129,10 @@ BOUNDS_SCHEMA = {
     "side": pl.String,
     "gpu": pl.String,
     "precision": pl.String,
-    "gpus": pl.Int64,
-    "floor_ms_per_token": pl.Float64,
+    "gpus": pl.Int64,  # GPUs one replica splits its weights over (decode worker when disaggregated)
+    "floor_ms_per_token": pl.Float64,  # batch-1 floor of that replica
     "floor_tok_s_user": pl.Float64,
+    "floor_gpu_ms_per_token": pl.Float64,  # per GPU: ms to stream a token's weights on one GPU (compares GPUs)
     "weights_gb": pl.Float64,
     "kv_budget_gb": pl.Float64,
     "max_concurrency": pl.Int64,
@@ -135,24 +140,47 @@ BOUNDS_SCHEMA = {
 }
 
 
+def _replica_gpus(s: FleetSide | Side, iso: Any) -> tuple[int | None, str]:
+    """(GPUs the side's serving replica splits its weights over, where that came from or why there is none):
+    the topology fields of the config's frontier point at the workload target (:func:`frontier.bounds.decode_gpus`),
+    else one GPU."""
+    if not isinstance(s, FleetSide) or iso is None or s.topology is None:
+        return 1, "one GPU (no serving config at the workload target)"
+    fr = iso.frontier.filter((pl.col("label") == s.config) & (pl.col("topology") == s.topology))
+    if fr.height == 0:
+        return 1, "one GPU (the config's topology is not on its frontier)"
+    n, why = bounds.decode_gpus(fr.row(0, named=True))
+    return (n, f"{s.topology}") if n is not None else (None, why)
+
+
 def side_bounds(
-    model: str, sides: Sequence[FleetSide | Side], isl: int, osl: int, precisions: Mapping[str, str] | None = None
+    model: str,
+    sides: Sequence[FleetSide | Side],
+    isl: int,
+    osl: int,
+    precisions: Mapping[str, str] | None = None,
+    iso: Any = None,
 ) -> pl.DataFrame:
-    """Per side: the batch-1 decode floor (ms/token, tok/s/user) and the KV-cache budget (GB) with the concurrency
-    it allows at ISL + OSL, on the GPUs of the side's serving replica (a :class:`FleetSide`) or one GPU. A model,
-    GPU or precision the spec tables do not know gets a note, not a number."""
+    """Per side: the batch-1 decode floor of its serving replica (ms/token, tok/s/user) and per GPU (ms to stream
+    a token's weights on one GPU: the figure that compares GPUs), and the KV-cache budget (GB) with the concurrency
+    it allows at ISL + OSL. The replica's GPU count comes from the data (``iso``: the break-even analysis' iso
+    result; disaggregated: one decode worker); topology fields that contradict the GPU count, or a model, GPU or
+    precision the spec tables do not know, get a note, not a number."""
     base = model.replace(SYNTHETIC_SUFFIX, "")
     rows = []
     for s in sides:
         name = s.name
         gpu = s.gpu
-        n = s.replica_gpus if isinstance(s, FleetSide) else 1
         prec = (precisions or {}).get(name) or side(name).filters.get("precision", "")
+        n, where = _replica_gpus(s, iso)
         try:
+            if n is None:
+                raise ValueError(where)
             f = bounds.decode_floor(base, prec, gpu, n)
             kv = bounds.kv_cache_budget(base, prec, gpu, n, isl, osl)
-            note = f"{f.weight_bytes / 1e9:.1f} GB streamed per token over {n} × {f.bandwidth_tb_s:g} TB/s" + (
-                "" if kv.fits else "; the weights do not fit with room for one sequence"
+            note = (
+                f"{f.weight_bytes / 1e9:.1f} GB streamed per token over {n} × {f.bandwidth_tb_s:g} TB/s ({where})"
+                + ("" if kv.fits else "; the weights do not fit with room for one sequence")
             )
             rows.append(
                 {
@@ -162,6 +190,7 @@ def side_bounds(
                     "gpus": n,
                     "floor_ms_per_token": f.ms_per_token,
                     "floor_tok_s_user": f.tok_s_user,
+                    "floor_gpu_ms_per_token": f.ms_per_token * n,
                     "weights_gb": kv.weights_gb,
                     "kv_budget_gb": kv.kv_budget_gb,
                     "max_concurrency": kv.max_concurrency,
@@ -173,9 +202,28 @@ def side_bounds(
     return pl.DataFrame(rows, schema=BOUNDS_SCHEMA)
 
 
+def bounds_comparison(b: pl.DataFrame) -> str | None:
+    """One sentence comparing the sides' floors per GPU (the replica floors also depend on how many GPUs each
+    config spans, so they do not compare GPUs); None without two floors."""
+    ok = b.filter(pl.col("floor_gpu_ms_per_token").is_not_null())
+    if ok.height < 2:
+        return None
+    old, new = ok.row(0, named=True), ok.row(1, named=True)
+    r = old["floor_gpu_ms_per_token"] / new["floor_gpu_ms_per_token"]
+    faster = f"{r:.2f}× faster" if r >= 1 else f"{1 / r:.2f}× slower"
+    return (
+        f"Per GPU, {new['side']} streams a token's weights in {new['floor_gpu_ms_per_token']:.2f} ms against "
+        f"{old['floor_gpu_ms_per_token']:.2f} ms on {old['side']}: {faster} (HBM bandwidth and bytes per weight). "
+        f"The replica floors ({new['floor_ms_per_token']:.2f} ms on {new['gpus']} GPU(s) against "
+        f"{old['floor_ms_per_token']:.2f} ms on {old['gpus']}) also depend on how many GPUs each config spans, so "
+        "they compare set-ups, not GPUs."
+    )
+
+
 BOUNDS_FORMATS = {
-    "GPUs": ",.0f",
-    "floor ms/token": "{:.2f}",
+    "GPUs per replica": ",.0f",
+    "replica floor ms/token": "{:.2f}",
+    "floor per GPU ms/token": "{:.2f}",
     "floor tok/s/user": ",.0f",
     "weights GB": ",.1f",
     "KV budget GB": ",.0f",
@@ -187,9 +235,10 @@ def bounds_view(b: pl.DataFrame) -> pl.DataFrame:
     """:func:`side_bounds` with readable column names."""
     return b.select(
         pl.col("side"),
-        pl.col("gpus").alias("GPUs"),
-        pl.col("floor_ms_per_token").alias("floor ms/token"),
+        pl.col("gpus").alias("GPUs per replica"),
+        pl.col("floor_ms_per_token").alias("replica floor ms/token"),
         pl.col("floor_tok_s_user").alias("floor tok/s/user"),
+        pl.col("floor_gpu_ms_per_token").alias("floor per GPU ms/token"),
         pl.col("weights_gb").alias("weights GB"),
         pl.col("kv_budget_gb").alias("KV budget GB"),
         pl.col("max_concurrency").alias("sequences at ISL + OSL"),
@@ -200,8 +249,10 @@ def bounds_view(b: pl.DataFrame) -> pl.DataFrame:
 BOUNDS_CAVEATS = [
     (
         "Bounds, not predictions: the decode floor is the time to stream the active weights once from HBM at batch 1 "
-        "(no measured point can be faster without speculative decoding); the KV budget is HBM left after weights at "
-        "90 % usable memory, and the concurrency it allows holds every sequence at full ISL + OSL context."
+        "(no measured point can be faster without speculative decoding), over the GPUs one replica of the side's "
+        "config splits its weights over (from the data; the decode worker when disaggregated); per GPU, the same "
+        "bytes over one GPU's bandwidth. The KV budget is HBM left after weights at 90 % usable memory, and the "
+        "concurrency it allows holds every sequence at full ISL + OSL context."
     ),
     "Bandwidth, capacity and model sizes are public vendor and model-card figures (lib/frontier/data).",
 ]
@@ -318,21 +369,99 @@ def _config_rows(runs: pl.DataFrame, be: BreakEven, label: str) -> pl.DataFrame:
     return runs.join(key, on=list(CURVE_KEY), how="semi", nulls_equal=True)
 
 
-def ratio_with_spread(be: BreakEven, runs: pl.DataFrame) -> pl.DataFrame:
-    """Per target: tok/s/GPU of A's best config ÷ B's, as "N.NN× (lo–hi×, k runs)" over each config's runs."""
+def ratio_with_spread(be: BreakEven, runs: pl.DataFrame, points: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Per target: tok/s/GPU of A's config ÷ B's, as "N.NN× (lo–hi×, k runs)" over each config's runs. Where a side
+    is read below its measured range (a lower bound) and ``points`` (every run's points) are given, each of its runs
+    gives its best point at or above the target, also a lower bound, and the text starts "≥" or "≤"."""
     from .spread import ratio_range
 
     rows = []
     for r in be.at_targets.iter_rows(named=True):
-        if r["config_a"] is None or r["config_b"] is None:
+        if r["config_a"] is None or r["config_b"] is None or r["breakeven_price_ratio"] is None:
             rows.append({"target": r["target"], "ratio": None, "text": r["status"]})
             continue
         at = runs.filter((pl.col("target") == r["target"]) & pl.col("reachable"))
-        va = _config_rows(at, be, r["config_a"])["tput_per_gpu"].drop_nulls().to_list()
-        vb = _config_rows(at, be, r["config_b"])["tput_per_gpu"].drop_nulls().to_list()
-        rr = ratio_range(va, vb)
-        rows.append({"target": r["target"], "ratio": rr["ratio"], "text": rr["text"]})
+        vals = []
+        for k in ("a", "b"):
+            if r[f"tput_{k}_lower_bound"] and points is not None:
+                vals.append(_run_bounds(_config_rows(points, be, r[f"config_{k}"]), r["target"]))
+            else:
+                vals.append(_config_rows(at, be, r[f"config_{k}"])["tput_per_gpu"].drop_nulls().to_list())
+        rr = ratio_range(vals[0], vals[1])
+        mark = {"at least": "≥ ", "at most": "≤ "}.get(r["ratio_bound"] or "", "")
+        rows.append({"target": r["target"], "ratio": rr["ratio"], "text": mark + rr["text"]})
     return pl.DataFrame(rows, schema={"target": pl.Float64, "ratio": pl.Float64, "text": pl.String})
+
+
+def _run_bounds(points: pl.DataFrame, target: float) -> list[float]:
+    """Per run: the highest tok/s/GPU among its points at or above ``target`` tok/s/user (they serve its users)."""
+    keys = [c for c in ("run_id", "run_attempt") if c in points.columns]
+    fast = points.filter(pl.col("median_intvty") >= target)
+    if not keys:  # one unnamed run
+        best = fast["tput_per_gpu"].max()
+        return [float(best)] if isinstance(best, (int, float)) else []
+    return fast.group_by(keys).agg(pl.col("tput_per_gpu").max())["tput_per_gpu"].drop_nulls().to_list()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the finding in a few sentences
+
+
+def headline(be: BreakEven, ratio: pl.DataFrame, target: float) -> list[str]:
+    """Two or three plain sentences of what the brief found at ``target`` (tok/s/user): the configs compared and
+    their throughput ratio with its run-to-run range (``ratio``: :func:`ratio_with_spread`), which side is cheaper
+    per token under the price views and whether they agree, and the caveat that matters most."""
+    rows = be.at_targets.filter((pl.col("target") - target).abs() < 1e-9)
+    if be.status != "ok" or rows.height == 0:
+        return [f"{be.side_b.name} → {be.side_a.name}, {be.model} {be.isl}/{be.osl}: nothing compared ({be.status})."]
+    r = rows.row(0, named=True)
+    pair = f"{r['config_b'] or be.side_b.name} → {r['config_a'] or be.side_a.name}"
+    how = "like for like" if be.match == "like-for-like" else "best config of each side (set-ups differ)"
+    if r["breakeven_price_ratio"] is None:
+        return [f"{pair}, {be.model} {be.isl}/{be.osl} ({how}): at {target:g} tok/s/user {r['status']}."]
+    text = ratio.filter((pl.col("target") - target).abs() < 1e-9)["text"].to_list()
+    over = f" (per run: {text[0].removeprefix('≥ ').removeprefix('≤ ')})" if text else ""
+    mark = {"at least": "at least ", "at most": "at most "}.get(r["ratio_bound"] or "", "")
+    out = [
+        f"{pair}, {be.model} {be.isl}/{be.osl} ({how}): at {target:g} tok/s/user the new side serves "
+        f"{mark}{r['breakeven_price_ratio']:.2f}× the old side's tok/s/GPU{over}, so it is cheaper per token up to "
+        f"{mark}that multiple of the old side's $/GPU-hour."
+    ]
+    views = be.by_view.filter((pl.col("target") - target).abs() < 1e-9)
+    won = views.filter(pl.col("winner").is_not_null())
+    if won.height:
+        winners = sorted(set(won["winner"].to_list()))
+        ratios = [float(x) for x in won["cost_ratio"].drop_nulls().to_list()]
+        bound = "at most " if r["tput_a_lower_bound"] else "at least " if r["tput_b_lower_bound"] else ""
+        span = f" (cost new ÷ old {bound}{min(ratios):.2f}–{max(ratios):.2f}×)" if ratios else ""
+        if len(winners) == 1:
+            out.append(
+                f"{winners[0]} is cheaper per token under all {won.height} price views"
+                if winners[0] != "tie"
+                else f"It is a tie under all {won.height} price views"
+            )
+            out[-1] += f"{span}: {'; '.join(won['price_label'].to_list())}."
+        else:
+            each = "; ".join(f"{w['winner']} under {w['price_label']}" for w in won.iter_rows(named=True))
+            out.append(f"The price views disagree{span}: {each}.")
+    caveat = next(
+        (
+            n
+            for n in be.notes
+            if n.startswith(("The like-for-like configs never overlap", "Best of each", "No config of"))
+        ),
+        None,
+    )
+    if r["ratio_bound"]:
+        k = "a" if r["tput_a_lower_bound"] else "b"
+        bounded = be.side_a.name if k == "a" else be.side_b.name
+        why = (
+            f"{bounded} is read there at its slowest measured point ({r[f'slowest_{k}']:.1f} tok/s/user), a lower bound"
+        )
+        caveat = f"{caveat.rstrip('.')}; {why}." if caveat else why[0].upper() + why[1:] + "."
+    if caveat:
+        out.append(caveat)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -355,15 +484,17 @@ def decision(
     *,
     work: Workload | None = None,
     migration_cost: float | None = None,
+    match: str = "like-for-like",
 ) -> tuple[BreakEven, dict[str, Any]]:
-    """Break-even of A against B (``sides`` = "A vs B") at ``targets`` under every view of ``sources``; with a
-    workload, also the fleet each side needs and, with a migration cost, the payback of moving from B to A."""
+    """Break-even of A against B (``sides`` = "A vs B") at ``targets`` under every view of ``sources``, configs
+    paired as ``match`` says (:data:`frontier.breakeven.MATCHES`); with a workload, also the fleet each side needs
+    and, with a migration cost, the payback of moving from B to A."""
     from .fleet import caveats as fleet_caveats
     from .fleet import fleet_cost, sides_from_break_even
     from .fleet import migration as payback_table
 
     a, b = parse_sides(sides)
-    res = break_even_from(points, a, b, targets, sources, extra=[work.target] if work else [])
+    res = break_even_from(points, a, b, targets, sources, extra=[work.target] if work else [], match=match)
     out = res.records()
     if work is not None and res.status == "ok":
         new, old = sides_from_break_even(res, work.target)
@@ -376,7 +507,13 @@ def decision(
 
 
 def break_even_from(
-    points: pl.DataFrame, a: Side, b: Side, targets: Any, sources: Sequence[Pricing], extra: Sequence[float] = ()
+    points: pl.DataFrame,
+    a: Side,
+    b: Side,
+    targets: Any,
+    sources: Sequence[Pricing],
+    extra: Sequence[float] = (),
+    match: str = "like-for-like",
 ) -> BreakEven:
     """:func:`frontier.breakeven.break_even` with ``extra`` targets added (e.g. the workload's interactivity)."""
     from .breakeven import break_even
@@ -384,7 +521,7 @@ def break_even_from(
 
     tl = targets_from(targets)
     tl = sorted(set(tl) | {float(t) for t in extra})
-    return break_even(points, a, b, tl, sources)
+    return break_even(points, a, b, tl, sources, match=match)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -449,10 +586,12 @@ def _pick(points: pl.DataFrame, keys: list[str], given: Sequence[str]) -> tuple[
 def choose_sides(points: pl.DataFrame) -> tuple[str, str, str]:
     """(old, new, the rule as text) for points of one model and ISL/OSL holding at least two GPU/precision sides.
 
-    Old = the GPU that shipped first (:func:`gpu_generations`), new = the one that shipped last, each at its
-    most-measured precision (ties: the narrower precision on the new side, the wider on the old). When one GPU is
-    measured, old = its widest precision, new = its narrowest. GPUs the generation table does not know are left
-    out while two known ones remain. Raises ValueError with fewer than two sides."""
+    Old = the GPU that shipped first (:func:`gpu_generations`), new = the one that shipped last. Their precisions:
+    like for like (:func:`like_precisions`): the same precision on both where they share one with configs of the
+    same engine, speculative decoding and serving mode, those whose frontiers overlap in interactivity first; else
+    each GPU's most-measured precision (ties: the narrower on the new side, the wider on the old). When one GPU is
+    measured, old = its widest precision, new = its narrowest. GPUs the generation table does not know are left out
+    while two known ones remain. Raises ValueError with fewer than two sides."""
     sides = _sides_of(points)
     if sides.height < 2:
         raise ValueError(
@@ -471,28 +610,62 @@ def choose_sides(points: pl.DataFrame) -> tuple[str, str, str]:
         old_gpu, new_gpu = order[0], order[-1]
         rule = (
             f"old = the GPU in the data that shipped first ({old_gpu}, {gens[old_gpu]}), new = the one that "
-            f"shipped last ({new_gpu}, {gens[new_gpu]}), each at its most-measured precision (ship dates: "
-            "lib/frontier/data/gpu_generations.csv)"
+            f"shipped last ({new_gpu}, {gens[new_gpu]}) (ship dates: lib/frontier/data/gpu_generations.csv)"
         )
         if unknown:
             rule += f"; GPUs without a ship date were not considered: {', '.join(unknown)}"
-        old = _best_precision(sides, old_gpu, widest=True)
-        new = _best_precision(sides, new_gpu, widest=False)
     elif gpus.height >= 2:
         order = gpus.sort(["n", "hardware"], descending=[True, False])["hardware"].to_list()
         old_gpu, new_gpu = order[1], order[0]
         rule = (
             f"no ship date is known for {', '.join(unknown)}: old = {old_gpu} and new = {new_gpu}, the two "
-            "most-measured GPUs (new the more measured), each at its most-measured precision"
+            "most-measured GPUs (new the more measured)"
         )
-        old = _best_precision(sides, old_gpu, widest=True)
-        new = _best_precision(sides, new_gpu, widest=False)
     else:
         gpu = gpus["hardware"][0]
         by_bits = sides.sort(["bits", "n"], descending=[True, True])
         old, new = f"{gpu}/{by_bits['precision'][0]}", f"{gpu}/{by_bits['precision'][-1]}"
-        rule = f"one GPU ({gpu}) is measured: old = its widest precision, new = its narrowest"
-    return old, new, rule
+        return old, new, f"one GPU ({gpu}) is measured: old = its widest precision, new = its narrowest"
+    old, new, how = like_precisions(points, old_gpu, new_gpu)
+    if not old:
+        old = _best_precision(sides, old_gpu, widest=True)
+        new = _best_precision(sides, new_gpu, widest=False)
+    return old, new, f"{rule}; {how}"
+
+
+def like_precisions(points: pl.DataFrame, old_gpu: str, new_gpu: str) -> tuple[str, str, str]:
+    """(old side, new side, how chosen) for two GPUs: the precision pair with like-for-like configs (same engine,
+    speculative decoding and serving mode), ranked: the same precision on both first, then configs sharing an
+    engine, then frontiers that overlap in interactivity (widest first), then the most points. ("", "", why) when
+    no precision pair has a like-for-like config."""
+    cfg = _pair_configs(points)
+    precs = {g: sorted(set(cfg.filter(pl.col("hardware") == g)["precision"].to_list())) for g in (old_gpu, new_gpu)}
+    ranked = []
+    for po in precs[old_gpu]:
+        for pn in precs[new_gpu]:
+            a, b = side(f"{new_gpu}/{pn}"), side(f"{old_gpu}/{po}")
+            pairs = breakeven.like_pairs(cfg, a, b)
+            if pairs.height == 0:
+                continue
+            top = pairs.row(0, named=True)
+            engines = cfg.filter(pl.col("curve_id").is_in([top["curve_id_a"], top["curve_id_b"]]))["framework"]
+            key = (po != pn, engines.n_unique() > 1, top["overlap"] < 0, -top["overlap"], -len(pairs))
+            ranked.append((key, b.name, a.name, top))
+    if not ranked:
+        return "", "", "no precision of the two has configs with the same engine, speculative decoding and serving mode"
+    key, old, new, top = min(ranked, key=lambda r: r[0])
+    how = (
+        f"like for like, {old} and {new}: "
+        + ("the same precision" if not key[0] else "no precision both GPUs share has like-for-like configs")
+        + (", the same engine" if not key[1] else ", engines differ (no shared one)")
+        + ", speculative decoding and serving mode"
+        + (
+            f", frontiers overlapping over {top['overlap']:.1f} tok/s/user"
+            if not key[2]
+            else " (their frontiers never overlap in interactivity)"
+        )
+    )
+    return old, new, how
 
 
 def _best_precision(sides: pl.DataFrame, gpu: str, *, widest: bool) -> str:
@@ -525,13 +698,15 @@ def choose_scope(
     targets: Sequence[float] = (),
     workload_target: float = 0.0,
     n_targets: int = N_TARGETS,
+    match: str = "like-for-like",
 ) -> MigrationScope:
     """The migration brief's scope on ``points``; parameters left open ("", 0, []) are chosen from the data:
     model → the most-measured model with at least two GPU/precision sides (and the given sides, if any); ISL/OSL →
     the most-measured one within it that has them; sides → :func:`choose_sides`; targets → round values inside the
     interactivity range both sides reach; workload target → the middle target. Raises ValueError when a given model,
     ISL/OSL or side is not in the data; when the data holds fewer than two sides, returns a scope whose ``problem``
-    says so."""
+    says so. ``match`` (:data:`frontier.breakeven.MATCHES`): like for like, the targets go where the paired
+    configs both reach (or, when they never overlap, where the slower one is measured, the other read as a bound)."""
     notes: list[str] = []
     given = [s for s in (side_old, side_new) if s]
     pts, problem = _choose_workload(points, model, isl, osl, given, notes)
@@ -558,7 +733,7 @@ def choose_scope(
             c_old, c_new = c_new, c_old
         old, new = old or c_old, new or c_new
         notes.append(f"Sides not given: old side {old}, new side {new}; {rule}.")
-    tlist = [float(t) for t in targets] or _choose_targets(pts, old, new, n_targets, notes)
+    tlist = [float(t) for t in targets] or _choose_targets(pts, old, new, n_targets, notes, match)
     wt = float(workload_target) if workload_target else tlist[len(tlist) // 2]
     if not workload_target:
         notes.append(
@@ -614,12 +789,21 @@ def _choose_workload(
     return pts, ""
 
 
-def _choose_targets(pts: pl.DataFrame, old: str, new: str, n_targets: int, notes: list[str]) -> list[float]:
-    """Round targets (tok/s/user) inside the range both sides reach; the reason goes to ``notes``."""
-    from .scope import _round_targets, choose_targets
+def _choose_targets(
+    pts: pl.DataFrame, old: str, new: str, n_targets: int, notes: list[str], match: str = "like-for-like"
+) -> list[float]:
+    """Round targets (tok/s/user) inside the range both sides reach (like for like: the first like-for-like pair's);
+    the reason goes to ``notes``."""
+    from .scope import _round_targets
 
+    if match == "like-for-like":
+        tlist = _pair_targets(pts, old, new, n_targets, notes)
+        if tlist:
+            return tlist
     rng = _shared_range(pts, [old, new])
     if rng is None:
+        from .scope import choose_targets
+
         sub = pl.concat([breakeven.matching(pts, side(s)) for s in (old, new)])
         tlist, _ = choose_targets(sub, n_targets, notes=notes)
         notes.append(f"{old} and {new} reach no common interactivity: the targets cannot price both sides.")
@@ -630,6 +814,65 @@ def _choose_targets(pts: pl.DataFrame, old: str, new: str, n_targets: int, notes
         f"{rng[0]:.1f}–{rng[1]:.1f} tok/s/user, the interactivity range both sides reach."
     )
     return tlist
+
+
+def _pair_targets(pts: pl.DataFrame, old: str, new: str, n_targets: int, notes: list[str]) -> list[float]:
+    """Targets for the first like-for-like pair of ``new`` and ``old`` (:func:`frontier.breakeven.like_pairs`):
+    inside the band both reach; when they never overlap, inside the slower config's range, where the faster one is
+    read at its slowest measured point as a lower bound (and the notes say so). Empty when there is no pair."""
+    from .scope import _round_targets
+
+    pairs = breakeven.like_pairs(_pair_configs(pts), side(new), side(old))
+    if pairs.height == 0:
+        notes.append(
+            f"No config of {new} has the same engine, speculative decoding and serving mode as one of {old}: "
+            "nothing can be compared like for like."
+        )
+        return []
+    p = pairs.row(0, named=True)
+    if p["overlap"] >= 0:
+        lo, hi = max(p["lo_a"], p["lo_b"]), min(p["hi_a"], p["hi_b"])
+        tlist = _round_targets(lo, hi, n_targets)
+        notes.append(
+            f"No targets were given: {', '.join(f'{t:g}' for t in tlist)} tok/s/user, inside {lo:.1f}–{hi:.1f} "
+            f"tok/s/user, where both like-for-like configs are measured ({p['label_b']} and {p['label_a']})."
+        )
+        return tlist
+    slow, fast = ("b", "a") if p["hi_b"] < p["lo_a"] else ("a", "b")
+    tlist = _round_targets(p[f"lo_{slow}"], p[f"hi_{slow}"], n_targets)
+    notes.append(
+        f"The like-for-like configs never overlap in interactivity: {p['label_b']} is measured at "
+        f"{p['lo_b']:.1f}–{p['hi_b']:.1f} tok/s/user, {p['label_a']} at {p['lo_a']:.1f}–{p['hi_a']:.1f}. No target "
+        f"has a measured figure on both sides: the targets ({', '.join(f'{t:g}' for t in tlist)} tok/s/user) lie "
+        f"where {p[f'label_{slow}']} is measured, and {p[f'label_{fast}']} is read there at its slowest measured "
+        f"point ({p[f'lo_{fast}']:.1f} tok/s/user, which serves slower users too): every figure of it is a lower "
+        "bound (≥), every ratio a bound."
+    )
+    return tlist
+
+
+def _pair_configs(points: pl.DataFrame) -> pl.DataFrame:
+    """One row per curve with what :func:`frontier.breakeven.like_pairs` reads: its keys, curve_id, label,
+    intvty_min/intvty_max (tok/s/user its frontier covers) and frontier_points."""
+    from .labels import config_label_expr
+    from .pareto import frontier
+    from .scope import X, Y
+
+    by = [c for c in CURVE_KEY if c in points.columns]
+    fr = frontier(points, by, X, Y)
+    cfg = fr.group_by("curve_id", *by).agg(
+        pl.col(X).min().alias("intvty_min"), pl.col(X).max().alias("intvty_max"), pl.len().alias("frontier_points")
+    )
+    return cfg.with_columns(config_label_expr(cfg).alias("label")).sort("curve_id")
+
+
+def compared_points(points: pl.DataFrame, be: BreakEven) -> pl.DataFrame:
+    """The points of the configs the break-even analysis compares at some target (its ``config_a``/``config_b``)."""
+    if be.iso is None:
+        return points.head(0)
+    used = set(be.at_targets["config_a"].drop_nulls().to_list()) | set(be.at_targets["config_b"].drop_nulls().to_list())
+    key = be.iso.configs.filter(pl.col("label").is_in(sorted(used))).select(CURVE_KEY)
+    return points.join(key, on=list(CURVE_KEY), how="semi", nulls_equal=True)
 
 
 def _require_sides(pts: pl.DataFrame, given: Sequence[str], where: str) -> None:
