@@ -6,6 +6,11 @@
 - model keys → display names (``dsr1`` → ``DeepSeek-R1-0528`` …); synthetic rows get `` (synthetic)``.
 - ``spec_decoding`` / ``spec_method`` → ``spec_method`` (``none`` when absent).
 - GPU count: single node ``tp × pp × pcp_size``; disaggregated/multinode ``num_prefill_gpu + num_decode_gpu``.
+- text fields (model, runner label, framework, precision, spec method, image): control characters, bidirectional
+  controls and the non-characters U+FFFE/U+FFFF are replaced by U+FFFD (``CONTROL_CHARS``); the row is loaded and
+  flagged (``TEXT_REPLACED``) in the load report.
+- dates: the rule of ``load.dates`` (impossible dates mark the row invalid; dates after the load date are dropped
+  from the row and flagged).
 
 ``normalise(raw)`` applies all of it to the raw table (agg field names + provenance) and returns the canonical
 columns (``frontier.schema.SCHEMA``); ``validate`` then names the rows that cannot be used. The name tables here are
@@ -14,6 +19,7 @@ the project's one home for model and framework aliases (``frontier.normalise`` r
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Any
@@ -21,9 +27,11 @@ from typing import Any
 import polars as pl
 
 from ..schema import LATENCY_KINDS, STAT_SOURCE_NAMES
-from .raw import INT
+from .dates import future_after, latest_date, parse_date_exprs
+from .raw import INT, STR
 
 __all__ = [
+    "CONTROL_CHARS",
     "FALSE_STRINGS",
     "FRAMEWORK_ALIASES",
     "HW_ALIASES",
@@ -35,6 +43,8 @@ __all__ = [
     "NO_SPEC_STRINGS",
     "RUN_URL_RE",
     "SYNTHETIC_SUFFIX",
+    "TEXT_FIELDS",
+    "TEXT_REPLACED",
     "TRUE_STRINGS",
     "bool_expr",
     "framework_expr",
@@ -95,6 +105,12 @@ TRUE_STRINGS = ("true", "1", "yes", "y", "t")
 FALSE_STRINGS = ("false", "0", "no", "n", "f")
 #: spec_decoding / spec_method values that mean no speculative decoding (lower case, stripped)
 NO_SPEC_STRINGS = ("", "null", "none", "false", "no")
+#: characters never kept in a text field (regex class): C0 and C1 controls and DEL, bidirectional marks, embeddings,
+#: overrides and isolates, and the non-characters U+FFFE/U+FFFF (which also end a figure export)
+CONTROL_CHARS = r"[\x00-\x1f\x7f-\x9f\x{061c}\x{200e}\x{200f}\x{202a}-\x{202e}\x{2066}-\x{2069}\x{fffe}\x{ffff}]"
+#: raw text fields that reach the table (and so labels, tables and figures)
+TEXT_FIELDS = ("infmax_model_prefix", "model", "hw", "framework", "precision", "spec_decoding", "image")
+TEXT_REPLACED = "control characters in text fields replaced by U+FFFD"
 #: run id and attempt in a CI run URL (``…/actions/runs/123/attempts/2``)
 RUN_URL_RE = re.compile(r"/runs/(\d+)(?:/attempts?/(\d+))?")
 
@@ -273,19 +289,43 @@ _NAME_INPUTS = (
     "precision",
     "date",
     "_date",
+    "image",
     *_FLAG_COLUMNS,
 )
 
 
-def _name_columns(f: pl.DataFrame) -> pl.DataFrame:
-    """``f`` (holding ``_NAME_INPUTS``) with the normalised names, flags and dates as ``__``-prefixed columns."""
-    f = _models(f)
+def _clean_text(f: pl.DataFrame) -> pl.DataFrame:
+    """``TEXT_FIELDS`` with ``CONTROL_CHARS`` replaced by U+FFFD; ``__text_fixed``: whether any was."""
+    return f.with_columns(
+        __text_fixed=pl.any_horizontal(pl.col(c).str.contains(CONTROL_CHARS).fill_null(False) for c in TEXT_FIELDS),
+        **{c: pl.col(c).str.replace_all(CONTROL_CHARS, "\ufffd") for c in TEXT_FIELDS},
+    )
+
+
+def _name_columns(f: pl.DataFrame, latest: dt.date) -> pl.DataFrame:
+    """``f`` (holding ``_NAME_INPUTS``) with the normalised names, flags and dates as ``__``-prefixed columns;
+    dates after ``latest`` are dropped and flagged (``__flag``), impossible ones marked (``__date_invalid``)."""
+    f = _models(_clean_text(f))
+    text = pl.coalesce(pl.when(pl.col("date").str.strip_chars() != "").then(pl.col("date")), pl.col("_date"))
+    day, invalid = parse_date_exprs(text)
+    future = day > pl.lit(latest)
+    flag = pl.concat_str(
+        pl.when(pl.col("__text_fixed")).then(pl.lit(TEXT_REPLACED)),
+        pl.when(future).then(pl.lit(future_after(latest))),
+        separator="; ",
+        ignore_nulls=True,
+    )
     return f.with_columns(
         __hardware=hardware_expr("hw"),
         __framework=pl.coalesce(framework_expr("framework"), hw_suffix_framework_expr("hw")),
         __spec=spec_method_expr("spec_decoding"),
         __precision=pl.col("precision").str.strip_chars().str.to_lowercase(),
-        __date=pl.coalesce(pl.col("date").str.slice(0, 10), pl.col("_date")).str.to_date("%Y-%m-%d", strict=False),
+        __date=pl.when(future).then(None).otherwise(day),
+        __date_invalid=invalid,
+        __flag=pl.when(flag != "").then(flag).otherwise(pl.lit(None, dtype=STR)),
+        __hw_raw=pl.col("hw"),
+        __model_path=pl.col("model"),
+        __image=pl.col("image"),
         **{f"__{c}": bool_expr(c) for c in _FLAG_COLUMNS},
     )
 
@@ -300,32 +340,41 @@ _NAME_OUTPUTS = {
     "spec_method": "__spec",
     "precision": "__precision",
     "date": "__date",
+    "hw_raw": "__hw_raw",
+    "model_path": "__model_path",
+    "image": "__image",
+    "_date_invalid": "__date_invalid",
+    "_flag": "__flag",
     **{c: f"__{c}" for c in _FLAG_COLUMNS},
 }
 
 
-def _names(raw: pl.DataFrame) -> dict[str, Any]:
+def _names(raw: pl.DataFrame, latest: dt.date) -> dict[str, Any]:
     """Normalised names, flags and dates, computed once per distinct combination of the raw values they come from
     (there are few) and joined back."""
     outputs = list(_NAME_OUTPUTS.values())
-    cols = dict(zip(_NAME_OUTPUTS, _per_distinct(raw, list(_NAME_INPUTS), _name_columns, outputs), strict=True))
+
+    def build(f: pl.DataFrame) -> pl.DataFrame:
+        return _name_columns(f, latest)
+
+    cols = dict(zip(_NAME_OUTPUTS, _per_distinct(raw, list(_NAME_INPUTS), build, outputs), strict=True))
     cols["disagg"] = cols["disagg"].fill_null(False)
     cols["is_multinode"] = cols["is_multinode"].fill_null(False)
     return cols
 
 
-def normalise(raw: pl.DataFrame) -> pl.DataFrame:
-    """Raw agg-named rows (+ provenance) → canonical columns (kept next to the raw ones until ``conform``)."""
+def normalise(raw: pl.DataFrame, latest: dt.date | None = None) -> pl.DataFrame:
+    """Raw agg-named rows (+ provenance) → canonical columns (kept next to the raw ones until ``conform``), plus
+    ``_date_invalid`` (an impossible date) and ``_flag`` (why a loaded row is flagged). ``latest``: the latest
+    date kept (default ``dates.latest_date()``)."""
     run_url = pl.col("run_url").str.extract_groups(RUN_URL_RE.pattern)
     df = raw.with_columns(
-        hw_raw=pl.col("hw"),
-        model_path=pl.col("model"),
         run_id=pl.coalesce(run_url.struct.field("1").cast(INT, strict=False), pl.col("_run_id")),
         run_attempt=pl.coalesce(run_url.struct.field("2").cast(pl.Int32, strict=False), pl.col("_run_attempt")),
         source_file=pl.col("_file"),
         source_format=pl.col("_format"),
         source_row=pl.col("_row"),
-        **_names(raw),
+        **_names(raw, latest or latest_date()),
         **_latency_exprs(),
     )
     return df.with_columns(num_gpus=gpu_count_expr(), topology=topology_label_expr())
