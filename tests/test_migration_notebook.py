@@ -149,7 +149,7 @@ def test_mapping_parameters_are_checked():
         {"prices": {"h100": {"spot": 1.66}}, "published": None}, {"prices": dict, "published": dict}
     )
     assert got == {"prices": {"h100": {"spot": 1.66}}, "published": {}}
-    with pytest.raises(notebook.ParameterError, match="'prices': must be a mapping"):
+    with pytest.raises(notebook.ParameterError, match="'prices' is declared dict: give a mapping"):
         notebook.check_params({"prices": [1, 2]}, {"prices": dict})
 
 

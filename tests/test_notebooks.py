@@ -275,7 +275,7 @@ def test_setup_validates_against_the_parameters_cell_annotations(tmp_path, monke
     ns["__annotations__"]["prices"] = dict
     assert notebook.setup(ns, "x").params["prices"] == {}  # a mapping parameter (YAML), empty by default
     ns["prices"] = "b200=2"
-    with pytest.raises(notebook.ParameterError, match="parameter 'prices': must be a mapping"):
+    with pytest.raises(notebook.ParameterError, match="parameter 'prices' is declared dict: give a mapping"):
         notebook.setup(ns, "x")
     with pytest.raises(notebook.ParameterError, match="parameters cell"):
         notebook.setup({"isl": 1}, "x")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ from . import __version__, charts, display, lab, paths
 from .economics import Pricing
 from .iso import COST_RULES
 from .load import LoadResult, load, matches
+from .plain import NotPlainError, check_plain, injected_names
 
 __all__ = [
     "Context",
@@ -66,8 +68,29 @@ def check_params(values: Mapping[str, Any], types: Mapping[str, Any]) -> dict[st
         try:
             out[name] = _coerce(v, want)
         except (TypeError, ValueError) as e:
-            raise ParameterError(f"parameter {name!r}: {e} (got {v!r})") from None
+            shown = repr(v) if len(repr(v)) <= 60 else repr(v)[:57] + "..."
+            raise ParameterError(f"parameter {name!r} is declared {_type_name(want)}: {e} (got {shown})") from None
     return out
+
+
+def _type_name(want: Any) -> str:
+    """An annotation as written in a parameters cell (``int``, ``list[float]``, ``dict``)."""
+    if isinstance(want, tuple):
+        return "one of " + ", ".join(map(repr, want))
+    return want.__name__ if isinstance(want, type) else str(want)
+
+
+def _number(v: Any) -> float:
+    """``v`` as a float: numbers and text that spells one ("1024", " 0.5 "); else a ValueError."""
+    if isinstance(v, bool) or v is None or not isinstance(v, (int, float, str)):
+        raise TypeError("give a number")
+    try:
+        f = float(v)
+    except ValueError:
+        raise ValueError("give a number") from None
+    if not math.isfinite(f):
+        raise ValueError("give a finite number")
+    return f
 
 
 def _coerce(v: Any, want: Any) -> Any:
@@ -83,36 +106,40 @@ def _coerce(v: Any, want: Any) -> Any:
         if isinstance(v, str):
             v = [s for s in (p.strip() for p in v.split(",")) if s]
         if not isinstance(v, (list, tuple)):
-            raise TypeError("must be a list")
+            raise TypeError("give a list")
         return [_coerce(x, inner) for x in v]
     if want is dict:
         if v is None:
             return {}
         if not isinstance(v, dict):
-            raise TypeError("must be a mapping")
-        return dict(v)
+            raise TypeError("give a mapping")
+        try:
+            return dict(check_plain(v, "the mapping"))
+        except NotPlainError as e:
+            raise TypeError(str(e)) from None
     if want is bool:
         if isinstance(v, bool):
             return v
         if isinstance(v, str) and v.lower() in ("true", "false"):
             return v.lower() == "true"
-        raise TypeError("must be true or false")
+        raise TypeError("give true or false")
     if want is int:
-        if isinstance(v, bool) or v is None:
-            raise TypeError("must be an integer")
-        f = float(v)
+        if isinstance(v, int) and not isinstance(v, bool):
+            return v
+        try:
+            f = _number(v)
+        except (TypeError, ValueError):
+            raise ValueError("give a whole number") from None
         if f != int(f):
-            raise ValueError("must be a whole number")
+            raise ValueError("give a whole number")
         return int(f)
     if want is float:
-        if isinstance(v, bool) or v is None:
-            raise TypeError("must be a number")
-        return float(v)
+        return _number(v)
     if want is str:
         if v is None:
             return ""
         if not isinstance(v, (str, int, float)):
-            raise TypeError("must be text")
+            raise TypeError("give text")
         return str(v)
     raise TypeError(f"unsupported parameter type {want}")
 
@@ -228,6 +255,7 @@ def setup(ns: dict[str, Any], title: str, *, keep: str = "newest", intro: str | 
     ``chart_mode`` "auto" means static SVG when ``output_dir`` is given (a report or batch run) and interactive
     charts when it is not (a run by hand in JupyterLab). A run by hand writes to :data:`SCRATCH_ROOT`."""
     declared = declared_parameters(ns)
+    _refuse_undeclared(ns, declared)
     params = check_params(ns, declared)
     for name, allowed in _PARAMETER_CHOICES.items():
         if name in params and params[name] not in allowed:
@@ -246,6 +274,26 @@ def setup(ns: dict[str, Any], title: str, *, keep: str = "newest", intro: str | 
         keep=keep,
         intro=intro,
     )
+
+
+def _refuse_undeclared(ns: Mapping[str, Any], declared: Mapping[str, Any]) -> None:
+    """Raise ParameterError when the injected parameters cell (written by ``frontier report`` or papermill, found
+    in the kernel's input history ``In``) sets a name the parameters cell does not declare: papermill only warns,
+    and a misspelt name would leave its parameter at the default."""
+    history = ns.get("In")
+    if not isinstance(history, list):
+        return
+    for source in reversed(history):
+        names = injected_names(source) if isinstance(source, str) else None
+        if names is None:
+            continue
+        unknown = [n for n in dict.fromkeys(names) if n not in declared]
+        if unknown:
+            raise ParameterError(
+                f"this notebook has no parameter {', '.join(map(repr, unknown))} "
+                f"(its parameters: {', '.join(declared)})"
+            )
+        return
 
 
 def _output_folder(title: str, output_dir: str | None) -> tuple[Path, bool]:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import keyword
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from frontier import paths
+from frontier.plain import NotPlainError, check_plain
 
 from .results import ReportError
 
@@ -16,11 +18,14 @@ __all__ = [
     "Overrides",
     "ParamsSpec",
     "RUNNER_PARAMS",
+    "check_common",
+    "check_declared",
     "check_name",
     "check_params",
     "cli_overrides",
     "cli_value",
     "declared_parameters",
+    "file_parameters",
     "list_notebooks",
     "load_params",
     "strip_ipynb",
@@ -31,6 +36,8 @@ RUNNER_PARAMS = frozenset({"output_dir", "chart_mode"})
 #: largest params file read, bytes (a parameter set is a few hundred bytes; this bounds parse time and memory)
 _MAX_PARAMS_BYTES = 1 << 20
 _NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+#: YAML tags SafeLoader knows that build something other than plain data (bytes, tuples, sets, datetimes)
+_REFUSED_TAGS = ("binary", "omap", "pairs", "set", "timestamp")
 
 
 class _StringDateLoader:  # namespace for the YAML loader class built lazily (PyYAML import on demand)
@@ -53,6 +60,18 @@ def _yaml_loader() -> Any:
                     )
                 return super().compose_node(parent, index)
 
+        def refuse_tag(loader: Any, node: Any) -> Any:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"the YAML tag {node.tag.replace('tag:yaml.org,2002:', '!!')} is not allowed in parameters "
+                "(use text, numbers, true/false, null, lists and mappings)",
+                node.start_mark,
+            )
+
+        # parameters are plain data: the core tags only; an unknown tag already fails in SafeLoader
+        for tag in _REFUSED_TAGS:
+            Loader.add_constructor(f"tag:yaml.org,2002:{tag}", refuse_tag)
         Loader.yaml_implicit_resolvers = {
             k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
             for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -84,11 +103,14 @@ def check_params(d: Any, where: str) -> dict[str, Any]:
         raise ReportError(f"{where}: parameters must be a mapping of name: value, got {type(d).__name__}")
     out: dict[str, Any] = {}
     for k, v in d.items():
-        if not isinstance(k, str) or not k.isidentifier():
+        if not isinstance(k, str) or not k.isidentifier() or keyword.iskeyword(k):
             raise ReportError(f"{where}: parameter name {k!r} is not a valid Python identifier")
         if k in RUNNER_PARAMS:
             raise ReportError(f"{where}: {k!r} is set by the report runner and cannot be given as a parameter")
-        out[k] = v
+        try:
+            out[k] = check_plain(v, f"parameter {k!r}")
+        except NotPlainError as exc:
+            raise ReportError(f"{where}: {exc}") from None
     if "data_paths" in out:
         dp = out["data_paths"]
         if isinstance(dp, str):
@@ -151,10 +173,15 @@ def _parse_yaml(text: str, where: str) -> Any:
 
     try:
         return yaml.load(text, Loader=_yaml_loader())
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        at = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+        what = " ".join(str(exc.problem or exc.context or "unreadable").split())
+        raise ReportError(f"{where} is not valid YAML: {what}{at}") from None
     except yaml.YAMLError as exc:
-        raise ReportError(f"{where} is not valid YAML: {exc}") from exc
-    except RecursionError as exc:
-        raise ReportError(f"{where} is nested too deeply") from exc
+        raise ReportError(f"{where} is not valid YAML: {' '.join(str(exc).split())}") from None
+    except RecursionError:
+        raise ReportError(f"{where} is nested too deeply") from None
 
 
 def _parse_many(doc: Mapping[str, Any], p: Path, spec: ParamsSpec) -> None:
@@ -268,18 +295,54 @@ class Overrides:
         and each value fit the declared type. Raises :class:`ReportError` naming the parameter."""
         declared = _declared_parameter_types(nb_path)
         out = dict(self.values)
-        for name, value in self.values.items():
-            if declared and name not in declared:
-                usable = ", ".join(k for k in declared if k not in RUNNER_PARAMS)
-                raise ReportError(f"{nb_path.stem} has no parameter {name!r} (its parameters: {usable})")
-            want = declared.get(name)
-            if want == "str" and name in self.typed:
+        for name in self.typed:
+            if declared.get(name) == "str":
                 out[name] = self.typed[name]  # "-p model 1.10" means the text 1.10, not the number 1.1
-                continue
-            problem = _type_problem(value, want)
-            if problem:
-                raise ReportError(f"parameter {name!r} of {nb_path.stem} is declared {want}: {problem} (got {value!r})")
+        check_declared(out, declared, nb_path.stem)
         return out
+
+
+def check_declared(values: Mapping[str, Any], declared: Mapping[str, str | None], notebook: str) -> None:
+    """Raise :class:`ReportError` unless every name in ``values`` is a parameter ``declared`` by ``notebook``
+    (name → annotation, from its parameters cell) and every value fits its declared type."""
+    for name, value in values.items():
+        if declared and name not in declared:
+            usable = ", ".join(k for k in declared if k not in RUNNER_PARAMS)
+            known = f"its parameters: {usable}" if usable else "it declares none that can be set"
+            raise ReportError(f"{notebook} has no parameter {name!r} ({known})")
+        want = declared.get(name)
+        problem = _type_problem(value, want)
+        if problem:
+            shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+            raise ReportError(f"parameter {name!r} of {notebook} is declared {want}: {problem} (got {shown})")
+
+
+def file_parameters(spec: ParamsSpec, name: str, nb_path: Path) -> dict[str, Any]:
+    """The params file's values for notebook ``name``: the common ones it declares, then its own entry, each
+    checked against its declared names and types (:class:`ReportError` naming the parameter otherwise)."""
+    declared = _declared_parameter_types(nb_path)
+    values = {k: v for k, v in spec.common.items() if not declared or k in declared}
+    values.update(spec.per.get(name, {}))
+    check_declared(values, declared, name)
+    return values
+
+
+def check_common(spec: ParamsSpec, nb_paths: Sequence[Path]) -> None:
+    """Raise :class:`ReportError` when a common parameter of the params file is declared by none of the notebooks
+    to run (a misspelt name would otherwise be dropped everywhere)."""
+    declared: set[str] = set()
+    for p in nb_paths:
+        found = _declared_parameter_types(p)
+        if not found:
+            return  # a notebook without a parameters cell takes everything at the top
+        declared.update(found)
+    unused = sorted(set(spec.common) - declared)
+    if unused:
+        names = ", ".join(sorted(declared - RUNNER_PARAMS))
+        raise ReportError(
+            f"params file {spec.source}: no notebook to run declares {', '.join(map(repr, unused))} "
+            f"(their parameters: {names})"
+        )
 
 
 def cli_overrides(yaml_texts: Sequence[str] = (), pairs: Sequence[tuple[str, str, bool]] = ()) -> Overrides:
@@ -321,6 +384,8 @@ def _type_problem(value: Any, want: str | None) -> str | None:
     if want in checks:
         fits, hint = checks[want]
         return None if fits else hint
+    if want == "dict":
+        return None if isinstance(value, dict) else "give a mapping, e.g. -y 'name: {key: value}'"
     m = re.fullmatch(r"list\[(int|float|str)\]", want or "")
     if m is None:
         return None

@@ -33,8 +33,10 @@ from .outdir import RUNNER_FILES, check_out_dir, locked, staging_area, swap_in
 from .params import (
     Overrides,
     ParamsSpec,
+    check_common,
     check_name,
     declared_parameters,
+    file_parameters,
     list_notebooks,
     load_params,
     strip_ipynb,
@@ -75,8 +77,7 @@ def run_reports(
     spec = load_params(Path(params_file).resolve()) if params_file is not None else ParamsSpec()
     wanted = _wanted_notebooks(names, spec, nb_dir)
     data_paths = _resolve_data(data)
-    cli = overrides or Overrides()
-    params = {name: {**spec.for_notebook(name), **cli.for_notebook(nb_dir / f"{name}.ipynb")} for name in wanted}
+    params, refused = _parameters(wanted, nb_dir, spec, overrides or Overrides())
     if data_paths is not None:
         for p in params.values():
             p["data_paths"] = list(data_paths)
@@ -87,11 +88,40 @@ def run_reports(
         try:
             for name in progress(wanted, desc="report"):
                 results.append(
-                    _run_one(name, nb_dir / f"{name}.ipynb", params[name], out, staging, int(timeout_s), interactive)
+                    _run_one(
+                        name,
+                        nb_dir / f"{name}.ipynb",
+                        params[name],
+                        out,
+                        staging,
+                        int(timeout_s),
+                        interactive,
+                        refused.get(name),
+                    )
                 )
         finally:
             write_index(out)
     return results
+
+
+def _parameters(
+    wanted: Sequence[str], nb_dir: Path, spec: ParamsSpec, cli: Overrides
+) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    """(parameters per notebook, why a notebook's parameter set is refused). A command-line mistake or a common
+    parameter no notebook declares stops the whole request (:class:`ReportError`); a bad entry of one notebook in
+    the params file fails that notebook only."""
+    nb_paths = {name: nb_dir / f"{name}.ipynb" for name in wanted}
+    from_cli = {name: cli.for_notebook(nb_paths[name]) for name in wanted}
+    check_common(spec, list(nb_paths.values()))
+    params: dict[str, dict[str, Any]] = {}
+    refused: dict[str, str] = {}
+    for name in wanted:
+        try:
+            params[name] = {**file_parameters(spec, name, nb_paths[name]), **from_cli[name]}
+        except ReportError as exc:
+            params[name] = dict(from_cli[name])
+            refused[name] = f"ParameterError: {exc}"
+    return params, refused
 
 
 def _wanted_notebooks(names: Sequence[str] | None, spec: ParamsSpec, nb_dir: Path) -> list[str]:
@@ -171,10 +201,15 @@ def _run_one(
     staging_root: Path,
     timeout_s: int,
     interactive: bool,
+    refused: str | None = None,
 ) -> ReportResult:
-    """Run one notebook: prepare, execute and render, then publish the report or the failure report."""
+    """Run one notebook: prepare, execute and render, then publish the report or the failure report. A notebook
+    whose parameters were ``refused`` (the reason) fails without starting a kernel."""
     run = _prepare(name, nb_path, params, out_dir, staging_root, timeout_s, interactive)
-    page, error, tb, refs = _execute_and_render(run, timeout_s)
+    if refused is None:
+        page, error, tb, refs = _execute_and_render(run, timeout_s)
+    else:
+        page, error, tb, refs = "", refused, "", []
     run.meta.update(finished_utc=iso(now()), duration_s=round(time.monotonic() - run.t0, 3))
     try:
         if error is None:
@@ -245,6 +280,8 @@ def _execute_and_render(run: _Run, timeout_s: int) -> tuple[str, str | None, str
     Any failure (a cell error, a timeout, an external reference in the page) is returned as ``error``."""
     import nbformat
     import papermill as pm
+
+    from . import papermill_hook  # noqa: F401  (parameters injected as checked plain literals)
 
     try:
         with _quiet_papermill():
