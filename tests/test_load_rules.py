@@ -53,6 +53,16 @@ def test_control_characters_in_names_are_replaced_and_flagged(tmp_path):
             assert not res.points[col].str.contains(r"[\x00-\x1f\x7f-\x9f\x{202e}]").any(), col
 
 
+def test_control_characters_in_a_sweep_of_few_distinct_names(tmp_path):
+    # names are normalised once per distinct combination and joined back: the join must still find every row
+    rows = [agg_row(conc=c, model="Ctrl\x01Model", infmax_model_prefix=None, date="2026-01-01") for c in range(1, 65)]
+    res = load(_write(tmp_path / "agg_bmk.json", rows), cache=False)
+    assert res.report.skipped == {} and res.points.height == 64
+    assert res.points["model"].unique().to_list() == ["Ctrl\ufffdModel"]
+    assert res.points["hw_raw"].null_count() == 0 and res.points["date"].null_count() == 0
+    assert res.report.flagged == {TEXT_REPLACED: 64}
+
+
 def test_a_clean_load_flags_nothing(tmp_path):
     res = load(_write(tmp_path / "agg_bmk.json", [agg_row(conc=4)]), cache=False)
     assert res.report.flagged == {} and res.report.flag_examples == []

@@ -304,7 +304,9 @@ def _clean_text(f: pl.DataFrame) -> pl.DataFrame:
 
 def _name_columns(f: pl.DataFrame, latest: dt.date) -> pl.DataFrame:
     """``f`` (holding ``_NAME_INPUTS``) with the normalised names, flags and dates as ``__``-prefixed columns;
-    dates after ``latest`` are dropped and flagged (``__flag``), impossible ones marked (``__date_invalid``)."""
+    dates after ``latest`` are dropped and flagged (``__flag``), impossible ones marked (``__date_invalid``). The
+    input columns come back as given (they are the keys ``_per_distinct`` joins the results back on)."""
+    raw_text = f.select(TEXT_FIELDS)
     f = _models(_clean_text(f))
     text = pl.coalesce(pl.when(pl.col("date").str.strip_chars() != "").then(pl.col("date")), pl.col("_date"))
     day, invalid = parse_date_exprs(text)
@@ -327,7 +329,7 @@ def _name_columns(f: pl.DataFrame, latest: dt.date) -> pl.DataFrame:
         __model_path=pl.col("model"),
         __image=pl.col("image"),
         **{f"__{c}": bool_expr(c) for c in _FLAG_COLUMNS},
-    )
+    ).with_columns(raw_text)
 
 
 #: canonical column → the column of ``_name_columns`` it is taken from
