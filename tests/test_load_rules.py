@@ -12,7 +12,7 @@ from polars.testing import assert_frame_equal
 
 from frontier.load import dates as dates_mod
 from frontier.load import load
-from frontier.load.dates import INVALID_DATE, date_problem, parse_date_exprs
+from frontier.load.dates import INVALID_DATE, date_problem, with_dates
 from frontier.load.dedupe import CONFLICT, IDENTICAL, SUPERSEDED
 from frontier.load.normalise import TEXT_REPLACED
 from frontier.load.sidecars import parse_sidecar
@@ -33,20 +33,22 @@ def test_control_characters_in_names_are_replaced_and_flagged(tmp_path):
             agg_row(conc=4, model="Ctrl\x01Model", infmax_model_prefix=None),
             agg_row(conc=8, framework="vl\x1b[2Jlm", hw="b200\u202e-trt"),
             agg_row(conc=16),
+            agg_row(conc=32, image="img\x07:1", date="2030-01-01"),
         ],
     )
     res = load(f, cache=False)
     rep = res.report
     rep.check_accounting()
-    assert res.points.height == 3  # nothing lost
+    assert res.points.height == 4  # nothing lost
     by_conc = {r["conc"]: r for r in res.points.iter_rows(named=True)}
     assert by_conc[4]["model"] == "Ctrl\ufffdModel" and by_conc[4]["model_path"] == "Ctrl\ufffdModel"
     assert by_conc[8]["framework"] == "vl\ufffd[2jlm" and by_conc[8]["hw_raw"] == "b200\ufffd-trt"
     assert by_conc[8]["hardware"] == "b200\ufffd"
-    assert by_conc[16]["model"] == "gpt-oss-120b"
-    assert rep.flagged == {TEXT_REPLACED: 2}
-    assert sorted(e["row"] for e in rep.flag_examples) == [0, 1]
-    assert f"flagged 2 rows: {TEXT_REPLACED}" in rep.summary()
+    assert by_conc[16]["model"] == "gpt-oss-120b" and by_conc[16]["image"] == "img:1"
+    assert by_conc[32]["image"] == "img\ufffd:1"
+    assert rep.flagged[TEXT_REPLACED] == 3
+    assert sorted(e["row"] for e in rep.flag_examples) == [0, 1, 3]
+    assert f"flagged 3 rows: {TEXT_REPLACED}" in rep.summary()
     # no character of the class survives in any text column
     for col, dtype in res.points.schema.items():
         if dtype == pl.String and col != "source_file":
@@ -92,13 +94,13 @@ DATE_CASES = {
 
 def test_the_date_rule_is_one_rule_in_python_and_polars():
     texts = list(DATE_CASES)
-    day, invalid = parse_date_exprs(pl.col("t"))
-    got = pl.DataFrame({"t": texts}).select(day=day, invalid=invalid)
-    for text, (d, bad) in zip(texts, got.iter_rows()):
+    got = with_dates(pl.DataFrame({"t": texts}), pl.col("t"), "day", "invalid")
+    assert got.columns == ["t", "invalid", "day"]  # no helper column left behind
+    for text, (_, bad, d) in zip(texts, got.iter_rows()):
         assert (date_problem(text) is None) is DATE_CASES[text], text
         assert bad is (not DATE_CASES[text]), text
         assert (d is not None) is DATE_CASES[text], text
-    blank = pl.DataFrame({"t": ["", "  ", None]}, schema={"t": pl.String}).select(day=day, invalid=invalid)
+    blank = with_dates(pl.DataFrame({"t": ["", "  ", None]}, schema={"t": pl.String}), pl.col("t"), "day", "invalid")
     assert blank["day"].null_count() == 3 and not blank["invalid"].any()
 
 
@@ -131,7 +133,7 @@ def test_raw_client_and_early_agg_timestamps_are_checked_whole(tmp_path):
         osl=pl.lit(1024, dtype=pl.Int64),
         run_url=pl.lit(None, dtype=pl.String),
     )
-    out = fixups(raw).select(invalid=parse_date_exprs(pl.col("date"))[1])["invalid"].to_list()
+    out = with_dates(fixups(raw), pl.col("date"), "day", "invalid")["invalid"].to_list()
     assert out == [False, True]  # the impossible hour is no longer cut off to a valid day
 
 

@@ -26,7 +26,7 @@ __all__ = [
     "date_problem",
     "future_after",
     "latest_date",
-    "parse_date_exprs",
+    "with_dates",
 ]
 
 #: year, month, day, then optionally hour, minute, second, and an offset sign, hours, minutes
@@ -74,20 +74,24 @@ def date_problem(text: str) -> str | None:
     return None if ok else INVALID_DATE
 
 
-def parse_date_exprs(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    """(day as Date, invalid flag as Boolean) for a string expression of dates under the rule above; null or blank
-    text gives a null day and no flag. Vectorised (the same rule as ``date_problem``)."""
+_PARTS = ("__dt_y", "__dt_mo", "__dt_d", "__dt_hh", "__dt_mi", "__dt_ss", "__dt_sign", "__dt_oh", "__dt_om")
+
+
+def with_dates(df: pl.DataFrame, text: pl.Expr, day: str, invalid: str) -> pl.DataFrame:
+    """``df`` with column ``day`` (Date) and ``invalid`` (Boolean) from the string expression ``text`` under the
+    rule above: null or blank text gives a null day and no flag; an impossible date a null day and the flag.
+    Vectorised in stages, so the text is parsed once (the same rule as ``date_problem``)."""
     s = text.str.strip_chars()
-    s = pl.when(s != "").then(s)
-    g = s.str.extract_groups(DATE_PATTERN)
-
-    def part(i: int) -> pl.Expr:
-        return g.struct.field(str(i)).cast(pl.Int32, strict=False)
-
-    day = s.str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
-    ok = g.struct.field("1").is_not_null() & day.is_not_null() & (part(1) >= MIN_YEAR)
-    ok = ok & (part(4).is_null() | ((part(4) <= 23) & (part(5) <= 59) & (part(6).fill_null(0) <= 59)))
-    offset = part(8) * 60 + part(9)
-    ok = ok & (g.struct.field("7").is_null() | ((part(9) <= 59) & (offset <= _MAX_OFFSET_MIN)))
-    invalid = s.is_not_null() & ~ok.fill_null(False)
-    return pl.when(invalid).then(None).otherwise(day), invalid
+    df = df.with_columns(pl.when(s != "").then(s).alias("__dt_text"))
+    df = df.with_columns(
+        pl.col("__dt_text").str.extract_groups(DATE_PATTERN).struct.rename_fields(list(_PARTS)).alias("__dt_parts"),
+        pl.col("__dt_text").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False).alias("__dt_day"),
+    ).unnest("__dt_parts")
+    df = df.with_columns(*(pl.col(c).cast(pl.Int32, strict=False) for c in _PARTS if c != "__dt_sign"))
+    y, hh, mi, ss, oh, om = (pl.col(f"__dt_{c}") for c in ("y", "hh", "mi", "ss", "oh", "om"))
+    ok = y.is_not_null() & pl.col("__dt_day").is_not_null() & (y >= MIN_YEAR)
+    ok = ok & (hh.is_null() | ((hh <= 23) & (mi <= 59) & (ss.fill_null(0) <= 59)))
+    ok = ok & (pl.col("__dt_sign").is_null() | ((om <= 59) & (oh * 60 + om <= _MAX_OFFSET_MIN)))
+    df = df.with_columns((pl.col("__dt_text").is_not_null() & ~ok.fill_null(False)).alias(invalid))
+    df = df.with_columns(pl.when(pl.col(invalid)).then(None).otherwise(pl.col("__dt_day")).alias(day))
+    return df.drop("__dt_text", "__dt_day", *_PARTS)

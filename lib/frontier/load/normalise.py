@@ -27,7 +27,7 @@ from typing import Any
 import polars as pl
 
 from ..schema import LATENCY_KINDS, STAT_SOURCE_NAMES
-from .dates import future_after, latest_date, parse_date_exprs
+from .dates import future_after, latest_date, with_dates
 from .raw import INT, STR
 
 __all__ = [
@@ -289,45 +289,47 @@ _NAME_INPUTS = (
     "precision",
     "date",
     "_date",
-    "image",
     *_FLAG_COLUMNS,
 )
 
 
-def _clean_text(f: pl.DataFrame) -> pl.DataFrame:
-    """``TEXT_FIELDS`` with ``CONTROL_CHARS`` replaced by U+FFFD; ``__text_fixed``: whether any was."""
+def _clean_text(f: pl.DataFrame, cols: tuple[str, ...]) -> pl.DataFrame:
+    """``cols`` with ``CONTROL_CHARS`` replaced by U+FFFD; ``__text_fixed``: whether any was."""
     return f.with_columns(
-        __text_fixed=pl.any_horizontal(pl.col(c).str.contains(CONTROL_CHARS).fill_null(False) for c in TEXT_FIELDS),
-        **{c: pl.col(c).str.replace_all(CONTROL_CHARS, "\ufffd") for c in TEXT_FIELDS},
+        __text_fixed=pl.any_horizontal(pl.col(c).str.contains(CONTROL_CHARS).fill_null(False) for c in cols),
+        **{c: pl.col(c).str.replace_all(CONTROL_CHARS, "\ufffd") for c in cols},
     )
+
+
+#: the text fields normalised once per distinct combination (``_NAME_INPUTS``); the image is checked row by row
+_NAME_TEXT = tuple(c for c in TEXT_FIELDS if c != "image")
+#: canonical columns that keep a raw text field as written (cleaned only when it holds ``CONTROL_CHARS``)
+_RAW_TEXT = {"hw_raw": "hw", "model_path": "model", "image": "image"}
 
 
 def _name_columns(f: pl.DataFrame, latest: dt.date) -> pl.DataFrame:
     """``f`` (holding ``_NAME_INPUTS``) with the normalised names, flags and dates as ``__``-prefixed columns;
     dates after ``latest`` are dropped and flagged (``__flag``), impossible ones marked (``__date_invalid``). The
     input columns come back as given (they are the keys ``_per_distinct`` joins the results back on)."""
-    raw_text = f.select(TEXT_FIELDS)
-    f = _models(_clean_text(f))
+    raw_text = f.select(_NAME_TEXT)
+    f = _models(_clean_text(f, _NAME_TEXT))
     text = pl.coalesce(pl.when(pl.col("date").str.strip_chars() != "").then(pl.col("date")), pl.col("_date"))
-    day, invalid = parse_date_exprs(text)
-    future = day > pl.lit(latest)
+    f = with_dates(f, text, "__day", "__date_invalid")
+    future = pl.col("__day") > pl.lit(latest)
     flag = pl.concat_str(
         pl.when(pl.col("__text_fixed")).then(pl.lit(TEXT_REPLACED)),
         pl.when(future).then(pl.lit(future_after(latest))),
         separator="; ",
         ignore_nulls=True,
     )
+    f = f.with_columns(__future=future, __flag=flag)  # staged: each is computed once
     return f.with_columns(
         __hardware=hardware_expr("hw"),
         __framework=pl.coalesce(framework_expr("framework"), hw_suffix_framework_expr("hw")),
         __spec=spec_method_expr("spec_decoding"),
         __precision=pl.col("precision").str.strip_chars().str.to_lowercase(),
-        __date=pl.when(future).then(None).otherwise(day),
-        __date_invalid=invalid,
-        __flag=pl.when(flag != "").then(flag).otherwise(pl.lit(None, dtype=STR)),
-        __hw_raw=pl.col("hw"),
-        __model_path=pl.col("model"),
-        __image=pl.col("image"),
+        __date=pl.when(pl.col("__future")).then(None).otherwise(pl.col("__day")),
+        __flag=pl.when(pl.col("__flag") != "").then(pl.col("__flag")).otherwise(pl.lit(None, dtype=STR)),
         **{f"__{c}": bool_expr(c) for c in _FLAG_COLUMNS},
     ).with_columns(raw_text)
 
@@ -342,9 +344,6 @@ _NAME_OUTPUTS = {
     "spec_method": "__spec",
     "precision": "__precision",
     "date": "__date",
-    "hw_raw": "__hw_raw",
-    "model_path": "__model_path",
-    "image": "__image",
     "_date_invalid": "__date_invalid",
     "_flag": "__flag",
     **{c: f"__{c}" for c in _FLAG_COLUMNS},
@@ -362,7 +361,29 @@ def _names(raw: pl.DataFrame, latest: dt.date) -> dict[str, Any]:
     cols = dict(zip(_NAME_OUTPUTS, _per_distinct(raw, list(_NAME_INPUTS), build, outputs), strict=True))
     cols["disagg"] = cols["disagg"].fill_null(False)
     cols["is_multinode"] = cols["is_multinode"].fill_null(False)
-    return cols
+    return cols | _raw_text(raw, cols["_flag"])
+
+
+def _raw_text(raw: pl.DataFrame, flag: pl.Series) -> dict[str, Any]:
+    """The canonical columns that keep raw text (``_RAW_TEXT``): the raw columns themselves (no copy) unless a
+    row holds ``CONTROL_CHARS`` (then cleaned), and ``_flag`` with the image's replacements added."""
+    image_bad = raw["image"].str.contains(CONTROL_CHARS).fill_null(False)
+    names_fixed = flag.str.contains(TEXT_REPLACED, literal=True).any()
+    if not names_fixed and not image_bad.any():
+        return {out: raw[src] for out, src in _RAW_TEXT.items()}
+    out: dict[str, Any] = {o: raw[s].str.replace_all(CONTROL_CHARS, "\ufffd") for o, s in _RAW_TEXT.items()}
+    add = image_bad & ~flag.str.contains(TEXT_REPLACED, literal=True).fill_null(False)
+    out["_flag"] = (
+        pl.DataFrame({"f": flag, "a": add})
+        .select(
+            pl.when("a")
+            .then(pl.concat_str(pl.lit(TEXT_REPLACED), "f", separator="; ", ignore_nulls=True))
+            .otherwise("f")
+        )
+        .to_series()
+        .alias("_flag")
+    )
+    return out
 
 
 def normalise(raw: pl.DataFrame, latest: dt.date | None = None) -> pl.DataFrame:
