@@ -244,3 +244,22 @@ def test_identical_copies_and_reruns_are_not_conflicts(tmp_path):
     rep = load(tmp_path, cache=False).report
     assert rep.conflicts == 0 and rep.duplicates == 2
     assert {e["reason"] for e in rep.duplicate_examples} == {IDENTICAL, SUPERSEDED}
+
+
+def test_raw_client_dates_keep_their_time_for_the_date_rule():
+    from frontier.load.readers.raw_client import read
+
+    label = "exp_fp4_vllm_tp8-ep1-dpafalse_disagg-false_spec-none_conc4_b200.json"
+    topo = {"hw": "b200", "tp": 8, "isl": 1024, "osl": 1024, "framework": "vllm", "precision": "fp4"}
+    obj = {"max_concurrency": 4, "total_token_throughput": 800.0, "median_tpot_ms": 10.0, "model_id": "m"}
+    got = {}
+    for written in ("20260527-075026", "20260527", "20261399-250000", "2026-05-27T25:00:00"):
+        df = read({**obj, "date": written}, label, topo)
+        assert not isinstance(df, str)
+        got[written] = with_dates(df, pl.col("date"), "day", "invalid").select("date", "invalid").row(0)
+    assert got == {
+        "20260527-075026": ("2026-05-27T07:50:26", False),
+        "20260527": ("2026-05-27", False),
+        "20261399-250000": ("2026-13-99T25:00:00", True),
+        "2026-05-27T25:00:00": ("2026-05-27T25:00:00", True),  # no longer cut to its day
+    }
