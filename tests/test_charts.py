@@ -654,3 +654,43 @@ def test_interactive_charts_pan_zoom_and_pick_series_from_the_legend(pts):
     assert charts.ZOOM_PARAM in charts.embed_snippet(static)
     data, _ = lab.interactive_renderer(static)
     assert charts.PICK_PARAM in data["text/html"] and "image/png" in data
+
+
+# ------------------------------------------------------------------------- text XML cannot hold (vl-convert aborts)
+_HOSTILE_EXPORT = r"""
+import json, sys, tempfile
+import polars as pl
+from frontier import charts
+
+label = "Ctrl\x01Model \ufffe\x0b"
+pts = pl.DataFrame({"label": [label, label, "ok"], "median_intvty": [10.0, 20.0, 15.0],
+                    "tput_per_gpu": [300.0, 100.0, 200.0]})
+chart = charts.frontier_chart(pts, pts, title="T\x01", source=["src\x02"])
+raw = {"data": {"values": [{"a\x03": label, "b": 1}]}, "mark": "bar", "title": label,
+       "encoding": {"x": {"field": "a\x03", "type": "nominal"}, "y": {"field": "b", "type": "quantitative"}}}
+out = tempfile.mkdtemp()
+written = charts.save_figure(chart, "fig", out) + charts.save_figure(raw, "raw", out)
+svg = charts.render_svg(raw)
+png = charts.vl_png(raw)
+print(json.dumps({"written": [p.name for p in written], "svg": svg, "png": len(png)}))
+"""
+
+
+def test_export_of_labels_xml_cannot_hold_does_not_abort_the_process(tmp_path):
+    # vl-convert ends the whole process (SIGABRT) on such a character: the export runs in a child process so a
+    # regression fails this test instead of killing the test run
+    proc = subprocess.run(
+        [__import__("sys").executable, "-c", _HOSTILE_EXPORT], capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = json.loads(proc.stdout)
+    assert len(out["written"]) == 8 and out["png"] > 0
+    assert "Ctrl\ufffdModel" in out["svg"]
+    ET.fromstring(out["svg"])  # well-formed XML
+
+
+def test_xml_safe_replaces_every_string_keys_included():
+    spec = {"a\x01": ["x\x1f", 1, {"k": "\ud800\uffff"}], "t": "tab\tand\nnewline"}
+    safe = charts.xml_safe(spec)
+    assert safe == {"a\ufffd": ["x\ufffd", 1, {"k": "\ufffd\ufffd"}], "t": "tab\tand\nnewline"}
+    assert charts.to_spec(spec) == safe

@@ -80,9 +80,17 @@ def scope(evil: Path, *extra: str) -> list[str]:
 
 
 def names_survive(text: str) -> bool:
-    """The hostile model name either shown escaped (as text, or as JSON escapes), or not shown at all (a loader
-    may refuse or replace it)."""
-    return "\\x1b]0;owned\\x07" in text or "\\u001b]0;owned\\u0007" in text or "evil" not in text
+    """The hostile model name either shown escaped (as text, or as JSON escapes), replaced at load (control
+    characters become U+FFFD), or not shown at all; never a raw escape or bell."""
+    if "\x1b" in text or "\x07" in text:
+        return False
+    return (
+        "\\x1b]0;owned\\x07" in text
+        or "\\u001b]0;owned\\u0007" in text
+        or "\ufffd]0;owned\ufffd" in text
+        or "\\ufffd]0;owned\\ufffd" in text
+        or "evil" not in text
+    )
 
 
 def test_load_prints_hostile_names_escaped(capsys, evil):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -12,7 +14,7 @@ import pytest
 
 from frontier import pareto as P
 from frontier.economics import Pricing
-from frontier.iso import iso_table, targets_from
+from frontier.iso import band_from, band_targets, iso_table, targets_from
 from frontier.load import load
 
 from .conftest import MANTILE_RAW, need
@@ -142,6 +144,49 @@ def test_targets_parsing():
     assert targets_from({"start": 30, "stop": 31, "step": 0.5}) == [30.0, 30.5, 31.0]
     with pytest.raises(ValueError):
         targets_from([0, 10])
+
+
+@pytest.mark.parametrize(
+    "spec, says",
+    [
+        ((1, 1_000_000, 0.0001), "≤ 100,000 tok/s/user"),  # the reported ~1e10-target band: refused unbuilt
+        ((1, 1000, 0.0001), "at least 0.01"),
+        ((1, 1000, 1e-300), "at least 0.01"),
+        ((1, 100_000, 0.01), "more than 1,000: use a larger step"),
+        ({"start": 1, "stop": 2, "step": float("nan")}, "finite numbers"),
+        ({"start": 0, "stop": 2}, "0 < start"),
+        ((50, 40, 1), "0 < start ≤ stop"),
+        ((1, 1e9, 1e6), "≤ 100,000"),
+        ({"start": 1, "stop": 2, "steps": 1}, "a band is {start, stop, step}"),
+        ([1.0] * 1001, "more than 1,000 targets"),
+        (",".join(["30"] * 1001), "more than 1,000 targets"),
+        (iter(range(1, 10**12)), "more than 1,000 targets"),  # never materialised
+        ([30, float("inf")], "out of range"),
+        ([30, 1e6], "out of range"),
+        ([True, 30], "is not a number"),
+        ("30,abc", "is not a number"),
+    ],
+)
+def test_target_limits_are_one_clear_error_before_anything_is_built(spec, says):
+    with pytest.raises(ValueError, match=re.escape(says)):
+        targets_from(spec)
+
+
+def test_target_limits_hold_at_every_entry_point():
+    from frontier.cli import _targets_arg
+    from frontier.scope import choose_scope
+
+    assert len(band_targets(1, 1000, 1)) == 1000 and len(band_targets(0.5, 10.49, 0.01)) == 1000
+    assert band_from([20, 40, 10]) == [20.0, 30.0, 40.0]
+    with pytest.raises(ValueError, match="a band is"):
+        band_from([20, 40])
+    with pytest.raises(ValueError, match="at least 0.01"):
+        iso_table(_points(), (1, 1000, 0.0001), pricing=Pricing.dashboard())
+    with pytest.raises(ValueError, match="more than 1,000 targets"):
+        choose_scope(_points(), targets=[30.0] * 1001)
+    with pytest.raises(argparse.ArgumentTypeError, match="out of range"):
+        _targets_arg("30,1e9")
+    assert _targets_arg("30,50") == [30.0, 50.0]
 
 
 def test_cli_iso_json_on_real_data(tmp_path):

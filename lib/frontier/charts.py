@@ -13,7 +13,10 @@ Everything here works with no network:
 - :func:`save_figure` writes ``<name>-light.png`` (2x, 144 dpi in its metadata), ``<name>-light.svg``,
   ``<name>-dark.png`` and ``<name>-dark.svg`` with vl-convert;
 - :func:`enable_offline` makes notebooks render charts as static inline SVG (default, no JavaScript) or, opt-in, as
-  interactive charts that embed the vl-convert JavaScript bundle once per page.
+  interactive charts that embed the vl-convert JavaScript bundle once per page;
+- every spec that leaves this module (:func:`to_spec`) or reaches vl-convert (:func:`vl_svg`, :func:`vl_png`) has
+  the characters XML cannot hold replaced by U+FFFD (:func:`xml_safe`): vl-convert aborts the whole process on one,
+  so a label from data (or a caller's raw string) can never take a kernel or a report build down.
 
 Units on the default axes: interactivity in tok/s/user, throughput in tok/s/GPU, cost in $ per million tokens.
 """
@@ -64,7 +67,11 @@ __all__ = [
     "spec_with_theme",
     "standalone_html",
     "to_spec",
+    "vl_png",
+    "vl_svg",
     "with_interaction",
+    "xml_safe",
+    "xml_safe_text",
 ]
 
 Theme = Literal["light", "dark"]
@@ -1205,6 +1212,41 @@ def margin_chart(
 
 
 # ---------------------------------------------------------------------------------------------------------- export
+#: characters XML 1.0 cannot hold (C0 controls but tab, LF and CR; lone surrogates; U+FFFE, U+FFFF)
+_NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe_text(text: str) -> str:
+    """``text`` with every character XML cannot hold replaced by U+FFFD."""
+    return _NOT_XML_RE.sub("\ufffd", text)
+
+
+def xml_safe(obj: Any) -> Any:
+    """A spec (dicts, lists, strings, numbers) with ``xml_safe_text`` applied to every string, keys included (a new
+    structure; numbers and other leaves are shared)."""
+    if isinstance(obj, str):
+        return _NOT_XML_RE.sub("\ufffd", obj)
+    if isinstance(obj, Mapping):
+        return {xml_safe(k): xml_safe(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [xml_safe(v) for v in obj]
+    return obj
+
+
+def vl_svg(spec: Mapping[str, Any]) -> str:
+    """SVG text of a Vega-Lite spec (made XML-safe first), rendered offline by vl-convert."""
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_svg(xml_safe(dict(spec)), vl_version=_vl_version(), allowed_base_urls=[])
+
+
+def vl_png(spec: Mapping[str, Any], scale: float = 1) -> bytes:
+    """PNG bytes of a Vega-Lite spec at ``scale`` x (made XML-safe first), rendered offline by vl-convert."""
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_png(xml_safe(dict(spec)), vl_version=_vl_version(), scale=scale, allowed_base_urls=[])
+
+
 def _vl_version() -> str | None:
     import vl_convert as vlc
 
@@ -1214,14 +1256,14 @@ def _vl_version() -> str | None:
 
 
 def to_spec(chart: Any, *, max_rows: int = MAX_ROWS) -> dict[str, Any]:
-    """A Vega-Lite spec dict from an Altair chart or a dict; frames passed straight to Altair get ``max_rows``
-    for this conversion only (Altair's data transformer is restored afterwards)."""
+    """A Vega-Lite spec dict from an Altair chart or a dict, XML-safe (:func:`xml_safe`); frames passed straight to
+    Altair get ``max_rows`` for this conversion only (Altair's data transformer is restored afterwards)."""
     if isinstance(chart, Mapping):
-        return copy.deepcopy(dict(chart))
+        return cast(dict[str, Any], xml_safe(copy.deepcopy(dict(chart))))
     if not isinstance(chart, alt.TopLevelMixin):
         raise TypeError(f"expected an Altair chart or a spec dict, got {type(chart).__name__}")
     with alt.data_transformers.enable("default", max_rows=max_rows):
-        return chart.to_dict()
+        return cast(dict[str, Any], xml_safe(chart.to_dict()))
 
 
 def _themed_spec(chart_or_builder: Any, theme: str, max_rows: int) -> dict[str, Any]:
@@ -1240,12 +1282,10 @@ def _themed_spec(chart_or_builder: Any, theme: str, max_rows: int) -> dict[str, 
 
 def render_svg(chart: Any, theme: Theme | None = None, *, max_rows: int = MAX_ROWS) -> str:
     """SVG text of a chart (optionally re-themed), rendered offline with vl-convert."""
-    import vl_convert as vlc
-
     spec = to_spec(chart, max_rows=max_rows)
     if theme is not None:
         spec = spec_with_theme(spec, theme)
-    return vlc.vegalite_to_svg(spec, vl_version=_vl_version(), allowed_base_urls=[])
+    return vl_svg(spec)
 
 
 #: CSS pixels per inch: a PNG rendered at ``scale`` x carries ``scale`` x 72 dpi, so it pastes at its CSS size
@@ -1305,8 +1345,6 @@ def save_figure(
     parameter, e.g. ``functools.partial(frontier_chart, pts, fr)``, else ``f(theme)``), or an Altair chart / spec
     dict, which is re-themed for each variant. Returns the written paths in order.
     """
-    import vl_convert as vlc
-
     if not _NAME_RE.fullmatch(name):
         raise ValueError(f"figure name {name!r}: use letters, digits, '.', '_' and '-' only")
     bad = [f for f in formats if f not in ("png", "svg")]
@@ -1316,19 +1354,15 @@ def save_figure(
         _check_theme(t)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    vl_version = _vl_version()
     written: list[Path] = []
     for theme in themes:
         spec = _themed_spec(chart_or_builder, theme, max_rows)
         for fmt in formats:
             path = out / f"{name}-{theme}.{fmt}"
             if fmt == "png":
-                png = vlc.vegalite_to_png(spec, vl_version=vl_version, scale=scale, allowed_base_urls=[])
-                path.write_bytes(png_with_dpi(png, CSS_DPI * scale))
+                path.write_bytes(png_with_dpi(vl_png(spec, scale), CSS_DPI * scale))
             else:
-                path.write_text(
-                    vlc.vegalite_to_svg(spec, vl_version=vl_version, allowed_base_urls=[]), encoding="utf-8"
-                )
+                path.write_text(vl_svg(spec), encoding="utf-8")
             written.append(path)
     return written
 
@@ -1440,10 +1474,8 @@ def embed_snippet(spec: Mapping[str, Any], *, element_id: str | None = None) -> 
 
 
 def _svg_renderer(spec: dict, **metadata: Any) -> dict[str, str]:
-    import vl_convert as vlc
-
     spec = spec_with_theme(spec, _STATE["theme"], override=False)
-    svg = vlc.vegalite_to_svg(spec, vl_version=_vl_version(), allowed_base_urls=[])
+    svg = vl_svg(spec)
     return {"image/svg+xml": svg, "text/plain": f"Chart: {chart_description(spec)}"}
 
 

@@ -75,7 +75,12 @@ def _targets_arg(text: str) -> list[float]:
         if not math.isfinite(v) or v <= 0:
             raise argparse.ArgumentTypeError(f"target {t!r} must be a positive finite tok/s/user")
         out.append(v)
-    return out
+    from .iso import check_targets
+
+    try:
+        return check_targets(out)  # the stated limits on targets (frontier.iso)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def _date_arg(text: str) -> str:

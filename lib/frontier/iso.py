@@ -7,7 +7,9 @@ spec §3 interpolation (``frontier.pareto``). Out-of-range targets are unreachab
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import itertools
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -26,8 +28,14 @@ __all__ = [
     "DIRECT_METRICS",
     "IsoResult",
     "TABLE_FORMATS",
+    "MAX_TARGET",
+    "MAX_TARGETS",
+    "MIN_BAND_STEP",
     "X",
     "Y",
+    "band_from",
+    "band_targets",
+    "check_targets",
     "configs_view",
     "iso_table",
     "notes",
@@ -52,24 +60,83 @@ DIRECT_METRICS = (
 COST_RULES = ("reciprocal", "direct")
 
 
+#: limits on targets (tok/s/user) from any caller — a list, a "30,50,90" string or a band — checked before anything
+#: is built or computed: at most ``MAX_TARGETS`` targets, each finite and in (0, ``MAX_TARGET``]; a band's step at
+#: least ``MIN_BAND_STEP`` (so a band spans at most ``MAX_TARGETS`` steps)
+MAX_TARGETS = 1_000
+MAX_TARGET = 100_000.0
+MIN_BAND_STEP = 0.01
+_LIMITS = (
+    f"targets are at most {MAX_TARGETS:,} finite tok/s/user values above 0 and at most {MAX_TARGET:,.0f}; "
+    f"a band's step is at least {MIN_BAND_STEP:g}"
+)
+
+
+def _number(v: Any, what: str) -> float:
+    """``v`` as a float (a number or a numeric string; not a boolean); ValueError naming ``what`` otherwise."""
+    if isinstance(v, bool) or not isinstance(v, (int, float, str)):
+        raise ValueError(f"{what} {v!r} is not a number (tok/s/user)")
+    try:
+        return float(v)
+    except (ValueError, OverflowError):
+        raise ValueError(f"{what} {v!r} is not a number (tok/s/user)") from None
+
+
+def check_targets(values: Iterable[Any]) -> list[float]:
+    """Targets (tok/s/user) from a sequence of numbers, within the stated limits; ValueError (one line) otherwise.
+    At most ``MAX_TARGETS`` + 1 values are looked at, so an endless or huge input is refused without building it."""
+    if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable):
+        raise ValueError(f"targets must be a list of numbers (tok/s/user), got {type(values).__name__}")
+    head = list(itertools.islice(values, MAX_TARGETS + 1))
+    if len(head) > MAX_TARGETS:
+        raise ValueError(f"more than {MAX_TARGETS:,} targets given ({_LIMITS})")
+    out = [_number(t, "target") for t in head]
+    bad = [t for t in out if not (math.isfinite(t) and 0 < t <= MAX_TARGET)]
+    if bad:
+        raise ValueError(f"target {bad[0]:g} is out of range ({_LIMITS})")
+    return out
+
+
+def band_targets(start: Any, stop: Any, step: Any = 1) -> list[float]:
+    """The targets of a band (tok/s/user): start, start + step, … up to stop, within the stated limits; the count
+    is checked before any target is built."""
+    lo, hi, st = (_number(v, name) for v, name in ((start, "band start"), (stop, "band stop"), (step, "band step")))
+    if not all(math.isfinite(v) for v in (lo, hi, st)):
+        raise ValueError(f"a band needs finite numbers, got start {lo:g}, stop {hi:g}, step {st:g}")
+    if not 0 < lo <= hi <= MAX_TARGET:
+        raise ValueError(f"a band needs 0 < start ≤ stop ≤ {MAX_TARGET:,.0f} tok/s/user, got {lo:g} to {hi:g}")
+    if st < MIN_BAND_STEP:
+        raise ValueError(f"a band's step must be at least {MIN_BAND_STEP:g} tok/s/user, got {st:g}")
+    n = math.floor((hi - lo) / st + 1e-9) + 1
+    if n > MAX_TARGETS:
+        raise ValueError(
+            f"the band {lo:g} to {hi:g} step {st:g} holds {n:,} targets, more than {MAX_TARGETS:,}: use a larger step"
+        )
+    return [round(lo + i * st, 10) for i in range(n)]
+
+
+def band_from(values: Any) -> list[float]:
+    """A band given as a list ``[start, stop, step]`` (tok/s/user; e.g. a notebook parameter) → its targets."""
+    if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Sequence) or len(values) != 3:
+        raise ValueError(f"a band is [start, stop, step] in tok/s/user, got {values!r:.80}")
+    return band_targets(*values)
+
+
 def targets_from(spec: Any) -> list[float]:
-    """Targets (tok/s/user) from a list, a "30,50,90" string, or a band dict/tuple (start, stop, step)."""
+    """Targets (tok/s/user) from a list, a "30,50,90" string, or a band dict/tuple (start, stop, step); the limits
+    above are checked before anything is built (ValueError, one line)."""
     if spec is None:
         return []
     if isinstance(spec, str):
-        return [float(t) for t in spec.replace(";", ",").split(",") if t.strip()]
-    if isinstance(spec, dict):
-        spec = (spec["start"], spec["stop"], spec.get("step", 1))
+        return check_targets(t for t in spec.replace(";", ",").split(",") if t.strip())
+    if isinstance(spec, Mapping):
+        extra = set(spec) - {"start", "stop", "step"}
+        if extra or not {"start", "stop"} <= set(spec):
+            raise ValueError("a band is {start, stop, step} in tok/s/user")
+        return band_targets(spec["start"], spec["stop"], spec.get("step", 1))
     if isinstance(spec, tuple) and len(spec) == 3:
-        start, stop, step = (float(v) for v in spec)
-        if step <= 0 or stop < start:
-            raise ValueError("a band needs start ≤ stop and step > 0")
-        n = int(np.floor((stop - start) / step + 1e-9)) + 1
-        return [round(start + i * step, 10) for i in range(n)]
-    out = [float(t) for t in spec]
-    if any(not np.isfinite(t) or t <= 0 for t in out):
-        raise ValueError(f"targets must be positive finite tok/s/user, got {out}")
-    return out
+        return band_targets(*spec)
+    return check_targets(spec)
 
 
 @dataclass(eq=False)

@@ -40,9 +40,7 @@ def _spec(spec: dict) -> dict:
 
 def _png(spec: dict) -> tuple[str, int, int]:
     """(base64 PNG at PNG_SCALE, width and height in CSS pixels) of a Vega-Lite spec."""
-    import vl_convert as vlc
-
-    data = vlc.vegalite_to_png(spec, vl_version=charts._vl_version(), scale=_PNG_SCALE, allowed_base_urls=[])
+    data = charts.vl_png(spec, _PNG_SCALE)
     width, height = struct.unpack(">II", data[16:24])  # IHDR: the first chunk of every PNG
     return base64.b64encode(data).decode("ascii"), width // _PNG_SCALE, height // _PNG_SCALE
 
@@ -58,11 +56,9 @@ def _png_bundle(spec: dict) -> tuple[dict[str, Any], dict[str, Any], str, int]:
 
 def svg_renderer(spec: dict, **_: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     """Static chart: SVG for trusted views and the report, PNG for untrusted views."""
-    import vl_convert as vlc
-
     spec = _spec(spec)
     data, meta, _png_b64, _w = _png_bundle(spec)
-    data["image/svg+xml"] = vlc.vegalite_to_svg(spec, vl_version=charts._vl_version(), allowed_base_urls=[])
+    data["image/svg+xml"] = charts.vl_svg(spec)
     return data, meta
 
 

@@ -27,6 +27,7 @@ from .breakeven import (
 )
 from .economics import Pricing
 from .fleet import FleetSide, Workload
+from .iso import check_targets
 from .load.normalise import SYNTHETIC_SUFFIX
 from .paths import input_paths
 from .schema import CURVE_KEY
@@ -707,6 +708,7 @@ def choose_scope(
     ISL/OSL or side is not in the data; when the data holds fewer than two sides, returns a scope whose ``problem``
     says so. ``match`` (:data:`frontier.breakeven.MATCHES`): like for like, the targets go where the paired
     configs both reach (or, when they never overlap, where the slower one is measured, the other read as a bound)."""
+    given_targets = check_targets(targets)  # the targets' limits, checked before anything is computed
     notes: list[str] = []
     given = [s for s in (side_old, side_new) if s]
     pts, problem = _choose_workload(points, model, isl, osl, given, notes)
@@ -733,7 +735,7 @@ def choose_scope(
             c_old, c_new = c_new, c_old
         old, new = old or c_old, new or c_new
         notes.append(f"Sides not given: old side {old}, new side {new}; {rule}.")
-    tlist = [float(t) for t in targets] or _choose_targets(pts, old, new, n_targets, notes, match)
+    tlist = given_targets or _choose_targets(pts, old, new, n_targets, notes, match)
     wt = float(workload_target) if workload_target else tlist[len(tlist) // 2]
     if not workload_target:
         notes.append(

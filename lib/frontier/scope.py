@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from .iso import MAX_TARGETS, check_targets
 from .labels import LABEL_PARTS, config_label_expr
 from .load import matches
 from .pareto import frontier
@@ -76,13 +77,16 @@ def choose_scope(
     analyses whose targets come from elsewhere, e.g. provider speeds). ``compared``: the points of the curves the
     report actually compares (e.g. ``compare.mtp_paired_points``); chosen targets come from those curves only.
     Raises ValueError when a given model or ISL/OSL is not in the data, naming what is."""
+    given = check_targets(targets or [])  # the targets' limits, checked before anything is computed
+    if not 0 <= n_targets <= MAX_TARGETS:
+        raise ValueError(f"n_targets must be 0 to {MAX_TARGETS:,}, got {n_targets}")
     if points.height == 0:
         raise ValueError("no points to analyse")
     notes: list[str] = []
     pts, chosen_model = _choose_model(points, model, all_workloads, notes)
     pts, chosen_isl, chosen_osl = _choose_sequence(pts, isl, osl, all_workloads, notes)
-    if targets or n_targets == 0:
-        return Scope(chosen_model, chosen_isl, chosen_osl, [float(t) for t in targets or []], pts, notes)
+    if given or n_targets == 0:
+        return Scope(chosen_model, chosen_isl, chosen_osl, given, pts, notes)
     tlist, rng = choose_targets(_compared_points(pts, compared, notes), n_targets, by, notes)
     return Scope(chosen_model, chosen_isl, chosen_osl, tlist, pts, notes, rng)
 

@@ -8,11 +8,13 @@ meanwhile; at most ``_IN_FLIGHT`` groups wait for it, which bounds the raw rows 
 
 from __future__ import annotations
 
+import datetime as dt
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import polars as pl
 
 from ..schema import conform
+from .dates import latest_date
 from .dedupe import point_hash_expr
 from .normalise import normalise
 from .raw import FileMetas, attach_provenance
@@ -24,24 +26,24 @@ __all__ = ["CanonicalFrames", "GROUP_ROWS"]
 GROUP_ROWS = 65_536
 #: groups handed to the worker and not yet canonical, at most
 _IN_FLIGHT = 2
-#: columns a canonical frame keeps besides the schema's: load order (for de-duplication), skip reason
-_HELPERS = ("_file_index", "_skip")
+#: columns a canonical frame keeps besides the schema's: load order (for de-duplication), skip reason, flag
+_HELPERS = ("_file_index", "_skip", "_flag")
 
 #: (first file index, arrival, frame)
 _Part = tuple[int, int, pl.DataFrame]
 
 
-def _to_canonical(raws: list[pl.DataFrame], metas: FileMetas) -> pl.DataFrame:
+def _to_canonical(raws: list[pl.DataFrame], metas: FileMetas, latest: dt.date) -> pl.DataFrame:
     """Raw frames (their files' metas known) → SCHEMA columns + ``_file_index`` + ``_skip`` (null: valid row) +
-    ``_point_hash``."""
-    norm = mark_invalid(normalise(attach_provenance(raws, metas)))
+    ``_flag`` (null: nothing to say) + ``_point_hash``. ``latest``: the latest row date kept."""
+    norm = mark_invalid(normalise(attach_provenance(raws, metas), latest))
     return conform(norm).with_columns(*norm.select(_HELPERS)).with_columns(point_hash_expr())
 
 
-def _canonical_parts(batch: list[_Part], metas: FileMetas) -> list[_Part]:
+def _canonical_parts(batch: list[_Part], metas: FileMetas, latest: dt.date) -> list[_Part]:
     """One group normalised together, cut back (zero-copy) into one canonical frame per raw frame."""
     heights = [raw.height for _, _, raw in batch]
-    canon = _to_canonical([raw for _, _, raw in batch], metas)
+    canon = _to_canonical([raw for _, _, raw in batch], metas, latest)
     parts, offset = [], 0
     for (idx, arrival, _), n in zip(batch, heights, strict=True):
         parts.append((idx, arrival, canon.slice(offset, n)))
@@ -52,11 +54,13 @@ def _canonical_parts(batch: list[_Part], metas: FileMetas) -> list[_Part]:
 class CanonicalFrames:
     """Collects raw frames as they are read (``add``) and returns them canonical, in file order (``finish``).
 
-    ``metas`` is filled by the reader; a file's entry must be there before its rows are added. Use as a context
-    manager (the worker thread is stopped on exit), or call ``finish``."""
+    ``metas`` is filled by the reader; a file's entry must be there before its rows are added. ``latest``: the
+    latest row date kept (``dates.latest_date()``, once per load). Use as a context manager (the worker thread is
+    stopped on exit), or call ``finish``."""
 
-    def __init__(self, metas: FileMetas, group_rows: int | None = None) -> None:
+    def __init__(self, metas: FileMetas, group_rows: int | None = None, latest: dt.date | None = None) -> None:
         self.metas, self.group_rows = metas, group_rows or GROUP_ROWS
+        self.latest = latest or latest_date()
         self.pending: list[_Part] = []
         self.pending_rows = 0
         self.done: list[_Part] = []  # canonical
@@ -96,7 +100,7 @@ class CanonicalFrames:
         if not batch:
             return
         # a copy of the metas: the reader keeps adding files while the worker reads them
-        self.working.append(self._pool.submit(_canonical_parts, batch, dict(self.metas)))
+        self.working.append(self._pool.submit(_canonical_parts, batch, dict(self.metas), self.latest))
         self._wait(_IN_FLIGHT)
 
     def _wait(self, at_most: int) -> None:

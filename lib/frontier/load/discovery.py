@@ -86,9 +86,9 @@ class Inputs:
 
 
 def discover(paths: list[str | Path], report: LoadReport) -> Inputs:
-    """Expand ``paths``. Inputs that match nothing, and entries that cannot be read as files (unreadable, hidden,
-    special or too deep), are recorded as skipped; a file found twice as a duplicate. Raises LoadError when
-    nothing is given."""
+    """Expand ``paths`` into the files to read, in the order of their resolved paths. Inputs that match nothing,
+    and entries that cannot be read as files (unreadable, hidden, special or too deep), are recorded as skipped; a
+    file found twice as a duplicate. Raises LoadError when nothing is given."""
     resolved: dict[Path, Path] = {}
     found = expand(paths, resolved)
     for m in found.missing:
@@ -101,17 +101,18 @@ def discover(paths: list[str | Path], report: LoadReport) -> Inputs:
         )
     if not found.files and not found.missing and not found.problems and not found.duplicates:
         raise LoadError(f"no input files under {', '.join(printable(str(p)) for p in paths) or '(nothing given)'}")
-    return Inputs(found.files, resolved, _input_roots(paths, found.files, resolved))
+    # read in the order of resolved paths, whatever the order of ``paths``: the table (its rows' order and which
+    # copy of a point is kept) then depends only on what the cache key covers (resolved paths and contents)
+    files = sorted(found.files, key=lambda f: (str(resolved[f]), str(f)))
+    return Inputs(files, resolved, _input_roots(paths, files, resolved))
 
 
 def _input_roots(paths: list[str | Path], files: list[Path], resolved: dict[Path, Path]) -> dict[Path, Path]:
-    """file → the resolved input folder it lies under (the sidecar search stops there)."""
+    """file → the resolved input folder it lies under (the sidecar search stops there); under nested input folders,
+    the outermost (whatever the order they were given in)."""
     roots: dict[Path, Path] = {}
-    for p in paths:
-        pp = Path(p).expanduser()
-        if not pp.is_dir():
-            continue
-        root = pp.resolve()
+    folders = {Path(p).expanduser().resolve() for p in paths if Path(p).expanduser().is_dir()}
+    for root in sorted(folders, key=lambda r: (len(r.parts), str(r))):
         prefix = os.path.join(str(root), "")
         for f in files:
             if f not in roots and str(resolved[f]).startswith(prefix):
@@ -160,10 +161,13 @@ def expand(paths: Iterable[str | Path], resolved: dict[Path, Path] | None = None
                 links.add(len(out.files))
             out.files.append(f)
             real.append(r)
-        elif i in links and not is_link:  # the same file again: the path that is not a link is the one read
+        elif (i in links and not is_link) or ((i in links) == is_link and str(f) < str(out.files[i])):
+            # the same file again: the path that is not a link is the one read, else the first in text order (so
+            # the name a file is read under does not depend on the order of the inputs)
             out.duplicates.append((out.files[i], f))
             out.files[i] = f
-            links.discard(i)
+            if not is_link:
+                links.discard(i)
         else:
             out.duplicates.append((f, out.files[i]))
     if resolved is not None:

@@ -6,6 +6,11 @@
 - model keys → display names (``dsr1`` → ``DeepSeek-R1-0528`` …); synthetic rows get `` (synthetic)``.
 - ``spec_decoding`` / ``spec_method`` → ``spec_method`` (``none`` when absent).
 - GPU count: single node ``tp × pp × pcp_size``; disaggregated/multinode ``num_prefill_gpu + num_decode_gpu``.
+- text fields (model, runner label, framework, precision, spec method, image): control characters, bidirectional
+  controls and the non-characters U+FFFE/U+FFFF are replaced by U+FFFD (``CONTROL_CHARS``); the row is loaded and
+  flagged (``TEXT_REPLACED``) in the load report.
+- dates: the rule of ``load.dates`` (impossible dates mark the row invalid; dates after the load date are dropped
+  from the row and flagged).
 
 ``normalise(raw)`` applies all of it to the raw table (agg field names + provenance) and returns the canonical
 columns (``frontier.schema.SCHEMA``); ``validate`` then names the rows that cannot be used. The name tables here are
@@ -14,6 +19,7 @@ the project's one home for model and framework aliases (``frontier.normalise`` r
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Any
@@ -21,9 +27,11 @@ from typing import Any
 import polars as pl
 
 from ..schema import LATENCY_KINDS, STAT_SOURCE_NAMES
-from .raw import INT
+from .dates import future_after, latest_date, with_dates
+from .raw import INT, STR
 
 __all__ = [
+    "CONTROL_CHARS",
     "FALSE_STRINGS",
     "FRAMEWORK_ALIASES",
     "HW_ALIASES",
@@ -35,6 +43,8 @@ __all__ = [
     "NO_SPEC_STRINGS",
     "RUN_URL_RE",
     "SYNTHETIC_SUFFIX",
+    "TEXT_FIELDS",
+    "TEXT_REPLACED",
     "TRUE_STRINGS",
     "bool_expr",
     "framework_expr",
@@ -95,6 +105,12 @@ TRUE_STRINGS = ("true", "1", "yes", "y", "t")
 FALSE_STRINGS = ("false", "0", "no", "n", "f")
 #: spec_decoding / spec_method values that mean no speculative decoding (lower case, stripped)
 NO_SPEC_STRINGS = ("", "null", "none", "false", "no")
+#: characters never kept in a text field (regex class): C0 and C1 controls and DEL, bidirectional marks, embeddings,
+#: overrides and isolates, and the non-characters U+FFFE/U+FFFF (which also end a figure export)
+CONTROL_CHARS = r"[\x00-\x1f\x7f-\x9f\x{061c}\x{200e}\x{200f}\x{202a}-\x{202e}\x{2066}-\x{2069}\x{fffe}\x{ffff}]"
+#: raw text fields that reach the table (and so labels, tables and figures)
+TEXT_FIELDS = ("infmax_model_prefix", "model", "hw", "framework", "precision", "spec_decoding", "image")
+TEXT_REPLACED = "control characters in text fields replaced by U+FFFD"
 #: run id and attempt in a CI run URL (``…/actions/runs/123/attempts/2``)
 RUN_URL_RE = re.compile(r"/runs/(\d+)(?:/attempts?/(\d+))?")
 
@@ -277,17 +293,45 @@ _NAME_INPUTS = (
 )
 
 
-def _name_columns(f: pl.DataFrame) -> pl.DataFrame:
-    """``f`` (holding ``_NAME_INPUTS``) with the normalised names, flags and dates as ``__``-prefixed columns."""
-    f = _models(f)
+def _clean_text(f: pl.DataFrame, cols: tuple[str, ...]) -> pl.DataFrame:
+    """``cols`` with ``CONTROL_CHARS`` replaced by U+FFFD; ``__text_fixed``: whether any was."""
+    return f.with_columns(
+        __text_fixed=pl.any_horizontal(pl.col(c).str.contains(CONTROL_CHARS).fill_null(False) for c in cols),
+        **{c: pl.col(c).str.replace_all(CONTROL_CHARS, "\ufffd") for c in cols},
+    )
+
+
+#: the text fields normalised once per distinct combination (``_NAME_INPUTS``); the image is checked row by row
+_NAME_TEXT = tuple(c for c in TEXT_FIELDS if c != "image")
+#: canonical columns that keep a raw text field as written (cleaned only when it holds ``CONTROL_CHARS``)
+_RAW_TEXT = {"hw_raw": "hw", "model_path": "model", "image": "image"}
+
+
+def _name_columns(f: pl.DataFrame, latest: dt.date) -> pl.DataFrame:
+    """``f`` (holding ``_NAME_INPUTS``) with the normalised names, flags and dates as ``__``-prefixed columns;
+    dates after ``latest`` are dropped and flagged (``__flag``), impossible ones marked (``__date_invalid``). The
+    input columns come back as given (they are the keys ``_per_distinct`` joins the results back on)."""
+    raw_text = f.select(_NAME_TEXT)
+    f = _models(_clean_text(f, _NAME_TEXT))
+    text = pl.coalesce(pl.when(pl.col("date").str.strip_chars() != "").then(pl.col("date")), pl.col("_date"))
+    f = with_dates(f, text, "__day", "__date_invalid")
+    future = pl.col("__day") > pl.lit(latest)
+    flag = pl.concat_str(
+        pl.when(pl.col("__text_fixed")).then(pl.lit(TEXT_REPLACED)),
+        pl.when(future).then(pl.lit(future_after(latest))),
+        separator="; ",
+        ignore_nulls=True,
+    )
+    f = f.with_columns(__future=future, __flag=flag)  # staged: each is computed once
     return f.with_columns(
         __hardware=hardware_expr("hw"),
         __framework=pl.coalesce(framework_expr("framework"), hw_suffix_framework_expr("hw")),
         __spec=spec_method_expr("spec_decoding"),
         __precision=pl.col("precision").str.strip_chars().str.to_lowercase(),
-        __date=pl.coalesce(pl.col("date").str.slice(0, 10), pl.col("_date")).str.to_date("%Y-%m-%d", strict=False),
+        __date=pl.when(pl.col("__future")).then(None).otherwise(pl.col("__day")),
+        __flag=pl.when(pl.col("__flag") != "").then(pl.col("__flag")).otherwise(pl.lit(None, dtype=STR)),
         **{f"__{c}": bool_expr(c) for c in _FLAG_COLUMNS},
-    )
+    ).with_columns(raw_text)
 
 
 #: canonical column → the column of ``_name_columns`` it is taken from
@@ -300,32 +344,60 @@ _NAME_OUTPUTS = {
     "spec_method": "__spec",
     "precision": "__precision",
     "date": "__date",
+    "_date_invalid": "__date_invalid",
+    "_flag": "__flag",
     **{c: f"__{c}" for c in _FLAG_COLUMNS},
 }
 
 
-def _names(raw: pl.DataFrame) -> dict[str, Any]:
+def _names(raw: pl.DataFrame, latest: dt.date) -> dict[str, Any]:
     """Normalised names, flags and dates, computed once per distinct combination of the raw values they come from
     (there are few) and joined back."""
     outputs = list(_NAME_OUTPUTS.values())
-    cols = dict(zip(_NAME_OUTPUTS, _per_distinct(raw, list(_NAME_INPUTS), _name_columns, outputs), strict=True))
+
+    def build(f: pl.DataFrame) -> pl.DataFrame:
+        return _name_columns(f, latest)
+
+    cols = dict(zip(_NAME_OUTPUTS, _per_distinct(raw, list(_NAME_INPUTS), build, outputs), strict=True))
     cols["disagg"] = cols["disagg"].fill_null(False)
     cols["is_multinode"] = cols["is_multinode"].fill_null(False)
-    return cols
+    return cols | _raw_text(raw, cols["_flag"])
 
 
-def normalise(raw: pl.DataFrame) -> pl.DataFrame:
-    """Raw agg-named rows (+ provenance) → canonical columns (kept next to the raw ones until ``conform``)."""
+def _raw_text(raw: pl.DataFrame, flag: pl.Series) -> dict[str, Any]:
+    """The canonical columns that keep raw text (``_RAW_TEXT``): the raw columns themselves (no copy) unless a
+    row holds ``CONTROL_CHARS`` (then cleaned), and ``_flag`` with the image's replacements added."""
+    image_bad = raw["image"].str.contains(CONTROL_CHARS).fill_null(False)
+    names_fixed = flag.str.contains(TEXT_REPLACED, literal=True).any()
+    if not names_fixed and not image_bad.any():
+        return {out: raw[src] for out, src in _RAW_TEXT.items()}
+    out: dict[str, Any] = {o: raw[s].str.replace_all(CONTROL_CHARS, "\ufffd") for o, s in _RAW_TEXT.items()}
+    add = image_bad & ~flag.str.contains(TEXT_REPLACED, literal=True).fill_null(False)
+    out["_flag"] = (
+        pl.DataFrame({"f": flag, "a": add})
+        .select(
+            pl.when("a")
+            .then(pl.concat_str(pl.lit(TEXT_REPLACED), "f", separator="; ", ignore_nulls=True))
+            .otherwise("f")
+        )
+        .to_series()
+        .alias("_flag")
+    )
+    return out
+
+
+def normalise(raw: pl.DataFrame, latest: dt.date | None = None) -> pl.DataFrame:
+    """Raw agg-named rows (+ provenance) → canonical columns (kept next to the raw ones until ``conform``), plus
+    ``_date_invalid`` (an impossible date) and ``_flag`` (why a loaded row is flagged). ``latest``: the latest
+    date kept (default ``dates.latest_date()``)."""
     run_url = pl.col("run_url").str.extract_groups(RUN_URL_RE.pattern)
     df = raw.with_columns(
-        hw_raw=pl.col("hw"),
-        model_path=pl.col("model"),
         run_id=pl.coalesce(run_url.struct.field("1").cast(INT, strict=False), pl.col("_run_id")),
         run_attempt=pl.coalesce(run_url.struct.field("2").cast(pl.Int32, strict=False), pl.col("_run_attempt")),
         source_file=pl.col("_file"),
         source_format=pl.col("_format"),
         source_row=pl.col("_row"),
-        **_names(raw),
+        **_names(raw, latest or latest_date()),
         **_latency_exprs(),
     )
     return df.with_columns(num_gpus=gpu_count_expr(), topology=topology_label_expr())

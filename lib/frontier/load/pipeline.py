@@ -14,7 +14,8 @@ from .. import cache as cache_mod
 from ..fsutil import safe_for_terminal as printable
 from ..schema import SCHEMA, empty_points
 from .canonical import CanonicalFrames
-from .dedupe import dedupe
+from .dates import FUTURE_DATE, latest_date
+from .dedupe import CONFLICT, dedupe
 from .discovery import discover, sidecars_above, sources
 from .raw import FileMetas
 from .reading import read_sources
@@ -24,8 +25,9 @@ from .validate import drop_invalid
 __all__ = ["load"]
 
 #: part of every cache key; 2: strict fast path (fractional or boolean numbers in numeric fields are skipped);
-#: 3: values that do not fit are skipped, a repeated JSON key keeps its first value on every path, input limits
-_LOADER_VERSION = "3"
+#: 3: values that do not fit are skipped, a repeated JSON key keeps its first value on every path, input limits;
+#: 4: files in resolved-path order, conflicts reported, text cleaned and flagged, the date rule
+_LOADER_VERSION = "4"
 _DUPLICATE_EXAMPLES = 50
 
 
@@ -46,7 +48,8 @@ def load(
     cache: reuse a parquet copy in ``data/processed/`` keyed by the inputs' content hashes and these options.
     """
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
-    report = LoadReport()
+    latest = latest_date()
+    report = LoadReport(load_date=latest.isoformat())
     inputs = discover(paths, report)
     key = hashes = None
     if cache:
@@ -58,7 +61,7 @@ def load(
             hit.report.raise_if_strict(strict)
             return hit
     metas: FileMetas = {}
-    with CanonicalFrames(metas) as canonical:
+    with CanonicalFrames(metas, latest=latest) as canonical:
         read_sources(sources(inputs, report, hashes), report, topology, metas, canonical)
         rows = canonical.finish()
     points = _to_points(rows, report, keep)
@@ -79,6 +82,11 @@ def _from_cache(key: str, cache_dir: Path | None, report: LoadReport) -> LoadRes
     if points.schema != pl.Schema(SCHEMA) or points.height != cached.rows_loaded:
         report.notes.append(f"cache: entry {key} does not match its report, ignored")
         return None
+    if cached.load_date != report.load_date and any(k.startswith(FUTURE_DATE) for k in cached.flagged):
+        # rows dated after that load's date may be in the past by now: load them again under today's date
+        report.notes.append(f"cache: entry {key} flagged dates after its load date ({cached.load_date}), reloaded")
+        return None
+    cached.load_date = report.load_date
     cached.from_cache = True
     cached.notes = report.notes
     cached.files = report.files + cached.files
@@ -87,18 +95,40 @@ def _from_cache(key: str, cache_dir: Path | None, report: LoadReport) -> LoadRes
 
 
 def _to_points(canonical: pl.DataFrame | None, report: LoadReport, keep: str) -> pl.DataFrame:
-    """Canonical rows → the point table (+ ``_file_index``): invalid rows and duplicates removed and counted."""
+    """Canonical rows → the point table (+ ``_file_index``): invalid rows, duplicates and conflicting measurements
+    removed and counted, flagged rows counted."""
     if canonical is None:
         return empty_points()
     report.rows_read = canonical.height
     good = drop_invalid(canonical, report).drop("_skip")
     del canonical
-    points, removed = dedupe(good, keep)
-    report.duplicates = removed.height
+    points, removed = dedupe(good.drop("_flag"), keep)
+    conflict = removed["dup_reason"] == CONFLICT
+    dups, conflicts = removed.filter(~conflict), removed.filter(conflict)
+    report.duplicates, report.conflicts = dups.height, conflicts.height
     report.duplicate_examples = [
-        dict(zip(("file", "row", "reason"), r)) for r in removed.head(_DUPLICATE_EXAMPLES).iter_rows()
+        dict(zip(("file", "row", "reason"), r))
+        for r in dups.head(_DUPLICATE_EXAMPLES).select("source_file", "source_row", "dup_reason").iter_rows()
     ]
+    report.conflict_examples = [
+        dict(zip(("file", "row", "reason", "kept_file", "kept_row"), r))
+        for r in conflicts.head(_DUPLICATE_EXAMPLES).iter_rows()
+    ]
+    _count_flags(good, report)
     return points
+
+
+def _count_flags(good: pl.DataFrame, report: LoadReport) -> None:
+    """Flags (``_flag``) of the valid rows (loaded, or removed as duplicates afterwards): reason → count, and the
+    first examples (file, row, reason)."""
+    if good["_flag"].null_count() == good.height:
+        return
+    flags = good.select("source_file", "source_row", "_flag").filter(pl.col("_flag").is_not_null())
+    reasons = flags["_flag"].str.split("; ").explode()
+    report.flagged = dict(sorted(reasons.value_counts().iter_rows(), key=lambda kv: (-kv[1], kv[0])))
+    report.flag_examples = [
+        dict(zip(("file", "row", "reason"), r)) for r in flags.head(_DUPLICATE_EXAMPLES).iter_rows()
+    ]
 
 
 def _count_loaded(points: pl.DataFrame, metas: FileMetas, report: LoadReport) -> None:

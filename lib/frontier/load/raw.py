@@ -133,7 +133,7 @@ def attach_provenance(raws: list[pl.DataFrame], metas: FileMetas) -> pl.DataFram
         label[i], fmt[i] = lab, f
         run_id[i] = _int_or_none(hint.get("run_id"))
         attempt[i] = _int_or_none(hint.get("run_attempt"))
-        date[i] = str(hint["date"])[:10] if hint.get("date") else None
+        date[i] = str(hint["date"]) if hint.get("date") else None  # checked by the sidecar reader
         synth[i] = bool(hint.get("synthetic")) if "synthetic" in hint else None
     prov = pl.DataFrame(
         {

@@ -1,5 +1,5 @@
-"""The load report: what a load did with every input (rows read, loaded, skipped by reason, duplicates), and the
-result a load returns (points + report)."""
+"""The load report: what a load did with every input (rows read, loaded, skipped by reason, duplicates,
+conflicting measurements; rows loaded but flagged), and the result a load returns (points + report)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 import polars as pl
 
 from ..fsutil import safe_for_terminal as printable
+from .dedupe import CONFLICT
 
 __all__ = ["FileEntry", "LoadError", "LoadReport", "LoadResult", "SkipEntry"]
 
@@ -50,6 +51,14 @@ class LoadReport:
     rows_loaded: int = 0
     duplicates: int = 0
     duplicate_examples: list[dict[str, Any]] = field(default_factory=list)
+    #: rows removed as conflicting measurements of a point (``dedupe.CONFLICT``), each with the row kept instead
+    conflicts: int = 0
+    conflict_examples: list[dict[str, Any]] = field(default_factory=list)
+    #: valid rows with something to say (control characters replaced, a date after the load date): reason → count;
+    #: a flagged row is loaded unless it is a duplicate
+    flagged: dict[str, int] = field(default_factory=dict)
+    flag_examples: list[dict[str, Any]] = field(default_factory=list)
+    load_date: str | None = None  # the latest row date kept (ISO day): the load day (UTC) + the grace day
     from_cache: bool = False
     notes: list[str] = field(default_factory=list)  # what did not affect the rows (e.g. a cache file ignored)
 
@@ -79,6 +88,11 @@ class LoadReport:
     def rows_skipped(self) -> int:
         return sum(1 for s in self.skips if s.row is not None)
 
+    @property
+    def rows_removed(self) -> int:
+        """Rows read and not loaded: skipped, duplicates and conflicting measurements."""
+        return self.rows_skipped + self.duplicates + self.conflicts
+
     def to_dict(self, examples: int = 20) -> dict[str, Any]:
         return {
             "rows_read": self.rows_read,
@@ -86,6 +100,9 @@ class LoadReport:
             "rows_skipped": self.rows_skipped,
             "skipped": self.skipped,
             "duplicates": self.duplicates,
+            "conflicts": self.conflicts,
+            "flagged": dict(self.flagged),
+            "latest_date": self.load_date,
             "files_read": sum(1 for f in self.files if f.status == "read"),
             "files_skipped": sum(1 for f in self.files if f.status == "skipped"),
             "files_ignored": sum(1 for f in self.files if f.status == "ignored"),
@@ -94,6 +111,8 @@ class LoadReport:
             "notes": list(self.notes),
             "skip_examples": [s.__dict__ for s in self.skips[:examples]],
             "duplicate_examples": self.duplicate_examples[:examples],
+            "conflict_examples": self.conflict_examples[:examples],
+            "flag_examples": self.flag_examples[:examples],
             "files": [f.__dict__ for f in self.files],
         }
 
@@ -107,15 +126,22 @@ class LoadReport:
             rows_loaded=d["rows_loaded"],
             duplicates=d["duplicates"],
             duplicate_examples=d.get("duplicate_examples", []),
+            conflicts=d["conflicts"],
+            conflict_examples=d.get("conflict_examples", []),
+            flagged=d["flagged"],
+            flag_examples=d.get("flag_examples", []),
+            load_date=d.get("latest_date"),
         )
-        counts = (rep.rows_read, rep.rows_loaded, rep.duplicates)
+        counts = (rep.rows_read, rep.rows_loaded, rep.duplicates, rep.conflicts, *rep.flagged.values())
         if not all(type(n) is int and n >= 0 for n in counts):
             raise ValueError("row counts are not non-negative integers")
+        if not all(isinstance(k, str) for k in rep.flagged) or not isinstance(rep.load_date, (str, type(None))):
+            raise ValueError("flags are damaged")
         if any(not isinstance(f.path, str) or f.status not in _STATUSES for f in rep.files):
             raise ValueError("a file entry is damaged")
         if any(not isinstance(s.file, str) or not isinstance(s.reason, str) for s in rep.skips):
             raise ValueError("a skip entry is damaged")
-        if rep.rows_read != rep.rows_loaded + rep.rows_skipped + rep.duplicates:
+        if rep.rows_read != rep.rows_removed + rep.rows_loaded:
             raise ValueError("row counts do not add up")
         return rep
 
@@ -128,6 +154,12 @@ class LoadReport:
             f"{' (from cache)' if self.from_cache else ''}; {self.duplicates:,} "
             f"duplicate{'s' if self.duplicates != 1 else ''} removed."
         ]
+        if self.conflicts:
+            lines.append(f"  removed {self.conflicts:,} row{'s' if self.conflicts != 1 else ''}: {CONFLICT}")
+            for c in self.conflict_examples[:3]:
+                lines.append(f"    {c['file']} row {c['row']}: kept {c['kept_file']} row {c['kept_row']} instead")
+        for reason, n in sorted(self.flagged.items(), key=lambda kv: (-kv[1], kv[0])):
+            lines.append(f"  flagged {n:,} row{'s' if n != 1 else ''}: {reason}")
         rows: dict[str, int] = {}
         files: dict[str, int] = {}
         for sk in self.skips:
@@ -144,8 +176,8 @@ class LoadReport:
         return "\n".join(printable(line) for line in lines)
 
     def check_accounting(self) -> None:
-        """Every row read is loaded, skipped or a duplicate (raises AssertionError otherwise)."""
-        assert self.rows_read == self.rows_loaded + self.rows_skipped + self.duplicates, self.to_dict(0)
+        """Every row read is loaded, skipped, a duplicate or a conflict (raises AssertionError otherwise)."""
+        assert self.rows_read == self.rows_loaded + self.rows_removed, self.to_dict(0)
 
 
 @dataclass

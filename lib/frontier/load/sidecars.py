@@ -1,7 +1,8 @@
 """Run hints: run ids, attempts and dates from a ``run.json`` sidecar in an enclosing folder (``{"run_id",
 "run_attempt", "date"}``, or a GitHub run's ``databaseId``/``attempt``/``createdAt``), else from a ``run_<id>``
 folder name. A sidecar that cannot be used (damaged, too deep, too big, values out of range, not a regular file)
-is skipped with its reason and none of its fields is used.
+is skipped with its reason and none of its fields is used: run ids and attempts must be integers from 1, dates
+follow the loader's date rule (``load.dates``: an impossible timestamp is refused, never cut to its day).
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from .limits import INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, MAX_SIDECAR_BYTES, parse_json, valid_text
+from .dates import date_problem
+from .limits import INT32_MAX, INT64_MAX, MAX_SIDECAR_BYTES, parse_json, valid_text
 
 __all__ = [
     "RUN_DIR_RE",
@@ -70,18 +72,31 @@ def parse_sidecar(data: bytes) -> dict[str, Any] | str:
         if v is None or k in hint:
             continue
         if k in ("run_id", "run_attempt"):
-            lo, hi = (INT64_MIN, INT64_MAX) if k == "run_id" else (INT32_MIN, INT32_MAX)
+            hi = INT64_MAX if k == "run_id" else INT32_MAX
             iv = v if type(v) is int else int(v) if isinstance(v, str) and v.strip().isdigit() else None
-            if iv is None or not lo <= iv <= hi:
-                return f"run.json sidecar: {k_src} is not an integer in range"
+            if iv is None or not 1 <= iv <= hi:
+                return f"run.json sidecar: {k_src} is not an integer in range (1 to {hi:,})"
             v = iv
-        elif k == "date" and not (isinstance(v, str) and valid_text(v)):
-            return f"run.json sidecar: {k_src} is not a date string"
+        elif k == "date":
+            why = _date_why(v, k_src)
+            if why:
+                return why
         hint[k] = v
     created = meta.get("createdAt")
-    if "date" not in hint and isinstance(created, str) and valid_text(created):
-        hint["date"] = created[:10]
+    if "date" not in hint and created is not None:
+        why = _date_why(created, "createdAt")
+        if why:
+            return why
+        hint["date"] = created
     return hint
+
+
+def _date_why(v: Any, key: str) -> str | None:
+    """Why a sidecar's date field cannot be used (the loader's date rule, ``load.dates``), or None."""
+    if not (isinstance(v, str) and valid_text(v)):
+        return f"run.json sidecar: {key} is not a date string"
+    problem = date_problem(v)
+    return f"run.json sidecar: {key}: {problem}" if problem else None
 
 
 def read_sidecar(folder: str) -> dict[str, Any] | str | None:

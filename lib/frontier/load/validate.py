@@ -7,6 +7,7 @@ from typing import Any
 
 import polars as pl
 
+from .dates import INVALID_DATE
 from .limits import INT32_MAX, INT32_MIN
 from .normalise import RUN_URL_RE
 from .raw import STR
@@ -75,6 +76,7 @@ def _checks() -> list[tuple[pl.Expr, str]]:
         (tpot <= 0, "non-positive TPOT"),
         (pl.col("num_gpus").is_null() | (pl.col("num_gpus") <= 0), "unknown GPU count (no tp or prefill/decode GPUs)"),
         ((pl.col("isl") <= 0) | (pl.col("osl") <= 0) | (pl.col("conc") <= 0), "non-positive isl, osl or conc"),
+        (pl.col("_date_invalid"), INVALID_DATE),
     ]
 
 

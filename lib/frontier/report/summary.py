@@ -81,7 +81,9 @@ def write_thumbnail(report_dir: Path, figure: str | None) -> Path | None:
         return None
     import vl_convert
 
-    svg = svg_path.read_text(encoding="utf-8")
+    from frontier.charts import xml_safe_text
+
+    svg = xml_safe_text(svg_path.read_text(encoding="utf-8"))  # vl-convert aborts on text XML cannot hold
     m = _SVG_WIDTH_RE.search(svg)
     width = float(m.group(1)) if m else 800.0
     scale = min(1.0, _THUMBNAIL_WIDTH_PX / width) if width > 0 else 0.4

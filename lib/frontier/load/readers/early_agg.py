@@ -16,7 +16,7 @@ def fixups(df: pl.DataFrame) -> pl.DataFrame:
     return df.with_columns(
         isl=pl.coalesce(pl.col("isl"), m.struct.field("1").cast(INT) * 1024),
         osl=pl.coalesce(pl.col("osl"), m.struct.field("2").cast(INT) * 1024),
-        date=pl.coalesce(pl.col("date"), pl.col("timestamp").str.slice(0, 10)),
+        date=pl.coalesce(pl.col("date"), pl.col("timestamp")),  # checked whole by the date rule
         run_url=pl.coalesce(
             pl.col("run_url"), pl.format("/runs/{}", pl.col("source_file").str.extract(r"run-(\d+)", 1))
         ),

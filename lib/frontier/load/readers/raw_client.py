@@ -103,6 +103,10 @@ def _gpus(topo: dict[str, Any]) -> int | str:
     return gpus
 
 
+#: the benchmark client's date: YYYYMMDD[-hhmmss]
+_CLIENT_DATE_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:-(\d{2})(\d{2})(\d{2}))?$")
+
+
 def read(obj: dict[str, Any], label: str, topology: dict[str, Any] | None) -> pl.DataFrame | str:
     """A raw benchmark-client result → one raw agg row, or the reason it has no topology."""
     topo = _topology_from_name(label)
@@ -116,9 +120,10 @@ def read(obj: dict[str, Any], label: str, topology: dict[str, Any] | None) -> pl
     row.setdefault("disagg", "false")
     row["model"] = obj.get("model_id")
     row["is_multinode"] = "false"
-    if obj.get("date"):
+    if obj.get("date"):  # the client writes 20260527-075026; anything else is checked as written
         d = str(obj["date"])
-        row["date"] = f"{d[:4]}-{d[4:6]}-{d[6:8]}" if re.match(r"^\d{8}", d) else d[:10]
+        m = _CLIENT_DATE_RE.match(d)
+        row["date"] = (f"{m[1]}-{m[2]}-{m[3]}" + (f"T{m[4]}:{m[5]}:{m[6]}" if m[4] else "")) if m else d
     gpus = _gpus(topo)
     if isinstance(gpus, str):
         skip: str | None = gpus
