@@ -21,7 +21,7 @@ from typing import Any
 
 import polars as pl
 
-from . import charts, display, labels
+from . import artefacts, charts, display, labels
 
 __all__ = [
     "Figure",
@@ -288,8 +288,10 @@ def pair_ratio(pc: Any, *, title: str | None = None, y_title: str | None = None,
         source=labels.source_lines(pts, pc.iso.pricing, _view(pc), extra=[rule]),
         synthetic=_synthetic(pts),
         tooltip=["series", "median_intvty", "ratio", "tput_ratio_b_over_a"],
+        detail="piece",
     )
-    return Figure(build, _left_out(left, "pairs"))
+    caption = "\n\n".join(c for c in (_cut_caption(pc, drawn), _left_out(left, "pairs")) if c)
+    return Figure(build, caption or None)
 
 
 WORKLOAD_PARTS = ("model", "isl", "osl")
@@ -341,13 +343,37 @@ def _view(pc: Any) -> str:
 
 
 def curves_frame(pc: Any, drawn: pl.DataFrame) -> pl.DataFrame:
-    """Ratio curves of the drawn pairs: median_intvty, ratio (cost B ÷ A), tput_ratio_b_over_a, series."""
-    c = pc.curves.filter(pl.col("cost_ratio_b_over_a").is_not_null())
-    return c.join(drawn.select("pair_id", "series"), on="pair_id").select(
-        pl.col("target").alias("median_intvty"),
-        pl.col("cost_ratio_b_over_a").alias("ratio"),
-        "tput_ratio_b_over_a",
-        "series",
+    """Ratio curves of the drawn pairs: median_intvty, ratio (cost B ÷ A), tput_ratio_b_over_a, series, piece.
+    Where either side is read inside a cliff or a sparse gap (``unstable``, see ``frontier.artefacts``) the rows
+    are left out and ``piece`` numbers the stretches either side, so the chart cuts the line there."""
+    c = pc.curves.filter(pl.col("cost_ratio_b_over_a").is_not_null()).sort("pair_id", "target")
+    cut = pl.col("unstable").fill_null(False) if "unstable" in c.columns else pl.lit(False)
+    c = c.with_columns(_cut=cut).with_columns(_piece=pl.col("_cut").cast(pl.Int32).cum_sum().over("pair_id"))
+    return (
+        c.filter(~pl.col("_cut"))
+        .join(drawn.select("pair_id", "series"), on="pair_id")
+        .select(
+            pl.col("target").alias("median_intvty"),
+            pl.col("cost_ratio_b_over_a").alias("ratio"),
+            "tput_ratio_b_over_a",
+            "series",
+            pl.format("{} #{}", "series", "_piece").alias("piece"),
+        )
+    )
+
+
+def _cut_caption(pc: Any, drawn: pl.DataFrame) -> str | None:
+    """The caption sentence naming where the drawn ratio lines are cut and why (None when nothing is cut)."""
+    if "unstable" not in pc.curves.columns:
+        return None
+    cut = pc.curves.filter(pl.col("unstable") & pl.col("pair_id").is_in(drawn["pair_id"].implode()))
+    if cut.height == 0:
+        return None
+    reasons = list(dict.fromkeys(r for r in cut["unstable_reason"].to_list() if r))
+    return (
+        "Lines are cut where either curve is read inside a cliff or a sparse gap (values there are not findings): "
+        + "; ".join(reasons)
+        + f". Rule: {artefacts.RULE}."
     )
 
 
