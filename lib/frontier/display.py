@@ -32,7 +32,10 @@ __all__ = [
     "HTML",
     "SYNTHETIC_BANNER",
     "approx",
+    "HEADLINE_MARK",
+    "HEADLINE_STATES",
     "callout",
+    "headline_html",
     "money",
     "fraction_percent",
     "percent",
@@ -61,6 +64,13 @@ CSS = """
   letter-spacing:.04em}
 .fx .fx-callout.warning{border-color:#D55E00;background:#fdf1ea}
 .fx .fx-callout.caveat{border-color:#A08C00;background:#fbf8e6}
+.fx .fx-headline{border-left:6px solid #009E73;background:#eef8f4;padding:10px 14px;margin:10px 0 16px;
+  border-radius:3px;font-size:15px;line-height:1.5}
+.fx .fx-headline.warning{border-color:#D55E00;background:#fdf1ea}
+.fx .fx-headline .fx-kind{font-weight:700;text-transform:uppercase;font-size:11px;letter-spacing:.04em;
+  color:#57606a}
+.fx .fx-headline p.fx-headline-line{margin:4px 0}
+.fx .fx-headline p.fx-headline-source{margin:6px 0 0;color:#57606a;font-size:12px}
 .fx .fx-banner{border:2px solid #D55E00;background:#fdf1ea;color:#7a2e00;font-weight:700;padding:10px 14px;
   margin:8px 0 14px;border-radius:4px;font-size:14px}
 .fx h3.fx-h{font-size:14px;font-weight:700;margin:16px 0 4px;color:#1f2328}
@@ -345,8 +355,20 @@ def _kv(items: Iterable[tuple[str, Any]]) -> str:
 
 
 def _param_text(v: Any) -> str:
+    """A parameter value in words: empty text, lists and mappings read "not set" / "none", numbers with
+    thousands separators, true/false as yes/no, lists comma-separated, mappings as "key: value"."""
+    if v is None or (isinstance(v, str) and not v):
+        return "not set"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
     if isinstance(v, str):
-        return v if v else '""'
+        return v
+    if isinstance(v, (int, float)):
+        return f"{v:,.10g}" if isinstance(v, float) and not float(v).is_integer() else f"{int(v):,}"
+    if isinstance(v, (list, tuple)):
+        return ", ".join(_param_text(x) for x in v) if v else "none"
+    if isinstance(v, Mapping):
+        return "; ".join(f"{k}: {_param_text(x)}" for k, x in v.items()) if v else "none"
     try:
         return json.dumps(_jsonable(v), ensure_ascii=False)
     except (TypeError, ValueError):
@@ -367,7 +389,7 @@ def _param_value(name: str, v: Any) -> str:
     if name in SCOPE_PARAMS and v in ("", 0, None, [], ()):
         return CHOSEN_FROM_DATA
     if name == "data_paths" and isinstance(v, (list, tuple)):
-        return json.dumps([_display_path(x) for x in v], ensure_ascii=False)
+        return ", ".join(_display_path(x) for x in v) if v else "none: the bundled synthetic sample"
     return _param_text(v)
 
 
@@ -407,6 +429,7 @@ def provenance_html(
     parts = ['<div class="fx fx-provenance">']
     if synthetic:
         parts.append(f'<div class="fx-banner" role="alert">{_e(SYNTHETIC_BANNER)}</div>')
+    parts.append("<details><summary>Inputs, load report, parameters and versions</summary>")
 
     inputs = list(inputs or [])
     parts.append('<h3 class="fx-h">Inputs</h3>')
@@ -509,8 +532,28 @@ def provenance_html(
 
     parts.append('<h3 class="fx-h">Versions</h3>')
     parts.append(_kv([("frontier", library_version or __version__), *_versions().items()]))
-    parts.append("</div>")
+    parts.append("</details></div>")
     return HTML("".join(parts))
+
+
+HEADLINE_MARK = 'data-frontier="headline"'
+"""Marks the headline block in a notebook's outputs: the report renderer moves it to the top of the page."""
+HEADLINE_STATES = ("finding", "nothing to compare")
+
+
+def headline_html(sentences: Sequence[str], state: str = "finding", *, source: str = "") -> HTML:
+    """The finding first: 1–3 sentences (escaped), then the data source line in small type. ``state`` "nothing
+    to compare" draws it as a warning."""
+    if state not in HEADLINE_STATES:
+        raise ValueError(f"headline state must be one of {list(HEADLINE_STATES)}, got {state!r}")
+    kind = "warning" if state != "finding" else "finding"
+    body = "".join(f'<p class="fx-headline-line">{_e(s)}</p>' for s in sentences)
+    src = f'<p class="fx-headline-source">{_e(source)}</p>' if source else ""
+    head = "Finding" if state == "finding" else "Nothing to compare"
+    return HTML(
+        f'<div class="fx"><div class="fx-headline {kind}" role="doc-abstract" {HEADLINE_MARK}>'
+        f'<span class="fx-kind">{head}</span>{body}{src}</div></div>'
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------- summary
