@@ -430,6 +430,7 @@ def _cmd_breakeven(args: argparse.Namespace) -> int:
                 args.utilisation,
             )
         be, out = decision(pts, args.sides, args.targets, sources, work=work, migration_cost=args.migration_cost)
+        _with_run_ranges(be, out, args)
     except (LoadError, ValueError, OSError) as e:
         print(f"frontier breakeven: {e}", file=sys.stderr)
         return 2
@@ -441,10 +442,22 @@ def _cmd_breakeven(args: argparse.Namespace) -> int:
     return 0 if be.status == "ok" else 1
 
 
+def _with_run_ranges(be: Any, out: dict[str, Any], args: argparse.Namespace) -> None:
+    """Add each decision's range over reruns (``breakeven.run_ranges``) to ``be`` and its JSON ``out``."""
+    from .breakeven import run_ranges
+    from .load import load, matches
+
+    every = matches(
+        load(args.paths, keep="all", cache=not args.no_cache).points, model=args.model, isl=args.isl, osl=args.osl
+    )
+    run_ranges(be, every)
+    out["at_targets"], out["by_view"] = be.at_targets.to_dicts(), be.by_view.to_dicts()
+
+
 def _print_breakeven(be: Any, out: dict[str, Any]) -> None:
     import polars as pl
 
-    from .breakeven import targets_view, views_view
+    from .breakeven import runs_view, targets_view, views_view
     from .fleet import migration_view
 
     if out["synthetic"]:
@@ -455,7 +468,16 @@ def _print_breakeven(be: Any, out: dict[str, Any]) -> None:
         return
     with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=200, fmt_str_lengths=80, float_precision=3):
         print(targets_view(be))
-        print(views_view(be).drop("comparison"))
+        if "runs_a" in be.at_targets.columns:
+            print(runs_view(be))
+        views = views_view(be).drop("comparison")
+        if "winner_in_every_run" in be.by_view.columns:
+            views = views.with_columns(
+                be.by_view["cost_ratio_min"].alias("cost A ÷ B min over runs"),
+                be.by_view["cost_ratio_max"].alias("max over runs"),
+                be.by_view["winner_in_every_run"].alias("same winner in every run"),
+            )
+        print(views)
         if "payback" in out:
             print(migration_view(pl.DataFrame(out["payback"])))
     for n in be.notes + out.get("fleet_notes", []):

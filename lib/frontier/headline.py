@@ -160,7 +160,7 @@ def pair_headline(
     runs = _runs_words(rr)
     if len(ratios) == 1:
         first = (
-            f"{med_row['label_b']} costs {_x(ratios[0])} what {med_row['label_a']} costs per token at {_t(t)} "
+            f"{b_name} costs {_x(ratios[0])} what {a_name} costs per token at {_t(t)} "
             f"tok/s/user{where} ({price}{'; ' + runs if runs else ''})."
         )
     else:
@@ -184,7 +184,11 @@ def pair_headline(
     caveat = (
         f"{n_unstable} reading(s) inside a cliff or a sparse gap are marked unstable and not quoted."
         if n_unstable
-        else ("One run only: no run-to-run range measured." if rr and rr.get("runs_a", 0) <= 1 else "")
+        else (
+            "One run only: no run-to-run range measured."
+            if not rr or (rr.get("runs_a", 0) <= 1 and rr.get("runs_b", 0) <= 1)
+            else ""
+        )
     )
     numbers = {"target": t, "ratios": ratios, "runs": rr, "unstable_readings": n_unstable}
     return Headline([first, second, caveat], FINDING, scope, numbers)

@@ -1,0 +1,138 @@
+"""Findings an analyst can defend: headlines, noise apart from change, decisions with their run-to-run range."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import polars as pl
+import pytest
+
+from frontier import compare, headline, paths, trend
+from frontier.report.index import _state_html
+from frontier.schema import conform
+
+from .conftest import MANTILE_RAW, need
+from .test_trend import curve
+
+
+def _pair_points() -> pl.DataFrame:
+    rows = []
+    for precision, scale in (("fp4", 2.0), ("fp8", 1.0)):
+        for conc in (1, 2, 4, 8, 16, 32, 64):
+            tput = scale * 40.0 * conc**0.85
+            rows.append(
+                {
+                    "model": "M",
+                    "isl": 1024,
+                    "osl": 1024,
+                    "hardware": "b200",
+                    "framework": "trt",
+                    "precision": precision,
+                    "spec_method": "none",
+                    "disagg": False,
+                    "conc": conc,
+                    "median_intvty": 150.0 / conc**0.45,
+                    "tput_per_gpu": tput,
+                    "input_tput_per_gpu": tput / 2,
+                    "output_tput_per_gpu": tput / 2,
+                    "topology": "TP8",
+                }
+            )
+    return pl.DataFrame(rows)
+
+
+def test_pair_headline_names_sides_target_view_and_says_one_run():
+    pc = compare.precision_comparison(_pair_points(), [40.0, 60.0])
+    h = headline.pair_headline(pc, subject="precision", a_name="A", b_name="B", view="costh", scope="M · 1024/1024")
+    assert h.state == headline.FINDING
+    first = h.sentences[0]
+    assert "FP8 costs 2.00× what FP4 costs" in first and "tok/s/user" in first and "owning" in first
+    assert "FP4 is cheaper in every pair" in h.sentences[1] and "One run only" in h.sentences[2]
+
+
+def test_nothing_to_compare_is_its_own_state():
+    pts = _pair_points().filter(pl.col("precision") == "fp4")
+    pc = compare.precision_comparison(pts, [40.0])
+    h = headline.pair_headline(pc, subject="precision", a_name="A", b_name="B", view="costh")
+    assert h.state == headline.NOTHING and h.sentences[0].startswith("Nothing to compare")
+    assert "ok" not in _state_html({"state": h.state}) and "nothing to compare" in _state_html({"state": h.state})
+    assert ">ok<" in _state_html({"state": "finding"})
+
+
+def test_noise_within_one_image_and_a_version_change_across_images():
+    rows = (
+        curve(run_id=100, scale=1.00, image="img:v1")
+        + curve(run_id=101, scale=1.20, image="img:v1")  # a rerun of the same image: ×1.2 is noise
+        + curve(run_id=102, scale=1.10, image="img:v1")
+        + curve(run_id=200, scale=2.00, image="img:v2")  # a new image, far outside the band: a version change
+        + curve(run_id=201, scale=2.10, image="img:v2")
+    )
+    pts = conform(pl.DataFrame(rows, infer_schema_length=None))
+    res = trend.trend(pts, [40.0])
+    st = res.steps.sort("to_period")
+    kinds = st["kind"].to_list()
+    assert [k.startswith(trend.WITHIN_NOISE) for k in kinds] == [True, True, False, True]
+    assert kinds[2] == f"{trend.VERSION_CHANGE}: img:v1 → img:v2"
+    assert st["band"][0] == pytest.approx(1.2, rel=1e-6)
+    h = headline.trend_headline(res)
+    assert "img:v1 → img:v2" in h.sentences[0] and "3 of 4 steps are within run-to-run noise" in h.sentences[1]
+    assert "undated" in h.sentences[2]
+
+
+def test_a_step_inside_the_band_across_images_is_noise():
+    rows = (
+        curve(run_id=1, scale=1.0, image="img:v1")
+        + curve(run_id=2, scale=1.3, image="img:v1")
+        + curve(run_id=3, scale=1.1, image="img:v2")  # ÷1.18: inside v1's ×1.3 band
+    )
+    res = trend.trend(conform(pl.DataFrame(rows, infer_schema_length=None)), [40.0])
+    last = res.steps.sort("to_period").row(-1, named=True)
+    assert last["within_noise"] and "inside the run-to-run band" in last["kind"]
+
+
+def test_real_b200_sglang_fp4_steps_on_one_image_are_noise():
+    from frontier.load import load, matches
+
+    pts = matches(load([need(MANTILE_RAW)], keep="all").points, model="DeepSeek-R1-0528", isl=1024, osl=1024)
+    pts = pts.filter(
+        (pl.col("hardware") == "b200") & (pl.col("framework") == "sglang") & (pl.col("precision") == "fp4")
+    )
+    if pts.height == 0:
+        pytest.skip("no B200 SGLang FP4 DeepSeek-R1 1k/1k points")
+    res = trend.trend(pts, [50.0])
+    same = res.steps.filter(pl.col("image_from") == pl.col("image_to"))
+    assert same.height >= 1 and same["within_noise"].all()
+
+
+def test_breakeven_json_carries_the_run_range_on_real_reruns():
+    raw = need(MANTILE_RAW)
+    cmd = [
+        sys.executable,
+        "-m",
+        "frontier.cli",
+        "breakeven",
+        str(raw),
+        "--sides",
+        "b200/fp4 vs h100/fp4",
+        "--model",
+        "gpt-oss-120b",
+        "--isl",
+        "1024",
+        "--osl",
+        "1024",
+        "--targets",
+        "250",
+        "--json",
+    ]
+    env = {"PYTHONPATH": str(paths.PACKAGE_DIR.parent), "PATH": "/usr/bin:/bin"}
+    p = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=paths.ROOT, check=False)
+    if p.returncode not in (0, 1):
+        pytest.fail(p.stderr)
+    out = json.loads(p.stdout)
+    row = out["at_targets"][0]
+    assert row["runs_a"] > 1 and row["runs_b"] > 1
+    lo, hi = row["breakeven_price_ratio_min"], row["breakeven_price_ratio_max"]
+    assert lo < row["breakeven_price_ratio_median"] < hi and hi / lo > 2  # reruns move this decision a lot
+    assert all(isinstance(v["winner_in_every_run"], bool) for v in out["by_view"])
