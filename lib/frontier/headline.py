@@ -19,8 +19,11 @@ __all__ = [
     "FINDING",
     "NOTHING",
     "Headline",
+    "breakeven_headline",
     "explore_headline",
     "iso_headline",
+    "margins_headline",
+    "nothing",
     "pair_headline",
     "pair_run_range",
     "scope_text",
@@ -314,3 +317,65 @@ def trend_headline(res: Any, scope: str = "") -> Headline:
 
 def _sentences(h: Headline) -> Sequence[str]:
     return [s for s in h.sentences if s]
+
+
+def nothing(reason: str, scope: str = "") -> Headline:
+    """A report whose data holds nothing to compare: the reason as its one sentence."""
+    return Headline([f"Nothing to compare: {reason.rstrip('.')}."], NOTHING, scope)
+
+
+def breakeven_headline(be: Any, target: float | None = None, scope: str = "") -> Headline:
+    """Break-even of A (new) against B (old) at ``target`` (default: the middle target both sides reach): the
+    price ratio A may cost, with its range over runs when ``breakeven.run_ranges`` added it, the verdict under
+    each price view and whether it holds in every run."""
+    at = be.at_targets.filter(pl.col("breakeven_price_ratio").is_not_null())
+    if be.status != "ok" or at.height == 0:
+        return nothing(be.status if be.status != "ok" else "no target is reached by both sides", scope)
+    t = target if target is not None and target in at["target"].to_list() else _pick_target(at)
+    r = at.filter(pl.col("target") == t).row(0, named=True)
+    a, b = be.side_a.name, be.side_b.name
+    if r.get("runs_a") and r.get("runs_b") and (r["runs_a"] > 1 or r["runs_b"] > 1):
+        runs = (
+            f"median over runs {_x(r['breakeven_price_ratio_median'])}, range "
+            f"{r['breakeven_price_ratio_min']:.2f}–{r['breakeven_price_ratio_max']:.2f}× over "
+            f"{r['runs_a']} and {r['runs_b']} runs; pooled newest points {_x(r['breakeven_price_ratio'])}"
+        )
+        value = r["breakeven_price_ratio_median"]
+    else:
+        runs, value = "one run", r["breakeven_price_ratio"]
+    first = (
+        f"At {_t(t)} tok/s/user, {a} is cheaper per token than {b} while its $/GPU-hour is below "
+        f"{_x(value)} {b}'s ({runs})."
+    )
+    v = be.by_view.filter(pl.col("target") == t)
+    winners = [w for w in v["winner"].to_list() if w]
+    every = v["winner_in_every_run"].to_list() if "winner_in_every_run" in v.columns else []
+    if winners and len(set(winners)) == 1:
+        held = " and in every run" if every and all(e is True for e in every) else ""
+        second = f"Under all {v.height} price views {winners[0]} is cheaper{held}."
+    elif winners:
+        second = "The price views disagree: " + "; ".join(
+            f"{pv}: {w}" for pv, w in zip(v["price_label"].to_list(), v["winner"].to_list()) if w
+        )
+        second += "."
+    else:
+        second = ""
+    return Headline([first, second], FINDING, scope, {"target": t})
+
+
+def margins_headline(margins: pl.DataFrame, scope: str = "") -> Headline:
+    """How many provider rows have a margin estimate and the range of their blended margin."""
+    col = "margin_blended"
+    if margins.height == 0 or col not in margins.columns or margins[col].drop_nulls().len() == 0:
+        return nothing("no provider price could be set against a benchmarked config", scope)
+    m = margins[col].drop_nulls()
+    src = sorted({str(s) for s in margins["source"].drop_nulls()}) if "source" in margins.columns else []
+    return Headline(
+        [
+            f"Blended gross margin {m.min():.0%} to {m.max():.0%} (median {m.median():.0%}) over {m.len()} provider "
+            f"price rows, against benchmark costs of the cheapest matching config.",
+            f"Provider prices from {', '.join(src[:3])}." if src else "",
+        ],
+        FINDING,
+        scope,
+    )
