@@ -83,7 +83,7 @@ def test_pair_ratios_on_a_cliff_are_marked_cut_and_never_the_headline():
     assert cut.height > 0 and not drawn["median_intvty"].is_in(cut["target"].implode()).any()
     assert drawn["piece"].n_unique() == 2  # one line either side of the cliff
     fig = figures.pair_ratio(pc)
-    assert fig.caption and "cliff" in fig.caption and "Rule:" in fig.caption
+    assert fig.caption and "- B cliff: 2,000 → 500" in fig.caption and artefacts.RULE in fig.caption
     h = headline.pair_headline(pc, subject="precision", a_name="A", b_name="B", view="costh")
     assert h.numbers["target"] != 49.5 and h.numbers["unstable_readings"] == 1
     assert "49.5" not in h.sentences[0]

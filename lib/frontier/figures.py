@@ -60,7 +60,7 @@ def _synthetic(points: pl.DataFrame) -> bool:
 def _left_out(names: Sequence[str], what: str = "configs") -> str | None:
     if not names:
         return None
-    return f"Not drawn ({len(names)} {what}): " + "; ".join(names) + "."
+    return f"Not drawn ({len(names)} {what}):\n" + "\n".join(f"- {n}" for n in names)
 
 
 def _rule_line(shown: int, total: int, rule: str, what: str = "configs") -> str:
@@ -371,9 +371,8 @@ def _cut_caption(pc: Any, drawn: pl.DataFrame) -> str | None:
         return None
     reasons = list(dict.fromkeys(r for r in cut["unstable_reason"].to_list() if r))
     return (
-        "Lines are cut where either curve is read inside a cliff or a sparse gap (values there are not findings): "
-        + "; ".join(reasons)
-        + f". Rule: {artefacts.RULE}."
+        f"Lines are cut where either curve is read inside a cliff or a sparse gap (values there are not findings; "
+        f"rule: {artefacts.RULE}):\n" + "\n".join(f"- {r}" for r in reasons)
     )
 
 

@@ -82,7 +82,8 @@ def _runs_words(rr: dict[str, Any] | None) -> str:
     if rr["runs_a"] <= 1 and rr["runs_b"] <= 1:
         return "one run each: no run-to-run range"
     runs = f"{rr['runs_a']} runs" if rr["runs_a"] == rr["runs_b"] else f"{rr['runs_a']} and {rr['runs_b']} runs"
-    return f"median over its runs {_x(rr['ratio'])}, range {rr['lo']:.2f}–{rr['hi']:.2f}×, {runs}"
+    d = 2 if f"{rr['lo']:.2f}" != f"{rr['hi']:.2f}" else 3
+    return f"median over its runs {_x(rr['ratio'])}, range {rr['lo']:.{d}f}–{rr['hi']:.{d}f}×, {runs}"
 
 
 def pair_run_range(
@@ -161,16 +162,17 @@ def pair_headline(
     rr = pair_run_range(points_all, pc.iso, med_row["curve_id_a"], med_row["curve_id_b"], t, pc.cost_metric)
     price = f"GPUs {view_words(view)}"
     runs = _runs_words(rr)
+    work = _workloads(pc, at)
     if len(ratios) == 1:
         first = (
-            f"{b_name} costs {_x(ratios[0])} what {a_name} costs per token at {_t(t)} "
-            f"tok/s/user{where} ({price}{'; ' + runs if runs else ''})."
+            f"{b_name} costs {_x(ratios[0])} what {a_name} costs per token at {_t(t)} tok/s/user on "
+            f"{_pair_words(med_row, pc)} ({work}; {price}{'; ' + runs if runs else ''})."
         )
     else:
         first = (
-            f"Across {len(ratios)} pairs that differ only in {subject}{where}, {b_name} costs "
-            f"{_x(min(ratios))}–{_x(max(ratios))} what {a_name} costs per token at {_t(t)} tok/s/user ({price}); "
-            f"median pair {med_row['label_a']} → {med_row['label_b']}: {_x(med_row['cost_ratio_b_over_a'])}"
+            f"{b_name} costs {_x(min(ratios))}–{_x(max(ratios))} what {a_name} costs per token at {_t(t)} "
+            f"tok/s/user across {len(ratios)} pairs that differ only in {subject} ({work}; {price}); the median "
+            f"pair, {_pair_words(med_row, pc)}: {_x(med_row['cost_ratio_b_over_a'])}"
             f"{' (' + runs + ')' if runs else ''}."
         )
     cheaper_b = sum(r < 1 for r in ratios)
@@ -182,7 +184,11 @@ def pair_headline(
     runs_agree = ""
     if rr and rr.get("lo") is not None and (rr["runs_a"] > 1 or rr["runs_b"] > 1):
         same = (rr["lo"] < 1) == (rr["hi"] < 1)
-        runs_agree = " and in every run" if same else ", but not in every run"
+        runs_agree = (
+            " (the median pair's verdict holds in every pairing of its runs)"
+            if same
+            else " (but the median pair's verdict flips between runs)"
+        )
     second = f"{agree}{runs_agree}; both sides run on the same GPUs, so every price view gives the same ratio."
     caveat = (
         f"{n_unstable} reading(s) inside a cliff or a sparse gap are marked unstable and not quoted."
@@ -195,6 +201,30 @@ def pair_headline(
     )
     numbers = {"target": t, "ratios": ratios, "runs": rr, "unstable_readings": n_unstable}
     return Headline([first, second, caveat], FINDING, scope, numbers)
+
+
+def _workloads(pc: Any, at: pl.DataFrame) -> str:
+    """The models and ISL/OSLs of the pairs in ``at`` ("DeepSeek-R1-0528 1024/1024 and 8192/1024")."""
+    cfg = pc.iso.configs.filter(pl.col("curve_id").is_in(at["curve_id_a"].implode()))
+    if not {"model", "isl", "osl"} <= set(cfg.columns) or cfg.height == 0:
+        return "one workload each"
+    parts = []
+    for (m,), g in cfg.group_by(["model"], maintain_order=True):
+        seqs = sorted({f"{i}/{o}" for i, o in g.select("isl", "osl").iter_rows()})
+        parts.append(f"{m} {', '.join(seqs)}")
+    return "; ".join(parts) + (", each pair within one" if cfg.select("model", "isl", "osl").n_unique() > 1 else "")
+
+
+def _pair_words(row: dict[str, Any], pc: Any) -> str:
+    """A pair named by what its two sides share (GPU, engine, serving), and its workload."""
+    cfg = pc.iso.configs.filter(pl.col("curve_id") == row["curve_id_a"])
+    a, b = str(row["label_a"]).split(" · "), str(row["label_b"]).split(" · ")
+    shared = [p for p in a if p in b]
+    if cfg.height and {"model", "isl", "osl"} <= set(cfg.columns):
+        c = cfg.row(0, named=True)
+        shared = [p for p in shared if p not in (str(c["model"]), f"{c['isl']}/{c['osl']}")]
+        return f"{' · '.join(shared)} ({c['model']} {c['isl']}/{c['osl']})"
+    return " · ".join(shared)
 
 
 def _side_names(pairs: pl.DataFrame, a_name: str, b_name: str) -> tuple[str, str]:

@@ -792,7 +792,7 @@ def _chart_left_out(
     if not full.height:
         return None
     rest = _chart_configs(full, full.columns[1], metric, max_configs)[2]
-    return f"Not drawn ({len(rest)} configs): {'; '.join(rest)}." if rest else None
+    return f"Not drawn ({len(rest)} configs):\n" + "\n".join(f"- {r}" for r in rest) if rest else None
 
 
 def workloads(res: TrendResult) -> list[tuple[str, int, int]]:

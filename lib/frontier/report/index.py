@@ -59,7 +59,7 @@ _CSS = (
     "a{color:#0969da}.muted{color:#57606a;font-size:12px}.title{font-size:13px;font-weight:600;max-width:520px}"
     ".synthetic{display:inline-block;margin-top:4px;padding:1px 6px;border-radius:3px;background:#fff3cd;"
     "color:#7a4d00;border:1px solid #e0b040;font-size:11px;font-weight:700;text-transform:uppercase}"
-    ".empty{color:#7a4d00;font-weight:700}.headline{margin:4px 0;max-width:520px}"
+    ".empty{color:#7a4d00;font-weight:700}.headline{margin:4px 0}.found{min-width:360px;max-width:560px}"
     ".thumb{width:160px;height:auto;border:1px solid #e6e8eb;border-radius:3px;display:block}"
 )
 
@@ -124,7 +124,7 @@ def _row_html(d: Path, run: dict[str, Any] | None, failed: dict[str, Any] | None
     params = _params_summary((src or {}).get("parameter_overrides"))
     return (
         "<tr>"
-        f'<td class="name">{e(d.name)}</td><td>{_about_html(d, run)}{_thumbnail_html(d, run)}</td>'
+        f'<td class="name">{e(d.name)}</td><td class="found">{_about_html(d, run)}{_thumbnail_html(d, run)}</td>'
         f"<td>{status}{err}</td>"
         f"<td>{e(str(run.get('finished_utc', '—'))) if run else '—'}</td>"
         f'<td class="params">{_wrap_points(e(params))}</td>'
