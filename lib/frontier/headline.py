@@ -364,7 +364,8 @@ def breakeven_headline(be: Any, target: float | None = None, scope: str = "") ->
     t = target if target is not None and target in at["target"].to_list() else _pick_target(at)
     r = at.filter(pl.col("target") == t).row(0, named=True)
     a, b = be.side_a.name, be.side_b.name
-    if r.get("runs_a") and r.get("runs_b") and (r["runs_a"] > 1 or r["runs_b"] > 1):
+    several = bool(r.get("runs_a") and r.get("runs_b") and (r["runs_a"] > 1 or r["runs_b"] > 1))
+    if several:
         runs = (
             f"median over runs {_x(r['breakeven_price_ratio_median'])}, range "
             f"{r['breakeven_price_ratio_min']:.2f}–{r['breakeven_price_ratio_max']:.2f}× over "
@@ -381,8 +382,12 @@ def breakeven_headline(be: Any, target: float | None = None, scope: str = "") ->
     winners = [w for w in v["winner"].to_list() if w]
     every = v["winner_in_every_run"].to_list() if "winner_in_every_run" in v.columns else []
     if winners and len(set(winners)) == 1:
-        held = " and in every run" if every and all(e is True for e in every) else ""
+        held = ""
+        if several and every:
+            held = " in every run" if all(e is True for e in every) else ", but not in every run"
         second = f"Under all {v.height} price views {winners[0]} is cheaper{held}."
+        if not several:
+            second += " One run of each side: no run-to-run range measured."
     elif winners:
         second = "The price views disagree: " + "; ".join(
             f"{pv}: {w}" for pv, w in zip(v["price_label"].to_list(), v["winner"].to_list()) if w
