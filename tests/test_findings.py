@@ -136,3 +136,24 @@ def test_breakeven_json_carries_the_run_range_on_real_reruns():
     lo, hi = row["breakeven_price_ratio_min"], row["breakeven_price_ratio_max"]
     assert lo < row["breakeven_price_ratio_median"] < hi and hi / lo > 2  # reruns move this decision a lot
     assert all(isinstance(v["winner_in_every_run"], bool) for v in out["by_view"])
+
+
+def test_spread_is_measured_within_an_image_and_names_the_images_it_mixes():
+    from frontier import spread
+
+    rows = (
+        curve(run_id=1, scale=1.00, image="img:v1")
+        + curve(run_id=2, scale=1.02, image="img:v1")  # noise: 2 % within v1
+        + curve(run_id=3, scale=1.50, image="img:v2")  # a version change
+    )
+    pts = conform(pl.DataFrame(rows, infer_schema_length=None))
+    s = spread.with_spread(
+        spread.per_run(pts, [40.0]).drop([]), spread.summarise(spread.per_run(pts, [40.0]), ["tput_per_gpu"])
+    )
+    r = s.row(0, named=True)
+    assert r["runs"] == 3 and r["images"] == 2 and r["noise_ratio"] == pytest.approx(1.02, rel=1e-6)
+    assert r["tput_per_gpu_max"] / r["tput_per_gpu_min"] == pytest.approx(1.5, rel=1e-6)  # the pooled range
+    assert "2 engine images (img:v1, img:v2)" in r["spread_note"]
+    view = spread.spread_view(s)
+    assert view["within one image %"][0] == pytest.approx(2.0, rel=1e-4)
+    assert any("several engine images" in c for c in spread.caveats(s))
