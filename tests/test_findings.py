@@ -78,7 +78,7 @@ def test_noise_within_one_image_and_a_version_change_across_images():
     assert st["band"][0] == pytest.approx(1.2, rel=1e-6)
     h = headline.trend_headline(res)
     assert "img:v1 → img:v2" in h.sentences[0] and "3 of 4 steps are within run-to-run noise" in h.sentences[1]
-    assert "undated" in h.sentences[2]
+    assert "no dates" in h.sentences[2] and "run id" in h.sentences[2]
 
 
 def test_a_step_inside_the_band_across_images_is_noise():

@@ -308,7 +308,12 @@ def trend_headline(res: Any, scope: str = "") -> Headline:
     """The largest step of one config between consecutive measured periods that is outside the run-to-run band
     (``trend.mark_noise``), with what changed; or that no step is; how periods are ordered when undated."""
     steps = res.steps
-    order = "" if res.dated else "Periods are undated and ordered by run id."
+    u, n = res.stats.get("undated_periods", 0), res.stats.get("periods", 0)
+    order = (
+        "The data carries no dates: periods are runs ordered by run id (CI run ids increase with time)."
+        if u and u == n
+        else ""
+    )
     if steps is None or steps.height == 0:
         return Headline(
             ["Nothing to compare: no config was measured in two periods, so there is no change over time.", order],

@@ -957,7 +957,7 @@ def best_view(res: TrendResult) -> pl.DataFrame:
 def periods_view(res: TrendResult) -> pl.DataFrame:
     """One row per period: order, date, runs, rows and how it was placed."""
     n_cfg = res.table.group_by("period").agg(pl.col("label").n_unique().alias("configs"))
-    return (
+    out = (
         res.periods.join(n_cfg, on="period", how="left")
         .sort("period_index")
         .select(
@@ -970,6 +970,9 @@ def periods_view(res: TrendResult) -> pl.DataFrame:
             pl.col("order_note").alias("order"),
         )
     )
+    if out.height and out["date"].null_count() == out.height:  # every period undated: said once, in the headline
+        out = out.drop("date", "order")
+    return out
 
 
 def notes(res: TrendResult) -> list[str]:
