@@ -104,3 +104,13 @@ def test_real_gb200_fp8_cliff_is_flagged():
     assert big.height == 1 and big["y_lo"][0] / big["y_hi"][0] > 3
     row = pc.at_targets.filter(pl.col("target") == 49.0)
     assert row["unstable"].to_list() == [True]
+
+
+def test_iso_readings_on_a_cliff_are_listed_with_their_reason():
+    from frontier import iso
+
+    res = iso.iso_table(pl.DataFrame(_config("fp4", SMOOTH) + _config("fp8", CLIFF)), [40.0, 49.5, 52.0])
+    u = artefacts.unstable_reads(res)
+    assert u.select("target").to_series().to_list() == [49.5]  # 52 is a measured point: read, not interpolated
+    text = artefacts.unstable_caption([u["unstable_reason"][0]])
+    assert text is not None and text.startswith("1 values read inside a cliff") and "\n- cliff: 2,000 → 500" in text

@@ -33,6 +33,7 @@ __all__ = [
     "flag_reads",
     "segments",
     "unstable_caption",
+    "unstable_reads",
 ]
 
 CLIFF_FACTOR = 1.8
@@ -157,12 +158,34 @@ def flag_comparison(pc: Any) -> Any:
     return pc
 
 
-def unstable_caption(reasons: Sequence[str | None], what: str = "values") -> str | None:
-    """One sentence for a caption: how many ``what`` are unstable, the distinct reasons, and the rule (None when
-    none is)."""
+def unstable_caption(reasons: Sequence[str | None], what: str = "values", limit: int = 12) -> str | None:
+    """A caption: how many ``what`` are unstable, the rule, and the distinct reasons as a list (one "- " line
+    each, at most ``limit``); None when none is."""
     flagged = [r for r in reasons if r]
     if not flagged:
         return None
     distinct = list(dict.fromkeys(flagged))
-    shown = "; ".join(distinct[:4]) + (f"; and {len(distinct) - 4} more" if len(distinct) > 4 else "")
-    return f"{len(flagged)} {what} read inside a cliff or a sparse gap are marked unstable ({shown}). Rule: {RULE}."
+    lines = [f"- {r}" for r in distinct[:limit]]
+    if len(distinct) > limit:
+        lines.append(f"- and {len(distinct) - limit} more")
+    return (
+        f"{len(flagged)} {what} read inside a cliff or a sparse gap are marked unstable and are not findings "
+        f"(rule: {RULE}):\n" + "\n".join(lines)
+    )
+
+
+def unstable_reads(result: Any) -> pl.DataFrame:
+    """The readings of an iso table (``iso.IsoResult``) that fall inside a cliff or a sparse gap: label, target
+    (tok/s/user), tput_per_gpu and the reason; empty when none does."""
+    t = result.table
+    if t.height == 0:
+        return pl.DataFrame(
+            schema={"label": pl.String, "target": pl.Float64, "tput_per_gpu": pl.Float64, "unstable_reason": pl.String}
+        )
+    flags = flag_reads(t["curve_id"], t["target"], segments(result.frontier))
+    return (
+        t.with_columns(flags)
+        .filter(pl.col("unstable") & pl.col("tput_per_gpu").is_not_null())
+        .select("label", "target", "tput_per_gpu", "unstable_reason")
+        .sort("label", "target")
+    )
