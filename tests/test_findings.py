@@ -157,3 +157,49 @@ def test_spread_is_measured_within_an_image_and_names_the_images_it_mixes():
     view = spread.spread_view(s)
     assert view["within one image %"][0] == pytest.approx(2.0, rel=1e-4)
     assert any("several engine images" in c for c in spread.caveats(s))
+
+
+def test_the_rendered_report_opens_with_the_finding_and_folds_provenance():
+    import nbformat
+
+    from frontier import display
+    from frontier.report.render import notebook_to_html
+
+    def out(h):
+        return nbformat.v4.new_output("display_data", data={"text/html": str(h), "text/plain": "x"})
+
+    prov = display.provenance_html(None, {"rows_read": 1, "rows_loaded": 1}, {"model": "", "extra": {}})
+    head = display.headline_html(["FP8 costs 2.00× what FP4 costs."], source="Data: test")
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# Title"),
+            nbformat.v4.new_code_cell("setup", outputs=[out(prov)]),
+            nbformat.v4.new_code_cell("analysis", outputs=[out("<p>TABLE</p>"), out(head)]),
+        ]
+    )
+    page = notebook_to_html(nb, title="t")
+    assert (
+        page.index("FP8 costs 2.00×") < page.index("Inputs, load report, parameters and versions") < page.index("TABLE")
+    )
+    assert page.count("FP8 costs 2.00×") == 1 and "<details><summary>Inputs, load report" in page
+    assert "{}" not in page.split("Inputs, load report")[1].split("TABLE")[0]  # parameters read as words
+
+
+def test_summary_scope_and_headline_reach_run_json_fields(tmp_path):
+    from frontier.report.summary import read_summary
+
+    (tmp_path / "summary.json").write_text(
+        json.dumps(
+            {
+                "title": "Precision comparison",
+                "scope": "DeepSeek-R1-0528 · 1024/1024",
+                "parameters": {"model": "", "isl": 0, "osl": 0},
+                "headline": ["A sentence."],
+                "headline_state": "nothing to compare",
+                "data_source": "Data: InferenceX",
+            }
+        )
+    )
+    s = read_summary(tmp_path, "precision_comparison")
+    assert s.page_title == "Precision comparison · DeepSeek-R1-0528 · 1024/1024"
+    assert s.headline == ["A sentence."] and s.state == "nothing to compare" and s.data_source == "Data: InferenceX"
