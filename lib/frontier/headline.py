@@ -404,17 +404,20 @@ def breakeven_headline(be: Any, target: float | None = None, scope: str = "") ->
 
 
 def margins_headline(margins: pl.DataFrame, scope: str = "") -> Headline:
-    """How many provider rows have a margin estimate and the range of their blended margin."""
+    """How many provider rows have a margin estimate and the range of their blended margin; said to rest on
+    illustrative prices when any provider row's source says so."""
     col = "margin_blended"
     if margins.height == 0 or col not in margins.columns or margins[col].drop_nulls().len() == 0:
         return nothing("no provider price could be set against a benchmarked config", scope)
     m = margins[col].drop_nulls()
     src = sorted({str(s) for s in margins["source"].drop_nulls()}) if "source" in margins.columns else []
+    illustrative = any("illustrative" in s.lower() for s in src)
+    lead = "With illustrative provider prices (examples, not any real provider's), the b" if illustrative else "B"
     return Headline(
         [
-            f"Blended gross margin {m.min():.0%} to {m.max():.0%} (median {m.median():.0%}) over {m.len()} provider "
-            f"price rows, against benchmark costs of the cheapest matching config.",
-            f"Provider prices from {', '.join(src[:3])}." if src else "",
+            f"{lead}lended gross margin runs from {m.min():.0%} to {m.max():.0%} (median {m.median():.0%}) over "
+            f"{m.len()} provider price rows, against benchmark costs of the cheapest matching config.",
+            "These are not findings about any provider." if illustrative else f"Provider prices: {'; '.join(src[:3])}.",
         ],
         FINDING,
         scope,
