@@ -409,13 +409,14 @@ def margins_headline(margins: pl.DataFrame, scope: str = "") -> Headline:
     col = "margin_blended"
     if margins.height == 0 or col not in margins.columns or margins[col].drop_nulls().len() == 0:
         return nothing("no provider price could be set against a benchmarked config", scope)
-    m = margins[col].drop_nulls()
+    m = margins[col].drop_nulls().cast(pl.Float64)
+    lo, hi, med = (float(v) for v in (m.min(), m.max(), m.median()))  # type: ignore[arg-type]
     src = sorted({str(s) for s in margins["source"].drop_nulls()}) if "source" in margins.columns else []
     illustrative = any("illustrative" in s.lower() for s in src)
     lead = "With illustrative provider prices (examples, not any real provider's), the b" if illustrative else "B"
     return Headline(
         [
-            f"{lead}lended gross margin runs from {m.min():.0%} to {m.max():.0%} (median {m.median():.0%}) over "
+            f"{lead}lended gross margin runs from {lo:.0%} to {hi:.0%} (median {med:.0%}) over "
             f"{m.len()} provider price rows, against benchmark costs of the cheapest matching config.",
             "These are not findings about any provider." if illustrative else f"Provider prices: {'; '.join(src[:3])}.",
         ],

@@ -103,11 +103,11 @@ def _headline_first(nb: Any) -> None:
     the finding comes before inputs, load report and parameters."""
     import nbformat
 
-    found = []
+    found: list[Any] = []
     for cell in nb.cells:
         if cell.get("cell_type") != "code":
             continue
-        keep = []
+        keep: list[Any] = []
         for o in cell.get("outputs", []):
             (found if _is_headline(o) else keep).append(o)
         cell["outputs"] = keep
