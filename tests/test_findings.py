@@ -203,3 +203,40 @@ def test_summary_scope_and_headline_reach_run_json_fields(tmp_path):
     s = read_summary(tmp_path, "precision_comparison")
     assert s.page_title == "Precision comparison · DeepSeek-R1-0528 · 1024/1024"
     assert s.headline == ["A sentence."] and s.state == "nothing to compare" and s.data_source == "Data: InferenceX"
+
+
+def test_breakeven_json_fleet_and_payback_carry_their_run_range():
+    raw = need(MANTILE_RAW)
+    cmd = [
+        sys.executable,
+        "-m",
+        "frontier.cli",
+        "breakeven",
+        str(raw),
+        "--sides",
+        "b200/fp4 vs h100/fp4",
+        "--model",
+        "gpt-oss-120b",
+        "--isl",
+        "1024",
+        "--osl",
+        "1024",
+        "--targets",
+        "250",
+        "--requests-per-day",
+        "1000000",
+        "--workload-target",
+        "250",
+        "--migration-cost",
+        "100000",
+        "--json",
+    ]
+    env = {"PYTHONPATH": str(paths.PACKAGE_DIR.parent), "PATH": "/usr/bin:/bin"}
+    p = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=paths.ROOT, check=False)
+    assert p.returncode in (0, 1), p.stderr
+    out = json.loads(p.stdout)
+    for row in out["fleet"]:
+        assert row["gpus_min"] <= row["gpus"] <= row["gpus_max"]
+    assert any(r["gpus_min"] < r["gpus_max"] for r in out["fleet"])  # reruns move the fleet size
+    for row in out["payback"]:
+        assert row["payback_months_min"] <= row["payback_months"] <= row["payback_months_max"]

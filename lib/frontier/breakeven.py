@@ -617,6 +617,10 @@ def run_ranges(be: BreakEven, points_all: pl.DataFrame) -> BreakEven:
                 "breakeven_price_ratio_median": _median_ratio(va, vb),
                 "breakeven_price_ratio_min": min(ratios) if ratios else None,
                 "breakeven_price_ratio_max": max(ratios) if ratios else None,
+                "tput_a_min": min(va) if va else None,
+                "tput_a_max": max(va) if va else None,
+                "tput_b_min": min(vb) if vb else None,
+                "tput_b_max": max(vb) if vb else None,
             }
         )
     ranges = pl.DataFrame(rows, schema=_RUN_RANGE_SCHEMA)
@@ -633,6 +637,10 @@ _RUN_RANGE_SCHEMA = {
     "breakeven_price_ratio_median": pl.Float64,
     "breakeven_price_ratio_min": pl.Float64,
     "breakeven_price_ratio_max": pl.Float64,
+    "tput_a_min": pl.Float64,  # tok/s/GPU of A's chosen config over its runs
+    "tput_a_max": pl.Float64,
+    "tput_b_min": pl.Float64,
+    "tput_b_max": pl.Float64,
 }
 
 

@@ -452,6 +452,26 @@ def _with_run_ranges(be: Any, out: dict[str, Any], args: argparse.Namespace) -> 
     )
     run_ranges(be, every)
     out["at_targets"], out["by_view"] = be.at_targets.to_dicts(), be.by_view.to_dicts()
+    if "fleet" in out:  # fleet size, cost and payback over the runs of each side's chosen config
+        from . import fleet
+        from .migration import workload
+
+        work = workload(
+            args.tokens_per_day or 0.0,
+            args.requests_per_day or 0.0,
+            args.isl,
+            args.osl,
+            args.workload_target,
+            args.utilisation,
+        )
+        sizes, pay = fleet.run_ranges(work, be, work.target, be.views, args.migration_cost)
+        keyed = {(r["side"], r["price_label"]): r for r in sizes.to_dicts()}
+        for row in out["fleet"]:
+            row.update({k: v for k, v in keyed.get((row["side"], row["price_label"]), {}).items() if k not in row})
+        if pay is not None and "payback" in out:
+            by_view = {r["price_label"]: r for r in pay.to_dicts()}
+            for row in out["payback"]:
+                row.update({k: v for k, v in by_view.get(row["price_label"], {}).items() if k not in row})
 
 
 def _print_breakeven(be: Any, out: dict[str, Any]) -> None:
