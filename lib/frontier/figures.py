@@ -271,6 +271,7 @@ def pair_ratio(pc: Any, *, title: str | None = None, y_title: str | None = None,
     drawn, rule, left, held, _ = _pair_selection(pc, max_pairs)
     default_title, default_y = _ratio_titles(drawn)
     curves = curves_frame(pc, drawn)
+    cut = _cut_caption(pc, drawn)
     pts = pc.iso.frontier.filter(
         pl.col("curve_id").is_in(drawn["curve_id_a"].to_list() + drawn["curve_id_b"].to_list())
     )
@@ -283,14 +284,15 @@ def pair_ratio(pc: Any, *, title: str | None = None, y_title: str | None = None,
         subtitle=[
             held,
             f"Below 1: {_b_side(drawn)} is cheaper; total tokens, GPUs {labels.view_words(_view(pc))}; "
-            "lines read between each frontier's measured points",
+            "lines read between each frontier's measured points"
+            + ("; gaps: cut at cliffs and sparse stretches (listed under the chart)" if cut else ""),
         ],
         source=labels.source_lines(pts, pc.iso.pricing, _view(pc), extra=[rule]),
         synthetic=_synthetic(pts),
         tooltip=["series", "median_intvty", "ratio", "tput_ratio_b_over_a"],
         detail="piece",
     )
-    caption = "\n\n".join(c for c in (_cut_caption(pc, drawn), _left_out(left, "pairs")) if c)
+    caption = "\n\n".join(c for c in (cut, _left_out(left, "pairs")) if c)
     return Figure(build, caption or None)
 
 
