@@ -500,6 +500,16 @@ def _print_breakeven(be: Any, out: dict[str, Any]) -> None:
         print(views)
         if "payback" in out:
             print(migration_view(pl.DataFrame(out["payback"])))
+            for r in out["payback"]:  # the range over each side's runs (fleet.run_ranges)
+                if r.get("payback_months_min") is not None:
+                    hi = r.get("payback_months_max")
+                    print(
+                        f"- payback over runs, {r['view']}: {r['payback_months_min']:.1f} to "
+                        + (f"{hi:.1f} months" if hi is not None else "never (in the slowest runs)")
+                    )
+    for row in out.get("fleet", []):
+        if row.get("gpus_min") is not None and row["gpus_min"] != row.get("gpus_max"):
+            print(f"- fleet over runs, {row['side']} ({row['view']}): {row['gpus_min']} to {row['gpus_max']} GPUs")
     for n in be.notes + out.get("fleet_notes", []):
         print(f"- {n}")
 
