@@ -87,7 +87,8 @@ def test_migration_brief_on_real_reruns(tmp_path):
 
 
 def test_migration_brief_skips_fleet_when_a_side_cannot_serve_the_target(tmp_path):
-    # the sample's Llama B200 frontier starts above 30 tok/s/user: no fleet there, said so, and the brief still builds
+    # the sample's Llama B200 frontier starts above 18 tok/s/user (H100's below): no fleet there, said so, and the
+    # brief still builds
     s, out, _ = run(
         "migration",
         tmp_path,
@@ -96,12 +97,12 @@ def test_migration_brief_skips_fleet_when_a_side_cannot_serve_the_target(tmp_pat
         osl=1024,
         side_old="h100/fp8",
         side_new="b200/fp4",
-        workload_target=30.0,
-        targets=[30.0, 50.0],
+        workload_target=18.0,
+        targets=[18.0, 50.0],
     )
     assert s["fleet"] is None and s["payback"] is None and s["sensitivity"] is None
     assert any(
-        n.startswith("Fleet cost and payback are skipped: at 30 tok/s/user unreachable by b200/fp4") for n in s["notes"]
+        n.startswith("Fleet cost and payback are skipped: at 18 tok/s/user unreachable by b200/fp4") for n in s["notes"]
     )
     assert {r["gpus"] for r in s["bounds"]} == {1}
     figures_ok(out, "migration_cost_ratio")
