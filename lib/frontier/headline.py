@@ -43,6 +43,10 @@ class Headline:
     scope: str = ""
     numbers: dict[str, Any] = field(default_factory=dict)  # the values quoted, for summary.json
 
+    def __post_init__(self) -> None:
+        """Empty sentences dropped; each starts with a capital letter."""
+        self.sentences = [t[0].upper() + t[1:] for t in self.sentences if t]
+
 
 def scope_text(sc: Any) -> str:
     """ "DeepSeek-R1-0528 · 1024/1024" for a scope that fixes model and ISL/OSL; else the models and ISL/OSLs its
