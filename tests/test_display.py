@@ -123,7 +123,7 @@ def test_provenance_shows_inputs_load_report_params_and_banner():
     assert "data/raw/sample/agg_bmk.json" in h and str(paths.ROOT) not in h  # shown relative to the project
     assert "0123456789ab" in h and "0123456789abcdef0123" not in h  # short hash
     assert "non-positive throughput" in h and "tpot is zero" in h and ">4<" in h
-    assert "[30, 50, 90]" in h and "9.9.9" in h
+    assert "30, 50, 90" in h and "9.9.9" in h  # parameters read as words, not literals
     assert "<script>" not in h and h.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 2
     plain = str(display.provenance_html([], None, {}, synthetic=False))
     assert display.SYNTHETIC_BANNER not in plain and "No input files recorded" in plain

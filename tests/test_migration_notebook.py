@@ -30,7 +30,9 @@ def test_migration_brief_with_published_params(tmp_path):
     assert b200_spot["computed"] == pytest.approx(2.12 / (10000 * 3600 / 1e6))
     # break-even recomputed with the library from the same inputs
     pts = matches(load(paths.SAMPLE_DIR).points, model=params["model"], isl=1024, osl=1024)
-    sources = migration.pricings(prices=params["prices"], prices_label=params["prices_label"])
+    sources = migration.pricings(
+        prices=params["prices"], prices_label=params["prices_label"], prices_as_of=params["prices_as_of"]
+    )
     ref = be.break_even(pts, "b200/fp4", "h100/fp8", params["targets"], sources)
     got = {(r["target"], r["price_label"]): r for r in s["break_even"]["by_view"]}
     assert len(got) == ref.by_view.height == 3 * 4  # 3 targets × (costh, costr, on_demand, spot)

@@ -73,7 +73,9 @@ def test_iso_interactivity_on_sample(tmp_path):
             if r[m] is not None:
                 assert g[m] == pytest.approx(r[m], rel=1e-12)
     html = html_outputs(nb)
-    assert "Synthetic data" in html and "unreachable" in html and "<svg" in html
+    assert "Synthetic data" in html and "<svg" in html
+    if ref.table["tput_per_gpu"].null_count():  # a target outside a frontier is said to be unreachable
+        assert "unreachable" in html
     assert "data/raw/sample" in html  # inputs shown
 
 

@@ -40,6 +40,9 @@ from .iso import IsoResult, iso_table
 from .labels import view_words
 
 __all__ = [
+    "POOLED",
+    "run_ranges",
+    "runs_view",
     "BreakEven",
     "FORMATS",
     "MATCHES",
@@ -919,4 +922,122 @@ def views_view(be: BreakEven) -> pl.DataFrame:
         ),
         pl.col("winner"),
         pl.col("comparison"),
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# run-to-run ranges (reruns of the chosen configs)
+
+POOLED = "pooled newest points"
+"""How the single value beside per-run values is named: read off one frontier of every config's newest points."""
+
+
+def run_ranges(be: BreakEven, points_all: pl.DataFrame) -> BreakEven:
+    """``be`` with each decision's range over reruns: per target row ``runs_a``, ``runs_b`` (runs whose own
+    frontier of the chosen config reaches the target), ``breakeven_price_ratio_median/_min/_max`` (A ÷ B
+    tok/s/GPU over every pairing of an A run with a B run); per view row ``cost_ratio_min/_max`` and
+    ``winner_in_every_run`` (the same side is cheaper in every pairing; null without runs on both sides).
+    ``points_all``: the same inputs loaded with ``keep="all"``. The pooled value stays in
+    ``breakeven_price_ratio`` (:data:`POOLED`)."""
+    if be.status != "ok" or be.iso is None or be.at_targets.height == 0:
+        return be
+    per = _per_run_tput(be, points_all)
+    rows = []
+    for r in be.at_targets.iter_rows(named=True):
+        va = per.get((r["config_a"], r["target"]), [])
+        vb = per.get((r["config_b"], r["target"]), [])
+        ratios = [x / y for x in va for y in vb if y]
+        rows.append(
+            {
+                "target": r["target"],
+                "runs_a": len(va),
+                "runs_b": len(vb),
+                "breakeven_price_ratio_median": _median_ratio(va, vb),
+                "breakeven_price_ratio_min": min(ratios) if ratios else None,
+                "breakeven_price_ratio_max": max(ratios) if ratios else None,
+                "tput_a_min": min(va) if va else None,
+                "tput_a_max": max(va) if va else None,
+                "tput_b_min": min(vb) if vb else None,
+                "tput_b_max": max(vb) if vb else None,
+            }
+        )
+    ranges = pl.DataFrame(rows, schema=_RUN_RANGE_SCHEMA)
+    at = be.at_targets.drop([c for c in _RUN_RANGE_SCHEMA if c != "target" and c in be.at_targets.columns])
+    be.at_targets = at.join(ranges, on="target", how="left")
+    be.by_view = _view_run_ranges(be.by_view, ranges)
+    return be
+
+
+_RUN_RANGE_SCHEMA = {
+    "target": pl.Float64,
+    "runs_a": pl.Int64,
+    "runs_b": pl.Int64,
+    "breakeven_price_ratio_median": pl.Float64,
+    "breakeven_price_ratio_min": pl.Float64,
+    "breakeven_price_ratio_max": pl.Float64,
+    "tput_a_min": pl.Float64,  # tok/s/GPU of A's chosen config over its runs
+    "tput_a_max": pl.Float64,
+    "tput_b_min": pl.Float64,
+    "tput_b_max": pl.Float64,
+}
+
+
+def _median_ratio(va: Sequence[float], vb: Sequence[float]) -> float | None:
+    import statistics
+
+    return statistics.median(va) / statistics.median(vb) if va and vb and statistics.median(vb) else None
+
+
+def _per_run_tput(be: BreakEven, points_all: pl.DataFrame) -> dict[tuple[str, float], list[float]]:
+    """(config label, target) → tok/s/GPU of each run whose own frontier of that config reaches the target."""
+    from .schema import CURVE_KEY
+    from .spread import per_run
+
+    assert be.iso is not None
+    chosen = set(be.at_targets["config_a"].drop_nulls()) | set(be.at_targets["config_b"].drop_nulls())
+    cfg = be.iso.configs.filter(pl.col("label").is_in(sorted(chosen))).select("label", *CURVE_KEY)
+    mine = points_all.join(cfg.drop("label"), on=list(CURVE_KEY), how="semi", nulls_equal=True)
+    if mine.height == 0:
+        return {}
+    runs = per_run(mine, be.at_targets["target"].to_list(), pricing=be.iso.pricing)
+    runs = runs.drop("label").join(cfg, on=list(CURVE_KEY), how="inner", nulls_equal=True)
+    out: dict[tuple[str, float], list[float]] = {}
+    for r in runs.filter(pl.col("reachable")).iter_rows(named=True):
+        if r["tput_per_gpu"] is not None:
+            out.setdefault((r["label"], float(r["target"])), []).append(float(r["tput_per_gpu"]))
+    return out
+
+
+def _view_run_ranges(by_view: pl.DataFrame, ranges: pl.DataFrame) -> pl.DataFrame:
+    """Cost ratio A ÷ B = price ratio ÷ break-even ratio: its range over runs, and whether one side wins in
+    every run."""
+    v = by_view.drop([c for c in ("cost_ratio_min", "cost_ratio_max", "winner_in_every_run") if c in by_view.columns])
+    v = v.join(
+        ranges.select("target", "breakeven_price_ratio_min", "breakeven_price_ratio_max"), on="target", how="left"
+    )
+    lo = pl.col("price_ratio") / pl.col("breakeven_price_ratio_max")
+    hi = pl.col("price_ratio") / pl.col("breakeven_price_ratio_min")
+    return (
+        v.with_columns(cost_ratio_min=lo, cost_ratio_max=hi)
+        .with_columns(
+            winner_in_every_run=pl.when(pl.col("cost_ratio_min").is_null() | pl.col("cost_ratio_max").is_null())
+            .then(None)
+            .otherwise((pl.col("cost_ratio_max") < 1) | (pl.col("cost_ratio_min") > 1))
+        )
+        .drop("breakeven_price_ratio_min", "breakeven_price_ratio_max")
+    )
+
+
+def runs_view(be: BreakEven) -> pl.DataFrame:
+    """Per target: the pooled break-even ratio (named as such) beside its median and range over runs."""
+    if "runs_a" not in be.at_targets.columns:
+        return pl.DataFrame()
+    return be.at_targets.select(
+        pl.col("target").alias("target tok/s/user"),
+        pl.col("breakeven_price_ratio").alias(f"break-even ratio A ÷ B, {POOLED}"),
+        pl.col("breakeven_price_ratio_median").alias("median over runs"),
+        pl.col("breakeven_price_ratio_min").alias("min over runs"),
+        pl.col("breakeven_price_ratio_max").alias("max over runs"),
+        pl.col("runs_a").alias("runs A"),
+        pl.col("runs_b").alias("runs B"),
     )

@@ -920,9 +920,11 @@ def ratio_chart(
     width: int = 640,
     height: int = 360,
     max_rows: int = MAX_ROWS,
+    detail: str | None = None,
 ) -> alt.LayerChart:
     """Delta curves (e.g. MTP / no-MTP cost ratio vs interactivity, read on a grid between measured points, so
-    drawn as lines without markers) with a horizontal reference rule at ``ref``.
+    drawn as lines without markers) with a horizontal reference rule at ``ref``. ``detail``: a column splitting one
+    colour's line into pieces drawn apart (a line cut where its values are not shown).
     Long because it is one chart spec, built layer by layer and read top to bottom."""
     _check_theme(theme)
     d = _frame(df, "ratio_chart data")
@@ -932,10 +934,14 @@ def ratio_chart(
             raise KeyError(f"ratio_chart: colour column {color!r} not found; available columns: {d.columns}")
     tips = list(tooltip) if tooltip is not None else ([color] if color else []) + [x, y]
     rows = _values(
-        d.sort(x), [x, y, color, *[t for t in tips if isinstance(t, str)]], what="ratio_chart data", max_rows=max_rows
+        d.sort(x),
+        [x, y, color, detail, *[t for t in tips if isinstance(t, str)]],
+        what="ratio_chart data",
+        max_rows=max_rows,
     )
     domain = _domain((d, color))
     col = _color(color, domain, color_title)
+    pieces = {"detail": alt.Detail(f"{_field(detail)}:N")} if detail else {}
     line = (
         alt.Chart(_data(rows))
         .mark_line(interpolate="monotone")
@@ -945,6 +951,7 @@ def ratio_chart(
             color=col,
             strokeDash=_dash(color, domain),
             tooltip=_tooltip(d, tips),
+            **pieces,
         )
     )
     layers: list[alt.Chart] = [line]

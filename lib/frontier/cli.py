@@ -406,6 +406,8 @@ def _cmd_breakeven(args: argparse.Namespace) -> int:
     be, out = decision(
         pts, args.sides, args.targets, sources, work=work, migration_cost=args.migration_cost, match=args.match
     )
+    if be.status == "ok":
+        _with_run_ranges(be, out, args, work)
     out["synthetic"] = res.synthetic
     if args.json:
         echo(table_json(out))
@@ -416,6 +418,66 @@ def _cmd_breakeven(args: argparse.Namespace) -> int:
     else:
         _print_breakeven(be, out, args.wide)
     return 0 if be.status == "ok" else 1
+
+
+def _with_run_ranges(be: Any, out: dict[str, Any], args: argparse.Namespace, work: Any) -> None:
+    """Add each decision's range over reruns (``breakeven.run_ranges``, ``fleet.run_ranges``) to ``be`` and to
+    its JSON ``out``: break-even ratio per target, cost ratio and winner per view, fleet size and payback."""
+    from . import fleet
+    from .breakeven import run_ranges
+
+    every = _scope(_load(args, keep="all").points, args.model, args.isl, args.osl, one_model=True)
+    run_ranges(be, every)
+    out["at_targets"], out["by_view"] = be.at_targets.to_dicts(), be.by_view.to_dicts()
+    if work is None or "fleet" not in out:
+        return
+    sizes, pay = fleet.run_ranges(work, be, work.target, be.views, args.migration_cost)
+    keyed = {(r["side"], r["price_label"]): r for r in sizes.to_dicts()}
+    for row in out["fleet"]:
+        row.update({k: v for k, v in keyed.get((row["side"], row["price_label"]), {}).items() if k not in row})
+    if pay is not None and "payback" in out:
+        by_view = {r["price_label"]: r for r in pay.to_dicts()}
+        for row in out["payback"]:
+            row.update({k: v for k, v in by_view.get(row["price_label"], {}).items() if k not in row})
+
+
+_RUNS_COLUMNS = [
+    Column.num("target", "target tok/s/user", "{:g}".format, key_column=True),
+    Column.num("breakeven_price_ratio", "break-even ratio A ÷ B, pooled newest points", ratio),
+    Column.num("breakeven_price_ratio_median", "median over runs", ratio),
+    Column.num("breakeven_price_ratio_min", "min over runs", ratio),
+    Column.num("breakeven_price_ratio_max", "max over runs", ratio),
+    Column.num("runs_a", "runs A", count),
+    Column.num("runs_b", "runs B", count),
+]
+
+
+def _print_run_ranges(be: Any, out: dict[str, Any], wide: bool) -> None:
+    """The break-even ratio over reruns beside the pooled value, then the winner, fleet and payback ranges."""
+    if "runs_a" not in be.at_targets.columns:
+        return
+    echo("")
+    title = "Over reruns (each run's own frontier; the pooled value mixes the newest point of every run)"
+    echo(table_text(be.at_targets, _RUNS_COLUMNS, wide=wide, title=title))
+    for r in be.by_view.to_dicts() if "winner_in_every_run" in be.by_view.columns else []:
+        if r.get("cost_ratio_min") is None:
+            continue
+        same = "the same winner in every run" if r["winner_in_every_run"] else "the winner changes between runs"
+        echo(
+            wrap(
+                f"- {r['view']} at {r['target']:g} tok/s/user: cost A ÷ B {ratio(r['cost_ratio_min'])} to "
+                f"{ratio(r['cost_ratio_max'])} over runs, {same}",
+                indent="  ",
+            )
+        )
+    for row in out.get("fleet", []):
+        if row.get("gpus_min") is not None and row["gpus_min"] != row.get("gpus_max"):
+            echo(wrap(f"- fleet over runs, {row['side']} ({row['view']}): {row['gpus_min']} to {row['gpus_max']} GPUs"))
+    for r in out.get("payback", []):
+        if r.get("payback_months_min") is not None:
+            hi = r.get("payback_months_max")
+            span = f"{hi:.1f} months" if hi is not None else "never (in the slowest runs)"
+            echo(wrap(f"- payback over runs, {r['view']}: {r['payback_months_min']:.1f} to {span}", indent="  "))
 
 
 def _breakeven_rows(be: Any) -> pl.DataFrame:
@@ -501,6 +563,7 @@ def _print_breakeven(be: Any, out: dict[str, Any], wide: bool) -> None:
     title = "Cost under each price view (prices in $ per GPU-hour, costs in $ per million tokens)"
     views = views_view(be).with_columns(view=be.by_view["view"])
     echo(table_text(views, _VIEW_COLUMNS, wide=wide, title=title))
+    _print_run_ranges(be, out, wide)
     if "fleet" in out:
         echo("")
         title = "Fleet for the workload (GPUs rounded up to whole replicas)"

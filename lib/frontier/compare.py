@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from . import artefacts
 from .economics import Pricing, gross_margin, throughput_of
 from .iso import IsoResult, X, iso_table
 from .labels import LABEL_PARTS, VIEW_WORDS, config_label_expr, full_config_name, workload_text
@@ -227,6 +228,7 @@ class PairComparison:
     iso: IsoResult
     cost_metric: str
     unpaired: pl.DataFrame | None = None  # configs with no like-for-like partner, and why
+    artefacts: pl.DataFrame | None = None  # flagged frontier segments (artefacts.segments); reads inside: unstable
 
 
 def compare_pairs(
@@ -320,7 +322,8 @@ def compare_pairs(
         cost_ratio_b_over_a=pl.col("cost_b") / pl.col("cost_a"), tput_ratio_b_over_a=pl.col("tput_b") / pl.col("tput_a")
     )
     curves = curves.join(p.select("pair_id", "label_a", "label_b"), on="pair_id")
-    return PairComparison(pairs=p, at_targets=at, curves=curves, iso=iso, cost_metric=cost_metric)
+    pc = PairComparison(pairs=p, at_targets=at, curves=curves, iso=iso, cost_metric=cost_metric)
+    return artefacts.flag_comparison(pc)  # cliffs and sparse gaps: reads there are marked unstable
 
 
 def mtp_comparison(

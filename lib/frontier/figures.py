@@ -21,7 +21,7 @@ from typing import Any
 
 import polars as pl
 
-from . import charts, display, labels
+from . import artefacts, charts, display, labels
 
 __all__ = [
     "Figure",
@@ -60,7 +60,7 @@ def _synthetic(points: pl.DataFrame) -> bool:
 def _left_out(names: Sequence[str], what: str = "configs") -> str | None:
     if not names:
         return None
-    return f"Not drawn ({len(names)} {what}): " + "; ".join(names) + "."
+    return f"Not drawn ({len(names)} {what}):\n" + "\n".join(f"- {n}" for n in names)
 
 
 def _rule_line(shown: int, total: int, rule: str, what: str = "configs") -> str:
@@ -281,6 +281,7 @@ def pair_ratio(pc: Any, *, title: str | None = None, y_title: str | None = None,
     drawn, rule, left, held, _ = _pair_selection(pc, max_pairs)
     default_title, default_y = _ratio_titles(drawn)
     curves = curves_frame(pc, drawn)
+    cut = _cut_caption(pc, drawn)
     pts = pc.iso.frontier.filter(
         pl.col("curve_id").is_in(drawn["curve_id_a"].to_list() + drawn["curve_id_b"].to_list())
     )
@@ -293,13 +294,16 @@ def pair_ratio(pc: Any, *, title: str | None = None, y_title: str | None = None,
         subtitle=[
             held,
             f"Below 1: {_b_side(drawn)} is cheaper; total tokens, GPUs {labels.view_words(_view(pc))}; "
-            "lines read between each frontier's measured points",
+            "lines read between each frontier's measured points"
+            + ("; gaps: cut at cliffs and sparse stretches (listed under the chart)" if cut else ""),
         ],
         source=labels.source_lines(pts, pc.iso.pricing, _view(pc), extra=[rule]),
         synthetic=_synthetic(pts),
         tooltip=["series", "median_intvty", "ratio", "tput_ratio_b_over_a"],
+        detail="piece",
     )
-    return Figure(build, _left_out(left, "pairs"))
+    caption = "\n\n".join(c for c in (cut, _left_out(left, "pairs")) if c)
+    return Figure(build, caption or None)
 
 
 WORKLOAD_PARTS = ("model", "isl", "osl")
@@ -351,13 +355,36 @@ def _view(pc: Any) -> str:
 
 
 def curves_frame(pc: Any, drawn: pl.DataFrame) -> pl.DataFrame:
-    """Ratio curves of the drawn pairs: median_intvty, ratio (cost B ÷ A), tput_ratio_b_over_a, series."""
-    c = pc.curves.filter(pl.col("cost_ratio_b_over_a").is_not_null())
-    return c.join(drawn.select("pair_id", "series"), on="pair_id").select(
-        pl.col("target").alias("median_intvty"),
-        pl.col("cost_ratio_b_over_a").alias("ratio"),
-        "tput_ratio_b_over_a",
-        "series",
+    """Ratio curves of the drawn pairs: median_intvty, ratio (cost B ÷ A), tput_ratio_b_over_a, series, piece.
+    Where either side is read inside a cliff or a sparse gap (``unstable``, see ``frontier.artefacts``) the rows
+    are left out and ``piece`` numbers the stretches either side, so the chart cuts the line there."""
+    c = pc.curves.filter(pl.col("cost_ratio_b_over_a").is_not_null()).sort("pair_id", "target")
+    cut = pl.col("unstable").fill_null(False) if "unstable" in c.columns else pl.lit(False)
+    c = c.with_columns(_cut=cut).with_columns(_piece=pl.col("_cut").cast(pl.Int32).cum_sum().over("pair_id"))
+    return (
+        c.filter(~pl.col("_cut"))
+        .join(drawn.select("pair_id", "series"), on="pair_id")
+        .select(
+            pl.col("target").alias("median_intvty"),
+            pl.col("cost_ratio_b_over_a").alias("ratio"),
+            "tput_ratio_b_over_a",
+            "series",
+            pl.format("{} #{}", "series", "_piece").alias("piece"),
+        )
+    )
+
+
+def _cut_caption(pc: Any, drawn: pl.DataFrame) -> str | None:
+    """The caption sentence naming where the drawn ratio lines are cut and why (None when nothing is cut)."""
+    if "unstable" not in pc.curves.columns:
+        return None
+    cut = pc.curves.filter(pl.col("unstable") & pl.col("pair_id").is_in(drawn["pair_id"].implode()))
+    if cut.height == 0:
+        return None
+    reasons = list(dict.fromkeys(r for r in cut["unstable_reason"].to_list() if r))
+    return (
+        f"Lines are cut where either curve is read inside a cliff or a sparse gap (values there are not findings; "
+        f"rule: {artefacts.RULE}):\n" + "\n".join(f"- {r}" for r in reasons)
     )
 
 

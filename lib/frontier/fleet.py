@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import polars as pl
@@ -37,6 +37,7 @@ __all__ = [
     "migration_view",
     "payback",
     "replica_gpus",
+    "run_ranges",
     "sensitivity",
     "sensitivity_grid",
     "sides_from_break_even",
@@ -440,3 +441,39 @@ def migration_view(m: pl.DataFrame) -> pl.DataFrame:
         pl.col("payback_months").alias("payback months"),
         pl.col("payback"),
     )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# run-to-run ranges (after ``breakeven.run_ranges``)
+
+
+def run_ranges(
+    w: Workload, be: BreakEven, target: float, views: Sequence[PriceView], migration_cost: float | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    """Fleet size and cost, and payback, over the runs of each side's chosen config (``breakeven.run_ranges``
+    must have run): per side × view ``gpus_min``/``gpus_max`` and ``monthly_cost_min``/``_max``; per view
+    ``payback_months_min`` (old side at its slowest run, new at its fastest) and ``_max`` (the other way; null:
+    may never pay back). Sides without runs keep their pooled value."""
+    new, old = sides_from_break_even(be, target)
+    r = be.at_targets.filter((pl.col("target") - target).abs() < 1e-9).row(0, named=True)
+
+    def at(s: FleetSide, k: str, which: str) -> FleetSide:
+        v = r.get(f"tput_{k}_{which}")
+        return replace(s, tput_per_gpu=float(v)) if v else s
+
+    fast = fleet_cost(w, [at(old, "b", "max"), at(new, "a", "max")], views)
+    slow = fleet_cost(w, [at(old, "b", "min"), at(new, "a", "min")], views)
+    keys = ["side", "price_label"]
+    fleet = fast.select(*keys, pl.col("gpus").alias("gpus_min"), pl.col("monthly_cost").alias("monthly_cost_min")).join(
+        slow.select(*keys, pl.col("gpus").alias("gpus_max"), pl.col("monthly_cost").alias("monthly_cost_max")),
+        on=keys,
+    )
+    if migration_cost is None:
+        return fleet, None
+    best = migration(w, at(old, "b", "min"), at(new, "a", "max"), views, migration_cost)
+    worst = migration(w, at(old, "b", "max"), at(new, "a", "min"), views, migration_cost)
+    pay = best.select("price_label", pl.col("payback_months").alias("payback_months_min")).join(
+        worst.select("price_label", pl.col("payback_months").alias("payback_months_max"), "payback"),
+        on="price_label",
+    )
+    return fleet, pay.rename({"payback": "payback_worst_run"})

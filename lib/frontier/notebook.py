@@ -157,6 +157,14 @@ class Context:
     figures: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     summary_path: Path | None = None
+    #: the finding first: 1–3 sentences computed from the results (``headline``), and whether there was anything
+    #: to compare ("finding" / "nothing to compare")
+    headline_lines: list[str] = field(default_factory=list)
+    headline_state: str = ""
+    #: what the report covers when the notebook chose it from the data, e.g. "DeepSeek-R1-0528 · 1024/1024"
+    scope: str = ""
+    inputs: list[str] = field(default_factory=list)  # the data paths loaded (absolute)
+    keep: str = "newest"  # how reruns were kept when loading
 
     @property
     def points(self) -> pl.DataFrame:
@@ -200,6 +208,46 @@ class Context:
         if caption:
             _display(display.callout(caption, "note"))
 
+    def headline(self, sentences: Sequence[str | None], *, state: str = "finding", scope: str = "") -> None:
+        """The report's finding: 1–3 plain sentences computed from its results (empty ones dropped), shown in a
+        block the report moves to the top of the page, and kept as ``headline`` in ``summary.json``. ``state``
+        "nothing to compare" when the data held nothing to compare (the index then says so); ``scope``: the
+        model and ISL/OSL the notebook chose from the data."""
+        lines = [str(t) for t in sentences if t]
+        if not lines:
+            raise ValueError("a headline needs at least one sentence")
+        self.headline_lines, self.headline_state = lines, state
+        if scope:
+            self.scope = scope
+        _display(display.headline_html(lines, state, source=self.data_source))
+
+    @functools.cached_property
+    def every_run(self) -> pl.DataFrame:
+        """The same inputs loaded with every rerun kept (``keep="all"``): per-run values and their range."""
+        if self.keep == "all":
+            return self.points
+        return load(self.inputs, keep="all").points
+
+    @property
+    def data_source(self) -> str:
+        """Where the data came from and when it was measured, in one line (``labels.data_line``)."""
+        from .labels import data_line
+
+        return data_line(self.points) if self.points.height else "Data: no points loaded"
+
+    def data_dates(self) -> dict[str, Any]:
+        """First and last measurement date of the loaded points (ISO text), or ``undated`` with the run ids."""
+        pts = self.points
+        if "date" in pts.columns and pts["date"].drop_nulls().len():
+            return {"first": str(pts["date"].drop_nulls().min()), "last": str(pts["date"].drop_nulls().max())}
+        runs = sorted(pts["run_id"].drop_nulls().unique().to_list()) if "run_id" in pts.columns else []
+        return {
+            "undated": True,
+            "runs": len(runs),
+            "first_run": runs[0] if runs else None,
+            "last_run": runs[-1] if runs else None,
+        }
+
     def finish(self, **summary: Any) -> None:
         """Write ``summary.json`` (parameters, inputs, load report, figures, notes and the given tables) to
         ``summary_path``. Returns nothing, so a notebook's last cell shows no repr."""
@@ -213,6 +261,11 @@ class Context:
             "figures": self.figures,
             "notes": self.notes,
             "data": data_inventory(self.points),
+            "headline": self.headline_lines,
+            "headline_state": self.headline_state or ("finding" if self.headline_lines else ""),
+            "scope": self.scope,
+            "data_source": self.data_source,
+            "data_dates": self.data_dates(),
             **summary,
         }
         self.summary_path = display.summary_json(body, self.output_dir)
@@ -334,7 +387,9 @@ def start(
             )
         )
     res = load(inputs, keep=keep)
-    ctx = Context(title=title, params=dict(params), result=res, output_dir=out, chart_mode=chart_mode)
+    ctx = Context(
+        title=title, params=dict(params), result=res, output_dir=out, chart_mode=chart_mode, inputs=inputs, keep=keep
+    )
     if intro:
         _display(display.callout(intro, "note"))
     _display(

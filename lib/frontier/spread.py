@@ -26,6 +26,7 @@ from .schema import CURVE_KEY
 
 __all__ = [
     "FORMATS",
+    "POOLED_COLUMN",
     "STATS",
     "band_subtitle",
     "bands",
@@ -67,7 +68,11 @@ def per_run(
     res = iso_table(pts, targets, pricing=pricing, by=[*by, _RUN])
     configs = res.configs.select(list(by)).unique(maintain_order=True)
     labels = configs.with_columns(config_label_expr(configs).alias("label"))
-    return res.table.drop("label", "curve_id").join(labels, on=list(by), how="left", nulls_equal=True)
+    out = res.table.drop("label", "curve_id").join(labels, on=list(by), how="left", nulls_equal=True)
+    if "image" in pts.columns:  # the engine image each run of a config used (its most common one)
+        images = pts.group_by([*by, _RUN]).agg(pl.col("image").drop_nulls().mode().sort().first().alias("image"))
+        out = out.join(images, on=[*by, _RUN], how="left", nulls_equal=True)
+    return out
 
 
 def summarise(runs: pl.DataFrame, metrics: Iterable[str], by: Sequence[str] = CURVE_KEY) -> pl.DataFrame:
@@ -82,7 +87,29 @@ def summarise(runs: pl.DataFrame, metrics: Iterable[str], by: Sequence[str] = CU
         v = pl.col(m).filter(pl.col("reachable"))
         aggs += [v.median().alias(f"{m}_median"), v.min().alias(f"{m}_min"), v.max().alias(f"{m}_max")]
     keys = [*by, "label", "target"]
-    return runs.group_by(keys).agg(aggs).sort(["label", "target"])
+    out = runs.group_by(keys).agg(aggs).sort(["label", "target"])
+    if "image" not in runs.columns:
+        return out
+    return out.join(_image_noise(runs, keys), on=keys, how="left", nulls_equal=True)
+
+
+def _image_noise(runs: pl.DataFrame, keys: list[str], metric: str = "tput_per_gpu") -> pl.DataFrame:
+    """Per config and target: ``images`` (engine images among the runs that reach it), their names, and
+    ``noise_ratio``: the largest max ÷ min of ``metric`` over runs of one image (null when no image has two runs
+    reaching the target). Runs of one image differ by noise; across images, by a version change as well."""
+    reach = runs.filter(pl.col("reachable") & pl.col(metric).is_not_null())
+    names = reach.group_by(keys).agg(
+        pl.col("image").n_unique().alias("images"),
+        pl.col("image").drop_nulls().unique().sort().str.join(", ").alias("image_names"),
+    )
+    per_image = (
+        reach.group_by([*keys, "image"])
+        .agg(n=pl.len(), lo=pl.col(metric).min(), hi=pl.col(metric).max())
+        .filter(pl.col("n") >= 2)
+        .group_by(keys)
+        .agg((pl.col("hi") / pl.col("lo")).max().alias("noise_ratio"))
+    )
+    return names.join(per_image, on=keys, how="left", nulls_equal=True)
 
 
 def with_spread(table: pl.DataFrame, spread: pl.DataFrame, by: Sequence[str] = CURVE_KEY) -> pl.DataFrame:
@@ -99,6 +126,19 @@ def with_spread(table: pl.DataFrame, spread: pl.DataFrame, by: Sequence[str] = C
         .then(pl.format("{} runs", pl.col("runs")))
         .otherwise(pl.format("reached by {} of {} runs", pl.col("runs_reaching"), pl.col("runs")))
     )
+    if "images" in out.columns:  # runs on several engine images: the range mixes noise and version changes
+        note = (
+            pl.when(pl.col("images").fill_null(0) > 1)
+            .then(
+                pl.format(
+                    "{} on {} engine images ({}): the range includes version changes",
+                    note,
+                    pl.col("images"),
+                    pl.col("image_names"),
+                )
+            )
+            .otherwise(note)
+        )
     return out.with_columns(note.alias("spread_note"))
 
 
@@ -130,6 +170,8 @@ def result_spread(result: IsoResult, data_paths: Sequence[str]) -> pl.DataFrame:
 
 
 ONE_RUN = "one run: no spread measured"
+POOLED_COLUMN = "tok/s/GPU, pooled newest points"
+"""The value read off one frontier of every config's newest points (it can mix runs), beside per-run values."""
 
 
 def spread_html(table: pl.DataFrame) -> list[Any]:
@@ -270,6 +312,14 @@ def caveats(table: pl.DataFrame) -> list[str]:
             f"Measured in one run only, so no spread is known: {', '.join(one)}. Their figures are one "
             "measurement, not a settled value."
         )
+    if "images" in table.columns and table.filter(pl.col("images").fill_null(0) > 1).height:
+        mixed = table.filter(pl.col("images") > 1)["label"].unique().sort().to_list()
+        out.append(
+            f"{len(mixed)} config(s) were measured on several engine images ({', '.join(mixed[:4])}"
+            f"{' …' if len(mixed) > 4 else ''}): their min–max mixes run-to-run noise with version changes. "
+            "Noise is the spread among runs of one image (column 'within one image %'); a difference between "
+            "images is a version change (see the trend report, which names both versions)."
+        )
     if most > 1:
         out.append(
             f"Up to {most} runs per config; runs are reruns of the same sweep points, not independent "
@@ -297,11 +347,13 @@ def band_subtitle(table: pl.DataFrame) -> str:
 
 FORMATS = {
     "tok/s/GPU": ",.1f",
+    "tok/s/GPU, pooled newest points": ",.1f",
     "tok/s/GPU median": ",.1f",
     "tok/s/GPU min": ",.1f",
     "tok/s/GPU max": ",.1f",
     "target tok/s/user": "{:.0f}",
     "spread %": "{:.1f} %",
+    "within one image %": "{:.1f} %",
 }
 
 
@@ -316,10 +368,16 @@ def spread_view(table: pl.DataFrame) -> pl.DataFrame:
     return table.sort("target", "label").select(
         pl.col("label").alias("config"),
         pl.col("target").alias("target tok/s/user"),
-        pl.col("tput_per_gpu").alias("tok/s/GPU"),
+        # one frontier over every config's newest points, which can mix runs: named so beside per-run values
+        pl.col("tput_per_gpu").alias(POOLED_COLUMN),
         over_runs(pl.col("tput_per_gpu_median")).alias("tok/s/GPU median"),
         over_runs(pl.col("tput_per_gpu_min")).alias("tok/s/GPU min"),
         over_runs(pl.col("tput_per_gpu_max")).alias("tok/s/GPU max"),
         over_runs((pl.col("tput_per_gpu_max") / pl.col("tput_per_gpu_min") - 1) * 100).alias("spread %"),
+        (
+            ((pl.col("noise_ratio") - 1) * 100).alias("within one image %")
+            if "noise_ratio" in table.columns
+            else pl.lit(None, pl.Float64).alias("within one image %")
+        ),
         pl.col("spread_note").alias("runs"),
     )

@@ -19,15 +19,20 @@ from .labels import LABEL_PARTS, price_line
 
 __all__ = [
     "UNREACHABLE",
+    "UNSTABLE_COLUMN",
     "WideTable",
+    "absent_rows",
     "accuracy_formats",
     "accuracy_na",
+    "accuracy_shown",
     "caption_with",
     "compact_pairs",
+    "cross_shown",
     "iso_wide",
     "lift_common",
     "lift_constant_columns",
     "margin_tables",
+    "pairs_shown",
     "price_caption",
     "shared_parts",
     "target_column",
@@ -255,3 +260,60 @@ def price_caption(pricing: Any, view: str, points: pl.DataFrame | None = None) -
     table v2 (…), owning at hyperscaler volume: B200 $1.73 / H200 $1.22 per GPU-hour`` (never the view's id)."""
     gpus = points["hardware"].drop_nulls().unique().to_list() if points is not None and "hardware" in points else []
     return price_line(pricing, view, gpus)
+
+
+def absent_rows(
+    df: pl.DataFrame, absent: pl.Expr, name: pl.Expr, what: str, *, limit: int = 12
+) -> tuple[pl.DataFrame, str | None]:
+    """Rows that only record an absence (no partner, no evaluation …) leave the table and become one sentence:
+    ``(rows with something to show, "<what>: a; b; c.")`` (None when there is none). ``name``: the words each
+    absent row is listed by (duplicates listed once)."""
+    if df.height == 0:
+        return df, None
+    flagged = df.with_columns(_absent=absent.fill_null(False), _name=name)
+    names = list(dict.fromkeys(n for n in flagged.filter(pl.col("_absent"))["_name"].to_list() if n))
+    kept = flagged.filter(~pl.col("_absent")).drop("_absent", "_name")
+    if not names:
+        return kept, None
+    shown = "; ".join(names[:limit]) + (f"; and {len(names) - limit} more" if len(names) > limit else "")
+    return kept, f"{what} ({len(names)}): {shown}."
+
+
+def cross_shown(cross: pl.DataFrame) -> tuple[pl.DataFrame, str | None]:
+    """The across-silicon table as shown: rows of a model and ISL/OSL without a like-for-like partner collapse into
+    one sentence; the comparison text (with the dashboard's "% cheaper" wording, kept in JSON) leaves the cells."""
+    from .compare import NO_PARTNER
+
+    if cross.height == 0 or "comparison" not in cross.columns:
+        return cross, None
+    kept, sentence = absent_rows(
+        cross,
+        pl.col("comparison").str.starts_with(NO_PARTNER),
+        pl.format("{} {}: {} vs {}", "model", "ISL/OSL", "A", "B"),
+        "No like-for-like partner in this data, so not compared",
+    )
+    return kept.drop([c for c in ("comparison", "dashboard %") if c in kept.columns]), sentence
+
+
+def accuracy_shown(table: pl.DataFrame) -> tuple[pl.DataFrame, str | None]:
+    """The accuracy-beside-cost table as shown: configs with no evaluation collapse into one sentence (when some
+    config has one; when none has, the table stays as it is, its caption says why)."""
+    if "score" not in table.columns or table["score"].drop_nulls().len() == 0:
+        return table, None
+    label = "config" if "config" in table.columns else table.columns[0]
+    return absent_rows(table, pl.col("score").is_null(), pl.col(label).cast(pl.String), "No evaluation for")
+
+
+def pairs_shown(pc: Any) -> pl.DataFrame:
+    """A pair comparison's pair × target table as shown (``compare.targets_view``): the comparison sentence (with
+    the dashboard's wording, kept in JSON) leaves the cells; a reading inside a cliff or a sparse gap says so in
+    an "unstable: read inside" column (``frontier.artefacts``)."""
+    from .compare import targets_view
+
+    view = targets_view(pc)
+    if "unstable_reason" in pc.at_targets.columns and pc.at_targets["unstable"].fill_null(False).any():
+        view = view.with_columns(pc.at_targets["unstable_reason"].alias(UNSTABLE_COLUMN))
+    return view.drop([c for c in ("comparison",) if c in view.columns])
+
+
+UNSTABLE_COLUMN = "unstable: read inside"

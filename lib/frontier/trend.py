@@ -52,6 +52,7 @@ from .number_words import approx, money
 from .schema import CURVE_KEY, POINT_KEY
 
 __all__ = [
+    "CHANGE",
     "FIRST",
     "FORMATS",
     "MEASURED",
@@ -60,12 +61,16 @@ __all__ = [
     "NO_PERIOD",
     "TrendResult",
     "UNREACHABLE",
+    "VERSION_CHANGE",
+    "WITHIN_NOISE",
     "best_view",
     "configs_left_out",
     "figure_gaps",
     "figures",
     "for_workload",
     "line_chart_kwargs",
+    "mark_noise",
+    "noise_bands",
     "notes",
     "periods_view",
     "steps_view",
@@ -394,7 +399,7 @@ def trend(
         .join(frontier_n, on=by, how="left", nulls_equal=True)
     )
     t = _with_factors(t.with_columns(pl.col("n_images").fill_null(0).cast(pl.Int32)), key)
-    steps = _steps(t, key)
+    steps = mark_noise(_steps(t, key), t, key)
     best = _best(t, periods, [c for c in _WORKLOAD if c in key])
     stats = _trend_stats(t, key, configs, periods, res)
     synthetic = bool(pts["synthetic"].fill_null(False).any())
@@ -537,6 +542,63 @@ def _steps(t: pl.DataFrame, key: list[str]) -> pl.DataFrame:
         pl.col("topology").alias("topology_to"),
         "changes",
     ).sort("label", "target", "to_period")
+
+
+WITHIN_NOISE = "within noise"
+VERSION_CHANGE = "version change"
+CHANGE = "change"
+
+
+def noise_bands(t: pl.DataFrame, key: Sequence[str]) -> pl.DataFrame:
+    """Run-to-run band of each config and target, measured within one engine image (reruns of the same image
+    are noise): the largest max ÷ min of tok/s/GPU over the periods sharing an image (``band``, ×; null when no
+    image was measured in two periods) and how many periods it rests on (``band_periods``)."""
+    cfg_t = [*key, "target"]
+    per_image = (
+        t.filter(pl.col("image").is_not_null() & pl.col("tput_per_gpu").is_not_null())
+        .group_by([*cfg_t, "image"])
+        .agg(n=pl.len(), lo=pl.col("tput_per_gpu").min(), hi=pl.col("tput_per_gpu").max())
+        .filter(pl.col("n") >= 2)
+    )
+    return per_image.group_by(cfg_t).agg(
+        band=(pl.col("hi") / pl.col("lo")).max(), band_periods=pl.col("n").sum().cast(pl.Int64)
+    )
+
+
+def mark_noise(steps: pl.DataFrame, t: pl.DataFrame, key: Sequence[str]) -> pl.DataFrame:
+    """Steps with ``band`` (the config's within-image run-to-run band at that target, ×), ``kind`` and
+    ``within_noise``: a step on the same engine image is noise; a step whose factor lies inside the band is
+    within noise whatever changed; a step across images outside the band is a version change (both images
+    named in ``kind``); anything else a change. Within-noise steps are never progress."""
+    if steps.height == 0:
+        return steps.with_columns(
+            band=pl.lit(None, pl.Float64), within_noise=pl.lit(None, pl.Boolean), kind=pl.lit(None, pl.String)
+        )
+    cfg_t = [*key, "target"]
+    s = steps.join(noise_bands(t, key), on=cfg_t, how="left", nulls_equal=True)
+    factor = pl.max_horizontal(pl.col("tput_step"), 1 / pl.col("tput_step"))
+    same_image = pl.col("image_from").is_not_null() & (pl.col("image_from") == pl.col("image_to"))
+    inside = pl.col("band").is_not_null() & (factor <= pl.col("band"))
+    new_image = pl.col("image_from").is_not_null() & pl.col("image_to").is_not_null() & ~same_image
+    kind = (
+        pl.when(same_image)
+        .then(pl.format("{}: same engine image {}", pl.lit(WITHIN_NOISE), pl.col("image_to")))
+        .when(inside)
+        .then(pl.format("{}: inside the run-to-run band ×{}", pl.lit(WITHIN_NOISE), pl.col("band").round(2)))
+        .when(new_image & pl.col("band").is_null())
+        .then(
+            pl.format(
+                "{}: {} → {} (no rerun on one image measured this config's noise)",
+                pl.lit(VERSION_CHANGE),
+                pl.col("image_from"),
+                pl.col("image_to"),
+            )
+        )
+        .when(new_image)
+        .then(pl.format("{}: {} → {}", pl.lit(VERSION_CHANGE), pl.col("image_from"), pl.col("image_to")))
+        .otherwise(pl.lit(CHANGE))
+    )
+    return s.drop("band_periods").with_columns(within_noise=same_image | inside, kind=kind)
 
 
 def _best(t: pl.DataFrame, periods: pl.DataFrame, group: list[str]) -> pl.DataFrame:
@@ -730,7 +792,7 @@ def _chart_left_out(
     if not full.height:
         return None
     rest = _chart_configs(full, full.columns[1], metric, max_configs)[2]
-    return f"Not drawn ({len(rest)} configs): {'; '.join(rest)}." if rest else None
+    return f"Not drawn ({len(rest)} configs):\n" + "\n".join(f"- {r}" for r in rest) if rest else None
 
 
 def workloads(res: TrendResult) -> list[tuple[str, int, int]]:
@@ -865,6 +927,7 @@ def steps_view(res: TrendResult) -> pl.DataFrame:
         pl.col("tput_to").alias("tok/s/GPU to"),
         pl.col("tput_step").alias("tok/s/GPU step"),
         pl.col("cost_step").alias("cheaper step"),
+        pl.col("kind").alias("noise or change"),
         "changes",
     )
 
@@ -894,7 +957,7 @@ def best_view(res: TrendResult) -> pl.DataFrame:
 def periods_view(res: TrendResult) -> pl.DataFrame:
     """One row per period: order, date, runs, rows and how it was placed."""
     n_cfg = res.table.group_by("period").agg(pl.col("label").n_unique().alias("configs"))
-    return (
+    out = (
         res.periods.join(n_cfg, on="period", how="left")
         .sort("period_index")
         .select(
@@ -907,6 +970,9 @@ def periods_view(res: TrendResult) -> pl.DataFrame:
             pl.col("order_note").alias("order"),
         )
     )
+    if out.height and out["date"].null_count() == out.height:  # every period undated: said once, in the headline
+        out = out.drop("date", "order")
+    return out
 
 
 def notes(res: TrendResult) -> list[str]:
@@ -946,6 +1012,13 @@ def notes(res: TrendResult) -> list[str]:
         out.append(
             f"{res.stats['thin_frontiers']} of {res.stats['config_periods']} config × period frontiers have "
             "at most 2 points: values there are read between few measurements."
+        )
+    if "within_noise" in res.steps.columns and res.steps.height:
+        n_noise = int(res.steps["within_noise"].fill_null(False).sum())
+        out.append(
+            f"{n_noise} of {res.steps.height} steps are within noise: on the same engine image, or no larger than "
+            "the run-to-run band measured within one image (reruns of the same image); they are not progress. "
+            "A step across images outside that band is a version change, with both images named."
         )
     if res.superseded:
         out.append(f"{res.superseded} reruns of a point within the same period were replaced by the newer run.")

@@ -57,9 +57,10 @@ _CSS = (
     ".good{color:#0a7a3c;font-weight:700}.bad{color:#b3261e;font-weight:700}.err{color:#7a2e00;font-size:12px;"
     "max-width:420px;white-space:pre-wrap}.params{font-family:'DejaVu Sans Mono',monospace;font-size:12px;"
     "min-width:240px;max-width:380px;overflow-wrap:break-word}.figs{font-size:12px;margin-top:4px}.name{font-weight:600}"
-    "a{color:#0969da}.muted{color:#57606a;font-size:12px}.title{font-size:13px;max-width:260px}"
+    "a{color:#0969da}.muted{color:#57606a;font-size:12px}.title{font-size:13px;font-weight:600;max-width:520px}"
     ".synthetic{display:inline-block;margin-top:4px;padding:1px 6px;border-radius:3px;background:#fff3cd;"
     "color:#7a4d00;border:1px solid #e0b040;font-size:11px;font-weight:700;text-transform:uppercase}"
+    ".empty{color:#7a4d00;font-weight:700}.headline{margin:4px 0}.found{min-width:360px;max-width:560px}"
     ".thumb{width:160px;height:auto;border:1px solid #e6e8eb;border-radius:3px;display:block}"
 )
 
@@ -116,7 +117,7 @@ def _row_html(d: Path, run: dict[str, Any] | None, failed: dict[str, Any] | None
     """One table row of the index (every string from the report folder escaped)."""
     e = html.escape
     links, fig_links = _links(d)
-    status = '<span class="bad">failed</span>' if is_failed else '<span class="good">ok</span>'
+    status = '<span class="bad">failed</span>' if is_failed else _state_html(run)
     err = ""
     if is_failed and failed:
         err = f'<div class="err">{e(str(failed.get("error", "")))} ({e(str(failed.get("finished_utc", "")))})</div>'
@@ -124,7 +125,7 @@ def _row_html(d: Path, run: dict[str, Any] | None, failed: dict[str, Any] | None
     params = _params_summary((src or {}).get("parameter_overrides"))
     return (
         "<tr>"
-        f'<td class="name">{e(d.name)}</td><td>{_about_html(d, run)}{_thumbnail_html(d, run)}</td>'
+        f'<td class="name">{e(d.name)}</td><td class="found">{_about_html(d, run)}{_thumbnail_html(d, run)}</td>'
         f"<td>{status}{err}</td>"
         f"<td>{e(str(run.get('finished_utc', '—'))) if run else '—'}</td>"
         f'<td class="params">{_wrap_points(e(params))}</td>'
@@ -143,6 +144,26 @@ def _about_html(d: Path, run: dict[str, Any] | None) -> str:
         out += f'<div class="title">{e(title)}</div>'
     if run.get("synthetic") is True:
         out += '<span class="synthetic" title="generated sample data, not measurements">synthetic data</span>'
+    return out + _headline_html(run)
+
+
+def _state_html(run: dict[str, Any] | None) -> str:
+    """ "ok" for a report with a finding (or no headline at all); its own state otherwise (e.g. "nothing to
+    compare"), so an empty report does not read as a good one."""
+    state = (run or {}).get("state")
+    if isinstance(state, str) and state and state != "finding":
+        return f'<span class="empty">{html.escape(state)}</span>'
+    return '<span class="good">ok</span>'
+
+
+def _headline_html(run: dict[str, Any] | None) -> str:
+    """The report's finding (escaped), its data source and dates, under its title."""
+    e = html.escape
+    run = run or {}
+    lines = [h for h in run.get("headline") or [] if isinstance(h, str)]
+    out = "".join(f'<p class="headline">{e(h)}</p>' for h in lines)
+    if isinstance(run.get("data_source"), str) and run["data_source"]:
+        out += f'<div class="muted">{e(run["data_source"])}</div>'
     return out
 
 
@@ -171,7 +192,7 @@ def _page_html(rows: list[str], history: str = "", nav: str = "") -> str:
         f'<p class="muted">Index written {e(iso(now()))} UTC by frontier {e(__version__)}. '
         "Every report is a single self-contained file that opens with no network.</p>\n"
         + nav
-        + "<table><thead><tr><th>Report</th><th>What it shows</th><th>Status</th><th>Last good run (UTC)</th>"
+        + "<table><thead><tr><th>Report</th><th>What it found</th><th>Status</th><th>Last good run (UTC)</th>"
         "<th>Parameters</th><th>Files</th></tr></thead><tbody>\n"
         + ("\n".join(rows) if rows else '<tr><td colspan="6">No reports yet.</td></tr>')
         + "\n</tbody></table>\n"

@@ -78,6 +78,8 @@ def notebook_to_html(nb: Any, *, title: str, banner: str = "", footer: str = "",
             if not errored:
                 tags = list(cell.setdefault("metadata", {}).get("tags", []))
                 cell["metadata"]["tags"] = [*tags, _HIDE_INPUT_TAG]
+    if not failure:
+        _headline_first(nb)
     resources = {
         "metadata": {"name": title},
         "frontier_css": report_css(),
@@ -86,6 +88,34 @@ def notebook_to_html(nb: Any, *, title: str, banner: str = "", footer: str = "",
     }
     body, _ = _exporter(hide_all_input=not failure).from_notebook_node(nb, resources=resources)
     return body
+
+
+def _is_headline(output: Any) -> bool:
+    from frontier.display import HEADLINE_MARK
+
+    data = output.get("data") or {}
+    text = data.get("text/html", "")
+    return HEADLINE_MARK in ("".join(text) if isinstance(text, list) else str(text))
+
+
+def _headline_first(nb: Any) -> None:
+    """Move the headline block(s) (``Context.headline``) to a cell of their own right after the title cell, so
+    the finding comes before inputs, load report and parameters."""
+    import nbformat
+
+    found: list[Any] = []
+    for cell in nb.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        keep: list[Any] = []
+        for o in cell.get("outputs", []):
+            (found if _is_headline(o) else keep).append(o)
+        cell["outputs"] = keep
+    if not found:
+        return
+    at = 1 if nb.cells and nb.cells[0].get("cell_type") == "markdown" else 0
+    cell = nbformat.v4.new_code_cell(source="", outputs=found[-1:])  # the last headline shown is the finding
+    nb.cells.insert(at, cell)
 
 
 def footer_html(name: str, started: str, nb_sha: str) -> str:

@@ -357,6 +357,10 @@ def _add_thumbnail(run: _Run) -> None:
         synthetic=summary.synthetic,
         main_figure=summary.main_figure,
         thumbnail=None,
+        headline=summary.headline,
+        state=summary.state,
+        data_source=summary.data_source,
+        data_dates=summary.data_dates,
     )
     try:
         thumb = write_thumbnail(run.report, summary.main_figure)

@@ -28,6 +28,10 @@ class ReportSummary:
     scope: str = ""  # model and ISL/OSL the report covers, e.g. "DeepSeek-R1-0528 · 1024/1024"
     synthetic: bool | None = None  # None: the notebook did not say
     main_figure: str | None = None  # figure name (files ``figures/<name>-light.svg`` ...)
+    headline: list[str] = dataclasses.field(default_factory=list)  # the finding, 1–3 sentences
+    state: str = ""  # "finding", "nothing to compare", or "" (the notebook wrote no headline)
+    data_source: str = ""  # where the data came from and when it was measured
+    data_dates: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     @property
     def page_title(self) -> str:
@@ -43,15 +47,24 @@ def read_summary(output_dir: Path, name: str) -> ReportSummary:
     notebook ``name`` as title when there is none)."""
     doc = read_json(output_dir / "summary.json") or {}
     title, params, synthetic = doc.get("title"), doc.get("parameters"), doc.get("synthetic")
+    headline = doc.get("headline")
+    state, source, dates = doc.get("headline_state"), doc.get("data_source"), doc.get("data_dates")
     return ReportSummary(
         title if isinstance(title, str) and title.strip() else name,
         _scope(doc, params if isinstance(params, dict) else {}),
         synthetic if isinstance(synthetic, bool) else None,
         _main_figure(doc),
+        [str(h) for h in headline if isinstance(h, str)] if isinstance(headline, list) else [],
+        state if isinstance(state, str) else "",
+        source if isinstance(source, str) else "",
+        dates if isinstance(dates, dict) else {},
     )
 
 
 def _scope(doc: dict[str, Any], params: dict[str, Any]) -> str:
+    """The scope the notebook recorded (chosen from the data), else the one its parameters name."""
+    if isinstance(doc.get("scope"), str) and doc["scope"].strip():
+        return str(doc["scope"])
     model = doc.get("model") if isinstance(doc.get("model"), str) else params.get("model")
     parts = []
     if isinstance(model, str) and model.strip("*"):
