@@ -110,7 +110,8 @@ def test_migration_brief_skips_fleet_when_a_side_cannot_serve_the_target(tmp_pat
 
 
 def test_migration_brief_below_a_side_s_measured_range_sizes_the_fleet_on_a_bound(tmp_path):
-    # the sample's Llama B200 frontier starts above 30 tok/s/user: its slowest point serves those users too, so the
+    # the sample's Llama B200 frontier starts above 18 tok/s/user (H100's below): its slowest point serves those
+    # users too, so the
     # B200 fleet is sized on it as a lower bound on tok/s/GPU (at most that many GPUs, payback at most that long)
     s, _, nb = run(
         "migration",
@@ -120,18 +121,18 @@ def test_migration_brief_below_a_side_s_measured_range_sizes_the_fleet_on_a_boun
         osl=1024,
         side_old="h100/fp8",
         side_new="b200/fp4",
-        workload_target=30.0,
-        targets=[30.0, 50.0],
+        workload_target=18.0,
+        targets=[18.0, 50.0],
     )
-    at30 = next(r for r in s["break_even"]["at_targets"] if r["target"] == 30.0)
-    assert at30["tput_a_lower_bound"] is True and at30["tput_b_lower_bound"] is False
-    assert at30["ratio_bound"] == "at least"
+    at18 = next(r for r in s["break_even"]["at_targets"] if r["target"] == 18.0)
+    assert at18["tput_a_lower_bound"] is True and at18["tput_b_lower_bound"] is False
+    assert at18["ratio_bound"] == "at least"
     new = [r for r in s["fleet"] if r["side"] == "b200/fp4"]
-    assert new and all(r["tput_lower_bound"] for r in new) and all(r["tput_per_gpu"] == at30["tput_a"] for r in new)
+    assert new and all(r["tput_lower_bound"] for r in new) and all(r["tput_per_gpu"] == at18["tput_a"] for r in new)
     assert all(not r["tput_lower_bound"] for r in s["fleet"] if r["side"] == "h100/fp8")
     assert all(p["payback"].startswith(("pays back in at most", "open:")) for p in s["payback"])
     html = html_outputs(nb)
-    assert f"≥ {at30['tput_a']:,.1f}" in html and "needs at most" in html
+    assert f"≥ {at18['tput_a']:,.1f}" in html and "needs at most" in html
 
 
 def test_migration_report_with_command_line_parameters(tmp_path, capsys):
