@@ -19,7 +19,11 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from .importcost import defer_slow_imports
+
 __version__ = "0.1.0"
+
+defer_slow_imports()
 
 #: public name → the module that defines it
 _ENTRY_POINTS = {
