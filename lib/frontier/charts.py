@@ -64,6 +64,7 @@ __all__ = [
     "standalone_html",
     "to_spec",
     "with_interaction",
+    "write_figure",
 ]
 
 Theme = Literal["light", "dark"]
@@ -1330,6 +1331,20 @@ def save_figure(
                 )
             written.append(path)
     return written
+
+
+def write_figure(name: str, out_dir: str | Path, theme: str, *, svg: str, png: bytes, scale: float = 2) -> list[Path]:
+    """Write an already rendered figure as ``<name>-<theme>.png`` (``png`` rendered at ``scale`` x; its metadata
+    set to ``scale`` x 72 dpi, as :func:`save_figure` does) and ``<name>-<theme>.svg``. Returns the paths."""
+    if not _NAME_RE.fullmatch(name):
+        raise ValueError(f"figure name {name!r}: use letters, digits, '.', '_' and '-' only")
+    _check_theme(theme)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    png_path, svg_path = out / f"{name}-{theme}.png", out / f"{name}-{theme}.svg"
+    png_path.write_bytes(png_with_dpi(png, CSS_DPI * scale))
+    svg_path.write_text(svg, encoding="utf-8")
+    return [png_path, svg_path]
 
 
 # ------------------------------------------------------------------------------------------- offline rendering

@@ -26,15 +26,19 @@ import altair as alt
 
 from . import charts
 
-__all__ = ["RENDERERS", "enable", "interactive_renderer", "svg_renderer"]
+__all__ = ["RENDERERS", "enable", "interactive_renderer", "svg_renderer", "themed"]
 
 RENDERERS = {"svg": "frontier-lab-svg", "interactive": "frontier-lab-interactive"}
 _PNG_SCALE = 2
 _STATE: dict[str, Any] = {"bundle_emitted": False, "theme": "light"}
 
 
-def _spec(spec: dict) -> dict:
+def themed(spec: dict) -> dict:
+    """``spec`` in the theme the renderers draw (:func:`enable`'s ``theme``; the chart's own settings win)."""
     return charts.spec_with_theme(spec, _STATE["theme"], override=False)
+
+
+_spec = themed
 
 
 def _png(spec: dict) -> tuple[str, int, int]:

@@ -13,6 +13,7 @@ The parameters are declared once, in the notebook's ``parameters`` cell, as anno
 
 from __future__ import annotations
 
+import base64
 import functools
 import inspect
 from collections.abc import Callable, Mapping, Sequence
@@ -22,7 +23,7 @@ from typing import Any
 
 import polars as pl
 
-from . import __version__, charts, display, lab, paths
+from . import __version__, charts, display, figure_forms, lab, paths
 from .economics import Pricing
 from .iso import COST_RULES
 from .load import LoadResult, load, matches
@@ -163,12 +164,20 @@ class Context:
         _display(display.callout(text, kind, title=title))
 
     def figure(self, name: str, builder: Callable[..., Any], caption: str | None = None) -> None:
-        """Save ``builder`` (theme → chart) as PNG (2×) and SVG, light and dark, then show the light chart."""
+        """Show ``builder`` (theme → chart) in the light theme and save that same render as
+        ``figures/<name>-light.svg`` and ``.png`` (2×); the dark theme too when every form is asked for
+        (:mod:`frontier.figure_forms`: ``frontier report --figures all``)."""
         fig_dir = self.output_dir / "figures"
-        written = charts.save_figure(builder, name, fig_dir)
+        forms = figure_forms.current()
+        spec = charts.to_spec(_call_builder(builder, "light"))
+        renderer = lab.interactive_renderer if self.chart_mode == "interactive" else lab.svg_renderer
+        data, meta = renderer(spec)
+        svg = data.get("image/svg+xml") or charts.render_svg(lab.themed(spec))
+        written = charts.write_figure(name, fig_dir, "light", svg=svg, png=base64.b64decode(data["image/png"]))
+        if forms == "all":
+            written += charts.save_figure(builder, name, fig_dir, themes=figure_forms.themes(forms)[1:])
         self.figures.append({"name": name, "files": [p.name for p in written], "caption": caption})
-        chart = _call_builder(builder, "light")
-        _display(chart)
+        _display_bundle(data, meta)
         if caption:
             _display(display.callout(caption, "note"))
 
@@ -196,6 +205,16 @@ def _call_builder(builder: Callable[..., Any], theme: str) -> Any:
     except (TypeError, ValueError):
         pass
     return builder(theme)
+
+
+def _display_bundle(data: dict[str, Any], meta: dict[str, Any]) -> None:
+    """Show a rendered mime bundle (what Altair's renderer would have shown), or its text outside Jupyter."""
+    try:
+        from IPython.display import display as ipy_display
+    except ImportError:  # outside Jupyter
+        print(data.get("text/plain", ""))
+        return
+    ipy_display(data, metadata=meta, raw=True)
 
 
 def _display(*objs: Any) -> None:
