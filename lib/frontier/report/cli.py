@@ -9,12 +9,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from frontier import paths
+from frontier import figure_forms, paths
 from frontier.fsutil import safe_for_terminal
 
 from .params import cli_overrides, list_notebooks
 from .results import ReportError
-from .runner import run_reports
+from .runner import default_jobs, run_reports
 
 __all__ = ["build_parser", "main_report", "printable"]
 
@@ -109,6 +109,21 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="interactive charts (embeds the chart runtime once per page) instead of static SVG",
     )
+    ap.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"notebooks run at once (default: the cores available, here {default_jobs()}; 1: one after the other)",
+    )
+    ap.add_argument(
+        "--figures",
+        choices=figure_forms.CHOICES,
+        default=figure_forms.DEFAULT,
+        help="figure files exported: 'light' (default: PNG and SVG in the theme the page shows) or 'all' "
+        "(the dark theme too)",
+    )
     ap.add_argument("--list", action="store_true", help="list the notebooks and exit")
     return ap
 
@@ -137,6 +152,8 @@ def _main(args: argparse.Namespace) -> int:
         return 0
     if args.timeout <= 0:
         raise ReportError("--timeout must be a positive number of seconds")
+    if args.jobs is not None and args.jobs < 1:
+        raise ReportError("--jobs must be 1 or more")
     overrides = cli_overrides(args.yaml, args.pairs or [])
     results = run_reports(
         args.names or None,
@@ -146,6 +163,8 @@ def _main(args: argparse.Namespace) -> int:
         timeout_s=args.timeout,
         interactive=args.interactive,
         overrides=overrides,
+        jobs=args.jobs,
+        figures=args.figures,
     )
     for r in results:
         line = f"{'ok' if r.ok else 'FAILED':<7}{r.name:<28} {_rel(r.html_path)}  ({r.duration_s:.1f} s)"
