@@ -1,4 +1,4 @@
-"""Slow third-party imports are deferred (``frontier.importcost``) without changing what they answer."""
+"""Slow third-party imports are deferred (``frontier._defer_slow_imports``) without changing what they answer."""
 
 from __future__ import annotations
 
@@ -10,15 +10,15 @@ from frontier import paths
 _PROBE = """
 import sys
 import frontier.charts  # imports altair, hence jsonschema and its format checks
-from frontier import importcost
+import frontier
 assert "lark" not in sys.modules, "the IRI grammar was built at import"
 stand_in = sys.modules.get("rfc3987_syntax")
-assert stand_in is None or isinstance(stand_in, importcost._Deferred), type(stand_in)
+assert stand_in is None or isinstance(stand_in, frontier._Deferred), type(stand_in)
 if stand_in is not None:  # installed: the IRI checks still answer, through the real module
     import jsonschema
     fc = jsonschema.FormatChecker()
     assert fc.conforms("http://example.com/ü", "iri") and not fc.conforms("http://exa mple.com/", "iri")
-    assert not isinstance(sys.modules["rfc3987_syntax"], importcost._Deferred)
+    assert not isinstance(sys.modules["rfc3987_syntax"], frontier._Deferred)
 print("ok", stand_in is not None)
 """
 
@@ -30,9 +30,9 @@ def test_iri_grammar_is_built_only_when_an_iri_is_checked():
 
 
 def test_a_module_imported_already_is_left_alone(monkeypatch):
-    from frontier import importcost
+    import frontier
 
     sentinel = object()
     monkeypatch.setitem(sys.modules, "rfc3987_syntax", sentinel)
-    importcost.defer_slow_imports()
+    frontier._defer_slow_imports()
     assert sys.modules["rfc3987_syntax"] is sentinel
