@@ -18,8 +18,9 @@ from frontier.load import load, matches
 
 from .conftest import API_FIXTURES, MANTILE_RAW, need
 
-LIGHT = ("-light.png", "-light.svg")
-THEMED = (*LIGHT, "-dark.png", "-dark.svg")
+PAGE = ("-light.svg",)  # what a report makes (frontier report: --figures page)
+LIGHT = ("-light.png", "-light.svg")  # a notebook run without the runner
+THEMED = (*LIGHT, "-dark.png", "-dark.svg")  # every form (FRONTIER_FIGURES=all)
 
 
 def run(name: str, tmp_path: Path, **params) -> tuple[dict, Path, dict]:
@@ -50,13 +51,15 @@ def html_outputs(nb: dict) -> str:
 
 
 def figures_ok(out: Path, name: str, suffixes: tuple[str, ...] = LIGHT) -> None:
-    """The figure's files exist and are not empty: by default the light PNG and SVG (what a report uses);
-    ``THEMED`` when the run asked for every form (``FRONTIER_FIGURES=all``)."""
+    """The figure's files exist and are not empty: by default the light PNG and SVG (a notebook run without the
+    report runner); ``PAGE`` for a report's, ``THEMED`` when the run asked for every form."""
     for suffix in suffixes:
         f = out / "figures" / f"{name}{suffix}"
         assert f.is_file() and f.stat().st_size > 1000, f
-    if suffixes == LIGHT:  # only the forms used, unless every form is asked for
+    if suffixes != THEMED:  # only the forms asked for
         assert not list((out / "figures").glob(f"{name}-dark.*")), name
+    if suffixes == PAGE:
+        assert not list((out / "figures").glob(f"{name}-*.png")), name
 
 
 def test_iso_interactivity_on_sample(tmp_path, monkeypatch):
@@ -189,6 +192,7 @@ def _untrusted(nb: dict) -> bool:
     return not notary.check_signature(nbformat.from_dict(nb))
 
 
+@pytest.mark.smoke
 def test_explore_on_sample(tmp_path):
     s, out, nb = run("explore", tmp_path, lookup_at=60.0, isl=1024, osl=1024)
     figures_ok(out, "explore_frontier")

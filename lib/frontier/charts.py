@@ -1333,18 +1333,24 @@ def save_figure(
     return written
 
 
-def write_figure(name: str, out_dir: str | Path, theme: str, *, svg: str, png: bytes, scale: float = 2) -> list[Path]:
-    """Write an already rendered figure as ``<name>-<theme>.png`` (``png`` rendered at ``scale`` x; its metadata
-    set to ``scale`` x 72 dpi, as :func:`save_figure` does) and ``<name>-<theme>.svg``. Returns the paths."""
+def write_figure(
+    name: str, out_dir: str | Path, theme: str, *, svg: str, png: bytes | None = None, scale: float = 2
+) -> list[Path]:
+    """Write an already rendered figure as ``<name>-<theme>.png`` when ``png`` is given (rendered at ``scale`` x;
+    its metadata set to ``scale`` x 72 dpi, as :func:`save_figure` does) and ``<name>-<theme>.svg``. Returns the
+    paths written."""
     if not _NAME_RE.fullmatch(name):
         raise ValueError(f"figure name {name!r}: use letters, digits, '.', '_' and '-' only")
     _check_theme(theme)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    png_path, svg_path = out / f"{name}-{theme}.png", out / f"{name}-{theme}.svg"
-    png_path.write_bytes(png_with_dpi(png, CSS_DPI * scale))
-    svg_path.write_text(svg, encoding="utf-8")
-    return [png_path, svg_path]
+    written = []
+    if png is not None:
+        written.append(out / f"{name}-{theme}.png")
+        written[-1].write_bytes(png_with_dpi(png, CSS_DPI * scale))
+    written.append(out / f"{name}-{theme}.svg")
+    written[-1].write_text(svg, encoding="utf-8")
+    return written
 
 
 # ------------------------------------------------------------------------------------------- offline rendering

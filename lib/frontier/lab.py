@@ -59,12 +59,16 @@ def _png_bundle(spec: dict) -> tuple[dict[str, Any], dict[str, Any], str, int]:
     return {"image/png": png, "text/plain": _plain(spec)}, {"image/png": {"width": width, "height": height}}, png, width
 
 
-def svg_renderer(spec: dict, **_: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Static chart: SVG for trusted views and the report, PNG for untrusted views."""
+def svg_renderer(spec: dict, *, png: bool = True, **_: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Static chart: SVG for trusted views and the report, PNG for untrusted views (``png=False``: the SVG
+    alone, for a report page, which shows only the SVG)."""
     import vl_convert as vlc
 
     spec = _spec(spec)
-    data, meta, _png_b64, _w = _png_bundle(spec)
+    if png:
+        data, meta, _png_b64, _w = _png_bundle(spec)
+    else:
+        data, meta = {"text/plain": _plain(spec)}, {}
     data["image/svg+xml"] = vlc.vegalite_to_svg(spec, vl_version=charts._vl_version(), allowed_base_urls=[])
     return data, meta
 

@@ -164,18 +164,23 @@ class Context:
         _display(display.callout(text, kind, title=title))
 
     def figure(self, name: str, builder: Callable[..., Any], caption: str | None = None) -> None:
-        """Show ``builder`` (theme → chart) in the light theme and save that same render as
-        ``figures/<name>-light.svg`` and ``.png`` (2×); the dark theme too when every form is asked for
-        (:mod:`frontier.figure_forms`: ``frontier report --figures all``)."""
+        """Show ``builder`` (theme → chart) in the light theme and save that same render in ``figures/``: the
+        forms :mod:`frontier.figure_forms` asks for (a report: ``<name>-light.svg``; by hand also the PNG (2×);
+        ``frontier report --figures all``: the dark theme too)."""
         fig_dir = self.output_dir / "figures"
         forms = figure_forms.current()
+        png = figure_forms.with_png(forms)
         spec = charts.to_spec(_call_builder(builder, "light"))
-        renderer = lab.interactive_renderer if self.chart_mode == "interactive" else lab.svg_renderer
-        data, meta = renderer(spec)
+        if self.chart_mode == "interactive":
+            data, meta = lab.interactive_renderer(spec)
+        else:
+            data, meta = lab.svg_renderer(spec, png=png)
         svg = data.get("image/svg+xml") or charts.render_svg(lab.themed(spec))
-        written = charts.write_figure(name, fig_dir, "light", svg=svg, png=base64.b64decode(data["image/png"]))
+        written = charts.write_figure(
+            name, fig_dir, "light", svg=svg, png=base64.b64decode(data["image/png"]) if png else None
+        )
         if forms == "all":
-            written += charts.save_figure(builder, name, fig_dir, themes=figure_forms.themes(forms)[1:])
+            written += charts.save_figure(builder, name, fig_dir, themes=("dark",))
         self.figures.append({"name": name, "files": [p.name for p in written], "caption": caption})
         _display_bundle(data, meta)
         if caption:

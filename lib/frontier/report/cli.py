@@ -120,9 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument(
         "--figures",
         choices=figure_forms.CHOICES,
-        default=figure_forms.DEFAULT,
-        help="figure files exported: 'light' (default: PNG and SVG in the theme the page shows) or 'all' "
-        "(the dark theme too)",
+        default=figure_forms.REPORT_DEFAULT,
+        help="figure forms rendered into figures/: 'page' (default: the light SVG the page and the index use), "
+        "'light' (and a PNG at 2x) or 'all' (the dark theme too)",
     )
     ap.add_argument("--list", action="store_true", help="list the notebooks and exit")
     return ap

@@ -64,7 +64,7 @@ def run_reports(
     notebooks_dir: str | Path | None = None,
     overrides: Overrides | None = None,
     jobs: int | None = None,
-    figures: str = figure_forms.DEFAULT,
+    figures: str = figure_forms.REPORT_DEFAULT,
 ) -> ReportResults:
     """Execute notebooks and export reports, up to ``jobs`` at a time; see the package docstring.
 
@@ -74,9 +74,9 @@ def run_reports(
     ``overrides``: command-line parameters (``-y``, ``-p``, ``-r``), applied over the params file and checked
     against each notebook's declared parameters.
     ``timeout_s``: per-cell timeout, seconds. ``jobs``: notebooks run at once (default :func:`default_jobs`, the
-    cores this process may use; 1 runs them one after the other). ``figures``: the figure files each report
-    exports (:mod:`frontier.figure_forms`: ``"light"``, what the page and index use; ``"all"`` adds the dark
-    theme). Results come in the order of the notebooks, whatever order they finish in.
+    cores this process may use; 1 runs them one after the other). ``figures``: the forms each figure is rendered in
+    (:mod:`frontier.figure_forms`: ``"page"``, the light SVG the page and the index use; ``"light"`` adds PNGs;
+    ``"all"`` the dark theme too). Results come in the order of the notebooks, whatever order they finish in.
     Raises :class:`ReportError` before running anything if a notebook, the params file or a data path is missing
     or invalid. A notebook that fails gives a ``failed`` result (and ``failed.html``); the others still run.
     ``result.ok`` is True only if every report succeeded.
