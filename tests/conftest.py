@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,19 +40,63 @@ def no_cache(tmp_path, monkeypatch):
     return tmp_path / "processed"
 
 
-@pytest.fixture(scope="session")
-def sample_reports(tmp_path_factory) -> Path:
-    """Every report built once per test session on the bundled sample (``frontier report --out DIR``)."""
-    import subprocess
-    import sys
+SAMPLE_REPORTS_GROUP = "sample_reports"
+"""xdist group of the tests that read the sample reports: one worker builds them and runs those tests while the
+others run the rest (``--dist loadgroup``)."""
 
-    out = tmp_path_factory.mktemp("sample_reports")
-    done = subprocess.run(
-        [sys.executable, "-m", "frontier.cli", "report", "--out", str(out)],
-        capture_output=True,
-        text=True,
-        cwd=paths.ROOT,
-        timeout=1200,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
+def pytest_collection_modifyitems(config, items):
+    """Group the tests that read the sample reports on one worker; mark ``shared`` every test that reads
+    ../shared/data behind a skip (tests/shared_gate.py finds them), so a clone's CI pass can select them."""
+    from .shared_gate import analyse_all
+
+    gates = analyse_all()
+    for item in items:
+        if "sample_reports" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group(SAMPLE_REPORTS_GROUP))
+        gate = gates.get(Path(str(item.fspath)).stem)
+        fn = getattr(item, "originalname", item.name)
+        qual = f"{item.cls.__name__}.{fn}" if getattr(item, "cls", None) is not None else fn
+        if gate is not None and qual in gate.gated:
+            item.add_marker(pytest.mark.shared)
+
+
+@contextlib.contextmanager
+def _exclusive(lock: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the file ``lock`` (created if missing) for the block, across processes."""
+    with lock.open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+@pytest.fixture(scope="session")
+def run_tmp(tmp_path_factory, request) -> Path:
+    """A folder shared by every process of this test run: the session's temporary folder, or with xdist the
+    folder holding every worker's (new for each run)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if hasattr(request.config, "workerinput") else base
+
+
+@pytest.fixture(scope="session")
+def sample_reports(run_tmp) -> Path:
+    """Every report built once per test run on the bundled sample (``frontier report --out DIR``): by the first
+    process that asks; the others wait for it and read the same folder (tests copy it before changing it)."""
+    out = run_tmp / "sample_reports"
+    record = run_tmp / "sample_reports.json"
+    with _exclusive(run_tmp / "sample_reports.lock"):
+        if not record.exists():
+            done = subprocess.run(
+                [sys.executable, "-m", "frontier.cli", "report", "--out", str(out)],
+                capture_output=True,
+                text=True,
+                cwd=paths.ROOT,
+                timeout=1200,
+            )
+            record.write_text(json.dumps({"returncode": done.returncode, "output": done.stdout + done.stderr}))
+    built = json.loads(record.read_text())
+    assert built["returncode"] == 0, built["output"]
     return out

@@ -6,9 +6,13 @@ import json
 import re
 import tomllib
 
+import pytest
 import yaml
 
 from frontier import paths
+
+# cheap checks of the checkout itself: they also run in CI's pass on a clone without ../shared
+pytestmark = pytest.mark.smoke
 
 
 def test_environment_yml_and_pyproject_name_the_same_dependencies():

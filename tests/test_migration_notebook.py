@@ -13,7 +13,7 @@ from frontier.load import load, matches
 from frontier.report import load_params
 
 from .conftest import MANTILE_RAW, need
-from .test_notebooks import figures_ok, html_outputs, run
+from .test_notebooks import PAGE, figures_ok, html_outputs, run
 
 
 def test_migration_brief_with_published_params(tmp_path):
@@ -153,15 +153,18 @@ def test_mapping_parameters_are_checked():
         notebook.check_params({"prices": [1, 2]}, {"prices": dict})
 
 
-def test_migration_brief_defaults_fit_the_sample(tmp_path):
-    s, out, nb = run("migration", tmp_path)
+def test_migration_brief_defaults_fit_the_sample(sample_reports):
+    """The notebook on its defaults: the run the sample reports made (executed once, shared)."""
+    out = sample_reports / "migration"
+    s = json.loads((out / "summary.json").read_text())
+    nb = json.loads((out / "migration.ipynb").read_text())
     scope = migration.choose_scope(load(paths.SAMPLE_DIR).points)
     assert s["parameters"]["side_old"] == scope.side_old and "problem" not in s
     assert {r["side"] for r in s["bounds"]} == {scope.side_old, scope.side_new}
     assert sorted({r["target"] for r in s["break_even"]["by_view"]}) == scope.targets
     assert all(n in s["notes"] for n in scope.notes)
     assert "Sides not given: old side " in html_outputs(nb)
-    figures_ok(out, "migration_cost_ratio")
+    figures_ok(out, "migration_cost_ratio", PAGE)
 
 
 def test_migration_brief_on_one_side_says_so_and_builds(tmp_path):

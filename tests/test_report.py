@@ -36,6 +36,7 @@ def built(tmp_path_factory):
     return code, out, buf.getvalue()
 
 
+@pytest.mark.smoke
 def test_cli_exit_code_and_lines(built):
     code, _, printed = built
     assert code == 1  # one report failed
@@ -44,6 +45,7 @@ def test_cli_exit_code_and_lines(built):
     assert lines[1].startswith("FAILED") and "failed.html" in lines[1] and "fixture failure" in lines[1]
 
 
+@pytest.mark.smoke
 def test_success_report_is_offline_with_code_hidden(built):
     _, out, _ = built
     d = out / "ok"
