@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -38,6 +39,14 @@ def no_cache(tmp_path, monkeypatch):
     """Point the load cache at a temporary folder."""
     monkeypatch.setattr(paths, "DATA_PROCESSED", tmp_path / "processed")
     return tmp_path / "processed"
+
+
+def pytest_configure(config):
+    """Notebooks run by tests render each figure in the form a report uses (the light SVG); a test that needs
+    pixels or every form asks for them (``monkeypatch.setenv(figure_forms.ENV, "light" or "all")``)."""
+    from frontier import figure_forms
+
+    os.environ[figure_forms.ENV] = figure_forms.REPORT_DEFAULT
 
 
 SAMPLE_REPORTS_GROUP = "sample_reports"

@@ -13,7 +13,7 @@ from frontier.load import load, matches
 from frontier.report import load_params
 
 from .conftest import MANTILE_RAW, need
-from .test_notebooks import PAGE, figures_ok, html_outputs, run
+from .test_notebooks import figures_ok, html_outputs, run
 
 
 def test_migration_brief_with_published_params(tmp_path):
@@ -164,7 +164,7 @@ def test_migration_brief_defaults_fit_the_sample(sample_reports):
     assert sorted({r["target"] for r in s["break_even"]["by_view"]}) == scope.targets
     assert all(n in s["notes"] for n in scope.notes)
     assert "Sides not given: old side " in html_outputs(nb)
-    figures_ok(out, "migration_cost_ratio", PAGE)
+    figures_ok(out, "migration_cost_ratio")
 
 
 def test_migration_brief_on_one_side_says_so_and_builds(tmp_path):

@@ -18,8 +18,8 @@ from frontier.load import load, matches
 
 from .conftest import API_FIXTURES, MANTILE_RAW, need
 
-PAGE = ("-light.svg",)  # what a report makes (frontier report: --figures page)
-LIGHT = ("-light.png", "-light.svg")  # a notebook run without the runner
+PAGE = ("-light.svg",)  # what a report makes (frontier report: --figures page), and the tests' notebooks
+LIGHT = ("-light.png", "-light.svg")  # a notebook run without the runner, outside the tests
 THEMED = (*LIGHT, "-dark.png", "-dark.svg")  # every form (FRONTIER_FIGURES=all)
 
 
@@ -50,9 +50,9 @@ def html_outputs(nb: dict) -> str:
     )
 
 
-def figures_ok(out: Path, name: str, suffixes: tuple[str, ...] = LIGHT) -> None:
-    """The figure's files exist and are not empty: by default the light PNG and SVG (a notebook run without the
-    report runner); ``PAGE`` for a report's, ``THEMED`` when the run asked for every form."""
+def figures_ok(out: Path, name: str, suffixes: tuple[str, ...] = PAGE) -> None:
+    """The figure's files exist and are not empty: by default the light SVG (what a report uses, and what the
+    tests ask for: tests/conftest.py); ``LIGHT`` or ``THEMED`` when the run asked for PNGs or every form."""
     for suffix in suffixes:
         f = out / "figures" / f"{name}{suffix}"
         assert f.is_file() and f.stat().st_size > 1000, f
@@ -193,9 +193,12 @@ def _untrusted(nb: dict) -> bool:
 
 
 @pytest.mark.smoke
-def test_explore_on_sample(tmp_path):
+def test_explore_on_sample(tmp_path, monkeypatch):
+    from frontier import figure_forms
+
+    monkeypatch.setenv(figure_forms.ENV, "light")  # as a notebook run without the runner: PNGs too
     s, out, nb = run("explore", tmp_path, lookup_at=60.0, isl=1024, osl=1024)
-    figures_ok(out, "explore_frontier")
+    figures_ok(out, "explore_frontier", LIGHT)
     assert s["lookup"] and all(r["target"] == 60.0 for r in s["lookup"])
     assert "What the loaded data holds" in html_outputs(nb)
     charts = _chart_outputs(nb)  # output_dir given, chart_mode "auto": static SVG, with a PNG for untrusted views
