@@ -49,26 +49,70 @@ def pytest_configure(config):
     os.environ[figure_forms.ENV] = figure_forms.REPORT_DEFAULT
 
 
-SAMPLE_REPORTS_GROUP = "sample_reports"
-"""xdist group of the tests that read the sample reports: one worker builds them and runs those tests while the
-others run the rest (``--dist loadgroup``)."""
-
-
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
+@pytest.hookimpl(trylast=True)  # after -m / -k deselection: only the tests that will run
 def pytest_collection_modifyitems(config, items):
-    """Group the tests that read the sample reports on one worker; mark ``shared`` every test that reads
-    ../shared/data behind a skip (tests/shared_gate.py finds them), so a clone's CI pass can select them."""
+    """Run the tests that read the sample reports last and start building those reports now, in the background,
+    so the build overlaps the rest of the suite; mark ``shared`` every test that reads ../shared/data behind a
+    skip (tests/shared_gate.py finds them), so a clone's CI pass can select them."""
     from .shared_gate import analyse_all
 
+    readers = [item for item in items if "sample_reports" in getattr(item, "fixturenames", ())]
+    if readers and not config.option.collectonly:
+        ids = {id(item) for item in readers}
+        items[:] = [item for item in items if id(item) not in ids] + readers  # same order in every worker
+        _start_sample_reports(_run_tmp(config))
     gates = analyse_all()
     for item in items:
-        if "sample_reports" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group(SAMPLE_REPORTS_GROUP))
         gate = gates.get(Path(str(item.fspath)).stem)
         fn = getattr(item, "originalname", item.name)
         qual = f"{item.cls.__name__}.{fn}" if getattr(item, "cls", None) is not None else fn
         if gate is not None and qual in gate.gated:
             item.add_marker(pytest.mark.shared)
+
+
+def _run_tmp(config) -> Path:
+    """A folder shared by every process of this test run: the session's temporary folder, or with xdist the
+    folder holding every worker's (new for each run)."""
+    base = config._tmp_path_factory.getbasetemp()
+    return base.parent if hasattr(config, "workerinput") else base
+
+
+# the build of the sample reports, run by a process of its own that holds the lock until its record is written
+_BUILD = """
+import json, os, subprocess, sys
+out, record = sys.argv[1], sys.argv[2]
+done = subprocess.run([sys.executable, "-m", "frontier.cli", "report", "--out", out], capture_output=True, text=True,
+                      timeout=1200)
+with open(record + ".tmp", "w") as fh:
+    json.dump({"returncode": done.returncode, "output": done.stdout + done.stderr}, fh)
+os.replace(record + ".tmp", record)
+"""
+
+
+def _sample_paths(run_tmp: Path) -> tuple[Path, Path, Path]:
+    """(reports folder, build record, lock) of the sample reports of this test run."""
+    return run_tmp / "sample_reports", run_tmp / "sample_reports.json", run_tmp / "sample_reports.lock"
+
+
+def _start_sample_reports(run_tmp: Path) -> None:
+    """Start the build unless it is running or done: whoever takes the lock first hands it to the build process,
+    which keeps it until its record is written (a lock taken with flock belongs to the open file, which the child
+    inherits), so one build runs per test run, however many workers collect."""
+    out, record, lock = _sample_paths(run_tmp)
+    with lock.open("a") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return  # being built
+        if not record.exists():
+            subprocess.Popen(
+                [sys.executable, "-c", _BUILD, str(out), str(record)],
+                cwd=paths.ROOT,
+                pass_fds=[fh.fileno()],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
 
 
 @contextlib.contextmanager
@@ -83,29 +127,14 @@ def _exclusive(lock: Path) -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def run_tmp(tmp_path_factory, request) -> Path:
-    """A folder shared by every process of this test run: the session's temporary folder, or with xdist the
-    folder holding every worker's (new for each run)."""
-    base = tmp_path_factory.getbasetemp()
-    return base.parent if hasattr(request.config, "workerinput") else base
-
-
-@pytest.fixture(scope="session")
-def sample_reports(run_tmp) -> Path:
-    """Every report built once per test run on the bundled sample (``frontier report --out DIR``): by the first
-    process that asks; the others wait for it and read the same folder (tests copy it before changing it)."""
-    out = run_tmp / "sample_reports"
-    record = run_tmp / "sample_reports.json"
-    with _exclusive(run_tmp / "sample_reports.lock"):
+def sample_reports(request) -> Path:
+    """Every report built once per test run on the bundled sample (``frontier report --out DIR``), started at
+    collection (above); waits for the build and reads the same folder in every worker (tests copy it before
+    changing it). Built here if it was not started."""
+    out, record, lock = _sample_paths(_run_tmp(request.config))
+    with _exclusive(lock):
         if not record.exists():
-            done = subprocess.run(
-                [sys.executable, "-m", "frontier.cli", "report", "--out", str(out)],
-                capture_output=True,
-                text=True,
-                cwd=paths.ROOT,
-                timeout=1200,
-            )
-            record.write_text(json.dumps({"returncode": done.returncode, "output": done.stdout + done.stderr}))
+            subprocess.run([sys.executable, "-c", _BUILD, str(out), str(record)], cwd=paths.ROOT, check=False)
     built = json.loads(record.read_text())
     assert built["returncode"] == 0, built["output"]
     return out
