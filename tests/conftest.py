@@ -49,25 +49,27 @@ def pytest_configure(config):
     os.environ[figure_forms.ENV] = figure_forms.REPORT_DEFAULT
 
 
+def pytest_itemcollected(item):
+    """Mark ``shared`` every test that reads ../shared/data behind a skip (tests/shared_gate.py finds them), as it
+    is collected (before ``-m`` selects), so a clone's CI pass can select them."""
+    from .shared_gate import analyse_all
+
+    gate = analyse_all().get(Path(str(item.fspath)).stem)
+    fn = getattr(item, "originalname", item.name)
+    qual = f"{item.cls.__name__}.{fn}" if getattr(item, "cls", None) is not None else fn
+    if gate is not None and qual in gate.gated:
+        item.add_marker(pytest.mark.shared)
+
+
 @pytest.hookimpl(trylast=True)  # after -m / -k deselection: only the tests that will run
 def pytest_collection_modifyitems(config, items):
     """Run the tests that read the sample reports last and start building those reports now, in the background,
-    so the build overlaps the rest of the suite; mark ``shared`` every test that reads ../shared/data behind a
-    skip (tests/shared_gate.py finds them), so a clone's CI pass can select them."""
-    from .shared_gate import analyse_all
-
+    so the build overlaps the rest of the suite."""
     readers = [item for item in items if "sample_reports" in getattr(item, "fixturenames", ())]
     if readers and not config.option.collectonly:
         ids = {id(item) for item in readers}
         items[:] = [item for item in items if id(item) not in ids] + readers  # same order in every worker
         _start_sample_reports(_run_tmp(config))
-    gates = analyse_all()
-    for item in items:
-        gate = gates.get(Path(str(item.fspath)).stem)
-        fn = getattr(item, "originalname", item.name)
-        qual = f"{item.cls.__name__}.{fn}" if getattr(item, "cls", None) is not None else fn
-        if gate is not None and qual in gate.gated:
-            item.add_marker(pytest.mark.shared)
 
 
 def _run_tmp(config) -> Path:

@@ -75,3 +75,23 @@ def test_sample():
     assert {v.split(": ", 1)[1].split()[0] for v in gate.violations} == {"test_ungated", "helper"}
     marked = analyse("import pytest\npytestmark = pytest.mark.shared\n" + src, imported=frozenset({"MANTILE_RAW"}))
     assert marked.marked and marked.violations == []
+
+
+def test_collection_marks_the_gated_tests_before_selection():
+    """``-m shared`` (CI's pass on a clone) selects the gated tests: the mark is set as each test is collected."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-n0", "-p", "no:cacheprovider", "--collect-only", "-m", "shared"],
+        capture_output=True,
+        text=True,
+        cwd=paths.ROOT,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    ids = set(done.stdout.split())
+    assert "tests/test_load_real.py::test_all_agg_bmk_rows_accounted_for" in ids  # need()
+    assert "tests/test_evals.py::test_load_real_evaluations" in ids  # a skipif on a shared path
+    assert any(i.startswith("tests/test_fetch.py::") for i in ids)  # a module marked whole
+    assert not any(i.startswith("tests/test_iso.py::test_cli_as_of") for i in ids)  # not a reader
