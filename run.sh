@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # One entry point for a fresh machine: creates .venv (Python 3.11) on first use, then runs a job.
 #   ./run.sh reports   build every report on the bundled sample data (reports/)
-#   ./run.sh test      run the test suite
-#   ./run.sh bench     run the performance benchmark (bench/)
+#   ./run.sh test      run the test suite (on every core; `./run.sh test -n0 ...` in one process)
+#   ./run.sh bench     run the performance benchmark (bench/); `./run.sh bench --reports`: the report benchmark
 #   ./run.sh setup     only create/refresh the environment
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -31,6 +31,8 @@ case "$job" in
   setup)   echo "environment ready: $venv" ;;
   reports) exec frontier report "$@" ;;
   test)    exec python -m pytest "$@" ;;
-  bench)   exec python bench/run_bench.py "$@" ;;
+  bench)
+    if [ "${1:-}" = "--reports" ]; then shift; exec python bench/report_bench.py "$@"; fi
+    exec python bench/run_bench.py "$@" ;;
   *) echo "usage: ./run.sh {reports|test|bench|setup} [args...]" >&2; exit 2 ;;
 esac

@@ -66,3 +66,24 @@ def test_bench_quick_run_writes_results(tmp_path):
     assert agree["unreachable_mismatches"] == 0 and agree["value_mismatches"] == 0 and agree["max_rel_diff"] <= 1e-9
     assert {t["target"] for t in res["targets"]} and all("met" in t for t in res["targets"])
     assert all({"what", "seconds", "peak_rss_mb"} <= set(f) for f in res["figures"])
+
+
+def test_report_bench_times_each_step_of_a_report(tmp_path):
+    """``./run.sh bench --reports`` on one notebook, without the full build: every step measured, none timed here."""
+    out = tmp_path / "reports.json"
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "report_bench.py"), "explore", "--no-build", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=str(tmp_path),
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    (row,) = json.loads(out.read_text())["steps"]
+    steps = ("kernel start", "imports", "load", "analysis", "figures", "HTML export")
+    assert row["name"] == "explore" and row["n_figures"] == 1  # explore draws one figure
+    assert all(row[s] >= 0 for s in steps) and row["kernel start"] > 0 and row["figures"] > 0
+    assert row["total"] == sum(row[s] for s in steps)
+    printed = proc.stdout.splitlines()
+    assert any(ln.startswith("explore") for ln in printed) and any(ln.startswith("total") for ln in printed)
+    assert all(s in proc.stdout for s in steps)

@@ -44,11 +44,12 @@ def test_report_command_end_to_end(tmp_path, sample_reports):
         assert "def " not in html and "import " not in html  # code hidden
         run = json.loads((out / name / "run.json").read_text())
         assert run["status"] == "ok"
-        assert list((out / name / "figures").glob("*-dark.png")), name
         assert name in index
         # the page ends with its content (no repr of a returned value) and is titled for a reader
         assert "PosixPath(" not in html and "Path('" not in html, name
         summary = json.loads((out / name / "summary.json").read_text())
+        figs = {p.name for p in (out / name / "figures").iterdir()}  # the form the page and index use, only
+        assert figs == {f"{f['name']}-light.svg" for f in summary["figures"]}, (name, figs)
         title = html[html.index("<title>") + 7 : html.index("</title>")]
         assert title.startswith(summary["title"]) and title.endswith("(synthetic data)") and title != name, title
         assert run["synthetic"] is True and run["title"] == summary["title"]
@@ -59,11 +60,15 @@ def test_report_command_end_to_end(tmp_path, sample_reports):
     assert check_offline(out / "index.html") == []
 
     # a notebook that fails: failure report, non-zero exit, the good report kept, the other report still built
+    # (in parallel, with every figure form asked for)
     before = (out / "iso_interactivity" / "index.html").read_text()
     bad = tmp_path / "bad.yaml"
     bad.write_text("notebooks:\n  iso_interactivity: {model: NoSuchModel}\n  explore: {lookup_at: 55}\n")
-    failed = report("iso_interactivity", "explore", "--params", str(bad), "--out", str(out))
+    failed = report("iso_interactivity", "explore", "--params", str(bad), "--out", str(out), "-j2", "--figures", "all")
     assert failed.returncode != 0
+    assert [ln.split()[1] for ln in failed.stdout.splitlines()[:2]] == ["iso_interactivity", "explore"]  # in order
+    explore_figs = out / "explore" / "figures"
+    assert list(explore_figs.glob("*-dark.png")) and list(explore_figs.glob("*-dark.svg"))
     fail_page = (out / "iso_interactivity" / "failed.html").read_text()
     assert "no points match" in fail_page and "NoSuchModel" in fail_page
     assert (out / "iso_interactivity" / "index.html").read_text() == before

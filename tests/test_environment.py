@@ -6,9 +6,13 @@ import json
 import re
 import tomllib
 
+import pytest
 import yaml
 
 from frontier import kernel, paths
+
+# cheap checks of the checkout itself: they also run in CI's pass on a clone without ../shared
+pytestmark = pytest.mark.smoke
 
 
 def test_environment_yml_installs_the_project_and_the_readme_says_how():

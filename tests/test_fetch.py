@@ -38,6 +38,10 @@ from frontier.safety import (
 API_FIXTURES = (
     SHARED_DATA / "inferencex" / "SemiAnalysisAI__InferenceX-app" / "packages" / "app" / "cypress" / "fixtures" / "api"
 )
+# the fake API answers with the recorded responses in ../shared/data when present, else with bodies made here:
+# every test here takes one of the two paths, so all of it runs in the CI pass without ../shared
+pytestmark = pytest.mark.shared
+
 HAVE_RECORDED = (API_FIXTURES / "benchmarks.json").is_file()
 needs_recorded = pytest.mark.skipif(
     not HAVE_RECORDED, reason=f"recorded InferenceX API responses not found at {API_FIXTURES} (../shared/data absent)"

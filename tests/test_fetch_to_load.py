@@ -24,6 +24,9 @@ from .test_fetch import (
     make_gh,
 )
 
+# the API fixture answers with recorded responses from ../shared/data (skipped without them) or made by code
+pytestmark = pytest.mark.shared
+
 
 @pytest.fixture(params=["made-by-code", "recorded"])
 def api(request):

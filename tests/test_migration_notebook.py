@@ -182,8 +182,11 @@ def test_mapping_parameters_are_checked():
         notebook.check_params({"prices": [1, 2]}, {"prices": dict})
 
 
-def test_migration_brief_defaults_fit_the_sample(tmp_path):
-    s, out, nb = run("migration", tmp_path)
+def test_migration_brief_defaults_fit_the_sample(sample_reports):
+    """The notebook on its defaults: the run the sample reports made (executed once, shared)."""
+    out = sample_reports / "migration"
+    s = json.loads((out / "summary.json").read_text())
+    nb = json.loads((out / "migration.ipynb").read_text())
     scope = migration.choose_scope(load(paths.SAMPLE_DIR).points)
     assert s["parameters"]["side_old"] == scope.side_old and "problem" not in s
     assert {r["side"] for r in s["bounds"]} == {scope.side_old, scope.side_new}

@@ -18,7 +18,9 @@ from frontier.load import load, matches
 
 from .conftest import API_FIXTURES, MANTILE_RAW, need
 
-THEMED = ("-light.png", "-light.svg", "-dark.png", "-dark.svg")
+PAGE = ("-light.svg",)  # what a report makes (frontier report: --figures page), and the tests' notebooks
+LIGHT = ("-light.png", "-light.svg")  # a notebook run without the runner, outside the tests
+THEMED = (*LIGHT, "-dark.png", "-dark.svg")  # every form (FRONTIER_FIGURES=all)
 
 
 def run(name: str, tmp_path: Path, **params) -> tuple[dict, Path, dict]:
@@ -48,17 +50,34 @@ def html_outputs(nb: dict) -> str:
     )
 
 
-def figures_ok(out: Path, name: str) -> None:
-    for suffix in THEMED:
+def figures_ok(out: Path, name: str, suffixes: tuple[str, ...] = PAGE) -> None:
+    """The figure's files exist and are not empty: by default the light SVG (what a report uses, and what the
+    tests ask for: tests/conftest.py); ``LIGHT`` or ``THEMED`` when the run asked for PNGs or every form."""
+    for suffix in suffixes:
         f = out / "figures" / f"{name}{suffix}"
         assert f.is_file() and f.stat().st_size > 1000, f
+    if suffixes != THEMED:  # only the forms asked for
+        assert not list((out / "figures").glob(f"{name}-dark.*")), name
+    if suffixes == PAGE:
+        assert not list((out / "figures").glob(f"{name}-*.png")), name
 
 
-def test_iso_interactivity_on_sample(tmp_path):
+def test_iso_interactivity_on_sample(tmp_path, monkeypatch):
+    from frontier import charts, figure_forms
+
+    monkeypatch.setenv(figure_forms.ENV, "all")  # the kernel inherits it: every figure in both themes
     s, out, nb = run("iso_interactivity", tmp_path, targets=[40.0, 80.0], hardware=["b200", "h200"])
     assert s["synthetic"] is True and s["load"]["rows_loaded"] > 1000
-    figures_ok(out, "frontier")
-    figures_ok(out, "cost")
+    figures_ok(out, "frontier", THEMED)
+    figures_ok(out, "cost", THEMED)
+    files = next(f["files"] for f in s["figures"] if f["name"] == "frontier")
+    assert sorted(files) == sorted(f"frontier{x}" for x in THEMED)
+    for suffix in ("-light.png", "-dark.png"):  # 2x, stating 144 dpi so they paste at their CSS size
+        assert charts.png_dpi((out / "figures" / f"frontier{suffix}").read_bytes()) == pytest.approx(144, abs=0.1)
+    # the light files are the chart the page shows, rendered once
+    shown = [o["data"] for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])]
+    svgs = ["".join(d["image/svg+xml"]) for d in shown if "image/svg+xml" in d]
+    assert (out / "figures" / "frontier-light.svg").read_text() in svgs
     # recompute with the library from the same inputs: the notebook's numbers are these
     pts = matches(
         load(paths.SAMPLE_DIR).points, model="DeepSeek-R1-0528*", isl=1024, osl=1024, hardware=["b200", "h200"]
@@ -192,9 +211,13 @@ def _untrusted(nb: dict) -> bool:
     return not notary.check_signature(nbformat.from_dict(nb))
 
 
-def test_explore_on_sample(tmp_path):
+@pytest.mark.smoke
+def test_explore_on_sample(tmp_path, monkeypatch):
+    from frontier import figure_forms
+
+    monkeypatch.setenv(figure_forms.ENV, "light")  # as a notebook run without the runner: PNGs too
     s, out, nb = run("explore", tmp_path, lookup_at=60.0, isl=1024, osl=1024)
-    figures_ok(out, "explore_frontier")
+    figures_ok(out, "explore_frontier", LIGHT)
     assert s["lookup"] and all(r["target"] == 60.0 for r in s["lookup"])
     assert "What the loaded data holds" in html_outputs(nb)
     charts = _chart_outputs(nb)  # output_dir given, chart_mode "auto": static SVG, with a PNG for untrusted views

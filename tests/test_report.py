@@ -1,7 +1,7 @@
 """Report runner: headless notebooks -> offline HTML, failure reports, index, params files, CLI.
 
 The fixture notebooks in tests/notebooks_fixture/ are tiny: ``ok`` writes a figure and a summary (and fails on
-purpose with ``fail: true``), ``fail`` always raises. Kernels run sequentially (3 runs, ~30 s in all).
+purpose with ``fail: true``), ``fail`` always raises. The CLI run builds both side by side (``--jobs``).
 """
 
 from __future__ import annotations
@@ -32,18 +32,20 @@ def built(tmp_path_factory):
 
         buf = io.StringIO()
         with redirect_stdout(buf):
-            code = report.main_report(["ok", "fail", "--out", str(out), "--timeout", "120"])
+            code = report.main_report(["ok", "fail", "--out", str(out), "--timeout", "120", "--jobs", "2"])
     return code, out, buf.getvalue()
 
 
+@pytest.mark.smoke
 def test_cli_exit_code_and_lines(built):
     code, _, printed = built
     assert code == 1  # one report failed
     lines = printed.splitlines()
-    assert any(ln.startswith("ok ") and "index.html" in ln for ln in lines)
-    assert any(ln.startswith("FAILED") and "failed.html" in ln and "fixture failure" in ln for ln in lines)
+    assert lines[0].startswith("ok ") and "index.html" in lines[0]  # in the order asked, whichever ends first
+    assert lines[1].startswith("FAILED") and "failed.html" in lines[1] and "fixture failure" in lines[1]
 
 
+@pytest.mark.smoke
 def test_success_report_is_offline_with_code_hidden(built):
     _, out, _ = built
     d = out / "ok"
@@ -643,3 +645,83 @@ def test_index_parameters_wrap_at_path_separators_and_show_paths_from_the_projec
     html_text = index._wrap_points(text)
     assert "/<wbr>shared/<wbr>data/<wbr>" in html_text and ";<wbr> model=gpt-oss*" in html_text
     assert "min-width:240px" in index._CSS and "word-break:break-word" not in index._CSS
+
+
+# ------------------------------------------------------------------------------------------ runs side by side
+def test_runs_side_by_side_keep_their_order_and_end_before_an_error_is_raised():
+    import threading
+
+    from frontier.report import runner
+
+    started: list[str] = []
+    b_done = threading.Event()
+
+    def run_one(name: str):
+        started.append(name)
+        if name == "a":  # "a" ends only after "b": the two run at once
+            assert b_done.wait(10), "b never ran beside a"
+        if name == "b":
+            b_done.set()
+        return name.upper()
+
+    assert runner._run_all(["a", "b", "c"], run_one, jobs=2) == ["A", "B", "C"]
+    assert sorted(started) == ["a", "b", "c"]
+    assert runner._run_all(["a"], lambda n: n * 2, jobs=8) == ["aa"]  # never more threads than notebooks
+
+    ended: list[str] = []
+
+    def broken(name: str):
+        if name == "b":
+            raise OSError("disk full")
+        ended.append(name)
+        return name
+
+    with pytest.raises(OSError, match="disk full"):
+        runner._run_all(["a", "b", "c"], broken, jobs=2)
+    assert sorted(ended) == ["a", "c"]  # the others still ran to their end
+
+
+def test_papermill_logger_is_restored_when_overlapping_runs_end():
+    import logging
+    import threading
+
+    from frontier.report import runner
+
+    log = logging.getLogger("papermill")
+    log.setLevel(logging.INFO)
+    inside, leave = threading.Event(), threading.Event()
+
+    def first():
+        with runner._quiet_papermill():
+            inside.set()
+            leave.wait(10)
+
+    t = threading.Thread(target=first)
+    t.start()
+    inside.wait(10)
+    with runner._quiet_papermill():  # enters while the first is quiet, leaves before it
+        assert log.level == logging.ERROR
+    assert log.level == logging.ERROR  # the first run is still going
+    leave.set()
+    t.join(10)
+    assert log.level == logging.INFO
+
+
+def test_figure_forms_reach_the_kernels_and_bad_choices_are_refused(tmp_path, monkeypatch):
+    import os
+
+    from frontier import figure_forms
+    from frontier.report import runner
+
+    monkeypatch.delenv(figure_forms.ENV, raising=False)
+    with runner._figure_forms("all"):
+        assert os.environ[figure_forms.ENV] == "all" and figure_forms.current() == "all"
+    assert figure_forms.ENV not in os.environ and figure_forms.current() == "light"
+    monkeypatch.setenv(figure_forms.ENV, "sepia")
+    with pytest.raises(ValueError, match="FRONTIER_FIGURES='sepia'"):
+        figure_forms.current()
+    with pytest.raises(report.ReportError, match="figures must be one of"):
+        report.run_reports(["ok"], out_dir=tmp_path / "r", notebooks_dir=FIXTURES, figures="sepia")
+    with pytest.raises(report.ReportError, match="jobs must be 1 or more"):
+        report.run_reports(["ok"], out_dir=tmp_path / "r", notebooks_dir=FIXTURES, jobs=0)
+    assert not (tmp_path / "r").exists()  # refused before anything ran

@@ -370,8 +370,8 @@ def test_trend_notebook_on_sample(tmp_path):
     for metric in ("tput", "cost"):
         for target in ("30", "90"):  # several models at 1k/1k: one chart per model, named after it
             names = {
-                p.name.removesuffix("-light.png")
-                for p in (out / "figures").glob(f"trend_{metric}_{target}_*-light.png")
+                p.name.removesuffix("-light.svg")
+                for p in (out / "figures").glob(f"trend_{metric}_{target}_*-light.svg")
             }
             assert f"trend_{metric}_{target}_deepseek_r1_0528_1024_1024" in names, names
             for name in names:
@@ -405,7 +405,7 @@ def test_trend_notebook_on_undated_sweeps(tmp_path):
     assert s["synthetic"] is False and all(p["period"].startswith("run ") for p in s["periods"])
     assert any("no date" in n for n in s["notes"])
     for metric in ("tput", "cost"):  # one chart per ISL/OSL of the model
-        names = {p.name.removesuffix("-light.png") for p in (out / "figures").glob(f"trend_{metric}_50_*-light.png")}
+        names = {p.name.removesuffix("-light.svg") for p in (out / "figures").glob(f"trend_{metric}_50_*-light.svg")}
         assert names and all(n.startswith(f"trend_{metric}_50_deepseek_r1_0528_") for n in names), names
         for name in names:
             figures_ok(out, name)

@@ -17,6 +17,9 @@ is the loader package), change over time ``frontier.trend.trend``.
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import sys
+import types
 from typing import Any
 
 __version__ = "0.1.0"
@@ -66,3 +69,60 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted({*globals(), *_ENTRY_POINTS})
+
+
+# ------------------------------------------------------------------------------------------------ import cost
+# ``jsonschema`` (imported by Altair) imports ``rfc3987_syntax`` when it is installed, which builds an Earley parser
+# for the IRI grammar at import time: about 1.5 s on a quiet core, half the cost of ``import frontier.charts``, in
+# every notebook kernel, the report runner and the command line. Only jsonschema's ``iri`` and ``iri-reference``
+# format checks use it, and nothing here asks for them. A stand-in takes its place until first use: its
+# ``is_valid_syntax`` imports the real module on first call, so those checks still give the same answers. It is
+# installed here, before anything imports Altair, and imports no module of its own (``import frontier`` stays cheap).
+
+_DEFERRED = ("rfc3987_syntax",)
+"""Modules replaced by a stand-in until first use."""
+
+
+class _Deferred(types.ModuleType):
+    """Stand-in for a module: the first use of an attribute imports the real module in its place."""
+
+    def __getattr__(self, attr: str) -> Any:
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        return getattr(_real(self.__name__), attr)
+
+
+def _real(name: str) -> types.ModuleType:
+    """Import the real module ``name`` (replacing its stand-in in ``sys.modules``)."""
+    mod = sys.modules.get(name)
+    if isinstance(mod, _Deferred):
+        del sys.modules[name]
+    return importlib.import_module(name)
+
+
+def _stand_in(name: str) -> _Deferred:
+    mod = _Deferred(name, f"deferred import of {name} (see frontier._defer_slow_imports)")
+    if name == "rfc3987_syntax":
+        # ``from rfc3987_syntax import is_valid_syntax`` runs at import time: give it a function that defers
+
+        def is_valid_syntax(term: str, value: str) -> bool:
+            return bool(_real(name).is_valid_syntax(term, value))
+
+        mod.is_valid_syntax = is_valid_syntax  # type: ignore[attr-defined]
+    return mod
+
+
+def _defer_slow_imports() -> None:
+    """Put a stand-in for each module in ``_DEFERRED`` that is installed and not imported yet."""
+    for name in _DEFERRED:
+        if name in sys.modules:
+            continue
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except (ImportError, ValueError):
+            found = False
+        if found:
+            sys.modules[name] = _stand_in(name)
+
+
+_defer_slow_imports()

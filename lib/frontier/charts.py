@@ -72,6 +72,7 @@ __all__ = [
     "with_interaction",
     "xml_safe",
     "xml_safe_text",
+    "write_figure",
 ]
 
 Theme = Literal["light", "dark"]
@@ -1371,6 +1372,26 @@ def save_figure(
             else:
                 path.write_text(vl_svg(spec), encoding="utf-8")
             written.append(path)
+    return written
+
+
+def write_figure(
+    name: str, out_dir: str | Path, theme: str, *, svg: str, png: bytes | None = None, scale: float = 2
+) -> list[Path]:
+    """Write an already rendered figure as ``<name>-<theme>.png`` when ``png`` is given (rendered at ``scale`` x;
+    its metadata set to ``scale`` x 72 dpi, as :func:`save_figure` does) and ``<name>-<theme>.svg``. Returns the
+    paths written."""
+    if not _NAME_RE.fullmatch(name):
+        raise ValueError(f"figure name {name!r}: use letters, digits, '.', '_' and '-' only")
+    _check_theme(theme)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    if png is not None:
+        written.append(out / f"{name}-{theme}.png")
+        written[-1].write_bytes(png_with_dpi(png, CSS_DPI * scale))
+    written.append(out / f"{name}-{theme}.svg")
+    written[-1].write_text(svg, encoding="utf-8")
     return written
 
 

@@ -27,15 +27,19 @@ import altair as alt
 from . import charts
 from .display import NO_MATH
 
-__all__ = ["RENDERERS", "enable", "interactive_renderer", "svg_renderer"]
+__all__ = ["RENDERERS", "enable", "interactive_renderer", "svg_renderer", "themed"]
 
 RENDERERS = {"svg": "frontier-lab-svg", "interactive": "frontier-lab-interactive"}
 _PNG_SCALE = 2
 _STATE: dict[str, Any] = {"bundle_emitted": False, "theme": "light"}
 
 
-def _spec(spec: dict) -> dict:
+def themed(spec: dict) -> dict:
+    """``spec`` in the theme the renderers draw (:func:`enable`'s ``theme``; the chart's own settings win)."""
     return charts.spec_with_theme(spec, _STATE["theme"], override=False)
+
+
+_spec = themed
 
 
 def _png(spec: dict) -> tuple[str, int, int]:
@@ -54,10 +58,14 @@ def _png_bundle(spec: dict) -> tuple[dict[str, Any], dict[str, Any], str, int]:
     return {"image/png": png, "text/plain": _plain(spec)}, {"image/png": {"width": width, "height": height}}, png, width
 
 
-def svg_renderer(spec: dict, **_: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Static chart: SVG for trusted views and the report, PNG for untrusted views."""
+def svg_renderer(spec: dict, *, png: bool = True, **_: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Static chart: SVG for trusted views and the report, PNG for untrusted views (``png=False``: the SVG
+    alone, for a report page, which shows only the SVG)."""
     spec = _spec(spec)
-    data, meta, _png_b64, _w = _png_bundle(spec)
+    if png:
+        data, meta, _png_b64, _w = _png_bundle(spec)
+    else:
+        data, meta = {"text/plain": _plain(spec)}, {}
     data["image/svg+xml"] = charts.vl_svg(spec)
     return data, meta
 

@@ -13,6 +13,7 @@ The parameters are declared once, in the notebook's ``parameters`` cell, as anno
 
 from __future__ import annotations
 
+import base64
 import functools
 import inspect
 import math
@@ -23,7 +24,7 @@ from typing import Any
 
 import polars as pl
 
-from . import __version__, charts, display, lab, paths
+from . import __version__, charts, display, figure_forms, lab, paths
 from .economics import Pricing
 from .iso import COST_RULES
 from .load import LoadResult, load, matches
@@ -199,12 +200,25 @@ class Context:
         _display(display.callout(text, kind, title=title))
 
     def figure(self, name: str, builder: Callable[..., Any], caption: str | None = None) -> None:
-        """Save ``builder`` (theme → chart) as PNG (2×) and SVG, light and dark, then show the light chart."""
+        """Show ``builder`` (theme → chart) in the light theme and save that same render in ``figures/``: the
+        forms :mod:`frontier.figure_forms` asks for (a report: ``<name>-light.svg``; by hand also the PNG (2×);
+        ``frontier report --figures all``: the dark theme too)."""
         fig_dir = self.output_dir / "figures"
-        written = charts.save_figure(builder, name, fig_dir)
+        forms = figure_forms.current()
+        png = figure_forms.with_png(forms)
+        spec = charts.to_spec(_call_builder(builder, "light"))
+        if self.chart_mode == "interactive":
+            data, meta = lab.interactive_renderer(spec)
+        else:
+            data, meta = lab.svg_renderer(spec, png=png)
+        svg = data.get("image/svg+xml") or charts.render_svg(lab.themed(spec))
+        written = charts.write_figure(
+            name, fig_dir, "light", svg=svg, png=base64.b64decode(data["image/png"]) if png else None
+        )
+        if forms == "all":
+            written += charts.save_figure(builder, name, fig_dir, themes=("dark",))
         self.figures.append({"name": name, "files": [p.name for p in written], "caption": caption})
-        chart = _call_builder(builder, "light")
-        _display(chart)
+        _display_bundle(data, meta)
         if caption:
             _display(display.callout(caption, "note"))
 
@@ -279,6 +293,16 @@ def _call_builder(builder: Callable[..., Any], theme: str) -> Any:
     except (TypeError, ValueError):
         pass
     return builder(theme)
+
+
+def _display_bundle(data: dict[str, Any], meta: dict[str, Any]) -> None:
+    """Show a rendered mime bundle (what Altair's renderer would have shown), or its text outside Jupyter."""
+    try:
+        from IPython.display import display as ipy_display
+    except ImportError:  # outside Jupyter
+        print(data.get("text/plain", ""))
+        return
+    ipy_display(data, metadata=meta, raw=True)
 
 
 def _display(*objs: Any) -> None:

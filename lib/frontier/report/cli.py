@@ -8,14 +8,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from frontier import paths
+from frontier import figure_forms, paths
 from frontier.fsutil import safe_for_terminal
 from frontier.terminal import ArgumentParser, echo
 
 from .history import DEFAULT_KEEP
 from .params import cli_overrides, list_notebooks
 from .results import ReportError
-from .runner import run_reports
+from .runner import default_jobs, run_reports
 
 __all__ = ["build_parser", "main_report", "printable"]
 
@@ -118,6 +118,21 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"keep the newest N builds in OUT/history/ (default {DEFAULT_KEEP}; 0: keep none); only a build in "
         "which every report succeeded deletes older ones",
     )
+    ap.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"notebooks run at once (default: the cores available, here {default_jobs()}; 1: one after the other)",
+    )
+    ap.add_argument(
+        "--figures",
+        choices=figure_forms.CHOICES,
+        default=figure_forms.REPORT_DEFAULT,
+        help="figure forms rendered into figures/: 'page' (default: the light SVG the page and the index use), "
+        "'light' (and a PNG at 2x) or 'all' (the dark theme too)",
+    )
     ap.add_argument("--list", action="store_true", help="list the notebooks and exit")
     return ap
 
@@ -148,6 +163,8 @@ def _main(args: argparse.Namespace) -> int:
         raise ReportError("--keep-history must be 0 or more")
     if args.timeout <= 0:
         raise ReportError("--timeout must be a positive number of seconds")
+    if args.jobs is not None and args.jobs < 1:
+        raise ReportError("--jobs must be 1 or more")
     overrides = cli_overrides(args.yaml, args.pairs or [])
     results = run_reports(
         args.names or None,
@@ -158,6 +175,8 @@ def _main(args: argparse.Namespace) -> int:
         interactive=args.interactive,
         overrides=overrides,
         history=args.keep_history,
+        jobs=args.jobs,
+        figures=args.figures,
     )
     for r in results:
         line = f"{'ok' if r.ok else 'FAILED':<7}{r.name:<28} {_rel(r.html_path)}  ({r.duration_s:.1f} s)"

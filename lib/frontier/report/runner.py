@@ -1,7 +1,10 @@
-"""The runner: execute notebooks with papermill one after the other, export each, publish it or its failure.
+"""The runner: execute notebooks with papermill, up to ``jobs`` at a time, export each, publish it or its failure.
 
 Each notebook run is: prepare a staging folder and the injected parameters → execute and render → publish the
-new report in one rename, or write the failure report beside the previous good one.
+new report in one rename, or write the failure report beside the previous good one. Runs share nothing but the
+output folder's lock (held by the whole batch) and its staging area (one folder per run), and each publishes only
+its own report folder, so they run side by side in threads: the work happens in each run's kernel process, and a
+run that fails does not stop the others. The index is written once, after every run has ended.
 """
 
 from __future__ import annotations
@@ -14,14 +17,16 @@ import os
 import re
 import shutil
 import sys
+import threading
 import time
 import traceback
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
-from frontier import paths
+from frontier import figure_forms, paths
 from frontier.cache import file_sha256
 from frontier.fsutil import write_atomic
 from frontier.progress import progress
@@ -47,7 +52,7 @@ from .results import ReportError, ReportResult, ReportResults
 from .summary import ReportSummary, read_summary, write_thumbnail
 from .whatchanged import write_changes_page
 
-__all__ = ["run_reports"]
+__all__ = ["default_jobs", "run_reports"]
 
 _ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
@@ -63,8 +68,10 @@ def run_reports(
     notebooks_dir: str | Path | None = None,
     overrides: Overrides | None = None,
     history: int = DEFAULT_KEEP,
+    jobs: int | None = None,
+    figures: str = figure_forms.REPORT_DEFAULT,
 ) -> ReportResults:
-    """Execute notebooks and export reports, sequentially; see the package docstring.
+    """Execute notebooks and export reports, up to ``jobs`` at a time; see the package docstring.
 
     ``names``: notebook names (``<notebooks_dir>/<name>.ipynb``, default ``paths.NOTEBOOKS``); None: the
     notebooks the params file names, else all. ``data``: input paths passed as the ``data_paths`` parameter
@@ -72,9 +79,13 @@ def run_reports(
     ``overrides``: command-line parameters (``-y``, ``-p``, ``-r``), applied over the params file and checked
     against each notebook's declared parameters.
     ``history``: how many builds ``<out>/history/`` keeps (:func:`keep_history`; 0: none kept, none pruned).
-    ``timeout_s``: per-cell timeout, seconds. Raises :class:`ReportError` before running anything if a notebook,
-    the params file or a data path is missing or invalid. A notebook that fails gives a ``failed`` result (and
-    ``failed.html``); the others still run. ``result.ok`` is True only if every report succeeded.
+    ``timeout_s``: per-cell timeout, seconds. ``jobs``: notebooks run at once (default :func:`default_jobs`, the
+    cores this process may use; 1 runs them one after the other). ``figures``: the forms each figure is rendered in
+    (:mod:`frontier.figure_forms`: ``"page"``, the light SVG the page and the index use; ``"light"`` adds PNGs;
+    ``"all"`` the dark theme too). Results come in the order of the notebooks, whatever order they finish in.
+    Raises :class:`ReportError` before running anything if a notebook, the params file or a data path is missing
+    or invalid. A notebook that fails gives a ``failed`` result (and ``failed.html``); the others still run.
+    ``result.ok`` is True only if every report succeeded.
     """
     nb_dir = Path(notebooks_dir if notebooks_dir is not None else paths.NOTEBOOKS).resolve()
     out = Path(out_dir if out_dir is not None else paths.REPORTS).resolve()
@@ -87,13 +98,19 @@ def run_reports(
             p["data_paths"] = list(data_paths)
 
     check_reserved(wanted)
+    if figures not in figure_forms.CHOICES:
+        raise ReportError(f"figures must be one of {list(figure_forms.CHOICES)}, got {figures!r}")
+    if jobs is not None and jobs < 1:
+        raise ReportError(f"jobs must be 1 or more, got {jobs}")
+
     check_out_dir(out, wanted)
     results = ReportResults()
-    with locked(out), staging_area(out) as staging:
+    with locked(out), staging_area(out) as staging, _figure_forms(figures):
         try:
-            for name in progress(wanted, desc="report"):
-                results.append(
-                    _run_one(
+            results.extend(
+                _run_all(
+                    wanted,
+                    lambda name: _run_one(
                         name,
                         nb_dir / f"{name}.ipynb",
                         params[name],
@@ -102,8 +119,10 @@ def run_reports(
                         int(timeout_s),
                         interactive,
                         refused.get(name),
-                    )
+                    ),
+                    jobs or default_jobs(),
                 )
+            )
             _keep_history(out, results, history)
         finally:
             write_index(out)
@@ -139,6 +158,41 @@ def _keep_history(out: Path, results: ReportResults, keep: int) -> None:
     except (OSError, ReportError) as exc:
         if results:
             results[-1].warnings.append(f"history not kept: {exc}")
+
+
+def default_jobs() -> int:
+    """Notebooks run at once by default: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _run_all(names: list[str], run_one: Callable[[str], ReportResult], jobs: int) -> list[ReportResult]:
+    """``run_one`` over ``names``, up to ``jobs`` at a time; results in the order of ``names``. Every run ends
+    before this returns; an unexpected exception from one is raised after the others have finished."""
+    jobs = max(1, min(jobs, len(names)))
+    if jobs == 1:
+        return [run_one(name) for name in progress(names, desc="report")]
+    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="report") as pool:
+        futures = [pool.submit(run_one, name) for name in names]
+        for _ in progress(as_completed(futures), total=len(futures), desc="report"):
+            pass
+    return [f.result() for f in futures]
+
+
+@contextlib.contextmanager
+def _figure_forms(figures: str) -> Iterator[None]:
+    """Set :data:`figure_forms.ENV` for the kernels started in this block (they inherit the environment)."""
+    before = os.environ.get(figure_forms.ENV)
+    os.environ[figure_forms.ENV] = figures
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(figure_forms.ENV, None)
+        else:
+            os.environ[figure_forms.ENV] = before
 
 
 def _wanted_notebooks(names: Sequence[str] | None, spec: ParamsSpec, nb_dir: Path) -> list[str]:
@@ -430,19 +484,30 @@ def _result(
     )
 
 
+_QUIET = {"depth": 0, "level": 0}
+_QUIET_LOCK = threading.Lock()
+
+
 @contextlib.contextmanager
 def _quiet_papermill() -> Iterator[None]:
     """papermill logs a warning per comment it cannot parse and per parameter it thinks is unknown; the runner
-    checks parameters itself (``declared_parameters``) and records its own warnings in run.json."""
+    checks parameters itself (``declared_parameters``) and records its own warnings in run.json. Runs in several
+    threads share one logger: the first to enter quiets it, the last to leave restores its level."""
     import logging
 
     log = logging.getLogger("papermill")
-    level = log.level
-    log.setLevel(logging.ERROR)
+    with _QUIET_LOCK:
+        if _QUIET["depth"] == 0:
+            _QUIET["level"] = log.level
+            log.setLevel(logging.ERROR)
+        _QUIET["depth"] += 1
     try:
         yield
     finally:
-        log.setLevel(level)
+        with _QUIET_LOCK:
+            _QUIET["depth"] -= 1
+            if _QUIET["depth"] == 0:
+                log.setLevel(_QUIET["level"])
 
 
 def _error_from(exc: BaseException) -> tuple[str, str]:
