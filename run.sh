@@ -22,7 +22,7 @@ if [ ! -x "$venv/bin/python" ] || [ ! -f "$stamp" ] || [ pyproject.toml -nt "$st
   "$py" -m venv "$venv"
   "$venv/bin/python" -m pip install --quiet --upgrade pip
   "$venv/bin/python" -m pip install --quiet -e ".[test]"
-  "$venv/bin/python" -m frontier.kernel install >/dev/null  # the kernel notebooks name (lib/frontier/kernel.py)
+  "$venv/bin/python" -m frontier.report.kernel install >/dev/null  # the kernel notebooks name (lib/frontier/report/kernel.py)
   touch "$stamp"
 fi
 export PATH="$venv/bin:$PATH"

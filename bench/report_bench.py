@@ -8,8 +8,8 @@
 For each notebook, one run in a fresh kernel on the bundled sample (or ``--data``), its defaults otherwise:
 
 - **kernel start**: a new ``python3`` kernel until it answers;
-- **imports**: ``import frontier.notebook`` and the chart export (polars, Altair, vl-convert) in that kernel;
-- **load**: ``frontier.load.load`` as the notebook's setup calls it (with the parquet cache as it is: warm after
+- **imports**: ``import frontier.report.notebook`` and the chart export (polars, Altair, vl-convert) in that kernel;
+- **load**: ``frontier.data.load.load`` as the notebook's setup calls it (with the parquet cache as it is: warm after
   the first run);
 - **analysis**: the notebook's cells minus load and figures (tables, callouts, the summary);
 - **figures**: ``Context.figure``, rendering and writing each figure in the forms a report makes (``--figures
@@ -44,8 +44,8 @@ STEPS = ("kernel start", "imports", "load", "analysis", "figures", "HTML export"
 _PREAMBLE = """
 import time as _bench_time
 _t0 = _bench_time.perf_counter()
-import frontier.notebook as _bench_nb
-import frontier.charts, frontier.lab, vl_convert  # noqa: F401
+import frontier.report.notebook as _bench_nb
+import frontier.present.charts, frontier.present.lab, vl_convert  # noqa: F401
 _BENCH = {"imports": _bench_time.perf_counter() - _t0, "load": 0.0, "figures": 0.0, "n_figures": 0}
 
 def _bench_timed(fn, key, count=None):
@@ -211,7 +211,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from frontier import figure_forms, paths
+    from frontier import paths
+    from frontier.report import figure_forms
     from frontier.report.params import list_notebooks
 
     names = args.names or list_notebooks(paths.NOTEBOOKS)

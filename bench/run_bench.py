@@ -6,16 +6,17 @@
 
 What it does, in one run:
 
-1. generates ``--rows`` synthetic agg rows over ``--configs`` configs with ``frontier.sample.generate_frame`` and
+1. generates ``--rows`` synthetic agg rows over ``--configs`` configs with ``frontier.data.sample.generate_frame`` and
    writes them into a temporary folder twice: as ``--files`` ``agg_bmk.json`` files (``run_<k>/`` folders with
    ``run.json`` sidecars) and as one big ``agg_bmk.json``;
-2. load + normalise: ``frontier.load.load(..., cache=False)`` against a plain pandas baseline (``json.load`` per
+2. load + normalise: ``frontier.data.load.load(..., cache=False)`` against a plain pandas baseline (``json.load`` per
    file, ``pandas.json_normalize``, ``concat``, hardware suffix strip, interactivity from TPOT, GPU count), and
    against the raw parse floor of the same bytes (each file read, its array split into raw elements by msgspec,
    the elements parsed by polars' NDJSON reader with the loader's explicit raw schema in ~16 MB calls: no
    normalisation, checks or provenance), for both layouts;
 3. frontier + iso table for every config (model × ISL/OSL × GPU × engine × precision × spec × disagg ×
-   topology, so ``--configs`` frontiers) at ``--targets`` interactivities: ``frontier.iso.iso_table`` end to end
+   topology, so ``--configs`` frontiers) at ``--targets`` interactivities: ``frontier.analysis.iso.iso_table`` end to
+   end
    and its core (``pareto.frontier`` + ``pareto.interpolate_many``) against a per-config pure-Python loop of the
    spec §3 algorithm (``pareto.interpolate_reference`` for every config, metric and target). The loop runs on a random
    subset of configs (``--ref-configs``) and its time is extrapolated linearly to all configs; on that subset both
@@ -93,7 +94,7 @@ def _current_rss_mb() -> float:
 
 
 def config_key() -> list[str]:
-    from frontier.schema import CURVE_KEY, TOPOLOGY_KEY
+    from frontier.data.schema import CURVE_KEY, TOPOLOGY_KEY
 
     return list(CURVE_KEY) + list(TOPOLOGY_KEY)
 
@@ -105,7 +106,7 @@ def targets_for(n: int) -> list[float]:
 
 
 def step_load_lib(p: dict[str, Any]) -> dict[str, Any]:
-    from frontier.load import load
+    from frontier.data.load import load
 
     t = time.perf_counter()
     res = load([p["path"]], cache=False)
@@ -167,7 +168,7 @@ def parse_floor(paths: list[Path]):
     import msgspec
     import polars as pl
 
-    from frontier.load.raw import RAW_SCHEMA
+    from frontier.data.load.raw import RAW_SCHEMA
 
     split = msgspec.json.Decoder(list[msgspec.Raw])
     frames, batch, size = [], [], 0
@@ -193,7 +194,7 @@ def step_parse_floor(p: dict[str, Any]) -> dict[str, Any]:
 
 
 def step_cache(p: dict[str, Any]) -> dict[str, Any]:
-    from frontier.load import load
+    from frontier.data.load import load
 
     t = time.perf_counter()
     res = load([p["path"]], cache=True, cache_dir=Path(p["cache_dir"]))
@@ -203,7 +204,7 @@ def step_cache(p: dict[str, Any]) -> dict[str, Any]:
 
 def _points(p: dict[str, Any]):
     """The loaded table, from the (warm) cache the cache steps left behind, or loaded."""
-    from frontier.load import load
+    from frontier.data.load import load
 
     return load([p["path"]], cache=True, cache_dir=Path(p["cache_dir"])).points
 
@@ -211,10 +212,10 @@ def _points(p: dict[str, Any]):
 def step_iso_lib(p: dict[str, Any]) -> dict[str, Any]:
     import polars as pl
 
-    from frontier.economics import Pricing, add_costs, cost_columns
-    from frontier.iso import DIRECT_METRICS, X, Y, iso_table
-    from frontier.pareto import frontier, interpolate_many
-    from frontier.schema import CURVE_KEY
+    from frontier.analysis.economics import Pricing, add_costs, cost_columns
+    from frontier.analysis.iso import DIRECT_METRICS, X, Y, iso_table
+    from frontier.analysis.pareto import frontier, interpolate_many
+    from frontier.data.schema import CURVE_KEY
 
     points = _points(p)
     by, targets = config_key(), p["targets"]
@@ -273,9 +274,9 @@ def step_iso_lib(p: dict[str, Any]) -> dict[str, Any]:
 def step_iso_ref(p: dict[str, Any]) -> dict[str, Any]:
     import polars as pl
 
-    from frontier.economics import Pricing, add_costs, cost_columns
-    from frontier.iso import DIRECT_METRICS, X, Y
-    from frontier.pareto import interpolate_reference
+    from frontier.analysis.economics import Pricing, add_costs, cost_columns
+    from frontier.analysis.iso import DIRECT_METRICS, X, Y
+    from frontier.analysis.pareto import interpolate_reference
 
     points = _points(p)
     by, targets = config_key(), p["targets"]
@@ -324,7 +325,6 @@ STEPS = {
 
 
 def _child(step: str, params: dict[str, Any]) -> None:
-    import frontier.load  # noqa: F401 - imports before the baseline memory reading
 
     if step == "load_pandas":
         import pandas  # noqa: F401
@@ -519,7 +519,7 @@ def _figures(results: dict[str, Any], targets: list[float]) -> list[dict[str, An
         lib, pdb = results[f"load_lib_{layout}"], results.get(f"load_pandas_{layout}")
         floor = results[f"parse_floor_{layout}"]
         fig(
-            f"load+normalise, {layout.replace('_', ' ')} (frontier.load)",
+            f"load+normalise, {layout.replace('_', ' ')} (frontier.data.load)",
             lib["seconds"],
             lib["rows"],
             lib["peak_rss_mb"],
@@ -531,7 +531,7 @@ def _figures(results: dict[str, Any], targets: list[float]) -> list[dict[str, An
             floor["seconds"],
             floor["rows"],
             floor["peak_rss_mb"],
-            "frontier.load",
+            "frontier.data.load",
             lib["seconds"],
             f"msgspec split + polars NDJSON; load takes {lib['seconds'] / floor['seconds']:.2f}× the floor"
             + (f"; the floor itself is {pdb['seconds'] / floor['seconds']:.2f}× faster than pandas" if pdb else ""),
@@ -714,7 +714,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.configs < 1 or args.rows < args.configs or args.files < 1:
         ap.error("need rows ≥ configs ≥ 1 and files ≥ 1")
 
-    from frontier import sample
+    from frontier.data import sample
 
     ppc = args.rows // args.configs
     rows = ppc * args.configs

@@ -44,7 +44,7 @@ def no_cache(tmp_path, monkeypatch):
 def pytest_configure(config):
     """Notebooks run by tests render each figure in the form a report uses (the light SVG); a test that needs
     pixels or every form asks for them (``monkeypatch.setenv(figure_forms.ENV, "light" or "all")``)."""
-    from frontier import figure_forms
+    from frontier.report import figure_forms
 
     os.environ[figure_forms.ENV] = figure_forms.REPORT_DEFAULT
 

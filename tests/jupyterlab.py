@@ -1,6 +1,6 @@
 """A JupyterLab server for the browser tests: on loopback only, with its own config, data, runtime, settings and
 workspace folders (nothing of the user's is read or written), the notebook kernel installed from
-``frontier.kernel`` into a scratch prefix (so the kernel is this checkout's), and no network (extension manager
+``frontier.report.kernel`` into a scratch prefix (so the kernel is this checkout's), and no network (extension manager
 read-only, no news or update checks, every outgoing HTTP request pointed at a dead proxy)."""
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from frontier import kernel, paths
+from frontier import paths
+from frontier.report import kernel
 
 TOKEN = "frontier-test"
 

@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from frontier.sample import write_sample
+from frontier.data.sample import write_sample
 
 #: (infmax model prefix, runner label, framework, precision, spec decoding) of the rows changed
 MOVED = ("kimik2.5", "b200", "vllm", "fp4", "none")

@@ -33,7 +33,12 @@ MODULES = _module_names()
 
 
 def test_every_module_is_found():
-    assert {"frontier.iso", "frontier.load", "frontier.load.pipeline", "frontier.report.runner"} <= set(MODULES)
+    assert {
+        "frontier.analysis.iso",
+        "frontier.data.load",
+        "frontier.data.load.pipeline",
+        "frontier.report.runner",
+    } <= set(MODULES)
 
 
 @pytest.mark.parametrize("name", MODULES)

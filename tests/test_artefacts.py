@@ -6,8 +6,9 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from frontier import artefacts, compare, figures, headline
-from frontier.load import load, matches
+from frontier.analysis import artefacts, compare, headline
+from frontier.data.load import load, matches
+from frontier.present import figures
 
 from .conftest import MANTILE_RAW, need
 
@@ -107,7 +108,7 @@ def test_real_gb200_fp8_cliff_is_flagged():
 
 
 def test_iso_readings_on_a_cliff_are_listed_with_their_reason():
-    from frontier import iso
+    from frontier.analysis import iso
 
     res = iso.iso_table(pl.DataFrame(_config("fp4", SMOOTH) + _config("fp8", CLIFF)), [40.0, 49.5, 52.0])
     u = artefacts.unstable_reads(res)

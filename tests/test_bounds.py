@@ -9,13 +9,14 @@ import numpy as np
 import polars as pl
 import pytest
 
-from frontier import bounds
+from frontier.analysis import bounds
+from frontier.data import specs
 
 # --- spec §5 reference figures -------------------------------------------------------------------------------
 
 
 def test_llama_nvfp4_weights_are_42_7_gb():
-    assert round(bounds.weight_bytes("llama70b", "fp4") / 1e9, 1) == 42.7
+    assert round(specs.weight_bytes("llama70b", "fp4") / 1e9, 1) == 42.7
 
 
 def test_decode_floor_llama_nvfp4_on_7_7_tb_s():
@@ -40,7 +41,7 @@ def test_decode_floor_llama_fp8_on_h100():
 
 
 def test_gpu_table_vendor_figures():
-    g = bounds.gpu_specs()
+    g = specs.gpu_specs()
     assert g.height == 9 and g["gpu"].to_list() == [
         "h100",
         "h200",
@@ -62,45 +63,45 @@ def test_gpu_table_vendor_figures():
         "b300": (8.0, 288),
     }
     for gpu, (bw, cap) in expect.items():
-        row = bounds.gpu_spec(gpu)
+        row = specs.gpu_spec(gpu)
         assert (row["hbm_bandwidth_tb_s"], row["hbm_capacity_gb"]) == (bw, cap)
     for gpu in ("h100", "h200", "mi300x", "mi325x"):
-        assert bounds.gpu_spec(gpu)["dense_fp4_tflops"] is None
+        assert specs.gpu_spec(gpu)["dense_fp4_tflops"] is None
     assert g["source"].str.len_chars().min() > 20
     assert g.filter(pl.col("dense_fp8_tflops") <= pl.col("dense_bf16_tflops")).height == 0
-    assert bounds.gpu_spec("gb200")["scaleup_domain"] == 72 and bounds.gpu_spec("b200")["scaleup_domain"] == 8
+    assert specs.gpu_spec("gb200")["scaleup_domain"] == 72 and specs.gpu_spec("b200")["scaleup_domain"] == 8
 
 
 def test_model_table():
-    m = bounds.model_specs()
+    m = specs.model_specs()
     assert set(m["model_key"]) == {"dsr1", "gptoss", "kimik2.5", "llama70b"}
     assert m["source"].str.len_chars().min() > 20
     assert m.filter(pl.col("active_params_b") > pl.col("total_params_b")).height == 0
     assert m.filter(pl.col("expert_params_b") > pl.col("total_params_b")).height == 0
     # MLA: (512 + 64) elements x 61 layers, FP8 cache
-    assert bounds.kv_bytes_per_token("dsr1", "fp8") == 61 * 576
-    assert bounds.kv_bytes_per_token("kimik2.5", "int4") == 61 * 576 * 2  # BF16 cache with W4A16
+    assert specs.kv_bytes_per_token("dsr1", "fp8") == 61 * 576
+    assert specs.kv_bytes_per_token("kimik2.5", "int4") == 61 * 576 * 2  # BF16 cache with W4A16
     # GQA: 80 layers x 2 x 8 KV heads x 128
-    assert bounds.kv_bytes_per_token("llama70b", "bf16") == 80 * 2 * 8 * 128 * 2
-    assert bounds.bytes_per_weight("gptoss", "fp4") == pytest.approx(0.53125)  # MXFP4
-    assert bounds.bytes_per_weight("dsr1", "fp4") == pytest.approx(0.5625)  # NVFP4
+    assert specs.kv_bytes_per_token("llama70b", "bf16") == 80 * 2 * 8 * 128 * 2
+    assert specs.bytes_per_weight("gptoss", "fp4") == pytest.approx(0.53125)  # MXFP4
+    assert specs.bytes_per_weight("dsr1", "fp4") == pytest.approx(0.5625)  # NVFP4
     # resident weights: gpt-oss-120b MXFP4 checkpoint is ~65 GB; DeepSeek FP8 ~ 670-690 GB
-    assert 60 < bounds.weight_bytes("gptoss", "fp4", active_only=False) / 1e9 < 67
-    assert 660 < bounds.weight_bytes("dsr1", "fp8", active_only=False) / 1e9 < 700
+    assert 60 < specs.weight_bytes("gptoss", "fp4", active_only=False) / 1e9 < 67
+    assert 660 < specs.weight_bytes("dsr1", "fp8", active_only=False) / 1e9 < 700
 
 
 def test_lookups():
-    assert bounds.model_key("synthetic/DeepSeek-R1-0528") == "dsr1"
-    assert bounds.model_key("nvidia/Llama-3.3-70B-Instruct-FP4") == "llama70b"
-    assert bounds.model_key("openai/gpt-oss-120b") == "gptoss"
-    assert bounds.model_key("gptoss120b") == "gptoss"
-    assert bounds.model_key("Kimi-K2.5") == "kimik2.5"
-    assert bounds.gpu_key("b200-trt") == "b200" and bounds.gpu_key("mi355x-amd_0") == "mi355x"
-    assert bounds.gpu_key("H100") == "h100"
+    assert specs.model_key("synthetic/DeepSeek-R1-0528") == "dsr1"
+    assert specs.model_key("nvidia/Llama-3.3-70B-Instruct-FP4") == "llama70b"
+    assert specs.model_key("openai/gpt-oss-120b") == "gptoss"
+    assert specs.model_key("gptoss120b") == "gptoss"
+    assert specs.model_key("Kimi-K2.5") == "kimik2.5"
+    assert specs.gpu_key("b200-trt") == "b200" and specs.gpu_key("mi355x-amd_0") == "mi355x"
+    assert specs.gpu_key("H100") == "h100"
     with pytest.raises(KeyError):
-        bounds.gpu_key("tpu7")
+        specs.gpu_key("tpu7")
     with pytest.raises(KeyError):
-        bounds.model_key("no-such-model")
+        specs.model_key("no-such-model")
     with pytest.raises(ValueError):
         bounds.decode_floor("dsr1", "fp2", "b200")
 
@@ -120,17 +121,17 @@ def test_decode_floor_scaling_and_context():
 
 
 def test_kv_cache_budget():
-    no = bounds.kv_cache_budget("llama70b", "fp8", "h100", 1, 1024, 1024)
+    no = specs.kv_cache_budget("llama70b", "fp8", "h100", 1, 1024, 1024)
     assert no.max_concurrency == 0 and not no.fits and no.kv_budget_gb == 0
-    tp2 = bounds.kv_cache_budget("llama70b", "fp8", "h100", 2, 1024, 1024)
-    expect_gb = 2 * (80 * 0.9 - 2.0) - bounds.weight_bytes("llama70b", "fp8", active_only=False) / 1e9
+    tp2 = specs.kv_cache_budget("llama70b", "fp8", "h100", 2, 1024, 1024)
+    expect_gb = 2 * (80 * 0.9 - 2.0) - specs.weight_bytes("llama70b", "fp8", active_only=False) / 1e9
     assert tp2.kv_budget_gb == pytest.approx(expect_gb)
     assert tp2.max_concurrency == math.floor(expect_gb * 1e9 / (163840 * 2048))
-    long = bounds.kv_cache_budget("llama70b", "fp8", "h100", 2, 8192, 1024)
+    long = specs.kv_cache_budget("llama70b", "fp8", "h100", 2, 8192, 1024)
     assert long.max_concurrency < tp2.max_concurrency
     # MLA latent is replicated across TP ranks; DP-attention holds each sequence once
-    tp = bounds.kv_cache_budget("dsr1", "fp4", "b200", 8, 8192, 1024)
-    dpa = bounds.kv_cache_budget("dsr1", "fp4", "b200", 8, 8192, 1024, dp_attention=True)
+    tp = specs.kv_cache_budget("dsr1", "fp4", "b200", 8, 8192, 1024)
+    dpa = specs.kv_cache_budget("dsr1", "fp4", "b200", 8, 8192, 1024, dp_attention=True)
     assert tp.kv_copies == 8 and dpa.kv_copies == 1
     assert dpa.max_concurrency in range(8 * tp.max_concurrency, 8 * tp.max_concurrency + 8)
 
@@ -142,9 +143,9 @@ def test_prefill_ceiling():
     assert bounds.prefill_ceiling("llama70b", "fp8", "h100", 8, isl) == pytest.approx(1979e12 / flops)
     # FP4 on H100 has no FP4 tensor cores: BF16 rate; gpt-oss MXFP4 runs W4A8 on Blackwell
     assert bounds.prefill_ceiling("llama70b", "fp4", "h100", 1, isl) == pytest.approx(989e12 / flops)
-    assert bounds.peak_tflops("b200", "fp4", "gptoss") == 4500
-    assert bounds.peak_tflops("b200", "fp4", "dsr1") == 9000
-    assert bounds.peak_tflops("b200", "int4") == 2250  # W4A16
+    assert specs.peak_tflops("b200", "fp4", "gptoss") == 4500
+    assert specs.peak_tflops("b200", "fp4", "dsr1") == 9000
+    assert specs.peak_tflops("b200", "int4") == 2250  # W4A16
     assert bounds.prefill_ceiling("dsr1", "fp4", "b200", isl=8192, efficiency=0.5) == pytest.approx(
         0.5 * bounds.prefill_ceiling("dsr1", "fp4", "b200", isl=8192)
     )
@@ -187,14 +188,14 @@ def test_decode_floor_table():
 
 
 def test_sample_uses_the_tables():
-    from frontier import sample
+    from frontier.data import sample
 
     p = sample._param_arrays(["dsr1", "llama70b"], ["b200", "h100"], ["fp4", "fp8"])
     assert p["bw"].tolist() == [8.0, 3.35]
     assert p["bpw"].tolist() == [0.5625, 1.0]
     assert p["kv_tok"].tolist() == [
-        bounds.kv_bytes_per_token("dsr1", "fp4"),
-        bounds.kv_bytes_per_token("llama70b", "fp8"),
+        specs.kv_bytes_per_token("dsr1", "fp4"),
+        specs.kv_bytes_per_token("llama70b", "fp8"),
     ]
 
 
@@ -215,27 +216,25 @@ def test_prefill_peak_dense_or_sparse():
 
 
 def test_kv_budget_overrides():
-    base = bounds.kv_cache_budget("llama70b", "fp8", "h100", 2, 1024, 1024)
-    lighter = bounds.kv_cache_budget("llama70b", "fp8", "h100", 2, 1024, 1024, resident_weight_bytes=60e9)
+    base = specs.kv_cache_budget("llama70b", "fp8", "h100", 2, 1024, 1024)
+    lighter = specs.kv_cache_budget("llama70b", "fp8", "h100", 2, 1024, 1024, resident_weight_bytes=60e9)
     assert lighter.weights_gb == pytest.approx(60.0)
     assert lighter.kv_budget_gb == pytest.approx(2 * (80 * 0.9 - 2.0) - 60.0)
-    half = bounds.kv_cache_budget("llama70b", "fp8", "h100", 2, 1024, 1024, kv_bytes_per_token=81920)
+    half = specs.kv_cache_budget("llama70b", "fp8", "h100", 2, 1024, 1024, kv_bytes_per_token=81920)
     assert half.max_concurrency == math.floor(base.kv_budget_gb * 1e9 / (81920 * 2048))
-    roomy = bounds.kv_cache_budget(
-        "llama70b", "fp8", "h100", 2, 1024, 1024, memory_fraction=1.0, reserve_gb_per_gpu=0.0
-    )
+    roomy = specs.kv_cache_budget("llama70b", "fp8", "h100", 2, 1024, 1024, memory_fraction=1.0, reserve_gb_per_gpu=0.0)
     assert roomy.kv_budget_gb == pytest.approx(base.kv_budget_gb + 2 * (80 * 0.1 + 2.0))
     with pytest.raises(ValueError):
-        bounds.kv_cache_budget("llama70b", "fp8", "h100", 2, memory_fraction=1.5)
+        specs.kv_cache_budget("llama70b", "fp8", "h100", 2, memory_fraction=1.5)
 
 
 def test_decode_floor_kv_override():
     f = bounds.decode_floor("llama70b", "fp8", "h100", context_tokens=1000, kv_bytes_per_token=1e5)
-    assert f.weight_bytes == pytest.approx(bounds.weight_bytes("llama70b", "fp8") + 1e8)
+    assert f.weight_bytes == pytest.approx(specs.weight_bytes("llama70b", "fp8") + 1e8)
 
 
 def test_bounds_report_reference_figures():
-    from frontier.bounds_report import OVERRIDE, bounds_report
+    from frontier.present.bounds_report import OVERRIDE, bounds_report
 
     nvfp4 = bounds_report("Llama-3.3-70B-Instruct", "b200", "fp4", bandwidth_tb_s=7.7)
     assert round(nvfp4.results["decode_ms_per_token"], 1) == 5.5  # spec §5: 42.7 GB on 7.7 TB/s
@@ -258,7 +257,7 @@ def test_bounds_report_reference_figures():
 
 
 def test_bounds_report_sparse_peak_and_kv_dtype():
-    from frontier.bounds_report import bounds_report
+    from frontier.present.bounds_report import bounds_report
 
     table = bounds_report("dsr1", "b200", "fp4", 8, 8192, 1024)
     sparse = bounds_report("dsr1", "b200", "fp4", 8, 8192, 1024, sparse_tflops=18_000, kv_dtype="bf16")

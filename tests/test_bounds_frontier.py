@@ -5,9 +5,10 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from frontier import bounds, paths
-from frontier.iso import iso_table
-from frontier.load import load, matches
+from frontier import paths
+from frontier.analysis import bounds
+from frontier.analysis.iso import iso_table
+from frontier.data.load import load, matches
 
 from .conftest import EARLY_AGG, MANTILE_RAW, need
 
@@ -78,7 +79,7 @@ def test_unknown_gpu_has_no_floor():
 def test_bounds_report_per_gpu_floor_compares_gpus_whatever_the_replica():
     """The issue's migration brief: an 8×H100 replica floor (2.71 ms) next to a 2×B200 one (2.67 ms) read as if the
     old GPU were as fast. Per GPU the floors differ by the bandwidth × bytes ratio, whatever the replica size."""
-    from frontier.bounds_report import bounds_report
+    from frontier.present.bounds_report import bounds_report
 
     h100 = bounds_report("llama70b", "h100", "fp8", n_gpus=8)
     b200 = bounds_report("llama70b", "b200", "fp4", n_gpus=2)

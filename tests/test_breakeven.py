@@ -6,8 +6,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from frontier import breakeven as be
-from frontier.economics import Pricing
+from frontier.analysis import breakeven as be
+from frontier.analysis.economics import Pricing
 
 # spec §5: Llama 3.3 70B at 50 tok/s/user, on-demand / spot $/GPU-hour and ~tok/s/GPU → published $/M tokens
 PRICES = {
@@ -171,7 +171,7 @@ def test_curves_span_the_shared_band():
 
 
 def test_ratios_implied_by_the_stated_inputs():
-    from frontier import migration
+    from frontier.analysis import migration
 
     published = {"source": "spec §5", "throughputs": TPUT, "cost_per_m": PUBLISHED}
     costs, ratios, verdict = migration.published_tables(published, published_prices())

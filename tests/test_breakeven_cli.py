@@ -7,10 +7,10 @@ import json
 import polars as pl
 import pytest
 
-from frontier import breakeven as be
 from frontier import cli, paths
-from frontier.economics import Pricing
-from frontier.load import load, matches
+from frontier.analysis import breakeven as be
+from frontier.analysis.economics import Pricing
+from frontier.data.load import load, matches
 
 ARGS = [
     "breakeven",
@@ -105,7 +105,7 @@ def test_breakeven_below_the_measured_range_is_a_lower_bound(capsys, no_cache):
     text = capsys.readouterr().out
     assert f"≥ {r['tput_a']:,.1f}" in text and "lower bound" in text
     # the iso table keeps the dashboard's rule: below the measured range the cell is unreachable
-    from frontier.iso import iso_table
+    from frontier.analysis.iso import iso_table
 
     cell = iso_table(b200, [30.0]).table.row(0, named=True)
     assert cell["reachable"] is False and cell["tput_per_gpu"] is None

@@ -143,7 +143,7 @@ def test_interactive_chart_picks_a_series_from_its_legend(browser, tmp_path):
     a legend entry fades the other series; nothing is fetched and nothing is logged as an error."""
     import polars as pl
 
-    from frontier import charts
+    from frontier.present import charts
 
     pts = pl.DataFrame(
         {

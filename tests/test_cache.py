@@ -10,8 +10,8 @@ import shutil
 import polars as pl
 import pytest
 
-from frontier import cache as cache_mod
-from frontier.load import load
+from frontier.data import cache as cache_mod
+from frontier.data.load import load
 
 from .test_load_bad import agg_row
 

@@ -8,9 +8,18 @@ from typing import Any
 
 import pytest
 
-from frontier.changes import MOVED, PRICE, UNKNOWN, WITHIN, ChangesError, compare_builds, read_build, resolve_builds
-from frontier.changes_cli import main_changes
-from frontier.changes_format import to_html, to_markdown, to_text
+from frontier.report.changes import (
+    MOVED,
+    PRICE,
+    UNKNOWN,
+    WITHIN,
+    ChangesError,
+    compare_builds,
+    read_build,
+    resolve_builds,
+)
+from frontier.report.changes_cli import main_changes
+from frontier.report.changes_format import to_html, to_markdown, to_text
 
 PRICING = "prices: dashboard GPU table v2 (in force 2026-09-01 onwards, newest)"
 

@@ -16,7 +16,8 @@ import altair as alt
 import polars as pl
 import pytest
 
-from frontier import charts, labels
+from frontier.data import labels
+from frontier.present import charts
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -301,7 +302,7 @@ def test_more_labels_than_colours_get_dashes():
 
 
 def test_chart_description_from_title_and_subtitle():
-    from frontier.charts import chart_description
+    from frontier.present.charts import chart_description
 
     assert (
         chart_description({"title": {"text": "Cost", "subtitle": ["at 50 tok/s/user", "costh"]}})
@@ -315,8 +316,9 @@ def test_chart_description_from_title_and_subtitle():
 # --------------------------------------------------------------------------------- figures that stand alone
 @pytest.fixture(scope="module")
 def sample_iso():
-    from frontier import iso, paths
-    from frontier.load import load, matches
+    from frontier import paths
+    from frontier.analysis import iso
+    from frontier.data.load import load, matches
 
     pts = matches(load(paths.SAMPLE_DIR).points, model="DeepSeek-R1-0528*", isl=1024, osl=1024)
     return iso.iso_table(pts, [30, 50, 90])
@@ -340,7 +342,7 @@ def _legend_limits(spec: dict) -> list[tuple[list[str], int]]:
 
 
 def test_iso_figure_stands_alone(sample_iso, tmp_path):
-    from frontier import figures
+    from frontier.present import figures
 
     fig = figures.iso_cost(sample_iso, "costh")
     spec = charts.to_spec(fig("light"))
@@ -385,7 +387,7 @@ def test_source_line_for_real_data_names_inferencex_and_dates():
         }
     )
     assert labels.data_line(pts) == "Data: InferenceX (SemiAnalysis) sweep results, measured 2025-12-03 to 2026-01-20"
-    from frontier.economics import Pricing
+    from frontier.analysis.economics import Pricing
 
     v2 = Pricing.dashboard(version="v2")
     line = labels.price_line(v2, "costh", ["h200", "b200"])
@@ -396,8 +398,10 @@ def test_source_line_for_real_data_names_inferencex_and_dates():
 
 
 def test_pair_members_share_a_colour_and_differ_by_dash():
-    from frontier import compare, figures, paths
-    from frontier.load import load
+    from frontier import paths
+    from frontier.analysis import compare
+    from frontier.data.load import load
+    from frontier.present import figures
 
     mtp = compare.mtp_comparison(load(paths.SAMPLE_DIR).points, [30, 50, 90])
     spec = charts.to_spec(figures.pair_frontiers(mtp, title="MTP")("light"))
@@ -418,8 +422,10 @@ def test_pair_members_share_a_colour_and_differ_by_dash():
 
 
 def test_pair_ratio_titles_name_the_two_sides_drawn():
-    from frontier import compare, figures, paths
-    from frontier.load import load
+    from frontier import paths
+    from frontier.analysis import compare
+    from frontier.data.load import load
+    from frontier.present import figures
 
     prec = compare.precision_comparison(load(paths.SAMPLE_DIR).points, [30, 50, 90])
     spec = charts.to_spec(figures.pair_ratio(prec)("light"))
@@ -557,7 +563,7 @@ def test_close_targets_share_one_label_and_labels_are_apart(pts, builder):
     # the axis runs from 0 to at most 1.25 × the largest x drawn (90): labels at least the gap apart there
     px_per_unit = 640 / (90.0 * 1.25)
     xs = sorted(r["target"] for r in labelled)
-    assert all((b - a) * px_per_unit >= charts.TARGET_LABEL_GAP_PX for a, b in zip(xs, xs[1:]))
+    assert all((b - a) * px_per_unit >= charts._encoding.TARGET_LABEL_GAP_PX for a, b in zip(xs, xs[1:]))
     texts = " | ".join(r["_text"] for r in labelled)
     for t in targets:  # every target is still named, merged into a neighbour's label when too close
         assert f"{t:g}" in texts
@@ -565,8 +571,9 @@ def test_close_targets_share_one_label_and_labels_are_apart(pts, builder):
 
 
 def test_provider_margin_labels_use_one_percent_and_minus_style():
-    from frontier import compare, figures
-    from frontier.economics import Pricing
+    from frontier.analysis import compare
+    from frontier.analysis.economics import Pricing
+    from frontier.present import figures
 
     from .test_compare import _curve
 
@@ -634,7 +641,7 @@ def test_interactive_charts_pan_zoom_and_pick_series_from_the_legend(pts):
     untouched, and the embed snippet and the JupyterLab renderer carry the interactive spec."""
     import vl_convert as vlc
 
-    from frontier import lab
+    from frontier.present import lab
 
     static = charts.frontier_chart(pts, pts, title="T", targets=[30]).to_dict()
     spec = charts.with_interaction(static)
@@ -648,10 +655,10 @@ def test_interactive_charts_pan_zoom_and_pick_series_from_the_legend(pts):
         if layer.get("encoding", {}).get("color", {}).get("field") == "label"
     ]
     assert faded and all(o["condition"]["param"] == charts.PICK_PARAM for o in faded)
-    vega = json.dumps(vlc.vegalite_to_vega(spec, vl_version=charts._vl_version()))
+    vega = json.dumps(vlc.vegalite_to_vega(spec, vl_version=charts.export._vl_version()))
     assert charts.ZOOM_PARAM in vega and charts.PICK_PARAM in vega and "wheel" in vega
     assert charts.with_interaction(spec) == spec  # applying it twice adds nothing
-    assert charts.ZOOM_PARAM in charts.embed_snippet(static)
+    assert charts.ZOOM_PARAM in charts.render.embed_snippet(static)
     data, _ = lab.interactive_renderer(static)
     assert charts.PICK_PARAM in data["text/html"] and "image/png" in data
 
@@ -670,7 +677,7 @@ raw = {"data": {"values": [{"a\x03": label, "b": 1}]}, "mark": "bar", "title": l
        "encoding": {"x": {"field": "a\x03", "type": "nominal"}, "y": {"field": "b", "type": "quantitative"}}}
 out = tempfile.mkdtemp()
 written = charts.save_figure(chart, "fig", out) + charts.save_figure(raw, "raw", out)
-svg = charts.render_svg(raw)
+svg = charts.export.render_svg(raw)
 png = charts.vl_png(raw)
 print(json.dumps({"written": [p.name for p in written], "svg": svg, "png": len(png)}))
 """

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import yaml
 
-from frontier import claims, migration, paths
+from frontier import paths
+from frontier.analysis import claims, migration
 
 
 def _blackwell():

@@ -364,7 +364,7 @@ def test_breakeven_csv_without_a_partner_keeps_its_header_and_says_why(capsys, n
 
 
 def test_library_as_of_strips_spaces_and_says_the_format():
-    from frontier.economics import gpu_table
+    from frontier.analysis.economics import gpu_table
 
     assert gpu_table(as_of="  2026-01-01")["version"][0] == gpu_table(as_of="2026-01-01")["version"][0]
     with pytest.raises(ValueError, match="expected a date written YYYY-MM-DD"):

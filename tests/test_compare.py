@@ -5,10 +5,10 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from frontier import compare as C
-from frontier import pareto as P
 from frontier import paths
-from frontier.economics import Pricing
+from frontier.analysis import compare as C
+from frontier.analysis import pareto as P
+from frontier.analysis.economics import Pricing
 
 
 def _curve(hw, precision, spec, scale, reach=1.0):
@@ -142,7 +142,7 @@ def test_read_provider_table(tmp_path):
 @pytest.fixture(scope="module")
 def sample_points():
     from frontier import paths
-    from frontier.load import load
+    from frontier.data.load import load
 
     return load(paths.SAMPLE_DIR).points
 
@@ -154,7 +154,7 @@ def _workload_of(iso):
 def _assert_sides_in_row_workload(iso, row, cost_metric="cost_total_costh"):
     """Each side's config and cost of a cross-silicon row is a config of the row's own model and ISL/OSL (the
     config label names only what the model and ISL/OSL columns do not)."""
-    from frontier.labels import LABEL_PARTS, config_label_expr
+    from frontier.data.labels import LABEL_PARTS, config_label_expr
 
     parts = [p for p in LABEL_PARTS if p not in ("model", "isl", "osl")]
     t = iso.table.with_columns(short=config_label_expr(iso.configs, parts))
@@ -238,7 +238,7 @@ def test_mtp_without_a_no_mtp_partner_is_reported(pts):
 
 
 def test_real_sweeps_never_pair_across_models():
-    from frontier.load import load
+    from frontier.data.load import load
 
     from .conftest import MANTILE_RAW, need
 
@@ -326,7 +326,7 @@ def test_negative_per_token_margin_beside_a_positive_blended_one_is_explained(pt
 
 
 def test_example_providers_run_only_on_the_synthetic_sample(tmp_path):
-    from frontier.load import load
+    from frontier.data.load import load
 
     sample = load(paths.SAMPLE_DIR).points
     for given in ("", C.EXAMPLE_PROVIDERS):

@@ -8,10 +8,11 @@ import re
 import polars as pl
 import pytest
 
-from frontier import breakeven as be
-from frontier import charts, fleet, spread
-from frontier import decision_charts as dc
-from frontier.iso import iso_table
+from frontier.analysis import breakeven as be
+from frontier.analysis import fleet, spread
+from frontier.analysis.iso import iso_table
+from frontier.present import charts
+from frontier.present import decision_charts as dc
 
 from .test_breakeven import PRICES, _points, frame
 from .test_spread import FACTORS, reruns, sample_points  # noqa: F401  (fixture)
@@ -100,7 +101,7 @@ def test_decision_charts_speak_in_words_with_dollars_and_fitted_axes():
         _points("M", "b200", "fp4", [20.0, 40.0, 80.0], [4000.0, 3000.0, 1000.0])
         + _points("M", "h100", "fp8", [30.0, 60.0], [900.0, 300.0])
     )
-    from frontier.economics import Pricing
+    from frontier.analysis.economics import Pricing
 
     res = be.break_even(pts, "b200/fp4", "h100/fp8", [40.0, 50.0], [Pricing.dashboard("v2")])
     src = ["Data: x", "Prices: costh · dashboard GPU table v2", "Built today"]

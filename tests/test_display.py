@@ -11,7 +11,8 @@ import pandas as pd
 import polars as pl
 import pytest
 
-from frontier import display, paths
+from frontier import paths
+from frontier.present import display
 
 EVIL = "<script>alert(1)</script>"
 
@@ -237,11 +238,11 @@ def test_every_html_output_is_marked_as_no_math():
 def test_chart_html_is_marked_as_no_math():
     import altair as alt
 
-    from frontier import charts, lab
+    from frontier.present import charts, lab
 
     chart = alt.Chart(pl.DataFrame({"x": [1, 2], "y": [1.73, 1.86]}).to_pandas()).mark_line().encode(x="x", y="y")
     chart = chart.properties(title=MATH_TEXT)
-    assert {"mathjax_ignore", "tex2jax_ignore"} <= _outer_classes(charts.embed_snippet(chart.to_dict()))
+    assert {"mathjax_ignore", "tex2jax_ignore"} <= _outer_classes(charts.render.embed_snippet(chart.to_dict()))
     data, _ = lab.interactive_renderer(chart.to_dict())
     assert {"mathjax_ignore", "tex2jax_ignore"} <= _outer_classes(data["text/html"])
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from frontier import economics as E
-from frontier.compare import ratio_words
+from frontier.analysis import economics as E
+from frontier.analysis.compare import ratio_words
 
 
 def test_gpu_table_versions_by_date():
@@ -158,7 +158,8 @@ def test_cost_columns_and_their_throughputs_have_one_home():
 def test_kimi_params_file_reproduces_its_publication_with_table_v0():
     import yaml
 
-    from frontier import notebook, paths
+    from frontier import paths
+    from frontier.report import notebook
 
     spec = yaml.safe_load((paths.ROOT / "params" / "kimi_fp4_vs_int4.yaml").read_text())
     p = spec["parameters"]

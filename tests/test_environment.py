@@ -9,7 +9,8 @@ import tomllib
 import pytest
 import yaml
 
-from frontier import kernel, paths
+from frontier import paths
+from frontier.report import kernel
 
 # cheap checks of the checkout itself: they also run in CI's pass on a clone without ../shared
 pytestmark = pytest.mark.smoke
@@ -30,7 +31,7 @@ def test_environment_yml_installs_the_project_and_the_readme_says_how():
     for command in (
         "conda env create -f environment.yml",
         "conda activate frontier",
-        "python -m frontier.kernel install",
+        "python -m frontier.report.kernel install",
     ):
         assert command in readme, command
 
@@ -85,7 +86,7 @@ def test_every_notebook_stores_the_metadata_of_the_installed_kernel():
 
 def test_run_sh_installs_the_kernel_from_the_one_place_that_names_it():
     run_sh = (paths.ROOT / "run.sh").read_text()
-    assert "-m frontier.kernel install" in run_sh
+    assert "-m frontier.report.kernel install" in run_sh
     assert "--display-name" not in run_sh and kernel.DISPLAY_NAME not in run_sh
 
 
@@ -100,7 +101,7 @@ def test_the_installed_kernel_reports_what_the_notebooks_store(tmp_path):
     specs = KernelSpecManager(kernel_dirs=[str(dest.parent)])
     spec = specs.get_kernel_spec(kernel.NAME)
     assert spec.display_name == kernel.DISPLAY_NAME and spec.language == "python"
-    assert spec.argv[spec.argv.index("-m") + 1] == "frontier.kernel"
+    assert spec.argv[spec.argv.index("-m") + 1] == "frontier.report.kernel"
     km = KernelManager(kernel_name=kernel.NAME, kernel_spec_manager=specs)
     km.start_kernel()
     try:

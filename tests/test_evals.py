@@ -1,4 +1,4 @@
-"""frontier.evals: loading API evaluation rows and attaching them to configs."""
+"""frontier.analysis.evals: loading API evaluation rows and attaching them to configs."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import math
 import polars as pl
 import pytest
 
-from frontier.evals import EVAL_SCHEMA, JOIN_COLUMNS, EvalLoad, evals_from_rows, join_evals, load_evals
+from frontier.analysis.evals import EVAL_SCHEMA, JOIN_COLUMNS, EvalLoad, evals_from_rows, join_evals, load_evals
 from frontier.paths import SHARED_DATA
 
 from .api_responses import api_topology

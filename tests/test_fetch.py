@@ -1,4 +1,4 @@
-"""frontier.fetch and frontier.safety against a real HTTP server on 127.0.0.1 and a fake `gh` executable."""
+"""frontier.data.fetch and frontier.data.safety against a real HTTP server on 127.0.0.1 and a fake `gh` executable."""
 
 from __future__ import annotations
 
@@ -23,10 +23,9 @@ try:  # tests/ as a package (tests/__init__.py) or as a plain folder on sys.path
 except ImportError:  # pragma: no cover
     from api_responses import api_topology
     from api_server import FixtureAPIServer
-from frontier import fetch
-from frontier.fetch import FetchError, GhUnavailableError, fetch_endpoint, fetch_model, fetch_run, main_fetch
-from frontier.paths import SHARED_DATA
-from frontier.safety import (
+from frontier.data import fetch
+from frontier.data.fetch import FetchError, GhUnavailableError, fetch_endpoint, fetch_model, fetch_run, main_fetch
+from frontier.data.safety import (
     UnsafePathError,
     check_member_name,
     check_tree,
@@ -34,6 +33,7 @@ from frontier.safety import (
     safe_copy_tree,
     safe_extract_zip,
 )
+from frontier.paths import SHARED_DATA
 
 API_FIXTURES = (
     SHARED_DATA / "inferencex" / "SemiAnalysisAI__InferenceX-app" / "packages" / "app" / "cypress" / "fixtures" / "api"
@@ -598,7 +598,7 @@ def test_run_invalid_repo(tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# frontier.safety
+# frontier.data.safety
 
 
 @pytest.mark.parametrize("name", ["../x", "a/../../x", "/etc/passwd", "C:/x", "a\\..\\x", "a\x00b", "", ".", "./"])

@@ -1,12 +1,13 @@
-"""What a fetch added (frontier.fetch.added): a weekly fetch against a loopback server whose history gains a date."""
+"""What a fetch added (frontier.data.fetch.added): a weekly fetch against a loopback server whose history gains a
+date."""
 
 from __future__ import annotations
 
 import json
 
-from frontier.fetch import fetch_endpoint, main_fetch
-from frontier.fetch.added import LOG_NAME
-from frontier.load import load
+from frontier.data.fetch import fetch_endpoint, main_fetch
+from frontier.data.fetch.added import LOG_NAME
+from frontier.data.load import load
 
 from .api_responses import DATES, benchmark_rows
 from .api_server import FixtureAPIServer

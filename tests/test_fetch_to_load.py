@@ -7,9 +7,9 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from frontier.fetch import fetch_model, fetch_run
-from frontier.iso import iso_table
-from frontier.load import load
+from frontier.analysis.iso import iso_table
+from frontier.data.fetch import fetch_model, fetch_run
+from frontier.data.load import load
 
 from . import api_responses
 from .api_server import FixtureAPIServer

@@ -9,9 +9,10 @@ import sys
 import polars as pl
 import pytest
 
-from frontier import compare, headline, paths, trend
+from frontier import paths
+from frontier.analysis import compare, headline, trend
+from frontier.data.schema import conform
 from frontier.report.index import _state_html
-from frontier.schema import conform
 
 from .conftest import MANTILE_RAW, need
 from .test_trend import curve
@@ -93,7 +94,7 @@ def test_a_step_inside_the_band_across_images_is_noise():
 
 
 def test_real_b200_sglang_fp4_steps_on_one_image_are_noise():
-    from frontier.load import load, matches
+    from frontier.data.load import load, matches
 
     pts = matches(load([need(MANTILE_RAW)], keep="all").points, model="DeepSeek-R1-0528", isl=1024, osl=1024)
     pts = pts.filter(
@@ -139,7 +140,7 @@ def test_breakeven_json_carries_the_run_range_on_real_reruns():
 
 
 def test_spread_is_measured_within_an_image_and_names_the_images_it_mixes():
-    from frontier import spread
+    from frontier.analysis import spread
 
     rows = (
         curve(run_id=1, scale=1.00, image="img:v1")
@@ -162,7 +163,7 @@ def test_spread_is_measured_within_an_image_and_names_the_images_it_mixes():
 def test_the_rendered_report_opens_with_the_finding_and_folds_provenance():
     import nbformat
 
-    from frontier import display
+    from frontier.present import display
     from frontier.report.render import notebook_to_html
 
     def out(h):

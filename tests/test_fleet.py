@@ -8,9 +8,9 @@ import math
 import polars as pl
 import pytest
 
-from frontier import breakeven as be
-from frontier import fleet
-from frontier.economics import cost_per_million
+from frontier.analysis import breakeven as be
+from frontier.analysis import fleet
+from frontier.analysis.economics import cost_per_million
 
 from .test_breakeven import PRICES, _points, frame
 

@@ -117,7 +117,7 @@ def test_index_lists_previous_builds_escaped(tmp_path):
 
 
 def test_reports_not_run_in_a_build_are_kept_as_they_were(tmp_path):
-    from frontier.changes import compare_builds, read_build
+    from frontier.report.changes import compare_builds, read_build
 
     _build(tmp_path, 0, _report(tmp_path, "iso", 1.0), _report(tmp_path, "trend", 1.0))
     snap = _build(tmp_path, 1, _report(tmp_path, "trend", 2.0))  # only trend ran; iso stays published

@@ -9,7 +9,7 @@ from frontier import paths
 
 _PROBE = """
 import sys
-import frontier.charts  # imports altair, hence jsonschema and its format checks
+import frontier.present.charts  # imports altair, hence jsonschema and its format checks
 import frontier
 assert "lark" not in sys.modules, "the IRI grammar was built at import"
 stand_in = sys.modules.get("rfc3987_syntax")

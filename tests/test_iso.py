@@ -12,10 +12,10 @@ import sys
 import polars as pl
 import pytest
 
-from frontier import pareto as P
-from frontier.economics import Pricing
-from frontier.iso import band_from, band_targets, iso_table, targets_from
-from frontier.load import load
+from frontier.analysis import pareto as P
+from frontier.analysis.economics import Pricing
+from frontier.analysis.iso import band_from, band_targets, iso_table, targets_from
+from frontier.data.load import load
 
 from .conftest import MANTILE_RAW, need
 
@@ -173,8 +173,8 @@ def test_target_limits_are_one_clear_error_before_anything_is_built(spec, says):
 
 
 def test_target_limits_hold_at_every_entry_point():
+    from frontier.analysis.scope import choose_scope
     from frontier.cli import _targets_arg
-    from frontier.scope import choose_scope
 
     assert len(band_targets(1, 1000, 1)) == 1000 and len(band_targets(0.5, 10.49, 0.01)) == 1000
     assert band_from([20, 40, 10]) == [20.0, 30.0, 40.0]

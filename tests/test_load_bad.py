@@ -10,7 +10,7 @@ import zipfile
 
 import pytest
 
-from frontier.load import LoadError, load
+from frontier.data.load import LoadError, load
 
 
 def agg_row(**over):

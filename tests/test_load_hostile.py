@@ -17,9 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from frontier.data.load import LoadError, load
+from frontier.data.safety import path_text
 from frontier.fsutil import safe_for_terminal as printable
-from frontier.load import LoadError, load
-from frontier.safety import path_text
 
 from .hostile_inputs import (
     CASES,
@@ -149,7 +149,7 @@ def test_api_row_with_duplicate_keys_reads_the_first(tmp_path):
 
 def test_archive_inflated_total_is_bounded(tmp_path, monkeypatch):
     """Members are counted against the archive's budget as they are inflated; past it the rest are skipped."""
-    import frontier.load.archives as archives
+    import frontier.data.load.archives as archives
 
     monkeypatch.setattr(archives, "MAX_INFLATED_BYTES", 1 << 20)
     rows = [json.dumps([agg_row(conc=c, image="x" * (400 << 10))]).encode() for c in (32, 64, 128)]
@@ -167,10 +167,10 @@ def test_archive_inflated_total_is_bounded(tmp_path, monkeypatch):
 
 def test_rows_per_file_are_bounded_on_every_path(tmp_path, monkeypatch):
     """Row limits, shown with small limits: a CSV of many lines; a streamed agg sweep of many rows."""
-    import frontier.load.discovery as discovery
-    import frontier.load.readers.dashboard_csv as dashboard_csv
-    import frontier.load.readers.ndjson as ndjson
-    import frontier.load.reading as reading
+    import frontier.data.load.discovery as discovery
+    import frontier.data.load.readers.dashboard_csv as dashboard_csv
+    import frontier.data.load.readers.ndjson as ndjson
+    import frontier.data.load.reading as reading
 
     monkeypatch.setattr(dashboard_csv, "MAX_ROWS_PER_FILE", 5)
     monkeypatch.setattr(ndjson, "MAX_ROWS_PER_FILE", 5)
@@ -200,7 +200,7 @@ def test_rows_per_file_are_bounded_on_every_path(tmp_path, monkeypatch):
     ],
 )
 def test_json_depth_is_measured_without_recursion(text, deep):
-    from frontier.load.limits import json_too_deep
+    from frontier.data.load.limits import json_too_deep
 
     assert json_too_deep(text, 64) is deep
 

@@ -10,8 +10,8 @@ import zipfile
 import pytest
 from polars.testing import assert_frame_equal
 
-from frontier.load import canonical, discovery, load, reading
-from frontier.load.readers import ndjson
+from frontier.data.load import canonical, discovery, load, reading
+from frontier.data.load.readers import ndjson
 
 from .test_load_bad import agg_row
 

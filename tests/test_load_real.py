@@ -7,8 +7,8 @@ import json
 import polars as pl
 import pytest
 
-from frontier.load import load
-from frontier.schema import SCHEMA
+from frontier.data.load import load
+from frontier.data.schema import SCHEMA
 
 from .conftest import API_FIXTURES, CSV_DIR, EARLY_AGG, KIMI_DIR, MANTILE_RAW, need
 
@@ -31,7 +31,7 @@ def test_all_agg_bmk_rows_accounted_for(no_cache):
     # the copy without a run id is the one removed; the run's own rows stay
     assert everything.points["run_id"].null_count() == 0
     # newest-only keeps one row per point
-    from frontier.schema import POINT_KEY
+    from frontier.data.schema import POINT_KEY
 
     assert res.points.select(POINT_KEY).is_duplicated().sum() == 0
     assert res.points.schema == pl.Schema(SCHEMA)

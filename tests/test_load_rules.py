@@ -10,12 +10,12 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from frontier.load import dates as dates_mod
-from frontier.load import load
-from frontier.load.dates import INVALID_DATE, date_problem, with_dates
-from frontier.load.dedupe import CONFLICT, IDENTICAL, SUPERSEDED
-from frontier.load.normalise import TEXT_REPLACED
-from frontier.load.sidecars import parse_sidecar
+from frontier.data.load import dates as dates_mod
+from frontier.data.load import load
+from frontier.data.load.dates import INVALID_DATE, date_problem, with_dates
+from frontier.data.load.dedupe import CONFLICT, IDENTICAL, SUPERSEDED
+from frontier.data.load.normalise import TEXT_REPLACED
+from frontier.data.load.sidecars import parse_sidecar
 from tests.test_load_bad import agg_row
 
 
@@ -123,7 +123,7 @@ def test_impossible_row_dates_are_skipped_with_a_reason(tmp_path):
 
 
 def test_raw_client_and_early_agg_timestamps_are_checked_whole(tmp_path):
-    from frontier.load.readers.early_agg import fixups
+    from frontier.data.load.readers.early_agg import fixups
 
     raw = pl.DataFrame(
         {"timestamp": ["2025-10-15T08:30:27.556503", "2025-10-15T28:30:27"], "source_file": ["a", "b"]}
@@ -182,7 +182,7 @@ def test_a_cached_load_with_future_dates_is_redone_on_a_later_day(tmp_path, monk
     first = load(tmp_path / "d", cache_dir=cache)
     assert first.report.flagged and load(tmp_path / "d", cache_dir=cache).report.from_cache
     later = dt.date(2031, 1, 1)
-    monkeypatch.setattr("frontier.load.pipeline.latest_date", lambda: later)
+    monkeypatch.setattr("frontier.data.load.pipeline.latest_date", lambda: later)
     again = load(tmp_path / "d", cache_dir=cache)
     assert not again.report.from_cache and again.report.flagged == {}
     assert again.points["date"].to_list() == [dt.date(2030, 1, 1)]
@@ -247,7 +247,7 @@ def test_identical_copies_and_reruns_are_not_conflicts(tmp_path):
 
 
 def test_raw_client_dates_keep_their_time_for_the_date_rule():
-    from frontier.load.readers.raw_client import read
+    from frontier.data.load.readers.raw_client import read
 
     label = "exp_fp4_vllm_tp8-ep1-dpafalse_disagg-false_spec-none_conc4_b200.json"
     topo = {"hw": "b200", "tp": 8, "isl": 1024, "osl": 1024, "framework": "vllm", "precision": "fp4"}

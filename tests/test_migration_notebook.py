@@ -7,9 +7,10 @@ import json
 
 import pytest
 
-from frontier import breakeven as be
-from frontier import fleet, migration, paths
-from frontier.load import load, matches
+from frontier import paths
+from frontier.analysis import breakeven as be
+from frontier.analysis import fleet, migration
+from frontier.data.load import load, matches
 from frontier.report import load_params
 
 from .conftest import MANTILE_RAW, need
@@ -172,7 +173,7 @@ def test_migration_report_with_command_line_parameters(tmp_path, capsys):
 
 
 def test_mapping_parameters_are_checked():
-    from frontier import notebook
+    from frontier.report import notebook
 
     got = notebook.check_params(
         {"prices": {"h100": {"spot": 1.66}}, "published": None}, {"prices": dict, "published": dict}

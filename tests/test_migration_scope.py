@@ -7,8 +7,9 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from frontier import bounds, migration, paths
-from frontier.load import load
+from frontier import paths
+from frontier.analysis import bounds, migration
+from frontier.data.load import load
 
 from .conftest import MANTILE_RAW, need
 
@@ -137,7 +138,7 @@ def test_real_sweeps_get_a_comparison(run, model, old, new):
 
 
 def _configs_compared(sc):
-    from frontier import breakeven
+    from frontier.analysis import breakeven
 
     be = breakeven.break_even(sc.points, sc.side_new, sc.side_old, sc.targets, migration.pricings())
     return be, set(be.at_targets["config_a"].to_list()), set(be.at_targets["config_b"].to_list())
@@ -190,7 +191,7 @@ def test_sample_migration_compares_mi355x_without_mtp_against_mi300x_without_mtp
 def test_real_throughput_ratio_over_runs_keeps_the_bound():
     """MI355X read below its measured range: its runs' bounds (each run's best point faster than the target) give a
     ratio over runs that is a bound too, marked "≥", never "unreachable"."""
-    from frontier import spread
+    from frontier.analysis import spread
 
     raw = need(MANTILE_RAW)
     sc = migration.choose_scope(load(raw).points)
@@ -212,7 +213,7 @@ def test_real_side_bounds_take_the_replica_from_the_data_and_compare_per_gpu():
     from the data, not the 24 GPUs of prefill + decode); topology fields that contradict the GPU count (GB200
     Dynamo SGLang: decode tp 1 / ep 1, one worker, 32 decode GPUs) give no floor, with the reason; the sides are
     compared per GPU."""
-    from frontier import breakeven, fleet
+    from frontier.analysis import breakeven, fleet
 
     pts = load(need(MANTILE_RAW)).points.filter(
         (pl.col("model") == "DeepSeek-R1-0528") & (pl.col("isl") == 1024) & (pl.col("osl") == 1024)
@@ -239,7 +240,7 @@ def test_real_side_bounds_take_the_replica_from_the_data_and_compare_per_gpu():
 
 
 def test_headline_states_the_pair_the_bound_and_the_price_views():
-    from frontier import spread
+    from frontier.analysis import spread
 
     raw = need(MANTILE_RAW)
     sc = migration.choose_scope(load(raw).points)

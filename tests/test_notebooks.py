@@ -11,10 +11,10 @@ import polars as pl
 import pytest
 
 from frontier import paths
-from frontier.compare import provider_margins, read_provider_table
-from frontier.economics import Pricing
-from frontier.iso import iso_table
-from frontier.load import load, matches
+from frontier.analysis.compare import provider_margins, read_provider_table
+from frontier.analysis.economics import Pricing
+from frontier.analysis.iso import iso_table
+from frontier.data.load import load, matches
 
 from .conftest import API_FIXTURES, MANTILE_RAW, need
 
@@ -63,7 +63,8 @@ def figures_ok(out: Path, name: str, suffixes: tuple[str, ...] = PAGE) -> None:
 
 
 def test_iso_interactivity_on_sample(tmp_path, monkeypatch):
-    from frontier import charts, figure_forms
+    from frontier.present import charts
+    from frontier.report import figure_forms
 
     monkeypatch.setenv(figure_forms.ENV, "all")  # the kernel inherits it: every figure in both themes
     s, out, nb = run("iso_interactivity", tmp_path, targets=[40.0, 80.0], hardware=["b200", "h200"])
@@ -213,7 +214,7 @@ def _untrusted(nb: dict) -> bool:
 
 @pytest.mark.smoke
 def test_explore_on_sample(tmp_path, monkeypatch):
-    from frontier import figure_forms
+    from frontier.report import figure_forms
 
     monkeypatch.setenv(figure_forms.ENV, "light")  # as a notebook run without the runner: PNGs too
     s, out, nb = run("explore", tmp_path, lookup_at=60.0, isl=1024, osl=1024)
@@ -294,7 +295,7 @@ def _ns(**values) -> dict:
 
 
 def test_setup_validates_against_the_parameters_cell_annotations(tmp_path, monkeypatch, capsys):
-    from frontier import notebook
+    from frontier.report import notebook
 
     monkeypatch.setattr(notebook, "SCRATCH_ROOT", tmp_path / "scratch")
     ns = _ns(isl="2048", targets="30, 90")  # papermill -r passes raw strings
@@ -337,7 +338,7 @@ def _chart():
 
 
 def test_static_charts_carry_a_png_beside_the_svg():
-    from frontier import lab
+    from frontier.present import lab
 
     data, meta = lab.svg_renderer(_chart().to_dict())
     assert data["image/svg+xml"].lstrip().startswith("<svg") and data["text/plain"].startswith("Chart: ")
@@ -346,7 +347,7 @@ def test_static_charts_carry_a_png_beside_the_svg():
 
 
 def test_interactive_charts_share_one_bundle_and_keep_a_png_fallback():
-    from frontier import lab
+    from frontier.present import lab
     from frontier.report import find_external_refs
 
     lab.enable("interactive")

@@ -14,14 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from frontier import notebook, paths, report
-from frontier.plain import (
-    MAX_DEPTH,
-    NotPlainError,
-    check_plain,
-    injected_names,
-    parameters_source,
-)
+from frontier import paths, report
+from frontier.plain import MAX_DEPTH, NotPlainError, check_plain, injected_names, parameters_source
+from frontier.report import notebook
 from frontier.report.params import ReportError, check_common, cli_overrides, file_parameters, load_params
 
 FIXTURES = Path(__file__).resolve().parent / "notebooks_fixture"

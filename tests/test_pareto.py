@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from frontier import pareto as P
+from frontier.analysis import pareto as P
 
 THREE = [{"x": 10.0, "y": 1000.0}, {"x": 20.0, "y": 600.0}, {"x": 40.0, "y": 200.0}]
 
@@ -251,8 +251,8 @@ def test_property_vectorised_equals_reference_rule(curves, raw_targets):
 
 def test_two_point_real_curves_equal_the_reference():
     """The public API history read per date (as the trend view reads it) has many two-point frontiers."""
-    from frontier.load import load
-    from frontier.schema import CURVE_KEY
+    from frontier.data.load import load
+    from frontier.data.schema import CURVE_KEY
 
     from .conftest import API_FIXTURES, need
 

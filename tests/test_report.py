@@ -710,8 +710,7 @@ def test_papermill_logger_is_restored_when_overlapping_runs_end():
 def test_figure_forms_reach_the_kernels_and_bad_choices_are_refused(tmp_path, monkeypatch):
     import os
 
-    from frontier import figure_forms
-    from frontier.report import runner
+    from frontier.report import figure_forms, runner
 
     monkeypatch.delenv(figure_forms.ENV, raising=False)
     with runner._figure_forms("all"):

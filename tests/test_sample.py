@@ -11,7 +11,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from frontier import bounds, sample
+from frontier.analysis import bounds
+from frontier.data import sample, specs
 from frontier.paths import SAMPLE_DIR
 
 REAL_KEYS = {"dsr1", "gptoss", "kimik2.5", "llama70b"}
@@ -39,7 +40,7 @@ def _load(root: Path) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def rows() -> list[dict]:
-    assert SAMPLE_DIR.is_dir(), "bundled sample missing: run python -m frontier.sample"
+    assert SAMPLE_DIR.is_dir(), "bundled sample missing: run python -m frontier.data.sample"
     return _load(SAMPLE_DIR)
 
 
@@ -170,7 +171,7 @@ def test_gpu_accounting(rows):
 
 
 def test_coverage(main_rows):
-    gpus = {bounds.gpu_key(r["hw"]) for r in main_rows}
+    gpus = {specs.gpu_key(r["hw"]) for r in main_rows}
     assert {"h100", "h200", "b200", "gb200", "mi300x", "mi355x"} <= gpus
     assert {"fp4", "fp8", "int4", "bf16"} <= {r["precision"] for r in main_rows}
     assert {r["infmax_model_prefix"] for r in main_rows} == REAL_KEYS
@@ -191,7 +192,7 @@ def test_coverage(main_rows):
     assert len(pairs) >= 5
     assert ("dsr1", "gb200", "dynamo-trt", "fp4") in pairs
     # required model / precision / hardware combinations
-    combos = {(r["infmax_model_prefix"], bounds.gpu_key(r["hw"]), r["precision"]) for r in main_rows}
+    combos = {(r["infmax_model_prefix"], specs.gpu_key(r["hw"]), r["precision"]) for r in main_rows}
     for need in [
         ("dsr1", "b200", "fp4"),
         ("dsr1", "b200", "fp8"),
@@ -293,7 +294,7 @@ def test_concurrency_fits_kv_budget(main_rows):
     for r in main_rows:
         if r["is_multinode"]:
             continue
-        kv = bounds.kv_cache_budget(
+        kv = specs.kv_cache_budget(
             r["infmax_model_prefix"],
             r["precision"],
             r["hw"],

@@ -7,16 +7,17 @@ import statistics
 
 import pytest
 
-from frontier import paths, sample
-from frontier.load import load
+from frontier import paths
+from frontier.analysis import headline
+from frontier.data.load import load
 
 from .conftest import MANTILE_RAW, need
 
 
 @pytest.fixture(scope="module")
 def ratios():
-    real = sample.headline_ratios(load([need(MANTILE_RAW)]).points)
-    synthetic = sample.headline_ratios(load([paths.SAMPLE_DIR]).points)
+    real = headline.headline_ratios(load([need(MANTILE_RAW)]).points)
+    synthetic = headline.headline_ratios(load([paths.SAMPLE_DIR]).points)
     return real, synthetic
 
 

@@ -8,8 +8,8 @@ import polars as pl
 import pytest
 
 from frontier import paths
-from frontier.load import load
-from frontier.scope import choose_scope, choose_targets, curve_ranges
+from frontier.analysis.scope import choose_scope, choose_targets, curve_ranges
+from frontier.data.load import load
 
 from .conftest import MANTILE_RAW, need
 
@@ -92,7 +92,7 @@ def test_small_ranges_and_single_points():
 
 
 def test_sample_defaults_cover_deepseek_1k1k_with_reachable_targets():
-    from frontier.iso import iso_table
+    from frontier.analysis.iso import iso_table
 
     sc = choose_scope(load(paths.SAMPLE_DIR).points)
     assert sc.model == "DeepSeek-R1-0528 (synthetic)" and (sc.isl, sc.osl) == (1024, 1024)
@@ -140,7 +140,7 @@ def test_without_a_shared_range_targets_avoid_a_sliver():
 
 
 def test_chosen_targets_come_from_the_curves_compared():
-    from frontier.compare import mtp_paired_points
+    from frontier.analysis.compare import mtp_paired_points
 
     # A: b200 with and without MTP (a pair, 40–60 tok/s/user); h200 without a partner (55–200)
     no_spec = pl.DataFrame(_curve("A", "b200", 40, 60, n=6))

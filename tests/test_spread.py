@@ -8,9 +8,11 @@ import statistics
 import polars as pl
 import pytest
 
-from frontier import paths, spread
-from frontier.iso import iso_table
-from frontier.load import load, matches
+from frontier import paths
+from frontier.analysis import spread
+from frontier.analysis.iso import iso_table
+from frontier.data.load import load, matches
+from frontier.present import tables
 
 from .conftest import MANTILE_RAW, need
 
@@ -168,7 +170,7 @@ def test_result_spread_reloads_every_run_of_the_result_configs():
             & (pl.col("disagg") == row["disagg"])
         )
         assert row["runs"] == cfg.select("run_id", "run_attempt").unique().height
-    shown = "".join(str(h) for h in spread.spread_html(table))
+    shown = "".join(str(h) for h in tables.spread_html(table))
     assert "tok/s/GPU over runs" in shown and "Run-to-run spread: one run" not in shown
 
 
@@ -177,7 +179,7 @@ def test_result_spread_of_one_run_says_so():
     res = iso_table(matches(load(sweep).points, isl=1024, osl=1024), [100.0])
     table = spread.result_spread(res, [str(sweep)])
     assert (table["runs"] == 1).all()
-    shown = spread.spread_html(table)
+    shown = tables.spread_html(table)
     assert len(shown) == 1 and "Run-to-run spread: one run: no spread measured" in str(shown[0])
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from frontier import display, tables
-from frontier.economics import Pricing
-from frontier.iso import iso_table
-from frontier.labels import config_label_expr
+from frontier.analysis.economics import Pricing
+from frontier.analysis.iso import iso_table
+from frontier.data.labels import config_label_expr
+from frontier.present import display, tables
 
 from .test_iso import _points
 
@@ -109,7 +109,7 @@ def test_constant_columns_go_to_the_caption_and_margins_split_in_two():
     )
     out, words = tables.lift_constant_columns(df, ["model", "view", "restricted to"])
     assert out.columns == ["provider", "view", "status"] and words == ["model: M", "restricted to: none"]
-    from frontier.compare import MARGIN_IN
+    from frontier.analysis.compare import MARGIN_IN
 
     view = df.with_columns(pl.lit(0.5).alias(MARGIN_IN), pl.lit("b200 · fp4").alias("cheapest config at that speed"))
     (margins, cap1), (sources, cap2) = tables.margin_tables(view)
@@ -118,7 +118,7 @@ def test_constant_columns_go_to_the_caption_and_margins_split_in_two():
 
 
 def test_margin_tables_name_the_workload_lead_with_the_blended_margin_and_never_print_an_empty_value():
-    from frontier.compare import MARGIN_BLENDED, MARGIN_IN, MARGIN_OUT
+    from frontier.analysis.compare import MARGIN_BLENDED, MARGIN_IN, MARGIN_OUT
 
     view = pl.DataFrame(
         {

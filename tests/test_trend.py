@@ -1,4 +1,5 @@
-"""Performance over time (frontier.trend): hand-built histories, the bundled sample, real API history and an undated
+"""Performance over time (frontier.analysis.trend): hand-built histories, the bundled sample, real API history and an
+undated
 folder of collected sweeps, and the trend notebook run through papermill."""
 
 from __future__ import annotations
@@ -8,11 +9,13 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from frontier import charts, paths, trend
-from frontier import pareto as P
-from frontier.economics import Pricing
-from frontier.load import load, matches
-from frontier.schema import CURVE_KEY, conform
+from frontier import paths
+from frontier.analysis import pareto as P
+from frontier.analysis import trend
+from frontier.analysis.economics import Pricing
+from frontier.data.load import load, matches
+from frontier.data.schema import CURVE_KEY, conform
+from frontier.present import charts, trend_figures
 
 from .conftest import API_FIXTURES, MANTILE_RAW, need
 from .test_notebooks import figures_ok, html_outputs, run
@@ -186,7 +189,7 @@ def test_undated_periods_follow_run_ids_and_mixed_periods_interleave():
     assert cell(res, "run 300", 40.0)["tput_factor"] == pytest.approx(1.3, rel=1e-9)
     note = next(n for n in trend.notes(res) if "no date" in n)
     assert "ordered by run id" in note
-    kw = trend.line_chart_kwargs(res, "tput", 40)
+    kw = trend_figures.line_chart_kwargs(res, "tput", 40)
     assert kw["x"] == "period #" and kw["x_type"] == "ordinal" and kw["df"]["period #"].to_list() == [1, 2, 3]
     spec = charts.to_spec(charts.line_chart(**kw))
     assert spec["layer"][0]["encoding"]["x"]["type"] == "ordinal"
@@ -357,7 +360,7 @@ def test_real_undated_sweeps_are_run_ordered():
         .str.contains("image lmsysorg/sglang: v0.5.6.post1-rocm700-mi35x → v0.5.6.post2-rocm700-mi35x")
         .any()
     )
-    kw = trend.line_chart_kwargs(res, "tput", 50)
+    kw = trend_figures.line_chart_kwargs(res, "tput", 50)
     assert kw["x"] == "period #" and kw["df"].height > 0
 
 
@@ -417,12 +420,14 @@ def test_trend_charts_hold_one_workload_each():
     res = trend.trend(points, [50.0])
     loads = trend.workloads(res)
     assert len(loads) > 1
-    figs = trend.figures(res, min_periods=1)
+    figs = trend_figures.figures(res, min_periods=1)
     assert figs
     for name, fig in figs:
         assert any(name.endswith(f"_{isl}_{osl}") for _, isl, osl in loads), name
         drawn = fig.builder.keywords["df"]
         assert drawn["model"].n_unique() == 1 and drawn.select("isl", "osl").unique().height == 1, name
     for model, isl, osl in loads:
-        frame = trend.line_chart_kwargs(trend.for_workload(res, model, isl, osl), "tput", 50.0, min_periods=1)["df"]
+        frame = trend_figures.line_chart_kwargs(trend.for_workload(res, model, isl, osl), "tput", 50.0, min_periods=1)[
+            "df"
+        ]
         assert set(frame["model"].unique()) <= {model} and set(frame["isl"].unique()) <= {isl}

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from frontier import paths
-from frontier.changes import MOVED, WITHIN
+from frontier.report.changes import MOVED, WITHIN
 from frontier.report.history import list_snapshots
 
 from .api_responses import routes

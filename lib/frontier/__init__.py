@@ -2,16 +2,17 @@
 
 The main entry points, importable from here (each is imported on first use, so ``import frontier`` stays cheap):
 
-- ``iso_table``, ``IsoResult`` (``frontier.iso``): iso-interactivity tables read off Pareto frontiers
-- ``frontier_parts``, ``iso_point`` (``frontier.pareto``): the frontier and one interpolated value (spec §3)
-- ``Pricing``, ``gpu_table`` (``frontier.economics``): $/GPU-hour tables and what a config costs
-- ``choose_scope`` (``frontier.scope``): the model, sequence lengths and targets an analysis covers
-- ``break_even`` (``frontier.breakeven``), ``fleet_cost``, ``payback`` (``frontier.fleet``): decisions
-- ``load_evals`` (``frontier.evals``): accuracy beside cost
+- ``iso_table``, ``IsoResult`` (``frontier.analysis.iso``): iso-interactivity tables read off Pareto frontiers
+- ``frontier_parts``, ``iso_point`` (``frontier.analysis.pareto``): the frontier and one interpolated value (spec §3)
+- ``Pricing``, ``gpu_table`` (``frontier.analysis.economics``): $/GPU-hour tables and what a config costs
+- ``choose_scope`` (``frontier.analysis.scope``): the model, sequence lengths and targets an analysis covers
+- ``break_even`` (``frontier.analysis.breakeven``), ``fleet_cost``, ``payback`` (``frontier.analysis.fleet``): decisions
+- ``load_evals`` (``frontier.analysis.evals``): accuracy beside cost
 - ``run_reports`` (``frontier.report``): notebooks → offline HTML reports
 
-Names that are also module names stay in their modules: loading is ``from frontier.load import load`` (``frontier.load``
-is the loader package), change over time ``frontier.trend.trend``.
+Names that are also module names stay in their modules: loading is ``from frontier.data.load import load``
+(``frontier.data.load``
+is the loader package), change over time ``frontier.analysis.trend.trend``.
 """
 
 from __future__ import annotations
@@ -26,17 +27,17 @@ __version__ = "0.1.0"
 
 #: public name → the module that defines it
 _ENTRY_POINTS = {
-    "iso_table": "frontier.iso",
-    "IsoResult": "frontier.iso",
-    "frontier_parts": "frontier.pareto",
-    "iso_point": "frontier.pareto",
-    "Pricing": "frontier.economics",
-    "gpu_table": "frontier.economics",
-    "choose_scope": "frontier.scope",
-    "break_even": "frontier.breakeven",
-    "fleet_cost": "frontier.fleet",
-    "payback": "frontier.fleet",
-    "load_evals": "frontier.evals",
+    "iso_table": "frontier.analysis.iso",
+    "IsoResult": "frontier.analysis.iso",
+    "frontier_parts": "frontier.analysis.pareto",
+    "iso_point": "frontier.analysis.pareto",
+    "Pricing": "frontier.analysis.economics",
+    "gpu_table": "frontier.analysis.economics",
+    "choose_scope": "frontier.analysis.scope",
+    "break_even": "frontier.analysis.breakeven",
+    "fleet_cost": "frontier.analysis.fleet",
+    "payback": "frontier.analysis.fleet",
+    "load_evals": "frontier.analysis.evals",
     "run_reports": "frontier.report",
 }
 
@@ -73,7 +74,8 @@ def __dir__() -> list[str]:
 
 # ------------------------------------------------------------------------------------------------ import cost
 # ``jsonschema`` (imported by Altair) imports ``rfc3987_syntax`` when it is installed, which builds an Earley parser
-# for the IRI grammar at import time: about 1.5 s on a quiet core, half the cost of ``import frontier.charts``, in
+# for the IRI grammar at import time: about 1.5 s on a quiet core, half the cost of ``import frontier.present.charts``,
+# in
 # every notebook kernel, the report runner and the command line. Only jsonschema's ``iri`` and ``iri-reference``
 # format checks use it, and nothing here asks for them. A stand-in takes its place until first use: its
 # ``is_valid_syntax`` imports the real module on first call, so those checks still give the same answers. It is

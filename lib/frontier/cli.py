@@ -30,8 +30,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
-from .terminal import (
+from frontier import __version__
+from frontier.terminal import (
     ArgumentParser,
     Column,
     count,
@@ -47,8 +47,8 @@ from .terminal import (
 if TYPE_CHECKING:
     import polars as pl
 
-    from .economics import Pricing
-    from .iso import IsoResult
+    from frontier.analysis.economics import Pricing
+    from frontier.analysis.iso import IsoResult
 
 __all__ = ["CliError", "build_parser", "iso_text_table", "main"]
 
@@ -75,10 +75,10 @@ def _targets_arg(text: str) -> list[float]:
         if not math.isfinite(v) or v <= 0:
             raise argparse.ArgumentTypeError(f"target {t!r} must be a positive finite tok/s/user")
         out.append(v)
-    from .iso import check_targets
+    from frontier.analysis.iso import check_targets
 
     try:
-        return check_targets(out)  # the stated limits on targets (frontier.iso)
+        return check_targets(out)  # the stated limits on targets (frontier.analysis.iso)
     except ValueError as e:
         raise argparse.ArgumentTypeError(str(e)) from None
 
@@ -149,7 +149,7 @@ def _positive_int_arg(text: str) -> int:
 
 
 def _load(args: argparse.Namespace, **options: Any) -> Any:
-    from .load import load
+    from frontier.data.load import load
 
     return load(args.paths, cache=not args.no_cache, **options)
 
@@ -157,7 +157,7 @@ def _load(args: argparse.Namespace, **options: Any) -> Any:
 def _model_names(points: pl.DataFrame, wanted: str) -> list[str]:
     """The models of ``points`` that ``wanted`` names, case ignored: the exact name (with or without the
     " (synthetic)" suffix), else a glob (``DeepSeek*``)."""
-    from .load.normalise import SYNTHETIC_SUFFIX
+    from frontier.data.load.normalise import SYNTHETIC_SUFFIX
 
     names = sorted({str(m) for m in points["model"].drop_nulls().unique()})
     w = wanted.strip().lower()
@@ -246,7 +246,7 @@ def _load_table(points: pl.DataFrame) -> pl.DataFrame:
 
 
 def _cmd_load(args: argparse.Namespace) -> int:
-    from .load import LoadError
+    from frontier.data.load import LoadError
 
     try:
         res = _load(args, strict=args.strict, keep=args.keep)
@@ -314,7 +314,7 @@ def iso_text_table(table: pl.DataFrame, view: str) -> pl.DataFrame:
 
 def _print_iso(iso: IsoResult, pricing: Pricing, view: str, synthetic: bool, wide: bool) -> None:
     """The iso table as text under the prices in words, power and unpriced GPUs it was computed with."""
-    from .labels import price_line
+    from frontier.data.labels import price_line
 
     _print_synthetic(synthetic)
     gpus = iso.configs["hardware"].unique().to_list()
@@ -330,7 +330,7 @@ def _print_iso(iso: IsoResult, pricing: Pricing, view: str, synthetic: bool, wid
 def _pricing(args: argparse.Namespace) -> Any:
     """The pricing ``iso`` asks for: ``--prices`` (kW from its own column, else the GPU table chosen by
     ``--gpu-table`` / ``--as-of``) or a dashboard GPU table; ``--tco`` any of its price columns."""
-    from .economics import TCO_VIEWS, Pricing
+    from frontier.analysis.economics import TCO_VIEWS, Pricing
 
     if args.gpu_table and args.as_of:
         raise CliError("give --gpu-table or --as-of, not both")
@@ -353,8 +353,8 @@ def _pricing(args: argparse.Namespace) -> Any:
 
 
 def _cmd_iso(args: argparse.Namespace) -> int:
-    from .iso import iso_table
-    from .load import LoadError
+    from frontier.analysis.iso import iso_table
+    from frontier.data.load import LoadError
 
     if args.gpu_table and args.as_of:
         raise CliError("give --gpu-table or --as-of, not both")
@@ -382,8 +382,8 @@ def _cmd_iso(args: argparse.Namespace) -> int:
 
 
 def _cmd_breakeven(args: argparse.Namespace) -> int:
-    from .load import LoadError
-    from .migration import decision, pricings, workload
+    from frontier.analysis.migration import decision, pricings, workload
+    from frontier.data.load import LoadError
 
     if args.gpu_table and args.as_of:
         raise CliError("give --gpu-table or --as-of, not both")
@@ -423,8 +423,8 @@ def _cmd_breakeven(args: argparse.Namespace) -> int:
 def _with_run_ranges(be: Any, out: dict[str, Any], args: argparse.Namespace, work: Any) -> None:
     """Add each decision's range over reruns (``breakeven.run_ranges``, ``fleet.run_ranges``) to ``be`` and to
     its JSON ``out``: break-even ratio per target, cost ratio and winner per view, fleet size and payback."""
-    from . import fleet
-    from .breakeven import run_ranges
+    from frontier.analysis import fleet
+    from frontier.analysis.breakeven import run_ranges
 
     every = _scope(_load(args, keep="all").points, args.model, args.isl, args.osl, one_model=True)
     run_ranges(be, every)
@@ -485,7 +485,7 @@ def _breakeven_rows(be: Any) -> pl.DataFrame:
     view's prices, costs and verdict (``--csv``; ``differs`` as names joined by ";")."""
     import polars as pl
 
-    from .breakeven import PAIR_FIELDS
+    from frontier.analysis.breakeven import PAIR_FIELDS
 
     at = be.at_targets.select(
         [c for c in be.at_targets.columns if not c.startswith("slowest_") and c[:-2] not in PAIR_FIELDS]
@@ -544,7 +544,7 @@ _PAYBACK_COLUMNS = [
 
 def _print_breakeven(be: Any, out: dict[str, Any], wide: bool) -> None:
     """Header, the per-target and per-view tables, fleet and payback when asked for, then the notes."""
-    from .breakeven import match_words, targets_view, views_view
+    from frontier.analysis.breakeven import match_words, targets_view, views_view
 
     _print_synthetic(out["synthetic"])
     echo(wrap(f"{be.model} {be.isl}/{be.osl}: A = {be.side_a.name}, B = {be.side_b.name} ({match_words(be)})"))
@@ -610,7 +610,7 @@ def _cmd_iso_point(args: argparse.Namespace) -> int:
     and exit 2, never a traceback."""
     import json
 
-    from .pareto import iso_point
+    from frontier.analysis.pareto import iso_point
 
     try:
         request = _iso_point_request(sys.stdin.buffer.read())
@@ -731,7 +731,7 @@ def _point_as_floats(point: dict[str, Any], i: int) -> dict[str, Any]:
 
 def _cmd_bounds(args: argparse.Namespace) -> int:
     """Physical bounds for one model × GPU × precision, every input shown with where it came from."""
-    from .bounds_report import bounds_report
+    from frontier.present.bounds_report import bounds_report
 
     try:
         rep = bounds_report(
@@ -811,28 +811,28 @@ def _add_bounds_parser(sub: Any) -> None:
 
 def _cmd_report(argv: Sequence[str]) -> int:
     """``frontier report …``: the report package's own command line."""
-    from .report import main_report
+    from frontier.report import main_report
 
     return int(main_report(list(argv)) or 0)
 
 
 def _cmd_sample(argv: Sequence[str]) -> int:
     """``frontier sample …``: regenerate the bundled synthetic sample."""
-    from .sample import main_sample
+    from frontier.data.sample import main_sample
 
     return int(main_sample(list(argv)) or 0)
 
 
 def _cmd_fetch(argv: Sequence[str]) -> int:
     """``frontier fetch …``: the fetch package's own command line."""
-    from .fetch import main_fetch
+    from frontier.data.fetch import main_fetch
 
     return int(main_fetch(list(argv)) or 0)
 
 
 def _cmd_changes(argv: Sequence[str]) -> int:
     """``frontier changes …``: what changed between two builds of the reports."""
-    from .changes_cli import main_changes
+    from frontier.report.changes_cli import main_changes
 
     return int(main_changes(list(argv)) or 0)
 
@@ -896,7 +896,7 @@ def _add_load_parser(sub: Any) -> None:
 
 def _add_iso_parser(sub: Any) -> None:
     """The ``frontier iso`` subcommand and its arguments."""
-    from .economics import TCO_VIEWS
+    from frontier.analysis.economics import TCO_VIEWS
 
     sp = sub.add_parser(
         "iso",

@@ -24,8 +24,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn, TextIO
 
-from .fsutil import safe_for_terminal
-from .number_words import MINUS, approx, money, significant
+from frontier.fsutil import safe_for_terminal
+from frontier.number_words import MINUS, approx, money, significant
 
 __all__ = [
     "EMPTY",

@@ -18,7 +18,7 @@ machine):
 
 ``<out>/index.html`` lists every report (:func:`write_index`). The CLI exits 0 only if every report succeeded.
 After the reports, :mod:`.history` keeps a dated copy of what the build published in ``<out>/history/`` and
-:mod:`.whatchanged` writes ``<out>/changes.html`` (the digest of :mod:`frontier.changes`); the index lists both.
+:mod:`.whatchanged` writes ``<out>/changes.html`` (the digest of :mod:`frontier.report.changes`); the index lists both.
 
 Modules: :mod:`.params` (params files, notebook names, declared parameters), :mod:`.runner` (execute, render,
 publish), :mod:`.render` (HTML export), :mod:`.offline` (external-reference check), :mod:`.index` (the index page),

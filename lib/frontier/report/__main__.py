@@ -1,5 +1,5 @@
 """``python -m frontier.report`` runs ``frontier report``."""
 
-from .cli import main_report
+from frontier.report.cli import main_report
 
 raise SystemExit(main_report())

@@ -22,7 +22,7 @@ def iso(t: dt.datetime) -> str:
 
 def to_json(obj: Any) -> str:
     """Indented JSON text of ``obj`` (frames, dates and paths converted like ``summary.json``)."""
-    from frontier.display import _jsonable
+    from frontier.present.display import _jsonable
 
     return json.dumps(_jsonable(obj), indent=2, ensure_ascii=False) + "\n"
 

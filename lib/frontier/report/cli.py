@@ -8,14 +8,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from frontier import figure_forms, paths
+from frontier import paths
 from frontier.fsutil import safe_for_terminal
+from frontier.report import figure_forms
+from frontier.report.history import DEFAULT_KEEP
+from frontier.report.params import cli_overrides, list_notebooks
+from frontier.report.results import ReportError
+from frontier.report.runner import default_jobs, run_reports
 from frontier.terminal import ArgumentParser, echo
-
-from .history import DEFAULT_KEEP
-from .params import cli_overrides, list_notebooks
-from .results import ReportError
-from .runner import default_jobs, run_reports
 
 __all__ = ["build_parser", "main_report", "printable"]
 

@@ -22,9 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from frontier.fsutil import write_atomic
-
-from ._files import iso, now, read_json, to_json
-from .results import ReportError, ReportResults
+from frontier.report._files import iso, now, read_json, to_json
+from frontier.report.results import ReportError, ReportResults
 
 __all__ = [
     "BUILD_FILE",

@@ -11,11 +11,10 @@ from typing import Any
 
 from frontier import paths
 from frontier.fsutil import write_atomic
-
-from ._files import iso, now, read_json
-from .history import history_html, history_nav
-from .outdir import GENERATOR_TAG, check_out_dir
-from .summary import THUMBNAIL_NAME
+from frontier.report._files import iso, now, read_json
+from frontier.report.history import history_html, history_nav
+from frontier.report.outdir import GENERATOR_TAG, check_out_dir
+from frontier.report.summary import THUMBNAIL_NAME
 
 __all__ = ["write_index"]
 

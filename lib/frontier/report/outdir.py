@@ -19,8 +19,8 @@ import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from ._files import read_json
-from .results import ReportError
+from frontier.report._files import read_json
+from frontier.report.results import ReportError
 
 __all__ = [
     "GENERATOR_TAG",

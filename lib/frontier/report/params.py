@@ -11,8 +11,7 @@ from typing import Any
 
 from frontier import paths
 from frontier.plain import NotPlainError, check_plain
-
-from .results import ReportError
+from frontier.report.results import ReportError
 
 __all__ = [
     "Overrides",

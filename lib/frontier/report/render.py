@@ -27,7 +27,7 @@ _HIDE_INPUT_TAG = "frontier-hide-input"
 
 def report_css() -> str:
     """The report stylesheet (display tables and callouts, failure banner, footer) as one ``<style>`` element."""
-    from frontier import display
+    from frontier.present import display
 
     extra = """
 .fx-failure{border:3px solid #D55E00;background:#fdf1ea;color:#1f2328;padding:14px 18px;margin:16px 0 22px;
@@ -104,7 +104,7 @@ def notebook_to_html(nb: Any, *, title: str, banner: str = "", footer: str = "",
 
 
 def _is_headline(output: Any) -> bool:
-    from frontier.display import HEADLINE_MARK
+    from frontier.present.display import HEADLINE_MARK
 
     data = output.get("data") or {}
     text = data.get("text/html", "")

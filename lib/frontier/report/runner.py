@@ -26,17 +26,17 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
-from frontier import figure_forms, paths
-from frontier.cache import file_sha256
+from frontier import paths
+from frontier.data.cache import file_sha256
 from frontier.fsutil import write_atomic
 from frontier.progress import progress
-
-from ._files import iso, now, to_json
-from .history import DEFAULT_KEEP, check_reserved, keep_history
-from .index import write_index
-from .offline import find_external_refs
-from .outdir import RUNNER_FILES, check_out_dir, locked, staging_area, swap_in
-from .params import (
+from frontier.report import figure_forms
+from frontier.report._files import iso, now, to_json
+from frontier.report.history import DEFAULT_KEEP, check_reserved, keep_history
+from frontier.report.index import write_index
+from frontier.report.offline import find_external_refs
+from frontier.report.outdir import RUNNER_FILES, check_out_dir, locked, staging_area, swap_in
+from frontier.report.params import (
     Overrides,
     ParamsSpec,
     check_common,
@@ -47,10 +47,10 @@ from .params import (
     load_params,
     strip_ipynb,
 )
-from .render import failure_banner_html, footer_html, notebook_to_html, report_css
-from .results import ReportError, ReportResult, ReportResults
-from .summary import ReportSummary, read_summary, write_thumbnail
-from .whatchanged import write_changes_page
+from frontier.report.render import failure_banner_html, footer_html, notebook_to_html, report_css
+from frontier.report.results import ReportError, ReportResult, ReportResults
+from frontier.report.summary import ReportSummary, read_summary, write_thumbnail
+from frontier.report.whatchanged import write_changes_page
 
 __all__ = ["default_jobs", "run_reports"]
 
@@ -81,7 +81,7 @@ def run_reports(
     ``history``: how many builds ``<out>/history/`` keeps (:func:`keep_history`; 0: none kept, none pruned).
     ``timeout_s``: per-cell timeout, seconds. ``jobs``: notebooks run at once (default :func:`default_jobs`, the
     cores this process may use; 1 runs them one after the other). ``figures``: the forms each figure is rendered in
-    (:mod:`frontier.figure_forms`: ``"page"``, the light SVG the page and the index use; ``"light"`` adds PNGs;
+    (:mod:`frontier.report.figure_forms`: ``"page"``, the light SVG the page and the index use; ``"light"`` adds PNGs;
     ``"all"`` the dark theme too). Results come in the order of the notebooks, whatever order they finish in.
     Raises :class:`ReportError` before running anything if a notebook, the params file or a data path is missing
     or invalid. A notebook that fails gives a ``failed`` result (and ``failed.html``); the others still run.
@@ -352,7 +352,7 @@ def _execute_and_render(run: _Run, timeout_s: int) -> tuple[str, str | None, str
     import nbformat
     import papermill as pm
 
-    from .papermill_hook import install
+    from frontier.report.papermill_hook import install
 
     install()  # parameters injected as checked plain literals
 

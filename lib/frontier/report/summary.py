@@ -8,10 +8,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+from frontier.data.load.normalise import SYNTHETIC_SUFFIX
 from frontier.fsutil import write_atomic
-from frontier.load.normalise import SYNTHETIC_SUFFIX
-
-from ._files import read_json
+from frontier.report._files import read_json
 
 __all__ = ["ReportSummary", "THUMBNAIL_NAME", "read_summary", "write_thumbnail"]
 
@@ -94,7 +93,7 @@ def write_thumbnail(report_dir: Path, figure: str | None) -> Path | None:
         return None
     import vl_convert
 
-    from frontier.charts import xml_safe_text
+    from frontier.present.charts import xml_safe_text
 
     svg = xml_safe_text(svg_path.read_text(encoding="utf-8"))  # vl-convert aborts on text XML cannot hold
     m = _SVG_WIDTH_RE.search(svg)

@@ -1,5 +1,6 @@
 """``<out>/changes.html``: the "What changed" page, the digest of the newest two builds in the output folder's
-history (see :mod:`frontier.changes`), written after each build that kept a snapshot and linked from the index."""
+history (see :mod:`frontier.report.changes`), written after each build that kept a snapshot and linked from the
+index."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ _MARK = "<title>What changed</title>"
 def write_changes_page(out: Path) -> Path | None:
     """Write ``<out>/changes.html`` comparing the newest two snapshots; None (nothing written) when there are
     fewer than two, or when a ``changes.html`` there was not written by this function (it is left alone)."""
-    from frontier.changes import ChangesError, compare_builds, resolve_builds
-    from frontier.changes_format import to_html
+    from frontier.report.changes import ChangesError, compare_builds, resolve_builds
+    from frontier.report.changes_format import to_html
 
     target = out / CHANGES_PAGE
     if target.is_symlink() or (target.exists() and _MARK not in target.read_text("utf-8", "replace")[:2000]):
