@@ -261,5 +261,5 @@ def test_a_notebook_run_in_lab_shows_prices_as_text_and_tables_within_the_panel(
     captions = " ".join(t["caption"] for t in facts["tables"])
     assert re.search(PRICES, captions), captions[:300]
     assert [t for t in facts["tables"] if t["right"] > t["areaRight"]] == []
-    cross = next(t for t in facts["tables"] if "cheapest matching config of each side" in t["caption"])
+    cross = next(t for t in facts["tables"] if "the cheapest config of each side" in t["caption"])
     assert not cross["scrolls"] and cross["rowHeight"] < 120, cross

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import tomllib
 
 import pytest
@@ -96,8 +98,9 @@ def test_the_installed_kernel_reports_what_the_notebooks_store(tmp_path):
     from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_client.manager import KernelManager
 
-    dest = kernel.install(tmp_path)
-    assert dest == tmp_path / "share" / "jupyter" / "kernels" / kernel.NAME
+    # installed the way run.sh installs it: `python -m frontier.kernel install` (where __name__ is "__main__")
+    subprocess.run([sys.executable, "-m", "frontier.kernel", "install", "--prefix", str(tmp_path)], check=True)
+    dest = tmp_path / "share" / "jupyter" / "kernels" / kernel.NAME
     specs = KernelSpecManager(kernel_dirs=[str(dest.parent)])
     spec = specs.get_kernel_spec(kernel.NAME)
     assert spec.display_name == kernel.DISPLAY_NAME and spec.language == "python"

@@ -212,6 +212,7 @@ def _cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
         text=True,
         timeout=timeout,
         errors="surrogateescape",
+        env={**os.environ, "COLUMNS": "400"},  # long temporary paths on one line each
     )
 
 

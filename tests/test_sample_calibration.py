@@ -13,6 +13,8 @@ from frontier.data.load import load
 
 from .conftest import MANTILE_RAW, need
 
+pytestmark = pytest.mark.shared  # the module's fixture reads the real sweeps (need(): skipped without them)
+
 
 @pytest.fixture(scope="module")
 def ratios():

@@ -26,6 +26,7 @@ Changes smaller than :data:`TOLERANCE_PCT` are rounding, not changes.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import math
 import re
 import statistics
@@ -503,13 +504,31 @@ def fetched_between(log: Path, old: Build, new: Build) -> list[dict[str, Any]]:
     build and before the newer one (builds without a build time: every entry)."""
     doc = read_json(log) or {}
     entries = doc.get("entries") if isinstance(doc.get("entries"), list) else []
-    lo = old.label if (old.path / BUILD_FILE).is_file() else ""
-    hi = new.label if (new.path / BUILD_FILE).is_file() else "~"
-    return [
-        e
-        for e in entries or []
-        if isinstance(e, dict) and isinstance(e.get("added"), dict) and lo < str(e.get("logged_utc", "")) <= hi
-    ]
+    lo, hi = _built_at(old), _built_at(new)
+    out = []
+    for e in entries or []:
+        if not isinstance(e, dict) or not isinstance(e.get("added"), dict):
+            continue
+        at = _utc(e.get("logged_utc"))
+        if at is not None and (lo is None or lo < at) and (hi is None or at <= hi):
+            out.append(e)
+    return out
+
+
+def _built_at(build: Build) -> dt.datetime | None:
+    """When ``build`` was built (to the microsecond where its ``build.json`` says), None without a build time."""
+    doc = read_json(build.path / BUILD_FILE) or {}
+    return _utc(doc.get("built_utc_us") or doc.get("built_utc"))
+
+
+def _utc(text: Any) -> dt.datetime | None:
+    """A ``YYYY-MM-DDTHH:MM:SS[.ffffff]Z`` time, None when ``text`` is not one."""
+    for fmt in ("%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%dT%H:%M:%SZ"):
+        try:
+            return dt.datetime.strptime(str(text), fmt)
+        except ValueError:
+            continue
+    return None
 
 
 def compare_builds(old: Build, new: Build, *, fetch_log: Path | None = None) -> dict[str, Any]:

@@ -126,6 +126,7 @@ def keep_history(
         build = {
             "generator": GENERATOR,
             "built_utc": iso(built),
+            "built_utc_us": built.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),  # orders fetches and builds in one second
             "complete": results.ok,
             "reports": entries,
         }

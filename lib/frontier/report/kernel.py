@@ -43,7 +43,7 @@ def kernel_json(executable: str | None = None) -> dict[str, Any]:
     from ipykernel.kernelspec import get_kernel_dict
 
     spec = get_kernel_dict(python_arguments=["-Xfrozen_modules=off"])
-    argv = [executable or sys.executable, "-Xfrozen_modules=off", "-m", __name__, "-f", "{connection_file}"]
+    argv = [executable or sys.executable, "-Xfrozen_modules=off", "-m", _MODULE, "-f", "{connection_file}"]
     return {**spec, "argv": argv, "display_name": DISPLAY_NAME}
 
 
@@ -72,6 +72,10 @@ def _launch() -> None:
         language_info = LANGUAGE_INFO
 
     IPKernelApp.launch_instance(kernel_class=FrontierKernel)
+
+
+#: this module's import name, also when it runs as ``python -m`` (``__name__`` is then "__main__")
+_MODULE = __spec__.name if __spec__ is not None else __name__
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -97,36 +97,30 @@ def run_reports(
         for p in params.values():
             p["data_paths"] = list(data_paths)
 
-    check_reserved(wanted)
-    if figures not in figure_forms.CHOICES:
-        raise ReportError(f"figures must be one of {list(figure_forms.CHOICES)}, got {figures!r}")
-    if jobs is not None and jobs < 1:
-        raise ReportError(f"jobs must be 1 or more, got {jobs}")
-
+    _check_request(wanted, figures, jobs)
     check_out_dir(out, wanted)
     results = ReportResults()
     with locked(out), staging_area(out) as staging, _figure_forms(figures):
+
+        def run_one(name: str) -> ReportResult:
+            nb = nb_dir / f"{name}.ipynb"
+            return _run_one(name, nb, params[name], out, staging, int(timeout_s), interactive, refused.get(name))
+
         try:
-            results.extend(
-                _run_all(
-                    wanted,
-                    lambda name: _run_one(
-                        name,
-                        nb_dir / f"{name}.ipynb",
-                        params[name],
-                        out,
-                        staging,
-                        int(timeout_s),
-                        interactive,
-                        refused.get(name),
-                    ),
-                    jobs or default_jobs(),
-                )
-            )
+            results.extend(_run_all(wanted, run_one, jobs or default_jobs()))
             _keep_history(out, results, history)
         finally:
             write_index(out)
     return results
+
+
+def _check_request(wanted: Sequence[str], figures: str, jobs: int | None) -> None:
+    """Raise :class:`ReportError` for a reserved report name, an unknown figure form or fewer than one job."""
+    check_reserved(list(wanted))
+    if figures not in figure_forms.CHOICES:
+        raise ReportError(f"figures must be one of {list(figure_forms.CHOICES)}, got {figures!r}")
+    if jobs is not None and jobs < 1:
+        raise ReportError(f"jobs must be 1 or more, got {jobs}")
 
 
 def _parameters(

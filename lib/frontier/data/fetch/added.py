@@ -83,7 +83,7 @@ def append_log(root: Path, records: Iterable[dict[str, Any]], *, when: dt.dateti
     except (OSError, ValueError):
         entries = None
     entries = list(entries) if isinstance(entries, list) else []
-    stamp = (when or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = (when or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")  # microseconds: ordered against builds
     entries += [{"logged_utc": stamp, **r} for r in records]
     write_atomic(path, json.dumps({"entries": entries[-LOG_LIMIT:]}, indent=2, ensure_ascii=False) + "\n")
     return path
