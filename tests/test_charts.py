@@ -667,7 +667,7 @@ def test_interactive_charts_pan_zoom_and_pick_series_from_the_legend(pts):
 _HOSTILE_EXPORT = r"""
 import json, sys, tempfile
 import polars as pl
-from frontier import charts
+from frontier.present import charts
 
 label = "Ctrl\x01Model \ufffe\x0b"
 pts = pl.DataFrame({"label": [label, label, "ok"], "median_intvty": [10.0, 20.0, 15.0],

@@ -300,7 +300,7 @@ def test_every_option_has_help_and_defaults_are_shown(capsys):
 def test_no_print_outside_the_one_path():
     """The command-line modules print only through frontier.terminal.echo."""
     lib = paths.ROOT / "lib" / "frontier"
-    for rel in ("cli.py", "fetch/cli.py", "report/cli.py", "changes_cli.py", "bounds_report.py"):
+    for rel in ("cli.py", "data/fetch/cli.py", "report/cli.py", "report/changes_cli.py", "present/bounds_report.py"):
         tree = ast.parse((lib / rel).read_text())
         calls = [
             n.lineno

@@ -98,8 +98,8 @@ def test_the_installed_kernel_reports_what_the_notebooks_store(tmp_path):
     from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_client.manager import KernelManager
 
-    # installed the way run.sh installs it: `python -m frontier.kernel install` (where __name__ is "__main__")
-    subprocess.run([sys.executable, "-m", "frontier.kernel", "install", "--prefix", str(tmp_path)], check=True)
+    # installed the way run.sh installs it: `python -m frontier.report.kernel install` (where __name__ is "__main__")
+    subprocess.run([sys.executable, "-m", "frontier.report.kernel", "install", "--prefix", str(tmp_path)], check=True)
     dest = tmp_path / "share" / "jupyter" / "kernels" / kernel.NAME
     specs = KernelSpecManager(kernel_dirs=[str(dest.parent)])
     spec = specs.get_kernel_spec(kernel.NAME)

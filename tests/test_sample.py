@@ -185,10 +185,10 @@ def test_coverage(main_rows):
         (8192, "mtp"),
     }
     # MTP vs none pairs: same config, only spec_decoding differs
-    specs = defaultdict(set)
+    spec_methods = defaultdict(set)
     for r in main_rows:
-        specs[(r["infmax_model_prefix"], r["hw"], r["framework"], r["precision"])].add(r["spec_decoding"])
-    pairs = [k for k, v in specs.items() if v == {"none", "mtp"}]
+        spec_methods[(r["infmax_model_prefix"], r["hw"], r["framework"], r["precision"])].add(r["spec_decoding"])
+    pairs = [k for k, v in spec_methods.items() if v == {"none", "mtp"}]
     assert len(pairs) >= 5
     assert ("dsr1", "gb200", "dynamo-trt", "fp4") in pairs
     # required model / precision / hardware combinations
