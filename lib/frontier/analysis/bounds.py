@@ -36,19 +36,18 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from frontier.data import specs
 from frontier.data.labels import base_model
 from frontier.data.specs import (
     check_precision,
     gpu_key,
     gpu_spec,
     gpu_specs,
-    kv_bytes_per_token,
     model_key,
     model_spec,
     model_specs,
     peak_tflops,
     positive,
-    weight_bytes,
 )
 
 __all__ = [
@@ -67,10 +66,6 @@ __all__ = [
     "prefill_flops_per_token",
     "ridge_point",
 ]
-
-
-_weight_bytes_fn = weight_bytes  # decode_floor's keyword ``weight_bytes`` shadows the function
-_kv_bytes_fn = kv_bytes_per_token  # the budget functions' keyword ``kv_bytes_per_token`` shadows it
 
 
 @dataclass(frozen=True)
@@ -120,9 +115,9 @@ def decode_floor(
     bw = float(g["hbm_bandwidth_tb_s"]) if bandwidth_tb_s is None else float(bandwidth_tb_s)
     if not (bw > 0 and n_gpus > 0):
         raise ValueError("bandwidth and n_gpus must be positive")
-    wb = _weight_bytes_fn(model, p) if weight_bytes is None else positive(weight_bytes, "weight bytes")
+    wb = specs.weight_bytes(model, p) if weight_bytes is None else positive(weight_bytes, "weight bytes")
     kvt = (
-        _kv_bytes_fn(model, p, kv_element_bytes=kv_element_bytes)
+        specs.kv_bytes_per_token(model, p, kv_element_bytes=kv_element_bytes)
         if kv_bytes_per_token is None
         else float(kv_bytes_per_token)
     )

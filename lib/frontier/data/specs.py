@@ -224,9 +224,8 @@ def peak_tflops(gpu: str, precision: str, model: str | None = None) -> float:
 
 
 DEFAULT_MEMORY_FRACTION = 0.90  # share of HBM a serving engine lets itself use (e.g. vLLM gpu_memory_utilization)
-
-
 DEFAULT_RESERVE_GB_PER_GPU = 2.0  # GB per GPU kept for activations, CUDA graphs and the runtime
+_kv_bytes_fn = kv_bytes_per_token  # the budget functions' keyword ``kv_bytes_per_token`` shadows it
 
 
 def kv_cache_budget(
@@ -277,9 +276,6 @@ def kv_cache_budget(
     per_seq = kvt * ctx * copies
     maxc = int(math.floor(budget / per_seq)) if per_seq > 0 else 0
     return KvBudget(m["model_key"], p, g["gpu"], int(n_gpus), w / 1e9, budget / 1e9, kvt, int(copies), ctx, maxc)
-
-
-_kv_bytes_fn = kv_bytes_per_token  # the budget functions' keyword ``kv_bytes_per_token`` shadows it
 
 
 @dataclass(frozen=True)
