@@ -25,6 +25,7 @@ __all__ = [
     "injected_names",
     "parameters_source",
     "python_literal",
+    "shown",
 ]
 
 #: deepest nesting of lists and mappings in one parameter value
@@ -65,7 +66,7 @@ def check_plain(value: Any, where: str) -> Any:
         elif isinstance(v, Mapping) and type(v) is dict:
             for k, x in v.items():
                 if not isinstance(k, str):
-                    raise NotPlainError(f"{at}: key {_shown(k)} is not text (mapping keys must be strings)")
+                    raise NotPlainError(f"{at}: key {shown(k)} is not text (mapping keys must be strings)")
                 _check_text(k, f"{at} key")
                 stack.append((x, f"{at}[{k!r}]", depth + 1))
         else:
@@ -83,9 +84,10 @@ def _check_text(s: str, at: str) -> None:
         raise NotPlainError(f"{at}: text holds a lone surrogate (not valid Unicode)") from None
 
 
-def _shown(v: Any) -> str:
+def shown(v: Any, width: int = 40) -> str:
+    """``repr(v)`` cut to ``width`` characters (ending "...") for an error message."""
     text = repr(v)
-    return text if len(text) <= 40 else text[:37] + "..."
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def python_literal(value: Any, where: str) -> str:
@@ -107,7 +109,7 @@ def parameters_source(values: Mapping[str, Any]) -> str:
     lines = [INJECTED_HEADER]
     for name, value in values.items():
         if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name) or name.startswith("__"):
-            raise NotPlainError(f"parameter name {_shown(name)} is not a valid Python identifier")
+            raise NotPlainError(f"parameter name {shown(name)} is not a valid Python identifier")
         lines.append(f"{name} = {python_literal(value, f'parameter {name!r}')}")
     return "\n".join(lines) + "\n"
 

@@ -28,7 +28,7 @@ from frontier import __version__, paths
 from frontier.analysis.economics import Pricing
 from frontier.analysis.iso import COST_RULES
 from frontier.data.load import LoadResult, load, matches
-from frontier.plain import NotPlainError, check_plain, injected_names
+from frontier.plain import NotPlainError, check_plain, injected_names, shown
 from frontier.present import charts, display, lab
 from frontier.report import figure_forms
 from frontier.report.summary_schema import SCHEMA_VERSION, data_inventory
@@ -72,8 +72,9 @@ def check_params(values: Mapping[str, Any], types: Mapping[str, Any]) -> dict[st
         try:
             out[name] = _coerce(v, want)
         except (TypeError, ValueError) as e:
-            shown = repr(v) if len(repr(v)) <= 60 else repr(v)[:57] + "..."
-            raise ParameterError(f"parameter {name!r} is declared {_type_name(want)}: {e} (got {shown})") from None
+            raise ParameterError(
+                f"parameter {name!r} is declared {_type_name(want)}: {e} (got {shown(v, 60)})"
+            ) from None
     return out
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from frontier import paths
-from frontier.plain import NotPlainError, check_plain
+from frontier.plain import NotPlainError, check_plain, shown
 from frontier.report.results import ReportError
 
 __all__ = [
@@ -312,8 +312,9 @@ def check_declared(values: Mapping[str, Any], declared: Mapping[str, str | None]
         want = declared.get(name)
         problem = _type_problem(value, want)
         if problem:
-            shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
-            raise ReportError(f"parameter {name!r} of {notebook} is declared {want}: {problem} (got {shown})")
+            raise ReportError(
+                f"parameter {name!r} of {notebook} is declared {want}: {problem} (got {shown(value, 60)})"
+            )
 
 
 def file_parameters(spec: ParamsSpec, name: str, nb_path: Path) -> dict[str, Any]:
