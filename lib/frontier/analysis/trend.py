@@ -49,6 +49,7 @@ from frontier.data.schema import CURVE_KEY, POINT_KEY
 from frontier.number_words import approx, money
 
 __all__ = [
+    "config_labels",
     "CHANGE",
     "FIRST",
     "FORMATS",
@@ -238,7 +239,7 @@ def _newest_within_period(points: pl.DataFrame) -> tuple[pl.DataFrame, int]:
 # the analysis
 
 
-def _labels(configs: pl.DataFrame, key: Sequence[str]) -> pl.DataFrame:
+def config_labels(configs: pl.DataFrame, key: Sequence[str]) -> pl.DataFrame:
     """configs (key columns) with ``label``: the label parts that vary across configs."""
     parts = [c for c in LABEL_PARTS if c in key]
     varying = [c for c in parts if configs[c].n_unique() > 1]
@@ -378,7 +379,7 @@ def trend(
     periods = (
         periods.drop("rows").join(pts.group_by("period").len("rows"), on="period", how="left").sort("period_index")
     )
-    configs = _labels(pts.select(key).unique().sort(key, nulls_last=True), key)
+    configs = config_labels(pts.select(key).unique().sort(key, nulls_last=True), key)
     by = [*key, "period"]
     info, iso_pts, iso_by = _period_groups(pts, key, by)
     res = iso_table(iso_pts, tlist, pricing=pricing, by=iso_by)

@@ -9,7 +9,7 @@ from typing import Any
 
 import polars as pl
 
-from frontier.analysis.trend import TrendResult, _labels, for_workload, workloads
+from frontier.analysis.trend import TrendResult, config_labels, for_workload, workloads
 from frontier.data import labels
 from frontier.present import charts
 from frontier.present.figures import Figure
@@ -39,7 +39,7 @@ def _chart_frame(
         cfg = t.select(res.key).unique().sort(res.key, nulls_last=True)
         short = cfg.with_columns(labels.series_labels(cfg).alias("_series"))
         if short["_series"].n_unique() < short.height:  # a varying key column outside the label parts
-            short = short.with_columns(_series=_labels(cfg, res.key)["label"])
+            short = short.with_columns(_series=config_labels(cfg, res.key)["label"])
         t = t.join(short, on=res.key, how="left", nulls_equal=True).with_columns(pl.col("_series").alias("label"))
     x = pl.col("period_date").alias("date") if res.dated else pl.col("period_index").alias("period #")
     return t.sort("label", "target", "period_index").select(
