@@ -91,6 +91,7 @@ class Build:
     summaries: dict[str, dict[str, Any]]
     problems: dict[str, str]  # report name → why it has no summary to compare (failed, refused version …)
     not_rebuilt: set[str] = dataclasses.field(default_factory=set)  # kept as published before this build
+    built_at: dt.datetime | None = None  # to the microsecond where build.json says; None: not a history snapshot
 
 
 # ------------------------------------------------------------------------------------------------ builds
@@ -121,7 +122,8 @@ def read_build(path: Path) -> Build:
         summaries[d.name] = doc
     if not summaries and not problems:
         raise ChangesError(f"{path} holds no report summaries (no <name>/summary.json)")
-    return Build(path, label, summaries, problems, not_rebuilt)
+    built_at = _utc(build.get("built_utc_us") or build.get("built_utc"))
+    return Build(path, label, summaries, problems, not_rebuilt, built_at)
 
 
 def resolve_builds(out: Path, old: Path | None = None, new: Path | None = None) -> tuple[Build, Build]:
@@ -504,7 +506,7 @@ def fetched_between(log: Path, old: Build, new: Build) -> list[dict[str, Any]]:
     build and before the newer one (builds without a build time: every entry)."""
     doc = read_json(log) or {}
     entries = doc.get("entries") if isinstance(doc.get("entries"), list) else []
-    lo, hi = _built_at(old), _built_at(new)
+    lo, hi = old.built_at, new.built_at
     out = []
     for e in entries or []:
         if not isinstance(e, dict) or not isinstance(e.get("added"), dict):
@@ -513,12 +515,6 @@ def fetched_between(log: Path, old: Build, new: Build) -> list[dict[str, Any]]:
         if at is not None and (lo is None or lo < at) and (hi is None or at <= hi):
             out.append(e)
     return out
-
-
-def _built_at(build: Build) -> dt.datetime | None:
-    """When ``build`` was built (to the microsecond where its ``build.json`` says), None without a build time."""
-    doc = read_json(build.path / BUILD_FILE) or {}
-    return _utc(doc.get("built_utc_us") or doc.get("built_utc"))
 
 
 def _utc(text: Any) -> dt.datetime | None:
