@@ -214,3 +214,30 @@ def test_targets_chosen_anew_are_said_not_compared(tmp_path):
     assert rep["targets"] == {"old": [50.0], "new": [60.0]}
     assert rep["moves"] == [] and rep["flips"] == []  # nothing is compared across different targets
     assert "targets changed: 50 → 60 tok/s/user" in to_text(digest)
+
+
+def test_fetches_are_placed_between_builds_to_the_microsecond(tmp_path):
+    """A fetch logged in the same second as the older build, but after it, belongs to the newer build's digest; one
+    logged before the older build, or after the newer one, does not."""
+    from frontier.report.changes import fetched_between
+
+    def build(name: str, at: str) -> Path:
+        d = tmp_path / name
+        d.mkdir()
+        doc = {"generator": "frontier report history", "built_utc": at[:19] + "Z", "built_utc_us": at, "reports": {}}
+        (d / "build.json").write_text(json.dumps(doc))
+        (d / "iso").mkdir()
+        (d / "iso" / "summary.json").write_text(json.dumps({"schema_version": 1, "title": "Iso"}))
+        return d
+
+    old = read_build(build("old", "2026-12-01T06:00:00.100000Z"))
+    new = read_build(build("new", "2026-12-01T06:00:09.000000Z"))
+    added = {"rows_added": 1}
+    log = tmp_path / "fetch-log.meta.json"
+    entries = [
+        {"logged_utc": "2026-12-01T06:00:00.050000Z", "endpoint": "before", "added": added},
+        {"logged_utc": "2026-12-01T06:00:00.200000Z", "endpoint": "same second, after", "added": added},
+        {"logged_utc": "2026-12-01T06:00:09.500000Z", "endpoint": "after the newer", "added": added},
+    ]
+    log.write_text(json.dumps({"entries": entries}))
+    assert [e["endpoint"] for e in fetched_between(log, old, new)] == ["same second, after"]
