@@ -30,7 +30,7 @@ import datetime as dt
 import math
 import re
 import statistics
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -527,9 +527,12 @@ def _utc(text: Any) -> dt.datetime | None:
     return None
 
 
-def compare_builds(old: Build, new: Build, *, fetch_log: Path | None = None) -> dict[str, Any]:
+def compare_builds(old: Build, new: Build, *, fetch_log: Path | Sequence[Path] | None = None) -> dict[str, Any]:
     """The digest of two builds: per report, what changed (see the module docstring); JSON-ready.
-    ``fetch_log``: ``frontier fetch``'s log, whose entries between the two builds the digest lists."""
+    ``fetch_log``: ``frontier fetch``'s logs (one per download folder, e.g. ``data/raw/api`` and
+    ``data/raw/runs``), whose entries between the two builds the digest lists, oldest first."""
+    logs = [fetch_log] if isinstance(fetch_log, Path) else list(fetch_log or [])
+    fetched = sorted((e for log in logs for e in fetched_between(log, old, new)), key=lambda e: str(e["logged_utc"]))
     both = sorted((set(old.summaries) & set(new.summaries)) - new.not_rebuilt)
     reports = [compare_report(name, old.summaries[name], new.summaries[name]) for name in both]
     skipped = {}
@@ -550,7 +553,7 @@ def compare_builds(old: Build, new: Build, *, fetch_log: Path | None = None) -> 
         "new": {"label": new.label, "path": str(new.path)},
         "reports": reports,
         "skipped": skipped,
-        "fetched": fetched_between(fetch_log, old, new) if fetch_log is not None else [],
+        "fetched": fetched,
         "counts": _counts(reports),
     }
 
