@@ -123,7 +123,7 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         default=DEFAULT_MAX_RUNS,
         metavar="N",
-        help=f"--new-runs: download at most N runs; the rest come with the next fetch (default {DEFAULT_MAX_RUNS})",
+        help=f"--new-runs: download at most N runs per fetch, the oldest new ones first (default {DEFAULT_MAX_RUNS})",
     )
     run.add_argument(
         "--list-limit",
@@ -138,7 +138,7 @@ def _parser() -> argparse.ArgumentParser:
         help="--new-runs: runs created from this UTC day on are new even if older than the newest run held "
         "(fills in older runs; default: the newest run date held)",
     )
-    p.add_argument("--refresh", action="store_true", help="download again even if a cached copy exists")
+    p.add_argument("--refresh", action="store_true", help="--model, --run: download again even if a cached copy exists")
     p.add_argument(
         "--out", help="output folder (default data/raw/api for --model, data/raw/runs for --run and --new-runs)"
     )
