@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from frontier import paths
+from frontier.data import labels
 from frontier.report.changes import MOVED, WITHIN
 from frontier.report.history import list_snapshots
 
@@ -58,7 +59,8 @@ def _config(rows: list[dict[str, Any]], model: str, hw: str, fw: str, prec: str)
         if r["model"].startswith(model)
         and (r["hardware"], r["framework"], r["precision"], r["spec_method"]) == (hw, fw, prec, "none")
     )
-    return f"{row['model']} · 1024/1024 · {hw} · {fw} · {prec} · no spec · agg", row["label"]
+    assert row["config_key"] == labels.config_key(row)  # every row naming one config carries its join key
+    return labels.config_key_words(row["config_key"]), row["label"]
 
 
 def _spreads(summary: dict[str, Any], label: str) -> dict[float, float | None]:
@@ -101,9 +103,7 @@ def test_weekly_job_lists_exactly_the_planted_changes(tmp_path, api):
     assert d["models_added"] == d["seq_lens_added"] == d["models_removed"] == d["seq_lens_removed"] == []
     assert d["since"] == "2026-10-05"  # the newest date of the first build's data
     # configs: exactly the new one
-    assert rep["configs_added"] == [
-        "Llama-3.3-70B-Instruct (synthetic) · 1024/1024 · h100 · vllm · bf16 · no spec · agg"
-    ]
+    assert rep["configs_added"] == ["Llama-3.3-70B-Instruct (synthetic) 1024/1024 · h100 · vllm · bf16 · no spec · agg"]
     assert rep["configs_removed"] == []
     # moves: exactly the two planted configs, each classified against the first build's spread
     by_config = {m["config"]: m for m in rep["moves"]}

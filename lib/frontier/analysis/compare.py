@@ -21,7 +21,14 @@ from frontier.analysis.economics import Pricing, gross_margin, throughput_of
 from frontier.analysis.iso import IsoResult, X, iso_table
 from frontier.analysis.pareto import interpolate_many
 from frontier.analysis.sides import parse_side
-from frontier.data.labels import LABEL_PARTS, VIEW_WORDS, config_label_expr, full_config_name, workload_text
+from frontier.data.labels import (
+    LABEL_PARTS,
+    VIEW_WORDS,
+    config_key_columns,
+    config_label_expr,
+    full_config_name,
+    workload_text,
+)
 from frontier.data.load.normalise import MODEL_DISPLAY_NAMES, SYNTHETIC_SUFFIX, model_key_for
 from frontier.data.schema import CURVE_KEY
 from frontier.number_words import money
@@ -166,7 +173,7 @@ def _unpaired_configs(
     c = configs.filter(~pl.col("curve_id").is_in(list(paired)))
     if sides is not None:
         c = c.filter(pl.col(differ).is_in(list(sides)))
-    return c.select(pl.col("label").alias("config"), *keys, differ).with_columns(
+    return c.select(pl.col("label").alias("config"), *config_key_columns(c), *keys, differ).with_columns(
         reason=pl.lit(f"{NO_PARTNER}: no {want} config of the same model, ISL/OSL and otherwise equal config")
     )
 
@@ -238,12 +245,12 @@ def compare_pairs(
     Every pair must hold model and ISL/OSL fixed (``_check_like_for_like``).
     Long because the at-target table and the shared-band curves are built from the one joined frame of pairs."""
     _check_like_for_like(iso.configs, pairs)
-    cfg = iso.configs.select("curve_id", "intvty_min", "intvty_max")
+    cfg = iso.configs.select("curve_id", "intvty_min", "intvty_max", "config_key")
+    side = {s: {"curve_id": f"curve_id_{s}", "intvty_min": f"min_{s}", "intvty_max": f"max_{s}"} for s in "ab"}
     p = (
-        pairs.join(
-            cfg.rename({"curve_id": "curve_id_a", "intvty_min": "min_a", "intvty_max": "max_a"}), on="curve_id_a"
-        )
-        .join(cfg.rename({"curve_id": "curve_id_b", "intvty_min": "min_b", "intvty_max": "max_b"}), on="curve_id_b")
+        pairs.drop("config_key_a", "config_key_b", strict=False)
+        .join(cfg.rename(side["a"] | {"config_key": "config_key_a"}), on="curve_id_a")
+        .join(cfg.rename(side["b"] | {"config_key": "config_key_b"}), on="curve_id_b")
         .with_columns(band_lo=pl.max_horizontal("min_a", "min_b"), band_hi=pl.min_horizontal("max_a", "max_b"))
         .with_columns(
             shared_band=pl.col("band_lo") <= pl.col("band_hi"),
@@ -262,7 +269,7 @@ def compare_pairs(
         {"curve_id": "curve_id_b", "tput_per_gpu": "tput_b", cost_metric: "cost_b", "topology": "topology_b"}
     )
     at = (
-        p.select("pair_id", "curve_id_a", "curve_id_b", "label_a", "label_b")
+        p.select("pair_id", "curve_id_a", "curve_id_b", "label_a", "label_b", "config_key_a", "config_key_b")
         .join(ta, on="curve_id_a")
         .join(tb, on=["curve_id_b", "target"])
         .with_columns(
@@ -271,7 +278,7 @@ def compare_pairs(
         )
         .sort("pair_id", "target")
     )
-    name_cols = [c for c in pairs.columns if c.endswith("_a") and c not in ("curve_id_a", "label_a")]
+    name_cols = [c for c in pairs.columns if c.endswith("_a") and c not in ("curve_id_a", "label_a", "config_key_a")]
     if name_cols:  # name each side by the value that differs (e.g. "MTP off" / "MTP on", "fp4")
         diff = name_cols[0][:-2]
         names = p.select("pair_id", pl.col(f"{diff}_a").alias("_na"), pl.col(f"{diff}_b").alias("_nb"))
@@ -321,7 +328,7 @@ def compare_pairs(
     ).with_columns(
         cost_ratio_b_over_a=pl.col("cost_b") / pl.col("cost_a"), tput_ratio_b_over_a=pl.col("tput_b") / pl.col("tput_a")
     )
-    curves = curves.join(p.select("pair_id", "label_a", "label_b"), on="pair_id")
+    curves = curves.join(p.select("pair_id", "label_a", "label_b", "config_key_a", "config_key_b"), on="pair_id")
     pc = PairComparison(pairs=p, at_targets=at, curves=curves, iso=iso, cost_metric=cost_metric)
     return artefacts.flag_comparison(pc)  # cliffs and sparse gaps: reads there are marked unstable
 
@@ -796,7 +803,7 @@ def _cross_silicon(
             .sort(cost_metric)
             .group_by([*keys, "target"], maintain_order=True)
             .first()
-            .select(*keys, "target", short_label.alias("label"), cost_metric, "tput_per_gpu")
+            .select(*keys, "target", short_label.alias("label"), "config_key", cost_metric, "tput_per_gpu")
         )
 
     have_a = matching(iso.configs, a).select(keys).unique().with_columns(_a=pl.lit(True))
@@ -807,12 +814,16 @@ def _cross_silicon(
     grid = workloads.join(pl.DataFrame({"target": iso.targets}, schema={"target": pl.Float64}), how="cross")
     if match == "best-of-each":
         out = grid.join(
-            best(a).rename({"label": "config_a", cost_metric: "cost_a", "tput_per_gpu": "tput_a"}),
+            best(a).rename(
+                {"label": "config_a", "config_key": "config_key_a", cost_metric: "cost_a", "tput_per_gpu": "tput_a"}
+            ),
             on=[*keys, "target"],
             how="left",
             nulls_equal=True,
         ).join(
-            best(b).rename({"label": "config_b", cost_metric: "cost_b", "tput_per_gpu": "tput_b"}),
+            best(b).rename(
+                {"label": "config_b", "config_key": "config_key_b", cost_metric: "cost_b", "tput_per_gpu": "tput_b"}
+            ),
             on=[*keys, "target"],
             how="left",
             nulls_equal=True,
@@ -873,15 +884,20 @@ def _like_cells(
         if pairs.height:
             frames.append(pairs.select("curve_id_a", "curve_id_b", "rank"))
     schema: dict[str, Any] = {**{k: iso.configs.schema[k] for k in keys}, "target": pl.Float64}
-    cols = {"config_a": pl.String, "cost_a": pl.Float64, "tput_a": pl.Float64}
-    cols |= {"config_b": pl.String, "cost_b": pl.Float64, "tput_b": pl.Float64}
+    cols = {"config_a": pl.String, "config_key_a": pl.String, "cost_a": pl.Float64, "tput_a": pl.Float64}
+    cols |= {"config_b": pl.String, "config_key_b": pl.String, "cost_b": pl.Float64, "tput_b": pl.Float64}
     if not frames:
         return pl.DataFrame(schema=schema | cols | {"_pair": pl.Boolean})
-    t = iso.table.select("curve_id", "target", *keys, label.alias("label"), cost_metric, "tput_per_gpu")
-    side_a = t.rename({"curve_id": "curve_id_a", "label": "config_a", cost_metric: "cost_a", "tput_per_gpu": "tput_a"})
-    side_b = t.select("curve_id", "target", "label", cost_metric, "tput_per_gpu").rename(
-        {"curve_id": "curve_id_b", "label": "config_b", cost_metric: "cost_b", "tput_per_gpu": "tput_b"}
-    )
+    t = iso.table.select("curve_id", "target", *keys, label.alias("label"), "config_key", cost_metric, "tput_per_gpu")
+
+    def named(s: str) -> dict[str, str]:
+        return {"curve_id": f"curve_id_{s}", "label": f"config_{s}", "config_key": f"config_key_{s}"} | {
+            cost_metric: f"cost_{s}",
+            "tput_per_gpu": f"tput_{s}",
+        }
+
+    side_a = t.rename(named("a"))
+    side_b = t.select("curve_id", "target", "label", "config_key", cost_metric, "tput_per_gpu").rename(named("b"))
     both = (
         pl.concat(frames)
         .join(side_a, on="curve_id_a")
@@ -891,7 +907,10 @@ def _like_cells(
         .group_by([*keys, "target"], maintain_order=True)
         .first()
     )
-    unread = {k: pl.when(pl.col(f"cost_{k[-1]}").is_not_null()).then(pl.col(k)) for k in ("config_a", "config_b")}
+    unread = {
+        k: pl.when(pl.col(f"cost_{k[-1]}").is_not_null()).then(pl.col(k))
+        for k in ("config_a", "config_b", "config_key_a", "config_key_b")
+    }
     return both.select(*keys, "target", *cols).with_columns(**unread, _pair=pl.lit(True))
 
 
