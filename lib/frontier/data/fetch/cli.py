@@ -67,7 +67,17 @@ def _parser() -> argparse.ArgumentParser:
         help="every successful run of --workflow not yet in the output folder (same attempt) and created on or after "
         "the newest run date held there; the oldest first, at most --max-runs (nothing held: the newest)",
     )
-    api = p.add_argument_group("API (--model)")
+    _api_options(p.add_argument_group("API (--model)"))
+    _run_options(p.add_argument_group("GitHub Actions (--run, --new-runs)"))
+    p.add_argument("--refresh", action="store_true", help="--model, --run: download again even if a cached copy exists")
+    p.add_argument(
+        "--out", help="output folder (default data/raw/api for --model, data/raw/runs for --run and --new-runs)"
+    )
+    return p
+
+
+def _api_options(api: Any) -> None:
+    """The options of an API fetch (--model)."""
     api.add_argument("--date", help="benchmarks as of this date (YYYY-MM-DD)")
     api.add_argument("--history", action="store_true", help="also benchmarks/history for each ISL/OSL")
     api.add_argument(
@@ -106,7 +116,10 @@ def _parser() -> argparse.ArgumentParser:
     api.add_argument(
         "--min-interval", type=float, default=None, help=f"seconds between requests (default ${ENV_MIN_INTERVAL} or 1)"
     )
-    run = p.add_argument_group("GitHub Actions (--run, --new-runs)")
+
+
+def _run_options(run: Any) -> None:
+    """The options of a GitHub Actions fetch (--run, --new-runs)."""
     run.add_argument("--repo", default=DEFAULT_REPO, help=f"OWNER/NAME (default {DEFAULT_REPO})")
     run.add_argument("--attempt", type=int, help="--run: run attempt to record (default: the latest)")
     run.add_argument("--gh", help=f"path of the gh executable (default ${ENV_GH} or gh on PATH)")
@@ -138,11 +151,6 @@ def _parser() -> argparse.ArgumentParser:
         help="--new-runs: runs created from this UTC day on are new even if older than the newest run held "
         "(fills in older runs; default: the newest run date held)",
     )
-    p.add_argument("--refresh", action="store_true", help="--model, --run: download again even if a cached copy exists")
-    p.add_argument(
-        "--out", help="output folder (default data/raw/api for --model, data/raw/runs for --run and --new-runs)"
-    )
-    return p
 
 
 def main_fetch(argv: Sequence[str] | None = None) -> int:
