@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from frontier import paths
+from frontier.data import labels
 from frontier.report import check_offline, list_notebooks
 
 from .conftest import MANTILE_RAW, need
@@ -58,6 +59,12 @@ def mixed_pairs(summary: dict[str, Any]) -> tuple[list[str], int]:
             checked += 1
             if by_curve[row["curve_id_a"]] != by_curve[row["curve_id_b"]]:
                 mixed.append(f"curves {row['curve_id_a']} vs {row['curve_id_b']}")
+        ka, kb = row.get("config_key_a"), row.get("config_key_b")
+        if isinstance(ka, str) and isinstance(kb, str):  # the join keys state every part
+            pa, pb = labels.parse_config_key(ka) or {}, labels.parse_config_key(kb) or {}
+            checked += 1
+            if any(pa.get(k) != pb.get(k) for k in HELD):
+                mixed.append(f"keys {ka!r} vs {kb!r}")
         for a, b in LABEL_PAIRS:
             if isinstance(row.get(a), str) and isinstance(row.get(b), str):
                 wa, wb = _label_workload(row[a], models), _label_workload(row[b], models)
@@ -71,6 +78,9 @@ def mixed_pairs(summary: dict[str, Any]) -> tuple[list[str], int]:
 def _label_workload(label: str, models: set[str]) -> tuple[str | None, str | None]:
     """(model, "isl/osl") a config label states, None for a part it does not state."""
     parts = [p.strip() for p in label.split("·")]
+    head = re.fullmatch(r"(.+) (\d+/\d+)", parts[0]) if parts else None  # "<model> <isl>/<osl>" as one part
+    if head and head.group(1) in models:
+        return head.group(1), head.group(2)
     model = parts[0] if parts and parts[0] in models else None
     seq = next((p for p in parts if re.fullmatch(r"\d+/\d+", p)), None)
     return model, seq
@@ -96,11 +106,13 @@ def test_mixed_pairs_is_found():
             {"curve_id_a": 1, "curve_id_b": 2},
             {"A": "M1 · b200", "B": "M2 · b200"},
             {"label_a": "b200 · 1024/1024", "label_b": "b200 · 8192/1024"},
+            {"A": "M1 1024/1024 · b200 · fp4", "B": "M1 8192/1024 · b200 · fp4"},
+            {"config_key_a": "M1|1024|1024|b200|*|fp4|*|*", "config_key_b": "M2|1024|1024|b200|*|fp4|*|*"},
         ],
         "cross": [{"isl_a": 1, "isl_b": 2}],
     }
     found, checked = mixed_pairs(bad)
-    assert checked == 4 and len(found) == 4
+    assert checked == 6 and len(found) == 6
 
 
 @pytest.mark.slow

@@ -79,7 +79,7 @@ def test_targets_when_curves_share_no_range_say_which_cannot_reach():
     assert (lo, hi) == (12.0, 40.0) and all(lo <= t <= hi for t in targets)
     assert "share no interactivity range" in notes[0] and "covered by the most curves (2 of 3;" in notes[0]
     # the curve is spelled as the tables spell configs
-    assert "Unreachable there: A · 1024/1024 · h100 · vllm · fp8 · no spec · agg (65–77)" in notes[0]
+    assert "Unreachable there: A 1024/1024 · h100 · vllm · fp8 · no spec · agg (65–77)" in notes[0]
 
 
 def test_small_ranges_and_single_points():

@@ -248,7 +248,7 @@ def _round_targets(lo: float, hi: float, n: int) -> list[float]:
 
 
 def _curve_text(row: dict[str, Any], by: Sequence[str]) -> str:
-    """A curve in the words of the tables' config labels (``M · 1024/1024 · b200 · vllm · fp8 · no spec · agg``)
+    """A curve in the words of the tables' config labels (``M 1024/1024 · b200 · vllm · fp8 · no spec · agg``)
     with its frontier's interactivity range."""
     one = pl.DataFrame([{c: row[c] for c in by if c in row}])
     label = one.select(config_label_expr(one, [c for c in LABEL_PARTS if c in by], every=True)).item()

@@ -136,8 +136,10 @@ def config_label_expr(configs: pl.DataFrame, parts: Sequence[str] = LABEL_PARTS,
             pieces.append(pl.when(pl.col(c) == "none").then(pl.lit(NO_SPEC_SHORT)).otherwise(pl.col(c)))
         else:
             pieces.append(pl.col(c).cast(pl.String))
-    if seq is not None:
-        pieces.insert(1 if "model" in named else 0, seq)
+    if seq is not None and "model" in named:  # the workload as one part, as full_config_name writes it
+        pieces[0] = pl.concat_str([pieces[0], seq], separator=" ")
+    elif seq is not None:
+        pieces.insert(0, seq)
     if not pieces:  # grouped by columns a label does not usually name: use them as they are
         pieces = [pl.col(c).cast(pl.String) for c in (present or configs.columns)]
     if not pieces:  # no grouping: one frontier over every point

@@ -204,7 +204,7 @@ def compact_pairs(df: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
 
 
 def caption_with(shared: list[str], caption: str) -> str:
-    """``caption`` after the parts every row shares: ``"DeepSeek-R1-0528 · 1024/1024 · <caption>"``."""
+    """``caption`` after the parts every row shares: ``"DeepSeek-R1-0528 · ISL/OSL 1024/1024 · <caption>"``."""
     return LABEL_SEP.join([*shared, caption]) if shared else caption
 
 
