@@ -30,7 +30,7 @@ from frontier.analysis.breakeven import (
 from frontier.analysis.economics import Pricing
 from frontier.analysis.fleet import FleetSide, Workload
 from frontier.analysis.iso import check_targets
-from frontier.data import specs
+from frontier.data import labels, specs
 from frontier.data.load.normalise import SYNTHETIC_SUFFIX
 from frontier.data.schema import CURVE_KEY
 from frontier.paths import input_paths
@@ -420,7 +420,7 @@ def headline(be: BreakEven, ratio: pl.DataFrame, target: float) -> list[str]:
     if be.status != "ok" or rows.height == 0:
         return [f"{be.side_b.name} → {be.side_a.name}, {be.model} {be.isl}/{be.osl}: nothing compared ({be.status})."]
     r = rows.row(0, named=True)
-    pair = f"{r['config_b'] or be.side_b.name} → {r['config_a'] or be.side_a.name}"
+    pair = labels.pair_label(r["config_b"] or be.side_b.name, r["config_a"] or be.side_a.name)
     how = "like for like" if be.match == "like-for-like" else "best config of each side (set-ups differ)"
     if r["breakeven_price_ratio"] is None:
         return [f"{pair}, {be.model} {be.isl}/{be.osl} ({how}): at {target:g} tok/s/user {r['status']}."]

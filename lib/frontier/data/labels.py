@@ -334,14 +334,13 @@ def held_constant(df: pl.DataFrame, parts: Sequence[str] = LABEL_PARTS, *, sep: 
 
 
 def pair_label(a: str, b: str, sep: str = " · ") -> str:
-    """What two labels share, then "A → B" for the parts that differ:
-    ("B200 · FP4 · no spec decoding", "B200 · FP4 · MTP") → "B200 · FP4 · no spec decoding → MTP"."""
+    """Two labels as one, each part that differs written "A → B" in its place:
+    ("B200 · FP4 · no spec decoding", "B200 · FP4 · MTP") → "B200 · FP4 · no spec decoding → MTP";
+    ("mi300x · sglang · fp8", "mi355x · sglang · fp8") → "mi300x → mi355x · sglang · fp8"."""
     pa, pb = a.split(sep), b.split(sep)
     if len(pa) != len(pb):
         return f"{a} → {b}"
-    shared = [x for x, y in zip(pa, pb) if x == y]
-    diff = [f"{x} → {y}" for x, y in zip(pa, pb) if x != y]
-    return sep.join(shared + diff)
+    return sep.join(x if x == y else f"{x} → {y}" for x, y in zip(pa, pb))
 
 
 def without_shared_parts(names: Sequence[str], sep: str = " · ") -> dict[str, str]:
