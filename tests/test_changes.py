@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from frontier.data import labels
 from frontier.report.changes import (
     MOVED,
     PRICE,
@@ -71,7 +72,7 @@ def test_each_change_is_classified_against_the_older_builds_spread(tmp_path):
     runs.append({"run_id": 2, "run_attempt": 1, "date": "2026-11-28", "points": 4})
     digest = _pair(tmp_path, new_rows, runs=runs)
     [rep] = digest["reports"]
-    classes = {m["config"].split(" · ")[2]: m["class"] for m in rep["moves"]}
+    classes = {m["config"].split(" · ")[1]: m["class"] for m in rep["moves"]}
     # b200 +5 % within its 10 % spread; h200 +50 % beyond it; h100 has one run; mi300x did not change
     assert classes == {"b200": WITHIN, "h200": MOVED, "h100": UNKNOWN}
     h200 = next(m for m in rep["moves"] if "h200" in m["config"])
@@ -80,7 +81,7 @@ def test_each_change_is_classified_against_the_older_builds_spread(tmp_path):
     # the cost moved with the throughput (the same config, not a separate entry)
     assert {x["field"] for x in h200["changes"]} == {"tput_per_gpu", "cost_total_costh"}
     # h200 now leads at 50 tok/s/user: throughput and cost winners flipped, like for like
-    assert {(f["metric"], f["old_winner"].split(" · ")[2], f["new_winner"].split(" · ")[2]) for f in rep["flips"]} == {
+    assert {(f["metric"], f["old_winner"].split(" · ")[1], f["new_winner"].split(" · ")[1]) for f in rep["flips"]} == {
         ("tput_per_gpu", "b200", "h200"),
         ("cost_total_costh", "b200", "h200"),
     }
@@ -104,9 +105,36 @@ def test_configs_added_and_removed_by_curve_key_not_by_label(tmp_path):
     new = _write(tmp_path / "new", iso=_summary([*relabelled, _row("gb200", 50, 100.0)], spreads))
     digest = compare_builds(read_build(old), read_build(new))
     [rep] = digest["reports"]
-    assert [c.split(" · ")[2] for c in rep["configs_added"]] == ["gb200"]
-    assert [c.split(" · ")[2] for c in rep["configs_removed"]] == ["mi300x"]
+    assert [c.split(" · ")[1] for c in rep["configs_added"]] == ["gb200"]
+    assert [c.split(" · ")[1] for c in rep["configs_removed"]] == ["mi300x"]
     assert rep["moves"] == [] and rep["flips"] == []
+
+
+def _keyed(row: dict[str, Any]) -> dict[str, Any]:
+    """A version-2 row: its config named by ``config_key`` and a label only, no curve-key fields."""
+    keep = {k: v for k, v in row.items() if k not in ("model", "isl", "osl", "framework", "precision")}
+    return {k: v for k, v in keep.items() if k not in ("hardware", "spec_method", "disagg")} | {
+        "config_key": labels.config_key(row)
+    }
+
+
+def test_version_2_rows_are_matched_by_config_key_whatever_the_label_says(tmp_path):
+    old_rows = [_keyed(r) for r in OLD_ROWS]
+    new_rows = [_keyed(r) | {"label": f"renamed {i}"} for i, r in enumerate(OLD_ROWS)]
+    new_rows[1] = new_rows[1] | {"tput_per_gpu": 1200.0}
+    pair = {"config_key_a": old_rows[0]["config_key"], "config_key_b": old_rows[1]["config_key"], "target": 50.0}
+    keys = {r["label"]: r["config_key"] for r in old_rows}
+    spreads = [{k: v for k, v in s.items() if k != "config"} | {"config_key": keys[s["config"]]} for s in OLD_SPREAD]
+    old = _write(tmp_path / "old", iso=_summary(old_rows, spreads, schema_version=2, pairs=[pair | {"r": 1.0}]))
+    new = _write(tmp_path / "new", iso=_summary(new_rows, spreads, schema_version=2, pairs=[pair | {"r": 2.0}]))
+    [rep] = compare_builds(read_build(old), read_build(new))["reports"]
+    assert rep["configs_added"] == rep["configs_removed"] == []  # new labels, same keys: the same configs
+    moved = {m["config"]: m for m in rep["moves"]}
+    h200 = "M 1024/1024 · h200 · sglang · fp8 · no spec · agg"  # named in full words from its key
+    assert moved[h200]["main"][0]["old"] == 800.0 and moved[h200]["main"][0]["new"] == 1200.0
+    # a pair row is matched by both keys and named a → b
+    pair_name = f"M 1024/1024 · b200 · sglang · fp8 · no spec · agg → {h200}"
+    assert [c["field"] for c in moved[pair_name]["changes"]] == ["r"]
 
 
 def test_a_different_price_table_is_named_not_reported_as_a_market_move(tmp_path):

@@ -394,8 +394,17 @@ if args[:2] == ["auth", "status"]:
         sys.exit(0)
     print("You are not logged into any GitHub hosts. To log in, run: gh auth login", file=sys.stderr)
     sys.exit(1)
+if args[:2] == ["run", "list"]:  # the recorded output of `gh run list --json ...`, filtered and capped like gh
+    runs = cfg.get("list", [])
+    if "--status" in args:
+        want = args[args.index("--status") + 1]
+        runs = [r for r in runs if want in (r.get("status"), r.get("conclusion"))]
+    if "--limit" in args:
+        runs = runs[: int(args[args.index("--limit") + 1])]
+    print(json.dumps(runs, indent=2))
+    sys.exit(0)
 if args[:2] == ["run", "view"]:
-    view = dict(cfg["view"])
+    view = dict(cfg.get("views", {}).get(args[2]) or cfg["view"])
     if "--attempt" in args:
         view["attempt"] = int(args[args.index("--attempt") + 1])
     print(json.dumps(view))
@@ -403,7 +412,10 @@ if args[:2] == ["run", "view"]:
 if args[:2] == ["run", "download"]:
     dest = args[args.index("--dir") + 1]
     pats = [args[i + 1] for i, a in enumerate(args) if a == "--pattern"]
-    src = cfg["artifacts"]
+    if args[2] in cfg.get("fail", {}):
+        print(cfg["fail"][args[2]], file=sys.stderr)
+        sys.exit(1)
+    src = cfg.get("artifacts_by_run", {}).get(args[2]) or cfg["artifacts"]
     names = [n for n in sorted(os.listdir(src)) if any(fnmatch.fnmatch(n, p) for p in pats)]
     if not names:
         print("no valid artifacts found to download", file=sys.stderr)
@@ -439,7 +451,12 @@ HAND_ROW = {
 }
 
 
-def make_gh(tmp_path: Path, *, authenticated: bool = True, artifacts: Path | None = None) -> tuple[Path, Path]:
+def make_gh(
+    tmp_path: Path, *, authenticated: bool = True, artifacts: Path | None = None, **more: object
+) -> tuple[Path, Path]:
+    """A fake ``gh`` and the file logging its calls. ``more``: ``list`` (what ``gh run list --json`` prints),
+    ``views`` (run id → ``gh run view`` answer), ``fail`` (run id → the message of a failing download),
+    ``artifacts_by_run`` (run id → artifact folder)."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir(exist_ok=True)
     log = tmp_path / "gh-calls.jsonl"
@@ -451,6 +468,7 @@ def make_gh(tmp_path: Path, *, authenticated: bool = True, artifacts: Path | Non
                 "view": VIEW,
                 "log": str(log),
                 "artifacts": str(artifacts or tmp_path / "artifacts"),
+                **more,
             }
         )
     )

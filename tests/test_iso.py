@@ -15,6 +15,7 @@ import pytest
 from frontier.analysis import pareto as P
 from frontier.analysis.economics import Pricing
 from frontier.analysis.iso import band_from, band_targets, iso_table, targets_from
+from frontier.data import labels
 from frontier.data.load import load
 
 from .conftest import MANTILE_RAW, need
@@ -55,8 +56,9 @@ def test_iso_table_values_match_reference_and_formula():
     pts = _points()
     res = iso_table(pts, [30, 50, 90], pricing=Pricing.dashboard("v0"), baseline="h200")
     assert res.unpriced == ["mystery"]
-    assert set(res.table["label"]) == {"b200", "h200", "mystery"}
+    assert set(res.table["label"]) == {f"{g} · vllm · fp8 · no spec · agg" for g in ("b200", "h200", "mystery")}
     for row in res.table.iter_rows(named=True):
+        assert row["config_key"] == labels.config_key(row)  # the join key names every curve-key part
         sel = list(pts.filter(pl.col("hardware") == row["hardware"]).to_dicts())
         ref = P.interpolate_reference(sel, row["target"], "tput_per_gpu", x="median_intvty", y="tput_per_gpu")
         if ref is None:
@@ -77,7 +79,11 @@ def test_iso_table_values_match_reference_and_formula():
     h = res.table.filter(pl.col("hardware") == "h200", pl.col("target") == 50).row(0, named=True)
     assert b["tput_per_gpu_vs_baseline"] == pytest.approx(b["tput_per_gpu"] / h["tput_per_gpu"])
     assert b["tput_per_gpu_vs_baseline"] == pytest.approx(3.0)
-    assert res.baseline == "h200"
+    assert res.baseline == "h200 · vllm · fp8 · no spec · agg"  # "h200" picks the one config it names
+    by_key = iso_table(pts, [50], pricing=Pricing.dashboard("v0"), baseline=h["config_key"])
+    assert by_key.baseline == res.baseline
+    with pytest.raises(ValueError, match="matches 3 configs"):
+        iso_table(pts, [50], pricing=Pricing.dashboard("v0"), baseline="vllm")
 
 
 def test_points_are_priced_labelled_and_marked_on_frontier():

@@ -34,10 +34,13 @@ def test_one_wide_table_per_metric_with_values_from_the_long_table(res):
     assert t.na["500 tok/s/user"] == "unreachable"
 
 
-def test_caption_lifts_what_every_config_shares(res):
+def test_caption_lifts_the_scope_and_rows_keep_the_one_table_spelling(res):
     t = tables.iso_wide(res, "costh")[0]
-    assert "M · ISL/OSL 1024/1024 · vllm · fp8 · no spec decoding · aggregated" in t.caption
-    assert not any("1024" in c or "vllm" in c for c in t.frame["config"].to_list())  # labels: only what varies
+    assert "M · ISL/OSL 1024/1024" in t.caption and "vllm" not in t.caption
+    # the scope is said once; each row names its config as every table of the report does
+    assert not any("1024" in c for c in t.frame["config"].to_list())
+    assert set(t.frame["config"].to_list()) == set(res.configs["label"].to_list())
+    assert all(c.split(" · ")[1:] == ["vllm", "fp8", "no spec", "agg"] for c in t.frame["config"].to_list())
 
 
 def test_unpriced_configs_are_left_out_of_cost_tables_and_said_so(res):

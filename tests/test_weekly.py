@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from frontier import paths
+from frontier.data import labels
 from frontier.report.changes import MOVED, WITHIN
 from frontier.report.history import list_snapshots
 
@@ -58,7 +59,8 @@ def _config(rows: list[dict[str, Any]], model: str, hw: str, fw: str, prec: str)
         if r["model"].startswith(model)
         and (r["hardware"], r["framework"], r["precision"], r["spec_method"]) == (hw, fw, prec, "none")
     )
-    return f"{row['model']} · 1024/1024 · {hw} · {fw} · {prec} · no spec · agg", row["label"]
+    assert row["config_key"] == labels.config_key(row)  # every row naming one config carries its join key
+    return labels.config_key_words(row["config_key"]), row["label"]
 
 
 def _spreads(summary: dict[str, Any], label: str) -> dict[float, float | None]:
@@ -101,9 +103,7 @@ def test_weekly_job_lists_exactly_the_planted_changes(tmp_path, api):
     assert d["models_added"] == d["seq_lens_added"] == d["models_removed"] == d["seq_lens_removed"] == []
     assert d["since"] == "2026-10-05"  # the newest date of the first build's data
     # configs: exactly the new one
-    assert rep["configs_added"] == [
-        "Llama-3.3-70B-Instruct (synthetic) · 1024/1024 · h100 · vllm · bf16 · no spec · agg"
-    ]
+    assert rep["configs_added"] == ["Llama-3.3-70B-Instruct (synthetic) 1024/1024 · h100 · vllm · bf16 · no spec · agg"]
     assert rep["configs_removed"] == []
     # moves: exactly the two planted configs, each classified against the first build's spread
     by_config = {m["config"]: m for m in rep["moves"]}
@@ -145,7 +145,8 @@ def test_weekly_job_lists_exactly_the_planted_changes(tmp_path, api):
     index = (out / "index.html").read_text()
     assert 'href="changes.html"' in index and "Previous builds" in index
     assert all(f"history/{s.path.name}/iso_interactivity/index.html" in index for s in snaps)
-    assert "Kimi-K2.5" in (out / "changes.html").read_text()
+    page = (out / "changes.html").read_text()
+    assert "Kimi-K2.5" in page and "Fetched since the previous build" in page  # the fetch log reaches the page
 
 
 def test_the_ci_workflow_and_the_cron_line_run_the_same_job():
@@ -159,3 +160,39 @@ def test_the_ci_workflow_and_the_cron_line_run_the_same_job():
     assert any("upload-artifact" in str(s.get("uses", "")) and s["with"]["path"] == out for s in job["steps"])
     schedule = flow[True]["schedule"][0]["cron"]  # YAML 1.1 reads the key `on` as true
     assert f"{schedule}  cd /path/to/frontier && examples/weekly-report.sh" in JOB.read_text()
+
+
+def test_the_weekly_job_fetches_new_ci_runs_and_hands_their_log_to_the_digest(tmp_path):
+    """The job's fetch step as the cron line and the workflow set it (WEEKLY_RUNS_REPO), against a fake ``gh``: the
+    new runs land in WEEKLY_RUNS_OUT with their fetch log; the build is stopped on purpose (an unknown report)."""
+    from .test_fetch import make_artifacts, make_gh
+    from .test_fetch_new_runs import LISTED, SUCCESS_IDS, _views
+
+    gh, _ = make_gh(tmp_path, artifacts=make_artifacts(tmp_path / "artifacts"), list=LISTED, views=_views(LISTED))
+    runs = tmp_path / "runs"
+    env = dict(os.environ)
+    env.update(
+        FRONTIER=f"{sys.executable} -m frontier.cli",
+        PYTHONPATH=os.pathsep.join([str(paths.ROOT / "lib"), env.get("PYTHONPATH", "")]),
+        FRONTIER_GH=str(gh),
+        WEEKLY_RUNS_REPO="SemiAnalysisAI/InferenceX",
+        WEEKLY_RUNS_OUT=str(runs),
+        WEEKLY_RUNS_ARGS="--max-runs 2",
+        WEEKLY_DATA=str(runs),
+        WEEKLY_OUT=str(tmp_path / "reports"),
+        WEEKLY_REPORTS="no_such_report",
+    )
+    env.pop("WEEKLY_MODELS", None)
+    job = subprocess.run(["bash", str(JOB)], cwd=paths.ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert job.returncode == 2 and "no_such_report" in job.stderr, job.stdout + job.stderr  # the build, not the fetch
+    assert "added: first fetch: 2 runs (the newest of 5 listed)" in job.stdout
+    assert sorted(int(p.name) for p in runs.iterdir() if p.is_dir()) == sorted(SUCCESS_IDS[:2])
+    assert (runs / "fetch-log.meta.json").is_file()
+    # the workflow fetches runs into a folder it reads, keeps between weeks and hands to the digest
+    flow = yaml.safe_load((paths.ROOT / "examples" / "weekly-report.yml").read_text())
+    job_env = flow["jobs"]["report"]["env"]
+    assert job_env["WEEKLY_RUNS_REPO"] and "data/raw/runs" in job_env["WEEKLY_DATA"].split(":")
+    cached = [s for s in flow["jobs"]["report"]["steps"] if "cache" in str(s.get("uses", ""))]
+    assert all("data/raw/runs" in s["with"]["path"].split() for s in cached)
+    script = JOB.read_text()
+    assert '--fetch-log "$folder/fetch-log.meta.json"' in script and 'for folder in "$FETCH_OUT" "$RUNS_OUT"' in script

@@ -2,7 +2,7 @@
 
 frontier load PATH... [--json | --csv] [--strict] [--keep newest|all] [--no-cache]
 frontier iso PATH... --model M --isl N --osl N [--targets 30,50,90] [--tco COLUMN]
-             [--gpu-table v0|v1|v2 | --as-of DATE] [--prices FILE] [--baseline LABEL] [--json | --csv] [--wide]
+             [--gpu-table v0|v1|v2 | --as-of DATE] [--prices FILE] [--baseline CONFIG] [--json | --csv] [--wide]
 frontier iso-point            < {"points": [...], "target_iv": x, "metric_key": k, ...}
 frontier breakeven PATH... --sides "b200/fp4 vs h100/fp8" --model M --isl N --osl N [--targets 30,50,90]
              [--gpu-table v0|v1|v2 | --as-of DATE] [--prices FILE]... [--requests-per-day N --migration-cost $]
@@ -925,7 +925,11 @@ def _add_iso_parser(sub: Any) -> None:
     sp.add_argument("--hardware", nargs="+", metavar="GPU", help="only these GPUs (default: all)")
     sp.add_argument("--precision", nargs="+", metavar="P", help="only these precisions, e.g. fp4 fp8 (default: all)")
     sp.add_argument("--framework", nargs="+", metavar="ENGINE", help="only these engines, e.g. trt (default: all)")
-    sp.add_argument("--baseline", metavar="LABEL", help="config label to give ratios against (e.g. 'b200 · trt')")
+    sp.add_argument(
+        "--baseline",
+        metavar="CONFIG",
+        help="config to give ratios against: its label, config key or enough parts to pick one (e.g. 'b200 · trt')",
+    )
     _add_output_options(
         sp,
         "print a list of records, one per config and target, every price column",

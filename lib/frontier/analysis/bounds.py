@@ -37,7 +37,7 @@ import numpy as np
 import polars as pl
 
 from frontier.data import specs
-from frontier.data.labels import base_model
+from frontier.data.labels import base_model, config_key_columns
 from frontier.data.specs import (
     check_precision,
     gpu_key,
@@ -411,6 +411,7 @@ def floor_view(fv: pl.DataFrame) -> pl.DataFrame:
     """``frontier_vs_floor`` with readable column names."""
     return fv.select(
         pl.col("label").alias("config"),
+        *config_key_columns(fv),
         pl.col("topology").alias("fastest point topology"),
         pl.col("fastest_intvty").alias("fastest tok/s/user"),
         pl.col("weight_gpus").alias("GPUs per replica"),

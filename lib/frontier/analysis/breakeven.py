@@ -189,7 +189,7 @@ def _cells(iso: IsoResult, s: Side) -> pl.DataFrame:
     config's slowest point, a lower bound), slowest (that point's tok/s/user) and quality (0 measured, 1 lower
     bound, 9 above its fastest point)."""
     keys = [f for f in PAIR_FIELDS if f in iso.table.columns]
-    t = matching(iso.table, s).select("curve_id", "target", "label", *keys, "tput_per_gpu", "topology")
+    t = matching(iso.table, s).select("curve_id", "target", "label", "config_key", *keys, "tput_per_gpu", "topology")
     t = t.join(_slowest(iso), on="curve_id", how="left")
     below = pl.col("tput_per_gpu").is_null() & (pl.col("target") < pl.col("_slow_x"))
     return t.with_columns(
@@ -201,6 +201,7 @@ def _cells(iso: IsoResult, s: Side) -> pl.DataFrame:
         "curve_id",
         "target",
         pl.col("label").alias("config"),
+        "config_key",
         *keys,
         "topology",
         "tput",
@@ -230,6 +231,7 @@ def _suffixed(frame: pl.DataFrame, k: str) -> pl.DataFrame:
     return frame.select(
         "target",
         pl.col("config").alias(f"config_{k}"),
+        pl.col("config_key").alias(f"config_key_{k}"),
         pl.col("topology").alias(f"topology_{k}"),
         pl.col("tput").alias(f"tput_{k}"),
         pl.col("bound").alias(f"tput_{k}_lower_bound"),
@@ -254,10 +256,9 @@ def _like_for_like(iso: IsoResult, a: Side, b: Side) -> pl.DataFrame:
         .first()
     )
     keys = [f for f in PAIR_FIELDS if f in cells_a.columns]
-    side_a = both.select("target", "config", *keys, "topology", "tput", "bound", "slowest")
-    side_b = both.select(
-        "target", *[pl.col(f"{c}_B").alias(c) for c in ("config", *keys, "topology", "tput", "bound", "slowest")]
-    )
+    cols = ("config", "config_key", *keys, "topology", "tput", "bound", "slowest")
+    side_a = both.select("target", *cols)
+    side_b = both.select("target", *[pl.col(f"{c}_B").alias(c) for c in cols])
     grid_t = pl.DataFrame({"target": iso.targets}, schema={"target": pl.Float64})
     return grid_t.join(_suffixed(side_a, "a"), on="target", how="left").join(
         _suffixed(side_b, "b"), on="target", how="left"
@@ -360,10 +361,12 @@ class BreakEven:
 _AT_TARGET_SCHEMA: dict[str, Any] = {
     "target": pl.Float64,
     "config_a": pl.String,
+    "config_key_a": pl.String,
     "topology_a": pl.String,
     "tput_a": pl.Float64,
     "tput_a_lower_bound": pl.Boolean,
     "config_b": pl.String,
+    "config_key_b": pl.String,
     "topology_b": pl.String,
     "tput_b": pl.Float64,
     "tput_b_lower_bound": pl.Boolean,

@@ -21,7 +21,14 @@ from frontier.analysis.economics import Pricing, gross_margin, throughput_of
 from frontier.analysis.iso import IsoResult, X, iso_table
 from frontier.analysis.pareto import interpolate_many
 from frontier.analysis.sides import parse_side
-from frontier.data.labels import LABEL_PARTS, VIEW_WORDS, config_label_expr, full_config_name, workload_text
+from frontier.data.labels import (
+    LABEL_PARTS,
+    VIEW_WORDS,
+    config_key_columns,
+    config_label_expr,
+    full_config_name,
+    workload_text,
+)
 from frontier.data.load.normalise import MODEL_DISPLAY_NAMES, SYNTHETIC_SUFFIX, model_key_for
 from frontier.data.schema import CURVE_KEY
 from frontier.number_words import money
@@ -166,7 +173,7 @@ def _unpaired_configs(
     c = configs.filter(~pl.col("curve_id").is_in(list(paired)))
     if sides is not None:
         c = c.filter(pl.col(differ).is_in(list(sides)))
-    return c.select(pl.col("label").alias("config"), *keys, differ).with_columns(
+    return c.select(pl.col("label").alias("config"), *config_key_columns(c), *keys, differ).with_columns(
         reason=pl.lit(f"{NO_PARTNER}: no {want} config of the same model, ISL/OSL and otherwise equal config")
     )
 
@@ -254,10 +261,11 @@ def _side(df: pl.DataFrame, names: dict[str, str], side: str) -> pl.DataFrame:
 def _pair_bands(configs: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
     """One row per pair with each side's interactivity range, the band both reach (tok/s/user) and how far each
     side reaches beyond the other; numbered ``pair_id``."""
-    cfg = configs.select("curve_id", "intvty_min", "intvty_max")
-    ranges = {"curve_id": "curve_id", "intvty_min": "min", "intvty_max": "max"}
+    cfg = configs.select("curve_id", "intvty_min", "intvty_max", "config_key")
+    ranges = {"curve_id": "curve_id", "intvty_min": "min", "intvty_max": "max", "config_key": "config_key"}
     return (
-        pairs.join(_side(cfg, ranges, "a"), on="curve_id_a")
+        pairs.drop("config_key_a", "config_key_b", strict=False)
+        .join(_side(cfg, ranges, "a"), on="curve_id_a")
         .join(_side(cfg, ranges, "b"), on="curve_id_b")
         .with_columns(band_lo=pl.max_horizontal("min_a", "min_b"), band_hi=pl.min_horizontal("max_a", "max_b"))
         .with_columns(
@@ -278,7 +286,7 @@ def _pairs_at_targets(
     keep = ["curve_id", "target", "tput_per_gpu", cost_metric, "topology"]
     reads = {"curve_id": "curve_id", "tput_per_gpu": "tput", cost_metric: "cost", "topology": "topology"}
     at = (
-        p.select("pair_id", "curve_id_a", "curve_id_b", "label_a", "label_b")
+        p.select("pair_id", "curve_id_a", "curve_id_b", "label_a", "label_b", "config_key_a", "config_key_b")
         .join(_side(t.select(keep), reads, "a"), on="curve_id_a")
         .join(_side(t.select(keep), reads, "b"), on=["curve_id_b", "target"])
         .with_columns(
@@ -287,7 +295,7 @@ def _pairs_at_targets(
         )
         .sort("pair_id", "target")
     )
-    name_cols = [c for c in pairs.columns if c.endswith("_a") and c not in ("curve_id_a", "label_a")]
+    name_cols = [c for c in pairs.columns if c.endswith("_a") and c not in ("curve_id_a", "label_a", "config_key_a")]
     if name_cols:  # name each side by the value that differs (e.g. "MTP off" / "MTP on", "fp4")
         at = at.join(_side_names(p, name_cols[0][:-2]), on="pair_id", how="left").sort("pair_id", "target")
     else:
@@ -341,7 +349,7 @@ def _pair_curves(iso: IsoResult, p: pl.DataFrame, cost_metric: str, n_grid: int)
     ).with_columns(
         cost_ratio_b_over_a=pl.col("cost_b") / pl.col("cost_a"), tput_ratio_b_over_a=pl.col("tput_b") / pl.col("tput_a")
     )
-    return curves.join(p.select("pair_id", "label_a", "label_b"), on="pair_id")
+    return curves.join(p.select("pair_id", "label_a", "label_b", "config_key_a", "config_key_b"), on="pair_id")
 
 
 def mtp_comparison(
@@ -804,7 +812,8 @@ def _cross_silicon(
     if match == "best-of-each":
         for side, sel in (("a", a), ("b", b)):
             best = _best_configs(iso.table, sel, keys, cost_metric, short_label)
-            best = best.rename({"label": f"config_{side}", cost_metric: f"cost_{side}", "tput_per_gpu": f"tput_{side}"})
+            names = {"label": "config", "config_key": "config_key", cost_metric: "cost", "tput_per_gpu": "tput"}
+            best = _side(best, names, side)
             grid = grid.join(best, on=[*keys, "target"], how="left", nulls_equal=True)
         out = grid
     else:
@@ -832,7 +841,7 @@ def _best_configs(
         .sort(cost_metric)
         .group_by([*keys, "target"], maintain_order=True)
         .first()
-        .select(*keys, "target", label.alias("label"), cost_metric, "tput_per_gpu")
+        .select(*keys, "target", label.alias("label"), "config_key", cost_metric, "tput_per_gpu")
     )
 
 
@@ -894,15 +903,20 @@ def _like_cells(
         if pairs.height:
             frames.append(pairs.select("curve_id_a", "curve_id_b", "rank"))
     schema: dict[str, Any] = {**{k: iso.configs.schema[k] for k in keys}, "target": pl.Float64}
-    cols = {"config_a": pl.String, "cost_a": pl.Float64, "tput_a": pl.Float64}
-    cols |= {"config_b": pl.String, "cost_b": pl.Float64, "tput_b": pl.Float64}
+    cols = {"config_a": pl.String, "config_key_a": pl.String, "cost_a": pl.Float64, "tput_a": pl.Float64}
+    cols |= {"config_b": pl.String, "config_key_b": pl.String, "cost_b": pl.Float64, "tput_b": pl.Float64}
     if not frames:
         return pl.DataFrame(schema=schema | cols | {"_pair": pl.Boolean})
-    t = iso.table.select("curve_id", "target", *keys, label.alias("label"), cost_metric, "tput_per_gpu")
-    side_a = t.rename({"curve_id": "curve_id_a", "label": "config_a", cost_metric: "cost_a", "tput_per_gpu": "tput_a"})
-    side_b = t.select("curve_id", "target", "label", cost_metric, "tput_per_gpu").rename(
-        {"curve_id": "curve_id_b", "label": "config_b", cost_metric: "cost_b", "tput_per_gpu": "tput_b"}
-    )
+    t = iso.table.select("curve_id", "target", *keys, label.alias("label"), "config_key", cost_metric, "tput_per_gpu")
+
+    def named(s: str) -> dict[str, str]:
+        return {"curve_id": f"curve_id_{s}", "label": f"config_{s}", "config_key": f"config_key_{s}"} | {
+            cost_metric: f"cost_{s}",
+            "tput_per_gpu": f"tput_{s}",
+        }
+
+    side_a = t.rename(named("a"))
+    side_b = t.select("curve_id", "target", "label", "config_key", cost_metric, "tput_per_gpu").rename(named("b"))
     both = (
         pl.concat(frames)
         .join(side_a, on="curve_id_a")
@@ -912,7 +926,10 @@ def _like_cells(
         .group_by([*keys, "target"], maintain_order=True)
         .first()
     )
-    unread = {k: pl.when(pl.col(f"cost_{k[-1]}").is_not_null()).then(pl.col(k)) for k in ("config_a", "config_b")}
+    unread = {
+        k: pl.when(pl.col(f"cost_{k[-1]}").is_not_null()).then(pl.col(k))
+        for k in ("config_a", "config_b", "config_key_a", "config_key_b")
+    }
     return both.select(*keys, "target", *cols).with_columns(**unread, _pair=pl.lit(True))
 
 

@@ -27,7 +27,7 @@ from typing import Any
 
 import polars as pl
 
-from frontier.data.labels import price_line
+from frontier.data.labels import config_key_columns, price_line
 from frontier.data.load.normalise import (
     FALSE_STRINGS,
     FRAMEWORK_ALIASES,
@@ -585,6 +585,7 @@ def accuracy_beside_cost(
     cost_cols = [c for c in joined.columns if c.startswith("$/M @ ")]
     table = joined.sort("curve_id").select(
         pl.col("label").alias("config"),
+        *config_key_columns(joined),
         *cost_cols,
         pl.col("eval_task").alias("task"),
         pl.col("eval_score_name").alias("score name"),

@@ -120,6 +120,7 @@ class FleetSide:
     tput_per_gpu: float
     replica_gpus: int = 1
     lower_bound: bool = False  # tput_per_gpu read at the slowest measured point, above the target: a lower bound
+    config_key: str | None = None  # the config's stable join key (labels.config_key)
 
     def gpus(self, w: Workload) -> tuple[float, int]:
         """(exact GPUs, GPUs rounded up to whole replicas, at least one replica) for workload ``w``."""
@@ -160,6 +161,7 @@ def sides_from_break_even(be: BreakEven, target: float) -> tuple[FleetSide, Flee
                 r[f"tput_{k}"],
                 replica_gpus(be.iso, r[f"config_{k}"], r[f"topology_{k}"]),
                 bool(r.get(f"tput_{k}_lower_bound")),
+                r.get(f"config_key_{k}"),
             )
         )
     return out[0], out[1]
@@ -168,6 +170,7 @@ def sides_from_break_even(be: BreakEven, target: float) -> tuple[FleetSide, Flee
 _FLEET_SCHEMA = {
     "side": pl.String,
     "config": pl.String,
+    "config_key": pl.String,
     "topology": pl.String,
     "tput_per_gpu": pl.Float64,
     "tput_lower_bound": pl.Boolean,  # GPUs and cost are then upper bounds
@@ -196,6 +199,7 @@ def fleet_cost(w: Workload, sides: Sequence[FleetSide], views: Sequence[PriceVie
                 {
                     "side": s.name,
                     "config": s.config,
+                    "config_key": s.config_key,
                     "topology": s.topology,
                     "tput_per_gpu": s.tput_per_gpu,
                     "tput_lower_bound": s.lower_bound,

@@ -19,7 +19,7 @@ import polars as pl
 
 from frontier.analysis.economics import Pricing, cost_columns, price_points, unpriced_gpus
 from frontier.analysis.pareto import FrontierParts, frontier_parts, interpolate_many
-from frontier.data.labels import config_label_expr, view_words
+from frontier.data.labels import config_key_expr, config_label_expr, view_words
 from frontier.data.schema import CURVE_KEY
 from frontier.number_words import approx, money
 
@@ -178,7 +178,7 @@ class IsoResult:
 
     def records(self) -> list[dict[str, Any]]:
         """One JSON-ready record per config and target (nulls where unreachable)."""
-        cols = [*CURVE_KEY, "label", "target", "reachable", *self.metrics, "topology"] + [
+        cols = [*CURVE_KEY, "label", "config_key", "target", "reachable", *self.metrics, "topology"] + [
             c for c in self.table.columns if c.endswith("_vs_baseline")
         ]
         return self.table.select([c for c in cols if c in self.table.columns]).to_dicts()
@@ -234,7 +234,11 @@ def iso_table(
     grid = cfg.select("curve_id").join(pl.DataFrame({"target": tlist}, schema={"target": pl.Float64}), how="cross")
     vals = interpolate_many(fr, grid, metrics, x=X)
     vals = vals.with_columns(topology=_winning_topology(fr, vals))
-    table = cfg.select("curve_id", *by, "label").join(vals.drop("lo", "hi"), on="curve_id").sort("curve_id", "target")
+    table = (
+        cfg.select("curve_id", *by, "label", "config_key")
+        .join(vals.drop("lo", "hi"), on="curve_id")
+        .sort("curve_id", "target")
+    )
     base_label = None
     if baseline is not None:
         base_rows = _pick_baseline(cfg, baseline)
@@ -277,6 +281,7 @@ def _config_table(fr: pl.DataFrame, parts: FrontierParts, by: list[str]) -> pl.D
         fr[starts]
         .select("curve_id", *by, "label")
         .with_columns(
+            config_key=config_key_expr(by),
             frontier_points=pl.Series(np.diff(np.r_[starts, n_fr]), dtype=pl.UInt32),
             intvty_min=pl.Series(xs_fr[starts], dtype=fr[X].dtype),
             intvty_max=pl.Series(xs_fr[ends], dtype=fr[X].dtype),
@@ -313,8 +318,13 @@ def _versus_baseline(table: pl.DataFrame, base_curve: int, metrics: list[str]) -
 
 
 def _pick_baseline(cfg: pl.DataFrame, baseline: str | dict[str, Any]) -> pl.DataFrame:
+    """The one config ``baseline`` names: its table label, its config key, enough of its label's parts to pick one
+    (``"h200"``, ``"h200 · fp8"``), or a dict of curve-key values."""
     if isinstance(baseline, str):
-        rows = cfg.filter(pl.col("label") == baseline)
+        rows = cfg.filter((pl.col("label") == baseline) | (pl.col("config_key") == baseline))
+        if rows.height == 0:
+            want = list(dict.fromkeys(p.strip() for p in baseline.split("·") if p.strip()))
+            rows = cfg.filter(pl.col("label").str.split(" · ").list.set_intersection(want).list.len() == len(want))
     else:
         rows = cfg
         for k, v in baseline.items():
@@ -353,6 +363,7 @@ def configs_view(res: IsoResult) -> pl.DataFrame:
     gpu_priced = out.with_columns(priced=~pl.col("hardware").is_in(res.unpriced))
     return gpu_priced.select(
         pl.col("label").alias("config"),
+        pl.col("config_key"),
         pl.col("points"),
         pl.col("frontier_points").alias("frontier points"),
         pl.col("intvty_min").alias("interactivity from"),

@@ -864,14 +864,16 @@ def _pair_configs(points: pl.DataFrame) -> pl.DataFrame:
     intvty_min/intvty_max (tok/s/user its frontier covers) and frontier_points."""
     from frontier.analysis.pareto import frontier
     from frontier.analysis.scope import X, Y
-    from frontier.data.labels import config_label_expr
+    from frontier.data.labels import config_key_expr, config_label_expr
 
     by = [c for c in CURVE_KEY if c in points.columns]
     fr = frontier(points, by, X, Y)
     cfg = fr.group_by("curve_id", *by).agg(
         pl.col(X).min().alias("intvty_min"), pl.col(X).max().alias("intvty_max"), pl.len().alias("frontier_points")
     )
-    return cfg.with_columns(config_label_expr(cfg).alias("label")).sort("curve_id")
+    return cfg.with_columns(config_label_expr(cfg).alias("label"), config_key_expr(by).alias("config_key")).sort(
+        "curve_id"
+    )
 
 
 def compared_points(points: pl.DataFrame, be: BreakEven) -> pl.DataFrame:

@@ -21,7 +21,7 @@ import polars as pl
 from frontier import paths
 from frontier.analysis.economics import Pricing
 from frontier.analysis.iso import IsoResult, iso_table
-from frontier.data.labels import config_label_expr
+from frontier.data.labels import config_key_columns, config_key_expr, config_label_expr
 from frontier.data.schema import CURVE_KEY
 
 __all__ = [
@@ -66,8 +66,10 @@ def per_run(
     pts = _with_run(points)
     res = iso_table(pts, targets, pricing=pricing, by=[*by, _RUN])
     configs = res.configs.select(list(by)).unique(maintain_order=True)
-    labels = configs.with_columns(config_label_expr(configs).alias("label"))
-    out = res.table.drop("label", "curve_id").join(labels, on=list(by), how="left", nulls_equal=True)
+    labels = configs.with_columns(
+        config_label_expr(configs).alias("label"), config_key_expr(list(by)).alias("config_key")
+    )
+    out = res.table.drop("label", "curve_id", "config_key").join(labels, on=list(by), how="left", nulls_equal=True)
     if "image" in pts.columns:  # the engine image each run of a config used (its most common one)
         images = pts.group_by([*by, _RUN]).agg(pl.col("image").drop_nulls().mode().sort().first().alias("image"))
         out = out.join(images, on=[*by, _RUN], how="left", nulls_equal=True)
@@ -85,7 +87,7 @@ def summarise(runs: pl.DataFrame, metrics: Iterable[str], by: Sequence[str] = CU
     for m in metrics:
         v = pl.col(m).filter(pl.col("reachable"))
         aggs += [v.median().alias(f"{m}_median"), v.min().alias(f"{m}_min"), v.max().alias(f"{m}_max")]
-    keys = [*by, "label", "target"]
+    keys = [*by, "label", *(["config_key"] if "config_key" in runs.columns else []), "target"]
     out = runs.group_by(keys).agg(aggs).sort(["label", "target"])
     if "image" not in runs.columns:
         return out
@@ -114,7 +116,7 @@ def _image_noise(runs: pl.DataFrame, keys: list[str], metric: str = "tput_per_gp
 def with_spread(table: pl.DataFrame, spread: pl.DataFrame, by: Sequence[str] = CURVE_KEY) -> pl.DataFrame:
     """The iso table with its spread columns (``runs``, ``runs_reaching``, ``<metric>_median/_min/_max``) and a
     ``spread_note`` ("6 runs", "one run: no spread measured", "reached by 2 of 5 runs")."""
-    cols = [c for c in spread.columns if c not in (*by, "label", "target")]
+    cols = [c for c in spread.columns if c not in (*by, "label", "config_key", "target")]
     out = table.join(spread.select([*by, "target", *cols]), on=[*by, "target"], how="left", nulls_equal=True)
     note = (
         pl.when(pl.col("runs").is_null())
@@ -341,6 +343,7 @@ def spread_view(table: pl.DataFrame) -> pl.DataFrame:
 
     return table.sort("target", "label").select(
         pl.col("label").alias("config"),
+        *config_key_columns(table),
         pl.col("target").alias("target tok/s/user"),
         # one frontier over every config's newest points, which can mix runs: named so beside per-run values
         pl.col("tput_per_gpu").alias(POOLED_COLUMN),

@@ -44,7 +44,7 @@ import polars as pl
 from frontier.analysis.compare import LIKE_FOR_LIKE
 from frontier.analysis.economics import Pricing
 from frontier.analysis.iso import IsoResult, iso_table, targets_from
-from frontier.data.labels import LABEL_PARTS, config_label_expr, view_words
+from frontier.data.labels import LABEL_PARTS, config_key_columns, config_label_expr, view_words
 from frontier.data.schema import CURVE_KEY, POINT_KEY
 from frontier.number_words import approx, money
 
@@ -710,6 +710,7 @@ def table_view(res: TrendResult, min_periods: int = 1) -> pl.DataFrame:
         .sort("target", "label", "period_index")
         .select(
             pl.col("label").alias("config"),
+            *config_key_columns(res.table),
             pl.col("target").alias("target tok/s/user"),
             "period",
             pl.col("tput_per_gpu").alias("tok/s/GPU"),
@@ -748,6 +749,7 @@ def steps_view(res: TrendResult) -> pl.DataFrame:
     """What changed at each step (consecutive measured periods of a config), with the step factors."""
     return res.steps.sort("label", "target", "to_period").select(
         pl.col("label").alias("config"),
+        *config_key_columns(res.steps),
         pl.col("target").alias("target tok/s/user"),
         pl.format("{} → {}", "from_period", "to_period").alias("step"),
         pl.col("tput_from").alias("tok/s/GPU from"),

@@ -1,8 +1,10 @@
 """Words for configs, prices and data: the one home of label rules, view names and the synthetic marker.
 
-- config labels for tables (:func:`config_label_expr`: the curve-key parts that vary, as stored) and for chart
-  legends (:func:`series_labels`: the varying parts in display words, ``B200 · SGLang · FP4 · MTP``), with what is
-  held constant across the series (:func:`held_constant`) for a chart's subtitle;
+- one spelling of a config per audience: tables (:func:`config_label_expr`: the config's parts as stored,
+  ``b200 · sglang · fp4 · no spec · agg``, the same in every table of a report), chart legends
+  (:func:`series_labels`: the parts that vary, in display words, ``B200 · SGLang · FP4 · MTP``) with what is held
+  constant across the series (:func:`held_constant`) for the subtitle, and joins (:func:`config_key`: every
+  curve-key part, stable whatever else a table holds, ``DeepSeek-R1-0528|1024|1024|b200|sglang|fp4|mtp|agg``);
 - pair labels (:func:`pair_label`: shared parts, then ``A → B`` for the part that differs);
 - TCO view words (:data:`VIEW_WORDS`) and the price basis of a figure (:func:`price_line`);
 - the synthetic marker (:data:`SYNTHETIC_SUFFIX` on model names, :data:`SYNTHETIC_NOTE` on figures) and the data
@@ -19,6 +21,7 @@ import polars as pl
 
 from frontier import __version__
 from frontier.data.load.normalise import SYNTHETIC_SUFFIX
+from frontier.data.schema import CURVE_KEY
 
 __all__ = [
     "SYNTHETIC_SUFFIX",
@@ -26,7 +29,16 @@ __all__ = [
     "LABEL_PARTS",
     "VIEW_WORDS",
     "COLUMN_TITLES",
+    "CONFIG_PARTS",
+    "KEY_PARTS",
     "config_label_expr",
+    "config_key",
+    "config_key_expr",
+    "config_key_columns",
+    "config_key_words",
+    "has_config_key_parts",
+    "is_join_column",
+    "parse_config_key",
     "workload_text",
     "full_config_name",
     "base_model",
@@ -55,7 +67,13 @@ NO_SPEC_SHORT = "no spec"
 SERVING_SHORT = {True: "disagg", False: "agg"}
 
 #: curve-key columns a config label may name, in the order they are named
-LABEL_PARTS = ("model", "isl", "osl", "hardware", "framework", "precision", "spec_method", "disagg")
+LABEL_PARTS = CURVE_KEY
+#: the parts of a label that name the config within its scope (model and ISL/OSL are the scope)
+CONFIG_PARTS = ("hardware", "framework", "precision", "spec_method", "disagg")
+#: a config key's parts, in order, its separator and the mark of a part the config was grouped without
+KEY_PARTS = CURVE_KEY
+KEY_SEP = "|"
+KEY_ANY = "*"
 
 #: dashboard TCO views in plain words ($/GPU-hour basis)
 VIEW_WORDS: dict[str, str] = {
@@ -98,19 +116,18 @@ def column_title(name: str) -> str:
 
 # --------------------------------------------------------------------------------------------- config labels
 def config_label_expr(configs: pl.DataFrame, parts: Sequence[str] = LABEL_PARTS, *, every: bool = False) -> pl.Expr:
-    """Table label from the curve-key columns that vary across ``configs`` (e.g. ``b200 · fp4 · mtp``), values as
-    stored; used as the config's name in tables, baselines and summaries. ``every``: name every part present,
-    varying or not (one config named on its own, e.g. in a note)."""
-    varying = [c for c in parts if c in configs.columns and (every or configs[c].n_unique() > 1)]
-    if "isl" in varying or "osl" in varying:
-        varying = [c for c in varying if c not in ("isl", "osl")]
+    """A config's name in tables, values as stored (``b200 · sglang · fp4 · no spec · agg``): every config part
+    (:data:`CONFIG_PARTS`) among ``parts`` the frame has, so a config reads the same in every table of a report;
+    the scope parts (model, ISL/OSL) only where they vary across ``configs`` (the title names a single scope), or
+    always with ``every`` (one config named on its own, e.g. in a note). Joins use :func:`config_key_expr`."""
+    present = [c for c in parts if c in configs.columns]
+    named = [c for c in present if c in CONFIG_PARTS or every or configs[c].n_unique() > 1]
+    seq = None
+    if "isl" in named or "osl" in named:
+        named = [c for c in named if c not in ("isl", "osl")]
         seq = pl.format("{}/{}", pl.col("isl"), pl.col("osl"))
-    else:
-        seq = None
-    if not varying and seq is None:
-        varying = [c for c in ("hardware", "framework", "precision") if c in configs.columns]
     pieces: list[pl.Expr] = []
-    for c in varying:
+    for c in named:
         if c == "disagg":
             pieces.append(
                 pl.when(pl.col("disagg")).then(pl.lit(SERVING_SHORT[True])).otherwise(pl.lit(SERVING_SHORT[False]))
@@ -120,12 +137,102 @@ def config_label_expr(configs: pl.DataFrame, parts: Sequence[str] = LABEL_PARTS,
         else:
             pieces.append(pl.col(c).cast(pl.String))
     if seq is not None:
-        pieces.insert(1 if "model" in varying else 0, seq)
+        pieces.insert(1 if "model" in named else 0, seq)
     if not pieces:  # grouped by columns a label does not usually name: use them as they are
-        pieces = [pl.col(c).cast(pl.String) for c in configs.columns]
+        pieces = [pl.col(c).cast(pl.String) for c in (present or configs.columns)]
     if not pieces:  # no grouping: one frontier over every point
         return pl.lit("all points", dtype=pl.String)
     return pl.concat_str(pieces, separator=" · ")
+
+
+# ----------------------------------------------------------------------------------------------- config keys
+def _key_text(expr: pl.Expr) -> pl.Expr:
+    return expr.cast(pl.String).str.replace_all("%", "%25", literal=True).str.replace_all("|", "%7C", literal=True)
+
+
+def config_key_expr(columns: Sequence[str], suffix: str = "") -> pl.Expr:
+    """A config's stable key for joins (``DeepSeek-R1-0528|1024|1024|b200|sglang|fp4|mtp|agg``): every curve-key
+    part in :data:`KEY_PARTS` order, values as stored, ``*`` for a part the frame does not have (a config grouped
+    without it), an empty field for a missing value; ``%`` and ``|`` in values are written ``%25`` and ``%7C``.
+    Unlike a label it does not depend on which other configs a table holds. ``suffix``: read ``hardware_a`` …"""
+    fields: list[pl.Expr] = []
+    for c in KEY_PARTS:
+        name = f"{c}{suffix}"
+        if name not in columns:
+            fields.append(pl.lit(KEY_ANY))
+        elif c == "disagg":
+            fields.append(
+                pl.when(pl.col(name)).then(pl.lit("disagg")).when(pl.col(name).is_not_null()).then(pl.lit("agg"))
+            )
+        else:
+            fields.append(_key_text(pl.col(name)))
+    return pl.concat_str([f.fill_null("") for f in fields], separator=KEY_SEP)
+
+
+def config_key(row: Mapping[str, Any], suffix: str = "") -> str:
+    """:func:`config_key_expr` for one row (a mapping of curve-key fields)."""
+    out: list[str] = []
+    for c in KEY_PARTS:
+        name = f"{c}{suffix}"
+        if name not in row:
+            out.append(KEY_ANY)
+        elif row[name] is None:
+            out.append("")
+        elif c == "disagg":
+            out.append("disagg" if row[name] else "agg")
+        else:
+            out.append(str(row[name]).replace("%", "%25").replace("|", "%7C"))
+    return KEY_SEP.join(out)
+
+
+def is_join_column(name: str) -> bool:
+    """Whether a column holds config keys (``config_key``, ``config_key_a`` …): JSON carries it, tables for people
+    do not show it."""
+    return name == "config_key" or name.startswith("config_key_")
+
+
+def config_key_columns(frame: pl.DataFrame, suffix: str = "") -> list[pl.Expr]:
+    """``config_key`` (``config_key<suffix>``) for a view built from ``frame``: the frame's own key column, else
+    one made from its curve-key parts when it has them all; none when it has neither (a group, not a config)."""
+    name = f"config_key{suffix}"
+    if name in frame.columns:
+        return [pl.col(name)]
+    if all(f"{c}{suffix}" in frame.columns for c in KEY_PARTS):
+        return [config_key_expr(frame.columns, suffix).alias(name)]
+    return []
+
+
+def has_config_key_parts(row: Mapping[str, Any], suffix: str = "") -> bool:
+    """Whether ``row`` carries every curve-key part (so :func:`config_key` names one config, not a group)."""
+    return all(f"{c}{suffix}" in row for c in KEY_PARTS)
+
+
+def parse_config_key(key: str) -> dict[str, str] | None:
+    """The parts of a config key (``*`` parts left out), or None when ``key`` is not one."""
+    fields = key.split(KEY_SEP)
+    if len(fields) != len(KEY_PARTS):
+        return None
+    return {c: v.replace("%7C", "|").replace("%25", "%") for c, v in zip(KEY_PARTS, fields) if v != KEY_ANY}
+
+
+def config_key_words(key: str) -> str:
+    """A config key in table words, every part named (``DeepSeek-R1-0528 1024/1024 · b200 · sglang · fp4 · mtp ·
+    agg``): how a digest names a config across builds. A string that is not a key is returned as it is."""
+    parts = parse_config_key(key)
+    if parts is None:
+        return key
+    head = " ".join(x for x in (parts.get("model"), _seq_text(parts)) if x)
+    rest = [parts[c] for c in ("hardware", "framework", "precision") if parts.get(c)]
+    if parts.get("spec_method"):
+        rest.append(NO_SPEC_SHORT if parts["spec_method"] == "none" else parts["spec_method"])
+    if parts.get("disagg"):
+        rest.append(parts["disagg"])
+    return " · ".join(x for x in (head, *rest) if x)
+
+
+def _seq_text(parts: Mapping[str, str]) -> str:
+    isl, osl = parts.get("isl"), parts.get("osl")
+    return f"{isl}/{osl}" if isl and osl else ""
 
 
 def workload_text(row: Mapping[str, Any]) -> str:
@@ -135,18 +242,8 @@ def workload_text(row: Mapping[str, Any]) -> str:
 
 def full_config_name(row: Mapping[str, Any]) -> str:
     """Every field of a config, in table words: ``"DeepSeek-R1-0528 1024/1024 · h200 · dynamo-trt · fp8 · mtp ·
-    disagg"``."""
-    spec = NO_SPEC_SHORT if row.get("spec_method") in (None, "none") else row["spec_method"]
-    return " · ".join(
-        [
-            workload_text(row),
-            str(row["hardware"]),
-            str(row["framework"]),
-            str(row["precision"]),
-            spec,
-            SERVING_SHORT[bool(row.get("disagg"))],
-        ]
-    )
+    disagg"`` (the words of its :func:`config_key`)."""
+    return config_key_words(config_key(row))
 
 
 def base_model(name: str) -> str:

@@ -25,6 +25,7 @@ from typing import Any
 import polars as pl
 
 from frontier import paths
+from frontier.data import labels
 from frontier.fsutil import write_atomic
 from frontier.number_words import MINUS, PERCENT, approx, fraction_percent, money, percent, significant
 
@@ -44,6 +45,7 @@ __all__ = [
     "provenance_html",
     "significant",
     "summary_json",
+    "jsonable",
     "table_html",
 ]
 
@@ -232,6 +234,10 @@ def table_html(
     Numeric columns are right-aligned. All values and names are HTML-escaped.
     """
     cols, numeric, rows, total = _columns_rows(df)
+    if any(labels.is_join_column(c) for c in cols):  # config keys are for joins (JSON), not for people
+        keep = [i for i, c in enumerate(cols) if not labels.is_join_column(c)]
+        cols, numeric = [cols[i] for i in keep], [numeric[i] for i in keep]
+        rows = [tuple(r[i] for i in keep) for r in rows]
     formats = {c: f for c, f in (formats or {}).items() if c in cols}  # one dict may serve several tables
     names = dict(columns or {})
     na_map = dict(na) if isinstance(na, Mapping) else {}
@@ -355,7 +361,7 @@ def _param_text(v: Any) -> str:
     if isinstance(v, Mapping):
         return "; ".join(f"{k}: {_param_text(x)}" for k, x in v.items()) if v else "none"
     try:
-        return json.dumps(_jsonable(v), ensure_ascii=False)
+        return json.dumps(jsonable(v), ensure_ascii=False)
     except (TypeError, ValueError):
         return repr(v)
 
@@ -550,7 +556,7 @@ def headline_html(sentences: Sequence[str], state: str = "finding", *, source: s
 
 
 # ---------------------------------------------------------------------------------------------------------- summary
-def _jsonable(obj: Any) -> Any:
+def jsonable(obj: Any) -> Any:
     """Convert common analysis objects to JSON-ready values (NaN/inf become null)."""
     if obj is None or isinstance(obj, (bool, str)):
         return obj
@@ -559,7 +565,7 @@ def _jsonable(obj: Any) -> Any:
     if isinstance(obj, float):
         return obj if math.isfinite(obj) else None
     if isinstance(obj, Decimal):
-        return _jsonable(float(obj))
+        return jsonable(float(obj))
     if isinstance(obj, (dt.datetime, dt.date, dt.time)):
         return obj.isoformat()
     if isinstance(obj, dt.timedelta):
@@ -567,31 +573,31 @@ def _jsonable(obj: Any) -> Any:
     if isinstance(obj, Path):
         return str(obj)
     if isinstance(obj, Mapping):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
+        return {str(k): jsonable(v) for k, v in obj.items()}
     if isinstance(obj, pl.LazyFrame):
         obj = obj.collect()
     if isinstance(obj, pl.DataFrame):
-        return [_jsonable(r) for r in obj.to_dicts()]
+        return [jsonable(r) for r in obj.to_dicts()]
     if isinstance(obj, pl.Series):
-        return [_jsonable(v) for v in obj.to_list()]
+        return [jsonable(v) for v in obj.to_list()]
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return _jsonable(dataclasses.asdict(obj))
+        return jsonable(dataclasses.asdict(obj))
     try:
         import numpy as np
 
         if isinstance(obj, np.generic):
-            return _jsonable(obj.item())
+            return jsonable(obj.item())
         if isinstance(obj, np.ndarray):
-            return [_jsonable(v) for v in obj.tolist()]
+            return [jsonable(v) for v in obj.tolist()]
     except ImportError:  # pragma: no cover
         pass
     try:
         import pandas as pd
 
         if isinstance(obj, pd.DataFrame):
-            return [_jsonable(r) for r in obj.to_dict(orient="records")]
+            return [jsonable(r) for r in obj.to_dict(orient="records")]
         if isinstance(obj, pd.Series):
-            return [_jsonable(v) for v in obj.tolist()]
+            return [jsonable(v) for v in obj.tolist()]
         if obj is pd.NA or obj is pd.NaT:
             return None
         if isinstance(obj, pd.Timestamp):
@@ -599,7 +605,7 @@ def _jsonable(obj: Any) -> Any:
     except ImportError:  # pragma: no cover
         pass
     if isinstance(obj, (list, tuple, set, frozenset)):
-        return [_jsonable(v) for v in obj]
+        return [jsonable(v) for v in obj]
     raise TypeError(f"summary_json: cannot convert {type(obj).__name__} to JSON")
 
 
@@ -613,6 +619,6 @@ def summary_json(obj: Any, path: str | Path) -> Path:
     p = Path(path)
     if p.suffix.lower() != ".json":
         p = p / "summary.json"
-    text = json.dumps(_jsonable(obj), indent=2, ensure_ascii=False, allow_nan=False, sort_keys=False)
+    text = json.dumps(jsonable(obj), indent=2, ensure_ascii=False, allow_nan=False, sort_keys=False)
     write_atomic(p, text + "\n")
     return p

@@ -15,7 +15,7 @@ import polars as pl
 
 from frontier.analysis.iso import IsoResult
 from frontier.analysis.spread import FORMATS, ONE_RUN, caveats, spread_view
-from frontier.data.labels import LABEL_PARTS, price_line
+from frontier.data.labels import price_line
 from frontier.present import display
 
 __all__ = [
@@ -82,9 +82,9 @@ def _part_text(col: str, value: Any) -> str:
     return str(value)
 
 
-def shared_parts(configs: pl.DataFrame, parts: tuple[str, ...] = LABEL_PARTS) -> list[str]:
-    """What every config shares, in words (model, "ISL/OSL 1024/1024", GPU, …): the caption says it once so the
-    row labels name only what varies."""
+def shared_parts(configs: pl.DataFrame, parts: tuple[str, ...] = ("model", "isl", "osl")) -> list[str]:
+    """The scope every config shares, in words (model, "ISL/OSL 1024/1024"; with ``parts`` any curve-key part):
+    the caption says it once. Config parts stay in the row labels, spelled as in every other table."""
     const = [c for c in parts if c in configs.columns and configs.height and configs[c].n_unique() == 1]
     out = [_part_text(c, configs[c][0]) for c in const if c not in ("isl", "osl")]
     if "isl" in const and "osl" in const:

@@ -22,9 +22,9 @@ def iso(t: dt.datetime) -> str:
 
 def to_json(obj: Any) -> str:
     """Indented JSON text of ``obj`` (frames, dates and paths converted like ``summary.json``)."""
-    from frontier.present.display import _jsonable
+    from frontier.present.display import jsonable
 
-    return json.dumps(_jsonable(obj), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(jsonable(obj), indent=2, ensure_ascii=False) + "\n"
 
 
 def read_json(path: Path) -> dict[str, Any] | None:

@@ -6,8 +6,10 @@ found in both builds the digest says:
 
 - **data added** (and removed): runs, dates, models and ISL/OSL pairs, from the summary's ``data`` inventory
   (``schema_version`` 1; for older summaries models and ISL/OSL only, read off the tables);
-- **configs added and removed**: a config is named by its curve key (model, ISL/OSL, GPU, engine, precision, spec
-  decoding, serving) where a row carries it, else by the row's own ``label`` / ``config`` / ``side``;
+- **configs added and removed**: a config is matched by its ``config_key`` (summary version 2; the two keys of a
+  pair), else by the curve-key fields the row carries (older summaries), else by the row's own ``label`` /
+  ``config`` / ``side``; it is named in full table words (``DeepSeek-R1-0528 1024/1024 · b200 · sglang · fp4 ·
+  mtp · agg``), whatever the label said;
 - **values that moved**: every number in every table of the summary (a list of row objects, at the top level or
   one level down), rows matched by their key fields (config, target, view …), old and new value and the change in
   %. Each config's changes are classified by its primary metric (throughput where there is one) against the
@@ -30,10 +32,11 @@ import datetime as dt
 import math
 import re
 import statistics
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from frontier.data.labels import KEY_PARTS, config_key, config_key_words, parse_config_key
 from frontier.report._files import read_json
 from frontier.report.history import BUILD_FILE, list_snapshots
 from frontier.report.summary_schema import SummaryVersionError, summary_version
@@ -54,7 +57,7 @@ __all__ = [
 
 MOVED, WITHIN, UNKNOWN, PRICE = "moved", "within noise", "spread unknown", "price table changed"
 TOLERANCE_PCT = 0.01
-_CURVE = ("model", "isl", "osl", "hardware", "framework", "precision", "spec_method", "disagg")
+_CURVE = KEY_PARTS
 _NAMED_BY = ("label", "config", "side")
 _PRICE_ROW = ("price_table", "as_of", "table")
 #: fields that identify a row (with the config) rather than measure something
@@ -70,7 +73,7 @@ _KEY_FIELDS = (
     "gpu",
 )
 _NOT_TABLES = frozenset({"parameters", "load", "figures", "notes", "headline", "data", "schema_version"})
-_IGNORED_NUMBERS = frozenset({"curve_id"})
+_IGNORED_NUMBERS = frozenset({"curve_id", "curve_id_a", "curve_id_b", "pair_id"})
 #: primary metric of a config's changes, first found wins
 _PRIMARY = ("tput_per_gpu", "tok/s/GPU", "tput_a", "tput_b")
 #: metrics a winner is chosen by: field prefix → True if higher is better
@@ -157,19 +160,27 @@ def _tables(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def _curve_name(row: dict[str, Any]) -> str | None:
-    """A config's stable name from its curve key (every part named), or None when the row lacks one."""
+def _single_config_name(row: dict[str, Any]) -> str | None:
+    """The config a row names, in full table words: from its ``config_key`` (summary version 2), else from its
+    curve-key fields (older summaries); None when it names no single config."""
+    key = row.get("config_key")
+    if isinstance(key, str) and parse_config_key(key) is not None:
+        return config_key_words(key)
     if not all(k in row for k in ("hardware", "framework", "precision")):
         return None
-    parts = [str(row["model"])] if row.get("model") is not None else []
-    if row.get("isl") is not None and row.get("osl") is not None:
-        parts.append(f"{row['isl']}/{row['osl']}")
-    parts += [str(row["hardware"]), str(row["framework"]), str(row["precision"])]
-    if "spec_method" in row:
-        parts.append("no spec" if row["spec_method"] == "none" else str(row["spec_method"]))
-    if "disagg" in row:
-        parts.append("disagg" if row["disagg"] else "agg")
-    return " · ".join(parts)
+    return config_key_words(config_key(row))
+
+
+def _curve_name(row: dict[str, Any]) -> str | None:
+    """A row's stable config name: its single config (:func:`_single_config_name`) or, for a row comparing two
+    configs (``config_key_a`` / ``config_key_b``), ``"<a> → <b>"``."""
+    one = _single_config_name(row)
+    if one is not None:
+        return one
+    ka, kb = row.get("config_key_a"), row.get("config_key_b")
+    if isinstance(ka, str) and isinstance(kb, str) and parse_config_key(ka) is not None:
+        return f"{config_key_words(ka)} → {config_key_words(kb)}"
+    return None
 
 
 class _Names:
@@ -330,7 +341,7 @@ def _winners(rows: list[dict[str, Any]], names: _Names) -> dict[tuple[Any, ...],
     groups: dict[tuple[Any, ...], list[tuple[str, float]]] = {}
     for r in rows:
         cfg, t = names.of(r), _target(r)
-        if cfg is None or t is None or _curve_name(r) is None:
+        if cfg is None or t is None or _single_config_name(r) is None:
             continue
         group = (r.get("model"), r.get("isl"), r.get("osl"), t, r.get("view"))
         for field, v in r.items():
@@ -466,7 +477,8 @@ def _headline(old: Any, new: Any) -> dict[str, Any] | None:
 
 
 def _configs(tables: dict[str, list[dict[str, Any]]], names: _Names) -> set[str]:
-    return {c for rows in tables.values() for r in rows if (c := names.of(r)) is not None}
+    """The single configs named in a build's tables (pairs of configs are not configs of their own)."""
+    return {c for rows in tables.values() for r in rows if "config_key_a" not in r and (c := names.of(r)) is not None}
 
 
 def _params(doc: dict[str, Any]) -> dict[str, Any]:
@@ -527,9 +539,12 @@ def _utc(text: Any) -> dt.datetime | None:
     return None
 
 
-def compare_builds(old: Build, new: Build, *, fetch_log: Path | None = None) -> dict[str, Any]:
+def compare_builds(old: Build, new: Build, *, fetch_log: Path | Sequence[Path] | None = None) -> dict[str, Any]:
     """The digest of two builds: per report, what changed (see the module docstring); JSON-ready.
-    ``fetch_log``: ``frontier fetch``'s log, whose entries between the two builds the digest lists."""
+    ``fetch_log``: ``frontier fetch``'s logs (one per download folder, e.g. ``data/raw/api`` and
+    ``data/raw/runs``), whose entries between the two builds the digest lists, oldest first."""
+    logs = [fetch_log] if isinstance(fetch_log, Path) else list(fetch_log or [])
+    fetched = sorted((e for log in logs for e in fetched_between(log, old, new)), key=lambda e: str(e["logged_utc"]))
     both = sorted((set(old.summaries) & set(new.summaries)) - new.not_rebuilt)
     reports = [compare_report(name, old.summaries[name], new.summaries[name]) for name in both]
     skipped = {}
@@ -550,7 +565,7 @@ def compare_builds(old: Build, new: Build, *, fetch_log: Path | None = None) -> 
         "new": {"label": new.label, "path": str(new.path)},
         "reports": reports,
         "skipped": skipped,
-        "fetched": fetched_between(fetch_log, old, new) if fetch_log is not None else [],
+        "fetched": fetched,
         "counts": _counts(reports),
     }
 

@@ -1,4 +1,4 @@
-"""``frontier changes [OLD NEW] [--out DIR] [--json | --format text|md|html] [--fail-on moved|flipped]``.
+"""``frontier changes [OLD NEW] [--out DIR] [--json | --format text|md|html] [--fetch-log FILE]… [--fail-on …]``.
 
 Compares two builds of the reports: the newest two in ``<out>/history/`` (default ``reports/``), or the two
 folders given (history snapshots or output folders). Exit codes: 0 the digest was written (and nothing named by
@@ -41,8 +41,10 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument(
         "--fetch-log",
         type=Path,
+        action="append",
         metavar="FILE",
-        help="frontier fetch's log (e.g. data/raw/api/fetch-log.meta.json): list what was fetched between the builds",
+        help="frontier fetch's log (e.g. data/raw/api/fetch-log.meta.json, data/raw/runs/fetch-log.meta.json): list "
+        "what was fetched between the builds; repeatable",
     )
     ap.add_argument(
         "--fail-on",

@@ -31,7 +31,7 @@ from frontier.data.load import LoadResult, load, matches
 from frontier.plain import NotPlainError, check_plain, injected_names, shown
 from frontier.present import charts, display, lab
 from frontier.report import figure_forms
-from frontier.report.summary_schema import SCHEMA_VERSION, data_inventory
+from frontier.report.summary_schema import SCHEMA_VERSION, data_inventory, with_config_keys
 
 __all__ = [
     "Context",
@@ -285,7 +285,7 @@ class Context:
             "data_dates": self.data_dates(),
             **summary,
         }
-        self.summary_path = display.summary_json(body, self.output_dir)
+        self.summary_path = display.summary_json(with_config_keys(display.jsonable(body)), self.output_dir)
 
 
 def _call_builder(builder: Callable[..., Any], theme: str) -> Any:

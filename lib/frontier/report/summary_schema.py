@@ -3,7 +3,10 @@
 Fields are documented in ``docs/summary-json.md``. Version history:
 
 - 0: summaries written before the version field (no ``schema_version``, no ``data``);
-- 1: adds ``schema_version`` and ``data`` (runs, dates, models and ISL/OSL of the points the report loaded).
+- 1: adds ``schema_version`` and ``data`` (runs, dates, models and ISL/OSL of the points the report loaded);
+- 2: every table row that names a config carries its stable join key: ``config_key`` (``config_key_a`` /
+  ``config_key_b`` for the two sides of a pair), see :func:`frontier.data.labels.config_key`. Labels are for
+  people and may change between builds; keys do not.
 
 A reader of a newer version than :data:`SCHEMA_VERSION` refuses it (:class:`SummaryVersionError`): fields may have
 changed meaning, so a comparison could be wrong rather than merely incomplete.
@@ -15,10 +18,19 @@ from typing import Any
 
 import polars as pl
 
-__all__ = ["READABLE_VERSIONS", "SCHEMA_VERSION", "SummaryVersionError", "data_inventory", "summary_version"]
+from frontier.data.labels import config_key, has_config_key_parts
 
-SCHEMA_VERSION = 1
-READABLE_VERSIONS = (0, 1)
+__all__ = [
+    "READABLE_VERSIONS",
+    "SCHEMA_VERSION",
+    "SummaryVersionError",
+    "data_inventory",
+    "summary_version",
+    "with_config_keys",
+]
+
+SCHEMA_VERSION = 2
+READABLE_VERSIONS = (0, 1, 2)
 
 
 class SummaryVersionError(ValueError):
@@ -58,3 +70,33 @@ def data_inventory(points: pl.DataFrame) -> dict[str, Any]:
         pairs = points.select("isl", "osl").unique().drop_nulls().sort("isl", "osl").iter_rows()
         seqs = [f"{i}/{o}" for i, o in pairs]
     return {"runs": runs, "dates": dates, "models": models, "seq_lens": seqs, "points": points.height}
+
+
+def _keyed_row(row: dict[str, Any]) -> dict[str, Any]:
+    if "config_key" in row or not has_config_key_parts(row):
+        return row
+    out: dict[str, Any] = {}
+    for k, v in row.items():
+        out[k] = v
+        if k in ("label", "config"):
+            out["config_key"] = config_key(row)
+    out.setdefault("config_key", config_key(row))
+    return out
+
+
+def with_config_keys(doc: dict[str, Any]) -> dict[str, Any]:
+    """A JSON-ready summary whose table rows (lists of row objects, top level or one level down) each carry
+    ``config_key`` where the row holds every curve-key part and no key yet (tables built with a key keep theirs)."""
+
+    def tables(v: Any) -> Any:
+        if isinstance(v, list) and v and all(isinstance(r, dict) for r in v):
+            return [_keyed_row(r) for r in v]
+        return v
+
+    out: dict[str, Any] = {}
+    for k, v in doc.items():
+        if isinstance(v, dict) and k not in ("parameters", "load", "data"):
+            out[k] = {k2: tables(v2) for k2, v2 in v.items()}
+        else:
+            out[k] = tables(v) if k not in ("load", "figures", "data") else v
+    return out

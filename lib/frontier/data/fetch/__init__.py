@@ -22,11 +22,16 @@ limits exceeded and refused redirects are not retried and leave no cache entry.
 
 GitHub Actions runs (``frontier fetch --run <id>``) are downloaded with the GitHub CLI ``gh``; artifacts named
 ``results_bmk`` or ``bmk_*`` are copied into ``data/raw/runs/<id>/`` after checking that no entry is a link or
-escapes that folder (:mod:`frontier.data.safety`), beside a ``run.json`` describing the run.
+escapes that folder (:mod:`frontier.data.safety`), beside a ``run.json`` describing the run. ``frontier fetch
+--new-runs`` lists the benchmark workflow's successful runs (``gh run list``) and downloads those not yet on disk that
+are newer than the newest run held, at most ``--max-runs`` per fetch (:mod:`~frontier.data.fetch.newruns`).
+
+What each fetch added is appended to ``fetch-log.meta.json`` in its output folder (:mod:`~frontier.data.fetch.added`);
+``frontier changes --fetch-log`` lists the entries logged between two builds.
 
 Modules: :mod:`~frontier.data.fetch.api` (URLs, cache, provenance), :mod:`~frontier.data.fetch.transport` (HTTP with an
 overall deadline and bounded bodies), :mod:`~frontier.data.fetch.runs` (``gh`` downloads),
-:mod:`~frontier.data.fetch.cli`.
+:mod:`~frontier.data.fetch.newruns` (every new run), :mod:`~frontier.data.fetch.cli`.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ from frontier.data.fetch.api import (
 )
 from frontier.data.fetch.cli import main_fetch
 from frontier.data.fetch.errors import FetchError, GhUnavailableError
+from frontier.data.fetch.newruns import NewRunsResult, fetch_new_runs
 from frontier.data.fetch.runs import DEFAULT_REPO, RUN_ZIP_LIMITS, RunFetchResult, fetch_run
 from frontier.data.fetch.transport import MAX_BODY_BYTES
 
@@ -56,12 +62,14 @@ __all__ = [
     "FetchError",
     "GhUnavailableError",
     "FetchResult",
+    "NewRunsResult",
     "RunFetchResult",
     "api_base_url",
     "build_url",
     "cache_filename",
     "fetch_endpoint",
     "fetch_model",
+    "fetch_new_runs",
     "fetch_run",
     "find_cached",
     "main_fetch",

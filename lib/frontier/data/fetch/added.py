@@ -4,6 +4,8 @@ did not hold, and the fetch log that keeps those records.
 The public API answers each request whole (``benchmarks/history`` returns every date), so a weekly fetch asks
 once per request (none when a copy younger than ``--max-age`` exists) and compares the answer with the newest
 copy it already had. A row is identified by its whole content; a run by its ``run_url`` (else its ``date``).
+A ``frontier fetch --new-runs`` record (``kind: "runs"``, :mod:`frontier.data.fetch.newruns`) names the CI runs it
+downloaded, skipped and left for the next fetch; its ``since`` is the newest run date held before the fetch.
 Records are appended to ``<cache root>/fetch-log.meta.json`` (a ``.meta.json`` name: the loader never reads it
 as data), newest last, the last :data:`LOG_LIMIT` kept.
 """
@@ -18,7 +20,7 @@ from typing import Any
 
 from frontier.fsutil import write_atomic
 
-__all__ = ["LOG_LIMIT", "LOG_NAME", "append_log", "describe", "rows_added"]
+__all__ = ["LOG_LIMIT", "LOG_NAME", "append_log", "describe", "describe_runs", "rows_added"]
 
 LOG_NAME = "fetch-log.meta.json"
 LOG_LIMIT = 500
@@ -64,6 +66,8 @@ def rows_added(previous: Path | None, data: Any) -> dict[str, Any]:
 
 def describe(added: dict[str, Any]) -> str:
     """One line: "3 new runs since 2026-11-28 (24 rows, dates 2026-12-01)", or "nothing new"."""
+    if added.get("kind") == "runs":
+        return describe_runs(added)
     if added.get("first_copy"):
         return f"first copy: {added['rows']} rows, {len(added['runs_added'])} runs"
     if not added.get("rows_added"):
@@ -72,6 +76,34 @@ def describe(added: dict[str, Any]) -> str:
     since = f" since {added['since']}" if added.get("since") else ""
     dates = f", dates {', '.join(added['dates_added'])}" if added["dates_added"] else ""
     return f"{runs} new run{'s' if runs != 1 else ''}{since} ({added['rows_added']} rows{dates})"
+
+
+def _run_list(runs: Any) -> str:
+    shown = [f"{r.get('run_id')} ({r.get('date') or 'undated'})" for r in runs if isinstance(r, dict)]
+    return ", ".join(shown)
+
+
+def describe_runs(added: dict[str, Any]) -> str:
+    """One line for a ``--new-runs`` record (:mod:`.newruns`): "3 new runs since 2026-11-28: 123 (2026-12-01), …",
+    "no new runs since 2026-11-28", then the runs skipped (with reasons) and left for the next fetch."""
+    runs: list[Any] = added["runs"] if isinstance(added.get("runs"), list) else []
+    n = len(runs)
+    since = f" since {added['since']}" if added.get("since") else ""
+    if added.get("first_copy"):
+        head = f"first fetch: {n} run{'s' if n != 1 else ''} (the newest of {added.get('listed', 0)} listed)"
+    elif n:
+        head = f"{n} new run{'s' if n != 1 else ''}{since}"
+    else:
+        head = f"no new runs{since}"
+    parts = [f"{head}: {_run_list(runs)}" if n else head]
+    skipped = [s for s in added.get("skipped") or [] if isinstance(s, dict)]
+    if skipped:
+        why = "; ".join(f"{s.get('run_id')} ({s.get('date') or 'undated'}): {s.get('reason')}" for s in skipped)
+        parts.append(f"{len(skipped)} skipped: {why}")
+    later = added.get("left_for_next_fetch") or []
+    if later:
+        parts.append(f"{len(later)} left for the next fetch (at most {added.get('max_runs')} per fetch)")
+    return "; ".join(parts)
 
 
 def append_log(root: Path, records: Iterable[dict[str, Any]], *, when: dt.datetime | None = None) -> Path:

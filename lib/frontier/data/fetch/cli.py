@@ -1,4 +1,5 @@
-"""``frontier fetch``: API responses (``--model``) or a GitHub Actions run's artifacts (``--run``).
+"""``frontier fetch``: API responses (``--model``), a GitHub Actions run's artifacts (``--run``) or every new run of
+the benchmark workflow (``--new-runs``, :mod:`frontier.data.fetch.newruns`).
 
 Prints what was fetched or reused, names and URLs made terminal-safe; every failure is one message on stderr and
 exit 1 (fetch failed) or 2 (usage, or the GitHub CLI missing / not logged in), never a traceback.
@@ -28,6 +29,14 @@ from frontier.data.fetch.api import (
     fetch_model,
 )
 from frontier.data.fetch.errors import FetchError
+from frontier.data.fetch.newruns import (
+    DEFAULT_BRANCH,
+    DEFAULT_LIST_LIMIT,
+    DEFAULT_MAX_RUNS,
+    DEFAULT_WORKFLOW,
+    NewRunsResult,
+    fetch_new_runs,
+)
 from frontier.data.fetch.runs import DEFAULT_REPO, ENV_GH, fetch_run
 from frontier.data.fetch.transport import ENV_MIN_INTERVAL, MAX_BODY_BYTES
 from frontier.paths import DATA_RAW
@@ -46,13 +55,29 @@ def _parse_isl_osl(text: str) -> tuple[int, int]:
 def _parser() -> argparse.ArgumentParser:
     p = ArgumentParser(
         prog="frontier fetch",
-        description="Fetch InferenceX API responses (cached under data/raw/api/) or a GitHub Actions run's "
-        "benchmark artifacts (data/raw/runs/<id>/).",
+        description="Fetch InferenceX API responses (cached under data/raw/api/), a GitHub Actions run's "
+        "benchmark artifacts (data/raw/runs/<id>/), or every new run of the benchmark workflow since the last fetch.",
     )
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--model", help='model display name, e.g. "DeepSeek-R1-0528"')
     what.add_argument("--run", help="GitHub Actions run id (downloads results_bmk / bmk_* artifacts with gh)")
-    api = p.add_argument_group("API (--model)")
+    what.add_argument(
+        "--new-runs",
+        action="store_true",
+        help="every successful run of --workflow not yet in the output folder (same attempt) and created on or after "
+        "the newest run date held there; the oldest first, at most --max-runs (nothing held: the newest)",
+    )
+    _api_options(p.add_argument_group("API (--model)"))
+    _run_options(p.add_argument_group("GitHub Actions (--run, --new-runs)"))
+    p.add_argument("--refresh", action="store_true", help="--model, --run: download again even if a cached copy exists")
+    p.add_argument(
+        "--out", help="output folder (default data/raw/api for --model, data/raw/runs for --run and --new-runs)"
+    )
+    return p
+
+
+def _api_options(api: Any) -> None:
+    """The options of an API fetch (--model)."""
     api.add_argument("--date", help="benchmarks as of this date (YYYY-MM-DD)")
     api.add_argument("--history", action="store_true", help="also benchmarks/history for each ISL/OSL")
     api.add_argument(
@@ -91,13 +116,41 @@ def _parser() -> argparse.ArgumentParser:
     api.add_argument(
         "--min-interval", type=float, default=None, help=f"seconds between requests (default ${ENV_MIN_INTERVAL} or 1)"
     )
-    run = p.add_argument_group("GitHub Actions (--run)")
+
+
+def _run_options(run: Any) -> None:
+    """The options of a GitHub Actions fetch (--run, --new-runs)."""
     run.add_argument("--repo", default=DEFAULT_REPO, help=f"OWNER/NAME (default {DEFAULT_REPO})")
-    run.add_argument("--attempt", type=int, help="run attempt to record (default: the latest)")
+    run.add_argument("--attempt", type=int, help="--run: run attempt to record (default: the latest)")
     run.add_argument("--gh", help=f"path of the gh executable (default ${ENV_GH} or gh on PATH)")
-    p.add_argument("--refresh", action="store_true", help="download again even if a cached copy exists")
-    p.add_argument("--out", help="output folder (default data/raw/api for --model, data/raw/runs for --run)")
-    return p
+    run.add_argument(
+        "--workflow", default=DEFAULT_WORKFLOW, help=f"--new-runs: workflow file or name (default {DEFAULT_WORKFLOW})"
+    )
+    run.add_argument(
+        "--branch",
+        default=DEFAULT_BRANCH,
+        help=f'--new-runs: runs of this branch only (default {DEFAULT_BRANCH}; "" for every branch)',
+    )
+    run.add_argument(
+        "--max-runs",
+        type=int,
+        default=DEFAULT_MAX_RUNS,
+        metavar="N",
+        help=f"--new-runs: download at most N runs per fetch, the oldest new ones first (default {DEFAULT_MAX_RUNS})",
+    )
+    run.add_argument(
+        "--list-limit",
+        type=int,
+        default=DEFAULT_LIST_LIMIT,
+        metavar="N",
+        help=f"--new-runs: how many of the newest successful runs to list (default {DEFAULT_LIST_LIMIT})",
+    )
+    run.add_argument(
+        "--since",
+        metavar="YYYY-MM-DD",
+        help="--new-runs: runs created from this UTC day on are new even if older than the newest run held "
+        "(fills in older runs; default: the newest run date held)",
+    )
 
 
 def main_fetch(argv: Sequence[str] | None = None) -> int:
@@ -110,6 +163,8 @@ def main_fetch(argv: Sequence[str] | None = None) -> int:
     except SystemExit as e:
         return int(e.code or 0)
     try:
+        if args.new_runs:
+            return _cli_new_runs(args)
         return _cli_run(args) if args.run is not None else _cli_model(args)
     except FetchError as e:
         _print_error(e)
@@ -134,6 +189,53 @@ def _cli_run(args: argparse.Namespace) -> int:
     if res.note:
         echo(f"  note: {res.note}")
     return 0
+
+
+def _cli_new_runs(args: argparse.Namespace) -> int:
+    res = fetch_new_runs(
+        repo=args.repo,
+        workflow=args.workflow,
+        branch=args.branch,
+        max_runs=args.max_runs,
+        list_limit=args.list_limit,
+        since_date=args.since,
+        out_dir=args.out,
+        gh=args.gh,
+    )
+    _print_new_runs(res)
+    root = Path(args.out) if args.out else DATA_RAW / "runs"
+    record = {
+        "endpoint": "gh run list",
+        "params": {"repo": args.repo, "workflow": args.workflow, "branch": args.branch},
+        "url": f"https://github.com/{args.repo}/actions",
+        "retrieved_at": res.retrieved_at,
+        "from_cache": False,
+        "added": res.added,
+    }
+    try:
+        append_log(root, [record])
+    except OSError as e:
+        echo(f"  note: fetch log not written: {e}")
+    return 0
+
+
+def _print_new_runs(res: NewRunsResult) -> None:
+    """One line per run downloaded or skipped, then what the fetch added (the line the digest shows)."""
+    dates = {r.run_id: r.date for r in res.listed}
+    for f in res.fetched:
+        date = f.run_info.get("date") or dates.get(f.run_id)
+        files = plural(len(f.files), "file")
+        echo(f"fresh    run {f.run_id} attempt {f.run_attempt}  {date}  {files}  {_show(f.path)}")
+    for r, why in res.failed:
+        echo(f"skipped  run {r.run_id} attempt {r.attempt}  {r.date}: {why}")
+    counts = f"{len(res.listed)} listed, {len(res.held)} already held"
+    if res.older:
+        when = f"older than {res.start}" if res.start else "older, not taken by a first fetch"
+        counts += f", {len(res.older)} {when} (not new; --since YYYY-MM-DD fills in)"
+    echo(f"runs: {counts}")
+    for note in res.notes:
+        echo(f"  note: {note}")
+    echo(f"added: {describe(res.added)}")
 
 
 def _cli_model(args: argparse.Namespace) -> int:

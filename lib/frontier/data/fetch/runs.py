@@ -35,7 +35,19 @@ from frontier.data.safety import (
 from frontier.fsutil import write_atomic
 from frontier.paths import DATA_RAW
 
-__all__ = ["DEFAULT_REPO", "ENV_GH", "RUN_ZIP_LIMITS", "RunFetchResult", "fetch_run"]
+__all__ = [
+    "DEFAULT_REPO",
+    "ENV_GH",
+    "RUN_ZIP_LIMITS",
+    "SHA_RE",
+    "RunFetchResult",
+    "check_logged_in",
+    "check_repo",
+    "fetch_run",
+    "first_lines",
+    "resolve_gh",
+    "run_gh",
+]
 
 ENV_GH = "FRONTIER_GH"
 DEFAULT_REPO = "SemiAnalysisAI/InferenceX"
@@ -51,7 +63,7 @@ RUN_ZIP_LIMITS = {
 }
 
 _REPO_RE = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
-_SHA_RE = re.compile(r"^[0-9a-fA-F]{7,64}$")
+SHA_RE = re.compile(r"^[0-9a-fA-F]{7,64}$")
 
 
 @dataclass(frozen=True)
@@ -79,7 +91,8 @@ def _gh_env() -> dict[str, str]:
     return env
 
 
-def _resolve_gh(gh: str | os.PathLike | None) -> str:
+def resolve_gh(gh: str | os.PathLike | None) -> str:
+    """The ``gh`` executable: ``gh``, else ``$FRONTIER_GH``, else ``gh`` on PATH; GhUnavailableError when none."""
     candidate = str(gh) if gh else (os.environ.get(ENV_GH) or shutil.which("gh"))
     if not candidate:
         raise GhUnavailableError(f"the GitHub CLI `gh` is not installed (not found on PATH): {_GH_INSTALL_HELP}")
@@ -92,7 +105,8 @@ def _resolve_gh(gh: str | os.PathLike | None) -> str:
     return str(path)
 
 
-def _run_gh(gh: str, args: Sequence[str], *, timeout: float) -> subprocess.CompletedProcess[str]:
+def run_gh(gh: str, args: Sequence[str], *, timeout: float) -> subprocess.CompletedProcess[str]:
+    """``gh args…`` without prompts, colour or pager, output captured; ``timeout`` in seconds (FetchError past it)."""
     try:
         return subprocess.run(
             [gh, *args], capture_output=True, text=True, timeout=timeout, env=_gh_env(), stdin=subprocess.DEVNULL
@@ -105,7 +119,8 @@ def _run_gh(gh: str, args: Sequence[str], *, timeout: float) -> subprocess.Compl
         raise GhUnavailableError(f"the GitHub CLI `gh` could not be run ({gh}: {e}): {_GH_INSTALL_HELP}") from None
 
 
-def _first_lines(text: str, n: int = 3) -> str:
+def first_lines(text: str, n: int = 3) -> str:
+    """The first ``n`` non-empty lines of ``text`` joined with `` / ``: a command's message on one line."""
     lines = [ln.strip() for ln in (text or "").strip().splitlines() if ln.strip()]
     return " / ".join(lines[:n]) or "no message"
 
@@ -114,7 +129,7 @@ def _parse_run_view(out: str, run_id: int, repo: str) -> dict[str, Any]:
     try:
         info = json.loads(out)
     except (ValueError, RecursionError):
-        raise FetchError(f"`gh run view {run_id}` printed something that is not JSON: {_first_lines(out)}") from None
+        raise FetchError(f"`gh run view {run_id}` printed something that is not JSON: {first_lines(out)}") from None
     if not isinstance(info, dict):
         raise FetchError(f"`gh run view {run_id}` returned {type(info).__name__}, expected an object")
     db_id, attempt, created, sha, url = (info.get(k) for k in ("databaseId", "attempt", "createdAt", "headSha", "url"))
@@ -125,7 +140,7 @@ def _parse_run_view(out: str, run_id: int, repo: str) -> dict[str, Any]:
     t = _parse_iso(str(created)) if created else None
     if t is None:
         raise FetchError(f"`gh run view {run_id}` returned an invalid createdAt {created!r}")
-    if not isinstance(sha, str) or not _SHA_RE.match(sha):
+    if not isinstance(sha, str) or not SHA_RE.match(sha):
         raise FetchError(f"`gh run view {run_id}` returned an invalid headSha {sha!r}")
     if not isinstance(url, str) or not url.startswith("https://"):
         raise FetchError(f"`gh run view {run_id}` returned an invalid url {url!r}")
@@ -167,7 +182,7 @@ def fetch_run(
         kept = _already_downloaded(rid, target, attempt)
         if kept is not None:
             return kept
-    exe = _resolve_gh(gh)
+    exe = resolve_gh(gh)
     info = _run_info(exe, rid, repo, attempt)
     root.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f"frontier-run-{rid}-"))
@@ -191,11 +206,17 @@ def _check_run_args(run_id: int | str, repo: str, attempt: int | None) -> int:
         raise FetchError(f"invalid run id {run_id!r}: expected a number such as 20200037154") from None
     if rid <= 0:
         raise FetchError(f"invalid run id {run_id!r}")
-    if not _REPO_RE.match(repo or "") or ".." in repo:
-        raise FetchError(f"invalid repository {repo!r}: expected OWNER/NAME")
+    check_repo(repo)
     if attempt is not None and (int(attempt) < 1):
         raise FetchError(f"invalid attempt {attempt!r}: expected 1 or more")
     return rid
+
+
+def check_repo(repo: str) -> str:
+    """``repo`` when it is OWNER/NAME (letters, digits, ``_.-``); FetchError otherwise (it reaches ``gh``)."""
+    if not _REPO_RE.match(repo or "") or ".." in repo:
+        raise FetchError(f"invalid repository {repo!r}: expected OWNER/NAME")
+    return repo
 
 
 def _already_downloaded(rid: int, target: Path, attempt: int | None) -> RunFetchResult | None:
@@ -219,20 +240,25 @@ def _already_downloaded(rid: int, target: Path, attempt: int | None) -> RunFetch
     )
 
 
-def _run_info(exe: str, rid: int, repo: str, attempt: int | None) -> dict[str, Any]:
-    """Check ``gh`` is logged in, then read the run's metadata with ``gh run view``."""
-    auth = _run_gh(exe, ["auth", "status"], timeout=60)
+def check_logged_in(exe: str) -> None:
+    """GhUnavailableError (exit 2) unless ``gh auth status`` says the GitHub CLI ``exe`` is logged in."""
+    auth = run_gh(exe, ["auth", "status"], timeout=60)
     if auth.returncode != 0:
         raise GhUnavailableError(
             "the GitHub CLI `gh` is not logged in: run `gh auth login` (or set GH_TOKEN); "
-            f"`gh auth status` said: {_first_lines(auth.stderr or auth.stdout)}"
+            f"`gh auth status` said: {first_lines(auth.stderr or auth.stdout)}"
         )
+
+
+def _run_info(exe: str, rid: int, repo: str, attempt: int | None) -> dict[str, Any]:
+    """Check ``gh`` is logged in, then read the run's metadata with ``gh run view``."""
+    check_logged_in(exe)
     view_args = ["run", "view", str(rid), "--repo", repo, "--json", "databaseId,attempt,createdAt,headSha,url"]
     if attempt is not None:
         view_args += ["--attempt", str(int(attempt))]
-    view = _run_gh(exe, view_args, timeout=120)
+    view = run_gh(exe, view_args, timeout=120)
     if view.returncode != 0:
-        raise FetchError(f"`gh run view {rid} --repo {repo}` failed: {_first_lines(view.stderr or view.stdout)}")
+        raise FetchError(f"`gh run view {rid} --repo {repo}` failed: {first_lines(view.stderr or view.stdout)}")
     return _parse_run_view(view.stdout, rid, repo)
 
 
@@ -240,11 +266,11 @@ def _download_artifacts(exe: str, rid: int, repo: str, patterns: Sequence[str], 
     args = ["run", "download", str(rid), "--repo", repo, "--dir", str(dl_dir)]
     for p in patterns:
         args += ["--pattern", p]
-    dl = _run_gh(exe, args, timeout=timeout)
+    dl = run_gh(exe, args, timeout=timeout)
     if dl.returncode != 0:
         raise FetchError(
             f"`gh run download {rid} --repo {repo}` failed (artifacts named {', '.join(patterns)}): "
-            f"{_first_lines(dl.stderr or dl.stdout)}"
+            f"{first_lines(dl.stderr or dl.stdout)}"
         )
 
 
