@@ -812,8 +812,7 @@ def _cross_silicon(
     if match == "best-of-each":
         for side, sel in (("a", a), ("b", b)):
             best = _best_configs(iso.table, sel, keys, cost_metric, short_label)
-            names = {"label": "config", "config_key": "config_key", cost_metric: "cost", "tput_per_gpu": "tput"}
-            best = _side(best, names, side)
+            best = _side(best, _side_reads(cost_metric), side)
             grid = grid.join(best, on=[*keys, "target"], how="left", nulls_equal=True)
         out = grid
     else:
@@ -821,6 +820,11 @@ def _cross_silicon(
         out = grid.join(pairs, on=[*keys, "target"], how="left", nulls_equal=True)
     out = out.with_columns(side_a=pl.lit(a_name), side_b=pl.lit(b_name))
     return _with_cross_words(out, a_name, b_name, match).sort([*keys, "target"])
+
+
+def _side_reads(cost_metric: str) -> dict[str, str]:
+    """A side's config read at a target, for :func:`_side`: its label (as ``config``), key, cost and tok/s/GPU."""
+    return {"label": "config", "config_key": "config_key", cost_metric: "cost", "tput_per_gpu": "tput"}
 
 
 def _matching(t: pl.DataFrame, sel: dict[str, Any]) -> pl.DataFrame:
@@ -908,15 +912,9 @@ def _like_cells(
     if not frames:
         return pl.DataFrame(schema=schema | cols | {"_pair": pl.Boolean})
     t = iso.table.select("curve_id", "target", *keys, label.alias("label"), "config_key", cost_metric, "tput_per_gpu")
-
-    def named(s: str) -> dict[str, str]:
-        return {"curve_id": f"curve_id_{s}", "label": f"config_{s}", "config_key": f"config_key_{s}"} | {
-            cost_metric: f"cost_{s}",
-            "tput_per_gpu": f"tput_{s}",
-        }
-
-    side_a = t.rename(named("a"))
-    side_b = t.select("curve_id", "target", "label", "config_key", cost_metric, "tput_per_gpu").rename(named("b"))
+    names = {"curve_id": "curve_id", **_side_reads(cost_metric)}
+    side_a = _side(t, names, "a")
+    side_b = _side(t.select("curve_id", "target", "label", "config_key", cost_metric, "tput_per_gpu"), names, "b")
     both = (
         pl.concat(frames)
         .join(side_a, on="curve_id_a")
