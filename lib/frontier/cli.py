@@ -95,26 +95,29 @@ def _date_arg(text: str) -> str:
     return s
 
 
+def _number_arg(text: str, kind: Callable[[str], Any], ok: Callable[[Any], bool], expected: str, nan: str) -> Any:
+    """``text`` read by ``kind`` (float or int) and kept when ``ok``; else an argparse error saying ``nan`` (not a
+    number at all) or what was ``expected``."""
+    try:
+        v = kind(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(nan.format(text=text)) from None
+    if not ok(v):
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
+    return v
+
+
+_NAN = "{text!r} is not a number"
+
+
 def _positive_arg(text: str) -> float:
     """A positive finite number."""
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not (math.isfinite(v) and v > 0):
-        raise argparse.ArgumentTypeError(f"expected a positive finite number, got {text!r}")
-    return v
+    return float(_number_arg(text, float, lambda v: math.isfinite(v) and v > 0, "a positive finite number", _NAN))
 
 
 def _non_negative_arg(text: str) -> float:
     """A finite number ≥ 0."""
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not (math.isfinite(v) and v >= 0):
-        raise argparse.ArgumentTypeError(f"expected a finite number ≥ 0, got {text!r}")
-    return v
+    return float(_number_arg(text, float, lambda v: math.isfinite(v) and v >= 0, "a finite number ≥ 0", _NAN))
 
 
 def _fraction_arg(text: str) -> float:
@@ -127,13 +130,7 @@ def _fraction_arg(text: str) -> float:
 
 def _count_arg(text: str) -> int:
     """A whole number ≥ 0."""
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 0, got {text!r}")
-    return v
+    return int(_number_arg(text, int, lambda v: v >= 0, "a whole number ≥ 0", "expected a whole number, got {text!r}"))
 
 
 def _positive_int_arg(text: str) -> int:

@@ -28,6 +28,7 @@ from frontier.fsutil import safe_for_terminal
 from frontier.number_words import MINUS, approx, money, significant
 
 __all__ = [
+    "exit_code_of",
     "EMPTY",
     "ArgumentParser",
     "Column",
@@ -461,6 +462,28 @@ class ArgumentParser(argparse.ArgumentParser):
 
 
 _MAX_MESSAGE = 400  # characters of an error message shown (a message quoting a whole file would flood the terminal)
+
+
+def exit_code_of(
+    run: Callable[[], int],
+    refused: type[Exception],
+    err: Callable[[str], None],
+    *,
+    prefix: str = "",
+) -> int:
+    """``run()``'s exit code; a ``refused`` request or an OS error is 2 and anything else 3, each said in one line
+    through ``err`` (``prefix`` before the words of a refusal or OS error), never as a traceback."""
+    try:
+        return run()
+    except refused as exc:
+        err(f"{prefix}{exc}")
+        return 2
+    except OSError as exc:
+        err(f"{prefix}{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""))
+        return 2
+    except Exception as exc:
+        err(f"unexpected error: {type(exc).__name__}: {exc}")
+        return 3
 
 
 def error_message(e: BaseException) -> str:

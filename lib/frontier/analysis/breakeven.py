@@ -708,6 +708,17 @@ def _stated_costs(prices: Pricing, throughputs: dict[str, float]) -> pl.DataFram
     )
 
 
+#: the columns :func:`check_published` returns, with their types
+_CHECK_SCHEMA = {
+    "published": pl.Float64,
+    "decimals": pl.Int64,
+    "computed": pl.Float64,
+    "rounded": pl.Float64,
+    "difference": pl.Float64,
+    "verdict": pl.String,
+}
+
+
 def check_published(computed: float | None, published: str | float) -> dict[str, Any]:
     """Compare a computed value with a published one within its last printed digit (half a unit of it, after
     rounding the computed value the same way). Returns published, decimals, computed, rounded, difference, verdict."""
@@ -755,12 +766,7 @@ def published_check(
         "view": pl.String,
         "price": pl.Float64,
         "tput": pl.Float64,
-        "published": pl.Float64,
-        "decimals": pl.Int64,
-        "computed": pl.Float64,
-        "rounded": pl.Float64,
-        "difference": pl.Float64,
-        "verdict": pl.String,
+        **_CHECK_SCHEMA,
     }
     return pl.DataFrame(rows, schema=schema)
 
@@ -788,12 +794,7 @@ def published_ratio_check(
         "view": pl.String,
         "pricier": pl.String,
         "cheaper": pl.String,
-        "published": pl.Float64,
-        "decimals": pl.Int64,
-        "computed": pl.Float64,
-        "rounded": pl.Float64,
-        "difference": pl.Float64,
-        "verdict": pl.String,
+        **_CHECK_SCHEMA,
     }
     return pl.DataFrame(rows, schema=schema)
 

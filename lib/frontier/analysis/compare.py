@@ -243,14 +243,30 @@ def compare_pairs(
 ) -> PairComparison:
     """Compare each pair at the iso targets and on a grid over the interactivity band both curves reach.
     Every pair must hold model and ISL/OSL fixed (``_check_like_for_like``).
-    Long because the at-target table and the shared-band curves are built from the one joined frame of pairs."""
+    The at-target table and the shared-band curves are both read from the one joined frame of pairs."""
     _check_like_for_like(iso.configs, pairs)
-    cfg = iso.configs.select("curve_id", "intvty_min", "intvty_max", "config_key")
-    side = {s: {"curve_id": f"curve_id_{s}", "intvty_min": f"min_{s}", "intvty_max": f"max_{s}"} for s in "ab"}
-    p = (
+    p = _pair_bands(iso.configs, pairs)
+    at = _pairs_at_targets(iso.table, p, pairs, cost_metric, a_name, b_name)
+    curves = _pair_curves(iso, p, cost_metric, n_grid)
+    pc = PairComparison(pairs=p, at_targets=at, curves=curves, iso=iso, cost_metric=cost_metric)
+    return artefacts.flag_comparison(pc)  # cliffs and sparse gaps: reads there are marked unstable
+
+
+def _side(df: pl.DataFrame, names: dict[str, str], side: str) -> pl.DataFrame:
+    """``df`` with the columns ``names`` maps renamed for one side of a pair (``side``: "a" or "b"); ``names``:
+    column → its name without the ``_a``/``_b`` suffix, which is added."""
+    return df.rename({c: f"{n}_{side}" for c, n in names.items()})
+
+
+def _pair_bands(configs: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
+    """One row per pair with each side's interactivity range, the band both reach (tok/s/user) and how far each
+    side reaches beyond the other; numbered ``pair_id``."""
+    cfg = configs.select("curve_id", "intvty_min", "intvty_max", "config_key")
+    ranges = {"curve_id": "curve_id", "intvty_min": "min", "intvty_max": "max", "config_key": "config_key"}
+    return (
         pairs.drop("config_key_a", "config_key_b", strict=False)
-        .join(cfg.rename(side["a"] | {"config_key": "config_key_a"}), on="curve_id_a")
-        .join(cfg.rename(side["b"] | {"config_key": "config_key_b"}), on="curve_id_b")
+        .join(_side(cfg, ranges, "a"), on="curve_id_a")
+        .join(_side(cfg, ranges, "b"), on="curve_id_b")
         .with_columns(band_lo=pl.max_horizontal("min_a", "min_b"), band_hi=pl.min_horizontal("max_a", "max_b"))
         .with_columns(
             shared_band=pl.col("band_lo") <= pl.col("band_hi"),
@@ -260,18 +276,19 @@ def compare_pairs(
         )
         .with_row_index("pair_id")
     )
-    t = iso.table
+
+
+def _pairs_at_targets(
+    t: pl.DataFrame, p: pl.DataFrame, pairs: pl.DataFrame, cost_metric: str, a_name: str, b_name: str
+) -> pl.DataFrame:
+    """Pair × target: each side's throughput and cost read off the iso table ``t``, their ratios and the sentence
+    comparing the costs, each side named by the value that differs (else ``a_name``/``b_name``)."""
     keep = ["curve_id", "target", "tput_per_gpu", cost_metric, "topology"]
-    ta = t.select(keep).rename(
-        {"curve_id": "curve_id_a", "tput_per_gpu": "tput_a", cost_metric: "cost_a", "topology": "topology_a"}
-    )
-    tb = t.select(keep).rename(
-        {"curve_id": "curve_id_b", "tput_per_gpu": "tput_b", cost_metric: "cost_b", "topology": "topology_b"}
-    )
+    reads = {"curve_id": "curve_id", "tput_per_gpu": "tput", cost_metric: "cost", "topology": "topology"}
     at = (
         p.select("pair_id", "curve_id_a", "curve_id_b", "label_a", "label_b", "config_key_a", "config_key_b")
-        .join(ta, on="curve_id_a")
-        .join(tb, on=["curve_id_b", "target"])
+        .join(_side(t.select(keep), reads, "a"), on="curve_id_a")
+        .join(_side(t.select(keep), reads, "b"), on=["curve_id_b", "target"])
         .with_columns(
             cost_ratio_b_over_a=pl.col("cost_b") / pl.col("cost_a"),
             tput_ratio_b_over_a=pl.col("tput_b") / pl.col("tput_a"),
@@ -280,18 +297,7 @@ def compare_pairs(
     )
     name_cols = [c for c in pairs.columns if c.endswith("_a") and c not in ("curve_id_a", "label_a", "config_key_a")]
     if name_cols:  # name each side by the value that differs (e.g. "MTP off" / "MTP on", "fp4")
-        diff = name_cols[0][:-2]
-        names = p.select("pair_id", pl.col(f"{diff}_a").alias("_na"), pl.col(f"{diff}_b").alias("_nb"))
-        if diff == "spec_method":
-            names = names.with_columns(
-                _na=pl.when(pl.col("_na") == "none")
-                .then(pl.col("_nb").str.to_uppercase() + " off")
-                .otherwise(pl.col("_na")),
-                _nb=pl.when(pl.col("_na") == "none")
-                .then(pl.col("_nb").str.to_uppercase() + " on")
-                .otherwise(pl.col("_nb")),
-            )
-        at = at.join(names, on="pair_id", how="left").sort("pair_id", "target")
+        at = at.join(_side_names(p, name_cols[0][:-2]), on="pair_id", how="left").sort("pair_id", "target")
     else:
         at = at.with_columns(_na=pl.lit(a_name), _nb=pl.lit(b_name))
     words = [
@@ -304,9 +310,24 @@ def compare_pairs(
             at["target"].to_list(),
         )
     ]
-    at = at.drop("_na", "_nb")
-    at = at.with_columns(comparison=pl.Series(words, dtype=pl.String))
-    # curves over the shared band
+    return at.drop("_na", "_nb").with_columns(comparison=pl.Series(words, dtype=pl.String))
+
+
+def _side_names(p: pl.DataFrame, diff: str) -> pl.DataFrame:
+    """Per pair, each side's name (``_na``, ``_nb``): its value of the column ``diff`` that differs; a speculative
+    decoding method against none reads "MTP off" / "MTP on"."""
+    names = p.select("pair_id", pl.col(f"{diff}_a").alias("_na"), pl.col(f"{diff}_b").alias("_nb"))
+    if diff != "spec_method":
+        return names
+    return names.with_columns(
+        _na=pl.when(pl.col("_na") == "none").then(pl.col("_nb").str.to_uppercase() + " off").otherwise(pl.col("_na")),
+        _nb=pl.when(pl.col("_na") == "none").then(pl.col("_nb").str.to_uppercase() + " on").otherwise(pl.col("_nb")),
+    )
+
+
+def _pair_curves(iso: IsoResult, p: pl.DataFrame, cost_metric: str, n_grid: int) -> pl.DataFrame:
+    """Pair × ``n_grid`` interactivities across the band both sides reach: each side's throughput and cost read
+    off its frontier, and their ratios B ÷ A."""
     grid_rows = []
     for row in p.filter(pl.col("shared_band")).iter_rows(named=True):
         xs = np.linspace(row["band_lo"], row["band_hi"], n_grid)
@@ -328,9 +349,7 @@ def compare_pairs(
     ).with_columns(
         cost_ratio_b_over_a=pl.col("cost_b") / pl.col("cost_a"), tput_ratio_b_over_a=pl.col("tput_b") / pl.col("tput_a")
     )
-    curves = curves.join(p.select("pair_id", "label_a", "label_b", "config_key_a", "config_key_b"), on="pair_id")
-    pc = PairComparison(pairs=p, at_targets=at, curves=curves, iso=iso, cost_metric=cost_metric)
-    return artefacts.flag_comparison(pc)  # cliffs and sparse gaps: reads there are marked unstable
+    return curves.join(p.select("pair_id", "label_a", "label_b", "config_key_a", "config_key_b"), on="pair_id")
 
 
 def mtp_comparison(
@@ -783,55 +802,69 @@ def _cross_silicon(
     "best-of-each": the cheapest config of each side whatever else differs. A model and ISL/OSL where only one side
     was measured, or (like for like) no pair exists, gets a row saying it has no like-for-like partner (never a
     match to another model).
-    Long because both sides' best configs and the rows without a partner come from one grid of workloads × targets."""
+    Both sides' best configs and the rows without a partner come from one grid of workloads × targets."""
     a_name = a_name or "/".join(a.values())
     b_name = b_name or "/".join(b.values())
     keys = _like_for_like_keys(iso.configs.columns)
-
-    def matching(t: pl.DataFrame, sel: dict[str, Any]) -> pl.DataFrame:
-        for k, v in sel.items():
-            t = t.filter(pl.col(k) == v)
-        return t
-
     # the model and ISL/OSL are columns of the cross table: a config label names only the rest
     short_label = config_label_expr(iso.configs, [p for p in LABEL_PARTS if p not in ("model", "isl", "osl")])
-
-    def best(sel: dict[str, Any]) -> pl.DataFrame:
-        return (
-            matching(iso.table, sel)
-            .filter(pl.col(cost_metric).is_not_null())
-            .sort(cost_metric)
-            .group_by([*keys, "target"], maintain_order=True)
-            .first()
-            .select(*keys, "target", short_label.alias("label"), "config_key", cost_metric, "tput_per_gpu")
-        )
-
-    have_a = matching(iso.configs, a).select(keys).unique().with_columns(_a=pl.lit(True))
-    have_b = matching(iso.configs, b).select(keys).unique().with_columns(_b=pl.lit(True))
-    workloads = have_a.join(have_b, on=keys, how="full", coalesce=True, nulls_equal=True).with_columns(
-        pl.col("_a").fill_null(False), pl.col("_b").fill_null(False)
-    )
-    grid = workloads.join(pl.DataFrame({"target": iso.targets}, schema={"target": pl.Float64}), how="cross")
+    grid = _workload_grid(iso, a, b, keys)
     if match == "best-of-each":
-        out = grid.join(
-            best(a).rename(
-                {"label": "config_a", "config_key": "config_key_a", cost_metric: "cost_a", "tput_per_gpu": "tput_a"}
-            ),
-            on=[*keys, "target"],
-            how="left",
-            nulls_equal=True,
-        ).join(
-            best(b).rename(
-                {"label": "config_b", "config_key": "config_key_b", cost_metric: "cost_b", "tput_per_gpu": "tput_b"}
-            ),
-            on=[*keys, "target"],
-            how="left",
-            nulls_equal=True,
-        )
+        for side, sel in (("a", a), ("b", b)):
+            best = _best_configs(iso.table, sel, keys, cost_metric, short_label)
+            best = _side(best, _side_reads(cost_metric), side)
+            grid = grid.join(best, on=[*keys, "target"], how="left", nulls_equal=True)
+        out = grid
     else:
         pairs = _like_cells(iso, a, b, a_name, b_name, cost_metric, keys, short_label)
         out = grid.join(pairs, on=[*keys, "target"], how="left", nulls_equal=True)
     out = out.with_columns(side_a=pl.lit(a_name), side_b=pl.lit(b_name))
+    return _with_cross_words(out, a_name, b_name, match).sort([*keys, "target"])
+
+
+def _side_reads(cost_metric: str) -> dict[str, str]:
+    """A side's config read at a target, for :func:`_side`: its label (as ``config``), key, cost and tok/s/GPU."""
+    return {"label": "config", "config_key": "config_key", cost_metric: "cost", "tput_per_gpu": "tput"}
+
+
+def _matching(t: pl.DataFrame, sel: dict[str, Any]) -> pl.DataFrame:
+    """The rows of ``t`` with every column of ``sel`` equal to its value."""
+    for k, v in sel.items():
+        t = t.filter(pl.col(k) == v)
+    return t
+
+
+def _best_configs(
+    table: pl.DataFrame, sel: dict[str, Any], keys: list[str], cost_metric: str, label: pl.Expr
+) -> pl.DataFrame:
+    """Per workload (``keys``) and target, the config matching ``sel`` with the lowest ``cost_metric``: its
+    ``label``, cost and tok/s/GPU."""
+    return (
+        _matching(table, sel)
+        .filter(pl.col(cost_metric).is_not_null())
+        .sort(cost_metric)
+        .group_by([*keys, "target"], maintain_order=True)
+        .first()
+        .select(*keys, "target", label.alias("label"), "config_key", cost_metric, "tput_per_gpu")
+    )
+
+
+def _workload_grid(iso: IsoResult, a: dict[str, Any], b: dict[str, Any], keys: list[str]) -> pl.DataFrame:
+    """Every workload (``keys``) either side was measured on × every target, with ``_a``/``_b``: whether it has a
+    config matching that side."""
+    have_a, have_b = (
+        _matching(iso.configs, sel).select(keys).unique().with_columns(pl.lit(True).alias(flag))
+        for sel, flag in ((a, "_a"), (b, "_b"))
+    )
+    workloads = have_a.join(have_b, on=keys, how="full", coalesce=True, nulls_equal=True).with_columns(
+        pl.col("_a").fill_null(False), pl.col("_b").fill_null(False)
+    )
+    return workloads.join(pl.DataFrame({"target": iso.targets}, schema={"target": pl.Float64}), how="cross")
+
+
+def _with_cross_words(out: pl.DataFrame, a_name: str, b_name: str, match: str) -> pl.DataFrame:
+    """``out`` with the ratio of costs, the % saved both ways and the sentence per row; a row without both sides
+    (or, like for like, without a pair) says it has no partner and why."""
     words = []
     for r in out.iter_rows(named=True):
         if not (r["_a"] and r["_b"]) or (match != "best-of-each" and not r.get("_pair")):
@@ -840,25 +873,15 @@ def _cross_silicon(
                 if not (r["_a"] and r["_b"])
                 else f"no {a_name} and {b_name} configs with the same engine, speculative decoding and serving mode"
             )
-            words.append(
-                {
-                    "ratio": None,
-                    "saved_pct": None,
-                    "dashboard_pct": None,
-                    "text": f"{NO_PARTNER}: {why} for {workload_text(r)}",
-                }
-            )
+            none = {"ratio": None, "saved_pct": None, "dashboard_pct": None}
+            words.append({**none, "text": f"{NO_PARTNER}: {why} for {workload_text(r)}"})
         else:
             words.append(ratio_words(r["cost_a"], r["cost_b"], a_name, b_name, f"at {r['target']:g} tok/s/user"))
-    return (
-        out.drop("_a", "_b", "_pair", strict=False)
-        .with_columns(
-            ratio=pl.Series([w["ratio"] for w in words], dtype=pl.Float64),
-            saved_pct=pl.Series([w["saved_pct"] for w in words], dtype=pl.Float64),
-            dashboard_pct=pl.Series([w["dashboard_pct"] for w in words], dtype=pl.Float64),
-            comparison=pl.Series([w["text"] for w in words], dtype=pl.String),
-        )
-        .sort([*keys, "target"])
+    return out.drop("_a", "_b", "_pair", strict=False).with_columns(
+        ratio=pl.Series([w["ratio"] for w in words], dtype=pl.Float64),
+        saved_pct=pl.Series([w["saved_pct"] for w in words], dtype=pl.Float64),
+        dashboard_pct=pl.Series([w["dashboard_pct"] for w in words], dtype=pl.Float64),
+        comparison=pl.Series([w["text"] for w in words], dtype=pl.String),
     )
 
 
@@ -889,15 +912,9 @@ def _like_cells(
     if not frames:
         return pl.DataFrame(schema=schema | cols | {"_pair": pl.Boolean})
     t = iso.table.select("curve_id", "target", *keys, label.alias("label"), "config_key", cost_metric, "tput_per_gpu")
-
-    def named(s: str) -> dict[str, str]:
-        return {"curve_id": f"curve_id_{s}", "label": f"config_{s}", "config_key": f"config_key_{s}"} | {
-            cost_metric: f"cost_{s}",
-            "tput_per_gpu": f"tput_{s}",
-        }
-
-    side_a = t.rename(named("a"))
-    side_b = t.select("curve_id", "target", "label", "config_key", cost_metric, "tput_per_gpu").rename(named("b"))
+    names = {"curve_id": "curve_id", **_side_reads(cost_metric)}
+    side_a = _side(t, names, "a")
+    side_b = _side(t.select("curve_id", "target", "label", "config_key", cost_metric, "tput_per_gpu"), names, "b")
     both = (
         pl.concat(frames)
         .join(side_a, on="curve_id_a")

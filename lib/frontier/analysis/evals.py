@@ -220,50 +220,19 @@ def _display_name(key: str) -> str:
 
 
 def _parse_row(obj: Any, source_file: str, source_row: int) -> tuple[list[dict[str, Any]], list[str]]:
-    """One API row → score rows; returns (rows, score-level problems). Raises _Skip for a malformed row.
-    Long because it reads every field of a row in turn, each with its own check."""
+    """One API row → score rows; returns (rows, score-level problems). Raises _Skip for a malformed row."""
     if not isinstance(obj, dict):
         raise _Skip("row is not a JSON object")
-    model_key = _required_text(obj, "model")
-    hardware = _required_text(obj, "hardware").lower()
-    framework = _required_text(obj, "framework").lower()
-    framework = FRAMEWORK_ALIASES.get(framework, framework)
-    precision = _required_text(obj, "precision").lower()
-    task = _text(obj, "task")
-    spec = _text(obj, "spec_method", required=False) or _text(obj, "spec_decoding", required=False) or "none"
-    spec = spec.lower()
-    if spec in NO_SPEC_STRINGS:
-        spec = "none"
-    disagg = _bool(obj.get("disagg"), "disagg", required=True)
-    is_multinode = _safe_bool(obj.get("is_multinode"), "is_multinode")
-    date = _date(obj.get("date"))
-    conc = _int(obj.get("conc"), "conc", strict=True)
+    config = _row_config(obj)
     metrics = obj.get("metrics")
     if not isinstance(metrics, dict):
         raise _Skip("missing metrics")
     run_url = obj.get("run_url") if isinstance(obj.get("run_url"), str) else None
-    run_id = run_attempt = None
-    if run_url:
-        m = RUN_URL_RE.search(run_url)
-        if m:
-            run_id = int(m.group(1))
-            run_attempt = int(m.group(2)) if m.group(2) else None
+    run_id, run_attempt = _run_ids(run_url)
     n_eff = _int(metrics.get("n_eff"), "n_eff")
-    if n_eff is not None and n_eff < 0:
-        n_eff = None
     base = {
-        "model": _display_name(model_key),
-        "model_key": model_key,
-        "hardware": hardware,
-        "framework": framework,
-        "precision": precision,
-        "spec_method": spec,
-        "disagg": disagg,
-        "is_multinode": is_multinode,
-        "conc": conc,
-        "task": task,
-        "n_eff": n_eff,
-        "date": date,
+        **config,
+        "n_eff": None if n_eff is not None and n_eff < 0 else n_eff,
         "timestamp": _timestamp(obj.get("timestamp")),
         "run_id": run_id,
         "run_attempt": run_attempt,
@@ -275,6 +244,45 @@ def _parse_row(obj: Any, source_file: str, source_row: int) -> tuple[list[dict[s
         "source_file": source_file,
         "source_row": source_row,
     }
+    return _score_rows(metrics, base)
+
+
+def _row_config(obj: dict[str, Any]) -> dict[str, Any]:
+    """The config an API row evaluates (model, GPU, engine, precision, spec method, serving mode, concurrency),
+    its task and date, each field checked in turn (_Skip for a missing or malformed required one)."""
+    model_key = _required_text(obj, "model")
+    hardware = _required_text(obj, "hardware").lower()
+    framework = _required_text(obj, "framework").lower()
+    precision = _required_text(obj, "precision").lower()
+    task = _text(obj, "task")
+    spec = _text(obj, "spec_method", required=False) or _text(obj, "spec_decoding", required=False) or "none"
+    spec = spec.lower()
+    return {
+        "model": _display_name(model_key),
+        "model_key": model_key,
+        "hardware": hardware,
+        "framework": FRAMEWORK_ALIASES.get(framework, framework),
+        "precision": precision,
+        "spec_method": "none" if spec in NO_SPEC_STRINGS else spec,
+        "disagg": _bool(obj.get("disagg"), "disagg", required=True),
+        "is_multinode": _safe_bool(obj.get("is_multinode"), "is_multinode"),
+        "date": _date(obj.get("date")),
+        "conc": _int(obj.get("conc"), "conc", strict=True),
+        "task": task,
+    }
+
+
+def _run_ids(run_url: str | None) -> tuple[int | None, int | None]:
+    """The workflow run id and attempt named in a run URL (None when absent)."""
+    m = RUN_URL_RE.search(run_url) if run_url else None
+    if not m:
+        return None, None
+    return int(m.group(1)), int(m.group(2)) if m.group(2) else None
+
+
+def _score_rows(metrics: dict[str, Any], base: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
+    """One row per finite score in ``metrics`` (``base`` beside it, with its standard error when ≥ 0), and the
+    scores left out as problems; _Skip when none is left."""
     rows: list[dict[str, Any]] = []
     problems: list[str] = []
     for name, value in metrics.items():
@@ -418,25 +426,54 @@ def join_evals(
     and ``eval_status = "missing"``. ``match_on``: the config columns that must agree (default all of
     :data:`CONFIG_KEY`; leave out ``disagg`` to let an evaluation of the same model, GPU, engine, precision and
     spec method stand for both serving modes).
-    Long because it is one query: filter, pick the newest evaluation per config and score, join, mark the missing.
+    One query, in steps: filter, pick the newest evaluation per config and score, join, mark the missing.
     """
-    table = evals.table if isinstance(evals, EvalLoad) else evals
+    _check_join(configs, match_on)
+    tasks, names = _as_list(task), _as_list(score_name)
+    ev = evals.table if isinstance(evals, EvalLoad) else evals
+    if tasks is not None:
+        ev = ev.filter(pl.col("task").is_in(tasks))
+    if names is not None:
+        ev = ev.filter(pl.col("score_name").is_in(names))
+    keys = [f"__ev_{c}" for c in match_on]
+    group = keys + ["eval_task", "eval_score_name"]
+    ev = _eval_candidates(ev, match_on, keys)
+    picked = _newest_evals(ev, group)
+    pairs = _score_pairs(ev, tasks, names)
+    base = configs.with_row_index("__ev_row").with_columns(
+        [_key_expr(c, configs.schema[c]).alias(k) for c, k in zip(match_on, keys)]
+    )
+    grid = base.join(pairs, how="cross")
+    joined = grid.join(picked, on=group, how="left").sort(["__ev_row", "__ev_pair"])
+    joined = joined.with_columns(
+        pl.col("eval_n_candidates").fill_null(0),
+        pl.col("eval_n_newest").fill_null(0),
+        pl.when(pl.col("eval_score").is_not_null())
+        .then(pl.lit("measured"))
+        .otherwise(pl.lit("missing"))
+        .alias("eval_status"),
+    )
+    return joined.select(*configs.columns, *[pl.col(c).cast(t) for c, t in JOIN_COLUMNS.items()])
+
+
+def _check_join(configs: pl.DataFrame, match_on: Sequence[str]) -> None:
+    """ValueError when ``configs`` lacks a ``match_on`` column or already has a column the join adds."""
     missing = [c for c in match_on if c not in configs.columns]
     if missing:
         raise ValueError(f"configs lack the column(s) {missing}; needed: {list(match_on)}")
     clash = [c for c in JOIN_COLUMNS if c in configs.columns] + [c for c in configs.columns if c.startswith("__ev_")]
     if clash:
         raise ValueError(f"configs already have the column(s) {clash}")
-    ev = table
-    tasks = [task] if isinstance(task, str) else (list(task) if task is not None else None)
-    names = [score_name] if isinstance(score_name, str) else (list(score_name) if score_name is not None else None)
-    if tasks is not None:
-        ev = ev.filter(pl.col("task").is_in(tasks))
-    if names is not None:
-        ev = ev.filter(pl.col("score_name").is_in(names))
 
-    keys = [f"__ev_{c}" for c in match_on]
-    group = keys + ["eval_task", "eval_score_name"]
+
+def _as_list(value: str | Sequence[str] | None) -> list[str] | None:
+    """One name or several as a list; None (no filter) stays None."""
+    return [value] if isinstance(value, str) else (list(value) if value is not None else None)
+
+
+def _eval_candidates(ev: pl.DataFrame, match_on: Sequence[str], keys: list[str]) -> pl.DataFrame:
+    """The evaluations with their config columns under the join ``keys``, newest first (date, then timestamp, run
+    id, run attempt and API id)."""
     ev = ev.select(
         *[pl.col(c).cast(EVAL_SCHEMA[c]).alias(k) for c, k in zip(match_on, keys)],
         pl.col("task").alias("eval_task"),
@@ -454,8 +491,14 @@ def join_evals(
         pl.col("eval_id").cast(pl.Int64, strict=False).alias("__ev_id_num"),
     )
     order = ["date", "timestamp", "run_id", "run_attempt", "__ev_id_num", "eval_id"]
-    ev = ev.sort(order, descending=True, nulls_last=True, maintain_order=True)
-    picked = ev.group_by(group, maintain_order=True).agg(
+    return ev.sort(order, descending=True, nulls_last=True, maintain_order=True)
+
+
+def _newest_evals(ev: pl.DataFrame, group: list[str]) -> pl.DataFrame:
+    """Per config and (task, score name): the newest evaluation, how many there were, and how many share the
+    newest date with their score range (never averaged)."""
+    newest = pl.col("date") == pl.col("date").first()
+    return ev.group_by(group, maintain_order=True).agg(
         pl.col("score").first().alias("eval_score"),
         pl.col("score_se").first().alias("eval_score_se"),
         pl.col("n_eff").first().alias("eval_n_eff"),
@@ -466,11 +509,15 @@ def join_evals(
         pl.col("run_url").first().alias("eval_run_url"),
         pl.col("eval_id").first().alias("eval_id"),
         pl.len().cast(pl.Int32).alias("eval_n_candidates"),
-        (pl.col("date") == pl.col("date").first()).sum().cast(pl.Int32).alias("eval_n_newest"),
-        pl.col("score").filter(pl.col("date") == pl.col("date").first()).min().alias("eval_score_min_newest"),
-        pl.col("score").filter(pl.col("date") == pl.col("date").first()).max().alias("eval_score_max_newest"),
+        newest.sum().cast(pl.Int32).alias("eval_n_newest"),
+        pl.col("score").filter(newest).min().alias("eval_score_min_newest"),
+        pl.col("score").filter(newest).max().alias("eval_score_max_newest"),
     )
 
+
+def _score_pairs(ev: pl.DataFrame, tasks: list[str] | None, names: list[str] | None) -> pl.DataFrame:
+    """The (task, score name) pairs each config gets a row for, numbered ``__ev_pair``: those evaluated, else one
+    row naming the single task and score asked for (or nulls)."""
     pairs = ev.select("eval_task", "eval_score_name").unique().sort(["eval_task", "eval_score_name"])
     if pairs.height == 0:
         one_task = tasks[0] if tasks and len(tasks) == 1 else None
@@ -479,22 +526,7 @@ def join_evals(
             {"eval_task": [one_task], "eval_score_name": [one_name]},
             schema={"eval_task": pl.String(), "eval_score_name": pl.String()},
         )
-    pairs = pairs.with_row_index("__ev_pair")
-
-    base = configs.with_row_index("__ev_row").with_columns(
-        [_key_expr(c, configs.schema[c]).alias(k) for c, k in zip(match_on, keys)]
-    )
-    grid = base.join(pairs, how="cross")
-    joined = grid.join(picked, on=group, how="left").sort(["__ev_row", "__ev_pair"])
-    joined = joined.with_columns(
-        pl.col("eval_n_candidates").fill_null(0),
-        pl.col("eval_n_newest").fill_null(0),
-        pl.when(pl.col("eval_score").is_not_null())
-        .then(pl.lit("measured"))
-        .otherwise(pl.lit("missing"))
-        .alias("eval_status"),
-    )
-    return joined.select(*configs.columns, *[pl.col(c).cast(t) for c, t in JOIN_COLUMNS.items()])
+    return pairs.with_row_index("__ev_pair")
 
 
 @dataclass

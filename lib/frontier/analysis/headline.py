@@ -134,31 +134,11 @@ def pair_headline(
     """The finding of a like-for-like pair comparison (precision, MTP): B's cost per token relative to A's at
     the target most pairs reach on stable ground, across pairs, with the run-to-run range of the median pair.
     ``subject``: what differs ("precision", "speculative decoding"); ``a_name``/``b_name``: the sides in words.
-    Long because it is one paragraph, sentence by sentence, each with its no-data branch."""
+    One paragraph, sentence by sentence, each with its no-data branch."""
     where = f" in {scope.replace(' · ', ' ')}" if scope else ""
-    if pc.pairs.height == 0:
-        return Headline([f"Nothing to compare{where}: no two configs differ only in {subject}."], NOTHING, scope)
-    rows = pc.at_targets.filter(pl.col("cost_ratio_b_over_a").is_not_null())
-    if rows.height == 0:
-        return Headline(
-            [
-                f"Nothing to compare{where}: {pc.pairs.height} pair(s) differ only in {subject}, but no target is "
-                "reached by both sides of any pair."
-            ],
-            NOTHING,
-            scope,
-        )
-    stable = rows.filter(~pl.col("unstable").fill_null(False)) if "unstable" in rows.columns else rows
-    n_unstable = rows.height - stable.height
-    if stable.height == 0:
-        return Headline(
-            [
-                f"Nothing to state{where}: every {b_name} ÷ {a_name} cost ratio read falls inside a cliff or a sparse "
-                "gap of a frontier (see the marked rows)."
-            ],
-            NOTHING,
-            scope,
-        )
+    stable, n_unstable, nothing = _stable_reads(pc, subject, where, a_name, b_name)
+    if nothing:
+        return Headline([nothing], NOTHING, scope)
     a_name, b_name = _side_names(pc.pairs, a_name, b_name)
     t = _pick_target(stable)
     at = stable.filter(pl.col("target") == t).sort("cost_ratio_b_over_a")
@@ -180,32 +160,64 @@ def pair_headline(
             f"pair, {_pair_words(med_row, pc)}: {_x(med_row['cost_ratio_b_over_a'])}"
             f"{' (' + runs + ')' if runs else ''}."
         )
+    second = (
+        f"{_pair_agreement(ratios, rr, a_name, b_name)}; both sides run on the same GPUs, so every price view gives "
+        "the same ratio."
+    )
+    numbers = {"target": t, "ratios": ratios, "runs": rr, "unstable_readings": n_unstable}
+    return Headline([first, second, _pair_caveat(n_unstable, rr)], FINDING, scope, numbers)
+
+
+def _stable_reads(pc: Any, subject: str, where: str, a_name: str, b_name: str) -> tuple[pl.DataFrame, int, str]:
+    """The pairs' cost ratio reads on stable ground, how many were left out as unstable, and the sentence saying
+    why there is nothing to state ("" when there is something)."""
+    if pc.pairs.height == 0:
+        return pc.at_targets.clear(), 0, f"Nothing to compare{where}: no two configs differ only in {subject}."
+    rows = pc.at_targets.filter(pl.col("cost_ratio_b_over_a").is_not_null())
+    if rows.height == 0:
+        return (
+            rows,
+            0,
+            f"Nothing to compare{where}: {pc.pairs.height} pair(s) differ only in {subject}, but no target is "
+            "reached by both sides of any pair.",
+        )
+    stable = rows.filter(~pl.col("unstable").fill_null(False)) if "unstable" in rows.columns else rows
+    if stable.height == 0:
+        return (
+            stable,
+            rows.height,
+            f"Nothing to state{where}: every {b_name} ÷ {a_name} cost ratio read falls inside a cliff or a sparse "
+            "gap of a frontier (see the marked rows).",
+        )
+    return stable, rows.height - stable.height, ""
+
+
+def _pair_agreement(ratios: list[float], rr: dict[str, Any] | None, a_name: str, b_name: str) -> str:
+    """Whether the pairs agree on the cheaper side at the target, and whether the median pair's verdict holds
+    across its runs."""
     cheaper_b = sum(r < 1 for r in ratios)
     if cheaper_b in (0, len(ratios)):
         side = b_name if cheaper_b else a_name
         agree = f"{side} is cheaper in every pair at this target"
     else:
         agree = f"{b_name} is cheaper in {cheaper_b} of {len(ratios)} pairs, {a_name} in the others"
-    runs_agree = ""
     if rr and rr.get("lo") is not None and (rr["runs_a"] > 1 or rr["runs_b"] > 1):
         same = (rr["lo"] < 1) == (rr["hi"] < 1)
-        runs_agree = (
+        return agree + (
             " (the median pair's verdict holds in every pairing of its runs)"
             if same
             else " (but the median pair's verdict flips between runs)"
         )
-    second = f"{agree}{runs_agree}; both sides run on the same GPUs, so every price view gives the same ratio."
-    caveat = (
-        f"{n_unstable} reading(s) inside a cliff or a sparse gap are marked unstable and not quoted."
-        if n_unstable
-        else (
-            "One run only: no run-to-run range measured."
-            if not rr or (rr.get("runs_a", 0) <= 1 and rr.get("runs_b", 0) <= 1)
-            else ""
-        )
-    )
-    numbers = {"target": t, "ratios": ratios, "runs": rr, "unstable_readings": n_unstable}
-    return Headline([first, second, caveat], FINDING, scope, numbers)
+    return agree
+
+
+def _pair_caveat(n_unstable: int, rr: dict[str, Any] | None) -> str:
+    """The readings left out as unstable, else "one run only" when neither side has several runs, else ""."""
+    if n_unstable:
+        return f"{n_unstable} reading(s) inside a cliff or a sparse gap are marked unstable and not quoted."
+    if not rr or (rr.get("runs_a", 0) <= 1 and rr.get("runs_b", 0) <= 1):
+        return "One run only: no run-to-run range measured."
+    return ""
 
 
 def _workloads(pc: Any, at: pl.DataFrame) -> str:

@@ -121,7 +121,7 @@ def bounds_report(
     token (GB, all GPUs), ``resident_weight_gb`` held in HBM (GB, all GPUs; for a dense model ``weight_gb``
     serves for both), ``kv_dtype`` a name in :data:`KV_DTYPE_BYTES` or ``kv_bytes_per_token`` (bytes per token of
     context, all layers), ``memory_fraction`` of HBM usable, ``reserve_gb_per_gpu`` (GB) kept back.
-    Long because it lists every input beside where it came from (table row, override or default), one per line.
+    Every input is listed beside where it came from (table row, override or default).
     """
     p = specs.check_precision(precision)
     g, m = specs.gpu_spec(gpu), specs.model_spec(model)
@@ -134,21 +134,35 @@ def bounds_report(
             return specs.positive(override, column), OVERRIDE
         return float(table), f"{row}.{column}"
 
-    bw, bw_from = table_or(bandwidth_tb_s, g["hbm_bandwidth_tb_s"], "hbm_bandwidth_tb_s", gpu_row)
-    cap, cap_from = table_or(capacity_gb, g["hbm_capacity_gb"], "hbm_capacity_gb", gpu_row)
-    peak, peak_from = _peak(g, m, p, gpu_row, dense_tflops, sparse_tflops)
-    streamed, streamed_from = _streamed(m, p, weight_gb, model_row)
-    resident, resident_from = _resident(m, p, weight_gb, resident_weight_gb, model_row)
-    kvt, kvt_from = _kv_per_token(m, p, kv_dtype, kv_bytes_per_token, model_row)
-    frac, frac_from = (
-        (specs.DEFAULT_MEMORY_FRACTION, "default") if memory_fraction is None else (float(memory_fraction), OVERRIDE)
-    )
-    reserve, reserve_from = (
-        (specs.DEFAULT_RESERVE_GB_PER_GPU, "default")
-        if reserve_gb_per_gpu is None
-        else (float(reserve_gb_per_gpu), OVERRIDE)
-    )
-    inputs = [
+    given = {
+        "bw": table_or(bandwidth_tb_s, g["hbm_bandwidth_tb_s"], "hbm_bandwidth_tb_s", gpu_row),
+        "cap": table_or(capacity_gb, g["hbm_capacity_gb"], "hbm_capacity_gb", gpu_row),
+        "peak": _peak(g, m, p, gpu_row, dense_tflops, sparse_tflops),
+        "streamed": _streamed(m, p, weight_gb, model_row),
+        "resident": _resident(m, p, weight_gb, resident_weight_gb, model_row),
+        "kvt": _kv_per_token(m, p, kv_dtype, kv_bytes_per_token, model_row),
+        "frac": _or_default(memory_fraction, specs.DEFAULT_MEMORY_FRACTION),
+        "reserve": _or_default(reserve_gb_per_gpu, specs.DEFAULT_RESERVE_GB_PER_GPU),
+    }
+    inputs = _input_rows(given, bounds.prefill_flops_per_token(model, isl), model_row)
+    values = {k: v for k, (v, _) in given.items()}
+    results = _bound_results(model, p, gpu, n_gpus, isl, osl, values, dp_attention=dp_attention)
+    sources = {gpu_row: str(g["source"]), model_row: str(m["source"])}
+    return BoundsReport(str(m["model"]), str(g["gpu"]), p, int(n_gpus), int(isl), int(osl), inputs, results, sources)
+
+
+def _or_default(value: float | None, default: float) -> tuple[float, str]:
+    """An overridden input (as a float) or its default, with where it came from."""
+    return (default, "default") if value is None else (float(value), OVERRIDE)
+
+
+def _input_rows(given: dict[str, tuple[float, str]], prefill_flops: float, model_row: str) -> list[BoundInput]:
+    """The inputs as listed, each (value, where it came from): ``bw`` TB/s, ``cap`` GB, ``peak`` TFLOP/s per GPU,
+    ``streamed``/``resident`` bytes (listed in GB), ``kvt`` bytes per token, ``frac``, ``reserve`` GB per GPU."""
+    (bw, bw_from), (cap, cap_from), (peak, peak_from) = given["bw"], given["cap"], given["peak"]
+    (streamed, streamed_from), (resident, resident_from) = given["streamed"], given["resident"]
+    (kvt, kvt_from), (frac, frac_from), (reserve, reserve_from) = given["kvt"], given["frac"], given["reserve"]
+    return [
         BoundInput("HBM bandwidth", bw, "TB/s per GPU", bw_from),
         BoundInput("HBM capacity", cap, "GB per GPU", cap_from),
         BoundInput("peak compute (dense)", peak, "TFLOP/s per GPU", peak_from),
@@ -159,12 +173,20 @@ def bounds_report(
         BoundInput("reserve", reserve, "GB per GPU", reserve_from),
         BoundInput(
             "prefill FLOPs per token",
-            bounds.prefill_flops_per_token(model, isl),
+            prefill_flops,
             "FLOP",
             f"2 × {model_row}.active_params_b + kv_layers × attn_dim × ISL",
         ),
     ]
-    floor = bounds.decode_floor(model, p, gpu, n_gpus, bandwidth_tb_s=bw, weight_bytes=streamed)
+
+
+def _bound_results(
+    model: str, p: str, gpu: str, n_gpus: int, isl: int, osl: int, v: dict[str, float], *, dp_attention: bool
+) -> dict[str, float]:
+    """The bounds from the resolved inputs ``v`` (as in :func:`_input_rows`): decode floor (ms per token,
+    tok/s/user), KV budget (GB, concurrency, copies), prefill ceiling (tok/s per GPU) and ridge point (FLOP per
+    byte)."""
+    floor = bounds.decode_floor(model, p, gpu, n_gpus, bandwidth_tb_s=v["bw"], weight_bytes=v["streamed"])
     kv = specs.kv_cache_budget(
         model,
         p,
@@ -172,25 +194,23 @@ def bounds_report(
         n_gpus,
         isl,
         osl,
-        memory_fraction=frac,
-        reserve_gb_per_gpu=reserve,
+        memory_fraction=v["frac"],
+        reserve_gb_per_gpu=v["reserve"],
         dp_attention=dp_attention,
-        capacity_gb=cap,
-        resident_weight_bytes=resident,
-        kv_bytes_per_token=kvt,
+        capacity_gb=v["cap"],
+        resident_weight_bytes=v["resident"],
+        kv_bytes_per_token=v["kvt"],
     )
-    results = {
+    return {
         "decode_ms_per_token": floor.ms_per_token,
         "decode_tok_s_user": floor.tok_s_user,
         "decode_gpu_ms_per_token": floor.ms_per_token * floor.n_gpus,  # the same bytes over one GPU's bandwidth
         "kv_budget_gb": kv.kv_budget_gb,
         "kv_max_concurrency": kv.max_concurrency,
         "kv_copies": kv.kv_copies,
-        "prefill_tok_s_per_gpu": bounds.prefill_ceiling(model, p, gpu, n_gpus, isl, dense_tflops=peak),
-        "ridge_flop_per_byte": bounds.ridge_point(peak, bw),
+        "prefill_tok_s_per_gpu": bounds.prefill_ceiling(model, p, gpu, n_gpus, isl, dense_tflops=v["peak"]),
+        "ridge_flop_per_byte": bounds.ridge_point(v["peak"], v["bw"]),
     }
-    sources = {gpu_row: str(g["source"]), model_row: str(m["source"])}
-    return BoundsReport(str(m["model"]), str(g["gpu"]), p, int(n_gpus), int(isl), int(osl), inputs, results, sources)
 
 
 def _peak(g: dict, m: dict, p: str, row: str, dense: float | None, sparse: float | None) -> tuple[float, str]:

@@ -122,9 +122,43 @@ def breakeven_price_chart(
 ) -> alt.TopLevelMixin:
     """Break-even $/GPU-hour of side A against side B's $/GPU-hour at one target (a line through the origin with
     slope tok/s/GPU A ÷ B), and each price view's actual (B price, A price) as a labelled marker: markers below the
-    line are views where A is cheaper per token.
-    Long because it is one chart spec, built layer by layer and read top to bottom."""
+    line are views where A is cheaper per token."""
     charts.theme._check_theme(theme)
+    rows, t = _breakeven_rows(by_view)
+    slope = float(rows["breakeven_price_a"][0] / rows["price_b"][0])
+    a, b = labels.side_words(side_a), labels.side_words(side_b)
+    x_max = max(rows["price_b"].to_list()) * 1.25
+    # the y axis fits the markers and the line over the markers' x range, not the line's far end
+    y_max = max([*rows["price_a"].to_list(), *rows["breakeven_price_a"].to_list()]) * 1.25
+    xs, ys = _price_axis(alt.X, "price_b", b, x_max), _price_axis(alt.Y, "price_a", a, y_max)
+    line_rows = [
+        {"price_b": x, "price_a": x * slope, "what": f"break-even: {a} at {slope:.2f}× {b}'s price"}
+        for x in (0.0, x_max)
+    ]
+    line = (
+        alt.Chart(charts._encoding._data(line_rows))
+        .mark_line(strokeWidth=2, clip=True)
+        .encode(x=xs, y=ys, tooltip=[alt.Tooltip("what:N", title="line")])
+    )
+    return charts._encoding._finish(
+        alt.layer(line, *_view_markers(rows, view_names(rows, side_a, side_b), xs, ys, a, b)),
+        theme=theme,
+        title=title or f"Break-even {a} price against the {b} price at {t:g} tok/s/user",
+        subtitle=subtitle
+        or [
+            f"Line: the {a} $/GPU-hour at which its cost per token equals {b}'s ({slope:.2f}× {b}'s price, "
+            "the throughput ratio).",
+            f"Markers: each price view's actual prices; below the line {a} is cheaper per token.",
+        ],
+        width=width,
+        height=height,
+        source=_with_prices(source, prices_line(rows, side_a, side_b)) if source is not None else None,
+        synthetic=synthetic,
+    )
+
+
+def _breakeven_rows(by_view: pl.DataFrame) -> tuple[pl.DataFrame, float]:
+    """The price views pricing both sides with a break-even price, and their one target (tok/s/user)."""
     rows = by_view.filter(
         pl.col("price_a").is_not_null() & pl.col("price_b").is_not_null() & pl.col("breakeven_price_a").is_not_null()
     )
@@ -133,33 +167,22 @@ def breakeven_price_chart(
     targets = rows["target"].unique().to_list()
     if len(targets) != 1:
         raise ValueError(f"breakeven_price_chart: give one target's rows (got targets {sorted(targets)})")
-    slope = float(rows["breakeven_price_a"][0] / rows["price_b"][0])
-    a, b = labels.side_words(side_a), labels.side_words(side_b)
-    x_max = max(rows["price_b"].to_list()) * 1.25
-    # the y axis fits the markers and the line over the markers' x range, not the line's far end
-    y_max = max([*rows["price_a"].to_list(), *rows["breakeven_price_a"].to_list()]) * 1.25
-    line_rows = [
-        {"price_b": x, "price_a": x * slope, "what": f"break-even: {a} at {slope:.2f}× {b}'s price"}
-        for x in (0.0, x_max)
-    ]
-    xs = alt.X(
-        "price_b:Q",
-        title=f"{b} price ($/GPU-hour)",
-        scale=alt.Scale(domain=[0, x_max], nice=False),
+    return rows, float(targets[0])
+
+
+def _price_axis(channel: Any, field: str, side: str, top: float) -> Any:
+    """An axis of one side's price in $/GPU-hour from 0 to ``top`` (``channel``: ``alt.X`` or ``alt.Y``)."""
+    return channel(
+        f"{field}:Q",
+        title=f"{side} price ($/GPU-hour)",
+        scale=alt.Scale(domain=[0, top], nice=False),
         axis=alt.Axis(format="$,.2f"),
     )
-    ys = alt.Y(
-        "price_a:Q",
-        title=f"{a} price ($/GPU-hour)",
-        scale=alt.Scale(domain=[0, y_max], nice=False),
-        axis=alt.Axis(format="$,.2f"),
-    )
-    line = (
-        alt.Chart(charts._encoding._data(line_rows))
-        .mark_line(strokeWidth=2, clip=True)
-        .encode(x=xs, y=ys, tooltip=[alt.Tooltip("what:N", title="line")])
-    )
-    names = view_names(rows, side_a, side_b)
+
+
+def _view_markers(rows: pl.DataFrame, names: dict[str, str], xs: Any, ys: Any, a: str, b: str) -> list[alt.Chart]:
+    """Each price view's actual (B price, A price) in $/GPU-hour as a marker with its words beside it; ``a`` and
+    ``b``: the sides in words, ``names``: price_label → the view's words in the tooltip."""
     marks = charts._encoding._values(
         rows.select(
             pl.col("price_b"),
@@ -184,23 +207,7 @@ def breakeven_price_chart(
         ],
     )
     text = base.mark_text(align="left", dx=7, dy=-6, fontSize=11).encode(x=xs, y=ys, text="view_words:N")
-    t = float(targets[0])
-    chart = alt.layer(line, dots, text)
-    return charts._encoding._finish(
-        chart,
-        theme=theme,
-        title=title or f"Break-even {a} price against the {b} price at {t:g} tok/s/user",
-        subtitle=subtitle
-        or [
-            f"Line: the {a} $/GPU-hour at which its cost per token equals {b}'s ({slope:.2f}× {b}'s price, "
-            "the throughput ratio).",
-            f"Markers: each price view's actual prices; below the line {a} is cheaper per token.",
-        ],
-        width=width,
-        height=height,
-        source=_with_prices(source, prices_line(rows, side_a, side_b)) if source is not None else None,
-        synthetic=synthetic,
-    )
+    return [dots, text]
 
 
 _INKS = ["#8c959f", "#ffffff", "#1f2328"]  # heatmap text: "never" cells, dark cells, light cells
@@ -220,31 +227,10 @@ def payback_heatmap(
     height: int = 260,
 ) -> alt.TopLevelMixin:
     """Months to pay back by utilisation (rows) and the new side's $/GPU-hour (columns); "never" cells left
-        uncoloured. ``held``: subtitle lines with what is held constant (:func:`payback_held`); a line explaining why
-        payback lengthens with utilisation is added when it does.
-    Long because it is one chart spec, built layer by layer and read top to bottom."""
+    uncoloured. ``held``: subtitle lines with what is held constant (:func:`payback_held`); a line explaining why
+    payback lengthens with utilisation is added when it does."""
     charts.theme._check_theme(theme)
-    d = sens.with_columns(
-        pl.struct("new_price", "price_factor")
-        .map_elements(lambda r: f"${r['new_price']:,.2f} ({r['price_factor']:g}×)", return_dtype=pl.String)
-        .alias("price"),
-        (pl.col("utilisation") * 100).round(0).cast(pl.Int64).alias("utilisation_pct"),
-        pl.when(pl.col("payback_months").is_null())
-        .then(pl.lit("never"))
-        .otherwise(pl.col("payback_months").round(1).cast(pl.String))
-        .alias("cell"),
-    )
-    months = d["payback_months"].drop_nulls()
-    mid = (min(months.to_list()) + max(months.to_list())) / 2 if months.len() else 0.0
-    # cell text readable on light and dark cells in either theme; "never" cells (no fill) in mid grey
-    d = d.with_columns(
-        pl.when(pl.col("payback_months").is_null())
-        .then(pl.lit(_INKS[0]))
-        .when(pl.col("payback_months") > mid)
-        .then(pl.lit(_INKS[1]))
-        .otherwise(pl.lit(_INKS[2]))
-        .alias("ink")
-    )
+    d = _payback_cells(sens)
     order = d["price"].unique(maintain_order=True).to_list()
     rows = charts._encoding._values(
         d, ["price", "utilisation_pct", "payback_months", "cell", "ink"], what="payback_heatmap data", max_rows=MAX_ROWS
@@ -271,6 +257,31 @@ def payback_heatmap(
         height=height,
         source=source,
         synthetic=synthetic,
+    )
+
+
+def _payback_cells(sens: pl.DataFrame) -> pl.DataFrame:
+    """The heatmap's cells: the price column's words, utilisation in %, the cell text (months or "never") and an
+    ink readable on the cell's fill in either theme ("never" cells, with no fill, in mid grey)."""
+    d = sens.with_columns(
+        pl.struct("new_price", "price_factor")
+        .map_elements(lambda r: f"${r['new_price']:,.2f} ({r['price_factor']:g}×)", return_dtype=pl.String)
+        .alias("price"),
+        (pl.col("utilisation") * 100).round(0).cast(pl.Int64).alias("utilisation_pct"),
+        pl.when(pl.col("payback_months").is_null())
+        .then(pl.lit("never"))
+        .otherwise(pl.col("payback_months").round(1).cast(pl.String))
+        .alias("cell"),
+    )
+    months = d["payback_months"].drop_nulls()
+    mid = (min(months.to_list()) + max(months.to_list())) / 2 if months.len() else 0.0
+    return d.with_columns(
+        pl.when(pl.col("payback_months").is_null())
+        .then(pl.lit(_INKS[0]))
+        .when(pl.col("payback_months") > mid)
+        .then(pl.lit(_INKS[1]))
+        .otherwise(pl.lit(_INKS[2]))
+        .alias("ink")
     )
 
 

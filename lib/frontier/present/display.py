@@ -413,7 +413,6 @@ def provenance_html(
     "—"). ``load_summary``: ``rows_read``, ``rows_loaded``, ``skipped`` ({reason: count}), ``duplicates`` (int),
     ``skip_examples`` ([{file, row, reason}]). ``params``: the notebook parameters. ``synthetic``: adds the
     synthetic-data banner. Paths under the project root are shown relative to it.
-    Long because it is one HTML block written section by section (inputs, load report, parameters, versions).
     """
     from frontier import __version__
 
@@ -421,110 +420,119 @@ def provenance_html(
     if synthetic:
         parts.append(f'<div class="fx-banner" role="alert">{_e(SYNTHETIC_BANNER)}</div>')
     parts.append("<details><summary>Inputs, load report, parameters and versions</summary>")
-
-    inputs = list(inputs or [])
-    parts.append('<h3 class="fx-h">Inputs</h3>')
-    if inputs:
-        shown = [_display_path(d.get("path", "")) for d in inputs]
-        base = _common_dir(shown) if len(shown) > 1 else ""
-        rows = []
-        for d, path in zip(inputs[:max_inputs], shown):
-            sha = d.get("sha256")
-            rows.append(
-                {
-                    "path": path[len(base) + 1 :] if base else path,
-                    "format": d.get("format"),
-                    "sha256": (str(sha)[:12] if sha else None),
-                    "rows read": d.get("rows_read"),
-                    "rows loaded": d.get("rows_loaded"),
-                }
-            )
-        frame = pl.DataFrame(
-            rows,
-            schema={
-                "path": pl.String,
-                "format": pl.String,
-                "sha256": pl.String,
-                "rows read": pl.Int64,
-                "rows loaded": pl.Int64,
-            },
-        )
-        formats: dict[str, int] = {}
-        for d in inputs:
-            formats[str(d.get("format") or "?")] = formats.get(str(d.get("format") or "?"), 0) + 1
-        digest = _input_set_hash(inputs)
-        summary = [
-            ("files", f"{len(inputs):,}"),
-            ("formats", ", ".join(f"{k} × {v:,}" for k, v in sorted(formats.items()))),
-        ]
-        if base:
-            summary.insert(0, ("folder", base))
-        if digest:
-            summary.append(("input set sha256", digest[:16]))
-        parts.append(_kv(summary))
-        table = table_html(frame, max_rows=None).html
-        if len(inputs) > max_inputs:
-            table += f'<p class="fx-more">… and {len(inputs) - max_inputs:,} more input files.</p>'
-        if len(inputs) > 8:
-            parts.append(
-                f"<details><summary>List of the {len(inputs):,} input files</summary>"
-                f'<div class="fx-scroll">{table}</div></details>'
-            )
-        else:
-            parts.append(table)
-        parts.append(
-            '<p class="fx-more">sha256: first 12 hex digits of each file\'s content hash; the input set '
-            "hash covers every (path, hash) pair.</p>"
-        )
-    else:
-        parts.append("<p>No input files recorded.</p>")
-
+    parts += _inputs_html(list(inputs or []), max_inputs)
     if load_summary is not None:
-        ls = dict(load_summary)
-        skipped = dict(ls.get("skipped") or {})
-        n_skipped = sum(int(v) for v in skipped.values())
-        parts.append('<h3 class="fx-h">Load report</h3>')
-        parts.append(
-            _kv(
-                [
-                    ("rows read", _default_fmt(ls.get("rows_read")) if ls.get("rows_read") is not None else "—"),
-                    ("rows loaded", _default_fmt(ls.get("rows_loaded")) if ls.get("rows_loaded") is not None else "—"),
-                    ("rows skipped", _default_fmt(n_skipped)),
-                    ("duplicates", _default_fmt(ls.get("duplicates", 0) or 0)),
-                ]
-            )
-        )
-        if skipped:
-            sk = pl.DataFrame(
-                {"reason": [str(k) for k in skipped], "rows": [int(v) for v in skipped.values()]},
-                schema={"reason": pl.String, "rows": pl.Int64},
-            ).sort("rows", descending=True)
-            parts.append(table_html(sk, caption="Skipped rows by reason", max_rows=None).html)
-        examples = list(ls.get("skip_examples") or [])[:max_examples]
-        if examples:
-            ex = pl.DataFrame(
-                [
-                    {
-                        "file": _display_path(e.get("file", "")),
-                        "row": None if e.get("row") is None else str(e["row"]),
-                        "reason": str(e.get("reason", "")),
-                    }
-                    for e in examples
-                ],
-                schema={"file": pl.String, "row": pl.String, "reason": pl.String},
-            )
-            parts.append(table_html(ex, caption="Examples of skipped rows", max_rows=None).html)
-
+        parts += _load_report_html(dict(load_summary), max_examples)
     parts.append('<h3 class="fx-h">Parameters</h3>')
     if params:
         parts.append(_kv((str(k), _param_value(str(k), v)) for k, v in params.items()))
     else:
         parts.append("<p>Defaults (no parameters given).</p>")
-
     parts.append('<h3 class="fx-h">Versions</h3>')
     parts.append(_kv([("frontier", library_version or __version__), *_versions().items()]))
     parts.append("</details></div>")
     return HTML("".join(parts))
+
+
+def _inputs_html(inputs: list[Mapping[str, Any]], max_inputs: int) -> list[str]:
+    """The provenance's inputs section: folder, file count, formats and input-set hash, then the files (at most
+    ``max_inputs``; folded when more than 8) with their format, short sha256 and rows read and loaded."""
+    parts = ['<h3 class="fx-h">Inputs</h3>']
+    if not inputs:
+        return [*parts, "<p>No input files recorded.</p>"]
+    shown = [_display_path(d.get("path", "")) for d in inputs]
+    base = _common_dir(shown) if len(shown) > 1 else ""
+    rows = []
+    for d, path in zip(inputs[:max_inputs], shown):
+        sha = d.get("sha256")
+        rows.append(
+            {
+                "path": path[len(base) + 1 :] if base else path,
+                "format": d.get("format"),
+                "sha256": (str(sha)[:12] if sha else None),
+                "rows read": d.get("rows_read"),
+                "rows loaded": d.get("rows_loaded"),
+            }
+        )
+    frame = pl.DataFrame(
+        rows,
+        schema={
+            "path": pl.String,
+            "format": pl.String,
+            "sha256": pl.String,
+            "rows read": pl.Int64,
+            "rows loaded": pl.Int64,
+        },
+    )
+    formats: dict[str, int] = {}
+    for d in inputs:
+        formats[str(d.get("format") or "?")] = formats.get(str(d.get("format") or "?"), 0) + 1
+    digest = _input_set_hash(inputs)
+    summary = [
+        ("files", f"{len(inputs):,}"),
+        ("formats", ", ".join(f"{k} × {v:,}" for k, v in sorted(formats.items()))),
+    ]
+    if base:
+        summary.insert(0, ("folder", base))
+    if digest:
+        summary.append(("input set sha256", digest[:16]))
+    parts.append(_kv(summary))
+    table = table_html(frame, max_rows=None).html
+    if len(inputs) > max_inputs:
+        table += f'<p class="fx-more">… and {len(inputs) - max_inputs:,} more input files.</p>'
+    if len(inputs) > 8:
+        parts.append(
+            f"<details><summary>List of the {len(inputs):,} input files</summary>"
+            f'<div class="fx-scroll">{table}</div></details>'
+        )
+    else:
+        parts.append(table)
+    parts.append(
+        '<p class="fx-more">sha256: first 12 hex digits of each file\'s content hash; the input set '
+        "hash covers every (path, hash) pair.</p>"
+    )
+    return parts
+
+
+def _load_report_html(ls: dict[str, Any], max_examples: int) -> list[str]:
+    """The provenance's load report: rows read, loaded, skipped and duplicated, the skipped rows by reason and up
+    to ``max_examples`` examples of them."""
+    parts: list[str] = []
+    skipped = dict(ls.get("skipped") or {})
+    n_skipped = sum(int(v) for v in skipped.values())
+    parts.append('<h3 class="fx-h">Load report</h3>')
+    parts.append(
+        _kv(
+            [
+                ("rows read", _default_fmt(ls.get("rows_read")) if ls.get("rows_read") is not None else "—"),
+                ("rows loaded", _default_fmt(ls.get("rows_loaded")) if ls.get("rows_loaded") is not None else "—"),
+                ("rows skipped", _default_fmt(n_skipped)),
+                ("duplicates", _default_fmt(ls.get("duplicates", 0) or 0)),
+            ]
+        )
+    )
+    if skipped:
+        sk = pl.DataFrame(
+            {"reason": [str(k) for k in skipped], "rows": [int(v) for v in skipped.values()]},
+            schema={"reason": pl.String, "rows": pl.Int64},
+        ).sort("rows", descending=True)
+        parts.append(table_html(sk, caption="Skipped rows by reason", max_rows=None).html)
+    examples = list(ls.get("skip_examples") or [])[:max_examples]
+    if examples:
+        ex = pl.DataFrame(
+            [
+                {
+                    "file": _display_path(e.get("file", "")),
+                    "row": None if e.get("row") is None else str(e["row"]),
+                    "reason": str(e.get("reason", "")),
+                }
+                for e in examples
+            ],
+            schema={"file": pl.String, "row": pl.String, "reason": pl.String},
+        )
+        parts.append(table_html(ex, caption="Examples of skipped rows", max_rows=None).html)
+
+    return parts
 
 
 HEADLINE_MARK = 'data-frontier="headline"'

@@ -470,40 +470,14 @@ def provider_margin(
     cost at its speed (the cheapest matching config's total-token $/M there, ``cost_total_per_m``), over the
     cost curves of the drawn configs. ``res``: the iso result of one model and ISL/OSL; ``margins``: the
     ``compare.provider_margins`` rows of that model, ISL/OSL and ``view``.
-    Long because the provider rows, their labels and the chart are one figure, built in that order."""
+    The provider rows, their labels and the chart are one figure, built in that order."""
     ranked = (
         margins.sort(["cost_total_per_m", "price_blended_per_m", "provider"], nulls_last=True)
         .with_columns(_reach=pl.col("cost_total_per_m").is_not_null())
         .sort("_reach", descending=True, maintain_order=True)
     )
     shown, rest = ranked.head(max_series), ranked.slice(max_series)
-    rows = []
-    for r in shown.iter_rows(named=True):
-        price, cost = r["price_blended_per_m"], r["cost_total_per_m"]
-        tail = (
-            f"cost {display.money(cost)} · margin {display.fraction_percent(r['margin_blended'])}"
-            if cost is not None
-            else "speed not reached"
-        )
-        rows.append(
-            {
-                "provider": r["provider"],
-                "speed": r["tok_s_user"],
-                "price": price,
-                "cost": cost,
-                "label": f"{r['provider']} {display.money(price)} · {tail}",
-            }
-        )
-    prov = pl.DataFrame(
-        rows,
-        schema={
-            "provider": pl.String,
-            "speed": pl.Float64,
-            "price": pl.Float64,
-            "cost": pl.Float64,
-            "label": pl.String,
-        },
-    )
+    prov = _provider_marks(shown)
     prov_rule = _rule_line(
         shown.height,
         ranked.height,
@@ -545,6 +519,38 @@ def provider_margin(
     )
     left = [x for x in (_left_out(rest["provider"].to_list(), "providers"), _left_out(sel.left_out)) if x]
     return Figure(build, " ".join(left) or None)
+
+
+def _provider_marks(shown: pl.DataFrame) -> pl.DataFrame:
+    """The providers drawn by :func:`provider_margin`: speed (tok/s/user), blended price and benchmark cost ($/M)
+    and the label naming price, cost and margin (or that no config reaches the speed)."""
+    rows = []
+    for r in shown.iter_rows(named=True):
+        price, cost = r["price_blended_per_m"], r["cost_total_per_m"]
+        tail = (
+            f"cost {display.money(cost)} · margin {display.fraction_percent(r['margin_blended'])}"
+            if cost is not None
+            else "speed not reached"
+        )
+        rows.append(
+            {
+                "provider": r["provider"],
+                "speed": r["tok_s_user"],
+                "price": price,
+                "cost": cost,
+                "label": f"{r['provider']} {display.money(price)} · {tail}",
+            }
+        )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "provider": pl.String,
+            "speed": pl.Float64,
+            "price": pl.Float64,
+            "cost": pl.Float64,
+            "label": pl.String,
+        },
+    )
 
 
 def _ratio_words(mix: str) -> str:

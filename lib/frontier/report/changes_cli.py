@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from frontier.fsutil import write_atomic
-from frontier.terminal import echo
+from frontier.terminal import echo, exit_code_of
 
 __all__ = ["main_changes"]
 
@@ -61,17 +61,7 @@ def main_changes(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(list(argv) if argv is not None else None)
     from frontier.report.changes import ChangesError
 
-    try:
-        return _main(args)
-    except ChangesError as exc:
-        _err(str(exc))
-        return 2
-    except OSError as exc:
-        _err(f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""))
-        return 2
-    except Exception as exc:
-        _err(f"unexpected error: {type(exc).__name__}: {exc}")
-        return 3
+    return exit_code_of(lambda: _main(args), ChangesError, _err)
 
 
 def _main(args: argparse.Namespace) -> int:

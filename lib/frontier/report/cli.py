@@ -15,7 +15,7 @@ from frontier.report.history import DEFAULT_KEEP
 from frontier.report.params import cli_overrides, list_notebooks
 from frontier.report.results import ReportError
 from frontier.report.runner import default_jobs, run_reports
-from frontier.terminal import ArgumentParser, echo
+from frontier.terminal import ArgumentParser, echo, exit_code_of
 
 __all__ = ["build_parser", "main_report", "printable"]
 
@@ -45,8 +45,7 @@ class _PairAction(argparse.Action):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The ``frontier report`` argument parser.
-    Long because it declares every option of the command, one call each."""
+    """The ``frontier report`` argument parser: what to run and with which parameters, then how to run it."""
     ap = ArgumentParser(
         prog="frontier report",
         description="Execute analysis notebooks headless and export offline HTML reports. Parameters: the "
@@ -54,6 +53,14 @@ def build_parser() -> argparse.ArgumentParser:
         "Exit 0: every report built; 1: a report failed; 2: bad request, nothing run; "
         "3: unexpected error.",
     )
+    _add_input_options(ap)
+    _add_run_options(ap)
+    ap.add_argument("--list", action="store_true", help="list the notebooks and exit")
+    return ap
+
+
+def _add_input_options(ap: argparse.ArgumentParser) -> None:
+    """The notebooks to run, their data and their parameters (file, YAML, one by one)."""
     ap.add_argument(
         "names",
         nargs="*",
@@ -77,25 +84,17 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="YAML",
         help="parameters as a YAML mapping, e.g. -y 'targets: [30, 60]' (repeatable)",
     )
-    ap.add_argument(
-        "-p",
-        "--parameters",
-        dest="pairs",
-        nargs=2,
-        action=_PairAction,
-        metavar=("NAME", "VALUE"),
-        help="one parameter; VALUE read as papermill does: True/False/None, int, float, else text "
+    pairs = {
+        ("-p", "--parameters"): "one parameter; VALUE read as papermill does: True/False/None, int, float, else text "
         "(text as typed for a parameter the notebook declares str); repeatable",
-    )
-    ap.add_argument(
-        "-r",
-        "--parameters_raw",
-        dest="pairs",
-        nargs=2,
-        action=_PairAction,
-        metavar=("NAME", "VALUE"),
-        help="one parameter, VALUE always text (repeatable)",
-    )
+        ("-r", "--parameters_raw"): "one parameter, VALUE always text (repeatable)",
+    }
+    for flags, help_text in pairs.items():
+        ap.add_argument(*flags, dest="pairs", nargs=2, action=_PairAction, metavar=("NAME", "VALUE"), help=help_text)
+
+
+def _add_run_options(ap: argparse.ArgumentParser) -> None:
+    """Where the reports go and how they are run: output folder, timeout, charts, history, jobs, figure forms."""
     ap.add_argument(
         "--out",
         type=Path,
@@ -133,25 +132,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="figure forms rendered into figures/: 'page' (default: the light SVG the page and the index use), "
         "'light' (and a PNG at 2x) or 'all' (the dark theme too)",
     )
-    ap.add_argument("--list", action="store_true", help="list the notebooks and exit")
-    return ap
 
 
 def main_report(argv: Sequence[str] | None = None) -> int:
     """``frontier report`` entry point; returns the exit code (0 all ok, 1 a report failed, 2 bad request,
     3 unexpected error). No traceback reaches the terminal: errors are one line on stderr."""
     args = build_parser().parse_args(list(argv) if argv is not None else None)
-    try:
-        return _main(args)
-    except ReportError as exc:
-        _err(f"error: {exc}")
-        return 2
-    except OSError as exc:
-        _err(f"error: {exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""))
-        return 2
-    except Exception as exc:
-        _err(f"unexpected error: {type(exc).__name__}: {exc}")
-        return 3
+    return exit_code_of(lambda: _main(args), ReportError, _err, prefix="error: ")
 
 
 def _main(args: argparse.Namespace) -> int:

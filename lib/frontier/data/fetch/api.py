@@ -240,31 +240,17 @@ def fetch_endpoint(
 ) -> FetchResult:
     """Fetch one API endpoint into the cache and return where it is.
 
-    Parameters
-    ----------
-    endpoint, params:
-        e.g. ``"benchmarks/history", {"model": "DeepSeek-R1-0528", "isl": 1024, "osl": 1024}``.
-    base_url:
-        API base (default ``$FRONTIER_API_BASE`` or :data:`DEFAULT_API_BASE`).
-    cache_dir:
-        cache root (default ``data/raw/api``); files go to ``<cache_dir>/<YYYY-MM-DD>/``.
-    refresh:
-        always request; never fall back to the cache (an error then says a cached copy exists).
-    offline:
-        never request; use the newest cached copy or fail.
-    max_age:
-        reuse a cached copy retrieved less than this many seconds ago without a request (None or 0: always ask).
-    timeout:
-        overall deadline of one attempt, seconds: connecting, headers and the whole body (not per socket read).
-    retries, backoff:
-        extra attempts after a transient failure; waits ``backoff × 2^k`` seconds (capped at 60 s) between them.
-    min_interval:
-        minimum seconds between requests in this process (default ``$FRONTIER_API_MIN_INTERVAL`` or 1 s).
-    proxies:
-        ``{"http": url, "https": url}``; None (default) takes them from the environment, ``{}`` uses none.
-    max_bytes:
-        limit on the body in bytes, on the wire and after gzip decoding (default :data:`MAX_BODY_BYTES`).
-    Long because its docstring documents every parameter; the body is a short list of named steps.
+    ``endpoint``, ``params``: e.g. ``"benchmarks/history", {"model": "DeepSeek-R1-0528", "isl": 1024, "osl": 1024}``.
+    ``base_url``: the API base (default ``$FRONTIER_API_BASE`` or :data:`DEFAULT_API_BASE`). ``cache_dir``: the
+    cache root (default ``data/raw/api``); files go to ``<cache_dir>/<YYYY-MM-DD>/``. ``refresh``: always request;
+    never fall back to the cache (an error then says a cached copy exists). ``offline``: never request; use the
+    newest cached copy or fail. ``max_age``: reuse a cached copy retrieved less than this many seconds ago without a
+    request (None or 0: always ask). ``timeout``: overall deadline of one attempt, seconds: connecting, headers and
+    the whole body (not per socket read). ``retries``, ``backoff``: extra attempts after a transient failure; waits
+    ``backoff × 2^k`` seconds (capped at 60 s) between them. ``min_interval``: minimum seconds between requests in
+    this process (default ``$FRONTIER_API_MIN_INTERVAL`` or 1 s). ``proxies``: ``{"http": url, "https": url}``;
+    None (default) takes them from the environment, ``{}`` uses none. ``max_bytes``: limit on the body in bytes, on
+    the wire and after gzip decoding (default :data:`MAX_BODY_BYTES`).
     """
     url = build_url(endpoint, params, base_url)
     ep, cparams = _clean_endpoint(endpoint), _clean_params(params)

@@ -40,6 +40,36 @@ from .theme import COLORS, MAX_ROWS, PALETTES, X_INTVTY_TITLE, Y_COST_TITLE, Y_T
 __all__ = ["cost_chart", "frontier_chart", "line_chart", "margin_chart", "ratio_chart"]
 
 
+def _check_column(fn: str, what: str, name: str | None, df: pl.DataFrame, hint: str = "") -> None:
+    """A clear KeyError naming ``df``'s columns when the column ``name`` (if given) is not among them."""
+    if name is not None and name not in df.columns:
+        raise KeyError(f"{fn}: {what} {name!r} not found; available columns: {df.columns}{hint}")
+
+
+def _tips(tooltip: Sequence[Any] | None, drawn: Sequence[str | None], df: pl.DataFrame | None = None) -> list[Any]:
+    """The caller's tooltip items, else the drawn columns (unset ones skipped) and, given ``df``, its ``conc`` and
+    ``topology`` columns."""
+    if tooltip is not None:
+        return list(tooltip)
+    extra = [c for c in ("conc", "topology") if c in df.columns] if df is not None else []
+    return [c for c in drawn if c] + extra
+
+
+def _tip_names(tips: Sequence[Any]) -> list[str]:
+    """The column names among tooltip items (the rest are ready-made ``alt.Tooltip`` objects)."""
+    return [t for t in tips if isinstance(t, str)]
+
+
+def _tips_in(tips: Sequence[Any], df: pl.DataFrame) -> list[Any]:
+    """Tooltip items ``df`` can fill: ready-made items and the names of its columns."""
+    return [t for t in tips if not isinstance(t, str) or t in df.columns]
+
+
+def _curve(rows: list[dict[str, Any]]) -> alt.Chart:
+    """A measured curve: a monotone line through filled markers (the analysis's d3.curveMonotoneX)."""
+    return alt.Chart(_data(rows)).mark_line(interpolate="monotone", point=alt.OverlayMarkDef(filled=True, size=40))
+
+
 def frontier_chart(
     points: Any | None,
     frontier: Any | None,
@@ -78,87 +108,20 @@ def frontier_chart(
     floor, else neutral. ``targets``: interactivities (tok/s/user) drawn as thin rules. ``source``: lines printed
     under the plot; ``synthetic`` adds the synthetic-data marker to the subtitle. A log x axis is fitted to the
     data and floors (no rounding out to the next power of ten).
-    Long because it is one chart spec: each optional layer (points, frontier lines, floors, targets) is a few
-    lines beside the check on its input.
     """
     _check_theme(theme)
-    pts = _frame(points, "frontier_chart points") if points is not None else None
-    fr = _frame(frontier, "frontier_chart frontier") if frontier is not None else None
-    bd = _frame(bounds, "frontier_chart bounds") if bounds is not None else None
-    if pts is None and fr is None:
-        raise ValueError("frontier_chart: give points, frontier or both")
-    ref = fr if fr is not None else pts
-    assert ref is not None
-    if color is not None and color not in ref.columns:
-        raise KeyError(
-            f"frontier_chart: colour column {color!r} not found; available columns: {ref.columns} "
-            "(use frontier.data.labels.series_labels to build one, or pass color=None)"
-        )
-    if dash is not None and dash not in ref.columns:
-        raise KeyError(f"frontier_chart: dash column {dash!r} not found; available columns: {ref.columns}")
-    tips = (
-        list(tooltip)
-        if tooltip is not None
-        else (
-            ([color] if color else [])
-            + ([dash] if dash else [])
-            + [x, y]
-            + [c for c in ("conc", "topology") if c in ref.columns]
-        )
-    )
+    pts, fr, bd, ref = _frontier_frames(points, frontier, bounds, color, dash)
+    tips = _tips(tooltip, [color, dash, x, y], ref)
     xvals = [v for df in (fr, pts) if df is not None for v in df[x].to_list()]
-    if bd is not None and bounds_x in bd.columns:
-        reach = FLOOR_AXIS_REACH * max([v for v in xvals if v is not None] + list(targets or []), default=0.0)
-        far = bd.filter(pl.col(bounds_x) > reach) if reach > 0 else bd.clear()
-        if far.height:
-            lines = [subtitle] if isinstance(subtitle, str) else list(subtitle or [])
-            subtitle = [*lines, floors_beyond_line(far, bounds_x, color if color in bd.columns else None)]
-            bd = bd.filter(~(pl.col(bounds_x) > reach))
-        xvals += bd[bounds_x].to_list()
-    dom_x = fit_domain(xvals + list(targets or []), log=True) if log_x else None
-    xs = alt.X(f"{_field(x)}:Q", title=x_title, scale=_scale(log_x, zero=False if log_x else None, domain=dom_x))
-    dom_y = fit_domain([v for df in (fr, pts) if df is not None for v in df[y].to_list()], log=True) if log_y else None
-    ys = alt.Y(f"{_field(y)}:Q", title=y_title, scale=_scale(log_y, domain=dom_y))
-    domain = _domain((fr, color), (pts, color))
-    col = _color(color, domain, color_title)
-    stroke = _dash_by(dash, _domain((fr, dash), (pts, dash)), dash_title) if dash else _dash(color, domain)
-
-    layers: list[alt.Chart] = []
-    # frontier first: the shared legend takes its symbols from the first layer (solid, not the faint scatter)
-    if fr is not None:
-        ttips = [t for t in tips if not isinstance(t, str) or t in fr.columns]
-        rows = _values(
-            fr.sort(x),
-            [x, y, color, dash, *[t for t in ttips if isinstance(t, str)]],
-            what="frontier_chart frontier",
-            max_rows=max_rows,
-        )
-        layers.append(
-            alt.Chart(_data(rows))
-            .mark_line(interpolate="monotone", point=alt.OverlayMarkDef(filled=True, size=40))
-            .encode(x=xs, y=ys, color=col, strokeDash=stroke, tooltip=_tooltip(fr, ttips))
-        )
-    if pts is not None:
-        ttips = [t for t in tips if not isinstance(t, str) or t in pts.columns]
-        rows = _values(
-            pts,
-            [x, y, color, *[t for t in ttips if isinstance(t, str)]],
-            what="frontier_chart points",
-            max_rows=max_rows,
-        )
-        layers.append(
-            alt.Chart(_data(rows))
-            .mark_point(filled=True, size=26, opacity=0.28)
-            .encode(x=xs, y=ys, color=col, tooltip=_tooltip(pts, ttips))
-        )
-    if bd is not None and bd.height:
-        layers += _bound_layers(bd, bounds_x, color, domain, dom_x, log_x, width, x_title, theme)
-    layers += _target_layers(
-        targets, x_title, "tok/s/user", xmax=max(xvals, default=None), domain_x=dom_x, log_x=log_x, width=width
-    )
-    chart = alt.layer(*layers)
+    bd, subtitle, xvals = _fit_floors(bd, bounds_x, color, xvals, targets, subtitle)
+    xs, ys, dom_x = _frontier_axes(fr, pts, x, y, xvals, targets, x_title, y_title, log_x, log_y)
+    domain, col, stroke = _frontier_colors(fr, pts, color, dash, color_title, dash_title)
+    layers = _measured_layers(fr, pts, [x, y, color], dash, tips, {"x": xs, "y": ys, "color": col}, stroke, max_rows)
+    layers += _bound_layers(bd, bounds_x, color, domain, dom_x, log_x, width, x_title, theme)
+    xmax = max(xvals, default=None)
+    layers += _target_layers(targets, x_title, "tok/s/user", xmax=xmax, domain_x=dom_x, log_x=log_x, width=width)
     return _finish(
-        chart,
+        alt.layer(*layers),
         theme=theme,
         title=title,
         subtitle=subtitle,
@@ -169,8 +132,112 @@ def frontier_chart(
     )
 
 
+def _measured_layers(
+    fr: pl.DataFrame | None,
+    pts: pl.DataFrame | None,
+    drawn: list[str | None],
+    dash: str | None,
+    tips: list[Any],
+    enc: dict[str, Any],
+    stroke: Any,
+    max_rows: int,
+) -> list[alt.Chart]:
+    """:func:`frontier_chart`'s measured layers: the frontier curves (``stroke`` their dashes), then the points
+    drawn faint. The frontier comes first: the shared legend takes its symbols from the first layer (solid lines,
+    not the faint scatter). ``drawn``: the x, y and colour columns; ``enc``: their encodings."""
+    layers: list[alt.Chart] = []
+    if fr is not None:
+        ttips = _tips_in(tips, fr)
+        cols = [*drawn, dash, *_tip_names(ttips)]
+        rows = _values(fr.sort(str(drawn[0])), cols, what="frontier_chart frontier", max_rows=max_rows)
+        layers.append(_curve(rows).encode(**enc, strokeDash=stroke, tooltip=_tooltip(fr, ttips)))
+    if pts is not None:
+        ttips = _tips_in(tips, pts)
+        rows = _values(pts, [*drawn, *_tip_names(ttips)], what="frontier_chart points", max_rows=max_rows)
+        layers.append(
+            alt.Chart(_data(rows))
+            .mark_point(filled=True, size=26, opacity=0.28)
+            .encode(**enc, tooltip=_tooltip(pts, ttips))
+        )
+    return layers
+
+
+def _frontier_frames(
+    points: Any | None, frontier: Any | None, bounds: Any | None, color: str | None, dash: str | None
+) -> tuple[pl.DataFrame | None, pl.DataFrame | None, pl.DataFrame | None, pl.DataFrame]:
+    """:func:`frontier_chart`'s inputs as frames (points, frontier, bounds) and the one whose columns set the
+    defaults (the frontier, else the points), with the colour and dash columns checked on it."""
+    pts = _frame(points, "frontier_chart points") if points is not None else None
+    fr = _frame(frontier, "frontier_chart frontier") if frontier is not None else None
+    bd = _frame(bounds, "frontier_chart bounds") if bounds is not None else None
+    ref = fr if fr is not None else pts
+    if ref is None:
+        raise ValueError("frontier_chart: give points, frontier or both")
+    hint = " (use frontier.data.labels.series_labels to build one, or pass color=None)"
+    _check_column("frontier_chart", "colour column", color, ref, hint)
+    _check_column("frontier_chart", "dash column", dash, ref)
+    return pts, fr, bd, ref
+
+
+def _frontier_colors(
+    fr: pl.DataFrame | None,
+    pts: pl.DataFrame | None,
+    color: str | None,
+    dash: str | None,
+    color_title: str | None,
+    dash_title: str | None,
+) -> tuple[list[str], Any, Any]:
+    """:func:`frontier_chart`'s colour domain and its colour and dash encodings (dashes by ``dash`` with their own
+    legend, else by colour when there are more series than palette colours)."""
+    domain = _domain((fr, color), (pts, color))
+    stroke = _dash_by(dash, _domain((fr, dash), (pts, dash)), dash_title) if dash else _dash(color, domain)
+    return domain, _color(color, domain, color_title), stroke
+
+
+def _fit_floors(
+    bd: pl.DataFrame | None,
+    bounds_x: str,
+    color: str | None,
+    xvals: list[Any],
+    targets: Sequence[float] | None,
+    subtitle: str | Sequence[str] | None,
+) -> tuple[pl.DataFrame | None, str | Sequence[str] | None, list[Any]]:
+    """The floors to draw, the subtitle and the x values the axis must hold (tok/s/user): floors too far right of
+    the data and targets to draw without squeezing the data are taken out and named in a subtitle line instead."""
+    if bd is None or bounds_x not in bd.columns:
+        return bd, subtitle, xvals
+    reach = FLOOR_AXIS_REACH * max([v for v in xvals if v is not None] + list(targets or []), default=0.0)
+    far = bd.filter(pl.col(bounds_x) > reach) if reach > 0 else bd.clear()
+    if far.height:
+        lines = [subtitle] if isinstance(subtitle, str) else list(subtitle or [])
+        subtitle = [*lines, floors_beyond_line(far, bounds_x, color if color in bd.columns else None)]
+        bd = bd.filter(~(pl.col(bounds_x) > reach))
+    return bd, subtitle, xvals + bd[bounds_x].to_list()
+
+
+def _frontier_axes(
+    fr: pl.DataFrame | None,
+    pts: pl.DataFrame | None,
+    x: str,
+    y: str,
+    xvals: list[Any],
+    targets: Sequence[float] | None,
+    x_title: str,
+    y_title: str,
+    log_x: bool,
+    log_y: bool,
+) -> tuple[alt.X, alt.Y, list[float] | None]:
+    """:func:`frontier_chart`'s x and y encodings and its x domain (set on a log x axis, fitted to ``xvals`` and
+    the targets); a log y axis is fitted to the drawn y values."""
+    dom_x = fit_domain(xvals + list(targets or []), log=True) if log_x else None
+    xs = alt.X(f"{_field(x)}:Q", title=x_title, scale=_scale(log_x, zero=False if log_x else None, domain=dom_x))
+    dom_y = fit_domain([v for df in (fr, pts) if df is not None for v in df[y].to_list()], log=True) if log_y else None
+    ys = alt.Y(f"{_field(y)}:Q", title=y_title, scale=_scale(log_y, domain=dom_y))
+    return xs, ys, dom_x
+
+
 def _bound_layers(
-    bd: pl.DataFrame,
+    bd: pl.DataFrame | None,
     bounds_x: str,
     color: str | None,
     domain: list[str],
@@ -180,6 +247,10 @@ def _bound_layers(
     x_title: str,
     theme: str,
 ) -> list[alt.Chart]:
+    """A dashed rule per decode floor (tok/s/user), in its series' colour when one config has it, and its label;
+    none without floors."""
+    if bd is None or not bd.height:
+        return []
     rows = _bound_rows(bd, bounds_x, color if color in bd.columns else None, dom_x, log_x, width)
     palette, neutral = PALETTES[theme], COLORS[theme]["subtle"]
     for r in rows:
@@ -227,40 +298,26 @@ def cost_chart(
     """Cost ($ per million tokens) vs interactivity (tok/s/user), one monotone line per ``color`` label.
 
     ``log_y=True`` puts cost on a log axis fitted to the data (useful when configs differ by several x).
-    Long because it is one chart spec, built layer by layer and read top to bottom.
     """
     _check_theme(theme)
     df = _frame(frontier_with_cost, "cost_chart data")
-    if color is not None and color not in df.columns:
-        raise KeyError(f"cost_chart: colour column {color!r} not found; available columns: {df.columns}")
-    tips = (
-        list(tooltip)
-        if tooltip is not None
-        else (([color] if color else []) + [x, y] + [c for c in ("conc", "topology") if c in df.columns])
-    )
-    rows = _values(
-        df.sort(x), [x, y, color, *[t for t in tips if isinstance(t, str)]], what="cost_chart data", max_rows=max_rows
-    )
+    _check_column("cost_chart", "colour column", color, df)
+    tips = _tips(tooltip, [color, x, y], df)
+    rows = _values(df.sort(x), [x, y, color, *_tip_names(tips)], what="cost_chart data", max_rows=max_rows)
     domain = _domain((df, color))
-    col = _color(color, domain)
     dom_y = fit_domain(df[y].to_list(), log=True) if log_y else None
-    line = (
-        alt.Chart(_data(rows))
-        .mark_line(interpolate="monotone", point=alt.OverlayMarkDef(filled=True, size=40))
-        .encode(
-            x=alt.X(f"{_field(x)}:Q", title=x_title),
-            y=alt.Y(f"{_field(y)}:Q", title=y_title, scale=_scale(log_y, domain=dom_y), axis=alt.Axis(format=y_format)),
-            color=col,
-            strokeDash=_dash(color, domain),
-            tooltip=_tooltip(df, tips),
-        )
+    line = _curve(rows).encode(
+        x=alt.X(f"{_field(x)}:Q", title=x_title),
+        y=alt.Y(f"{_field(y)}:Q", title=y_title, scale=_scale(log_y, domain=dom_y), axis=alt.Axis(format=y_format)),
+        color=_color(color, domain),
+        strokeDash=_dash(color, domain),
+        tooltip=_tooltip(df, tips),
     )
     xmax = df[x].drop_nulls().max() if df.height else None
     drawn_max = float(xmax) if isinstance(xmax, int | float) else None
     targets_drawn = _target_layers(targets, x_title, "tok/s/user", xmax=drawn_max, width=width)
-    chart = alt.layer(line, *targets_drawn)
     return _finish(
-        chart,
+        alt.layer(line, *targets_drawn),
         theme=theme,
         title=title,
         subtitle=subtitle,
@@ -296,23 +353,15 @@ def ratio_chart(
 ) -> alt.LayerChart:
     """Delta curves (e.g. MTP / no-MTP cost ratio vs interactivity, read on a grid between measured points, so
     drawn as lines without markers) with a horizontal reference rule at ``ref``. ``detail``: a column splitting one
-    colour's line into pieces drawn apart (a line cut where its values are not shown).
-    Long because it is one chart spec, built layer by layer and read top to bottom."""
+    colour's line into pieces drawn apart (a line cut where its values are not shown)."""
     _check_theme(theme)
     d = _frame(df, "ratio_chart data")
-    if color is not None and color not in d.columns:
-        color = None if color == "label" else color
-        if color is not None:
-            raise KeyError(f"ratio_chart: colour column {color!r} not found; available columns: {d.columns}")
-    tips = list(tooltip) if tooltip is not None else ([color] if color else []) + [x, y]
-    rows = _values(
-        d.sort(x),
-        [x, y, color, detail, *[t for t in tips if isinstance(t, str)]],
-        what="ratio_chart data",
-        max_rows=max_rows,
-    )
+    if color == "label" and color not in d.columns:  # the default colour column is optional here
+        color = None
+    _check_column("ratio_chart", "colour column", color, d)
+    tips = _tips(tooltip, [color, x, y])
+    rows = _values(d.sort(x), [x, y, color, detail, *_tip_names(tips)], what="ratio_chart data", max_rows=max_rows)
     domain = _domain((d, color))
-    col = _color(color, domain, color_title)
     pieces = {"detail": alt.Detail(f"{_field(detail)}:N")} if detail else {}
     line = (
         alt.Chart(_data(rows))
@@ -320,7 +369,7 @@ def ratio_chart(
         .encode(
             x=alt.X(f"{_field(x)}:Q", title=x_title),
             y=alt.Y(f"{_field(y)}:Q", title=y_title, scale=_scale(log_y, zero=False), axis=alt.Axis(format=y_format)),
-            color=col,
+            color=_color(color, domain, color_title),
             strokeDash=_dash(color, domain),
             tooltip=_tooltip(d, tips),
             **pieces,
@@ -329,9 +378,8 @@ def ratio_chart(
     layers: list[alt.Chart] = [line]
     if ref is not None:
         layers.insert(0, alt.Chart(_data([{"ref": float(ref)}])).mark_rule(style="ref-rule").encode(y="ref:Q"))
-    chart = alt.layer(*layers)
     return _finish(
-        chart,
+        alt.layer(*layers),
         theme=theme,
         title=title,
         subtitle=subtitle,
@@ -368,43 +416,20 @@ def line_chart(
     max_rows: int = MAX_ROWS,
 ) -> alt.LayerChart:
     """Markers per value, optionally joined by faint connectors (``connect``), for a few measurements over time;
-    ``x`` may be a date/datetime column (temporal axis, ``x_format`` e.g. ``"%b %Y"``), numbers or labels.
-    Long because it is one chart spec, built layer by layer and read top to bottom."""
+    ``x`` may be a date/datetime column (temporal axis, ``x_format`` e.g. ``"%b %Y"``), numbers or labels."""
     _check_theme(theme)
     d = _frame(df, "line_chart data")
-    if color is not None and color not in d.columns:
-        raise KeyError(f"line_chart: colour column {color!r} not found; available columns: {d.columns}")
+    _check_column("line_chart", "colour column", color, d)
     for c in (x, y):
-        if c not in d.columns:
-            raise KeyError(f"line_chart: column {c!r} not found; available columns: {d.columns}")
+        _check_column("line_chart", "column", c, d)
     xt = x_type or _enc_type(d.schema[x])
-    tips = list(tooltip) if tooltip is not None else ([color] if color else []) + [x, y]
-    if color is not None:  # the legend names only what varies between the series
-        short = labels.without_shared_parts([str(v) for v in d[color].drop_nulls().unique().sort().to_list()])
-        d = d.with_columns(pl.col(color).cast(pl.String).replace_strict(short, default=pl.col(color)))
-    d = _with_segments(d.sort(x), x, y, color)
-    cols = [x, y, color, "_segment", *[t for t in tips if isinstance(t, str)]]
-    rows = _values(d, cols, what="line_chart data", max_rows=max_rows)
+    tips = _tips(tooltip, [color, x, y])
+    d = _with_segments(_short_series(d, color).sort(x), x, y, color)
+    rows = _values(d, [x, y, color, "_segment", *_tip_names(tips)], what="line_chart data", max_rows=max_rows)
     domain = _domain((d, color))
-    col = _color(color, domain, below=max(map(len, domain), default=0) > LONG_LEGEND_CHARS)
-    yaxis = alt.Axis(format=y_format) if y_format else alt.Axis()
-    xaxis = alt.Axis(format=x_format) if x_format else alt.Axis()
-    dom_y = nice_log_domain(d[y].to_list()) if log_y else None
-    if dom_y:  # round tick values, the top and bottom of the axis among them
-        yaxis = alt.Axis(format=y_format or ",~r", values=log_ticks(dom_y))
-    enc = {
-        "x": alt.X(
-            f"{_field(x)}:{xt[0].upper()}",
-            title=x_title if x_title is not None else x,
-            axis=xaxis,
-            scale=alt.Scale(padding=24) if xt != "ordinal" else alt.Undefined,
-        ),
-        "y": alt.Y(
-            f"{_field(y)}:Q", title=y_title if y_title is not None else y, scale=_scale(log_y, domain=dom_y), axis=yaxis
-        ),
-        "color": col,
-        "tooltip": _tooltip(d, tips),
-    }
+    enc = _line_encodings(d, x, y, xt, x_title, y_title, x_format, y_format, log_y)
+    enc["color"] = _color(color, domain, below=max(map(len, domain), default=0) > LONG_LEGEND_CHARS)
+    enc["tooltip"] = _tooltip(d, tips)
     base = alt.Chart(_data(rows))
     layers: list[alt.Chart] = []
     if connect:  # faint connectors only between markers in adjacent x positions: a gap is never bridged
@@ -415,9 +440,8 @@ def line_chart(
         )
     if points or not connect:
         layers.append(base.mark_point(filled=True, size=70, opacity=1).encode(**enc))
-    chart = alt.layer(*layers)
     return _finish(
-        chart,
+        alt.layer(*layers),
         theme=theme,
         title=title,
         subtitle=subtitle,
@@ -426,6 +450,44 @@ def line_chart(
         source=source,
         synthetic=synthetic,
     )
+
+
+def _short_series(d: pl.DataFrame, color: str | None) -> pl.DataFrame:
+    """``d`` with its series names cut to what varies between them (the legend's words)."""
+    if color is None:
+        return d
+    short = labels.without_shared_parts([str(v) for v in d[color].drop_nulls().unique().sort().to_list()])
+    return d.with_columns(pl.col(color).cast(pl.String).replace_strict(short, default=pl.col(color)))
+
+
+def _line_encodings(
+    d: pl.DataFrame,
+    x: str,
+    y: str,
+    xt: str,
+    x_title: str | None,
+    y_title: str | None,
+    x_format: str | None,
+    y_format: str | None,
+    log_y: bool,
+) -> dict[str, Any]:
+    """:func:`line_chart`'s x and y encodings: ``xt`` the x type, a log y axis with round ends and ticks."""
+    yaxis = alt.Axis(format=y_format) if y_format else alt.Axis()
+    xaxis = alt.Axis(format=x_format) if x_format else alt.Axis()
+    dom_y = nice_log_domain(d[y].to_list()) if log_y else None
+    if dom_y:  # round tick values, the top and bottom of the axis among them
+        yaxis = alt.Axis(format=y_format or ",~r", values=log_ticks(dom_y))
+    return {
+        "x": alt.X(
+            f"{_field(x)}:{xt[0].upper()}",
+            title=x_title if x_title is not None else x,
+            axis=xaxis,
+            scale=alt.Scale(padding=24) if xt != "ordinal" else alt.Undefined,
+        ),
+        "y": alt.Y(
+            f"{_field(y)}:Q", title=y_title if y_title is not None else y, scale=_scale(log_y, domain=dom_y), axis=yaxis
+        ),
+    }
 
 
 #: label box height and width per character (px) used to keep annotation labels apart
@@ -503,33 +565,63 @@ def margin_chart(
     faint neutral colour, and for each provider (``providers``: ``provider``, ``speed`` tok/s/user, ``price`` and
     ``cost`` in $/M, ``label``) a filled marker at its price, a hollow marker at the benchmark cost at its speed,
     a rule between them (the margin) and a label naming the provider and its price. A provider whose speed no
-    config reaches has a price marker only (``cost`` null).
-    Long because it is one chart spec, built layer by layer and read top to bottom."""
+    config reaches has a price marker only (``cost`` null)."""
     _check_theme(theme)
     cv = _frame(curves, "margin_chart curves")
     pv = _frame(providers, "margin_chart providers")
-    need = ["provider", "speed", "price", "cost", "label"]
-    missing = [c for c in need if c not in pv.columns]
+    missing = [c for c in _PROVIDER_COLUMNS if c not in pv.columns]
     if missing:
         raise KeyError(f"margin_chart: provider column(s) {missing} not found; available columns: {pv.columns}")
-    c = COLORS[theme]
     dom_y = (
         fit_domain([*cv[y].to_list(), *pv["price"].to_list(), *pv["cost"].to_list()], log=True, margin=0.08)
         if log_y
         else None
     )
-    yscale = _scale(log_y, domain=dom_y)
-    ys = alt.Y(f"{_field(y)}:Q", title=y_title, scale=yscale, axis=alt.Axis(format="$,.3~r"))
     dom_x = fit_domain([0.0, *cv[x].to_list(), *pv["speed"].to_list()], margin=0.04)
-    xscale = _scale(False, domain=dom_x)
-    xs = alt.X(f"{_field(x)}:Q", title=x_title, scale=xscale)
+    xscale, yscale = _scale(False, domain=dom_x), _scale(log_y, domain=dom_y)
+    lines = _margin_curves(cv, x, y, curve, xscale, yscale, x_title, y_title, COLORS[theme]["subtle"], max_rows)
+    prow = _values(pv, _PROVIDER_COLUMNS, what="margin_chart providers", max_rows=max_rows)
+    for r in prow:  # labels right of the marker, or left of it in the right part of the plot
+        r["_y_price"], r["_y_cost"] = r["price"], r["cost"]
+        r["_right"] = bool(dom_x and r["speed"] is not None and r["speed"] > dom_x[0] + 0.55 * (dom_x[1] - dom_x[0]))
+    _place_labels(prow, dom_x, dom_y, width, height, log_y)
+    marks = _provider_layers(prow, [str(v) for v in pv["provider"].to_list()], xscale, yscale, x_title, y_title)
+    return _finish(
+        alt.layer(lines, *marks),
+        theme=theme,
+        title=title,
+        subtitle=subtitle,
+        width=width,
+        height=height,
+        source=source,
+        synthetic=synthetic,
+    )
+
+
+#: the columns :func:`margin_chart` reads from its providers frame
+_PROVIDER_COLUMNS = ["provider", "speed", "price", "cost", "label"]
+
+
+def _margin_curves(
+    cv: pl.DataFrame,
+    x: str,
+    y: str,
+    curve: str,
+    xscale: alt.Scale,
+    yscale: alt.Scale,
+    x_title: str,
+    y_title: str,
+    ink: str,
+    max_rows: int,
+) -> alt.Chart:
+    """The configs' cost curves ($/M against tok/s/user), faint in the neutral ``ink``, behind the providers."""
     rows = _values(cv.sort(x), [x, y, curve], what="margin_chart curves", max_rows=max_rows)
-    lines = (
+    return (
         alt.Chart(_data(rows))
-        .mark_line(interpolate="monotone", strokeWidth=1.3, opacity=0.35, color=c["subtle"])
+        .mark_line(interpolate="monotone", strokeWidth=1.3, opacity=0.35, color=ink)
         .encode(
-            x=xs,
-            y=ys,
+            x=alt.X(f"{_field(x)}:Q", title=x_title, scale=xscale),
+            y=alt.Y(f"{_field(y)}:Q", title=y_title, scale=yscale, axis=alt.Axis(format="$,.3~r")),
             detail=f"{_field(curve)}:N",
             tooltip=[
                 alt.Tooltip(f"{_field(curve)}:N", title="Config"),
@@ -538,13 +630,19 @@ def margin_chart(
             ],
         )
     )
-    prow = _values(pv, need, what="margin_chart providers", max_rows=max_rows)
-    for r in prow:  # labels right of the marker, or left of it in the right part of the plot
-        r["_y_price"], r["_y_cost"] = r["price"], r["cost"]
-        r["_right"] = bool(dom_x and r["speed"] is not None and r["speed"] > dom_x[0] + 0.55 * (dom_x[1] - dom_x[0]))
-    _place_labels(prow, dom_x, dom_y, width, height, log_y)
+
+
+def _provider_layers(
+    prow: list[dict[str, Any]],
+    domain: list[str],
+    xscale: alt.Scale,
+    yscale: alt.Scale,
+    x_title: str,
+    y_title: str,
+) -> list[alt.Chart]:
+    """Per provider (rows placed by :func:`_place_labels`): the margin rule from price to cost, the filled price
+    marker, the hollow cost marker and the label."""
     base = alt.Chart(_data(prow))
-    domain = [str(v) for v in pv["provider"].to_list()]
     col = alt.Color(
         "provider:N",
         title="Provider",
@@ -577,14 +675,4 @@ def margin_chart(
         .encode(x=alt.X("_x_label:Q", scale=xscale), y=alt.Y("_y_label:Q", scale=yscale), text="label:N", color=col)
         for right in (False, True)
     ]
-    chart = alt.layer(lines, margin, price, cost, *texts)
-    return _finish(
-        chart,
-        theme=theme,
-        title=title,
-        subtitle=subtitle,
-        width=width,
-        height=height,
-        source=source,
-        synthetic=synthetic,
-    )
+    return [margin, price, cost, *texts]
