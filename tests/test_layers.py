@@ -21,6 +21,7 @@ ROOT_LAYER = {
     "plain": "helpers",
     "number_words": "helpers",
     "terminal": "helpers",
+    "tableview": "helpers",
     "cli": "cli",
     "__main__": "cli",
 }

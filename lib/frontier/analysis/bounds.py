@@ -49,9 +49,11 @@ from frontier.data.specs import (
     peak_tflops,
     positive,
 )
+from frontier.tableview import Shown, TableView
 
 __all__ = [
     "BOUND_FORMATS",
+    "FLOOR_TABLE",
     "DecodeFloor",
     "FLOOR_TABLE_SCHEMA",
     "SPARSITY_FACTOR",
@@ -398,25 +400,20 @@ def _floor_of(r: dict) -> tuple[int | None, float | None, float | None, str]:
     )
 
 
-BOUND_FORMATS = {
-    "fastest tok/s/user": ",.1f",
-    "GPUs per replica": ",.0f",
-    "floor tok/s/user": ",.0f",
-    "floor per GPU, ms/token": "{:.2f}",
-    "% of bound": "{:.1f} %",
-}
+#: the floor table for people: each column's title, source and format, declared once
+FLOOR_TABLE = TableView(
+    Shown("config", "label"),
+    Shown("fastest point topology", "topology"),
+    Shown("fastest tok/s/user", "fastest_intvty", ",.1f"),
+    Shown("GPUs per replica", "weight_gpus", ",.0f"),
+    Shown("floor tok/s/user", "floor_intvty", ",.0f"),
+    Shown("floor per GPU, ms/token", "floor_gpu_ms", "{:.2f}"),
+    Shown("% of bound", "pct_of_bound", "{:.1f} %"),
+    Shown("floor inputs", "floor_note"),
+)
+BOUND_FORMATS = FLOOR_TABLE.formats
 
 
 def floor_view(fv: pl.DataFrame) -> pl.DataFrame:
-    """``frontier_vs_floor`` with readable column names."""
-    return fv.select(
-        pl.col("label").alias("config"),
-        *config_key_columns(fv),
-        pl.col("topology").alias("fastest point topology"),
-        pl.col("fastest_intvty").alias("fastest tok/s/user"),
-        pl.col("weight_gpus").alias("GPUs per replica"),
-        pl.col("floor_intvty").alias("floor tok/s/user"),
-        pl.col("floor_gpu_ms").alias("floor per GPU, ms/token"),
-        pl.col("pct_of_bound").alias("% of bound"),
-        pl.col("floor_note").alias("floor inputs"),
-    )
+    """``frontier_vs_floor`` with readable column names (and the configs' join keys, which tables hide)."""
+    return FLOOR_TABLE.of(fv, extra=config_key_columns(fv))

@@ -52,7 +52,7 @@ import json
 import shutil
 import sys
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -420,8 +420,8 @@ def _sample_runs() -> list[SampleRun]:
 def _param_arrays(
     prefix: Sequence[str] | np.ndarray, gpu: Sequence[str] | np.ndarray, precision: Sequence[str] | np.ndarray
 ) -> dict[str, np.ndarray]:
-    """Model / GPU / precision parameters gathered per row (vectorised over rows).
-    Long because it gathers every model, GPU and precision parameter the simulation reads, one array each."""
+    """Model / GPU / precision parameters gathered per row (vectorised over rows): the model columns the
+    simulation reads, the per-precision arrays (:func:`_precision_arrays`), then the GPU columns."""
     ms = spec_tables.model_specs()
     gs = spec_tables.gpu_specs()
     mi = {k: i for i, k in enumerate(ms["model_key"].to_list())}
@@ -453,28 +453,8 @@ def _param_arrays(
         "total_params_b",
     ):
         P[name] = mcol(name)
-    bpw = np.zeros(len(m_idx))
-    kvb = np.zeros(len(m_idx))
-    keff = np.ones(len(m_idx))
-    fl = np.zeros(len(m_idx))
-    fp4 = gcol("dense_fp4_tflops")
-    for p in spec_tables.PRECISIONS:
-        sel = precs == p
-        if not sel.any():
-            continue
-        bpw[sel] = mcol(f"bpw_{p}")[sel]
-        kvb[sel] = spec_tables.KV_CACHE_BYTES_PER_ELEMENT[p]
-        keff[sel] = _PRECISION_KERNEL_EFF[p]
-        if p == "fp4":  # W4A4 or W4A8 by model
-            fmt_fp8 = ms["fp4_gemm_format"].to_numpy()[m_idx] == "fp8"
-            fl[sel] = np.where(fmt_fp8, gcol("dense_fp8_tflops"), gcol("dense_fp4_tflops"))[sel]
-        else:
-            fl[sel] = gcol(f"dense_{spec_tables.COMPUTE_PRECISION[p]}_tflops")[sel]
-    nofp4 = (precs == "fp4") & np.isnan(fp4)
-    keff[nofp4] *= _WEIGHT_ONLY_FP4_EFF
+    bpw, kvb, keff, fl = _precision_arrays(precs, mcol, gcol, ms["fp4_gemm_format"].to_numpy()[m_idx])
     keff *= np.array([_GPU_EFF.get(str(g), 1.0) for g in gs["gpu"].to_numpy()[g_idx]])
-    bf16 = gcol("dense_bf16_tflops")
-    fl = np.where(np.isnan(fl), bf16, fl)
     P["bpw"] = bpw
     P["unq_eff"] = np.where(precs == "bf16", 0.0, P["unquantized_params_b"])
     P["kv_tok"] = P["kv_layers"] * P["kv_elems_per_token_layer"] * kvb
@@ -486,6 +466,32 @@ def _param_arrays(
     P["tdp"] = gcol("tdp_w")
     P["amd"] = gs["vendor"].to_numpy()[g_idx] == "amd"
     return P
+
+
+def _precision_arrays(
+    precs: np.ndarray,
+    mcol: Callable[[str], np.ndarray],
+    gcol: Callable[[str], np.ndarray],
+    fp4_gemm_format: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per row, from its precision: weight bits per parameter, KV-cache bytes per element, kernel efficiency
+    (weight-only FP4 where the GPU has no FP4 tensor cores) and dense TFLOPS of the compute precision (BF16 where
+    the GPU lacks it). ``mcol``/``gcol``: a model / GPU column gathered per row."""
+    n = len(precs)
+    bpw, kvb, keff, fl = np.zeros(n), np.zeros(n), np.ones(n), np.zeros(n)
+    for p in spec_tables.PRECISIONS:
+        sel = precs == p
+        if not sel.any():
+            continue
+        bpw[sel] = mcol(f"bpw_{p}")[sel]
+        kvb[sel] = spec_tables.KV_CACHE_BYTES_PER_ELEMENT[p]
+        keff[sel] = _PRECISION_KERNEL_EFF[p]
+        if p == "fp4":  # W4A4 or W4A8 by model
+            fl[sel] = np.where(fp4_gemm_format == "fp8", gcol("dense_fp8_tflops"), gcol("dense_fp4_tflops"))[sel]
+        else:
+            fl[sel] = gcol(f"dense_{spec_tables.COMPUTE_PRECISION[p]}_tflops")[sel]
+    keff[(precs == "fp4") & np.isnan(gcol("dense_fp4_tflops"))] *= _WEIGHT_ONLY_FP4_EFF
+    return bpw, kvb, keff, np.where(np.isnan(fl), gcol("dense_bf16_tflops"), fl)
 
 
 def _decode_step(P: dict, g, ep, dpa, B, n_q, ctx, sw):
@@ -565,33 +571,58 @@ def simulate(cols: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 
 def _simulate_core(P: dict[str, np.ndarray], fw: np.ndarray, cols: dict) -> dict[str, np.ndarray]:
-    """Body of :func:`simulate` given per-row parameters ``P`` and framework factors ``fw``. Long because it is
-    one chain of vectorised formulas (a serving step's time from its inputs), read top to bottom."""
-    n = len(cols["conc"])
-    sw = fw * np.where(P["amd"], _VENDOR_EFF["amd"], _VENDOR_EFF["nvidia"]) * np.asarray(cols["sw_eff"], float)
-    B = np.asarray(cols["conc"], float)
-    zero = np.zeros(n)
-    isl_e = np.asarray(cols["isl"], float) * _LENGTH_MEAN_FRAC * (1.0 + _LENGTH_NOISE * cols.get("u_isl", zero))
-    osl_e = np.asarray(cols["osl"], float) * _LENGTH_MEAN_FRAC * (1.0 + _LENGTH_NOISE * cols.get("u_osl", zero))
-    ctx = isl_e + osl_e / 2.0
-    dis = np.asarray(cols["disagg"], bool)
-    mtp = np.asarray(cols["mtp"], bool)
-    g = np.asarray(cols["tp"], float)
-    ep = np.asarray(cols["ep"], float)
-    dpa = np.asarray(cols["dpa"], bool)
-    dw = np.where(dis, np.asarray(cols["decode_workers"], float), 1.0)
-    pw = np.where(dis, np.asarray(cols["prefill_workers"], float), 1.0)
-    gp = np.where(dis, np.asarray(cols["prefill_tp"], float), g)
-    epp = np.where(dis, np.asarray(cols["prefill_ep"], float), ep)
-    Bd = B / dw  # sequences per decode instance
-    n_q = np.where(mtp, 1.0 + _MTP_DRAFT_TOKENS, 1.0)
-    t_step, t_core = _decode_step(P, g, ep, dpa, Bd, n_q, ctx, sw)
-    a = _MTP_ACCEPTANCE
-    accepted = np.where(mtp, sum(a**i for i in range(_MTP_DRAFT_TOKENS + 1)), 1.0)
-    t_step = t_step + np.where(mtp, _MTP_DRAFT_TOKENS * (0.15e-3 / sw + t_core / P["n_layers"]), 0.0)
-    t_step = t_step * (1.0 + _STEP_NOISE * np.asarray(cols["u_step"], float))
-    t_pf = _prefill_time(P, gp, epp, isl_e, sw) * (1.0 + _PREFILL_NOISE * np.asarray(cols["u_prefill"], float))
+    """Body of :func:`simulate` given per-row parameters ``P`` and framework factors ``fw``, in named steps: the
+    row's serving inputs, the decode and prefill step times, the latencies under aggregated or disaggregated serving,
+    then their distributions, throughput and power. ``v`` carries the per-row arrays from step to step."""
+    v = _serving_inputs(P, fw, cols)
+    _step_times(P, v, cols)
+    _latencies(v)
+    return _outputs(P, v)
 
+
+def _serving_inputs(P: dict[str, np.ndarray], fw: np.ndarray, cols: dict) -> dict[str, np.ndarray]:
+    """Per row: software efficiency, concurrency, effective ISL/OSL and context, serving mode, MTP and GPU counts."""
+    n = len(cols["conc"])
+    zero = np.zeros(n)
+    v: dict[str, np.ndarray] = {"zero": zero}
+    v["sw"] = fw * np.where(P["amd"], _VENDOR_EFF["amd"], _VENDOR_EFF["nvidia"]) * np.asarray(cols["sw_eff"], float)
+    v["B"] = np.asarray(cols["conc"], float)
+    v["isl_e"] = np.asarray(cols["isl"], float) * _LENGTH_MEAN_FRAC * (1.0 + _LENGTH_NOISE * cols.get("u_isl", zero))
+    v["osl_e"] = np.asarray(cols["osl"], float) * _LENGTH_MEAN_FRAC * (1.0 + _LENGTH_NOISE * cols.get("u_osl", zero))
+    v["ctx"] = v["isl_e"] + v["osl_e"] / 2.0
+    dis = v["dis"] = np.asarray(cols["disagg"], bool)
+    v["mtp"] = np.asarray(cols["mtp"], bool)
+    v["g"] = np.asarray(cols["tp"], float)
+    v["ep"] = np.asarray(cols["ep"], float)
+    v["dpa"] = np.asarray(cols["dpa"], bool)
+    v["dw"] = np.where(dis, np.asarray(cols["decode_workers"], float), 1.0)
+    v["pw"] = np.where(dis, np.asarray(cols["prefill_workers"], float), 1.0)
+    v["gp"] = np.where(dis, np.asarray(cols["prefill_tp"], float), v["g"])
+    v["epp"] = np.where(dis, np.asarray(cols["prefill_ep"], float), v["ep"])
+    v["Bd"] = v["B"] / v["dw"]  # sequences per decode instance
+    v["n_q"] = np.where(v["mtp"], 1.0 + _MTP_DRAFT_TOKENS, 1.0)
+    return v
+
+
+def _step_times(P: dict[str, np.ndarray], v: dict[str, np.ndarray], cols: dict) -> None:
+    """Adds ``t_step`` (a decode step, s, MTP drafting and noise included), ``accepted`` (tokens per step) and
+    ``t_pf`` (a prefill, s) to ``v``."""
+    mtp, sw = v["mtp"], v["sw"]
+    t_step, t_core = _decode_step(P, v["g"], v["ep"], v["dpa"], v["Bd"], v["n_q"], v["ctx"], sw)
+    a = _MTP_ACCEPTANCE
+    v["accepted"] = np.where(mtp, sum(a**i for i in range(_MTP_DRAFT_TOKENS + 1)), 1.0)
+    t_step = t_step + np.where(mtp, _MTP_DRAFT_TOKENS * (0.15e-3 / sw + t_core / P["n_layers"]), 0.0)
+    v["t_step"] = t_step * (1.0 + _STEP_NOISE * np.asarray(cols["u_step"], float))
+    v["t_pf"] = _prefill_time(P, v["gp"], v["epp"], v["isl_e"], sw) * (
+        1.0 + _PREFILL_NOISE * np.asarray(cols["u_prefill"], float)
+    )
+
+
+def _latencies(v: dict[str, np.ndarray]) -> None:
+    """Adds ``tpot``, ``ttft`` (s), prefill load ``rho`` and ``rho_agg``/``rho_dis`` to ``v``: aggregated serving
+    (prefill stalls decode) or disaggregated (separate prefill workers; a fixed point on the request rate, capped
+    where the prefill workers saturate and the closed-loop users queue for prefill)."""
+    B, t_pf, t_step, osl_e, accepted, pw = v["B"], v["t_pf"], v["t_step"], v["osl_e"], v["accepted"], v["pw"]
     # aggregated serving: prefill stalls decode
     tpot_agg = t_step / accepted + _PREFILL_STALL * B * t_pf / osl_e
     life0 = t_pf + osl_e * tpot_agg
@@ -600,7 +631,7 @@ def _simulate_core(P: dict[str, np.ndarray], fw: np.ndarray, cols: dict) -> dict
     # disaggregated: prefill workers separate; fixed-point on the request rate
     tpot_dis = t_step / accepted
     ttft_dis = t_pf + _KV_TRANSFER_S
-    rho_dis = np.zeros(n)
+    rho_dis = np.zeros(len(B))
     for _ in range(8):
         rate = B / (ttft_dis + osl_e * tpot_dis)
         rho_dis = np.clip(rate * t_pf / pw, 0.0, 0.9)
@@ -610,10 +641,18 @@ def _simulate_core(P: dict[str, np.ndarray], fw: np.ndarray, cols: dict) -> dict
     rate_dis = np.minimum(B / (ttft_dis + osl_e * tpot_dis), rate_cap)
     ttft_dis = np.maximum(ttft_dis, B / rate_dis - osl_e * tpot_dis)
     rho_dis = rate_dis * t_pf / pw
-    tpot = np.where(dis, tpot_dis, tpot_agg)
-    ttft = np.where(dis, ttft_dis, ttft_agg) + _TTFT_BASE_S
-    rho = np.where(dis, rho_dis, rho_agg)
+    dis = v["dis"]
+    v["tpot"] = np.where(dis, tpot_dis, tpot_agg)
+    v["ttft"] = np.where(dis, ttft_dis, ttft_agg) + _TTFT_BASE_S
+    v["rho"] = np.where(dis, rho_dis, rho_agg)
+    v["rho_agg"], v["rho_dis"] = rho_agg, rho_dis
 
+
+def _outputs(P: dict[str, np.ndarray], v: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The benchmark fields: latency distributions (TTFT, TPOT, interactivity, ITL, E2EL), throughput per GPU
+    (total, output per decode GPU, input per prefill GPU), power and energy per token."""
+    dis, B, t_pf, t_step, osl_e, isl_e = v["dis"], v["B"], v["t_pf"], v["t_step"], v["osl_e"], v["isl_e"]
+    tpot, ttft, rho, accepted, g = v["tpot"], v["ttft"], v["rho"], v["accepted"], v["g"]
     s_tpot = 0.02 + 0.10 * rho
     s_ttft = 0.25 + 0.60 * rho
     tp_s = _lognormal_stats(tpot, s_tpot)
@@ -628,15 +667,15 @@ def _simulate_core(P: dict[str, np.ndarray], fw: np.ndarray, cols: dict) -> dict
     e2_s["mean"] = e2_mean
 
     rate = B / e2_mean  # requests/s, whole deployment
-    n_dec = g * dw
-    n_pre = np.where(dis, gp * pw, g)
+    n_dec = g * v["dw"]
+    n_pre = np.where(dis, v["gp"] * v["pw"], g)
     n_all = np.where(dis, n_dec + n_pre, g)
     out_total = rate * osl_e
     in_total = rate * isl_e
     out_gpu = np.where(dis, out_total / n_dec, out_total / g)
     in_gpu = np.where(dis, in_total / n_pre, in_total / g)
     tput = (out_total + in_total) / n_all
-    busy = 1.0 - np.exp(-(Bd * n_q) / (8.0 * g))
+    busy = 1.0 - np.exp(-(v["Bd"] * v["n_q"]) / (8.0 * g))
     power = P["tdp"] * (0.42 + 0.43 * busy)
 
     out: dict[str, np.ndarray] = {"tput_per_gpu": tput, "output_tput_per_gpu": out_gpu, "input_tput_per_gpu": in_gpu}
@@ -653,7 +692,7 @@ def _simulate_core(P: dict[str, np.ndarray], fw: np.ndarray, cols: dict) -> dict
     out["joules_per_total_token"] = power / tput
     out["joules_per_output_token"] = power * n_all / out_total
     out["n_gpus"] = n_all
-    out["prefill_util"] = np.where(dis, rho_dis, rho_agg)
+    out["prefill_util"] = np.where(dis, v["rho_dis"], v["rho_agg"])
     return out
 
 
@@ -705,75 +744,20 @@ def _config_points(cfg: SampleConfig) -> list[tuple[int, int, Topology, int]]:
 
 
 def _config_rows(cfg: SampleConfig, seed: int, salt: str = "") -> list[dict]:
-    """Agg rows (InferenceX field names and order, plus ``synthetic``) for one configuration.
-    Long because it writes every field of an agg row, in the artifact's order."""
+    """Agg rows (InferenceX field names and order, plus ``synthetic``) for one configuration: its points simulated
+    with seeded noise, the points a tuned sweep would not run left out, each row written field by field."""
     pts = _config_points(cfg)
     if not pts:
         return []
-    rng = np.random.default_rng([seed, zlib.crc32(f"{cfg.label}|{cfg.image}|{salt}".encode())])
-    u = rng.uniform(-1.0, 1.0, size=(4, len(pts)))
-    n = len(pts)
-    cols = {
-        "prefix": [cfg.prefix] * n,
-        "gpu": [cfg.gpu] * n,
-        "precision": [cfg.precision] * n,
-        "framework": [cfg.framework] * n,
-        "conc": np.array([p[3] for p in pts]),
-        "isl": np.array([p[0] for p in pts]),
-        "osl": np.array([p[1] for p in pts]),
-        "tp": np.array([p[2].tp for p in pts]),
-        "ep": np.array([p[2].ep for p in pts]),
-        "dpa": np.array([p[2].dpa for p in pts]),
-        "mtp": np.full(n, cfg.spec == "mtp"),
-        "disagg": np.array([p[2].disagg for p in pts]),
-        "prefill_tp": np.array([p[2].prefill_tp for p in pts]),
-        "prefill_ep": np.array([p[2].prefill_ep for p in pts]),
-        "prefill_workers": np.array([p[2].prefill_workers for p in pts]),
-        "decode_workers": np.array([p[2].decode_workers for p in pts]),
-        "sw_eff": np.full(n, cfg.sw_eff),
-        "u_step": u[0],
-        "u_prefill": u[1],
-        "u_isl": u[2],
-        "u_osl": u[3],
-    }
+    cols = _simulation_inputs(cfg, pts, seed, salt)
     res = simulate(cols)
-    zero = np.zeros(n)  # which points a sweep runs is decided without the noise, so it never depends on the seed
+    zero = np.zeros(len(pts))  # which points a sweep runs is decided without the noise, so it never depends on the seed
     util = simulate({**cols, "u_step": zero, "u_prefill": zero, "u_isl": zero, "u_osl": zero})["prefill_util"]
     rows = []
     for i, (isl, osl, topo, conc) in enumerate(pts):
         if topo.disagg and util[i] >= _PREFILL_SATURATED:
             continue  # prefill workers saturated: a tuned sweep does not run this point
-        r: dict = {
-            "hw": cfg.hw,
-            "conc": int(conc),
-            "image": cfg.image,
-            "model": cfg.model_path,
-            "infmax_model_prefix": cfg.prefix,
-            "framework": cfg.framework,
-            "precision": cfg.precision,
-            "spec_decoding": cfg.spec,
-            "disagg": bool(topo.disagg),
-            "isl": int(isl),
-            "osl": int(osl),
-            "is_multinode": bool(topo.disagg),
-        }
-        if topo.disagg:
-            r.update(
-                {
-                    "prefill_tp": topo.prefill_tp,
-                    "prefill_ep": topo.prefill_ep,
-                    "prefill_dp_attention": str(topo.prefill_dpa).lower(),
-                    "prefill_num_workers": topo.prefill_workers,
-                    "decode_tp": topo.tp,
-                    "decode_ep": topo.ep,
-                    "decode_dp_attention": str(topo.dpa).lower(),
-                    "decode_num_workers": topo.decode_workers,
-                    "num_prefill_gpu": topo.prefill_tp * topo.prefill_workers,
-                    "num_decode_gpu": topo.tp * topo.decode_workers,
-                }
-            )
-        else:
-            r.update({"tp": topo.tp, "ep": topo.ep, "dp_attention": str(topo.dpa).lower()})
+        r = _row_config_fields(cfg, isl, osl, topo, conc)
         for f in METRIC_FIELDS:
             r[f] = _round(float(res[f][i]))
         for s in STATS_SRC:  # keep intvty = 1 / tpot exactly on the rounded values
@@ -781,6 +765,68 @@ def _config_rows(cfg: SampleConfig, seed: int, salt: str = "") -> list[dict]:
         r["synthetic"] = True
         rows.append(r)
     return rows
+
+
+def _simulation_inputs(cfg: SampleConfig, pts: list[tuple[int, int, Topology, int]], seed: int, salt: str) -> dict:
+    """The columns :func:`simulate` reads for ``cfg``'s points, with uniform noise in [-1, 1) seeded by the config,
+    its image and ``salt`` (the run)."""
+    rng = np.random.default_rng([seed, zlib.crc32(f"{cfg.label}|{cfg.image}|{salt}".encode())])
+    u = rng.uniform(-1.0, 1.0, size=(4, len(pts)))
+    n = len(pts)
+    topo = [p[2] for p in pts]
+    return {
+        "prefix": [cfg.prefix] * n,
+        "gpu": [cfg.gpu] * n,
+        "precision": [cfg.precision] * n,
+        "framework": [cfg.framework] * n,
+        "conc": np.array([p[3] for p in pts]),
+        "isl": np.array([p[0] for p in pts]),
+        "osl": np.array([p[1] for p in pts]),
+        **{k: np.array([getattr(t, k) for t in topo]) for k in ("tp", "ep", "dpa")},
+        "mtp": np.full(n, cfg.spec == "mtp"),
+        "disagg": np.array([t.disagg for t in topo]),
+        **{k: np.array([getattr(t, k) for t in topo]) for k in _PD_FIELDS},
+        "sw_eff": np.full(n, cfg.sw_eff),
+        "u_step": u[0],
+        "u_prefill": u[1],
+        "u_isl": u[2],
+        "u_osl": u[3],
+    }
+
+
+_PD_FIELDS = ("prefill_tp", "prefill_ep", "prefill_workers", "decode_workers")
+
+
+def _row_config_fields(cfg: SampleConfig, isl: int, osl: int, topo: Topology, conc: int) -> dict:
+    """An agg row's config and topology fields, in the artifact's order."""
+    r: dict = {
+        "hw": cfg.hw,
+        "conc": int(conc),
+        "image": cfg.image,
+        "model": cfg.model_path,
+        "infmax_model_prefix": cfg.prefix,
+        "framework": cfg.framework,
+        "precision": cfg.precision,
+        "spec_decoding": cfg.spec,
+        "disagg": bool(topo.disagg),
+        "isl": int(isl),
+        "osl": int(osl),
+        "is_multinode": bool(topo.disagg),
+    }
+    if not topo.disagg:
+        return r | {"tp": topo.tp, "ep": topo.ep, "dp_attention": str(topo.dpa).lower()}
+    return r | {
+        "prefill_tp": topo.prefill_tp,
+        "prefill_ep": topo.prefill_ep,
+        "prefill_dp_attention": str(topo.prefill_dpa).lower(),
+        "prefill_num_workers": topo.prefill_workers,
+        "decode_tp": topo.tp,
+        "decode_ep": topo.ep,
+        "decode_dp_attention": str(topo.dpa).lower(),
+        "decode_num_workers": topo.decode_workers,
+        "num_prefill_gpu": topo.prefill_tp * topo.prefill_workers,
+        "num_decode_gpu": topo.tp * topo.decode_workers,
+    }
 
 
 def _run_rows(run: SampleRun, seed: int) -> list[tuple[SampleConfig, dict]]:
@@ -870,20 +916,57 @@ def _bulk_catalogue() -> list[tuple[SampleConfig, Topology, int, int]]:
 
 
 def generate_frame(n_configs: int, points_per_config: int, seed: int = DEFAULT_SEED) -> pl.DataFrame:
-    """A large synthetic agg table (single-node points) for benchmarks, vectorised: no Python loop per row (one
-    pass of array building, kept in one function so the column layout is seen whole).
+    """A large synthetic agg table (single-node points) for benchmarks, vectorised: no Python loop per row.
 
     Config ``i`` is catalogue entry ``i mod C`` (model / GPU / engine / precision / spec / topology / ISL-OSL of
     the sample, C ≈ 190); repeats shift ``isl`` by 8 tokens per cycle so every curve is distinct. Concurrency
     values are distinct within a config (geometric 4…512 plus the point index). Columns and types follow the
     agg artifact (``dp_attention`` as ``"true"``/``"false"``, latencies in seconds, ``p99.9_*`` names) plus
     ``synthetic``. The KV-capacity limit is not applied here.
-    Long because it is one pass of array building, kept whole so the column layout is seen at once.
     """
     if n_configs < 0 or points_per_config < 0:
         raise ValueError("n_configs and points_per_config must be non-negative")
     cat = _bulk_catalogue()
-    C = len(cat)
+    strings, per_cfg, c_P, c_fw = _catalogue_arrays(cat)
+    n = n_configs * points_per_config
+    cfg_idx = np.repeat(np.arange(n_configs, dtype=np.int64), points_per_config)
+    j = np.tile(np.arange(points_per_config, dtype=np.int64), n_configs)
+    cat_idx = cfg_idx % len(cat)
+    denom = max(points_per_config - 1, 1)
+    conc = j + np.rint(4.0 * 128.0 ** (j / denom)).astype(np.int64)
+    u = np.random.default_rng(seed).uniform(-1.0, 1.0, size=(4, n))
+    isl = per_cfg["isl"][cat_idx] + 8 * (cfg_idx // len(cat))
+    osl, tp, ep = (per_cfg[k][cat_idx] for k in ("osl", "tp", "ep"))
+    zeros = np.zeros(n)
+    cols = {"conc": conc, "isl": isl, "osl": osl, "tp": tp, "ep": ep}
+    cols |= {"dpa": per_cfg["dpa"][cat_idx], "mtp": per_cfg["mtp"][cat_idx], "disagg": np.zeros(n, bool)}
+    cols |= dict.fromkeys(_PD_FIELDS, zeros) | {"sw_eff": np.ones(n)}
+    cols |= {"u_step": u[0], "u_prefill": u[1], "u_isl": u[2], "u_osl": u[3]}
+    res = _simulate_core({k: v[cat_idx] for k, v in c_P.items()}, c_fw[cat_idx], cols)
+    s = strings[cat_idx]
+    return pl.DataFrame(
+        {
+            "hw": s["hw"],
+            "conc": conc,
+            **{k: s[k] for k in ("image", "model", "infmax_model_prefix", "framework", "precision", "spec_decoding")},
+            "disagg": np.zeros(n, bool),
+            "isl": isl,
+            "osl": osl,
+            "is_multinode": np.zeros(n, bool),
+            "tp": tp,
+            "ep": ep,
+            "dp_attention": s["dp_attention"],
+            **{f: res[f] for f in METRIC_FIELDS},
+            "synthetic": np.ones(n, bool),
+        }
+    )
+
+
+def _catalogue_arrays(
+    cat: list,
+) -> tuple[pl.DataFrame, dict[str, np.ndarray], dict[str, np.ndarray], np.ndarray]:
+    """Per catalogue entry: its text fields (a frame), its ISL/OSL/topology/MTP arrays, its model/GPU/precision
+    parameters (:func:`_param_arrays`) and its framework factor."""
     strings = pl.DataFrame(
         {
             "hw": [c.hw for c, _, _, _ in cat],
@@ -896,73 +979,19 @@ def generate_frame(n_configs: int, points_per_config: int, seed: int = DEFAULT_S
             "dp_attention": [str(t.dpa).lower() for _, t, _, _ in cat],
         }
     )
-    c_isl = np.array([i for _, _, i, _ in cat], dtype=np.int64)
-    c_osl = np.array([o for _, _, _, o in cat], dtype=np.int64)
-    c_tp = np.array([t.tp for _, t, _, _ in cat], dtype=np.int64)
-    c_ep = np.array([t.ep for _, t, _, _ in cat], dtype=np.int64)
-    c_dpa = np.array([t.dpa for _, t, _, _ in cat], dtype=bool)
-    c_mtp = np.array([c.spec == "mtp" for c, _, _, _ in cat], dtype=bool)
+    per_cfg = {
+        "isl": np.array([i for _, _, i, _ in cat], dtype=np.int64),
+        "osl": np.array([o for _, _, _, o in cat], dtype=np.int64),
+        "tp": np.array([t.tp for _, t, _, _ in cat], dtype=np.int64),
+        "ep": np.array([t.ep for _, t, _, _ in cat], dtype=np.int64),
+        "dpa": np.array([t.dpa for _, t, _, _ in cat], dtype=bool),
+        "mtp": np.array([c.spec == "mtp" for c, _, _, _ in cat], dtype=bool),
+    }
     c_fw = np.array([_FRAMEWORK_EFF[c.framework] for c, _, _, _ in cat], dtype=float)
     c_P = _param_arrays(
         [c.prefix for c, _, _, _ in cat], [c.gpu for c, _, _, _ in cat], [c.precision for c, _, _, _ in cat]
     )
-
-    n = n_configs * points_per_config
-    cfg_idx = np.repeat(np.arange(n_configs, dtype=np.int64), points_per_config)
-    j = np.tile(np.arange(points_per_config, dtype=np.int64), n_configs)
-    cat_idx = cfg_idx % C
-    cycle = cfg_idx // C
-    denom = max(points_per_config - 1, 1)
-    conc = j + np.rint(4.0 * 128.0 ** (j / denom)).astype(np.int64)
-    rng = np.random.default_rng(seed)
-    u = rng.uniform(-1.0, 1.0, size=(4, n))
-    isl = c_isl[cat_idx] + 8 * cycle
-    osl = c_osl[cat_idx]
-    tp = c_tp[cat_idx]
-    ep = c_ep[cat_idx]
-    zeros = np.zeros(n)
-    cols = {
-        "conc": conc,
-        "isl": isl,
-        "osl": osl,
-        "tp": tp,
-        "ep": ep,
-        "dpa": c_dpa[cat_idx],
-        "mtp": c_mtp[cat_idx],
-        "disagg": np.zeros(n, bool),
-        "prefill_tp": zeros,
-        "prefill_ep": zeros,
-        "prefill_workers": zeros,
-        "decode_workers": zeros,
-        "sw_eff": np.ones(n),
-        "u_step": u[0],
-        "u_prefill": u[1],
-        "u_isl": u[2],
-        "u_osl": u[3],
-    }
-    res = _simulate_core({k: v[cat_idx] for k, v in c_P.items()}, c_fw[cat_idx], cols)
-    s = strings[cat_idx]
-    return pl.DataFrame(
-        {
-            "hw": s["hw"],
-            "conc": conc,
-            "image": s["image"],
-            "model": s["model"],
-            "infmax_model_prefix": s["infmax_model_prefix"],
-            "framework": s["framework"],
-            "precision": s["precision"],
-            "spec_decoding": s["spec_decoding"],
-            "disagg": np.zeros(n, bool),
-            "isl": isl,
-            "osl": osl,
-            "is_multinode": np.zeros(n, bool),
-            "tp": tp,
-            "ep": ep,
-            "dp_attention": s["dp_attention"],
-            **{f: res[f] for f in METRIC_FIELDS},
-            "synthetic": np.ones(n, bool),
-        }
-    )
+    return strings, per_cfg, c_P, c_fw
 
 
 def write_agg_bmk(df: pl.DataFrame, path: str | Path) -> Path:
