@@ -23,10 +23,14 @@ from typing import Any
 import polars as pl
 
 from frontier.analysis.breakeven import BreakEven, PriceView
+from frontier.data.labels import config_key_columns
 from frontier.number_words import significant
+from frontier.tableview import Shown, TableView
 
 __all__ = [
+    "FLEET_TABLE",
     "FORMATS",
+    "PAYBACK_TABLE",
     "MAX_TOKENS_PER_DAY",
     "FleetSide",
     "Workload",
@@ -397,54 +401,50 @@ def caveats(w: Workload, old: FleetSide, new: FleetSide) -> list[str]:
     return out
 
 
-FORMATS = {
-    "tok/s/GPU": ",.1f",
-    "GPUs exact": ",.2f",
-    "GPUs": ",.0f",
-    "$/GPU-hour": "${:.2f}",
-    "$ per month": "${:,.0f}",
-    "$/M served": "${:.3f}",
-    "old $ per month": "${:,.0f}",
-    "new $ per month": "${:,.0f}",
-    "saving per month": "${:,.0f}",
-    "migration cost": "${:,.0f}",
-    "payback months": "{:.1f}",
-}
+#: the fleet table for people: each column's title, source and format, declared once
+FLEET_TABLE = TableView(
+    Shown("side"),
+    Shown("config"),
+    Shown("topology"),
+    Shown("tok/s/GPU", "tput_per_gpu", ",.1f"),
+    Shown(
+        "tok/s/GPU is",
+        pl.when(pl.col("tput_lower_bound"))
+        .then(pl.lit("a lower bound: its slowest measured point"))
+        .otherwise(pl.lit("measured at the target")),
+    ),
+    Shown("GPUs exact", "gpus_exact", ",.2f"),
+    Shown("GPUs", "gpus", ",.0f"),
+    Shown("price view", "price_label"),
+    Shown("$/GPU-hour", "price", "${:.2f}"),
+    Shown("$ per month", "monthly_cost", "${:,.0f}"),
+    Shown("$/M served", "cost_per_m_served", "${:.3f}"),
+)
+#: the payback table for people
+PAYBACK_TABLE = TableView(
+    Shown("price view", "price_label"),
+    Shown("GPUs old", "gpus_old", ",.0f"),
+    Shown("GPUs new", "gpus_new", ",.0f"),
+    Shown("old $ per month", "monthly_old", "${:,.0f}"),
+    Shown("new $ per month", "monthly_new", "${:,.0f}"),
+    Shown("saving per month", "monthly_saving", "${:,.0f}"),
+    Shown("migration cost", "migration_cost", "${:,.0f}"),
+    Shown("payback months", "payback_months", "{:.1f}"),
+    Shown("payback"),
+)
+#: formats of both tables, by title
+FORMATS = FLEET_TABLE.formats | PAYBACK_TABLE.formats
 
 
 def fleet_view(fc: pl.DataFrame) -> pl.DataFrame:
     """Fleet cost with readable names; a column says where a side's tok/s/GPU (so its GPUs) is a bound."""
-    out = fc.select(
-        pl.col("side"),
-        pl.col("config"),
-        pl.col("topology"),
-        pl.col("tput_per_gpu").alias("tok/s/GPU"),
-        pl.when(pl.col("tput_lower_bound"))
-        .then(pl.lit("a lower bound: its slowest measured point"))
-        .otherwise(pl.lit("measured at the target"))
-        .alias("tok/s/GPU is"),
-        pl.col("gpus_exact").alias("GPUs exact"),
-        pl.col("gpus").alias("GPUs"),
-        pl.col("price_label").alias("price view"),
-        pl.col("price").alias("$/GPU-hour"),
-        pl.col("monthly_cost").alias("$ per month"),
-        pl.col("cost_per_m_served").alias("$/M served"),
-    )
-    return out if fc["tput_lower_bound"].fill_null(False).any() else out.drop("tok/s/GPU is")
+    bound = fc["tput_lower_bound"].fill_null(False).any()
+    return FLEET_TABLE.of(fc, leave_out=() if bound else ["tok/s/GPU is"], extra=config_key_columns(fc))
 
 
 def migration_view(m: pl.DataFrame) -> pl.DataFrame:
-    return m.select(
-        pl.col("price_label").alias("price view"),
-        pl.col("gpus_old").alias("GPUs old"),
-        pl.col("gpus_new").alias("GPUs new"),
-        pl.col("monthly_old").alias("old $ per month"),
-        pl.col("monthly_new").alias("new $ per month"),
-        pl.col("monthly_saving").alias("saving per month"),
-        pl.col("migration_cost").alias("migration cost"),
-        pl.col("payback_months").alias("payback months"),
-        pl.col("payback"),
-    )
+    """Payback per price view with readable names."""
+    return PAYBACK_TABLE.of(m)
 
 
 # ---------------------------------------------------------------------------------------------------------------
