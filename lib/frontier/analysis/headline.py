@@ -315,9 +315,8 @@ def trend_headline(res: Any, scope: str = "") -> Headline:
     steps = res.steps
     u, n = res.stats.get("undated_periods", 0), res.stats.get("periods", 0)
     order = (
-        "The data carries no dates: periods are runs ordered by run id (CI run ids increase with time)."
-        if u and u == n
-        else ""
+        # the page's data line says the data is undated (once per page); this says how periods are ordered
+        "Periods are CI runs in run-id order (run ids increase with time)." if u and u == n else ""
     )
     if steps is None or steps.height == 0:
         return Headline(
