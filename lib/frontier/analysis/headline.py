@@ -261,22 +261,8 @@ def iso_headline(result: Any, spread_table: pl.DataFrame | None, view: str, scop
     at = stable.filter(pl.col("target") == target).sort(cost)
     best = at.row(0, named=True)
     where = f" for {scope.replace(' · ', ' ')}" if scope else ""
-    spread_words = ""
-    if spread_table is not None and "runs" in spread_table.columns:
-        s = spread_table.filter((pl.col("curve_id") == best["curve_id"]) & (pl.col("target") == target))
-        if s.height and s["runs"][0] is not None:
-            r = s.row(0, named=True)
-            if (r.get("runs") or 0) > 1 and r.get("tput_per_gpu_min") is not None:
-                spread_words = (
-                    f"; over {r['runs_reaching']} runs its throughput ranges {r['tput_per_gpu_min']:,.0f}–"
-                    f"{r['tput_per_gpu_max']:,.0f} tok/s/GPU (the table's value is the pooled newest point)"
-                )
-            else:
-                spread_words = "; one run: no run-to-run range"
-    first = (
-        f"At {_t(target)} tok/s/user{where}, the cheapest of {at.height} configs is {best['label']}: "
-        f"${best[cost]:.3f} per million tokens at {best['tput_per_gpu']:,.0f} tok/s/GPU (GPUs {view_words(view)})"
-        f"{spread_words}."
+    first = f"At {_t(target)} tok/s/user{where}, the cheapest of {at.height} configs is {best['label']}: " + (
+        _iso_value_words(best, spread_table, target, cost, view)
     )
     second = ""
     if at.height > 1:
@@ -285,6 +271,38 @@ def iso_headline(result: Any, spread_table: pl.DataFrame | None, view: str, scop
     n_unst = t.height - stable.height
     third = f"{n_unst} reading(s) inside a cliff or a sparse gap are marked unstable and not quoted." if n_unst else ""
     return Headline([first, second, third], FINDING, scope, {"target": target, "best": best["label"]})
+
+
+def _span(lo: float, hi: float) -> str:
+    a, b = f"${lo:.3f}", f"{hi:.3f}"
+    return a if a == f"${b}" else f"{a}–{b}"
+
+
+def _iso_value_words(
+    best: dict[str, Any], spread_table: pl.DataFrame | None, target: float, cost: str, view: str
+) -> str:
+    """The cheapest config's $/M and tok/s/GPU: the medians over its runs with their min–max, the pooled newest
+    point named as such, where two or more runs reach the target; else the pooled value and "one run"."""
+    pooled = f"${best[cost]:.3f} per million tokens at {best['tput_per_gpu']:,.0f} tok/s/GPU"
+    gpus = f"GPUs {view_words(view)}"
+    if spread_table is None or "runs" not in spread_table.columns:
+        return f"{pooled} ({gpus})."
+    s = spread_table.filter((pl.col("curve_id") == best["curve_id"]) & (pl.col("target") == target))
+    r = s.row(0, named=True) if s.height else {}
+    if (r.get("runs_reaching") or 0) < 2 or r.get("tput_per_gpu_min") is None:
+        one = "one run" if (r.get("runs") or 0) <= 1 else "one run reaches it"
+        return f"{pooled} ({gpus}); {one}: no run-to-run range."
+    tput = f"{r['tput_per_gpu_min']:,.0f}–{r['tput_per_gpu_max']:,.0f} tok/s/GPU"
+    if r.get(f"{cost}_median") is None:
+        return (
+            f"{pooled} ({gpus}); over {r['runs_reaching']} runs its throughput ranges {tput} (the table's value is "
+            "the pooled newest point)."
+        )
+    return (
+        f"${r[f'{cost}_median']:.3f} per million tokens at {r['tput_per_gpu_median']:,.0f} tok/s/GPU, medians over "
+        f"{r['runs_reaching']} runs ({_span(r[f'{cost}_min'], r[f'{cost}_max'])}, {tput}; pooled newest points: "
+        f"{pooled.replace(' per million tokens', '')}) ({gpus})."
+    )
 
 
 def explore_headline(lookup: Any, target: float, scope: str = "") -> Headline:

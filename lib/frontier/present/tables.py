@@ -15,7 +15,7 @@ import polars as pl
 
 from frontier.analysis.iso import IsoResult
 from frontier.analysis.spread import FORMATS, ONE_RUN, caveats, spread_view
-from frontier.data.labels import LABEL_PARTS, price_line
+from frontier.data.labels import LABEL_PARTS, price_line, view_words
 from frontier.present import display
 
 __all__ = [
@@ -321,9 +321,10 @@ def pairs_shown(pc: Any) -> pl.DataFrame:
 UNSTABLE_COLUMN = "unstable: read inside"
 
 
-def spread_html(table: pl.DataFrame) -> list[Any]:
-    """What to show for a table from :func:`result_spread`: the spread table and its caveats when some config has
-    two or more runs reaching a target, else one line saying so (:data:`ONE_RUN`)."""
+def spread_html(table: pl.DataFrame, view: str | None = None) -> list[Any]:
+    """What to show for a table from :func:`result_spread`: the spread table (with $/M under price ``view`` when
+    measured) and its caveats when some config has two or more runs reaching a target, else one line saying so
+    (:data:`ONE_RUN`)."""
     from frontier.present.display import callout, table_html
 
     if table.filter(pl.col("runs_reaching") >= 2).height == 0:
@@ -334,13 +335,14 @@ def spread_html(table: pl.DataFrame) -> list[Any]:
                 "note",
             )
         ]
-    view = spread_view(table)
+    shown = spread_view(table, view)
+    cost = f" and $/M ({view_words(view)})" if view and "$/M median" in shown.columns else ""
     return [
         table_html(
-            view,
-            formats={k: v for k, v in FORMATS.items() if k in view.columns},
+            shown,
+            formats={k: v for k, v in FORMATS.items() if k in shown.columns},
             na="—",
-            caption="tok/s/GPU over runs (median and min–max of the runs that reach the target)",
+            caption=f"tok/s/GPU{cost} over runs (median and min–max of the runs that reach the target)",
         ),
         *(callout(text, "caveat") for text in caveats(table)),
     ]
