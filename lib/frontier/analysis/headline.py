@@ -18,6 +18,7 @@ from frontier.data.schema import CURVE_KEY
 __all__ = [
     "CALIBRATION_TARGETS",
     "headline_ratios",
+    "headline_ratios_by_workload",
     "FINDING",
     "NOTHING",
     "Headline",
@@ -428,6 +429,15 @@ def breakeven_headline(be: Any, target: float | None = None, scope: str = "") ->
 #: targets (tok/s/user) the calibration reads headline ratios at: DeepSeek-R1 and gpt-oss interactivities the
 #: reports choose on the public sweeps
 CALIBRATION_TARGETS = {"DeepSeek": (30.0, 40.0, 50.0, 60.0, 70.0), "gpt-oss": (50.0, 100.0, 150.0, 200.0, 250.0)}
+
+
+def headline_ratios_by_workload(points: pl.DataFrame) -> dict[str, dict[str, list[float]]]:
+    """:func:`headline_ratios` per ISL/OSL ("1024/1024" → kind → values): a comparison never pools sequence
+    lengths, so neither does the calibration."""
+    out: dict[str, dict[str, list[float]]] = {}
+    for (isl, osl), g in points.group_by(["isl", "osl"], maintain_order=True):
+        out[f"{isl}/{osl}"] = headline_ratios(g)
+    return out
 
 
 def headline_ratios(points: pl.DataFrame) -> dict[str, list[float]]:
