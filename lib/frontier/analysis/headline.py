@@ -346,7 +346,16 @@ def trend_headline(res: Any, scope: str = "") -> Headline:
     noise = pl.col("within_noise").fill_null(False) if "within_noise" in steps.columns else pl.lit(False)
     real = steps.filter(~noise & pl.col("tput_step").is_not_null())
     n_noise = steps.height - steps.filter(~noise).height
-    noise_words = f"{n_noise} of {steps.height} steps are within run-to-run noise and are not progress."
+    unmeasured = steps.filter(pl.col("band").is_null()).height if "band" in steps.columns else 0
+    if n_noise:
+        noise_words = f"{n_noise} of {steps.height} steps are within run-to-run noise and are not progress."
+    elif unmeasured == steps.height:
+        noise_words = (
+            f"No config was rerun on one engine image, so run-to-run noise is unmeasured: none of the {steps.height} "
+            "steps can be told apart from it, and each is one measurement."
+        )
+    else:
+        noise_words = f"None of the {steps.height} steps is within run-to-run noise."
     if real.height == 0:
         return Headline(
             [
@@ -361,7 +370,8 @@ def trend_headline(res: Any, scope: str = "") -> Headline:
     kind = r.get("kind") or "change"
     return Headline(
         [
-            f"Largest step outside run-to-run noise: {r.get('label', 'a config')} at {_t(r['target'])} tok/s/user, "
+            f"Largest step {'(noise unmeasured)' if r.get('band') is None else 'outside run-to-run noise'}: "
+            f"{r.get('label', 'a config')} at {_t(r['target'])} tok/s/user, "
             f"{r['tput_from']:,.0f} → {r['tput_to']:,.0f} tok/s/GPU (×{r['tput_step']:.2f}, periods "
             f"{r['from_period']} → {r['to_period']}; {kind}).",
             noise_words,

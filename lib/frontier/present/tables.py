@@ -299,9 +299,15 @@ def cross_shown(cross: pl.DataFrame) -> tuple[pl.DataFrame, str | None]:
 
 def accuracy_shown(table: pl.DataFrame) -> tuple[pl.DataFrame, str | None]:
     """The accuracy-beside-cost table as shown: configs with no evaluation collapse into one sentence (when some
-    config has one; when none has, the table stays as it is, its caption says why)."""
-    if "score" not in table.columns or table["score"].drop_nulls().len() == 0:
+    config has one); when none has, the evaluation columns (each cell an absence) leave the table and the
+    sentence says so beside the caption's reason."""
+    if "score" not in table.columns:
         return table, None
+    if table["score"].drop_nulls().len() == 0:
+        gone = [c for c in (*EVAL_COLUMNS, "status") if c in table.columns]
+        if not gone or table.height == 0:
+            return table, None
+        return table.drop(gone), f"No config has an evaluation: the accuracy columns ({', '.join(gone)}) are left out."
     label = "config" if "config" in table.columns else table.columns[0]
     return absent_rows(table, pl.col("score").is_null(), pl.col(label).cast(pl.String), "No evaluation for")
 
