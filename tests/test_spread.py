@@ -218,3 +218,20 @@ def test_iso_notebook_shows_the_spread_beside_the_table(tmp_path):
     assert all(r["$/M min"] <= r["$/M median"] <= r["$/M max"] for r in several)  # $/M carries its range too
     assert all(spread.POOLED_COST_COLUMN in r for r in s["spread"])
     assert "tok/s/GPU and $/M (owning at hyperscaler volume) over runs" in html_outputs(nb)
+
+
+def test_iso_headline_quotes_the_median_over_runs_with_its_range(sample_points):
+    """Five reruns at ×0.90–×1.10: the headline's $/M is the median over runs with its min–max, not the pooled
+    frontier's value alone; one run says so."""
+    from frontier.analysis import headline
+
+    h100 = sample_points.filter(pl.col("hardware") == "h100")
+    res = iso_table(h100, [30.0])
+    runs = spread.per_run(reruns(h100, FACTORS), [30.0], pricing=res.pricing)
+    table = spread.with_spread(res.table, spread.summarise(runs, ["tput_per_gpu", "cost_total_costh"]))
+    first = headline.iso_headline(res, table, "costh").sentences[0]
+    best = table.filter(pl.col("cost_total_costh").is_not_null()).sort("cost_total_costh").row(0, named=True)
+    assert f"${best['cost_total_costh_median']:.3f} per million tokens" in first and "medians over 5 runs" in first
+    assert f"${best['cost_total_costh_min']:.3f}–{best['cost_total_costh_max']:.3f}" in first
+    one = spread.with_spread(res.table, spread.summarise(spread.per_run(h100, [30.0]), ["tput_per_gpu"]))
+    assert "one run: no run-to-run range" in headline.iso_headline(res, one, "costh").sentences[0]

@@ -299,10 +299,11 @@ def _iso_value_words(
             f"{pooled} ({gpus}); over {r['runs_reaching']} runs its throughput ranges {tput} (the table's value is "
             "the pooled newest point)."
         )
+    median = f"${r[f'{cost}_median']:.3f} per million tokens at {r['tput_per_gpu_median']:,.0f} tok/s/GPU"
+    also = "" if median == pooled else f"; pooled newest points: {pooled.replace(' per million tokens', '')}"
     return (
-        f"${r[f'{cost}_median']:.3f} per million tokens at {r['tput_per_gpu_median']:,.0f} tok/s/GPU, medians over "
-        f"{r['runs_reaching']} runs ({_span(r[f'{cost}_min'], r[f'{cost}_max'])}, {tput}; pooled newest points: "
-        f"{pooled.replace(' per million tokens', '')}) ({gpus})."
+        f"{median}, medians over {r['runs_reaching']} runs ({_span(r[f'{cost}_min'], r[f'{cost}_max'])}, {tput}"
+        f"{also}) ({gpus})."
     )
 
 
