@@ -88,6 +88,11 @@ def test_pair_ratios_on_a_cliff_are_marked_cut_and_never_the_headline():
     h = headline.pair_headline(pc, subject="precision", a_name="A", b_name="B", view="costh")
     assert h.numbers["target"] != 49.5 and h.numbers["unstable_readings"] == 1
     assert "49.5" not in h.sentences[0]
+    # the table: the unstable reading names its segment; a stable one reads "—" (not "unreachable")
+    from frontier.present import tables
+
+    shown = tables.pairs_shown(pc).sort("target tok/s/user")[tables.UNSTABLE_COLUMN].to_list()
+    assert shown[0] == shown[2] == "—" and "B cliff" in shown[1]
 
 
 def test_real_gb200_fp8_cliff_is_flagged():

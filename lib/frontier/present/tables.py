@@ -320,7 +320,8 @@ def pairs_shown(pc: Any) -> pl.DataFrame:
 
     view = targets_view(pc)
     if "unstable_reason" in pc.at_targets.columns and pc.at_targets["unstable"].fill_null(False).any():
-        view = view.with_columns(pc.at_targets["unstable_reason"].alias(UNSTABLE_COLUMN))
+        # a stable reading reads "—", not the table's marker for an unreachable cost
+        view = view.with_columns(pc.at_targets["unstable_reason"].fill_null("—").alias(UNSTABLE_COLUMN))
     return view.drop([c for c in ("comparison",) if c in view.columns])
 
 
