@@ -164,6 +164,7 @@ def test_provider_margins_on_sample(tmp_path):
     assert "restricted to:  " not in shown and "view costh" not in shown and "owning at hyperscaler volume" in shown
     # the example providers are made up: said in the summary, above the tables and in every figure's title
     assert s["illustrative"] is True and "Illustrative prices" in shown
+    assert s["scope"].endswith("· 1024/1024") and "(synthetic)" in s["scope"]  # the title carries the scope
     assert "margin in (all GPU time on input)" not in shown  # per-token-type margins are not published
     for f in s["figures"]:
         svg = next(n for n in f["files"] if n.endswith(".svg"))
