@@ -88,6 +88,7 @@ def test_steps_without_a_measured_band_are_not_called_outside_noise():
     rows = curve(run_id=1, scale=1.0, image="img:v1") + curve(run_id=2, scale=1.5, image="img:v2")
     h = headline.trend_headline(trend.trend(conform(pl.DataFrame(rows, infer_schema_length=None)), [40.0]))
     assert h.sentences[0].startswith("Largest step (noise unmeasured):") and "outside" not in h.sentences[0]
+    assert "img:v1 → img:v2" in h.sentences[0] and "no rerun" not in h.sentences[0]  # said once, just after
     assert "noise is unmeasured" in h.sentences[1] and "one measurement" in h.sentences[1]
 
 

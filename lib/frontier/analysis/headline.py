@@ -369,6 +369,8 @@ def trend_headline(res: Any, scope: str = "") -> Headline:
     real = real.with_columns(_mag=pl.max_horizontal(pl.col("tput_step"), 1 / pl.col("tput_step")))
     r = real.sort("_mag", descending=True).row(0, named=True)
     kind = r.get("kind") or "change"
+    if r.get("band") is None:  # the sentence after says the noise is unmeasured; the step's note need not
+        kind = kind.replace(" (no rerun on one image measured this config's noise)", "")
     return Headline(
         [
             f"Largest step {'(noise unmeasured)' if r.get('band') is None else 'outside run-to-run noise'}: "
