@@ -149,6 +149,8 @@ def test_breakeven_json_carries_the_run_range_on_real_reruns():
     lo, hi = row["breakeven_price_ratio_min"], row["breakeven_price_ratio_max"]
     assert lo < row["breakeven_price_ratio_median"] < hi and hi / lo > 2  # reruns move this decision a lot
     assert all(isinstance(v["winner_in_every_run"], bool) for v in out["by_view"])
+    for v in out["by_view"]:  # $/M of each side over its runs: the fastest run gives the lowest cost
+        assert v["cost_a_min"] < v["cost_a_max"] and v["cost_b_min"] < v["cost_b_max"]
 
 
 def test_spread_is_measured_within_an_image_and_names_the_images_it_mixes():
