@@ -177,6 +177,7 @@ def test_provider_margins_on_real_data_without_a_provider_table_estimates_nothin
     s, out, nb = run("provider_margins", tmp_path, data_paths=[str(need(MANTILE_RAW))])
     assert s["synthetic"] is False and "margins" not in s and not s["figures"]
     assert s["problem"].startswith("No provider table was given, so no margin is estimated")
+    assert s["scope"].startswith("DeepSeek-R1-0528, gpt-oss-120b · ")  # the title says what data was read
     shown = _html_outputs(nb)
     assert "price_input_per_m" in shown and "my-provider" in shown  # how to supply one: the columns and an example
     assert "fast-tier" not in shown and "illustrative" not in shown.lower()
