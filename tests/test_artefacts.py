@@ -88,6 +88,11 @@ def test_pair_ratios_on_a_cliff_are_marked_cut_and_never_the_headline():
     h = headline.pair_headline(pc, subject="precision", a_name="A", b_name="B", view="costh")
     assert h.numbers["target"] != 49.5 and h.numbers["unstable_readings"] == 1
     assert "49.5" not in h.sentences[0]
+    # the table: the unstable reading names its segment; a stable one reads "—" (not "unreachable")
+    from frontier.present import tables
+
+    shown = tables.pairs_shown(pc).sort("target tok/s/user")[tables.UNSTABLE_COLUMN].to_list()
+    assert shown[0] == shown[2] == "—" and "B cliff" in shown[1]
 
 
 def test_real_gb200_fp8_cliff_is_flagged():
@@ -105,6 +110,11 @@ def test_real_gb200_fp8_cliff_is_flagged():
     assert big.height == 1 and big["y_lo"][0] / big["y_hi"][0] > 3
     row = pc.at_targets.filter(pl.col("target") == 49.0)
     assert row["unstable"].to_list() == [True]
+    # the chart draws no 15× spike: every stretch it draws has a line (two readings or more), and the lone
+    # reading the cuts leave at the foot of the cliff neither draws nor stretches the axis
+    drawn = figures.curves_frame(pc, pc.pairs.with_columns(series=pl.lit("s")))
+    assert drawn.group_by("piece").len()["len"].min() > 1
+    assert drawn["ratio"].max() < 10 < pc.curves.filter(~pl.col("unstable"))["cost_ratio_b_over_a"].max()
 
 
 def test_iso_readings_on_a_cliff_are_listed_with_their_reason():

@@ -235,6 +235,10 @@ def test_mtp_without_a_no_mtp_partner_is_reported(pts):
     m = C.mtp_comparison(pl.concat([pts, lonely]), [50], pricing=Pricing.dashboard("v0"))
     assert m.unpaired.height == 1 and "mtp" in m.unpaired["config"][0].split(" · ")
     assert "no like-for-like partner" in C.unpaired_note(m, "MTP vs no MTP")
+    row = {"model": "M", "isl": 1024, "osl": 1024}  # the model and ISL/OSL said once, whatever the label holds
+    assert C._unpaired_name(row | {"config": "M · 1024/1024 · b200"}) == "M · 1024/1024 · b200"
+    assert C._unpaired_name(row | {"config": "1024/1024 · b200"}) == "M · 1024/1024 · b200"
+    assert C._unpaired_name(row | {"config": "b200"}).startswith("b200 (")
 
 
 def test_real_sweeps_never_pair_across_models():

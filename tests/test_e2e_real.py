@@ -86,6 +86,20 @@ def _label_workload(label: str, models: set[str]) -> tuple[str | None, str | Non
     return model, seq
 
 
+UNDATED = re.compile(r"undated|no dates?\b|dates not recorded|no measurement dates|have no date", re.I)
+
+
+def undated_mentions(page: str) -> int:
+    """How often a page's text (not its scripts, styles or images) says its data carries no dates."""
+    text = re.sub(r"<script.*?</script>|<style.*?</style>|<[^>]+>", " ", page, flags=re.S)
+    return len(UNDATED.findall(text))
+
+
+def test_undated_mentions_counts_text_only():
+    page = '<p>Data: 3 CI runs (dates not recorded)</p><img alt="x"><script>"undated"</script><p>Undated runs</p>'
+    assert undated_mentions(page) == 2
+
+
 def test_mixed_pairs_is_found():
     """The checker itself: a pair across models is caught, a like-for-like one is not."""
     configs = [
@@ -142,4 +156,6 @@ def test_every_notebook_builds_on_a_real_sweep(family, tmp_path):
         assert summary["synthetic"] is False, name
         mixed, _ = mixed_pairs(summary)
         assert not mixed, f"{name} pairs different workloads: {mixed[:5]}"
+        assert undated_mentions(page.read_text(encoding="utf-8")) <= 1, f"{name} says more than once it is undated"
     assert check_offline(out / "index.html") == []
+    assert undated_mentions((out / "index.html").read_text(encoding="utf-8")) <= 1

@@ -79,7 +79,17 @@ def test_noise_within_one_image_and_a_version_change_across_images():
     assert st["band"][0] == pytest.approx(1.2, rel=1e-6)
     h = headline.trend_headline(res)
     assert "img:v1 → img:v2" in h.sentences[0] and "3 of 4 steps are within run-to-run noise" in h.sentences[1]
-    assert "no dates" in h.sentences[2] and "run id" in h.sentences[2]
+    # how periods are ordered; that the data is undated is said once per page, by its data line
+    assert "run-id order" in h.sentences[2] and not any("no date" in x for x in h.sentences)
+    assert not any("no date" in n for n in trend.notes(res))
+
+
+def test_steps_without_a_measured_band_are_not_called_outside_noise():
+    rows = curve(run_id=1, scale=1.0, image="img:v1") + curve(run_id=2, scale=1.5, image="img:v2")
+    h = headline.trend_headline(trend.trend(conform(pl.DataFrame(rows, infer_schema_length=None)), [40.0]))
+    assert h.sentences[0].startswith("Largest step (noise unmeasured):") and "outside" not in h.sentences[0]
+    assert "img:v1 → img:v2" in h.sentences[0] and "no rerun" not in h.sentences[0]  # said once, just after
+    assert "noise is unmeasured" in h.sentences[1] and "one measurement" in h.sentences[1]
 
 
 def test_a_step_inside_the_band_across_images_is_noise():
@@ -139,6 +149,8 @@ def test_breakeven_json_carries_the_run_range_on_real_reruns():
     lo, hi = row["breakeven_price_ratio_min"], row["breakeven_price_ratio_max"]
     assert lo < row["breakeven_price_ratio_median"] < hi and hi / lo > 2  # reruns move this decision a lot
     assert all(isinstance(v["winner_in_every_run"], bool) for v in out["by_view"])
+    for v in out["by_view"]:  # $/M of each side over its runs: the fastest run gives the lowest cost
+        assert v["cost_a_min"] < v["cost_a_max"] and v["cost_b_min"] < v["cost_b_max"]
 
 
 def test_spread_is_measured_within_an_image_and_names_the_images_it_mixes():
@@ -243,3 +255,25 @@ def test_breakeven_json_fleet_and_payback_carry_their_run_range():
     assert any(r["gpus_min"] < r["gpus_max"] for r in out["fleet"])  # reruns move the fleet size
     for row in out["payback"]:
         assert row["payback_months_min"] <= row["payback_months"] <= row["payback_months_max"]
+
+
+def test_undated_data_is_said_once_on_the_index(tmp_path):
+    """Two reports on undated data: the index says once, above the table, that the data carries no dates; the
+    rows keep their run ids; a dated report keeps its dates."""
+    from frontier.data.labels import NO_DATES
+    from frontier.report.index import write_index
+
+    for name, source in (
+        ("a", f"Data: sweep results, 13 CI runs 1 to 9 ({NO_DATES})"),
+        ("b", f"Data: sweep results, 33 CI runs 1 to 12 ({NO_DATES})"),
+        ("c", "Data: sweep results, measured 2026-01-05 to 2026-02-05"),
+    ):
+        (tmp_path / name).mkdir()
+        run = {"status": "ok", "finished_utc": "x", "title": name, "data_source": source, "headline": ["Found."]}
+        (tmp_path / name / "run.json").write_text(json.dumps(run))
+    page = write_index(tmp_path).read_text(encoding="utf-8")
+    assert page.count("no measurement dates") == 1 and NO_DATES not in page
+    assert "13 CI runs 1 to 9" in page and "33 CI runs 1 to 12" in page and "measured 2026-01-05" in page
+    (tmp_path / "a").rename(tmp_path / "_a")
+    (tmp_path / "b").rename(tmp_path / "_b")
+    assert "no measurement dates" not in write_index(tmp_path).read_text(encoding="utf-8")

@@ -164,6 +164,7 @@ def test_provider_margins_on_sample(tmp_path):
     assert "restricted to:  " not in shown and "view costh" not in shown and "owning at hyperscaler volume" in shown
     # the example providers are made up: said in the summary, above the tables and in every figure's title
     assert s["illustrative"] is True and "Illustrative prices" in shown
+    assert s["scope"].endswith("· 1024/1024") and "(synthetic)" in s["scope"]  # the title carries the scope
     assert "margin in (all GPU time on input)" not in shown  # per-token-type margins are not published
     for f in s["figures"]:
         svg = next(n for n in f["files"] if n.endswith(".svg"))
@@ -176,6 +177,7 @@ def test_provider_margins_on_real_data_without_a_provider_table_estimates_nothin
     s, out, nb = run("provider_margins", tmp_path, data_paths=[str(need(MANTILE_RAW))])
     assert s["synthetic"] is False and "margins" not in s and not s["figures"]
     assert s["problem"].startswith("No provider table was given, so no margin is estimated")
+    assert s["scope"].startswith("DeepSeek-R1-0528, gpt-oss-120b · ")  # the title says what data was read
     shown = _html_outputs(nb)
     assert "price_input_per_m" in shown and "my-provider" in shown  # how to supply one: the columns and an example
     assert "fast-tier" not in shown and "illustrative" not in shown.lower()

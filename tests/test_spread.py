@@ -70,6 +70,29 @@ def test_iso_with_spread_notes_one_run_and_several(sample_points):
     assert {"tok/s/GPU median", "tok/s/GPU min", "tok/s/GPU max", "spread %", "runs"} <= set(view.columns)
 
 
+def test_cost_spread_on_known_reruns_sits_beside_the_named_pooled_value(sample_points):
+    """$/M over runs: the fastest run (×1.10) gives the lowest cost, the slowest (×0.90) the highest; the single
+    value beside them is named as the pooled newest points."""
+    h100 = sample_points.filter(pl.col("hardware") == "h100")
+    res = iso_table(h100, [30.0])
+    runs = spread.per_run(reruns(h100, FACTORS), [30.0], pricing=res.pricing)
+    table = spread.with_spread(res.table, spread.summarise(runs, ["tput_per_gpu", "cost_total_costh"]))
+    view = spread.spread_view(table, "costh").filter(pl.col(spread.POOLED_COST_COLUMN).is_not_null())
+    assert view.height and {spread.POOLED_COLUMN, spread.POOLED_COST_COLUMN, "$/M min", "$/M max"} <= set(view.columns)
+    for r in view.iter_rows(named=True):
+        assert r["$/M min"] == pytest.approx(r[spread.POOLED_COST_COLUMN] / 1.10, rel=1e-9)
+        assert r["$/M max"] == pytest.approx(r[spread.POOLED_COST_COLUMN] / 0.90, rel=1e-9)
+        assert r["runs"] == "5 runs"
+    assert "$/M median" not in spread.spread_view(table).columns  # without a view: throughput only
+
+
+def test_span_text_says_the_runs_and_one_run():
+    assert spread.span_text(1.069, 1.109, 2, fmt="${:.3f}") == "$1.069–$1.109 (2 runs)"
+    assert spread.span_text(0.62, 0.64, 1, 2, fmt="{:.2f}×", mark="≤ ") == "≤ 0.62–0.64× (1 and 2 runs)"
+    assert spread.span_text(72.0, 72.0, 1, fmt="{:,.0f}") == "72 (one run)"
+    assert spread.span_text(None, 3.0, 2) is None
+
+
 def test_ratio_range_wording():
     r = spread.ratio_range([4.4, 4.2, 4.6, 4.5, 4.3], [1.0] * 5)
     assert r["ratio"] == pytest.approx(4.4) and r["lo"] == pytest.approx(4.2) and r["hi"] == pytest.approx(4.6)
@@ -192,4 +215,23 @@ def test_iso_notebook_shows_the_spread_beside_the_table(tmp_path):
     assert {(r["config"], r["target tok/s/user"]) for r in s["spread"]} == {
         (r["label"], r["target"]) for r in s["table"]
     }
-    assert "tok/s/GPU over runs" in html_outputs(nb)
+    assert all(r["$/M min"] <= r["$/M median"] <= r["$/M max"] for r in several)  # $/M carries its range too
+    assert all(spread.POOLED_COST_COLUMN in r for r in s["spread"])
+    assert "tok/s/GPU and $/M (owning at hyperscaler volume) over runs" in html_outputs(nb)
+
+
+def test_iso_headline_quotes_the_median_over_runs_with_its_range(sample_points):
+    """Five reruns at ×0.90–×1.10: the headline's $/M is the median over runs with its min–max, not the pooled
+    frontier's value alone; one run says so."""
+    from frontier.analysis import headline
+
+    h100 = sample_points.filter(pl.col("hardware") == "h100")
+    res = iso_table(h100, [30.0])
+    runs = spread.per_run(reruns(h100, FACTORS), [30.0], pricing=res.pricing)
+    table = spread.with_spread(res.table, spread.summarise(runs, ["tput_per_gpu", "cost_total_costh"]))
+    first = headline.iso_headline(res, table, "costh").sentences[0]
+    best = table.filter(pl.col("cost_total_costh").is_not_null()).sort("cost_total_costh").row(0, named=True)
+    assert f"${best['cost_total_costh_median']:.3f} per million tokens" in first and "medians over 5 runs" in first
+    assert f"${best['cost_total_costh_min']:.3f}–{best['cost_total_costh_max']:.3f}" in first
+    one = spread.with_spread(res.table, spread.summarise(spread.per_run(h100, [30.0]), ["tput_per_gpu"]))
+    assert "one run: no run-to-run range" in headline.iso_headline(res, one, "costh").sentences[0]

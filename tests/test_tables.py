@@ -150,3 +150,22 @@ def test_cost_captions_name_the_price_basis_in_words():
     text = tables.price_caption(Pricing.dashboard("v0"), "costr", _points())
     assert "renting on a 3-year commit" in text and "per GPU-hour" in text and "costr" not in text
     assert "B200 $" in text
+
+
+def test_accuracy_columns_of_absences_leave_the_table_when_no_config_has_an_evaluation():
+    table = pl.DataFrame(
+        {
+            "config": ["b200 · fp4", "b200 · fp8"],
+            "$/M @ 30": [0.5, 1.1],
+            "task": [None, None],
+            "score name": [None, None],
+            "score": [None, None],
+            "std. error": [None, None],
+            "eval date": [None, None],
+            "status": ["missing", "missing"],
+        },
+        schema_overrides={"score": pl.Float64, "std. error": pl.Float64},
+    )
+    shown, sentence = tables.accuracy_shown(table)
+    assert shown.columns == ["config", "$/M @ 30"] and shown.height == 2
+    assert sentence is not None and sentence.startswith("No config has an evaluation") and "status" in sentence

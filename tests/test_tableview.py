@@ -40,5 +40,5 @@ def test_a_missing_required_source_is_an_error_and_titles_are_unique():
 
 
 def test_the_floor_table_formats_are_its_declared_formats():
-    assert bounds.BOUND_FORMATS == bounds.FLOOR_TABLE.formats
+    assert bounds.FLOOR_TABLE.formats == bounds.BOUND_FORMATS
     assert set(bounds.BOUND_FORMATS) <= set(bounds.FLOOR_TABLE.titles)

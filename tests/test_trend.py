@@ -187,8 +187,8 @@ def test_undated_periods_follow_run_ids_and_mixed_periods_interleave():
     assert res.periods["period"].to_list() == ["run 100", "run 200", "run 300"]
     assert not res.dated and res.stats["undated_periods"] == 3
     assert cell(res, "run 300", 40.0)["tput_factor"] == pytest.approx(1.3, rel=1e-9)
-    note = next(n for n in trend.notes(res) if "no date" in n)
-    assert "ordered by run id" in note
+    # every period undated: the page's data line says so and the headline gives the order; no caveat repeats it
+    assert not any("no date" in n for n in trend.notes(res))
     kw = trend_figures.line_chart_kwargs(res, "tput", 40)
     assert kw["x"] == "period #" and kw["x_type"] == "ordinal" and kw["df"]["period #"].to_list() == [1, 2, 3]
     spec = charts.to_spec(charts.line_chart(**kw))
@@ -207,6 +207,9 @@ def test_undated_periods_follow_run_ids_and_mixed_periods_interleave():
     assert periods["period_index"].to_list() == [1, 2, 3, 4, 5]
     assert "after 2026-01-05" in periods.filter(pl.col("period") == "run 150")["order_note"][0]
     assert per["period_index"].null_count() == 0
+    # some periods dated: the caveat says which are not and where they sit
+    note = next(n for n in trend.notes(trend.trend(mixed, [40], pricing=PRICING)) if "no date" in n)
+    assert note.startswith("3 of 5 periods have no date") and "placed after the latest dated period" in note
 
 
 def test_rerun_within_a_period_keeps_the_newest_attempt():
@@ -354,7 +357,7 @@ def test_real_undated_sweeps_are_run_ordered():
     assert not res.dated and res.stats["undated_periods"] == res.periods.height > 10
     runs = res.periods["first_run"].to_list()
     assert runs == sorted(runs) and all(p.startswith("run ") for p in res.periods["period"])
-    assert any("no date" in n for n in trend.notes(res))
+    assert not any("no date" in n for n in trend.notes(res))  # said once per page, by the data line
     assert (
         res.steps["changes"]
         .str.contains("image lmsysorg/sglang: v0.5.6.post1-rocm700-mi35x → v0.5.6.post2-rocm700-mi35x")
@@ -406,7 +409,9 @@ def test_trend_notebook_on_undated_sweeps(tmp_path):
     raw = need(MANTILE_RAW)
     s, out, nb = run("trend", tmp_path, data_paths=[str(raw)], model="DeepSeek-R1-0528", targets=[50.0])
     assert s["synthetic"] is False and all(p["period"].startswith("run ") for p in s["periods"])
-    assert any("no date" in n for n in s["notes"])
+    # undated: said once, in the data line; the headline gives the order, no note repeats it
+    said = [t for t in [*s["notes"], *s["headline"], s["data_source"]] if "no date" in t or "dates not" in t]
+    assert said == [s["data_source"]] and any("run-id order" in h for h in s["headline"])
     for metric in ("tput", "cost"):  # one chart per ISL/OSL of the model
         names = {p.name.removesuffix("-light.svg") for p in (out / "figures").glob(f"trend_{metric}_50_*-light.svg")}
         assert names and all(n.startswith(f"trend_{metric}_50_deepseek_r1_0528_") for n in names), names

@@ -463,7 +463,7 @@ def _print_run_ranges(be: Any, out: dict[str, Any], wide: bool) -> None:
         echo(
             wrap(
                 f"- {r['view']} at {r['target']:g} tok/s/user: cost A ÷ B {ratio(r['cost_ratio_min'])} to "
-                f"{ratio(r['cost_ratio_max'])} over runs, {same}",
+                f"{ratio(r['cost_ratio_max'])} over runs, {same}{_cost_span(r)}",
                 indent="  ",
             )
         )
@@ -475,6 +475,16 @@ def _print_run_ranges(be: Any, out: dict[str, Any], wide: bool) -> None:
             hi = r.get("payback_months_max")
             span = f"{hi:.1f} months" if hi is not None else "never (in the slowest runs)"
             echo(wrap(f"- payback over runs, {r['view']}: {r['payback_months_min']:.1f} to {span}", indent="  "))
+
+
+def _cost_span(r: dict[str, Any]) -> str:
+    """ "; $/M A $0.110–$0.130, B $0.20–$0.21 over runs" from a view row's run ranges (empty without them)."""
+    parts = [
+        f"{k.upper()} ${r[f'cost_{k}_min']:.3f}–${r[f'cost_{k}_max']:.3f}"
+        for k in ("a", "b")
+        if r.get(f"cost_{k}_min") is not None and r.get(f"cost_{k}_max") is not None
+    ]
+    return f"; $/M {', '.join(parts)}" if parts else ""
 
 
 def _breakeven_rows(be: Any) -> pl.DataFrame:

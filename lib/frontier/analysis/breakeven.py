@@ -352,7 +352,11 @@ class BreakEven:
                 }
                 for v in self.views
             ],
-            "at_targets": self.at_targets.select(list(_AT_TARGET_SCHEMA)).to_dicts(),
+            "at_targets": self.at_targets.select(
+                [*_AT_TARGET_SCHEMA, *(c for c in _RUN_RANGE_SCHEMA if c not in _AT_TARGET_SCHEMA)]
+                if "runs_a" in self.at_targets.columns
+                else list(_AT_TARGET_SCHEMA)
+            ).to_dicts(),
             "by_view": self.by_view.to_dicts(),
             "notes": self.notes,
         }
@@ -878,14 +882,15 @@ def run_ranges(be: BreakEven, points_all: pl.DataFrame) -> BreakEven:
     per = _per_run_tput(be, points_all)
     rows = []
     for r in be.at_targets.iter_rows(named=True):
-        va = per.get((r["config_a"], r["target"]), [])
-        vb = per.get((r["config_b"], r["target"]), [])
+        va, vb = (_side_runs(be, points_all, per, r, k) for k in ("a", "b"))
         ratios = [x / y for x in va for y in vb if y]
         rows.append(
             {
                 "target": r["target"],
                 "runs_a": len(va),
                 "runs_b": len(vb),
+                "tput_a_runs": va,
+                "tput_b_runs": vb,
                 "breakeven_price_ratio_median": _median_ratio(va, vb),
                 "breakeven_price_ratio_min": min(ratios) if ratios else None,
                 "breakeven_price_ratio_max": max(ratios) if ratios else None,
@@ -902,10 +907,32 @@ def run_ranges(be: BreakEven, points_all: pl.DataFrame) -> BreakEven:
     return be
 
 
-_RUN_RANGE_SCHEMA = {
+def _side_runs(
+    be: BreakEven, points_all: pl.DataFrame, per: dict[tuple[str, float], list[float]], r: dict[str, Any], k: str
+) -> list[float]:
+    """tok/s/GPU of side ``k``'s chosen config in each run at the row's target: read off the run's own frontier,
+    or, where the side is read below its measured range, the run's best point faster than the target (a lower
+    bound, as the pooled value)."""
+    label = r[f"config_{k}"]
+    if label is None:
+        return []
+    if not r.get(f"tput_{k}_lower_bound"):
+        return per.get((label, r["target"]), [])
+    from frontier.analysis.spread import run_bounds
+    from frontier.data.schema import CURVE_KEY
+
+    assert be.iso is not None
+    key = be.iso.configs.filter(pl.col("label") == label).select(CURVE_KEY)
+    mine = points_all.join(key, on=list(CURVE_KEY), how="semi", nulls_equal=True)
+    return run_bounds(mine, float(r["target"]))
+
+
+_RUN_RANGE_SCHEMA: dict[str, Any] = {
     "target": pl.Float64,
     "runs_a": pl.Int64,
     "runs_b": pl.Int64,
+    "tput_a_runs": pl.List(pl.Float64),  # tok/s/GPU of A's chosen config in each run (lower bounds where A's is)
+    "tput_b_runs": pl.List(pl.Float64),
     "breakeven_price_ratio_median": pl.Float64,
     "breakeven_price_ratio_min": pl.Float64,
     "breakeven_price_ratio_max": pl.Float64,
@@ -914,6 +941,10 @@ _RUN_RANGE_SCHEMA = {
     "tput_b_min": pl.Float64,
     "tput_b_max": pl.Float64,
 }
+
+
+_TPUT_RANGES = ("tput_a_min", "tput_a_max", "tput_b_min", "tput_b_max")
+_COST_RANGES = ("cost_a_min", "cost_a_max", "cost_b_min", "cost_b_max")  # $/M per view over each side's runs
 
 
 def _median_ratio(va: Sequence[float], vb: Sequence[float]) -> float | None:
@@ -945,14 +976,24 @@ def _per_run_tput(be: BreakEven, points_all: pl.DataFrame) -> dict[tuple[str, fl
 def _view_run_ranges(by_view: pl.DataFrame, ranges: pl.DataFrame) -> pl.DataFrame:
     """Cost ratio A ÷ B = price ratio ÷ break-even ratio: its range over runs, and whether one side wins in
     every run."""
-    v = by_view.drop([c for c in ("cost_ratio_min", "cost_ratio_max", "winner_in_every_run") if c in by_view.columns])
+    added = ("cost_ratio_min", "cost_ratio_max", "winner_in_every_run", *_COST_RANGES)
+    v = by_view.drop([c for c in added if c in by_view.columns])
     v = v.join(
-        ranges.select("target", "breakeven_price_ratio_min", "breakeven_price_ratio_max"), on="target", how="left"
+        ranges.select("target", "breakeven_price_ratio_min", "breakeven_price_ratio_max", *_TPUT_RANGES),
+        on="target",
+        how="left",
     )
     lo = pl.col("price_ratio") / pl.col("breakeven_price_ratio_max")
     hi = pl.col("price_ratio") / pl.col("breakeven_price_ratio_min")
+    fastest = {"min": "max", "max": "min"}  # $/M of each side over its runs: its fastest run gives the lowest cost
+    costs = {
+        f"cost_{k}_{end}": cost_per_million(pl.col(f"price_{k}"), pl.col(f"tput_{k}_{fastest[end]}"))
+        for k in ("a", "b")
+        for end in ("min", "max")
+    }
     return (
-        v.with_columns(cost_ratio_min=lo, cost_ratio_max=hi)
+        v.with_columns(cost_ratio_min=lo, cost_ratio_max=hi, **costs)
+        .drop(*_TPUT_RANGES)
         .with_columns(
             winner_in_every_run=pl.when(pl.col("cost_ratio_min").is_null() | pl.col("cost_ratio_max").is_null())
             .then(None)

@@ -412,11 +412,21 @@ def precision_comparison(
     return pc
 
 
+def _unpaired_name(r: dict[str, Any]) -> str:
+    """An unpaired config with its model and ISL/OSL, each said once (labels may already start with them)."""
+    label = str(r["config"])
+    if label.startswith(f"{r.get('model')} · "):
+        return label
+    if label.startswith(f"{r.get('isl')}/{r.get('osl')} · "):
+        return f"{r.get('model')} · {label}"
+    return f"{label} ({workload_text(r)})"
+
+
 def unpaired_note(pc: PairComparison, what: str) -> str | None:
     """One sentence naming the configs that have no like-for-like partner (None when every config is paired)."""
     if pc.unpaired is None or pc.unpaired.height == 0:
         return None
-    names = ", ".join(f"{r['config']} ({workload_text(r)})" for r in pc.unpaired.head(12).iter_rows(named=True))
+    names = ", ".join(_unpaired_name(r) for r in pc.unpaired.head(12).iter_rows(named=True))
     more = f" and {pc.unpaired.height - 12} more" if pc.unpaired.height > 12 else ""
     return (
         f"{pc.unpaired.height} config(s) have {NO_PARTNER} for {what} (same model and ISL/OSL, rest equal) "

@@ -18,6 +18,7 @@ from frontier.data.schema import CURVE_KEY
 __all__ = [
     "CALIBRATION_TARGETS",
     "headline_ratios",
+    "headline_ratios_by_workload",
     "FINDING",
     "NOTHING",
     "Headline",
@@ -273,22 +274,8 @@ def iso_headline(result: Any, spread_table: pl.DataFrame | None, view: str, scop
     at = stable.filter(pl.col("target") == target).sort(cost)
     best = at.row(0, named=True)
     where = f" for {scope.replace(' · ', ' ')}" if scope else ""
-    spread_words = ""
-    if spread_table is not None and "runs" in spread_table.columns:
-        s = spread_table.filter((pl.col("curve_id") == best["curve_id"]) & (pl.col("target") == target))
-        if s.height and s["runs"][0] is not None:
-            r = s.row(0, named=True)
-            if (r.get("runs") or 0) > 1 and r.get("tput_per_gpu_min") is not None:
-                spread_words = (
-                    f"; over {r['runs_reaching']} runs its throughput ranges {r['tput_per_gpu_min']:,.0f}–"
-                    f"{r['tput_per_gpu_max']:,.0f} tok/s/GPU (the table's value is the pooled newest point)"
-                )
-            else:
-                spread_words = "; one run: no run-to-run range"
-    first = (
-        f"At {_t(target)} tok/s/user{where}, the cheapest of {at.height} configs is {best['label']}: "
-        f"${best[cost]:.3f} per million tokens at {best['tput_per_gpu']:,.0f} tok/s/GPU (GPUs {view_words(view)})"
-        f"{spread_words}."
+    first = f"At {_t(target)} tok/s/user{where}, the cheapest of {at.height} configs is {best['label']}: " + (
+        _iso_value_words(best, spread_table, target, cost, view)
     )
     second = ""
     if at.height > 1:
@@ -297,6 +284,39 @@ def iso_headline(result: Any, spread_table: pl.DataFrame | None, view: str, scop
     n_unst = t.height - stable.height
     third = f"{n_unst} reading(s) inside a cliff or a sparse gap are marked unstable and not quoted." if n_unst else ""
     return Headline([first, second, third], FINDING, scope, {"target": target, "best": best["label"]})
+
+
+def _span(lo: float, hi: float) -> str:
+    a, b = f"${lo:.3f}", f"{hi:.3f}"
+    return a if a == f"${b}" else f"{a}–{b}"
+
+
+def _iso_value_words(
+    best: dict[str, Any], spread_table: pl.DataFrame | None, target: float, cost: str, view: str
+) -> str:
+    """The cheapest config's $/M and tok/s/GPU: the medians over its runs with their min–max, the pooled newest
+    point named as such, where two or more runs reach the target; else the pooled value and "one run"."""
+    pooled = f"${best[cost]:.3f} per million tokens at {best['tput_per_gpu']:,.0f} tok/s/GPU"
+    gpus = f"GPUs {view_words(view)}"
+    if spread_table is None or "runs" not in spread_table.columns:
+        return f"{pooled} ({gpus})."
+    s = spread_table.filter((pl.col("curve_id") == best["curve_id"]) & (pl.col("target") == target))
+    r = s.row(0, named=True) if s.height else {}
+    if (r.get("runs_reaching") or 0) < 2 or r.get("tput_per_gpu_min") is None:
+        one = "one run" if (r.get("runs") or 0) <= 1 else "one run reaches it"
+        return f"{pooled} ({gpus}); {one}: no run-to-run range."
+    tput = f"{r['tput_per_gpu_min']:,.0f}–{r['tput_per_gpu_max']:,.0f} tok/s/GPU"
+    if r.get(f"{cost}_median") is None:
+        return (
+            f"{pooled} ({gpus}); over {r['runs_reaching']} runs its throughput ranges {tput} (the table's value is "
+            "the pooled newest point)."
+        )
+    median = f"${r[f'{cost}_median']:.3f} per million tokens at {r['tput_per_gpu_median']:,.0f} tok/s/GPU"
+    also = "" if median == pooled else f"; pooled newest points: {pooled.replace(' per million tokens', '')}"
+    return (
+        f"{median}, medians over {r['runs_reaching']} runs ({_span(r[f'{cost}_min'], r[f'{cost}_max'])}, {tput}"
+        f"{also}) ({gpus})."
+    )
 
 
 def explore_headline(lookup: Any, target: float, scope: str = "") -> Headline:
@@ -327,9 +347,8 @@ def trend_headline(res: Any, scope: str = "") -> Headline:
     steps = res.steps
     u, n = res.stats.get("undated_periods", 0), res.stats.get("periods", 0)
     order = (
-        "The data carries no dates: periods are runs ordered by run id (CI run ids increase with time)."
-        if u and u == n
-        else ""
+        # the page's data line says the data is undated (once per page); this says how periods are ordered
+        "Periods are CI runs in run-id order (run ids increase with time)." if u and u == n else ""
     )
     if steps is None or steps.height == 0:
         return Headline(
@@ -340,7 +359,16 @@ def trend_headline(res: Any, scope: str = "") -> Headline:
     noise = pl.col("within_noise").fill_null(False) if "within_noise" in steps.columns else pl.lit(False)
     real = steps.filter(~noise & pl.col("tput_step").is_not_null())
     n_noise = steps.height - steps.filter(~noise).height
-    noise_words = f"{n_noise} of {steps.height} steps are within run-to-run noise and are not progress."
+    unmeasured = steps.filter(pl.col("band").is_null()).height if "band" in steps.columns else 0
+    if n_noise:
+        noise_words = f"{n_noise} of {steps.height} steps are within run-to-run noise and are not progress."
+    elif unmeasured == steps.height:
+        noise_words = (
+            f"No config was rerun on one engine image, so run-to-run noise is unmeasured: none of the {steps.height} "
+            "steps can be told apart from it, and each is one measurement."
+        )
+    else:
+        noise_words = f"None of the {steps.height} steps is within run-to-run noise."
     if real.height == 0:
         return Headline(
             [
@@ -353,9 +381,12 @@ def trend_headline(res: Any, scope: str = "") -> Headline:
     real = real.with_columns(_mag=pl.max_horizontal(pl.col("tput_step"), 1 / pl.col("tput_step")))
     r = real.sort("_mag", descending=True).row(0, named=True)
     kind = r.get("kind") or "change"
+    if r.get("band") is None:  # the sentence after says the noise is unmeasured; the step's note need not
+        kind = kind.replace(" (no rerun on one image measured this config's noise)", "")
     return Headline(
         [
-            f"Largest step outside run-to-run noise: {r.get('label', 'a config')} at {_t(r['target'])} tok/s/user, "
+            f"Largest step {'(noise unmeasured)' if r.get('band') is None else 'outside run-to-run noise'}: "
+            f"{r.get('label', 'a config')} at {_t(r['target'])} tok/s/user, "
             f"{r['tput_from']:,.0f} → {r['tput_to']:,.0f} tok/s/GPU (×{r['tput_step']:.2f}, periods "
             f"{r['from_period']} → {r['to_period']}; {kind}).",
             noise_words,
@@ -423,6 +454,15 @@ def breakeven_headline(be: Any, target: float | None = None, scope: str = "") ->
 #: targets (tok/s/user) the calibration reads headline ratios at: DeepSeek-R1 and gpt-oss interactivities the
 #: reports choose on the public sweeps
 CALIBRATION_TARGETS = {"DeepSeek": (30.0, 40.0, 50.0, 60.0, 70.0), "gpt-oss": (50.0, 100.0, 150.0, 200.0, 250.0)}
+
+
+def headline_ratios_by_workload(points: pl.DataFrame) -> dict[str, dict[str, list[float]]]:
+    """:func:`headline_ratios` per ISL/OSL ("1024/1024" → kind → values): a comparison never pools sequence
+    lengths, so neither does the calibration."""
+    out: dict[str, dict[str, list[float]]] = {}
+    for (isl, osl), g in points.group_by(["isl", "osl"], maintain_order=True):
+        out[f"{isl}/{osl}"] = headline_ratios(g)
+    return out
 
 
 def headline_ratios(points: pl.DataFrame) -> dict[str, list[float]]:

@@ -39,6 +39,8 @@ __all__ = [
     "BOUNDS_CAVEATS",
     "BOUNDS_FORMATS",
     "PUBLISHED_FORMATS",
+    "RUNS_FORMATS",
+    "RUNS_NOTE",
     "bounds_comparison",
     "bounds_view",
     "choose_scope",
@@ -46,6 +48,7 @@ __all__ = [
     "compared_points",
     "decision",
     "fleet_sides",
+    "fleet_with_runs",
     "gpu_generations",
     "headline",
     "implied_ratios",
@@ -54,10 +57,12 @@ __all__ = [
     "pricings",
     "published_ratio_view",
     "published_tables",
+    "payback_with_runs",
     "published_view",
     "ratio_with_spread",
     "sensitivity_view",
     "side_bounds",
+    "views_with_runs",
     "workload",
 ]
 
@@ -375,41 +380,176 @@ def _config_rows(runs: pl.DataFrame, be: BreakEven, label: str) -> pl.DataFrame:
 
 
 def ratio_with_spread(be: BreakEven, runs: pl.DataFrame, points: pl.DataFrame | None = None) -> pl.DataFrame:
-    """Per target: tok/s/GPU of A's config ÷ B's, as "N.NN× (lo–hi×, k runs)" over each config's runs. Where a side
-    is read below its measured range (a lower bound) and ``points`` (every run's points) are given, each of its runs
-    gives its best point at or above the target, also a lower bound, and the text starts "≥" or "≤"."""
+    """Per target: tok/s/GPU of A's config ÷ B's, as "N.NN× (lo–hi×, k runs)" over each config's runs. With
+    ``points`` (every run's points) the runs are those of ``breakeven.run_ranges`` (run here when it has not
+    been): where a side is read below its measured range (a lower bound), each of its runs gives its best point at
+    or above the target, also a lower bound, and the text starts "≥" or "≤". Without, each run's own frontier in
+    ``runs`` (``spread.per_run``)."""
+    from frontier.analysis.breakeven import run_ranges
     from frontier.analysis.spread import ratio_range
 
+    if points is not None and "tput_a_runs" not in be.at_targets.columns:
+        run_ranges(be, points)
+    lists = "tput_a_runs" in be.at_targets.columns
     rows = []
     for r in be.at_targets.iter_rows(named=True):
         if r["config_a"] is None or r["config_b"] is None or r["breakeven_price_ratio"] is None:
             rows.append({"target": r["target"], "ratio": None, "text": r["status"]})
             continue
-        at = runs.filter((pl.col("target") == r["target"]) & pl.col("reachable"))
-        vals = []
-        for k in ("a", "b"):
-            if r[f"tput_{k}_lower_bound"] and points is not None:
-                vals.append(_run_bounds(_config_rows(points, be, r[f"config_{k}"]), r["target"]))
-            else:
-                vals.append(_config_rows(at, be, r[f"config_{k}"])["tput_per_gpu"].drop_nulls().to_list())
+        if lists:
+            vals = [r["tput_a_runs"] or [], r["tput_b_runs"] or []]
+        else:
+            at = runs.filter((pl.col("target") == r["target"]) & pl.col("reachable"))
+            vals = [_config_rows(at, be, r[f"config_{k}"])["tput_per_gpu"].drop_nulls().to_list() for k in ("a", "b")]
         rr = ratio_range(vals[0], vals[1])
         mark = {"at least": "≥ ", "at most": "≤ "}.get(r["ratio_bound"] or "", "")
         rows.append({"target": r["target"], "ratio": rr["ratio"], "text": mark + rr["text"]})
     return pl.DataFrame(rows, schema={"target": pl.Float64, "ratio": pl.Float64, "text": pl.String})
 
 
-def _run_bounds(points: pl.DataFrame, target: float) -> list[float]:
-    """Per run: the highest tok/s/GPU among its points at or above ``target`` tok/s/user (they serve its users)."""
-    keys = [c for c in ("run_id", "run_attempt") if c in points.columns]
-    fast = points.filter(pl.col("median_intvty") >= target)
-    if not keys:  # one unnamed run
-        best = fast["tput_per_gpu"].max()
-        return [float(best)] if isinstance(best, (int, float)) else []
-    return fast.group_by(keys).agg(pl.col("tput_per_gpu").max())["tput_per_gpu"].drop_nulls().to_list()
+# ---------------------------------------------------------------------------------------------------------------
+# decisions with their range over runs, as shown (after ``breakeven.run_ranges``)
+
+RUNS_NOTE = (
+    "Pooled newest points: read off one frontier of each config's newest points, which can mix runs. Over runs: "
+    "the min–max of the same figure read off each run's own frontier of the chosen config, with the number of "
+    "runs (A and B); a side read below its measured range gives each run's best point faster than the target, a "
+    "bound like the pooled value (≤ / ≥)."
+)
+
+
+RUNS_FORMATS = {  # the fleet and payback tables' pooled columns, named as such beside the ranges over runs
+    "GPUs, pooled newest points": ",.0f",
+    "$ per month, pooled newest points": "${:,.0f}",
+    "payback months, pooled newest points": "{:.1f}",
+}
+
+
+def _runs_at(be: BreakEven) -> dict[float, tuple[int, int]]:
+    return {float(r["target"]): (r["runs_a"], r["runs_b"]) for r in be.at_targets.iter_rows(named=True)}
+
+
+def views_with_runs(be: BreakEven) -> pl.DataFrame:
+    """``breakeven.views_view`` with each decision's range over runs beside it ($/M of A and B, cost A ÷ B, and
+    whether the same side wins in every run); the single values are named as the pooled newest points. The
+    dashboard's comparison wording stays in JSON (``by_view``), out of the table."""
+    from frontier.analysis.breakeven import POOLED, views_view
+    from frontier.analysis.spread import span_text
+
+    view = views_view(be).drop("comparison", strict=False)
+    if "cost_a_min" not in be.by_view.columns:
+        return view
+    runs = _runs_at(be)
+    cells: dict[str, list[str | None]] = {"a": [], "b": [], "ratio": [], "every": []}
+    for r in be.by_view.iter_rows(named=True):
+        na, nb = runs.get(float(r["target"]), (0, 0))
+        la, lb = bool(r["tput_a_lower_bound"]), bool(r["tput_b_lower_bound"])
+        cells["a"].append(span_text(r["cost_a_min"], r["cost_a_max"], na, fmt="${:.3f}", mark="≤ " if la else ""))
+        cells["b"].append(span_text(r["cost_b_min"], r["cost_b_max"], nb, fmt="${:.3f}", mark="≤ " if lb else ""))
+        mark = "≤ " if la and not lb else "≥ " if lb and not la else ""
+        ratio = span_text(r["cost_ratio_min"], r["cost_ratio_max"], na, nb, fmt="{:.2f}×", mark=mark)
+        cells["ratio"].append(None if la and lb else ratio)
+        every = r["winner_in_every_run"]
+        one = "one run each" if na <= 1 and nb <= 1 else "yes"
+        cells["every"].append(None if every is None else one if every else "no: the winner changes between runs")
+    out = view.rename(
+        {"$/M A": f"$/M A, {POOLED}", "$/M B": f"$/M B, {POOLED}", "cost A ÷ B": f"cost A ÷ B, {POOLED}"}
+    ).with_columns(
+        pl.Series("$/M A over runs", cells["a"], pl.String),
+        pl.Series("$/M B over runs", cells["b"], pl.String),
+        pl.Series("cost A ÷ B over runs", cells["ratio"], pl.String),
+        pl.Series("same winner in every run", cells["every"], pl.String),
+    )
+    first = [c for c in out.columns if not c.startswith(("$/M", "cost A", "winner", "same winner"))]
+    return out.select(
+        *first,
+        f"$/M A, {POOLED}",
+        "$/M A over runs",
+        f"$/M B, {POOLED}",
+        "$/M B over runs",
+        f"cost A ÷ B, {POOLED}",
+        "cost A ÷ B over runs",
+        "winner",
+        "same winner in every run",
+    )
+
+
+def fleet_with_runs(
+    be: BreakEven, fleet_costs: pl.DataFrame, sizes: pl.DataFrame, target: float
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(the fleet table as shown, with GPUs and $ per month over the runs of each side's config beside the
+    pooled values; the fleet rows for JSON with ``gpus_min/_max``, ``monthly_cost_min/_max`` and ``runs``).
+    ``sizes``: ``fleet.run_ranges``' first frame."""
+    from frontier.analysis.breakeven import POOLED
+    from frontier.analysis.fleet import fleet_view
+    from frontier.analysis.spread import span_text
+
+    na, nb = _runs_at(be).get(float(target), (0, 0))
+    runs = {be.side_a.name: na, be.side_b.name: nb}
+    rows = fleet_costs.join(sizes, on=["side", "price_label"], how="left").with_columns(
+        runs=pl.col("side").replace_strict(runs, default=0, return_dtype=pl.Int64)
+    )
+    gpus, monthly = [], []
+    for r in rows.iter_rows(named=True):
+        mark = "≤ " if r["tput_lower_bound"] else ""
+        gpus.append(span_text(r["gpus_min"], r["gpus_max"], r["runs"], fmt="{:,.0f}", mark=mark))
+        monthly.append(span_text(r["monthly_cost_min"], r["monthly_cost_max"], r["runs"], fmt="${:,.0f}", mark=mark))
+    view = fleet_view(fleet_costs).rename({"GPUs": f"GPUs, {POOLED}", "$ per month": f"$ per month, {POOLED}"})
+    view = view.with_columns(
+        pl.Series("GPUs over runs", gpus, pl.String), pl.Series("$ per month over runs", monthly, pl.String)
+    )
+    order = [c for c in view.columns if c not in ("GPUs over runs", "$ per month over runs")]
+    order.insert(order.index(f"GPUs, {POOLED}") + 1, "GPUs over runs")
+    order.insert(order.index(f"$ per month, {POOLED}") + 1, "$ per month over runs")
+    return view.select(order), rows
+
+
+def payback_with_runs(
+    be: BreakEven, payback: pl.DataFrame, pay: pl.DataFrame | None, target: float
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(the payback table as shown, with months to pay back over runs beside the pooled value; the payback rows
+    for JSON with ``payback_months_min/_max``). ``pay``: ``fleet.run_ranges``' second frame: the shortest pairs
+    the old side's slowest run with the new side's fastest, the longest the other way round."""
+    from frontier.analysis.breakeven import POOLED
+    from frontier.analysis.fleet import migration_view
+    from frontier.analysis.spread import runs_words
+
+    view = migration_view(payback)
+    if pay is None:
+        return view, payback
+    rows = payback.join(pay, on="price_label", how="left")
+    runs = f"({runs_words(*_runs_at(be).get(float(target), (0, 0)))})"
+    cells = []
+    for r in rows.iter_rows(named=True):
+        lo, hi = r["payback_months_min"], r["payback_months_max"]
+        if lo is None:
+            cells.append(None if r["payback_months"] is not None else f"never {runs}")
+        elif hi is None:
+            cells.append(f"{lo:.1f} to never, in the slowest runs {runs}")
+        else:
+            cells.append(f"{lo:.1f} {runs}" if f"{lo:.1f}" == f"{hi:.1f}" else f"{lo:.1f}–{hi:.1f} {runs}")
+    view = view.rename({"payback months": f"payback months, {POOLED}"}).with_columns(
+        pl.Series("payback months over runs", cells, pl.String)
+    )
+    order = [c for c in view.columns if c != "payback months over runs"]
+    order.insert(order.index(f"payback months, {POOLED}") + 1, "payback months over runs")
+    return view.select(order), rows
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # the finding in a few sentences
+
+
+def _ratio_words(ratio: pl.DataFrame, target: float, pooled: float) -> str:
+    """The throughput ratio as the median over runs with its range ("4.29× (4.26–4.32×, 1 and 2 runs; pooled
+    newest points 4.32×)"), or the pooled value where no run range was measured."""
+    rows = ratio.filter((pl.col("target") - target).abs() < 1e-9)
+    if rows.height == 0 or rows["ratio"][0] is None:
+        return f"{pooled:.2f}× (pooled newest points; no run range measured)"
+    text = str(rows["text"][0]).removeprefix("≥ ").removeprefix("≤ ")
+    if f"{pooled:.2f}" == f"{rows['ratio'][0]:.2f}":
+        return text
+    return f"{text[:-1]}; pooled newest points {pooled:.2f}×)" if text.endswith(")") else text
 
 
 def headline(be: BreakEven, ratio: pl.DataFrame, target: float) -> list[str]:
@@ -424,13 +564,11 @@ def headline(be: BreakEven, ratio: pl.DataFrame, target: float) -> list[str]:
     how = "like for like" if be.match == "like-for-like" else "best config of each side (set-ups differ)"
     if r["breakeven_price_ratio"] is None:
         return [f"{pair}, {be.model} {be.isl}/{be.osl} ({how}): at {target:g} tok/s/user {r['status']}."]
-    text = ratio.filter((pl.col("target") - target).abs() < 1e-9)["text"].to_list()
-    over = f" (per run: {text[0].removeprefix('≥ ').removeprefix('≤ ')})" if text else ""
     mark = {"at least": "at least ", "at most": "at most "}.get(r["ratio_bound"] or "", "")
     out = [
         f"{pair}, {be.model} {be.isl}/{be.osl} ({how}): at {target:g} tok/s/user the new side serves "
-        f"{mark}{r['breakeven_price_ratio']:.2f}× the old side's tok/s/GPU{over}, so it is cheaper per token up to "
-        f"{mark}that multiple of the old side's $/GPU-hour."
+        f"{mark}{_ratio_words(ratio, target, r['breakeven_price_ratio'])} the old side's tok/s/GPU, so it is cheaper "
+        f"per token up to {mark}that multiple of the old side's $/GPU-hour."
     ]
     views = be.by_view.filter((pl.col("target") - target).abs() < 1e-9)
     won = views.filter(pl.col("winner").is_not_null())

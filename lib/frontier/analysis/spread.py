@@ -27,6 +27,7 @@ from frontier.data.schema import CURVE_KEY
 __all__ = [
     "FORMATS",
     "POOLED_COLUMN",
+    "POOLED_COST_COLUMN",
     "STATS",
     "band_subtitle",
     "bands",
@@ -36,6 +37,9 @@ __all__ = [
     "per_run",
     "ratio_range",
     "result_spread",
+    "run_bounds",
+    "runs_words",
+    "span_text",
     "spread_view",
     "summarise",
 ]
@@ -59,12 +63,18 @@ def _with_run(points: pl.DataFrame) -> pl.DataFrame:
 
 
 def per_run(
-    points: pl.DataFrame, targets: Any, *, pricing: Pricing | None = None, by: Sequence[str] = CURVE_KEY
+    points: pl.DataFrame,
+    targets: Any,
+    *,
+    pricing: Pricing | None = None,
+    by: Sequence[str] = CURVE_KEY,
+    cost_rule: str = "reciprocal",
 ) -> pl.DataFrame:
-    """Iso values per run: one row per config × run × target (the iso table's metrics; null when that run's
-    frontier does not reach the target), with the config's ``label`` as the pooled iso table names it."""
+    """Iso values per run: one row per config × run × target (the iso table's metrics, $/M under ``cost_rule``;
+    null when that run's frontier does not reach the target), with the config's ``label`` as the pooled iso table
+    names it."""
     pts = _with_run(points)
-    res = iso_table(pts, targets, pricing=pricing, by=[*by, _RUN])
+    res = iso_table(pts, targets, pricing=pricing, by=[*by, _RUN], cost_rule=cost_rule)
     configs = res.configs.select(list(by)).unique(maintain_order=True)
     labels = configs.with_columns(
         config_label_expr(configs).alias("label"), config_key_expr(list(by)).alias("config_key")
@@ -159,20 +169,22 @@ def iso_with_spread(
     return iso, with_spread(iso.table, summarise(runs, ms))
 
 
-def result_spread(result: IsoResult, data_paths: Sequence[str]) -> pl.DataFrame:
-    """``result``'s iso table with tok/s/GPU spread columns over every run of its configs: the inputs
-    (``data_paths``, as a notebook's parameter; empty: the bundled sample) loaded again with ``keep="all"``."""
+def result_spread(result: IsoResult, data_paths: Sequence[str], view: str | None = None) -> pl.DataFrame:
+    """``result``'s iso table with tok/s/GPU spread columns (and $/M total under price ``view`` when given) over
+    every run of its configs: the inputs (``data_paths``, as a notebook's parameter; empty: the bundled sample)
+    loaded again with ``keep="all"``."""
     from frontier.data.load import load
 
     every = load(paths.input_paths(data_paths), keep="all").points
     mine = every.join(result.configs.select(CURVE_KEY), on=list(CURVE_KEY), how="semi", nulls_equal=True)
-    runs = per_run(mine, result.targets, pricing=result.pricing)
-    return with_spread(result.table, summarise(runs, ["tput_per_gpu"]))
+    runs = per_run(mine, result.targets, pricing=result.pricing, cost_rule=result.cost_rule)
+    return with_spread(result.table, summarise(runs, ["tput_per_gpu", *([f"cost_total_{view}"] if view else [])]))
 
 
 ONE_RUN = "one run: no spread measured"
 POOLED_COLUMN = "tok/s/GPU, pooled newest points"
 """The value read off one frontier of every config's newest points (it can mix runs), beside per-run values."""
+POOLED_COST_COLUMN = "$/M total, pooled newest points"
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -226,6 +238,44 @@ def compare_runs(runs: pl.DataFrame, label_a: str, label_b: str, metric: str = "
             "text": pl.String,
         },
     )
+
+
+def run_bounds(points: pl.DataFrame, target: float) -> list[float]:
+    """Per run: the highest tok/s/GPU among its points at or above ``target`` tok/s/user (they serve its users): a
+    lower bound for a config read below its measured range."""
+    keys = [c for c in ("run_id", "run_attempt") if c in points.columns]
+    fast = points.filter(pl.col("median_intvty") >= target)
+    if not keys:  # one unnamed run
+        best = fast["tput_per_gpu"].max()
+        return [float(best)] if isinstance(best, (int, float)) else []
+    return fast.group_by(keys).agg(pl.col("tput_per_gpu").max())["tput_per_gpu"].drop_nulls().to_list()
+
+
+def runs_words(runs_a: int | None, runs_b: int | None = None) -> str:
+    """How many runs a range spans: "5 runs", "5 and 3 runs" (two sides), "one run"."""
+    a = int(runs_a or 0)
+    b = a if runs_b is None else int(runs_b or 0)
+    if a == b:
+        return "one run" if a == 1 else f"{a} runs"
+    return f"{a} and {b} runs"
+
+
+def span_text(
+    lo: float | None,
+    hi: float | None,
+    runs_a: int | None,
+    runs_b: int | None = None,
+    fmt: str = "{:,.1f}",
+    *,
+    mark: str = "",
+) -> str | None:
+    """A value's min–max over runs for a table cell: "$0.110–$0.130 (5 runs)"; "$0.120 (one run)" where one run
+    (or every run) gives the same value; None where no run has a value. ``mark``: "≥ "/"≤ " for a bound."""
+    if lo is None or hi is None or not (math.isfinite(lo) and math.isfinite(hi)):
+        return None
+    a, b = fmt.format(lo), fmt.format(hi)
+    value = a if a == b else f"{a.removesuffix('×')}–{b}"
+    return f"{mark}{value} ({runs_words(runs_a, runs_b)})"
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -330,17 +380,33 @@ FORMATS = {
     "target tok/s/user": "{:.0f}",
     "spread %": "{:.1f} %",
     "within one image %": "{:.1f} %",
+    "$/M total, pooled newest points": "${:.3f}",
+    "$/M median": "${:.3f}",
+    "$/M min": "${:.3f}",
+    "$/M max": "${:.3f}",
 }
 
 
-def spread_view(table: pl.DataFrame) -> pl.DataFrame:
-    """Config × target: the pooled tok/s/GPU, and over runs the median, min–max, spread (max ÷ min − 1) and note.
+def spread_view(table: pl.DataFrame, view: str | None = None) -> pl.DataFrame:
+    """Config × target: the pooled tok/s/GPU, and over runs the median, min–max, spread (max ÷ min − 1) and note;
+    with ``view`` (when its spread was measured), the pooled $/M total and its median and min–max over runs.
     Where fewer than two runs reach the target the run columns are empty: one run has no spread to show."""
     several = pl.col("runs_reaching") >= 2
 
     def over_runs(expr: pl.Expr) -> pl.Expr:
         return pl.when(several).then(expr).otherwise(None)
 
+    cost = f"cost_total_{view}"
+    costs = (
+        [
+            pl.col(cost).alias(POOLED_COST_COLUMN),
+            over_runs(pl.col(f"{cost}_median")).alias("$/M median"),
+            over_runs(pl.col(f"{cost}_min")).alias("$/M min"),
+            over_runs(pl.col(f"{cost}_max")).alias("$/M max"),
+        ]
+        if view and f"{cost}_median" in table.columns
+        else []
+    )
     return table.sort("target", "label").select(
         pl.col("label").alias("config"),
         *config_key_columns(table),
@@ -356,5 +422,6 @@ def spread_view(table: pl.DataFrame) -> pl.DataFrame:
             if "noise_ratio" in table.columns
             else pl.lit(None, pl.Float64).alias("within one image %")
         ),
+        *costs,
         pl.col("spread_note").alias("runs"),
     )

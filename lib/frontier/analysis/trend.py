@@ -818,13 +818,10 @@ def notes(res: TrendResult) -> list[str]:
         "throughput, not in prices."
     )
     u = res.stats["undated_periods"]
-    if u:
-        placed = (
-            " Each is placed after the latest dated period with a smaller run id." if u < res.stats["periods"] else ""
-        )
+    if u and u < res.stats["periods"]:  # every period undated: the data line and the headline say it, once
         out.append(
             f"{u} of {res.stats['periods']} periods have no date: they are runs ordered by run id (CI run ids "
-            f"increase with time); charts use the period number instead of a date.{placed}"
+            "increase with time), each placed after the latest dated period with a smaller run id."
         )
     if res.stats["single_period_configs"]:
         out.append(

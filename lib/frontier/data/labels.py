@@ -53,6 +53,7 @@ __all__ = [
     "price_view_words",
     "price_line",
     "price_views_line",
+    "NO_DATES",
     "data_line",
     "build_line",
     "source_lines",
@@ -425,6 +426,10 @@ _FORMAT_WORDS = {
 }
 
 
+NO_DATES = "dates not recorded"
+"""Said in the data line of data that carries no measurement dates (its CI run ids are named instead)."""
+
+
 def _date_range(df: pl.DataFrame) -> str:
     if "date" in df.columns and df["date"].drop_nulls().len():
         lo, hi = (str(v) for v in (df["date"].drop_nulls().min(), df["date"].drop_nulls().max()))
@@ -432,9 +437,9 @@ def _date_range(df: pl.DataFrame) -> str:
     if "run_id" in df.columns and df["run_id"].drop_nulls().len():
         runs = sorted(df["run_id"].drop_nulls().unique().to_list())
         if len(runs) <= 3:
-            return f"CI run{'s' if len(runs) != 1 else ''} {', '.join(str(r) for r in runs)} (dates not recorded)"
-        return f"{len(runs)} CI runs {runs[0]} to {runs[-1]} (dates not recorded)"
-    return "dates not recorded"
+            return f"CI run{'s' if len(runs) != 1 else ''} {', '.join(str(r) for r in runs)} ({NO_DATES})"
+        return f"{len(runs)} CI runs {runs[0]} to {runs[-1]} ({NO_DATES})"
+    return NO_DATES
 
 
 def data_line(points: pl.DataFrame) -> str:

@@ -364,16 +364,15 @@ def curves_frame(pc: Any, drawn: pl.DataFrame) -> pl.DataFrame:
     c = pc.curves.filter(pl.col("cost_ratio_b_over_a").is_not_null()).sort("pair_id", "target")
     cut = pl.col("unstable").fill_null(False) if "unstable" in c.columns else pl.lit(False)
     c = c.with_columns(_cut=cut).with_columns(_piece=pl.col("_cut").cast(pl.Int32).cum_sum().over("pair_id"))
-    return (
-        c.filter(~pl.col("_cut"))
-        .join(drawn.select("pair_id", "series"), on="pair_id")
-        .select(
-            pl.col("target").alias("median_intvty"),
-            pl.col("cost_ratio_b_over_a").alias("ratio"),
-            "tput_ratio_b_over_a",
-            "series",
-            pl.format("{} #{}", "series", "_piece").alias("piece"),
-        )
+    kept = c.filter(~pl.col("_cut"))
+    if "unstable" in c.columns:  # a lone reading between two cuts draws no line, but would still stretch the axis
+        kept = kept.filter(pl.len().over("pair_id", "_piece") > 1)
+    return kept.join(drawn.select("pair_id", "series"), on="pair_id").select(
+        pl.col("target").alias("median_intvty"),
+        pl.col("cost_ratio_b_over_a").alias("ratio"),
+        "tput_ratio_b_over_a",
+        "series",
+        pl.format("{} #{}", "series", "_piece").alias("piece"),
     )
 
 

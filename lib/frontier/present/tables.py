@@ -15,7 +15,7 @@ import polars as pl
 
 from frontier.analysis.iso import IsoResult
 from frontier.analysis.spread import FORMATS, ONE_RUN, caveats, spread_view
-from frontier.data.labels import price_line
+from frontier.data.labels import price_line, view_words
 from frontier.present import display
 
 __all__ = [
@@ -299,9 +299,15 @@ def cross_shown(cross: pl.DataFrame) -> tuple[pl.DataFrame, str | None]:
 
 def accuracy_shown(table: pl.DataFrame) -> tuple[pl.DataFrame, str | None]:
     """The accuracy-beside-cost table as shown: configs with no evaluation collapse into one sentence (when some
-    config has one; when none has, the table stays as it is, its caption says why)."""
-    if "score" not in table.columns or table["score"].drop_nulls().len() == 0:
+    config has one); when none has, the evaluation columns (each cell an absence) leave the table and the
+    sentence says so beside the caption's reason."""
+    if "score" not in table.columns:
         return table, None
+    if table["score"].drop_nulls().len() == 0:
+        gone = [c for c in (*EVAL_COLUMNS, "status") if c in table.columns]
+        if not gone or table.height == 0:
+            return table, None
+        return table.drop(gone), f"No config has an evaluation: the accuracy columns ({', '.join(gone)}) are left out."
     label = "config" if "config" in table.columns else table.columns[0]
     return absent_rows(table, pl.col("score").is_null(), pl.col(label).cast(pl.String), "No evaluation for")
 
@@ -314,16 +320,18 @@ def pairs_shown(pc: Any) -> pl.DataFrame:
 
     view = targets_view(pc)
     if "unstable_reason" in pc.at_targets.columns and pc.at_targets["unstable"].fill_null(False).any():
-        view = view.with_columns(pc.at_targets["unstable_reason"].alias(UNSTABLE_COLUMN))
+        # a stable reading reads "—", not the table's marker for an unreachable cost
+        view = view.with_columns(pc.at_targets["unstable_reason"].fill_null("—").alias(UNSTABLE_COLUMN))
     return view.drop([c for c in ("comparison",) if c in view.columns])
 
 
 UNSTABLE_COLUMN = "unstable: read inside"
 
 
-def spread_html(table: pl.DataFrame) -> list[Any]:
-    """What to show for a table from :func:`result_spread`: the spread table and its caveats when some config has
-    two or more runs reaching a target, else one line saying so (:data:`ONE_RUN`)."""
+def spread_html(table: pl.DataFrame, view: str | None = None) -> list[Any]:
+    """What to show for a table from :func:`result_spread`: the spread table (with $/M under price ``view`` when
+    measured) and its caveats when some config has two or more runs reaching a target, else one line saying so
+    (:data:`ONE_RUN`)."""
     from frontier.present.display import callout, table_html
 
     if table.filter(pl.col("runs_reaching") >= 2).height == 0:
@@ -334,13 +342,14 @@ def spread_html(table: pl.DataFrame) -> list[Any]:
                 "note",
             )
         ]
-    view = spread_view(table)
+    shown = spread_view(table, view)
+    cost = f" and $/M ({view_words(view)})" if view and "$/M median" in shown.columns else ""
     return [
         table_html(
-            view,
-            formats={k: v for k, v in FORMATS.items() if k in view.columns},
+            shown,
+            formats={k: v for k, v in FORMATS.items() if k in shown.columns},
             na="—",
-            caption="tok/s/GPU over runs (median and min–max of the runs that reach the target)",
+            caption=f"tok/s/GPU{cost} over runs (median and min–max of the runs that reach the target)",
         ),
         *(callout(text, "caveat") for text in caveats(table)),
     ]

@@ -96,7 +96,7 @@ def line_chart_kwargs(
     full = _chart_frame(res, metric, target, min_periods)
     x, y = full.columns[0], full.columns[1]
     df, rule, _ = _chart_configs(full, y, metric, max_configs) if full.height else (full, "", [])
-    undated = "" if res.dated else " (no dates: periods in run-id order)"
+    undated = "" if res.dated else " (periods in run-id order)"  # the source line says the data is undated
     y_title = (
         "Throughput per GPU (tok/s/GPU)"
         if metric == "tput"

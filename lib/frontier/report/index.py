@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from frontier import paths
+from frontier.data.labels import NO_DATES
 from frontier.fsutil import write_atomic
 from frontier.report._files import iso, now, read_json
 from frontier.report.history import history_html, history_nav
@@ -72,9 +73,11 @@ def write_index(out_dir: str | Path | None = None) -> Path:
     out = Path(out_dir if out_dir is not None else paths.REPORTS)
     check_out_dir(out, [])
     out.mkdir(parents=True, exist_ok=True)
-    rows = [_row_html(*entry) for entry in _report_entries(out)]
+    entries = _report_entries(out)
+    undated = _undated(entries)
+    rows = [_row_html(*entry, undated=undated) for entry in entries]
     target = out / "index.html"
-    write_atomic(target, _page_html(rows, history_html(out), history_nav(out)))
+    write_atomic(target, _page_html(rows, history_html(out), history_nav(out), undated=undated))
     return target
 
 
@@ -91,6 +94,12 @@ def _report_entries(out: Path) -> list[tuple[Path, dict[str, Any] | None, dict[s
         )
         entries.append((d, run, failed, is_failed))
     return entries
+
+
+def _undated(entries: list[tuple[Path, dict[str, Any] | None, dict[str, Any] | None, bool]]) -> bool:
+    """True when some report's data carries no dates: the page says so once, above the table, and the rows'
+    data lines leave it out."""
+    return any(NO_DATES in str((run or {}).get("data_source", "")) for _, run, _, _ in entries)
 
 
 def _links(d: Path) -> tuple[list[str], str]:
@@ -112,7 +121,9 @@ def _links(d: Path) -> tuple[list[str], str]:
     return links, fig_links
 
 
-def _row_html(d: Path, run: dict[str, Any] | None, failed: dict[str, Any] | None, is_failed: bool) -> str:
+def _row_html(
+    d: Path, run: dict[str, Any] | None, failed: dict[str, Any] | None, is_failed: bool, *, undated: bool = False
+) -> str:
     """One table row of the index (every string from the report folder escaped)."""
     e = html.escape
     links, fig_links = _links(d)
@@ -124,7 +135,8 @@ def _row_html(d: Path, run: dict[str, Any] | None, failed: dict[str, Any] | None
     params = _params_summary((src or {}).get("parameter_overrides"))
     return (
         "<tr>"
-        f'<td class="name">{e(d.name)}</td><td class="found">{_about_html(d, run)}{_thumbnail_html(d, run)}</td>'
+        f'<td class="name">{e(d.name)}</td>'
+        f'<td class="found">{_about_html(d, run, undated)}{_thumbnail_html(d, run)}</td>'
         f"<td>{status}{err}</td>"
         f"<td>{e(str(run.get('finished_utc', '—'))) if run else '—'}</td>"
         f'<td class="params">{_wrap_points(e(params))}</td>'
@@ -133,7 +145,7 @@ def _row_html(d: Path, run: dict[str, Any] | None, failed: dict[str, Any] | None
     )
 
 
-def _about_html(d: Path, run: dict[str, Any] | None) -> str:
+def _about_html(d: Path, run: dict[str, Any] | None, undated: bool = False) -> str:
     """The report's human title and scope, and a "synthetic data" mark when its data is synthetic."""
     e = html.escape
     run = run or {}
@@ -143,7 +155,7 @@ def _about_html(d: Path, run: dict[str, Any] | None) -> str:
         out += f'<div class="title">{e(title)}</div>'
     if run.get("synthetic") is True:
         out += '<span class="synthetic" title="generated sample data, not measurements">synthetic data</span>'
-    return out + _headline_html(run)
+    return out + _headline_html(run, undated)
 
 
 def _state_html(run: dict[str, Any] | None) -> str:
@@ -155,14 +167,16 @@ def _state_html(run: dict[str, Any] | None) -> str:
     return '<span class="good">ok</span>'
 
 
-def _headline_html(run: dict[str, Any] | None) -> str:
-    """The report's finding (escaped), its data source and dates, under its title."""
+def _headline_html(run: dict[str, Any] | None, undated: bool = False) -> str:
+    """The report's finding (escaped), its data source and dates, under its title (``undated``: the page says
+    above the table that the data carries no dates, so the line leaves it out)."""
     e = html.escape
     run = run or {}
     lines = [h for h in run.get("headline") or [] if isinstance(h, str)]
     out = "".join(f'<p class="headline">{e(h)}</p>' for h in lines)
     if isinstance(run.get("data_source"), str) and run["data_source"]:
-        out += f'<div class="muted">{e(run["data_source"])}</div>'
+        source = run["data_source"].replace(f" ({NO_DATES})", "") if undated else run["data_source"]
+        out += f'<div class="muted">{e(source)}</div>'
     return out
 
 
@@ -178,7 +192,7 @@ def _thumbnail_html(d: Path, run: dict[str, Any] | None) -> str:
     )
 
 
-def _page_html(rows: list[str], history: str = "", nav: str = "") -> str:
+def _page_html(rows: list[str], history: str = "", nav: str = "", *, undated: bool = False) -> str:
     """The whole index page around its table rows, then the previous builds (``history``, already HTML)."""
     from frontier import __version__
 
@@ -190,6 +204,12 @@ def _page_html(rows: list[str], history: str = "", nav: str = "") -> str:
         f"<style>{_CSS}</style></head>\n<body>\n<h1>Reports</h1>\n"
         f'<p class="muted">Index written {e(iso(now()))} UTC by frontier {e(__version__)}. '
         "Every report is a single self-contained file that opens with no network.</p>\n"
+        + (
+            '<p class="muted">The data carries no measurement dates: each report names the CI runs it read '
+            "instead (run ids increase with time).</p>\n"
+            if undated
+            else ""
+        )
         + nav
         + "<table><thead><tr><th>Report</th><th>What it found</th><th>Status</th><th>Last good run (UTC)</th>"
         "<th>Parameters</th><th>Files</th></tr></thead><tbody>\n"
