@@ -39,6 +39,7 @@ from frontier.analysis.economics import Pricing, cost_per_million
 from frontier.analysis.iso import IsoResult, iso_table
 from frontier.analysis.sides import PAIR_FIELDS, Side, held_equal, like_pairs, matching, side
 from frontier.data.labels import view_words
+from frontier.tableview import Shown, TableView
 
 __all__ = [
     "PAIR_FIELDS",
@@ -52,6 +53,7 @@ __all__ = [
     "runs_view",
     "BreakEven",
     "FORMATS",
+    "VIEWS_TABLE",
     "MATCHES",
     "PriceView",
     "break_even",
@@ -806,13 +808,6 @@ def published_ratio_check(
 # ---------------------------------------------------------------------------------------------------------------
 # frames for display
 
-FORMATS = {
-    "target tok/s/user": "{:.0f}",
-    "$/GPU-hour A": "${:.2f}",
-    "$/GPU-hour B": "${:.2f}",
-    "price A ÷ B": "{:.2f}×",
-}
-
 
 def _marked(value: str, fmt: str, prefix: str = "", *, at_least: str = "", at_most: str = "") -> pl.Expr:
     """``value`` formatted (``prefix`` + ``fmt``), marked "≥ " where column ``at_least`` is true and "≤ " where
@@ -842,25 +837,33 @@ def targets_view(be: BreakEven) -> pl.DataFrame:
     return out if (out["what else differs"] != "").any() else out.drop("what else differs")
 
 
+#: the price-view table for people: each column's title, source and format, declared once ("≤"/"≥" where a side
+#: is read at its slowest point)
+VIEWS_TABLE = TableView(
+    Shown("target tok/s/user", "target", "{:.0f}"),
+    Shown("price view", "price_label"),
+    Shown("$/GPU-hour A", "price_a", "${:.2f}"),
+    Shown("$/GPU-hour B", "price_b", "${:.2f}"),
+    Shown(
+        "break-even $/GPU-hour A",
+        _marked("breakeven_price_a", ".2f", "$", at_least="tput_a_lower_bound", at_most="tput_b_lower_bound"),
+    ),
+    Shown("$/M A", _marked("cost_a", ".3f", "$", at_most="tput_a_lower_bound")),
+    Shown("$/M B", _marked("cost_b", ".3f", "$", at_most="tput_b_lower_bound")),
+    Shown(
+        "cost A ÷ B",
+        _marked("cost_ratio", ".2f", at_least="tput_b_lower_bound", at_most="tput_a_lower_bound") + pl.lit("×"),
+    ),
+    Shown("winner"),
+    Shown("comparison"),
+)
+FORMATS = VIEWS_TABLE.formats | {"price A ÷ B": "{:.2f}×"}
+
+
 def views_view(be: BreakEven) -> pl.DataFrame:
     """One row per target × price view: prices, A's break-even price, costs ("≤" where a side is read at its
     slowest point), cost ratio and the verdict."""
-    return be.by_view.select(
-        pl.col("target").alias("target tok/s/user"),
-        pl.col("price_label").alias("price view"),
-        pl.col("price_a").alias("$/GPU-hour A"),
-        pl.col("price_b").alias("$/GPU-hour B"),
-        _marked("breakeven_price_a", ".2f", "$", at_least="tput_a_lower_bound", at_most="tput_b_lower_bound").alias(
-            "break-even $/GPU-hour A"
-        ),
-        _marked("cost_a", ".3f", "$", at_most="tput_a_lower_bound").alias("$/M A"),
-        _marked("cost_b", ".3f", "$", at_most="tput_b_lower_bound").alias("$/M B"),
-        (_marked("cost_ratio", ".2f", at_least="tput_b_lower_bound", at_most="tput_a_lower_bound") + pl.lit("×")).alias(
-            "cost A ÷ B"
-        ),
-        pl.col("winner"),
-        pl.col("comparison"),
-    )
+    return VIEWS_TABLE.of(be.by_view)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from frontier.data.labels import (
 from frontier.data.load.normalise import MODEL_DISPLAY_NAMES, SYNTHETIC_SUFFIX, model_key_for
 from frontier.data.schema import CURVE_KEY
 from frontier.number_words import money
+from frontier.tableview import Shown, TableView
 
 __all__ = [
     "LIKE_FOR_LIKE",
@@ -42,6 +43,8 @@ __all__ = [
     "NO_PARTNER",
     "EXAMPLE_PROVIDERS",
     "PAIR_FORMATS",
+    "PAIRS_TABLE",
+    "PAIR_TARGETS_TABLE",
     "PROVIDER_EXAMPLE_CSV",
     "PROVIDER_FORMATS",
     "PROVIDER_TITLES",
@@ -941,52 +944,48 @@ def _like_cells(
     return both.select(*keys, "target", *cols).with_columns(**unread, _pair=pl.lit(True))
 
 
-PAIR_FORMATS = {
-    "target tok/s/user": "{:g}",  # as chosen (47.2), the same as charts and file names
-    "cost A $/M": money,
-    "cost B $/M": money,
-    "cost B ÷ A": "{:.2f}×",
-    "tok/s/GPU A": ",.1f",
-    "tok/s/GPU B": ",.1f",
-    "tok/s/GPU B ÷ A": "{:.2f}×",
-    "shared band from": ",.1f",
-    "shared band to": ",.1f",
-    "A reaches": ",.1f",
-    "B reaches": ",.1f",
-    "B extends range by": ",.1f",
-    "ratio": "{:.2f}×",
-    "saved %": "{:.0f} %",
-    "dashboard %": "{:.0f} %",
-}
+_PAIR_SIDES = (Shown("A", "label_a"), Shown("B", "label_b"))
+#: pairs and their readings at each target, for people: each column's title, source and format, declared once
+PAIRS_TABLE = TableView(
+    *_PAIR_SIDES,
+    Shown("shared band from", "band_lo", ",.1f"),
+    Shown("shared band to", "band_hi", ",.1f"),
+    Shown("A reaches", "max_a", ",.1f"),
+    Shown("B reaches", "max_b", ",.1f"),
+    Shown("B extends range by", "b_extends_by", ",.1f"),
+)
+PAIR_TARGETS_TABLE = TableView(
+    *_PAIR_SIDES,
+    Shown("target tok/s/user", "target", "{:g}"),  # as chosen (47.2), the same as charts and file names
+    Shown("cost A $/M", "cost_a", money),
+    Shown("cost B $/M", "cost_b", money),
+    Shown("cost B ÷ A", "cost_ratio_b_over_a", "{:.2f}×"),
+    Shown("tok/s/GPU A", "tput_a", ",.1f"),
+    Shown("tok/s/GPU B", "tput_b", ",.1f"),
+    Shown("tok/s/GPU B ÷ A", "tput_ratio_b_over_a", "{:.2f}×"),
+    Shown("comparison"),
+)
+#: formats of the pair tables and of the across-silicon table (ratio, saved %, dashboard %)
+PAIR_FORMATS = (
+    PAIRS_TABLE.formats
+    | PAIR_TARGETS_TABLE.formats
+    | {"ratio": "{:.2f}×", "saved %": "{:.0f} %", "dashboard %": "{:.0f} %"}
+)
 
 
 def pairs_view(pc: PairComparison) -> pl.DataFrame:
     """One row per pair: the shared interactivity band and how far each side reaches (tok/s/user)."""
-    return pc.pairs.select(
-        pl.col("label_a").alias("A"),
-        pl.col("label_b").alias("B"),
-        pl.col("band_lo").alias("shared band from"),
-        pl.col("band_hi").alias("shared band to"),
-        pl.col("max_a").alias("A reaches"),
-        pl.col("max_b").alias("B reaches"),
-        pl.col("b_extends_by").alias("B extends range by"),
-    )
+    return PAIRS_TABLE.of(pc.pairs, extra=_pair_keys(pc.pairs))
 
 
 def targets_view(pc: PairComparison) -> pl.DataFrame:
     """Pair × target: costs, throughputs, ratios and the wording."""
-    return pc.at_targets.select(
-        pl.col("label_a").alias("A"),
-        pl.col("label_b").alias("B"),
-        pl.col("target").alias("target tok/s/user"),
-        pl.col("cost_a").alias("cost A $/M"),
-        pl.col("cost_b").alias("cost B $/M"),
-        pl.col("cost_ratio_b_over_a").alias("cost B ÷ A"),
-        pl.col("tput_a").alias("tok/s/GPU A"),
-        pl.col("tput_b").alias("tok/s/GPU B"),
-        pl.col("tput_ratio_b_over_a").alias("tok/s/GPU B ÷ A"),
-        pl.col("comparison"),
-    )
+    return PAIR_TARGETS_TABLE.of(pc.at_targets, extra=_pair_keys(pc.at_targets))
+
+
+def _pair_keys(frame: pl.DataFrame) -> list[pl.Expr]:
+    """Both sides' join keys (``config_key_a``/``_b``), which tables for people hide."""
+    return [*config_key_columns(frame, "_a"), *config_key_columns(frame, "_b")]
 
 
 MARGIN_IN = "margin in (all GPU time on input)"

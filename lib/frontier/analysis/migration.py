@@ -34,10 +34,14 @@ from frontier.data import labels, specs
 from frontier.data.load.normalise import SYNTHETIC_SUFFIX
 from frontier.data.schema import CURVE_KEY
 from frontier.paths import input_paths
+from frontier.tableview import Shown, TableView
 
 __all__ = [
     "BOUNDS_CAVEATS",
     "BOUNDS_FORMATS",
+    "BOUNDS_TABLE",
+    "PUBLISHED_RATIO_TABLE",
+    "PUBLISHED_TABLE",
     "PUBLISHED_FORMATS",
     "RUNS_FORMATS",
     "RUNS_NOTE",
@@ -230,30 +234,24 @@ def bounds_comparison(b: pl.DataFrame) -> str | None:
     )
 
 
-BOUNDS_FORMATS = {
-    "GPUs per replica": ",.0f",
-    "replica floor ms/token": "{:.2f}",
-    "floor per GPU ms/token": "{:.2f}",
-    "floor tok/s/user": ",.0f",
-    "weights GB": ",.1f",
-    "KV budget GB": ",.0f",
-    "sequences at ISL + OSL": ",.0f",
-}
+#: the bounds table for people: each column's title, source and format, declared once
+BOUNDS_TABLE = TableView(
+    Shown("side"),
+    Shown("GPUs per replica", "gpus", ",.0f"),
+    Shown("replica floor ms/token", "floor_ms_per_token", "{:.2f}"),
+    Shown("floor tok/s/user", "floor_tok_s_user", ",.0f"),
+    Shown("floor per GPU ms/token", "floor_gpu_ms_per_token", "{:.2f}"),
+    Shown("weights GB", "weights_gb", ",.1f"),
+    Shown("KV budget GB", "kv_budget_gb", ",.0f"),
+    Shown("sequences at ISL + OSL", "max_concurrency", ",.0f"),
+    Shown("inputs", "note"),
+)
+BOUNDS_FORMATS = BOUNDS_TABLE.formats
 
 
 def bounds_view(b: pl.DataFrame) -> pl.DataFrame:
     """:func:`side_bounds` with readable column names."""
-    return b.select(
-        pl.col("side"),
-        pl.col("gpus").alias("GPUs per replica"),
-        pl.col("floor_ms_per_token").alias("replica floor ms/token"),
-        pl.col("floor_tok_s_user").alias("floor tok/s/user"),
-        pl.col("floor_gpu_ms_per_token").alias("floor per GPU ms/token"),
-        pl.col("weights_gb").alias("weights GB"),
-        pl.col("kv_budget_gb").alias("KV budget GB"),
-        pl.col("max_concurrency").alias("sequences at ISL + OSL"),
-        pl.col("note").alias("inputs"),
-    )
+    return BOUNDS_TABLE.of(b)
 
 
 BOUNDS_CAVEATS = [
@@ -303,26 +301,27 @@ def published_tables(published: Mapping[str, Any], prices: Pricing) -> tuple[pl.
     return costs, ratios, verdict
 
 
-PUBLISHED_FORMATS = {
-    "$/GPU-hour": "${:.2f}",
-    "tok/s/GPU": ",.0f",
-    "published": "{:g}",
-    "computed": "{:.4f}",
-    "difference": "{:+.4f}",
-}
+_PUBLISHED_SHARED = (
+    Shown("published", fmt="{:g}"),
+    Shown("computed", fmt="{:.4f}"),
+    Shown("difference", fmt="{:+.4f}"),
+    Shown("verdict"),
+)
+#: a published cost table recomputed, and its published ratios, for people
+PUBLISHED_TABLE = TableView(
+    Shown("gpu"),
+    Shown("view"),
+    Shown("$/GPU-hour", "price", "${:.2f}"),
+    Shown("tok/s/GPU", "tput", ",.0f"),
+    *_PUBLISHED_SHARED,
+)
+PUBLISHED_RATIO_TABLE = TableView(Shown("view"), Shown("pricier"), Shown("cheaper"), *_PUBLISHED_SHARED)
+PUBLISHED_FORMATS = PUBLISHED_TABLE.formats | PUBLISHED_RATIO_TABLE.formats
 
 
 def published_view(costs: pl.DataFrame) -> pl.DataFrame:
-    return costs.select(
-        pl.col("gpu"),
-        pl.col("view"),
-        pl.col("price").alias("$/GPU-hour"),
-        pl.col("tput").alias("tok/s/GPU"),
-        pl.col("published"),
-        pl.col("computed"),
-        pl.col("difference"),
-        pl.col("verdict"),
-    )
+    """The published cost check with readable column names."""
+    return PUBLISHED_TABLE.of(costs)
 
 
 def implied_ratios(costs: pl.DataFrame) -> pl.DataFrame:
@@ -356,15 +355,8 @@ def implied_ratios(costs: pl.DataFrame) -> pl.DataFrame:
 
 
 def published_ratio_view(ratios: pl.DataFrame) -> pl.DataFrame:
-    return ratios.select(
-        pl.col("view"),
-        pl.col("pricier"),
-        pl.col("cheaper"),
-        pl.col("published"),
-        pl.col("computed"),
-        pl.col("difference"),
-        pl.col("verdict"),
-    )
+    """The published ratio check with readable column names."""
+    return PUBLISHED_RATIO_TABLE.of(ratios)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -47,12 +47,15 @@ from frontier.analysis.iso import IsoResult, iso_table, targets_from
 from frontier.data.labels import LABEL_PARTS, config_key_columns, config_label_expr, view_words
 from frontier.data.schema import CURVE_KEY, POINT_KEY
 from frontier.number_words import approx, money
+from frontier.tableview import Shown, TableView
 
 __all__ = [
     "config_labels",
     "CHANGE",
     "FIRST",
     "FORMATS",
+    "STEPS_TABLE",
+    "TREND_TABLE",
     "MEASURED",
     "NA",
     "NO_CHANGE",
@@ -685,20 +688,34 @@ NA = {
     "cheapest config": "none reaches the target",
 }
 
-FORMATS = {
-    "target tok/s/user": "{:g}",  # as chosen (47.2), the same as charts and file names
-    "tok/s/GPU": ",.1f",
-    "$/M total": money,
-    "tok/s/GPU × first": "{:.2f}×",
-    "cheaper × first": "{:.2f}×",
-    "concurrency": approx(",.0f"),  # ≈ read off the curve between measured concurrencies
-    "tok/s/GPU from": ",.1f",
-    "tok/s/GPU to": ",.1f",
-    "tok/s/GPU step": "{:.2f}×",
-    "cheaper step": "{:.2f}×",
-    "$/M from": money,
-    "$/M to": money,
-}
+_TARGET = Shown("target tok/s/user", "target", "{:g}")  # as chosen (47.2), the same as charts and file names
+#: the trend tables for people: each column's title, source and format, declared once
+TREND_TABLE = TableView(
+    Shown("config", "label"),
+    _TARGET,
+    Shown("period"),
+    Shown("tok/s/GPU", "tput_per_gpu", ",.1f"),
+    Shown("$/M total", "cost_total", money),
+    Shown("tok/s/GPU × first", "tput_factor", "{:.2f}×"),
+    Shown("cheaper × first", "cost_factor", "{:.2f}×"),
+    Shown("status"),
+    Shown("image"),
+    Shown("framework"),
+    Shown("winning topology", "topology"),
+    Shown("concurrency", "conc", approx(",.0f")),  # ≈ read off the curve between measured concurrencies
+)
+STEPS_TABLE = TableView(
+    Shown("config", "label"),
+    _TARGET,
+    Shown("step", pl.format("{} → {}", "from_period", "to_period")),
+    Shown("tok/s/GPU from", "tput_from", ",.1f"),
+    Shown("tok/s/GPU to", "tput_to", ",.1f"),
+    Shown("tok/s/GPU step", "tput_step", "{:.2f}×"),
+    Shown("cheaper step", "cost_step", "{:.2f}×"),
+    Shown("noise or change", "kind"),
+    Shown("changes"),
+)
+FORMATS = TREND_TABLE.formats | STEPS_TABLE.formats | {"$/M from": money, "$/M to": money}
 
 
 def table_view(res: TrendResult, min_periods: int = 1) -> pl.DataFrame:
@@ -708,21 +725,7 @@ def table_view(res: TrendResult, min_periods: int = 1) -> pl.DataFrame:
     return (
         res.table.filter(pl.col("label").is_in(keep))
         .sort("target", "label", "period_index")
-        .select(
-            pl.col("label").alias("config"),
-            *config_key_columns(res.table),
-            pl.col("target").alias("target tok/s/user"),
-            "period",
-            pl.col("tput_per_gpu").alias("tok/s/GPU"),
-            pl.col("cost_total").alias("$/M total"),
-            pl.col("tput_factor").alias("tok/s/GPU × first"),
-            pl.col("cost_factor").alias("cheaper × first"),
-            "status",
-            pl.col("image"),
-            pl.col("framework"),
-            pl.col("topology").alias("winning topology"),
-            pl.col("conc").alias("concurrency"),
-        )
+        .pipe(lambda t: TREND_TABLE.of(t, extra=config_key_columns(t)))
     )
 
 
@@ -747,18 +750,8 @@ def configs_left_out(res: TrendResult, min_periods: int) -> str | None:
 
 def steps_view(res: TrendResult) -> pl.DataFrame:
     """What changed at each step (consecutive measured periods of a config), with the step factors."""
-    return res.steps.sort("label", "target", "to_period").select(
-        pl.col("label").alias("config"),
-        *config_key_columns(res.steps),
-        pl.col("target").alias("target tok/s/user"),
-        pl.format("{} → {}", "from_period", "to_period").alias("step"),
-        pl.col("tput_from").alias("tok/s/GPU from"),
-        pl.col("tput_to").alias("tok/s/GPU to"),
-        pl.col("tput_step").alias("tok/s/GPU step"),
-        pl.col("cost_step").alias("cheaper step"),
-        pl.col("kind").alias("noise or change"),
-        "changes",
-    )
+    steps = res.steps.sort("label", "target", "to_period")
+    return STEPS_TABLE.of(steps, extra=config_key_columns(steps))
 
 
 def best_view(res: TrendResult) -> pl.DataFrame:
