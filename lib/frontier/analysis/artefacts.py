@@ -175,17 +175,23 @@ def unstable_caption(reasons: Sequence[str | None], what: str = "values", limit:
 
 
 def unstable_reads(result: Any) -> pl.DataFrame:
-    """The readings of an iso table (``iso.IsoResult``) that fall inside a cliff or a sparse gap: label, target
-    (tok/s/user), tput_per_gpu and the reason; empty when none does."""
+    """The readings of an iso table (``iso.IsoResult``) that fall inside a cliff or a sparse gap: label, config_key,
+    target (tok/s/user), tput_per_gpu and the reason; empty when none does."""
     t = result.table
     if t.height == 0:
         return pl.DataFrame(
-            schema={"label": pl.String, "target": pl.Float64, "tput_per_gpu": pl.Float64, "unstable_reason": pl.String}
+            schema={
+                "label": pl.String,
+                "config_key": pl.String,
+                "target": pl.Float64,
+                "tput_per_gpu": pl.Float64,
+                "unstable_reason": pl.String,
+            }
         )
     flags = flag_reads(t["curve_id"], t["target"], segments(result.frontier))
     return (
         t.with_columns(flags)
         .filter(pl.col("unstable") & pl.col("tput_per_gpu").is_not_null())
-        .select("label", "target", "tput_per_gpu", "unstable_reason")
+        .select("label", "config_key", "target", "tput_per_gpu", "unstable_reason")
         .sort("label", "target")
     )

@@ -380,7 +380,9 @@ def frontier_vs_floor(iso_result) -> pl.DataFrame:
         floor_gpu_ms=pl.Series(per_gpu, dtype=pl.Float64),
         floor_note=pl.Series(notes, dtype=pl.String),
     )
-    return out.with_columns(pct_of_bound=percent_of_bound(pl.col("fastest_intvty"), pl.col("floor_intvty")))
+    out = out.with_columns(pct_of_bound=percent_of_bound(pl.col("fastest_intvty"), pl.col("floor_intvty")))
+    keys = iso_result.configs.select("curve_id", "config_key") if "config_key" in iso_result.configs.columns else None
+    return out if keys is None else out.join(keys, on="curve_id", how="left")
 
 
 def _floor_of(r: dict) -> tuple[int | None, float | None, float | None, str]:

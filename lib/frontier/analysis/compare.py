@@ -1064,6 +1064,7 @@ def cross_silicon_table(
         pl.col("saved_pct").alias("saved %"),
         pl.col("dashboard_pct").alias("dashboard %"),
         pl.col("comparison"),
+        *_pair_keys(out),
     )
 
 

@@ -552,7 +552,8 @@ def accuracy_beside_cost(
     view = view or iso.pricing.views[0]
     cost = iso.table.pivot(on="target", index="curve_id", values=f"cost_total_{view}", aggregate_function="first")
     cost = cost.rename({c: f"$/M @ {float(c):g}" for c in cost.columns if c != "curve_id"})
-    configs = iso.configs.select("curve_id", "label", *CONFIG_KEY).join(cost, on="curve_id", how="left")
+    key = ["config_key"] if "config_key" in iso.configs.columns else []
+    configs = iso.configs.select("curve_id", "label", *CONFIG_KEY, *key).join(cost, on="curve_id", how="left")
     notes: list[str] = []
     if eval_paths:
         loaded = load_evals(list(eval_paths))

@@ -603,6 +603,7 @@ def _best(t: pl.DataFrame, periods: pl.DataFrame, group: list[str]) -> pl.DataFr
     """Per workload (``group``: model, ISL, OSL), period and target: the cheapest config measured in that period
     ($/M total), how many configs were measured, reached the target and had a price."""
     g = [*group, "period", "target"]
+    key = [k.alias("best_config_key") for k in config_key_columns(t)]  # the winner's join key, where t names configs
     grid = t.group_by(g).agg(
         pl.col("label").n_unique().alias("configs"),
         pl.col("label").filter(pl.col("tput_per_gpu").is_not_null()).n_unique().alias("reachable"),
@@ -614,7 +615,14 @@ def _best(t: pl.DataFrame, periods: pl.DataFrame, group: list[str]) -> pl.DataFr
         .group_by(g, maintain_order=True)
         .first()
         .select(
-            *g, pl.col("label").alias("best_config"), "cost_total", "tput_per_gpu", "topology", "image", "framework"
+            *g,
+            pl.col("label").alias("best_config"),
+            *key,
+            "cost_total",
+            "tput_per_gpu",
+            "topology",
+            "image",
+            "framework",
         )
     )
     out = (
@@ -644,6 +652,7 @@ def _best(t: pl.DataFrame, periods: pl.DataFrame, group: list[str]) -> pl.DataFr
         "period_index",
         "target",
         "best_config",
+        *(["best_config_key"] if key else []),
         "cost_total",
         "tput_per_gpu",
         "topology",

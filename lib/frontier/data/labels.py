@@ -191,7 +191,7 @@ def config_key(row: Mapping[str, Any], suffix: str = "") -> str:
 def is_join_column(name: str) -> bool:
     """Whether a column holds config keys (``config_key``, ``config_key_a`` …): JSON carries it, tables for people
     do not show it."""
-    return name == "config_key" or name.startswith("config_key_")
+    return name == "config_key" or name.startswith("config_key_") or name == "best_config_key"
 
 
 def config_key_columns(frame: pl.DataFrame, suffix: str = "") -> list[pl.Expr]:
