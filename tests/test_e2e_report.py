@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 from frontier import paths
+from frontier.data import labels
 from frontier.report import check_offline
 
 from .test_load_bad import agg_row
@@ -100,3 +101,42 @@ def test_hostile_strings_in_artifacts_are_escaped(tmp_path):
     assert evil not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert check_offline(out / "explore" / "index.html") == []
+
+
+#: columns that name a config for people; a table holding one also holds the config's join key
+_CONFIG_NAMES = ("label", "config", "A", "B", "config_a", "config_b", "label_a", "label_b", "best_config")
+#: tables whose ``label`` names a price view, not a config
+_NOT_CONFIGS = {("migration", "break_even.price_views")}
+
+
+def _tables(doc: dict) -> dict[str, list[dict]]:
+    out = {}
+    for k, v in doc.items():
+        if k in ("load", "figures", "data", "parameters"):
+            continue
+        if isinstance(v, list) and v and all(isinstance(r, dict) for r in v):
+            out[k] = v
+        elif isinstance(v, dict):
+            out |= {f"{k}.{k2}": v2 for k2, v2 in v.items() if isinstance(v2, list) and v2 and isinstance(v2[0], dict)}
+    return out
+
+
+def test_every_summary_table_naming_a_config_carries_its_stable_key(sample_reports):
+    """Labels are for people; joins across builds use ``config_key`` (summary schema 2), which names every part
+    of the config's curve key whatever the label leaves out."""
+    checked = 0
+    for name in sorted(p.stem for p in paths.NOTEBOOKS.glob("*.ipynb")):
+        doc = json.loads((sample_reports / name / "summary.json").read_text())
+        assert doc["schema_version"] == 2
+        for table, rows in _tables(doc).items():
+            if (name, table) in _NOT_CONFIGS or not any(c in rows[0] for c in _CONFIG_NAMES):
+                continue
+            keys = [c for c in rows[0] if labels.is_join_column(c)]
+            assert keys, (name, table, sorted(rows[0]))
+            checked += 1
+            for r in rows:
+                for k in keys:
+                    assert r[k] is None or labels.parse_config_key(r[k]) is not None, (name, table, r[k])
+                if r.get("config_key") and labels.has_config_key_parts(r):
+                    assert r["config_key"] == labels.config_key(r), (name, table)  # the row's own parts
+    assert checked >= 10
