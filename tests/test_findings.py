@@ -53,6 +53,16 @@ def test_pair_headline_names_sides_target_view_and_says_one_run():
     assert "FP4 is cheaper in every pair" in h.sentences[1] and "One run only" in h.sentences[2]
 
 
+def test_pair_headline_names_the_median_pair_s_workload_once():
+    two = pl.concat([_pair_points(), _pair_points().with_columns(model=pl.lit("N"), isl=pl.lit(8192, pl.Int64))])
+    pc = compare.precision_comparison(two, [40.0])
+    assert set(pc.pairs["label_a"].str.split(" · ").list.first()) == {"M 1024/1024", "N 8192/1024"}
+    first = headline.pair_headline(pc, subject="precision", a_name="A", b_name="B", view="costh").sentences[0]
+    median = first[first.index("the median pair, ") :]
+    assert median.startswith("the median pair, b200 · trt")  # the label's workload part is not repeated
+    assert median.count("1024/1024") + median.count("8192/1024") == 1  # named once, in brackets
+
+
 def test_nothing_to_compare_is_its_own_state():
     pts = _pair_points().filter(pl.col("precision") == "fp4")
     pc = compare.precision_comparison(pts, [40.0])

@@ -240,7 +240,8 @@ def _pair_words(row: dict[str, Any], pc: Any) -> str:
     shared = [p for p in a if p in b]
     if cfg.height and {"model", "isl", "osl"} <= set(cfg.columns):
         c = cfg.row(0, named=True)
-        shared = [p for p in shared if p not in (str(c["model"]), f"{c['isl']}/{c['osl']}")]
+        work = (str(c["model"]), f"{c['isl']}/{c['osl']}", f"{c['model']} {c['isl']}/{c['osl']}")
+        shared = [p for p in shared if p not in work]
         return f"{' · '.join(shared)} ({c['model']} {c['isl']}/{c['osl']})"
     return " · ".join(shared)
 
