@@ -297,17 +297,19 @@ def cross_shown(cross: pl.DataFrame) -> tuple[pl.DataFrame, str | None]:
     return kept.drop([c for c in ("comparison", "dashboard %") if c in kept.columns]), sentence
 
 
-def accuracy_shown(table: pl.DataFrame) -> tuple[pl.DataFrame, str | None]:
+def accuracy_shown(table: pl.DataFrame) -> tuple[pl.DataFrame | None, str | None]:
     """The accuracy-beside-cost table as shown: configs with no evaluation collapse into one sentence (when some
-    config has one); when none has, the evaluation columns (each cell an absence) leave the table and the
-    sentence says so beside the caption's reason."""
+    config has one); when none has, no table at all (its costs are the iso table's, each accuracy cell an absence)
+    and the sentence says so."""
     if "score" not in table.columns:
         return table, None
     if table["score"].drop_nulls().len() == 0:
-        gone = [c for c in (*EVAL_COLUMNS, "status") if c in table.columns]
-        if not gone or table.height == 0:
+        if table.height == 0:
             return table, None
-        return table.drop(gone), f"No config has an evaluation: the accuracy columns ({', '.join(gone)}) are left out."
+        return None, (
+            f"No config has an evaluation, so accuracy is not shown beside cost ({table.height} configs; give "
+            "evaluation files in the parameter eval_paths, e.g. from frontier fetch --evals)."
+        )
     label = "config" if "config" in table.columns else table.columns[0]
     return absent_rows(table, pl.col("score").is_null(), pl.col(label).cast(pl.String), "No evaluation for")
 
