@@ -322,33 +322,32 @@ def decode_floor_table(
     return df.select([pl.col(c).cast(t) for c, t in FLOOR_TABLE_SCHEMA.items()]).sort("precision", "gpu", "n_gpus")
 
 
+#: the topology fields a replica's GPU count is read from (:func:`decode_gpus`)
+_TOPOLOGY_FIELDS = (
+    "disagg",
+    "tp",
+    "ep",
+    "pp",
+    "num_gpus",
+    "decode_tp",
+    "decode_ep",
+    "decode_num_workers",
+    "num_decode_gpu",
+)
+
+
 def frontier_vs_floor(iso_result) -> pl.DataFrame:
     """How close each measured curve gets to its batch-1 decode floor.
 
     For each config of an ``frontier.analysis.iso.IsoResult``: the fastest frontier point (tok/s/user), the GPUs one
-    replica
-    of it splits the weights over (:func:`decode_gpus`: tp × pp on one node, the decode worker's GPUs when
+    replica of it splits the weights over (:func:`decode_gpus`: tp × pp on one node, the decode worker's GPUs when
     disaggregated), the decode floor of that replica and per GPU (ms of HBM streaming per token on one GPU, which
     compares GPUs whatever their topology), and ``pct_of_bound`` = fastest measured interactivity ÷ floor
     interactivity × 100. MTP can exceed 100 % (several tokens per weight pass). Unknown models/GPUs/precisions and
     topology fields that contradict the GPU count get null floors and a ``floor_note`` saying why.
     """
     fr = iso_result.frontier
-    topo_cols = [
-        c
-        for c in (
-            "disagg",
-            "tp",
-            "ep",
-            "pp",
-            "num_gpus",
-            "decode_tp",
-            "decode_ep",
-            "decode_num_workers",
-            "num_decode_gpu",
-        )
-        if c in fr.columns
-    ]
+    topo_cols = [c for c in _TOPOLOGY_FIELDS if c in fr.columns]
     fastest = (
         fr.sort("median_intvty")
         .group_by("curve_id", maintain_order=True)

@@ -599,6 +599,21 @@ def mark_noise(steps: pl.DataFrame, t: pl.DataFrame, key: Sequence[str]) -> pl.D
     return s.drop("band_periods").with_columns(within_noise=same_image | inside, kind=kind)
 
 
+def _best_change() -> pl.Expr:
+    """What the cheapest config did since the previous period (``prev_best``; ``_n``: the period's place)."""
+    return (
+        pl.when(pl.col("best_config").is_null())
+        .then(pl.lit("no priced config reaches the target"))
+        .when(pl.col("_n") == 0)
+        .then(pl.lit(FIRST))
+        .when(pl.col("prev_best").is_null())
+        .then(pl.lit("first period a priced config reaches the target"))
+        .when(pl.col("prev_best") == pl.col("best_config"))
+        .then(pl.lit("same config"))
+        .otherwise(pl.format("new cheapest (was {})", pl.col("prev_best")))
+    )
+
+
 def _best(t: pl.DataFrame, periods: pl.DataFrame, group: list[str]) -> pl.DataFrame:
     """Per workload (``group``: model, ISL, OSL), period and target: the cheapest config measured in that period
     ($/M total), how many configs were measured, reached the target and had a price."""
@@ -634,17 +649,7 @@ def _best(t: pl.DataFrame, periods: pl.DataFrame, group: list[str]) -> pl.DataFr
         prev_best=pl.col("best_config").shift(1).over([*group, "target"]),
         _n=pl.int_range(pl.len()).over([*group, "target"]),
     )
-    out = out.with_columns(
-        change=pl.when(pl.col("best_config").is_null())
-        .then(pl.lit("no priced config reaches the target"))
-        .when(pl.col("_n") == 0)
-        .then(pl.lit(FIRST))
-        .when(pl.col("prev_best").is_null())
-        .then(pl.lit("first period a priced config reaches the target"))
-        .when(pl.col("prev_best") == pl.col("best_config"))
-        .then(pl.lit("same config"))
-        .otherwise(pl.format("new cheapest (was {})", pl.col("prev_best")))
-    )
+    out = out.with_columns(change=_best_change())
     return out.select(
         *group,
         "period",
