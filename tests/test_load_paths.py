@@ -146,3 +146,27 @@ def test_a_folder_sidecar_is_read_once_for_all_its_files(tmp_path, monkeypatch):
     res = _load(tmp_path)
     assert res.points.height == 5 and res.points["run_id"].unique().to_list() == [42]
     assert reads == [str(run.resolve())]
+
+
+def test_a_group_of_frames_from_every_read_path_loads_as_each_frame_alone(tmp_path, monkeypatch):
+    """One normalised group holds frames from each read path, their helper columns in different orders: a batch of
+    fast-path files, a file sent to the checked path by a NaN, and a batch that failed to parse (a boolean GPU
+    count), whose files were then read one by one. Joined into one frame, they load as each frame normalised on
+    its own does, provenance included."""
+    for k, over in enumerate(({}, {"precision": "fp8"}, {"precision": "int4"}, {"precision": "bf16"})):
+        (tmp_path / f"run_{k + 1}").mkdir()
+        rows = _rows(40 + k, **over)
+        if k == 1:
+            rows[3]["median_ttft"] = float("nan")
+        if k == 3:
+            rows[5]["tp"] = True
+        (tmp_path / f"run_{k + 1}" / "agg_bmk.json").write_text(json.dumps(rows))
+    together = _load(tmp_path)
+    assert together.points.height == 40 + 41 + 42 + 42
+    assert [(s.row, s.reason) for s in together.report.skips] == [(5, "bad value for field: tp")]
+    assert set(together.points["run_id"].unique().to_list()) == {1, 2, 3, 4}
+    assert together.points.filter(together.points["precision"] == "fp8")["source_row"].to_list() == list(range(41))
+    monkeypatch.setattr(canonical, "GROUP_ROWS", 1)  # every frame its own group
+    alone = _load(tmp_path)
+    assert_frame_equal(together.points, alone.points)
+    assert together.report.to_dict(10**9) == alone.report.to_dict(10**9)

@@ -18,9 +18,11 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from frontier.data.cache import bytes_sha256
 from frontier.data.load.archives import zip_members
 from frontier.data.load.kinds import DATA_SUFFIXES, IGNORED_SUFFIXES, NOT_DATA, SIDECAR_NAMES
 from frontier.data.load.limits import MAX_FILE_BYTES, MAX_FOLDER_DEPTH, MAX_WHOLE_BYTES
@@ -373,11 +375,14 @@ class _Opened:
     error: OSError | None
     deferred: bool = False  # found too big to read ahead: opened again in its turn
     sidecar: tuple[str, dict[str, Any] | str | None] | None = None  # (folder, ``read_sidecar`` of it) read ahead
+    sha256: str | None = None  # SHA-256 of ``data``, when asked for (taken on the read-ahead thread)
 
 
 #: files read ahead, at most, and the largest file read ahead (bytes): a bigger one is read when its turn comes
 _READ_AHEAD_FILES = 32
 _READ_AHEAD_MAX_BYTES = 4 << 20
+#: files opened by one read-ahead task (one hand-over between threads per batch, not per file)
+_READ_AHEAD_BATCH = 8
 
 
 def _not_read(name: str, st: os.stat_result) -> tuple[str, str] | None:
@@ -388,10 +393,11 @@ def _not_read(name: str, st: os.stat_result) -> tuple[str, str] | None:
     return ("file larger than the loader's limit", too_big) if too_big else None
 
 
-def _open(f: Path, name: str, ahead: bool = False) -> _Opened:
+def _open(f: Path, name: str, ahead: bool = False, digest: bool = False) -> _Opened:
     """Open a data file without blocking (a file swapped for a FIFO since it was listed cannot block the load) and
     read it whole when it is a regular CSV, or JSON below ``STREAM_BYTES``, within the limits. ``ahead``: read only
-    files up to ``_READ_AHEAD_MAX_BYTES`` (a bigger one comes back ``deferred``: ``_open`` it again in turn)."""
+    files up to ``_READ_AHEAD_MAX_BYTES`` (a bigger one comes back ``deferred``: ``_open`` it again in turn).
+    ``digest``: also take the SHA-256 of what was read."""
     try:
         with os.fdopen(os.open(f, os.O_RDONLY | os.O_NONBLOCK), "rb") as fh:
             st = os.fstat(fh.fileno())
@@ -400,48 +406,70 @@ def _open(f: Path, name: str, ahead: bool = False) -> _Opened:
                 return _Opened(st, None, None)
             if ahead and st.st_size > _READ_AHEAD_MAX_BYTES:
                 return _Opened(None, None, None, deferred=True)
-            return _Opened(st, read_bounded(fh, st.st_size), None)
+            data = read_bounded(fh, st.st_size)
+            return _Opened(st, data, None, sha256=bytes_sha256(data) if digest else None)
     except OSError as e:
         return _Opened(None, None, e)
 
 
-def _open_ahead(f: Path, name: str, folder: str | None) -> _Opened:
-    """``_open`` ahead of its turn; ``folder``: also read the ``run.json`` in it (None: already read ahead)."""
-    opened = _open(f, name, ahead=True)
-    if folder is not None:
-        opened.sidecar = (folder, read_sidecar(folder))
-    return opened
+#: a file to open ahead: (file, its lower-case name, the folder whose run.json to read too (None: read ahead
+#: already), whether to take its content hash)
+_AheadJob = tuple[Path, str, str | None, bool]
+
+
+def _open_ahead(jobs: list[_AheadJob]) -> list[_Opened]:
+    """``_open`` a batch of files ahead of their turn, each with the ``run.json`` beside it when asked for."""
+    out = []
+    for f, name, folder, digest in jobs:
+        opened = _open(f, name, ahead=True, digest=digest)
+        if folder is not None:
+            opened.sidecar = (folder, read_sidecar(folder))
+        out.append(opened)
+    return out
 
 
 class _ReadAhead:
     """Opens and reads the next data files and the sidecars beside them (each folder's once) on a thread of its
-    own, so their system calls (which release the GIL) overlap the main thread's work instead of waiting for the
-    GIL in it."""
+    own, in batches of ``_READ_AHEAD_BATCH`` files, and takes the content hash of each file read whose hash is not
+    known (``hashes``: resolved path → hash), so their system calls and hashing (which release the GIL) overlap
+    the main thread's work instead of waiting for the GIL in it."""
 
-    def __init__(self, files: list[Path], resolved: dict[Path, Path]) -> None:
+    def __init__(self, files: list[Path], resolved: dict[Path, Path], hashes: dict[str, str] | None = None) -> None:
         self.resolved = resolved
+        self.hashes = hashes or {}
         self.todo = iter([f for f in files if _is_data_name(f.name.lower())])
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="frontier-read-ahead")
-        self.queue: deque[tuple[Path, Future[_Opened]]] = deque()
+        self.tasks: deque[tuple[list[Path], Future[list[_Opened]]]] = deque()
+        self.queued = 0  # files in ``tasks``
+        self.ready: deque[tuple[Path, _Opened]] = deque()  # opened, waiting for their turn
         self.folders: set[str] = set()  # folders whose run.json is read ahead already
         self._top_up()
 
     def _top_up(self) -> None:
-        while len(self.queue) < _READ_AHEAD_FILES:
-            f = next(self.todo, None)
-            if f is None:
+        while self.queued < _READ_AHEAD_FILES:
+            jobs: list[_AheadJob] = []
+            for f in islice(self.todo, _READ_AHEAD_BATCH):
+                real = os.fspath(self.resolved.get(f) or f.resolve())
+                folder = os.path.dirname(real) or "."
+                new_folder = folder not in self.folders
+                self.folders.add(folder)
+                digest = self.hashes.get(real) in (None, "unreadable")
+                jobs.append((f, f.name.lower(), folder if new_folder else None, digest))
+            if not jobs:
                 return
-            folder = os.path.dirname(os.fspath(self.resolved.get(f) or f.resolve())) or "."
-            new_folder = folder not in self.folders
-            self.folders.add(folder)
-            self.queue.append((f, self.pool.submit(_open_ahead, f, f.name.lower(), folder if new_folder else None)))
+            self.tasks.append(([job[0] for job in jobs], self.pool.submit(_open_ahead, jobs)))
+            self.queued += len(jobs)
 
     def open(self, f: Path, name: str) -> _Opened:
         """``f`` opened (data files come in the order they were listed)."""
-        if not (self.queue and self.queue[0][0] == f):
+        if not self.ready and self.tasks:
+            files, fut = self.tasks.popleft()
+            self.queued -= len(files)
+            self.ready.extend(zip(files, fut.result(), strict=True))
+            self._top_up()
+        if not (self.ready and self.ready[0][0] == f):
             return _open(f, name)
-        opened = self.queue.popleft()[1].result()
-        self._top_up()
+        opened = self.ready.popleft()[1]
         return replace(_open(f, name), sidecar=opened.sidecar) if opened.deferred else opened
 
     def close(self) -> None:
@@ -454,7 +482,7 @@ def sources(inputs: Inputs, report: LoadReport, hashes: dict[str, str] | None = 
     Every file ends in the report: sidecars and download metadata as ignored (a sidecar that cannot be used as
     skipped), files over the size limits as skipped, data files as read (or skipped by their reader)."""
     memo: dict = {}
-    ahead = _ReadAhead(inputs.files, inputs.resolved)
+    ahead = _ReadAhead(inputs.files, inputs.resolved, hashes)
     try:
         for f in inputs.files:
             label = path_text(f)
@@ -493,7 +521,7 @@ def sources(inputs: Inputs, report: LoadReport, hashes: dict[str, str] | None = 
                 for member, blob, mhint in zip_members(label, f, hint, report, known):
                     yield Source(member, blob, None, None, mhint)
             else:
-                yield Source(label, opened.data, root, f, hint, known)
+                yield Source(label, opened.data, root, f, hint, known or opened.sha256)
     finally:
         ahead.close()
 

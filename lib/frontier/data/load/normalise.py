@@ -218,16 +218,19 @@ _FLAG_COLUMNS = ("disagg", "is_multinode", "dp_attention", "prefill_dp_attention
 def _per_distinct(
     df: pl.DataFrame, cols: list[str], build: Callable[[pl.DataFrame], pl.DataFrame], outputs: list[str]
 ) -> list[pl.Series]:
-    """Columns ``outputs`` of ``build(frame)`` — which may only use ``cols`` — for every row of ``df``, computed
-    once per distinct combination of ``cols`` and joined back (plainly on all rows when most rows differ)."""
+    """Columns ``outputs`` of ``build(frame)`` — which may only use ``cols``, row by row — for every row of ``df``,
+    computed once per run of rows with the same ``cols`` (rows come file by file, and a file's rows share their
+    names, flags and dates) and repeated over the run (plainly on all rows when runs are short)."""
     keys = df.select(cols)
-    uniq = keys.unique()
-    if uniq.height * 8 > keys.height:
+    first = pl.any_horizontal(pl.col(c).ne_missing(pl.col(c).shift(1)) for c in cols) | (pl.int_range(pl.len()) == 0)
+    starts = keys.with_columns(__first=first)
+    run = starts.get_column("__first").cast(pl.Int32).cum_sum() - 1
+    starts = starts.filter("__first").drop("__first")
+    if starts.height * 8 > keys.height:
         out = build(keys)
         return [out[o] for o in outputs]
-    table = build(uniq).select(*cols, *outputs)
-    joined = keys.join(table, on=cols, how="left", nulls_equal=True, maintain_order="left")
-    return [_chunked_like(joined[o], df) for o in outputs]
+    table = build(starts)
+    return [_chunked_like(table.get_column(o).gather(run), df) for o in outputs]
 
 
 def _chunked_like(s: pl.Series, df: pl.DataFrame) -> pl.Series:
