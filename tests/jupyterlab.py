@@ -149,6 +149,22 @@ def open_notebook(browser: Any, lab: LabServer, name: str) -> None:
     wait_for(browser, KERNEL_STATUS, "idle")
 
 
+def open_beside(browser: Any, name: str) -> None:
+    """Open ``name`` in the Lab page already open (beside the notebooks open there) and wait until it is the
+    current document and its kernel is idle: one page load serves several notebooks."""
+    browser.evaluate(f"jupyterapp.commands.execute('docmanager:open', {{path: {json.dumps(name)}}}); true")
+    wait_for(browser, f"(() => {{ const w = {CURRENT}; return w && w.context ? w.context.path : null }})()", name)
+    wait_for(browser, f"{CURRENT}.sessionContext.ready.then(() => true)", True)
+    wait_for(browser, KERNEL_STATUS, "idle")
+
+
+#: every open notebook's path and whether Lab marked it modified
+OPEN_DOCUMENTS_DIRTY = (
+    "Object.fromEntries(Array.from(jupyterapp.shell.widgets('main'))"
+    ".filter(w => w.context).map(w => [w.context.path, w.context.model.dirty]))"
+)
+
+
 def run_all(browser: Any, timeout_s: float = 600.0) -> None:
     """Run every cell of the current notebook and wait until the last has finished."""
     browser.evaluate(
