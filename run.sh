@@ -26,6 +26,9 @@ if [ ! -x "$venv/bin/python" ] || [ ! -f "$stamp" ] || [ pyproject.toml -nt "$st
   touch "$stamp"
 fi
 export PATH="$venv/bin:$PATH"
+# compiled modules are cached (Python's default, which some environments turn off): otherwise every notebook kernel,
+# report and test worker compiles the library again, and pytest rewrites every test module on every run
+unset PYTHONDONTWRITEBYTECODE
 job="${1:-reports}"; shift || true
 case "$job" in
   setup)   echo "environment ready: $venv" ;;

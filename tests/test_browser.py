@@ -228,6 +228,10 @@ def test_opening_a_notebook_in_lab_changes_nothing(lab):
     assert dirty == {n: n == "stale.ipynb" for n in names}, dirty
 
 
+CONTROL_TYPESET = (
+    "[...document.querySelectorAll('.jp-OutputArea-output p.control')]"
+    ".some(p => !!p.querySelector('mjx-container, .MathJax'))"
+)
 OUTPUT_FACTS = r"""(() => {
   const panel = jupyterapp.shell.currentWidget.content.node.getBoundingClientRect();
   const tables = [...document.querySelectorAll('.jp-OutputArea-output table.fx-table')].map(t => {
@@ -246,12 +250,13 @@ def test_a_notebook_run_in_lab_shows_prices_as_text_and_tables_within_the_panel(
     """precision_comparison run in Lab at 1,400 px (file browser open): no output typeset as math (a caption's
     "B200 $1.73 / GB200 $1.86" reads as written) while the control cell's plain HTML is typeset; every table ends
     inside the output area, the cross-silicon table without scrolling and without one word per line."""
-    from .jupyterlab import open_notebook, run_all
+    from .jupyterlab import open_notebook, run_all, wait_for
 
     server, b = lab
     open_notebook(b, server, "run_precision.ipynb")
     run_all(b)
-    b.evaluate("new Promise(r => setTimeout(r, 3000))")  # MathJax typesets after the outputs are attached
+    # MathJax typesets after the outputs are attached: the control cell, the last output, is typeset last
+    wait_for(b, CONTROL_TYPESET, True, 60)
     facts = b.evaluate(OUTPUT_FACTS)
     b.screenshot(tmp_path / "lab_precision.png")
     assert facts["control"] == [True], facts["control"]  # MathJax runs on HTML outputs in this Lab
