@@ -92,18 +92,14 @@ def _check_page(browser: Browser, page: Path) -> dict:
 
 @pytest.mark.parametrize("name", _reports())
 def test_report_reads_cleanly_in_a_browser(browser, built, name):
+    """One page load per report: the page checks (``_check_page``), charts and tables there, the synthetic mark,
+    prices in captions, and no chart legend label cut short."""
     facts = _check_page(browser, built / name / "index.html")
     assert facts["charts"] >= 1 and facts["tables"], name
     assert "Synthetic data" in facts["text"]
     if name in ("iso_interactivity", "precision_comparison", "explore"):  # captions name two prices or more
         assert re.search(PRICES, facts["text"]), name
-
-
-@pytest.mark.parametrize("name", _reports())
-def test_no_chart_legend_label_is_cut(browser, built, name):
-    browser.open((built / name / "index.html").as_uri())
-    legend = browser.evaluate(PAGE_FACTS)["legend"]
-    assert [label for label in legend if "…" in label] == [], name
+    assert [label for label in facts["legend"] if "…" in label] == [], name
 
 
 def test_index_reads_cleanly_in_a_browser(browser, built):
