@@ -10,6 +10,7 @@ import sys
 from frontier import paths
 from frontier.data import labels
 from frontier.report import check_offline
+from frontier.report.summary_schema import summary_tables
 
 from .test_load_bad import agg_row
 from .test_report import _img_alts
@@ -109,18 +110,6 @@ _CONFIG_NAMES = ("label", "config", "A", "B", "config_a", "config_b", "label_a",
 _NOT_CONFIGS = {("migration", "break_even.price_views")}
 
 
-def _tables(doc: dict) -> dict[str, list[dict]]:
-    out = {}
-    for k, v in doc.items():
-        if k in ("load", "figures", "data", "parameters"):
-            continue
-        if isinstance(v, list) and v and all(isinstance(r, dict) for r in v):
-            out[k] = v
-        elif isinstance(v, dict):
-            out |= {f"{k}.{k2}": v2 for k2, v2 in v.items() if isinstance(v2, list) and v2 and isinstance(v2[0], dict)}
-    return out
-
-
 def test_every_summary_table_naming_a_config_carries_its_stable_key(sample_reports):
     """Labels are for people; joins across builds use ``config_key`` (summary schema 2), which names every part
     of the config's curve key whatever the label leaves out."""
@@ -128,7 +117,7 @@ def test_every_summary_table_naming_a_config_carries_its_stable_key(sample_repor
     for name in sorted(p.stem for p in paths.NOTEBOOKS.glob("*.ipynb")):
         doc = json.loads((sample_reports / name / "summary.json").read_text())
         assert doc["schema_version"] == 2
-        for table, rows in _tables(doc).items():
+        for table, rows in summary_tables(doc).items():
             if (name, table) in _NOT_CONFIGS or not any(c in rows[0] for c in _CONFIG_NAMES):
                 continue
             keys = [c for c in rows[0] if labels.is_join_column(c)]

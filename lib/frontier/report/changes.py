@@ -39,7 +39,7 @@ from typing import Any
 from frontier.data.labels import KEY_PARTS, config_key, config_key_words, parse_config_key
 from frontier.report._files import read_json
 from frontier.report.history import BUILD_FILE, list_snapshots
-from frontier.report.summary_schema import SummaryVersionError, summary_version
+from frontier.report.summary_schema import SummaryVersionError, summary_tables, summary_version
 
 __all__ = [
     "MOVED",
@@ -72,7 +72,6 @@ _KEY_FIELDS = (
     "run",
     "gpu",
 )
-_NOT_TABLES = frozenset({"parameters", "load", "figures", "notes", "headline", "data", "schema_version"})
 _IGNORED_NUMBERS = frozenset({"curve_id", "curve_id_a", "curve_id_b", "pair_id"})
 #: primary metric of a config's changes, first found wins
 _PRIMARY = ("tput_per_gpu", "tok/s/GPU", "tput_a", "tput_b")
@@ -145,21 +144,6 @@ def resolve_builds(out: Path, old: Path | None = None, new: Path | None = None) 
 
 
 # ------------------------------------------------------------------------------------------------ tables
-def _tables(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    """Every table in a summary (a list of row objects, top level or one level down), by dotted path."""
-    out: dict[str, list[dict[str, Any]]] = {}
-    for k, v in doc.items():
-        if k in _NOT_TABLES:
-            continue
-        if isinstance(v, list) and v and all(isinstance(r, dict) for r in v):
-            out[k] = v
-        elif isinstance(v, dict):
-            for k2, v2 in v.items():
-                if isinstance(v2, list) and v2 and all(isinstance(r, dict) for r in v2):
-                    out[f"{k}.{k2}"] = v2
-    return out
-
-
 def _single_config_name(row: dict[str, Any]) -> str | None:
     """The config a row names, in full table words: from its ``config_key`` (summary version 2), else from its
     curve-key fields (older summaries); None when it names no single config."""
@@ -488,7 +472,7 @@ def _params(doc: dict[str, Any]) -> dict[str, Any]:
 
 def compare_report(name: str, old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """The changes of one report between two of its summaries (see the module docstring)."""
-    ot, nt = _tables(old), _tables(new)
+    ot, nt = summary_tables(old), summary_tables(new)
     on, nn = _Names(ot), _Names(nt)
     pa, pb = _pricing(old, ot), _pricing(new, nt)
     ca, cb = _configs(ot, on), _configs(nt, nn)

@@ -24,7 +24,9 @@ __all__ = [
     "READABLE_VERSIONS",
     "SCHEMA_VERSION",
     "SummaryVersionError",
+    "NOT_TABLES",
     "data_inventory",
+    "summary_tables",
     "summary_version",
     "with_config_keys",
 ]
@@ -85,18 +87,27 @@ def _keyed_row(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def with_config_keys(doc: dict[str, Any]) -> dict[str, Any]:
-    """A JSON-ready summary whose table rows (lists of row objects, top level or one level down) each carry
-    ``config_key`` where the row holds every curve-key part and no key yet (tables built with a key keep theirs)."""
+    """``doc`` (a JSON-ready summary, changed in place and returned) with ``config_key`` on every row of its tables
+    (:func:`summary_tables`) that holds every curve-key part and no key yet (tables built with a key keep theirs)."""
+    for rows in summary_tables(doc).values():
+        rows[:] = [_keyed_row(r) for r in rows]
+    return doc
 
-    def tables(v: Any) -> Any:
-        if isinstance(v, list) and v and all(isinstance(r, dict) for r in v):
-            return [_keyed_row(r) for r in v]
-        return v
 
-    out: dict[str, Any] = {}
+#: top-level keys of a summary that hold no result table (a list of row objects)
+NOT_TABLES = frozenset({"parameters", "load", "figures", "notes", "headline", "data", "schema_version"})
+
+
+def summary_tables(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Every result table in a summary (a list of row objects, top level or one level down), by dotted path."""
+    out: dict[str, list[dict[str, Any]]] = {}
     for k, v in doc.items():
-        if isinstance(v, dict) and k not in ("parameters", "load", "data"):
-            out[k] = {k2: tables(v2) for k2, v2 in v.items()}
-        else:
-            out[k] = tables(v) if k not in ("load", "figures", "data") else v
+        if k in NOT_TABLES:
+            continue
+        if isinstance(v, list) and v and all(isinstance(r, dict) for r in v):
+            out[k] = v
+        elif isinstance(v, dict):
+            for k2, v2 in v.items():
+                if isinstance(v2, list) and v2 and all(isinstance(r, dict) for r in v2):
+                    out[f"{k}.{k2}"] = v2
     return out
