@@ -17,7 +17,7 @@ A format is what ``display.table_html`` takes: a format spec (``",.1f"``), a ``s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,7 +76,3 @@ class TableView:
     def titles(self) -> list[str]:
         """The titles, in order."""
         return [c.title for c in self.columns]
-
-    def with_formats(self, extra: Mapping[str, Format]) -> dict[str, Format]:
-        """:attr:`formats` with ``extra`` added (formats of columns a caller appends to the view)."""
-        return {**self.formats, **extra}

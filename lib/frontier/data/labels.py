@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from typing import Any
 
 import polars as pl
@@ -200,14 +200,15 @@ def config_key_columns(frame: pl.DataFrame, suffix: str = "") -> list[pl.Expr]:
     name = f"config_key{suffix}"
     if name in frame.columns:
         return [pl.col(name)]
-    if all(f"{c}{suffix}" in frame.columns for c in KEY_PARTS):
+    if has_config_key_parts(frame.columns, suffix):
         return [config_key_expr(frame.columns, suffix).alias(name)]
     return []
 
 
-def has_config_key_parts(row: Mapping[str, Any], suffix: str = "") -> bool:
-    """Whether ``row`` carries every curve-key part (so :func:`config_key` names one config, not a group)."""
-    return all(f"{c}{suffix}" in row for c in KEY_PARTS)
+def has_config_key_parts(names: Container[str], suffix: str = "") -> bool:
+    """Whether ``names`` (a row's fields or a frame's columns) hold every curve-key part, so :func:`config_key`
+    names one config, not a group."""
+    return all(f"{c}{suffix}" in names for c in KEY_PARTS)
 
 
 def parse_config_key(key: str) -> dict[str, str] | None:

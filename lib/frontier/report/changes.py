@@ -57,7 +57,6 @@ __all__ = [
 
 MOVED, WITHIN, UNKNOWN, PRICE = "moved", "within noise", "spread unknown", "price table changed"
 TOLERANCE_PCT = 0.01
-_CURVE = KEY_PARTS
 _NAMED_BY = ("label", "config", "side")
 _PRICE_ROW = ("price_table", "as_of", "table")
 #: fields that identify a row (with the config) rather than measure something
@@ -209,7 +208,7 @@ def _numbers(row: dict[str, Any]) -> dict[str, float | None]:
     """The measured numbers of a row (null kept: a value that became unreachable is a change)."""
     out: dict[str, float | None] = {}
     for k, v in row.items():
-        if k in _KEY_FIELDS or k in _CURVE or k in _IGNORED_NUMBERS:
+        if k in _KEY_FIELDS or k in KEY_PARTS or k in _IGNORED_NUMBERS:
             continue
         if v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)):
             out[k] = None if v is None or not math.isfinite(float(v)) else float(v)
