@@ -278,6 +278,9 @@ def test_series_labels_name_only_what_varies():
     assert (
         labels.pair_label("B200 · FP4 · no spec decoding", "B200 · FP4 · MTP") == "B200 · FP4 · no spec decoding → MTP"
     )
+    # a part that differs stays in its place; labels of different shapes are written whole
+    assert labels.pair_label("mi300x · sglang · fp8", "mi355x · sglang · fp8") == "mi300x → mi355x · sglang · fp8"
+    assert labels.pair_label("a · b", "a · b · c") == "a · b → a · b · c"
 
 
 def test_spec_json_has_no_nan(pts):
